@@ -19,14 +19,20 @@ local function s_if(n) return n == 1 and "" or "s" end
 -- register file and budgets (targets.lua).
 M.WHY = {}
 function M.WHY.dw(tg)
-  if not tg.simd then
-    return fmt("%d accumulators: with the current weight and input they fit the 16-32 FP registers of scalar " ..
-      "FPUs (Cortex-M4F/M7: 32 single-precision registers), and compilers vectorize the %d-wide tap statements " ..
-      "where SIMD exists", tg.dw_acc, tg.dw_acc)
+  if tg.dw_vec then
+    return fmt("one named accumulator per output; %d output pixels along the row share each weight load, " ..
+      "at most %d accumulators + the weight and the input within the %d single-precision registers the plan " ..
+      "assumes (Cortex-M4F/M7: s0-s31)", tg.dw_ur, tg.dw_acc, tg.regs)
   end
   return fmt("one %d-float %s register per %d channels; %d output pixels along the row share each weight " ..
     "register (at most %d accumulators + the kernel's weight vectors within the %d %s registers)", tg.vw, tg.reg,
     tg.vw, tg.dw_ur, tg.dw_acc, tg.regs, tg.reg)
+end
+-- The depthwise channel tiles of the scalar fallback (dw_tile.c.in).
+function M.WHY.dw_channels(tg)
+  return fmt("%d named accumulators: with the current weight and input they fit the %d single-precision " ..
+    "registers of Cortex-M4F/M7 FPUs, and compilers vectorize the %d tap statements where SIMD exists",
+    tg.dw_acc, tg.regs, tg.dw_acc)
 end
 function M.WHY.pw(tg)
   if not tg.simd then
@@ -64,6 +70,10 @@ end
 function M.dw_tile(st)
   local w, C, mult = st.tile_why, st.C, st.mult
   local tg = targets[st.target]
+  if st.simd and tg.dw_vec then
+    return fmt("1 channel (x multiplier %d = %d accumulator%s) x %d output pixels per tile (%s); C = %d: " ..
+      "%d tiles", mult, mult, s_if(mult), w.ur, M.WHY.dw(tg), C, w.nfull)
+  end
   if st.simd then
     return fmt("%d input channel%s (x multiplier %d = %d outputs, %d vector%s of %d) per tile, %d output " ..
       "pixels per step (%s); C = %d: %d full tile%s%s", w.ct, s_if(w.ct), mult, w.ct * mult, w.nv, s_if(w.nv),
@@ -71,14 +81,17 @@ function M.dw_tile(st)
       tail_text(w.tail, tg.masked and "masked loads and stores" or "scalar code"))
   end
   local text
+  local why = M.WHY.dw_channels(targets.scalar)
   if mult == 1 then
-    text = fmt("%d channels per tile (%s); C = %d: %d full tile%s%s", w.ct, M.WHY.dw(targets.scalar), C, w.nfull,
-      s_if(w.nfull), tail_text(w.tail))
+    text = fmt("%d channels per tile (%s); C = %d: %d full tile%s%s", w.ct, why, C, w.nfull, s_if(w.nfull),
+      tail_text(w.tail))
   else
     text = fmt("%d input channel%s x multiplier %d = %d accumulators per tile (%s); C = %d: %d full tile%s%s",
-      w.ct, s_if(w.ct), mult, w.ct * mult, M.WHY.dw(targets.scalar), C, w.nfull, s_if(w.nfull), tail_text(w.tail))
+      w.ct, s_if(w.ct), mult, w.ct * mult, why, C, w.nfull, s_if(w.nfull), tail_text(w.tail))
   end
-  if w.simd_nv then
+  if w.simd_nv and tg.dw_vec then
+    text = fmt("multiplier %d: more than the 4 accumulators a pixel a one-channel tile allows: ", mult) .. text
+  elseif w.simd_nv then
     text = fmt("no %s specialization for this stage (multiplier %d: lcm(%d, %d)/%d = %d vectors per tile " ..
       "exceeds the 4 this target's tile allows): portable scalar code. ", tg.name, mult, tg.vw, mult, tg.vw,
       w.simd_nv) .. text
@@ -373,7 +386,8 @@ end
 local function net_stage_tile(st)
   if st.kind == "conv" then
     return fmt("%d output channel%s x %d pixel%s a step%s; %d panel%s of %d a group%s", st.nr, s_if(st.nr), st.ur,
-      s_if(st.ur), st.simd and "" or " (scalar code)", st.npanels, s_if(st.npanels), st.nr,
+      s_if(st.ur), st.why_scalar and " (scalar code: panels not whole vectors, no masks)" or
+      st.isa.vw == 1 and " (scalar code)" or "", st.npanels, s_if(st.npanels), st.nr,
       st.ntail > 0 and fmt(" + a %d-channel tail", st.ntail) or "")
   end
   return fmt("%d channel%s a step (scalar code)", st.tiles[1].nacc, s_if(st.tiles[1].nacc))

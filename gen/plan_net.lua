@@ -21,21 +21,22 @@ M.conv_borders = plan_dw.borders
 -- `nr` output channels (nv vectors on SIMD targets), accumulators within
 -- the target's depthwise budget; panels over each group's outputs, the last
 -- one narrower (masked, or scalar code without masks).
+-- The scalar target's tile is the vector one with one-float vectors
+-- (targets.lua dw_vec), and so is a SIMD target's when its panels are not
+-- whole vectors and it has no masks (why_scalar).
 function M.conv_tile(tg, st)
   local cout_g = util.idiv(st.OC, st.groups)
-  local function scalar(why)
-    local nr = min(targets.scalar.dw_acc, cout_g)
-    return { nr = nr, ur = 1, nv = 0, simd = false, cout_g = cout_g, npanels = floor(cout_g / nr),
-             ntail = cout_g - floor(cout_g / nr) * nr, why_scalar = why }
-  end
-  if not tg.simd then return scalar() end
   local VW = tg.vw
   local nv = min(util.ceil_div(cout_g, VW), 4)
   local ur = min(tg.dw_ur, max(1, floor(tg.dw_acc / nv)))
   local nr = min(nv * VW, cout_g)
   local npanels = floor(cout_g / nr)
   local ntail = cout_g - npanels * nr
-  if not (tg.masked or (nr % VW == 0 and ntail % VW == 0)) then return scalar("no_masks") end
+  if not (tg.masked or (nr % VW == 0 and ntail % VW == 0)) then
+    local r = M.conv_tile(targets.scalar, st)
+    r.why_scalar = "no_masks"
+    return r
+  end
   local nv_ = util.ceil_div(nr, VW)
   local tail_nv = util.ceil_div(ntail, VW)
   return { nr = nr, ur = ur, nv = nv_, simd = true, isa = tg, cout_g = cout_g, npanels = npanels, ntail = ntail,
@@ -62,13 +63,11 @@ end
 -- (a zero-padded copy would let padding into a max or an average).
 M.pool_borders = plan_dw.borders
 
--- A pool's channel tiles: the depthwise stage's (scalar tiles on every
--- target for now).
+-- A pool's channel tiles: the depthwise stage's scalar channel tiles on
+-- every target for now.
 function M.pool_tiles(_, st)
-  local r = plan_dw.tiles(targets.scalar, st)
-  r.tiles = r.ctiles
-  r.ctiles = nil
-  return r
+  local tiles, why = plan_dw.scalar_tiles(targets.scalar, st.C, st.mult)
+  return { tiles = tiles, ur = 1, simd = false, tile_why = why }
 end
 
 return M

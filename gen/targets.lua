@@ -49,11 +49,35 @@ local function target(t)
   return t
 end
 
+-- One-float "vectors" for the scalar target's depthwise stage: the vector
+-- template (templates/simd/spatial.c.in) with vw = 1 is a register tile of
+-- dw_ur output pixels x the multiplier's outputs of one channel, every
+-- accumulator a named float and every tap written out, so that -O2 and -Os
+-- keep the tile in registers and each weight load feeds dw_ur MACs.
+local function op(o) return function(a, b) return "(" .. a .. " " .. o .. " " .. b .. ")" end end
+local function deref(p) return "*(" .. p .. ")" end
+
 M.scalar = target({
   name = "scalar",
   cflags = "",
-  -- depthwise: accumulators per channel tile
-  dw_acc = 8,
+  -- the register file the tiles are sized for: Cortex-M4F/M7's FPU has 32
+  -- single-precision registers (s0-s31); a core with 16 still runs them,
+  -- spilling some accumulators
+  regs = 32, reg = "s",
+  -- depthwise: the one-lane vector tile (above): dw_ur pixels along the
+  -- row, at most dw_acc accumulators (row pairs included); a multiplier
+  -- beyond 4 falls back to channel tiles of dw_acc accumulators
+  dw_vec = true, template_dir = "simd",
+  vw = 1, vt = "float",
+  load = deref, store = function(p, v) return deref(p) .. " = " .. v end,
+  fma = function(a, b, c) return "SG_MADD(" .. c .. ", " .. a .. ", " .. b .. ")" end,
+  set1 = function(x) return x end, zero = function() return "0.0f" end,
+  add = op("+"), mul = op("*"),
+  -- the clamps as the generic kernels write them (a NaN stays NaN)
+  max = function(a, b) return "(" .. a .. " < " .. b .. " ? " .. b .. " : " .. a .. ")" end,
+  min = function(a, b) return "(" .. a .. " > " .. b .. " ? " .. b .. " : " .. a .. ")" end,
+  masked = false,
+  dw_ur = 8, dw_acc = 16,
   -- projection: pixels x output channels per register tile
   pw_mr = 4,
   pw_nr = 4,

@@ -12,6 +12,8 @@ return {
     { name = "deconv_gaps", op = "dwdeconv", input = { h = 1, w = 3, c = 5 }, stride = 4, bias = false },
     -- a dilated depthwise kernel on a 1x1 image, no bias: in and w unused
     { name = "dw_none", op = "dwconv", input = { h = 1, w = 1, c = 4 }, dilation = 2, pad = 2, bias = false },
+    -- likewise with multiplier 5: the scalar target's channel tiles (scalar/spatial.c.in)
+    { name = "dw_none_m5", op = "dwconv", input = { h = 1, w = 1, c = 2 }, mult = 5, k = 2, dilation = 2, pad = 1, bias = false },
     -- the top padding row of the dilated convolution meets no input: its ib unused
     { name = "conv_rows", op = "conv", input = { h = 1, w = 5, c = 3 }, cout = 4, dilation = 2, pad = { 3, 0, 1, 0 } },
     -- a convolution whose every tap misses the input: in unused

@@ -25324,41 +25324,112 @@ static void Pw_topo3_S2_4x4(const float *restrict in, float *restrict out, const
             const float *restrict vw = w + 28 * n;
             const int ib = 24 * p;
             const int ob = 24 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 6; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_topo3_S2[6 * j + s + 24 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 24] * vk[j];
-                    vacc2[j] += in[ib + k + 48] * vk[j];
-                    vacc3[j] += in[ib + k + 72] * vk[j];
-                }
+                const int k0 = Src_topo3_S2[s + 24 * n];
+                const int k1 = Src_topo3_S2[s + 24 * n + 6];
+                const int k2 = Src_topo3_S2[s + 24 * n + 12];
+                const int k3 = Src_topo3_S2[s + 24 * n + 18];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 24], vk0);
+                vacc2x0 = SG_MADD(vacc2x0, in[ib + k0 + 48], vk0);
+                vacc3x0 = SG_MADD(vacc3x0, in[ib + k0 + 72], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 24], vk1);
+                vacc2x1 = SG_MADD(vacc2x1, in[ib + k1 + 48], vk1);
+                vacc3x1 = SG_MADD(vacc3x1, in[ib + k1 + 72], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                vacc1x2 = SG_MADD(vacc1x2, in[ib + k2 + 24], vk2);
+                vacc2x2 = SG_MADD(vacc2x2, in[ib + k2 + 48], vk2);
+                vacc3x2 = SG_MADD(vacc3x2, in[ib + k2 + 72], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
+                vacc1x3 = SG_MADD(vacc1x3, in[ib + k3 + 24], vk3);
+                vacc2x3 = SG_MADD(vacc2x3, in[ib + k3 + 48], vk3);
+                vacc3x3 = SG_MADD(vacc3x3, in[ib + k3 + 72], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 24] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                out[ob + j + 48] = v;
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                out[ob + j + 72] = v;
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                out[ob + 24] = v;
+            }
+            {
+                float v = vacc1x1;
+                out[ob + 25] = v;
+            }
+            {
+                float v = vacc1x2;
+                out[ob + 26] = v;
+            }
+            {
+                float v = vacc1x3;
+                out[ob + 27] = v;
+            }
+            {
+                float v = vacc2x0;
+                out[ob + 48] = v;
+            }
+            {
+                float v = vacc2x1;
+                out[ob + 49] = v;
+            }
+            {
+                float v = vacc2x2;
+                out[ob + 50] = v;
+            }
+            {
+                float v = vacc2x3;
+                out[ob + 51] = v;
+            }
+            {
+                float v = vacc3x0;
+                out[ob + 72] = v;
+            }
+            {
+                float v = vacc3x1;
+                out[ob + 73] = v;
+            }
+            {
+                float v = vacc3x2;
+                out[ob + 74] = v;
+            }
+            {
+                float v = vacc3x3;
+                out[ob + 75] = v;
             }
         }
     }
@@ -25367,27 +25438,64 @@ static void Pw_topo3_S2_4x4(const float *restrict in, float *restrict out, const
             const float *restrict vw = w + 28 * n;
             const int ib = 960;
             const int ob = 4 * n + 960;
-            float vacc0[4];
-            float vacc1[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
             for (int s = 0; s < 6; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_topo3_S2[6 * j + s + 24 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 24] * vk[j];
-                }
+                const int k0 = Src_topo3_S2[s + 24 * n];
+                const int k1 = Src_topo3_S2[s + 24 * n + 6];
+                const int k2 = Src_topo3_S2[s + 24 * n + 12];
+                const int k3 = Src_topo3_S2[s + 24 * n + 18];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 24], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 24], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                vacc1x2 = SG_MADD(vacc1x2, in[ib + k2 + 24], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
+                vacc1x3 = SG_MADD(vacc1x3, in[ib + k3 + 24], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 24] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                out[ob + 24] = v;
+            }
+            {
+                float v = vacc1x1;
+                out[ob + 25] = v;
+            }
+            {
+                float v = vacc1x2;
+                out[ob + 26] = v;
+            }
+            {
+                float v = vacc1x3;
+                out[ob + 27] = v;
             }
         }
     }

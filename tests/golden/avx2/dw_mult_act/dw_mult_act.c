@@ -4983,10 +4983,9 @@ static void Run_m8c1(const float *in, const float *skip, float *out, const float
  * stage 1: depthwise 3x3 -> 5x5x64
  *   tile: no avx2 specialization for this stage (multiplier 64: lcm(8, 64)/8 = 8 vectors per tile
  *       exceeds the 4 this target's tile allows): portable scalar code. 1 input channel x
- *       multiplier 64 = 64 accumulators per tile (8 accumulators: with the current weight and
- *       input they fit the 16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision
- *       registers), and compilers vectorize the 8-wide tap statements where SIMD exists); C = 1:
- *       1 full tile, no tail
+ *       multiplier 64 = 64 accumulators per tile (16 named accumulators: with the current weight
+ *       and input they fit the 32 single-precision registers of Cortex-M4F/M7 FPUs, and compilers
+ *       vectorize the 16 tap statements where SIMD exists); C = 1: 1 full tile, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 304
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -5006,27 +5005,593 @@ static void Dw_m64_64c1p(const float *restrict in, float *restrict out, const fl
                 const int ib = 5 * vy + vx;
                 const int ob = 320 * vy + 64 * vx;
                 const float *restrict vw = w;
-                float vacc[64];
-                for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                float vacc3 = vw[3];
+                float vacc4 = vw[4];
+                float vacc5 = vw[5];
+                float vacc6 = vw[6];
+                float vacc7 = vw[7];
+                float vacc8 = vw[8];
+                float vacc9 = vw[9];
+                float vacc10 = vw[10];
+                float vacc11 = vw[11];
+                float vacc12 = vw[12];
+                float vacc13 = vw[13];
+                float vacc14 = vw[14];
+                float vacc15 = vw[15];
+                float vacc16 = vw[16];
+                float vacc17 = vw[17];
+                float vacc18 = vw[18];
+                float vacc19 = vw[19];
+                float vacc20 = vw[20];
+                float vacc21 = vw[21];
+                float vacc22 = vw[22];
+                float vacc23 = vw[23];
+                float vacc24 = vw[24];
+                float vacc25 = vw[25];
+                float vacc26 = vw[26];
+                float vacc27 = vw[27];
+                float vacc28 = vw[28];
+                float vacc29 = vw[29];
+                float vacc30 = vw[30];
+                float vacc31 = vw[31];
+                float vacc32 = vw[32];
+                float vacc33 = vw[33];
+                float vacc34 = vw[34];
+                float vacc35 = vw[35];
+                float vacc36 = vw[36];
+                float vacc37 = vw[37];
+                float vacc38 = vw[38];
+                float vacc39 = vw[39];
+                float vacc40 = vw[40];
+                float vacc41 = vw[41];
+                float vacc42 = vw[42];
+                float vacc43 = vw[43];
+                float vacc44 = vw[44];
+                float vacc45 = vw[45];
+                float vacc46 = vw[46];
+                float vacc47 = vw[47];
+                float vacc48 = vw[48];
+                float vacc49 = vw[49];
+                float vacc50 = vw[50];
+                float vacc51 = vw[51];
+                float vacc52 = vw[52];
+                float vacc53 = vw[53];
+                float vacc54 = vw[54];
+                float vacc55 = vw[55];
+                float vacc56 = vw[56];
+                float vacc57 = vw[57];
+                float vacc58 = vw[58];
+                float vacc59 = vw[59];
+                float vacc60 = vw[60];
+                float vacc61 = vw[61];
+                float vacc62 = vw[62];
+                float vacc63 = vw[63];
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 320] * vi;
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[320], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[321], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[322], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[323], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[324], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[325], vi0);
+                    vacc6 = SG_MADD(vacc6, vw[326], vi0);
+                    vacc7 = SG_MADD(vacc7, vw[327], vi0);
+                    vacc8 = SG_MADD(vacc8, vw[328], vi0);
+                    vacc9 = SG_MADD(vacc9, vw[329], vi0);
+                    vacc10 = SG_MADD(vacc10, vw[330], vi0);
+                    vacc11 = SG_MADD(vacc11, vw[331], vi0);
+                    vacc12 = SG_MADD(vacc12, vw[332], vi0);
+                    vacc13 = SG_MADD(vacc13, vw[333], vi0);
+                    vacc14 = SG_MADD(vacc14, vw[334], vi0);
+                    vacc15 = SG_MADD(vacc15, vw[335], vi0);
+                    vacc16 = SG_MADD(vacc16, vw[336], vi0);
+                    vacc17 = SG_MADD(vacc17, vw[337], vi0);
+                    vacc18 = SG_MADD(vacc18, vw[338], vi0);
+                    vacc19 = SG_MADD(vacc19, vw[339], vi0);
+                    vacc20 = SG_MADD(vacc20, vw[340], vi0);
+                    vacc21 = SG_MADD(vacc21, vw[341], vi0);
+                    vacc22 = SG_MADD(vacc22, vw[342], vi0);
+                    vacc23 = SG_MADD(vacc23, vw[343], vi0);
+                    vacc24 = SG_MADD(vacc24, vw[344], vi0);
+                    vacc25 = SG_MADD(vacc25, vw[345], vi0);
+                    vacc26 = SG_MADD(vacc26, vw[346], vi0);
+                    vacc27 = SG_MADD(vacc27, vw[347], vi0);
+                    vacc28 = SG_MADD(vacc28, vw[348], vi0);
+                    vacc29 = SG_MADD(vacc29, vw[349], vi0);
+                    vacc30 = SG_MADD(vacc30, vw[350], vi0);
+                    vacc31 = SG_MADD(vacc31, vw[351], vi0);
+                    vacc32 = SG_MADD(vacc32, vw[352], vi0);
+                    vacc33 = SG_MADD(vacc33, vw[353], vi0);
+                    vacc34 = SG_MADD(vacc34, vw[354], vi0);
+                    vacc35 = SG_MADD(vacc35, vw[355], vi0);
+                    vacc36 = SG_MADD(vacc36, vw[356], vi0);
+                    vacc37 = SG_MADD(vacc37, vw[357], vi0);
+                    vacc38 = SG_MADD(vacc38, vw[358], vi0);
+                    vacc39 = SG_MADD(vacc39, vw[359], vi0);
+                    vacc40 = SG_MADD(vacc40, vw[360], vi0);
+                    vacc41 = SG_MADD(vacc41, vw[361], vi0);
+                    vacc42 = SG_MADD(vacc42, vw[362], vi0);
+                    vacc43 = SG_MADD(vacc43, vw[363], vi0);
+                    vacc44 = SG_MADD(vacc44, vw[364], vi0);
+                    vacc45 = SG_MADD(vacc45, vw[365], vi0);
+                    vacc46 = SG_MADD(vacc46, vw[366], vi0);
+                    vacc47 = SG_MADD(vacc47, vw[367], vi0);
+                    vacc48 = SG_MADD(vacc48, vw[368], vi0);
+                    vacc49 = SG_MADD(vacc49, vw[369], vi0);
+                    vacc50 = SG_MADD(vacc50, vw[370], vi0);
+                    vacc51 = SG_MADD(vacc51, vw[371], vi0);
+                    vacc52 = SG_MADD(vacc52, vw[372], vi0);
+                    vacc53 = SG_MADD(vacc53, vw[373], vi0);
+                    vacc54 = SG_MADD(vacc54, vw[374], vi0);
+                    vacc55 = SG_MADD(vacc55, vw[375], vi0);
+                    vacc56 = SG_MADD(vacc56, vw[376], vi0);
+                    vacc57 = SG_MADD(vacc57, vw[377], vi0);
+                    vacc58 = SG_MADD(vacc58, vw[378], vi0);
+                    vacc59 = SG_MADD(vacc59, vw[379], vi0);
+                    vacc60 = SG_MADD(vacc60, vw[380], vi0);
+                    vacc61 = SG_MADD(vacc61, vw[381], vi0);
+                    vacc62 = SG_MADD(vacc62, vw[382], vi0);
+                    vacc63 = SG_MADD(vacc63, vw[383], vi0);
                 }
                 {   /* tap 1,2 */
-                    const float vi = in[ib + 1];
-                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 384] * vi;
+                    const float vi0 = in[ib + 1];
+                    vacc0 = SG_MADD(vacc0, vw[384], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[385], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[386], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[387], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[388], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[389], vi0);
+                    vacc6 = SG_MADD(vacc6, vw[390], vi0);
+                    vacc7 = SG_MADD(vacc7, vw[391], vi0);
+                    vacc8 = SG_MADD(vacc8, vw[392], vi0);
+                    vacc9 = SG_MADD(vacc9, vw[393], vi0);
+                    vacc10 = SG_MADD(vacc10, vw[394], vi0);
+                    vacc11 = SG_MADD(vacc11, vw[395], vi0);
+                    vacc12 = SG_MADD(vacc12, vw[396], vi0);
+                    vacc13 = SG_MADD(vacc13, vw[397], vi0);
+                    vacc14 = SG_MADD(vacc14, vw[398], vi0);
+                    vacc15 = SG_MADD(vacc15, vw[399], vi0);
+                    vacc16 = SG_MADD(vacc16, vw[400], vi0);
+                    vacc17 = SG_MADD(vacc17, vw[401], vi0);
+                    vacc18 = SG_MADD(vacc18, vw[402], vi0);
+                    vacc19 = SG_MADD(vacc19, vw[403], vi0);
+                    vacc20 = SG_MADD(vacc20, vw[404], vi0);
+                    vacc21 = SG_MADD(vacc21, vw[405], vi0);
+                    vacc22 = SG_MADD(vacc22, vw[406], vi0);
+                    vacc23 = SG_MADD(vacc23, vw[407], vi0);
+                    vacc24 = SG_MADD(vacc24, vw[408], vi0);
+                    vacc25 = SG_MADD(vacc25, vw[409], vi0);
+                    vacc26 = SG_MADD(vacc26, vw[410], vi0);
+                    vacc27 = SG_MADD(vacc27, vw[411], vi0);
+                    vacc28 = SG_MADD(vacc28, vw[412], vi0);
+                    vacc29 = SG_MADD(vacc29, vw[413], vi0);
+                    vacc30 = SG_MADD(vacc30, vw[414], vi0);
+                    vacc31 = SG_MADD(vacc31, vw[415], vi0);
+                    vacc32 = SG_MADD(vacc32, vw[416], vi0);
+                    vacc33 = SG_MADD(vacc33, vw[417], vi0);
+                    vacc34 = SG_MADD(vacc34, vw[418], vi0);
+                    vacc35 = SG_MADD(vacc35, vw[419], vi0);
+                    vacc36 = SG_MADD(vacc36, vw[420], vi0);
+                    vacc37 = SG_MADD(vacc37, vw[421], vi0);
+                    vacc38 = SG_MADD(vacc38, vw[422], vi0);
+                    vacc39 = SG_MADD(vacc39, vw[423], vi0);
+                    vacc40 = SG_MADD(vacc40, vw[424], vi0);
+                    vacc41 = SG_MADD(vacc41, vw[425], vi0);
+                    vacc42 = SG_MADD(vacc42, vw[426], vi0);
+                    vacc43 = SG_MADD(vacc43, vw[427], vi0);
+                    vacc44 = SG_MADD(vacc44, vw[428], vi0);
+                    vacc45 = SG_MADD(vacc45, vw[429], vi0);
+                    vacc46 = SG_MADD(vacc46, vw[430], vi0);
+                    vacc47 = SG_MADD(vacc47, vw[431], vi0);
+                    vacc48 = SG_MADD(vacc48, vw[432], vi0);
+                    vacc49 = SG_MADD(vacc49, vw[433], vi0);
+                    vacc50 = SG_MADD(vacc50, vw[434], vi0);
+                    vacc51 = SG_MADD(vacc51, vw[435], vi0);
+                    vacc52 = SG_MADD(vacc52, vw[436], vi0);
+                    vacc53 = SG_MADD(vacc53, vw[437], vi0);
+                    vacc54 = SG_MADD(vacc54, vw[438], vi0);
+                    vacc55 = SG_MADD(vacc55, vw[439], vi0);
+                    vacc56 = SG_MADD(vacc56, vw[440], vi0);
+                    vacc57 = SG_MADD(vacc57, vw[441], vi0);
+                    vacc58 = SG_MADD(vacc58, vw[442], vi0);
+                    vacc59 = SG_MADD(vacc59, vw[443], vi0);
+                    vacc60 = SG_MADD(vacc60, vw[444], vi0);
+                    vacc61 = SG_MADD(vacc61, vw[445], vi0);
+                    vacc62 = SG_MADD(vacc62, vw[446], vi0);
+                    vacc63 = SG_MADD(vacc63, vw[447], vi0);
                 }
                 {   /* tap 2,1 */
-                    const float vi = in[ib + 5];
-                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 512] * vi;
+                    const float vi0 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[512], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[513], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[514], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[515], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[516], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[517], vi0);
+                    vacc6 = SG_MADD(vacc6, vw[518], vi0);
+                    vacc7 = SG_MADD(vacc7, vw[519], vi0);
+                    vacc8 = SG_MADD(vacc8, vw[520], vi0);
+                    vacc9 = SG_MADD(vacc9, vw[521], vi0);
+                    vacc10 = SG_MADD(vacc10, vw[522], vi0);
+                    vacc11 = SG_MADD(vacc11, vw[523], vi0);
+                    vacc12 = SG_MADD(vacc12, vw[524], vi0);
+                    vacc13 = SG_MADD(vacc13, vw[525], vi0);
+                    vacc14 = SG_MADD(vacc14, vw[526], vi0);
+                    vacc15 = SG_MADD(vacc15, vw[527], vi0);
+                    vacc16 = SG_MADD(vacc16, vw[528], vi0);
+                    vacc17 = SG_MADD(vacc17, vw[529], vi0);
+                    vacc18 = SG_MADD(vacc18, vw[530], vi0);
+                    vacc19 = SG_MADD(vacc19, vw[531], vi0);
+                    vacc20 = SG_MADD(vacc20, vw[532], vi0);
+                    vacc21 = SG_MADD(vacc21, vw[533], vi0);
+                    vacc22 = SG_MADD(vacc22, vw[534], vi0);
+                    vacc23 = SG_MADD(vacc23, vw[535], vi0);
+                    vacc24 = SG_MADD(vacc24, vw[536], vi0);
+                    vacc25 = SG_MADD(vacc25, vw[537], vi0);
+                    vacc26 = SG_MADD(vacc26, vw[538], vi0);
+                    vacc27 = SG_MADD(vacc27, vw[539], vi0);
+                    vacc28 = SG_MADD(vacc28, vw[540], vi0);
+                    vacc29 = SG_MADD(vacc29, vw[541], vi0);
+                    vacc30 = SG_MADD(vacc30, vw[542], vi0);
+                    vacc31 = SG_MADD(vacc31, vw[543], vi0);
+                    vacc32 = SG_MADD(vacc32, vw[544], vi0);
+                    vacc33 = SG_MADD(vacc33, vw[545], vi0);
+                    vacc34 = SG_MADD(vacc34, vw[546], vi0);
+                    vacc35 = SG_MADD(vacc35, vw[547], vi0);
+                    vacc36 = SG_MADD(vacc36, vw[548], vi0);
+                    vacc37 = SG_MADD(vacc37, vw[549], vi0);
+                    vacc38 = SG_MADD(vacc38, vw[550], vi0);
+                    vacc39 = SG_MADD(vacc39, vw[551], vi0);
+                    vacc40 = SG_MADD(vacc40, vw[552], vi0);
+                    vacc41 = SG_MADD(vacc41, vw[553], vi0);
+                    vacc42 = SG_MADD(vacc42, vw[554], vi0);
+                    vacc43 = SG_MADD(vacc43, vw[555], vi0);
+                    vacc44 = SG_MADD(vacc44, vw[556], vi0);
+                    vacc45 = SG_MADD(vacc45, vw[557], vi0);
+                    vacc46 = SG_MADD(vacc46, vw[558], vi0);
+                    vacc47 = SG_MADD(vacc47, vw[559], vi0);
+                    vacc48 = SG_MADD(vacc48, vw[560], vi0);
+                    vacc49 = SG_MADD(vacc49, vw[561], vi0);
+                    vacc50 = SG_MADD(vacc50, vw[562], vi0);
+                    vacc51 = SG_MADD(vacc51, vw[563], vi0);
+                    vacc52 = SG_MADD(vacc52, vw[564], vi0);
+                    vacc53 = SG_MADD(vacc53, vw[565], vi0);
+                    vacc54 = SG_MADD(vacc54, vw[566], vi0);
+                    vacc55 = SG_MADD(vacc55, vw[567], vi0);
+                    vacc56 = SG_MADD(vacc56, vw[568], vi0);
+                    vacc57 = SG_MADD(vacc57, vw[569], vi0);
+                    vacc58 = SG_MADD(vacc58, vw[570], vi0);
+                    vacc59 = SG_MADD(vacc59, vw[571], vi0);
+                    vacc60 = SG_MADD(vacc60, vw[572], vi0);
+                    vacc61 = SG_MADD(vacc61, vw[573], vi0);
+                    vacc62 = SG_MADD(vacc62, vw[574], vi0);
+                    vacc63 = SG_MADD(vacc63, vw[575], vi0);
                 }
                 {   /* tap 2,2 */
-                    const float vi = in[ib + 6];
-                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 576] * vi;
+                    const float vi0 = in[ib + 6];
+                    vacc0 = SG_MADD(vacc0, vw[576], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[577], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[578], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[579], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[580], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[581], vi0);
+                    vacc6 = SG_MADD(vacc6, vw[582], vi0);
+                    vacc7 = SG_MADD(vacc7, vw[583], vi0);
+                    vacc8 = SG_MADD(vacc8, vw[584], vi0);
+                    vacc9 = SG_MADD(vacc9, vw[585], vi0);
+                    vacc10 = SG_MADD(vacc10, vw[586], vi0);
+                    vacc11 = SG_MADD(vacc11, vw[587], vi0);
+                    vacc12 = SG_MADD(vacc12, vw[588], vi0);
+                    vacc13 = SG_MADD(vacc13, vw[589], vi0);
+                    vacc14 = SG_MADD(vacc14, vw[590], vi0);
+                    vacc15 = SG_MADD(vacc15, vw[591], vi0);
+                    vacc16 = SG_MADD(vacc16, vw[592], vi0);
+                    vacc17 = SG_MADD(vacc17, vw[593], vi0);
+                    vacc18 = SG_MADD(vacc18, vw[594], vi0);
+                    vacc19 = SG_MADD(vacc19, vw[595], vi0);
+                    vacc20 = SG_MADD(vacc20, vw[596], vi0);
+                    vacc21 = SG_MADD(vacc21, vw[597], vi0);
+                    vacc22 = SG_MADD(vacc22, vw[598], vi0);
+                    vacc23 = SG_MADD(vacc23, vw[599], vi0);
+                    vacc24 = SG_MADD(vacc24, vw[600], vi0);
+                    vacc25 = SG_MADD(vacc25, vw[601], vi0);
+                    vacc26 = SG_MADD(vacc26, vw[602], vi0);
+                    vacc27 = SG_MADD(vacc27, vw[603], vi0);
+                    vacc28 = SG_MADD(vacc28, vw[604], vi0);
+                    vacc29 = SG_MADD(vacc29, vw[605], vi0);
+                    vacc30 = SG_MADD(vacc30, vw[606], vi0);
+                    vacc31 = SG_MADD(vacc31, vw[607], vi0);
+                    vacc32 = SG_MADD(vacc32, vw[608], vi0);
+                    vacc33 = SG_MADD(vacc33, vw[609], vi0);
+                    vacc34 = SG_MADD(vacc34, vw[610], vi0);
+                    vacc35 = SG_MADD(vacc35, vw[611], vi0);
+                    vacc36 = SG_MADD(vacc36, vw[612], vi0);
+                    vacc37 = SG_MADD(vacc37, vw[613], vi0);
+                    vacc38 = SG_MADD(vacc38, vw[614], vi0);
+                    vacc39 = SG_MADD(vacc39, vw[615], vi0);
+                    vacc40 = SG_MADD(vacc40, vw[616], vi0);
+                    vacc41 = SG_MADD(vacc41, vw[617], vi0);
+                    vacc42 = SG_MADD(vacc42, vw[618], vi0);
+                    vacc43 = SG_MADD(vacc43, vw[619], vi0);
+                    vacc44 = SG_MADD(vacc44, vw[620], vi0);
+                    vacc45 = SG_MADD(vacc45, vw[621], vi0);
+                    vacc46 = SG_MADD(vacc46, vw[622], vi0);
+                    vacc47 = SG_MADD(vacc47, vw[623], vi0);
+                    vacc48 = SG_MADD(vacc48, vw[624], vi0);
+                    vacc49 = SG_MADD(vacc49, vw[625], vi0);
+                    vacc50 = SG_MADD(vacc50, vw[626], vi0);
+                    vacc51 = SG_MADD(vacc51, vw[627], vi0);
+                    vacc52 = SG_MADD(vacc52, vw[628], vi0);
+                    vacc53 = SG_MADD(vacc53, vw[629], vi0);
+                    vacc54 = SG_MADD(vacc54, vw[630], vi0);
+                    vacc55 = SG_MADD(vacc55, vw[631], vi0);
+                    vacc56 = SG_MADD(vacc56, vw[632], vi0);
+                    vacc57 = SG_MADD(vacc57, vw[633], vi0);
+                    vacc58 = SG_MADD(vacc58, vw[634], vi0);
+                    vacc59 = SG_MADD(vacc59, vw[635], vi0);
+                    vacc60 = SG_MADD(vacc60, vw[636], vi0);
+                    vacc61 = SG_MADD(vacc61, vw[637], vi0);
+                    vacc62 = SG_MADD(vacc62, vw[638], vi0);
+                    vacc63 = SG_MADD(vacc63, vw[639], vi0);
                 }
-                for (int j = 0; j < 64; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
+                }
+                {
+                    float v = vacc3;
+                    out[ob + 3] = v;
+                }
+                {
+                    float v = vacc4;
+                    out[ob + 4] = v;
+                }
+                {
+                    float v = vacc5;
+                    out[ob + 5] = v;
+                }
+                {
+                    float v = vacc6;
+                    out[ob + 6] = v;
+                }
+                {
+                    float v = vacc7;
+                    out[ob + 7] = v;
+                }
+                {
+                    float v = vacc8;
+                    out[ob + 8] = v;
+                }
+                {
+                    float v = vacc9;
+                    out[ob + 9] = v;
+                }
+                {
+                    float v = vacc10;
+                    out[ob + 10] = v;
+                }
+                {
+                    float v = vacc11;
+                    out[ob + 11] = v;
+                }
+                {
+                    float v = vacc12;
+                    out[ob + 12] = v;
+                }
+                {
+                    float v = vacc13;
+                    out[ob + 13] = v;
+                }
+                {
+                    float v = vacc14;
+                    out[ob + 14] = v;
+                }
+                {
+                    float v = vacc15;
+                    out[ob + 15] = v;
+                }
+                {
+                    float v = vacc16;
+                    out[ob + 16] = v;
+                }
+                {
+                    float v = vacc17;
+                    out[ob + 17] = v;
+                }
+                {
+                    float v = vacc18;
+                    out[ob + 18] = v;
+                }
+                {
+                    float v = vacc19;
+                    out[ob + 19] = v;
+                }
+                {
+                    float v = vacc20;
+                    out[ob + 20] = v;
+                }
+                {
+                    float v = vacc21;
+                    out[ob + 21] = v;
+                }
+                {
+                    float v = vacc22;
+                    out[ob + 22] = v;
+                }
+                {
+                    float v = vacc23;
+                    out[ob + 23] = v;
+                }
+                {
+                    float v = vacc24;
+                    out[ob + 24] = v;
+                }
+                {
+                    float v = vacc25;
+                    out[ob + 25] = v;
+                }
+                {
+                    float v = vacc26;
+                    out[ob + 26] = v;
+                }
+                {
+                    float v = vacc27;
+                    out[ob + 27] = v;
+                }
+                {
+                    float v = vacc28;
+                    out[ob + 28] = v;
+                }
+                {
+                    float v = vacc29;
+                    out[ob + 29] = v;
+                }
+                {
+                    float v = vacc30;
+                    out[ob + 30] = v;
+                }
+                {
+                    float v = vacc31;
+                    out[ob + 31] = v;
+                }
+                {
+                    float v = vacc32;
+                    out[ob + 32] = v;
+                }
+                {
+                    float v = vacc33;
+                    out[ob + 33] = v;
+                }
+                {
+                    float v = vacc34;
+                    out[ob + 34] = v;
+                }
+                {
+                    float v = vacc35;
+                    out[ob + 35] = v;
+                }
+                {
+                    float v = vacc36;
+                    out[ob + 36] = v;
+                }
+                {
+                    float v = vacc37;
+                    out[ob + 37] = v;
+                }
+                {
+                    float v = vacc38;
+                    out[ob + 38] = v;
+                }
+                {
+                    float v = vacc39;
+                    out[ob + 39] = v;
+                }
+                {
+                    float v = vacc40;
+                    out[ob + 40] = v;
+                }
+                {
+                    float v = vacc41;
+                    out[ob + 41] = v;
+                }
+                {
+                    float v = vacc42;
+                    out[ob + 42] = v;
+                }
+                {
+                    float v = vacc43;
+                    out[ob + 43] = v;
+                }
+                {
+                    float v = vacc44;
+                    out[ob + 44] = v;
+                }
+                {
+                    float v = vacc45;
+                    out[ob + 45] = v;
+                }
+                {
+                    float v = vacc46;
+                    out[ob + 46] = v;
+                }
+                {
+                    float v = vacc47;
+                    out[ob + 47] = v;
+                }
+                {
+                    float v = vacc48;
+                    out[ob + 48] = v;
+                }
+                {
+                    float v = vacc49;
+                    out[ob + 49] = v;
+                }
+                {
+                    float v = vacc50;
+                    out[ob + 50] = v;
+                }
+                {
+                    float v = vacc51;
+                    out[ob + 51] = v;
+                }
+                {
+                    float v = vacc52;
+                    out[ob + 52] = v;
+                }
+                {
+                    float v = vacc53;
+                    out[ob + 53] = v;
+                }
+                {
+                    float v = vacc54;
+                    out[ob + 54] = v;
+                }
+                {
+                    float v = vacc55;
+                    out[ob + 55] = v;
+                }
+                {
+                    float v = vacc56;
+                    out[ob + 56] = v;
+                }
+                {
+                    float v = vacc57;
+                    out[ob + 57] = v;
+                }
+                {
+                    float v = vacc58;
+                    out[ob + 58] = v;
+                }
+                {
+                    float v = vacc59;
+                    out[ob + 59] = v;
+                }
+                {
+                    float v = vacc60;
+                    out[ob + 60] = v;
+                }
+                {
+                    float v = vacc61;
+                    out[ob + 61] = v;
+                }
+                {
+                    float v = vacc62;
+                    out[ob + 62] = v;
+                }
+                {
+                    float v = vacc63;
+                    out[ob + 63] = v;
                 }
             }
         }
@@ -5039,35 +5604,727 @@ static void Dw_m64_64c1p(const float *restrict in, float *restrict out, const fl
                 const int ib = 5 * vy + vx;
                 const int ob = 320 * vy + 64 * vx;
                 const float *restrict vw = w;
-                float vacc[64];
-                for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                float vacc3 = vw[3];
+                float vacc4 = vw[4];
+                float vacc5 = vw[5];
+                float vacc6 = vw[6];
+                float vacc7 = vw[7];
+                float vacc8 = vw[8];
+                float vacc9 = vw[9];
+                float vacc10 = vw[10];
+                float vacc11 = vw[11];
+                float vacc12 = vw[12];
+                float vacc13 = vw[13];
+                float vacc14 = vw[14];
+                float vacc15 = vw[15];
+                float vacc16 = vw[16];
+                float vacc17 = vw[17];
+                float vacc18 = vw[18];
+                float vacc19 = vw[19];
+                float vacc20 = vw[20];
+                float vacc21 = vw[21];
+                float vacc22 = vw[22];
+                float vacc23 = vw[23];
+                float vacc24 = vw[24];
+                float vacc25 = vw[25];
+                float vacc26 = vw[26];
+                float vacc27 = vw[27];
+                float vacc28 = vw[28];
+                float vacc29 = vw[29];
+                float vacc30 = vw[30];
+                float vacc31 = vw[31];
+                float vacc32 = vw[32];
+                float vacc33 = vw[33];
+                float vacc34 = vw[34];
+                float vacc35 = vw[35];
+                float vacc36 = vw[36];
+                float vacc37 = vw[37];
+                float vacc38 = vw[38];
+                float vacc39 = vw[39];
+                float vacc40 = vw[40];
+                float vacc41 = vw[41];
+                float vacc42 = vw[42];
+                float vacc43 = vw[43];
+                float vacc44 = vw[44];
+                float vacc45 = vw[45];
+                float vacc46 = vw[46];
+                float vacc47 = vw[47];
+                float vacc48 = vw[48];
+                float vacc49 = vw[49];
+                float vacc50 = vw[50];
+                float vacc51 = vw[51];
+                float vacc52 = vw[52];
+                float vacc53 = vw[53];
+                float vacc54 = vw[54];
+                float vacc55 = vw[55];
+                float vacc56 = vw[56];
+                float vacc57 = vw[57];
+                float vacc58 = vw[58];
+                float vacc59 = vw[59];
+                float vacc60 = vw[60];
+                float vacc61 = vw[61];
+                float vacc62 = vw[62];
+                float vacc63 = vw[63];
                 {   /* tap 1,0 */
-                    const float vi = in[ib - 1];
-                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 256] * vi;
+                    const float vi0 = in[ib - 1];
+                    vacc0 = SG_MADD(vacc0, vw[256], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[257], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[258], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[259], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[260], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[261], vi0);
+                    vacc6 = SG_MADD(vacc6, vw[262], vi0);
+                    vacc7 = SG_MADD(vacc7, vw[263], vi0);
+                    vacc8 = SG_MADD(vacc8, vw[264], vi0);
+                    vacc9 = SG_MADD(vacc9, vw[265], vi0);
+                    vacc10 = SG_MADD(vacc10, vw[266], vi0);
+                    vacc11 = SG_MADD(vacc11, vw[267], vi0);
+                    vacc12 = SG_MADD(vacc12, vw[268], vi0);
+                    vacc13 = SG_MADD(vacc13, vw[269], vi0);
+                    vacc14 = SG_MADD(vacc14, vw[270], vi0);
+                    vacc15 = SG_MADD(vacc15, vw[271], vi0);
+                    vacc16 = SG_MADD(vacc16, vw[272], vi0);
+                    vacc17 = SG_MADD(vacc17, vw[273], vi0);
+                    vacc18 = SG_MADD(vacc18, vw[274], vi0);
+                    vacc19 = SG_MADD(vacc19, vw[275], vi0);
+                    vacc20 = SG_MADD(vacc20, vw[276], vi0);
+                    vacc21 = SG_MADD(vacc21, vw[277], vi0);
+                    vacc22 = SG_MADD(vacc22, vw[278], vi0);
+                    vacc23 = SG_MADD(vacc23, vw[279], vi0);
+                    vacc24 = SG_MADD(vacc24, vw[280], vi0);
+                    vacc25 = SG_MADD(vacc25, vw[281], vi0);
+                    vacc26 = SG_MADD(vacc26, vw[282], vi0);
+                    vacc27 = SG_MADD(vacc27, vw[283], vi0);
+                    vacc28 = SG_MADD(vacc28, vw[284], vi0);
+                    vacc29 = SG_MADD(vacc29, vw[285], vi0);
+                    vacc30 = SG_MADD(vacc30, vw[286], vi0);
+                    vacc31 = SG_MADD(vacc31, vw[287], vi0);
+                    vacc32 = SG_MADD(vacc32, vw[288], vi0);
+                    vacc33 = SG_MADD(vacc33, vw[289], vi0);
+                    vacc34 = SG_MADD(vacc34, vw[290], vi0);
+                    vacc35 = SG_MADD(vacc35, vw[291], vi0);
+                    vacc36 = SG_MADD(vacc36, vw[292], vi0);
+                    vacc37 = SG_MADD(vacc37, vw[293], vi0);
+                    vacc38 = SG_MADD(vacc38, vw[294], vi0);
+                    vacc39 = SG_MADD(vacc39, vw[295], vi0);
+                    vacc40 = SG_MADD(vacc40, vw[296], vi0);
+                    vacc41 = SG_MADD(vacc41, vw[297], vi0);
+                    vacc42 = SG_MADD(vacc42, vw[298], vi0);
+                    vacc43 = SG_MADD(vacc43, vw[299], vi0);
+                    vacc44 = SG_MADD(vacc44, vw[300], vi0);
+                    vacc45 = SG_MADD(vacc45, vw[301], vi0);
+                    vacc46 = SG_MADD(vacc46, vw[302], vi0);
+                    vacc47 = SG_MADD(vacc47, vw[303], vi0);
+                    vacc48 = SG_MADD(vacc48, vw[304], vi0);
+                    vacc49 = SG_MADD(vacc49, vw[305], vi0);
+                    vacc50 = SG_MADD(vacc50, vw[306], vi0);
+                    vacc51 = SG_MADD(vacc51, vw[307], vi0);
+                    vacc52 = SG_MADD(vacc52, vw[308], vi0);
+                    vacc53 = SG_MADD(vacc53, vw[309], vi0);
+                    vacc54 = SG_MADD(vacc54, vw[310], vi0);
+                    vacc55 = SG_MADD(vacc55, vw[311], vi0);
+                    vacc56 = SG_MADD(vacc56, vw[312], vi0);
+                    vacc57 = SG_MADD(vacc57, vw[313], vi0);
+                    vacc58 = SG_MADD(vacc58, vw[314], vi0);
+                    vacc59 = SG_MADD(vacc59, vw[315], vi0);
+                    vacc60 = SG_MADD(vacc60, vw[316], vi0);
+                    vacc61 = SG_MADD(vacc61, vw[317], vi0);
+                    vacc62 = SG_MADD(vacc62, vw[318], vi0);
+                    vacc63 = SG_MADD(vacc63, vw[319], vi0);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 320] * vi;
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[320], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[321], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[322], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[323], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[324], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[325], vi0);
+                    vacc6 = SG_MADD(vacc6, vw[326], vi0);
+                    vacc7 = SG_MADD(vacc7, vw[327], vi0);
+                    vacc8 = SG_MADD(vacc8, vw[328], vi0);
+                    vacc9 = SG_MADD(vacc9, vw[329], vi0);
+                    vacc10 = SG_MADD(vacc10, vw[330], vi0);
+                    vacc11 = SG_MADD(vacc11, vw[331], vi0);
+                    vacc12 = SG_MADD(vacc12, vw[332], vi0);
+                    vacc13 = SG_MADD(vacc13, vw[333], vi0);
+                    vacc14 = SG_MADD(vacc14, vw[334], vi0);
+                    vacc15 = SG_MADD(vacc15, vw[335], vi0);
+                    vacc16 = SG_MADD(vacc16, vw[336], vi0);
+                    vacc17 = SG_MADD(vacc17, vw[337], vi0);
+                    vacc18 = SG_MADD(vacc18, vw[338], vi0);
+                    vacc19 = SG_MADD(vacc19, vw[339], vi0);
+                    vacc20 = SG_MADD(vacc20, vw[340], vi0);
+                    vacc21 = SG_MADD(vacc21, vw[341], vi0);
+                    vacc22 = SG_MADD(vacc22, vw[342], vi0);
+                    vacc23 = SG_MADD(vacc23, vw[343], vi0);
+                    vacc24 = SG_MADD(vacc24, vw[344], vi0);
+                    vacc25 = SG_MADD(vacc25, vw[345], vi0);
+                    vacc26 = SG_MADD(vacc26, vw[346], vi0);
+                    vacc27 = SG_MADD(vacc27, vw[347], vi0);
+                    vacc28 = SG_MADD(vacc28, vw[348], vi0);
+                    vacc29 = SG_MADD(vacc29, vw[349], vi0);
+                    vacc30 = SG_MADD(vacc30, vw[350], vi0);
+                    vacc31 = SG_MADD(vacc31, vw[351], vi0);
+                    vacc32 = SG_MADD(vacc32, vw[352], vi0);
+                    vacc33 = SG_MADD(vacc33, vw[353], vi0);
+                    vacc34 = SG_MADD(vacc34, vw[354], vi0);
+                    vacc35 = SG_MADD(vacc35, vw[355], vi0);
+                    vacc36 = SG_MADD(vacc36, vw[356], vi0);
+                    vacc37 = SG_MADD(vacc37, vw[357], vi0);
+                    vacc38 = SG_MADD(vacc38, vw[358], vi0);
+                    vacc39 = SG_MADD(vacc39, vw[359], vi0);
+                    vacc40 = SG_MADD(vacc40, vw[360], vi0);
+                    vacc41 = SG_MADD(vacc41, vw[361], vi0);
+                    vacc42 = SG_MADD(vacc42, vw[362], vi0);
+                    vacc43 = SG_MADD(vacc43, vw[363], vi0);
+                    vacc44 = SG_MADD(vacc44, vw[364], vi0);
+                    vacc45 = SG_MADD(vacc45, vw[365], vi0);
+                    vacc46 = SG_MADD(vacc46, vw[366], vi0);
+                    vacc47 = SG_MADD(vacc47, vw[367], vi0);
+                    vacc48 = SG_MADD(vacc48, vw[368], vi0);
+                    vacc49 = SG_MADD(vacc49, vw[369], vi0);
+                    vacc50 = SG_MADD(vacc50, vw[370], vi0);
+                    vacc51 = SG_MADD(vacc51, vw[371], vi0);
+                    vacc52 = SG_MADD(vacc52, vw[372], vi0);
+                    vacc53 = SG_MADD(vacc53, vw[373], vi0);
+                    vacc54 = SG_MADD(vacc54, vw[374], vi0);
+                    vacc55 = SG_MADD(vacc55, vw[375], vi0);
+                    vacc56 = SG_MADD(vacc56, vw[376], vi0);
+                    vacc57 = SG_MADD(vacc57, vw[377], vi0);
+                    vacc58 = SG_MADD(vacc58, vw[378], vi0);
+                    vacc59 = SG_MADD(vacc59, vw[379], vi0);
+                    vacc60 = SG_MADD(vacc60, vw[380], vi0);
+                    vacc61 = SG_MADD(vacc61, vw[381], vi0);
+                    vacc62 = SG_MADD(vacc62, vw[382], vi0);
+                    vacc63 = SG_MADD(vacc63, vw[383], vi0);
                 }
                 {   /* tap 1,2 */
-                    const float vi = in[ib + 1];
-                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 384] * vi;
+                    const float vi0 = in[ib + 1];
+                    vacc0 = SG_MADD(vacc0, vw[384], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[385], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[386], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[387], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[388], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[389], vi0);
+                    vacc6 = SG_MADD(vacc6, vw[390], vi0);
+                    vacc7 = SG_MADD(vacc7, vw[391], vi0);
+                    vacc8 = SG_MADD(vacc8, vw[392], vi0);
+                    vacc9 = SG_MADD(vacc9, vw[393], vi0);
+                    vacc10 = SG_MADD(vacc10, vw[394], vi0);
+                    vacc11 = SG_MADD(vacc11, vw[395], vi0);
+                    vacc12 = SG_MADD(vacc12, vw[396], vi0);
+                    vacc13 = SG_MADD(vacc13, vw[397], vi0);
+                    vacc14 = SG_MADD(vacc14, vw[398], vi0);
+                    vacc15 = SG_MADD(vacc15, vw[399], vi0);
+                    vacc16 = SG_MADD(vacc16, vw[400], vi0);
+                    vacc17 = SG_MADD(vacc17, vw[401], vi0);
+                    vacc18 = SG_MADD(vacc18, vw[402], vi0);
+                    vacc19 = SG_MADD(vacc19, vw[403], vi0);
+                    vacc20 = SG_MADD(vacc20, vw[404], vi0);
+                    vacc21 = SG_MADD(vacc21, vw[405], vi0);
+                    vacc22 = SG_MADD(vacc22, vw[406], vi0);
+                    vacc23 = SG_MADD(vacc23, vw[407], vi0);
+                    vacc24 = SG_MADD(vacc24, vw[408], vi0);
+                    vacc25 = SG_MADD(vacc25, vw[409], vi0);
+                    vacc26 = SG_MADD(vacc26, vw[410], vi0);
+                    vacc27 = SG_MADD(vacc27, vw[411], vi0);
+                    vacc28 = SG_MADD(vacc28, vw[412], vi0);
+                    vacc29 = SG_MADD(vacc29, vw[413], vi0);
+                    vacc30 = SG_MADD(vacc30, vw[414], vi0);
+                    vacc31 = SG_MADD(vacc31, vw[415], vi0);
+                    vacc32 = SG_MADD(vacc32, vw[416], vi0);
+                    vacc33 = SG_MADD(vacc33, vw[417], vi0);
+                    vacc34 = SG_MADD(vacc34, vw[418], vi0);
+                    vacc35 = SG_MADD(vacc35, vw[419], vi0);
+                    vacc36 = SG_MADD(vacc36, vw[420], vi0);
+                    vacc37 = SG_MADD(vacc37, vw[421], vi0);
+                    vacc38 = SG_MADD(vacc38, vw[422], vi0);
+                    vacc39 = SG_MADD(vacc39, vw[423], vi0);
+                    vacc40 = SG_MADD(vacc40, vw[424], vi0);
+                    vacc41 = SG_MADD(vacc41, vw[425], vi0);
+                    vacc42 = SG_MADD(vacc42, vw[426], vi0);
+                    vacc43 = SG_MADD(vacc43, vw[427], vi0);
+                    vacc44 = SG_MADD(vacc44, vw[428], vi0);
+                    vacc45 = SG_MADD(vacc45, vw[429], vi0);
+                    vacc46 = SG_MADD(vacc46, vw[430], vi0);
+                    vacc47 = SG_MADD(vacc47, vw[431], vi0);
+                    vacc48 = SG_MADD(vacc48, vw[432], vi0);
+                    vacc49 = SG_MADD(vacc49, vw[433], vi0);
+                    vacc50 = SG_MADD(vacc50, vw[434], vi0);
+                    vacc51 = SG_MADD(vacc51, vw[435], vi0);
+                    vacc52 = SG_MADD(vacc52, vw[436], vi0);
+                    vacc53 = SG_MADD(vacc53, vw[437], vi0);
+                    vacc54 = SG_MADD(vacc54, vw[438], vi0);
+                    vacc55 = SG_MADD(vacc55, vw[439], vi0);
+                    vacc56 = SG_MADD(vacc56, vw[440], vi0);
+                    vacc57 = SG_MADD(vacc57, vw[441], vi0);
+                    vacc58 = SG_MADD(vacc58, vw[442], vi0);
+                    vacc59 = SG_MADD(vacc59, vw[443], vi0);
+                    vacc60 = SG_MADD(vacc60, vw[444], vi0);
+                    vacc61 = SG_MADD(vacc61, vw[445], vi0);
+                    vacc62 = SG_MADD(vacc62, vw[446], vi0);
+                    vacc63 = SG_MADD(vacc63, vw[447], vi0);
                 }
                 {   /* tap 2,0 */
-                    const float vi = in[ib + 4];
-                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 448] * vi;
+                    const float vi0 = in[ib + 4];
+                    vacc0 = SG_MADD(vacc0, vw[448], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[449], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[450], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[451], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[452], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[453], vi0);
+                    vacc6 = SG_MADD(vacc6, vw[454], vi0);
+                    vacc7 = SG_MADD(vacc7, vw[455], vi0);
+                    vacc8 = SG_MADD(vacc8, vw[456], vi0);
+                    vacc9 = SG_MADD(vacc9, vw[457], vi0);
+                    vacc10 = SG_MADD(vacc10, vw[458], vi0);
+                    vacc11 = SG_MADD(vacc11, vw[459], vi0);
+                    vacc12 = SG_MADD(vacc12, vw[460], vi0);
+                    vacc13 = SG_MADD(vacc13, vw[461], vi0);
+                    vacc14 = SG_MADD(vacc14, vw[462], vi0);
+                    vacc15 = SG_MADD(vacc15, vw[463], vi0);
+                    vacc16 = SG_MADD(vacc16, vw[464], vi0);
+                    vacc17 = SG_MADD(vacc17, vw[465], vi0);
+                    vacc18 = SG_MADD(vacc18, vw[466], vi0);
+                    vacc19 = SG_MADD(vacc19, vw[467], vi0);
+                    vacc20 = SG_MADD(vacc20, vw[468], vi0);
+                    vacc21 = SG_MADD(vacc21, vw[469], vi0);
+                    vacc22 = SG_MADD(vacc22, vw[470], vi0);
+                    vacc23 = SG_MADD(vacc23, vw[471], vi0);
+                    vacc24 = SG_MADD(vacc24, vw[472], vi0);
+                    vacc25 = SG_MADD(vacc25, vw[473], vi0);
+                    vacc26 = SG_MADD(vacc26, vw[474], vi0);
+                    vacc27 = SG_MADD(vacc27, vw[475], vi0);
+                    vacc28 = SG_MADD(vacc28, vw[476], vi0);
+                    vacc29 = SG_MADD(vacc29, vw[477], vi0);
+                    vacc30 = SG_MADD(vacc30, vw[478], vi0);
+                    vacc31 = SG_MADD(vacc31, vw[479], vi0);
+                    vacc32 = SG_MADD(vacc32, vw[480], vi0);
+                    vacc33 = SG_MADD(vacc33, vw[481], vi0);
+                    vacc34 = SG_MADD(vacc34, vw[482], vi0);
+                    vacc35 = SG_MADD(vacc35, vw[483], vi0);
+                    vacc36 = SG_MADD(vacc36, vw[484], vi0);
+                    vacc37 = SG_MADD(vacc37, vw[485], vi0);
+                    vacc38 = SG_MADD(vacc38, vw[486], vi0);
+                    vacc39 = SG_MADD(vacc39, vw[487], vi0);
+                    vacc40 = SG_MADD(vacc40, vw[488], vi0);
+                    vacc41 = SG_MADD(vacc41, vw[489], vi0);
+                    vacc42 = SG_MADD(vacc42, vw[490], vi0);
+                    vacc43 = SG_MADD(vacc43, vw[491], vi0);
+                    vacc44 = SG_MADD(vacc44, vw[492], vi0);
+                    vacc45 = SG_MADD(vacc45, vw[493], vi0);
+                    vacc46 = SG_MADD(vacc46, vw[494], vi0);
+                    vacc47 = SG_MADD(vacc47, vw[495], vi0);
+                    vacc48 = SG_MADD(vacc48, vw[496], vi0);
+                    vacc49 = SG_MADD(vacc49, vw[497], vi0);
+                    vacc50 = SG_MADD(vacc50, vw[498], vi0);
+                    vacc51 = SG_MADD(vacc51, vw[499], vi0);
+                    vacc52 = SG_MADD(vacc52, vw[500], vi0);
+                    vacc53 = SG_MADD(vacc53, vw[501], vi0);
+                    vacc54 = SG_MADD(vacc54, vw[502], vi0);
+                    vacc55 = SG_MADD(vacc55, vw[503], vi0);
+                    vacc56 = SG_MADD(vacc56, vw[504], vi0);
+                    vacc57 = SG_MADD(vacc57, vw[505], vi0);
+                    vacc58 = SG_MADD(vacc58, vw[506], vi0);
+                    vacc59 = SG_MADD(vacc59, vw[507], vi0);
+                    vacc60 = SG_MADD(vacc60, vw[508], vi0);
+                    vacc61 = SG_MADD(vacc61, vw[509], vi0);
+                    vacc62 = SG_MADD(vacc62, vw[510], vi0);
+                    vacc63 = SG_MADD(vacc63, vw[511], vi0);
                 }
                 {   /* tap 2,1 */
-                    const float vi = in[ib + 5];
-                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 512] * vi;
+                    const float vi0 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[512], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[513], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[514], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[515], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[516], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[517], vi0);
+                    vacc6 = SG_MADD(vacc6, vw[518], vi0);
+                    vacc7 = SG_MADD(vacc7, vw[519], vi0);
+                    vacc8 = SG_MADD(vacc8, vw[520], vi0);
+                    vacc9 = SG_MADD(vacc9, vw[521], vi0);
+                    vacc10 = SG_MADD(vacc10, vw[522], vi0);
+                    vacc11 = SG_MADD(vacc11, vw[523], vi0);
+                    vacc12 = SG_MADD(vacc12, vw[524], vi0);
+                    vacc13 = SG_MADD(vacc13, vw[525], vi0);
+                    vacc14 = SG_MADD(vacc14, vw[526], vi0);
+                    vacc15 = SG_MADD(vacc15, vw[527], vi0);
+                    vacc16 = SG_MADD(vacc16, vw[528], vi0);
+                    vacc17 = SG_MADD(vacc17, vw[529], vi0);
+                    vacc18 = SG_MADD(vacc18, vw[530], vi0);
+                    vacc19 = SG_MADD(vacc19, vw[531], vi0);
+                    vacc20 = SG_MADD(vacc20, vw[532], vi0);
+                    vacc21 = SG_MADD(vacc21, vw[533], vi0);
+                    vacc22 = SG_MADD(vacc22, vw[534], vi0);
+                    vacc23 = SG_MADD(vacc23, vw[535], vi0);
+                    vacc24 = SG_MADD(vacc24, vw[536], vi0);
+                    vacc25 = SG_MADD(vacc25, vw[537], vi0);
+                    vacc26 = SG_MADD(vacc26, vw[538], vi0);
+                    vacc27 = SG_MADD(vacc27, vw[539], vi0);
+                    vacc28 = SG_MADD(vacc28, vw[540], vi0);
+                    vacc29 = SG_MADD(vacc29, vw[541], vi0);
+                    vacc30 = SG_MADD(vacc30, vw[542], vi0);
+                    vacc31 = SG_MADD(vacc31, vw[543], vi0);
+                    vacc32 = SG_MADD(vacc32, vw[544], vi0);
+                    vacc33 = SG_MADD(vacc33, vw[545], vi0);
+                    vacc34 = SG_MADD(vacc34, vw[546], vi0);
+                    vacc35 = SG_MADD(vacc35, vw[547], vi0);
+                    vacc36 = SG_MADD(vacc36, vw[548], vi0);
+                    vacc37 = SG_MADD(vacc37, vw[549], vi0);
+                    vacc38 = SG_MADD(vacc38, vw[550], vi0);
+                    vacc39 = SG_MADD(vacc39, vw[551], vi0);
+                    vacc40 = SG_MADD(vacc40, vw[552], vi0);
+                    vacc41 = SG_MADD(vacc41, vw[553], vi0);
+                    vacc42 = SG_MADD(vacc42, vw[554], vi0);
+                    vacc43 = SG_MADD(vacc43, vw[555], vi0);
+                    vacc44 = SG_MADD(vacc44, vw[556], vi0);
+                    vacc45 = SG_MADD(vacc45, vw[557], vi0);
+                    vacc46 = SG_MADD(vacc46, vw[558], vi0);
+                    vacc47 = SG_MADD(vacc47, vw[559], vi0);
+                    vacc48 = SG_MADD(vacc48, vw[560], vi0);
+                    vacc49 = SG_MADD(vacc49, vw[561], vi0);
+                    vacc50 = SG_MADD(vacc50, vw[562], vi0);
+                    vacc51 = SG_MADD(vacc51, vw[563], vi0);
+                    vacc52 = SG_MADD(vacc52, vw[564], vi0);
+                    vacc53 = SG_MADD(vacc53, vw[565], vi0);
+                    vacc54 = SG_MADD(vacc54, vw[566], vi0);
+                    vacc55 = SG_MADD(vacc55, vw[567], vi0);
+                    vacc56 = SG_MADD(vacc56, vw[568], vi0);
+                    vacc57 = SG_MADD(vacc57, vw[569], vi0);
+                    vacc58 = SG_MADD(vacc58, vw[570], vi0);
+                    vacc59 = SG_MADD(vacc59, vw[571], vi0);
+                    vacc60 = SG_MADD(vacc60, vw[572], vi0);
+                    vacc61 = SG_MADD(vacc61, vw[573], vi0);
+                    vacc62 = SG_MADD(vacc62, vw[574], vi0);
+                    vacc63 = SG_MADD(vacc63, vw[575], vi0);
                 }
                 {   /* tap 2,2 */
-                    const float vi = in[ib + 6];
-                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 576] * vi;
+                    const float vi0 = in[ib + 6];
+                    vacc0 = SG_MADD(vacc0, vw[576], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[577], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[578], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[579], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[580], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[581], vi0);
+                    vacc6 = SG_MADD(vacc6, vw[582], vi0);
+                    vacc7 = SG_MADD(vacc7, vw[583], vi0);
+                    vacc8 = SG_MADD(vacc8, vw[584], vi0);
+                    vacc9 = SG_MADD(vacc9, vw[585], vi0);
+                    vacc10 = SG_MADD(vacc10, vw[586], vi0);
+                    vacc11 = SG_MADD(vacc11, vw[587], vi0);
+                    vacc12 = SG_MADD(vacc12, vw[588], vi0);
+                    vacc13 = SG_MADD(vacc13, vw[589], vi0);
+                    vacc14 = SG_MADD(vacc14, vw[590], vi0);
+                    vacc15 = SG_MADD(vacc15, vw[591], vi0);
+                    vacc16 = SG_MADD(vacc16, vw[592], vi0);
+                    vacc17 = SG_MADD(vacc17, vw[593], vi0);
+                    vacc18 = SG_MADD(vacc18, vw[594], vi0);
+                    vacc19 = SG_MADD(vacc19, vw[595], vi0);
+                    vacc20 = SG_MADD(vacc20, vw[596], vi0);
+                    vacc21 = SG_MADD(vacc21, vw[597], vi0);
+                    vacc22 = SG_MADD(vacc22, vw[598], vi0);
+                    vacc23 = SG_MADD(vacc23, vw[599], vi0);
+                    vacc24 = SG_MADD(vacc24, vw[600], vi0);
+                    vacc25 = SG_MADD(vacc25, vw[601], vi0);
+                    vacc26 = SG_MADD(vacc26, vw[602], vi0);
+                    vacc27 = SG_MADD(vacc27, vw[603], vi0);
+                    vacc28 = SG_MADD(vacc28, vw[604], vi0);
+                    vacc29 = SG_MADD(vacc29, vw[605], vi0);
+                    vacc30 = SG_MADD(vacc30, vw[606], vi0);
+                    vacc31 = SG_MADD(vacc31, vw[607], vi0);
+                    vacc32 = SG_MADD(vacc32, vw[608], vi0);
+                    vacc33 = SG_MADD(vacc33, vw[609], vi0);
+                    vacc34 = SG_MADD(vacc34, vw[610], vi0);
+                    vacc35 = SG_MADD(vacc35, vw[611], vi0);
+                    vacc36 = SG_MADD(vacc36, vw[612], vi0);
+                    vacc37 = SG_MADD(vacc37, vw[613], vi0);
+                    vacc38 = SG_MADD(vacc38, vw[614], vi0);
+                    vacc39 = SG_MADD(vacc39, vw[615], vi0);
+                    vacc40 = SG_MADD(vacc40, vw[616], vi0);
+                    vacc41 = SG_MADD(vacc41, vw[617], vi0);
+                    vacc42 = SG_MADD(vacc42, vw[618], vi0);
+                    vacc43 = SG_MADD(vacc43, vw[619], vi0);
+                    vacc44 = SG_MADD(vacc44, vw[620], vi0);
+                    vacc45 = SG_MADD(vacc45, vw[621], vi0);
+                    vacc46 = SG_MADD(vacc46, vw[622], vi0);
+                    vacc47 = SG_MADD(vacc47, vw[623], vi0);
+                    vacc48 = SG_MADD(vacc48, vw[624], vi0);
+                    vacc49 = SG_MADD(vacc49, vw[625], vi0);
+                    vacc50 = SG_MADD(vacc50, vw[626], vi0);
+                    vacc51 = SG_MADD(vacc51, vw[627], vi0);
+                    vacc52 = SG_MADD(vacc52, vw[628], vi0);
+                    vacc53 = SG_MADD(vacc53, vw[629], vi0);
+                    vacc54 = SG_MADD(vacc54, vw[630], vi0);
+                    vacc55 = SG_MADD(vacc55, vw[631], vi0);
+                    vacc56 = SG_MADD(vacc56, vw[632], vi0);
+                    vacc57 = SG_MADD(vacc57, vw[633], vi0);
+                    vacc58 = SG_MADD(vacc58, vw[634], vi0);
+                    vacc59 = SG_MADD(vacc59, vw[635], vi0);
+                    vacc60 = SG_MADD(vacc60, vw[636], vi0);
+                    vacc61 = SG_MADD(vacc61, vw[637], vi0);
+                    vacc62 = SG_MADD(vacc62, vw[638], vi0);
+                    vacc63 = SG_MADD(vacc63, vw[639], vi0);
                 }
-                for (int j = 0; j < 64; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
+                }
+                {
+                    float v = vacc3;
+                    out[ob + 3] = v;
+                }
+                {
+                    float v = vacc4;
+                    out[ob + 4] = v;
+                }
+                {
+                    float v = vacc5;
+                    out[ob + 5] = v;
+                }
+                {
+                    float v = vacc6;
+                    out[ob + 6] = v;
+                }
+                {
+                    float v = vacc7;
+                    out[ob + 7] = v;
+                }
+                {
+                    float v = vacc8;
+                    out[ob + 8] = v;
+                }
+                {
+                    float v = vacc9;
+                    out[ob + 9] = v;
+                }
+                {
+                    float v = vacc10;
+                    out[ob + 10] = v;
+                }
+                {
+                    float v = vacc11;
+                    out[ob + 11] = v;
+                }
+                {
+                    float v = vacc12;
+                    out[ob + 12] = v;
+                }
+                {
+                    float v = vacc13;
+                    out[ob + 13] = v;
+                }
+                {
+                    float v = vacc14;
+                    out[ob + 14] = v;
+                }
+                {
+                    float v = vacc15;
+                    out[ob + 15] = v;
+                }
+                {
+                    float v = vacc16;
+                    out[ob + 16] = v;
+                }
+                {
+                    float v = vacc17;
+                    out[ob + 17] = v;
+                }
+                {
+                    float v = vacc18;
+                    out[ob + 18] = v;
+                }
+                {
+                    float v = vacc19;
+                    out[ob + 19] = v;
+                }
+                {
+                    float v = vacc20;
+                    out[ob + 20] = v;
+                }
+                {
+                    float v = vacc21;
+                    out[ob + 21] = v;
+                }
+                {
+                    float v = vacc22;
+                    out[ob + 22] = v;
+                }
+                {
+                    float v = vacc23;
+                    out[ob + 23] = v;
+                }
+                {
+                    float v = vacc24;
+                    out[ob + 24] = v;
+                }
+                {
+                    float v = vacc25;
+                    out[ob + 25] = v;
+                }
+                {
+                    float v = vacc26;
+                    out[ob + 26] = v;
+                }
+                {
+                    float v = vacc27;
+                    out[ob + 27] = v;
+                }
+                {
+                    float v = vacc28;
+                    out[ob + 28] = v;
+                }
+                {
+                    float v = vacc29;
+                    out[ob + 29] = v;
+                }
+                {
+                    float v = vacc30;
+                    out[ob + 30] = v;
+                }
+                {
+                    float v = vacc31;
+                    out[ob + 31] = v;
+                }
+                {
+                    float v = vacc32;
+                    out[ob + 32] = v;
+                }
+                {
+                    float v = vacc33;
+                    out[ob + 33] = v;
+                }
+                {
+                    float v = vacc34;
+                    out[ob + 34] = v;
+                }
+                {
+                    float v = vacc35;
+                    out[ob + 35] = v;
+                }
+                {
+                    float v = vacc36;
+                    out[ob + 36] = v;
+                }
+                {
+                    float v = vacc37;
+                    out[ob + 37] = v;
+                }
+                {
+                    float v = vacc38;
+                    out[ob + 38] = v;
+                }
+                {
+                    float v = vacc39;
+                    out[ob + 39] = v;
+                }
+                {
+                    float v = vacc40;
+                    out[ob + 40] = v;
+                }
+                {
+                    float v = vacc41;
+                    out[ob + 41] = v;
+                }
+                {
+                    float v = vacc42;
+                    out[ob + 42] = v;
+                }
+                {
+                    float v = vacc43;
+                    out[ob + 43] = v;
+                }
+                {
+                    float v = vacc44;
+                    out[ob + 44] = v;
+                }
+                {
+                    float v = vacc45;
+                    out[ob + 45] = v;
+                }
+                {
+                    float v = vacc46;
+                    out[ob + 46] = v;
+                }
+                {
+                    float v = vacc47;
+                    out[ob + 47] = v;
+                }
+                {
+                    float v = vacc48;
+                    out[ob + 48] = v;
+                }
+                {
+                    float v = vacc49;
+                    out[ob + 49] = v;
+                }
+                {
+                    float v = vacc50;
+                    out[ob + 50] = v;
+                }
+                {
+                    float v = vacc51;
+                    out[ob + 51] = v;
+                }
+                {
+                    float v = vacc52;
+                    out[ob + 52] = v;
+                }
+                {
+                    float v = vacc53;
+                    out[ob + 53] = v;
+                }
+                {
+                    float v = vacc54;
+                    out[ob + 54] = v;
+                }
+                {
+                    float v = vacc55;
+                    out[ob + 55] = v;
+                }
+                {
+                    float v = vacc56;
+                    out[ob + 56] = v;
+                }
+                {
+                    float v = vacc57;
+                    out[ob + 57] = v;
+                }
+                {
+                    float v = vacc58;
+                    out[ob + 58] = v;
+                }
+                {
+                    float v = vacc59;
+                    out[ob + 59] = v;
+                }
+                {
+                    float v = vacc60;
+                    out[ob + 60] = v;
+                }
+                {
+                    float v = vacc61;
+                    out[ob + 61] = v;
+                }
+                {
+                    float v = vacc62;
+                    out[ob + 62] = v;
+                }
+                {
+                    float v = vacc63;
+                    out[ob + 63] = v;
                 }
             }
         }
@@ -5081,27 +6338,593 @@ static void Dw_m64_64c1p(const float *restrict in, float *restrict out, const fl
                 const int ib = 5 * vy + vx;
                 const int ob = 320 * vy + 64 * vx;
                 const float *restrict vw = w;
-                float vacc[64];
-                for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                float vacc3 = vw[3];
+                float vacc4 = vw[4];
+                float vacc5 = vw[5];
+                float vacc6 = vw[6];
+                float vacc7 = vw[7];
+                float vacc8 = vw[8];
+                float vacc9 = vw[9];
+                float vacc10 = vw[10];
+                float vacc11 = vw[11];
+                float vacc12 = vw[12];
+                float vacc13 = vw[13];
+                float vacc14 = vw[14];
+                float vacc15 = vw[15];
+                float vacc16 = vw[16];
+                float vacc17 = vw[17];
+                float vacc18 = vw[18];
+                float vacc19 = vw[19];
+                float vacc20 = vw[20];
+                float vacc21 = vw[21];
+                float vacc22 = vw[22];
+                float vacc23 = vw[23];
+                float vacc24 = vw[24];
+                float vacc25 = vw[25];
+                float vacc26 = vw[26];
+                float vacc27 = vw[27];
+                float vacc28 = vw[28];
+                float vacc29 = vw[29];
+                float vacc30 = vw[30];
+                float vacc31 = vw[31];
+                float vacc32 = vw[32];
+                float vacc33 = vw[33];
+                float vacc34 = vw[34];
+                float vacc35 = vw[35];
+                float vacc36 = vw[36];
+                float vacc37 = vw[37];
+                float vacc38 = vw[38];
+                float vacc39 = vw[39];
+                float vacc40 = vw[40];
+                float vacc41 = vw[41];
+                float vacc42 = vw[42];
+                float vacc43 = vw[43];
+                float vacc44 = vw[44];
+                float vacc45 = vw[45];
+                float vacc46 = vw[46];
+                float vacc47 = vw[47];
+                float vacc48 = vw[48];
+                float vacc49 = vw[49];
+                float vacc50 = vw[50];
+                float vacc51 = vw[51];
+                float vacc52 = vw[52];
+                float vacc53 = vw[53];
+                float vacc54 = vw[54];
+                float vacc55 = vw[55];
+                float vacc56 = vw[56];
+                float vacc57 = vw[57];
+                float vacc58 = vw[58];
+                float vacc59 = vw[59];
+                float vacc60 = vw[60];
+                float vacc61 = vw[61];
+                float vacc62 = vw[62];
+                float vacc63 = vw[63];
                 {   /* tap 1,0 */
-                    const float vi = in[ib - 1];
-                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 256] * vi;
+                    const float vi0 = in[ib - 1];
+                    vacc0 = SG_MADD(vacc0, vw[256], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[257], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[258], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[259], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[260], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[261], vi0);
+                    vacc6 = SG_MADD(vacc6, vw[262], vi0);
+                    vacc7 = SG_MADD(vacc7, vw[263], vi0);
+                    vacc8 = SG_MADD(vacc8, vw[264], vi0);
+                    vacc9 = SG_MADD(vacc9, vw[265], vi0);
+                    vacc10 = SG_MADD(vacc10, vw[266], vi0);
+                    vacc11 = SG_MADD(vacc11, vw[267], vi0);
+                    vacc12 = SG_MADD(vacc12, vw[268], vi0);
+                    vacc13 = SG_MADD(vacc13, vw[269], vi0);
+                    vacc14 = SG_MADD(vacc14, vw[270], vi0);
+                    vacc15 = SG_MADD(vacc15, vw[271], vi0);
+                    vacc16 = SG_MADD(vacc16, vw[272], vi0);
+                    vacc17 = SG_MADD(vacc17, vw[273], vi0);
+                    vacc18 = SG_MADD(vacc18, vw[274], vi0);
+                    vacc19 = SG_MADD(vacc19, vw[275], vi0);
+                    vacc20 = SG_MADD(vacc20, vw[276], vi0);
+                    vacc21 = SG_MADD(vacc21, vw[277], vi0);
+                    vacc22 = SG_MADD(vacc22, vw[278], vi0);
+                    vacc23 = SG_MADD(vacc23, vw[279], vi0);
+                    vacc24 = SG_MADD(vacc24, vw[280], vi0);
+                    vacc25 = SG_MADD(vacc25, vw[281], vi0);
+                    vacc26 = SG_MADD(vacc26, vw[282], vi0);
+                    vacc27 = SG_MADD(vacc27, vw[283], vi0);
+                    vacc28 = SG_MADD(vacc28, vw[284], vi0);
+                    vacc29 = SG_MADD(vacc29, vw[285], vi0);
+                    vacc30 = SG_MADD(vacc30, vw[286], vi0);
+                    vacc31 = SG_MADD(vacc31, vw[287], vi0);
+                    vacc32 = SG_MADD(vacc32, vw[288], vi0);
+                    vacc33 = SG_MADD(vacc33, vw[289], vi0);
+                    vacc34 = SG_MADD(vacc34, vw[290], vi0);
+                    vacc35 = SG_MADD(vacc35, vw[291], vi0);
+                    vacc36 = SG_MADD(vacc36, vw[292], vi0);
+                    vacc37 = SG_MADD(vacc37, vw[293], vi0);
+                    vacc38 = SG_MADD(vacc38, vw[294], vi0);
+                    vacc39 = SG_MADD(vacc39, vw[295], vi0);
+                    vacc40 = SG_MADD(vacc40, vw[296], vi0);
+                    vacc41 = SG_MADD(vacc41, vw[297], vi0);
+                    vacc42 = SG_MADD(vacc42, vw[298], vi0);
+                    vacc43 = SG_MADD(vacc43, vw[299], vi0);
+                    vacc44 = SG_MADD(vacc44, vw[300], vi0);
+                    vacc45 = SG_MADD(vacc45, vw[301], vi0);
+                    vacc46 = SG_MADD(vacc46, vw[302], vi0);
+                    vacc47 = SG_MADD(vacc47, vw[303], vi0);
+                    vacc48 = SG_MADD(vacc48, vw[304], vi0);
+                    vacc49 = SG_MADD(vacc49, vw[305], vi0);
+                    vacc50 = SG_MADD(vacc50, vw[306], vi0);
+                    vacc51 = SG_MADD(vacc51, vw[307], vi0);
+                    vacc52 = SG_MADD(vacc52, vw[308], vi0);
+                    vacc53 = SG_MADD(vacc53, vw[309], vi0);
+                    vacc54 = SG_MADD(vacc54, vw[310], vi0);
+                    vacc55 = SG_MADD(vacc55, vw[311], vi0);
+                    vacc56 = SG_MADD(vacc56, vw[312], vi0);
+                    vacc57 = SG_MADD(vacc57, vw[313], vi0);
+                    vacc58 = SG_MADD(vacc58, vw[314], vi0);
+                    vacc59 = SG_MADD(vacc59, vw[315], vi0);
+                    vacc60 = SG_MADD(vacc60, vw[316], vi0);
+                    vacc61 = SG_MADD(vacc61, vw[317], vi0);
+                    vacc62 = SG_MADD(vacc62, vw[318], vi0);
+                    vacc63 = SG_MADD(vacc63, vw[319], vi0);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 320] * vi;
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[320], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[321], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[322], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[323], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[324], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[325], vi0);
+                    vacc6 = SG_MADD(vacc6, vw[326], vi0);
+                    vacc7 = SG_MADD(vacc7, vw[327], vi0);
+                    vacc8 = SG_MADD(vacc8, vw[328], vi0);
+                    vacc9 = SG_MADD(vacc9, vw[329], vi0);
+                    vacc10 = SG_MADD(vacc10, vw[330], vi0);
+                    vacc11 = SG_MADD(vacc11, vw[331], vi0);
+                    vacc12 = SG_MADD(vacc12, vw[332], vi0);
+                    vacc13 = SG_MADD(vacc13, vw[333], vi0);
+                    vacc14 = SG_MADD(vacc14, vw[334], vi0);
+                    vacc15 = SG_MADD(vacc15, vw[335], vi0);
+                    vacc16 = SG_MADD(vacc16, vw[336], vi0);
+                    vacc17 = SG_MADD(vacc17, vw[337], vi0);
+                    vacc18 = SG_MADD(vacc18, vw[338], vi0);
+                    vacc19 = SG_MADD(vacc19, vw[339], vi0);
+                    vacc20 = SG_MADD(vacc20, vw[340], vi0);
+                    vacc21 = SG_MADD(vacc21, vw[341], vi0);
+                    vacc22 = SG_MADD(vacc22, vw[342], vi0);
+                    vacc23 = SG_MADD(vacc23, vw[343], vi0);
+                    vacc24 = SG_MADD(vacc24, vw[344], vi0);
+                    vacc25 = SG_MADD(vacc25, vw[345], vi0);
+                    vacc26 = SG_MADD(vacc26, vw[346], vi0);
+                    vacc27 = SG_MADD(vacc27, vw[347], vi0);
+                    vacc28 = SG_MADD(vacc28, vw[348], vi0);
+                    vacc29 = SG_MADD(vacc29, vw[349], vi0);
+                    vacc30 = SG_MADD(vacc30, vw[350], vi0);
+                    vacc31 = SG_MADD(vacc31, vw[351], vi0);
+                    vacc32 = SG_MADD(vacc32, vw[352], vi0);
+                    vacc33 = SG_MADD(vacc33, vw[353], vi0);
+                    vacc34 = SG_MADD(vacc34, vw[354], vi0);
+                    vacc35 = SG_MADD(vacc35, vw[355], vi0);
+                    vacc36 = SG_MADD(vacc36, vw[356], vi0);
+                    vacc37 = SG_MADD(vacc37, vw[357], vi0);
+                    vacc38 = SG_MADD(vacc38, vw[358], vi0);
+                    vacc39 = SG_MADD(vacc39, vw[359], vi0);
+                    vacc40 = SG_MADD(vacc40, vw[360], vi0);
+                    vacc41 = SG_MADD(vacc41, vw[361], vi0);
+                    vacc42 = SG_MADD(vacc42, vw[362], vi0);
+                    vacc43 = SG_MADD(vacc43, vw[363], vi0);
+                    vacc44 = SG_MADD(vacc44, vw[364], vi0);
+                    vacc45 = SG_MADD(vacc45, vw[365], vi0);
+                    vacc46 = SG_MADD(vacc46, vw[366], vi0);
+                    vacc47 = SG_MADD(vacc47, vw[367], vi0);
+                    vacc48 = SG_MADD(vacc48, vw[368], vi0);
+                    vacc49 = SG_MADD(vacc49, vw[369], vi0);
+                    vacc50 = SG_MADD(vacc50, vw[370], vi0);
+                    vacc51 = SG_MADD(vacc51, vw[371], vi0);
+                    vacc52 = SG_MADD(vacc52, vw[372], vi0);
+                    vacc53 = SG_MADD(vacc53, vw[373], vi0);
+                    vacc54 = SG_MADD(vacc54, vw[374], vi0);
+                    vacc55 = SG_MADD(vacc55, vw[375], vi0);
+                    vacc56 = SG_MADD(vacc56, vw[376], vi0);
+                    vacc57 = SG_MADD(vacc57, vw[377], vi0);
+                    vacc58 = SG_MADD(vacc58, vw[378], vi0);
+                    vacc59 = SG_MADD(vacc59, vw[379], vi0);
+                    vacc60 = SG_MADD(vacc60, vw[380], vi0);
+                    vacc61 = SG_MADD(vacc61, vw[381], vi0);
+                    vacc62 = SG_MADD(vacc62, vw[382], vi0);
+                    vacc63 = SG_MADD(vacc63, vw[383], vi0);
                 }
                 {   /* tap 2,0 */
-                    const float vi = in[ib + 4];
-                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 448] * vi;
+                    const float vi0 = in[ib + 4];
+                    vacc0 = SG_MADD(vacc0, vw[448], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[449], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[450], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[451], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[452], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[453], vi0);
+                    vacc6 = SG_MADD(vacc6, vw[454], vi0);
+                    vacc7 = SG_MADD(vacc7, vw[455], vi0);
+                    vacc8 = SG_MADD(vacc8, vw[456], vi0);
+                    vacc9 = SG_MADD(vacc9, vw[457], vi0);
+                    vacc10 = SG_MADD(vacc10, vw[458], vi0);
+                    vacc11 = SG_MADD(vacc11, vw[459], vi0);
+                    vacc12 = SG_MADD(vacc12, vw[460], vi0);
+                    vacc13 = SG_MADD(vacc13, vw[461], vi0);
+                    vacc14 = SG_MADD(vacc14, vw[462], vi0);
+                    vacc15 = SG_MADD(vacc15, vw[463], vi0);
+                    vacc16 = SG_MADD(vacc16, vw[464], vi0);
+                    vacc17 = SG_MADD(vacc17, vw[465], vi0);
+                    vacc18 = SG_MADD(vacc18, vw[466], vi0);
+                    vacc19 = SG_MADD(vacc19, vw[467], vi0);
+                    vacc20 = SG_MADD(vacc20, vw[468], vi0);
+                    vacc21 = SG_MADD(vacc21, vw[469], vi0);
+                    vacc22 = SG_MADD(vacc22, vw[470], vi0);
+                    vacc23 = SG_MADD(vacc23, vw[471], vi0);
+                    vacc24 = SG_MADD(vacc24, vw[472], vi0);
+                    vacc25 = SG_MADD(vacc25, vw[473], vi0);
+                    vacc26 = SG_MADD(vacc26, vw[474], vi0);
+                    vacc27 = SG_MADD(vacc27, vw[475], vi0);
+                    vacc28 = SG_MADD(vacc28, vw[476], vi0);
+                    vacc29 = SG_MADD(vacc29, vw[477], vi0);
+                    vacc30 = SG_MADD(vacc30, vw[478], vi0);
+                    vacc31 = SG_MADD(vacc31, vw[479], vi0);
+                    vacc32 = SG_MADD(vacc32, vw[480], vi0);
+                    vacc33 = SG_MADD(vacc33, vw[481], vi0);
+                    vacc34 = SG_MADD(vacc34, vw[482], vi0);
+                    vacc35 = SG_MADD(vacc35, vw[483], vi0);
+                    vacc36 = SG_MADD(vacc36, vw[484], vi0);
+                    vacc37 = SG_MADD(vacc37, vw[485], vi0);
+                    vacc38 = SG_MADD(vacc38, vw[486], vi0);
+                    vacc39 = SG_MADD(vacc39, vw[487], vi0);
+                    vacc40 = SG_MADD(vacc40, vw[488], vi0);
+                    vacc41 = SG_MADD(vacc41, vw[489], vi0);
+                    vacc42 = SG_MADD(vacc42, vw[490], vi0);
+                    vacc43 = SG_MADD(vacc43, vw[491], vi0);
+                    vacc44 = SG_MADD(vacc44, vw[492], vi0);
+                    vacc45 = SG_MADD(vacc45, vw[493], vi0);
+                    vacc46 = SG_MADD(vacc46, vw[494], vi0);
+                    vacc47 = SG_MADD(vacc47, vw[495], vi0);
+                    vacc48 = SG_MADD(vacc48, vw[496], vi0);
+                    vacc49 = SG_MADD(vacc49, vw[497], vi0);
+                    vacc50 = SG_MADD(vacc50, vw[498], vi0);
+                    vacc51 = SG_MADD(vacc51, vw[499], vi0);
+                    vacc52 = SG_MADD(vacc52, vw[500], vi0);
+                    vacc53 = SG_MADD(vacc53, vw[501], vi0);
+                    vacc54 = SG_MADD(vacc54, vw[502], vi0);
+                    vacc55 = SG_MADD(vacc55, vw[503], vi0);
+                    vacc56 = SG_MADD(vacc56, vw[504], vi0);
+                    vacc57 = SG_MADD(vacc57, vw[505], vi0);
+                    vacc58 = SG_MADD(vacc58, vw[506], vi0);
+                    vacc59 = SG_MADD(vacc59, vw[507], vi0);
+                    vacc60 = SG_MADD(vacc60, vw[508], vi0);
+                    vacc61 = SG_MADD(vacc61, vw[509], vi0);
+                    vacc62 = SG_MADD(vacc62, vw[510], vi0);
+                    vacc63 = SG_MADD(vacc63, vw[511], vi0);
                 }
                 {   /* tap 2,1 */
-                    const float vi = in[ib + 5];
-                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 512] * vi;
+                    const float vi0 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[512], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[513], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[514], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[515], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[516], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[517], vi0);
+                    vacc6 = SG_MADD(vacc6, vw[518], vi0);
+                    vacc7 = SG_MADD(vacc7, vw[519], vi0);
+                    vacc8 = SG_MADD(vacc8, vw[520], vi0);
+                    vacc9 = SG_MADD(vacc9, vw[521], vi0);
+                    vacc10 = SG_MADD(vacc10, vw[522], vi0);
+                    vacc11 = SG_MADD(vacc11, vw[523], vi0);
+                    vacc12 = SG_MADD(vacc12, vw[524], vi0);
+                    vacc13 = SG_MADD(vacc13, vw[525], vi0);
+                    vacc14 = SG_MADD(vacc14, vw[526], vi0);
+                    vacc15 = SG_MADD(vacc15, vw[527], vi0);
+                    vacc16 = SG_MADD(vacc16, vw[528], vi0);
+                    vacc17 = SG_MADD(vacc17, vw[529], vi0);
+                    vacc18 = SG_MADD(vacc18, vw[530], vi0);
+                    vacc19 = SG_MADD(vacc19, vw[531], vi0);
+                    vacc20 = SG_MADD(vacc20, vw[532], vi0);
+                    vacc21 = SG_MADD(vacc21, vw[533], vi0);
+                    vacc22 = SG_MADD(vacc22, vw[534], vi0);
+                    vacc23 = SG_MADD(vacc23, vw[535], vi0);
+                    vacc24 = SG_MADD(vacc24, vw[536], vi0);
+                    vacc25 = SG_MADD(vacc25, vw[537], vi0);
+                    vacc26 = SG_MADD(vacc26, vw[538], vi0);
+                    vacc27 = SG_MADD(vacc27, vw[539], vi0);
+                    vacc28 = SG_MADD(vacc28, vw[540], vi0);
+                    vacc29 = SG_MADD(vacc29, vw[541], vi0);
+                    vacc30 = SG_MADD(vacc30, vw[542], vi0);
+                    vacc31 = SG_MADD(vacc31, vw[543], vi0);
+                    vacc32 = SG_MADD(vacc32, vw[544], vi0);
+                    vacc33 = SG_MADD(vacc33, vw[545], vi0);
+                    vacc34 = SG_MADD(vacc34, vw[546], vi0);
+                    vacc35 = SG_MADD(vacc35, vw[547], vi0);
+                    vacc36 = SG_MADD(vacc36, vw[548], vi0);
+                    vacc37 = SG_MADD(vacc37, vw[549], vi0);
+                    vacc38 = SG_MADD(vacc38, vw[550], vi0);
+                    vacc39 = SG_MADD(vacc39, vw[551], vi0);
+                    vacc40 = SG_MADD(vacc40, vw[552], vi0);
+                    vacc41 = SG_MADD(vacc41, vw[553], vi0);
+                    vacc42 = SG_MADD(vacc42, vw[554], vi0);
+                    vacc43 = SG_MADD(vacc43, vw[555], vi0);
+                    vacc44 = SG_MADD(vacc44, vw[556], vi0);
+                    vacc45 = SG_MADD(vacc45, vw[557], vi0);
+                    vacc46 = SG_MADD(vacc46, vw[558], vi0);
+                    vacc47 = SG_MADD(vacc47, vw[559], vi0);
+                    vacc48 = SG_MADD(vacc48, vw[560], vi0);
+                    vacc49 = SG_MADD(vacc49, vw[561], vi0);
+                    vacc50 = SG_MADD(vacc50, vw[562], vi0);
+                    vacc51 = SG_MADD(vacc51, vw[563], vi0);
+                    vacc52 = SG_MADD(vacc52, vw[564], vi0);
+                    vacc53 = SG_MADD(vacc53, vw[565], vi0);
+                    vacc54 = SG_MADD(vacc54, vw[566], vi0);
+                    vacc55 = SG_MADD(vacc55, vw[567], vi0);
+                    vacc56 = SG_MADD(vacc56, vw[568], vi0);
+                    vacc57 = SG_MADD(vacc57, vw[569], vi0);
+                    vacc58 = SG_MADD(vacc58, vw[570], vi0);
+                    vacc59 = SG_MADD(vacc59, vw[571], vi0);
+                    vacc60 = SG_MADD(vacc60, vw[572], vi0);
+                    vacc61 = SG_MADD(vacc61, vw[573], vi0);
+                    vacc62 = SG_MADD(vacc62, vw[574], vi0);
+                    vacc63 = SG_MADD(vacc63, vw[575], vi0);
                 }
-                for (int j = 0; j < 64; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
+                }
+                {
+                    float v = vacc3;
+                    out[ob + 3] = v;
+                }
+                {
+                    float v = vacc4;
+                    out[ob + 4] = v;
+                }
+                {
+                    float v = vacc5;
+                    out[ob + 5] = v;
+                }
+                {
+                    float v = vacc6;
+                    out[ob + 6] = v;
+                }
+                {
+                    float v = vacc7;
+                    out[ob + 7] = v;
+                }
+                {
+                    float v = vacc8;
+                    out[ob + 8] = v;
+                }
+                {
+                    float v = vacc9;
+                    out[ob + 9] = v;
+                }
+                {
+                    float v = vacc10;
+                    out[ob + 10] = v;
+                }
+                {
+                    float v = vacc11;
+                    out[ob + 11] = v;
+                }
+                {
+                    float v = vacc12;
+                    out[ob + 12] = v;
+                }
+                {
+                    float v = vacc13;
+                    out[ob + 13] = v;
+                }
+                {
+                    float v = vacc14;
+                    out[ob + 14] = v;
+                }
+                {
+                    float v = vacc15;
+                    out[ob + 15] = v;
+                }
+                {
+                    float v = vacc16;
+                    out[ob + 16] = v;
+                }
+                {
+                    float v = vacc17;
+                    out[ob + 17] = v;
+                }
+                {
+                    float v = vacc18;
+                    out[ob + 18] = v;
+                }
+                {
+                    float v = vacc19;
+                    out[ob + 19] = v;
+                }
+                {
+                    float v = vacc20;
+                    out[ob + 20] = v;
+                }
+                {
+                    float v = vacc21;
+                    out[ob + 21] = v;
+                }
+                {
+                    float v = vacc22;
+                    out[ob + 22] = v;
+                }
+                {
+                    float v = vacc23;
+                    out[ob + 23] = v;
+                }
+                {
+                    float v = vacc24;
+                    out[ob + 24] = v;
+                }
+                {
+                    float v = vacc25;
+                    out[ob + 25] = v;
+                }
+                {
+                    float v = vacc26;
+                    out[ob + 26] = v;
+                }
+                {
+                    float v = vacc27;
+                    out[ob + 27] = v;
+                }
+                {
+                    float v = vacc28;
+                    out[ob + 28] = v;
+                }
+                {
+                    float v = vacc29;
+                    out[ob + 29] = v;
+                }
+                {
+                    float v = vacc30;
+                    out[ob + 30] = v;
+                }
+                {
+                    float v = vacc31;
+                    out[ob + 31] = v;
+                }
+                {
+                    float v = vacc32;
+                    out[ob + 32] = v;
+                }
+                {
+                    float v = vacc33;
+                    out[ob + 33] = v;
+                }
+                {
+                    float v = vacc34;
+                    out[ob + 34] = v;
+                }
+                {
+                    float v = vacc35;
+                    out[ob + 35] = v;
+                }
+                {
+                    float v = vacc36;
+                    out[ob + 36] = v;
+                }
+                {
+                    float v = vacc37;
+                    out[ob + 37] = v;
+                }
+                {
+                    float v = vacc38;
+                    out[ob + 38] = v;
+                }
+                {
+                    float v = vacc39;
+                    out[ob + 39] = v;
+                }
+                {
+                    float v = vacc40;
+                    out[ob + 40] = v;
+                }
+                {
+                    float v = vacc41;
+                    out[ob + 41] = v;
+                }
+                {
+                    float v = vacc42;
+                    out[ob + 42] = v;
+                }
+                {
+                    float v = vacc43;
+                    out[ob + 43] = v;
+                }
+                {
+                    float v = vacc44;
+                    out[ob + 44] = v;
+                }
+                {
+                    float v = vacc45;
+                    out[ob + 45] = v;
+                }
+                {
+                    float v = vacc46;
+                    out[ob + 46] = v;
+                }
+                {
+                    float v = vacc47;
+                    out[ob + 47] = v;
+                }
+                {
+                    float v = vacc48;
+                    out[ob + 48] = v;
+                }
+                {
+                    float v = vacc49;
+                    out[ob + 49] = v;
+                }
+                {
+                    float v = vacc50;
+                    out[ob + 50] = v;
+                }
+                {
+                    float v = vacc51;
+                    out[ob + 51] = v;
+                }
+                {
+                    float v = vacc52;
+                    out[ob + 52] = v;
+                }
+                {
+                    float v = vacc53;
+                    out[ob + 53] = v;
+                }
+                {
+                    float v = vacc54;
+                    out[ob + 54] = v;
+                }
+                {
+                    float v = vacc55;
+                    out[ob + 55] = v;
+                }
+                {
+                    float v = vacc56;
+                    out[ob + 56] = v;
+                }
+                {
+                    float v = vacc57;
+                    out[ob + 57] = v;
+                }
+                {
+                    float v = vacc58;
+                    out[ob + 58] = v;
+                }
+                {
+                    float v = vacc59;
+                    out[ob + 59] = v;
+                }
+                {
+                    float v = vacc60;
+                    out[ob + 60] = v;
+                }
+                {
+                    float v = vacc61;
+                    out[ob + 61] = v;
+                }
+                {
+                    float v = vacc62;
+                    out[ob + 62] = v;
+                }
+                {
+                    float v = vacc63;
+                    out[ob + 63] = v;
                 }
             }
         }
@@ -5114,35 +6937,727 @@ static void Dw_m64_64c1p(const float *restrict in, float *restrict out, const fl
                 const int ib = 5 * vy + vx;
                 const int ob = 320 * vy + 64 * vx;
                 const float *restrict vw = w;
-                float vacc[64];
-                for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                float vacc3 = vw[3];
+                float vacc4 = vw[4];
+                float vacc5 = vw[5];
+                float vacc6 = vw[6];
+                float vacc7 = vw[7];
+                float vacc8 = vw[8];
+                float vacc9 = vw[9];
+                float vacc10 = vw[10];
+                float vacc11 = vw[11];
+                float vacc12 = vw[12];
+                float vacc13 = vw[13];
+                float vacc14 = vw[14];
+                float vacc15 = vw[15];
+                float vacc16 = vw[16];
+                float vacc17 = vw[17];
+                float vacc18 = vw[18];
+                float vacc19 = vw[19];
+                float vacc20 = vw[20];
+                float vacc21 = vw[21];
+                float vacc22 = vw[22];
+                float vacc23 = vw[23];
+                float vacc24 = vw[24];
+                float vacc25 = vw[25];
+                float vacc26 = vw[26];
+                float vacc27 = vw[27];
+                float vacc28 = vw[28];
+                float vacc29 = vw[29];
+                float vacc30 = vw[30];
+                float vacc31 = vw[31];
+                float vacc32 = vw[32];
+                float vacc33 = vw[33];
+                float vacc34 = vw[34];
+                float vacc35 = vw[35];
+                float vacc36 = vw[36];
+                float vacc37 = vw[37];
+                float vacc38 = vw[38];
+                float vacc39 = vw[39];
+                float vacc40 = vw[40];
+                float vacc41 = vw[41];
+                float vacc42 = vw[42];
+                float vacc43 = vw[43];
+                float vacc44 = vw[44];
+                float vacc45 = vw[45];
+                float vacc46 = vw[46];
+                float vacc47 = vw[47];
+                float vacc48 = vw[48];
+                float vacc49 = vw[49];
+                float vacc50 = vw[50];
+                float vacc51 = vw[51];
+                float vacc52 = vw[52];
+                float vacc53 = vw[53];
+                float vacc54 = vw[54];
+                float vacc55 = vw[55];
+                float vacc56 = vw[56];
+                float vacc57 = vw[57];
+                float vacc58 = vw[58];
+                float vacc59 = vw[59];
+                float vacc60 = vw[60];
+                float vacc61 = vw[61];
+                float vacc62 = vw[62];
+                float vacc63 = vw[63];
                 {   /* tap 0,1 */
-                    const float vi = in[ib - 5];
-                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 128] * vi;
+                    const float vi0 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[128], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[129], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[130], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[131], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[132], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[133], vi0);
+                    vacc6 = SG_MADD(vacc6, vw[134], vi0);
+                    vacc7 = SG_MADD(vacc7, vw[135], vi0);
+                    vacc8 = SG_MADD(vacc8, vw[136], vi0);
+                    vacc9 = SG_MADD(vacc9, vw[137], vi0);
+                    vacc10 = SG_MADD(vacc10, vw[138], vi0);
+                    vacc11 = SG_MADD(vacc11, vw[139], vi0);
+                    vacc12 = SG_MADD(vacc12, vw[140], vi0);
+                    vacc13 = SG_MADD(vacc13, vw[141], vi0);
+                    vacc14 = SG_MADD(vacc14, vw[142], vi0);
+                    vacc15 = SG_MADD(vacc15, vw[143], vi0);
+                    vacc16 = SG_MADD(vacc16, vw[144], vi0);
+                    vacc17 = SG_MADD(vacc17, vw[145], vi0);
+                    vacc18 = SG_MADD(vacc18, vw[146], vi0);
+                    vacc19 = SG_MADD(vacc19, vw[147], vi0);
+                    vacc20 = SG_MADD(vacc20, vw[148], vi0);
+                    vacc21 = SG_MADD(vacc21, vw[149], vi0);
+                    vacc22 = SG_MADD(vacc22, vw[150], vi0);
+                    vacc23 = SG_MADD(vacc23, vw[151], vi0);
+                    vacc24 = SG_MADD(vacc24, vw[152], vi0);
+                    vacc25 = SG_MADD(vacc25, vw[153], vi0);
+                    vacc26 = SG_MADD(vacc26, vw[154], vi0);
+                    vacc27 = SG_MADD(vacc27, vw[155], vi0);
+                    vacc28 = SG_MADD(vacc28, vw[156], vi0);
+                    vacc29 = SG_MADD(vacc29, vw[157], vi0);
+                    vacc30 = SG_MADD(vacc30, vw[158], vi0);
+                    vacc31 = SG_MADD(vacc31, vw[159], vi0);
+                    vacc32 = SG_MADD(vacc32, vw[160], vi0);
+                    vacc33 = SG_MADD(vacc33, vw[161], vi0);
+                    vacc34 = SG_MADD(vacc34, vw[162], vi0);
+                    vacc35 = SG_MADD(vacc35, vw[163], vi0);
+                    vacc36 = SG_MADD(vacc36, vw[164], vi0);
+                    vacc37 = SG_MADD(vacc37, vw[165], vi0);
+                    vacc38 = SG_MADD(vacc38, vw[166], vi0);
+                    vacc39 = SG_MADD(vacc39, vw[167], vi0);
+                    vacc40 = SG_MADD(vacc40, vw[168], vi0);
+                    vacc41 = SG_MADD(vacc41, vw[169], vi0);
+                    vacc42 = SG_MADD(vacc42, vw[170], vi0);
+                    vacc43 = SG_MADD(vacc43, vw[171], vi0);
+                    vacc44 = SG_MADD(vacc44, vw[172], vi0);
+                    vacc45 = SG_MADD(vacc45, vw[173], vi0);
+                    vacc46 = SG_MADD(vacc46, vw[174], vi0);
+                    vacc47 = SG_MADD(vacc47, vw[175], vi0);
+                    vacc48 = SG_MADD(vacc48, vw[176], vi0);
+                    vacc49 = SG_MADD(vacc49, vw[177], vi0);
+                    vacc50 = SG_MADD(vacc50, vw[178], vi0);
+                    vacc51 = SG_MADD(vacc51, vw[179], vi0);
+                    vacc52 = SG_MADD(vacc52, vw[180], vi0);
+                    vacc53 = SG_MADD(vacc53, vw[181], vi0);
+                    vacc54 = SG_MADD(vacc54, vw[182], vi0);
+                    vacc55 = SG_MADD(vacc55, vw[183], vi0);
+                    vacc56 = SG_MADD(vacc56, vw[184], vi0);
+                    vacc57 = SG_MADD(vacc57, vw[185], vi0);
+                    vacc58 = SG_MADD(vacc58, vw[186], vi0);
+                    vacc59 = SG_MADD(vacc59, vw[187], vi0);
+                    vacc60 = SG_MADD(vacc60, vw[188], vi0);
+                    vacc61 = SG_MADD(vacc61, vw[189], vi0);
+                    vacc62 = SG_MADD(vacc62, vw[190], vi0);
+                    vacc63 = SG_MADD(vacc63, vw[191], vi0);
                 }
                 {   /* tap 0,2 */
-                    const float vi = in[ib - 4];
-                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 192] * vi;
+                    const float vi0 = in[ib - 4];
+                    vacc0 = SG_MADD(vacc0, vw[192], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[193], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[194], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[195], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[196], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[197], vi0);
+                    vacc6 = SG_MADD(vacc6, vw[198], vi0);
+                    vacc7 = SG_MADD(vacc7, vw[199], vi0);
+                    vacc8 = SG_MADD(vacc8, vw[200], vi0);
+                    vacc9 = SG_MADD(vacc9, vw[201], vi0);
+                    vacc10 = SG_MADD(vacc10, vw[202], vi0);
+                    vacc11 = SG_MADD(vacc11, vw[203], vi0);
+                    vacc12 = SG_MADD(vacc12, vw[204], vi0);
+                    vacc13 = SG_MADD(vacc13, vw[205], vi0);
+                    vacc14 = SG_MADD(vacc14, vw[206], vi0);
+                    vacc15 = SG_MADD(vacc15, vw[207], vi0);
+                    vacc16 = SG_MADD(vacc16, vw[208], vi0);
+                    vacc17 = SG_MADD(vacc17, vw[209], vi0);
+                    vacc18 = SG_MADD(vacc18, vw[210], vi0);
+                    vacc19 = SG_MADD(vacc19, vw[211], vi0);
+                    vacc20 = SG_MADD(vacc20, vw[212], vi0);
+                    vacc21 = SG_MADD(vacc21, vw[213], vi0);
+                    vacc22 = SG_MADD(vacc22, vw[214], vi0);
+                    vacc23 = SG_MADD(vacc23, vw[215], vi0);
+                    vacc24 = SG_MADD(vacc24, vw[216], vi0);
+                    vacc25 = SG_MADD(vacc25, vw[217], vi0);
+                    vacc26 = SG_MADD(vacc26, vw[218], vi0);
+                    vacc27 = SG_MADD(vacc27, vw[219], vi0);
+                    vacc28 = SG_MADD(vacc28, vw[220], vi0);
+                    vacc29 = SG_MADD(vacc29, vw[221], vi0);
+                    vacc30 = SG_MADD(vacc30, vw[222], vi0);
+                    vacc31 = SG_MADD(vacc31, vw[223], vi0);
+                    vacc32 = SG_MADD(vacc32, vw[224], vi0);
+                    vacc33 = SG_MADD(vacc33, vw[225], vi0);
+                    vacc34 = SG_MADD(vacc34, vw[226], vi0);
+                    vacc35 = SG_MADD(vacc35, vw[227], vi0);
+                    vacc36 = SG_MADD(vacc36, vw[228], vi0);
+                    vacc37 = SG_MADD(vacc37, vw[229], vi0);
+                    vacc38 = SG_MADD(vacc38, vw[230], vi0);
+                    vacc39 = SG_MADD(vacc39, vw[231], vi0);
+                    vacc40 = SG_MADD(vacc40, vw[232], vi0);
+                    vacc41 = SG_MADD(vacc41, vw[233], vi0);
+                    vacc42 = SG_MADD(vacc42, vw[234], vi0);
+                    vacc43 = SG_MADD(vacc43, vw[235], vi0);
+                    vacc44 = SG_MADD(vacc44, vw[236], vi0);
+                    vacc45 = SG_MADD(vacc45, vw[237], vi0);
+                    vacc46 = SG_MADD(vacc46, vw[238], vi0);
+                    vacc47 = SG_MADD(vacc47, vw[239], vi0);
+                    vacc48 = SG_MADD(vacc48, vw[240], vi0);
+                    vacc49 = SG_MADD(vacc49, vw[241], vi0);
+                    vacc50 = SG_MADD(vacc50, vw[242], vi0);
+                    vacc51 = SG_MADD(vacc51, vw[243], vi0);
+                    vacc52 = SG_MADD(vacc52, vw[244], vi0);
+                    vacc53 = SG_MADD(vacc53, vw[245], vi0);
+                    vacc54 = SG_MADD(vacc54, vw[246], vi0);
+                    vacc55 = SG_MADD(vacc55, vw[247], vi0);
+                    vacc56 = SG_MADD(vacc56, vw[248], vi0);
+                    vacc57 = SG_MADD(vacc57, vw[249], vi0);
+                    vacc58 = SG_MADD(vacc58, vw[250], vi0);
+                    vacc59 = SG_MADD(vacc59, vw[251], vi0);
+                    vacc60 = SG_MADD(vacc60, vw[252], vi0);
+                    vacc61 = SG_MADD(vacc61, vw[253], vi0);
+                    vacc62 = SG_MADD(vacc62, vw[254], vi0);
+                    vacc63 = SG_MADD(vacc63, vw[255], vi0);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 320] * vi;
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[320], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[321], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[322], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[323], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[324], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[325], vi0);
+                    vacc6 = SG_MADD(vacc6, vw[326], vi0);
+                    vacc7 = SG_MADD(vacc7, vw[327], vi0);
+                    vacc8 = SG_MADD(vacc8, vw[328], vi0);
+                    vacc9 = SG_MADD(vacc9, vw[329], vi0);
+                    vacc10 = SG_MADD(vacc10, vw[330], vi0);
+                    vacc11 = SG_MADD(vacc11, vw[331], vi0);
+                    vacc12 = SG_MADD(vacc12, vw[332], vi0);
+                    vacc13 = SG_MADD(vacc13, vw[333], vi0);
+                    vacc14 = SG_MADD(vacc14, vw[334], vi0);
+                    vacc15 = SG_MADD(vacc15, vw[335], vi0);
+                    vacc16 = SG_MADD(vacc16, vw[336], vi0);
+                    vacc17 = SG_MADD(vacc17, vw[337], vi0);
+                    vacc18 = SG_MADD(vacc18, vw[338], vi0);
+                    vacc19 = SG_MADD(vacc19, vw[339], vi0);
+                    vacc20 = SG_MADD(vacc20, vw[340], vi0);
+                    vacc21 = SG_MADD(vacc21, vw[341], vi0);
+                    vacc22 = SG_MADD(vacc22, vw[342], vi0);
+                    vacc23 = SG_MADD(vacc23, vw[343], vi0);
+                    vacc24 = SG_MADD(vacc24, vw[344], vi0);
+                    vacc25 = SG_MADD(vacc25, vw[345], vi0);
+                    vacc26 = SG_MADD(vacc26, vw[346], vi0);
+                    vacc27 = SG_MADD(vacc27, vw[347], vi0);
+                    vacc28 = SG_MADD(vacc28, vw[348], vi0);
+                    vacc29 = SG_MADD(vacc29, vw[349], vi0);
+                    vacc30 = SG_MADD(vacc30, vw[350], vi0);
+                    vacc31 = SG_MADD(vacc31, vw[351], vi0);
+                    vacc32 = SG_MADD(vacc32, vw[352], vi0);
+                    vacc33 = SG_MADD(vacc33, vw[353], vi0);
+                    vacc34 = SG_MADD(vacc34, vw[354], vi0);
+                    vacc35 = SG_MADD(vacc35, vw[355], vi0);
+                    vacc36 = SG_MADD(vacc36, vw[356], vi0);
+                    vacc37 = SG_MADD(vacc37, vw[357], vi0);
+                    vacc38 = SG_MADD(vacc38, vw[358], vi0);
+                    vacc39 = SG_MADD(vacc39, vw[359], vi0);
+                    vacc40 = SG_MADD(vacc40, vw[360], vi0);
+                    vacc41 = SG_MADD(vacc41, vw[361], vi0);
+                    vacc42 = SG_MADD(vacc42, vw[362], vi0);
+                    vacc43 = SG_MADD(vacc43, vw[363], vi0);
+                    vacc44 = SG_MADD(vacc44, vw[364], vi0);
+                    vacc45 = SG_MADD(vacc45, vw[365], vi0);
+                    vacc46 = SG_MADD(vacc46, vw[366], vi0);
+                    vacc47 = SG_MADD(vacc47, vw[367], vi0);
+                    vacc48 = SG_MADD(vacc48, vw[368], vi0);
+                    vacc49 = SG_MADD(vacc49, vw[369], vi0);
+                    vacc50 = SG_MADD(vacc50, vw[370], vi0);
+                    vacc51 = SG_MADD(vacc51, vw[371], vi0);
+                    vacc52 = SG_MADD(vacc52, vw[372], vi0);
+                    vacc53 = SG_MADD(vacc53, vw[373], vi0);
+                    vacc54 = SG_MADD(vacc54, vw[374], vi0);
+                    vacc55 = SG_MADD(vacc55, vw[375], vi0);
+                    vacc56 = SG_MADD(vacc56, vw[376], vi0);
+                    vacc57 = SG_MADD(vacc57, vw[377], vi0);
+                    vacc58 = SG_MADD(vacc58, vw[378], vi0);
+                    vacc59 = SG_MADD(vacc59, vw[379], vi0);
+                    vacc60 = SG_MADD(vacc60, vw[380], vi0);
+                    vacc61 = SG_MADD(vacc61, vw[381], vi0);
+                    vacc62 = SG_MADD(vacc62, vw[382], vi0);
+                    vacc63 = SG_MADD(vacc63, vw[383], vi0);
                 }
                 {   /* tap 1,2 */
-                    const float vi = in[ib + 1];
-                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 384] * vi;
+                    const float vi0 = in[ib + 1];
+                    vacc0 = SG_MADD(vacc0, vw[384], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[385], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[386], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[387], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[388], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[389], vi0);
+                    vacc6 = SG_MADD(vacc6, vw[390], vi0);
+                    vacc7 = SG_MADD(vacc7, vw[391], vi0);
+                    vacc8 = SG_MADD(vacc8, vw[392], vi0);
+                    vacc9 = SG_MADD(vacc9, vw[393], vi0);
+                    vacc10 = SG_MADD(vacc10, vw[394], vi0);
+                    vacc11 = SG_MADD(vacc11, vw[395], vi0);
+                    vacc12 = SG_MADD(vacc12, vw[396], vi0);
+                    vacc13 = SG_MADD(vacc13, vw[397], vi0);
+                    vacc14 = SG_MADD(vacc14, vw[398], vi0);
+                    vacc15 = SG_MADD(vacc15, vw[399], vi0);
+                    vacc16 = SG_MADD(vacc16, vw[400], vi0);
+                    vacc17 = SG_MADD(vacc17, vw[401], vi0);
+                    vacc18 = SG_MADD(vacc18, vw[402], vi0);
+                    vacc19 = SG_MADD(vacc19, vw[403], vi0);
+                    vacc20 = SG_MADD(vacc20, vw[404], vi0);
+                    vacc21 = SG_MADD(vacc21, vw[405], vi0);
+                    vacc22 = SG_MADD(vacc22, vw[406], vi0);
+                    vacc23 = SG_MADD(vacc23, vw[407], vi0);
+                    vacc24 = SG_MADD(vacc24, vw[408], vi0);
+                    vacc25 = SG_MADD(vacc25, vw[409], vi0);
+                    vacc26 = SG_MADD(vacc26, vw[410], vi0);
+                    vacc27 = SG_MADD(vacc27, vw[411], vi0);
+                    vacc28 = SG_MADD(vacc28, vw[412], vi0);
+                    vacc29 = SG_MADD(vacc29, vw[413], vi0);
+                    vacc30 = SG_MADD(vacc30, vw[414], vi0);
+                    vacc31 = SG_MADD(vacc31, vw[415], vi0);
+                    vacc32 = SG_MADD(vacc32, vw[416], vi0);
+                    vacc33 = SG_MADD(vacc33, vw[417], vi0);
+                    vacc34 = SG_MADD(vacc34, vw[418], vi0);
+                    vacc35 = SG_MADD(vacc35, vw[419], vi0);
+                    vacc36 = SG_MADD(vacc36, vw[420], vi0);
+                    vacc37 = SG_MADD(vacc37, vw[421], vi0);
+                    vacc38 = SG_MADD(vacc38, vw[422], vi0);
+                    vacc39 = SG_MADD(vacc39, vw[423], vi0);
+                    vacc40 = SG_MADD(vacc40, vw[424], vi0);
+                    vacc41 = SG_MADD(vacc41, vw[425], vi0);
+                    vacc42 = SG_MADD(vacc42, vw[426], vi0);
+                    vacc43 = SG_MADD(vacc43, vw[427], vi0);
+                    vacc44 = SG_MADD(vacc44, vw[428], vi0);
+                    vacc45 = SG_MADD(vacc45, vw[429], vi0);
+                    vacc46 = SG_MADD(vacc46, vw[430], vi0);
+                    vacc47 = SG_MADD(vacc47, vw[431], vi0);
+                    vacc48 = SG_MADD(vacc48, vw[432], vi0);
+                    vacc49 = SG_MADD(vacc49, vw[433], vi0);
+                    vacc50 = SG_MADD(vacc50, vw[434], vi0);
+                    vacc51 = SG_MADD(vacc51, vw[435], vi0);
+                    vacc52 = SG_MADD(vacc52, vw[436], vi0);
+                    vacc53 = SG_MADD(vacc53, vw[437], vi0);
+                    vacc54 = SG_MADD(vacc54, vw[438], vi0);
+                    vacc55 = SG_MADD(vacc55, vw[439], vi0);
+                    vacc56 = SG_MADD(vacc56, vw[440], vi0);
+                    vacc57 = SG_MADD(vacc57, vw[441], vi0);
+                    vacc58 = SG_MADD(vacc58, vw[442], vi0);
+                    vacc59 = SG_MADD(vacc59, vw[443], vi0);
+                    vacc60 = SG_MADD(vacc60, vw[444], vi0);
+                    vacc61 = SG_MADD(vacc61, vw[445], vi0);
+                    vacc62 = SG_MADD(vacc62, vw[446], vi0);
+                    vacc63 = SG_MADD(vacc63, vw[447], vi0);
                 }
                 {   /* tap 2,1 */
-                    const float vi = in[ib + 5];
-                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 512] * vi;
+                    const float vi0 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[512], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[513], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[514], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[515], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[516], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[517], vi0);
+                    vacc6 = SG_MADD(vacc6, vw[518], vi0);
+                    vacc7 = SG_MADD(vacc7, vw[519], vi0);
+                    vacc8 = SG_MADD(vacc8, vw[520], vi0);
+                    vacc9 = SG_MADD(vacc9, vw[521], vi0);
+                    vacc10 = SG_MADD(vacc10, vw[522], vi0);
+                    vacc11 = SG_MADD(vacc11, vw[523], vi0);
+                    vacc12 = SG_MADD(vacc12, vw[524], vi0);
+                    vacc13 = SG_MADD(vacc13, vw[525], vi0);
+                    vacc14 = SG_MADD(vacc14, vw[526], vi0);
+                    vacc15 = SG_MADD(vacc15, vw[527], vi0);
+                    vacc16 = SG_MADD(vacc16, vw[528], vi0);
+                    vacc17 = SG_MADD(vacc17, vw[529], vi0);
+                    vacc18 = SG_MADD(vacc18, vw[530], vi0);
+                    vacc19 = SG_MADD(vacc19, vw[531], vi0);
+                    vacc20 = SG_MADD(vacc20, vw[532], vi0);
+                    vacc21 = SG_MADD(vacc21, vw[533], vi0);
+                    vacc22 = SG_MADD(vacc22, vw[534], vi0);
+                    vacc23 = SG_MADD(vacc23, vw[535], vi0);
+                    vacc24 = SG_MADD(vacc24, vw[536], vi0);
+                    vacc25 = SG_MADD(vacc25, vw[537], vi0);
+                    vacc26 = SG_MADD(vacc26, vw[538], vi0);
+                    vacc27 = SG_MADD(vacc27, vw[539], vi0);
+                    vacc28 = SG_MADD(vacc28, vw[540], vi0);
+                    vacc29 = SG_MADD(vacc29, vw[541], vi0);
+                    vacc30 = SG_MADD(vacc30, vw[542], vi0);
+                    vacc31 = SG_MADD(vacc31, vw[543], vi0);
+                    vacc32 = SG_MADD(vacc32, vw[544], vi0);
+                    vacc33 = SG_MADD(vacc33, vw[545], vi0);
+                    vacc34 = SG_MADD(vacc34, vw[546], vi0);
+                    vacc35 = SG_MADD(vacc35, vw[547], vi0);
+                    vacc36 = SG_MADD(vacc36, vw[548], vi0);
+                    vacc37 = SG_MADD(vacc37, vw[549], vi0);
+                    vacc38 = SG_MADD(vacc38, vw[550], vi0);
+                    vacc39 = SG_MADD(vacc39, vw[551], vi0);
+                    vacc40 = SG_MADD(vacc40, vw[552], vi0);
+                    vacc41 = SG_MADD(vacc41, vw[553], vi0);
+                    vacc42 = SG_MADD(vacc42, vw[554], vi0);
+                    vacc43 = SG_MADD(vacc43, vw[555], vi0);
+                    vacc44 = SG_MADD(vacc44, vw[556], vi0);
+                    vacc45 = SG_MADD(vacc45, vw[557], vi0);
+                    vacc46 = SG_MADD(vacc46, vw[558], vi0);
+                    vacc47 = SG_MADD(vacc47, vw[559], vi0);
+                    vacc48 = SG_MADD(vacc48, vw[560], vi0);
+                    vacc49 = SG_MADD(vacc49, vw[561], vi0);
+                    vacc50 = SG_MADD(vacc50, vw[562], vi0);
+                    vacc51 = SG_MADD(vacc51, vw[563], vi0);
+                    vacc52 = SG_MADD(vacc52, vw[564], vi0);
+                    vacc53 = SG_MADD(vacc53, vw[565], vi0);
+                    vacc54 = SG_MADD(vacc54, vw[566], vi0);
+                    vacc55 = SG_MADD(vacc55, vw[567], vi0);
+                    vacc56 = SG_MADD(vacc56, vw[568], vi0);
+                    vacc57 = SG_MADD(vacc57, vw[569], vi0);
+                    vacc58 = SG_MADD(vacc58, vw[570], vi0);
+                    vacc59 = SG_MADD(vacc59, vw[571], vi0);
+                    vacc60 = SG_MADD(vacc60, vw[572], vi0);
+                    vacc61 = SG_MADD(vacc61, vw[573], vi0);
+                    vacc62 = SG_MADD(vacc62, vw[574], vi0);
+                    vacc63 = SG_MADD(vacc63, vw[575], vi0);
                 }
                 {   /* tap 2,2 */
-                    const float vi = in[ib + 6];
-                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 576] * vi;
+                    const float vi0 = in[ib + 6];
+                    vacc0 = SG_MADD(vacc0, vw[576], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[577], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[578], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[579], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[580], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[581], vi0);
+                    vacc6 = SG_MADD(vacc6, vw[582], vi0);
+                    vacc7 = SG_MADD(vacc7, vw[583], vi0);
+                    vacc8 = SG_MADD(vacc8, vw[584], vi0);
+                    vacc9 = SG_MADD(vacc9, vw[585], vi0);
+                    vacc10 = SG_MADD(vacc10, vw[586], vi0);
+                    vacc11 = SG_MADD(vacc11, vw[587], vi0);
+                    vacc12 = SG_MADD(vacc12, vw[588], vi0);
+                    vacc13 = SG_MADD(vacc13, vw[589], vi0);
+                    vacc14 = SG_MADD(vacc14, vw[590], vi0);
+                    vacc15 = SG_MADD(vacc15, vw[591], vi0);
+                    vacc16 = SG_MADD(vacc16, vw[592], vi0);
+                    vacc17 = SG_MADD(vacc17, vw[593], vi0);
+                    vacc18 = SG_MADD(vacc18, vw[594], vi0);
+                    vacc19 = SG_MADD(vacc19, vw[595], vi0);
+                    vacc20 = SG_MADD(vacc20, vw[596], vi0);
+                    vacc21 = SG_MADD(vacc21, vw[597], vi0);
+                    vacc22 = SG_MADD(vacc22, vw[598], vi0);
+                    vacc23 = SG_MADD(vacc23, vw[599], vi0);
+                    vacc24 = SG_MADD(vacc24, vw[600], vi0);
+                    vacc25 = SG_MADD(vacc25, vw[601], vi0);
+                    vacc26 = SG_MADD(vacc26, vw[602], vi0);
+                    vacc27 = SG_MADD(vacc27, vw[603], vi0);
+                    vacc28 = SG_MADD(vacc28, vw[604], vi0);
+                    vacc29 = SG_MADD(vacc29, vw[605], vi0);
+                    vacc30 = SG_MADD(vacc30, vw[606], vi0);
+                    vacc31 = SG_MADD(vacc31, vw[607], vi0);
+                    vacc32 = SG_MADD(vacc32, vw[608], vi0);
+                    vacc33 = SG_MADD(vacc33, vw[609], vi0);
+                    vacc34 = SG_MADD(vacc34, vw[610], vi0);
+                    vacc35 = SG_MADD(vacc35, vw[611], vi0);
+                    vacc36 = SG_MADD(vacc36, vw[612], vi0);
+                    vacc37 = SG_MADD(vacc37, vw[613], vi0);
+                    vacc38 = SG_MADD(vacc38, vw[614], vi0);
+                    vacc39 = SG_MADD(vacc39, vw[615], vi0);
+                    vacc40 = SG_MADD(vacc40, vw[616], vi0);
+                    vacc41 = SG_MADD(vacc41, vw[617], vi0);
+                    vacc42 = SG_MADD(vacc42, vw[618], vi0);
+                    vacc43 = SG_MADD(vacc43, vw[619], vi0);
+                    vacc44 = SG_MADD(vacc44, vw[620], vi0);
+                    vacc45 = SG_MADD(vacc45, vw[621], vi0);
+                    vacc46 = SG_MADD(vacc46, vw[622], vi0);
+                    vacc47 = SG_MADD(vacc47, vw[623], vi0);
+                    vacc48 = SG_MADD(vacc48, vw[624], vi0);
+                    vacc49 = SG_MADD(vacc49, vw[625], vi0);
+                    vacc50 = SG_MADD(vacc50, vw[626], vi0);
+                    vacc51 = SG_MADD(vacc51, vw[627], vi0);
+                    vacc52 = SG_MADD(vacc52, vw[628], vi0);
+                    vacc53 = SG_MADD(vacc53, vw[629], vi0);
+                    vacc54 = SG_MADD(vacc54, vw[630], vi0);
+                    vacc55 = SG_MADD(vacc55, vw[631], vi0);
+                    vacc56 = SG_MADD(vacc56, vw[632], vi0);
+                    vacc57 = SG_MADD(vacc57, vw[633], vi0);
+                    vacc58 = SG_MADD(vacc58, vw[634], vi0);
+                    vacc59 = SG_MADD(vacc59, vw[635], vi0);
+                    vacc60 = SG_MADD(vacc60, vw[636], vi0);
+                    vacc61 = SG_MADD(vacc61, vw[637], vi0);
+                    vacc62 = SG_MADD(vacc62, vw[638], vi0);
+                    vacc63 = SG_MADD(vacc63, vw[639], vi0);
                 }
-                for (int j = 0; j < 64; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
+                }
+                {
+                    float v = vacc3;
+                    out[ob + 3] = v;
+                }
+                {
+                    float v = vacc4;
+                    out[ob + 4] = v;
+                }
+                {
+                    float v = vacc5;
+                    out[ob + 5] = v;
+                }
+                {
+                    float v = vacc6;
+                    out[ob + 6] = v;
+                }
+                {
+                    float v = vacc7;
+                    out[ob + 7] = v;
+                }
+                {
+                    float v = vacc8;
+                    out[ob + 8] = v;
+                }
+                {
+                    float v = vacc9;
+                    out[ob + 9] = v;
+                }
+                {
+                    float v = vacc10;
+                    out[ob + 10] = v;
+                }
+                {
+                    float v = vacc11;
+                    out[ob + 11] = v;
+                }
+                {
+                    float v = vacc12;
+                    out[ob + 12] = v;
+                }
+                {
+                    float v = vacc13;
+                    out[ob + 13] = v;
+                }
+                {
+                    float v = vacc14;
+                    out[ob + 14] = v;
+                }
+                {
+                    float v = vacc15;
+                    out[ob + 15] = v;
+                }
+                {
+                    float v = vacc16;
+                    out[ob + 16] = v;
+                }
+                {
+                    float v = vacc17;
+                    out[ob + 17] = v;
+                }
+                {
+                    float v = vacc18;
+                    out[ob + 18] = v;
+                }
+                {
+                    float v = vacc19;
+                    out[ob + 19] = v;
+                }
+                {
+                    float v = vacc20;
+                    out[ob + 20] = v;
+                }
+                {
+                    float v = vacc21;
+                    out[ob + 21] = v;
+                }
+                {
+                    float v = vacc22;
+                    out[ob + 22] = v;
+                }
+                {
+                    float v = vacc23;
+                    out[ob + 23] = v;
+                }
+                {
+                    float v = vacc24;
+                    out[ob + 24] = v;
+                }
+                {
+                    float v = vacc25;
+                    out[ob + 25] = v;
+                }
+                {
+                    float v = vacc26;
+                    out[ob + 26] = v;
+                }
+                {
+                    float v = vacc27;
+                    out[ob + 27] = v;
+                }
+                {
+                    float v = vacc28;
+                    out[ob + 28] = v;
+                }
+                {
+                    float v = vacc29;
+                    out[ob + 29] = v;
+                }
+                {
+                    float v = vacc30;
+                    out[ob + 30] = v;
+                }
+                {
+                    float v = vacc31;
+                    out[ob + 31] = v;
+                }
+                {
+                    float v = vacc32;
+                    out[ob + 32] = v;
+                }
+                {
+                    float v = vacc33;
+                    out[ob + 33] = v;
+                }
+                {
+                    float v = vacc34;
+                    out[ob + 34] = v;
+                }
+                {
+                    float v = vacc35;
+                    out[ob + 35] = v;
+                }
+                {
+                    float v = vacc36;
+                    out[ob + 36] = v;
+                }
+                {
+                    float v = vacc37;
+                    out[ob + 37] = v;
+                }
+                {
+                    float v = vacc38;
+                    out[ob + 38] = v;
+                }
+                {
+                    float v = vacc39;
+                    out[ob + 39] = v;
+                }
+                {
+                    float v = vacc40;
+                    out[ob + 40] = v;
+                }
+                {
+                    float v = vacc41;
+                    out[ob + 41] = v;
+                }
+                {
+                    float v = vacc42;
+                    out[ob + 42] = v;
+                }
+                {
+                    float v = vacc43;
+                    out[ob + 43] = v;
+                }
+                {
+                    float v = vacc44;
+                    out[ob + 44] = v;
+                }
+                {
+                    float v = vacc45;
+                    out[ob + 45] = v;
+                }
+                {
+                    float v = vacc46;
+                    out[ob + 46] = v;
+                }
+                {
+                    float v = vacc47;
+                    out[ob + 47] = v;
+                }
+                {
+                    float v = vacc48;
+                    out[ob + 48] = v;
+                }
+                {
+                    float v = vacc49;
+                    out[ob + 49] = v;
+                }
+                {
+                    float v = vacc50;
+                    out[ob + 50] = v;
+                }
+                {
+                    float v = vacc51;
+                    out[ob + 51] = v;
+                }
+                {
+                    float v = vacc52;
+                    out[ob + 52] = v;
+                }
+                {
+                    float v = vacc53;
+                    out[ob + 53] = v;
+                }
+                {
+                    float v = vacc54;
+                    out[ob + 54] = v;
+                }
+                {
+                    float v = vacc55;
+                    out[ob + 55] = v;
+                }
+                {
+                    float v = vacc56;
+                    out[ob + 56] = v;
+                }
+                {
+                    float v = vacc57;
+                    out[ob + 57] = v;
+                }
+                {
+                    float v = vacc58;
+                    out[ob + 58] = v;
+                }
+                {
+                    float v = vacc59;
+                    out[ob + 59] = v;
+                }
+                {
+                    float v = vacc60;
+                    out[ob + 60] = v;
+                }
+                {
+                    float v = vacc61;
+                    out[ob + 61] = v;
+                }
+                {
+                    float v = vacc62;
+                    out[ob + 62] = v;
+                }
+                {
+                    float v = vacc63;
+                    out[ob + 63] = v;
                 }
             }
         }
@@ -5154,47 +7669,928 @@ static void Dw_m64_64c1p(const float *restrict in, float *restrict out, const fl
                 const int ib = 5 * vy + vx;
                 const int ob = 320 * vy + 64 * vx;
                 const float *restrict vw = w;
-                float vacc[64];
-                for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                float vacc3 = vw[3];
+                float vacc4 = vw[4];
+                float vacc5 = vw[5];
+                float vacc6 = vw[6];
+                float vacc7 = vw[7];
+                float vacc8 = vw[8];
+                float vacc9 = vw[9];
+                float vacc10 = vw[10];
+                float vacc11 = vw[11];
+                float vacc12 = vw[12];
+                float vacc13 = vw[13];
+                float vacc14 = vw[14];
+                float vacc15 = vw[15];
+                float vacc16 = vw[16];
+                float vacc17 = vw[17];
+                float vacc18 = vw[18];
+                float vacc19 = vw[19];
+                float vacc20 = vw[20];
+                float vacc21 = vw[21];
+                float vacc22 = vw[22];
+                float vacc23 = vw[23];
+                float vacc24 = vw[24];
+                float vacc25 = vw[25];
+                float vacc26 = vw[26];
+                float vacc27 = vw[27];
+                float vacc28 = vw[28];
+                float vacc29 = vw[29];
+                float vacc30 = vw[30];
+                float vacc31 = vw[31];
+                float vacc32 = vw[32];
+                float vacc33 = vw[33];
+                float vacc34 = vw[34];
+                float vacc35 = vw[35];
+                float vacc36 = vw[36];
+                float vacc37 = vw[37];
+                float vacc38 = vw[38];
+                float vacc39 = vw[39];
+                float vacc40 = vw[40];
+                float vacc41 = vw[41];
+                float vacc42 = vw[42];
+                float vacc43 = vw[43];
+                float vacc44 = vw[44];
+                float vacc45 = vw[45];
+                float vacc46 = vw[46];
+                float vacc47 = vw[47];
+                float vacc48 = vw[48];
+                float vacc49 = vw[49];
+                float vacc50 = vw[50];
+                float vacc51 = vw[51];
+                float vacc52 = vw[52];
+                float vacc53 = vw[53];
+                float vacc54 = vw[54];
+                float vacc55 = vw[55];
+                float vacc56 = vw[56];
+                float vacc57 = vw[57];
+                float vacc58 = vw[58];
+                float vacc59 = vw[59];
+                float vacc60 = vw[60];
+                float vacc61 = vw[61];
+                float vacc62 = vw[62];
+                float vacc63 = vw[63];
                 {   /* tap 0,0 */
-                    const float vi = in[ib - 6];
-                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 64] * vi;
+                    const float vi0 = in[ib - 6];
+                    vacc0 = SG_MADD(vacc0, vw[64], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[65], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[66], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[67], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[68], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[69], vi0);
+                    vacc6 = SG_MADD(vacc6, vw[70], vi0);
+                    vacc7 = SG_MADD(vacc7, vw[71], vi0);
+                    vacc8 = SG_MADD(vacc8, vw[72], vi0);
+                    vacc9 = SG_MADD(vacc9, vw[73], vi0);
+                    vacc10 = SG_MADD(vacc10, vw[74], vi0);
+                    vacc11 = SG_MADD(vacc11, vw[75], vi0);
+                    vacc12 = SG_MADD(vacc12, vw[76], vi0);
+                    vacc13 = SG_MADD(vacc13, vw[77], vi0);
+                    vacc14 = SG_MADD(vacc14, vw[78], vi0);
+                    vacc15 = SG_MADD(vacc15, vw[79], vi0);
+                    vacc16 = SG_MADD(vacc16, vw[80], vi0);
+                    vacc17 = SG_MADD(vacc17, vw[81], vi0);
+                    vacc18 = SG_MADD(vacc18, vw[82], vi0);
+                    vacc19 = SG_MADD(vacc19, vw[83], vi0);
+                    vacc20 = SG_MADD(vacc20, vw[84], vi0);
+                    vacc21 = SG_MADD(vacc21, vw[85], vi0);
+                    vacc22 = SG_MADD(vacc22, vw[86], vi0);
+                    vacc23 = SG_MADD(vacc23, vw[87], vi0);
+                    vacc24 = SG_MADD(vacc24, vw[88], vi0);
+                    vacc25 = SG_MADD(vacc25, vw[89], vi0);
+                    vacc26 = SG_MADD(vacc26, vw[90], vi0);
+                    vacc27 = SG_MADD(vacc27, vw[91], vi0);
+                    vacc28 = SG_MADD(vacc28, vw[92], vi0);
+                    vacc29 = SG_MADD(vacc29, vw[93], vi0);
+                    vacc30 = SG_MADD(vacc30, vw[94], vi0);
+                    vacc31 = SG_MADD(vacc31, vw[95], vi0);
+                    vacc32 = SG_MADD(vacc32, vw[96], vi0);
+                    vacc33 = SG_MADD(vacc33, vw[97], vi0);
+                    vacc34 = SG_MADD(vacc34, vw[98], vi0);
+                    vacc35 = SG_MADD(vacc35, vw[99], vi0);
+                    vacc36 = SG_MADD(vacc36, vw[100], vi0);
+                    vacc37 = SG_MADD(vacc37, vw[101], vi0);
+                    vacc38 = SG_MADD(vacc38, vw[102], vi0);
+                    vacc39 = SG_MADD(vacc39, vw[103], vi0);
+                    vacc40 = SG_MADD(vacc40, vw[104], vi0);
+                    vacc41 = SG_MADD(vacc41, vw[105], vi0);
+                    vacc42 = SG_MADD(vacc42, vw[106], vi0);
+                    vacc43 = SG_MADD(vacc43, vw[107], vi0);
+                    vacc44 = SG_MADD(vacc44, vw[108], vi0);
+                    vacc45 = SG_MADD(vacc45, vw[109], vi0);
+                    vacc46 = SG_MADD(vacc46, vw[110], vi0);
+                    vacc47 = SG_MADD(vacc47, vw[111], vi0);
+                    vacc48 = SG_MADD(vacc48, vw[112], vi0);
+                    vacc49 = SG_MADD(vacc49, vw[113], vi0);
+                    vacc50 = SG_MADD(vacc50, vw[114], vi0);
+                    vacc51 = SG_MADD(vacc51, vw[115], vi0);
+                    vacc52 = SG_MADD(vacc52, vw[116], vi0);
+                    vacc53 = SG_MADD(vacc53, vw[117], vi0);
+                    vacc54 = SG_MADD(vacc54, vw[118], vi0);
+                    vacc55 = SG_MADD(vacc55, vw[119], vi0);
+                    vacc56 = SG_MADD(vacc56, vw[120], vi0);
+                    vacc57 = SG_MADD(vacc57, vw[121], vi0);
+                    vacc58 = SG_MADD(vacc58, vw[122], vi0);
+                    vacc59 = SG_MADD(vacc59, vw[123], vi0);
+                    vacc60 = SG_MADD(vacc60, vw[124], vi0);
+                    vacc61 = SG_MADD(vacc61, vw[125], vi0);
+                    vacc62 = SG_MADD(vacc62, vw[126], vi0);
+                    vacc63 = SG_MADD(vacc63, vw[127], vi0);
                 }
                 {   /* tap 0,1 */
-                    const float vi = in[ib - 5];
-                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 128] * vi;
+                    const float vi0 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[128], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[129], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[130], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[131], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[132], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[133], vi0);
+                    vacc6 = SG_MADD(vacc6, vw[134], vi0);
+                    vacc7 = SG_MADD(vacc7, vw[135], vi0);
+                    vacc8 = SG_MADD(vacc8, vw[136], vi0);
+                    vacc9 = SG_MADD(vacc9, vw[137], vi0);
+                    vacc10 = SG_MADD(vacc10, vw[138], vi0);
+                    vacc11 = SG_MADD(vacc11, vw[139], vi0);
+                    vacc12 = SG_MADD(vacc12, vw[140], vi0);
+                    vacc13 = SG_MADD(vacc13, vw[141], vi0);
+                    vacc14 = SG_MADD(vacc14, vw[142], vi0);
+                    vacc15 = SG_MADD(vacc15, vw[143], vi0);
+                    vacc16 = SG_MADD(vacc16, vw[144], vi0);
+                    vacc17 = SG_MADD(vacc17, vw[145], vi0);
+                    vacc18 = SG_MADD(vacc18, vw[146], vi0);
+                    vacc19 = SG_MADD(vacc19, vw[147], vi0);
+                    vacc20 = SG_MADD(vacc20, vw[148], vi0);
+                    vacc21 = SG_MADD(vacc21, vw[149], vi0);
+                    vacc22 = SG_MADD(vacc22, vw[150], vi0);
+                    vacc23 = SG_MADD(vacc23, vw[151], vi0);
+                    vacc24 = SG_MADD(vacc24, vw[152], vi0);
+                    vacc25 = SG_MADD(vacc25, vw[153], vi0);
+                    vacc26 = SG_MADD(vacc26, vw[154], vi0);
+                    vacc27 = SG_MADD(vacc27, vw[155], vi0);
+                    vacc28 = SG_MADD(vacc28, vw[156], vi0);
+                    vacc29 = SG_MADD(vacc29, vw[157], vi0);
+                    vacc30 = SG_MADD(vacc30, vw[158], vi0);
+                    vacc31 = SG_MADD(vacc31, vw[159], vi0);
+                    vacc32 = SG_MADD(vacc32, vw[160], vi0);
+                    vacc33 = SG_MADD(vacc33, vw[161], vi0);
+                    vacc34 = SG_MADD(vacc34, vw[162], vi0);
+                    vacc35 = SG_MADD(vacc35, vw[163], vi0);
+                    vacc36 = SG_MADD(vacc36, vw[164], vi0);
+                    vacc37 = SG_MADD(vacc37, vw[165], vi0);
+                    vacc38 = SG_MADD(vacc38, vw[166], vi0);
+                    vacc39 = SG_MADD(vacc39, vw[167], vi0);
+                    vacc40 = SG_MADD(vacc40, vw[168], vi0);
+                    vacc41 = SG_MADD(vacc41, vw[169], vi0);
+                    vacc42 = SG_MADD(vacc42, vw[170], vi0);
+                    vacc43 = SG_MADD(vacc43, vw[171], vi0);
+                    vacc44 = SG_MADD(vacc44, vw[172], vi0);
+                    vacc45 = SG_MADD(vacc45, vw[173], vi0);
+                    vacc46 = SG_MADD(vacc46, vw[174], vi0);
+                    vacc47 = SG_MADD(vacc47, vw[175], vi0);
+                    vacc48 = SG_MADD(vacc48, vw[176], vi0);
+                    vacc49 = SG_MADD(vacc49, vw[177], vi0);
+                    vacc50 = SG_MADD(vacc50, vw[178], vi0);
+                    vacc51 = SG_MADD(vacc51, vw[179], vi0);
+                    vacc52 = SG_MADD(vacc52, vw[180], vi0);
+                    vacc53 = SG_MADD(vacc53, vw[181], vi0);
+                    vacc54 = SG_MADD(vacc54, vw[182], vi0);
+                    vacc55 = SG_MADD(vacc55, vw[183], vi0);
+                    vacc56 = SG_MADD(vacc56, vw[184], vi0);
+                    vacc57 = SG_MADD(vacc57, vw[185], vi0);
+                    vacc58 = SG_MADD(vacc58, vw[186], vi0);
+                    vacc59 = SG_MADD(vacc59, vw[187], vi0);
+                    vacc60 = SG_MADD(vacc60, vw[188], vi0);
+                    vacc61 = SG_MADD(vacc61, vw[189], vi0);
+                    vacc62 = SG_MADD(vacc62, vw[190], vi0);
+                    vacc63 = SG_MADD(vacc63, vw[191], vi0);
                 }
                 {   /* tap 0,2 */
-                    const float vi = in[ib - 4];
-                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 192] * vi;
+                    const float vi0 = in[ib - 4];
+                    vacc0 = SG_MADD(vacc0, vw[192], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[193], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[194], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[195], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[196], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[197], vi0);
+                    vacc6 = SG_MADD(vacc6, vw[198], vi0);
+                    vacc7 = SG_MADD(vacc7, vw[199], vi0);
+                    vacc8 = SG_MADD(vacc8, vw[200], vi0);
+                    vacc9 = SG_MADD(vacc9, vw[201], vi0);
+                    vacc10 = SG_MADD(vacc10, vw[202], vi0);
+                    vacc11 = SG_MADD(vacc11, vw[203], vi0);
+                    vacc12 = SG_MADD(vacc12, vw[204], vi0);
+                    vacc13 = SG_MADD(vacc13, vw[205], vi0);
+                    vacc14 = SG_MADD(vacc14, vw[206], vi0);
+                    vacc15 = SG_MADD(vacc15, vw[207], vi0);
+                    vacc16 = SG_MADD(vacc16, vw[208], vi0);
+                    vacc17 = SG_MADD(vacc17, vw[209], vi0);
+                    vacc18 = SG_MADD(vacc18, vw[210], vi0);
+                    vacc19 = SG_MADD(vacc19, vw[211], vi0);
+                    vacc20 = SG_MADD(vacc20, vw[212], vi0);
+                    vacc21 = SG_MADD(vacc21, vw[213], vi0);
+                    vacc22 = SG_MADD(vacc22, vw[214], vi0);
+                    vacc23 = SG_MADD(vacc23, vw[215], vi0);
+                    vacc24 = SG_MADD(vacc24, vw[216], vi0);
+                    vacc25 = SG_MADD(vacc25, vw[217], vi0);
+                    vacc26 = SG_MADD(vacc26, vw[218], vi0);
+                    vacc27 = SG_MADD(vacc27, vw[219], vi0);
+                    vacc28 = SG_MADD(vacc28, vw[220], vi0);
+                    vacc29 = SG_MADD(vacc29, vw[221], vi0);
+                    vacc30 = SG_MADD(vacc30, vw[222], vi0);
+                    vacc31 = SG_MADD(vacc31, vw[223], vi0);
+                    vacc32 = SG_MADD(vacc32, vw[224], vi0);
+                    vacc33 = SG_MADD(vacc33, vw[225], vi0);
+                    vacc34 = SG_MADD(vacc34, vw[226], vi0);
+                    vacc35 = SG_MADD(vacc35, vw[227], vi0);
+                    vacc36 = SG_MADD(vacc36, vw[228], vi0);
+                    vacc37 = SG_MADD(vacc37, vw[229], vi0);
+                    vacc38 = SG_MADD(vacc38, vw[230], vi0);
+                    vacc39 = SG_MADD(vacc39, vw[231], vi0);
+                    vacc40 = SG_MADD(vacc40, vw[232], vi0);
+                    vacc41 = SG_MADD(vacc41, vw[233], vi0);
+                    vacc42 = SG_MADD(vacc42, vw[234], vi0);
+                    vacc43 = SG_MADD(vacc43, vw[235], vi0);
+                    vacc44 = SG_MADD(vacc44, vw[236], vi0);
+                    vacc45 = SG_MADD(vacc45, vw[237], vi0);
+                    vacc46 = SG_MADD(vacc46, vw[238], vi0);
+                    vacc47 = SG_MADD(vacc47, vw[239], vi0);
+                    vacc48 = SG_MADD(vacc48, vw[240], vi0);
+                    vacc49 = SG_MADD(vacc49, vw[241], vi0);
+                    vacc50 = SG_MADD(vacc50, vw[242], vi0);
+                    vacc51 = SG_MADD(vacc51, vw[243], vi0);
+                    vacc52 = SG_MADD(vacc52, vw[244], vi0);
+                    vacc53 = SG_MADD(vacc53, vw[245], vi0);
+                    vacc54 = SG_MADD(vacc54, vw[246], vi0);
+                    vacc55 = SG_MADD(vacc55, vw[247], vi0);
+                    vacc56 = SG_MADD(vacc56, vw[248], vi0);
+                    vacc57 = SG_MADD(vacc57, vw[249], vi0);
+                    vacc58 = SG_MADD(vacc58, vw[250], vi0);
+                    vacc59 = SG_MADD(vacc59, vw[251], vi0);
+                    vacc60 = SG_MADD(vacc60, vw[252], vi0);
+                    vacc61 = SG_MADD(vacc61, vw[253], vi0);
+                    vacc62 = SG_MADD(vacc62, vw[254], vi0);
+                    vacc63 = SG_MADD(vacc63, vw[255], vi0);
                 }
                 {   /* tap 1,0 */
-                    const float vi = in[ib - 1];
-                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 256] * vi;
+                    const float vi0 = in[ib - 1];
+                    vacc0 = SG_MADD(vacc0, vw[256], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[257], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[258], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[259], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[260], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[261], vi0);
+                    vacc6 = SG_MADD(vacc6, vw[262], vi0);
+                    vacc7 = SG_MADD(vacc7, vw[263], vi0);
+                    vacc8 = SG_MADD(vacc8, vw[264], vi0);
+                    vacc9 = SG_MADD(vacc9, vw[265], vi0);
+                    vacc10 = SG_MADD(vacc10, vw[266], vi0);
+                    vacc11 = SG_MADD(vacc11, vw[267], vi0);
+                    vacc12 = SG_MADD(vacc12, vw[268], vi0);
+                    vacc13 = SG_MADD(vacc13, vw[269], vi0);
+                    vacc14 = SG_MADD(vacc14, vw[270], vi0);
+                    vacc15 = SG_MADD(vacc15, vw[271], vi0);
+                    vacc16 = SG_MADD(vacc16, vw[272], vi0);
+                    vacc17 = SG_MADD(vacc17, vw[273], vi0);
+                    vacc18 = SG_MADD(vacc18, vw[274], vi0);
+                    vacc19 = SG_MADD(vacc19, vw[275], vi0);
+                    vacc20 = SG_MADD(vacc20, vw[276], vi0);
+                    vacc21 = SG_MADD(vacc21, vw[277], vi0);
+                    vacc22 = SG_MADD(vacc22, vw[278], vi0);
+                    vacc23 = SG_MADD(vacc23, vw[279], vi0);
+                    vacc24 = SG_MADD(vacc24, vw[280], vi0);
+                    vacc25 = SG_MADD(vacc25, vw[281], vi0);
+                    vacc26 = SG_MADD(vacc26, vw[282], vi0);
+                    vacc27 = SG_MADD(vacc27, vw[283], vi0);
+                    vacc28 = SG_MADD(vacc28, vw[284], vi0);
+                    vacc29 = SG_MADD(vacc29, vw[285], vi0);
+                    vacc30 = SG_MADD(vacc30, vw[286], vi0);
+                    vacc31 = SG_MADD(vacc31, vw[287], vi0);
+                    vacc32 = SG_MADD(vacc32, vw[288], vi0);
+                    vacc33 = SG_MADD(vacc33, vw[289], vi0);
+                    vacc34 = SG_MADD(vacc34, vw[290], vi0);
+                    vacc35 = SG_MADD(vacc35, vw[291], vi0);
+                    vacc36 = SG_MADD(vacc36, vw[292], vi0);
+                    vacc37 = SG_MADD(vacc37, vw[293], vi0);
+                    vacc38 = SG_MADD(vacc38, vw[294], vi0);
+                    vacc39 = SG_MADD(vacc39, vw[295], vi0);
+                    vacc40 = SG_MADD(vacc40, vw[296], vi0);
+                    vacc41 = SG_MADD(vacc41, vw[297], vi0);
+                    vacc42 = SG_MADD(vacc42, vw[298], vi0);
+                    vacc43 = SG_MADD(vacc43, vw[299], vi0);
+                    vacc44 = SG_MADD(vacc44, vw[300], vi0);
+                    vacc45 = SG_MADD(vacc45, vw[301], vi0);
+                    vacc46 = SG_MADD(vacc46, vw[302], vi0);
+                    vacc47 = SG_MADD(vacc47, vw[303], vi0);
+                    vacc48 = SG_MADD(vacc48, vw[304], vi0);
+                    vacc49 = SG_MADD(vacc49, vw[305], vi0);
+                    vacc50 = SG_MADD(vacc50, vw[306], vi0);
+                    vacc51 = SG_MADD(vacc51, vw[307], vi0);
+                    vacc52 = SG_MADD(vacc52, vw[308], vi0);
+                    vacc53 = SG_MADD(vacc53, vw[309], vi0);
+                    vacc54 = SG_MADD(vacc54, vw[310], vi0);
+                    vacc55 = SG_MADD(vacc55, vw[311], vi0);
+                    vacc56 = SG_MADD(vacc56, vw[312], vi0);
+                    vacc57 = SG_MADD(vacc57, vw[313], vi0);
+                    vacc58 = SG_MADD(vacc58, vw[314], vi0);
+                    vacc59 = SG_MADD(vacc59, vw[315], vi0);
+                    vacc60 = SG_MADD(vacc60, vw[316], vi0);
+                    vacc61 = SG_MADD(vacc61, vw[317], vi0);
+                    vacc62 = SG_MADD(vacc62, vw[318], vi0);
+                    vacc63 = SG_MADD(vacc63, vw[319], vi0);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 320] * vi;
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[320], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[321], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[322], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[323], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[324], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[325], vi0);
+                    vacc6 = SG_MADD(vacc6, vw[326], vi0);
+                    vacc7 = SG_MADD(vacc7, vw[327], vi0);
+                    vacc8 = SG_MADD(vacc8, vw[328], vi0);
+                    vacc9 = SG_MADD(vacc9, vw[329], vi0);
+                    vacc10 = SG_MADD(vacc10, vw[330], vi0);
+                    vacc11 = SG_MADD(vacc11, vw[331], vi0);
+                    vacc12 = SG_MADD(vacc12, vw[332], vi0);
+                    vacc13 = SG_MADD(vacc13, vw[333], vi0);
+                    vacc14 = SG_MADD(vacc14, vw[334], vi0);
+                    vacc15 = SG_MADD(vacc15, vw[335], vi0);
+                    vacc16 = SG_MADD(vacc16, vw[336], vi0);
+                    vacc17 = SG_MADD(vacc17, vw[337], vi0);
+                    vacc18 = SG_MADD(vacc18, vw[338], vi0);
+                    vacc19 = SG_MADD(vacc19, vw[339], vi0);
+                    vacc20 = SG_MADD(vacc20, vw[340], vi0);
+                    vacc21 = SG_MADD(vacc21, vw[341], vi0);
+                    vacc22 = SG_MADD(vacc22, vw[342], vi0);
+                    vacc23 = SG_MADD(vacc23, vw[343], vi0);
+                    vacc24 = SG_MADD(vacc24, vw[344], vi0);
+                    vacc25 = SG_MADD(vacc25, vw[345], vi0);
+                    vacc26 = SG_MADD(vacc26, vw[346], vi0);
+                    vacc27 = SG_MADD(vacc27, vw[347], vi0);
+                    vacc28 = SG_MADD(vacc28, vw[348], vi0);
+                    vacc29 = SG_MADD(vacc29, vw[349], vi0);
+                    vacc30 = SG_MADD(vacc30, vw[350], vi0);
+                    vacc31 = SG_MADD(vacc31, vw[351], vi0);
+                    vacc32 = SG_MADD(vacc32, vw[352], vi0);
+                    vacc33 = SG_MADD(vacc33, vw[353], vi0);
+                    vacc34 = SG_MADD(vacc34, vw[354], vi0);
+                    vacc35 = SG_MADD(vacc35, vw[355], vi0);
+                    vacc36 = SG_MADD(vacc36, vw[356], vi0);
+                    vacc37 = SG_MADD(vacc37, vw[357], vi0);
+                    vacc38 = SG_MADD(vacc38, vw[358], vi0);
+                    vacc39 = SG_MADD(vacc39, vw[359], vi0);
+                    vacc40 = SG_MADD(vacc40, vw[360], vi0);
+                    vacc41 = SG_MADD(vacc41, vw[361], vi0);
+                    vacc42 = SG_MADD(vacc42, vw[362], vi0);
+                    vacc43 = SG_MADD(vacc43, vw[363], vi0);
+                    vacc44 = SG_MADD(vacc44, vw[364], vi0);
+                    vacc45 = SG_MADD(vacc45, vw[365], vi0);
+                    vacc46 = SG_MADD(vacc46, vw[366], vi0);
+                    vacc47 = SG_MADD(vacc47, vw[367], vi0);
+                    vacc48 = SG_MADD(vacc48, vw[368], vi0);
+                    vacc49 = SG_MADD(vacc49, vw[369], vi0);
+                    vacc50 = SG_MADD(vacc50, vw[370], vi0);
+                    vacc51 = SG_MADD(vacc51, vw[371], vi0);
+                    vacc52 = SG_MADD(vacc52, vw[372], vi0);
+                    vacc53 = SG_MADD(vacc53, vw[373], vi0);
+                    vacc54 = SG_MADD(vacc54, vw[374], vi0);
+                    vacc55 = SG_MADD(vacc55, vw[375], vi0);
+                    vacc56 = SG_MADD(vacc56, vw[376], vi0);
+                    vacc57 = SG_MADD(vacc57, vw[377], vi0);
+                    vacc58 = SG_MADD(vacc58, vw[378], vi0);
+                    vacc59 = SG_MADD(vacc59, vw[379], vi0);
+                    vacc60 = SG_MADD(vacc60, vw[380], vi0);
+                    vacc61 = SG_MADD(vacc61, vw[381], vi0);
+                    vacc62 = SG_MADD(vacc62, vw[382], vi0);
+                    vacc63 = SG_MADD(vacc63, vw[383], vi0);
                 }
                 {   /* tap 1,2 */
-                    const float vi = in[ib + 1];
-                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 384] * vi;
+                    const float vi0 = in[ib + 1];
+                    vacc0 = SG_MADD(vacc0, vw[384], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[385], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[386], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[387], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[388], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[389], vi0);
+                    vacc6 = SG_MADD(vacc6, vw[390], vi0);
+                    vacc7 = SG_MADD(vacc7, vw[391], vi0);
+                    vacc8 = SG_MADD(vacc8, vw[392], vi0);
+                    vacc9 = SG_MADD(vacc9, vw[393], vi0);
+                    vacc10 = SG_MADD(vacc10, vw[394], vi0);
+                    vacc11 = SG_MADD(vacc11, vw[395], vi0);
+                    vacc12 = SG_MADD(vacc12, vw[396], vi0);
+                    vacc13 = SG_MADD(vacc13, vw[397], vi0);
+                    vacc14 = SG_MADD(vacc14, vw[398], vi0);
+                    vacc15 = SG_MADD(vacc15, vw[399], vi0);
+                    vacc16 = SG_MADD(vacc16, vw[400], vi0);
+                    vacc17 = SG_MADD(vacc17, vw[401], vi0);
+                    vacc18 = SG_MADD(vacc18, vw[402], vi0);
+                    vacc19 = SG_MADD(vacc19, vw[403], vi0);
+                    vacc20 = SG_MADD(vacc20, vw[404], vi0);
+                    vacc21 = SG_MADD(vacc21, vw[405], vi0);
+                    vacc22 = SG_MADD(vacc22, vw[406], vi0);
+                    vacc23 = SG_MADD(vacc23, vw[407], vi0);
+                    vacc24 = SG_MADD(vacc24, vw[408], vi0);
+                    vacc25 = SG_MADD(vacc25, vw[409], vi0);
+                    vacc26 = SG_MADD(vacc26, vw[410], vi0);
+                    vacc27 = SG_MADD(vacc27, vw[411], vi0);
+                    vacc28 = SG_MADD(vacc28, vw[412], vi0);
+                    vacc29 = SG_MADD(vacc29, vw[413], vi0);
+                    vacc30 = SG_MADD(vacc30, vw[414], vi0);
+                    vacc31 = SG_MADD(vacc31, vw[415], vi0);
+                    vacc32 = SG_MADD(vacc32, vw[416], vi0);
+                    vacc33 = SG_MADD(vacc33, vw[417], vi0);
+                    vacc34 = SG_MADD(vacc34, vw[418], vi0);
+                    vacc35 = SG_MADD(vacc35, vw[419], vi0);
+                    vacc36 = SG_MADD(vacc36, vw[420], vi0);
+                    vacc37 = SG_MADD(vacc37, vw[421], vi0);
+                    vacc38 = SG_MADD(vacc38, vw[422], vi0);
+                    vacc39 = SG_MADD(vacc39, vw[423], vi0);
+                    vacc40 = SG_MADD(vacc40, vw[424], vi0);
+                    vacc41 = SG_MADD(vacc41, vw[425], vi0);
+                    vacc42 = SG_MADD(vacc42, vw[426], vi0);
+                    vacc43 = SG_MADD(vacc43, vw[427], vi0);
+                    vacc44 = SG_MADD(vacc44, vw[428], vi0);
+                    vacc45 = SG_MADD(vacc45, vw[429], vi0);
+                    vacc46 = SG_MADD(vacc46, vw[430], vi0);
+                    vacc47 = SG_MADD(vacc47, vw[431], vi0);
+                    vacc48 = SG_MADD(vacc48, vw[432], vi0);
+                    vacc49 = SG_MADD(vacc49, vw[433], vi0);
+                    vacc50 = SG_MADD(vacc50, vw[434], vi0);
+                    vacc51 = SG_MADD(vacc51, vw[435], vi0);
+                    vacc52 = SG_MADD(vacc52, vw[436], vi0);
+                    vacc53 = SG_MADD(vacc53, vw[437], vi0);
+                    vacc54 = SG_MADD(vacc54, vw[438], vi0);
+                    vacc55 = SG_MADD(vacc55, vw[439], vi0);
+                    vacc56 = SG_MADD(vacc56, vw[440], vi0);
+                    vacc57 = SG_MADD(vacc57, vw[441], vi0);
+                    vacc58 = SG_MADD(vacc58, vw[442], vi0);
+                    vacc59 = SG_MADD(vacc59, vw[443], vi0);
+                    vacc60 = SG_MADD(vacc60, vw[444], vi0);
+                    vacc61 = SG_MADD(vacc61, vw[445], vi0);
+                    vacc62 = SG_MADD(vacc62, vw[446], vi0);
+                    vacc63 = SG_MADD(vacc63, vw[447], vi0);
                 }
                 {   /* tap 2,0 */
-                    const float vi = in[ib + 4];
-                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 448] * vi;
+                    const float vi0 = in[ib + 4];
+                    vacc0 = SG_MADD(vacc0, vw[448], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[449], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[450], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[451], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[452], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[453], vi0);
+                    vacc6 = SG_MADD(vacc6, vw[454], vi0);
+                    vacc7 = SG_MADD(vacc7, vw[455], vi0);
+                    vacc8 = SG_MADD(vacc8, vw[456], vi0);
+                    vacc9 = SG_MADD(vacc9, vw[457], vi0);
+                    vacc10 = SG_MADD(vacc10, vw[458], vi0);
+                    vacc11 = SG_MADD(vacc11, vw[459], vi0);
+                    vacc12 = SG_MADD(vacc12, vw[460], vi0);
+                    vacc13 = SG_MADD(vacc13, vw[461], vi0);
+                    vacc14 = SG_MADD(vacc14, vw[462], vi0);
+                    vacc15 = SG_MADD(vacc15, vw[463], vi0);
+                    vacc16 = SG_MADD(vacc16, vw[464], vi0);
+                    vacc17 = SG_MADD(vacc17, vw[465], vi0);
+                    vacc18 = SG_MADD(vacc18, vw[466], vi0);
+                    vacc19 = SG_MADD(vacc19, vw[467], vi0);
+                    vacc20 = SG_MADD(vacc20, vw[468], vi0);
+                    vacc21 = SG_MADD(vacc21, vw[469], vi0);
+                    vacc22 = SG_MADD(vacc22, vw[470], vi0);
+                    vacc23 = SG_MADD(vacc23, vw[471], vi0);
+                    vacc24 = SG_MADD(vacc24, vw[472], vi0);
+                    vacc25 = SG_MADD(vacc25, vw[473], vi0);
+                    vacc26 = SG_MADD(vacc26, vw[474], vi0);
+                    vacc27 = SG_MADD(vacc27, vw[475], vi0);
+                    vacc28 = SG_MADD(vacc28, vw[476], vi0);
+                    vacc29 = SG_MADD(vacc29, vw[477], vi0);
+                    vacc30 = SG_MADD(vacc30, vw[478], vi0);
+                    vacc31 = SG_MADD(vacc31, vw[479], vi0);
+                    vacc32 = SG_MADD(vacc32, vw[480], vi0);
+                    vacc33 = SG_MADD(vacc33, vw[481], vi0);
+                    vacc34 = SG_MADD(vacc34, vw[482], vi0);
+                    vacc35 = SG_MADD(vacc35, vw[483], vi0);
+                    vacc36 = SG_MADD(vacc36, vw[484], vi0);
+                    vacc37 = SG_MADD(vacc37, vw[485], vi0);
+                    vacc38 = SG_MADD(vacc38, vw[486], vi0);
+                    vacc39 = SG_MADD(vacc39, vw[487], vi0);
+                    vacc40 = SG_MADD(vacc40, vw[488], vi0);
+                    vacc41 = SG_MADD(vacc41, vw[489], vi0);
+                    vacc42 = SG_MADD(vacc42, vw[490], vi0);
+                    vacc43 = SG_MADD(vacc43, vw[491], vi0);
+                    vacc44 = SG_MADD(vacc44, vw[492], vi0);
+                    vacc45 = SG_MADD(vacc45, vw[493], vi0);
+                    vacc46 = SG_MADD(vacc46, vw[494], vi0);
+                    vacc47 = SG_MADD(vacc47, vw[495], vi0);
+                    vacc48 = SG_MADD(vacc48, vw[496], vi0);
+                    vacc49 = SG_MADD(vacc49, vw[497], vi0);
+                    vacc50 = SG_MADD(vacc50, vw[498], vi0);
+                    vacc51 = SG_MADD(vacc51, vw[499], vi0);
+                    vacc52 = SG_MADD(vacc52, vw[500], vi0);
+                    vacc53 = SG_MADD(vacc53, vw[501], vi0);
+                    vacc54 = SG_MADD(vacc54, vw[502], vi0);
+                    vacc55 = SG_MADD(vacc55, vw[503], vi0);
+                    vacc56 = SG_MADD(vacc56, vw[504], vi0);
+                    vacc57 = SG_MADD(vacc57, vw[505], vi0);
+                    vacc58 = SG_MADD(vacc58, vw[506], vi0);
+                    vacc59 = SG_MADD(vacc59, vw[507], vi0);
+                    vacc60 = SG_MADD(vacc60, vw[508], vi0);
+                    vacc61 = SG_MADD(vacc61, vw[509], vi0);
+                    vacc62 = SG_MADD(vacc62, vw[510], vi0);
+                    vacc63 = SG_MADD(vacc63, vw[511], vi0);
                 }
                 {   /* tap 2,1 */
-                    const float vi = in[ib + 5];
-                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 512] * vi;
+                    const float vi0 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[512], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[513], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[514], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[515], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[516], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[517], vi0);
+                    vacc6 = SG_MADD(vacc6, vw[518], vi0);
+                    vacc7 = SG_MADD(vacc7, vw[519], vi0);
+                    vacc8 = SG_MADD(vacc8, vw[520], vi0);
+                    vacc9 = SG_MADD(vacc9, vw[521], vi0);
+                    vacc10 = SG_MADD(vacc10, vw[522], vi0);
+                    vacc11 = SG_MADD(vacc11, vw[523], vi0);
+                    vacc12 = SG_MADD(vacc12, vw[524], vi0);
+                    vacc13 = SG_MADD(vacc13, vw[525], vi0);
+                    vacc14 = SG_MADD(vacc14, vw[526], vi0);
+                    vacc15 = SG_MADD(vacc15, vw[527], vi0);
+                    vacc16 = SG_MADD(vacc16, vw[528], vi0);
+                    vacc17 = SG_MADD(vacc17, vw[529], vi0);
+                    vacc18 = SG_MADD(vacc18, vw[530], vi0);
+                    vacc19 = SG_MADD(vacc19, vw[531], vi0);
+                    vacc20 = SG_MADD(vacc20, vw[532], vi0);
+                    vacc21 = SG_MADD(vacc21, vw[533], vi0);
+                    vacc22 = SG_MADD(vacc22, vw[534], vi0);
+                    vacc23 = SG_MADD(vacc23, vw[535], vi0);
+                    vacc24 = SG_MADD(vacc24, vw[536], vi0);
+                    vacc25 = SG_MADD(vacc25, vw[537], vi0);
+                    vacc26 = SG_MADD(vacc26, vw[538], vi0);
+                    vacc27 = SG_MADD(vacc27, vw[539], vi0);
+                    vacc28 = SG_MADD(vacc28, vw[540], vi0);
+                    vacc29 = SG_MADD(vacc29, vw[541], vi0);
+                    vacc30 = SG_MADD(vacc30, vw[542], vi0);
+                    vacc31 = SG_MADD(vacc31, vw[543], vi0);
+                    vacc32 = SG_MADD(vacc32, vw[544], vi0);
+                    vacc33 = SG_MADD(vacc33, vw[545], vi0);
+                    vacc34 = SG_MADD(vacc34, vw[546], vi0);
+                    vacc35 = SG_MADD(vacc35, vw[547], vi0);
+                    vacc36 = SG_MADD(vacc36, vw[548], vi0);
+                    vacc37 = SG_MADD(vacc37, vw[549], vi0);
+                    vacc38 = SG_MADD(vacc38, vw[550], vi0);
+                    vacc39 = SG_MADD(vacc39, vw[551], vi0);
+                    vacc40 = SG_MADD(vacc40, vw[552], vi0);
+                    vacc41 = SG_MADD(vacc41, vw[553], vi0);
+                    vacc42 = SG_MADD(vacc42, vw[554], vi0);
+                    vacc43 = SG_MADD(vacc43, vw[555], vi0);
+                    vacc44 = SG_MADD(vacc44, vw[556], vi0);
+                    vacc45 = SG_MADD(vacc45, vw[557], vi0);
+                    vacc46 = SG_MADD(vacc46, vw[558], vi0);
+                    vacc47 = SG_MADD(vacc47, vw[559], vi0);
+                    vacc48 = SG_MADD(vacc48, vw[560], vi0);
+                    vacc49 = SG_MADD(vacc49, vw[561], vi0);
+                    vacc50 = SG_MADD(vacc50, vw[562], vi0);
+                    vacc51 = SG_MADD(vacc51, vw[563], vi0);
+                    vacc52 = SG_MADD(vacc52, vw[564], vi0);
+                    vacc53 = SG_MADD(vacc53, vw[565], vi0);
+                    vacc54 = SG_MADD(vacc54, vw[566], vi0);
+                    vacc55 = SG_MADD(vacc55, vw[567], vi0);
+                    vacc56 = SG_MADD(vacc56, vw[568], vi0);
+                    vacc57 = SG_MADD(vacc57, vw[569], vi0);
+                    vacc58 = SG_MADD(vacc58, vw[570], vi0);
+                    vacc59 = SG_MADD(vacc59, vw[571], vi0);
+                    vacc60 = SG_MADD(vacc60, vw[572], vi0);
+                    vacc61 = SG_MADD(vacc61, vw[573], vi0);
+                    vacc62 = SG_MADD(vacc62, vw[574], vi0);
+                    vacc63 = SG_MADD(vacc63, vw[575], vi0);
                 }
                 {   /* tap 2,2 */
-                    const float vi = in[ib + 6];
-                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 576] * vi;
+                    const float vi0 = in[ib + 6];
+                    vacc0 = SG_MADD(vacc0, vw[576], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[577], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[578], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[579], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[580], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[581], vi0);
+                    vacc6 = SG_MADD(vacc6, vw[582], vi0);
+                    vacc7 = SG_MADD(vacc7, vw[583], vi0);
+                    vacc8 = SG_MADD(vacc8, vw[584], vi0);
+                    vacc9 = SG_MADD(vacc9, vw[585], vi0);
+                    vacc10 = SG_MADD(vacc10, vw[586], vi0);
+                    vacc11 = SG_MADD(vacc11, vw[587], vi0);
+                    vacc12 = SG_MADD(vacc12, vw[588], vi0);
+                    vacc13 = SG_MADD(vacc13, vw[589], vi0);
+                    vacc14 = SG_MADD(vacc14, vw[590], vi0);
+                    vacc15 = SG_MADD(vacc15, vw[591], vi0);
+                    vacc16 = SG_MADD(vacc16, vw[592], vi0);
+                    vacc17 = SG_MADD(vacc17, vw[593], vi0);
+                    vacc18 = SG_MADD(vacc18, vw[594], vi0);
+                    vacc19 = SG_MADD(vacc19, vw[595], vi0);
+                    vacc20 = SG_MADD(vacc20, vw[596], vi0);
+                    vacc21 = SG_MADD(vacc21, vw[597], vi0);
+                    vacc22 = SG_MADD(vacc22, vw[598], vi0);
+                    vacc23 = SG_MADD(vacc23, vw[599], vi0);
+                    vacc24 = SG_MADD(vacc24, vw[600], vi0);
+                    vacc25 = SG_MADD(vacc25, vw[601], vi0);
+                    vacc26 = SG_MADD(vacc26, vw[602], vi0);
+                    vacc27 = SG_MADD(vacc27, vw[603], vi0);
+                    vacc28 = SG_MADD(vacc28, vw[604], vi0);
+                    vacc29 = SG_MADD(vacc29, vw[605], vi0);
+                    vacc30 = SG_MADD(vacc30, vw[606], vi0);
+                    vacc31 = SG_MADD(vacc31, vw[607], vi0);
+                    vacc32 = SG_MADD(vacc32, vw[608], vi0);
+                    vacc33 = SG_MADD(vacc33, vw[609], vi0);
+                    vacc34 = SG_MADD(vacc34, vw[610], vi0);
+                    vacc35 = SG_MADD(vacc35, vw[611], vi0);
+                    vacc36 = SG_MADD(vacc36, vw[612], vi0);
+                    vacc37 = SG_MADD(vacc37, vw[613], vi0);
+                    vacc38 = SG_MADD(vacc38, vw[614], vi0);
+                    vacc39 = SG_MADD(vacc39, vw[615], vi0);
+                    vacc40 = SG_MADD(vacc40, vw[616], vi0);
+                    vacc41 = SG_MADD(vacc41, vw[617], vi0);
+                    vacc42 = SG_MADD(vacc42, vw[618], vi0);
+                    vacc43 = SG_MADD(vacc43, vw[619], vi0);
+                    vacc44 = SG_MADD(vacc44, vw[620], vi0);
+                    vacc45 = SG_MADD(vacc45, vw[621], vi0);
+                    vacc46 = SG_MADD(vacc46, vw[622], vi0);
+                    vacc47 = SG_MADD(vacc47, vw[623], vi0);
+                    vacc48 = SG_MADD(vacc48, vw[624], vi0);
+                    vacc49 = SG_MADD(vacc49, vw[625], vi0);
+                    vacc50 = SG_MADD(vacc50, vw[626], vi0);
+                    vacc51 = SG_MADD(vacc51, vw[627], vi0);
+                    vacc52 = SG_MADD(vacc52, vw[628], vi0);
+                    vacc53 = SG_MADD(vacc53, vw[629], vi0);
+                    vacc54 = SG_MADD(vacc54, vw[630], vi0);
+                    vacc55 = SG_MADD(vacc55, vw[631], vi0);
+                    vacc56 = SG_MADD(vacc56, vw[632], vi0);
+                    vacc57 = SG_MADD(vacc57, vw[633], vi0);
+                    vacc58 = SG_MADD(vacc58, vw[634], vi0);
+                    vacc59 = SG_MADD(vacc59, vw[635], vi0);
+                    vacc60 = SG_MADD(vacc60, vw[636], vi0);
+                    vacc61 = SG_MADD(vacc61, vw[637], vi0);
+                    vacc62 = SG_MADD(vacc62, vw[638], vi0);
+                    vacc63 = SG_MADD(vacc63, vw[639], vi0);
                 }
-                for (int j = 0; j < 64; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
+                }
+                {
+                    float v = vacc3;
+                    out[ob + 3] = v;
+                }
+                {
+                    float v = vacc4;
+                    out[ob + 4] = v;
+                }
+                {
+                    float v = vacc5;
+                    out[ob + 5] = v;
+                }
+                {
+                    float v = vacc6;
+                    out[ob + 6] = v;
+                }
+                {
+                    float v = vacc7;
+                    out[ob + 7] = v;
+                }
+                {
+                    float v = vacc8;
+                    out[ob + 8] = v;
+                }
+                {
+                    float v = vacc9;
+                    out[ob + 9] = v;
+                }
+                {
+                    float v = vacc10;
+                    out[ob + 10] = v;
+                }
+                {
+                    float v = vacc11;
+                    out[ob + 11] = v;
+                }
+                {
+                    float v = vacc12;
+                    out[ob + 12] = v;
+                }
+                {
+                    float v = vacc13;
+                    out[ob + 13] = v;
+                }
+                {
+                    float v = vacc14;
+                    out[ob + 14] = v;
+                }
+                {
+                    float v = vacc15;
+                    out[ob + 15] = v;
+                }
+                {
+                    float v = vacc16;
+                    out[ob + 16] = v;
+                }
+                {
+                    float v = vacc17;
+                    out[ob + 17] = v;
+                }
+                {
+                    float v = vacc18;
+                    out[ob + 18] = v;
+                }
+                {
+                    float v = vacc19;
+                    out[ob + 19] = v;
+                }
+                {
+                    float v = vacc20;
+                    out[ob + 20] = v;
+                }
+                {
+                    float v = vacc21;
+                    out[ob + 21] = v;
+                }
+                {
+                    float v = vacc22;
+                    out[ob + 22] = v;
+                }
+                {
+                    float v = vacc23;
+                    out[ob + 23] = v;
+                }
+                {
+                    float v = vacc24;
+                    out[ob + 24] = v;
+                }
+                {
+                    float v = vacc25;
+                    out[ob + 25] = v;
+                }
+                {
+                    float v = vacc26;
+                    out[ob + 26] = v;
+                }
+                {
+                    float v = vacc27;
+                    out[ob + 27] = v;
+                }
+                {
+                    float v = vacc28;
+                    out[ob + 28] = v;
+                }
+                {
+                    float v = vacc29;
+                    out[ob + 29] = v;
+                }
+                {
+                    float v = vacc30;
+                    out[ob + 30] = v;
+                }
+                {
+                    float v = vacc31;
+                    out[ob + 31] = v;
+                }
+                {
+                    float v = vacc32;
+                    out[ob + 32] = v;
+                }
+                {
+                    float v = vacc33;
+                    out[ob + 33] = v;
+                }
+                {
+                    float v = vacc34;
+                    out[ob + 34] = v;
+                }
+                {
+                    float v = vacc35;
+                    out[ob + 35] = v;
+                }
+                {
+                    float v = vacc36;
+                    out[ob + 36] = v;
+                }
+                {
+                    float v = vacc37;
+                    out[ob + 37] = v;
+                }
+                {
+                    float v = vacc38;
+                    out[ob + 38] = v;
+                }
+                {
+                    float v = vacc39;
+                    out[ob + 39] = v;
+                }
+                {
+                    float v = vacc40;
+                    out[ob + 40] = v;
+                }
+                {
+                    float v = vacc41;
+                    out[ob + 41] = v;
+                }
+                {
+                    float v = vacc42;
+                    out[ob + 42] = v;
+                }
+                {
+                    float v = vacc43;
+                    out[ob + 43] = v;
+                }
+                {
+                    float v = vacc44;
+                    out[ob + 44] = v;
+                }
+                {
+                    float v = vacc45;
+                    out[ob + 45] = v;
+                }
+                {
+                    float v = vacc46;
+                    out[ob + 46] = v;
+                }
+                {
+                    float v = vacc47;
+                    out[ob + 47] = v;
+                }
+                {
+                    float v = vacc48;
+                    out[ob + 48] = v;
+                }
+                {
+                    float v = vacc49;
+                    out[ob + 49] = v;
+                }
+                {
+                    float v = vacc50;
+                    out[ob + 50] = v;
+                }
+                {
+                    float v = vacc51;
+                    out[ob + 51] = v;
+                }
+                {
+                    float v = vacc52;
+                    out[ob + 52] = v;
+                }
+                {
+                    float v = vacc53;
+                    out[ob + 53] = v;
+                }
+                {
+                    float v = vacc54;
+                    out[ob + 54] = v;
+                }
+                {
+                    float v = vacc55;
+                    out[ob + 55] = v;
+                }
+                {
+                    float v = vacc56;
+                    out[ob + 56] = v;
+                }
+                {
+                    float v = vacc57;
+                    out[ob + 57] = v;
+                }
+                {
+                    float v = vacc58;
+                    out[ob + 58] = v;
+                }
+                {
+                    float v = vacc59;
+                    out[ob + 59] = v;
+                }
+                {
+                    float v = vacc60;
+                    out[ob + 60] = v;
+                }
+                {
+                    float v = vacc61;
+                    out[ob + 61] = v;
+                }
+                {
+                    float v = vacc62;
+                    out[ob + 62] = v;
+                }
+                {
+                    float v = vacc63;
+                    out[ob + 63] = v;
                 }
             }
         }
@@ -5207,35 +8603,727 @@ static void Dw_m64_64c1p(const float *restrict in, float *restrict out, const fl
                 const int ib = 5 * vy + vx;
                 const int ob = 320 * vy + 64 * vx;
                 const float *restrict vw = w;
-                float vacc[64];
-                for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                float vacc3 = vw[3];
+                float vacc4 = vw[4];
+                float vacc5 = vw[5];
+                float vacc6 = vw[6];
+                float vacc7 = vw[7];
+                float vacc8 = vw[8];
+                float vacc9 = vw[9];
+                float vacc10 = vw[10];
+                float vacc11 = vw[11];
+                float vacc12 = vw[12];
+                float vacc13 = vw[13];
+                float vacc14 = vw[14];
+                float vacc15 = vw[15];
+                float vacc16 = vw[16];
+                float vacc17 = vw[17];
+                float vacc18 = vw[18];
+                float vacc19 = vw[19];
+                float vacc20 = vw[20];
+                float vacc21 = vw[21];
+                float vacc22 = vw[22];
+                float vacc23 = vw[23];
+                float vacc24 = vw[24];
+                float vacc25 = vw[25];
+                float vacc26 = vw[26];
+                float vacc27 = vw[27];
+                float vacc28 = vw[28];
+                float vacc29 = vw[29];
+                float vacc30 = vw[30];
+                float vacc31 = vw[31];
+                float vacc32 = vw[32];
+                float vacc33 = vw[33];
+                float vacc34 = vw[34];
+                float vacc35 = vw[35];
+                float vacc36 = vw[36];
+                float vacc37 = vw[37];
+                float vacc38 = vw[38];
+                float vacc39 = vw[39];
+                float vacc40 = vw[40];
+                float vacc41 = vw[41];
+                float vacc42 = vw[42];
+                float vacc43 = vw[43];
+                float vacc44 = vw[44];
+                float vacc45 = vw[45];
+                float vacc46 = vw[46];
+                float vacc47 = vw[47];
+                float vacc48 = vw[48];
+                float vacc49 = vw[49];
+                float vacc50 = vw[50];
+                float vacc51 = vw[51];
+                float vacc52 = vw[52];
+                float vacc53 = vw[53];
+                float vacc54 = vw[54];
+                float vacc55 = vw[55];
+                float vacc56 = vw[56];
+                float vacc57 = vw[57];
+                float vacc58 = vw[58];
+                float vacc59 = vw[59];
+                float vacc60 = vw[60];
+                float vacc61 = vw[61];
+                float vacc62 = vw[62];
+                float vacc63 = vw[63];
                 {   /* tap 0,0 */
-                    const float vi = in[ib - 6];
-                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 64] * vi;
+                    const float vi0 = in[ib - 6];
+                    vacc0 = SG_MADD(vacc0, vw[64], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[65], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[66], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[67], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[68], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[69], vi0);
+                    vacc6 = SG_MADD(vacc6, vw[70], vi0);
+                    vacc7 = SG_MADD(vacc7, vw[71], vi0);
+                    vacc8 = SG_MADD(vacc8, vw[72], vi0);
+                    vacc9 = SG_MADD(vacc9, vw[73], vi0);
+                    vacc10 = SG_MADD(vacc10, vw[74], vi0);
+                    vacc11 = SG_MADD(vacc11, vw[75], vi0);
+                    vacc12 = SG_MADD(vacc12, vw[76], vi0);
+                    vacc13 = SG_MADD(vacc13, vw[77], vi0);
+                    vacc14 = SG_MADD(vacc14, vw[78], vi0);
+                    vacc15 = SG_MADD(vacc15, vw[79], vi0);
+                    vacc16 = SG_MADD(vacc16, vw[80], vi0);
+                    vacc17 = SG_MADD(vacc17, vw[81], vi0);
+                    vacc18 = SG_MADD(vacc18, vw[82], vi0);
+                    vacc19 = SG_MADD(vacc19, vw[83], vi0);
+                    vacc20 = SG_MADD(vacc20, vw[84], vi0);
+                    vacc21 = SG_MADD(vacc21, vw[85], vi0);
+                    vacc22 = SG_MADD(vacc22, vw[86], vi0);
+                    vacc23 = SG_MADD(vacc23, vw[87], vi0);
+                    vacc24 = SG_MADD(vacc24, vw[88], vi0);
+                    vacc25 = SG_MADD(vacc25, vw[89], vi0);
+                    vacc26 = SG_MADD(vacc26, vw[90], vi0);
+                    vacc27 = SG_MADD(vacc27, vw[91], vi0);
+                    vacc28 = SG_MADD(vacc28, vw[92], vi0);
+                    vacc29 = SG_MADD(vacc29, vw[93], vi0);
+                    vacc30 = SG_MADD(vacc30, vw[94], vi0);
+                    vacc31 = SG_MADD(vacc31, vw[95], vi0);
+                    vacc32 = SG_MADD(vacc32, vw[96], vi0);
+                    vacc33 = SG_MADD(vacc33, vw[97], vi0);
+                    vacc34 = SG_MADD(vacc34, vw[98], vi0);
+                    vacc35 = SG_MADD(vacc35, vw[99], vi0);
+                    vacc36 = SG_MADD(vacc36, vw[100], vi0);
+                    vacc37 = SG_MADD(vacc37, vw[101], vi0);
+                    vacc38 = SG_MADD(vacc38, vw[102], vi0);
+                    vacc39 = SG_MADD(vacc39, vw[103], vi0);
+                    vacc40 = SG_MADD(vacc40, vw[104], vi0);
+                    vacc41 = SG_MADD(vacc41, vw[105], vi0);
+                    vacc42 = SG_MADD(vacc42, vw[106], vi0);
+                    vacc43 = SG_MADD(vacc43, vw[107], vi0);
+                    vacc44 = SG_MADD(vacc44, vw[108], vi0);
+                    vacc45 = SG_MADD(vacc45, vw[109], vi0);
+                    vacc46 = SG_MADD(vacc46, vw[110], vi0);
+                    vacc47 = SG_MADD(vacc47, vw[111], vi0);
+                    vacc48 = SG_MADD(vacc48, vw[112], vi0);
+                    vacc49 = SG_MADD(vacc49, vw[113], vi0);
+                    vacc50 = SG_MADD(vacc50, vw[114], vi0);
+                    vacc51 = SG_MADD(vacc51, vw[115], vi0);
+                    vacc52 = SG_MADD(vacc52, vw[116], vi0);
+                    vacc53 = SG_MADD(vacc53, vw[117], vi0);
+                    vacc54 = SG_MADD(vacc54, vw[118], vi0);
+                    vacc55 = SG_MADD(vacc55, vw[119], vi0);
+                    vacc56 = SG_MADD(vacc56, vw[120], vi0);
+                    vacc57 = SG_MADD(vacc57, vw[121], vi0);
+                    vacc58 = SG_MADD(vacc58, vw[122], vi0);
+                    vacc59 = SG_MADD(vacc59, vw[123], vi0);
+                    vacc60 = SG_MADD(vacc60, vw[124], vi0);
+                    vacc61 = SG_MADD(vacc61, vw[125], vi0);
+                    vacc62 = SG_MADD(vacc62, vw[126], vi0);
+                    vacc63 = SG_MADD(vacc63, vw[127], vi0);
                 }
                 {   /* tap 0,1 */
-                    const float vi = in[ib - 5];
-                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 128] * vi;
+                    const float vi0 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[128], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[129], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[130], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[131], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[132], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[133], vi0);
+                    vacc6 = SG_MADD(vacc6, vw[134], vi0);
+                    vacc7 = SG_MADD(vacc7, vw[135], vi0);
+                    vacc8 = SG_MADD(vacc8, vw[136], vi0);
+                    vacc9 = SG_MADD(vacc9, vw[137], vi0);
+                    vacc10 = SG_MADD(vacc10, vw[138], vi0);
+                    vacc11 = SG_MADD(vacc11, vw[139], vi0);
+                    vacc12 = SG_MADD(vacc12, vw[140], vi0);
+                    vacc13 = SG_MADD(vacc13, vw[141], vi0);
+                    vacc14 = SG_MADD(vacc14, vw[142], vi0);
+                    vacc15 = SG_MADD(vacc15, vw[143], vi0);
+                    vacc16 = SG_MADD(vacc16, vw[144], vi0);
+                    vacc17 = SG_MADD(vacc17, vw[145], vi0);
+                    vacc18 = SG_MADD(vacc18, vw[146], vi0);
+                    vacc19 = SG_MADD(vacc19, vw[147], vi0);
+                    vacc20 = SG_MADD(vacc20, vw[148], vi0);
+                    vacc21 = SG_MADD(vacc21, vw[149], vi0);
+                    vacc22 = SG_MADD(vacc22, vw[150], vi0);
+                    vacc23 = SG_MADD(vacc23, vw[151], vi0);
+                    vacc24 = SG_MADD(vacc24, vw[152], vi0);
+                    vacc25 = SG_MADD(vacc25, vw[153], vi0);
+                    vacc26 = SG_MADD(vacc26, vw[154], vi0);
+                    vacc27 = SG_MADD(vacc27, vw[155], vi0);
+                    vacc28 = SG_MADD(vacc28, vw[156], vi0);
+                    vacc29 = SG_MADD(vacc29, vw[157], vi0);
+                    vacc30 = SG_MADD(vacc30, vw[158], vi0);
+                    vacc31 = SG_MADD(vacc31, vw[159], vi0);
+                    vacc32 = SG_MADD(vacc32, vw[160], vi0);
+                    vacc33 = SG_MADD(vacc33, vw[161], vi0);
+                    vacc34 = SG_MADD(vacc34, vw[162], vi0);
+                    vacc35 = SG_MADD(vacc35, vw[163], vi0);
+                    vacc36 = SG_MADD(vacc36, vw[164], vi0);
+                    vacc37 = SG_MADD(vacc37, vw[165], vi0);
+                    vacc38 = SG_MADD(vacc38, vw[166], vi0);
+                    vacc39 = SG_MADD(vacc39, vw[167], vi0);
+                    vacc40 = SG_MADD(vacc40, vw[168], vi0);
+                    vacc41 = SG_MADD(vacc41, vw[169], vi0);
+                    vacc42 = SG_MADD(vacc42, vw[170], vi0);
+                    vacc43 = SG_MADD(vacc43, vw[171], vi0);
+                    vacc44 = SG_MADD(vacc44, vw[172], vi0);
+                    vacc45 = SG_MADD(vacc45, vw[173], vi0);
+                    vacc46 = SG_MADD(vacc46, vw[174], vi0);
+                    vacc47 = SG_MADD(vacc47, vw[175], vi0);
+                    vacc48 = SG_MADD(vacc48, vw[176], vi0);
+                    vacc49 = SG_MADD(vacc49, vw[177], vi0);
+                    vacc50 = SG_MADD(vacc50, vw[178], vi0);
+                    vacc51 = SG_MADD(vacc51, vw[179], vi0);
+                    vacc52 = SG_MADD(vacc52, vw[180], vi0);
+                    vacc53 = SG_MADD(vacc53, vw[181], vi0);
+                    vacc54 = SG_MADD(vacc54, vw[182], vi0);
+                    vacc55 = SG_MADD(vacc55, vw[183], vi0);
+                    vacc56 = SG_MADD(vacc56, vw[184], vi0);
+                    vacc57 = SG_MADD(vacc57, vw[185], vi0);
+                    vacc58 = SG_MADD(vacc58, vw[186], vi0);
+                    vacc59 = SG_MADD(vacc59, vw[187], vi0);
+                    vacc60 = SG_MADD(vacc60, vw[188], vi0);
+                    vacc61 = SG_MADD(vacc61, vw[189], vi0);
+                    vacc62 = SG_MADD(vacc62, vw[190], vi0);
+                    vacc63 = SG_MADD(vacc63, vw[191], vi0);
                 }
                 {   /* tap 1,0 */
-                    const float vi = in[ib - 1];
-                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 256] * vi;
+                    const float vi0 = in[ib - 1];
+                    vacc0 = SG_MADD(vacc0, vw[256], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[257], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[258], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[259], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[260], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[261], vi0);
+                    vacc6 = SG_MADD(vacc6, vw[262], vi0);
+                    vacc7 = SG_MADD(vacc7, vw[263], vi0);
+                    vacc8 = SG_MADD(vacc8, vw[264], vi0);
+                    vacc9 = SG_MADD(vacc9, vw[265], vi0);
+                    vacc10 = SG_MADD(vacc10, vw[266], vi0);
+                    vacc11 = SG_MADD(vacc11, vw[267], vi0);
+                    vacc12 = SG_MADD(vacc12, vw[268], vi0);
+                    vacc13 = SG_MADD(vacc13, vw[269], vi0);
+                    vacc14 = SG_MADD(vacc14, vw[270], vi0);
+                    vacc15 = SG_MADD(vacc15, vw[271], vi0);
+                    vacc16 = SG_MADD(vacc16, vw[272], vi0);
+                    vacc17 = SG_MADD(vacc17, vw[273], vi0);
+                    vacc18 = SG_MADD(vacc18, vw[274], vi0);
+                    vacc19 = SG_MADD(vacc19, vw[275], vi0);
+                    vacc20 = SG_MADD(vacc20, vw[276], vi0);
+                    vacc21 = SG_MADD(vacc21, vw[277], vi0);
+                    vacc22 = SG_MADD(vacc22, vw[278], vi0);
+                    vacc23 = SG_MADD(vacc23, vw[279], vi0);
+                    vacc24 = SG_MADD(vacc24, vw[280], vi0);
+                    vacc25 = SG_MADD(vacc25, vw[281], vi0);
+                    vacc26 = SG_MADD(vacc26, vw[282], vi0);
+                    vacc27 = SG_MADD(vacc27, vw[283], vi0);
+                    vacc28 = SG_MADD(vacc28, vw[284], vi0);
+                    vacc29 = SG_MADD(vacc29, vw[285], vi0);
+                    vacc30 = SG_MADD(vacc30, vw[286], vi0);
+                    vacc31 = SG_MADD(vacc31, vw[287], vi0);
+                    vacc32 = SG_MADD(vacc32, vw[288], vi0);
+                    vacc33 = SG_MADD(vacc33, vw[289], vi0);
+                    vacc34 = SG_MADD(vacc34, vw[290], vi0);
+                    vacc35 = SG_MADD(vacc35, vw[291], vi0);
+                    vacc36 = SG_MADD(vacc36, vw[292], vi0);
+                    vacc37 = SG_MADD(vacc37, vw[293], vi0);
+                    vacc38 = SG_MADD(vacc38, vw[294], vi0);
+                    vacc39 = SG_MADD(vacc39, vw[295], vi0);
+                    vacc40 = SG_MADD(vacc40, vw[296], vi0);
+                    vacc41 = SG_MADD(vacc41, vw[297], vi0);
+                    vacc42 = SG_MADD(vacc42, vw[298], vi0);
+                    vacc43 = SG_MADD(vacc43, vw[299], vi0);
+                    vacc44 = SG_MADD(vacc44, vw[300], vi0);
+                    vacc45 = SG_MADD(vacc45, vw[301], vi0);
+                    vacc46 = SG_MADD(vacc46, vw[302], vi0);
+                    vacc47 = SG_MADD(vacc47, vw[303], vi0);
+                    vacc48 = SG_MADD(vacc48, vw[304], vi0);
+                    vacc49 = SG_MADD(vacc49, vw[305], vi0);
+                    vacc50 = SG_MADD(vacc50, vw[306], vi0);
+                    vacc51 = SG_MADD(vacc51, vw[307], vi0);
+                    vacc52 = SG_MADD(vacc52, vw[308], vi0);
+                    vacc53 = SG_MADD(vacc53, vw[309], vi0);
+                    vacc54 = SG_MADD(vacc54, vw[310], vi0);
+                    vacc55 = SG_MADD(vacc55, vw[311], vi0);
+                    vacc56 = SG_MADD(vacc56, vw[312], vi0);
+                    vacc57 = SG_MADD(vacc57, vw[313], vi0);
+                    vacc58 = SG_MADD(vacc58, vw[314], vi0);
+                    vacc59 = SG_MADD(vacc59, vw[315], vi0);
+                    vacc60 = SG_MADD(vacc60, vw[316], vi0);
+                    vacc61 = SG_MADD(vacc61, vw[317], vi0);
+                    vacc62 = SG_MADD(vacc62, vw[318], vi0);
+                    vacc63 = SG_MADD(vacc63, vw[319], vi0);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 320] * vi;
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[320], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[321], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[322], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[323], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[324], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[325], vi0);
+                    vacc6 = SG_MADD(vacc6, vw[326], vi0);
+                    vacc7 = SG_MADD(vacc7, vw[327], vi0);
+                    vacc8 = SG_MADD(vacc8, vw[328], vi0);
+                    vacc9 = SG_MADD(vacc9, vw[329], vi0);
+                    vacc10 = SG_MADD(vacc10, vw[330], vi0);
+                    vacc11 = SG_MADD(vacc11, vw[331], vi0);
+                    vacc12 = SG_MADD(vacc12, vw[332], vi0);
+                    vacc13 = SG_MADD(vacc13, vw[333], vi0);
+                    vacc14 = SG_MADD(vacc14, vw[334], vi0);
+                    vacc15 = SG_MADD(vacc15, vw[335], vi0);
+                    vacc16 = SG_MADD(vacc16, vw[336], vi0);
+                    vacc17 = SG_MADD(vacc17, vw[337], vi0);
+                    vacc18 = SG_MADD(vacc18, vw[338], vi0);
+                    vacc19 = SG_MADD(vacc19, vw[339], vi0);
+                    vacc20 = SG_MADD(vacc20, vw[340], vi0);
+                    vacc21 = SG_MADD(vacc21, vw[341], vi0);
+                    vacc22 = SG_MADD(vacc22, vw[342], vi0);
+                    vacc23 = SG_MADD(vacc23, vw[343], vi0);
+                    vacc24 = SG_MADD(vacc24, vw[344], vi0);
+                    vacc25 = SG_MADD(vacc25, vw[345], vi0);
+                    vacc26 = SG_MADD(vacc26, vw[346], vi0);
+                    vacc27 = SG_MADD(vacc27, vw[347], vi0);
+                    vacc28 = SG_MADD(vacc28, vw[348], vi0);
+                    vacc29 = SG_MADD(vacc29, vw[349], vi0);
+                    vacc30 = SG_MADD(vacc30, vw[350], vi0);
+                    vacc31 = SG_MADD(vacc31, vw[351], vi0);
+                    vacc32 = SG_MADD(vacc32, vw[352], vi0);
+                    vacc33 = SG_MADD(vacc33, vw[353], vi0);
+                    vacc34 = SG_MADD(vacc34, vw[354], vi0);
+                    vacc35 = SG_MADD(vacc35, vw[355], vi0);
+                    vacc36 = SG_MADD(vacc36, vw[356], vi0);
+                    vacc37 = SG_MADD(vacc37, vw[357], vi0);
+                    vacc38 = SG_MADD(vacc38, vw[358], vi0);
+                    vacc39 = SG_MADD(vacc39, vw[359], vi0);
+                    vacc40 = SG_MADD(vacc40, vw[360], vi0);
+                    vacc41 = SG_MADD(vacc41, vw[361], vi0);
+                    vacc42 = SG_MADD(vacc42, vw[362], vi0);
+                    vacc43 = SG_MADD(vacc43, vw[363], vi0);
+                    vacc44 = SG_MADD(vacc44, vw[364], vi0);
+                    vacc45 = SG_MADD(vacc45, vw[365], vi0);
+                    vacc46 = SG_MADD(vacc46, vw[366], vi0);
+                    vacc47 = SG_MADD(vacc47, vw[367], vi0);
+                    vacc48 = SG_MADD(vacc48, vw[368], vi0);
+                    vacc49 = SG_MADD(vacc49, vw[369], vi0);
+                    vacc50 = SG_MADD(vacc50, vw[370], vi0);
+                    vacc51 = SG_MADD(vacc51, vw[371], vi0);
+                    vacc52 = SG_MADD(vacc52, vw[372], vi0);
+                    vacc53 = SG_MADD(vacc53, vw[373], vi0);
+                    vacc54 = SG_MADD(vacc54, vw[374], vi0);
+                    vacc55 = SG_MADD(vacc55, vw[375], vi0);
+                    vacc56 = SG_MADD(vacc56, vw[376], vi0);
+                    vacc57 = SG_MADD(vacc57, vw[377], vi0);
+                    vacc58 = SG_MADD(vacc58, vw[378], vi0);
+                    vacc59 = SG_MADD(vacc59, vw[379], vi0);
+                    vacc60 = SG_MADD(vacc60, vw[380], vi0);
+                    vacc61 = SG_MADD(vacc61, vw[381], vi0);
+                    vacc62 = SG_MADD(vacc62, vw[382], vi0);
+                    vacc63 = SG_MADD(vacc63, vw[383], vi0);
                 }
                 {   /* tap 2,0 */
-                    const float vi = in[ib + 4];
-                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 448] * vi;
+                    const float vi0 = in[ib + 4];
+                    vacc0 = SG_MADD(vacc0, vw[448], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[449], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[450], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[451], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[452], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[453], vi0);
+                    vacc6 = SG_MADD(vacc6, vw[454], vi0);
+                    vacc7 = SG_MADD(vacc7, vw[455], vi0);
+                    vacc8 = SG_MADD(vacc8, vw[456], vi0);
+                    vacc9 = SG_MADD(vacc9, vw[457], vi0);
+                    vacc10 = SG_MADD(vacc10, vw[458], vi0);
+                    vacc11 = SG_MADD(vacc11, vw[459], vi0);
+                    vacc12 = SG_MADD(vacc12, vw[460], vi0);
+                    vacc13 = SG_MADD(vacc13, vw[461], vi0);
+                    vacc14 = SG_MADD(vacc14, vw[462], vi0);
+                    vacc15 = SG_MADD(vacc15, vw[463], vi0);
+                    vacc16 = SG_MADD(vacc16, vw[464], vi0);
+                    vacc17 = SG_MADD(vacc17, vw[465], vi0);
+                    vacc18 = SG_MADD(vacc18, vw[466], vi0);
+                    vacc19 = SG_MADD(vacc19, vw[467], vi0);
+                    vacc20 = SG_MADD(vacc20, vw[468], vi0);
+                    vacc21 = SG_MADD(vacc21, vw[469], vi0);
+                    vacc22 = SG_MADD(vacc22, vw[470], vi0);
+                    vacc23 = SG_MADD(vacc23, vw[471], vi0);
+                    vacc24 = SG_MADD(vacc24, vw[472], vi0);
+                    vacc25 = SG_MADD(vacc25, vw[473], vi0);
+                    vacc26 = SG_MADD(vacc26, vw[474], vi0);
+                    vacc27 = SG_MADD(vacc27, vw[475], vi0);
+                    vacc28 = SG_MADD(vacc28, vw[476], vi0);
+                    vacc29 = SG_MADD(vacc29, vw[477], vi0);
+                    vacc30 = SG_MADD(vacc30, vw[478], vi0);
+                    vacc31 = SG_MADD(vacc31, vw[479], vi0);
+                    vacc32 = SG_MADD(vacc32, vw[480], vi0);
+                    vacc33 = SG_MADD(vacc33, vw[481], vi0);
+                    vacc34 = SG_MADD(vacc34, vw[482], vi0);
+                    vacc35 = SG_MADD(vacc35, vw[483], vi0);
+                    vacc36 = SG_MADD(vacc36, vw[484], vi0);
+                    vacc37 = SG_MADD(vacc37, vw[485], vi0);
+                    vacc38 = SG_MADD(vacc38, vw[486], vi0);
+                    vacc39 = SG_MADD(vacc39, vw[487], vi0);
+                    vacc40 = SG_MADD(vacc40, vw[488], vi0);
+                    vacc41 = SG_MADD(vacc41, vw[489], vi0);
+                    vacc42 = SG_MADD(vacc42, vw[490], vi0);
+                    vacc43 = SG_MADD(vacc43, vw[491], vi0);
+                    vacc44 = SG_MADD(vacc44, vw[492], vi0);
+                    vacc45 = SG_MADD(vacc45, vw[493], vi0);
+                    vacc46 = SG_MADD(vacc46, vw[494], vi0);
+                    vacc47 = SG_MADD(vacc47, vw[495], vi0);
+                    vacc48 = SG_MADD(vacc48, vw[496], vi0);
+                    vacc49 = SG_MADD(vacc49, vw[497], vi0);
+                    vacc50 = SG_MADD(vacc50, vw[498], vi0);
+                    vacc51 = SG_MADD(vacc51, vw[499], vi0);
+                    vacc52 = SG_MADD(vacc52, vw[500], vi0);
+                    vacc53 = SG_MADD(vacc53, vw[501], vi0);
+                    vacc54 = SG_MADD(vacc54, vw[502], vi0);
+                    vacc55 = SG_MADD(vacc55, vw[503], vi0);
+                    vacc56 = SG_MADD(vacc56, vw[504], vi0);
+                    vacc57 = SG_MADD(vacc57, vw[505], vi0);
+                    vacc58 = SG_MADD(vacc58, vw[506], vi0);
+                    vacc59 = SG_MADD(vacc59, vw[507], vi0);
+                    vacc60 = SG_MADD(vacc60, vw[508], vi0);
+                    vacc61 = SG_MADD(vacc61, vw[509], vi0);
+                    vacc62 = SG_MADD(vacc62, vw[510], vi0);
+                    vacc63 = SG_MADD(vacc63, vw[511], vi0);
                 }
                 {   /* tap 2,1 */
-                    const float vi = in[ib + 5];
-                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 512] * vi;
+                    const float vi0 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[512], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[513], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[514], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[515], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[516], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[517], vi0);
+                    vacc6 = SG_MADD(vacc6, vw[518], vi0);
+                    vacc7 = SG_MADD(vacc7, vw[519], vi0);
+                    vacc8 = SG_MADD(vacc8, vw[520], vi0);
+                    vacc9 = SG_MADD(vacc9, vw[521], vi0);
+                    vacc10 = SG_MADD(vacc10, vw[522], vi0);
+                    vacc11 = SG_MADD(vacc11, vw[523], vi0);
+                    vacc12 = SG_MADD(vacc12, vw[524], vi0);
+                    vacc13 = SG_MADD(vacc13, vw[525], vi0);
+                    vacc14 = SG_MADD(vacc14, vw[526], vi0);
+                    vacc15 = SG_MADD(vacc15, vw[527], vi0);
+                    vacc16 = SG_MADD(vacc16, vw[528], vi0);
+                    vacc17 = SG_MADD(vacc17, vw[529], vi0);
+                    vacc18 = SG_MADD(vacc18, vw[530], vi0);
+                    vacc19 = SG_MADD(vacc19, vw[531], vi0);
+                    vacc20 = SG_MADD(vacc20, vw[532], vi0);
+                    vacc21 = SG_MADD(vacc21, vw[533], vi0);
+                    vacc22 = SG_MADD(vacc22, vw[534], vi0);
+                    vacc23 = SG_MADD(vacc23, vw[535], vi0);
+                    vacc24 = SG_MADD(vacc24, vw[536], vi0);
+                    vacc25 = SG_MADD(vacc25, vw[537], vi0);
+                    vacc26 = SG_MADD(vacc26, vw[538], vi0);
+                    vacc27 = SG_MADD(vacc27, vw[539], vi0);
+                    vacc28 = SG_MADD(vacc28, vw[540], vi0);
+                    vacc29 = SG_MADD(vacc29, vw[541], vi0);
+                    vacc30 = SG_MADD(vacc30, vw[542], vi0);
+                    vacc31 = SG_MADD(vacc31, vw[543], vi0);
+                    vacc32 = SG_MADD(vacc32, vw[544], vi0);
+                    vacc33 = SG_MADD(vacc33, vw[545], vi0);
+                    vacc34 = SG_MADD(vacc34, vw[546], vi0);
+                    vacc35 = SG_MADD(vacc35, vw[547], vi0);
+                    vacc36 = SG_MADD(vacc36, vw[548], vi0);
+                    vacc37 = SG_MADD(vacc37, vw[549], vi0);
+                    vacc38 = SG_MADD(vacc38, vw[550], vi0);
+                    vacc39 = SG_MADD(vacc39, vw[551], vi0);
+                    vacc40 = SG_MADD(vacc40, vw[552], vi0);
+                    vacc41 = SG_MADD(vacc41, vw[553], vi0);
+                    vacc42 = SG_MADD(vacc42, vw[554], vi0);
+                    vacc43 = SG_MADD(vacc43, vw[555], vi0);
+                    vacc44 = SG_MADD(vacc44, vw[556], vi0);
+                    vacc45 = SG_MADD(vacc45, vw[557], vi0);
+                    vacc46 = SG_MADD(vacc46, vw[558], vi0);
+                    vacc47 = SG_MADD(vacc47, vw[559], vi0);
+                    vacc48 = SG_MADD(vacc48, vw[560], vi0);
+                    vacc49 = SG_MADD(vacc49, vw[561], vi0);
+                    vacc50 = SG_MADD(vacc50, vw[562], vi0);
+                    vacc51 = SG_MADD(vacc51, vw[563], vi0);
+                    vacc52 = SG_MADD(vacc52, vw[564], vi0);
+                    vacc53 = SG_MADD(vacc53, vw[565], vi0);
+                    vacc54 = SG_MADD(vacc54, vw[566], vi0);
+                    vacc55 = SG_MADD(vacc55, vw[567], vi0);
+                    vacc56 = SG_MADD(vacc56, vw[568], vi0);
+                    vacc57 = SG_MADD(vacc57, vw[569], vi0);
+                    vacc58 = SG_MADD(vacc58, vw[570], vi0);
+                    vacc59 = SG_MADD(vacc59, vw[571], vi0);
+                    vacc60 = SG_MADD(vacc60, vw[572], vi0);
+                    vacc61 = SG_MADD(vacc61, vw[573], vi0);
+                    vacc62 = SG_MADD(vacc62, vw[574], vi0);
+                    vacc63 = SG_MADD(vacc63, vw[575], vi0);
                 }
-                for (int j = 0; j < 64; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
+                }
+                {
+                    float v = vacc3;
+                    out[ob + 3] = v;
+                }
+                {
+                    float v = vacc4;
+                    out[ob + 4] = v;
+                }
+                {
+                    float v = vacc5;
+                    out[ob + 5] = v;
+                }
+                {
+                    float v = vacc6;
+                    out[ob + 6] = v;
+                }
+                {
+                    float v = vacc7;
+                    out[ob + 7] = v;
+                }
+                {
+                    float v = vacc8;
+                    out[ob + 8] = v;
+                }
+                {
+                    float v = vacc9;
+                    out[ob + 9] = v;
+                }
+                {
+                    float v = vacc10;
+                    out[ob + 10] = v;
+                }
+                {
+                    float v = vacc11;
+                    out[ob + 11] = v;
+                }
+                {
+                    float v = vacc12;
+                    out[ob + 12] = v;
+                }
+                {
+                    float v = vacc13;
+                    out[ob + 13] = v;
+                }
+                {
+                    float v = vacc14;
+                    out[ob + 14] = v;
+                }
+                {
+                    float v = vacc15;
+                    out[ob + 15] = v;
+                }
+                {
+                    float v = vacc16;
+                    out[ob + 16] = v;
+                }
+                {
+                    float v = vacc17;
+                    out[ob + 17] = v;
+                }
+                {
+                    float v = vacc18;
+                    out[ob + 18] = v;
+                }
+                {
+                    float v = vacc19;
+                    out[ob + 19] = v;
+                }
+                {
+                    float v = vacc20;
+                    out[ob + 20] = v;
+                }
+                {
+                    float v = vacc21;
+                    out[ob + 21] = v;
+                }
+                {
+                    float v = vacc22;
+                    out[ob + 22] = v;
+                }
+                {
+                    float v = vacc23;
+                    out[ob + 23] = v;
+                }
+                {
+                    float v = vacc24;
+                    out[ob + 24] = v;
+                }
+                {
+                    float v = vacc25;
+                    out[ob + 25] = v;
+                }
+                {
+                    float v = vacc26;
+                    out[ob + 26] = v;
+                }
+                {
+                    float v = vacc27;
+                    out[ob + 27] = v;
+                }
+                {
+                    float v = vacc28;
+                    out[ob + 28] = v;
+                }
+                {
+                    float v = vacc29;
+                    out[ob + 29] = v;
+                }
+                {
+                    float v = vacc30;
+                    out[ob + 30] = v;
+                }
+                {
+                    float v = vacc31;
+                    out[ob + 31] = v;
+                }
+                {
+                    float v = vacc32;
+                    out[ob + 32] = v;
+                }
+                {
+                    float v = vacc33;
+                    out[ob + 33] = v;
+                }
+                {
+                    float v = vacc34;
+                    out[ob + 34] = v;
+                }
+                {
+                    float v = vacc35;
+                    out[ob + 35] = v;
+                }
+                {
+                    float v = vacc36;
+                    out[ob + 36] = v;
+                }
+                {
+                    float v = vacc37;
+                    out[ob + 37] = v;
+                }
+                {
+                    float v = vacc38;
+                    out[ob + 38] = v;
+                }
+                {
+                    float v = vacc39;
+                    out[ob + 39] = v;
+                }
+                {
+                    float v = vacc40;
+                    out[ob + 40] = v;
+                }
+                {
+                    float v = vacc41;
+                    out[ob + 41] = v;
+                }
+                {
+                    float v = vacc42;
+                    out[ob + 42] = v;
+                }
+                {
+                    float v = vacc43;
+                    out[ob + 43] = v;
+                }
+                {
+                    float v = vacc44;
+                    out[ob + 44] = v;
+                }
+                {
+                    float v = vacc45;
+                    out[ob + 45] = v;
+                }
+                {
+                    float v = vacc46;
+                    out[ob + 46] = v;
+                }
+                {
+                    float v = vacc47;
+                    out[ob + 47] = v;
+                }
+                {
+                    float v = vacc48;
+                    out[ob + 48] = v;
+                }
+                {
+                    float v = vacc49;
+                    out[ob + 49] = v;
+                }
+                {
+                    float v = vacc50;
+                    out[ob + 50] = v;
+                }
+                {
+                    float v = vacc51;
+                    out[ob + 51] = v;
+                }
+                {
+                    float v = vacc52;
+                    out[ob + 52] = v;
+                }
+                {
+                    float v = vacc53;
+                    out[ob + 53] = v;
+                }
+                {
+                    float v = vacc54;
+                    out[ob + 54] = v;
+                }
+                {
+                    float v = vacc55;
+                    out[ob + 55] = v;
+                }
+                {
+                    float v = vacc56;
+                    out[ob + 56] = v;
+                }
+                {
+                    float v = vacc57;
+                    out[ob + 57] = v;
+                }
+                {
+                    float v = vacc58;
+                    out[ob + 58] = v;
+                }
+                {
+                    float v = vacc59;
+                    out[ob + 59] = v;
+                }
+                {
+                    float v = vacc60;
+                    out[ob + 60] = v;
+                }
+                {
+                    float v = vacc61;
+                    out[ob + 61] = v;
+                }
+                {
+                    float v = vacc62;
+                    out[ob + 62] = v;
+                }
+                {
+                    float v = vacc63;
+                    out[ob + 63] = v;
                 }
             }
         }
@@ -5249,27 +9337,593 @@ static void Dw_m64_64c1p(const float *restrict in, float *restrict out, const fl
                 const int ib = 5 * vy + vx;
                 const int ob = 320 * vy + 64 * vx;
                 const float *restrict vw = w;
-                float vacc[64];
-                for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                float vacc3 = vw[3];
+                float vacc4 = vw[4];
+                float vacc5 = vw[5];
+                float vacc6 = vw[6];
+                float vacc7 = vw[7];
+                float vacc8 = vw[8];
+                float vacc9 = vw[9];
+                float vacc10 = vw[10];
+                float vacc11 = vw[11];
+                float vacc12 = vw[12];
+                float vacc13 = vw[13];
+                float vacc14 = vw[14];
+                float vacc15 = vw[15];
+                float vacc16 = vw[16];
+                float vacc17 = vw[17];
+                float vacc18 = vw[18];
+                float vacc19 = vw[19];
+                float vacc20 = vw[20];
+                float vacc21 = vw[21];
+                float vacc22 = vw[22];
+                float vacc23 = vw[23];
+                float vacc24 = vw[24];
+                float vacc25 = vw[25];
+                float vacc26 = vw[26];
+                float vacc27 = vw[27];
+                float vacc28 = vw[28];
+                float vacc29 = vw[29];
+                float vacc30 = vw[30];
+                float vacc31 = vw[31];
+                float vacc32 = vw[32];
+                float vacc33 = vw[33];
+                float vacc34 = vw[34];
+                float vacc35 = vw[35];
+                float vacc36 = vw[36];
+                float vacc37 = vw[37];
+                float vacc38 = vw[38];
+                float vacc39 = vw[39];
+                float vacc40 = vw[40];
+                float vacc41 = vw[41];
+                float vacc42 = vw[42];
+                float vacc43 = vw[43];
+                float vacc44 = vw[44];
+                float vacc45 = vw[45];
+                float vacc46 = vw[46];
+                float vacc47 = vw[47];
+                float vacc48 = vw[48];
+                float vacc49 = vw[49];
+                float vacc50 = vw[50];
+                float vacc51 = vw[51];
+                float vacc52 = vw[52];
+                float vacc53 = vw[53];
+                float vacc54 = vw[54];
+                float vacc55 = vw[55];
+                float vacc56 = vw[56];
+                float vacc57 = vw[57];
+                float vacc58 = vw[58];
+                float vacc59 = vw[59];
+                float vacc60 = vw[60];
+                float vacc61 = vw[61];
+                float vacc62 = vw[62];
+                float vacc63 = vw[63];
                 {   /* tap 0,1 */
-                    const float vi = in[ib - 5];
-                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 128] * vi;
+                    const float vi0 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[128], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[129], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[130], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[131], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[132], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[133], vi0);
+                    vacc6 = SG_MADD(vacc6, vw[134], vi0);
+                    vacc7 = SG_MADD(vacc7, vw[135], vi0);
+                    vacc8 = SG_MADD(vacc8, vw[136], vi0);
+                    vacc9 = SG_MADD(vacc9, vw[137], vi0);
+                    vacc10 = SG_MADD(vacc10, vw[138], vi0);
+                    vacc11 = SG_MADD(vacc11, vw[139], vi0);
+                    vacc12 = SG_MADD(vacc12, vw[140], vi0);
+                    vacc13 = SG_MADD(vacc13, vw[141], vi0);
+                    vacc14 = SG_MADD(vacc14, vw[142], vi0);
+                    vacc15 = SG_MADD(vacc15, vw[143], vi0);
+                    vacc16 = SG_MADD(vacc16, vw[144], vi0);
+                    vacc17 = SG_MADD(vacc17, vw[145], vi0);
+                    vacc18 = SG_MADD(vacc18, vw[146], vi0);
+                    vacc19 = SG_MADD(vacc19, vw[147], vi0);
+                    vacc20 = SG_MADD(vacc20, vw[148], vi0);
+                    vacc21 = SG_MADD(vacc21, vw[149], vi0);
+                    vacc22 = SG_MADD(vacc22, vw[150], vi0);
+                    vacc23 = SG_MADD(vacc23, vw[151], vi0);
+                    vacc24 = SG_MADD(vacc24, vw[152], vi0);
+                    vacc25 = SG_MADD(vacc25, vw[153], vi0);
+                    vacc26 = SG_MADD(vacc26, vw[154], vi0);
+                    vacc27 = SG_MADD(vacc27, vw[155], vi0);
+                    vacc28 = SG_MADD(vacc28, vw[156], vi0);
+                    vacc29 = SG_MADD(vacc29, vw[157], vi0);
+                    vacc30 = SG_MADD(vacc30, vw[158], vi0);
+                    vacc31 = SG_MADD(vacc31, vw[159], vi0);
+                    vacc32 = SG_MADD(vacc32, vw[160], vi0);
+                    vacc33 = SG_MADD(vacc33, vw[161], vi0);
+                    vacc34 = SG_MADD(vacc34, vw[162], vi0);
+                    vacc35 = SG_MADD(vacc35, vw[163], vi0);
+                    vacc36 = SG_MADD(vacc36, vw[164], vi0);
+                    vacc37 = SG_MADD(vacc37, vw[165], vi0);
+                    vacc38 = SG_MADD(vacc38, vw[166], vi0);
+                    vacc39 = SG_MADD(vacc39, vw[167], vi0);
+                    vacc40 = SG_MADD(vacc40, vw[168], vi0);
+                    vacc41 = SG_MADD(vacc41, vw[169], vi0);
+                    vacc42 = SG_MADD(vacc42, vw[170], vi0);
+                    vacc43 = SG_MADD(vacc43, vw[171], vi0);
+                    vacc44 = SG_MADD(vacc44, vw[172], vi0);
+                    vacc45 = SG_MADD(vacc45, vw[173], vi0);
+                    vacc46 = SG_MADD(vacc46, vw[174], vi0);
+                    vacc47 = SG_MADD(vacc47, vw[175], vi0);
+                    vacc48 = SG_MADD(vacc48, vw[176], vi0);
+                    vacc49 = SG_MADD(vacc49, vw[177], vi0);
+                    vacc50 = SG_MADD(vacc50, vw[178], vi0);
+                    vacc51 = SG_MADD(vacc51, vw[179], vi0);
+                    vacc52 = SG_MADD(vacc52, vw[180], vi0);
+                    vacc53 = SG_MADD(vacc53, vw[181], vi0);
+                    vacc54 = SG_MADD(vacc54, vw[182], vi0);
+                    vacc55 = SG_MADD(vacc55, vw[183], vi0);
+                    vacc56 = SG_MADD(vacc56, vw[184], vi0);
+                    vacc57 = SG_MADD(vacc57, vw[185], vi0);
+                    vacc58 = SG_MADD(vacc58, vw[186], vi0);
+                    vacc59 = SG_MADD(vacc59, vw[187], vi0);
+                    vacc60 = SG_MADD(vacc60, vw[188], vi0);
+                    vacc61 = SG_MADD(vacc61, vw[189], vi0);
+                    vacc62 = SG_MADD(vacc62, vw[190], vi0);
+                    vacc63 = SG_MADD(vacc63, vw[191], vi0);
                 }
                 {   /* tap 0,2 */
-                    const float vi = in[ib - 4];
-                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 192] * vi;
+                    const float vi0 = in[ib - 4];
+                    vacc0 = SG_MADD(vacc0, vw[192], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[193], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[194], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[195], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[196], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[197], vi0);
+                    vacc6 = SG_MADD(vacc6, vw[198], vi0);
+                    vacc7 = SG_MADD(vacc7, vw[199], vi0);
+                    vacc8 = SG_MADD(vacc8, vw[200], vi0);
+                    vacc9 = SG_MADD(vacc9, vw[201], vi0);
+                    vacc10 = SG_MADD(vacc10, vw[202], vi0);
+                    vacc11 = SG_MADD(vacc11, vw[203], vi0);
+                    vacc12 = SG_MADD(vacc12, vw[204], vi0);
+                    vacc13 = SG_MADD(vacc13, vw[205], vi0);
+                    vacc14 = SG_MADD(vacc14, vw[206], vi0);
+                    vacc15 = SG_MADD(vacc15, vw[207], vi0);
+                    vacc16 = SG_MADD(vacc16, vw[208], vi0);
+                    vacc17 = SG_MADD(vacc17, vw[209], vi0);
+                    vacc18 = SG_MADD(vacc18, vw[210], vi0);
+                    vacc19 = SG_MADD(vacc19, vw[211], vi0);
+                    vacc20 = SG_MADD(vacc20, vw[212], vi0);
+                    vacc21 = SG_MADD(vacc21, vw[213], vi0);
+                    vacc22 = SG_MADD(vacc22, vw[214], vi0);
+                    vacc23 = SG_MADD(vacc23, vw[215], vi0);
+                    vacc24 = SG_MADD(vacc24, vw[216], vi0);
+                    vacc25 = SG_MADD(vacc25, vw[217], vi0);
+                    vacc26 = SG_MADD(vacc26, vw[218], vi0);
+                    vacc27 = SG_MADD(vacc27, vw[219], vi0);
+                    vacc28 = SG_MADD(vacc28, vw[220], vi0);
+                    vacc29 = SG_MADD(vacc29, vw[221], vi0);
+                    vacc30 = SG_MADD(vacc30, vw[222], vi0);
+                    vacc31 = SG_MADD(vacc31, vw[223], vi0);
+                    vacc32 = SG_MADD(vacc32, vw[224], vi0);
+                    vacc33 = SG_MADD(vacc33, vw[225], vi0);
+                    vacc34 = SG_MADD(vacc34, vw[226], vi0);
+                    vacc35 = SG_MADD(vacc35, vw[227], vi0);
+                    vacc36 = SG_MADD(vacc36, vw[228], vi0);
+                    vacc37 = SG_MADD(vacc37, vw[229], vi0);
+                    vacc38 = SG_MADD(vacc38, vw[230], vi0);
+                    vacc39 = SG_MADD(vacc39, vw[231], vi0);
+                    vacc40 = SG_MADD(vacc40, vw[232], vi0);
+                    vacc41 = SG_MADD(vacc41, vw[233], vi0);
+                    vacc42 = SG_MADD(vacc42, vw[234], vi0);
+                    vacc43 = SG_MADD(vacc43, vw[235], vi0);
+                    vacc44 = SG_MADD(vacc44, vw[236], vi0);
+                    vacc45 = SG_MADD(vacc45, vw[237], vi0);
+                    vacc46 = SG_MADD(vacc46, vw[238], vi0);
+                    vacc47 = SG_MADD(vacc47, vw[239], vi0);
+                    vacc48 = SG_MADD(vacc48, vw[240], vi0);
+                    vacc49 = SG_MADD(vacc49, vw[241], vi0);
+                    vacc50 = SG_MADD(vacc50, vw[242], vi0);
+                    vacc51 = SG_MADD(vacc51, vw[243], vi0);
+                    vacc52 = SG_MADD(vacc52, vw[244], vi0);
+                    vacc53 = SG_MADD(vacc53, vw[245], vi0);
+                    vacc54 = SG_MADD(vacc54, vw[246], vi0);
+                    vacc55 = SG_MADD(vacc55, vw[247], vi0);
+                    vacc56 = SG_MADD(vacc56, vw[248], vi0);
+                    vacc57 = SG_MADD(vacc57, vw[249], vi0);
+                    vacc58 = SG_MADD(vacc58, vw[250], vi0);
+                    vacc59 = SG_MADD(vacc59, vw[251], vi0);
+                    vacc60 = SG_MADD(vacc60, vw[252], vi0);
+                    vacc61 = SG_MADD(vacc61, vw[253], vi0);
+                    vacc62 = SG_MADD(vacc62, vw[254], vi0);
+                    vacc63 = SG_MADD(vacc63, vw[255], vi0);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 320] * vi;
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[320], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[321], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[322], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[323], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[324], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[325], vi0);
+                    vacc6 = SG_MADD(vacc6, vw[326], vi0);
+                    vacc7 = SG_MADD(vacc7, vw[327], vi0);
+                    vacc8 = SG_MADD(vacc8, vw[328], vi0);
+                    vacc9 = SG_MADD(vacc9, vw[329], vi0);
+                    vacc10 = SG_MADD(vacc10, vw[330], vi0);
+                    vacc11 = SG_MADD(vacc11, vw[331], vi0);
+                    vacc12 = SG_MADD(vacc12, vw[332], vi0);
+                    vacc13 = SG_MADD(vacc13, vw[333], vi0);
+                    vacc14 = SG_MADD(vacc14, vw[334], vi0);
+                    vacc15 = SG_MADD(vacc15, vw[335], vi0);
+                    vacc16 = SG_MADD(vacc16, vw[336], vi0);
+                    vacc17 = SG_MADD(vacc17, vw[337], vi0);
+                    vacc18 = SG_MADD(vacc18, vw[338], vi0);
+                    vacc19 = SG_MADD(vacc19, vw[339], vi0);
+                    vacc20 = SG_MADD(vacc20, vw[340], vi0);
+                    vacc21 = SG_MADD(vacc21, vw[341], vi0);
+                    vacc22 = SG_MADD(vacc22, vw[342], vi0);
+                    vacc23 = SG_MADD(vacc23, vw[343], vi0);
+                    vacc24 = SG_MADD(vacc24, vw[344], vi0);
+                    vacc25 = SG_MADD(vacc25, vw[345], vi0);
+                    vacc26 = SG_MADD(vacc26, vw[346], vi0);
+                    vacc27 = SG_MADD(vacc27, vw[347], vi0);
+                    vacc28 = SG_MADD(vacc28, vw[348], vi0);
+                    vacc29 = SG_MADD(vacc29, vw[349], vi0);
+                    vacc30 = SG_MADD(vacc30, vw[350], vi0);
+                    vacc31 = SG_MADD(vacc31, vw[351], vi0);
+                    vacc32 = SG_MADD(vacc32, vw[352], vi0);
+                    vacc33 = SG_MADD(vacc33, vw[353], vi0);
+                    vacc34 = SG_MADD(vacc34, vw[354], vi0);
+                    vacc35 = SG_MADD(vacc35, vw[355], vi0);
+                    vacc36 = SG_MADD(vacc36, vw[356], vi0);
+                    vacc37 = SG_MADD(vacc37, vw[357], vi0);
+                    vacc38 = SG_MADD(vacc38, vw[358], vi0);
+                    vacc39 = SG_MADD(vacc39, vw[359], vi0);
+                    vacc40 = SG_MADD(vacc40, vw[360], vi0);
+                    vacc41 = SG_MADD(vacc41, vw[361], vi0);
+                    vacc42 = SG_MADD(vacc42, vw[362], vi0);
+                    vacc43 = SG_MADD(vacc43, vw[363], vi0);
+                    vacc44 = SG_MADD(vacc44, vw[364], vi0);
+                    vacc45 = SG_MADD(vacc45, vw[365], vi0);
+                    vacc46 = SG_MADD(vacc46, vw[366], vi0);
+                    vacc47 = SG_MADD(vacc47, vw[367], vi0);
+                    vacc48 = SG_MADD(vacc48, vw[368], vi0);
+                    vacc49 = SG_MADD(vacc49, vw[369], vi0);
+                    vacc50 = SG_MADD(vacc50, vw[370], vi0);
+                    vacc51 = SG_MADD(vacc51, vw[371], vi0);
+                    vacc52 = SG_MADD(vacc52, vw[372], vi0);
+                    vacc53 = SG_MADD(vacc53, vw[373], vi0);
+                    vacc54 = SG_MADD(vacc54, vw[374], vi0);
+                    vacc55 = SG_MADD(vacc55, vw[375], vi0);
+                    vacc56 = SG_MADD(vacc56, vw[376], vi0);
+                    vacc57 = SG_MADD(vacc57, vw[377], vi0);
+                    vacc58 = SG_MADD(vacc58, vw[378], vi0);
+                    vacc59 = SG_MADD(vacc59, vw[379], vi0);
+                    vacc60 = SG_MADD(vacc60, vw[380], vi0);
+                    vacc61 = SG_MADD(vacc61, vw[381], vi0);
+                    vacc62 = SG_MADD(vacc62, vw[382], vi0);
+                    vacc63 = SG_MADD(vacc63, vw[383], vi0);
                 }
                 {   /* tap 1,2 */
-                    const float vi = in[ib + 1];
-                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 384] * vi;
+                    const float vi0 = in[ib + 1];
+                    vacc0 = SG_MADD(vacc0, vw[384], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[385], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[386], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[387], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[388], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[389], vi0);
+                    vacc6 = SG_MADD(vacc6, vw[390], vi0);
+                    vacc7 = SG_MADD(vacc7, vw[391], vi0);
+                    vacc8 = SG_MADD(vacc8, vw[392], vi0);
+                    vacc9 = SG_MADD(vacc9, vw[393], vi0);
+                    vacc10 = SG_MADD(vacc10, vw[394], vi0);
+                    vacc11 = SG_MADD(vacc11, vw[395], vi0);
+                    vacc12 = SG_MADD(vacc12, vw[396], vi0);
+                    vacc13 = SG_MADD(vacc13, vw[397], vi0);
+                    vacc14 = SG_MADD(vacc14, vw[398], vi0);
+                    vacc15 = SG_MADD(vacc15, vw[399], vi0);
+                    vacc16 = SG_MADD(vacc16, vw[400], vi0);
+                    vacc17 = SG_MADD(vacc17, vw[401], vi0);
+                    vacc18 = SG_MADD(vacc18, vw[402], vi0);
+                    vacc19 = SG_MADD(vacc19, vw[403], vi0);
+                    vacc20 = SG_MADD(vacc20, vw[404], vi0);
+                    vacc21 = SG_MADD(vacc21, vw[405], vi0);
+                    vacc22 = SG_MADD(vacc22, vw[406], vi0);
+                    vacc23 = SG_MADD(vacc23, vw[407], vi0);
+                    vacc24 = SG_MADD(vacc24, vw[408], vi0);
+                    vacc25 = SG_MADD(vacc25, vw[409], vi0);
+                    vacc26 = SG_MADD(vacc26, vw[410], vi0);
+                    vacc27 = SG_MADD(vacc27, vw[411], vi0);
+                    vacc28 = SG_MADD(vacc28, vw[412], vi0);
+                    vacc29 = SG_MADD(vacc29, vw[413], vi0);
+                    vacc30 = SG_MADD(vacc30, vw[414], vi0);
+                    vacc31 = SG_MADD(vacc31, vw[415], vi0);
+                    vacc32 = SG_MADD(vacc32, vw[416], vi0);
+                    vacc33 = SG_MADD(vacc33, vw[417], vi0);
+                    vacc34 = SG_MADD(vacc34, vw[418], vi0);
+                    vacc35 = SG_MADD(vacc35, vw[419], vi0);
+                    vacc36 = SG_MADD(vacc36, vw[420], vi0);
+                    vacc37 = SG_MADD(vacc37, vw[421], vi0);
+                    vacc38 = SG_MADD(vacc38, vw[422], vi0);
+                    vacc39 = SG_MADD(vacc39, vw[423], vi0);
+                    vacc40 = SG_MADD(vacc40, vw[424], vi0);
+                    vacc41 = SG_MADD(vacc41, vw[425], vi0);
+                    vacc42 = SG_MADD(vacc42, vw[426], vi0);
+                    vacc43 = SG_MADD(vacc43, vw[427], vi0);
+                    vacc44 = SG_MADD(vacc44, vw[428], vi0);
+                    vacc45 = SG_MADD(vacc45, vw[429], vi0);
+                    vacc46 = SG_MADD(vacc46, vw[430], vi0);
+                    vacc47 = SG_MADD(vacc47, vw[431], vi0);
+                    vacc48 = SG_MADD(vacc48, vw[432], vi0);
+                    vacc49 = SG_MADD(vacc49, vw[433], vi0);
+                    vacc50 = SG_MADD(vacc50, vw[434], vi0);
+                    vacc51 = SG_MADD(vacc51, vw[435], vi0);
+                    vacc52 = SG_MADD(vacc52, vw[436], vi0);
+                    vacc53 = SG_MADD(vacc53, vw[437], vi0);
+                    vacc54 = SG_MADD(vacc54, vw[438], vi0);
+                    vacc55 = SG_MADD(vacc55, vw[439], vi0);
+                    vacc56 = SG_MADD(vacc56, vw[440], vi0);
+                    vacc57 = SG_MADD(vacc57, vw[441], vi0);
+                    vacc58 = SG_MADD(vacc58, vw[442], vi0);
+                    vacc59 = SG_MADD(vacc59, vw[443], vi0);
+                    vacc60 = SG_MADD(vacc60, vw[444], vi0);
+                    vacc61 = SG_MADD(vacc61, vw[445], vi0);
+                    vacc62 = SG_MADD(vacc62, vw[446], vi0);
+                    vacc63 = SG_MADD(vacc63, vw[447], vi0);
                 }
-                for (int j = 0; j < 64; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
+                }
+                {
+                    float v = vacc3;
+                    out[ob + 3] = v;
+                }
+                {
+                    float v = vacc4;
+                    out[ob + 4] = v;
+                }
+                {
+                    float v = vacc5;
+                    out[ob + 5] = v;
+                }
+                {
+                    float v = vacc6;
+                    out[ob + 6] = v;
+                }
+                {
+                    float v = vacc7;
+                    out[ob + 7] = v;
+                }
+                {
+                    float v = vacc8;
+                    out[ob + 8] = v;
+                }
+                {
+                    float v = vacc9;
+                    out[ob + 9] = v;
+                }
+                {
+                    float v = vacc10;
+                    out[ob + 10] = v;
+                }
+                {
+                    float v = vacc11;
+                    out[ob + 11] = v;
+                }
+                {
+                    float v = vacc12;
+                    out[ob + 12] = v;
+                }
+                {
+                    float v = vacc13;
+                    out[ob + 13] = v;
+                }
+                {
+                    float v = vacc14;
+                    out[ob + 14] = v;
+                }
+                {
+                    float v = vacc15;
+                    out[ob + 15] = v;
+                }
+                {
+                    float v = vacc16;
+                    out[ob + 16] = v;
+                }
+                {
+                    float v = vacc17;
+                    out[ob + 17] = v;
+                }
+                {
+                    float v = vacc18;
+                    out[ob + 18] = v;
+                }
+                {
+                    float v = vacc19;
+                    out[ob + 19] = v;
+                }
+                {
+                    float v = vacc20;
+                    out[ob + 20] = v;
+                }
+                {
+                    float v = vacc21;
+                    out[ob + 21] = v;
+                }
+                {
+                    float v = vacc22;
+                    out[ob + 22] = v;
+                }
+                {
+                    float v = vacc23;
+                    out[ob + 23] = v;
+                }
+                {
+                    float v = vacc24;
+                    out[ob + 24] = v;
+                }
+                {
+                    float v = vacc25;
+                    out[ob + 25] = v;
+                }
+                {
+                    float v = vacc26;
+                    out[ob + 26] = v;
+                }
+                {
+                    float v = vacc27;
+                    out[ob + 27] = v;
+                }
+                {
+                    float v = vacc28;
+                    out[ob + 28] = v;
+                }
+                {
+                    float v = vacc29;
+                    out[ob + 29] = v;
+                }
+                {
+                    float v = vacc30;
+                    out[ob + 30] = v;
+                }
+                {
+                    float v = vacc31;
+                    out[ob + 31] = v;
+                }
+                {
+                    float v = vacc32;
+                    out[ob + 32] = v;
+                }
+                {
+                    float v = vacc33;
+                    out[ob + 33] = v;
+                }
+                {
+                    float v = vacc34;
+                    out[ob + 34] = v;
+                }
+                {
+                    float v = vacc35;
+                    out[ob + 35] = v;
+                }
+                {
+                    float v = vacc36;
+                    out[ob + 36] = v;
+                }
+                {
+                    float v = vacc37;
+                    out[ob + 37] = v;
+                }
+                {
+                    float v = vacc38;
+                    out[ob + 38] = v;
+                }
+                {
+                    float v = vacc39;
+                    out[ob + 39] = v;
+                }
+                {
+                    float v = vacc40;
+                    out[ob + 40] = v;
+                }
+                {
+                    float v = vacc41;
+                    out[ob + 41] = v;
+                }
+                {
+                    float v = vacc42;
+                    out[ob + 42] = v;
+                }
+                {
+                    float v = vacc43;
+                    out[ob + 43] = v;
+                }
+                {
+                    float v = vacc44;
+                    out[ob + 44] = v;
+                }
+                {
+                    float v = vacc45;
+                    out[ob + 45] = v;
+                }
+                {
+                    float v = vacc46;
+                    out[ob + 46] = v;
+                }
+                {
+                    float v = vacc47;
+                    out[ob + 47] = v;
+                }
+                {
+                    float v = vacc48;
+                    out[ob + 48] = v;
+                }
+                {
+                    float v = vacc49;
+                    out[ob + 49] = v;
+                }
+                {
+                    float v = vacc50;
+                    out[ob + 50] = v;
+                }
+                {
+                    float v = vacc51;
+                    out[ob + 51] = v;
+                }
+                {
+                    float v = vacc52;
+                    out[ob + 52] = v;
+                }
+                {
+                    float v = vacc53;
+                    out[ob + 53] = v;
+                }
+                {
+                    float v = vacc54;
+                    out[ob + 54] = v;
+                }
+                {
+                    float v = vacc55;
+                    out[ob + 55] = v;
+                }
+                {
+                    float v = vacc56;
+                    out[ob + 56] = v;
+                }
+                {
+                    float v = vacc57;
+                    out[ob + 57] = v;
+                }
+                {
+                    float v = vacc58;
+                    out[ob + 58] = v;
+                }
+                {
+                    float v = vacc59;
+                    out[ob + 59] = v;
+                }
+                {
+                    float v = vacc60;
+                    out[ob + 60] = v;
+                }
+                {
+                    float v = vacc61;
+                    out[ob + 61] = v;
+                }
+                {
+                    float v = vacc62;
+                    out[ob + 62] = v;
+                }
+                {
+                    float v = vacc63;
+                    out[ob + 63] = v;
                 }
             }
         }
@@ -5282,35 +9936,727 @@ static void Dw_m64_64c1p(const float *restrict in, float *restrict out, const fl
                 const int ib = 5 * vy + vx;
                 const int ob = 320 * vy + 64 * vx;
                 const float *restrict vw = w;
-                float vacc[64];
-                for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                float vacc3 = vw[3];
+                float vacc4 = vw[4];
+                float vacc5 = vw[5];
+                float vacc6 = vw[6];
+                float vacc7 = vw[7];
+                float vacc8 = vw[8];
+                float vacc9 = vw[9];
+                float vacc10 = vw[10];
+                float vacc11 = vw[11];
+                float vacc12 = vw[12];
+                float vacc13 = vw[13];
+                float vacc14 = vw[14];
+                float vacc15 = vw[15];
+                float vacc16 = vw[16];
+                float vacc17 = vw[17];
+                float vacc18 = vw[18];
+                float vacc19 = vw[19];
+                float vacc20 = vw[20];
+                float vacc21 = vw[21];
+                float vacc22 = vw[22];
+                float vacc23 = vw[23];
+                float vacc24 = vw[24];
+                float vacc25 = vw[25];
+                float vacc26 = vw[26];
+                float vacc27 = vw[27];
+                float vacc28 = vw[28];
+                float vacc29 = vw[29];
+                float vacc30 = vw[30];
+                float vacc31 = vw[31];
+                float vacc32 = vw[32];
+                float vacc33 = vw[33];
+                float vacc34 = vw[34];
+                float vacc35 = vw[35];
+                float vacc36 = vw[36];
+                float vacc37 = vw[37];
+                float vacc38 = vw[38];
+                float vacc39 = vw[39];
+                float vacc40 = vw[40];
+                float vacc41 = vw[41];
+                float vacc42 = vw[42];
+                float vacc43 = vw[43];
+                float vacc44 = vw[44];
+                float vacc45 = vw[45];
+                float vacc46 = vw[46];
+                float vacc47 = vw[47];
+                float vacc48 = vw[48];
+                float vacc49 = vw[49];
+                float vacc50 = vw[50];
+                float vacc51 = vw[51];
+                float vacc52 = vw[52];
+                float vacc53 = vw[53];
+                float vacc54 = vw[54];
+                float vacc55 = vw[55];
+                float vacc56 = vw[56];
+                float vacc57 = vw[57];
+                float vacc58 = vw[58];
+                float vacc59 = vw[59];
+                float vacc60 = vw[60];
+                float vacc61 = vw[61];
+                float vacc62 = vw[62];
+                float vacc63 = vw[63];
                 {   /* tap 0,0 */
-                    const float vi = in[ib - 6];
-                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 64] * vi;
+                    const float vi0 = in[ib - 6];
+                    vacc0 = SG_MADD(vacc0, vw[64], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[65], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[66], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[67], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[68], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[69], vi0);
+                    vacc6 = SG_MADD(vacc6, vw[70], vi0);
+                    vacc7 = SG_MADD(vacc7, vw[71], vi0);
+                    vacc8 = SG_MADD(vacc8, vw[72], vi0);
+                    vacc9 = SG_MADD(vacc9, vw[73], vi0);
+                    vacc10 = SG_MADD(vacc10, vw[74], vi0);
+                    vacc11 = SG_MADD(vacc11, vw[75], vi0);
+                    vacc12 = SG_MADD(vacc12, vw[76], vi0);
+                    vacc13 = SG_MADD(vacc13, vw[77], vi0);
+                    vacc14 = SG_MADD(vacc14, vw[78], vi0);
+                    vacc15 = SG_MADD(vacc15, vw[79], vi0);
+                    vacc16 = SG_MADD(vacc16, vw[80], vi0);
+                    vacc17 = SG_MADD(vacc17, vw[81], vi0);
+                    vacc18 = SG_MADD(vacc18, vw[82], vi0);
+                    vacc19 = SG_MADD(vacc19, vw[83], vi0);
+                    vacc20 = SG_MADD(vacc20, vw[84], vi0);
+                    vacc21 = SG_MADD(vacc21, vw[85], vi0);
+                    vacc22 = SG_MADD(vacc22, vw[86], vi0);
+                    vacc23 = SG_MADD(vacc23, vw[87], vi0);
+                    vacc24 = SG_MADD(vacc24, vw[88], vi0);
+                    vacc25 = SG_MADD(vacc25, vw[89], vi0);
+                    vacc26 = SG_MADD(vacc26, vw[90], vi0);
+                    vacc27 = SG_MADD(vacc27, vw[91], vi0);
+                    vacc28 = SG_MADD(vacc28, vw[92], vi0);
+                    vacc29 = SG_MADD(vacc29, vw[93], vi0);
+                    vacc30 = SG_MADD(vacc30, vw[94], vi0);
+                    vacc31 = SG_MADD(vacc31, vw[95], vi0);
+                    vacc32 = SG_MADD(vacc32, vw[96], vi0);
+                    vacc33 = SG_MADD(vacc33, vw[97], vi0);
+                    vacc34 = SG_MADD(vacc34, vw[98], vi0);
+                    vacc35 = SG_MADD(vacc35, vw[99], vi0);
+                    vacc36 = SG_MADD(vacc36, vw[100], vi0);
+                    vacc37 = SG_MADD(vacc37, vw[101], vi0);
+                    vacc38 = SG_MADD(vacc38, vw[102], vi0);
+                    vacc39 = SG_MADD(vacc39, vw[103], vi0);
+                    vacc40 = SG_MADD(vacc40, vw[104], vi0);
+                    vacc41 = SG_MADD(vacc41, vw[105], vi0);
+                    vacc42 = SG_MADD(vacc42, vw[106], vi0);
+                    vacc43 = SG_MADD(vacc43, vw[107], vi0);
+                    vacc44 = SG_MADD(vacc44, vw[108], vi0);
+                    vacc45 = SG_MADD(vacc45, vw[109], vi0);
+                    vacc46 = SG_MADD(vacc46, vw[110], vi0);
+                    vacc47 = SG_MADD(vacc47, vw[111], vi0);
+                    vacc48 = SG_MADD(vacc48, vw[112], vi0);
+                    vacc49 = SG_MADD(vacc49, vw[113], vi0);
+                    vacc50 = SG_MADD(vacc50, vw[114], vi0);
+                    vacc51 = SG_MADD(vacc51, vw[115], vi0);
+                    vacc52 = SG_MADD(vacc52, vw[116], vi0);
+                    vacc53 = SG_MADD(vacc53, vw[117], vi0);
+                    vacc54 = SG_MADD(vacc54, vw[118], vi0);
+                    vacc55 = SG_MADD(vacc55, vw[119], vi0);
+                    vacc56 = SG_MADD(vacc56, vw[120], vi0);
+                    vacc57 = SG_MADD(vacc57, vw[121], vi0);
+                    vacc58 = SG_MADD(vacc58, vw[122], vi0);
+                    vacc59 = SG_MADD(vacc59, vw[123], vi0);
+                    vacc60 = SG_MADD(vacc60, vw[124], vi0);
+                    vacc61 = SG_MADD(vacc61, vw[125], vi0);
+                    vacc62 = SG_MADD(vacc62, vw[126], vi0);
+                    vacc63 = SG_MADD(vacc63, vw[127], vi0);
                 }
                 {   /* tap 0,1 */
-                    const float vi = in[ib - 5];
-                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 128] * vi;
+                    const float vi0 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[128], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[129], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[130], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[131], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[132], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[133], vi0);
+                    vacc6 = SG_MADD(vacc6, vw[134], vi0);
+                    vacc7 = SG_MADD(vacc7, vw[135], vi0);
+                    vacc8 = SG_MADD(vacc8, vw[136], vi0);
+                    vacc9 = SG_MADD(vacc9, vw[137], vi0);
+                    vacc10 = SG_MADD(vacc10, vw[138], vi0);
+                    vacc11 = SG_MADD(vacc11, vw[139], vi0);
+                    vacc12 = SG_MADD(vacc12, vw[140], vi0);
+                    vacc13 = SG_MADD(vacc13, vw[141], vi0);
+                    vacc14 = SG_MADD(vacc14, vw[142], vi0);
+                    vacc15 = SG_MADD(vacc15, vw[143], vi0);
+                    vacc16 = SG_MADD(vacc16, vw[144], vi0);
+                    vacc17 = SG_MADD(vacc17, vw[145], vi0);
+                    vacc18 = SG_MADD(vacc18, vw[146], vi0);
+                    vacc19 = SG_MADD(vacc19, vw[147], vi0);
+                    vacc20 = SG_MADD(vacc20, vw[148], vi0);
+                    vacc21 = SG_MADD(vacc21, vw[149], vi0);
+                    vacc22 = SG_MADD(vacc22, vw[150], vi0);
+                    vacc23 = SG_MADD(vacc23, vw[151], vi0);
+                    vacc24 = SG_MADD(vacc24, vw[152], vi0);
+                    vacc25 = SG_MADD(vacc25, vw[153], vi0);
+                    vacc26 = SG_MADD(vacc26, vw[154], vi0);
+                    vacc27 = SG_MADD(vacc27, vw[155], vi0);
+                    vacc28 = SG_MADD(vacc28, vw[156], vi0);
+                    vacc29 = SG_MADD(vacc29, vw[157], vi0);
+                    vacc30 = SG_MADD(vacc30, vw[158], vi0);
+                    vacc31 = SG_MADD(vacc31, vw[159], vi0);
+                    vacc32 = SG_MADD(vacc32, vw[160], vi0);
+                    vacc33 = SG_MADD(vacc33, vw[161], vi0);
+                    vacc34 = SG_MADD(vacc34, vw[162], vi0);
+                    vacc35 = SG_MADD(vacc35, vw[163], vi0);
+                    vacc36 = SG_MADD(vacc36, vw[164], vi0);
+                    vacc37 = SG_MADD(vacc37, vw[165], vi0);
+                    vacc38 = SG_MADD(vacc38, vw[166], vi0);
+                    vacc39 = SG_MADD(vacc39, vw[167], vi0);
+                    vacc40 = SG_MADD(vacc40, vw[168], vi0);
+                    vacc41 = SG_MADD(vacc41, vw[169], vi0);
+                    vacc42 = SG_MADD(vacc42, vw[170], vi0);
+                    vacc43 = SG_MADD(vacc43, vw[171], vi0);
+                    vacc44 = SG_MADD(vacc44, vw[172], vi0);
+                    vacc45 = SG_MADD(vacc45, vw[173], vi0);
+                    vacc46 = SG_MADD(vacc46, vw[174], vi0);
+                    vacc47 = SG_MADD(vacc47, vw[175], vi0);
+                    vacc48 = SG_MADD(vacc48, vw[176], vi0);
+                    vacc49 = SG_MADD(vacc49, vw[177], vi0);
+                    vacc50 = SG_MADD(vacc50, vw[178], vi0);
+                    vacc51 = SG_MADD(vacc51, vw[179], vi0);
+                    vacc52 = SG_MADD(vacc52, vw[180], vi0);
+                    vacc53 = SG_MADD(vacc53, vw[181], vi0);
+                    vacc54 = SG_MADD(vacc54, vw[182], vi0);
+                    vacc55 = SG_MADD(vacc55, vw[183], vi0);
+                    vacc56 = SG_MADD(vacc56, vw[184], vi0);
+                    vacc57 = SG_MADD(vacc57, vw[185], vi0);
+                    vacc58 = SG_MADD(vacc58, vw[186], vi0);
+                    vacc59 = SG_MADD(vacc59, vw[187], vi0);
+                    vacc60 = SG_MADD(vacc60, vw[188], vi0);
+                    vacc61 = SG_MADD(vacc61, vw[189], vi0);
+                    vacc62 = SG_MADD(vacc62, vw[190], vi0);
+                    vacc63 = SG_MADD(vacc63, vw[191], vi0);
                 }
                 {   /* tap 0,2 */
-                    const float vi = in[ib - 4];
-                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 192] * vi;
+                    const float vi0 = in[ib - 4];
+                    vacc0 = SG_MADD(vacc0, vw[192], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[193], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[194], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[195], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[196], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[197], vi0);
+                    vacc6 = SG_MADD(vacc6, vw[198], vi0);
+                    vacc7 = SG_MADD(vacc7, vw[199], vi0);
+                    vacc8 = SG_MADD(vacc8, vw[200], vi0);
+                    vacc9 = SG_MADD(vacc9, vw[201], vi0);
+                    vacc10 = SG_MADD(vacc10, vw[202], vi0);
+                    vacc11 = SG_MADD(vacc11, vw[203], vi0);
+                    vacc12 = SG_MADD(vacc12, vw[204], vi0);
+                    vacc13 = SG_MADD(vacc13, vw[205], vi0);
+                    vacc14 = SG_MADD(vacc14, vw[206], vi0);
+                    vacc15 = SG_MADD(vacc15, vw[207], vi0);
+                    vacc16 = SG_MADD(vacc16, vw[208], vi0);
+                    vacc17 = SG_MADD(vacc17, vw[209], vi0);
+                    vacc18 = SG_MADD(vacc18, vw[210], vi0);
+                    vacc19 = SG_MADD(vacc19, vw[211], vi0);
+                    vacc20 = SG_MADD(vacc20, vw[212], vi0);
+                    vacc21 = SG_MADD(vacc21, vw[213], vi0);
+                    vacc22 = SG_MADD(vacc22, vw[214], vi0);
+                    vacc23 = SG_MADD(vacc23, vw[215], vi0);
+                    vacc24 = SG_MADD(vacc24, vw[216], vi0);
+                    vacc25 = SG_MADD(vacc25, vw[217], vi0);
+                    vacc26 = SG_MADD(vacc26, vw[218], vi0);
+                    vacc27 = SG_MADD(vacc27, vw[219], vi0);
+                    vacc28 = SG_MADD(vacc28, vw[220], vi0);
+                    vacc29 = SG_MADD(vacc29, vw[221], vi0);
+                    vacc30 = SG_MADD(vacc30, vw[222], vi0);
+                    vacc31 = SG_MADD(vacc31, vw[223], vi0);
+                    vacc32 = SG_MADD(vacc32, vw[224], vi0);
+                    vacc33 = SG_MADD(vacc33, vw[225], vi0);
+                    vacc34 = SG_MADD(vacc34, vw[226], vi0);
+                    vacc35 = SG_MADD(vacc35, vw[227], vi0);
+                    vacc36 = SG_MADD(vacc36, vw[228], vi0);
+                    vacc37 = SG_MADD(vacc37, vw[229], vi0);
+                    vacc38 = SG_MADD(vacc38, vw[230], vi0);
+                    vacc39 = SG_MADD(vacc39, vw[231], vi0);
+                    vacc40 = SG_MADD(vacc40, vw[232], vi0);
+                    vacc41 = SG_MADD(vacc41, vw[233], vi0);
+                    vacc42 = SG_MADD(vacc42, vw[234], vi0);
+                    vacc43 = SG_MADD(vacc43, vw[235], vi0);
+                    vacc44 = SG_MADD(vacc44, vw[236], vi0);
+                    vacc45 = SG_MADD(vacc45, vw[237], vi0);
+                    vacc46 = SG_MADD(vacc46, vw[238], vi0);
+                    vacc47 = SG_MADD(vacc47, vw[239], vi0);
+                    vacc48 = SG_MADD(vacc48, vw[240], vi0);
+                    vacc49 = SG_MADD(vacc49, vw[241], vi0);
+                    vacc50 = SG_MADD(vacc50, vw[242], vi0);
+                    vacc51 = SG_MADD(vacc51, vw[243], vi0);
+                    vacc52 = SG_MADD(vacc52, vw[244], vi0);
+                    vacc53 = SG_MADD(vacc53, vw[245], vi0);
+                    vacc54 = SG_MADD(vacc54, vw[246], vi0);
+                    vacc55 = SG_MADD(vacc55, vw[247], vi0);
+                    vacc56 = SG_MADD(vacc56, vw[248], vi0);
+                    vacc57 = SG_MADD(vacc57, vw[249], vi0);
+                    vacc58 = SG_MADD(vacc58, vw[250], vi0);
+                    vacc59 = SG_MADD(vacc59, vw[251], vi0);
+                    vacc60 = SG_MADD(vacc60, vw[252], vi0);
+                    vacc61 = SG_MADD(vacc61, vw[253], vi0);
+                    vacc62 = SG_MADD(vacc62, vw[254], vi0);
+                    vacc63 = SG_MADD(vacc63, vw[255], vi0);
                 }
                 {   /* tap 1,0 */
-                    const float vi = in[ib - 1];
-                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 256] * vi;
+                    const float vi0 = in[ib - 1];
+                    vacc0 = SG_MADD(vacc0, vw[256], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[257], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[258], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[259], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[260], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[261], vi0);
+                    vacc6 = SG_MADD(vacc6, vw[262], vi0);
+                    vacc7 = SG_MADD(vacc7, vw[263], vi0);
+                    vacc8 = SG_MADD(vacc8, vw[264], vi0);
+                    vacc9 = SG_MADD(vacc9, vw[265], vi0);
+                    vacc10 = SG_MADD(vacc10, vw[266], vi0);
+                    vacc11 = SG_MADD(vacc11, vw[267], vi0);
+                    vacc12 = SG_MADD(vacc12, vw[268], vi0);
+                    vacc13 = SG_MADD(vacc13, vw[269], vi0);
+                    vacc14 = SG_MADD(vacc14, vw[270], vi0);
+                    vacc15 = SG_MADD(vacc15, vw[271], vi0);
+                    vacc16 = SG_MADD(vacc16, vw[272], vi0);
+                    vacc17 = SG_MADD(vacc17, vw[273], vi0);
+                    vacc18 = SG_MADD(vacc18, vw[274], vi0);
+                    vacc19 = SG_MADD(vacc19, vw[275], vi0);
+                    vacc20 = SG_MADD(vacc20, vw[276], vi0);
+                    vacc21 = SG_MADD(vacc21, vw[277], vi0);
+                    vacc22 = SG_MADD(vacc22, vw[278], vi0);
+                    vacc23 = SG_MADD(vacc23, vw[279], vi0);
+                    vacc24 = SG_MADD(vacc24, vw[280], vi0);
+                    vacc25 = SG_MADD(vacc25, vw[281], vi0);
+                    vacc26 = SG_MADD(vacc26, vw[282], vi0);
+                    vacc27 = SG_MADD(vacc27, vw[283], vi0);
+                    vacc28 = SG_MADD(vacc28, vw[284], vi0);
+                    vacc29 = SG_MADD(vacc29, vw[285], vi0);
+                    vacc30 = SG_MADD(vacc30, vw[286], vi0);
+                    vacc31 = SG_MADD(vacc31, vw[287], vi0);
+                    vacc32 = SG_MADD(vacc32, vw[288], vi0);
+                    vacc33 = SG_MADD(vacc33, vw[289], vi0);
+                    vacc34 = SG_MADD(vacc34, vw[290], vi0);
+                    vacc35 = SG_MADD(vacc35, vw[291], vi0);
+                    vacc36 = SG_MADD(vacc36, vw[292], vi0);
+                    vacc37 = SG_MADD(vacc37, vw[293], vi0);
+                    vacc38 = SG_MADD(vacc38, vw[294], vi0);
+                    vacc39 = SG_MADD(vacc39, vw[295], vi0);
+                    vacc40 = SG_MADD(vacc40, vw[296], vi0);
+                    vacc41 = SG_MADD(vacc41, vw[297], vi0);
+                    vacc42 = SG_MADD(vacc42, vw[298], vi0);
+                    vacc43 = SG_MADD(vacc43, vw[299], vi0);
+                    vacc44 = SG_MADD(vacc44, vw[300], vi0);
+                    vacc45 = SG_MADD(vacc45, vw[301], vi0);
+                    vacc46 = SG_MADD(vacc46, vw[302], vi0);
+                    vacc47 = SG_MADD(vacc47, vw[303], vi0);
+                    vacc48 = SG_MADD(vacc48, vw[304], vi0);
+                    vacc49 = SG_MADD(vacc49, vw[305], vi0);
+                    vacc50 = SG_MADD(vacc50, vw[306], vi0);
+                    vacc51 = SG_MADD(vacc51, vw[307], vi0);
+                    vacc52 = SG_MADD(vacc52, vw[308], vi0);
+                    vacc53 = SG_MADD(vacc53, vw[309], vi0);
+                    vacc54 = SG_MADD(vacc54, vw[310], vi0);
+                    vacc55 = SG_MADD(vacc55, vw[311], vi0);
+                    vacc56 = SG_MADD(vacc56, vw[312], vi0);
+                    vacc57 = SG_MADD(vacc57, vw[313], vi0);
+                    vacc58 = SG_MADD(vacc58, vw[314], vi0);
+                    vacc59 = SG_MADD(vacc59, vw[315], vi0);
+                    vacc60 = SG_MADD(vacc60, vw[316], vi0);
+                    vacc61 = SG_MADD(vacc61, vw[317], vi0);
+                    vacc62 = SG_MADD(vacc62, vw[318], vi0);
+                    vacc63 = SG_MADD(vacc63, vw[319], vi0);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 320] * vi;
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[320], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[321], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[322], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[323], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[324], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[325], vi0);
+                    vacc6 = SG_MADD(vacc6, vw[326], vi0);
+                    vacc7 = SG_MADD(vacc7, vw[327], vi0);
+                    vacc8 = SG_MADD(vacc8, vw[328], vi0);
+                    vacc9 = SG_MADD(vacc9, vw[329], vi0);
+                    vacc10 = SG_MADD(vacc10, vw[330], vi0);
+                    vacc11 = SG_MADD(vacc11, vw[331], vi0);
+                    vacc12 = SG_MADD(vacc12, vw[332], vi0);
+                    vacc13 = SG_MADD(vacc13, vw[333], vi0);
+                    vacc14 = SG_MADD(vacc14, vw[334], vi0);
+                    vacc15 = SG_MADD(vacc15, vw[335], vi0);
+                    vacc16 = SG_MADD(vacc16, vw[336], vi0);
+                    vacc17 = SG_MADD(vacc17, vw[337], vi0);
+                    vacc18 = SG_MADD(vacc18, vw[338], vi0);
+                    vacc19 = SG_MADD(vacc19, vw[339], vi0);
+                    vacc20 = SG_MADD(vacc20, vw[340], vi0);
+                    vacc21 = SG_MADD(vacc21, vw[341], vi0);
+                    vacc22 = SG_MADD(vacc22, vw[342], vi0);
+                    vacc23 = SG_MADD(vacc23, vw[343], vi0);
+                    vacc24 = SG_MADD(vacc24, vw[344], vi0);
+                    vacc25 = SG_MADD(vacc25, vw[345], vi0);
+                    vacc26 = SG_MADD(vacc26, vw[346], vi0);
+                    vacc27 = SG_MADD(vacc27, vw[347], vi0);
+                    vacc28 = SG_MADD(vacc28, vw[348], vi0);
+                    vacc29 = SG_MADD(vacc29, vw[349], vi0);
+                    vacc30 = SG_MADD(vacc30, vw[350], vi0);
+                    vacc31 = SG_MADD(vacc31, vw[351], vi0);
+                    vacc32 = SG_MADD(vacc32, vw[352], vi0);
+                    vacc33 = SG_MADD(vacc33, vw[353], vi0);
+                    vacc34 = SG_MADD(vacc34, vw[354], vi0);
+                    vacc35 = SG_MADD(vacc35, vw[355], vi0);
+                    vacc36 = SG_MADD(vacc36, vw[356], vi0);
+                    vacc37 = SG_MADD(vacc37, vw[357], vi0);
+                    vacc38 = SG_MADD(vacc38, vw[358], vi0);
+                    vacc39 = SG_MADD(vacc39, vw[359], vi0);
+                    vacc40 = SG_MADD(vacc40, vw[360], vi0);
+                    vacc41 = SG_MADD(vacc41, vw[361], vi0);
+                    vacc42 = SG_MADD(vacc42, vw[362], vi0);
+                    vacc43 = SG_MADD(vacc43, vw[363], vi0);
+                    vacc44 = SG_MADD(vacc44, vw[364], vi0);
+                    vacc45 = SG_MADD(vacc45, vw[365], vi0);
+                    vacc46 = SG_MADD(vacc46, vw[366], vi0);
+                    vacc47 = SG_MADD(vacc47, vw[367], vi0);
+                    vacc48 = SG_MADD(vacc48, vw[368], vi0);
+                    vacc49 = SG_MADD(vacc49, vw[369], vi0);
+                    vacc50 = SG_MADD(vacc50, vw[370], vi0);
+                    vacc51 = SG_MADD(vacc51, vw[371], vi0);
+                    vacc52 = SG_MADD(vacc52, vw[372], vi0);
+                    vacc53 = SG_MADD(vacc53, vw[373], vi0);
+                    vacc54 = SG_MADD(vacc54, vw[374], vi0);
+                    vacc55 = SG_MADD(vacc55, vw[375], vi0);
+                    vacc56 = SG_MADD(vacc56, vw[376], vi0);
+                    vacc57 = SG_MADD(vacc57, vw[377], vi0);
+                    vacc58 = SG_MADD(vacc58, vw[378], vi0);
+                    vacc59 = SG_MADD(vacc59, vw[379], vi0);
+                    vacc60 = SG_MADD(vacc60, vw[380], vi0);
+                    vacc61 = SG_MADD(vacc61, vw[381], vi0);
+                    vacc62 = SG_MADD(vacc62, vw[382], vi0);
+                    vacc63 = SG_MADD(vacc63, vw[383], vi0);
                 }
                 {   /* tap 1,2 */
-                    const float vi = in[ib + 1];
-                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 384] * vi;
+                    const float vi0 = in[ib + 1];
+                    vacc0 = SG_MADD(vacc0, vw[384], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[385], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[386], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[387], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[388], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[389], vi0);
+                    vacc6 = SG_MADD(vacc6, vw[390], vi0);
+                    vacc7 = SG_MADD(vacc7, vw[391], vi0);
+                    vacc8 = SG_MADD(vacc8, vw[392], vi0);
+                    vacc9 = SG_MADD(vacc9, vw[393], vi0);
+                    vacc10 = SG_MADD(vacc10, vw[394], vi0);
+                    vacc11 = SG_MADD(vacc11, vw[395], vi0);
+                    vacc12 = SG_MADD(vacc12, vw[396], vi0);
+                    vacc13 = SG_MADD(vacc13, vw[397], vi0);
+                    vacc14 = SG_MADD(vacc14, vw[398], vi0);
+                    vacc15 = SG_MADD(vacc15, vw[399], vi0);
+                    vacc16 = SG_MADD(vacc16, vw[400], vi0);
+                    vacc17 = SG_MADD(vacc17, vw[401], vi0);
+                    vacc18 = SG_MADD(vacc18, vw[402], vi0);
+                    vacc19 = SG_MADD(vacc19, vw[403], vi0);
+                    vacc20 = SG_MADD(vacc20, vw[404], vi0);
+                    vacc21 = SG_MADD(vacc21, vw[405], vi0);
+                    vacc22 = SG_MADD(vacc22, vw[406], vi0);
+                    vacc23 = SG_MADD(vacc23, vw[407], vi0);
+                    vacc24 = SG_MADD(vacc24, vw[408], vi0);
+                    vacc25 = SG_MADD(vacc25, vw[409], vi0);
+                    vacc26 = SG_MADD(vacc26, vw[410], vi0);
+                    vacc27 = SG_MADD(vacc27, vw[411], vi0);
+                    vacc28 = SG_MADD(vacc28, vw[412], vi0);
+                    vacc29 = SG_MADD(vacc29, vw[413], vi0);
+                    vacc30 = SG_MADD(vacc30, vw[414], vi0);
+                    vacc31 = SG_MADD(vacc31, vw[415], vi0);
+                    vacc32 = SG_MADD(vacc32, vw[416], vi0);
+                    vacc33 = SG_MADD(vacc33, vw[417], vi0);
+                    vacc34 = SG_MADD(vacc34, vw[418], vi0);
+                    vacc35 = SG_MADD(vacc35, vw[419], vi0);
+                    vacc36 = SG_MADD(vacc36, vw[420], vi0);
+                    vacc37 = SG_MADD(vacc37, vw[421], vi0);
+                    vacc38 = SG_MADD(vacc38, vw[422], vi0);
+                    vacc39 = SG_MADD(vacc39, vw[423], vi0);
+                    vacc40 = SG_MADD(vacc40, vw[424], vi0);
+                    vacc41 = SG_MADD(vacc41, vw[425], vi0);
+                    vacc42 = SG_MADD(vacc42, vw[426], vi0);
+                    vacc43 = SG_MADD(vacc43, vw[427], vi0);
+                    vacc44 = SG_MADD(vacc44, vw[428], vi0);
+                    vacc45 = SG_MADD(vacc45, vw[429], vi0);
+                    vacc46 = SG_MADD(vacc46, vw[430], vi0);
+                    vacc47 = SG_MADD(vacc47, vw[431], vi0);
+                    vacc48 = SG_MADD(vacc48, vw[432], vi0);
+                    vacc49 = SG_MADD(vacc49, vw[433], vi0);
+                    vacc50 = SG_MADD(vacc50, vw[434], vi0);
+                    vacc51 = SG_MADD(vacc51, vw[435], vi0);
+                    vacc52 = SG_MADD(vacc52, vw[436], vi0);
+                    vacc53 = SG_MADD(vacc53, vw[437], vi0);
+                    vacc54 = SG_MADD(vacc54, vw[438], vi0);
+                    vacc55 = SG_MADD(vacc55, vw[439], vi0);
+                    vacc56 = SG_MADD(vacc56, vw[440], vi0);
+                    vacc57 = SG_MADD(vacc57, vw[441], vi0);
+                    vacc58 = SG_MADD(vacc58, vw[442], vi0);
+                    vacc59 = SG_MADD(vacc59, vw[443], vi0);
+                    vacc60 = SG_MADD(vacc60, vw[444], vi0);
+                    vacc61 = SG_MADD(vacc61, vw[445], vi0);
+                    vacc62 = SG_MADD(vacc62, vw[446], vi0);
+                    vacc63 = SG_MADD(vacc63, vw[447], vi0);
                 }
-                for (int j = 0; j < 64; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
+                }
+                {
+                    float v = vacc3;
+                    out[ob + 3] = v;
+                }
+                {
+                    float v = vacc4;
+                    out[ob + 4] = v;
+                }
+                {
+                    float v = vacc5;
+                    out[ob + 5] = v;
+                }
+                {
+                    float v = vacc6;
+                    out[ob + 6] = v;
+                }
+                {
+                    float v = vacc7;
+                    out[ob + 7] = v;
+                }
+                {
+                    float v = vacc8;
+                    out[ob + 8] = v;
+                }
+                {
+                    float v = vacc9;
+                    out[ob + 9] = v;
+                }
+                {
+                    float v = vacc10;
+                    out[ob + 10] = v;
+                }
+                {
+                    float v = vacc11;
+                    out[ob + 11] = v;
+                }
+                {
+                    float v = vacc12;
+                    out[ob + 12] = v;
+                }
+                {
+                    float v = vacc13;
+                    out[ob + 13] = v;
+                }
+                {
+                    float v = vacc14;
+                    out[ob + 14] = v;
+                }
+                {
+                    float v = vacc15;
+                    out[ob + 15] = v;
+                }
+                {
+                    float v = vacc16;
+                    out[ob + 16] = v;
+                }
+                {
+                    float v = vacc17;
+                    out[ob + 17] = v;
+                }
+                {
+                    float v = vacc18;
+                    out[ob + 18] = v;
+                }
+                {
+                    float v = vacc19;
+                    out[ob + 19] = v;
+                }
+                {
+                    float v = vacc20;
+                    out[ob + 20] = v;
+                }
+                {
+                    float v = vacc21;
+                    out[ob + 21] = v;
+                }
+                {
+                    float v = vacc22;
+                    out[ob + 22] = v;
+                }
+                {
+                    float v = vacc23;
+                    out[ob + 23] = v;
+                }
+                {
+                    float v = vacc24;
+                    out[ob + 24] = v;
+                }
+                {
+                    float v = vacc25;
+                    out[ob + 25] = v;
+                }
+                {
+                    float v = vacc26;
+                    out[ob + 26] = v;
+                }
+                {
+                    float v = vacc27;
+                    out[ob + 27] = v;
+                }
+                {
+                    float v = vacc28;
+                    out[ob + 28] = v;
+                }
+                {
+                    float v = vacc29;
+                    out[ob + 29] = v;
+                }
+                {
+                    float v = vacc30;
+                    out[ob + 30] = v;
+                }
+                {
+                    float v = vacc31;
+                    out[ob + 31] = v;
+                }
+                {
+                    float v = vacc32;
+                    out[ob + 32] = v;
+                }
+                {
+                    float v = vacc33;
+                    out[ob + 33] = v;
+                }
+                {
+                    float v = vacc34;
+                    out[ob + 34] = v;
+                }
+                {
+                    float v = vacc35;
+                    out[ob + 35] = v;
+                }
+                {
+                    float v = vacc36;
+                    out[ob + 36] = v;
+                }
+                {
+                    float v = vacc37;
+                    out[ob + 37] = v;
+                }
+                {
+                    float v = vacc38;
+                    out[ob + 38] = v;
+                }
+                {
+                    float v = vacc39;
+                    out[ob + 39] = v;
+                }
+                {
+                    float v = vacc40;
+                    out[ob + 40] = v;
+                }
+                {
+                    float v = vacc41;
+                    out[ob + 41] = v;
+                }
+                {
+                    float v = vacc42;
+                    out[ob + 42] = v;
+                }
+                {
+                    float v = vacc43;
+                    out[ob + 43] = v;
+                }
+                {
+                    float v = vacc44;
+                    out[ob + 44] = v;
+                }
+                {
+                    float v = vacc45;
+                    out[ob + 45] = v;
+                }
+                {
+                    float v = vacc46;
+                    out[ob + 46] = v;
+                }
+                {
+                    float v = vacc47;
+                    out[ob + 47] = v;
+                }
+                {
+                    float v = vacc48;
+                    out[ob + 48] = v;
+                }
+                {
+                    float v = vacc49;
+                    out[ob + 49] = v;
+                }
+                {
+                    float v = vacc50;
+                    out[ob + 50] = v;
+                }
+                {
+                    float v = vacc51;
+                    out[ob + 51] = v;
+                }
+                {
+                    float v = vacc52;
+                    out[ob + 52] = v;
+                }
+                {
+                    float v = vacc53;
+                    out[ob + 53] = v;
+                }
+                {
+                    float v = vacc54;
+                    out[ob + 54] = v;
+                }
+                {
+                    float v = vacc55;
+                    out[ob + 55] = v;
+                }
+                {
+                    float v = vacc56;
+                    out[ob + 56] = v;
+                }
+                {
+                    float v = vacc57;
+                    out[ob + 57] = v;
+                }
+                {
+                    float v = vacc58;
+                    out[ob + 58] = v;
+                }
+                {
+                    float v = vacc59;
+                    out[ob + 59] = v;
+                }
+                {
+                    float v = vacc60;
+                    out[ob + 60] = v;
+                }
+                {
+                    float v = vacc61;
+                    out[ob + 61] = v;
+                }
+                {
+                    float v = vacc62;
+                    out[ob + 62] = v;
+                }
+                {
+                    float v = vacc63;
+                    out[ob + 63] = v;
                 }
             }
         }
@@ -5324,27 +10670,593 @@ static void Dw_m64_64c1p(const float *restrict in, float *restrict out, const fl
                 const int ib = 5 * vy + vx;
                 const int ob = 320 * vy + 64 * vx;
                 const float *restrict vw = w;
-                float vacc[64];
-                for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                float vacc3 = vw[3];
+                float vacc4 = vw[4];
+                float vacc5 = vw[5];
+                float vacc6 = vw[6];
+                float vacc7 = vw[7];
+                float vacc8 = vw[8];
+                float vacc9 = vw[9];
+                float vacc10 = vw[10];
+                float vacc11 = vw[11];
+                float vacc12 = vw[12];
+                float vacc13 = vw[13];
+                float vacc14 = vw[14];
+                float vacc15 = vw[15];
+                float vacc16 = vw[16];
+                float vacc17 = vw[17];
+                float vacc18 = vw[18];
+                float vacc19 = vw[19];
+                float vacc20 = vw[20];
+                float vacc21 = vw[21];
+                float vacc22 = vw[22];
+                float vacc23 = vw[23];
+                float vacc24 = vw[24];
+                float vacc25 = vw[25];
+                float vacc26 = vw[26];
+                float vacc27 = vw[27];
+                float vacc28 = vw[28];
+                float vacc29 = vw[29];
+                float vacc30 = vw[30];
+                float vacc31 = vw[31];
+                float vacc32 = vw[32];
+                float vacc33 = vw[33];
+                float vacc34 = vw[34];
+                float vacc35 = vw[35];
+                float vacc36 = vw[36];
+                float vacc37 = vw[37];
+                float vacc38 = vw[38];
+                float vacc39 = vw[39];
+                float vacc40 = vw[40];
+                float vacc41 = vw[41];
+                float vacc42 = vw[42];
+                float vacc43 = vw[43];
+                float vacc44 = vw[44];
+                float vacc45 = vw[45];
+                float vacc46 = vw[46];
+                float vacc47 = vw[47];
+                float vacc48 = vw[48];
+                float vacc49 = vw[49];
+                float vacc50 = vw[50];
+                float vacc51 = vw[51];
+                float vacc52 = vw[52];
+                float vacc53 = vw[53];
+                float vacc54 = vw[54];
+                float vacc55 = vw[55];
+                float vacc56 = vw[56];
+                float vacc57 = vw[57];
+                float vacc58 = vw[58];
+                float vacc59 = vw[59];
+                float vacc60 = vw[60];
+                float vacc61 = vw[61];
+                float vacc62 = vw[62];
+                float vacc63 = vw[63];
                 {   /* tap 0,0 */
-                    const float vi = in[ib - 6];
-                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 64] * vi;
+                    const float vi0 = in[ib - 6];
+                    vacc0 = SG_MADD(vacc0, vw[64], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[65], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[66], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[67], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[68], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[69], vi0);
+                    vacc6 = SG_MADD(vacc6, vw[70], vi0);
+                    vacc7 = SG_MADD(vacc7, vw[71], vi0);
+                    vacc8 = SG_MADD(vacc8, vw[72], vi0);
+                    vacc9 = SG_MADD(vacc9, vw[73], vi0);
+                    vacc10 = SG_MADD(vacc10, vw[74], vi0);
+                    vacc11 = SG_MADD(vacc11, vw[75], vi0);
+                    vacc12 = SG_MADD(vacc12, vw[76], vi0);
+                    vacc13 = SG_MADD(vacc13, vw[77], vi0);
+                    vacc14 = SG_MADD(vacc14, vw[78], vi0);
+                    vacc15 = SG_MADD(vacc15, vw[79], vi0);
+                    vacc16 = SG_MADD(vacc16, vw[80], vi0);
+                    vacc17 = SG_MADD(vacc17, vw[81], vi0);
+                    vacc18 = SG_MADD(vacc18, vw[82], vi0);
+                    vacc19 = SG_MADD(vacc19, vw[83], vi0);
+                    vacc20 = SG_MADD(vacc20, vw[84], vi0);
+                    vacc21 = SG_MADD(vacc21, vw[85], vi0);
+                    vacc22 = SG_MADD(vacc22, vw[86], vi0);
+                    vacc23 = SG_MADD(vacc23, vw[87], vi0);
+                    vacc24 = SG_MADD(vacc24, vw[88], vi0);
+                    vacc25 = SG_MADD(vacc25, vw[89], vi0);
+                    vacc26 = SG_MADD(vacc26, vw[90], vi0);
+                    vacc27 = SG_MADD(vacc27, vw[91], vi0);
+                    vacc28 = SG_MADD(vacc28, vw[92], vi0);
+                    vacc29 = SG_MADD(vacc29, vw[93], vi0);
+                    vacc30 = SG_MADD(vacc30, vw[94], vi0);
+                    vacc31 = SG_MADD(vacc31, vw[95], vi0);
+                    vacc32 = SG_MADD(vacc32, vw[96], vi0);
+                    vacc33 = SG_MADD(vacc33, vw[97], vi0);
+                    vacc34 = SG_MADD(vacc34, vw[98], vi0);
+                    vacc35 = SG_MADD(vacc35, vw[99], vi0);
+                    vacc36 = SG_MADD(vacc36, vw[100], vi0);
+                    vacc37 = SG_MADD(vacc37, vw[101], vi0);
+                    vacc38 = SG_MADD(vacc38, vw[102], vi0);
+                    vacc39 = SG_MADD(vacc39, vw[103], vi0);
+                    vacc40 = SG_MADD(vacc40, vw[104], vi0);
+                    vacc41 = SG_MADD(vacc41, vw[105], vi0);
+                    vacc42 = SG_MADD(vacc42, vw[106], vi0);
+                    vacc43 = SG_MADD(vacc43, vw[107], vi0);
+                    vacc44 = SG_MADD(vacc44, vw[108], vi0);
+                    vacc45 = SG_MADD(vacc45, vw[109], vi0);
+                    vacc46 = SG_MADD(vacc46, vw[110], vi0);
+                    vacc47 = SG_MADD(vacc47, vw[111], vi0);
+                    vacc48 = SG_MADD(vacc48, vw[112], vi0);
+                    vacc49 = SG_MADD(vacc49, vw[113], vi0);
+                    vacc50 = SG_MADD(vacc50, vw[114], vi0);
+                    vacc51 = SG_MADD(vacc51, vw[115], vi0);
+                    vacc52 = SG_MADD(vacc52, vw[116], vi0);
+                    vacc53 = SG_MADD(vacc53, vw[117], vi0);
+                    vacc54 = SG_MADD(vacc54, vw[118], vi0);
+                    vacc55 = SG_MADD(vacc55, vw[119], vi0);
+                    vacc56 = SG_MADD(vacc56, vw[120], vi0);
+                    vacc57 = SG_MADD(vacc57, vw[121], vi0);
+                    vacc58 = SG_MADD(vacc58, vw[122], vi0);
+                    vacc59 = SG_MADD(vacc59, vw[123], vi0);
+                    vacc60 = SG_MADD(vacc60, vw[124], vi0);
+                    vacc61 = SG_MADD(vacc61, vw[125], vi0);
+                    vacc62 = SG_MADD(vacc62, vw[126], vi0);
+                    vacc63 = SG_MADD(vacc63, vw[127], vi0);
                 }
                 {   /* tap 0,1 */
-                    const float vi = in[ib - 5];
-                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 128] * vi;
+                    const float vi0 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[128], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[129], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[130], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[131], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[132], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[133], vi0);
+                    vacc6 = SG_MADD(vacc6, vw[134], vi0);
+                    vacc7 = SG_MADD(vacc7, vw[135], vi0);
+                    vacc8 = SG_MADD(vacc8, vw[136], vi0);
+                    vacc9 = SG_MADD(vacc9, vw[137], vi0);
+                    vacc10 = SG_MADD(vacc10, vw[138], vi0);
+                    vacc11 = SG_MADD(vacc11, vw[139], vi0);
+                    vacc12 = SG_MADD(vacc12, vw[140], vi0);
+                    vacc13 = SG_MADD(vacc13, vw[141], vi0);
+                    vacc14 = SG_MADD(vacc14, vw[142], vi0);
+                    vacc15 = SG_MADD(vacc15, vw[143], vi0);
+                    vacc16 = SG_MADD(vacc16, vw[144], vi0);
+                    vacc17 = SG_MADD(vacc17, vw[145], vi0);
+                    vacc18 = SG_MADD(vacc18, vw[146], vi0);
+                    vacc19 = SG_MADD(vacc19, vw[147], vi0);
+                    vacc20 = SG_MADD(vacc20, vw[148], vi0);
+                    vacc21 = SG_MADD(vacc21, vw[149], vi0);
+                    vacc22 = SG_MADD(vacc22, vw[150], vi0);
+                    vacc23 = SG_MADD(vacc23, vw[151], vi0);
+                    vacc24 = SG_MADD(vacc24, vw[152], vi0);
+                    vacc25 = SG_MADD(vacc25, vw[153], vi0);
+                    vacc26 = SG_MADD(vacc26, vw[154], vi0);
+                    vacc27 = SG_MADD(vacc27, vw[155], vi0);
+                    vacc28 = SG_MADD(vacc28, vw[156], vi0);
+                    vacc29 = SG_MADD(vacc29, vw[157], vi0);
+                    vacc30 = SG_MADD(vacc30, vw[158], vi0);
+                    vacc31 = SG_MADD(vacc31, vw[159], vi0);
+                    vacc32 = SG_MADD(vacc32, vw[160], vi0);
+                    vacc33 = SG_MADD(vacc33, vw[161], vi0);
+                    vacc34 = SG_MADD(vacc34, vw[162], vi0);
+                    vacc35 = SG_MADD(vacc35, vw[163], vi0);
+                    vacc36 = SG_MADD(vacc36, vw[164], vi0);
+                    vacc37 = SG_MADD(vacc37, vw[165], vi0);
+                    vacc38 = SG_MADD(vacc38, vw[166], vi0);
+                    vacc39 = SG_MADD(vacc39, vw[167], vi0);
+                    vacc40 = SG_MADD(vacc40, vw[168], vi0);
+                    vacc41 = SG_MADD(vacc41, vw[169], vi0);
+                    vacc42 = SG_MADD(vacc42, vw[170], vi0);
+                    vacc43 = SG_MADD(vacc43, vw[171], vi0);
+                    vacc44 = SG_MADD(vacc44, vw[172], vi0);
+                    vacc45 = SG_MADD(vacc45, vw[173], vi0);
+                    vacc46 = SG_MADD(vacc46, vw[174], vi0);
+                    vacc47 = SG_MADD(vacc47, vw[175], vi0);
+                    vacc48 = SG_MADD(vacc48, vw[176], vi0);
+                    vacc49 = SG_MADD(vacc49, vw[177], vi0);
+                    vacc50 = SG_MADD(vacc50, vw[178], vi0);
+                    vacc51 = SG_MADD(vacc51, vw[179], vi0);
+                    vacc52 = SG_MADD(vacc52, vw[180], vi0);
+                    vacc53 = SG_MADD(vacc53, vw[181], vi0);
+                    vacc54 = SG_MADD(vacc54, vw[182], vi0);
+                    vacc55 = SG_MADD(vacc55, vw[183], vi0);
+                    vacc56 = SG_MADD(vacc56, vw[184], vi0);
+                    vacc57 = SG_MADD(vacc57, vw[185], vi0);
+                    vacc58 = SG_MADD(vacc58, vw[186], vi0);
+                    vacc59 = SG_MADD(vacc59, vw[187], vi0);
+                    vacc60 = SG_MADD(vacc60, vw[188], vi0);
+                    vacc61 = SG_MADD(vacc61, vw[189], vi0);
+                    vacc62 = SG_MADD(vacc62, vw[190], vi0);
+                    vacc63 = SG_MADD(vacc63, vw[191], vi0);
                 }
                 {   /* tap 1,0 */
-                    const float vi = in[ib - 1];
-                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 256] * vi;
+                    const float vi0 = in[ib - 1];
+                    vacc0 = SG_MADD(vacc0, vw[256], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[257], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[258], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[259], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[260], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[261], vi0);
+                    vacc6 = SG_MADD(vacc6, vw[262], vi0);
+                    vacc7 = SG_MADD(vacc7, vw[263], vi0);
+                    vacc8 = SG_MADD(vacc8, vw[264], vi0);
+                    vacc9 = SG_MADD(vacc9, vw[265], vi0);
+                    vacc10 = SG_MADD(vacc10, vw[266], vi0);
+                    vacc11 = SG_MADD(vacc11, vw[267], vi0);
+                    vacc12 = SG_MADD(vacc12, vw[268], vi0);
+                    vacc13 = SG_MADD(vacc13, vw[269], vi0);
+                    vacc14 = SG_MADD(vacc14, vw[270], vi0);
+                    vacc15 = SG_MADD(vacc15, vw[271], vi0);
+                    vacc16 = SG_MADD(vacc16, vw[272], vi0);
+                    vacc17 = SG_MADD(vacc17, vw[273], vi0);
+                    vacc18 = SG_MADD(vacc18, vw[274], vi0);
+                    vacc19 = SG_MADD(vacc19, vw[275], vi0);
+                    vacc20 = SG_MADD(vacc20, vw[276], vi0);
+                    vacc21 = SG_MADD(vacc21, vw[277], vi0);
+                    vacc22 = SG_MADD(vacc22, vw[278], vi0);
+                    vacc23 = SG_MADD(vacc23, vw[279], vi0);
+                    vacc24 = SG_MADD(vacc24, vw[280], vi0);
+                    vacc25 = SG_MADD(vacc25, vw[281], vi0);
+                    vacc26 = SG_MADD(vacc26, vw[282], vi0);
+                    vacc27 = SG_MADD(vacc27, vw[283], vi0);
+                    vacc28 = SG_MADD(vacc28, vw[284], vi0);
+                    vacc29 = SG_MADD(vacc29, vw[285], vi0);
+                    vacc30 = SG_MADD(vacc30, vw[286], vi0);
+                    vacc31 = SG_MADD(vacc31, vw[287], vi0);
+                    vacc32 = SG_MADD(vacc32, vw[288], vi0);
+                    vacc33 = SG_MADD(vacc33, vw[289], vi0);
+                    vacc34 = SG_MADD(vacc34, vw[290], vi0);
+                    vacc35 = SG_MADD(vacc35, vw[291], vi0);
+                    vacc36 = SG_MADD(vacc36, vw[292], vi0);
+                    vacc37 = SG_MADD(vacc37, vw[293], vi0);
+                    vacc38 = SG_MADD(vacc38, vw[294], vi0);
+                    vacc39 = SG_MADD(vacc39, vw[295], vi0);
+                    vacc40 = SG_MADD(vacc40, vw[296], vi0);
+                    vacc41 = SG_MADD(vacc41, vw[297], vi0);
+                    vacc42 = SG_MADD(vacc42, vw[298], vi0);
+                    vacc43 = SG_MADD(vacc43, vw[299], vi0);
+                    vacc44 = SG_MADD(vacc44, vw[300], vi0);
+                    vacc45 = SG_MADD(vacc45, vw[301], vi0);
+                    vacc46 = SG_MADD(vacc46, vw[302], vi0);
+                    vacc47 = SG_MADD(vacc47, vw[303], vi0);
+                    vacc48 = SG_MADD(vacc48, vw[304], vi0);
+                    vacc49 = SG_MADD(vacc49, vw[305], vi0);
+                    vacc50 = SG_MADD(vacc50, vw[306], vi0);
+                    vacc51 = SG_MADD(vacc51, vw[307], vi0);
+                    vacc52 = SG_MADD(vacc52, vw[308], vi0);
+                    vacc53 = SG_MADD(vacc53, vw[309], vi0);
+                    vacc54 = SG_MADD(vacc54, vw[310], vi0);
+                    vacc55 = SG_MADD(vacc55, vw[311], vi0);
+                    vacc56 = SG_MADD(vacc56, vw[312], vi0);
+                    vacc57 = SG_MADD(vacc57, vw[313], vi0);
+                    vacc58 = SG_MADD(vacc58, vw[314], vi0);
+                    vacc59 = SG_MADD(vacc59, vw[315], vi0);
+                    vacc60 = SG_MADD(vacc60, vw[316], vi0);
+                    vacc61 = SG_MADD(vacc61, vw[317], vi0);
+                    vacc62 = SG_MADD(vacc62, vw[318], vi0);
+                    vacc63 = SG_MADD(vacc63, vw[319], vi0);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 320] * vi;
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[320], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[321], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[322], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[323], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[324], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[325], vi0);
+                    vacc6 = SG_MADD(vacc6, vw[326], vi0);
+                    vacc7 = SG_MADD(vacc7, vw[327], vi0);
+                    vacc8 = SG_MADD(vacc8, vw[328], vi0);
+                    vacc9 = SG_MADD(vacc9, vw[329], vi0);
+                    vacc10 = SG_MADD(vacc10, vw[330], vi0);
+                    vacc11 = SG_MADD(vacc11, vw[331], vi0);
+                    vacc12 = SG_MADD(vacc12, vw[332], vi0);
+                    vacc13 = SG_MADD(vacc13, vw[333], vi0);
+                    vacc14 = SG_MADD(vacc14, vw[334], vi0);
+                    vacc15 = SG_MADD(vacc15, vw[335], vi0);
+                    vacc16 = SG_MADD(vacc16, vw[336], vi0);
+                    vacc17 = SG_MADD(vacc17, vw[337], vi0);
+                    vacc18 = SG_MADD(vacc18, vw[338], vi0);
+                    vacc19 = SG_MADD(vacc19, vw[339], vi0);
+                    vacc20 = SG_MADD(vacc20, vw[340], vi0);
+                    vacc21 = SG_MADD(vacc21, vw[341], vi0);
+                    vacc22 = SG_MADD(vacc22, vw[342], vi0);
+                    vacc23 = SG_MADD(vacc23, vw[343], vi0);
+                    vacc24 = SG_MADD(vacc24, vw[344], vi0);
+                    vacc25 = SG_MADD(vacc25, vw[345], vi0);
+                    vacc26 = SG_MADD(vacc26, vw[346], vi0);
+                    vacc27 = SG_MADD(vacc27, vw[347], vi0);
+                    vacc28 = SG_MADD(vacc28, vw[348], vi0);
+                    vacc29 = SG_MADD(vacc29, vw[349], vi0);
+                    vacc30 = SG_MADD(vacc30, vw[350], vi0);
+                    vacc31 = SG_MADD(vacc31, vw[351], vi0);
+                    vacc32 = SG_MADD(vacc32, vw[352], vi0);
+                    vacc33 = SG_MADD(vacc33, vw[353], vi0);
+                    vacc34 = SG_MADD(vacc34, vw[354], vi0);
+                    vacc35 = SG_MADD(vacc35, vw[355], vi0);
+                    vacc36 = SG_MADD(vacc36, vw[356], vi0);
+                    vacc37 = SG_MADD(vacc37, vw[357], vi0);
+                    vacc38 = SG_MADD(vacc38, vw[358], vi0);
+                    vacc39 = SG_MADD(vacc39, vw[359], vi0);
+                    vacc40 = SG_MADD(vacc40, vw[360], vi0);
+                    vacc41 = SG_MADD(vacc41, vw[361], vi0);
+                    vacc42 = SG_MADD(vacc42, vw[362], vi0);
+                    vacc43 = SG_MADD(vacc43, vw[363], vi0);
+                    vacc44 = SG_MADD(vacc44, vw[364], vi0);
+                    vacc45 = SG_MADD(vacc45, vw[365], vi0);
+                    vacc46 = SG_MADD(vacc46, vw[366], vi0);
+                    vacc47 = SG_MADD(vacc47, vw[367], vi0);
+                    vacc48 = SG_MADD(vacc48, vw[368], vi0);
+                    vacc49 = SG_MADD(vacc49, vw[369], vi0);
+                    vacc50 = SG_MADD(vacc50, vw[370], vi0);
+                    vacc51 = SG_MADD(vacc51, vw[371], vi0);
+                    vacc52 = SG_MADD(vacc52, vw[372], vi0);
+                    vacc53 = SG_MADD(vacc53, vw[373], vi0);
+                    vacc54 = SG_MADD(vacc54, vw[374], vi0);
+                    vacc55 = SG_MADD(vacc55, vw[375], vi0);
+                    vacc56 = SG_MADD(vacc56, vw[376], vi0);
+                    vacc57 = SG_MADD(vacc57, vw[377], vi0);
+                    vacc58 = SG_MADD(vacc58, vw[378], vi0);
+                    vacc59 = SG_MADD(vacc59, vw[379], vi0);
+                    vacc60 = SG_MADD(vacc60, vw[380], vi0);
+                    vacc61 = SG_MADD(vacc61, vw[381], vi0);
+                    vacc62 = SG_MADD(vacc62, vw[382], vi0);
+                    vacc63 = SG_MADD(vacc63, vw[383], vi0);
                 }
-                for (int j = 0; j < 64; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
+                }
+                {
+                    float v = vacc3;
+                    out[ob + 3] = v;
+                }
+                {
+                    float v = vacc4;
+                    out[ob + 4] = v;
+                }
+                {
+                    float v = vacc5;
+                    out[ob + 5] = v;
+                }
+                {
+                    float v = vacc6;
+                    out[ob + 6] = v;
+                }
+                {
+                    float v = vacc7;
+                    out[ob + 7] = v;
+                }
+                {
+                    float v = vacc8;
+                    out[ob + 8] = v;
+                }
+                {
+                    float v = vacc9;
+                    out[ob + 9] = v;
+                }
+                {
+                    float v = vacc10;
+                    out[ob + 10] = v;
+                }
+                {
+                    float v = vacc11;
+                    out[ob + 11] = v;
+                }
+                {
+                    float v = vacc12;
+                    out[ob + 12] = v;
+                }
+                {
+                    float v = vacc13;
+                    out[ob + 13] = v;
+                }
+                {
+                    float v = vacc14;
+                    out[ob + 14] = v;
+                }
+                {
+                    float v = vacc15;
+                    out[ob + 15] = v;
+                }
+                {
+                    float v = vacc16;
+                    out[ob + 16] = v;
+                }
+                {
+                    float v = vacc17;
+                    out[ob + 17] = v;
+                }
+                {
+                    float v = vacc18;
+                    out[ob + 18] = v;
+                }
+                {
+                    float v = vacc19;
+                    out[ob + 19] = v;
+                }
+                {
+                    float v = vacc20;
+                    out[ob + 20] = v;
+                }
+                {
+                    float v = vacc21;
+                    out[ob + 21] = v;
+                }
+                {
+                    float v = vacc22;
+                    out[ob + 22] = v;
+                }
+                {
+                    float v = vacc23;
+                    out[ob + 23] = v;
+                }
+                {
+                    float v = vacc24;
+                    out[ob + 24] = v;
+                }
+                {
+                    float v = vacc25;
+                    out[ob + 25] = v;
+                }
+                {
+                    float v = vacc26;
+                    out[ob + 26] = v;
+                }
+                {
+                    float v = vacc27;
+                    out[ob + 27] = v;
+                }
+                {
+                    float v = vacc28;
+                    out[ob + 28] = v;
+                }
+                {
+                    float v = vacc29;
+                    out[ob + 29] = v;
+                }
+                {
+                    float v = vacc30;
+                    out[ob + 30] = v;
+                }
+                {
+                    float v = vacc31;
+                    out[ob + 31] = v;
+                }
+                {
+                    float v = vacc32;
+                    out[ob + 32] = v;
+                }
+                {
+                    float v = vacc33;
+                    out[ob + 33] = v;
+                }
+                {
+                    float v = vacc34;
+                    out[ob + 34] = v;
+                }
+                {
+                    float v = vacc35;
+                    out[ob + 35] = v;
+                }
+                {
+                    float v = vacc36;
+                    out[ob + 36] = v;
+                }
+                {
+                    float v = vacc37;
+                    out[ob + 37] = v;
+                }
+                {
+                    float v = vacc38;
+                    out[ob + 38] = v;
+                }
+                {
+                    float v = vacc39;
+                    out[ob + 39] = v;
+                }
+                {
+                    float v = vacc40;
+                    out[ob + 40] = v;
+                }
+                {
+                    float v = vacc41;
+                    out[ob + 41] = v;
+                }
+                {
+                    float v = vacc42;
+                    out[ob + 42] = v;
+                }
+                {
+                    float v = vacc43;
+                    out[ob + 43] = v;
+                }
+                {
+                    float v = vacc44;
+                    out[ob + 44] = v;
+                }
+                {
+                    float v = vacc45;
+                    out[ob + 45] = v;
+                }
+                {
+                    float v = vacc46;
+                    out[ob + 46] = v;
+                }
+                {
+                    float v = vacc47;
+                    out[ob + 47] = v;
+                }
+                {
+                    float v = vacc48;
+                    out[ob + 48] = v;
+                }
+                {
+                    float v = vacc49;
+                    out[ob + 49] = v;
+                }
+                {
+                    float v = vacc50;
+                    out[ob + 50] = v;
+                }
+                {
+                    float v = vacc51;
+                    out[ob + 51] = v;
+                }
+                {
+                    float v = vacc52;
+                    out[ob + 52] = v;
+                }
+                {
+                    float v = vacc53;
+                    out[ob + 53] = v;
+                }
+                {
+                    float v = vacc54;
+                    out[ob + 54] = v;
+                }
+                {
+                    float v = vacc55;
+                    out[ob + 55] = v;
+                }
+                {
+                    float v = vacc56;
+                    out[ob + 56] = v;
+                }
+                {
+                    float v = vacc57;
+                    out[ob + 57] = v;
+                }
+                {
+                    float v = vacc58;
+                    out[ob + 58] = v;
+                }
+                {
+                    float v = vacc59;
+                    out[ob + 59] = v;
+                }
+                {
+                    float v = vacc60;
+                    out[ob + 60] = v;
+                }
+                {
+                    float v = vacc61;
+                    out[ob + 61] = v;
+                }
+                {
+                    float v = vacc62;
+                    out[ob + 62] = v;
+                }
+                {
+                    float v = vacc63;
+                    out[ob + 63] = v;
                 }
             }
         }
@@ -5396,10 +11308,9 @@ static void Run_m64(const float *in, const float *skip, float *out, const float 
  * stage 1: depthwise 3x3 -> 2x2x128
  *   tile: no avx2 specialization for this stage (multiplier 64: lcm(8, 64)/8 = 8 vectors per tile
  *       exceeds the 4 this target's tile allows): portable scalar code. 1 input channel x
- *       multiplier 64 = 64 accumulators per tile (8 accumulators: with the current weight and
- *       input they fit the 16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision
- *       registers), and compilers vectorize the 8-wide tap statements where SIMD exists); C = 2:
- *       2 full tiles, no tail
+ *       multiplier 64 = 64 accumulators per tile (16 named accumulators: with the current weight
+ *       and input they fit the 32 single-precision registers of Cortex-M4F/M7 FPUs, and compilers
+ *       vectorize the 16 tap statements where SIMD exists); C = 2: 2 full tiles, no tail
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 112
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -5419,27 +11330,593 @@ static void Dw_m64c2_64c1p(const float *restrict in, float *restrict out, const 
                 const int ib = 12 * vy + 4 * vx + ct;
                 const int ob = 256 * vy + 128 * vx + 64 * ct;
                 const float *restrict vw = w + 640 * ct;
-                float vacc[64];
-                for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                float vacc3 = vw[3];
+                float vacc4 = vw[4];
+                float vacc5 = vw[5];
+                float vacc6 = vw[6];
+                float vacc7 = vw[7];
+                float vacc8 = vw[8];
+                float vacc9 = vw[9];
+                float vacc10 = vw[10];
+                float vacc11 = vw[11];
+                float vacc12 = vw[12];
+                float vacc13 = vw[13];
+                float vacc14 = vw[14];
+                float vacc15 = vw[15];
+                float vacc16 = vw[16];
+                float vacc17 = vw[17];
+                float vacc18 = vw[18];
+                float vacc19 = vw[19];
+                float vacc20 = vw[20];
+                float vacc21 = vw[21];
+                float vacc22 = vw[22];
+                float vacc23 = vw[23];
+                float vacc24 = vw[24];
+                float vacc25 = vw[25];
+                float vacc26 = vw[26];
+                float vacc27 = vw[27];
+                float vacc28 = vw[28];
+                float vacc29 = vw[29];
+                float vacc30 = vw[30];
+                float vacc31 = vw[31];
+                float vacc32 = vw[32];
+                float vacc33 = vw[33];
+                float vacc34 = vw[34];
+                float vacc35 = vw[35];
+                float vacc36 = vw[36];
+                float vacc37 = vw[37];
+                float vacc38 = vw[38];
+                float vacc39 = vw[39];
+                float vacc40 = vw[40];
+                float vacc41 = vw[41];
+                float vacc42 = vw[42];
+                float vacc43 = vw[43];
+                float vacc44 = vw[44];
+                float vacc45 = vw[45];
+                float vacc46 = vw[46];
+                float vacc47 = vw[47];
+                float vacc48 = vw[48];
+                float vacc49 = vw[49];
+                float vacc50 = vw[50];
+                float vacc51 = vw[51];
+                float vacc52 = vw[52];
+                float vacc53 = vw[53];
+                float vacc54 = vw[54];
+                float vacc55 = vw[55];
+                float vacc56 = vw[56];
+                float vacc57 = vw[57];
+                float vacc58 = vw[58];
+                float vacc59 = vw[59];
+                float vacc60 = vw[60];
+                float vacc61 = vw[61];
+                float vacc62 = vw[62];
+                float vacc63 = vw[63];
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 320] * vi;
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[320], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[321], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[322], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[323], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[324], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[325], vi0);
+                    vacc6 = SG_MADD(vacc6, vw[326], vi0);
+                    vacc7 = SG_MADD(vacc7, vw[327], vi0);
+                    vacc8 = SG_MADD(vacc8, vw[328], vi0);
+                    vacc9 = SG_MADD(vacc9, vw[329], vi0);
+                    vacc10 = SG_MADD(vacc10, vw[330], vi0);
+                    vacc11 = SG_MADD(vacc11, vw[331], vi0);
+                    vacc12 = SG_MADD(vacc12, vw[332], vi0);
+                    vacc13 = SG_MADD(vacc13, vw[333], vi0);
+                    vacc14 = SG_MADD(vacc14, vw[334], vi0);
+                    vacc15 = SG_MADD(vacc15, vw[335], vi0);
+                    vacc16 = SG_MADD(vacc16, vw[336], vi0);
+                    vacc17 = SG_MADD(vacc17, vw[337], vi0);
+                    vacc18 = SG_MADD(vacc18, vw[338], vi0);
+                    vacc19 = SG_MADD(vacc19, vw[339], vi0);
+                    vacc20 = SG_MADD(vacc20, vw[340], vi0);
+                    vacc21 = SG_MADD(vacc21, vw[341], vi0);
+                    vacc22 = SG_MADD(vacc22, vw[342], vi0);
+                    vacc23 = SG_MADD(vacc23, vw[343], vi0);
+                    vacc24 = SG_MADD(vacc24, vw[344], vi0);
+                    vacc25 = SG_MADD(vacc25, vw[345], vi0);
+                    vacc26 = SG_MADD(vacc26, vw[346], vi0);
+                    vacc27 = SG_MADD(vacc27, vw[347], vi0);
+                    vacc28 = SG_MADD(vacc28, vw[348], vi0);
+                    vacc29 = SG_MADD(vacc29, vw[349], vi0);
+                    vacc30 = SG_MADD(vacc30, vw[350], vi0);
+                    vacc31 = SG_MADD(vacc31, vw[351], vi0);
+                    vacc32 = SG_MADD(vacc32, vw[352], vi0);
+                    vacc33 = SG_MADD(vacc33, vw[353], vi0);
+                    vacc34 = SG_MADD(vacc34, vw[354], vi0);
+                    vacc35 = SG_MADD(vacc35, vw[355], vi0);
+                    vacc36 = SG_MADD(vacc36, vw[356], vi0);
+                    vacc37 = SG_MADD(vacc37, vw[357], vi0);
+                    vacc38 = SG_MADD(vacc38, vw[358], vi0);
+                    vacc39 = SG_MADD(vacc39, vw[359], vi0);
+                    vacc40 = SG_MADD(vacc40, vw[360], vi0);
+                    vacc41 = SG_MADD(vacc41, vw[361], vi0);
+                    vacc42 = SG_MADD(vacc42, vw[362], vi0);
+                    vacc43 = SG_MADD(vacc43, vw[363], vi0);
+                    vacc44 = SG_MADD(vacc44, vw[364], vi0);
+                    vacc45 = SG_MADD(vacc45, vw[365], vi0);
+                    vacc46 = SG_MADD(vacc46, vw[366], vi0);
+                    vacc47 = SG_MADD(vacc47, vw[367], vi0);
+                    vacc48 = SG_MADD(vacc48, vw[368], vi0);
+                    vacc49 = SG_MADD(vacc49, vw[369], vi0);
+                    vacc50 = SG_MADD(vacc50, vw[370], vi0);
+                    vacc51 = SG_MADD(vacc51, vw[371], vi0);
+                    vacc52 = SG_MADD(vacc52, vw[372], vi0);
+                    vacc53 = SG_MADD(vacc53, vw[373], vi0);
+                    vacc54 = SG_MADD(vacc54, vw[374], vi0);
+                    vacc55 = SG_MADD(vacc55, vw[375], vi0);
+                    vacc56 = SG_MADD(vacc56, vw[376], vi0);
+                    vacc57 = SG_MADD(vacc57, vw[377], vi0);
+                    vacc58 = SG_MADD(vacc58, vw[378], vi0);
+                    vacc59 = SG_MADD(vacc59, vw[379], vi0);
+                    vacc60 = SG_MADD(vacc60, vw[380], vi0);
+                    vacc61 = SG_MADD(vacc61, vw[381], vi0);
+                    vacc62 = SG_MADD(vacc62, vw[382], vi0);
+                    vacc63 = SG_MADD(vacc63, vw[383], vi0);
                 }
                 {   /* tap 1,2 */
-                    const float vi = in[ib + 2];
-                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 384] * vi;
+                    const float vi0 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[384], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[385], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[386], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[387], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[388], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[389], vi0);
+                    vacc6 = SG_MADD(vacc6, vw[390], vi0);
+                    vacc7 = SG_MADD(vacc7, vw[391], vi0);
+                    vacc8 = SG_MADD(vacc8, vw[392], vi0);
+                    vacc9 = SG_MADD(vacc9, vw[393], vi0);
+                    vacc10 = SG_MADD(vacc10, vw[394], vi0);
+                    vacc11 = SG_MADD(vacc11, vw[395], vi0);
+                    vacc12 = SG_MADD(vacc12, vw[396], vi0);
+                    vacc13 = SG_MADD(vacc13, vw[397], vi0);
+                    vacc14 = SG_MADD(vacc14, vw[398], vi0);
+                    vacc15 = SG_MADD(vacc15, vw[399], vi0);
+                    vacc16 = SG_MADD(vacc16, vw[400], vi0);
+                    vacc17 = SG_MADD(vacc17, vw[401], vi0);
+                    vacc18 = SG_MADD(vacc18, vw[402], vi0);
+                    vacc19 = SG_MADD(vacc19, vw[403], vi0);
+                    vacc20 = SG_MADD(vacc20, vw[404], vi0);
+                    vacc21 = SG_MADD(vacc21, vw[405], vi0);
+                    vacc22 = SG_MADD(vacc22, vw[406], vi0);
+                    vacc23 = SG_MADD(vacc23, vw[407], vi0);
+                    vacc24 = SG_MADD(vacc24, vw[408], vi0);
+                    vacc25 = SG_MADD(vacc25, vw[409], vi0);
+                    vacc26 = SG_MADD(vacc26, vw[410], vi0);
+                    vacc27 = SG_MADD(vacc27, vw[411], vi0);
+                    vacc28 = SG_MADD(vacc28, vw[412], vi0);
+                    vacc29 = SG_MADD(vacc29, vw[413], vi0);
+                    vacc30 = SG_MADD(vacc30, vw[414], vi0);
+                    vacc31 = SG_MADD(vacc31, vw[415], vi0);
+                    vacc32 = SG_MADD(vacc32, vw[416], vi0);
+                    vacc33 = SG_MADD(vacc33, vw[417], vi0);
+                    vacc34 = SG_MADD(vacc34, vw[418], vi0);
+                    vacc35 = SG_MADD(vacc35, vw[419], vi0);
+                    vacc36 = SG_MADD(vacc36, vw[420], vi0);
+                    vacc37 = SG_MADD(vacc37, vw[421], vi0);
+                    vacc38 = SG_MADD(vacc38, vw[422], vi0);
+                    vacc39 = SG_MADD(vacc39, vw[423], vi0);
+                    vacc40 = SG_MADD(vacc40, vw[424], vi0);
+                    vacc41 = SG_MADD(vacc41, vw[425], vi0);
+                    vacc42 = SG_MADD(vacc42, vw[426], vi0);
+                    vacc43 = SG_MADD(vacc43, vw[427], vi0);
+                    vacc44 = SG_MADD(vacc44, vw[428], vi0);
+                    vacc45 = SG_MADD(vacc45, vw[429], vi0);
+                    vacc46 = SG_MADD(vacc46, vw[430], vi0);
+                    vacc47 = SG_MADD(vacc47, vw[431], vi0);
+                    vacc48 = SG_MADD(vacc48, vw[432], vi0);
+                    vacc49 = SG_MADD(vacc49, vw[433], vi0);
+                    vacc50 = SG_MADD(vacc50, vw[434], vi0);
+                    vacc51 = SG_MADD(vacc51, vw[435], vi0);
+                    vacc52 = SG_MADD(vacc52, vw[436], vi0);
+                    vacc53 = SG_MADD(vacc53, vw[437], vi0);
+                    vacc54 = SG_MADD(vacc54, vw[438], vi0);
+                    vacc55 = SG_MADD(vacc55, vw[439], vi0);
+                    vacc56 = SG_MADD(vacc56, vw[440], vi0);
+                    vacc57 = SG_MADD(vacc57, vw[441], vi0);
+                    vacc58 = SG_MADD(vacc58, vw[442], vi0);
+                    vacc59 = SG_MADD(vacc59, vw[443], vi0);
+                    vacc60 = SG_MADD(vacc60, vw[444], vi0);
+                    vacc61 = SG_MADD(vacc61, vw[445], vi0);
+                    vacc62 = SG_MADD(vacc62, vw[446], vi0);
+                    vacc63 = SG_MADD(vacc63, vw[447], vi0);
                 }
                 {   /* tap 2,1 */
-                    const float vi = in[ib + 6];
-                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 512] * vi;
+                    const float vi0 = in[ib + 6];
+                    vacc0 = SG_MADD(vacc0, vw[512], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[513], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[514], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[515], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[516], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[517], vi0);
+                    vacc6 = SG_MADD(vacc6, vw[518], vi0);
+                    vacc7 = SG_MADD(vacc7, vw[519], vi0);
+                    vacc8 = SG_MADD(vacc8, vw[520], vi0);
+                    vacc9 = SG_MADD(vacc9, vw[521], vi0);
+                    vacc10 = SG_MADD(vacc10, vw[522], vi0);
+                    vacc11 = SG_MADD(vacc11, vw[523], vi0);
+                    vacc12 = SG_MADD(vacc12, vw[524], vi0);
+                    vacc13 = SG_MADD(vacc13, vw[525], vi0);
+                    vacc14 = SG_MADD(vacc14, vw[526], vi0);
+                    vacc15 = SG_MADD(vacc15, vw[527], vi0);
+                    vacc16 = SG_MADD(vacc16, vw[528], vi0);
+                    vacc17 = SG_MADD(vacc17, vw[529], vi0);
+                    vacc18 = SG_MADD(vacc18, vw[530], vi0);
+                    vacc19 = SG_MADD(vacc19, vw[531], vi0);
+                    vacc20 = SG_MADD(vacc20, vw[532], vi0);
+                    vacc21 = SG_MADD(vacc21, vw[533], vi0);
+                    vacc22 = SG_MADD(vacc22, vw[534], vi0);
+                    vacc23 = SG_MADD(vacc23, vw[535], vi0);
+                    vacc24 = SG_MADD(vacc24, vw[536], vi0);
+                    vacc25 = SG_MADD(vacc25, vw[537], vi0);
+                    vacc26 = SG_MADD(vacc26, vw[538], vi0);
+                    vacc27 = SG_MADD(vacc27, vw[539], vi0);
+                    vacc28 = SG_MADD(vacc28, vw[540], vi0);
+                    vacc29 = SG_MADD(vacc29, vw[541], vi0);
+                    vacc30 = SG_MADD(vacc30, vw[542], vi0);
+                    vacc31 = SG_MADD(vacc31, vw[543], vi0);
+                    vacc32 = SG_MADD(vacc32, vw[544], vi0);
+                    vacc33 = SG_MADD(vacc33, vw[545], vi0);
+                    vacc34 = SG_MADD(vacc34, vw[546], vi0);
+                    vacc35 = SG_MADD(vacc35, vw[547], vi0);
+                    vacc36 = SG_MADD(vacc36, vw[548], vi0);
+                    vacc37 = SG_MADD(vacc37, vw[549], vi0);
+                    vacc38 = SG_MADD(vacc38, vw[550], vi0);
+                    vacc39 = SG_MADD(vacc39, vw[551], vi0);
+                    vacc40 = SG_MADD(vacc40, vw[552], vi0);
+                    vacc41 = SG_MADD(vacc41, vw[553], vi0);
+                    vacc42 = SG_MADD(vacc42, vw[554], vi0);
+                    vacc43 = SG_MADD(vacc43, vw[555], vi0);
+                    vacc44 = SG_MADD(vacc44, vw[556], vi0);
+                    vacc45 = SG_MADD(vacc45, vw[557], vi0);
+                    vacc46 = SG_MADD(vacc46, vw[558], vi0);
+                    vacc47 = SG_MADD(vacc47, vw[559], vi0);
+                    vacc48 = SG_MADD(vacc48, vw[560], vi0);
+                    vacc49 = SG_MADD(vacc49, vw[561], vi0);
+                    vacc50 = SG_MADD(vacc50, vw[562], vi0);
+                    vacc51 = SG_MADD(vacc51, vw[563], vi0);
+                    vacc52 = SG_MADD(vacc52, vw[564], vi0);
+                    vacc53 = SG_MADD(vacc53, vw[565], vi0);
+                    vacc54 = SG_MADD(vacc54, vw[566], vi0);
+                    vacc55 = SG_MADD(vacc55, vw[567], vi0);
+                    vacc56 = SG_MADD(vacc56, vw[568], vi0);
+                    vacc57 = SG_MADD(vacc57, vw[569], vi0);
+                    vacc58 = SG_MADD(vacc58, vw[570], vi0);
+                    vacc59 = SG_MADD(vacc59, vw[571], vi0);
+                    vacc60 = SG_MADD(vacc60, vw[572], vi0);
+                    vacc61 = SG_MADD(vacc61, vw[573], vi0);
+                    vacc62 = SG_MADD(vacc62, vw[574], vi0);
+                    vacc63 = SG_MADD(vacc63, vw[575], vi0);
                 }
                 {   /* tap 2,2 */
-                    const float vi = in[ib + 8];
-                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 576] * vi;
+                    const float vi0 = in[ib + 8];
+                    vacc0 = SG_MADD(vacc0, vw[576], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[577], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[578], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[579], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[580], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[581], vi0);
+                    vacc6 = SG_MADD(vacc6, vw[582], vi0);
+                    vacc7 = SG_MADD(vacc7, vw[583], vi0);
+                    vacc8 = SG_MADD(vacc8, vw[584], vi0);
+                    vacc9 = SG_MADD(vacc9, vw[585], vi0);
+                    vacc10 = SG_MADD(vacc10, vw[586], vi0);
+                    vacc11 = SG_MADD(vacc11, vw[587], vi0);
+                    vacc12 = SG_MADD(vacc12, vw[588], vi0);
+                    vacc13 = SG_MADD(vacc13, vw[589], vi0);
+                    vacc14 = SG_MADD(vacc14, vw[590], vi0);
+                    vacc15 = SG_MADD(vacc15, vw[591], vi0);
+                    vacc16 = SG_MADD(vacc16, vw[592], vi0);
+                    vacc17 = SG_MADD(vacc17, vw[593], vi0);
+                    vacc18 = SG_MADD(vacc18, vw[594], vi0);
+                    vacc19 = SG_MADD(vacc19, vw[595], vi0);
+                    vacc20 = SG_MADD(vacc20, vw[596], vi0);
+                    vacc21 = SG_MADD(vacc21, vw[597], vi0);
+                    vacc22 = SG_MADD(vacc22, vw[598], vi0);
+                    vacc23 = SG_MADD(vacc23, vw[599], vi0);
+                    vacc24 = SG_MADD(vacc24, vw[600], vi0);
+                    vacc25 = SG_MADD(vacc25, vw[601], vi0);
+                    vacc26 = SG_MADD(vacc26, vw[602], vi0);
+                    vacc27 = SG_MADD(vacc27, vw[603], vi0);
+                    vacc28 = SG_MADD(vacc28, vw[604], vi0);
+                    vacc29 = SG_MADD(vacc29, vw[605], vi0);
+                    vacc30 = SG_MADD(vacc30, vw[606], vi0);
+                    vacc31 = SG_MADD(vacc31, vw[607], vi0);
+                    vacc32 = SG_MADD(vacc32, vw[608], vi0);
+                    vacc33 = SG_MADD(vacc33, vw[609], vi0);
+                    vacc34 = SG_MADD(vacc34, vw[610], vi0);
+                    vacc35 = SG_MADD(vacc35, vw[611], vi0);
+                    vacc36 = SG_MADD(vacc36, vw[612], vi0);
+                    vacc37 = SG_MADD(vacc37, vw[613], vi0);
+                    vacc38 = SG_MADD(vacc38, vw[614], vi0);
+                    vacc39 = SG_MADD(vacc39, vw[615], vi0);
+                    vacc40 = SG_MADD(vacc40, vw[616], vi0);
+                    vacc41 = SG_MADD(vacc41, vw[617], vi0);
+                    vacc42 = SG_MADD(vacc42, vw[618], vi0);
+                    vacc43 = SG_MADD(vacc43, vw[619], vi0);
+                    vacc44 = SG_MADD(vacc44, vw[620], vi0);
+                    vacc45 = SG_MADD(vacc45, vw[621], vi0);
+                    vacc46 = SG_MADD(vacc46, vw[622], vi0);
+                    vacc47 = SG_MADD(vacc47, vw[623], vi0);
+                    vacc48 = SG_MADD(vacc48, vw[624], vi0);
+                    vacc49 = SG_MADD(vacc49, vw[625], vi0);
+                    vacc50 = SG_MADD(vacc50, vw[626], vi0);
+                    vacc51 = SG_MADD(vacc51, vw[627], vi0);
+                    vacc52 = SG_MADD(vacc52, vw[628], vi0);
+                    vacc53 = SG_MADD(vacc53, vw[629], vi0);
+                    vacc54 = SG_MADD(vacc54, vw[630], vi0);
+                    vacc55 = SG_MADD(vacc55, vw[631], vi0);
+                    vacc56 = SG_MADD(vacc56, vw[632], vi0);
+                    vacc57 = SG_MADD(vacc57, vw[633], vi0);
+                    vacc58 = SG_MADD(vacc58, vw[634], vi0);
+                    vacc59 = SG_MADD(vacc59, vw[635], vi0);
+                    vacc60 = SG_MADD(vacc60, vw[636], vi0);
+                    vacc61 = SG_MADD(vacc61, vw[637], vi0);
+                    vacc62 = SG_MADD(vacc62, vw[638], vi0);
+                    vacc63 = SG_MADD(vacc63, vw[639], vi0);
                 }
-                for (int j = 0; j < 64; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
+                }
+                {
+                    float v = vacc3;
+                    out[ob + 3] = v;
+                }
+                {
+                    float v = vacc4;
+                    out[ob + 4] = v;
+                }
+                {
+                    float v = vacc5;
+                    out[ob + 5] = v;
+                }
+                {
+                    float v = vacc6;
+                    out[ob + 6] = v;
+                }
+                {
+                    float v = vacc7;
+                    out[ob + 7] = v;
+                }
+                {
+                    float v = vacc8;
+                    out[ob + 8] = v;
+                }
+                {
+                    float v = vacc9;
+                    out[ob + 9] = v;
+                }
+                {
+                    float v = vacc10;
+                    out[ob + 10] = v;
+                }
+                {
+                    float v = vacc11;
+                    out[ob + 11] = v;
+                }
+                {
+                    float v = vacc12;
+                    out[ob + 12] = v;
+                }
+                {
+                    float v = vacc13;
+                    out[ob + 13] = v;
+                }
+                {
+                    float v = vacc14;
+                    out[ob + 14] = v;
+                }
+                {
+                    float v = vacc15;
+                    out[ob + 15] = v;
+                }
+                {
+                    float v = vacc16;
+                    out[ob + 16] = v;
+                }
+                {
+                    float v = vacc17;
+                    out[ob + 17] = v;
+                }
+                {
+                    float v = vacc18;
+                    out[ob + 18] = v;
+                }
+                {
+                    float v = vacc19;
+                    out[ob + 19] = v;
+                }
+                {
+                    float v = vacc20;
+                    out[ob + 20] = v;
+                }
+                {
+                    float v = vacc21;
+                    out[ob + 21] = v;
+                }
+                {
+                    float v = vacc22;
+                    out[ob + 22] = v;
+                }
+                {
+                    float v = vacc23;
+                    out[ob + 23] = v;
+                }
+                {
+                    float v = vacc24;
+                    out[ob + 24] = v;
+                }
+                {
+                    float v = vacc25;
+                    out[ob + 25] = v;
+                }
+                {
+                    float v = vacc26;
+                    out[ob + 26] = v;
+                }
+                {
+                    float v = vacc27;
+                    out[ob + 27] = v;
+                }
+                {
+                    float v = vacc28;
+                    out[ob + 28] = v;
+                }
+                {
+                    float v = vacc29;
+                    out[ob + 29] = v;
+                }
+                {
+                    float v = vacc30;
+                    out[ob + 30] = v;
+                }
+                {
+                    float v = vacc31;
+                    out[ob + 31] = v;
+                }
+                {
+                    float v = vacc32;
+                    out[ob + 32] = v;
+                }
+                {
+                    float v = vacc33;
+                    out[ob + 33] = v;
+                }
+                {
+                    float v = vacc34;
+                    out[ob + 34] = v;
+                }
+                {
+                    float v = vacc35;
+                    out[ob + 35] = v;
+                }
+                {
+                    float v = vacc36;
+                    out[ob + 36] = v;
+                }
+                {
+                    float v = vacc37;
+                    out[ob + 37] = v;
+                }
+                {
+                    float v = vacc38;
+                    out[ob + 38] = v;
+                }
+                {
+                    float v = vacc39;
+                    out[ob + 39] = v;
+                }
+                {
+                    float v = vacc40;
+                    out[ob + 40] = v;
+                }
+                {
+                    float v = vacc41;
+                    out[ob + 41] = v;
+                }
+                {
+                    float v = vacc42;
+                    out[ob + 42] = v;
+                }
+                {
+                    float v = vacc43;
+                    out[ob + 43] = v;
+                }
+                {
+                    float v = vacc44;
+                    out[ob + 44] = v;
+                }
+                {
+                    float v = vacc45;
+                    out[ob + 45] = v;
+                }
+                {
+                    float v = vacc46;
+                    out[ob + 46] = v;
+                }
+                {
+                    float v = vacc47;
+                    out[ob + 47] = v;
+                }
+                {
+                    float v = vacc48;
+                    out[ob + 48] = v;
+                }
+                {
+                    float v = vacc49;
+                    out[ob + 49] = v;
+                }
+                {
+                    float v = vacc50;
+                    out[ob + 50] = v;
+                }
+                {
+                    float v = vacc51;
+                    out[ob + 51] = v;
+                }
+                {
+                    float v = vacc52;
+                    out[ob + 52] = v;
+                }
+                {
+                    float v = vacc53;
+                    out[ob + 53] = v;
+                }
+                {
+                    float v = vacc54;
+                    out[ob + 54] = v;
+                }
+                {
+                    float v = vacc55;
+                    out[ob + 55] = v;
+                }
+                {
+                    float v = vacc56;
+                    out[ob + 56] = v;
+                }
+                {
+                    float v = vacc57;
+                    out[ob + 57] = v;
+                }
+                {
+                    float v = vacc58;
+                    out[ob + 58] = v;
+                }
+                {
+                    float v = vacc59;
+                    out[ob + 59] = v;
+                }
+                {
+                    float v = vacc60;
+                    out[ob + 60] = v;
+                }
+                {
+                    float v = vacc61;
+                    out[ob + 61] = v;
+                }
+                {
+                    float v = vacc62;
+                    out[ob + 62] = v;
+                }
+                {
+                    float v = vacc63;
+                    out[ob + 63] = v;
                 }
             }
         }
@@ -5453,27 +11930,593 @@ static void Dw_m64c2_64c1p(const float *restrict in, float *restrict out, const 
                 const int ib = 12 * vy + 4 * vx + ct;
                 const int ob = 256 * vy + 128 * vx + 64 * ct;
                 const float *restrict vw = w + 640 * ct;
-                float vacc[64];
-                for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                float vacc3 = vw[3];
+                float vacc4 = vw[4];
+                float vacc5 = vw[5];
+                float vacc6 = vw[6];
+                float vacc7 = vw[7];
+                float vacc8 = vw[8];
+                float vacc9 = vw[9];
+                float vacc10 = vw[10];
+                float vacc11 = vw[11];
+                float vacc12 = vw[12];
+                float vacc13 = vw[13];
+                float vacc14 = vw[14];
+                float vacc15 = vw[15];
+                float vacc16 = vw[16];
+                float vacc17 = vw[17];
+                float vacc18 = vw[18];
+                float vacc19 = vw[19];
+                float vacc20 = vw[20];
+                float vacc21 = vw[21];
+                float vacc22 = vw[22];
+                float vacc23 = vw[23];
+                float vacc24 = vw[24];
+                float vacc25 = vw[25];
+                float vacc26 = vw[26];
+                float vacc27 = vw[27];
+                float vacc28 = vw[28];
+                float vacc29 = vw[29];
+                float vacc30 = vw[30];
+                float vacc31 = vw[31];
+                float vacc32 = vw[32];
+                float vacc33 = vw[33];
+                float vacc34 = vw[34];
+                float vacc35 = vw[35];
+                float vacc36 = vw[36];
+                float vacc37 = vw[37];
+                float vacc38 = vw[38];
+                float vacc39 = vw[39];
+                float vacc40 = vw[40];
+                float vacc41 = vw[41];
+                float vacc42 = vw[42];
+                float vacc43 = vw[43];
+                float vacc44 = vw[44];
+                float vacc45 = vw[45];
+                float vacc46 = vw[46];
+                float vacc47 = vw[47];
+                float vacc48 = vw[48];
+                float vacc49 = vw[49];
+                float vacc50 = vw[50];
+                float vacc51 = vw[51];
+                float vacc52 = vw[52];
+                float vacc53 = vw[53];
+                float vacc54 = vw[54];
+                float vacc55 = vw[55];
+                float vacc56 = vw[56];
+                float vacc57 = vw[57];
+                float vacc58 = vw[58];
+                float vacc59 = vw[59];
+                float vacc60 = vw[60];
+                float vacc61 = vw[61];
+                float vacc62 = vw[62];
+                float vacc63 = vw[63];
                 {   /* tap 1,0 */
-                    const float vi = in[ib - 2];
-                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 256] * vi;
+                    const float vi0 = in[ib - 2];
+                    vacc0 = SG_MADD(vacc0, vw[256], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[257], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[258], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[259], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[260], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[261], vi0);
+                    vacc6 = SG_MADD(vacc6, vw[262], vi0);
+                    vacc7 = SG_MADD(vacc7, vw[263], vi0);
+                    vacc8 = SG_MADD(vacc8, vw[264], vi0);
+                    vacc9 = SG_MADD(vacc9, vw[265], vi0);
+                    vacc10 = SG_MADD(vacc10, vw[266], vi0);
+                    vacc11 = SG_MADD(vacc11, vw[267], vi0);
+                    vacc12 = SG_MADD(vacc12, vw[268], vi0);
+                    vacc13 = SG_MADD(vacc13, vw[269], vi0);
+                    vacc14 = SG_MADD(vacc14, vw[270], vi0);
+                    vacc15 = SG_MADD(vacc15, vw[271], vi0);
+                    vacc16 = SG_MADD(vacc16, vw[272], vi0);
+                    vacc17 = SG_MADD(vacc17, vw[273], vi0);
+                    vacc18 = SG_MADD(vacc18, vw[274], vi0);
+                    vacc19 = SG_MADD(vacc19, vw[275], vi0);
+                    vacc20 = SG_MADD(vacc20, vw[276], vi0);
+                    vacc21 = SG_MADD(vacc21, vw[277], vi0);
+                    vacc22 = SG_MADD(vacc22, vw[278], vi0);
+                    vacc23 = SG_MADD(vacc23, vw[279], vi0);
+                    vacc24 = SG_MADD(vacc24, vw[280], vi0);
+                    vacc25 = SG_MADD(vacc25, vw[281], vi0);
+                    vacc26 = SG_MADD(vacc26, vw[282], vi0);
+                    vacc27 = SG_MADD(vacc27, vw[283], vi0);
+                    vacc28 = SG_MADD(vacc28, vw[284], vi0);
+                    vacc29 = SG_MADD(vacc29, vw[285], vi0);
+                    vacc30 = SG_MADD(vacc30, vw[286], vi0);
+                    vacc31 = SG_MADD(vacc31, vw[287], vi0);
+                    vacc32 = SG_MADD(vacc32, vw[288], vi0);
+                    vacc33 = SG_MADD(vacc33, vw[289], vi0);
+                    vacc34 = SG_MADD(vacc34, vw[290], vi0);
+                    vacc35 = SG_MADD(vacc35, vw[291], vi0);
+                    vacc36 = SG_MADD(vacc36, vw[292], vi0);
+                    vacc37 = SG_MADD(vacc37, vw[293], vi0);
+                    vacc38 = SG_MADD(vacc38, vw[294], vi0);
+                    vacc39 = SG_MADD(vacc39, vw[295], vi0);
+                    vacc40 = SG_MADD(vacc40, vw[296], vi0);
+                    vacc41 = SG_MADD(vacc41, vw[297], vi0);
+                    vacc42 = SG_MADD(vacc42, vw[298], vi0);
+                    vacc43 = SG_MADD(vacc43, vw[299], vi0);
+                    vacc44 = SG_MADD(vacc44, vw[300], vi0);
+                    vacc45 = SG_MADD(vacc45, vw[301], vi0);
+                    vacc46 = SG_MADD(vacc46, vw[302], vi0);
+                    vacc47 = SG_MADD(vacc47, vw[303], vi0);
+                    vacc48 = SG_MADD(vacc48, vw[304], vi0);
+                    vacc49 = SG_MADD(vacc49, vw[305], vi0);
+                    vacc50 = SG_MADD(vacc50, vw[306], vi0);
+                    vacc51 = SG_MADD(vacc51, vw[307], vi0);
+                    vacc52 = SG_MADD(vacc52, vw[308], vi0);
+                    vacc53 = SG_MADD(vacc53, vw[309], vi0);
+                    vacc54 = SG_MADD(vacc54, vw[310], vi0);
+                    vacc55 = SG_MADD(vacc55, vw[311], vi0);
+                    vacc56 = SG_MADD(vacc56, vw[312], vi0);
+                    vacc57 = SG_MADD(vacc57, vw[313], vi0);
+                    vacc58 = SG_MADD(vacc58, vw[314], vi0);
+                    vacc59 = SG_MADD(vacc59, vw[315], vi0);
+                    vacc60 = SG_MADD(vacc60, vw[316], vi0);
+                    vacc61 = SG_MADD(vacc61, vw[317], vi0);
+                    vacc62 = SG_MADD(vacc62, vw[318], vi0);
+                    vacc63 = SG_MADD(vacc63, vw[319], vi0);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 320] * vi;
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[320], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[321], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[322], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[323], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[324], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[325], vi0);
+                    vacc6 = SG_MADD(vacc6, vw[326], vi0);
+                    vacc7 = SG_MADD(vacc7, vw[327], vi0);
+                    vacc8 = SG_MADD(vacc8, vw[328], vi0);
+                    vacc9 = SG_MADD(vacc9, vw[329], vi0);
+                    vacc10 = SG_MADD(vacc10, vw[330], vi0);
+                    vacc11 = SG_MADD(vacc11, vw[331], vi0);
+                    vacc12 = SG_MADD(vacc12, vw[332], vi0);
+                    vacc13 = SG_MADD(vacc13, vw[333], vi0);
+                    vacc14 = SG_MADD(vacc14, vw[334], vi0);
+                    vacc15 = SG_MADD(vacc15, vw[335], vi0);
+                    vacc16 = SG_MADD(vacc16, vw[336], vi0);
+                    vacc17 = SG_MADD(vacc17, vw[337], vi0);
+                    vacc18 = SG_MADD(vacc18, vw[338], vi0);
+                    vacc19 = SG_MADD(vacc19, vw[339], vi0);
+                    vacc20 = SG_MADD(vacc20, vw[340], vi0);
+                    vacc21 = SG_MADD(vacc21, vw[341], vi0);
+                    vacc22 = SG_MADD(vacc22, vw[342], vi0);
+                    vacc23 = SG_MADD(vacc23, vw[343], vi0);
+                    vacc24 = SG_MADD(vacc24, vw[344], vi0);
+                    vacc25 = SG_MADD(vacc25, vw[345], vi0);
+                    vacc26 = SG_MADD(vacc26, vw[346], vi0);
+                    vacc27 = SG_MADD(vacc27, vw[347], vi0);
+                    vacc28 = SG_MADD(vacc28, vw[348], vi0);
+                    vacc29 = SG_MADD(vacc29, vw[349], vi0);
+                    vacc30 = SG_MADD(vacc30, vw[350], vi0);
+                    vacc31 = SG_MADD(vacc31, vw[351], vi0);
+                    vacc32 = SG_MADD(vacc32, vw[352], vi0);
+                    vacc33 = SG_MADD(vacc33, vw[353], vi0);
+                    vacc34 = SG_MADD(vacc34, vw[354], vi0);
+                    vacc35 = SG_MADD(vacc35, vw[355], vi0);
+                    vacc36 = SG_MADD(vacc36, vw[356], vi0);
+                    vacc37 = SG_MADD(vacc37, vw[357], vi0);
+                    vacc38 = SG_MADD(vacc38, vw[358], vi0);
+                    vacc39 = SG_MADD(vacc39, vw[359], vi0);
+                    vacc40 = SG_MADD(vacc40, vw[360], vi0);
+                    vacc41 = SG_MADD(vacc41, vw[361], vi0);
+                    vacc42 = SG_MADD(vacc42, vw[362], vi0);
+                    vacc43 = SG_MADD(vacc43, vw[363], vi0);
+                    vacc44 = SG_MADD(vacc44, vw[364], vi0);
+                    vacc45 = SG_MADD(vacc45, vw[365], vi0);
+                    vacc46 = SG_MADD(vacc46, vw[366], vi0);
+                    vacc47 = SG_MADD(vacc47, vw[367], vi0);
+                    vacc48 = SG_MADD(vacc48, vw[368], vi0);
+                    vacc49 = SG_MADD(vacc49, vw[369], vi0);
+                    vacc50 = SG_MADD(vacc50, vw[370], vi0);
+                    vacc51 = SG_MADD(vacc51, vw[371], vi0);
+                    vacc52 = SG_MADD(vacc52, vw[372], vi0);
+                    vacc53 = SG_MADD(vacc53, vw[373], vi0);
+                    vacc54 = SG_MADD(vacc54, vw[374], vi0);
+                    vacc55 = SG_MADD(vacc55, vw[375], vi0);
+                    vacc56 = SG_MADD(vacc56, vw[376], vi0);
+                    vacc57 = SG_MADD(vacc57, vw[377], vi0);
+                    vacc58 = SG_MADD(vacc58, vw[378], vi0);
+                    vacc59 = SG_MADD(vacc59, vw[379], vi0);
+                    vacc60 = SG_MADD(vacc60, vw[380], vi0);
+                    vacc61 = SG_MADD(vacc61, vw[381], vi0);
+                    vacc62 = SG_MADD(vacc62, vw[382], vi0);
+                    vacc63 = SG_MADD(vacc63, vw[383], vi0);
                 }
                 {   /* tap 2,0 */
-                    const float vi = in[ib + 4];
-                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 448] * vi;
+                    const float vi0 = in[ib + 4];
+                    vacc0 = SG_MADD(vacc0, vw[448], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[449], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[450], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[451], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[452], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[453], vi0);
+                    vacc6 = SG_MADD(vacc6, vw[454], vi0);
+                    vacc7 = SG_MADD(vacc7, vw[455], vi0);
+                    vacc8 = SG_MADD(vacc8, vw[456], vi0);
+                    vacc9 = SG_MADD(vacc9, vw[457], vi0);
+                    vacc10 = SG_MADD(vacc10, vw[458], vi0);
+                    vacc11 = SG_MADD(vacc11, vw[459], vi0);
+                    vacc12 = SG_MADD(vacc12, vw[460], vi0);
+                    vacc13 = SG_MADD(vacc13, vw[461], vi0);
+                    vacc14 = SG_MADD(vacc14, vw[462], vi0);
+                    vacc15 = SG_MADD(vacc15, vw[463], vi0);
+                    vacc16 = SG_MADD(vacc16, vw[464], vi0);
+                    vacc17 = SG_MADD(vacc17, vw[465], vi0);
+                    vacc18 = SG_MADD(vacc18, vw[466], vi0);
+                    vacc19 = SG_MADD(vacc19, vw[467], vi0);
+                    vacc20 = SG_MADD(vacc20, vw[468], vi0);
+                    vacc21 = SG_MADD(vacc21, vw[469], vi0);
+                    vacc22 = SG_MADD(vacc22, vw[470], vi0);
+                    vacc23 = SG_MADD(vacc23, vw[471], vi0);
+                    vacc24 = SG_MADD(vacc24, vw[472], vi0);
+                    vacc25 = SG_MADD(vacc25, vw[473], vi0);
+                    vacc26 = SG_MADD(vacc26, vw[474], vi0);
+                    vacc27 = SG_MADD(vacc27, vw[475], vi0);
+                    vacc28 = SG_MADD(vacc28, vw[476], vi0);
+                    vacc29 = SG_MADD(vacc29, vw[477], vi0);
+                    vacc30 = SG_MADD(vacc30, vw[478], vi0);
+                    vacc31 = SG_MADD(vacc31, vw[479], vi0);
+                    vacc32 = SG_MADD(vacc32, vw[480], vi0);
+                    vacc33 = SG_MADD(vacc33, vw[481], vi0);
+                    vacc34 = SG_MADD(vacc34, vw[482], vi0);
+                    vacc35 = SG_MADD(vacc35, vw[483], vi0);
+                    vacc36 = SG_MADD(vacc36, vw[484], vi0);
+                    vacc37 = SG_MADD(vacc37, vw[485], vi0);
+                    vacc38 = SG_MADD(vacc38, vw[486], vi0);
+                    vacc39 = SG_MADD(vacc39, vw[487], vi0);
+                    vacc40 = SG_MADD(vacc40, vw[488], vi0);
+                    vacc41 = SG_MADD(vacc41, vw[489], vi0);
+                    vacc42 = SG_MADD(vacc42, vw[490], vi0);
+                    vacc43 = SG_MADD(vacc43, vw[491], vi0);
+                    vacc44 = SG_MADD(vacc44, vw[492], vi0);
+                    vacc45 = SG_MADD(vacc45, vw[493], vi0);
+                    vacc46 = SG_MADD(vacc46, vw[494], vi0);
+                    vacc47 = SG_MADD(vacc47, vw[495], vi0);
+                    vacc48 = SG_MADD(vacc48, vw[496], vi0);
+                    vacc49 = SG_MADD(vacc49, vw[497], vi0);
+                    vacc50 = SG_MADD(vacc50, vw[498], vi0);
+                    vacc51 = SG_MADD(vacc51, vw[499], vi0);
+                    vacc52 = SG_MADD(vacc52, vw[500], vi0);
+                    vacc53 = SG_MADD(vacc53, vw[501], vi0);
+                    vacc54 = SG_MADD(vacc54, vw[502], vi0);
+                    vacc55 = SG_MADD(vacc55, vw[503], vi0);
+                    vacc56 = SG_MADD(vacc56, vw[504], vi0);
+                    vacc57 = SG_MADD(vacc57, vw[505], vi0);
+                    vacc58 = SG_MADD(vacc58, vw[506], vi0);
+                    vacc59 = SG_MADD(vacc59, vw[507], vi0);
+                    vacc60 = SG_MADD(vacc60, vw[508], vi0);
+                    vacc61 = SG_MADD(vacc61, vw[509], vi0);
+                    vacc62 = SG_MADD(vacc62, vw[510], vi0);
+                    vacc63 = SG_MADD(vacc63, vw[511], vi0);
                 }
                 {   /* tap 2,1 */
-                    const float vi = in[ib + 6];
-                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 512] * vi;
+                    const float vi0 = in[ib + 6];
+                    vacc0 = SG_MADD(vacc0, vw[512], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[513], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[514], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[515], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[516], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[517], vi0);
+                    vacc6 = SG_MADD(vacc6, vw[518], vi0);
+                    vacc7 = SG_MADD(vacc7, vw[519], vi0);
+                    vacc8 = SG_MADD(vacc8, vw[520], vi0);
+                    vacc9 = SG_MADD(vacc9, vw[521], vi0);
+                    vacc10 = SG_MADD(vacc10, vw[522], vi0);
+                    vacc11 = SG_MADD(vacc11, vw[523], vi0);
+                    vacc12 = SG_MADD(vacc12, vw[524], vi0);
+                    vacc13 = SG_MADD(vacc13, vw[525], vi0);
+                    vacc14 = SG_MADD(vacc14, vw[526], vi0);
+                    vacc15 = SG_MADD(vacc15, vw[527], vi0);
+                    vacc16 = SG_MADD(vacc16, vw[528], vi0);
+                    vacc17 = SG_MADD(vacc17, vw[529], vi0);
+                    vacc18 = SG_MADD(vacc18, vw[530], vi0);
+                    vacc19 = SG_MADD(vacc19, vw[531], vi0);
+                    vacc20 = SG_MADD(vacc20, vw[532], vi0);
+                    vacc21 = SG_MADD(vacc21, vw[533], vi0);
+                    vacc22 = SG_MADD(vacc22, vw[534], vi0);
+                    vacc23 = SG_MADD(vacc23, vw[535], vi0);
+                    vacc24 = SG_MADD(vacc24, vw[536], vi0);
+                    vacc25 = SG_MADD(vacc25, vw[537], vi0);
+                    vacc26 = SG_MADD(vacc26, vw[538], vi0);
+                    vacc27 = SG_MADD(vacc27, vw[539], vi0);
+                    vacc28 = SG_MADD(vacc28, vw[540], vi0);
+                    vacc29 = SG_MADD(vacc29, vw[541], vi0);
+                    vacc30 = SG_MADD(vacc30, vw[542], vi0);
+                    vacc31 = SG_MADD(vacc31, vw[543], vi0);
+                    vacc32 = SG_MADD(vacc32, vw[544], vi0);
+                    vacc33 = SG_MADD(vacc33, vw[545], vi0);
+                    vacc34 = SG_MADD(vacc34, vw[546], vi0);
+                    vacc35 = SG_MADD(vacc35, vw[547], vi0);
+                    vacc36 = SG_MADD(vacc36, vw[548], vi0);
+                    vacc37 = SG_MADD(vacc37, vw[549], vi0);
+                    vacc38 = SG_MADD(vacc38, vw[550], vi0);
+                    vacc39 = SG_MADD(vacc39, vw[551], vi0);
+                    vacc40 = SG_MADD(vacc40, vw[552], vi0);
+                    vacc41 = SG_MADD(vacc41, vw[553], vi0);
+                    vacc42 = SG_MADD(vacc42, vw[554], vi0);
+                    vacc43 = SG_MADD(vacc43, vw[555], vi0);
+                    vacc44 = SG_MADD(vacc44, vw[556], vi0);
+                    vacc45 = SG_MADD(vacc45, vw[557], vi0);
+                    vacc46 = SG_MADD(vacc46, vw[558], vi0);
+                    vacc47 = SG_MADD(vacc47, vw[559], vi0);
+                    vacc48 = SG_MADD(vacc48, vw[560], vi0);
+                    vacc49 = SG_MADD(vacc49, vw[561], vi0);
+                    vacc50 = SG_MADD(vacc50, vw[562], vi0);
+                    vacc51 = SG_MADD(vacc51, vw[563], vi0);
+                    vacc52 = SG_MADD(vacc52, vw[564], vi0);
+                    vacc53 = SG_MADD(vacc53, vw[565], vi0);
+                    vacc54 = SG_MADD(vacc54, vw[566], vi0);
+                    vacc55 = SG_MADD(vacc55, vw[567], vi0);
+                    vacc56 = SG_MADD(vacc56, vw[568], vi0);
+                    vacc57 = SG_MADD(vacc57, vw[569], vi0);
+                    vacc58 = SG_MADD(vacc58, vw[570], vi0);
+                    vacc59 = SG_MADD(vacc59, vw[571], vi0);
+                    vacc60 = SG_MADD(vacc60, vw[572], vi0);
+                    vacc61 = SG_MADD(vacc61, vw[573], vi0);
+                    vacc62 = SG_MADD(vacc62, vw[574], vi0);
+                    vacc63 = SG_MADD(vacc63, vw[575], vi0);
                 }
-                for (int j = 0; j < 64; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
+                }
+                {
+                    float v = vacc3;
+                    out[ob + 3] = v;
+                }
+                {
+                    float v = vacc4;
+                    out[ob + 4] = v;
+                }
+                {
+                    float v = vacc5;
+                    out[ob + 5] = v;
+                }
+                {
+                    float v = vacc6;
+                    out[ob + 6] = v;
+                }
+                {
+                    float v = vacc7;
+                    out[ob + 7] = v;
+                }
+                {
+                    float v = vacc8;
+                    out[ob + 8] = v;
+                }
+                {
+                    float v = vacc9;
+                    out[ob + 9] = v;
+                }
+                {
+                    float v = vacc10;
+                    out[ob + 10] = v;
+                }
+                {
+                    float v = vacc11;
+                    out[ob + 11] = v;
+                }
+                {
+                    float v = vacc12;
+                    out[ob + 12] = v;
+                }
+                {
+                    float v = vacc13;
+                    out[ob + 13] = v;
+                }
+                {
+                    float v = vacc14;
+                    out[ob + 14] = v;
+                }
+                {
+                    float v = vacc15;
+                    out[ob + 15] = v;
+                }
+                {
+                    float v = vacc16;
+                    out[ob + 16] = v;
+                }
+                {
+                    float v = vacc17;
+                    out[ob + 17] = v;
+                }
+                {
+                    float v = vacc18;
+                    out[ob + 18] = v;
+                }
+                {
+                    float v = vacc19;
+                    out[ob + 19] = v;
+                }
+                {
+                    float v = vacc20;
+                    out[ob + 20] = v;
+                }
+                {
+                    float v = vacc21;
+                    out[ob + 21] = v;
+                }
+                {
+                    float v = vacc22;
+                    out[ob + 22] = v;
+                }
+                {
+                    float v = vacc23;
+                    out[ob + 23] = v;
+                }
+                {
+                    float v = vacc24;
+                    out[ob + 24] = v;
+                }
+                {
+                    float v = vacc25;
+                    out[ob + 25] = v;
+                }
+                {
+                    float v = vacc26;
+                    out[ob + 26] = v;
+                }
+                {
+                    float v = vacc27;
+                    out[ob + 27] = v;
+                }
+                {
+                    float v = vacc28;
+                    out[ob + 28] = v;
+                }
+                {
+                    float v = vacc29;
+                    out[ob + 29] = v;
+                }
+                {
+                    float v = vacc30;
+                    out[ob + 30] = v;
+                }
+                {
+                    float v = vacc31;
+                    out[ob + 31] = v;
+                }
+                {
+                    float v = vacc32;
+                    out[ob + 32] = v;
+                }
+                {
+                    float v = vacc33;
+                    out[ob + 33] = v;
+                }
+                {
+                    float v = vacc34;
+                    out[ob + 34] = v;
+                }
+                {
+                    float v = vacc35;
+                    out[ob + 35] = v;
+                }
+                {
+                    float v = vacc36;
+                    out[ob + 36] = v;
+                }
+                {
+                    float v = vacc37;
+                    out[ob + 37] = v;
+                }
+                {
+                    float v = vacc38;
+                    out[ob + 38] = v;
+                }
+                {
+                    float v = vacc39;
+                    out[ob + 39] = v;
+                }
+                {
+                    float v = vacc40;
+                    out[ob + 40] = v;
+                }
+                {
+                    float v = vacc41;
+                    out[ob + 41] = v;
+                }
+                {
+                    float v = vacc42;
+                    out[ob + 42] = v;
+                }
+                {
+                    float v = vacc43;
+                    out[ob + 43] = v;
+                }
+                {
+                    float v = vacc44;
+                    out[ob + 44] = v;
+                }
+                {
+                    float v = vacc45;
+                    out[ob + 45] = v;
+                }
+                {
+                    float v = vacc46;
+                    out[ob + 46] = v;
+                }
+                {
+                    float v = vacc47;
+                    out[ob + 47] = v;
+                }
+                {
+                    float v = vacc48;
+                    out[ob + 48] = v;
+                }
+                {
+                    float v = vacc49;
+                    out[ob + 49] = v;
+                }
+                {
+                    float v = vacc50;
+                    out[ob + 50] = v;
+                }
+                {
+                    float v = vacc51;
+                    out[ob + 51] = v;
+                }
+                {
+                    float v = vacc52;
+                    out[ob + 52] = v;
+                }
+                {
+                    float v = vacc53;
+                    out[ob + 53] = v;
+                }
+                {
+                    float v = vacc54;
+                    out[ob + 54] = v;
+                }
+                {
+                    float v = vacc55;
+                    out[ob + 55] = v;
+                }
+                {
+                    float v = vacc56;
+                    out[ob + 56] = v;
+                }
+                {
+                    float v = vacc57;
+                    out[ob + 57] = v;
+                }
+                {
+                    float v = vacc58;
+                    out[ob + 58] = v;
+                }
+                {
+                    float v = vacc59;
+                    out[ob + 59] = v;
+                }
+                {
+                    float v = vacc60;
+                    out[ob + 60] = v;
+                }
+                {
+                    float v = vacc61;
+                    out[ob + 61] = v;
+                }
+                {
+                    float v = vacc62;
+                    out[ob + 62] = v;
+                }
+                {
+                    float v = vacc63;
+                    out[ob + 63] = v;
                 }
             }
         }
@@ -5487,27 +12530,593 @@ static void Dw_m64c2_64c1p(const float *restrict in, float *restrict out, const 
                 const int ib = 12 * vy + 4 * vx + ct;
                 const int ob = 256 * vy + 128 * vx + 64 * ct;
                 const float *restrict vw = w + 640 * ct;
-                float vacc[64];
-                for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                float vacc3 = vw[3];
+                float vacc4 = vw[4];
+                float vacc5 = vw[5];
+                float vacc6 = vw[6];
+                float vacc7 = vw[7];
+                float vacc8 = vw[8];
+                float vacc9 = vw[9];
+                float vacc10 = vw[10];
+                float vacc11 = vw[11];
+                float vacc12 = vw[12];
+                float vacc13 = vw[13];
+                float vacc14 = vw[14];
+                float vacc15 = vw[15];
+                float vacc16 = vw[16];
+                float vacc17 = vw[17];
+                float vacc18 = vw[18];
+                float vacc19 = vw[19];
+                float vacc20 = vw[20];
+                float vacc21 = vw[21];
+                float vacc22 = vw[22];
+                float vacc23 = vw[23];
+                float vacc24 = vw[24];
+                float vacc25 = vw[25];
+                float vacc26 = vw[26];
+                float vacc27 = vw[27];
+                float vacc28 = vw[28];
+                float vacc29 = vw[29];
+                float vacc30 = vw[30];
+                float vacc31 = vw[31];
+                float vacc32 = vw[32];
+                float vacc33 = vw[33];
+                float vacc34 = vw[34];
+                float vacc35 = vw[35];
+                float vacc36 = vw[36];
+                float vacc37 = vw[37];
+                float vacc38 = vw[38];
+                float vacc39 = vw[39];
+                float vacc40 = vw[40];
+                float vacc41 = vw[41];
+                float vacc42 = vw[42];
+                float vacc43 = vw[43];
+                float vacc44 = vw[44];
+                float vacc45 = vw[45];
+                float vacc46 = vw[46];
+                float vacc47 = vw[47];
+                float vacc48 = vw[48];
+                float vacc49 = vw[49];
+                float vacc50 = vw[50];
+                float vacc51 = vw[51];
+                float vacc52 = vw[52];
+                float vacc53 = vw[53];
+                float vacc54 = vw[54];
+                float vacc55 = vw[55];
+                float vacc56 = vw[56];
+                float vacc57 = vw[57];
+                float vacc58 = vw[58];
+                float vacc59 = vw[59];
+                float vacc60 = vw[60];
+                float vacc61 = vw[61];
+                float vacc62 = vw[62];
+                float vacc63 = vw[63];
                 {   /* tap 0,1 */
-                    const float vi = in[ib - 6];
-                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 128] * vi;
+                    const float vi0 = in[ib - 6];
+                    vacc0 = SG_MADD(vacc0, vw[128], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[129], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[130], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[131], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[132], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[133], vi0);
+                    vacc6 = SG_MADD(vacc6, vw[134], vi0);
+                    vacc7 = SG_MADD(vacc7, vw[135], vi0);
+                    vacc8 = SG_MADD(vacc8, vw[136], vi0);
+                    vacc9 = SG_MADD(vacc9, vw[137], vi0);
+                    vacc10 = SG_MADD(vacc10, vw[138], vi0);
+                    vacc11 = SG_MADD(vacc11, vw[139], vi0);
+                    vacc12 = SG_MADD(vacc12, vw[140], vi0);
+                    vacc13 = SG_MADD(vacc13, vw[141], vi0);
+                    vacc14 = SG_MADD(vacc14, vw[142], vi0);
+                    vacc15 = SG_MADD(vacc15, vw[143], vi0);
+                    vacc16 = SG_MADD(vacc16, vw[144], vi0);
+                    vacc17 = SG_MADD(vacc17, vw[145], vi0);
+                    vacc18 = SG_MADD(vacc18, vw[146], vi0);
+                    vacc19 = SG_MADD(vacc19, vw[147], vi0);
+                    vacc20 = SG_MADD(vacc20, vw[148], vi0);
+                    vacc21 = SG_MADD(vacc21, vw[149], vi0);
+                    vacc22 = SG_MADD(vacc22, vw[150], vi0);
+                    vacc23 = SG_MADD(vacc23, vw[151], vi0);
+                    vacc24 = SG_MADD(vacc24, vw[152], vi0);
+                    vacc25 = SG_MADD(vacc25, vw[153], vi0);
+                    vacc26 = SG_MADD(vacc26, vw[154], vi0);
+                    vacc27 = SG_MADD(vacc27, vw[155], vi0);
+                    vacc28 = SG_MADD(vacc28, vw[156], vi0);
+                    vacc29 = SG_MADD(vacc29, vw[157], vi0);
+                    vacc30 = SG_MADD(vacc30, vw[158], vi0);
+                    vacc31 = SG_MADD(vacc31, vw[159], vi0);
+                    vacc32 = SG_MADD(vacc32, vw[160], vi0);
+                    vacc33 = SG_MADD(vacc33, vw[161], vi0);
+                    vacc34 = SG_MADD(vacc34, vw[162], vi0);
+                    vacc35 = SG_MADD(vacc35, vw[163], vi0);
+                    vacc36 = SG_MADD(vacc36, vw[164], vi0);
+                    vacc37 = SG_MADD(vacc37, vw[165], vi0);
+                    vacc38 = SG_MADD(vacc38, vw[166], vi0);
+                    vacc39 = SG_MADD(vacc39, vw[167], vi0);
+                    vacc40 = SG_MADD(vacc40, vw[168], vi0);
+                    vacc41 = SG_MADD(vacc41, vw[169], vi0);
+                    vacc42 = SG_MADD(vacc42, vw[170], vi0);
+                    vacc43 = SG_MADD(vacc43, vw[171], vi0);
+                    vacc44 = SG_MADD(vacc44, vw[172], vi0);
+                    vacc45 = SG_MADD(vacc45, vw[173], vi0);
+                    vacc46 = SG_MADD(vacc46, vw[174], vi0);
+                    vacc47 = SG_MADD(vacc47, vw[175], vi0);
+                    vacc48 = SG_MADD(vacc48, vw[176], vi0);
+                    vacc49 = SG_MADD(vacc49, vw[177], vi0);
+                    vacc50 = SG_MADD(vacc50, vw[178], vi0);
+                    vacc51 = SG_MADD(vacc51, vw[179], vi0);
+                    vacc52 = SG_MADD(vacc52, vw[180], vi0);
+                    vacc53 = SG_MADD(vacc53, vw[181], vi0);
+                    vacc54 = SG_MADD(vacc54, vw[182], vi0);
+                    vacc55 = SG_MADD(vacc55, vw[183], vi0);
+                    vacc56 = SG_MADD(vacc56, vw[184], vi0);
+                    vacc57 = SG_MADD(vacc57, vw[185], vi0);
+                    vacc58 = SG_MADD(vacc58, vw[186], vi0);
+                    vacc59 = SG_MADD(vacc59, vw[187], vi0);
+                    vacc60 = SG_MADD(vacc60, vw[188], vi0);
+                    vacc61 = SG_MADD(vacc61, vw[189], vi0);
+                    vacc62 = SG_MADD(vacc62, vw[190], vi0);
+                    vacc63 = SG_MADD(vacc63, vw[191], vi0);
                 }
                 {   /* tap 0,2 */
-                    const float vi = in[ib - 4];
-                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 192] * vi;
+                    const float vi0 = in[ib - 4];
+                    vacc0 = SG_MADD(vacc0, vw[192], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[193], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[194], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[195], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[196], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[197], vi0);
+                    vacc6 = SG_MADD(vacc6, vw[198], vi0);
+                    vacc7 = SG_MADD(vacc7, vw[199], vi0);
+                    vacc8 = SG_MADD(vacc8, vw[200], vi0);
+                    vacc9 = SG_MADD(vacc9, vw[201], vi0);
+                    vacc10 = SG_MADD(vacc10, vw[202], vi0);
+                    vacc11 = SG_MADD(vacc11, vw[203], vi0);
+                    vacc12 = SG_MADD(vacc12, vw[204], vi0);
+                    vacc13 = SG_MADD(vacc13, vw[205], vi0);
+                    vacc14 = SG_MADD(vacc14, vw[206], vi0);
+                    vacc15 = SG_MADD(vacc15, vw[207], vi0);
+                    vacc16 = SG_MADD(vacc16, vw[208], vi0);
+                    vacc17 = SG_MADD(vacc17, vw[209], vi0);
+                    vacc18 = SG_MADD(vacc18, vw[210], vi0);
+                    vacc19 = SG_MADD(vacc19, vw[211], vi0);
+                    vacc20 = SG_MADD(vacc20, vw[212], vi0);
+                    vacc21 = SG_MADD(vacc21, vw[213], vi0);
+                    vacc22 = SG_MADD(vacc22, vw[214], vi0);
+                    vacc23 = SG_MADD(vacc23, vw[215], vi0);
+                    vacc24 = SG_MADD(vacc24, vw[216], vi0);
+                    vacc25 = SG_MADD(vacc25, vw[217], vi0);
+                    vacc26 = SG_MADD(vacc26, vw[218], vi0);
+                    vacc27 = SG_MADD(vacc27, vw[219], vi0);
+                    vacc28 = SG_MADD(vacc28, vw[220], vi0);
+                    vacc29 = SG_MADD(vacc29, vw[221], vi0);
+                    vacc30 = SG_MADD(vacc30, vw[222], vi0);
+                    vacc31 = SG_MADD(vacc31, vw[223], vi0);
+                    vacc32 = SG_MADD(vacc32, vw[224], vi0);
+                    vacc33 = SG_MADD(vacc33, vw[225], vi0);
+                    vacc34 = SG_MADD(vacc34, vw[226], vi0);
+                    vacc35 = SG_MADD(vacc35, vw[227], vi0);
+                    vacc36 = SG_MADD(vacc36, vw[228], vi0);
+                    vacc37 = SG_MADD(vacc37, vw[229], vi0);
+                    vacc38 = SG_MADD(vacc38, vw[230], vi0);
+                    vacc39 = SG_MADD(vacc39, vw[231], vi0);
+                    vacc40 = SG_MADD(vacc40, vw[232], vi0);
+                    vacc41 = SG_MADD(vacc41, vw[233], vi0);
+                    vacc42 = SG_MADD(vacc42, vw[234], vi0);
+                    vacc43 = SG_MADD(vacc43, vw[235], vi0);
+                    vacc44 = SG_MADD(vacc44, vw[236], vi0);
+                    vacc45 = SG_MADD(vacc45, vw[237], vi0);
+                    vacc46 = SG_MADD(vacc46, vw[238], vi0);
+                    vacc47 = SG_MADD(vacc47, vw[239], vi0);
+                    vacc48 = SG_MADD(vacc48, vw[240], vi0);
+                    vacc49 = SG_MADD(vacc49, vw[241], vi0);
+                    vacc50 = SG_MADD(vacc50, vw[242], vi0);
+                    vacc51 = SG_MADD(vacc51, vw[243], vi0);
+                    vacc52 = SG_MADD(vacc52, vw[244], vi0);
+                    vacc53 = SG_MADD(vacc53, vw[245], vi0);
+                    vacc54 = SG_MADD(vacc54, vw[246], vi0);
+                    vacc55 = SG_MADD(vacc55, vw[247], vi0);
+                    vacc56 = SG_MADD(vacc56, vw[248], vi0);
+                    vacc57 = SG_MADD(vacc57, vw[249], vi0);
+                    vacc58 = SG_MADD(vacc58, vw[250], vi0);
+                    vacc59 = SG_MADD(vacc59, vw[251], vi0);
+                    vacc60 = SG_MADD(vacc60, vw[252], vi0);
+                    vacc61 = SG_MADD(vacc61, vw[253], vi0);
+                    vacc62 = SG_MADD(vacc62, vw[254], vi0);
+                    vacc63 = SG_MADD(vacc63, vw[255], vi0);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 320] * vi;
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[320], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[321], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[322], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[323], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[324], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[325], vi0);
+                    vacc6 = SG_MADD(vacc6, vw[326], vi0);
+                    vacc7 = SG_MADD(vacc7, vw[327], vi0);
+                    vacc8 = SG_MADD(vacc8, vw[328], vi0);
+                    vacc9 = SG_MADD(vacc9, vw[329], vi0);
+                    vacc10 = SG_MADD(vacc10, vw[330], vi0);
+                    vacc11 = SG_MADD(vacc11, vw[331], vi0);
+                    vacc12 = SG_MADD(vacc12, vw[332], vi0);
+                    vacc13 = SG_MADD(vacc13, vw[333], vi0);
+                    vacc14 = SG_MADD(vacc14, vw[334], vi0);
+                    vacc15 = SG_MADD(vacc15, vw[335], vi0);
+                    vacc16 = SG_MADD(vacc16, vw[336], vi0);
+                    vacc17 = SG_MADD(vacc17, vw[337], vi0);
+                    vacc18 = SG_MADD(vacc18, vw[338], vi0);
+                    vacc19 = SG_MADD(vacc19, vw[339], vi0);
+                    vacc20 = SG_MADD(vacc20, vw[340], vi0);
+                    vacc21 = SG_MADD(vacc21, vw[341], vi0);
+                    vacc22 = SG_MADD(vacc22, vw[342], vi0);
+                    vacc23 = SG_MADD(vacc23, vw[343], vi0);
+                    vacc24 = SG_MADD(vacc24, vw[344], vi0);
+                    vacc25 = SG_MADD(vacc25, vw[345], vi0);
+                    vacc26 = SG_MADD(vacc26, vw[346], vi0);
+                    vacc27 = SG_MADD(vacc27, vw[347], vi0);
+                    vacc28 = SG_MADD(vacc28, vw[348], vi0);
+                    vacc29 = SG_MADD(vacc29, vw[349], vi0);
+                    vacc30 = SG_MADD(vacc30, vw[350], vi0);
+                    vacc31 = SG_MADD(vacc31, vw[351], vi0);
+                    vacc32 = SG_MADD(vacc32, vw[352], vi0);
+                    vacc33 = SG_MADD(vacc33, vw[353], vi0);
+                    vacc34 = SG_MADD(vacc34, vw[354], vi0);
+                    vacc35 = SG_MADD(vacc35, vw[355], vi0);
+                    vacc36 = SG_MADD(vacc36, vw[356], vi0);
+                    vacc37 = SG_MADD(vacc37, vw[357], vi0);
+                    vacc38 = SG_MADD(vacc38, vw[358], vi0);
+                    vacc39 = SG_MADD(vacc39, vw[359], vi0);
+                    vacc40 = SG_MADD(vacc40, vw[360], vi0);
+                    vacc41 = SG_MADD(vacc41, vw[361], vi0);
+                    vacc42 = SG_MADD(vacc42, vw[362], vi0);
+                    vacc43 = SG_MADD(vacc43, vw[363], vi0);
+                    vacc44 = SG_MADD(vacc44, vw[364], vi0);
+                    vacc45 = SG_MADD(vacc45, vw[365], vi0);
+                    vacc46 = SG_MADD(vacc46, vw[366], vi0);
+                    vacc47 = SG_MADD(vacc47, vw[367], vi0);
+                    vacc48 = SG_MADD(vacc48, vw[368], vi0);
+                    vacc49 = SG_MADD(vacc49, vw[369], vi0);
+                    vacc50 = SG_MADD(vacc50, vw[370], vi0);
+                    vacc51 = SG_MADD(vacc51, vw[371], vi0);
+                    vacc52 = SG_MADD(vacc52, vw[372], vi0);
+                    vacc53 = SG_MADD(vacc53, vw[373], vi0);
+                    vacc54 = SG_MADD(vacc54, vw[374], vi0);
+                    vacc55 = SG_MADD(vacc55, vw[375], vi0);
+                    vacc56 = SG_MADD(vacc56, vw[376], vi0);
+                    vacc57 = SG_MADD(vacc57, vw[377], vi0);
+                    vacc58 = SG_MADD(vacc58, vw[378], vi0);
+                    vacc59 = SG_MADD(vacc59, vw[379], vi0);
+                    vacc60 = SG_MADD(vacc60, vw[380], vi0);
+                    vacc61 = SG_MADD(vacc61, vw[381], vi0);
+                    vacc62 = SG_MADD(vacc62, vw[382], vi0);
+                    vacc63 = SG_MADD(vacc63, vw[383], vi0);
                 }
                 {   /* tap 1,2 */
-                    const float vi = in[ib + 2];
-                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 384] * vi;
+                    const float vi0 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[384], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[385], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[386], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[387], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[388], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[389], vi0);
+                    vacc6 = SG_MADD(vacc6, vw[390], vi0);
+                    vacc7 = SG_MADD(vacc7, vw[391], vi0);
+                    vacc8 = SG_MADD(vacc8, vw[392], vi0);
+                    vacc9 = SG_MADD(vacc9, vw[393], vi0);
+                    vacc10 = SG_MADD(vacc10, vw[394], vi0);
+                    vacc11 = SG_MADD(vacc11, vw[395], vi0);
+                    vacc12 = SG_MADD(vacc12, vw[396], vi0);
+                    vacc13 = SG_MADD(vacc13, vw[397], vi0);
+                    vacc14 = SG_MADD(vacc14, vw[398], vi0);
+                    vacc15 = SG_MADD(vacc15, vw[399], vi0);
+                    vacc16 = SG_MADD(vacc16, vw[400], vi0);
+                    vacc17 = SG_MADD(vacc17, vw[401], vi0);
+                    vacc18 = SG_MADD(vacc18, vw[402], vi0);
+                    vacc19 = SG_MADD(vacc19, vw[403], vi0);
+                    vacc20 = SG_MADD(vacc20, vw[404], vi0);
+                    vacc21 = SG_MADD(vacc21, vw[405], vi0);
+                    vacc22 = SG_MADD(vacc22, vw[406], vi0);
+                    vacc23 = SG_MADD(vacc23, vw[407], vi0);
+                    vacc24 = SG_MADD(vacc24, vw[408], vi0);
+                    vacc25 = SG_MADD(vacc25, vw[409], vi0);
+                    vacc26 = SG_MADD(vacc26, vw[410], vi0);
+                    vacc27 = SG_MADD(vacc27, vw[411], vi0);
+                    vacc28 = SG_MADD(vacc28, vw[412], vi0);
+                    vacc29 = SG_MADD(vacc29, vw[413], vi0);
+                    vacc30 = SG_MADD(vacc30, vw[414], vi0);
+                    vacc31 = SG_MADD(vacc31, vw[415], vi0);
+                    vacc32 = SG_MADD(vacc32, vw[416], vi0);
+                    vacc33 = SG_MADD(vacc33, vw[417], vi0);
+                    vacc34 = SG_MADD(vacc34, vw[418], vi0);
+                    vacc35 = SG_MADD(vacc35, vw[419], vi0);
+                    vacc36 = SG_MADD(vacc36, vw[420], vi0);
+                    vacc37 = SG_MADD(vacc37, vw[421], vi0);
+                    vacc38 = SG_MADD(vacc38, vw[422], vi0);
+                    vacc39 = SG_MADD(vacc39, vw[423], vi0);
+                    vacc40 = SG_MADD(vacc40, vw[424], vi0);
+                    vacc41 = SG_MADD(vacc41, vw[425], vi0);
+                    vacc42 = SG_MADD(vacc42, vw[426], vi0);
+                    vacc43 = SG_MADD(vacc43, vw[427], vi0);
+                    vacc44 = SG_MADD(vacc44, vw[428], vi0);
+                    vacc45 = SG_MADD(vacc45, vw[429], vi0);
+                    vacc46 = SG_MADD(vacc46, vw[430], vi0);
+                    vacc47 = SG_MADD(vacc47, vw[431], vi0);
+                    vacc48 = SG_MADD(vacc48, vw[432], vi0);
+                    vacc49 = SG_MADD(vacc49, vw[433], vi0);
+                    vacc50 = SG_MADD(vacc50, vw[434], vi0);
+                    vacc51 = SG_MADD(vacc51, vw[435], vi0);
+                    vacc52 = SG_MADD(vacc52, vw[436], vi0);
+                    vacc53 = SG_MADD(vacc53, vw[437], vi0);
+                    vacc54 = SG_MADD(vacc54, vw[438], vi0);
+                    vacc55 = SG_MADD(vacc55, vw[439], vi0);
+                    vacc56 = SG_MADD(vacc56, vw[440], vi0);
+                    vacc57 = SG_MADD(vacc57, vw[441], vi0);
+                    vacc58 = SG_MADD(vacc58, vw[442], vi0);
+                    vacc59 = SG_MADD(vacc59, vw[443], vi0);
+                    vacc60 = SG_MADD(vacc60, vw[444], vi0);
+                    vacc61 = SG_MADD(vacc61, vw[445], vi0);
+                    vacc62 = SG_MADD(vacc62, vw[446], vi0);
+                    vacc63 = SG_MADD(vacc63, vw[447], vi0);
                 }
-                for (int j = 0; j < 64; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
+                }
+                {
+                    float v = vacc3;
+                    out[ob + 3] = v;
+                }
+                {
+                    float v = vacc4;
+                    out[ob + 4] = v;
+                }
+                {
+                    float v = vacc5;
+                    out[ob + 5] = v;
+                }
+                {
+                    float v = vacc6;
+                    out[ob + 6] = v;
+                }
+                {
+                    float v = vacc7;
+                    out[ob + 7] = v;
+                }
+                {
+                    float v = vacc8;
+                    out[ob + 8] = v;
+                }
+                {
+                    float v = vacc9;
+                    out[ob + 9] = v;
+                }
+                {
+                    float v = vacc10;
+                    out[ob + 10] = v;
+                }
+                {
+                    float v = vacc11;
+                    out[ob + 11] = v;
+                }
+                {
+                    float v = vacc12;
+                    out[ob + 12] = v;
+                }
+                {
+                    float v = vacc13;
+                    out[ob + 13] = v;
+                }
+                {
+                    float v = vacc14;
+                    out[ob + 14] = v;
+                }
+                {
+                    float v = vacc15;
+                    out[ob + 15] = v;
+                }
+                {
+                    float v = vacc16;
+                    out[ob + 16] = v;
+                }
+                {
+                    float v = vacc17;
+                    out[ob + 17] = v;
+                }
+                {
+                    float v = vacc18;
+                    out[ob + 18] = v;
+                }
+                {
+                    float v = vacc19;
+                    out[ob + 19] = v;
+                }
+                {
+                    float v = vacc20;
+                    out[ob + 20] = v;
+                }
+                {
+                    float v = vacc21;
+                    out[ob + 21] = v;
+                }
+                {
+                    float v = vacc22;
+                    out[ob + 22] = v;
+                }
+                {
+                    float v = vacc23;
+                    out[ob + 23] = v;
+                }
+                {
+                    float v = vacc24;
+                    out[ob + 24] = v;
+                }
+                {
+                    float v = vacc25;
+                    out[ob + 25] = v;
+                }
+                {
+                    float v = vacc26;
+                    out[ob + 26] = v;
+                }
+                {
+                    float v = vacc27;
+                    out[ob + 27] = v;
+                }
+                {
+                    float v = vacc28;
+                    out[ob + 28] = v;
+                }
+                {
+                    float v = vacc29;
+                    out[ob + 29] = v;
+                }
+                {
+                    float v = vacc30;
+                    out[ob + 30] = v;
+                }
+                {
+                    float v = vacc31;
+                    out[ob + 31] = v;
+                }
+                {
+                    float v = vacc32;
+                    out[ob + 32] = v;
+                }
+                {
+                    float v = vacc33;
+                    out[ob + 33] = v;
+                }
+                {
+                    float v = vacc34;
+                    out[ob + 34] = v;
+                }
+                {
+                    float v = vacc35;
+                    out[ob + 35] = v;
+                }
+                {
+                    float v = vacc36;
+                    out[ob + 36] = v;
+                }
+                {
+                    float v = vacc37;
+                    out[ob + 37] = v;
+                }
+                {
+                    float v = vacc38;
+                    out[ob + 38] = v;
+                }
+                {
+                    float v = vacc39;
+                    out[ob + 39] = v;
+                }
+                {
+                    float v = vacc40;
+                    out[ob + 40] = v;
+                }
+                {
+                    float v = vacc41;
+                    out[ob + 41] = v;
+                }
+                {
+                    float v = vacc42;
+                    out[ob + 42] = v;
+                }
+                {
+                    float v = vacc43;
+                    out[ob + 43] = v;
+                }
+                {
+                    float v = vacc44;
+                    out[ob + 44] = v;
+                }
+                {
+                    float v = vacc45;
+                    out[ob + 45] = v;
+                }
+                {
+                    float v = vacc46;
+                    out[ob + 46] = v;
+                }
+                {
+                    float v = vacc47;
+                    out[ob + 47] = v;
+                }
+                {
+                    float v = vacc48;
+                    out[ob + 48] = v;
+                }
+                {
+                    float v = vacc49;
+                    out[ob + 49] = v;
+                }
+                {
+                    float v = vacc50;
+                    out[ob + 50] = v;
+                }
+                {
+                    float v = vacc51;
+                    out[ob + 51] = v;
+                }
+                {
+                    float v = vacc52;
+                    out[ob + 52] = v;
+                }
+                {
+                    float v = vacc53;
+                    out[ob + 53] = v;
+                }
+                {
+                    float v = vacc54;
+                    out[ob + 54] = v;
+                }
+                {
+                    float v = vacc55;
+                    out[ob + 55] = v;
+                }
+                {
+                    float v = vacc56;
+                    out[ob + 56] = v;
+                }
+                {
+                    float v = vacc57;
+                    out[ob + 57] = v;
+                }
+                {
+                    float v = vacc58;
+                    out[ob + 58] = v;
+                }
+                {
+                    float v = vacc59;
+                    out[ob + 59] = v;
+                }
+                {
+                    float v = vacc60;
+                    out[ob + 60] = v;
+                }
+                {
+                    float v = vacc61;
+                    out[ob + 61] = v;
+                }
+                {
+                    float v = vacc62;
+                    out[ob + 62] = v;
+                }
+                {
+                    float v = vacc63;
+                    out[ob + 63] = v;
                 }
             }
         }
@@ -5521,27 +13130,593 @@ static void Dw_m64c2_64c1p(const float *restrict in, float *restrict out, const 
                 const int ib = 12 * vy + 4 * vx + ct;
                 const int ob = 256 * vy + 128 * vx + 64 * ct;
                 const float *restrict vw = w + 640 * ct;
-                float vacc[64];
-                for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                float vacc3 = vw[3];
+                float vacc4 = vw[4];
+                float vacc5 = vw[5];
+                float vacc6 = vw[6];
+                float vacc7 = vw[7];
+                float vacc8 = vw[8];
+                float vacc9 = vw[9];
+                float vacc10 = vw[10];
+                float vacc11 = vw[11];
+                float vacc12 = vw[12];
+                float vacc13 = vw[13];
+                float vacc14 = vw[14];
+                float vacc15 = vw[15];
+                float vacc16 = vw[16];
+                float vacc17 = vw[17];
+                float vacc18 = vw[18];
+                float vacc19 = vw[19];
+                float vacc20 = vw[20];
+                float vacc21 = vw[21];
+                float vacc22 = vw[22];
+                float vacc23 = vw[23];
+                float vacc24 = vw[24];
+                float vacc25 = vw[25];
+                float vacc26 = vw[26];
+                float vacc27 = vw[27];
+                float vacc28 = vw[28];
+                float vacc29 = vw[29];
+                float vacc30 = vw[30];
+                float vacc31 = vw[31];
+                float vacc32 = vw[32];
+                float vacc33 = vw[33];
+                float vacc34 = vw[34];
+                float vacc35 = vw[35];
+                float vacc36 = vw[36];
+                float vacc37 = vw[37];
+                float vacc38 = vw[38];
+                float vacc39 = vw[39];
+                float vacc40 = vw[40];
+                float vacc41 = vw[41];
+                float vacc42 = vw[42];
+                float vacc43 = vw[43];
+                float vacc44 = vw[44];
+                float vacc45 = vw[45];
+                float vacc46 = vw[46];
+                float vacc47 = vw[47];
+                float vacc48 = vw[48];
+                float vacc49 = vw[49];
+                float vacc50 = vw[50];
+                float vacc51 = vw[51];
+                float vacc52 = vw[52];
+                float vacc53 = vw[53];
+                float vacc54 = vw[54];
+                float vacc55 = vw[55];
+                float vacc56 = vw[56];
+                float vacc57 = vw[57];
+                float vacc58 = vw[58];
+                float vacc59 = vw[59];
+                float vacc60 = vw[60];
+                float vacc61 = vw[61];
+                float vacc62 = vw[62];
+                float vacc63 = vw[63];
                 {   /* tap 0,0 */
-                    const float vi = in[ib - 8];
-                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 64] * vi;
+                    const float vi0 = in[ib - 8];
+                    vacc0 = SG_MADD(vacc0, vw[64], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[65], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[66], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[67], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[68], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[69], vi0);
+                    vacc6 = SG_MADD(vacc6, vw[70], vi0);
+                    vacc7 = SG_MADD(vacc7, vw[71], vi0);
+                    vacc8 = SG_MADD(vacc8, vw[72], vi0);
+                    vacc9 = SG_MADD(vacc9, vw[73], vi0);
+                    vacc10 = SG_MADD(vacc10, vw[74], vi0);
+                    vacc11 = SG_MADD(vacc11, vw[75], vi0);
+                    vacc12 = SG_MADD(vacc12, vw[76], vi0);
+                    vacc13 = SG_MADD(vacc13, vw[77], vi0);
+                    vacc14 = SG_MADD(vacc14, vw[78], vi0);
+                    vacc15 = SG_MADD(vacc15, vw[79], vi0);
+                    vacc16 = SG_MADD(vacc16, vw[80], vi0);
+                    vacc17 = SG_MADD(vacc17, vw[81], vi0);
+                    vacc18 = SG_MADD(vacc18, vw[82], vi0);
+                    vacc19 = SG_MADD(vacc19, vw[83], vi0);
+                    vacc20 = SG_MADD(vacc20, vw[84], vi0);
+                    vacc21 = SG_MADD(vacc21, vw[85], vi0);
+                    vacc22 = SG_MADD(vacc22, vw[86], vi0);
+                    vacc23 = SG_MADD(vacc23, vw[87], vi0);
+                    vacc24 = SG_MADD(vacc24, vw[88], vi0);
+                    vacc25 = SG_MADD(vacc25, vw[89], vi0);
+                    vacc26 = SG_MADD(vacc26, vw[90], vi0);
+                    vacc27 = SG_MADD(vacc27, vw[91], vi0);
+                    vacc28 = SG_MADD(vacc28, vw[92], vi0);
+                    vacc29 = SG_MADD(vacc29, vw[93], vi0);
+                    vacc30 = SG_MADD(vacc30, vw[94], vi0);
+                    vacc31 = SG_MADD(vacc31, vw[95], vi0);
+                    vacc32 = SG_MADD(vacc32, vw[96], vi0);
+                    vacc33 = SG_MADD(vacc33, vw[97], vi0);
+                    vacc34 = SG_MADD(vacc34, vw[98], vi0);
+                    vacc35 = SG_MADD(vacc35, vw[99], vi0);
+                    vacc36 = SG_MADD(vacc36, vw[100], vi0);
+                    vacc37 = SG_MADD(vacc37, vw[101], vi0);
+                    vacc38 = SG_MADD(vacc38, vw[102], vi0);
+                    vacc39 = SG_MADD(vacc39, vw[103], vi0);
+                    vacc40 = SG_MADD(vacc40, vw[104], vi0);
+                    vacc41 = SG_MADD(vacc41, vw[105], vi0);
+                    vacc42 = SG_MADD(vacc42, vw[106], vi0);
+                    vacc43 = SG_MADD(vacc43, vw[107], vi0);
+                    vacc44 = SG_MADD(vacc44, vw[108], vi0);
+                    vacc45 = SG_MADD(vacc45, vw[109], vi0);
+                    vacc46 = SG_MADD(vacc46, vw[110], vi0);
+                    vacc47 = SG_MADD(vacc47, vw[111], vi0);
+                    vacc48 = SG_MADD(vacc48, vw[112], vi0);
+                    vacc49 = SG_MADD(vacc49, vw[113], vi0);
+                    vacc50 = SG_MADD(vacc50, vw[114], vi0);
+                    vacc51 = SG_MADD(vacc51, vw[115], vi0);
+                    vacc52 = SG_MADD(vacc52, vw[116], vi0);
+                    vacc53 = SG_MADD(vacc53, vw[117], vi0);
+                    vacc54 = SG_MADD(vacc54, vw[118], vi0);
+                    vacc55 = SG_MADD(vacc55, vw[119], vi0);
+                    vacc56 = SG_MADD(vacc56, vw[120], vi0);
+                    vacc57 = SG_MADD(vacc57, vw[121], vi0);
+                    vacc58 = SG_MADD(vacc58, vw[122], vi0);
+                    vacc59 = SG_MADD(vacc59, vw[123], vi0);
+                    vacc60 = SG_MADD(vacc60, vw[124], vi0);
+                    vacc61 = SG_MADD(vacc61, vw[125], vi0);
+                    vacc62 = SG_MADD(vacc62, vw[126], vi0);
+                    vacc63 = SG_MADD(vacc63, vw[127], vi0);
                 }
                 {   /* tap 0,1 */
-                    const float vi = in[ib - 6];
-                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 128] * vi;
+                    const float vi0 = in[ib - 6];
+                    vacc0 = SG_MADD(vacc0, vw[128], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[129], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[130], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[131], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[132], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[133], vi0);
+                    vacc6 = SG_MADD(vacc6, vw[134], vi0);
+                    vacc7 = SG_MADD(vacc7, vw[135], vi0);
+                    vacc8 = SG_MADD(vacc8, vw[136], vi0);
+                    vacc9 = SG_MADD(vacc9, vw[137], vi0);
+                    vacc10 = SG_MADD(vacc10, vw[138], vi0);
+                    vacc11 = SG_MADD(vacc11, vw[139], vi0);
+                    vacc12 = SG_MADD(vacc12, vw[140], vi0);
+                    vacc13 = SG_MADD(vacc13, vw[141], vi0);
+                    vacc14 = SG_MADD(vacc14, vw[142], vi0);
+                    vacc15 = SG_MADD(vacc15, vw[143], vi0);
+                    vacc16 = SG_MADD(vacc16, vw[144], vi0);
+                    vacc17 = SG_MADD(vacc17, vw[145], vi0);
+                    vacc18 = SG_MADD(vacc18, vw[146], vi0);
+                    vacc19 = SG_MADD(vacc19, vw[147], vi0);
+                    vacc20 = SG_MADD(vacc20, vw[148], vi0);
+                    vacc21 = SG_MADD(vacc21, vw[149], vi0);
+                    vacc22 = SG_MADD(vacc22, vw[150], vi0);
+                    vacc23 = SG_MADD(vacc23, vw[151], vi0);
+                    vacc24 = SG_MADD(vacc24, vw[152], vi0);
+                    vacc25 = SG_MADD(vacc25, vw[153], vi0);
+                    vacc26 = SG_MADD(vacc26, vw[154], vi0);
+                    vacc27 = SG_MADD(vacc27, vw[155], vi0);
+                    vacc28 = SG_MADD(vacc28, vw[156], vi0);
+                    vacc29 = SG_MADD(vacc29, vw[157], vi0);
+                    vacc30 = SG_MADD(vacc30, vw[158], vi0);
+                    vacc31 = SG_MADD(vacc31, vw[159], vi0);
+                    vacc32 = SG_MADD(vacc32, vw[160], vi0);
+                    vacc33 = SG_MADD(vacc33, vw[161], vi0);
+                    vacc34 = SG_MADD(vacc34, vw[162], vi0);
+                    vacc35 = SG_MADD(vacc35, vw[163], vi0);
+                    vacc36 = SG_MADD(vacc36, vw[164], vi0);
+                    vacc37 = SG_MADD(vacc37, vw[165], vi0);
+                    vacc38 = SG_MADD(vacc38, vw[166], vi0);
+                    vacc39 = SG_MADD(vacc39, vw[167], vi0);
+                    vacc40 = SG_MADD(vacc40, vw[168], vi0);
+                    vacc41 = SG_MADD(vacc41, vw[169], vi0);
+                    vacc42 = SG_MADD(vacc42, vw[170], vi0);
+                    vacc43 = SG_MADD(vacc43, vw[171], vi0);
+                    vacc44 = SG_MADD(vacc44, vw[172], vi0);
+                    vacc45 = SG_MADD(vacc45, vw[173], vi0);
+                    vacc46 = SG_MADD(vacc46, vw[174], vi0);
+                    vacc47 = SG_MADD(vacc47, vw[175], vi0);
+                    vacc48 = SG_MADD(vacc48, vw[176], vi0);
+                    vacc49 = SG_MADD(vacc49, vw[177], vi0);
+                    vacc50 = SG_MADD(vacc50, vw[178], vi0);
+                    vacc51 = SG_MADD(vacc51, vw[179], vi0);
+                    vacc52 = SG_MADD(vacc52, vw[180], vi0);
+                    vacc53 = SG_MADD(vacc53, vw[181], vi0);
+                    vacc54 = SG_MADD(vacc54, vw[182], vi0);
+                    vacc55 = SG_MADD(vacc55, vw[183], vi0);
+                    vacc56 = SG_MADD(vacc56, vw[184], vi0);
+                    vacc57 = SG_MADD(vacc57, vw[185], vi0);
+                    vacc58 = SG_MADD(vacc58, vw[186], vi0);
+                    vacc59 = SG_MADD(vacc59, vw[187], vi0);
+                    vacc60 = SG_MADD(vacc60, vw[188], vi0);
+                    vacc61 = SG_MADD(vacc61, vw[189], vi0);
+                    vacc62 = SG_MADD(vacc62, vw[190], vi0);
+                    vacc63 = SG_MADD(vacc63, vw[191], vi0);
                 }
                 {   /* tap 1,0 */
-                    const float vi = in[ib - 2];
-                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 256] * vi;
+                    const float vi0 = in[ib - 2];
+                    vacc0 = SG_MADD(vacc0, vw[256], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[257], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[258], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[259], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[260], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[261], vi0);
+                    vacc6 = SG_MADD(vacc6, vw[262], vi0);
+                    vacc7 = SG_MADD(vacc7, vw[263], vi0);
+                    vacc8 = SG_MADD(vacc8, vw[264], vi0);
+                    vacc9 = SG_MADD(vacc9, vw[265], vi0);
+                    vacc10 = SG_MADD(vacc10, vw[266], vi0);
+                    vacc11 = SG_MADD(vacc11, vw[267], vi0);
+                    vacc12 = SG_MADD(vacc12, vw[268], vi0);
+                    vacc13 = SG_MADD(vacc13, vw[269], vi0);
+                    vacc14 = SG_MADD(vacc14, vw[270], vi0);
+                    vacc15 = SG_MADD(vacc15, vw[271], vi0);
+                    vacc16 = SG_MADD(vacc16, vw[272], vi0);
+                    vacc17 = SG_MADD(vacc17, vw[273], vi0);
+                    vacc18 = SG_MADD(vacc18, vw[274], vi0);
+                    vacc19 = SG_MADD(vacc19, vw[275], vi0);
+                    vacc20 = SG_MADD(vacc20, vw[276], vi0);
+                    vacc21 = SG_MADD(vacc21, vw[277], vi0);
+                    vacc22 = SG_MADD(vacc22, vw[278], vi0);
+                    vacc23 = SG_MADD(vacc23, vw[279], vi0);
+                    vacc24 = SG_MADD(vacc24, vw[280], vi0);
+                    vacc25 = SG_MADD(vacc25, vw[281], vi0);
+                    vacc26 = SG_MADD(vacc26, vw[282], vi0);
+                    vacc27 = SG_MADD(vacc27, vw[283], vi0);
+                    vacc28 = SG_MADD(vacc28, vw[284], vi0);
+                    vacc29 = SG_MADD(vacc29, vw[285], vi0);
+                    vacc30 = SG_MADD(vacc30, vw[286], vi0);
+                    vacc31 = SG_MADD(vacc31, vw[287], vi0);
+                    vacc32 = SG_MADD(vacc32, vw[288], vi0);
+                    vacc33 = SG_MADD(vacc33, vw[289], vi0);
+                    vacc34 = SG_MADD(vacc34, vw[290], vi0);
+                    vacc35 = SG_MADD(vacc35, vw[291], vi0);
+                    vacc36 = SG_MADD(vacc36, vw[292], vi0);
+                    vacc37 = SG_MADD(vacc37, vw[293], vi0);
+                    vacc38 = SG_MADD(vacc38, vw[294], vi0);
+                    vacc39 = SG_MADD(vacc39, vw[295], vi0);
+                    vacc40 = SG_MADD(vacc40, vw[296], vi0);
+                    vacc41 = SG_MADD(vacc41, vw[297], vi0);
+                    vacc42 = SG_MADD(vacc42, vw[298], vi0);
+                    vacc43 = SG_MADD(vacc43, vw[299], vi0);
+                    vacc44 = SG_MADD(vacc44, vw[300], vi0);
+                    vacc45 = SG_MADD(vacc45, vw[301], vi0);
+                    vacc46 = SG_MADD(vacc46, vw[302], vi0);
+                    vacc47 = SG_MADD(vacc47, vw[303], vi0);
+                    vacc48 = SG_MADD(vacc48, vw[304], vi0);
+                    vacc49 = SG_MADD(vacc49, vw[305], vi0);
+                    vacc50 = SG_MADD(vacc50, vw[306], vi0);
+                    vacc51 = SG_MADD(vacc51, vw[307], vi0);
+                    vacc52 = SG_MADD(vacc52, vw[308], vi0);
+                    vacc53 = SG_MADD(vacc53, vw[309], vi0);
+                    vacc54 = SG_MADD(vacc54, vw[310], vi0);
+                    vacc55 = SG_MADD(vacc55, vw[311], vi0);
+                    vacc56 = SG_MADD(vacc56, vw[312], vi0);
+                    vacc57 = SG_MADD(vacc57, vw[313], vi0);
+                    vacc58 = SG_MADD(vacc58, vw[314], vi0);
+                    vacc59 = SG_MADD(vacc59, vw[315], vi0);
+                    vacc60 = SG_MADD(vacc60, vw[316], vi0);
+                    vacc61 = SG_MADD(vacc61, vw[317], vi0);
+                    vacc62 = SG_MADD(vacc62, vw[318], vi0);
+                    vacc63 = SG_MADD(vacc63, vw[319], vi0);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 320] * vi;
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[320], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[321], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[322], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[323], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[324], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[325], vi0);
+                    vacc6 = SG_MADD(vacc6, vw[326], vi0);
+                    vacc7 = SG_MADD(vacc7, vw[327], vi0);
+                    vacc8 = SG_MADD(vacc8, vw[328], vi0);
+                    vacc9 = SG_MADD(vacc9, vw[329], vi0);
+                    vacc10 = SG_MADD(vacc10, vw[330], vi0);
+                    vacc11 = SG_MADD(vacc11, vw[331], vi0);
+                    vacc12 = SG_MADD(vacc12, vw[332], vi0);
+                    vacc13 = SG_MADD(vacc13, vw[333], vi0);
+                    vacc14 = SG_MADD(vacc14, vw[334], vi0);
+                    vacc15 = SG_MADD(vacc15, vw[335], vi0);
+                    vacc16 = SG_MADD(vacc16, vw[336], vi0);
+                    vacc17 = SG_MADD(vacc17, vw[337], vi0);
+                    vacc18 = SG_MADD(vacc18, vw[338], vi0);
+                    vacc19 = SG_MADD(vacc19, vw[339], vi0);
+                    vacc20 = SG_MADD(vacc20, vw[340], vi0);
+                    vacc21 = SG_MADD(vacc21, vw[341], vi0);
+                    vacc22 = SG_MADD(vacc22, vw[342], vi0);
+                    vacc23 = SG_MADD(vacc23, vw[343], vi0);
+                    vacc24 = SG_MADD(vacc24, vw[344], vi0);
+                    vacc25 = SG_MADD(vacc25, vw[345], vi0);
+                    vacc26 = SG_MADD(vacc26, vw[346], vi0);
+                    vacc27 = SG_MADD(vacc27, vw[347], vi0);
+                    vacc28 = SG_MADD(vacc28, vw[348], vi0);
+                    vacc29 = SG_MADD(vacc29, vw[349], vi0);
+                    vacc30 = SG_MADD(vacc30, vw[350], vi0);
+                    vacc31 = SG_MADD(vacc31, vw[351], vi0);
+                    vacc32 = SG_MADD(vacc32, vw[352], vi0);
+                    vacc33 = SG_MADD(vacc33, vw[353], vi0);
+                    vacc34 = SG_MADD(vacc34, vw[354], vi0);
+                    vacc35 = SG_MADD(vacc35, vw[355], vi0);
+                    vacc36 = SG_MADD(vacc36, vw[356], vi0);
+                    vacc37 = SG_MADD(vacc37, vw[357], vi0);
+                    vacc38 = SG_MADD(vacc38, vw[358], vi0);
+                    vacc39 = SG_MADD(vacc39, vw[359], vi0);
+                    vacc40 = SG_MADD(vacc40, vw[360], vi0);
+                    vacc41 = SG_MADD(vacc41, vw[361], vi0);
+                    vacc42 = SG_MADD(vacc42, vw[362], vi0);
+                    vacc43 = SG_MADD(vacc43, vw[363], vi0);
+                    vacc44 = SG_MADD(vacc44, vw[364], vi0);
+                    vacc45 = SG_MADD(vacc45, vw[365], vi0);
+                    vacc46 = SG_MADD(vacc46, vw[366], vi0);
+                    vacc47 = SG_MADD(vacc47, vw[367], vi0);
+                    vacc48 = SG_MADD(vacc48, vw[368], vi0);
+                    vacc49 = SG_MADD(vacc49, vw[369], vi0);
+                    vacc50 = SG_MADD(vacc50, vw[370], vi0);
+                    vacc51 = SG_MADD(vacc51, vw[371], vi0);
+                    vacc52 = SG_MADD(vacc52, vw[372], vi0);
+                    vacc53 = SG_MADD(vacc53, vw[373], vi0);
+                    vacc54 = SG_MADD(vacc54, vw[374], vi0);
+                    vacc55 = SG_MADD(vacc55, vw[375], vi0);
+                    vacc56 = SG_MADD(vacc56, vw[376], vi0);
+                    vacc57 = SG_MADD(vacc57, vw[377], vi0);
+                    vacc58 = SG_MADD(vacc58, vw[378], vi0);
+                    vacc59 = SG_MADD(vacc59, vw[379], vi0);
+                    vacc60 = SG_MADD(vacc60, vw[380], vi0);
+                    vacc61 = SG_MADD(vacc61, vw[381], vi0);
+                    vacc62 = SG_MADD(vacc62, vw[382], vi0);
+                    vacc63 = SG_MADD(vacc63, vw[383], vi0);
                 }
-                for (int j = 0; j < 64; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
+                }
+                {
+                    float v = vacc3;
+                    out[ob + 3] = v;
+                }
+                {
+                    float v = vacc4;
+                    out[ob + 4] = v;
+                }
+                {
+                    float v = vacc5;
+                    out[ob + 5] = v;
+                }
+                {
+                    float v = vacc6;
+                    out[ob + 6] = v;
+                }
+                {
+                    float v = vacc7;
+                    out[ob + 7] = v;
+                }
+                {
+                    float v = vacc8;
+                    out[ob + 8] = v;
+                }
+                {
+                    float v = vacc9;
+                    out[ob + 9] = v;
+                }
+                {
+                    float v = vacc10;
+                    out[ob + 10] = v;
+                }
+                {
+                    float v = vacc11;
+                    out[ob + 11] = v;
+                }
+                {
+                    float v = vacc12;
+                    out[ob + 12] = v;
+                }
+                {
+                    float v = vacc13;
+                    out[ob + 13] = v;
+                }
+                {
+                    float v = vacc14;
+                    out[ob + 14] = v;
+                }
+                {
+                    float v = vacc15;
+                    out[ob + 15] = v;
+                }
+                {
+                    float v = vacc16;
+                    out[ob + 16] = v;
+                }
+                {
+                    float v = vacc17;
+                    out[ob + 17] = v;
+                }
+                {
+                    float v = vacc18;
+                    out[ob + 18] = v;
+                }
+                {
+                    float v = vacc19;
+                    out[ob + 19] = v;
+                }
+                {
+                    float v = vacc20;
+                    out[ob + 20] = v;
+                }
+                {
+                    float v = vacc21;
+                    out[ob + 21] = v;
+                }
+                {
+                    float v = vacc22;
+                    out[ob + 22] = v;
+                }
+                {
+                    float v = vacc23;
+                    out[ob + 23] = v;
+                }
+                {
+                    float v = vacc24;
+                    out[ob + 24] = v;
+                }
+                {
+                    float v = vacc25;
+                    out[ob + 25] = v;
+                }
+                {
+                    float v = vacc26;
+                    out[ob + 26] = v;
+                }
+                {
+                    float v = vacc27;
+                    out[ob + 27] = v;
+                }
+                {
+                    float v = vacc28;
+                    out[ob + 28] = v;
+                }
+                {
+                    float v = vacc29;
+                    out[ob + 29] = v;
+                }
+                {
+                    float v = vacc30;
+                    out[ob + 30] = v;
+                }
+                {
+                    float v = vacc31;
+                    out[ob + 31] = v;
+                }
+                {
+                    float v = vacc32;
+                    out[ob + 32] = v;
+                }
+                {
+                    float v = vacc33;
+                    out[ob + 33] = v;
+                }
+                {
+                    float v = vacc34;
+                    out[ob + 34] = v;
+                }
+                {
+                    float v = vacc35;
+                    out[ob + 35] = v;
+                }
+                {
+                    float v = vacc36;
+                    out[ob + 36] = v;
+                }
+                {
+                    float v = vacc37;
+                    out[ob + 37] = v;
+                }
+                {
+                    float v = vacc38;
+                    out[ob + 38] = v;
+                }
+                {
+                    float v = vacc39;
+                    out[ob + 39] = v;
+                }
+                {
+                    float v = vacc40;
+                    out[ob + 40] = v;
+                }
+                {
+                    float v = vacc41;
+                    out[ob + 41] = v;
+                }
+                {
+                    float v = vacc42;
+                    out[ob + 42] = v;
+                }
+                {
+                    float v = vacc43;
+                    out[ob + 43] = v;
+                }
+                {
+                    float v = vacc44;
+                    out[ob + 44] = v;
+                }
+                {
+                    float v = vacc45;
+                    out[ob + 45] = v;
+                }
+                {
+                    float v = vacc46;
+                    out[ob + 46] = v;
+                }
+                {
+                    float v = vacc47;
+                    out[ob + 47] = v;
+                }
+                {
+                    float v = vacc48;
+                    out[ob + 48] = v;
+                }
+                {
+                    float v = vacc49;
+                    out[ob + 49] = v;
+                }
+                {
+                    float v = vacc50;
+                    out[ob + 50] = v;
+                }
+                {
+                    float v = vacc51;
+                    out[ob + 51] = v;
+                }
+                {
+                    float v = vacc52;
+                    out[ob + 52] = v;
+                }
+                {
+                    float v = vacc53;
+                    out[ob + 53] = v;
+                }
+                {
+                    float v = vacc54;
+                    out[ob + 54] = v;
+                }
+                {
+                    float v = vacc55;
+                    out[ob + 55] = v;
+                }
+                {
+                    float v = vacc56;
+                    out[ob + 56] = v;
+                }
+                {
+                    float v = vacc57;
+                    out[ob + 57] = v;
+                }
+                {
+                    float v = vacc58;
+                    out[ob + 58] = v;
+                }
+                {
+                    float v = vacc59;
+                    out[ob + 59] = v;
+                }
+                {
+                    float v = vacc60;
+                    out[ob + 60] = v;
+                }
+                {
+                    float v = vacc61;
+                    out[ob + 61] = v;
+                }
+                {
+                    float v = vacc62;
+                    out[ob + 62] = v;
+                }
+                {
+                    float v = vacc63;
+                    out[ob + 63] = v;
                 }
             }
         }

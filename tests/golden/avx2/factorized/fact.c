@@ -6196,49 +6196,144 @@ static void Pw_f4_S2_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 52 * n;
             const int ib = 64 * p;
             const int ob = 64 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 12; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_f4_S2[12 * j + s + 48 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 64] * vk[j];
-                    vacc2[j] += in[ib + k + 128] * vk[j];
-                    vacc3[j] += in[ib + k + 192] * vk[j];
-                }
+                const int k0 = Src_f4_S2[s + 48 * n];
+                const int k1 = Src_f4_S2[s + 48 * n + 12];
+                const int k2 = Src_f4_S2[s + 48 * n + 24];
+                const int k3 = Src_f4_S2[s + 48 * n + 36];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 64], vk0);
+                vacc2x0 = SG_MADD(vacc2x0, in[ib + k0 + 128], vk0);
+                vacc3x0 = SG_MADD(vacc3x0, in[ib + k0 + 192], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 64], vk1);
+                vacc2x1 = SG_MADD(vacc2x1, in[ib + k1 + 128], vk1);
+                vacc3x1 = SG_MADD(vacc3x1, in[ib + k1 + 192], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                vacc1x2 = SG_MADD(vacc1x2, in[ib + k2 + 64], vk2);
+                vacc2x2 = SG_MADD(vacc2x2, in[ib + k2 + 128], vk2);
+                vacc3x2 = SG_MADD(vacc3x2, in[ib + k2 + 192], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
+                vacc1x3 = SG_MADD(vacc1x3, in[ib + k3 + 64], vk3);
+                vacc2x3 = SG_MADD(vacc2x3, in[ib + k3 + 128], vk3);
+                vacc3x3 = SG_MADD(vacc3x3, in[ib + k3 + 192], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                v += res[ob + j];
+            {
+                float v = vacc0x0;
+                v += res[ob];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                v += res[ob + j + 64];
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 64] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                v += res[ob + j + 128];
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 128] = v;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                v += res[ob + j + 192];
+            {
+                float v = vacc0x3;
+                v += res[ob + 3];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 192] = v;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v += res[ob + 64];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 64] = v;
+            }
+            {
+                float v = vacc1x1;
+                v += res[ob + 65];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 65] = v;
+            }
+            {
+                float v = vacc1x2;
+                v += res[ob + 66];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 66] = v;
+            }
+            {
+                float v = vacc1x3;
+                v += res[ob + 67];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 67] = v;
+            }
+            {
+                float v = vacc2x0;
+                v += res[ob + 128];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 128] = v;
+            }
+            {
+                float v = vacc2x1;
+                v += res[ob + 129];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 129] = v;
+            }
+            {
+                float v = vacc2x2;
+                v += res[ob + 130];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 130] = v;
+            }
+            {
+                float v = vacc2x3;
+                v += res[ob + 131];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 131] = v;
+            }
+            {
+                float v = vacc3x0;
+                v += res[ob + 192];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 192] = v;
+            }
+            {
+                float v = vacc3x1;
+                v += res[ob + 193];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 193] = v;
+            }
+            {
+                float v = vacc3x2;
+                v += res[ob + 194];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 194] = v;
+            }
+            {
+                float v = vacc3x3;
+                v += res[ob + 195];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 195] = v;
             }
         }
     }
@@ -9585,49 +9680,144 @@ static void Pw_f6_4x4(const float *restrict in, float *restrict out, const float
             const float *restrict vw = w + 52 * n;
             const int ib = 128 * p;
             const int ob = 128 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 12; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_f6_S1[12 * j + s + 48 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 128] * vk[j];
-                    vacc2[j] += in[ib + k + 256] * vk[j];
-                    vacc3[j] += in[ib + k + 384] * vk[j];
-                }
+                const int k0 = Src_f6_S1[s + 48 * n];
+                const int k1 = Src_f6_S1[s + 48 * n + 12];
+                const int k2 = Src_f6_S1[s + 48 * n + 24];
+                const int k3 = Src_f6_S1[s + 48 * n + 36];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 128], vk0);
+                vacc2x0 = SG_MADD(vacc2x0, in[ib + k0 + 256], vk0);
+                vacc3x0 = SG_MADD(vacc3x0, in[ib + k0 + 384], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 128], vk1);
+                vacc2x1 = SG_MADD(vacc2x1, in[ib + k1 + 256], vk1);
+                vacc3x1 = SG_MADD(vacc3x1, in[ib + k1 + 384], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                vacc1x2 = SG_MADD(vacc1x2, in[ib + k2 + 128], vk2);
+                vacc2x2 = SG_MADD(vacc2x2, in[ib + k2 + 256], vk2);
+                vacc3x2 = SG_MADD(vacc3x2, in[ib + k2 + 384], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
+                vacc1x3 = SG_MADD(vacc1x3, in[ib + k3 + 128], vk3);
+                vacc2x3 = SG_MADD(vacc2x3, in[ib + k3 + 256], vk3);
+                vacc3x3 = SG_MADD(vacc3x3, in[ib + k3 + 384], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                v += res[ob + j];
+            {
+                float v = vacc0x0;
+                v += res[ob];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                v += res[ob + j + 128];
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 128] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                v += res[ob + j + 256];
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 256] = v;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                v += res[ob + j + 384];
+            {
+                float v = vacc0x3;
+                v += res[ob + 3];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 384] = v;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v += res[ob + 128];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 128] = v;
+            }
+            {
+                float v = vacc1x1;
+                v += res[ob + 129];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 129] = v;
+            }
+            {
+                float v = vacc1x2;
+                v += res[ob + 130];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 130] = v;
+            }
+            {
+                float v = vacc1x3;
+                v += res[ob + 131];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 131] = v;
+            }
+            {
+                float v = vacc2x0;
+                v += res[ob + 256];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 256] = v;
+            }
+            {
+                float v = vacc2x1;
+                v += res[ob + 257];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 257] = v;
+            }
+            {
+                float v = vacc2x2;
+                v += res[ob + 258];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 258] = v;
+            }
+            {
+                float v = vacc2x3;
+                v += res[ob + 259];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 259] = v;
+            }
+            {
+                float v = vacc3x0;
+                v += res[ob + 384];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 384] = v;
+            }
+            {
+                float v = vacc3x1;
+                v += res[ob + 385];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 385] = v;
+            }
+            {
+                float v = vacc3x2;
+                v += res[ob + 386];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 386] = v;
+            }
+            {
+                float v = vacc3x3;
+                v += res[ob + 387];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 387] = v;
             }
         }
     }

@@ -5873,49 +5873,144 @@ static void Pw_m5_4x4(const float *restrict in, float *restrict out, const float
             const float *restrict vw = w + 28 * n;
             const int ib = 24 * p;
             const int ob = 24 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 6; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_m5_S1[6 * j + s + 24 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 24] * vk[j];
-                    vacc2[j] += in[ib + k + 48] * vk[j];
-                    vacc3[j] += in[ib + k + 72] * vk[j];
-                }
+                const int k0 = Src_m5_S1[s + 24 * n];
+                const int k1 = Src_m5_S1[s + 24 * n + 6];
+                const int k2 = Src_m5_S1[s + 24 * n + 12];
+                const int k3 = Src_m5_S1[s + 24 * n + 18];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 24], vk0);
+                vacc2x0 = SG_MADD(vacc2x0, in[ib + k0 + 48], vk0);
+                vacc3x0 = SG_MADD(vacc3x0, in[ib + k0 + 72], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 24], vk1);
+                vacc2x1 = SG_MADD(vacc2x1, in[ib + k1 + 48], vk1);
+                vacc3x1 = SG_MADD(vacc3x1, in[ib + k1 + 72], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                vacc1x2 = SG_MADD(vacc1x2, in[ib + k2 + 24], vk2);
+                vacc2x2 = SG_MADD(vacc2x2, in[ib + k2 + 48], vk2);
+                vacc3x2 = SG_MADD(vacc3x2, in[ib + k2 + 72], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
+                vacc1x3 = SG_MADD(vacc1x3, in[ib + k3 + 24], vk3);
+                vacc2x3 = SG_MADD(vacc2x3, in[ib + k3 + 48], vk3);
+                vacc3x3 = SG_MADD(vacc3x3, in[ib + k3 + 72], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                v += res[ob + j];
+            {
+                float v = vacc0x0;
+                v += res[ob];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                v += res[ob + j + 24];
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 24] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                v += res[ob + j + 48];
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 48] = v;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                v += res[ob + j + 72];
+            {
+                float v = vacc0x3;
+                v += res[ob + 3];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 72] = v;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v += res[ob + 24];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 24] = v;
+            }
+            {
+                float v = vacc1x1;
+                v += res[ob + 25];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 25] = v;
+            }
+            {
+                float v = vacc1x2;
+                v += res[ob + 26];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 26] = v;
+            }
+            {
+                float v = vacc1x3;
+                v += res[ob + 27];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 27] = v;
+            }
+            {
+                float v = vacc2x0;
+                v += res[ob + 48];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 48] = v;
+            }
+            {
+                float v = vacc2x1;
+                v += res[ob + 49];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 49] = v;
+            }
+            {
+                float v = vacc2x2;
+                v += res[ob + 50];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 50] = v;
+            }
+            {
+                float v = vacc2x3;
+                v += res[ob + 51];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 51] = v;
+            }
+            {
+                float v = vacc3x0;
+                v += res[ob + 72];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 72] = v;
+            }
+            {
+                float v = vacc3x1;
+                v += res[ob + 73];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 73] = v;
+            }
+            {
+                float v = vacc3x2;
+                v += res[ob + 74];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 74] = v;
+            }
+            {
+                float v = vacc3x3;
+                v += res[ob + 75];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 75] = v;
             }
         }
     }

@@ -1588,41 +1588,112 @@ static void Pw_t1wrap_4x4(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w + 24 * n;
             const int ib = 16 * p;
             const int ob = 24 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 5; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_t1wrap_S1[5 * j + s + 20 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 16] * vk[j];
-                    vacc2[j] += in[ib + k + 32] * vk[j];
-                    vacc3[j] += in[ib + k + 48] * vk[j];
-                }
+                const int k0 = Src_t1wrap_S1[s + 20 * n];
+                const int k1 = Src_t1wrap_S1[s + 20 * n + 5];
+                const int k2 = Src_t1wrap_S1[s + 20 * n + 10];
+                const int k3 = Src_t1wrap_S1[s + 20 * n + 15];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 16], vk0);
+                vacc2x0 = SG_MADD(vacc2x0, in[ib + k0 + 32], vk0);
+                vacc3x0 = SG_MADD(vacc3x0, in[ib + k0 + 48], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 16], vk1);
+                vacc2x1 = SG_MADD(vacc2x1, in[ib + k1 + 32], vk1);
+                vacc3x1 = SG_MADD(vacc3x1, in[ib + k1 + 48], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                vacc1x2 = SG_MADD(vacc1x2, in[ib + k2 + 16], vk2);
+                vacc2x2 = SG_MADD(vacc2x2, in[ib + k2 + 32], vk2);
+                vacc3x2 = SG_MADD(vacc3x2, in[ib + k2 + 48], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
+                vacc1x3 = SG_MADD(vacc1x3, in[ib + k3 + 16], vk3);
+                vacc2x3 = SG_MADD(vacc2x3, in[ib + k3 + 32], vk3);
+                vacc3x3 = SG_MADD(vacc3x3, in[ib + k3 + 48], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 24] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                out[ob + j + 48] = v;
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                out[ob + j + 72] = v;
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                out[ob + 24] = v;
+            }
+            {
+                float v = vacc1x1;
+                out[ob + 25] = v;
+            }
+            {
+                float v = vacc1x2;
+                out[ob + 26] = v;
+            }
+            {
+                float v = vacc1x3;
+                out[ob + 27] = v;
+            }
+            {
+                float v = vacc2x0;
+                out[ob + 48] = v;
+            }
+            {
+                float v = vacc2x1;
+                out[ob + 49] = v;
+            }
+            {
+                float v = vacc2x2;
+                out[ob + 50] = v;
+            }
+            {
+                float v = vacc2x3;
+                out[ob + 51] = v;
+            }
+            {
+                float v = vacc3x0;
+                out[ob + 72] = v;
+            }
+            {
+                float v = vacc3x1;
+                out[ob + 73] = v;
+            }
+            {
+                float v = vacc3x2;
+                out[ob + 74] = v;
+            }
+            {
+                float v = vacc3x3;
+                out[ob + 75] = v;
             }
         }
     }
@@ -1631,34 +1702,88 @@ static void Pw_t1wrap_4x4(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w + 24 * n;
             const int ib = 960;
             const int ob = 4 * n + 1440;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
             for (int s = 0; s < 5; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_t1wrap_S1[5 * j + s + 20 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 16] * vk[j];
-                    vacc2[j] += in[ib + k + 32] * vk[j];
-                }
+                const int k0 = Src_t1wrap_S1[s + 20 * n];
+                const int k1 = Src_t1wrap_S1[s + 20 * n + 5];
+                const int k2 = Src_t1wrap_S1[s + 20 * n + 10];
+                const int k3 = Src_t1wrap_S1[s + 20 * n + 15];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 16], vk0);
+                vacc2x0 = SG_MADD(vacc2x0, in[ib + k0 + 32], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 16], vk1);
+                vacc2x1 = SG_MADD(vacc2x1, in[ib + k1 + 32], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                vacc1x2 = SG_MADD(vacc1x2, in[ib + k2 + 16], vk2);
+                vacc2x2 = SG_MADD(vacc2x2, in[ib + k2 + 32], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
+                vacc1x3 = SG_MADD(vacc1x3, in[ib + k3 + 16], vk3);
+                vacc2x3 = SG_MADD(vacc2x3, in[ib + k3 + 32], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 24] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                out[ob + j + 48] = v;
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                out[ob + 24] = v;
+            }
+            {
+                float v = vacc1x1;
+                out[ob + 25] = v;
+            }
+            {
+                float v = vacc1x2;
+                out[ob + 26] = v;
+            }
+            {
+                float v = vacc1x3;
+                out[ob + 27] = v;
+            }
+            {
+                float v = vacc2x0;
+                out[ob + 48] = v;
+            }
+            {
+                float v = vacc2x1;
+                out[ob + 49] = v;
+            }
+            {
+                float v = vacc2x2;
+                out[ob + 50] = v;
+            }
+            {
+                float v = vacc2x3;
+                out[ob + 51] = v;
             }
         }
     }
@@ -1739,41 +1864,112 @@ static void Pw_t1down_4x4(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w + 32 * n;
             const int ib = 32 * p;
             const int ob = 8 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 7; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_t1down_S1[7 * j + s + 28 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 32] * vk[j];
-                    vacc2[j] += in[ib + k + 64] * vk[j];
-                    vacc3[j] += in[ib + k + 96] * vk[j];
-                }
+                const int k0 = Src_t1down_S1[s + 28 * n];
+                const int k1 = Src_t1down_S1[s + 28 * n + 7];
+                const int k2 = Src_t1down_S1[s + 28 * n + 14];
+                const int k3 = Src_t1down_S1[s + 28 * n + 21];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 32], vk0);
+                vacc2x0 = SG_MADD(vacc2x0, in[ib + k0 + 64], vk0);
+                vacc3x0 = SG_MADD(vacc3x0, in[ib + k0 + 96], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 32], vk1);
+                vacc2x1 = SG_MADD(vacc2x1, in[ib + k1 + 64], vk1);
+                vacc3x1 = SG_MADD(vacc3x1, in[ib + k1 + 96], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                vacc1x2 = SG_MADD(vacc1x2, in[ib + k2 + 32], vk2);
+                vacc2x2 = SG_MADD(vacc2x2, in[ib + k2 + 64], vk2);
+                vacc3x2 = SG_MADD(vacc3x2, in[ib + k2 + 96], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
+                vacc1x3 = SG_MADD(vacc1x3, in[ib + k3 + 32], vk3);
+                vacc2x3 = SG_MADD(vacc2x3, in[ib + k3 + 64], vk3);
+                vacc3x3 = SG_MADD(vacc3x3, in[ib + k3 + 96], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 8] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                out[ob + j + 16] = v;
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                out[ob + j + 24] = v;
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                out[ob + 8] = v;
+            }
+            {
+                float v = vacc1x1;
+                out[ob + 9] = v;
+            }
+            {
+                float v = vacc1x2;
+                out[ob + 10] = v;
+            }
+            {
+                float v = vacc1x3;
+                out[ob + 11] = v;
+            }
+            {
+                float v = vacc2x0;
+                out[ob + 16] = v;
+            }
+            {
+                float v = vacc2x1;
+                out[ob + 17] = v;
+            }
+            {
+                float v = vacc2x2;
+                out[ob + 18] = v;
+            }
+            {
+                float v = vacc2x3;
+                out[ob + 19] = v;
+            }
+            {
+                float v = vacc3x0;
+                out[ob + 24] = v;
+            }
+            {
+                float v = vacc3x1;
+                out[ob + 25] = v;
+            }
+            {
+                float v = vacc3x2;
+                out[ob + 26] = v;
+            }
+            {
+                float v = vacc3x3;
+                out[ob + 27] = v;
             }
         }
     }
@@ -1782,20 +1978,40 @@ static void Pw_t1down_4x4(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w + 32 * n;
             const int ib = 256;
             const int ob = 4 * n + 64;
-            float vacc0[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
             for (int s = 0; s < 7; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_t1down_S1[7 * j + s + 28 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                }
+                const int k0 = Src_t1down_S1[s + 28 * n];
+                const int k1 = Src_t1down_S1[s + 28 * n + 7];
+                const int k2 = Src_t1down_S1[s + 28 * n + 14];
+                const int k3 = Src_t1down_S1[s + 28 * n + 21];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
+            }
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
             }
         }
     }
@@ -1899,82 +2115,198 @@ static void Pw_t1one_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 8 * n;
             const int ib = 9 * p;
             const int ob = 31 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             {
                 const float *restrict vk = vw + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_t1one_S1[j + 4 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 9] * vk[j];
-                    vacc2[j] += in[ib + k + 18] * vk[j];
-                    vacc3[j] += in[ib + k + 27] * vk[j];
-                }
+                const int k0 = Src_t1one_S1[4 * n];
+                const int k1 = Src_t1one_S1[4 * n + 1];
+                const int k2 = Src_t1one_S1[4 * n + 2];
+                const int k3 = Src_t1one_S1[4 * n + 3];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 9], vk0);
+                vacc2x0 = SG_MADD(vacc2x0, in[ib + k0 + 18], vk0);
+                vacc3x0 = SG_MADD(vacc3x0, in[ib + k0 + 27], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 9], vk1);
+                vacc2x1 = SG_MADD(vacc2x1, in[ib + k1 + 18], vk1);
+                vacc3x1 = SG_MADD(vacc3x1, in[ib + k1 + 27], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                vacc1x2 = SG_MADD(vacc1x2, in[ib + k2 + 9], vk2);
+                vacc2x2 = SG_MADD(vacc2x2, in[ib + k2 + 18], vk2);
+                vacc3x2 = SG_MADD(vacc3x2, in[ib + k2 + 27], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
+                vacc1x3 = SG_MADD(vacc1x3, in[ib + k3 + 9], vk3);
+                vacc2x3 = SG_MADD(vacc2x3, in[ib + k3 + 18], vk3);
+                vacc3x3 = SG_MADD(vacc3x3, in[ib + k3 + 27], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 31] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                out[ob + j + 62] = v;
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                out[ob + j + 93] = v;
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                out[ob + 31] = v;
+            }
+            {
+                float v = vacc1x1;
+                out[ob + 32] = v;
+            }
+            {
+                float v = vacc1x2;
+                out[ob + 33] = v;
+            }
+            {
+                float v = vacc1x3;
+                out[ob + 34] = v;
+            }
+            {
+                float v = vacc2x0;
+                out[ob + 62] = v;
+            }
+            {
+                float v = vacc2x1;
+                out[ob + 63] = v;
+            }
+            {
+                float v = vacc2x2;
+                out[ob + 64] = v;
+            }
+            {
+                float v = vacc2x3;
+                out[ob + 65] = v;
+            }
+            {
+                float v = vacc3x0;
+                out[ob + 93] = v;
+            }
+            {
+                float v = vacc3x1;
+                out[ob + 94] = v;
+            }
+            {
+                float v = vacc3x2;
+                out[ob + 95] = v;
+            }
+            {
+                float v = vacc3x3;
+                out[ob + 96] = v;
             }
         }
         {   /* 3-channel tail */
             const float *restrict vw = w + 56;
             const int ib = 9 * p;
             const int ob = 31 * p + 28;
-            float vacc0[3];
-            float vacc1[3];
-            float vacc2[3];
-            float vacc3[3];
-            for (int j = 0; j < 3; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
             {
                 const float *restrict vk = vw + 3;
-                for (int j = 0; j < 3; ++j) {
-                    const int k = Src_t1one_S1[j + 28];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 9] * vk[j];
-                    vacc2[j] += in[ib + k + 18] * vk[j];
-                    vacc3[j] += in[ib + k + 27] * vk[j];
-                }
+                const int k0 = Src_t1one_S1[28];
+                const int k1 = Src_t1one_S1[29];
+                const int k2 = Src_t1one_S1[30];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 9], vk0);
+                vacc2x0 = SG_MADD(vacc2x0, in[ib + k0 + 18], vk0);
+                vacc3x0 = SG_MADD(vacc3x0, in[ib + k0 + 27], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 9], vk1);
+                vacc2x1 = SG_MADD(vacc2x1, in[ib + k1 + 18], vk1);
+                vacc3x1 = SG_MADD(vacc3x1, in[ib + k1 + 27], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                vacc1x2 = SG_MADD(vacc1x2, in[ib + k2 + 9], vk2);
+                vacc2x2 = SG_MADD(vacc2x2, in[ib + k2 + 18], vk2);
+                vacc3x2 = SG_MADD(vacc3x2, in[ib + k2 + 27], vk2);
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 31] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc2[j];
-                out[ob + j + 62] = v;
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc3[j];
-                out[ob + j + 93] = v;
+            {
+                float v = vacc1x0;
+                out[ob + 31] = v;
+            }
+            {
+                float v = vacc1x1;
+                out[ob + 32] = v;
+            }
+            {
+                float v = vacc1x2;
+                out[ob + 33] = v;
+            }
+            {
+                float v = vacc2x0;
+                out[ob + 62] = v;
+            }
+            {
+                float v = vacc2x1;
+                out[ob + 63] = v;
+            }
+            {
+                float v = vacc2x2;
+                out[ob + 64] = v;
+            }
+            {
+                float v = vacc3x0;
+                out[ob + 93] = v;
+            }
+            {
+                float v = vacc3x1;
+                out[ob + 94] = v;
+            }
+            {
+                float v = vacc3x2;
+                out[ob + 95] = v;
             }
         }
     }
@@ -1983,54 +2315,114 @@ static void Pw_t1one_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 8 * n;
             const int ib = 108;
             const int ob = 4 * n + 372;
-            float vacc0[4];
-            float vacc1[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
             {
                 const float *restrict vk = vw + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_t1one_S1[j + 4 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 9] * vk[j];
-                }
+                const int k0 = Src_t1one_S1[4 * n];
+                const int k1 = Src_t1one_S1[4 * n + 1];
+                const int k2 = Src_t1one_S1[4 * n + 2];
+                const int k3 = Src_t1one_S1[4 * n + 3];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 9], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 9], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                vacc1x2 = SG_MADD(vacc1x2, in[ib + k2 + 9], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
+                vacc1x3 = SG_MADD(vacc1x3, in[ib + k3 + 9], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 31] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                out[ob + 31] = v;
+            }
+            {
+                float v = vacc1x1;
+                out[ob + 32] = v;
+            }
+            {
+                float v = vacc1x2;
+                out[ob + 33] = v;
+            }
+            {
+                float v = vacc1x3;
+                out[ob + 34] = v;
             }
         }
         {   /* 3-channel tail */
             const float *restrict vw = w + 56;
             const int ib = 108;
             const int ob = 400;
-            float vacc0[3];
-            float vacc1[3];
-            for (int j = 0; j < 3; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
             {
                 const float *restrict vk = vw + 3;
-                for (int j = 0; j < 3; ++j) {
-                    const int k = Src_t1one_S1[j + 28];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 9] * vk[j];
-                }
+                const int k0 = Src_t1one_S1[28];
+                const int k1 = Src_t1one_S1[29];
+                const int k2 = Src_t1one_S1[30];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 9], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 9], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                vacc1x2 = SG_MADD(vacc1x2, in[ib + k2 + 9], vk2);
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 31] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc1x0;
+                out[ob + 31] = v;
+            }
+            {
+                float v = vacc1x1;
+                out[ob + 32] = v;
+            }
+            {
+                float v = vacc1x2;
+                out[ob + 33] = v;
             }
         }
     }
@@ -2415,41 +2807,112 @@ static void Pw_t2mix_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 64 * n;
             const int ib = 32 * p;
             const int ob = 32 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 15; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_t2mix_S1[15 * j + s + 60 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 32] * vk[j];
-                    vacc2[j] += in[ib + k + 64] * vk[j];
-                    vacc3[j] += in[ib + k + 96] * vk[j];
-                }
+                const int k0 = Src_t2mix_S1[s + 60 * n];
+                const int k1 = Src_t2mix_S1[s + 60 * n + 15];
+                const int k2 = Src_t2mix_S1[s + 60 * n + 30];
+                const int k3 = Src_t2mix_S1[s + 60 * n + 45];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 32], vk0);
+                vacc2x0 = SG_MADD(vacc2x0, in[ib + k0 + 64], vk0);
+                vacc3x0 = SG_MADD(vacc3x0, in[ib + k0 + 96], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 32], vk1);
+                vacc2x1 = SG_MADD(vacc2x1, in[ib + k1 + 64], vk1);
+                vacc3x1 = SG_MADD(vacc3x1, in[ib + k1 + 96], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                vacc1x2 = SG_MADD(vacc1x2, in[ib + k2 + 32], vk2);
+                vacc2x2 = SG_MADD(vacc2x2, in[ib + k2 + 64], vk2);
+                vacc3x2 = SG_MADD(vacc3x2, in[ib + k2 + 96], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
+                vacc1x3 = SG_MADD(vacc1x3, in[ib + k3 + 32], vk3);
+                vacc2x3 = SG_MADD(vacc2x3, in[ib + k3 + 64], vk3);
+                vacc3x3 = SG_MADD(vacc3x3, in[ib + k3 + 96], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 32] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                out[ob + j + 64] = v;
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                out[ob + j + 96] = v;
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                out[ob + 32] = v;
+            }
+            {
+                float v = vacc1x1;
+                out[ob + 33] = v;
+            }
+            {
+                float v = vacc1x2;
+                out[ob + 34] = v;
+            }
+            {
+                float v = vacc1x3;
+                out[ob + 35] = v;
+            }
+            {
+                float v = vacc2x0;
+                out[ob + 64] = v;
+            }
+            {
+                float v = vacc2x1;
+                out[ob + 65] = v;
+            }
+            {
+                float v = vacc2x2;
+                out[ob + 66] = v;
+            }
+            {
+                float v = vacc2x3;
+                out[ob + 67] = v;
+            }
+            {
+                float v = vacc3x0;
+                out[ob + 96] = v;
+            }
+            {
+                float v = vacc3x1;
+                out[ob + 97] = v;
+            }
+            {
+                float v = vacc3x2;
+                out[ob + 98] = v;
+            }
+            {
+                float v = vacc3x3;
+                out[ob + 99] = v;
             }
         }
     }
@@ -2458,20 +2921,40 @@ static void Pw_t2mix_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 64 * n;
             const int ib = 1536;
             const int ob = 4 * n + 1536;
-            float vacc0[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
             for (int s = 0; s < 15; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_t2mix_S1[15 * j + s + 60 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                }
+                const int k0 = Src_t2mix_S1[s + 60 * n];
+                const int k1 = Src_t2mix_S1[s + 60 * n + 15];
+                const int k2 = Src_t2mix_S1[s + 60 * n + 30];
+                const int k3 = Src_t2mix_S1[s + 60 * n + 45];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
+            }
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
             }
         }
     }
@@ -2559,98 +3042,254 @@ static void Pw_t2res_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 36 * n;
             const int ib = 15 * p;
             const int ob = 15 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 8; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_t2res_S1[8 * j + s + 32 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 15] * vk[j];
-                    vacc2[j] += in[ib + k + 30] * vk[j];
-                    vacc3[j] += in[ib + k + 45] * vk[j];
-                }
+                const int k0 = Src_t2res_S1[s + 32 * n];
+                const int k1 = Src_t2res_S1[s + 32 * n + 8];
+                const int k2 = Src_t2res_S1[s + 32 * n + 16];
+                const int k3 = Src_t2res_S1[s + 32 * n + 24];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 15], vk0);
+                vacc2x0 = SG_MADD(vacc2x0, in[ib + k0 + 30], vk0);
+                vacc3x0 = SG_MADD(vacc3x0, in[ib + k0 + 45], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 15], vk1);
+                vacc2x1 = SG_MADD(vacc2x1, in[ib + k1 + 30], vk1);
+                vacc3x1 = SG_MADD(vacc3x1, in[ib + k1 + 45], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                vacc1x2 = SG_MADD(vacc1x2, in[ib + k2 + 15], vk2);
+                vacc2x2 = SG_MADD(vacc2x2, in[ib + k2 + 30], vk2);
+                vacc3x2 = SG_MADD(vacc3x2, in[ib + k2 + 45], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
+                vacc1x3 = SG_MADD(vacc1x3, in[ib + k3 + 15], vk3);
+                vacc2x3 = SG_MADD(vacc2x3, in[ib + k3 + 30], vk3);
+                vacc3x3 = SG_MADD(vacc3x3, in[ib + k3 + 45], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                v += res[ob + j];
+            {
+                float v = vacc0x0;
+                v += res[ob];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                v += res[ob + j + 15];
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 15] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                v += res[ob + j + 30];
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 30] = v;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                v += res[ob + j + 45];
+            {
+                float v = vacc0x3;
+                v += res[ob + 3];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 45] = v;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v += res[ob + 15];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 15] = v;
+            }
+            {
+                float v = vacc1x1;
+                v += res[ob + 16];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 16] = v;
+            }
+            {
+                float v = vacc1x2;
+                v += res[ob + 17];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 17] = v;
+            }
+            {
+                float v = vacc1x3;
+                v += res[ob + 18];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 18] = v;
+            }
+            {
+                float v = vacc2x0;
+                v += res[ob + 30];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 30] = v;
+            }
+            {
+                float v = vacc2x1;
+                v += res[ob + 31];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 31] = v;
+            }
+            {
+                float v = vacc2x2;
+                v += res[ob + 32];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 32] = v;
+            }
+            {
+                float v = vacc2x3;
+                v += res[ob + 33];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 33] = v;
+            }
+            {
+                float v = vacc3x0;
+                v += res[ob + 45];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 45] = v;
+            }
+            {
+                float v = vacc3x1;
+                v += res[ob + 46];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 46] = v;
+            }
+            {
+                float v = vacc3x2;
+                v += res[ob + 47];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 47] = v;
+            }
+            {
+                float v = vacc3x3;
+                v += res[ob + 48];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 48] = v;
             }
         }
         {   /* 3-channel tail */
             const float *restrict vw = w + 108;
             const int ib = 15 * p;
             const int ob = 15 * p + 12;
-            float vacc0[3];
-            float vacc1[3];
-            float vacc2[3];
-            float vacc3[3];
-            for (int j = 0; j < 3; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
             for (int s = 0; s < 8; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
-                for (int j = 0; j < 3; ++j) {
-                    const int k = Src_t2res_S1[8 * j + s + 96];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 15] * vk[j];
-                    vacc2[j] += in[ib + k + 30] * vk[j];
-                    vacc3[j] += in[ib + k + 45] * vk[j];
-                }
+                const int k0 = Src_t2res_S1[s + 96];
+                const int k1 = Src_t2res_S1[s + 104];
+                const int k2 = Src_t2res_S1[s + 112];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 15], vk0);
+                vacc2x0 = SG_MADD(vacc2x0, in[ib + k0 + 30], vk0);
+                vacc3x0 = SG_MADD(vacc3x0, in[ib + k0 + 45], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 15], vk1);
+                vacc2x1 = SG_MADD(vacc2x1, in[ib + k1 + 30], vk1);
+                vacc3x1 = SG_MADD(vacc3x1, in[ib + k1 + 45], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                vacc1x2 = SG_MADD(vacc1x2, in[ib + k2 + 15], vk2);
+                vacc2x2 = SG_MADD(vacc2x2, in[ib + k2 + 30], vk2);
+                vacc3x2 = SG_MADD(vacc3x2, in[ib + k2 + 45], vk2);
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc0[j];
-                v += res[ob + j];
+            {
+                float v = vacc0x0;
+                v += res[ob];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc1[j];
-                v += res[ob + j + 15];
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 15] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc2[j];
-                v += res[ob + j + 30];
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 30] = v;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc3[j];
-                v += res[ob + j + 45];
+            {
+                float v = vacc1x0;
+                v += res[ob + 15];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 45] = v;
+                out[ob + 15] = v;
+            }
+            {
+                float v = vacc1x1;
+                v += res[ob + 16];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 16] = v;
+            }
+            {
+                float v = vacc1x2;
+                v += res[ob + 17];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 17] = v;
+            }
+            {
+                float v = vacc2x0;
+                v += res[ob + 30];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 30] = v;
+            }
+            {
+                float v = vacc2x1;
+                v += res[ob + 31];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 31] = v;
+            }
+            {
+                float v = vacc2x2;
+                v += res[ob + 32];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 32] = v;
+            }
+            {
+                float v = vacc3x0;
+                v += res[ob + 45];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 45] = v;
+            }
+            {
+                float v = vacc3x1;
+                v += res[ob + 46];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 46] = v;
+            }
+            {
+                float v = vacc3x2;
+                v += res[ob + 47];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 47] = v;
             }
         }
     }
@@ -2911,81 +3550,145 @@ static void Pw_t2odd_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 24 * n;
             const int ib = 32 * p;
             const int ob = 17 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = 0.0f;
-                vacc1[j] = 0.0f;
-                vacc2[j] = 0.0f;
-                vacc3[j] = 0.0f;
-            }
+            float vacc0x0 = 0.0f;
+            float vacc0x1 = 0.0f;
+            float vacc0x2 = 0.0f;
+            float vacc0x3 = 0.0f;
+            float vacc1x0 = 0.0f;
+            float vacc1x1 = 0.0f;
+            float vacc1x2 = 0.0f;
+            float vacc1x3 = 0.0f;
+            float vacc2x0 = 0.0f;
+            float vacc2x1 = 0.0f;
+            float vacc2x2 = 0.0f;
+            float vacc2x3 = 0.0f;
+            float vacc3x0 = 0.0f;
+            float vacc3x1 = 0.0f;
+            float vacc3x2 = 0.0f;
+            float vacc3x3 = 0.0f;
             for (int s = 0; s < 6; ++s) {
                 const float *restrict vk = vw + 4 * s;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_t2odd_S1[6 * j + s + 24 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 32] * vk[j];
-                    vacc2[j] += in[ib + k + 64] * vk[j];
-                    vacc3[j] += in[ib + k + 96] * vk[j];
-                }
+                const int k0 = Src_t2odd_S1[s + 24 * n];
+                const int k1 = Src_t2odd_S1[s + 24 * n + 6];
+                const int k2 = Src_t2odd_S1[s + 24 * n + 12];
+                const int k3 = Src_t2odd_S1[s + 24 * n + 18];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 32], vk0);
+                vacc2x0 = SG_MADD(vacc2x0, in[ib + k0 + 64], vk0);
+                vacc3x0 = SG_MADD(vacc3x0, in[ib + k0 + 96], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 32], vk1);
+                vacc2x1 = SG_MADD(vacc2x1, in[ib + k1 + 64], vk1);
+                vacc3x1 = SG_MADD(vacc3x1, in[ib + k1 + 96], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                vacc1x2 = SG_MADD(vacc1x2, in[ib + k2 + 32], vk2);
+                vacc2x2 = SG_MADD(vacc2x2, in[ib + k2 + 64], vk2);
+                vacc3x2 = SG_MADD(vacc3x2, in[ib + k2 + 96], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
+                vacc1x3 = SG_MADD(vacc1x3, in[ib + k3 + 32], vk3);
+                vacc2x3 = SG_MADD(vacc2x3, in[ib + k3 + 64], vk3);
+                vacc3x3 = SG_MADD(vacc3x3, in[ib + k3 + 96], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 17] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                out[ob + j + 34] = v;
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                out[ob + j + 51] = v;
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                out[ob + 17] = v;
+            }
+            {
+                float v = vacc1x1;
+                out[ob + 18] = v;
+            }
+            {
+                float v = vacc1x2;
+                out[ob + 19] = v;
+            }
+            {
+                float v = vacc1x3;
+                out[ob + 20] = v;
+            }
+            {
+                float v = vacc2x0;
+                out[ob + 34] = v;
+            }
+            {
+                float v = vacc2x1;
+                out[ob + 35] = v;
+            }
+            {
+                float v = vacc2x2;
+                out[ob + 36] = v;
+            }
+            {
+                float v = vacc2x3;
+                out[ob + 37] = v;
+            }
+            {
+                float v = vacc3x0;
+                out[ob + 51] = v;
+            }
+            {
+                float v = vacc3x1;
+                out[ob + 52] = v;
+            }
+            {
+                float v = vacc3x2;
+                out[ob + 53] = v;
+            }
+            {
+                float v = vacc3x3;
+                out[ob + 54] = v;
             }
         }
         {   /* 1-channel tail */
             const float *restrict vw = w + 96;
             const int ib = 32 * p;
             const int ob = 17 * p + 16;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            {
-                vacc0[0] = 0.0f;
-                vacc1[0] = 0.0f;
-                vacc2[0] = 0.0f;
-                vacc3[0] = 0.0f;
-            }
+            float vacc0x0 = 0.0f;
+            float vacc1x0 = 0.0f;
+            float vacc2x0 = 0.0f;
+            float vacc3x0 = 0.0f;
             for (int s = 0; s < 6; ++s) {
                 const float *restrict vk = vw + s;
-                {
-                    const int k = Src_t2odd_S1[s + 96];
-                    vacc0[0] += in[ib + k] * vk[0];
-                    vacc1[0] += in[ib + k + 32] * vk[0];
-                    vacc2[0] += in[ib + k + 64] * vk[0];
-                    vacc3[0] += in[ib + k + 96] * vk[0];
-                }
+                const int k0 = Src_t2odd_S1[s + 96];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 32], vk0);
+                vacc2x0 = SG_MADD(vacc2x0, in[ib + k0 + 64], vk0);
+                vacc3x0 = SG_MADD(vacc3x0, in[ib + k0 + 96], vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 out[ob + 17] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 out[ob + 34] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 out[ob + 51] = v;
             }
         }
@@ -2995,39 +3698,55 @@ static void Pw_t2odd_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 24 * n;
             const int ib = 384;
             const int ob = 4 * n + 204;
-            float vacc0[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = 0.0f;
-            }
+            float vacc0x0 = 0.0f;
+            float vacc0x1 = 0.0f;
+            float vacc0x2 = 0.0f;
+            float vacc0x3 = 0.0f;
             for (int s = 0; s < 6; ++s) {
                 const float *restrict vk = vw + 4 * s;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_t2odd_S1[6 * j + s + 24 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                }
+                const int k0 = Src_t2odd_S1[s + 24 * n];
+                const int k1 = Src_t2odd_S1[s + 24 * n + 6];
+                const int k2 = Src_t2odd_S1[s + 24 * n + 12];
+                const int k3 = Src_t2odd_S1[s + 24 * n + 18];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
+            }
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
             }
         }
         {   /* 1-channel tail */
             const float *restrict vw = w + 96;
             const int ib = 384;
             const int ob = 220;
-            float vacc0[1];
-            {
-                vacc0[0] = 0.0f;
-            }
+            float vacc0x0 = 0.0f;
             for (int s = 0; s < 6; ++s) {
                 const float *restrict vk = vw + s;
-                {
-                    const int k = Src_t2odd_S1[s + 96];
-                    vacc0[0] += in[ib + k] * vk[0];
-                }
+                const int k0 = Src_t2odd_S1[s + 96];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 out[ob] = v;
             }
         }
@@ -3560,21 +4279,44 @@ static void Pw_t3c_1x4(const float *restrict in, float *restrict out, const floa
             const float *restrict vw = w + 28 * n;
             const int ib = 48 * p;
             const int ob = 48 * p + 4 * n;
-            float vacc0[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
             for (int s = 0; s < 6; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_t3c_S1[6 * j + s + 24 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                }
+                const int k0 = Src_t3c_S1[s + 24 * n];
+                const int k1 = Src_t3c_S1[s + 24 * n + 6];
+                const int k2 = Src_t3c_S1[s + 24 * n + 12];
+                const int k3 = Src_t3c_S1[s + 24 * n + 18];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                v += res[ob + j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                v += res[ob];
+                out[ob] = v;
+            }
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                v += res[ob + 3];
+                out[ob + 3] = v;
             }
         }
     }

@@ -1708,45 +1708,128 @@ static void Pw_a2_S2_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 28 * n;
             const int ib = 16 * p;
             const int ob = 16 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 6; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_a2_S2[6 * j + s + 24 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 16] * vk[j];
-                    vacc2[j] += in[ib + k + 32] * vk[j];
-                    vacc3[j] += in[ib + k + 48] * vk[j];
-                }
+                const int k0 = Src_a2_S2[s + 24 * n];
+                const int k1 = Src_a2_S2[s + 24 * n + 6];
+                const int k2 = Src_a2_S2[s + 24 * n + 12];
+                const int k3 = Src_a2_S2[s + 24 * n + 18];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 16], vk0);
+                vacc2x0 = SG_MADD(vacc2x0, in[ib + k0 + 32], vk0);
+                vacc3x0 = SG_MADD(vacc3x0, in[ib + k0 + 48], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 16], vk1);
+                vacc2x1 = SG_MADD(vacc2x1, in[ib + k1 + 32], vk1);
+                vacc3x1 = SG_MADD(vacc3x1, in[ib + k1 + 48], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                vacc1x2 = SG_MADD(vacc1x2, in[ib + k2 + 16], vk2);
+                vacc2x2 = SG_MADD(vacc2x2, in[ib + k2 + 32], vk2);
+                vacc3x2 = SG_MADD(vacc3x2, in[ib + k2 + 48], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
+                vacc1x3 = SG_MADD(vacc1x3, in[ib + k3 + 16], vk3);
+                vacc2x3 = SG_MADD(vacc2x3, in[ib + k3 + 32], vk3);
+                vacc3x3 = SG_MADD(vacc3x3, in[ib + k3 + 48], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                v += res[ob + j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                v += res[ob];
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                v += res[ob + j + 16];
-                out[ob + j + 16] = v;
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                v += res[ob + j + 32];
-                out[ob + j + 32] = v;
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                v += res[ob + j + 48];
-                out[ob + j + 48] = v;
+            {
+                float v = vacc0x3;
+                v += res[ob + 3];
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v += res[ob + 16];
+                out[ob + 16] = v;
+            }
+            {
+                float v = vacc1x1;
+                v += res[ob + 17];
+                out[ob + 17] = v;
+            }
+            {
+                float v = vacc1x2;
+                v += res[ob + 18];
+                out[ob + 18] = v;
+            }
+            {
+                float v = vacc1x3;
+                v += res[ob + 19];
+                out[ob + 19] = v;
+            }
+            {
+                float v = vacc2x0;
+                v += res[ob + 32];
+                out[ob + 32] = v;
+            }
+            {
+                float v = vacc2x1;
+                v += res[ob + 33];
+                out[ob + 33] = v;
+            }
+            {
+                float v = vacc2x2;
+                v += res[ob + 34];
+                out[ob + 34] = v;
+            }
+            {
+                float v = vacc2x3;
+                v += res[ob + 35];
+                out[ob + 35] = v;
+            }
+            {
+                float v = vacc3x0;
+                v += res[ob + 48];
+                out[ob + 48] = v;
+            }
+            {
+                float v = vacc3x1;
+                v += res[ob + 49];
+                out[ob + 49] = v;
+            }
+            {
+                float v = vacc3x2;
+                v += res[ob + 50];
+                out[ob + 50] = v;
+            }
+            {
+                float v = vacc3x3;
+                v += res[ob + 51];
+                out[ob + 51] = v;
             }
         }
     }
@@ -1755,21 +1838,44 @@ static void Pw_a2_S2_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 28 * n;
             const int ib = 1280;
             const int ob = 4 * n + 1280;
-            float vacc0[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
             for (int s = 0; s < 6; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_a2_S2[6 * j + s + 24 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                }
+                const int k0 = Src_a2_S2[s + 24 * n];
+                const int k1 = Src_a2_S2[s + 24 * n + 6];
+                const int k2 = Src_a2_S2[s + 24 * n + 12];
+                const int k3 = Src_a2_S2[s + 24 * n + 18];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                v += res[ob + j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                v += res[ob];
+                out[ob] = v;
+            }
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                v += res[ob + 3];
+                out[ob + 3] = v;
             }
         }
     }
@@ -9083,45 +9189,128 @@ static void Pw_c2_S2_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 28 * n;
             const int ib = 16 * p;
             const int ob = 16 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 6; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_c2_S2[6 * j + s + 24 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 16] * vk[j];
-                    vacc2[j] += in[ib + k + 32] * vk[j];
-                    vacc3[j] += in[ib + k + 48] * vk[j];
-                }
+                const int k0 = Src_c2_S2[s + 24 * n];
+                const int k1 = Src_c2_S2[s + 24 * n + 6];
+                const int k2 = Src_c2_S2[s + 24 * n + 12];
+                const int k3 = Src_c2_S2[s + 24 * n + 18];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 16], vk0);
+                vacc2x0 = SG_MADD(vacc2x0, in[ib + k0 + 32], vk0);
+                vacc3x0 = SG_MADD(vacc3x0, in[ib + k0 + 48], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 16], vk1);
+                vacc2x1 = SG_MADD(vacc2x1, in[ib + k1 + 32], vk1);
+                vacc3x1 = SG_MADD(vacc3x1, in[ib + k1 + 48], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                vacc1x2 = SG_MADD(vacc1x2, in[ib + k2 + 16], vk2);
+                vacc2x2 = SG_MADD(vacc2x2, in[ib + k2 + 32], vk2);
+                vacc3x2 = SG_MADD(vacc3x2, in[ib + k2 + 48], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
+                vacc1x3 = SG_MADD(vacc1x3, in[ib + k3 + 16], vk3);
+                vacc2x3 = SG_MADD(vacc2x3, in[ib + k3 + 32], vk3);
+                vacc3x3 = SG_MADD(vacc3x3, in[ib + k3 + 48], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                v += res[ob + j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                v += res[ob];
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                v += res[ob + j + 16];
-                out[ob + j + 16] = v;
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                v += res[ob + j + 32];
-                out[ob + j + 32] = v;
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                v += res[ob + j + 48];
-                out[ob + j + 48] = v;
+            {
+                float v = vacc0x3;
+                v += res[ob + 3];
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v += res[ob + 16];
+                out[ob + 16] = v;
+            }
+            {
+                float v = vacc1x1;
+                v += res[ob + 17];
+                out[ob + 17] = v;
+            }
+            {
+                float v = vacc1x2;
+                v += res[ob + 18];
+                out[ob + 18] = v;
+            }
+            {
+                float v = vacc1x3;
+                v += res[ob + 19];
+                out[ob + 19] = v;
+            }
+            {
+                float v = vacc2x0;
+                v += res[ob + 32];
+                out[ob + 32] = v;
+            }
+            {
+                float v = vacc2x1;
+                v += res[ob + 33];
+                out[ob + 33] = v;
+            }
+            {
+                float v = vacc2x2;
+                v += res[ob + 34];
+                out[ob + 34] = v;
+            }
+            {
+                float v = vacc2x3;
+                v += res[ob + 35];
+                out[ob + 35] = v;
+            }
+            {
+                float v = vacc3x0;
+                v += res[ob + 48];
+                out[ob + 48] = v;
+            }
+            {
+                float v = vacc3x1;
+                v += res[ob + 49];
+                out[ob + 49] = v;
+            }
+            {
+                float v = vacc3x2;
+                v += res[ob + 50];
+                out[ob + 50] = v;
+            }
+            {
+                float v = vacc3x3;
+                v += res[ob + 51];
+                out[ob + 51] = v;
             }
         }
     }
@@ -14237,90 +14426,226 @@ static void Pw_d3_S2_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 28 * n;
             const int ib = 93 * p;
             const int ob = 31 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 6; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_d3_S2[6 * j + s + 24 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 93] * vk[j];
-                    vacc2[j] += in[ib + k + 186] * vk[j];
-                    vacc3[j] += in[ib + k + 279] * vk[j];
-                }
+                const int k0 = Src_d3_S2[s + 24 * n];
+                const int k1 = Src_d3_S2[s + 24 * n + 6];
+                const int k2 = Src_d3_S2[s + 24 * n + 12];
+                const int k3 = Src_d3_S2[s + 24 * n + 18];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 93], vk0);
+                vacc2x0 = SG_MADD(vacc2x0, in[ib + k0 + 186], vk0);
+                vacc3x0 = SG_MADD(vacc3x0, in[ib + k0 + 279], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 93], vk1);
+                vacc2x1 = SG_MADD(vacc2x1, in[ib + k1 + 186], vk1);
+                vacc3x1 = SG_MADD(vacc3x1, in[ib + k1 + 279], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                vacc1x2 = SG_MADD(vacc1x2, in[ib + k2 + 93], vk2);
+                vacc2x2 = SG_MADD(vacc2x2, in[ib + k2 + 186], vk2);
+                vacc3x2 = SG_MADD(vacc3x2, in[ib + k2 + 279], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
+                vacc1x3 = SG_MADD(vacc1x3, in[ib + k3 + 93], vk3);
+                vacc2x3 = SG_MADD(vacc2x3, in[ib + k3 + 186], vk3);
+                vacc3x3 = SG_MADD(vacc3x3, in[ib + k3 + 279], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                v += res[ob + j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                v += res[ob];
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                v += res[ob + j + 31];
-                out[ob + j + 31] = v;
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                v += res[ob + j + 62];
-                out[ob + j + 62] = v;
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                v += res[ob + j + 93];
-                out[ob + j + 93] = v;
+            {
+                float v = vacc0x3;
+                v += res[ob + 3];
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v += res[ob + 31];
+                out[ob + 31] = v;
+            }
+            {
+                float v = vacc1x1;
+                v += res[ob + 32];
+                out[ob + 32] = v;
+            }
+            {
+                float v = vacc1x2;
+                v += res[ob + 33];
+                out[ob + 33] = v;
+            }
+            {
+                float v = vacc1x3;
+                v += res[ob + 34];
+                out[ob + 34] = v;
+            }
+            {
+                float v = vacc2x0;
+                v += res[ob + 62];
+                out[ob + 62] = v;
+            }
+            {
+                float v = vacc2x1;
+                v += res[ob + 63];
+                out[ob + 63] = v;
+            }
+            {
+                float v = vacc2x2;
+                v += res[ob + 64];
+                out[ob + 64] = v;
+            }
+            {
+                float v = vacc2x3;
+                v += res[ob + 65];
+                out[ob + 65] = v;
+            }
+            {
+                float v = vacc3x0;
+                v += res[ob + 93];
+                out[ob + 93] = v;
+            }
+            {
+                float v = vacc3x1;
+                v += res[ob + 94];
+                out[ob + 94] = v;
+            }
+            {
+                float v = vacc3x2;
+                v += res[ob + 95];
+                out[ob + 95] = v;
+            }
+            {
+                float v = vacc3x3;
+                v += res[ob + 96];
+                out[ob + 96] = v;
             }
         }
         {   /* 3-channel tail */
             const float *restrict vw = w + 196;
             const int ib = 93 * p;
             const int ob = 31 * p + 28;
-            float vacc0[3];
-            float vacc1[3];
-            float vacc2[3];
-            float vacc3[3];
-            for (int j = 0; j < 3; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
             for (int s = 0; s < 6; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
-                for (int j = 0; j < 3; ++j) {
-                    const int k = Src_d3_S2[6 * j + s + 168];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 93] * vk[j];
-                    vacc2[j] += in[ib + k + 186] * vk[j];
-                    vacc3[j] += in[ib + k + 279] * vk[j];
-                }
+                const int k0 = Src_d3_S2[s + 168];
+                const int k1 = Src_d3_S2[s + 174];
+                const int k2 = Src_d3_S2[s + 180];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 93], vk0);
+                vacc2x0 = SG_MADD(vacc2x0, in[ib + k0 + 186], vk0);
+                vacc3x0 = SG_MADD(vacc3x0, in[ib + k0 + 279], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 93], vk1);
+                vacc2x1 = SG_MADD(vacc2x1, in[ib + k1 + 186], vk1);
+                vacc3x1 = SG_MADD(vacc3x1, in[ib + k1 + 279], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                vacc1x2 = SG_MADD(vacc1x2, in[ib + k2 + 93], vk2);
+                vacc2x2 = SG_MADD(vacc2x2, in[ib + k2 + 186], vk2);
+                vacc3x2 = SG_MADD(vacc3x2, in[ib + k2 + 279], vk2);
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc0[j];
-                v += res[ob + j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                v += res[ob];
+                out[ob] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc1[j];
-                v += res[ob + j + 31];
-                out[ob + j + 31] = v;
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc2[j];
-                v += res[ob + j + 62];
-                out[ob + j + 62] = v;
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc3[j];
-                v += res[ob + j + 93];
-                out[ob + j + 93] = v;
+            {
+                float v = vacc1x0;
+                v += res[ob + 31];
+                out[ob + 31] = v;
+            }
+            {
+                float v = vacc1x1;
+                v += res[ob + 32];
+                out[ob + 32] = v;
+            }
+            {
+                float v = vacc1x2;
+                v += res[ob + 33];
+                out[ob + 33] = v;
+            }
+            {
+                float v = vacc2x0;
+                v += res[ob + 62];
+                out[ob + 62] = v;
+            }
+            {
+                float v = vacc2x1;
+                v += res[ob + 63];
+                out[ob + 63] = v;
+            }
+            {
+                float v = vacc2x2;
+                v += res[ob + 64];
+                out[ob + 64] = v;
+            }
+            {
+                float v = vacc3x0;
+                v += res[ob + 93];
+                out[ob + 93] = v;
+            }
+            {
+                float v = vacc3x1;
+                v += res[ob + 94];
+                out[ob + 94] = v;
+            }
+            {
+                float v = vacc3x2;
+                v += res[ob + 95];
+                out[ob + 95] = v;
             }
         }
     }
@@ -15698,81 +16023,145 @@ static void Pw_t1_S2_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 32 * n;
             const int ib = 24 * p;
             const int ob = 9 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 7; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_t1_S2[7 * j + s + 28 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 24] * vk[j];
-                    vacc2[j] += in[ib + k + 48] * vk[j];
-                    vacc3[j] += in[ib + k + 72] * vk[j];
-                }
+                const int k0 = Src_t1_S2[s + 28 * n];
+                const int k1 = Src_t1_S2[s + 28 * n + 7];
+                const int k2 = Src_t1_S2[s + 28 * n + 14];
+                const int k3 = Src_t1_S2[s + 28 * n + 21];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 24], vk0);
+                vacc2x0 = SG_MADD(vacc2x0, in[ib + k0 + 48], vk0);
+                vacc3x0 = SG_MADD(vacc3x0, in[ib + k0 + 72], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 24], vk1);
+                vacc2x1 = SG_MADD(vacc2x1, in[ib + k1 + 48], vk1);
+                vacc3x1 = SG_MADD(vacc3x1, in[ib + k1 + 72], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                vacc1x2 = SG_MADD(vacc1x2, in[ib + k2 + 24], vk2);
+                vacc2x2 = SG_MADD(vacc2x2, in[ib + k2 + 48], vk2);
+                vacc3x2 = SG_MADD(vacc3x2, in[ib + k2 + 72], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
+                vacc1x3 = SG_MADD(vacc1x3, in[ib + k3 + 24], vk3);
+                vacc2x3 = SG_MADD(vacc2x3, in[ib + k3 + 48], vk3);
+                vacc3x3 = SG_MADD(vacc3x3, in[ib + k3 + 72], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 9] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                out[ob + j + 18] = v;
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                out[ob + j + 27] = v;
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                out[ob + 9] = v;
+            }
+            {
+                float v = vacc1x1;
+                out[ob + 10] = v;
+            }
+            {
+                float v = vacc1x2;
+                out[ob + 11] = v;
+            }
+            {
+                float v = vacc1x3;
+                out[ob + 12] = v;
+            }
+            {
+                float v = vacc2x0;
+                out[ob + 18] = v;
+            }
+            {
+                float v = vacc2x1;
+                out[ob + 19] = v;
+            }
+            {
+                float v = vacc2x2;
+                out[ob + 20] = v;
+            }
+            {
+                float v = vacc2x3;
+                out[ob + 21] = v;
+            }
+            {
+                float v = vacc3x0;
+                out[ob + 27] = v;
+            }
+            {
+                float v = vacc3x1;
+                out[ob + 28] = v;
+            }
+            {
+                float v = vacc3x2;
+                out[ob + 29] = v;
+            }
+            {
+                float v = vacc3x3;
+                out[ob + 30] = v;
             }
         }
         {   /* 1-channel tail */
             const float *restrict vw = w + 64;
             const int ib = 24 * p;
             const int ob = 9 * p + 8;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
             for (int s = 0; s < 7; ++s) {
                 const float *restrict vk = vw + s + 1;
-                {
-                    const int k = Src_t1_S2[s + 56];
-                    vacc0[0] += in[ib + k] * vk[0];
-                    vacc1[0] += in[ib + k + 24] * vk[0];
-                    vacc2[0] += in[ib + k + 48] * vk[0];
-                    vacc3[0] += in[ib + k + 72] * vk[0];
-                }
+                const int k0 = Src_t1_S2[s + 56];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 24], vk0);
+                vacc2x0 = SG_MADD(vacc2x0, in[ib + k0 + 48], vk0);
+                vacc3x0 = SG_MADD(vacc3x0, in[ib + k0 + 72], vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 out[ob + 9] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 out[ob + 18] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 out[ob + 27] = v;
             }
         }
@@ -15782,39 +16171,55 @@ static void Pw_t1_S2_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 32 * n;
             const int ib = 1152;
             const int ob = 4 * n + 432;
-            float vacc0[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
             for (int s = 0; s < 7; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_t1_S2[7 * j + s + 28 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                }
+                const int k0 = Src_t1_S2[s + 28 * n];
+                const int k1 = Src_t1_S2[s + 28 * n + 7];
+                const int k2 = Src_t1_S2[s + 28 * n + 14];
+                const int k3 = Src_t1_S2[s + 28 * n + 21];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
+            }
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
             }
         }
         {   /* 1-channel tail */
             const float *restrict vw = w + 64;
             const int ib = 1152;
             const int ob = 440;
-            float vacc0[1];
-            {
-                vacc0[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
             for (int s = 0; s < 7; ++s) {
                 const float *restrict vk = vw + s + 1;
-                {
-                    const int k = Src_t1_S2[s + 56];
-                    vacc0[0] += in[ib + k] * vk[0];
-                }
+                const int k0 = Src_t1_S2[s + 56];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 out[ob] = v;
             }
         }

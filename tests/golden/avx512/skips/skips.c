@@ -6789,88 +6789,164 @@ static void Pw_x11_4x4(const float *restrict in, float *restrict out, const floa
             const float *restrict vw = w + 36 * n;
             const int ib = 33 * p;
             const int ob = 33 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 8; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_x11_S1[8 * j + s + 32 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 33] * vk[j];
-                    vacc2[j] += in[ib + k + 66] * vk[j];
-                    vacc3[j] += in[ib + k + 99] * vk[j];
-                }
+                const int k0 = Src_x11_S1[s + 32 * n];
+                const int k1 = Src_x11_S1[s + 32 * n + 8];
+                const int k2 = Src_x11_S1[s + 32 * n + 16];
+                const int k3 = Src_x11_S1[s + 32 * n + 24];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 33], vk0);
+                vacc2x0 = SG_MADD(vacc2x0, in[ib + k0 + 66], vk0);
+                vacc3x0 = SG_MADD(vacc3x0, in[ib + k0 + 99], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 33], vk1);
+                vacc2x1 = SG_MADD(vacc2x1, in[ib + k1 + 66], vk1);
+                vacc3x1 = SG_MADD(vacc3x1, in[ib + k1 + 99], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                vacc1x2 = SG_MADD(vacc1x2, in[ib + k2 + 33], vk2);
+                vacc2x2 = SG_MADD(vacc2x2, in[ib + k2 + 66], vk2);
+                vacc3x2 = SG_MADD(vacc3x2, in[ib + k2 + 99], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
+                vacc1x3 = SG_MADD(vacc1x3, in[ib + k3 + 33], vk3);
+                vacc2x3 = SG_MADD(vacc2x3, in[ib + k3 + 66], vk3);
+                vacc3x3 = SG_MADD(vacc3x3, in[ib + k3 + 99], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                v += res[ob + j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                v += res[ob];
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                v += res[ob + j + 33];
-                out[ob + j + 33] = v;
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                v += res[ob + j + 66];
-                out[ob + j + 66] = v;
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                v += res[ob + j + 99];
-                out[ob + j + 99] = v;
+            {
+                float v = vacc0x3;
+                v += res[ob + 3];
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v += res[ob + 33];
+                out[ob + 33] = v;
+            }
+            {
+                float v = vacc1x1;
+                v += res[ob + 34];
+                out[ob + 34] = v;
+            }
+            {
+                float v = vacc1x2;
+                v += res[ob + 35];
+                out[ob + 35] = v;
+            }
+            {
+                float v = vacc1x3;
+                v += res[ob + 36];
+                out[ob + 36] = v;
+            }
+            {
+                float v = vacc2x0;
+                v += res[ob + 66];
+                out[ob + 66] = v;
+            }
+            {
+                float v = vacc2x1;
+                v += res[ob + 67];
+                out[ob + 67] = v;
+            }
+            {
+                float v = vacc2x2;
+                v += res[ob + 68];
+                out[ob + 68] = v;
+            }
+            {
+                float v = vacc2x3;
+                v += res[ob + 69];
+                out[ob + 69] = v;
+            }
+            {
+                float v = vacc3x0;
+                v += res[ob + 99];
+                out[ob + 99] = v;
+            }
+            {
+                float v = vacc3x1;
+                v += res[ob + 100];
+                out[ob + 100] = v;
+            }
+            {
+                float v = vacc3x2;
+                v += res[ob + 101];
+                out[ob + 101] = v;
+            }
+            {
+                float v = vacc3x3;
+                v += res[ob + 102];
+                out[ob + 102] = v;
             }
         }
         {   /* 1-channel tail */
             const float *restrict vw = w + 288;
             const int ib = 33 * p;
             const int ob = 33 * p + 32;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
             for (int s = 0; s < 8; ++s) {
                 const float *restrict vk = vw + s + 1;
-                {
-                    const int k = Src_x11_S1[s + 256];
-                    vacc0[0] += in[ib + k] * vk[0];
-                    vacc1[0] += in[ib + k + 33] * vk[0];
-                    vacc2[0] += in[ib + k + 66] * vk[0];
-                    vacc3[0] += in[ib + k + 99] * vk[0];
-                }
+                const int k0 = Src_x11_S1[s + 256];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 33], vk0);
+                vacc2x0 = SG_MADD(vacc2x0, in[ib + k0 + 66], vk0);
+                vacc3x0 = SG_MADD(vacc3x0, in[ib + k0 + 99], vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 v += res[ob];
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 v += res[ob + 33];
                 out[ob + 33] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 v += res[ob + 66];
                 out[ob + 66] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 v += res[ob + 99];
                 out[ob + 99] = v;
             }
@@ -6881,56 +6957,94 @@ static void Pw_x11_4x4(const float *restrict in, float *restrict out, const floa
             const float *restrict vw = w + 36 * n;
             const int ib = 924;
             const int ob = 4 * n + 924;
-            float vacc0[4];
-            float vacc1[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
             for (int s = 0; s < 8; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_x11_S1[8 * j + s + 32 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 33] * vk[j];
-                }
+                const int k0 = Src_x11_S1[s + 32 * n];
+                const int k1 = Src_x11_S1[s + 32 * n + 8];
+                const int k2 = Src_x11_S1[s + 32 * n + 16];
+                const int k3 = Src_x11_S1[s + 32 * n + 24];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 33], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 33], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                vacc1x2 = SG_MADD(vacc1x2, in[ib + k2 + 33], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
+                vacc1x3 = SG_MADD(vacc1x3, in[ib + k3 + 33], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                v += res[ob + j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                v += res[ob];
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                v += res[ob + j + 33];
-                out[ob + j + 33] = v;
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                v += res[ob + 3];
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v += res[ob + 33];
+                out[ob + 33] = v;
+            }
+            {
+                float v = vacc1x1;
+                v += res[ob + 34];
+                out[ob + 34] = v;
+            }
+            {
+                float v = vacc1x2;
+                v += res[ob + 35];
+                out[ob + 35] = v;
+            }
+            {
+                float v = vacc1x3;
+                v += res[ob + 36];
+                out[ob + 36] = v;
             }
         }
         {   /* 1-channel tail */
             const float *restrict vw = w + 288;
             const int ib = 924;
             const int ob = 956;
-            float vacc0[1];
-            float vacc1[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
             for (int s = 0; s < 8; ++s) {
                 const float *restrict vk = vw + s + 1;
-                {
-                    const int k = Src_x11_S1[s + 256];
-                    vacc0[0] += in[ib + k] * vk[0];
-                    vacc1[0] += in[ib + k + 33] * vk[0];
-                }
+                const int k0 = Src_x11_S1[s + 256];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 33], vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 v += res[ob];
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 v += res[ob + 33];
                 out[ob + 33] = v;
             }

@@ -9215,11 +9215,11 @@ static void Run_sep1024(const float *in, const float *skip, float *out, const fl
  *
  * stage 1: depthwise 3x3 -> 3x4x5120
  *   tile: no avx512 specialization for this stage (multiplier 5: lcm(16, 5)/16 = 5 vectors per
- *       tile exceeds the 4 this target's tile allows): portable scalar code. 1 input channel x
- *       multiplier 5 = 5 accumulators per tile (8 accumulators: with the current weight and input
- *       they fit the 16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision
- *       registers), and compilers vectorize the 8-wide tap statements where SIMD exists); C =
- *       1024: 1024 full tiles, no tail
+ *       tile exceeds the 4 this target's tile allows): portable scalar code. 3 input channels x
+ *       multiplier 5 = 15 accumulators per tile (16 named accumulators: with the current weight
+ *       and input they fit the 32 single-precision registers of Cortex-M4F/M7 FPUs, and compilers
+ *       vectorize the 16 tap statements where SIMD exists); C = 1024: 341 full tiles + a
+ *       generated 1-channel tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 304
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -9241,39 +9241,234 @@ static void Run_sep1024(const float *in, const float *skip, float *out, const fl
  *   dw_w [3][3][5120], dw_b [5120]
  *   pw_w [8][5120], pw_b [8]
  */
-/* scalar/spatial.c.in: layer sep_m5, stage 1 (depthwise 3x3): tile 5c1p, 5 channels x 1 pixel (scalar code) */
-static void Dw_sep_m5_S1_5c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer sep_m5, stage 1 (depthwise 3x3): tile 15c1p, 15 channels x 1 pixel (scalar code) */
+static void Dw_sep_m5_S1_15c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 1024; ++ct) {
-                const int ib = 4096 * vy + 1024 * vx + ct;
-                const int ob = 20544 * vy + 5136 * vx + 5 * ct;
-                const float *restrict vw = w + 50 * ct;
-                float vacc[5];
-                for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
+            for (int ct = 0; ct < 341; ++ct) {
+                const int ib = 4096 * vy + 1024 * vx + 3 * ct;
+                const int ob = 20544 * vy + 5136 * vx + 15 * ct;
+                const float *restrict vw = w + 150 * ct;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                float vacc3 = vw[3];
+                float vacc4 = vw[4];
+                float vacc5 = vw[5];
+                float vacc6 = vw[6];
+                float vacc7 = vw[7];
+                float vacc8 = vw[8];
+                float vacc9 = vw[9];
+                float vacc10 = vw[10];
+                float vacc11 = vw[11];
+                float vacc12 = vw[12];
+                float vacc13 = vw[13];
+                float vacc14 = vw[14];
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 25] * vi;
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[75], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[76], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[77], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[78], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[79], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[80], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[81], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[82], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[83], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[84], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[85], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[86], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[87], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[88], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[89], vi2);
                 }
                 {   /* tap 1,2 */
-                    const float vi = in[ib + 1024];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 30] * vi;
+                    const float vi0 = in[ib + 1024];
+                    const float vi1 = in[ib + 1025];
+                    const float vi2 = in[ib + 1026];
+                    vacc0 = SG_MADD(vacc0, vw[90], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[91], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[92], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[93], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[94], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[95], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[96], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[97], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[98], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[99], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[100], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[101], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[102], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[103], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[104], vi2);
                 }
                 {   /* tap 2,1 */
-                    const float vi = in[ib + 4096];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 40] * vi;
+                    const float vi0 = in[ib + 4096];
+                    const float vi1 = in[ib + 4097];
+                    const float vi2 = in[ib + 4098];
+                    vacc0 = SG_MADD(vacc0, vw[120], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[121], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[122], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[123], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[124], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[125], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[126], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[127], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[128], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[129], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[130], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[131], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[132], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[133], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[134], vi2);
                 }
                 {   /* tap 2,2 */
-                    const float vi = in[ib + 5120];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 45] * vi;
+                    const float vi0 = in[ib + 5120];
+                    const float vi1 = in[ib + 5121];
+                    const float vi2 = in[ib + 5122];
+                    vacc0 = SG_MADD(vacc0, vw[135], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[136], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[137], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[138], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[139], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[140], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[141], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[142], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[143], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[144], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[145], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[146], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[147], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[148], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[149], vi2);
                 }
-                for (int j = 0; j < 5; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
+                }
+                {
+                    float v = vacc3;
+                    out[ob + 3] = v;
+                }
+                {
+                    float v = vacc4;
+                    out[ob + 4] = v;
+                }
+                {
+                    float v = vacc5;
+                    out[ob + 5] = v;
+                }
+                {
+                    float v = vacc6;
+                    out[ob + 6] = v;
+                }
+                {
+                    float v = vacc7;
+                    out[ob + 7] = v;
+                }
+                {
+                    float v = vacc8;
+                    out[ob + 8] = v;
+                }
+                {
+                    float v = vacc9;
+                    out[ob + 9] = v;
+                }
+                {
+                    float v = vacc10;
+                    out[ob + 10] = v;
+                }
+                {
+                    float v = vacc11;
+                    out[ob + 11] = v;
+                }
+                {
+                    float v = vacc12;
+                    out[ob + 12] = v;
+                }
+                {
+                    float v = vacc13;
+                    out[ob + 13] = v;
+                }
+                {
+                    float v = vacc14;
+                    out[ob + 14] = v;
+                }
+            }
+            {
+                const int ib = 4096 * vy + 1024 * vx + 1023;
+                const int ob = 20544 * vy + 5136 * vx + 5115;
+                const float *restrict vw = w + 51150;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                float vacc3 = vw[3];
+                float vacc4 = vw[4];
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[26], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[27], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[28], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[29], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 1024];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[33], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[34], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 4096];
+                    vacc0 = SG_MADD(vacc0, vw[40], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[41], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[42], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[43], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[44], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 5120];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[48], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[49], vi0);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
+                }
+                {
+                    float v = vacc3;
+                    out[ob + 3] = v;
+                }
+                {
+                    float v = vacc4;
+                    out[ob + 4] = v;
                 }
             }
         }
@@ -9282,39 +9477,282 @@ static void Dw_sep_m5_S1_5c1p(const float *restrict in, float *restrict out, con
     {
         const int vy = 0;
         for (int vx = 1; vx < 3; ++vx) {
-            for (int ct = 0; ct < 1024; ++ct) {
-                const int ib = 4096 * vy + 1024 * vx + ct;
-                const int ob = 20544 * vy + 5136 * vx + 5 * ct;
-                const float *restrict vw = w + 50 * ct;
-                float vacc[5];
-                for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
+            for (int ct = 0; ct < 341; ++ct) {
+                const int ib = 4096 * vy + 1024 * vx + 3 * ct;
+                const int ob = 20544 * vy + 5136 * vx + 15 * ct;
+                const float *restrict vw = w + 150 * ct;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                float vacc3 = vw[3];
+                float vacc4 = vw[4];
+                float vacc5 = vw[5];
+                float vacc6 = vw[6];
+                float vacc7 = vw[7];
+                float vacc8 = vw[8];
+                float vacc9 = vw[9];
+                float vacc10 = vw[10];
+                float vacc11 = vw[11];
+                float vacc12 = vw[12];
+                float vacc13 = vw[13];
+                float vacc14 = vw[14];
                 {   /* tap 1,0 */
-                    const float vi = in[ib - 1024];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 20] * vi;
+                    const float vi0 = in[ib - 1024];
+                    const float vi1 = in[ib - 1023];
+                    const float vi2 = in[ib - 1022];
+                    vacc0 = SG_MADD(vacc0, vw[60], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[61], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[62], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[63], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[64], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[65], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[66], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[67], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[68], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[69], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[70], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[71], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[72], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[73], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[74], vi2);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 25] * vi;
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[75], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[76], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[77], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[78], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[79], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[80], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[81], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[82], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[83], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[84], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[85], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[86], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[87], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[88], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[89], vi2);
                 }
                 {   /* tap 1,2 */
-                    const float vi = in[ib + 1024];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 30] * vi;
+                    const float vi0 = in[ib + 1024];
+                    const float vi1 = in[ib + 1025];
+                    const float vi2 = in[ib + 1026];
+                    vacc0 = SG_MADD(vacc0, vw[90], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[91], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[92], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[93], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[94], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[95], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[96], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[97], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[98], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[99], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[100], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[101], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[102], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[103], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[104], vi2);
                 }
                 {   /* tap 2,0 */
-                    const float vi = in[ib + 3072];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 35] * vi;
+                    const float vi0 = in[ib + 3072];
+                    const float vi1 = in[ib + 3073];
+                    const float vi2 = in[ib + 3074];
+                    vacc0 = SG_MADD(vacc0, vw[105], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[106], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[107], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[108], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[109], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[110], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[111], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[112], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[113], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[114], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[115], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[116], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[117], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[118], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[119], vi2);
                 }
                 {   /* tap 2,1 */
-                    const float vi = in[ib + 4096];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 40] * vi;
+                    const float vi0 = in[ib + 4096];
+                    const float vi1 = in[ib + 4097];
+                    const float vi2 = in[ib + 4098];
+                    vacc0 = SG_MADD(vacc0, vw[120], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[121], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[122], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[123], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[124], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[125], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[126], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[127], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[128], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[129], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[130], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[131], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[132], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[133], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[134], vi2);
                 }
                 {   /* tap 2,2 */
-                    const float vi = in[ib + 5120];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 45] * vi;
+                    const float vi0 = in[ib + 5120];
+                    const float vi1 = in[ib + 5121];
+                    const float vi2 = in[ib + 5122];
+                    vacc0 = SG_MADD(vacc0, vw[135], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[136], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[137], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[138], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[139], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[140], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[141], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[142], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[143], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[144], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[145], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[146], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[147], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[148], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[149], vi2);
                 }
-                for (int j = 0; j < 5; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
+                }
+                {
+                    float v = vacc3;
+                    out[ob + 3] = v;
+                }
+                {
+                    float v = vacc4;
+                    out[ob + 4] = v;
+                }
+                {
+                    float v = vacc5;
+                    out[ob + 5] = v;
+                }
+                {
+                    float v = vacc6;
+                    out[ob + 6] = v;
+                }
+                {
+                    float v = vacc7;
+                    out[ob + 7] = v;
+                }
+                {
+                    float v = vacc8;
+                    out[ob + 8] = v;
+                }
+                {
+                    float v = vacc9;
+                    out[ob + 9] = v;
+                }
+                {
+                    float v = vacc10;
+                    out[ob + 10] = v;
+                }
+                {
+                    float v = vacc11;
+                    out[ob + 11] = v;
+                }
+                {
+                    float v = vacc12;
+                    out[ob + 12] = v;
+                }
+                {
+                    float v = vacc13;
+                    out[ob + 13] = v;
+                }
+                {
+                    float v = vacc14;
+                    out[ob + 14] = v;
+                }
+            }
+            {
+                const int ib = 4096 * vy + 1024 * vx + 1023;
+                const int ob = 20544 * vy + 5136 * vx + 5115;
+                const float *restrict vw = w + 51150;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                float vacc3 = vw[3];
+                float vacc4 = vw[4];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 1024];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[21], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[22], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[23], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[24], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[26], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[27], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[28], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[29], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 1024];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[33], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[34], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 3072];
+                    vacc0 = SG_MADD(vacc0, vw[35], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[36], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[37], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[38], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[39], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 4096];
+                    vacc0 = SG_MADD(vacc0, vw[40], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[41], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[42], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[43], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[44], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 5120];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[48], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[49], vi0);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
+                }
+                {
+                    float v = vacc3;
+                    out[ob + 3] = v;
+                }
+                {
+                    float v = vacc4;
+                    out[ob + 4] = v;
                 }
             }
         }
@@ -9324,31 +9762,226 @@ static void Dw_sep_m5_S1_5c1p(const float *restrict in, float *restrict out, con
         const int vy = 0;
         {
             const int vx = 3;
-            for (int ct = 0; ct < 1024; ++ct) {
-                const int ib = 4096 * vy + 1024 * vx + ct;
-                const int ob = 20544 * vy + 5136 * vx + 5 * ct;
-                const float *restrict vw = w + 50 * ct;
-                float vacc[5];
-                for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
+            for (int ct = 0; ct < 341; ++ct) {
+                const int ib = 4096 * vy + 1024 * vx + 3 * ct;
+                const int ob = 20544 * vy + 5136 * vx + 15 * ct;
+                const float *restrict vw = w + 150 * ct;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                float vacc3 = vw[3];
+                float vacc4 = vw[4];
+                float vacc5 = vw[5];
+                float vacc6 = vw[6];
+                float vacc7 = vw[7];
+                float vacc8 = vw[8];
+                float vacc9 = vw[9];
+                float vacc10 = vw[10];
+                float vacc11 = vw[11];
+                float vacc12 = vw[12];
+                float vacc13 = vw[13];
+                float vacc14 = vw[14];
                 {   /* tap 1,0 */
-                    const float vi = in[ib - 1024];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 20] * vi;
+                    const float vi0 = in[ib - 1024];
+                    const float vi1 = in[ib - 1023];
+                    const float vi2 = in[ib - 1022];
+                    vacc0 = SG_MADD(vacc0, vw[60], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[61], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[62], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[63], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[64], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[65], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[66], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[67], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[68], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[69], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[70], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[71], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[72], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[73], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[74], vi2);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 25] * vi;
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[75], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[76], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[77], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[78], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[79], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[80], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[81], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[82], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[83], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[84], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[85], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[86], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[87], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[88], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[89], vi2);
                 }
                 {   /* tap 2,0 */
-                    const float vi = in[ib + 3072];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 35] * vi;
+                    const float vi0 = in[ib + 3072];
+                    const float vi1 = in[ib + 3073];
+                    const float vi2 = in[ib + 3074];
+                    vacc0 = SG_MADD(vacc0, vw[105], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[106], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[107], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[108], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[109], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[110], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[111], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[112], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[113], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[114], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[115], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[116], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[117], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[118], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[119], vi2);
                 }
                 {   /* tap 2,1 */
-                    const float vi = in[ib + 4096];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 40] * vi;
+                    const float vi0 = in[ib + 4096];
+                    const float vi1 = in[ib + 4097];
+                    const float vi2 = in[ib + 4098];
+                    vacc0 = SG_MADD(vacc0, vw[120], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[121], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[122], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[123], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[124], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[125], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[126], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[127], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[128], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[129], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[130], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[131], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[132], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[133], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[134], vi2);
                 }
-                for (int j = 0; j < 5; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
+                }
+                {
+                    float v = vacc3;
+                    out[ob + 3] = v;
+                }
+                {
+                    float v = vacc4;
+                    out[ob + 4] = v;
+                }
+                {
+                    float v = vacc5;
+                    out[ob + 5] = v;
+                }
+                {
+                    float v = vacc6;
+                    out[ob + 6] = v;
+                }
+                {
+                    float v = vacc7;
+                    out[ob + 7] = v;
+                }
+                {
+                    float v = vacc8;
+                    out[ob + 8] = v;
+                }
+                {
+                    float v = vacc9;
+                    out[ob + 9] = v;
+                }
+                {
+                    float v = vacc10;
+                    out[ob + 10] = v;
+                }
+                {
+                    float v = vacc11;
+                    out[ob + 11] = v;
+                }
+                {
+                    float v = vacc12;
+                    out[ob + 12] = v;
+                }
+                {
+                    float v = vacc13;
+                    out[ob + 13] = v;
+                }
+                {
+                    float v = vacc14;
+                    out[ob + 14] = v;
+                }
+            }
+            {
+                const int ib = 4096 * vy + 1024 * vx + 1023;
+                const int ob = 20544 * vy + 5136 * vx + 5115;
+                const float *restrict vw = w + 51150;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                float vacc3 = vw[3];
+                float vacc4 = vw[4];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 1024];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[21], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[22], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[23], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[24], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[26], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[27], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[28], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[29], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 3072];
+                    vacc0 = SG_MADD(vacc0, vw[35], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[36], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[37], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[38], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[39], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 4096];
+                    vacc0 = SG_MADD(vacc0, vw[40], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[41], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[42], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[43], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[44], vi0);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
+                }
+                {
+                    float v = vacc3;
+                    out[ob + 3] = v;
+                }
+                {
+                    float v = vacc4;
+                    out[ob + 4] = v;
                 }
             }
         }
@@ -9358,39 +9991,282 @@ static void Dw_sep_m5_S1_5c1p(const float *restrict in, float *restrict out, con
         const int vy = 1;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 1024; ++ct) {
-                const int ib = 4096 * vy + 1024 * vx + ct;
-                const int ob = 20544 * vy + 5136 * vx + 5 * ct;
-                const float *restrict vw = w + 50 * ct;
-                float vacc[5];
-                for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
+            for (int ct = 0; ct < 341; ++ct) {
+                const int ib = 4096 * vy + 1024 * vx + 3 * ct;
+                const int ob = 20544 * vy + 5136 * vx + 15 * ct;
+                const float *restrict vw = w + 150 * ct;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                float vacc3 = vw[3];
+                float vacc4 = vw[4];
+                float vacc5 = vw[5];
+                float vacc6 = vw[6];
+                float vacc7 = vw[7];
+                float vacc8 = vw[8];
+                float vacc9 = vw[9];
+                float vacc10 = vw[10];
+                float vacc11 = vw[11];
+                float vacc12 = vw[12];
+                float vacc13 = vw[13];
+                float vacc14 = vw[14];
                 {   /* tap 0,1 */
-                    const float vi = in[ib - 4096];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 10] * vi;
+                    const float vi0 = in[ib - 4096];
+                    const float vi1 = in[ib - 4095];
+                    const float vi2 = in[ib - 4094];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[33], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[34], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[35], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[36], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[37], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[38], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[39], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[40], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[41], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[42], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[43], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[44], vi2);
                 }
                 {   /* tap 0,2 */
-                    const float vi = in[ib - 3072];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 15] * vi;
+                    const float vi0 = in[ib - 3072];
+                    const float vi1 = in[ib - 3071];
+                    const float vi2 = in[ib - 3070];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[48], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[49], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[50], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[51], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[52], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[53], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[54], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[55], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[56], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[57], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[58], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[59], vi2);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 25] * vi;
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[75], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[76], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[77], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[78], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[79], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[80], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[81], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[82], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[83], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[84], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[85], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[86], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[87], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[88], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[89], vi2);
                 }
                 {   /* tap 1,2 */
-                    const float vi = in[ib + 1024];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 30] * vi;
+                    const float vi0 = in[ib + 1024];
+                    const float vi1 = in[ib + 1025];
+                    const float vi2 = in[ib + 1026];
+                    vacc0 = SG_MADD(vacc0, vw[90], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[91], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[92], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[93], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[94], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[95], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[96], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[97], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[98], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[99], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[100], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[101], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[102], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[103], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[104], vi2);
                 }
                 {   /* tap 2,1 */
-                    const float vi = in[ib + 4096];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 40] * vi;
+                    const float vi0 = in[ib + 4096];
+                    const float vi1 = in[ib + 4097];
+                    const float vi2 = in[ib + 4098];
+                    vacc0 = SG_MADD(vacc0, vw[120], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[121], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[122], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[123], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[124], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[125], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[126], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[127], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[128], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[129], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[130], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[131], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[132], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[133], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[134], vi2);
                 }
                 {   /* tap 2,2 */
-                    const float vi = in[ib + 5120];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 45] * vi;
+                    const float vi0 = in[ib + 5120];
+                    const float vi1 = in[ib + 5121];
+                    const float vi2 = in[ib + 5122];
+                    vacc0 = SG_MADD(vacc0, vw[135], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[136], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[137], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[138], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[139], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[140], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[141], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[142], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[143], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[144], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[145], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[146], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[147], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[148], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[149], vi2);
                 }
-                for (int j = 0; j < 5; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
+                }
+                {
+                    float v = vacc3;
+                    out[ob + 3] = v;
+                }
+                {
+                    float v = vacc4;
+                    out[ob + 4] = v;
+                }
+                {
+                    float v = vacc5;
+                    out[ob + 5] = v;
+                }
+                {
+                    float v = vacc6;
+                    out[ob + 6] = v;
+                }
+                {
+                    float v = vacc7;
+                    out[ob + 7] = v;
+                }
+                {
+                    float v = vacc8;
+                    out[ob + 8] = v;
+                }
+                {
+                    float v = vacc9;
+                    out[ob + 9] = v;
+                }
+                {
+                    float v = vacc10;
+                    out[ob + 10] = v;
+                }
+                {
+                    float v = vacc11;
+                    out[ob + 11] = v;
+                }
+                {
+                    float v = vacc12;
+                    out[ob + 12] = v;
+                }
+                {
+                    float v = vacc13;
+                    out[ob + 13] = v;
+                }
+                {
+                    float v = vacc14;
+                    out[ob + 14] = v;
+                }
+            }
+            {
+                const int ib = 4096 * vy + 1024 * vx + 1023;
+                const int ob = 20544 * vy + 5136 * vx + 5115;
+                const float *restrict vw = w + 51150;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                float vacc3 = vw[3];
+                float vacc4 = vw[4];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 4096];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[11], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[12], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[13], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[14], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 3072];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[18], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[19], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[26], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[27], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[28], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[29], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 1024];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[33], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[34], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 4096];
+                    vacc0 = SG_MADD(vacc0, vw[40], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[41], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[42], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[43], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[44], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 5120];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[48], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[49], vi0);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
+                }
+                {
+                    float v = vacc3;
+                    out[ob + 3] = v;
+                }
+                {
+                    float v = vacc4;
+                    out[ob + 4] = v;
                 }
             }
         }
@@ -9399,51 +10275,366 @@ static void Dw_sep_m5_S1_5c1p(const float *restrict in, float *restrict out, con
     {
         const int vy = 1;
         for (int vx = 1; vx < 3; ++vx) {
-            for (int ct = 0; ct < 1024; ++ct) {
-                const int ib = 4096 * vy + 1024 * vx + ct;
-                const int ob = 20544 * vy + 5136 * vx + 5 * ct;
-                const float *restrict vw = w + 50 * ct;
-                float vacc[5];
-                for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
+            for (int ct = 0; ct < 341; ++ct) {
+                const int ib = 4096 * vy + 1024 * vx + 3 * ct;
+                const int ob = 20544 * vy + 5136 * vx + 15 * ct;
+                const float *restrict vw = w + 150 * ct;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                float vacc3 = vw[3];
+                float vacc4 = vw[4];
+                float vacc5 = vw[5];
+                float vacc6 = vw[6];
+                float vacc7 = vw[7];
+                float vacc8 = vw[8];
+                float vacc9 = vw[9];
+                float vacc10 = vw[10];
+                float vacc11 = vw[11];
+                float vacc12 = vw[12];
+                float vacc13 = vw[13];
+                float vacc14 = vw[14];
                 {   /* tap 0,0 */
-                    const float vi = in[ib - 5120];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 5] * vi;
+                    const float vi0 = in[ib - 5120];
+                    const float vi1 = in[ib - 5119];
+                    const float vi2 = in[ib - 5118];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[18], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[19], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[20], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[21], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[22], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[23], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[24], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[25], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[26], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[27], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[28], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[29], vi2);
                 }
                 {   /* tap 0,1 */
-                    const float vi = in[ib - 4096];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 10] * vi;
+                    const float vi0 = in[ib - 4096];
+                    const float vi1 = in[ib - 4095];
+                    const float vi2 = in[ib - 4094];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[33], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[34], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[35], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[36], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[37], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[38], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[39], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[40], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[41], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[42], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[43], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[44], vi2);
                 }
                 {   /* tap 0,2 */
-                    const float vi = in[ib - 3072];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 15] * vi;
+                    const float vi0 = in[ib - 3072];
+                    const float vi1 = in[ib - 3071];
+                    const float vi2 = in[ib - 3070];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[48], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[49], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[50], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[51], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[52], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[53], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[54], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[55], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[56], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[57], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[58], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[59], vi2);
                 }
                 {   /* tap 1,0 */
-                    const float vi = in[ib - 1024];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 20] * vi;
+                    const float vi0 = in[ib - 1024];
+                    const float vi1 = in[ib - 1023];
+                    const float vi2 = in[ib - 1022];
+                    vacc0 = SG_MADD(vacc0, vw[60], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[61], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[62], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[63], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[64], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[65], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[66], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[67], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[68], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[69], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[70], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[71], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[72], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[73], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[74], vi2);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 25] * vi;
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[75], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[76], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[77], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[78], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[79], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[80], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[81], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[82], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[83], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[84], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[85], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[86], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[87], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[88], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[89], vi2);
                 }
                 {   /* tap 1,2 */
-                    const float vi = in[ib + 1024];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 30] * vi;
+                    const float vi0 = in[ib + 1024];
+                    const float vi1 = in[ib + 1025];
+                    const float vi2 = in[ib + 1026];
+                    vacc0 = SG_MADD(vacc0, vw[90], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[91], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[92], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[93], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[94], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[95], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[96], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[97], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[98], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[99], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[100], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[101], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[102], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[103], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[104], vi2);
                 }
                 {   /* tap 2,0 */
-                    const float vi = in[ib + 3072];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 35] * vi;
+                    const float vi0 = in[ib + 3072];
+                    const float vi1 = in[ib + 3073];
+                    const float vi2 = in[ib + 3074];
+                    vacc0 = SG_MADD(vacc0, vw[105], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[106], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[107], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[108], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[109], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[110], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[111], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[112], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[113], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[114], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[115], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[116], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[117], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[118], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[119], vi2);
                 }
                 {   /* tap 2,1 */
-                    const float vi = in[ib + 4096];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 40] * vi;
+                    const float vi0 = in[ib + 4096];
+                    const float vi1 = in[ib + 4097];
+                    const float vi2 = in[ib + 4098];
+                    vacc0 = SG_MADD(vacc0, vw[120], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[121], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[122], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[123], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[124], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[125], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[126], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[127], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[128], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[129], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[130], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[131], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[132], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[133], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[134], vi2);
                 }
                 {   /* tap 2,2 */
-                    const float vi = in[ib + 5120];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 45] * vi;
+                    const float vi0 = in[ib + 5120];
+                    const float vi1 = in[ib + 5121];
+                    const float vi2 = in[ib + 5122];
+                    vacc0 = SG_MADD(vacc0, vw[135], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[136], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[137], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[138], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[139], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[140], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[141], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[142], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[143], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[144], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[145], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[146], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[147], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[148], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[149], vi2);
                 }
-                for (int j = 0; j < 5; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
+                }
+                {
+                    float v = vacc3;
+                    out[ob + 3] = v;
+                }
+                {
+                    float v = vacc4;
+                    out[ob + 4] = v;
+                }
+                {
+                    float v = vacc5;
+                    out[ob + 5] = v;
+                }
+                {
+                    float v = vacc6;
+                    out[ob + 6] = v;
+                }
+                {
+                    float v = vacc7;
+                    out[ob + 7] = v;
+                }
+                {
+                    float v = vacc8;
+                    out[ob + 8] = v;
+                }
+                {
+                    float v = vacc9;
+                    out[ob + 9] = v;
+                }
+                {
+                    float v = vacc10;
+                    out[ob + 10] = v;
+                }
+                {
+                    float v = vacc11;
+                    out[ob + 11] = v;
+                }
+                {
+                    float v = vacc12;
+                    out[ob + 12] = v;
+                }
+                {
+                    float v = vacc13;
+                    out[ob + 13] = v;
+                }
+                {
+                    float v = vacc14;
+                    out[ob + 14] = v;
+                }
+            }
+            {
+                const int ib = 4096 * vy + 1024 * vx + 1023;
+                const int ob = 20544 * vy + 5136 * vx + 5115;
+                const float *restrict vw = w + 51150;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                float vacc3 = vw[3];
+                float vacc4 = vw[4];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 5120];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[6], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[7], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[8], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[9], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 4096];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[11], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[12], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[13], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[14], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 3072];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[18], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[19], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 1024];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[21], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[22], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[23], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[24], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[26], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[27], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[28], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[29], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 1024];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[33], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[34], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 3072];
+                    vacc0 = SG_MADD(vacc0, vw[35], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[36], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[37], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[38], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[39], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 4096];
+                    vacc0 = SG_MADD(vacc0, vw[40], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[41], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[42], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[43], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[44], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 5120];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[48], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[49], vi0);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
+                }
+                {
+                    float v = vacc3;
+                    out[ob + 3] = v;
+                }
+                {
+                    float v = vacc4;
+                    out[ob + 4] = v;
                 }
             }
         }
@@ -9453,39 +10644,282 @@ static void Dw_sep_m5_S1_5c1p(const float *restrict in, float *restrict out, con
         const int vy = 1;
         {
             const int vx = 3;
-            for (int ct = 0; ct < 1024; ++ct) {
-                const int ib = 4096 * vy + 1024 * vx + ct;
-                const int ob = 20544 * vy + 5136 * vx + 5 * ct;
-                const float *restrict vw = w + 50 * ct;
-                float vacc[5];
-                for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
+            for (int ct = 0; ct < 341; ++ct) {
+                const int ib = 4096 * vy + 1024 * vx + 3 * ct;
+                const int ob = 20544 * vy + 5136 * vx + 15 * ct;
+                const float *restrict vw = w + 150 * ct;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                float vacc3 = vw[3];
+                float vacc4 = vw[4];
+                float vacc5 = vw[5];
+                float vacc6 = vw[6];
+                float vacc7 = vw[7];
+                float vacc8 = vw[8];
+                float vacc9 = vw[9];
+                float vacc10 = vw[10];
+                float vacc11 = vw[11];
+                float vacc12 = vw[12];
+                float vacc13 = vw[13];
+                float vacc14 = vw[14];
                 {   /* tap 0,0 */
-                    const float vi = in[ib - 5120];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 5] * vi;
+                    const float vi0 = in[ib - 5120];
+                    const float vi1 = in[ib - 5119];
+                    const float vi2 = in[ib - 5118];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[18], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[19], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[20], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[21], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[22], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[23], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[24], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[25], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[26], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[27], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[28], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[29], vi2);
                 }
                 {   /* tap 0,1 */
-                    const float vi = in[ib - 4096];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 10] * vi;
+                    const float vi0 = in[ib - 4096];
+                    const float vi1 = in[ib - 4095];
+                    const float vi2 = in[ib - 4094];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[33], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[34], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[35], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[36], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[37], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[38], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[39], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[40], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[41], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[42], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[43], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[44], vi2);
                 }
                 {   /* tap 1,0 */
-                    const float vi = in[ib - 1024];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 20] * vi;
+                    const float vi0 = in[ib - 1024];
+                    const float vi1 = in[ib - 1023];
+                    const float vi2 = in[ib - 1022];
+                    vacc0 = SG_MADD(vacc0, vw[60], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[61], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[62], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[63], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[64], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[65], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[66], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[67], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[68], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[69], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[70], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[71], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[72], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[73], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[74], vi2);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 25] * vi;
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[75], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[76], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[77], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[78], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[79], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[80], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[81], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[82], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[83], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[84], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[85], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[86], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[87], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[88], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[89], vi2);
                 }
                 {   /* tap 2,0 */
-                    const float vi = in[ib + 3072];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 35] * vi;
+                    const float vi0 = in[ib + 3072];
+                    const float vi1 = in[ib + 3073];
+                    const float vi2 = in[ib + 3074];
+                    vacc0 = SG_MADD(vacc0, vw[105], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[106], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[107], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[108], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[109], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[110], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[111], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[112], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[113], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[114], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[115], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[116], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[117], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[118], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[119], vi2);
                 }
                 {   /* tap 2,1 */
-                    const float vi = in[ib + 4096];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 40] * vi;
+                    const float vi0 = in[ib + 4096];
+                    const float vi1 = in[ib + 4097];
+                    const float vi2 = in[ib + 4098];
+                    vacc0 = SG_MADD(vacc0, vw[120], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[121], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[122], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[123], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[124], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[125], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[126], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[127], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[128], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[129], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[130], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[131], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[132], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[133], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[134], vi2);
                 }
-                for (int j = 0; j < 5; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
+                }
+                {
+                    float v = vacc3;
+                    out[ob + 3] = v;
+                }
+                {
+                    float v = vacc4;
+                    out[ob + 4] = v;
+                }
+                {
+                    float v = vacc5;
+                    out[ob + 5] = v;
+                }
+                {
+                    float v = vacc6;
+                    out[ob + 6] = v;
+                }
+                {
+                    float v = vacc7;
+                    out[ob + 7] = v;
+                }
+                {
+                    float v = vacc8;
+                    out[ob + 8] = v;
+                }
+                {
+                    float v = vacc9;
+                    out[ob + 9] = v;
+                }
+                {
+                    float v = vacc10;
+                    out[ob + 10] = v;
+                }
+                {
+                    float v = vacc11;
+                    out[ob + 11] = v;
+                }
+                {
+                    float v = vacc12;
+                    out[ob + 12] = v;
+                }
+                {
+                    float v = vacc13;
+                    out[ob + 13] = v;
+                }
+                {
+                    float v = vacc14;
+                    out[ob + 14] = v;
+                }
+            }
+            {
+                const int ib = 4096 * vy + 1024 * vx + 1023;
+                const int ob = 20544 * vy + 5136 * vx + 5115;
+                const float *restrict vw = w + 51150;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                float vacc3 = vw[3];
+                float vacc4 = vw[4];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 5120];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[6], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[7], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[8], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[9], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 4096];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[11], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[12], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[13], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[14], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 1024];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[21], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[22], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[23], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[24], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[26], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[27], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[28], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[29], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 3072];
+                    vacc0 = SG_MADD(vacc0, vw[35], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[36], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[37], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[38], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[39], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 4096];
+                    vacc0 = SG_MADD(vacc0, vw[40], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[41], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[42], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[43], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[44], vi0);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
+                }
+                {
+                    float v = vacc3;
+                    out[ob + 3] = v;
+                }
+                {
+                    float v = vacc4;
+                    out[ob + 4] = v;
                 }
             }
         }
@@ -9495,31 +10929,226 @@ static void Dw_sep_m5_S1_5c1p(const float *restrict in, float *restrict out, con
         const int vy = 2;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 1024; ++ct) {
-                const int ib = 4096 * vy + 1024 * vx + ct;
-                const int ob = 20544 * vy + 5136 * vx + 5 * ct;
-                const float *restrict vw = w + 50 * ct;
-                float vacc[5];
-                for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
+            for (int ct = 0; ct < 341; ++ct) {
+                const int ib = 4096 * vy + 1024 * vx + 3 * ct;
+                const int ob = 20544 * vy + 5136 * vx + 15 * ct;
+                const float *restrict vw = w + 150 * ct;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                float vacc3 = vw[3];
+                float vacc4 = vw[4];
+                float vacc5 = vw[5];
+                float vacc6 = vw[6];
+                float vacc7 = vw[7];
+                float vacc8 = vw[8];
+                float vacc9 = vw[9];
+                float vacc10 = vw[10];
+                float vacc11 = vw[11];
+                float vacc12 = vw[12];
+                float vacc13 = vw[13];
+                float vacc14 = vw[14];
                 {   /* tap 0,1 */
-                    const float vi = in[ib - 4096];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 10] * vi;
+                    const float vi0 = in[ib - 4096];
+                    const float vi1 = in[ib - 4095];
+                    const float vi2 = in[ib - 4094];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[33], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[34], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[35], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[36], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[37], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[38], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[39], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[40], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[41], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[42], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[43], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[44], vi2);
                 }
                 {   /* tap 0,2 */
-                    const float vi = in[ib - 3072];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 15] * vi;
+                    const float vi0 = in[ib - 3072];
+                    const float vi1 = in[ib - 3071];
+                    const float vi2 = in[ib - 3070];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[48], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[49], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[50], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[51], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[52], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[53], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[54], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[55], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[56], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[57], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[58], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[59], vi2);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 25] * vi;
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[75], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[76], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[77], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[78], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[79], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[80], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[81], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[82], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[83], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[84], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[85], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[86], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[87], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[88], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[89], vi2);
                 }
                 {   /* tap 1,2 */
-                    const float vi = in[ib + 1024];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 30] * vi;
+                    const float vi0 = in[ib + 1024];
+                    const float vi1 = in[ib + 1025];
+                    const float vi2 = in[ib + 1026];
+                    vacc0 = SG_MADD(vacc0, vw[90], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[91], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[92], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[93], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[94], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[95], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[96], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[97], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[98], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[99], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[100], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[101], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[102], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[103], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[104], vi2);
                 }
-                for (int j = 0; j < 5; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
+                }
+                {
+                    float v = vacc3;
+                    out[ob + 3] = v;
+                }
+                {
+                    float v = vacc4;
+                    out[ob + 4] = v;
+                }
+                {
+                    float v = vacc5;
+                    out[ob + 5] = v;
+                }
+                {
+                    float v = vacc6;
+                    out[ob + 6] = v;
+                }
+                {
+                    float v = vacc7;
+                    out[ob + 7] = v;
+                }
+                {
+                    float v = vacc8;
+                    out[ob + 8] = v;
+                }
+                {
+                    float v = vacc9;
+                    out[ob + 9] = v;
+                }
+                {
+                    float v = vacc10;
+                    out[ob + 10] = v;
+                }
+                {
+                    float v = vacc11;
+                    out[ob + 11] = v;
+                }
+                {
+                    float v = vacc12;
+                    out[ob + 12] = v;
+                }
+                {
+                    float v = vacc13;
+                    out[ob + 13] = v;
+                }
+                {
+                    float v = vacc14;
+                    out[ob + 14] = v;
+                }
+            }
+            {
+                const int ib = 4096 * vy + 1024 * vx + 1023;
+                const int ob = 20544 * vy + 5136 * vx + 5115;
+                const float *restrict vw = w + 51150;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                float vacc3 = vw[3];
+                float vacc4 = vw[4];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 4096];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[11], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[12], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[13], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[14], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 3072];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[18], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[19], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[26], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[27], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[28], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[29], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 1024];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[33], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[34], vi0);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
+                }
+                {
+                    float v = vacc3;
+                    out[ob + 3] = v;
+                }
+                {
+                    float v = vacc4;
+                    out[ob + 4] = v;
                 }
             }
         }
@@ -9528,39 +11157,282 @@ static void Dw_sep_m5_S1_5c1p(const float *restrict in, float *restrict out, con
     {
         const int vy = 2;
         for (int vx = 1; vx < 3; ++vx) {
-            for (int ct = 0; ct < 1024; ++ct) {
-                const int ib = 4096 * vy + 1024 * vx + ct;
-                const int ob = 20544 * vy + 5136 * vx + 5 * ct;
-                const float *restrict vw = w + 50 * ct;
-                float vacc[5];
-                for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
+            for (int ct = 0; ct < 341; ++ct) {
+                const int ib = 4096 * vy + 1024 * vx + 3 * ct;
+                const int ob = 20544 * vy + 5136 * vx + 15 * ct;
+                const float *restrict vw = w + 150 * ct;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                float vacc3 = vw[3];
+                float vacc4 = vw[4];
+                float vacc5 = vw[5];
+                float vacc6 = vw[6];
+                float vacc7 = vw[7];
+                float vacc8 = vw[8];
+                float vacc9 = vw[9];
+                float vacc10 = vw[10];
+                float vacc11 = vw[11];
+                float vacc12 = vw[12];
+                float vacc13 = vw[13];
+                float vacc14 = vw[14];
                 {   /* tap 0,0 */
-                    const float vi = in[ib - 5120];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 5] * vi;
+                    const float vi0 = in[ib - 5120];
+                    const float vi1 = in[ib - 5119];
+                    const float vi2 = in[ib - 5118];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[18], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[19], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[20], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[21], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[22], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[23], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[24], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[25], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[26], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[27], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[28], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[29], vi2);
                 }
                 {   /* tap 0,1 */
-                    const float vi = in[ib - 4096];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 10] * vi;
+                    const float vi0 = in[ib - 4096];
+                    const float vi1 = in[ib - 4095];
+                    const float vi2 = in[ib - 4094];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[33], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[34], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[35], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[36], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[37], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[38], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[39], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[40], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[41], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[42], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[43], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[44], vi2);
                 }
                 {   /* tap 0,2 */
-                    const float vi = in[ib - 3072];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 15] * vi;
+                    const float vi0 = in[ib - 3072];
+                    const float vi1 = in[ib - 3071];
+                    const float vi2 = in[ib - 3070];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[48], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[49], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[50], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[51], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[52], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[53], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[54], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[55], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[56], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[57], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[58], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[59], vi2);
                 }
                 {   /* tap 1,0 */
-                    const float vi = in[ib - 1024];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 20] * vi;
+                    const float vi0 = in[ib - 1024];
+                    const float vi1 = in[ib - 1023];
+                    const float vi2 = in[ib - 1022];
+                    vacc0 = SG_MADD(vacc0, vw[60], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[61], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[62], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[63], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[64], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[65], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[66], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[67], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[68], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[69], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[70], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[71], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[72], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[73], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[74], vi2);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 25] * vi;
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[75], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[76], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[77], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[78], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[79], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[80], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[81], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[82], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[83], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[84], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[85], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[86], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[87], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[88], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[89], vi2);
                 }
                 {   /* tap 1,2 */
-                    const float vi = in[ib + 1024];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 30] * vi;
+                    const float vi0 = in[ib + 1024];
+                    const float vi1 = in[ib + 1025];
+                    const float vi2 = in[ib + 1026];
+                    vacc0 = SG_MADD(vacc0, vw[90], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[91], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[92], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[93], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[94], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[95], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[96], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[97], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[98], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[99], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[100], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[101], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[102], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[103], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[104], vi2);
                 }
-                for (int j = 0; j < 5; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
+                }
+                {
+                    float v = vacc3;
+                    out[ob + 3] = v;
+                }
+                {
+                    float v = vacc4;
+                    out[ob + 4] = v;
+                }
+                {
+                    float v = vacc5;
+                    out[ob + 5] = v;
+                }
+                {
+                    float v = vacc6;
+                    out[ob + 6] = v;
+                }
+                {
+                    float v = vacc7;
+                    out[ob + 7] = v;
+                }
+                {
+                    float v = vacc8;
+                    out[ob + 8] = v;
+                }
+                {
+                    float v = vacc9;
+                    out[ob + 9] = v;
+                }
+                {
+                    float v = vacc10;
+                    out[ob + 10] = v;
+                }
+                {
+                    float v = vacc11;
+                    out[ob + 11] = v;
+                }
+                {
+                    float v = vacc12;
+                    out[ob + 12] = v;
+                }
+                {
+                    float v = vacc13;
+                    out[ob + 13] = v;
+                }
+                {
+                    float v = vacc14;
+                    out[ob + 14] = v;
+                }
+            }
+            {
+                const int ib = 4096 * vy + 1024 * vx + 1023;
+                const int ob = 20544 * vy + 5136 * vx + 5115;
+                const float *restrict vw = w + 51150;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                float vacc3 = vw[3];
+                float vacc4 = vw[4];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 5120];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[6], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[7], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[8], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[9], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 4096];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[11], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[12], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[13], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[14], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 3072];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[18], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[19], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 1024];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[21], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[22], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[23], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[24], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[26], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[27], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[28], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[29], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 1024];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[33], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[34], vi0);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
+                }
+                {
+                    float v = vacc3;
+                    out[ob + 3] = v;
+                }
+                {
+                    float v = vacc4;
+                    out[ob + 4] = v;
                 }
             }
         }
@@ -9570,31 +11442,226 @@ static void Dw_sep_m5_S1_5c1p(const float *restrict in, float *restrict out, con
         const int vy = 2;
         {
             const int vx = 3;
-            for (int ct = 0; ct < 1024; ++ct) {
-                const int ib = 4096 * vy + 1024 * vx + ct;
-                const int ob = 20544 * vy + 5136 * vx + 5 * ct;
-                const float *restrict vw = w + 50 * ct;
-                float vacc[5];
-                for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
+            for (int ct = 0; ct < 341; ++ct) {
+                const int ib = 4096 * vy + 1024 * vx + 3 * ct;
+                const int ob = 20544 * vy + 5136 * vx + 15 * ct;
+                const float *restrict vw = w + 150 * ct;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                float vacc3 = vw[3];
+                float vacc4 = vw[4];
+                float vacc5 = vw[5];
+                float vacc6 = vw[6];
+                float vacc7 = vw[7];
+                float vacc8 = vw[8];
+                float vacc9 = vw[9];
+                float vacc10 = vw[10];
+                float vacc11 = vw[11];
+                float vacc12 = vw[12];
+                float vacc13 = vw[13];
+                float vacc14 = vw[14];
                 {   /* tap 0,0 */
-                    const float vi = in[ib - 5120];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 5] * vi;
+                    const float vi0 = in[ib - 5120];
+                    const float vi1 = in[ib - 5119];
+                    const float vi2 = in[ib - 5118];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[18], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[19], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[20], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[21], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[22], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[23], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[24], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[25], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[26], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[27], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[28], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[29], vi2);
                 }
                 {   /* tap 0,1 */
-                    const float vi = in[ib - 4096];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 10] * vi;
+                    const float vi0 = in[ib - 4096];
+                    const float vi1 = in[ib - 4095];
+                    const float vi2 = in[ib - 4094];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[33], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[34], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[35], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[36], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[37], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[38], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[39], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[40], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[41], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[42], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[43], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[44], vi2);
                 }
                 {   /* tap 1,0 */
-                    const float vi = in[ib - 1024];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 20] * vi;
+                    const float vi0 = in[ib - 1024];
+                    const float vi1 = in[ib - 1023];
+                    const float vi2 = in[ib - 1022];
+                    vacc0 = SG_MADD(vacc0, vw[60], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[61], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[62], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[63], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[64], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[65], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[66], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[67], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[68], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[69], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[70], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[71], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[72], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[73], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[74], vi2);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 25] * vi;
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[75], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[76], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[77], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[78], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[79], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[80], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[81], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[82], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[83], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[84], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[85], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[86], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[87], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[88], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[89], vi2);
                 }
-                for (int j = 0; j < 5; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
+                }
+                {
+                    float v = vacc3;
+                    out[ob + 3] = v;
+                }
+                {
+                    float v = vacc4;
+                    out[ob + 4] = v;
+                }
+                {
+                    float v = vacc5;
+                    out[ob + 5] = v;
+                }
+                {
+                    float v = vacc6;
+                    out[ob + 6] = v;
+                }
+                {
+                    float v = vacc7;
+                    out[ob + 7] = v;
+                }
+                {
+                    float v = vacc8;
+                    out[ob + 8] = v;
+                }
+                {
+                    float v = vacc9;
+                    out[ob + 9] = v;
+                }
+                {
+                    float v = vacc10;
+                    out[ob + 10] = v;
+                }
+                {
+                    float v = vacc11;
+                    out[ob + 11] = v;
+                }
+                {
+                    float v = vacc12;
+                    out[ob + 12] = v;
+                }
+                {
+                    float v = vacc13;
+                    out[ob + 13] = v;
+                }
+                {
+                    float v = vacc14;
+                    out[ob + 14] = v;
+                }
+            }
+            {
+                const int ib = 4096 * vy + 1024 * vx + 1023;
+                const int ob = 20544 * vy + 5136 * vx + 5115;
+                const float *restrict vw = w + 51150;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                float vacc3 = vw[3];
+                float vacc4 = vw[4];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 5120];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[6], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[7], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[8], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[9], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 4096];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[11], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[12], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[13], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[14], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 1024];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[21], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[22], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[23], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[24], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[26], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[27], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[28], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[29], vi0);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
+                }
+                {
+                    float v = vacc3;
+                    out[ob + 3] = v;
+                }
+                {
+                    float v = vacc4;
+                    out[ob + 4] = v;
                 }
             }
         }
@@ -9728,9 +11795,17 @@ static void Pw_sep_m5_S2_12x8(const float *restrict in, float *restrict out, con
 /* layer.c.in: layer sep_m5: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void wide_sep_m5_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1024; ++ct) {   /* 1-channel tiles from channel 0 */
-        float *restrict d = packed + 50 * ct;
-        const int o0 = 5 * ct;
+    for (int ct = 0; ct < 341; ++ct) {   /* 3-channel tiles from channel 0 */
+        float *restrict d = packed + 150 * ct;
+        const int o0 = 15 * ct;
+        for (int j = 0; j < 15; ++j) d[j] = w->dw_b[o0 + j];
+        for (int k = 0; k < 9; ++k) {
+            for (int j = 0; j < 15; ++j) d[15 * k + j + 15] = w->dw_w[5120 * k + o0 + j];
+        }
+    }
+    {   /* 1-channel tiles from channel 1023 */
+        float *restrict d = packed + 51150;
+        const int o0 = 5115;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
             for (int j = 0; j < 5; ++j) d[5 * k + j + 5] = w->dw_w[5120 * k + o0 + j];
@@ -9756,7 +11831,7 @@ void wide_sep_m5(const float *restrict in, float *restrict out, const float *res
     enum {
         S2_W = 51200,   /* stage 2's packed weights */
     };
-    Dw_sep_m5_S1_5c1p(in, scratch, packed);
+    Dw_sep_m5_S1_15c1p(in, scratch, packed);
     Pw_sep_m5_S2_12x8(scratch, out, packed + S2_W);
 }
 

@@ -69,14 +69,25 @@ static void Dw_dw_hswish_4c8p(const float *restrict in, float *restrict out, con
                 const int vx = 0;
                 const int ib = 407 * vy + 37 * vx + 36;
                 const int ob = 407 * vy + 37 * vx + 36;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 37]; /* tap 1,2 */
-                vacc[0] += vw[8] * in[ib + 407]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 444]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 37];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 407];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 444];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
                     out[ob] = v;
                 }
@@ -248,16 +259,33 @@ static void Dw_dw_hswish_4c8p(const float *restrict in, float *restrict out, con
             for (int vx = 1; vx < 10; ++vx) {
                 const int ib = 407 * vy + 37 * vx + 36;
                 const int ob = 407 * vy + 37 * vx + 36;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[4] * in[ib - 37]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 37]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib + 370]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 407]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 444]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 37];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 37];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 370];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 407];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 444];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
                     out[ob] = v;
                 }
@@ -303,14 +331,25 @@ static void Dw_dw_hswish_4c8p(const float *restrict in, float *restrict out, con
                 const int vx = 10;
                 const int ib = 407 * vy + 37 * vx + 36;
                 const int ob = 407 * vy + 37 * vx + 36;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[4] * in[ib - 37]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib + 370]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 407]; /* tap 2,1 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 37];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 370];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 407];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
                     out[ob] = v;
                 }
@@ -363,16 +402,33 @@ static void Dw_dw_hswish_4c8p(const float *restrict in, float *restrict out, con
                 const int vx = 0;
                 const int ib = 407 * vy + 37 * vx + 36;
                 const int ob = 407 * vy + 37 * vx + 36;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib - 407]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 370]; /* tap 0,2 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 37]; /* tap 1,2 */
-                vacc[0] += vw[8] * in[ib + 407]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 444]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 407];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 370];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 37];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 407];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 444];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
                     out[ob] = v;
                 }
@@ -588,19 +644,45 @@ static void Dw_dw_hswish_4c8p(const float *restrict in, float *restrict out, con
             for (int vx = 1; vx < 10; ++vx) {
                 const int ib = 407 * vy + 37 * vx + 36;
                 const int ob = 407 * vy + 37 * vx + 36;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 444]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 407]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 370]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 37]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 37]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib + 370]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 407]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 444]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 444];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 407];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 370];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 37];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 37];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 370];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 407];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 444];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
                     out[ob] = v;
                 }
@@ -653,16 +735,33 @@ static void Dw_dw_hswish_4c8p(const float *restrict in, float *restrict out, con
                 const int vx = 10;
                 const int ib = 407 * vy + 37 * vx + 36;
                 const int ob = 407 * vy + 37 * vx + 36;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 444]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 407]; /* tap 0,1 */
-                vacc[0] += vw[4] * in[ib - 37]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib + 370]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 407]; /* tap 2,1 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 444];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 407];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 37];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 370];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 407];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
                     out[ob] = v;
                 }
@@ -708,14 +807,25 @@ static void Dw_dw_hswish_4c8p(const float *restrict in, float *restrict out, con
                 const int vx = 0;
                 const int ib = 407 * vy + 37 * vx + 36;
                 const int ob = 407 * vy + 37 * vx + 36;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib - 407]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 370]; /* tap 0,2 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 37]; /* tap 1,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 407];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 370];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 37];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
                     out[ob] = v;
                 }
@@ -887,16 +997,33 @@ static void Dw_dw_hswish_4c8p(const float *restrict in, float *restrict out, con
             for (int vx = 1; vx < 10; ++vx) {
                 const int ib = 407 * vy + 37 * vx + 36;
                 const int ob = 407 * vy + 37 * vx + 36;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 444]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 407]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 370]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 37]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 37]; /* tap 1,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 444];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 407];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 370];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 37];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 37];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
                     out[ob] = v;
                 }
@@ -942,14 +1069,25 @@ static void Dw_dw_hswish_4c8p(const float *restrict in, float *restrict out, con
                 const int vx = 10;
                 const int ib = 407 * vy + 37 * vx + 36;
                 const int ob = 407 * vy + 37 * vx + 36;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 444]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 407]; /* tap 0,1 */
-                vacc[0] += vw[4] * in[ib - 37]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 444];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 407];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 37];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
                     out[ob] = v;
                 }
@@ -1074,28 +1212,37 @@ static void Dw_dw_hsig_m2_4c8p(const float *restrict in, float *restrict out, co
                 const int vx = 0;
                 const int ib = 78 * vy + 13 * vx + 12;
                 const int ob = 156 * vy + 26 * vx + 24;
-                float vacc[2];
-                for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[11], vi0);
                 }
                 {   /* tap 1,2 */
-                    const float vi = in[ib + 13];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
+                    const float vi0 = in[ib + 13];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi0);
                 }
                 {   /* tap 2,1 */
-                    const float vi = in[ib + 78];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 16] * vi;
+                    const float vi0 = in[ib + 78];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[17], vi0);
                 }
                 {   /* tap 2,2 */
-                    const float vi = in[ib + 91];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 18] * vi;
+                    const float vi0 = in[ib + 91];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi0);
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc[j];
+                {
+                    float v = vacc0;
                     v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                    out[ob + 1] = v;
                 }
             }
         }
@@ -1254,36 +1401,47 @@ static void Dw_dw_hsig_m2_4c8p(const float *restrict in, float *restrict out, co
             for (int vx = 1; vx < 5; ++vx) {
                 const int ib = 78 * vy + 13 * vx + 12;
                 const int ob = 156 * vy + 26 * vx + 24;
-                float vacc[2];
-                for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
                 {   /* tap 1,0 */
-                    const float vi = in[ib - 13];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
+                    const float vi0 = in[ib - 13];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[9], vi0);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[11], vi0);
                 }
                 {   /* tap 1,2 */
-                    const float vi = in[ib + 13];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
+                    const float vi0 = in[ib + 13];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi0);
                 }
                 {   /* tap 2,0 */
-                    const float vi = in[ib + 65];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 14] * vi;
+                    const float vi0 = in[ib + 65];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[15], vi0);
                 }
                 {   /* tap 2,1 */
-                    const float vi = in[ib + 78];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 16] * vi;
+                    const float vi0 = in[ib + 78];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[17], vi0);
                 }
                 {   /* tap 2,2 */
-                    const float vi = in[ib + 91];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 18] * vi;
+                    const float vi0 = in[ib + 91];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi0);
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc[j];
+                {
+                    float v = vacc0;
                     v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                    out[ob + 1] = v;
                 }
             }
         }
@@ -1339,28 +1497,37 @@ static void Dw_dw_hsig_m2_4c8p(const float *restrict in, float *restrict out, co
                 const int vx = 5;
                 const int ib = 78 * vy + 13 * vx + 12;
                 const int ob = 156 * vy + 26 * vx + 24;
-                float vacc[2];
-                for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
                 {   /* tap 1,0 */
-                    const float vi = in[ib - 13];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
+                    const float vi0 = in[ib - 13];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[9], vi0);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[11], vi0);
                 }
                 {   /* tap 2,0 */
-                    const float vi = in[ib + 65];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 14] * vi;
+                    const float vi0 = in[ib + 65];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[15], vi0);
                 }
                 {   /* tap 2,1 */
-                    const float vi = in[ib + 78];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 16] * vi;
+                    const float vi0 = in[ib + 78];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[17], vi0);
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc[j];
+                {
+                    float v = vacc0;
                     v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                    out[ob + 1] = v;
                 }
             }
         }
@@ -1429,36 +1596,47 @@ static void Dw_dw_hsig_m2_4c8p(const float *restrict in, float *restrict out, co
                 const int vx = 0;
                 const int ib = 78 * vy + 13 * vx + 12;
                 const int ob = 156 * vy + 26 * vx + 24;
-                float vacc[2];
-                for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
                 {   /* tap 0,1 */
-                    const float vi = in[ib - 78];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
+                    const float vi0 = in[ib - 78];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[5], vi0);
                 }
                 {   /* tap 0,2 */
-                    const float vi = in[ib - 65];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 6] * vi;
+                    const float vi0 = in[ib - 65];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi0);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[11], vi0);
                 }
                 {   /* tap 1,2 */
-                    const float vi = in[ib + 13];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
+                    const float vi0 = in[ib + 13];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi0);
                 }
                 {   /* tap 2,1 */
-                    const float vi = in[ib + 78];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 16] * vi;
+                    const float vi0 = in[ib + 78];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[17], vi0);
                 }
                 {   /* tap 2,2 */
-                    const float vi = in[ib + 91];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 18] * vi;
+                    const float vi0 = in[ib + 91];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi0);
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc[j];
+                {
+                    float v = vacc0;
                     v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                    out[ob + 1] = v;
                 }
             }
         }
@@ -1673,48 +1851,62 @@ static void Dw_dw_hsig_m2_4c8p(const float *restrict in, float *restrict out, co
             for (int vx = 1; vx < 5; ++vx) {
                 const int ib = 78 * vy + 13 * vx + 12;
                 const int ob = 156 * vy + 26 * vx + 24;
-                float vacc[2];
-                for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
                 {   /* tap 0,0 */
-                    const float vi = in[ib - 91];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 2] * vi;
+                    const float vi0 = in[ib - 91];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[3], vi0);
                 }
                 {   /* tap 0,1 */
-                    const float vi = in[ib - 78];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
+                    const float vi0 = in[ib - 78];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[5], vi0);
                 }
                 {   /* tap 0,2 */
-                    const float vi = in[ib - 65];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 6] * vi;
+                    const float vi0 = in[ib - 65];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi0);
                 }
                 {   /* tap 1,0 */
-                    const float vi = in[ib - 13];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
+                    const float vi0 = in[ib - 13];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[9], vi0);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[11], vi0);
                 }
                 {   /* tap 1,2 */
-                    const float vi = in[ib + 13];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
+                    const float vi0 = in[ib + 13];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi0);
                 }
                 {   /* tap 2,0 */
-                    const float vi = in[ib + 65];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 14] * vi;
+                    const float vi0 = in[ib + 65];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[15], vi0);
                 }
                 {   /* tap 2,1 */
-                    const float vi = in[ib + 78];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 16] * vi;
+                    const float vi0 = in[ib + 78];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[17], vi0);
                 }
                 {   /* tap 2,2 */
-                    const float vi = in[ib + 91];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 18] * vi;
+                    const float vi0 = in[ib + 91];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi0);
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc[j];
+                {
+                    float v = vacc0;
                     v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                    out[ob + 1] = v;
                 }
             }
         }
@@ -1783,36 +1975,47 @@ static void Dw_dw_hsig_m2_4c8p(const float *restrict in, float *restrict out, co
                 const int vx = 5;
                 const int ib = 78 * vy + 13 * vx + 12;
                 const int ob = 156 * vy + 26 * vx + 24;
-                float vacc[2];
-                for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
                 {   /* tap 0,0 */
-                    const float vi = in[ib - 91];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 2] * vi;
+                    const float vi0 = in[ib - 91];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[3], vi0);
                 }
                 {   /* tap 0,1 */
-                    const float vi = in[ib - 78];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
+                    const float vi0 = in[ib - 78];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[5], vi0);
                 }
                 {   /* tap 1,0 */
-                    const float vi = in[ib - 13];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
+                    const float vi0 = in[ib - 13];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[9], vi0);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[11], vi0);
                 }
                 {   /* tap 2,0 */
-                    const float vi = in[ib + 65];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 14] * vi;
+                    const float vi0 = in[ib + 65];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[15], vi0);
                 }
                 {   /* tap 2,1 */
-                    const float vi = in[ib + 78];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 16] * vi;
+                    const float vi0 = in[ib + 78];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[17], vi0);
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc[j];
+                {
+                    float v = vacc0;
                     v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                    out[ob + 1] = v;
                 }
             }
         }
@@ -1868,28 +2071,37 @@ static void Dw_dw_hsig_m2_4c8p(const float *restrict in, float *restrict out, co
                 const int vx = 0;
                 const int ib = 78 * vy + 13 * vx + 12;
                 const int ob = 156 * vy + 26 * vx + 24;
-                float vacc[2];
-                for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
                 {   /* tap 0,1 */
-                    const float vi = in[ib - 78];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
+                    const float vi0 = in[ib - 78];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[5], vi0);
                 }
                 {   /* tap 0,2 */
-                    const float vi = in[ib - 65];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 6] * vi;
+                    const float vi0 = in[ib - 65];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi0);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[11], vi0);
                 }
                 {   /* tap 1,2 */
-                    const float vi = in[ib + 13];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
+                    const float vi0 = in[ib + 13];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi0);
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc[j];
+                {
+                    float v = vacc0;
                     v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                    out[ob + 1] = v;
                 }
             }
         }
@@ -2048,36 +2260,47 @@ static void Dw_dw_hsig_m2_4c8p(const float *restrict in, float *restrict out, co
             for (int vx = 1; vx < 5; ++vx) {
                 const int ib = 78 * vy + 13 * vx + 12;
                 const int ob = 156 * vy + 26 * vx + 24;
-                float vacc[2];
-                for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
                 {   /* tap 0,0 */
-                    const float vi = in[ib - 91];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 2] * vi;
+                    const float vi0 = in[ib - 91];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[3], vi0);
                 }
                 {   /* tap 0,1 */
-                    const float vi = in[ib - 78];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
+                    const float vi0 = in[ib - 78];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[5], vi0);
                 }
                 {   /* tap 0,2 */
-                    const float vi = in[ib - 65];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 6] * vi;
+                    const float vi0 = in[ib - 65];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi0);
                 }
                 {   /* tap 1,0 */
-                    const float vi = in[ib - 13];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
+                    const float vi0 = in[ib - 13];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[9], vi0);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[11], vi0);
                 }
                 {   /* tap 1,2 */
-                    const float vi = in[ib + 13];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
+                    const float vi0 = in[ib + 13];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi0);
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc[j];
+                {
+                    float v = vacc0;
                     v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                    out[ob + 1] = v;
                 }
             }
         }
@@ -2133,28 +2356,37 @@ static void Dw_dw_hsig_m2_4c8p(const float *restrict in, float *restrict out, co
                 const int vx = 5;
                 const int ib = 78 * vy + 13 * vx + 12;
                 const int ob = 156 * vy + 26 * vx + 24;
-                float vacc[2];
-                for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
                 {   /* tap 0,0 */
-                    const float vi = in[ib - 91];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 2] * vi;
+                    const float vi0 = in[ib - 91];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[3], vi0);
                 }
                 {   /* tap 0,1 */
-                    const float vi = in[ib - 78];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
+                    const float vi0 = in[ib - 78];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[5], vi0);
                 }
                 {   /* tap 1,0 */
-                    const float vi = in[ib - 13];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
+                    const float vi0 = in[ib - 13];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[9], vi0);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[11], vi0);
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc[j];
+                {
+                    float v = vacc0;
                     v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                    out[ob + 1] = v;
                 }
             }
         }
@@ -4437,32 +4669,18 @@ static void Pw_pw_hswish_12x4(const float *restrict in, float *restrict out, con
             const float *restrict vw = w + 924;
             const int ib = 20 * p;
             const int ob = 45 * p + 44;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            float vacc4[1];
-            float vacc5[1];
-            float vacc6[1];
-            float vacc7[1];
-            float vacc8[1];
-            float vacc9[1];
-            float vacc10[1];
-            float vacc11[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-                vacc4[0] = vw[0];
-                vacc5[0] = vw[0];
-                vacc6[0] = vw[0];
-                vacc7[0] = vw[0];
-                vacc8[0] = vw[0];
-                vacc9[0] = vw[0];
-                vacc10[0] = vw[0];
-                vacc11[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
+            float vacc4x0 = vw[0];
+            float vacc5x0 = vw[0];
+            float vacc6x0 = vw[0];
+            float vacc7x0 = vw[0];
+            float vacc8x0 = vw[0];
+            float vacc9x0 = vw[0];
+            float vacc10x0 = vw[0];
+            float vacc11x0 = vw[0];
             for (int s = 0; s < 20; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
@@ -4477,78 +4695,77 @@ static void Pw_pw_hswish_12x4(const float *restrict in, float *restrict out, con
                 const float vi9 = in[ib + s + 180];
                 const float vi10 = in[ib + s + 200];
                 const float vi11 = in[ib + s + 220];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                    vacc4[0] += vi4 * vk[0];
-                    vacc5[0] += vi5 * vk[0];
-                    vacc6[0] += vi6 * vk[0];
-                    vacc7[0] += vi7 * vk[0];
-                    vacc8[0] += vi8 * vk[0];
-                    vacc9[0] += vi9 * vk[0];
-                    vacc10[0] += vi10 * vk[0];
-                    vacc11[0] += vi11 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
+                vacc6x0 = SG_MADD(vacc6x0, vi6, vk0);
+                vacc7x0 = SG_MADD(vacc7x0, vi7, vk0);
+                vacc8x0 = SG_MADD(vacc8x0, vi8, vk0);
+                vacc9x0 = SG_MADD(vacc9x0, vi9, vk0);
+                vacc10x0 = SG_MADD(vacc10x0, vi10, vk0);
+                vacc11x0 = SG_MADD(vacc11x0, vi11, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
                 out[ob + 45] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
                 out[ob + 90] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
                 out[ob + 135] = v;
             }
             {
-                float v = vacc4[0];
+                float v = vacc4x0;
                 v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
                 out[ob + 180] = v;
             }
             {
-                float v = vacc5[0];
+                float v = vacc5x0;
                 v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
                 out[ob + 225] = v;
             }
             {
-                float v = vacc6[0];
+                float v = vacc6x0;
                 v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
                 out[ob + 270] = v;
             }
             {
-                float v = vacc7[0];
+                float v = vacc7x0;
                 v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
                 out[ob + 315] = v;
             }
             {
-                float v = vacc8[0];
+                float v = vacc8x0;
                 v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
                 out[ob + 360] = v;
             }
             {
-                float v = vacc9[0];
+                float v = vacc9x0;
                 v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
                 out[ob + 405] = v;
             }
             {
-                float v = vacc10[0];
+                float v = vacc10x0;
                 v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
                 out[ob + 450] = v;
             }
             {
-                float v = vacc11[0];
+                float v = vacc11x0;
                 v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
                 out[ob + 495] = v;
             }
@@ -4627,20 +4844,12 @@ static void Pw_pw_hswish_12x4(const float *restrict in, float *restrict out, con
             const float *restrict vw = w + 924;
             const int ib = 720;
             const int ob = 1620 + 44;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            float vacc4[1];
-            float vacc5[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-                vacc4[0] = vw[0];
-                vacc5[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
+            float vacc4x0 = vw[0];
+            float vacc5x0 = vw[0];
             for (int s = 0; s < 20; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
@@ -4649,42 +4858,41 @@ static void Pw_pw_hswish_12x4(const float *restrict in, float *restrict out, con
                 const float vi3 = in[ib + s + 60];
                 const float vi4 = in[ib + s + 80];
                 const float vi5 = in[ib + s + 100];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                    vacc4[0] += vi4 * vk[0];
-                    vacc5[0] += vi5 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
                 out[ob + 45] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
                 out[ob + 90] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
                 out[ob + 135] = v;
             }
             {
-                float v = vacc4[0];
+                float v = vacc4x0;
                 v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
                 out[ob + 180] = v;
             }
             {
-                float v = vacc5[0];
+                float v = vacc5x0;
                 v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
                 out[ob + 225] = v;
             }
@@ -4949,20 +5157,12 @@ static void Pw_pw_sig_res_6x8(const float *restrict in, float *restrict out, con
             const float *restrict vw = w + 1088;
             const int ib = 33 * p;
             const int ob = 33 * p + 32;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            float vacc4[1];
-            float vacc5[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-                vacc4[0] = vw[0];
-                vacc5[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
+            float vacc4x0 = vw[0];
+            float vacc5x0 = vw[0];
             for (int s = 0; s < 33; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
@@ -4971,47 +5171,46 @@ static void Pw_pw_sig_res_6x8(const float *restrict in, float *restrict out, con
                 const float vi3 = in[ib + s + 99];
                 const float vi4 = in[ib + s + 132];
                 const float vi5 = in[ib + s + 165];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                    vacc4[0] += vi4 * vk[0];
-                    vacc5[0] += vi5 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 v += res[ob];
                 v = 1.0f / (1.0f + sg_expf(-v));
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 v += res[ob + 33];
                 v = 1.0f / (1.0f + sg_expf(-v));
                 out[ob + 33] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 v += res[ob + 66];
                 v = 1.0f / (1.0f + sg_expf(-v));
                 out[ob + 66] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 v += res[ob + 99];
                 v = 1.0f / (1.0f + sg_expf(-v));
                 out[ob + 99] = v;
             }
             {
-                float v = vacc4[0];
+                float v = vacc4x0;
                 v += res[ob + 132];
                 v = 1.0f / (1.0f + sg_expf(-v));
                 out[ob + 132] = v;
             }
             {
-                float v = vacc5[0];
+                float v = vacc5x0;
                 v += res[ob + 165];
                 v = 1.0f / (1.0f + sg_expf(-v));
                 out[ob + 165] = v;
@@ -6807,16 +7006,55 @@ static void Dw_sep_res_S1_4c8p(const float *restrict in, float *restrict out, co
                 const int vx = 0;
                 const int ib = 152 * vy + 19 * vx + 16;
                 const int ob = 152 * vy + 19 * vx + 16;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 19]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 152]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 171]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 19];
+                    const float vi1 = in[ib + 20];
+                    const float vi2 = in[ib + 21];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 152];
+                    const float vi1 = in[ib + 153];
+                    const float vi2 = in[ib + 154];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 171];
+                    const float vi1 = in[ib + 172];
+                    const float vi2 = in[ib + 173];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {
+                    float v = vacc0;
                     v = 1.0f / (1.0f + sg_expf(-v));
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = 1.0f / (1.0f + sg_expf(-v));
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    v = 1.0f / (1.0f + sg_expf(-v));
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -6957,18 +7195,71 @@ static void Dw_sep_res_S1_4c8p(const float *restrict in, float *restrict out, co
             for (int vx = 1; vx < 7; ++vx) {
                 const int ib = 152 * vy + 19 * vx + 16;
                 const int ob = 152 * vy + 19 * vx + 16;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 19]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 19]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 133]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 152]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 171]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 19];
+                    const float vi1 = in[ib - 18];
+                    const float vi2 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 19];
+                    const float vi1 = in[ib + 20];
+                    const float vi2 = in[ib + 21];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 133];
+                    const float vi1 = in[ib + 134];
+                    const float vi2 = in[ib + 135];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 152];
+                    const float vi1 = in[ib + 153];
+                    const float vi2 = in[ib + 154];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 171];
+                    const float vi1 = in[ib + 172];
+                    const float vi2 = in[ib + 173];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {
+                    float v = vacc0;
                     v = 1.0f / (1.0f + sg_expf(-v));
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = 1.0f / (1.0f + sg_expf(-v));
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    v = 1.0f / (1.0f + sg_expf(-v));
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -7017,16 +7308,55 @@ static void Dw_sep_res_S1_4c8p(const float *restrict in, float *restrict out, co
                 const int vx = 7;
                 const int ib = 152 * vy + 19 * vx + 16;
                 const int ob = 152 * vy + 19 * vx + 16;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 19]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 133]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 152]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 19];
+                    const float vi1 = in[ib - 18];
+                    const float vi2 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 133];
+                    const float vi1 = in[ib + 134];
+                    const float vi2 = in[ib + 135];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 152];
+                    const float vi1 = in[ib + 153];
+                    const float vi2 = in[ib + 154];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {
+                    float v = vacc0;
                     v = 1.0f / (1.0f + sg_expf(-v));
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = 1.0f / (1.0f + sg_expf(-v));
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    v = 1.0f / (1.0f + sg_expf(-v));
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -7082,18 +7412,71 @@ static void Dw_sep_res_S1_4c8p(const float *restrict in, float *restrict out, co
                 const int vx = 0;
                 const int ib = 152 * vy + 19 * vx + 16;
                 const int ob = 152 * vy + 19 * vx + 16;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 152]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 133]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 19]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 152]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 171]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 152];
+                    const float vi1 = in[ib - 151];
+                    const float vi2 = in[ib - 150];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 133];
+                    const float vi1 = in[ib - 132];
+                    const float vi2 = in[ib - 131];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 19];
+                    const float vi1 = in[ib + 20];
+                    const float vi2 = in[ib + 21];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 152];
+                    const float vi1 = in[ib + 153];
+                    const float vi2 = in[ib + 154];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 171];
+                    const float vi1 = in[ib + 172];
+                    const float vi2 = in[ib + 173];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {
+                    float v = vacc0;
                     v = 1.0f / (1.0f + sg_expf(-v));
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = 1.0f / (1.0f + sg_expf(-v));
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    v = 1.0f / (1.0f + sg_expf(-v));
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -7260,21 +7643,95 @@ static void Dw_sep_res_S1_4c8p(const float *restrict in, float *restrict out, co
             for (int vx = 1; vx < 7; ++vx) {
                 const int ib = 152 * vy + 19 * vx + 16;
                 const int ob = 152 * vy + 19 * vx + 16;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 171]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 152]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 133]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 19]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 19]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 133]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 152]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 171]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 171];
+                    const float vi1 = in[ib - 170];
+                    const float vi2 = in[ib - 169];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 152];
+                    const float vi1 = in[ib - 151];
+                    const float vi2 = in[ib - 150];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 133];
+                    const float vi1 = in[ib - 132];
+                    const float vi2 = in[ib - 131];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 19];
+                    const float vi1 = in[ib - 18];
+                    const float vi2 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 19];
+                    const float vi1 = in[ib + 20];
+                    const float vi2 = in[ib + 21];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 133];
+                    const float vi1 = in[ib + 134];
+                    const float vi2 = in[ib + 135];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 152];
+                    const float vi1 = in[ib + 153];
+                    const float vi2 = in[ib + 154];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 171];
+                    const float vi1 = in[ib + 172];
+                    const float vi2 = in[ib + 173];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {
+                    float v = vacc0;
                     v = 1.0f / (1.0f + sg_expf(-v));
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = 1.0f / (1.0f + sg_expf(-v));
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    v = 1.0f / (1.0f + sg_expf(-v));
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -7330,18 +7787,71 @@ static void Dw_sep_res_S1_4c8p(const float *restrict in, float *restrict out, co
                 const int vx = 7;
                 const int ib = 152 * vy + 19 * vx + 16;
                 const int ob = 152 * vy + 19 * vx + 16;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 171]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 152]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 19]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 133]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 152]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 171];
+                    const float vi1 = in[ib - 170];
+                    const float vi2 = in[ib - 169];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 152];
+                    const float vi1 = in[ib - 151];
+                    const float vi2 = in[ib - 150];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 19];
+                    const float vi1 = in[ib - 18];
+                    const float vi2 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 133];
+                    const float vi1 = in[ib + 134];
+                    const float vi2 = in[ib + 135];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 152];
+                    const float vi1 = in[ib + 153];
+                    const float vi2 = in[ib + 154];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {
+                    float v = vacc0;
                     v = 1.0f / (1.0f + sg_expf(-v));
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = 1.0f / (1.0f + sg_expf(-v));
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    v = 1.0f / (1.0f + sg_expf(-v));
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -7390,16 +7900,55 @@ static void Dw_sep_res_S1_4c8p(const float *restrict in, float *restrict out, co
                 const int vx = 0;
                 const int ib = 152 * vy + 19 * vx + 16;
                 const int ob = 152 * vy + 19 * vx + 16;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 152]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 133]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 19]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 152];
+                    const float vi1 = in[ib - 151];
+                    const float vi2 = in[ib - 150];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 133];
+                    const float vi1 = in[ib - 132];
+                    const float vi2 = in[ib - 131];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 19];
+                    const float vi1 = in[ib + 20];
+                    const float vi2 = in[ib + 21];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {
+                    float v = vacc0;
                     v = 1.0f / (1.0f + sg_expf(-v));
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = 1.0f / (1.0f + sg_expf(-v));
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    v = 1.0f / (1.0f + sg_expf(-v));
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -7540,18 +8089,71 @@ static void Dw_sep_res_S1_4c8p(const float *restrict in, float *restrict out, co
             for (int vx = 1; vx < 7; ++vx) {
                 const int ib = 152 * vy + 19 * vx + 16;
                 const int ob = 152 * vy + 19 * vx + 16;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 171]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 152]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 133]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 19]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 19]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 171];
+                    const float vi1 = in[ib - 170];
+                    const float vi2 = in[ib - 169];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 152];
+                    const float vi1 = in[ib - 151];
+                    const float vi2 = in[ib - 150];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 133];
+                    const float vi1 = in[ib - 132];
+                    const float vi2 = in[ib - 131];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 19];
+                    const float vi1 = in[ib - 18];
+                    const float vi2 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 19];
+                    const float vi1 = in[ib + 20];
+                    const float vi2 = in[ib + 21];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {
+                    float v = vacc0;
                     v = 1.0f / (1.0f + sg_expf(-v));
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = 1.0f / (1.0f + sg_expf(-v));
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    v = 1.0f / (1.0f + sg_expf(-v));
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -7600,16 +8202,55 @@ static void Dw_sep_res_S1_4c8p(const float *restrict in, float *restrict out, co
                 const int vx = 7;
                 const int ib = 152 * vy + 19 * vx + 16;
                 const int ob = 152 * vy + 19 * vx + 16;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 171]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 152]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 19]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 171];
+                    const float vi1 = in[ib - 170];
+                    const float vi2 = in[ib - 169];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 152];
+                    const float vi1 = in[ib - 151];
+                    const float vi2 = in[ib - 150];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 19];
+                    const float vi1 = in[ib - 18];
+                    const float vi2 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {
+                    float v = vacc0;
                     v = 1.0f / (1.0f + sg_expf(-v));
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = 1.0f / (1.0f + sg_expf(-v));
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    v = 1.0f / (1.0f + sg_expf(-v));
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -7747,20 +8388,24 @@ static void Pw_sep_res_S2_6x8(const float *restrict in, float *restrict out, con
             const float *restrict vw = w + 320;
             const int ib = 19 * p;
             const int ob = 19 * p + 16;
-            float vacc0[3];
-            float vacc1[3];
-            float vacc2[3];
-            float vacc3[3];
-            float vacc4[3];
-            float vacc5[3];
-            for (int j = 0; j < 3; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-                vacc4[j] = vw[j];
-                vacc5[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc4x0 = vw[0];
+            float vacc4x1 = vw[1];
+            float vacc4x2 = vw[2];
+            float vacc5x0 = vw[0];
+            float vacc5x1 = vw[1];
+            float vacc5x2 = vw[2];
             for (int s = 0; s < 19; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
@@ -7769,50 +8414,135 @@ static void Pw_sep_res_S2_6x8(const float *restrict in, float *restrict out, con
                 const float vi3 = in[ib + s + 57];
                 const float vi4 = in[ib + s + 76];
                 const float vi5 = in[ib + s + 95];
-                for (int j = 0; j < 3; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                    vacc4[j] += vi4 * vk[j];
-                    vacc5[j] += vi5 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                vacc4x1 = SG_MADD(vacc4x1, vi4, vk1);
+                vacc5x1 = SG_MADD(vacc5x1, vi5, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                vacc4x2 = SG_MADD(vacc4x2, vi4, vk2);
+                vacc5x2 = SG_MADD(vacc5x2, vi5, vk2);
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc0[j];
-                v += res[ob + j];
+            {
+                float v = vacc0x0;
+                v += res[ob];
                 v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc1[j];
-                v += res[ob + j + 19];
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
                 v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                out[ob + j + 19] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc2[j];
-                v += res[ob + j + 38];
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
                 v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                out[ob + j + 38] = v;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc3[j];
-                v += res[ob + j + 57];
+            {
+                float v = vacc1x0;
+                v += res[ob + 19];
                 v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                out[ob + j + 57] = v;
+                out[ob + 19] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc4[j];
-                v += res[ob + j + 76];
+            {
+                float v = vacc1x1;
+                v += res[ob + 20];
                 v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                out[ob + j + 76] = v;
+                out[ob + 20] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc5[j];
-                v += res[ob + j + 95];
+            {
+                float v = vacc1x2;
+                v += res[ob + 21];
                 v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                out[ob + j + 95] = v;
+                out[ob + 21] = v;
+            }
+            {
+                float v = vacc2x0;
+                v += res[ob + 38];
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 38] = v;
+            }
+            {
+                float v = vacc2x1;
+                v += res[ob + 39];
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 39] = v;
+            }
+            {
+                float v = vacc2x2;
+                v += res[ob + 40];
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 40] = v;
+            }
+            {
+                float v = vacc3x0;
+                v += res[ob + 57];
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 57] = v;
+            }
+            {
+                float v = vacc3x1;
+                v += res[ob + 58];
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 58] = v;
+            }
+            {
+                float v = vacc3x2;
+                v += res[ob + 59];
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 59] = v;
+            }
+            {
+                float v = vacc4x0;
+                v += res[ob + 76];
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 76] = v;
+            }
+            {
+                float v = vacc4x1;
+                v += res[ob + 77];
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 77] = v;
+            }
+            {
+                float v = vacc4x2;
+                v += res[ob + 78];
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 78] = v;
+            }
+            {
+                float v = vacc5x0;
+                v += res[ob + 95];
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 95] = v;
+            }
+            {
+                float v = vacc5x1;
+                v += res[ob + 96];
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 96] = v;
+            }
+            {
+                float v = vacc5x2;
+                v += res[ob + 97];
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 97] = v;
             }
         }
     }
@@ -7906,52 +8636,111 @@ static void Pw_sep_res_S2_6x8(const float *restrict in, float *restrict out, con
             const float *restrict vw = w + 320;
             const int ib = 1140;
             const int ob = 1140 + 16;
-            float vacc0[3];
-            float vacc1[3];
-            float vacc2[3];
-            float vacc3[3];
-            for (int j = 0; j < 3; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
             for (int s = 0; s < 19; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 19];
                 const float vi2 = in[ib + s + 38];
                 const float vi3 = in[ib + s + 57];
-                for (int j = 0; j < 3; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc0[j];
-                v += res[ob + j];
+            {
+                float v = vacc0x0;
+                v += res[ob];
                 v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc1[j];
-                v += res[ob + j + 19];
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
                 v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                out[ob + j + 19] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc2[j];
-                v += res[ob + j + 38];
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
                 v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                out[ob + j + 38] = v;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc3[j];
-                v += res[ob + j + 57];
+            {
+                float v = vacc1x0;
+                v += res[ob + 19];
                 v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                out[ob + j + 57] = v;
+                out[ob + 19] = v;
+            }
+            {
+                float v = vacc1x1;
+                v += res[ob + 20];
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 20] = v;
+            }
+            {
+                float v = vacc1x2;
+                v += res[ob + 21];
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 21] = v;
+            }
+            {
+                float v = vacc2x0;
+                v += res[ob + 38];
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 38] = v;
+            }
+            {
+                float v = vacc2x1;
+                v += res[ob + 39];
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 39] = v;
+            }
+            {
+                float v = vacc2x2;
+                v += res[ob + 40];
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 40] = v;
+            }
+            {
+                float v = vacc3x0;
+                v += res[ob + 57];
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 57] = v;
+            }
+            {
+                float v = vacc3x1;
+                v += res[ob + 58];
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 58] = v;
+            }
+            {
+                float v = vacc3x2;
+                v += res[ob + 59];
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 59] = v;
             }
         }
     }
@@ -8575,20 +9364,54 @@ static void Pw_bn_acts_S2_6x12(const float *restrict in, float *restrict out, co
             const float *restrict vw = w + 252;
             const int ib = 20 * p;
             const int ob = 20 * p + 12;
-            float vacc0[8];
-            float vacc1[8];
-            float vacc2[8];
-            float vacc3[8];
-            float vacc4[8];
-            float vacc5[8];
-            for (int j = 0; j < 8; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-                vacc4[j] = vw[j];
-                vacc5[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc0x4 = vw[4];
+            float vacc0x5 = vw[5];
+            float vacc0x6 = vw[6];
+            float vacc0x7 = vw[7];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc1x4 = vw[4];
+            float vacc1x5 = vw[5];
+            float vacc1x6 = vw[6];
+            float vacc1x7 = vw[7];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc2x4 = vw[4];
+            float vacc2x5 = vw[5];
+            float vacc2x6 = vw[6];
+            float vacc2x7 = vw[7];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
+            float vacc3x4 = vw[4];
+            float vacc3x5 = vw[5];
+            float vacc3x6 = vw[6];
+            float vacc3x7 = vw[7];
+            float vacc4x0 = vw[0];
+            float vacc4x1 = vw[1];
+            float vacc4x2 = vw[2];
+            float vacc4x3 = vw[3];
+            float vacc4x4 = vw[4];
+            float vacc4x5 = vw[5];
+            float vacc4x6 = vw[6];
+            float vacc4x7 = vw[7];
+            float vacc5x0 = vw[0];
+            float vacc5x1 = vw[1];
+            float vacc5x2 = vw[2];
+            float vacc5x3 = vw[3];
+            float vacc5x4 = vw[4];
+            float vacc5x5 = vw[5];
+            float vacc5x6 = vw[6];
+            float vacc5x7 = vw[7];
             for (int s = 0; s < 20; ++s) {
                 const float *restrict vk = vw + 8 * s + 8;
                 const float vi0 = in[ib + s];
@@ -8597,44 +9420,302 @@ static void Pw_bn_acts_S2_6x12(const float *restrict in, float *restrict out, co
                 const float vi3 = in[ib + s + 60];
                 const float vi4 = in[ib + s + 80];
                 const float vi5 = in[ib + s + 100];
-                for (int j = 0; j < 8; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                    vacc4[j] += vi4 * vk[j];
-                    vacc5[j] += vi5 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                vacc4x1 = SG_MADD(vacc4x1, vi4, vk1);
+                vacc5x1 = SG_MADD(vacc5x1, vi5, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                vacc4x2 = SG_MADD(vacc4x2, vi4, vk2);
+                vacc5x2 = SG_MADD(vacc5x2, vi5, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
+                vacc4x3 = SG_MADD(vacc4x3, vi4, vk3);
+                vacc5x3 = SG_MADD(vacc5x3, vi5, vk3);
+                const float vk4 = vk[4];
+                vacc0x4 = SG_MADD(vacc0x4, vi0, vk4);
+                vacc1x4 = SG_MADD(vacc1x4, vi1, vk4);
+                vacc2x4 = SG_MADD(vacc2x4, vi2, vk4);
+                vacc3x4 = SG_MADD(vacc3x4, vi3, vk4);
+                vacc4x4 = SG_MADD(vacc4x4, vi4, vk4);
+                vacc5x4 = SG_MADD(vacc5x4, vi5, vk4);
+                const float vk5 = vk[5];
+                vacc0x5 = SG_MADD(vacc0x5, vi0, vk5);
+                vacc1x5 = SG_MADD(vacc1x5, vi1, vk5);
+                vacc2x5 = SG_MADD(vacc2x5, vi2, vk5);
+                vacc3x5 = SG_MADD(vacc3x5, vi3, vk5);
+                vacc4x5 = SG_MADD(vacc4x5, vi4, vk5);
+                vacc5x5 = SG_MADD(vacc5x5, vi5, vk5);
+                const float vk6 = vk[6];
+                vacc0x6 = SG_MADD(vacc0x6, vi0, vk6);
+                vacc1x6 = SG_MADD(vacc1x6, vi1, vk6);
+                vacc2x6 = SG_MADD(vacc2x6, vi2, vk6);
+                vacc3x6 = SG_MADD(vacc3x6, vi3, vk6);
+                vacc4x6 = SG_MADD(vacc4x6, vi4, vk6);
+                vacc5x6 = SG_MADD(vacc5x6, vi5, vk6);
+                const float vk7 = vk[7];
+                vacc0x7 = SG_MADD(vacc0x7, vi0, vk7);
+                vacc1x7 = SG_MADD(vacc1x7, vi1, vk7);
+                vacc2x7 = SG_MADD(vacc2x7, vi2, vk7);
+                vacc3x7 = SG_MADD(vacc3x7, vi3, vk7);
+                vacc4x7 = SG_MADD(vacc4x7, vi4, vk7);
+                vacc5x7 = SG_MADD(vacc5x7, vi5, vk7);
             }
-            for (int j = 0; j < 8; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = 1.0f / (1.0f + sg_expf(-v));
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 8; ++j) {
-                float v = vacc1[j];
+            {
+                float v = vacc0x1;
                 v = 1.0f / (1.0f + sg_expf(-v));
-                out[ob + j + 20] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 8; ++j) {
-                float v = vacc2[j];
+            {
+                float v = vacc0x2;
                 v = 1.0f / (1.0f + sg_expf(-v));
-                out[ob + j + 40] = v;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 8; ++j) {
-                float v = vacc3[j];
+            {
+                float v = vacc0x3;
                 v = 1.0f / (1.0f + sg_expf(-v));
-                out[ob + j + 60] = v;
+                out[ob + 3] = v;
             }
-            for (int j = 0; j < 8; ++j) {
-                float v = vacc4[j];
+            {
+                float v = vacc0x4;
                 v = 1.0f / (1.0f + sg_expf(-v));
-                out[ob + j + 80] = v;
+                out[ob + 4] = v;
             }
-            for (int j = 0; j < 8; ++j) {
-                float v = vacc5[j];
+            {
+                float v = vacc0x5;
                 v = 1.0f / (1.0f + sg_expf(-v));
-                out[ob + j + 100] = v;
+                out[ob + 5] = v;
+            }
+            {
+                float v = vacc0x6;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 6] = v;
+            }
+            {
+                float v = vacc0x7;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 7] = v;
+            }
+            {
+                float v = vacc1x0;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 20] = v;
+            }
+            {
+                float v = vacc1x1;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 21] = v;
+            }
+            {
+                float v = vacc1x2;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 22] = v;
+            }
+            {
+                float v = vacc1x3;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 23] = v;
+            }
+            {
+                float v = vacc1x4;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 24] = v;
+            }
+            {
+                float v = vacc1x5;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 25] = v;
+            }
+            {
+                float v = vacc1x6;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 26] = v;
+            }
+            {
+                float v = vacc1x7;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 27] = v;
+            }
+            {
+                float v = vacc2x0;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 40] = v;
+            }
+            {
+                float v = vacc2x1;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 41] = v;
+            }
+            {
+                float v = vacc2x2;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 42] = v;
+            }
+            {
+                float v = vacc2x3;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 43] = v;
+            }
+            {
+                float v = vacc2x4;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 44] = v;
+            }
+            {
+                float v = vacc2x5;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 45] = v;
+            }
+            {
+                float v = vacc2x6;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 46] = v;
+            }
+            {
+                float v = vacc2x7;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 47] = v;
+            }
+            {
+                float v = vacc3x0;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 60] = v;
+            }
+            {
+                float v = vacc3x1;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 61] = v;
+            }
+            {
+                float v = vacc3x2;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 62] = v;
+            }
+            {
+                float v = vacc3x3;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 63] = v;
+            }
+            {
+                float v = vacc3x4;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 64] = v;
+            }
+            {
+                float v = vacc3x5;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 65] = v;
+            }
+            {
+                float v = vacc3x6;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 66] = v;
+            }
+            {
+                float v = vacc3x7;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 67] = v;
+            }
+            {
+                float v = vacc4x0;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 80] = v;
+            }
+            {
+                float v = vacc4x1;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 81] = v;
+            }
+            {
+                float v = vacc4x2;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 82] = v;
+            }
+            {
+                float v = vacc4x3;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 83] = v;
+            }
+            {
+                float v = vacc4x4;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 84] = v;
+            }
+            {
+                float v = vacc4x5;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 85] = v;
+            }
+            {
+                float v = vacc4x6;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 86] = v;
+            }
+            {
+                float v = vacc4x7;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 87] = v;
+            }
+            {
+                float v = vacc5x0;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 100] = v;
+            }
+            {
+                float v = vacc5x1;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 101] = v;
+            }
+            {
+                float v = vacc5x2;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 102] = v;
+            }
+            {
+                float v = vacc5x3;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 103] = v;
+            }
+            {
+                float v = vacc5x4;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 104] = v;
+            }
+            {
+                float v = vacc5x5;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 105] = v;
+            }
+            {
+                float v = vacc5x6;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 106] = v;
+            }
+            {
+                float v = vacc5x7;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 107] = v;
             }
         }
     }
@@ -8692,21 +9773,73 @@ static void Pw_bn_acts_S2_6x12(const float *restrict in, float *restrict out, co
             const float *restrict vw = w + 252;
             const int ib = 480;
             const int ob = 480 + 12;
-            float vacc0[8];
-            for (int j = 0; j < 8; ++j) {
-                vacc0[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc0x4 = vw[4];
+            float vacc0x5 = vw[5];
+            float vacc0x6 = vw[6];
+            float vacc0x7 = vw[7];
             for (int s = 0; s < 20; ++s) {
                 const float *restrict vk = vw + 8 * s + 8;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 8; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                const float vk4 = vk[4];
+                vacc0x4 = SG_MADD(vacc0x4, vi0, vk4);
+                const float vk5 = vk[5];
+                vacc0x5 = SG_MADD(vacc0x5, vi0, vk5);
+                const float vk6 = vk[6];
+                vacc0x6 = SG_MADD(vacc0x6, vi0, vk6);
+                const float vk7 = vk[7];
+                vacc0x7 = SG_MADD(vacc0x7, vi0, vk7);
             }
-            for (int j = 0; j < 8; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = 1.0f / (1.0f + sg_expf(-v));
-                out[ob + j] = v;
+                out[ob] = v;
+            }
+            {
+                float v = vacc0x1;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc0x4;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 4] = v;
+            }
+            {
+                float v = vacc0x5;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 5] = v;
+            }
+            {
+                float v = vacc0x6;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 6] = v;
+            }
+            {
+                float v = vacc0x7;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 7] = v;
             }
         }
     }
@@ -9255,11 +10388,13 @@ static void Up_up_sig_4c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 0;
                 const int ib = 126 * vy + 21 * vx + 20;
                 const int ob = 504 * vy + 42 * vx + 20;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib]; /* tap 0,0 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v = 1.0f / (1.0f + sg_expf(-v));
                     out[ob] = v;
                 }
@@ -9353,12 +10488,17 @@ static void Up_up_sig_4c8p(const float *restrict in, float *restrict out, const 
             for (int vx = 1; vx < 6; ++vx) {
                 const int ib = 126 * vy + 21 * vx + 20;
                 const int ob = 504 * vy + 42 * vx + 20;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib]; /* tap 0,0 */
-                vacc[0] += vw[3] * in[ib - 21]; /* tap 0,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 21];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v = 1.0f / (1.0f + sg_expf(-v));
                     out[ob] = v;
                 }
@@ -9456,11 +10596,13 @@ static void Up_up_sig_4c8p(const float *restrict in, float *restrict out, const 
             for (int vx = 0; vx < 6; ++vx) {
                 const int ib = 126 * vy + 21 * vx + 20;
                 const int ob = 504 * vy + 42 * vx + 41;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v = 1.0f / (1.0f + sg_expf(-v));
                     out[ob] = v;
                 }
@@ -9502,12 +10644,17 @@ static void Up_up_sig_4c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 0;
                 const int ib = 126 * vy + 21 * vx + 20;
                 const int ob = 504 * vy + 42 * vx + 20;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib]; /* tap 0,0 */
-                vacc[0] += vw[7] * in[ib - 126]; /* tap 2,0 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 126];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v = 1.0f / (1.0f + sg_expf(-v));
                     out[ob] = v;
                 }
@@ -9616,14 +10763,25 @@ static void Up_up_sig_4c8p(const float *restrict in, float *restrict out, const 
             for (int vx = 1; vx < 6; ++vx) {
                 const int ib = 126 * vy + 21 * vx + 20;
                 const int ob = 504 * vy + 42 * vx + 20;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib]; /* tap 0,0 */
-                vacc[0] += vw[3] * in[ib - 21]; /* tap 0,2 */
-                vacc[0] += vw[7] * in[ib - 126]; /* tap 2,0 */
-                vacc[0] += vw[9] * in[ib - 147]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 21];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 126];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib - 147];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v = 1.0f / (1.0f + sg_expf(-v));
                     out[ob] = v;
                 }
@@ -9729,12 +10887,17 @@ static void Up_up_sig_4c8p(const float *restrict in, float *restrict out, const 
             for (int vx = 0; vx < 6; ++vx) {
                 const int ib = 126 * vy + 21 * vx + 20;
                 const int ob = 504 * vy + 42 * vx + 41;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
-                vacc[0] += vw[8] * in[ib - 126]; /* tap 2,1 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 126];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v = 1.0f / (1.0f + sg_expf(-v));
                     out[ob] = v;
                 }
@@ -9772,11 +10935,13 @@ static void Up_up_sig_4c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 0;
                 const int ib = 126 * vy + 21 * vx + 20;
                 const int ob = 504 * vy + 42 * vx + 272;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v = 1.0f / (1.0f + sg_expf(-v));
                     out[ob] = v;
                 }
@@ -9869,12 +11034,17 @@ static void Up_up_sig_4c8p(const float *restrict in, float *restrict out, const 
             for (int vx = 1; vx < 6; ++vx) {
                 const int ib = 126 * vy + 21 * vx + 20;
                 const int ob = 504 * vy + 42 * vx + 272;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
-                vacc[0] += vw[6] * in[ib - 21]; /* tap 1,2 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 21];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v = 1.0f / (1.0f + sg_expf(-v));
                     out[ob] = v;
                 }
@@ -9971,11 +11141,13 @@ static void Up_up_sig_4c8p(const float *restrict in, float *restrict out, const 
             for (int vx = 0; vx < 6; ++vx) {
                 const int ib = 126 * vy + 21 * vx + 20;
                 const int ob = 504 * vy + 42 * vx + 293;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                float vacc0 = vw[0];
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v = 1.0f / (1.0f + sg_expf(-v));
                     out[ob] = v;
                 }

@@ -3946,14 +3946,25 @@ static void Dw_k3s1_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 0;
                 const int ib = 81 * vy + 9 * vx + 8;
                 const int ob = 81 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
-                vacc[0] += vw[8] * in[ib + 81]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 90]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 81];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 90];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -4070,16 +4081,33 @@ static void Dw_k3s1_S1_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 1; vx < 8; ++vx) {
                 const int ib = 81 * vy + 9 * vx + 8;
                 const int ob = 81 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib + 72]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 81]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 90]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 72];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 81];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 90];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -4123,14 +4151,25 @@ static void Dw_k3s1_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 8;
                 const int ib = 81 * vy + 9 * vx + 8;
                 const int ob = 81 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib + 72]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 81]; /* tap 2,1 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 72];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 81];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -4181,16 +4220,33 @@ static void Dw_k3s1_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 0;
                 const int ib = 81 * vy + 9 * vx + 8;
                 const int ob = 81 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib - 81]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 72]; /* tap 0,2 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
-                vacc[0] += vw[8] * in[ib + 81]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 90]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 81];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 72];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 81];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 90];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -4336,19 +4392,45 @@ static void Dw_k3s1_S1_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 1; vx < 8; ++vx) {
                 const int ib = 81 * vy + 9 * vx + 8;
                 const int ob = 81 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 90]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 81]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 72]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib + 72]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 81]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 90]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 90];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 81];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 72];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 72];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 81];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 90];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -4399,16 +4481,33 @@ static void Dw_k3s1_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 8;
                 const int ib = 81 * vy + 9 * vx + 8;
                 const int ob = 81 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 90]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 81]; /* tap 0,1 */
-                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib + 72]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 81]; /* tap 2,1 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 90];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 81];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 72];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 81];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -4452,14 +4551,25 @@ static void Dw_k3s1_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 0;
                 const int ib = 81 * vy + 9 * vx + 8;
                 const int ob = 81 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib - 81]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 72]; /* tap 0,2 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 81];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 72];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -4576,16 +4686,33 @@ static void Dw_k3s1_S1_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 1; vx < 8; ++vx) {
                 const int ib = 81 * vy + 9 * vx + 8;
                 const int ob = 81 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 90]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 81]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 72]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 90];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 81];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 72];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -4629,14 +4756,25 @@ static void Dw_k3s1_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 8;
                 const int ib = 81 * vy + 9 * vx + 8;
                 const int ob = 81 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 90]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 81]; /* tap 0,1 */
-                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 90];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 81];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -4751,20 +4889,12 @@ static void Pw_k3s1_S2_6x8(const float *restrict in, float *restrict out, const 
             const float *restrict vw = w + 80;
             const int ib = 9 * p;
             const int ob = 9 * p + 8;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            float vacc4[1];
-            float vacc5[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-                vacc4[0] = vw[0];
-                vacc5[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
+            float vacc4x0 = vw[0];
+            float vacc5x0 = vw[0];
             for (int s = 0; s < 9; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
@@ -4773,37 +4903,36 @@ static void Pw_k3s1_S2_6x8(const float *restrict in, float *restrict out, const 
                 const float vi3 = in[ib + s + 27];
                 const float vi4 = in[ib + s + 36];
                 const float vi5 = in[ib + s + 45];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                    vacc4[0] += vi4 * vk[0];
-                    vacc5[0] += vi5 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 out[ob + 9] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 out[ob + 18] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 out[ob + 27] = v;
             }
             {
-                float v = vacc4[0];
+                float v = vacc4x0;
                 out[ob + 36] = v;
             }
             {
-                float v = vacc5[0];
+                float v = vacc5x0;
                 out[ob + 45] = v;
             }
         }
@@ -4867,35 +4996,29 @@ static void Pw_k3s1_S2_6x8(const float *restrict in, float *restrict out, const 
             const float *restrict vw = w + 80;
             const int ib = 702;
             const int ob = 702 + 8;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
             for (int s = 0; s < 9; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 9];
                 const float vi2 = in[ib + s + 18];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 out[ob + 9] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 out[ob + 18] = v;
             }
         }
@@ -4944,14 +5067,25 @@ static void Up_k3s1_S3_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 0;
                 const int ib = 81 * vy + 9 * vx + 8;
                 const int ob = 81 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib + 90]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib + 81]; /* tap 0,1 */
-                vacc[0] += vw[4] * in[ib + 9]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib + 90];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib + 81];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v += res[ob];
                     out[ob] = v;
                 }
@@ -5076,16 +5210,33 @@ static void Up_k3s1_S3_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 1; vx < 8; ++vx) {
                 const int ib = 81 * vy + 9 * vx + 8;
                 const int ob = 81 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib + 90]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib + 81]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib + 72]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib + 9]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib + 90];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib + 81];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 72];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v += res[ob];
                     out[ob] = v;
                 }
@@ -5131,14 +5282,25 @@ static void Up_k3s1_S3_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 8;
                 const int ib = 81 * vy + 9 * vx + 8;
                 const int ob = 81 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib + 81]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib + 72]; /* tap 0,2 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib + 81];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 72];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v += res[ob];
                     out[ob] = v;
                 }
@@ -5191,16 +5353,33 @@ static void Up_k3s1_S3_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 0;
                 const int ib = 81 * vy + 9 * vx + 8;
                 const int ob = 81 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib + 90]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib + 81]; /* tap 0,1 */
-                vacc[0] += vw[4] * in[ib + 9]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib - 72]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib - 81]; /* tap 2,1 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib + 90];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib + 81];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 72];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 81];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v += res[ob];
                     out[ob] = v;
                 }
@@ -5354,19 +5533,45 @@ static void Up_k3s1_S3_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 1; vx < 8; ++vx) {
                 const int ib = 81 * vy + 9 * vx + 8;
                 const int ob = 81 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib + 90]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib + 81]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib + 72]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib + 9]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib - 72]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib - 81]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib - 90]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib + 90];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib + 81];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 72];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 72];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 81];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib - 90];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v += res[ob];
                     out[ob] = v;
                 }
@@ -5419,16 +5624,33 @@ static void Up_k3s1_S3_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 8;
                 const int ib = 81 * vy + 9 * vx + 8;
                 const int ob = 81 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib + 81]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib + 72]; /* tap 0,2 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,2 */
-                vacc[0] += vw[8] * in[ib - 81]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib - 90]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib + 81];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 72];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 81];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib - 90];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v += res[ob];
                     out[ob] = v;
                 }
@@ -5474,14 +5696,25 @@ static void Up_k3s1_S3_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 0;
                 const int ib = 81 * vy + 9 * vx + 8;
                 const int ob = 81 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[4] * in[ib + 9]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib - 72]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib - 81]; /* tap 2,1 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 72];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 81];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v += res[ob];
                     out[ob] = v;
                 }
@@ -5606,16 +5839,33 @@ static void Up_k3s1_S3_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 1; vx < 8; ++vx) {
                 const int ib = 81 * vy + 9 * vx + 8;
                 const int ob = 81 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[4] * in[ib + 9]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib - 72]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib - 81]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib - 90]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 72];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 81];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib - 90];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v += res[ob];
                     out[ob] = v;
                 }
@@ -5661,14 +5911,25 @@ static void Up_k3s1_S3_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 8;
                 const int ib = 81 * vy + 9 * vx + 8;
                 const int ob = 81 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,2 */
-                vacc[0] += vw[8] * in[ib - 81]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib - 90]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 81];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib - 90];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v += res[ob];
                     out[ob] = v;
                 }
@@ -5885,16 +6146,33 @@ static void Dw_k3s3_S1_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 0; vx < 4; ++vx) {
                 const int ib = 714 * vy + 51 * vx + 16;
                 const int ob = 85 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib + 17]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 34]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib + 238]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 255]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 272]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 34];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 238];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 255];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 272];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -5938,14 +6216,25 @@ static void Dw_k3s3_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 4;
                 const int ib = 714 * vy + 51 * vx + 16;
                 const int ob = 85 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib + 17]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib + 238]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 255]; /* tap 2,1 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 238];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 255];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -6049,19 +6338,45 @@ static void Dw_k3s3_S1_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 0; vx < 4; ++vx) {
                 const int ib = 714 * vy + 51 * vx + 16;
                 const int ob = 85 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 238]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 221]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 204]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib + 17]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 34]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib + 238]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 255]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 272]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 238];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 221];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 204];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 34];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 238];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 255];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 272];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -6112,16 +6427,33 @@ static void Dw_k3s3_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 4;
                 const int ib = 714 * vy + 51 * vx + 16;
                 const int ob = 85 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 238]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 221]; /* tap 0,1 */
-                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib + 17]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib + 238]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 255]; /* tap 2,1 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 238];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 221];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 238];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 255];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -6205,16 +6537,33 @@ static void Dw_k3s3_S1_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 0; vx < 4; ++vx) {
                 const int ib = 714 * vy + 51 * vx + 16;
                 const int ob = 85 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 238]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 221]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 204]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib + 17]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 34]; /* tap 1,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 238];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 221];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 204];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 34];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -6258,14 +6607,25 @@ static void Dw_k3s3_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 4;
                 const int ib = 714 * vy + 51 * vx + 16;
                 const int ob = 85 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 238]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 221]; /* tap 0,1 */
-                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib + 17]; /* tap 1,1 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 238];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 221];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -6365,18 +6725,11 @@ static void Pw_k3s3_S2_5x8(const float *restrict in, float *restrict out, const 
             const float *restrict vw = w + 576;
             const int ib = 17 * p;
             const int ob = 33 * p + 32;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            float vacc4[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-                vacc4[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
+            float vacc4x0 = vw[0];
             for (int s = 0; s < 17; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
@@ -6384,32 +6737,31 @@ static void Pw_k3s3_S2_5x8(const float *restrict in, float *restrict out, const 
                 const float vi2 = in[ib + s + 34];
                 const float vi3 = in[ib + s + 51];
                 const float vi4 = in[ib + s + 68];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                    vacc4[0] += vi4 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 out[ob + 33] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 out[ob + 66] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 out[ob + 99] = v;
             }
             {
-                float v = vacc4[0];
+                float v = vacc4x0;
                 out[ob + 132] = v;
             }
         }
@@ -6444,11 +6796,13 @@ static void Up_k3s3_S3_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 0;
                 const int ib = 165 * vy + 33 * vx + 32;
                 const int ob = 1386 * vy + 99 * vx + 32;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[12] * in[ib]; /* tap 2,1 */
+                float vacc0 = vw[0];
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -6503,12 +6857,17 @@ static void Up_k3s3_S3_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 1; vx < 5; ++vx) {
                 const int ib = 165 * vy + 33 * vx + 32;
                 const int ob = 1386 * vy + 99 * vx + 32;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[12] * in[ib]; /* tap 2,1 */
-                vacc[0] += vw[15] * in[ib - 33]; /* tap 2,4 */
+                float vacc0 = vw[0];
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib - 33];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -6562,11 +6921,13 @@ static void Up_k3s3_S3_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 0; vx < 5; ++vx) {
                 const int ib = 165 * vy + 33 * vx + 32;
                 const int ob = 1386 * vy + 99 * vx + 65;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -6621,12 +6982,17 @@ static void Up_k3s3_S3_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 0; vx < 4; ++vx) {
                 const int ib = 165 * vy + 33 * vx + 32;
                 const int ob = 1386 * vy + 99 * vx + 98;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[11] * in[ib + 33]; /* tap 2,0 */
-                vacc[0] += vw[14] * in[ib]; /* tap 2,3 */
+                float vacc0 = vw[0];
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 33];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -6661,12 +7027,17 @@ static void Up_k3s3_S3_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 0;
                 const int ib = 165 * vy + 33 * vx + 32;
                 const int ob = 1386 * vy + 99 * vx + 494;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib + 165]; /* tap 0,1 */
-                vacc[0] += vw[17] * in[ib]; /* tap 3,1 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib + 165];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -6735,14 +7106,25 @@ static void Up_k3s3_S3_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 1; vx < 5; ++vx) {
                 const int ib = 165 * vy + 33 * vx + 32;
                 const int ob = 1386 * vy + 99 * vx + 494;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib + 165]; /* tap 0,1 */
-                vacc[0] += vw[5] * in[ib + 132]; /* tap 0,4 */
-                vacc[0] += vw[17] * in[ib]; /* tap 3,1 */
-                vacc[0] += vw[20] * in[ib - 33]; /* tap 3,4 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib + 165];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib + 132];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib - 33];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -6804,12 +7186,17 @@ static void Up_k3s3_S3_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 0; vx < 5; ++vx) {
                 const int ib = 165 * vy + 33 * vx + 32;
                 const int ob = 1386 * vy + 99 * vx + 527;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[3] * in[ib + 165]; /* tap 0,2 */
-                vacc[0] += vw[18] * in[ib]; /* tap 3,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 165];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -6878,14 +7265,25 @@ static void Up_k3s3_S3_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 0; vx < 4; ++vx) {
                 const int ib = 165 * vy + 33 * vx + 32;
                 const int ob = 1386 * vy + 99 * vx + 560;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib + 198]; /* tap 0,0 */
-                vacc[0] += vw[4] * in[ib + 165]; /* tap 0,3 */
-                vacc[0] += vw[16] * in[ib + 33]; /* tap 3,0 */
-                vacc[0] += vw[19] * in[ib]; /* tap 3,3 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib + 198];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib + 165];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 33];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -6920,12 +7318,17 @@ static void Up_k3s3_S3_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 0;
                 const int ib = 165 * vy + 33 * vx + 32;
                 const int ob = 1386 * vy + 99 * vx + 956;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[7] * in[ib + 165]; /* tap 1,1 */
-                vacc[0] += vw[22] * in[ib]; /* tap 4,1 */
+                float vacc0 = vw[0];
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib + 165];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -6994,14 +7397,25 @@ static void Up_k3s3_S3_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 1; vx < 5; ++vx) {
                 const int ib = 165 * vy + 33 * vx + 32;
                 const int ob = 1386 * vy + 99 * vx + 956;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[7] * in[ib + 165]; /* tap 1,1 */
-                vacc[0] += vw[10] * in[ib + 132]; /* tap 1,4 */
-                vacc[0] += vw[22] * in[ib]; /* tap 4,1 */
-                vacc[0] += vw[25] * in[ib - 33]; /* tap 4,4 */
+                float vacc0 = vw[0];
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib + 165];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib + 132];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib - 33];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -7063,12 +7477,17 @@ static void Up_k3s3_S3_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 0; vx < 5; ++vx) {
                 const int ib = 165 * vy + 33 * vx + 32;
                 const int ob = 1386 * vy + 99 * vx + 989;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[8] * in[ib + 165]; /* tap 1,2 */
-                vacc[0] += vw[23] * in[ib]; /* tap 4,2 */
+                float vacc0 = vw[0];
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 165];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -7137,14 +7556,25 @@ static void Up_k3s3_S3_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 0; vx < 4; ++vx) {
                 const int ib = 165 * vy + 33 * vx + 32;
                 const int ob = 1386 * vy + 99 * vx + 1022;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[6] * in[ib + 198]; /* tap 1,0 */
-                vacc[0] += vw[9] * in[ib + 165]; /* tap 1,3 */
-                vacc[0] += vw[21] * in[ib + 33]; /* tap 4,0 */
-                vacc[0] += vw[24] * in[ib]; /* tap 4,3 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 198];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib + 165];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 33];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -10013,32 +10443,18 @@ static void Pw_s12_S2_12x4(const float *restrict in, float *restrict out, const 
             const float *restrict vw = w + 20;
             const int ib = 4 * p;
             const int ob = 5 * p + 4;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            float vacc4[1];
-            float vacc5[1];
-            float vacc6[1];
-            float vacc7[1];
-            float vacc8[1];
-            float vacc9[1];
-            float vacc10[1];
-            float vacc11[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-                vacc4[0] = vw[0];
-                vacc5[0] = vw[0];
-                vacc6[0] = vw[0];
-                vacc7[0] = vw[0];
-                vacc8[0] = vw[0];
-                vacc9[0] = vw[0];
-                vacc10[0] = vw[0];
-                vacc11[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
+            float vacc4x0 = vw[0];
+            float vacc5x0 = vw[0];
+            float vacc6x0 = vw[0];
+            float vacc7x0 = vw[0];
+            float vacc8x0 = vw[0];
+            float vacc9x0 = vw[0];
+            float vacc10x0 = vw[0];
+            float vacc11x0 = vw[0];
             for (int s = 0; s < 4; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
@@ -10053,67 +10469,66 @@ static void Pw_s12_S2_12x4(const float *restrict in, float *restrict out, const 
                 const float vi9 = in[ib + s + 36];
                 const float vi10 = in[ib + s + 40];
                 const float vi11 = in[ib + s + 44];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                    vacc4[0] += vi4 * vk[0];
-                    vacc5[0] += vi5 * vk[0];
-                    vacc6[0] += vi6 * vk[0];
-                    vacc7[0] += vi7 * vk[0];
-                    vacc8[0] += vi8 * vk[0];
-                    vacc9[0] += vi9 * vk[0];
-                    vacc10[0] += vi10 * vk[0];
-                    vacc11[0] += vi11 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
+                vacc6x0 = SG_MADD(vacc6x0, vi6, vk0);
+                vacc7x0 = SG_MADD(vacc7x0, vi7, vk0);
+                vacc8x0 = SG_MADD(vacc8x0, vi8, vk0);
+                vacc9x0 = SG_MADD(vacc9x0, vi9, vk0);
+                vacc10x0 = SG_MADD(vacc10x0, vi10, vk0);
+                vacc11x0 = SG_MADD(vacc11x0, vi11, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 out[ob + 5] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 out[ob + 10] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 out[ob + 15] = v;
             }
             {
-                float v = vacc4[0];
+                float v = vacc4x0;
                 out[ob + 20] = v;
             }
             {
-                float v = vacc5[0];
+                float v = vacc5x0;
                 out[ob + 25] = v;
             }
             {
-                float v = vacc6[0];
+                float v = vacc6x0;
                 out[ob + 30] = v;
             }
             {
-                float v = vacc7[0];
+                float v = vacc7x0;
                 out[ob + 35] = v;
             }
             {
-                float v = vacc8[0];
+                float v = vacc8x0;
                 out[ob + 40] = v;
             }
             {
-                float v = vacc9[0];
+                float v = vacc9x0;
                 out[ob + 45] = v;
             }
             {
-                float v = vacc10[0];
+                float v = vacc10x0;
                 out[ob + 50] = v;
             }
             {
-                float v = vacc11[0];
+                float v = vacc11x0;
                 out[ob + 55] = v;
             }
         }
@@ -10203,24 +10618,14 @@ static void Pw_s12_S2_12x4(const float *restrict in, float *restrict out, const 
             const float *restrict vw = w + 20;
             const int ib = 192;
             const int ob = 240 + 4;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            float vacc4[1];
-            float vacc5[1];
-            float vacc6[1];
-            float vacc7[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-                vacc4[0] = vw[0];
-                vacc5[0] = vw[0];
-                vacc6[0] = vw[0];
-                vacc7[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
+            float vacc4x0 = vw[0];
+            float vacc5x0 = vw[0];
+            float vacc6x0 = vw[0];
+            float vacc7x0 = vw[0];
             for (int s = 0; s < 4; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
@@ -10231,47 +10636,46 @@ static void Pw_s12_S2_12x4(const float *restrict in, float *restrict out, const 
                 const float vi5 = in[ib + s + 20];
                 const float vi6 = in[ib + s + 24];
                 const float vi7 = in[ib + s + 28];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                    vacc4[0] += vi4 * vk[0];
-                    vacc5[0] += vi5 * vk[0];
-                    vacc6[0] += vi6 * vk[0];
-                    vacc7[0] += vi7 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
+                vacc6x0 = SG_MADD(vacc6x0, vi6, vk0);
+                vacc7x0 = SG_MADD(vacc7x0, vi7, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 out[ob + 5] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 out[ob + 10] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 out[ob + 15] = v;
             }
             {
-                float v = vacc4[0];
+                float v = vacc4x0;
                 out[ob + 20] = v;
             }
             {
-                float v = vacc5[0];
+                float v = vacc5x0;
                 out[ob + 25] = v;
             }
             {
-                float v = vacc6[0];
+                float v = vacc6x0;
                 out[ob + 30] = v;
             }
             {
-                float v = vacc7[0];
+                float v = vacc7x0;
                 out[ob + 35] = v;
             }
         }
@@ -10327,16 +10731,33 @@ static void Up_s12_S3_4c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 0;
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 10 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib + 75]; /* tap 0,0 */
-                vacc[0] += vw[3] * in[ib + 70]; /* tap 0,2 */
-                vacc[0] += vw[6] * in[ib + 40]; /* tap 1,0 */
-                vacc[0] += vw[8] * in[ib + 35]; /* tap 1,2 */
-                vacc[0] += vw[11] * in[ib + 5]; /* tap 2,0 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib + 75];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 70];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 40];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 35];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -10455,19 +10876,45 @@ static void Up_s12_S3_4c8p(const float *restrict in, float *restrict out, const 
             for (int vx = 1; vx < 6; ++vx) {
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 10 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib + 75]; /* tap 0,0 */
-                vacc[0] += vw[3] * in[ib + 70]; /* tap 0,2 */
-                vacc[0] += vw[5] * in[ib + 65]; /* tap 0,4 */
-                vacc[0] += vw[6] * in[ib + 40]; /* tap 1,0 */
-                vacc[0] += vw[8] * in[ib + 35]; /* tap 1,2 */
-                vacc[0] += vw[10] * in[ib + 30]; /* tap 1,4 */
-                vacc[0] += vw[11] * in[ib + 5]; /* tap 2,0 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[15] * in[ib - 5]; /* tap 2,4 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib + 75];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 70];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib + 65];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 40];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 35];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib + 30];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -10519,16 +10966,33 @@ static void Up_s12_S3_4c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 6;
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 10 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[3] * in[ib + 70]; /* tap 0,2 */
-                vacc[0] += vw[5] * in[ib + 65]; /* tap 0,4 */
-                vacc[0] += vw[8] * in[ib + 35]; /* tap 1,2 */
-                vacc[0] += vw[10] * in[ib + 30]; /* tap 1,4 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[15] * in[ib - 5]; /* tap 2,4 */
+                float vacc0 = vw[0];
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 70];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib + 65];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 35];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib + 30];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -10634,16 +11098,33 @@ static void Up_s12_S3_4c8p(const float *restrict in, float *restrict out, const 
             for (int vx = 0; vx < 6; ++vx) {
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 10 * vx + 9;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib + 75]; /* tap 0,1 */
-                vacc[0] += vw[4] * in[ib + 70]; /* tap 0,3 */
-                vacc[0] += vw[7] * in[ib + 40]; /* tap 1,1 */
-                vacc[0] += vw[9] * in[ib + 35]; /* tap 1,3 */
-                vacc[0] += vw[12] * in[ib + 5]; /* tap 2,1 */
-                vacc[0] += vw[14] * in[ib]; /* tap 2,3 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib + 75];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib + 70];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib + 40];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib + 35];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -10703,18 +11184,41 @@ static void Up_s12_S3_4c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 0;
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 10 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib + 75]; /* tap 0,0 */
-                vacc[0] += vw[3] * in[ib + 70]; /* tap 0,2 */
-                vacc[0] += vw[6] * in[ib + 40]; /* tap 1,0 */
-                vacc[0] += vw[8] * in[ib + 35]; /* tap 1,2 */
-                vacc[0] += vw[11] * in[ib + 5]; /* tap 2,0 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[16] * in[ib - 30]; /* tap 3,0 */
-                vacc[0] += vw[18] * in[ib - 35]; /* tap 3,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib + 75];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 70];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 40];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 35];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib - 30];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib - 35];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -10857,22 +11361,57 @@ static void Up_s12_S3_4c8p(const float *restrict in, float *restrict out, const 
             for (int vx = 1; vx < 6; ++vx) {
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 10 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib + 75]; /* tap 0,0 */
-                vacc[0] += vw[3] * in[ib + 70]; /* tap 0,2 */
-                vacc[0] += vw[5] * in[ib + 65]; /* tap 0,4 */
-                vacc[0] += vw[6] * in[ib + 40]; /* tap 1,0 */
-                vacc[0] += vw[8] * in[ib + 35]; /* tap 1,2 */
-                vacc[0] += vw[10] * in[ib + 30]; /* tap 1,4 */
-                vacc[0] += vw[11] * in[ib + 5]; /* tap 2,0 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[15] * in[ib - 5]; /* tap 2,4 */
-                vacc[0] += vw[16] * in[ib - 30]; /* tap 3,0 */
-                vacc[0] += vw[18] * in[ib - 35]; /* tap 3,2 */
-                vacc[0] += vw[20] * in[ib - 40]; /* tap 3,4 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib + 75];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 70];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib + 65];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 40];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 35];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib + 30];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib - 30];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib - 35];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib - 40];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -10932,18 +11471,41 @@ static void Up_s12_S3_4c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 6;
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 10 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[3] * in[ib + 70]; /* tap 0,2 */
-                vacc[0] += vw[5] * in[ib + 65]; /* tap 0,4 */
-                vacc[0] += vw[8] * in[ib + 35]; /* tap 1,2 */
-                vacc[0] += vw[10] * in[ib + 30]; /* tap 1,4 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[15] * in[ib - 5]; /* tap 2,4 */
-                vacc[0] += vw[18] * in[ib - 35]; /* tap 3,2 */
-                vacc[0] += vw[20] * in[ib - 40]; /* tap 3,4 */
+                float vacc0 = vw[0];
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 70];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib + 65];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 35];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib + 30];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib - 35];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib - 40];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -11067,18 +11629,41 @@ static void Up_s12_S3_4c8p(const float *restrict in, float *restrict out, const 
             for (int vx = 0; vx < 6; ++vx) {
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 10 * vx + 9;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib + 75]; /* tap 0,1 */
-                vacc[0] += vw[4] * in[ib + 70]; /* tap 0,3 */
-                vacc[0] += vw[7] * in[ib + 40]; /* tap 1,1 */
-                vacc[0] += vw[9] * in[ib + 35]; /* tap 1,3 */
-                vacc[0] += vw[12] * in[ib + 5]; /* tap 2,1 */
-                vacc[0] += vw[14] * in[ib]; /* tap 2,3 */
-                vacc[0] += vw[17] * in[ib - 30]; /* tap 3,1 */
-                vacc[0] += vw[19] * in[ib - 35]; /* tap 3,3 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib + 75];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib + 70];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib + 40];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib + 35];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib - 30];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib - 35];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -11145,20 +11730,49 @@ static void Up_s12_S3_4c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 0;
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 10 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib + 75]; /* tap 0,0 */
-                vacc[0] += vw[3] * in[ib + 70]; /* tap 0,2 */
-                vacc[0] += vw[6] * in[ib + 40]; /* tap 1,0 */
-                vacc[0] += vw[8] * in[ib + 35]; /* tap 1,2 */
-                vacc[0] += vw[11] * in[ib + 5]; /* tap 2,0 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[16] * in[ib - 30]; /* tap 3,0 */
-                vacc[0] += vw[18] * in[ib - 35]; /* tap 3,2 */
-                vacc[0] += vw[21] * in[ib - 65]; /* tap 4,0 */
-                vacc[0] += vw[23] * in[ib - 70]; /* tap 4,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib + 75];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 70];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 40];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 35];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib - 30];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib - 35];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib - 65];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib - 70];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -11324,25 +11938,69 @@ static void Up_s12_S3_4c8p(const float *restrict in, float *restrict out, const 
             for (int vx = 1; vx < 6; ++vx) {
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 10 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib + 75]; /* tap 0,0 */
-                vacc[0] += vw[3] * in[ib + 70]; /* tap 0,2 */
-                vacc[0] += vw[5] * in[ib + 65]; /* tap 0,4 */
-                vacc[0] += vw[6] * in[ib + 40]; /* tap 1,0 */
-                vacc[0] += vw[8] * in[ib + 35]; /* tap 1,2 */
-                vacc[0] += vw[10] * in[ib + 30]; /* tap 1,4 */
-                vacc[0] += vw[11] * in[ib + 5]; /* tap 2,0 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[15] * in[ib - 5]; /* tap 2,4 */
-                vacc[0] += vw[16] * in[ib - 30]; /* tap 3,0 */
-                vacc[0] += vw[18] * in[ib - 35]; /* tap 3,2 */
-                vacc[0] += vw[20] * in[ib - 40]; /* tap 3,4 */
-                vacc[0] += vw[21] * in[ib - 65]; /* tap 4,0 */
-                vacc[0] += vw[23] * in[ib - 70]; /* tap 4,2 */
-                vacc[0] += vw[25] * in[ib - 75]; /* tap 4,4 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib + 75];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 70];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib + 65];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 40];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 35];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib + 30];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib - 30];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib - 35];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib - 40];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib - 65];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib - 70];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib - 75];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -11409,20 +12067,49 @@ static void Up_s12_S3_4c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 6;
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 10 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[3] * in[ib + 70]; /* tap 0,2 */
-                vacc[0] += vw[5] * in[ib + 65]; /* tap 0,4 */
-                vacc[0] += vw[8] * in[ib + 35]; /* tap 1,2 */
-                vacc[0] += vw[10] * in[ib + 30]; /* tap 1,4 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[15] * in[ib - 5]; /* tap 2,4 */
-                vacc[0] += vw[18] * in[ib - 35]; /* tap 3,2 */
-                vacc[0] += vw[20] * in[ib - 40]; /* tap 3,4 */
-                vacc[0] += vw[23] * in[ib - 70]; /* tap 4,2 */
-                vacc[0] += vw[25] * in[ib - 75]; /* tap 4,4 */
+                float vacc0 = vw[0];
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 70];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib + 65];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 35];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib + 30];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib - 35];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib - 40];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib - 70];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib - 75];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -11563,20 +12250,49 @@ static void Up_s12_S3_4c8p(const float *restrict in, float *restrict out, const 
             for (int vx = 0; vx < 6; ++vx) {
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 10 * vx + 9;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib + 75]; /* tap 0,1 */
-                vacc[0] += vw[4] * in[ib + 70]; /* tap 0,3 */
-                vacc[0] += vw[7] * in[ib + 40]; /* tap 1,1 */
-                vacc[0] += vw[9] * in[ib + 35]; /* tap 1,3 */
-                vacc[0] += vw[12] * in[ib + 5]; /* tap 2,1 */
-                vacc[0] += vw[14] * in[ib]; /* tap 2,3 */
-                vacc[0] += vw[17] * in[ib - 30]; /* tap 3,1 */
-                vacc[0] += vw[19] * in[ib - 35]; /* tap 3,3 */
-                vacc[0] += vw[22] * in[ib - 65]; /* tap 4,1 */
-                vacc[0] += vw[24] * in[ib - 70]; /* tap 4,3 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib + 75];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib + 70];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib + 40];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib + 35];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib - 30];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib - 35];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib - 65];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib - 70];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -11636,18 +12352,41 @@ static void Up_s12_S3_4c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 0;
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 10 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[6] * in[ib + 40]; /* tap 1,0 */
-                vacc[0] += vw[8] * in[ib + 35]; /* tap 1,2 */
-                vacc[0] += vw[11] * in[ib + 5]; /* tap 2,0 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[16] * in[ib - 30]; /* tap 3,0 */
-                vacc[0] += vw[18] * in[ib - 35]; /* tap 3,2 */
-                vacc[0] += vw[21] * in[ib - 65]; /* tap 4,0 */
-                vacc[0] += vw[23] * in[ib - 70]; /* tap 4,2 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 40];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 35];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib - 30];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib - 35];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib - 65];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib - 70];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -11790,22 +12529,57 @@ static void Up_s12_S3_4c8p(const float *restrict in, float *restrict out, const 
             for (int vx = 1; vx < 6; ++vx) {
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 10 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[6] * in[ib + 40]; /* tap 1,0 */
-                vacc[0] += vw[8] * in[ib + 35]; /* tap 1,2 */
-                vacc[0] += vw[10] * in[ib + 30]; /* tap 1,4 */
-                vacc[0] += vw[11] * in[ib + 5]; /* tap 2,0 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[15] * in[ib - 5]; /* tap 2,4 */
-                vacc[0] += vw[16] * in[ib - 30]; /* tap 3,0 */
-                vacc[0] += vw[18] * in[ib - 35]; /* tap 3,2 */
-                vacc[0] += vw[20] * in[ib - 40]; /* tap 3,4 */
-                vacc[0] += vw[21] * in[ib - 65]; /* tap 4,0 */
-                vacc[0] += vw[23] * in[ib - 70]; /* tap 4,2 */
-                vacc[0] += vw[25] * in[ib - 75]; /* tap 4,4 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 40];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 35];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib + 30];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib - 30];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib - 35];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib - 40];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib - 65];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib - 70];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib - 75];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -11865,18 +12639,41 @@ static void Up_s12_S3_4c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 6;
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 10 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[8] * in[ib + 35]; /* tap 1,2 */
-                vacc[0] += vw[10] * in[ib + 30]; /* tap 1,4 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[15] * in[ib - 5]; /* tap 2,4 */
-                vacc[0] += vw[18] * in[ib - 35]; /* tap 3,2 */
-                vacc[0] += vw[20] * in[ib - 40]; /* tap 3,4 */
-                vacc[0] += vw[23] * in[ib - 70]; /* tap 4,2 */
-                vacc[0] += vw[25] * in[ib - 75]; /* tap 4,4 */
+                float vacc0 = vw[0];
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 35];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib + 30];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib - 35];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib - 40];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib - 70];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib - 75];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -12000,18 +12797,41 @@ static void Up_s12_S3_4c8p(const float *restrict in, float *restrict out, const 
             for (int vx = 0; vx < 6; ++vx) {
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 10 * vx + 9;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[7] * in[ib + 40]; /* tap 1,1 */
-                vacc[0] += vw[9] * in[ib + 35]; /* tap 1,3 */
-                vacc[0] += vw[12] * in[ib + 5]; /* tap 2,1 */
-                vacc[0] += vw[14] * in[ib]; /* tap 2,3 */
-                vacc[0] += vw[17] * in[ib - 30]; /* tap 3,1 */
-                vacc[0] += vw[19] * in[ib - 35]; /* tap 3,3 */
-                vacc[0] += vw[22] * in[ib - 65]; /* tap 4,1 */
-                vacc[0] += vw[24] * in[ib - 70]; /* tap 4,3 */
+                float vacc0 = vw[0];
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib + 40];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib + 35];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib - 30];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib - 35];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib - 65];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib - 70];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -12063,16 +12883,33 @@ static void Up_s12_S3_4c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 0;
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 10 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[11] * in[ib + 5]; /* tap 2,0 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[16] * in[ib - 30]; /* tap 3,0 */
-                vacc[0] += vw[18] * in[ib - 35]; /* tap 3,2 */
-                vacc[0] += vw[21] * in[ib - 65]; /* tap 4,0 */
-                vacc[0] += vw[23] * in[ib - 70]; /* tap 4,2 */
+                float vacc0 = vw[0];
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib - 30];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib - 35];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib - 65];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib - 70];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -12191,19 +13028,45 @@ static void Up_s12_S3_4c8p(const float *restrict in, float *restrict out, const 
             for (int vx = 1; vx < 6; ++vx) {
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 10 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[11] * in[ib + 5]; /* tap 2,0 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[15] * in[ib - 5]; /* tap 2,4 */
-                vacc[0] += vw[16] * in[ib - 30]; /* tap 3,0 */
-                vacc[0] += vw[18] * in[ib - 35]; /* tap 3,2 */
-                vacc[0] += vw[20] * in[ib - 40]; /* tap 3,4 */
-                vacc[0] += vw[21] * in[ib - 65]; /* tap 4,0 */
-                vacc[0] += vw[23] * in[ib - 70]; /* tap 4,2 */
-                vacc[0] += vw[25] * in[ib - 75]; /* tap 4,4 */
+                float vacc0 = vw[0];
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib - 30];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib - 35];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib - 40];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib - 65];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib - 70];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib - 75];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -12255,16 +13118,33 @@ static void Up_s12_S3_4c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 6;
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 10 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[15] * in[ib - 5]; /* tap 2,4 */
-                vacc[0] += vw[18] * in[ib - 35]; /* tap 3,2 */
-                vacc[0] += vw[20] * in[ib - 40]; /* tap 3,4 */
-                vacc[0] += vw[23] * in[ib - 70]; /* tap 4,2 */
-                vacc[0] += vw[25] * in[ib - 75]; /* tap 4,4 */
+                float vacc0 = vw[0];
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib - 35];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib - 40];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib - 70];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib - 75];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -12370,16 +13250,33 @@ static void Up_s12_S3_4c8p(const float *restrict in, float *restrict out, const 
             for (int vx = 0; vx < 6; ++vx) {
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 10 * vx + 9;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[12] * in[ib + 5]; /* tap 2,1 */
-                vacc[0] += vw[14] * in[ib]; /* tap 2,3 */
-                vacc[0] += vw[17] * in[ib - 30]; /* tap 3,1 */
-                vacc[0] += vw[19] * in[ib - 35]; /* tap 3,3 */
-                vacc[0] += vw[22] * in[ib - 65]; /* tap 4,1 */
-                vacc[0] += vw[24] * in[ib - 70]; /* tap 4,3 */
+                float vacc0 = vw[0];
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib - 30];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib - 35];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib - 65];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib - 70];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -12594,20 +13491,92 @@ static void Dw_nsq_S1_4c8p(const float *restrict in, float *restrict out, const 
             for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 112 * vy + 14 * vx + 4;
                 const int ob = 28 * vy + 7 * vx + 4;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 7]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 14]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j + 56]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j + 63]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j + 70]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 112]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 119]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 126]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 7];
+                    const float vi1 = in[ib + 8];
+                    const float vi2 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 14];
+                    const float vi1 = in[ib + 15];
+                    const float vi2 = in[ib + 16];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 56];
+                    const float vi1 = in[ib + 57];
+                    const float vi2 = in[ib + 58];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi2);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 63];
+                    const float vi1 = in[ib + 64];
+                    const float vi2 = in[ib + 65];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[34], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[35], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 70];
+                    const float vi1 = in[ib + 71];
+                    const float vi2 = in[ib + 72];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi2);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 112];
+                    const float vi1 = in[ib + 113];
+                    const float vi2 = in[ib + 114];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 119];
+                    const float vi1 = in[ib + 120];
+                    const float vi2 = in[ib + 121];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[44], vi2);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 126];
+                    const float vi1 = in[ib + 127];
+                    const float vi2 = in[ib + 128];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -12658,17 +13627,68 @@ static void Dw_nsq_S1_4c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 3;
                 const int ib = 112 * vy + 14 * vx + 4;
                 const int ob = 28 * vy + 7 * vx + 4;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 7]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j + 56]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j + 63]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 112]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 119]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 7];
+                    const float vi1 = in[ib + 8];
+                    const float vi2 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 56];
+                    const float vi1 = in[ib + 57];
+                    const float vi2 = in[ib + 58];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi2);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 63];
+                    const float vi1 = in[ib + 64];
+                    const float vi2 = in[ib + 65];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[34], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[35], vi2);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 112];
+                    const float vi1 = in[ib + 113];
+                    const float vi2 = in[ib + 114];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 119];
+                    const float vi1 = in[ib + 120];
+                    const float vi2 = in[ib + 121];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[44], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -12793,26 +13813,140 @@ static void Dw_nsq_S1_4c8p(const float *restrict in, float *restrict out, const 
             for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 112 * vy + 14 * vx + 4;
                 const int ob = 28 * vy + 7 * vx + 4;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 112]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 105]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 98]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 56]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 49]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 42]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 7]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 14]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j + 56]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j + 63]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j + 70]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 112]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 119]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 126]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 112];
+                    const float vi1 = in[ib - 111];
+                    const float vi2 = in[ib - 110];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 105];
+                    const float vi1 = in[ib - 104];
+                    const float vi2 = in[ib - 103];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 98];
+                    const float vi1 = in[ib - 97];
+                    const float vi2 = in[ib - 96];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 56];
+                    const float vi1 = in[ib - 55];
+                    const float vi2 = in[ib - 54];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 49];
+                    const float vi1 = in[ib - 48];
+                    const float vi2 = in[ib - 47];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 42];
+                    const float vi1 = in[ib - 41];
+                    const float vi2 = in[ib - 40];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 7];
+                    const float vi1 = in[ib + 8];
+                    const float vi2 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 14];
+                    const float vi1 = in[ib + 15];
+                    const float vi2 = in[ib + 16];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 56];
+                    const float vi1 = in[ib + 57];
+                    const float vi2 = in[ib + 58];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi2);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 63];
+                    const float vi1 = in[ib + 64];
+                    const float vi2 = in[ib + 65];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[34], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[35], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 70];
+                    const float vi1 = in[ib + 71];
+                    const float vi2 = in[ib + 72];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi2);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 112];
+                    const float vi1 = in[ib + 113];
+                    const float vi2 = in[ib + 114];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 119];
+                    const float vi1 = in[ib + 120];
+                    const float vi2 = in[ib + 121];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[44], vi2);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 126];
+                    const float vi1 = in[ib + 127];
+                    const float vi2 = in[ib + 128];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -12878,21 +14012,100 @@ static void Dw_nsq_S1_4c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 3;
                 const int ib = 112 * vy + 14 * vx + 4;
                 const int ob = 28 * vy + 7 * vx + 4;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 112]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 105]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 56]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 49]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 7]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j + 56]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j + 63]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 112]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 119]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 112];
+                    const float vi1 = in[ib - 111];
+                    const float vi2 = in[ib - 110];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 105];
+                    const float vi1 = in[ib - 104];
+                    const float vi2 = in[ib - 103];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 56];
+                    const float vi1 = in[ib - 55];
+                    const float vi2 = in[ib - 54];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 49];
+                    const float vi1 = in[ib - 48];
+                    const float vi2 = in[ib - 47];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 7];
+                    const float vi1 = in[ib + 8];
+                    const float vi2 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 56];
+                    const float vi1 = in[ib + 57];
+                    const float vi2 = in[ib + 58];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi2);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 63];
+                    const float vi1 = in[ib + 64];
+                    const float vi2 = in[ib + 65];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[34], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[35], vi2);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 112];
+                    const float vi1 = in[ib + 113];
+                    const float vi2 = in[ib + 114];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 119];
+                    const float vi1 = in[ib + 120];
+                    const float vi2 = in[ib + 121];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[44], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -12982,20 +14195,92 @@ static void Dw_nsq_S1_4c8p(const float *restrict in, float *restrict out, const 
             for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 112 * vy + 14 * vx + 4;
                 const int ob = 28 * vy + 7 * vx + 4;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 112]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 105]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 98]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 56]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 49]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 42]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 7]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 14]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 112];
+                    const float vi1 = in[ib - 111];
+                    const float vi2 = in[ib - 110];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 105];
+                    const float vi1 = in[ib - 104];
+                    const float vi2 = in[ib - 103];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 98];
+                    const float vi1 = in[ib - 97];
+                    const float vi2 = in[ib - 96];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 56];
+                    const float vi1 = in[ib - 55];
+                    const float vi2 = in[ib - 54];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 49];
+                    const float vi1 = in[ib - 48];
+                    const float vi2 = in[ib - 47];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 42];
+                    const float vi1 = in[ib - 41];
+                    const float vi2 = in[ib - 40];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 7];
+                    const float vi1 = in[ib + 8];
+                    const float vi2 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 14];
+                    const float vi1 = in[ib + 15];
+                    const float vi2 = in[ib + 16];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -13046,17 +14331,68 @@ static void Dw_nsq_S1_4c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 3;
                 const int ib = 112 * vy + 14 * vx + 4;
                 const int ob = 28 * vy + 7 * vx + 4;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 112]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 105]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 56]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 49]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 7]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 112];
+                    const float vi1 = in[ib - 111];
+                    const float vi2 = in[ib - 110];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 105];
+                    const float vi1 = in[ib - 104];
+                    const float vi2 = in[ib - 103];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 56];
+                    const float vi1 = in[ib - 55];
+                    const float vi2 = in[ib - 54];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 49];
+                    const float vi1 = in[ib - 48];
+                    const float vi2 = in[ib - 47];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 7];
+                    const float vi1 = in[ib + 8];
+                    const float vi2 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -13188,32 +14524,42 @@ static void Pw_nsq_S2_12x4(const float *restrict in, float *restrict out, const 
             const float *restrict vw = w + 32;
             const int ib = 7 * p;
             const int ob = 7 * p + 4;
-            float vacc0[3];
-            float vacc1[3];
-            float vacc2[3];
-            float vacc3[3];
-            float vacc4[3];
-            float vacc5[3];
-            float vacc6[3];
-            float vacc7[3];
-            float vacc8[3];
-            float vacc9[3];
-            float vacc10[3];
-            float vacc11[3];
-            for (int j = 0; j < 3; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-                vacc4[j] = vw[j];
-                vacc5[j] = vw[j];
-                vacc6[j] = vw[j];
-                vacc7[j] = vw[j];
-                vacc8[j] = vw[j];
-                vacc9[j] = vw[j];
-                vacc10[j] = vw[j];
-                vacc11[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc4x0 = vw[0];
+            float vacc4x1 = vw[1];
+            float vacc4x2 = vw[2];
+            float vacc5x0 = vw[0];
+            float vacc5x1 = vw[1];
+            float vacc5x2 = vw[2];
+            float vacc6x0 = vw[0];
+            float vacc6x1 = vw[1];
+            float vacc6x2 = vw[2];
+            float vacc7x0 = vw[0];
+            float vacc7x1 = vw[1];
+            float vacc7x2 = vw[2];
+            float vacc8x0 = vw[0];
+            float vacc8x1 = vw[1];
+            float vacc8x2 = vw[2];
+            float vacc9x0 = vw[0];
+            float vacc9x1 = vw[1];
+            float vacc9x2 = vw[2];
+            float vacc10x0 = vw[0];
+            float vacc10x1 = vw[1];
+            float vacc10x2 = vw[2];
+            float vacc11x0 = vw[0];
+            float vacc11x1 = vw[1];
+            float vacc11x2 = vw[2];
             for (int s = 0; s < 7; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
@@ -13228,68 +14574,189 @@ static void Pw_nsq_S2_12x4(const float *restrict in, float *restrict out, const 
                 const float vi9 = in[ib + s + 63];
                 const float vi10 = in[ib + s + 70];
                 const float vi11 = in[ib + s + 77];
-                for (int j = 0; j < 3; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                    vacc4[j] += vi4 * vk[j];
-                    vacc5[j] += vi5 * vk[j];
-                    vacc6[j] += vi6 * vk[j];
-                    vacc7[j] += vi7 * vk[j];
-                    vacc8[j] += vi8 * vk[j];
-                    vacc9[j] += vi9 * vk[j];
-                    vacc10[j] += vi10 * vk[j];
-                    vacc11[j] += vi11 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
+                vacc6x0 = SG_MADD(vacc6x0, vi6, vk0);
+                vacc7x0 = SG_MADD(vacc7x0, vi7, vk0);
+                vacc8x0 = SG_MADD(vacc8x0, vi8, vk0);
+                vacc9x0 = SG_MADD(vacc9x0, vi9, vk0);
+                vacc10x0 = SG_MADD(vacc10x0, vi10, vk0);
+                vacc11x0 = SG_MADD(vacc11x0, vi11, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                vacc4x1 = SG_MADD(vacc4x1, vi4, vk1);
+                vacc5x1 = SG_MADD(vacc5x1, vi5, vk1);
+                vacc6x1 = SG_MADD(vacc6x1, vi6, vk1);
+                vacc7x1 = SG_MADD(vacc7x1, vi7, vk1);
+                vacc8x1 = SG_MADD(vacc8x1, vi8, vk1);
+                vacc9x1 = SG_MADD(vacc9x1, vi9, vk1);
+                vacc10x1 = SG_MADD(vacc10x1, vi10, vk1);
+                vacc11x1 = SG_MADD(vacc11x1, vi11, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                vacc4x2 = SG_MADD(vacc4x2, vi4, vk2);
+                vacc5x2 = SG_MADD(vacc5x2, vi5, vk2);
+                vacc6x2 = SG_MADD(vacc6x2, vi6, vk2);
+                vacc7x2 = SG_MADD(vacc7x2, vi7, vk2);
+                vacc8x2 = SG_MADD(vacc8x2, vi8, vk2);
+                vacc9x2 = SG_MADD(vacc9x2, vi9, vk2);
+                vacc10x2 = SG_MADD(vacc10x2, vi10, vk2);
+                vacc11x2 = SG_MADD(vacc11x2, vi11, vk2);
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 7] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc2[j];
-                out[ob + j + 14] = v;
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc3[j];
-                out[ob + j + 21] = v;
+            {
+                float v = vacc1x0;
+                out[ob + 7] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc4[j];
-                out[ob + j + 28] = v;
+            {
+                float v = vacc1x1;
+                out[ob + 8] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc5[j];
-                out[ob + j + 35] = v;
+            {
+                float v = vacc1x2;
+                out[ob + 9] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc6[j];
-                out[ob + j + 42] = v;
+            {
+                float v = vacc2x0;
+                out[ob + 14] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc7[j];
-                out[ob + j + 49] = v;
+            {
+                float v = vacc2x1;
+                out[ob + 15] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc8[j];
-                out[ob + j + 56] = v;
+            {
+                float v = vacc2x2;
+                out[ob + 16] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc9[j];
-                out[ob + j + 63] = v;
+            {
+                float v = vacc3x0;
+                out[ob + 21] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc10[j];
-                out[ob + j + 70] = v;
+            {
+                float v = vacc3x1;
+                out[ob + 22] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc11[j];
-                out[ob + j + 77] = v;
+            {
+                float v = vacc3x2;
+                out[ob + 23] = v;
+            }
+            {
+                float v = vacc4x0;
+                out[ob + 28] = v;
+            }
+            {
+                float v = vacc4x1;
+                out[ob + 29] = v;
+            }
+            {
+                float v = vacc4x2;
+                out[ob + 30] = v;
+            }
+            {
+                float v = vacc5x0;
+                out[ob + 35] = v;
+            }
+            {
+                float v = vacc5x1;
+                out[ob + 36] = v;
+            }
+            {
+                float v = vacc5x2;
+                out[ob + 37] = v;
+            }
+            {
+                float v = vacc6x0;
+                out[ob + 42] = v;
+            }
+            {
+                float v = vacc6x1;
+                out[ob + 43] = v;
+            }
+            {
+                float v = vacc6x2;
+                out[ob + 44] = v;
+            }
+            {
+                float v = vacc7x0;
+                out[ob + 49] = v;
+            }
+            {
+                float v = vacc7x1;
+                out[ob + 50] = v;
+            }
+            {
+                float v = vacc7x2;
+                out[ob + 51] = v;
+            }
+            {
+                float v = vacc8x0;
+                out[ob + 56] = v;
+            }
+            {
+                float v = vacc8x1;
+                out[ob + 57] = v;
+            }
+            {
+                float v = vacc8x2;
+                out[ob + 58] = v;
+            }
+            {
+                float v = vacc9x0;
+                out[ob + 63] = v;
+            }
+            {
+                float v = vacc9x1;
+                out[ob + 64] = v;
+            }
+            {
+                float v = vacc9x2;
+                out[ob + 65] = v;
+            }
+            {
+                float v = vacc10x0;
+                out[ob + 70] = v;
+            }
+            {
+                float v = vacc10x1;
+                out[ob + 71] = v;
+            }
+            {
+                float v = vacc10x2;
+                out[ob + 72] = v;
+            }
+            {
+                float v = vacc11x0;
+                out[ob + 77] = v;
+            }
+            {
+                float v = vacc11x1;
+                out[ob + 78] = v;
+            }
+            {
+                float v = vacc11x2;
+                out[ob + 79] = v;
             }
         }
     }
@@ -13378,24 +14845,30 @@ static void Pw_nsq_S2_12x4(const float *restrict in, float *restrict out, const 
             const float *restrict vw = w + 32;
             const int ib = 84;
             const int ob = 84 + 4;
-            float vacc0[3];
-            float vacc1[3];
-            float vacc2[3];
-            float vacc3[3];
-            float vacc4[3];
-            float vacc5[3];
-            float vacc6[3];
-            float vacc7[3];
-            for (int j = 0; j < 3; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-                vacc4[j] = vw[j];
-                vacc5[j] = vw[j];
-                vacc6[j] = vw[j];
-                vacc7[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc4x0 = vw[0];
+            float vacc4x1 = vw[1];
+            float vacc4x2 = vw[2];
+            float vacc5x0 = vw[0];
+            float vacc5x1 = vw[1];
+            float vacc5x2 = vw[2];
+            float vacc6x0 = vw[0];
+            float vacc6x1 = vw[1];
+            float vacc6x2 = vw[2];
+            float vacc7x0 = vw[0];
+            float vacc7x1 = vw[1];
+            float vacc7x2 = vw[2];
             for (int s = 0; s < 7; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
@@ -13406,48 +14879,129 @@ static void Pw_nsq_S2_12x4(const float *restrict in, float *restrict out, const 
                 const float vi5 = in[ib + s + 35];
                 const float vi6 = in[ib + s + 42];
                 const float vi7 = in[ib + s + 49];
-                for (int j = 0; j < 3; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                    vacc4[j] += vi4 * vk[j];
-                    vacc5[j] += vi5 * vk[j];
-                    vacc6[j] += vi6 * vk[j];
-                    vacc7[j] += vi7 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
+                vacc6x0 = SG_MADD(vacc6x0, vi6, vk0);
+                vacc7x0 = SG_MADD(vacc7x0, vi7, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                vacc4x1 = SG_MADD(vacc4x1, vi4, vk1);
+                vacc5x1 = SG_MADD(vacc5x1, vi5, vk1);
+                vacc6x1 = SG_MADD(vacc6x1, vi6, vk1);
+                vacc7x1 = SG_MADD(vacc7x1, vi7, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                vacc4x2 = SG_MADD(vacc4x2, vi4, vk2);
+                vacc5x2 = SG_MADD(vacc5x2, vi5, vk2);
+                vacc6x2 = SG_MADD(vacc6x2, vi6, vk2);
+                vacc7x2 = SG_MADD(vacc7x2, vi7, vk2);
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 7] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc2[j];
-                out[ob + j + 14] = v;
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc3[j];
-                out[ob + j + 21] = v;
+            {
+                float v = vacc1x0;
+                out[ob + 7] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc4[j];
-                out[ob + j + 28] = v;
+            {
+                float v = vacc1x1;
+                out[ob + 8] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc5[j];
-                out[ob + j + 35] = v;
+            {
+                float v = vacc1x2;
+                out[ob + 9] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc6[j];
-                out[ob + j + 42] = v;
+            {
+                float v = vacc2x0;
+                out[ob + 14] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc7[j];
-                out[ob + j + 49] = v;
+            {
+                float v = vacc2x1;
+                out[ob + 15] = v;
+            }
+            {
+                float v = vacc2x2;
+                out[ob + 16] = v;
+            }
+            {
+                float v = vacc3x0;
+                out[ob + 21] = v;
+            }
+            {
+                float v = vacc3x1;
+                out[ob + 22] = v;
+            }
+            {
+                float v = vacc3x2;
+                out[ob + 23] = v;
+            }
+            {
+                float v = vacc4x0;
+                out[ob + 28] = v;
+            }
+            {
+                float v = vacc4x1;
+                out[ob + 29] = v;
+            }
+            {
+                float v = vacc4x2;
+                out[ob + 30] = v;
+            }
+            {
+                float v = vacc5x0;
+                out[ob + 35] = v;
+            }
+            {
+                float v = vacc5x1;
+                out[ob + 36] = v;
+            }
+            {
+                float v = vacc5x2;
+                out[ob + 37] = v;
+            }
+            {
+                float v = vacc6x0;
+                out[ob + 42] = v;
+            }
+            {
+                float v = vacc6x1;
+                out[ob + 43] = v;
+            }
+            {
+                float v = vacc6x2;
+                out[ob + 44] = v;
+            }
+            {
+                float v = vacc7x0;
+                out[ob + 49] = v;
+            }
+            {
+                float v = vacc7x1;
+                out[ob + 50] = v;
+            }
+            {
+                float v = vacc7x2;
+                out[ob + 51] = v;
             }
         }
     }
@@ -13481,12 +15035,28 @@ static void Up_nsq_S3_4c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 0;
                 const int ib = 28 * vy + 7 * vx + 4;
                 const int ob = 112 * vy + 14 * vx + 4;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -13533,13 +15103,36 @@ static void Up_nsq_S3_4c8p(const float *restrict in, float *restrict out, const 
             for (int vx = 1; vx < 4; ++vx) {
                 const int ib = 28 * vy + 7 * vx + 4;
                 const int ob = 112 * vy + 14 * vx + 4;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 7]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 7];
+                    const float vi1 = in[ib - 6];
+                    const float vi2 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -13573,13 +15166,36 @@ static void Up_nsq_S3_4c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 0;
                 const int ib = 28 * vy + 7 * vx + 4;
                 const int ob = 112 * vy + 14 * vx + 11;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 7]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 7];
+                    const float vi1 = in[ib + 8];
+                    const float vi2 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -13624,14 +15240,44 @@ static void Up_nsq_S3_4c8p(const float *restrict in, float *restrict out, const 
             for (int vx = 1; vx < 3; ++vx) {
                 const int ib = 28 * vy + 7 * vx + 4;
                 const int ob = 112 * vy + 14 * vx + 11;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 7]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 7]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 7];
+                    const float vi1 = in[ib + 8];
+                    const float vi2 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 7];
+                    const float vi1 = in[ib - 6];
+                    const float vi2 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -13665,13 +15311,36 @@ static void Up_nsq_S3_4c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 3;
                 const int ib = 28 * vy + 7 * vx + 4;
                 const int ob = 112 * vy + 14 * vx + 11;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 7]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 7];
+                    const float vi1 = in[ib - 6];
+                    const float vi2 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -13705,13 +15374,36 @@ static void Up_nsq_S3_4c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 0;
                 const int ib = 28 * vy + 7 * vx + 4;
                 const int ob = 112 * vy + 14 * vx + 60;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j + 28]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib + 28];
+                    const float vi1 = in[ib + 29];
+                    const float vi2 = in[ib + 30];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -13770,15 +15462,52 @@ static void Up_nsq_S3_4c8p(const float *restrict in, float *restrict out, const 
             for (int vx = 1; vx < 4; ++vx) {
                 const int ib = 28 * vy + 7 * vx + 4;
                 const int ob = 112 * vy + 14 * vx + 60;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j + 28]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j + 21]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j - 7]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib + 28];
+                    const float vi1 = in[ib + 29];
+                    const float vi2 = in[ib + 30];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib + 21];
+                    const float vi1 = in[ib + 22];
+                    const float vi2 = in[ib + 23];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi2);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib - 7];
+                    const float vi1 = in[ib - 6];
+                    const float vi2 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[44], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -13820,15 +15549,52 @@ static void Up_nsq_S3_4c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 0;
                 const int ib = 28 * vy + 7 * vx + 4;
                 const int ob = 112 * vy + 14 * vx + 67;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j + 35]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j + 28]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j + 7]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib + 35];
+                    const float vi1 = in[ib + 36];
+                    const float vi2 = in[ib + 37];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 28];
+                    const float vi1 = in[ib + 29];
+                    const float vi2 = in[ib + 30];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 7];
+                    const float vi1 = in[ib + 8];
+                    const float vi2 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[34], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[35], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -13888,17 +15654,68 @@ static void Up_nsq_S3_4c8p(const float *restrict in, float *restrict out, const 
             for (int vx = 1; vx < 3; ++vx) {
                 const int ib = 28 * vy + 7 * vx + 4;
                 const int ob = 112 * vy + 14 * vx + 67;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j + 35]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j + 28]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j + 21]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j + 7]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j - 7]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib + 35];
+                    const float vi1 = in[ib + 36];
+                    const float vi2 = in[ib + 37];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 28];
+                    const float vi1 = in[ib + 29];
+                    const float vi2 = in[ib + 30];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib + 21];
+                    const float vi1 = in[ib + 22];
+                    const float vi2 = in[ib + 23];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 7];
+                    const float vi1 = in[ib + 8];
+                    const float vi2 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[34], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[35], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib - 7];
+                    const float vi1 = in[ib - 6];
+                    const float vi2 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -13940,15 +15757,52 @@ static void Up_nsq_S3_4c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 3;
                 const int ib = 28 * vy + 7 * vx + 4;
                 const int ob = 112 * vy + 14 * vx + 67;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j + 28]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j + 21]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j - 7]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 28];
+                    const float vi1 = in[ib + 29];
+                    const float vi2 = in[ib + 30];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib + 21];
+                    const float vi1 = in[ib + 22];
+                    const float vi2 = in[ib + 23];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib - 7];
+                    const float vi1 = in[ib - 6];
+                    const float vi2 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -15088,35 +16942,212 @@ static void Dw_k7s4_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 0;
                 const int ib = 960 * vy + 60 * vx + 12;
                 const int ob = 60 * vy + 15 * vx + 12;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 15]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 30]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 78] * in[ib + j + 45]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 81] * in[ib + j + 60]; /* tap 3,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 84] * in[ib + j + 75]; /* tap 3,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 90] * in[ib + j + 240]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 93] * in[ib + j + 255]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 96] * in[ib + j + 270]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 99] * in[ib + j + 285]; /* tap 4,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 102] * in[ib + j + 300]; /* tap 4,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 105] * in[ib + j + 315]; /* tap 4,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 111] * in[ib + j + 480]; /* tap 5,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 114] * in[ib + j + 495]; /* tap 5,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 117] * in[ib + j + 510]; /* tap 5,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 120] * in[ib + j + 525]; /* tap 5,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 123] * in[ib + j + 540]; /* tap 5,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 126] * in[ib + j + 555]; /* tap 5,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 132] * in[ib + j + 720]; /* tap 6,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 135] * in[ib + j + 735]; /* tap 6,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 138] * in[ib + j + 750]; /* tap 6,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 141] * in[ib + j + 765]; /* tap 6,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 144] * in[ib + j + 780]; /* tap 6,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 147] * in[ib + j + 795]; /* tap 6,6 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[69], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[70], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[71], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 15];
+                    const float vi1 = in[ib + 16];
+                    const float vi2 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[72], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[73], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[74], vi2);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 30];
+                    const float vi1 = in[ib + 31];
+                    const float vi2 = in[ib + 32];
+                    vacc0 = SG_MADD(vacc0, vw[75], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[76], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[77], vi2);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 45];
+                    const float vi1 = in[ib + 46];
+                    const float vi2 = in[ib + 47];
+                    vacc0 = SG_MADD(vacc0, vw[78], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[79], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[80], vi2);
+                }
+                {   /* tap 3,5 */
+                    const float vi0 = in[ib + 60];
+                    const float vi1 = in[ib + 61];
+                    const float vi2 = in[ib + 62];
+                    vacc0 = SG_MADD(vacc0, vw[81], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[82], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[83], vi2);
+                }
+                {   /* tap 3,6 */
+                    const float vi0 = in[ib + 75];
+                    const float vi1 = in[ib + 76];
+                    const float vi2 = in[ib + 77];
+                    vacc0 = SG_MADD(vacc0, vw[84], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[85], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[86], vi2);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 240];
+                    const float vi1 = in[ib + 241];
+                    const float vi2 = in[ib + 242];
+                    vacc0 = SG_MADD(vacc0, vw[90], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[91], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[92], vi2);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 255];
+                    const float vi1 = in[ib + 256];
+                    const float vi2 = in[ib + 257];
+                    vacc0 = SG_MADD(vacc0, vw[93], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[94], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[95], vi2);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 270];
+                    const float vi1 = in[ib + 271];
+                    const float vi2 = in[ib + 272];
+                    vacc0 = SG_MADD(vacc0, vw[96], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[97], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[98], vi2);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib + 285];
+                    const float vi1 = in[ib + 286];
+                    const float vi2 = in[ib + 287];
+                    vacc0 = SG_MADD(vacc0, vw[99], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[100], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[101], vi2);
+                }
+                {   /* tap 4,5 */
+                    const float vi0 = in[ib + 300];
+                    const float vi1 = in[ib + 301];
+                    const float vi2 = in[ib + 302];
+                    vacc0 = SG_MADD(vacc0, vw[102], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[103], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[104], vi2);
+                }
+                {   /* tap 4,6 */
+                    const float vi0 = in[ib + 315];
+                    const float vi1 = in[ib + 316];
+                    const float vi2 = in[ib + 317];
+                    vacc0 = SG_MADD(vacc0, vw[105], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[106], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[107], vi2);
+                }
+                {   /* tap 5,1 */
+                    const float vi0 = in[ib + 480];
+                    const float vi1 = in[ib + 481];
+                    const float vi2 = in[ib + 482];
+                    vacc0 = SG_MADD(vacc0, vw[111], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[112], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[113], vi2);
+                }
+                {   /* tap 5,2 */
+                    const float vi0 = in[ib + 495];
+                    const float vi1 = in[ib + 496];
+                    const float vi2 = in[ib + 497];
+                    vacc0 = SG_MADD(vacc0, vw[114], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[115], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[116], vi2);
+                }
+                {   /* tap 5,3 */
+                    const float vi0 = in[ib + 510];
+                    const float vi1 = in[ib + 511];
+                    const float vi2 = in[ib + 512];
+                    vacc0 = SG_MADD(vacc0, vw[117], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[118], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[119], vi2);
+                }
+                {   /* tap 5,4 */
+                    const float vi0 = in[ib + 525];
+                    const float vi1 = in[ib + 526];
+                    const float vi2 = in[ib + 527];
+                    vacc0 = SG_MADD(vacc0, vw[120], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[121], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[122], vi2);
+                }
+                {   /* tap 5,5 */
+                    const float vi0 = in[ib + 540];
+                    const float vi1 = in[ib + 541];
+                    const float vi2 = in[ib + 542];
+                    vacc0 = SG_MADD(vacc0, vw[123], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[124], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[125], vi2);
+                }
+                {   /* tap 5,6 */
+                    const float vi0 = in[ib + 555];
+                    const float vi1 = in[ib + 556];
+                    const float vi2 = in[ib + 557];
+                    vacc0 = SG_MADD(vacc0, vw[126], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[127], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[128], vi2);
+                }
+                {   /* tap 6,1 */
+                    const float vi0 = in[ib + 720];
+                    const float vi1 = in[ib + 721];
+                    const float vi2 = in[ib + 722];
+                    vacc0 = SG_MADD(vacc0, vw[132], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[133], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[134], vi2);
+                }
+                {   /* tap 6,2 */
+                    const float vi0 = in[ib + 735];
+                    const float vi1 = in[ib + 736];
+                    const float vi2 = in[ib + 737];
+                    vacc0 = SG_MADD(vacc0, vw[135], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[136], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[137], vi2);
+                }
+                {   /* tap 6,3 */
+                    const float vi0 = in[ib + 750];
+                    const float vi1 = in[ib + 751];
+                    const float vi2 = in[ib + 752];
+                    vacc0 = SG_MADD(vacc0, vw[138], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[139], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[140], vi2);
+                }
+                {   /* tap 6,4 */
+                    const float vi0 = in[ib + 765];
+                    const float vi1 = in[ib + 766];
+                    const float vi2 = in[ib + 767];
+                    vacc0 = SG_MADD(vacc0, vw[141], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[142], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[143], vi2);
+                }
+                {   /* tap 6,5 */
+                    const float vi0 = in[ib + 780];
+                    const float vi1 = in[ib + 781];
+                    const float vi2 = in[ib + 782];
+                    vacc0 = SG_MADD(vacc0, vw[144], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[145], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[146], vi2);
+                }
+                {   /* tap 6,6 */
+                    const float vi0 = in[ib + 795];
+                    const float vi1 = in[ib + 796];
+                    const float vi2 = in[ib + 797];
+                    vacc0 = SG_MADD(vacc0, vw[147], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[148], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[149], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -15287,39 +17318,244 @@ static void Dw_k7s4_S1_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 1; vx < 3; ++vx) {
                 const int ib = 960 * vy + 60 * vx + 12;
                 const int ob = 60 * vy + 15 * vx + 12;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j - 15]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 15]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 30]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 78] * in[ib + j + 45]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 81] * in[ib + j + 60]; /* tap 3,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 84] * in[ib + j + 75]; /* tap 3,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 87] * in[ib + j + 225]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 90] * in[ib + j + 240]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 93] * in[ib + j + 255]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 96] * in[ib + j + 270]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 99] * in[ib + j + 285]; /* tap 4,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 102] * in[ib + j + 300]; /* tap 4,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 105] * in[ib + j + 315]; /* tap 4,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 108] * in[ib + j + 465]; /* tap 5,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 111] * in[ib + j + 480]; /* tap 5,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 114] * in[ib + j + 495]; /* tap 5,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 117] * in[ib + j + 510]; /* tap 5,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 120] * in[ib + j + 525]; /* tap 5,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 123] * in[ib + j + 540]; /* tap 5,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 126] * in[ib + j + 555]; /* tap 5,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 129] * in[ib + j + 705]; /* tap 6,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 132] * in[ib + j + 720]; /* tap 6,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 135] * in[ib + j + 735]; /* tap 6,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 138] * in[ib + j + 750]; /* tap 6,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 141] * in[ib + j + 765]; /* tap 6,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 144] * in[ib + j + 780]; /* tap 6,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 147] * in[ib + j + 795]; /* tap 6,6 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib - 15];
+                    const float vi1 = in[ib - 14];
+                    const float vi2 = in[ib - 13];
+                    vacc0 = SG_MADD(vacc0, vw[66], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[67], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[68], vi2);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[69], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[70], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[71], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 15];
+                    const float vi1 = in[ib + 16];
+                    const float vi2 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[72], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[73], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[74], vi2);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 30];
+                    const float vi1 = in[ib + 31];
+                    const float vi2 = in[ib + 32];
+                    vacc0 = SG_MADD(vacc0, vw[75], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[76], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[77], vi2);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 45];
+                    const float vi1 = in[ib + 46];
+                    const float vi2 = in[ib + 47];
+                    vacc0 = SG_MADD(vacc0, vw[78], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[79], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[80], vi2);
+                }
+                {   /* tap 3,5 */
+                    const float vi0 = in[ib + 60];
+                    const float vi1 = in[ib + 61];
+                    const float vi2 = in[ib + 62];
+                    vacc0 = SG_MADD(vacc0, vw[81], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[82], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[83], vi2);
+                }
+                {   /* tap 3,6 */
+                    const float vi0 = in[ib + 75];
+                    const float vi1 = in[ib + 76];
+                    const float vi2 = in[ib + 77];
+                    vacc0 = SG_MADD(vacc0, vw[84], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[85], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[86], vi2);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 225];
+                    const float vi1 = in[ib + 226];
+                    const float vi2 = in[ib + 227];
+                    vacc0 = SG_MADD(vacc0, vw[87], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[88], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[89], vi2);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 240];
+                    const float vi1 = in[ib + 241];
+                    const float vi2 = in[ib + 242];
+                    vacc0 = SG_MADD(vacc0, vw[90], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[91], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[92], vi2);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 255];
+                    const float vi1 = in[ib + 256];
+                    const float vi2 = in[ib + 257];
+                    vacc0 = SG_MADD(vacc0, vw[93], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[94], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[95], vi2);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 270];
+                    const float vi1 = in[ib + 271];
+                    const float vi2 = in[ib + 272];
+                    vacc0 = SG_MADD(vacc0, vw[96], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[97], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[98], vi2);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib + 285];
+                    const float vi1 = in[ib + 286];
+                    const float vi2 = in[ib + 287];
+                    vacc0 = SG_MADD(vacc0, vw[99], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[100], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[101], vi2);
+                }
+                {   /* tap 4,5 */
+                    const float vi0 = in[ib + 300];
+                    const float vi1 = in[ib + 301];
+                    const float vi2 = in[ib + 302];
+                    vacc0 = SG_MADD(vacc0, vw[102], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[103], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[104], vi2);
+                }
+                {   /* tap 4,6 */
+                    const float vi0 = in[ib + 315];
+                    const float vi1 = in[ib + 316];
+                    const float vi2 = in[ib + 317];
+                    vacc0 = SG_MADD(vacc0, vw[105], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[106], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[107], vi2);
+                }
+                {   /* tap 5,0 */
+                    const float vi0 = in[ib + 465];
+                    const float vi1 = in[ib + 466];
+                    const float vi2 = in[ib + 467];
+                    vacc0 = SG_MADD(vacc0, vw[108], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[109], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[110], vi2);
+                }
+                {   /* tap 5,1 */
+                    const float vi0 = in[ib + 480];
+                    const float vi1 = in[ib + 481];
+                    const float vi2 = in[ib + 482];
+                    vacc0 = SG_MADD(vacc0, vw[111], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[112], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[113], vi2);
+                }
+                {   /* tap 5,2 */
+                    const float vi0 = in[ib + 495];
+                    const float vi1 = in[ib + 496];
+                    const float vi2 = in[ib + 497];
+                    vacc0 = SG_MADD(vacc0, vw[114], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[115], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[116], vi2);
+                }
+                {   /* tap 5,3 */
+                    const float vi0 = in[ib + 510];
+                    const float vi1 = in[ib + 511];
+                    const float vi2 = in[ib + 512];
+                    vacc0 = SG_MADD(vacc0, vw[117], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[118], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[119], vi2);
+                }
+                {   /* tap 5,4 */
+                    const float vi0 = in[ib + 525];
+                    const float vi1 = in[ib + 526];
+                    const float vi2 = in[ib + 527];
+                    vacc0 = SG_MADD(vacc0, vw[120], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[121], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[122], vi2);
+                }
+                {   /* tap 5,5 */
+                    const float vi0 = in[ib + 540];
+                    const float vi1 = in[ib + 541];
+                    const float vi2 = in[ib + 542];
+                    vacc0 = SG_MADD(vacc0, vw[123], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[124], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[125], vi2);
+                }
+                {   /* tap 5,6 */
+                    const float vi0 = in[ib + 555];
+                    const float vi1 = in[ib + 556];
+                    const float vi2 = in[ib + 557];
+                    vacc0 = SG_MADD(vacc0, vw[126], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[127], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[128], vi2);
+                }
+                {   /* tap 6,0 */
+                    const float vi0 = in[ib + 705];
+                    const float vi1 = in[ib + 706];
+                    const float vi2 = in[ib + 707];
+                    vacc0 = SG_MADD(vacc0, vw[129], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[130], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[131], vi2);
+                }
+                {   /* tap 6,1 */
+                    const float vi0 = in[ib + 720];
+                    const float vi1 = in[ib + 721];
+                    const float vi2 = in[ib + 722];
+                    vacc0 = SG_MADD(vacc0, vw[132], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[133], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[134], vi2);
+                }
+                {   /* tap 6,2 */
+                    const float vi0 = in[ib + 735];
+                    const float vi1 = in[ib + 736];
+                    const float vi2 = in[ib + 737];
+                    vacc0 = SG_MADD(vacc0, vw[135], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[136], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[137], vi2);
+                }
+                {   /* tap 6,3 */
+                    const float vi0 = in[ib + 750];
+                    const float vi1 = in[ib + 751];
+                    const float vi2 = in[ib + 752];
+                    vacc0 = SG_MADD(vacc0, vw[138], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[139], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[140], vi2);
+                }
+                {   /* tap 6,4 */
+                    const float vi0 = in[ib + 765];
+                    const float vi1 = in[ib + 766];
+                    const float vi2 = in[ib + 767];
+                    vacc0 = SG_MADD(vacc0, vw[141], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[142], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[143], vi2);
+                }
+                {   /* tap 6,5 */
+                    const float vi0 = in[ib + 780];
+                    const float vi1 = in[ib + 781];
+                    const float vi2 = in[ib + 782];
+                    vacc0 = SG_MADD(vacc0, vw[144], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[145], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[146], vi2);
+                }
+                {   /* tap 6,6 */
+                    const float vi0 = in[ib + 795];
+                    const float vi1 = in[ib + 796];
+                    const float vi2 = in[ib + 797];
+                    vacc0 = SG_MADD(vacc0, vw[147], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[148], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[149], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -15426,31 +17662,180 @@ static void Dw_k7s4_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 3;
                 const int ib = 960 * vy + 60 * vx + 12;
                 const int ob = 60 * vy + 15 * vx + 12;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j - 15]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 15]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 30]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 78] * in[ib + j + 45]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 87] * in[ib + j + 225]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 90] * in[ib + j + 240]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 93] * in[ib + j + 255]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 96] * in[ib + j + 270]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 99] * in[ib + j + 285]; /* tap 4,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 108] * in[ib + j + 465]; /* tap 5,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 111] * in[ib + j + 480]; /* tap 5,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 114] * in[ib + j + 495]; /* tap 5,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 117] * in[ib + j + 510]; /* tap 5,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 120] * in[ib + j + 525]; /* tap 5,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 129] * in[ib + j + 705]; /* tap 6,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 132] * in[ib + j + 720]; /* tap 6,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 135] * in[ib + j + 735]; /* tap 6,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 138] * in[ib + j + 750]; /* tap 6,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 141] * in[ib + j + 765]; /* tap 6,4 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib - 15];
+                    const float vi1 = in[ib - 14];
+                    const float vi2 = in[ib - 13];
+                    vacc0 = SG_MADD(vacc0, vw[66], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[67], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[68], vi2);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[69], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[70], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[71], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 15];
+                    const float vi1 = in[ib + 16];
+                    const float vi2 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[72], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[73], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[74], vi2);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 30];
+                    const float vi1 = in[ib + 31];
+                    const float vi2 = in[ib + 32];
+                    vacc0 = SG_MADD(vacc0, vw[75], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[76], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[77], vi2);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 45];
+                    const float vi1 = in[ib + 46];
+                    const float vi2 = in[ib + 47];
+                    vacc0 = SG_MADD(vacc0, vw[78], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[79], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[80], vi2);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 225];
+                    const float vi1 = in[ib + 226];
+                    const float vi2 = in[ib + 227];
+                    vacc0 = SG_MADD(vacc0, vw[87], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[88], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[89], vi2);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 240];
+                    const float vi1 = in[ib + 241];
+                    const float vi2 = in[ib + 242];
+                    vacc0 = SG_MADD(vacc0, vw[90], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[91], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[92], vi2);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 255];
+                    const float vi1 = in[ib + 256];
+                    const float vi2 = in[ib + 257];
+                    vacc0 = SG_MADD(vacc0, vw[93], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[94], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[95], vi2);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 270];
+                    const float vi1 = in[ib + 271];
+                    const float vi2 = in[ib + 272];
+                    vacc0 = SG_MADD(vacc0, vw[96], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[97], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[98], vi2);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib + 285];
+                    const float vi1 = in[ib + 286];
+                    const float vi2 = in[ib + 287];
+                    vacc0 = SG_MADD(vacc0, vw[99], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[100], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[101], vi2);
+                }
+                {   /* tap 5,0 */
+                    const float vi0 = in[ib + 465];
+                    const float vi1 = in[ib + 466];
+                    const float vi2 = in[ib + 467];
+                    vacc0 = SG_MADD(vacc0, vw[108], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[109], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[110], vi2);
+                }
+                {   /* tap 5,1 */
+                    const float vi0 = in[ib + 480];
+                    const float vi1 = in[ib + 481];
+                    const float vi2 = in[ib + 482];
+                    vacc0 = SG_MADD(vacc0, vw[111], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[112], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[113], vi2);
+                }
+                {   /* tap 5,2 */
+                    const float vi0 = in[ib + 495];
+                    const float vi1 = in[ib + 496];
+                    const float vi2 = in[ib + 497];
+                    vacc0 = SG_MADD(vacc0, vw[114], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[115], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[116], vi2);
+                }
+                {   /* tap 5,3 */
+                    const float vi0 = in[ib + 510];
+                    const float vi1 = in[ib + 511];
+                    const float vi2 = in[ib + 512];
+                    vacc0 = SG_MADD(vacc0, vw[117], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[118], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[119], vi2);
+                }
+                {   /* tap 5,4 */
+                    const float vi0 = in[ib + 525];
+                    const float vi1 = in[ib + 526];
+                    const float vi2 = in[ib + 527];
+                    vacc0 = SG_MADD(vacc0, vw[120], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[121], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[122], vi2);
+                }
+                {   /* tap 6,0 */
+                    const float vi0 = in[ib + 705];
+                    const float vi1 = in[ib + 706];
+                    const float vi2 = in[ib + 707];
+                    vacc0 = SG_MADD(vacc0, vw[129], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[130], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[131], vi2);
+                }
+                {   /* tap 6,1 */
+                    const float vi0 = in[ib + 720];
+                    const float vi1 = in[ib + 721];
+                    const float vi2 = in[ib + 722];
+                    vacc0 = SG_MADD(vacc0, vw[132], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[133], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[134], vi2);
+                }
+                {   /* tap 6,2 */
+                    const float vi0 = in[ib + 735];
+                    const float vi1 = in[ib + 736];
+                    const float vi2 = in[ib + 737];
+                    vacc0 = SG_MADD(vacc0, vw[135], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[136], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[137], vi2);
+                }
+                {   /* tap 6,3 */
+                    const float vi0 = in[ib + 750];
+                    const float vi1 = in[ib + 751];
+                    const float vi2 = in[ib + 752];
+                    vacc0 = SG_MADD(vacc0, vw[138], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[139], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[140], vi2);
+                }
+                {   /* tap 6,4 */
+                    const float vi0 = in[ib + 765];
+                    const float vi1 = in[ib + 766];
+                    const float vi2 = in[ib + 767];
+                    vacc0 = SG_MADD(vacc0, vw[141], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[142], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[143], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -15644,53 +18029,356 @@ static void Dw_k7s4_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 0;
                 const int ib = 960 * vy + 60 * vx + 12;
                 const int ob = 60 * vy + 15 * vx + 12;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 720]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 705]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 690]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 675]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 660]; /* tap 0,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 645]; /* tap 0,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 480]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 465]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 450]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 435]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j - 420]; /* tap 1,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j - 405]; /* tap 1,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j - 240]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j - 225]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j - 210]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j - 195]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j - 180]; /* tap 2,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j - 165]; /* tap 2,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 15]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 30]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 78] * in[ib + j + 45]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 81] * in[ib + j + 60]; /* tap 3,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 84] * in[ib + j + 75]; /* tap 3,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 90] * in[ib + j + 240]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 93] * in[ib + j + 255]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 96] * in[ib + j + 270]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 99] * in[ib + j + 285]; /* tap 4,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 102] * in[ib + j + 300]; /* tap 4,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 105] * in[ib + j + 315]; /* tap 4,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 111] * in[ib + j + 480]; /* tap 5,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 114] * in[ib + j + 495]; /* tap 5,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 117] * in[ib + j + 510]; /* tap 5,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 120] * in[ib + j + 525]; /* tap 5,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 123] * in[ib + j + 540]; /* tap 5,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 126] * in[ib + j + 555]; /* tap 5,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 132] * in[ib + j + 720]; /* tap 6,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 135] * in[ib + j + 735]; /* tap 6,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 138] * in[ib + j + 750]; /* tap 6,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 141] * in[ib + j + 765]; /* tap 6,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 144] * in[ib + j + 780]; /* tap 6,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 147] * in[ib + j + 795]; /* tap 6,6 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 720];
+                    const float vi1 = in[ib - 719];
+                    const float vi2 = in[ib - 718];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 705];
+                    const float vi1 = in[ib - 704];
+                    const float vi2 = in[ib - 703];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 690];
+                    const float vi1 = in[ib - 689];
+                    const float vi2 = in[ib - 688];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 675];
+                    const float vi1 = in[ib - 674];
+                    const float vi2 = in[ib - 673];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 0,5 */
+                    const float vi0 = in[ib - 660];
+                    const float vi1 = in[ib - 659];
+                    const float vi2 = in[ib - 658];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 0,6 */
+                    const float vi0 = in[ib - 645];
+                    const float vi1 = in[ib - 644];
+                    const float vi2 = in[ib - 643];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 480];
+                    const float vi1 = in[ib - 479];
+                    const float vi2 = in[ib - 478];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 465];
+                    const float vi1 = in[ib - 464];
+                    const float vi2 = in[ib - 463];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi2);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 450];
+                    const float vi1 = in[ib - 449];
+                    const float vi2 = in[ib - 448];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[34], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[35], vi2);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 435];
+                    const float vi1 = in[ib - 434];
+                    const float vi2 = in[ib - 433];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi2);
+                }
+                {   /* tap 1,5 */
+                    const float vi0 = in[ib - 420];
+                    const float vi1 = in[ib - 419];
+                    const float vi2 = in[ib - 418];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 1,6 */
+                    const float vi0 = in[ib - 405];
+                    const float vi1 = in[ib - 404];
+                    const float vi2 = in[ib - 403];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[44], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 240];
+                    const float vi1 = in[ib - 239];
+                    const float vi2 = in[ib - 238];
+                    vacc0 = SG_MADD(vacc0, vw[48], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[49], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[50], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib - 225];
+                    const float vi1 = in[ib - 224];
+                    const float vi2 = in[ib - 223];
+                    vacc0 = SG_MADD(vacc0, vw[51], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[52], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[53], vi2);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib - 210];
+                    const float vi1 = in[ib - 209];
+                    const float vi2 = in[ib - 208];
+                    vacc0 = SG_MADD(vacc0, vw[54], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[55], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[56], vi2);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib - 195];
+                    const float vi1 = in[ib - 194];
+                    const float vi2 = in[ib - 193];
+                    vacc0 = SG_MADD(vacc0, vw[57], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[58], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[59], vi2);
+                }
+                {   /* tap 2,5 */
+                    const float vi0 = in[ib - 180];
+                    const float vi1 = in[ib - 179];
+                    const float vi2 = in[ib - 178];
+                    vacc0 = SG_MADD(vacc0, vw[60], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[61], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[62], vi2);
+                }
+                {   /* tap 2,6 */
+                    const float vi0 = in[ib - 165];
+                    const float vi1 = in[ib - 164];
+                    const float vi2 = in[ib - 163];
+                    vacc0 = SG_MADD(vacc0, vw[63], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[64], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[65], vi2);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[69], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[70], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[71], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 15];
+                    const float vi1 = in[ib + 16];
+                    const float vi2 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[72], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[73], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[74], vi2);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 30];
+                    const float vi1 = in[ib + 31];
+                    const float vi2 = in[ib + 32];
+                    vacc0 = SG_MADD(vacc0, vw[75], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[76], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[77], vi2);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 45];
+                    const float vi1 = in[ib + 46];
+                    const float vi2 = in[ib + 47];
+                    vacc0 = SG_MADD(vacc0, vw[78], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[79], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[80], vi2);
+                }
+                {   /* tap 3,5 */
+                    const float vi0 = in[ib + 60];
+                    const float vi1 = in[ib + 61];
+                    const float vi2 = in[ib + 62];
+                    vacc0 = SG_MADD(vacc0, vw[81], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[82], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[83], vi2);
+                }
+                {   /* tap 3,6 */
+                    const float vi0 = in[ib + 75];
+                    const float vi1 = in[ib + 76];
+                    const float vi2 = in[ib + 77];
+                    vacc0 = SG_MADD(vacc0, vw[84], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[85], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[86], vi2);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 240];
+                    const float vi1 = in[ib + 241];
+                    const float vi2 = in[ib + 242];
+                    vacc0 = SG_MADD(vacc0, vw[90], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[91], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[92], vi2);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 255];
+                    const float vi1 = in[ib + 256];
+                    const float vi2 = in[ib + 257];
+                    vacc0 = SG_MADD(vacc0, vw[93], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[94], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[95], vi2);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 270];
+                    const float vi1 = in[ib + 271];
+                    const float vi2 = in[ib + 272];
+                    vacc0 = SG_MADD(vacc0, vw[96], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[97], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[98], vi2);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib + 285];
+                    const float vi1 = in[ib + 286];
+                    const float vi2 = in[ib + 287];
+                    vacc0 = SG_MADD(vacc0, vw[99], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[100], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[101], vi2);
+                }
+                {   /* tap 4,5 */
+                    const float vi0 = in[ib + 300];
+                    const float vi1 = in[ib + 301];
+                    const float vi2 = in[ib + 302];
+                    vacc0 = SG_MADD(vacc0, vw[102], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[103], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[104], vi2);
+                }
+                {   /* tap 4,6 */
+                    const float vi0 = in[ib + 315];
+                    const float vi1 = in[ib + 316];
+                    const float vi2 = in[ib + 317];
+                    vacc0 = SG_MADD(vacc0, vw[105], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[106], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[107], vi2);
+                }
+                {   /* tap 5,1 */
+                    const float vi0 = in[ib + 480];
+                    const float vi1 = in[ib + 481];
+                    const float vi2 = in[ib + 482];
+                    vacc0 = SG_MADD(vacc0, vw[111], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[112], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[113], vi2);
+                }
+                {   /* tap 5,2 */
+                    const float vi0 = in[ib + 495];
+                    const float vi1 = in[ib + 496];
+                    const float vi2 = in[ib + 497];
+                    vacc0 = SG_MADD(vacc0, vw[114], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[115], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[116], vi2);
+                }
+                {   /* tap 5,3 */
+                    const float vi0 = in[ib + 510];
+                    const float vi1 = in[ib + 511];
+                    const float vi2 = in[ib + 512];
+                    vacc0 = SG_MADD(vacc0, vw[117], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[118], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[119], vi2);
+                }
+                {   /* tap 5,4 */
+                    const float vi0 = in[ib + 525];
+                    const float vi1 = in[ib + 526];
+                    const float vi2 = in[ib + 527];
+                    vacc0 = SG_MADD(vacc0, vw[120], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[121], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[122], vi2);
+                }
+                {   /* tap 5,5 */
+                    const float vi0 = in[ib + 540];
+                    const float vi1 = in[ib + 541];
+                    const float vi2 = in[ib + 542];
+                    vacc0 = SG_MADD(vacc0, vw[123], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[124], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[125], vi2);
+                }
+                {   /* tap 5,6 */
+                    const float vi0 = in[ib + 555];
+                    const float vi1 = in[ib + 556];
+                    const float vi2 = in[ib + 557];
+                    vacc0 = SG_MADD(vacc0, vw[126], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[127], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[128], vi2);
+                }
+                {   /* tap 6,1 */
+                    const float vi0 = in[ib + 720];
+                    const float vi1 = in[ib + 721];
+                    const float vi2 = in[ib + 722];
+                    vacc0 = SG_MADD(vacc0, vw[132], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[133], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[134], vi2);
+                }
+                {   /* tap 6,2 */
+                    const float vi0 = in[ib + 735];
+                    const float vi1 = in[ib + 736];
+                    const float vi2 = in[ib + 737];
+                    vacc0 = SG_MADD(vacc0, vw[135], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[136], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[137], vi2);
+                }
+                {   /* tap 6,3 */
+                    const float vi0 = in[ib + 750];
+                    const float vi1 = in[ib + 751];
+                    const float vi2 = in[ib + 752];
+                    vacc0 = SG_MADD(vacc0, vw[138], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[139], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[140], vi2);
+                }
+                {   /* tap 6,4 */
+                    const float vi0 = in[ib + 765];
+                    const float vi1 = in[ib + 766];
+                    const float vi2 = in[ib + 767];
+                    vacc0 = SG_MADD(vacc0, vw[141], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[142], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[143], vi2);
+                }
+                {   /* tap 6,5 */
+                    const float vi0 = in[ib + 780];
+                    const float vi1 = in[ib + 781];
+                    const float vi2 = in[ib + 782];
+                    vacc0 = SG_MADD(vacc0, vw[144], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[145], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[146], vi2);
+                }
+                {   /* tap 6,6 */
+                    const float vi0 = in[ib + 795];
+                    const float vi1 = in[ib + 796];
+                    const float vi2 = in[ib + 797];
+                    vacc0 = SG_MADD(vacc0, vw[147], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[148], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[149], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -15965,60 +18653,412 @@ static void Dw_k7s4_S1_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 1; vx < 3; ++vx) {
                 const int ib = 960 * vy + 60 * vx + 12;
                 const int ob = 60 * vy + 15 * vx + 12;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 735]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 720]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 705]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 690]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 675]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 660]; /* tap 0,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 645]; /* tap 0,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 495]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 480]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 465]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 450]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 435]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j - 420]; /* tap 1,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j - 405]; /* tap 1,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j - 255]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j - 240]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j - 225]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j - 210]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j - 195]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j - 180]; /* tap 2,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j - 165]; /* tap 2,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j - 15]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 15]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 30]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 78] * in[ib + j + 45]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 81] * in[ib + j + 60]; /* tap 3,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 84] * in[ib + j + 75]; /* tap 3,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 87] * in[ib + j + 225]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 90] * in[ib + j + 240]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 93] * in[ib + j + 255]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 96] * in[ib + j + 270]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 99] * in[ib + j + 285]; /* tap 4,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 102] * in[ib + j + 300]; /* tap 4,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 105] * in[ib + j + 315]; /* tap 4,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 108] * in[ib + j + 465]; /* tap 5,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 111] * in[ib + j + 480]; /* tap 5,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 114] * in[ib + j + 495]; /* tap 5,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 117] * in[ib + j + 510]; /* tap 5,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 120] * in[ib + j + 525]; /* tap 5,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 123] * in[ib + j + 540]; /* tap 5,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 126] * in[ib + j + 555]; /* tap 5,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 129] * in[ib + j + 705]; /* tap 6,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 132] * in[ib + j + 720]; /* tap 6,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 135] * in[ib + j + 735]; /* tap 6,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 138] * in[ib + j + 750]; /* tap 6,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 141] * in[ib + j + 765]; /* tap 6,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 144] * in[ib + j + 780]; /* tap 6,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 147] * in[ib + j + 795]; /* tap 6,6 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 735];
+                    const float vi1 = in[ib - 734];
+                    const float vi2 = in[ib - 733];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 720];
+                    const float vi1 = in[ib - 719];
+                    const float vi2 = in[ib - 718];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 705];
+                    const float vi1 = in[ib - 704];
+                    const float vi2 = in[ib - 703];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 690];
+                    const float vi1 = in[ib - 689];
+                    const float vi2 = in[ib - 688];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 675];
+                    const float vi1 = in[ib - 674];
+                    const float vi2 = in[ib - 673];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 0,5 */
+                    const float vi0 = in[ib - 660];
+                    const float vi1 = in[ib - 659];
+                    const float vi2 = in[ib - 658];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 0,6 */
+                    const float vi0 = in[ib - 645];
+                    const float vi1 = in[ib - 644];
+                    const float vi2 = in[ib - 643];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 495];
+                    const float vi1 = in[ib - 494];
+                    const float vi2 = in[ib - 493];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 480];
+                    const float vi1 = in[ib - 479];
+                    const float vi2 = in[ib - 478];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 465];
+                    const float vi1 = in[ib - 464];
+                    const float vi2 = in[ib - 463];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi2);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 450];
+                    const float vi1 = in[ib - 449];
+                    const float vi2 = in[ib - 448];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[34], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[35], vi2);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 435];
+                    const float vi1 = in[ib - 434];
+                    const float vi2 = in[ib - 433];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi2);
+                }
+                {   /* tap 1,5 */
+                    const float vi0 = in[ib - 420];
+                    const float vi1 = in[ib - 419];
+                    const float vi2 = in[ib - 418];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 1,6 */
+                    const float vi0 = in[ib - 405];
+                    const float vi1 = in[ib - 404];
+                    const float vi2 = in[ib - 403];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[44], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 255];
+                    const float vi1 = in[ib - 254];
+                    const float vi2 = in[ib - 253];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 240];
+                    const float vi1 = in[ib - 239];
+                    const float vi2 = in[ib - 238];
+                    vacc0 = SG_MADD(vacc0, vw[48], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[49], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[50], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib - 225];
+                    const float vi1 = in[ib - 224];
+                    const float vi2 = in[ib - 223];
+                    vacc0 = SG_MADD(vacc0, vw[51], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[52], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[53], vi2);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib - 210];
+                    const float vi1 = in[ib - 209];
+                    const float vi2 = in[ib - 208];
+                    vacc0 = SG_MADD(vacc0, vw[54], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[55], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[56], vi2);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib - 195];
+                    const float vi1 = in[ib - 194];
+                    const float vi2 = in[ib - 193];
+                    vacc0 = SG_MADD(vacc0, vw[57], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[58], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[59], vi2);
+                }
+                {   /* tap 2,5 */
+                    const float vi0 = in[ib - 180];
+                    const float vi1 = in[ib - 179];
+                    const float vi2 = in[ib - 178];
+                    vacc0 = SG_MADD(vacc0, vw[60], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[61], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[62], vi2);
+                }
+                {   /* tap 2,6 */
+                    const float vi0 = in[ib - 165];
+                    const float vi1 = in[ib - 164];
+                    const float vi2 = in[ib - 163];
+                    vacc0 = SG_MADD(vacc0, vw[63], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[64], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[65], vi2);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib - 15];
+                    const float vi1 = in[ib - 14];
+                    const float vi2 = in[ib - 13];
+                    vacc0 = SG_MADD(vacc0, vw[66], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[67], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[68], vi2);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[69], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[70], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[71], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 15];
+                    const float vi1 = in[ib + 16];
+                    const float vi2 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[72], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[73], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[74], vi2);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 30];
+                    const float vi1 = in[ib + 31];
+                    const float vi2 = in[ib + 32];
+                    vacc0 = SG_MADD(vacc0, vw[75], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[76], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[77], vi2);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 45];
+                    const float vi1 = in[ib + 46];
+                    const float vi2 = in[ib + 47];
+                    vacc0 = SG_MADD(vacc0, vw[78], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[79], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[80], vi2);
+                }
+                {   /* tap 3,5 */
+                    const float vi0 = in[ib + 60];
+                    const float vi1 = in[ib + 61];
+                    const float vi2 = in[ib + 62];
+                    vacc0 = SG_MADD(vacc0, vw[81], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[82], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[83], vi2);
+                }
+                {   /* tap 3,6 */
+                    const float vi0 = in[ib + 75];
+                    const float vi1 = in[ib + 76];
+                    const float vi2 = in[ib + 77];
+                    vacc0 = SG_MADD(vacc0, vw[84], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[85], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[86], vi2);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 225];
+                    const float vi1 = in[ib + 226];
+                    const float vi2 = in[ib + 227];
+                    vacc0 = SG_MADD(vacc0, vw[87], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[88], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[89], vi2);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 240];
+                    const float vi1 = in[ib + 241];
+                    const float vi2 = in[ib + 242];
+                    vacc0 = SG_MADD(vacc0, vw[90], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[91], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[92], vi2);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 255];
+                    const float vi1 = in[ib + 256];
+                    const float vi2 = in[ib + 257];
+                    vacc0 = SG_MADD(vacc0, vw[93], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[94], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[95], vi2);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 270];
+                    const float vi1 = in[ib + 271];
+                    const float vi2 = in[ib + 272];
+                    vacc0 = SG_MADD(vacc0, vw[96], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[97], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[98], vi2);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib + 285];
+                    const float vi1 = in[ib + 286];
+                    const float vi2 = in[ib + 287];
+                    vacc0 = SG_MADD(vacc0, vw[99], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[100], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[101], vi2);
+                }
+                {   /* tap 4,5 */
+                    const float vi0 = in[ib + 300];
+                    const float vi1 = in[ib + 301];
+                    const float vi2 = in[ib + 302];
+                    vacc0 = SG_MADD(vacc0, vw[102], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[103], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[104], vi2);
+                }
+                {   /* tap 4,6 */
+                    const float vi0 = in[ib + 315];
+                    const float vi1 = in[ib + 316];
+                    const float vi2 = in[ib + 317];
+                    vacc0 = SG_MADD(vacc0, vw[105], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[106], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[107], vi2);
+                }
+                {   /* tap 5,0 */
+                    const float vi0 = in[ib + 465];
+                    const float vi1 = in[ib + 466];
+                    const float vi2 = in[ib + 467];
+                    vacc0 = SG_MADD(vacc0, vw[108], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[109], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[110], vi2);
+                }
+                {   /* tap 5,1 */
+                    const float vi0 = in[ib + 480];
+                    const float vi1 = in[ib + 481];
+                    const float vi2 = in[ib + 482];
+                    vacc0 = SG_MADD(vacc0, vw[111], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[112], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[113], vi2);
+                }
+                {   /* tap 5,2 */
+                    const float vi0 = in[ib + 495];
+                    const float vi1 = in[ib + 496];
+                    const float vi2 = in[ib + 497];
+                    vacc0 = SG_MADD(vacc0, vw[114], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[115], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[116], vi2);
+                }
+                {   /* tap 5,3 */
+                    const float vi0 = in[ib + 510];
+                    const float vi1 = in[ib + 511];
+                    const float vi2 = in[ib + 512];
+                    vacc0 = SG_MADD(vacc0, vw[117], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[118], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[119], vi2);
+                }
+                {   /* tap 5,4 */
+                    const float vi0 = in[ib + 525];
+                    const float vi1 = in[ib + 526];
+                    const float vi2 = in[ib + 527];
+                    vacc0 = SG_MADD(vacc0, vw[120], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[121], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[122], vi2);
+                }
+                {   /* tap 5,5 */
+                    const float vi0 = in[ib + 540];
+                    const float vi1 = in[ib + 541];
+                    const float vi2 = in[ib + 542];
+                    vacc0 = SG_MADD(vacc0, vw[123], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[124], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[125], vi2);
+                }
+                {   /* tap 5,6 */
+                    const float vi0 = in[ib + 555];
+                    const float vi1 = in[ib + 556];
+                    const float vi2 = in[ib + 557];
+                    vacc0 = SG_MADD(vacc0, vw[126], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[127], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[128], vi2);
+                }
+                {   /* tap 6,0 */
+                    const float vi0 = in[ib + 705];
+                    const float vi1 = in[ib + 706];
+                    const float vi2 = in[ib + 707];
+                    vacc0 = SG_MADD(vacc0, vw[129], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[130], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[131], vi2);
+                }
+                {   /* tap 6,1 */
+                    const float vi0 = in[ib + 720];
+                    const float vi1 = in[ib + 721];
+                    const float vi2 = in[ib + 722];
+                    vacc0 = SG_MADD(vacc0, vw[132], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[133], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[134], vi2);
+                }
+                {   /* tap 6,2 */
+                    const float vi0 = in[ib + 735];
+                    const float vi1 = in[ib + 736];
+                    const float vi2 = in[ib + 737];
+                    vacc0 = SG_MADD(vacc0, vw[135], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[136], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[137], vi2);
+                }
+                {   /* tap 6,3 */
+                    const float vi0 = in[ib + 750];
+                    const float vi1 = in[ib + 751];
+                    const float vi2 = in[ib + 752];
+                    vacc0 = SG_MADD(vacc0, vw[138], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[139], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[140], vi2);
+                }
+                {   /* tap 6,4 */
+                    const float vi0 = in[ib + 765];
+                    const float vi1 = in[ib + 766];
+                    const float vi2 = in[ib + 767];
+                    vacc0 = SG_MADD(vacc0, vw[141], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[142], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[143], vi2);
+                }
+                {   /* tap 6,5 */
+                    const float vi0 = in[ib + 780];
+                    const float vi1 = in[ib + 781];
+                    const float vi2 = in[ib + 782];
+                    vacc0 = SG_MADD(vacc0, vw[144], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[145], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[146], vi2);
+                }
+                {   /* tap 6,6 */
+                    const float vi0 = in[ib + 795];
+                    const float vi1 = in[ib + 796];
+                    const float vi2 = in[ib + 797];
+                    vacc0 = SG_MADD(vacc0, vw[147], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[148], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[149], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -16184,46 +19224,300 @@ static void Dw_k7s4_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 3;
                 const int ib = 960 * vy + 60 * vx + 12;
                 const int ob = 60 * vy + 15 * vx + 12;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 735]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 720]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 705]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 690]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 675]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 495]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 480]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 465]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 450]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 435]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j - 255]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j - 240]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j - 225]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j - 210]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j - 195]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j - 15]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 15]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 30]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 78] * in[ib + j + 45]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 87] * in[ib + j + 225]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 90] * in[ib + j + 240]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 93] * in[ib + j + 255]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 96] * in[ib + j + 270]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 99] * in[ib + j + 285]; /* tap 4,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 108] * in[ib + j + 465]; /* tap 5,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 111] * in[ib + j + 480]; /* tap 5,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 114] * in[ib + j + 495]; /* tap 5,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 117] * in[ib + j + 510]; /* tap 5,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 120] * in[ib + j + 525]; /* tap 5,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 129] * in[ib + j + 705]; /* tap 6,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 132] * in[ib + j + 720]; /* tap 6,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 135] * in[ib + j + 735]; /* tap 6,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 138] * in[ib + j + 750]; /* tap 6,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 141] * in[ib + j + 765]; /* tap 6,4 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 735];
+                    const float vi1 = in[ib - 734];
+                    const float vi2 = in[ib - 733];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 720];
+                    const float vi1 = in[ib - 719];
+                    const float vi2 = in[ib - 718];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 705];
+                    const float vi1 = in[ib - 704];
+                    const float vi2 = in[ib - 703];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 690];
+                    const float vi1 = in[ib - 689];
+                    const float vi2 = in[ib - 688];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 675];
+                    const float vi1 = in[ib - 674];
+                    const float vi2 = in[ib - 673];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 495];
+                    const float vi1 = in[ib - 494];
+                    const float vi2 = in[ib - 493];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 480];
+                    const float vi1 = in[ib - 479];
+                    const float vi2 = in[ib - 478];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 465];
+                    const float vi1 = in[ib - 464];
+                    const float vi2 = in[ib - 463];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi2);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 450];
+                    const float vi1 = in[ib - 449];
+                    const float vi2 = in[ib - 448];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[34], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[35], vi2);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 435];
+                    const float vi1 = in[ib - 434];
+                    const float vi2 = in[ib - 433];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 255];
+                    const float vi1 = in[ib - 254];
+                    const float vi2 = in[ib - 253];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 240];
+                    const float vi1 = in[ib - 239];
+                    const float vi2 = in[ib - 238];
+                    vacc0 = SG_MADD(vacc0, vw[48], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[49], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[50], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib - 225];
+                    const float vi1 = in[ib - 224];
+                    const float vi2 = in[ib - 223];
+                    vacc0 = SG_MADD(vacc0, vw[51], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[52], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[53], vi2);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib - 210];
+                    const float vi1 = in[ib - 209];
+                    const float vi2 = in[ib - 208];
+                    vacc0 = SG_MADD(vacc0, vw[54], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[55], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[56], vi2);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib - 195];
+                    const float vi1 = in[ib - 194];
+                    const float vi2 = in[ib - 193];
+                    vacc0 = SG_MADD(vacc0, vw[57], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[58], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[59], vi2);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib - 15];
+                    const float vi1 = in[ib - 14];
+                    const float vi2 = in[ib - 13];
+                    vacc0 = SG_MADD(vacc0, vw[66], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[67], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[68], vi2);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[69], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[70], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[71], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 15];
+                    const float vi1 = in[ib + 16];
+                    const float vi2 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[72], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[73], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[74], vi2);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 30];
+                    const float vi1 = in[ib + 31];
+                    const float vi2 = in[ib + 32];
+                    vacc0 = SG_MADD(vacc0, vw[75], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[76], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[77], vi2);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 45];
+                    const float vi1 = in[ib + 46];
+                    const float vi2 = in[ib + 47];
+                    vacc0 = SG_MADD(vacc0, vw[78], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[79], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[80], vi2);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 225];
+                    const float vi1 = in[ib + 226];
+                    const float vi2 = in[ib + 227];
+                    vacc0 = SG_MADD(vacc0, vw[87], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[88], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[89], vi2);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 240];
+                    const float vi1 = in[ib + 241];
+                    const float vi2 = in[ib + 242];
+                    vacc0 = SG_MADD(vacc0, vw[90], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[91], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[92], vi2);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 255];
+                    const float vi1 = in[ib + 256];
+                    const float vi2 = in[ib + 257];
+                    vacc0 = SG_MADD(vacc0, vw[93], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[94], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[95], vi2);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 270];
+                    const float vi1 = in[ib + 271];
+                    const float vi2 = in[ib + 272];
+                    vacc0 = SG_MADD(vacc0, vw[96], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[97], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[98], vi2);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib + 285];
+                    const float vi1 = in[ib + 286];
+                    const float vi2 = in[ib + 287];
+                    vacc0 = SG_MADD(vacc0, vw[99], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[100], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[101], vi2);
+                }
+                {   /* tap 5,0 */
+                    const float vi0 = in[ib + 465];
+                    const float vi1 = in[ib + 466];
+                    const float vi2 = in[ib + 467];
+                    vacc0 = SG_MADD(vacc0, vw[108], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[109], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[110], vi2);
+                }
+                {   /* tap 5,1 */
+                    const float vi0 = in[ib + 480];
+                    const float vi1 = in[ib + 481];
+                    const float vi2 = in[ib + 482];
+                    vacc0 = SG_MADD(vacc0, vw[111], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[112], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[113], vi2);
+                }
+                {   /* tap 5,2 */
+                    const float vi0 = in[ib + 495];
+                    const float vi1 = in[ib + 496];
+                    const float vi2 = in[ib + 497];
+                    vacc0 = SG_MADD(vacc0, vw[114], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[115], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[116], vi2);
+                }
+                {   /* tap 5,3 */
+                    const float vi0 = in[ib + 510];
+                    const float vi1 = in[ib + 511];
+                    const float vi2 = in[ib + 512];
+                    vacc0 = SG_MADD(vacc0, vw[117], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[118], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[119], vi2);
+                }
+                {   /* tap 5,4 */
+                    const float vi0 = in[ib + 525];
+                    const float vi1 = in[ib + 526];
+                    const float vi2 = in[ib + 527];
+                    vacc0 = SG_MADD(vacc0, vw[120], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[121], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[122], vi2);
+                }
+                {   /* tap 6,0 */
+                    const float vi0 = in[ib + 705];
+                    const float vi1 = in[ib + 706];
+                    const float vi2 = in[ib + 707];
+                    vacc0 = SG_MADD(vacc0, vw[129], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[130], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[131], vi2);
+                }
+                {   /* tap 6,1 */
+                    const float vi0 = in[ib + 720];
+                    const float vi1 = in[ib + 721];
+                    const float vi2 = in[ib + 722];
+                    vacc0 = SG_MADD(vacc0, vw[132], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[133], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[134], vi2);
+                }
+                {   /* tap 6,2 */
+                    const float vi0 = in[ib + 735];
+                    const float vi1 = in[ib + 736];
+                    const float vi2 = in[ib + 737];
+                    vacc0 = SG_MADD(vacc0, vw[135], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[136], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[137], vi2);
+                }
+                {   /* tap 6,3 */
+                    const float vi0 = in[ib + 750];
+                    const float vi1 = in[ib + 751];
+                    const float vi2 = in[ib + 752];
+                    vacc0 = SG_MADD(vacc0, vw[138], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[139], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[140], vi2);
+                }
+                {   /* tap 6,4 */
+                    const float vi0 = in[ib + 765];
+                    const float vi1 = in[ib + 766];
+                    const float vi2 = in[ib + 767];
+                    vacc0 = SG_MADD(vacc0, vw[141], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[142], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[143], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -16346,35 +19640,212 @@ static void Dw_k7s4_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 0;
                 const int ib = 960 * vy + 60 * vx + 12;
                 const int ob = 60 * vy + 15 * vx + 12;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 720]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 705]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 690]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 675]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 660]; /* tap 0,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 645]; /* tap 0,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 480]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 465]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 450]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 435]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j - 420]; /* tap 1,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j - 405]; /* tap 1,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j - 240]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j - 225]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j - 210]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j - 195]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j - 180]; /* tap 2,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j - 165]; /* tap 2,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 15]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 30]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 78] * in[ib + j + 45]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 81] * in[ib + j + 60]; /* tap 3,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 84] * in[ib + j + 75]; /* tap 3,6 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 720];
+                    const float vi1 = in[ib - 719];
+                    const float vi2 = in[ib - 718];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 705];
+                    const float vi1 = in[ib - 704];
+                    const float vi2 = in[ib - 703];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 690];
+                    const float vi1 = in[ib - 689];
+                    const float vi2 = in[ib - 688];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 675];
+                    const float vi1 = in[ib - 674];
+                    const float vi2 = in[ib - 673];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 0,5 */
+                    const float vi0 = in[ib - 660];
+                    const float vi1 = in[ib - 659];
+                    const float vi2 = in[ib - 658];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 0,6 */
+                    const float vi0 = in[ib - 645];
+                    const float vi1 = in[ib - 644];
+                    const float vi2 = in[ib - 643];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 480];
+                    const float vi1 = in[ib - 479];
+                    const float vi2 = in[ib - 478];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 465];
+                    const float vi1 = in[ib - 464];
+                    const float vi2 = in[ib - 463];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi2);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 450];
+                    const float vi1 = in[ib - 449];
+                    const float vi2 = in[ib - 448];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[34], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[35], vi2);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 435];
+                    const float vi1 = in[ib - 434];
+                    const float vi2 = in[ib - 433];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi2);
+                }
+                {   /* tap 1,5 */
+                    const float vi0 = in[ib - 420];
+                    const float vi1 = in[ib - 419];
+                    const float vi2 = in[ib - 418];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 1,6 */
+                    const float vi0 = in[ib - 405];
+                    const float vi1 = in[ib - 404];
+                    const float vi2 = in[ib - 403];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[44], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 240];
+                    const float vi1 = in[ib - 239];
+                    const float vi2 = in[ib - 238];
+                    vacc0 = SG_MADD(vacc0, vw[48], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[49], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[50], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib - 225];
+                    const float vi1 = in[ib - 224];
+                    const float vi2 = in[ib - 223];
+                    vacc0 = SG_MADD(vacc0, vw[51], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[52], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[53], vi2);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib - 210];
+                    const float vi1 = in[ib - 209];
+                    const float vi2 = in[ib - 208];
+                    vacc0 = SG_MADD(vacc0, vw[54], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[55], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[56], vi2);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib - 195];
+                    const float vi1 = in[ib - 194];
+                    const float vi2 = in[ib - 193];
+                    vacc0 = SG_MADD(vacc0, vw[57], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[58], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[59], vi2);
+                }
+                {   /* tap 2,5 */
+                    const float vi0 = in[ib - 180];
+                    const float vi1 = in[ib - 179];
+                    const float vi2 = in[ib - 178];
+                    vacc0 = SG_MADD(vacc0, vw[60], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[61], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[62], vi2);
+                }
+                {   /* tap 2,6 */
+                    const float vi0 = in[ib - 165];
+                    const float vi1 = in[ib - 164];
+                    const float vi2 = in[ib - 163];
+                    vacc0 = SG_MADD(vacc0, vw[63], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[64], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[65], vi2);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[69], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[70], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[71], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 15];
+                    const float vi1 = in[ib + 16];
+                    const float vi2 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[72], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[73], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[74], vi2);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 30];
+                    const float vi1 = in[ib + 31];
+                    const float vi2 = in[ib + 32];
+                    vacc0 = SG_MADD(vacc0, vw[75], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[76], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[77], vi2);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 45];
+                    const float vi1 = in[ib + 46];
+                    const float vi2 = in[ib + 47];
+                    vacc0 = SG_MADD(vacc0, vw[78], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[79], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[80], vi2);
+                }
+                {   /* tap 3,5 */
+                    const float vi0 = in[ib + 60];
+                    const float vi1 = in[ib + 61];
+                    const float vi2 = in[ib + 62];
+                    vacc0 = SG_MADD(vacc0, vw[81], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[82], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[83], vi2);
+                }
+                {   /* tap 3,6 */
+                    const float vi0 = in[ib + 75];
+                    const float vi1 = in[ib + 76];
+                    const float vi2 = in[ib + 77];
+                    vacc0 = SG_MADD(vacc0, vw[84], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[85], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[86], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -16545,39 +20016,244 @@ static void Dw_k7s4_S1_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 1; vx < 3; ++vx) {
                 const int ib = 960 * vy + 60 * vx + 12;
                 const int ob = 60 * vy + 15 * vx + 12;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 735]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 720]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 705]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 690]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 675]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 660]; /* tap 0,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 645]; /* tap 0,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 495]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 480]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 465]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 450]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 435]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j - 420]; /* tap 1,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j - 405]; /* tap 1,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j - 255]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j - 240]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j - 225]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j - 210]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j - 195]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j - 180]; /* tap 2,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j - 165]; /* tap 2,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j - 15]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 15]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 30]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 78] * in[ib + j + 45]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 81] * in[ib + j + 60]; /* tap 3,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 84] * in[ib + j + 75]; /* tap 3,6 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 735];
+                    const float vi1 = in[ib - 734];
+                    const float vi2 = in[ib - 733];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 720];
+                    const float vi1 = in[ib - 719];
+                    const float vi2 = in[ib - 718];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 705];
+                    const float vi1 = in[ib - 704];
+                    const float vi2 = in[ib - 703];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 690];
+                    const float vi1 = in[ib - 689];
+                    const float vi2 = in[ib - 688];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 675];
+                    const float vi1 = in[ib - 674];
+                    const float vi2 = in[ib - 673];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 0,5 */
+                    const float vi0 = in[ib - 660];
+                    const float vi1 = in[ib - 659];
+                    const float vi2 = in[ib - 658];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 0,6 */
+                    const float vi0 = in[ib - 645];
+                    const float vi1 = in[ib - 644];
+                    const float vi2 = in[ib - 643];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 495];
+                    const float vi1 = in[ib - 494];
+                    const float vi2 = in[ib - 493];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 480];
+                    const float vi1 = in[ib - 479];
+                    const float vi2 = in[ib - 478];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 465];
+                    const float vi1 = in[ib - 464];
+                    const float vi2 = in[ib - 463];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi2);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 450];
+                    const float vi1 = in[ib - 449];
+                    const float vi2 = in[ib - 448];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[34], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[35], vi2);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 435];
+                    const float vi1 = in[ib - 434];
+                    const float vi2 = in[ib - 433];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi2);
+                }
+                {   /* tap 1,5 */
+                    const float vi0 = in[ib - 420];
+                    const float vi1 = in[ib - 419];
+                    const float vi2 = in[ib - 418];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 1,6 */
+                    const float vi0 = in[ib - 405];
+                    const float vi1 = in[ib - 404];
+                    const float vi2 = in[ib - 403];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[44], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 255];
+                    const float vi1 = in[ib - 254];
+                    const float vi2 = in[ib - 253];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 240];
+                    const float vi1 = in[ib - 239];
+                    const float vi2 = in[ib - 238];
+                    vacc0 = SG_MADD(vacc0, vw[48], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[49], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[50], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib - 225];
+                    const float vi1 = in[ib - 224];
+                    const float vi2 = in[ib - 223];
+                    vacc0 = SG_MADD(vacc0, vw[51], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[52], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[53], vi2);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib - 210];
+                    const float vi1 = in[ib - 209];
+                    const float vi2 = in[ib - 208];
+                    vacc0 = SG_MADD(vacc0, vw[54], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[55], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[56], vi2);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib - 195];
+                    const float vi1 = in[ib - 194];
+                    const float vi2 = in[ib - 193];
+                    vacc0 = SG_MADD(vacc0, vw[57], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[58], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[59], vi2);
+                }
+                {   /* tap 2,5 */
+                    const float vi0 = in[ib - 180];
+                    const float vi1 = in[ib - 179];
+                    const float vi2 = in[ib - 178];
+                    vacc0 = SG_MADD(vacc0, vw[60], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[61], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[62], vi2);
+                }
+                {   /* tap 2,6 */
+                    const float vi0 = in[ib - 165];
+                    const float vi1 = in[ib - 164];
+                    const float vi2 = in[ib - 163];
+                    vacc0 = SG_MADD(vacc0, vw[63], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[64], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[65], vi2);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib - 15];
+                    const float vi1 = in[ib - 14];
+                    const float vi2 = in[ib - 13];
+                    vacc0 = SG_MADD(vacc0, vw[66], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[67], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[68], vi2);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[69], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[70], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[71], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 15];
+                    const float vi1 = in[ib + 16];
+                    const float vi2 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[72], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[73], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[74], vi2);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 30];
+                    const float vi1 = in[ib + 31];
+                    const float vi2 = in[ib + 32];
+                    vacc0 = SG_MADD(vacc0, vw[75], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[76], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[77], vi2);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 45];
+                    const float vi1 = in[ib + 46];
+                    const float vi2 = in[ib + 47];
+                    vacc0 = SG_MADD(vacc0, vw[78], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[79], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[80], vi2);
+                }
+                {   /* tap 3,5 */
+                    const float vi0 = in[ib + 60];
+                    const float vi1 = in[ib + 61];
+                    const float vi2 = in[ib + 62];
+                    vacc0 = SG_MADD(vacc0, vw[81], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[82], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[83], vi2);
+                }
+                {   /* tap 3,6 */
+                    const float vi0 = in[ib + 75];
+                    const float vi1 = in[ib + 76];
+                    const float vi2 = in[ib + 77];
+                    vacc0 = SG_MADD(vacc0, vw[84], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[85], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[86], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -16684,31 +20360,180 @@ static void Dw_k7s4_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 3;
                 const int ib = 960 * vy + 60 * vx + 12;
                 const int ob = 60 * vy + 15 * vx + 12;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 735]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 720]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 705]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 690]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 675]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 495]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 480]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 465]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 450]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 435]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j - 255]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j - 240]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j - 225]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j - 210]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j - 195]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j - 15]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 15]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 30]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 78] * in[ib + j + 45]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 735];
+                    const float vi1 = in[ib - 734];
+                    const float vi2 = in[ib - 733];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 720];
+                    const float vi1 = in[ib - 719];
+                    const float vi2 = in[ib - 718];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 705];
+                    const float vi1 = in[ib - 704];
+                    const float vi2 = in[ib - 703];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 690];
+                    const float vi1 = in[ib - 689];
+                    const float vi2 = in[ib - 688];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 675];
+                    const float vi1 = in[ib - 674];
+                    const float vi2 = in[ib - 673];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 495];
+                    const float vi1 = in[ib - 494];
+                    const float vi2 = in[ib - 493];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 480];
+                    const float vi1 = in[ib - 479];
+                    const float vi2 = in[ib - 478];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 465];
+                    const float vi1 = in[ib - 464];
+                    const float vi2 = in[ib - 463];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi2);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 450];
+                    const float vi1 = in[ib - 449];
+                    const float vi2 = in[ib - 448];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[34], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[35], vi2);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 435];
+                    const float vi1 = in[ib - 434];
+                    const float vi2 = in[ib - 433];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 255];
+                    const float vi1 = in[ib - 254];
+                    const float vi2 = in[ib - 253];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 240];
+                    const float vi1 = in[ib - 239];
+                    const float vi2 = in[ib - 238];
+                    vacc0 = SG_MADD(vacc0, vw[48], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[49], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[50], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib - 225];
+                    const float vi1 = in[ib - 224];
+                    const float vi2 = in[ib - 223];
+                    vacc0 = SG_MADD(vacc0, vw[51], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[52], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[53], vi2);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib - 210];
+                    const float vi1 = in[ib - 209];
+                    const float vi2 = in[ib - 208];
+                    vacc0 = SG_MADD(vacc0, vw[54], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[55], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[56], vi2);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib - 195];
+                    const float vi1 = in[ib - 194];
+                    const float vi2 = in[ib - 193];
+                    vacc0 = SG_MADD(vacc0, vw[57], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[58], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[59], vi2);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib - 15];
+                    const float vi1 = in[ib - 14];
+                    const float vi2 = in[ib - 13];
+                    vacc0 = SG_MADD(vacc0, vw[66], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[67], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[68], vi2);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[69], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[70], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[71], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 15];
+                    const float vi1 = in[ib + 16];
+                    const float vi2 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[72], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[73], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[74], vi2);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 30];
+                    const float vi1 = in[ib + 31];
+                    const float vi2 = in[ib + 32];
+                    vacc0 = SG_MADD(vacc0, vw[75], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[76], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[77], vi2);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 45];
+                    const float vi1 = in[ib + 46];
+                    const float vi2 = in[ib + 47];
+                    vacc0 = SG_MADD(vacc0, vw[78], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[79], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[80], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -16840,32 +20665,42 @@ static void Pw_k7s4_S2_12x4(const float *restrict in, float *restrict out, const
             const float *restrict vw = w + 448;
             const int ib = 15 * p;
             const int ob = 31 * p + 28;
-            float vacc0[3];
-            float vacc1[3];
-            float vacc2[3];
-            float vacc3[3];
-            float vacc4[3];
-            float vacc5[3];
-            float vacc6[3];
-            float vacc7[3];
-            float vacc8[3];
-            float vacc9[3];
-            float vacc10[3];
-            float vacc11[3];
-            for (int j = 0; j < 3; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-                vacc4[j] = vw[j];
-                vacc5[j] = vw[j];
-                vacc6[j] = vw[j];
-                vacc7[j] = vw[j];
-                vacc8[j] = vw[j];
-                vacc9[j] = vw[j];
-                vacc10[j] = vw[j];
-                vacc11[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc4x0 = vw[0];
+            float vacc4x1 = vw[1];
+            float vacc4x2 = vw[2];
+            float vacc5x0 = vw[0];
+            float vacc5x1 = vw[1];
+            float vacc5x2 = vw[2];
+            float vacc6x0 = vw[0];
+            float vacc6x1 = vw[1];
+            float vacc6x2 = vw[2];
+            float vacc7x0 = vw[0];
+            float vacc7x1 = vw[1];
+            float vacc7x2 = vw[2];
+            float vacc8x0 = vw[0];
+            float vacc8x1 = vw[1];
+            float vacc8x2 = vw[2];
+            float vacc9x0 = vw[0];
+            float vacc9x1 = vw[1];
+            float vacc9x2 = vw[2];
+            float vacc10x0 = vw[0];
+            float vacc10x1 = vw[1];
+            float vacc10x2 = vw[2];
+            float vacc11x0 = vw[0];
+            float vacc11x1 = vw[1];
+            float vacc11x2 = vw[2];
             for (int s = 0; s < 15; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
@@ -16880,68 +20715,189 @@ static void Pw_k7s4_S2_12x4(const float *restrict in, float *restrict out, const
                 const float vi9 = in[ib + s + 135];
                 const float vi10 = in[ib + s + 150];
                 const float vi11 = in[ib + s + 165];
-                for (int j = 0; j < 3; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                    vacc4[j] += vi4 * vk[j];
-                    vacc5[j] += vi5 * vk[j];
-                    vacc6[j] += vi6 * vk[j];
-                    vacc7[j] += vi7 * vk[j];
-                    vacc8[j] += vi8 * vk[j];
-                    vacc9[j] += vi9 * vk[j];
-                    vacc10[j] += vi10 * vk[j];
-                    vacc11[j] += vi11 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
+                vacc6x0 = SG_MADD(vacc6x0, vi6, vk0);
+                vacc7x0 = SG_MADD(vacc7x0, vi7, vk0);
+                vacc8x0 = SG_MADD(vacc8x0, vi8, vk0);
+                vacc9x0 = SG_MADD(vacc9x0, vi9, vk0);
+                vacc10x0 = SG_MADD(vacc10x0, vi10, vk0);
+                vacc11x0 = SG_MADD(vacc11x0, vi11, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                vacc4x1 = SG_MADD(vacc4x1, vi4, vk1);
+                vacc5x1 = SG_MADD(vacc5x1, vi5, vk1);
+                vacc6x1 = SG_MADD(vacc6x1, vi6, vk1);
+                vacc7x1 = SG_MADD(vacc7x1, vi7, vk1);
+                vacc8x1 = SG_MADD(vacc8x1, vi8, vk1);
+                vacc9x1 = SG_MADD(vacc9x1, vi9, vk1);
+                vacc10x1 = SG_MADD(vacc10x1, vi10, vk1);
+                vacc11x1 = SG_MADD(vacc11x1, vi11, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                vacc4x2 = SG_MADD(vacc4x2, vi4, vk2);
+                vacc5x2 = SG_MADD(vacc5x2, vi5, vk2);
+                vacc6x2 = SG_MADD(vacc6x2, vi6, vk2);
+                vacc7x2 = SG_MADD(vacc7x2, vi7, vk2);
+                vacc8x2 = SG_MADD(vacc8x2, vi8, vk2);
+                vacc9x2 = SG_MADD(vacc9x2, vi9, vk2);
+                vacc10x2 = SG_MADD(vacc10x2, vi10, vk2);
+                vacc11x2 = SG_MADD(vacc11x2, vi11, vk2);
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 31] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc2[j];
-                out[ob + j + 62] = v;
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc3[j];
-                out[ob + j + 93] = v;
+            {
+                float v = vacc1x0;
+                out[ob + 31] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc4[j];
-                out[ob + j + 124] = v;
+            {
+                float v = vacc1x1;
+                out[ob + 32] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc5[j];
-                out[ob + j + 155] = v;
+            {
+                float v = vacc1x2;
+                out[ob + 33] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc6[j];
-                out[ob + j + 186] = v;
+            {
+                float v = vacc2x0;
+                out[ob + 62] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc7[j];
-                out[ob + j + 217] = v;
+            {
+                float v = vacc2x1;
+                out[ob + 63] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc8[j];
-                out[ob + j + 248] = v;
+            {
+                float v = vacc2x2;
+                out[ob + 64] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc9[j];
-                out[ob + j + 279] = v;
+            {
+                float v = vacc3x0;
+                out[ob + 93] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc10[j];
-                out[ob + j + 310] = v;
+            {
+                float v = vacc3x1;
+                out[ob + 94] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc11[j];
-                out[ob + j + 341] = v;
+            {
+                float v = vacc3x2;
+                out[ob + 95] = v;
+            }
+            {
+                float v = vacc4x0;
+                out[ob + 124] = v;
+            }
+            {
+                float v = vacc4x1;
+                out[ob + 125] = v;
+            }
+            {
+                float v = vacc4x2;
+                out[ob + 126] = v;
+            }
+            {
+                float v = vacc5x0;
+                out[ob + 155] = v;
+            }
+            {
+                float v = vacc5x1;
+                out[ob + 156] = v;
+            }
+            {
+                float v = vacc5x2;
+                out[ob + 157] = v;
+            }
+            {
+                float v = vacc6x0;
+                out[ob + 186] = v;
+            }
+            {
+                float v = vacc6x1;
+                out[ob + 187] = v;
+            }
+            {
+                float v = vacc6x2;
+                out[ob + 188] = v;
+            }
+            {
+                float v = vacc7x0;
+                out[ob + 217] = v;
+            }
+            {
+                float v = vacc7x1;
+                out[ob + 218] = v;
+            }
+            {
+                float v = vacc7x2;
+                out[ob + 219] = v;
+            }
+            {
+                float v = vacc8x0;
+                out[ob + 248] = v;
+            }
+            {
+                float v = vacc8x1;
+                out[ob + 249] = v;
+            }
+            {
+                float v = vacc8x2;
+                out[ob + 250] = v;
+            }
+            {
+                float v = vacc9x0;
+                out[ob + 279] = v;
+            }
+            {
+                float v = vacc9x1;
+                out[ob + 280] = v;
+            }
+            {
+                float v = vacc9x2;
+                out[ob + 281] = v;
+            }
+            {
+                float v = vacc10x0;
+                out[ob + 310] = v;
+            }
+            {
+                float v = vacc10x1;
+                out[ob + 311] = v;
+            }
+            {
+                float v = vacc10x2;
+                out[ob + 312] = v;
+            }
+            {
+                float v = vacc11x0;
+                out[ob + 341] = v;
+            }
+            {
+                float v = vacc11x1;
+                out[ob + 342] = v;
+            }
+            {
+                float v = vacc11x2;
+                out[ob + 343] = v;
             }
         }
     }
@@ -17030,24 +20986,30 @@ static void Pw_k7s4_S2_12x4(const float *restrict in, float *restrict out, const
             const float *restrict vw = w + 448;
             const int ib = 180;
             const int ob = 372 + 28;
-            float vacc0[3];
-            float vacc1[3];
-            float vacc2[3];
-            float vacc3[3];
-            float vacc4[3];
-            float vacc5[3];
-            float vacc6[3];
-            float vacc7[3];
-            for (int j = 0; j < 3; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-                vacc4[j] = vw[j];
-                vacc5[j] = vw[j];
-                vacc6[j] = vw[j];
-                vacc7[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc4x0 = vw[0];
+            float vacc4x1 = vw[1];
+            float vacc4x2 = vw[2];
+            float vacc5x0 = vw[0];
+            float vacc5x1 = vw[1];
+            float vacc5x2 = vw[2];
+            float vacc6x0 = vw[0];
+            float vacc6x1 = vw[1];
+            float vacc6x2 = vw[2];
+            float vacc7x0 = vw[0];
+            float vacc7x1 = vw[1];
+            float vacc7x2 = vw[2];
             for (int s = 0; s < 15; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
@@ -17058,48 +21020,129 @@ static void Pw_k7s4_S2_12x4(const float *restrict in, float *restrict out, const
                 const float vi5 = in[ib + s + 75];
                 const float vi6 = in[ib + s + 90];
                 const float vi7 = in[ib + s + 105];
-                for (int j = 0; j < 3; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                    vacc4[j] += vi4 * vk[j];
-                    vacc5[j] += vi5 * vk[j];
-                    vacc6[j] += vi6 * vk[j];
-                    vacc7[j] += vi7 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
+                vacc6x0 = SG_MADD(vacc6x0, vi6, vk0);
+                vacc7x0 = SG_MADD(vacc7x0, vi7, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                vacc4x1 = SG_MADD(vacc4x1, vi4, vk1);
+                vacc5x1 = SG_MADD(vacc5x1, vi5, vk1);
+                vacc6x1 = SG_MADD(vacc6x1, vi6, vk1);
+                vacc7x1 = SG_MADD(vacc7x1, vi7, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                vacc4x2 = SG_MADD(vacc4x2, vi4, vk2);
+                vacc5x2 = SG_MADD(vacc5x2, vi5, vk2);
+                vacc6x2 = SG_MADD(vacc6x2, vi6, vk2);
+                vacc7x2 = SG_MADD(vacc7x2, vi7, vk2);
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 31] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc2[j];
-                out[ob + j + 62] = v;
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc3[j];
-                out[ob + j + 93] = v;
+            {
+                float v = vacc1x0;
+                out[ob + 31] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc4[j];
-                out[ob + j + 124] = v;
+            {
+                float v = vacc1x1;
+                out[ob + 32] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc5[j];
-                out[ob + j + 155] = v;
+            {
+                float v = vacc1x2;
+                out[ob + 33] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc6[j];
-                out[ob + j + 186] = v;
+            {
+                float v = vacc2x0;
+                out[ob + 62] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc7[j];
-                out[ob + j + 217] = v;
+            {
+                float v = vacc2x1;
+                out[ob + 63] = v;
+            }
+            {
+                float v = vacc2x2;
+                out[ob + 64] = v;
+            }
+            {
+                float v = vacc3x0;
+                out[ob + 93] = v;
+            }
+            {
+                float v = vacc3x1;
+                out[ob + 94] = v;
+            }
+            {
+                float v = vacc3x2;
+                out[ob + 95] = v;
+            }
+            {
+                float v = vacc4x0;
+                out[ob + 124] = v;
+            }
+            {
+                float v = vacc4x1;
+                out[ob + 125] = v;
+            }
+            {
+                float v = vacc4x2;
+                out[ob + 126] = v;
+            }
+            {
+                float v = vacc5x0;
+                out[ob + 155] = v;
+            }
+            {
+                float v = vacc5x1;
+                out[ob + 156] = v;
+            }
+            {
+                float v = vacc5x2;
+                out[ob + 157] = v;
+            }
+            {
+                float v = vacc6x0;
+                out[ob + 186] = v;
+            }
+            {
+                float v = vacc6x1;
+                out[ob + 187] = v;
+            }
+            {
+                float v = vacc6x2;
+                out[ob + 188] = v;
+            }
+            {
+                float v = vacc7x0;
+                out[ob + 217] = v;
+            }
+            {
+                float v = vacc7x1;
+                out[ob + 218] = v;
+            }
+            {
+                float v = vacc7x2;
+                out[ob + 219] = v;
             }
         }
     }
@@ -17190,17 +21233,68 @@ static void Up_k7s4_S3_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 0; vx < 4; ++vx) {
                 const int ib = 186 * vy + 31 * vx + 28;
                 const int ob = 1984 * vy + 124 * vx + 28;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * stage[ib + j + 403]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * stage[ib + j + 372]; /* tap 0,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 117] * stage[ib + j + 217]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 129] * stage[ib + j + 186]; /* tap 4,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 225] * stage[ib + j + 31]; /* tap 8,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 237] * stage[ib + j]; /* tap 8,6 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,2 */
+                    const float vi0 = stage[ib + 403];
+                    const float vi1 = stage[ib + 404];
+                    const float vi2 = stage[ib + 405];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 0,6 */
+                    const float vi0 = stage[ib + 372];
+                    const float vi1 = stage[ib + 373];
+                    const float vi2 = stage[ib + 374];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = stage[ib + 217];
+                    const float vi1 = stage[ib + 218];
+                    const float vi2 = stage[ib + 219];
+                    vacc0 = SG_MADD(vacc0, vw[117], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[118], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[119], vi2);
+                }
+                {   /* tap 4,6 */
+                    const float vi0 = stage[ib + 186];
+                    const float vi1 = stage[ib + 187];
+                    const float vi2 = stage[ib + 188];
+                    vacc0 = SG_MADD(vacc0, vw[129], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[130], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[131], vi2);
+                }
+                {   /* tap 8,2 */
+                    const float vi0 = stage[ib + 31];
+                    const float vi1 = stage[ib + 32];
+                    const float vi2 = stage[ib + 33];
+                    vacc0 = SG_MADD(vacc0, vw[225], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[226], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[227], vi2);
+                }
+                {   /* tap 8,6 */
+                    const float vi0 = stage[ib];
+                    const float vi1 = stage[ib + 1];
+                    const float vi2 = stage[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[237], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[238], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[239], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -17282,17 +21376,68 @@ static void Up_k7s4_S3_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 0; vx < 4; ++vx) {
                 const int ib = 186 * vy + 31 * vx + 28;
                 const int ob = 1984 * vy + 124 * vx + 59;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * stage[ib + j + 403]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * stage[ib + j + 372]; /* tap 0,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 120] * stage[ib + j + 217]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 132] * stage[ib + j + 186]; /* tap 4,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 228] * stage[ib + j + 31]; /* tap 8,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 240] * stage[ib + j]; /* tap 8,7 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,3 */
+                    const float vi0 = stage[ib + 403];
+                    const float vi1 = stage[ib + 404];
+                    const float vi2 = stage[ib + 405];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 0,7 */
+                    const float vi0 = stage[ib + 372];
+                    const float vi1 = stage[ib + 373];
+                    const float vi2 = stage[ib + 374];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = stage[ib + 217];
+                    const float vi1 = stage[ib + 218];
+                    const float vi2 = stage[ib + 219];
+                    vacc0 = SG_MADD(vacc0, vw[120], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[121], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[122], vi2);
+                }
+                {   /* tap 4,7 */
+                    const float vi0 = stage[ib + 186];
+                    const float vi1 = stage[ib + 187];
+                    const float vi2 = stage[ib + 188];
+                    vacc0 = SG_MADD(vacc0, vw[132], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[133], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[134], vi2);
+                }
+                {   /* tap 8,3 */
+                    const float vi0 = stage[ib + 31];
+                    const float vi1 = stage[ib + 32];
+                    const float vi2 = stage[ib + 33];
+                    vacc0 = SG_MADD(vacc0, vw[228], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[229], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[230], vi2);
+                }
+                {   /* tap 8,7 */
+                    const float vi0 = stage[ib];
+                    const float vi1 = stage[ib + 1];
+                    const float vi2 = stage[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[240], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[241], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[242], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -17395,20 +21540,92 @@ static void Up_k7s4_S3_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 0; vx < 4; ++vx) {
                 const int ib = 186 * vy + 31 * vx + 28;
                 const int ob = 1984 * vy + 124 * vx + 90;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * stage[ib + j + 434]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * stage[ib + j + 403]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * stage[ib + j + 372]; /* tap 0,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 111] * stage[ib + j + 248]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 123] * stage[ib + j + 217]; /* tap 4,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 135] * stage[ib + j + 186]; /* tap 4,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 219] * stage[ib + j + 62]; /* tap 8,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 231] * stage[ib + j + 31]; /* tap 8,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 243] * stage[ib + j]; /* tap 8,8 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = stage[ib + 434];
+                    const float vi1 = stage[ib + 435];
+                    const float vi2 = stage[ib + 436];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = stage[ib + 403];
+                    const float vi1 = stage[ib + 404];
+                    const float vi2 = stage[ib + 405];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 0,8 */
+                    const float vi0 = stage[ib + 372];
+                    const float vi1 = stage[ib + 373];
+                    const float vi2 = stage[ib + 374];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = stage[ib + 248];
+                    const float vi1 = stage[ib + 249];
+                    const float vi2 = stage[ib + 250];
+                    vacc0 = SG_MADD(vacc0, vw[111], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[112], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[113], vi2);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = stage[ib + 217];
+                    const float vi1 = stage[ib + 218];
+                    const float vi2 = stage[ib + 219];
+                    vacc0 = SG_MADD(vacc0, vw[123], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[124], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[125], vi2);
+                }
+                {   /* tap 4,8 */
+                    const float vi0 = stage[ib + 186];
+                    const float vi1 = stage[ib + 187];
+                    const float vi2 = stage[ib + 188];
+                    vacc0 = SG_MADD(vacc0, vw[135], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[136], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[137], vi2);
+                }
+                {   /* tap 8,0 */
+                    const float vi0 = stage[ib + 62];
+                    const float vi1 = stage[ib + 63];
+                    const float vi2 = stage[ib + 64];
+                    vacc0 = SG_MADD(vacc0, vw[219], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[220], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[221], vi2);
+                }
+                {   /* tap 8,4 */
+                    const float vi0 = stage[ib + 31];
+                    const float vi1 = stage[ib + 32];
+                    const float vi2 = stage[ib + 33];
+                    vacc0 = SG_MADD(vacc0, vw[231], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[232], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[233], vi2);
+                }
+                {   /* tap 8,8 */
+                    const float vi0 = stage[ib];
+                    const float vi1 = stage[ib + 1];
+                    const float vi2 = stage[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[243], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[244], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[245], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -17490,17 +21707,68 @@ static void Up_k7s4_S3_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 0; vx < 4; ++vx) {
                 const int ib = 186 * vy + 31 * vx + 28;
                 const int ob = 1984 * vy + 124 * vx + 121;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * stage[ib + j + 434]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * stage[ib + j + 403]; /* tap 0,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 114] * stage[ib + j + 248]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 126] * stage[ib + j + 217]; /* tap 4,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 222] * stage[ib + j + 62]; /* tap 8,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 234] * stage[ib + j + 31]; /* tap 8,5 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,1 */
+                    const float vi0 = stage[ib + 434];
+                    const float vi1 = stage[ib + 435];
+                    const float vi2 = stage[ib + 436];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,5 */
+                    const float vi0 = stage[ib + 403];
+                    const float vi1 = stage[ib + 404];
+                    const float vi2 = stage[ib + 405];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = stage[ib + 248];
+                    const float vi1 = stage[ib + 249];
+                    const float vi2 = stage[ib + 250];
+                    vacc0 = SG_MADD(vacc0, vw[114], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[115], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[116], vi2);
+                }
+                {   /* tap 4,5 */
+                    const float vi0 = stage[ib + 217];
+                    const float vi1 = stage[ib + 218];
+                    const float vi2 = stage[ib + 219];
+                    vacc0 = SG_MADD(vacc0, vw[126], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[127], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[128], vi2);
+                }
+                {   /* tap 8,1 */
+                    const float vi0 = stage[ib + 62];
+                    const float vi1 = stage[ib + 63];
+                    const float vi2 = stage[ib + 64];
+                    vacc0 = SG_MADD(vacc0, vw[222], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[223], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[224], vi2);
+                }
+                {   /* tap 8,5 */
+                    const float vi0 = stage[ib + 31];
+                    const float vi1 = stage[ib + 32];
+                    const float vi2 = stage[ib + 33];
+                    vacc0 = SG_MADD(vacc0, vw[234], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[235], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[236], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -17568,15 +21836,52 @@ static void Up_k7s4_S3_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 0; vx < 4; ++vx) {
                 const int ib = 186 * vy + 31 * vx + 28;
                 const int ob = 1984 * vy + 124 * vx + 524;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * stage[ib + j + 403]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * stage[ib + j + 372]; /* tap 1,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 144] * stage[ib + j + 217]; /* tap 5,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 156] * stage[ib + j + 186]; /* tap 5,6 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,2 */
+                    const float vi0 = stage[ib + 403];
+                    const float vi1 = stage[ib + 404];
+                    const float vi2 = stage[ib + 405];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi2);
+                }
+                {   /* tap 1,6 */
+                    const float vi0 = stage[ib + 372];
+                    const float vi1 = stage[ib + 373];
+                    const float vi2 = stage[ib + 374];
+                    vacc0 = SG_MADD(vacc0, vw[48], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[49], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[50], vi2);
+                }
+                {   /* tap 5,2 */
+                    const float vi0 = stage[ib + 217];
+                    const float vi1 = stage[ib + 218];
+                    const float vi2 = stage[ib + 219];
+                    vacc0 = SG_MADD(vacc0, vw[144], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[145], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[146], vi2);
+                }
+                {   /* tap 5,6 */
+                    const float vi0 = stage[ib + 186];
+                    const float vi1 = stage[ib + 187];
+                    const float vi2 = stage[ib + 188];
+                    vacc0 = SG_MADD(vacc0, vw[156], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[157], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[158], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -17644,15 +21949,52 @@ static void Up_k7s4_S3_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 0; vx < 4; ++vx) {
                 const int ib = 186 * vy + 31 * vx + 28;
                 const int ob = 1984 * vy + 124 * vx + 555;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * stage[ib + j + 403]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * stage[ib + j + 372]; /* tap 1,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 147] * stage[ib + j + 217]; /* tap 5,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 159] * stage[ib + j + 186]; /* tap 5,7 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,3 */
+                    const float vi0 = stage[ib + 403];
+                    const float vi1 = stage[ib + 404];
+                    const float vi2 = stage[ib + 405];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 1,7 */
+                    const float vi0 = stage[ib + 372];
+                    const float vi1 = stage[ib + 373];
+                    const float vi2 = stage[ib + 374];
+                    vacc0 = SG_MADD(vacc0, vw[51], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[52], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[53], vi2);
+                }
+                {   /* tap 5,3 */
+                    const float vi0 = stage[ib + 217];
+                    const float vi1 = stage[ib + 218];
+                    const float vi2 = stage[ib + 219];
+                    vacc0 = SG_MADD(vacc0, vw[147], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[148], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[149], vi2);
+                }
+                {   /* tap 5,7 */
+                    const float vi0 = stage[ib + 186];
+                    const float vi1 = stage[ib + 187];
+                    const float vi2 = stage[ib + 188];
+                    vacc0 = SG_MADD(vacc0, vw[159], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[160], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[161], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -17734,17 +22076,68 @@ static void Up_k7s4_S3_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 0; vx < 4; ++vx) {
                 const int ib = 186 * vy + 31 * vx + 28;
                 const int ob = 1984 * vy + 124 * vx + 586;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * stage[ib + j + 434]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * stage[ib + j + 403]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * stage[ib + j + 372]; /* tap 1,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 138] * stage[ib + j + 248]; /* tap 5,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 150] * stage[ib + j + 217]; /* tap 5,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 162] * stage[ib + j + 186]; /* tap 5,8 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,0 */
+                    const float vi0 = stage[ib + 434];
+                    const float vi1 = stage[ib + 435];
+                    const float vi2 = stage[ib + 436];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi2);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = stage[ib + 403];
+                    const float vi1 = stage[ib + 404];
+                    const float vi2 = stage[ib + 405];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[44], vi2);
+                }
+                {   /* tap 1,8 */
+                    const float vi0 = stage[ib + 372];
+                    const float vi1 = stage[ib + 373];
+                    const float vi2 = stage[ib + 374];
+                    vacc0 = SG_MADD(vacc0, vw[54], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[55], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[56], vi2);
+                }
+                {   /* tap 5,0 */
+                    const float vi0 = stage[ib + 248];
+                    const float vi1 = stage[ib + 249];
+                    const float vi2 = stage[ib + 250];
+                    vacc0 = SG_MADD(vacc0, vw[138], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[139], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[140], vi2);
+                }
+                {   /* tap 5,4 */
+                    const float vi0 = stage[ib + 217];
+                    const float vi1 = stage[ib + 218];
+                    const float vi2 = stage[ib + 219];
+                    vacc0 = SG_MADD(vacc0, vw[150], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[151], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[152], vi2);
+                }
+                {   /* tap 5,8 */
+                    const float vi0 = stage[ib + 186];
+                    const float vi1 = stage[ib + 187];
+                    const float vi2 = stage[ib + 188];
+                    vacc0 = SG_MADD(vacc0, vw[162], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[163], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[164], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -17812,15 +22205,52 @@ static void Up_k7s4_S3_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 0; vx < 4; ++vx) {
                 const int ib = 186 * vy + 31 * vx + 28;
                 const int ob = 1984 * vy + 124 * vx + 617;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * stage[ib + j + 434]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * stage[ib + j + 403]; /* tap 1,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 141] * stage[ib + j + 248]; /* tap 5,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 153] * stage[ib + j + 217]; /* tap 5,5 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,1 */
+                    const float vi0 = stage[ib + 434];
+                    const float vi1 = stage[ib + 435];
+                    const float vi2 = stage[ib + 436];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[34], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[35], vi2);
+                }
+                {   /* tap 1,5 */
+                    const float vi0 = stage[ib + 403];
+                    const float vi1 = stage[ib + 404];
+                    const float vi2 = stage[ib + 405];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi2);
+                }
+                {   /* tap 5,1 */
+                    const float vi0 = stage[ib + 248];
+                    const float vi1 = stage[ib + 249];
+                    const float vi2 = stage[ib + 250];
+                    vacc0 = SG_MADD(vacc0, vw[141], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[142], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[143], vi2);
+                }
+                {   /* tap 5,5 */
+                    const float vi0 = stage[ib + 217];
+                    const float vi1 = stage[ib + 218];
+                    const float vi2 = stage[ib + 219];
+                    vacc0 = SG_MADD(vacc0, vw[153], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[154], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[155], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -17888,15 +22318,52 @@ static void Up_k7s4_S3_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 0; vx < 4; ++vx) {
                 const int ib = 186 * vy + 31 * vx + 28;
                 const int ob = 1984 * vy + 124 * vx + 1020;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * stage[ib + j + 403]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * stage[ib + j + 372]; /* tap 2,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 171] * stage[ib + j + 217]; /* tap 6,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 183] * stage[ib + j + 186]; /* tap 6,6 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 2,2 */
+                    const float vi0 = stage[ib + 403];
+                    const float vi1 = stage[ib + 404];
+                    const float vi2 = stage[ib + 405];
+                    vacc0 = SG_MADD(vacc0, vw[63], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[64], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[65], vi2);
+                }
+                {   /* tap 2,6 */
+                    const float vi0 = stage[ib + 372];
+                    const float vi1 = stage[ib + 373];
+                    const float vi2 = stage[ib + 374];
+                    vacc0 = SG_MADD(vacc0, vw[75], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[76], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[77], vi2);
+                }
+                {   /* tap 6,2 */
+                    const float vi0 = stage[ib + 217];
+                    const float vi1 = stage[ib + 218];
+                    const float vi2 = stage[ib + 219];
+                    vacc0 = SG_MADD(vacc0, vw[171], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[172], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[173], vi2);
+                }
+                {   /* tap 6,6 */
+                    const float vi0 = stage[ib + 186];
+                    const float vi1 = stage[ib + 187];
+                    const float vi2 = stage[ib + 188];
+                    vacc0 = SG_MADD(vacc0, vw[183], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[184], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[185], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -17964,15 +22431,52 @@ static void Up_k7s4_S3_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 0; vx < 4; ++vx) {
                 const int ib = 186 * vy + 31 * vx + 28;
                 const int ob = 1984 * vy + 124 * vx + 1051;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * stage[ib + j + 403]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 78] * stage[ib + j + 372]; /* tap 2,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 174] * stage[ib + j + 217]; /* tap 6,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 186] * stage[ib + j + 186]; /* tap 6,7 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 2,3 */
+                    const float vi0 = stage[ib + 403];
+                    const float vi1 = stage[ib + 404];
+                    const float vi2 = stage[ib + 405];
+                    vacc0 = SG_MADD(vacc0, vw[66], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[67], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[68], vi2);
+                }
+                {   /* tap 2,7 */
+                    const float vi0 = stage[ib + 372];
+                    const float vi1 = stage[ib + 373];
+                    const float vi2 = stage[ib + 374];
+                    vacc0 = SG_MADD(vacc0, vw[78], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[79], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[80], vi2);
+                }
+                {   /* tap 6,3 */
+                    const float vi0 = stage[ib + 217];
+                    const float vi1 = stage[ib + 218];
+                    const float vi2 = stage[ib + 219];
+                    vacc0 = SG_MADD(vacc0, vw[174], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[175], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[176], vi2);
+                }
+                {   /* tap 6,7 */
+                    const float vi0 = stage[ib + 186];
+                    const float vi1 = stage[ib + 187];
+                    const float vi2 = stage[ib + 188];
+                    vacc0 = SG_MADD(vacc0, vw[186], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[187], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[188], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -18054,17 +22558,68 @@ static void Up_k7s4_S3_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 0; vx < 4; ++vx) {
                 const int ib = 186 * vy + 31 * vx + 28;
                 const int ob = 1984 * vy + 124 * vx + 1082;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * stage[ib + j + 434]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * stage[ib + j + 403]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 81] * stage[ib + j + 372]; /* tap 2,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 165] * stage[ib + j + 248]; /* tap 6,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 177] * stage[ib + j + 217]; /* tap 6,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 189] * stage[ib + j + 186]; /* tap 6,8 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 2,0 */
+                    const float vi0 = stage[ib + 434];
+                    const float vi1 = stage[ib + 435];
+                    const float vi2 = stage[ib + 436];
+                    vacc0 = SG_MADD(vacc0, vw[57], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[58], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[59], vi2);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = stage[ib + 403];
+                    const float vi1 = stage[ib + 404];
+                    const float vi2 = stage[ib + 405];
+                    vacc0 = SG_MADD(vacc0, vw[69], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[70], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[71], vi2);
+                }
+                {   /* tap 2,8 */
+                    const float vi0 = stage[ib + 372];
+                    const float vi1 = stage[ib + 373];
+                    const float vi2 = stage[ib + 374];
+                    vacc0 = SG_MADD(vacc0, vw[81], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[82], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[83], vi2);
+                }
+                {   /* tap 6,0 */
+                    const float vi0 = stage[ib + 248];
+                    const float vi1 = stage[ib + 249];
+                    const float vi2 = stage[ib + 250];
+                    vacc0 = SG_MADD(vacc0, vw[165], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[166], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[167], vi2);
+                }
+                {   /* tap 6,4 */
+                    const float vi0 = stage[ib + 217];
+                    const float vi1 = stage[ib + 218];
+                    const float vi2 = stage[ib + 219];
+                    vacc0 = SG_MADD(vacc0, vw[177], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[178], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[179], vi2);
+                }
+                {   /* tap 6,8 */
+                    const float vi0 = stage[ib + 186];
+                    const float vi1 = stage[ib + 187];
+                    const float vi2 = stage[ib + 188];
+                    vacc0 = SG_MADD(vacc0, vw[189], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[190], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[191], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -18132,15 +22687,52 @@ static void Up_k7s4_S3_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 0; vx < 4; ++vx) {
                 const int ib = 186 * vy + 31 * vx + 28;
                 const int ob = 1984 * vy + 124 * vx + 1113;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * stage[ib + j + 434]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * stage[ib + j + 403]; /* tap 2,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 168] * stage[ib + j + 248]; /* tap 6,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 180] * stage[ib + j + 217]; /* tap 6,5 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 2,1 */
+                    const float vi0 = stage[ib + 434];
+                    const float vi1 = stage[ib + 435];
+                    const float vi2 = stage[ib + 436];
+                    vacc0 = SG_MADD(vacc0, vw[60], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[61], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[62], vi2);
+                }
+                {   /* tap 2,5 */
+                    const float vi0 = stage[ib + 403];
+                    const float vi1 = stage[ib + 404];
+                    const float vi2 = stage[ib + 405];
+                    vacc0 = SG_MADD(vacc0, vw[72], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[73], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[74], vi2);
+                }
+                {   /* tap 6,1 */
+                    const float vi0 = stage[ib + 248];
+                    const float vi1 = stage[ib + 249];
+                    const float vi2 = stage[ib + 250];
+                    vacc0 = SG_MADD(vacc0, vw[168], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[169], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[170], vi2);
+                }
+                {   /* tap 6,5 */
+                    const float vi0 = stage[ib + 217];
+                    const float vi1 = stage[ib + 218];
+                    const float vi2 = stage[ib + 219];
+                    vacc0 = SG_MADD(vacc0, vw[180], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[181], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[182], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -18208,15 +22800,52 @@ static void Up_k7s4_S3_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 0; vx < 4; ++vx) {
                 const int ib = 186 * vy + 31 * vx + 28;
                 const int ob = 1984 * vy + 124 * vx + 1516;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 90] * stage[ib + j + 403]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 102] * stage[ib + j + 372]; /* tap 3,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 198] * stage[ib + j + 217]; /* tap 7,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 210] * stage[ib + j + 186]; /* tap 7,6 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 3,2 */
+                    const float vi0 = stage[ib + 403];
+                    const float vi1 = stage[ib + 404];
+                    const float vi2 = stage[ib + 405];
+                    vacc0 = SG_MADD(vacc0, vw[90], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[91], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[92], vi2);
+                }
+                {   /* tap 3,6 */
+                    const float vi0 = stage[ib + 372];
+                    const float vi1 = stage[ib + 373];
+                    const float vi2 = stage[ib + 374];
+                    vacc0 = SG_MADD(vacc0, vw[102], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[103], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[104], vi2);
+                }
+                {   /* tap 7,2 */
+                    const float vi0 = stage[ib + 217];
+                    const float vi1 = stage[ib + 218];
+                    const float vi2 = stage[ib + 219];
+                    vacc0 = SG_MADD(vacc0, vw[198], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[199], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[200], vi2);
+                }
+                {   /* tap 7,6 */
+                    const float vi0 = stage[ib + 186];
+                    const float vi1 = stage[ib + 187];
+                    const float vi2 = stage[ib + 188];
+                    vacc0 = SG_MADD(vacc0, vw[210], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[211], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[212], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -18284,15 +22913,52 @@ static void Up_k7s4_S3_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 0; vx < 4; ++vx) {
                 const int ib = 186 * vy + 31 * vx + 28;
                 const int ob = 1984 * vy + 124 * vx + 1547;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 93] * stage[ib + j + 403]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 105] * stage[ib + j + 372]; /* tap 3,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 201] * stage[ib + j + 217]; /* tap 7,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 213] * stage[ib + j + 186]; /* tap 7,7 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 3,3 */
+                    const float vi0 = stage[ib + 403];
+                    const float vi1 = stage[ib + 404];
+                    const float vi2 = stage[ib + 405];
+                    vacc0 = SG_MADD(vacc0, vw[93], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[94], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[95], vi2);
+                }
+                {   /* tap 3,7 */
+                    const float vi0 = stage[ib + 372];
+                    const float vi1 = stage[ib + 373];
+                    const float vi2 = stage[ib + 374];
+                    vacc0 = SG_MADD(vacc0, vw[105], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[106], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[107], vi2);
+                }
+                {   /* tap 7,3 */
+                    const float vi0 = stage[ib + 217];
+                    const float vi1 = stage[ib + 218];
+                    const float vi2 = stage[ib + 219];
+                    vacc0 = SG_MADD(vacc0, vw[201], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[202], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[203], vi2);
+                }
+                {   /* tap 7,7 */
+                    const float vi0 = stage[ib + 186];
+                    const float vi1 = stage[ib + 187];
+                    const float vi2 = stage[ib + 188];
+                    vacc0 = SG_MADD(vacc0, vw[213], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[214], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[215], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -18374,17 +23040,68 @@ static void Up_k7s4_S3_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 0; vx < 4; ++vx) {
                 const int ib = 186 * vy + 31 * vx + 28;
                 const int ob = 1984 * vy + 124 * vx + 1578;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 84] * stage[ib + j + 434]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 96] * stage[ib + j + 403]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 108] * stage[ib + j + 372]; /* tap 3,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 192] * stage[ib + j + 248]; /* tap 7,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 204] * stage[ib + j + 217]; /* tap 7,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 216] * stage[ib + j + 186]; /* tap 7,8 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 3,0 */
+                    const float vi0 = stage[ib + 434];
+                    const float vi1 = stage[ib + 435];
+                    const float vi2 = stage[ib + 436];
+                    vacc0 = SG_MADD(vacc0, vw[84], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[85], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[86], vi2);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = stage[ib + 403];
+                    const float vi1 = stage[ib + 404];
+                    const float vi2 = stage[ib + 405];
+                    vacc0 = SG_MADD(vacc0, vw[96], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[97], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[98], vi2);
+                }
+                {   /* tap 3,8 */
+                    const float vi0 = stage[ib + 372];
+                    const float vi1 = stage[ib + 373];
+                    const float vi2 = stage[ib + 374];
+                    vacc0 = SG_MADD(vacc0, vw[108], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[109], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[110], vi2);
+                }
+                {   /* tap 7,0 */
+                    const float vi0 = stage[ib + 248];
+                    const float vi1 = stage[ib + 249];
+                    const float vi2 = stage[ib + 250];
+                    vacc0 = SG_MADD(vacc0, vw[192], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[193], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[194], vi2);
+                }
+                {   /* tap 7,4 */
+                    const float vi0 = stage[ib + 217];
+                    const float vi1 = stage[ib + 218];
+                    const float vi2 = stage[ib + 219];
+                    vacc0 = SG_MADD(vacc0, vw[204], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[205], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[206], vi2);
+                }
+                {   /* tap 7,8 */
+                    const float vi0 = stage[ib + 186];
+                    const float vi1 = stage[ib + 187];
+                    const float vi2 = stage[ib + 188];
+                    vacc0 = SG_MADD(vacc0, vw[216], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[217], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[218], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -18452,15 +23169,52 @@ static void Up_k7s4_S3_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 0; vx < 4; ++vx) {
                 const int ib = 186 * vy + 31 * vx + 28;
                 const int ob = 1984 * vy + 124 * vx + 1609;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 87] * stage[ib + j + 434]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 99] * stage[ib + j + 403]; /* tap 3,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 195] * stage[ib + j + 248]; /* tap 7,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 207] * stage[ib + j + 217]; /* tap 7,5 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 3,1 */
+                    const float vi0 = stage[ib + 434];
+                    const float vi1 = stage[ib + 435];
+                    const float vi2 = stage[ib + 436];
+                    vacc0 = SG_MADD(vacc0, vw[87], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[88], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[89], vi2);
+                }
+                {   /* tap 3,5 */
+                    const float vi0 = stage[ib + 403];
+                    const float vi1 = stage[ib + 404];
+                    const float vi2 = stage[ib + 405];
+                    vacc0 = SG_MADD(vacc0, vw[99], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[100], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[101], vi2);
+                }
+                {   /* tap 7,1 */
+                    const float vi0 = stage[ib + 248];
+                    const float vi1 = stage[ib + 249];
+                    const float vi2 = stage[ib + 250];
+                    vacc0 = SG_MADD(vacc0, vw[195], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[196], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[197], vi2);
+                }
+                {   /* tap 7,5 */
+                    const float vi0 = stage[ib + 217];
+                    const float vi1 = stage[ib + 218];
+                    const float vi2 = stage[ib + 219];
+                    vacc0 = SG_MADD(vacc0, vw[207], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[208], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[209], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -20136,32 +24890,18 @@ static void Pw_grpres_S2_12x1(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 2 * g;
                 const int ib = 32 * p + g;
                 const int ob = 32 * p + g;
-                float vacc0[1];
-                float vacc1[1];
-                float vacc2[1];
-                float vacc3[1];
-                float vacc4[1];
-                float vacc5[1];
-                float vacc6[1];
-                float vacc7[1];
-                float vacc8[1];
-                float vacc9[1];
-                float vacc10[1];
-                float vacc11[1];
-                {
-                    vacc0[0] = vw[0];
-                    vacc1[0] = vw[0];
-                    vacc2[0] = vw[0];
-                    vacc3[0] = vw[0];
-                    vacc4[0] = vw[0];
-                    vacc5[0] = vw[0];
-                    vacc6[0] = vw[0];
-                    vacc7[0] = vw[0];
-                    vacc8[0] = vw[0];
-                    vacc9[0] = vw[0];
-                    vacc10[0] = vw[0];
-                    vacc11[0] = vw[0];
-                }
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
+                float vacc8x0 = vw[0];
+                float vacc9x0 = vw[0];
+                float vacc10x0 = vw[0];
+                float vacc11x0 = vw[0];
                 {
                     const float *restrict vk = vw + 1;
                     const float vi0 = in[ib];
@@ -20176,67 +24916,66 @@ static void Pw_grpres_S2_12x1(const float *restrict in, float *restrict out, con
                     const float vi9 = in[ib + 288];
                     const float vi10 = in[ib + 320];
                     const float vi11 = in[ib + 352];
-                    {
-                        vacc0[0] += vi0 * vk[0];
-                        vacc1[0] += vi1 * vk[0];
-                        vacc2[0] += vi2 * vk[0];
-                        vacc3[0] += vi3 * vk[0];
-                        vacc4[0] += vi4 * vk[0];
-                        vacc5[0] += vi5 * vk[0];
-                        vacc6[0] += vi6 * vk[0];
-                        vacc7[0] += vi7 * vk[0];
-                        vacc8[0] += vi8 * vk[0];
-                        vacc9[0] += vi9 * vk[0];
-                        vacc10[0] += vi10 * vk[0];
-                        vacc11[0] += vi11 * vk[0];
-                    }
+                    const float vk0 = vk[0];
+                    vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, vi6, vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, vi7, vk0);
+                    vacc8x0 = SG_MADD(vacc8x0, vi8, vk0);
+                    vacc9x0 = SG_MADD(vacc9x0, vi9, vk0);
+                    vacc10x0 = SG_MADD(vacc10x0, vi10, vk0);
+                    vacc11x0 = SG_MADD(vacc11x0, vi11, vk0);
                 }
                 {
-                    float v = vacc0[0];
+                    float v = vacc0x0;
                     out[ob] = v;
                 }
                 {
-                    float v = vacc1[0];
+                    float v = vacc1x0;
                     out[ob + 32] = v;
                 }
                 {
-                    float v = vacc2[0];
+                    float v = vacc2x0;
                     out[ob + 64] = v;
                 }
                 {
-                    float v = vacc3[0];
+                    float v = vacc3x0;
                     out[ob + 96] = v;
                 }
                 {
-                    float v = vacc4[0];
+                    float v = vacc4x0;
                     out[ob + 128] = v;
                 }
                 {
-                    float v = vacc5[0];
+                    float v = vacc5x0;
                     out[ob + 160] = v;
                 }
                 {
-                    float v = vacc6[0];
+                    float v = vacc6x0;
                     out[ob + 192] = v;
                 }
                 {
-                    float v = vacc7[0];
+                    float v = vacc7x0;
                     out[ob + 224] = v;
                 }
                 {
-                    float v = vacc8[0];
+                    float v = vacc8x0;
                     out[ob + 256] = v;
                 }
                 {
-                    float v = vacc9[0];
+                    float v = vacc9x0;
                     out[ob + 288] = v;
                 }
                 {
-                    float v = vacc10[0];
+                    float v = vacc10x0;
                     out[ob + 320] = v;
                 }
                 {
-                    float v = vacc11[0];
+                    float v = vacc11x0;
                     out[ob + 352] = v;
                 }
             }
@@ -20246,43 +24985,36 @@ static void Pw_grpres_S2_12x1(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 2 * g;
                 const int ib = g + 384;
                 const int ob = g + 384;
-                float vacc0[1];
-                float vacc1[1];
-                float vacc2[1];
-                float vacc3[1];
-                {
-                    vacc0[0] = vw[0];
-                    vacc1[0] = vw[0];
-                    vacc2[0] = vw[0];
-                    vacc3[0] = vw[0];
-                }
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
                 {
                     const float *restrict vk = vw + 1;
                     const float vi0 = in[ib];
                     const float vi1 = in[ib + 32];
                     const float vi2 = in[ib + 64];
                     const float vi3 = in[ib + 96];
-                    {
-                        vacc0[0] += vi0 * vk[0];
-                        vacc1[0] += vi1 * vk[0];
-                        vacc2[0] += vi2 * vk[0];
-                        vacc3[0] += vi3 * vk[0];
-                    }
+                    const float vk0 = vk[0];
+                    vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
                 }
                 {
-                    float v = vacc0[0];
+                    float v = vacc0x0;
                     out[ob] = v;
                 }
                 {
-                    float v = vacc1[0];
+                    float v = vacc1x0;
                     out[ob + 32] = v;
                 }
                 {
-                    float v = vacc2[0];
+                    float v = vacc2x0;
                     out[ob + 64] = v;
                 }
                 {
-                    float v = vacc3[0];
+                    float v = vacc3x0;
                     out[ob + 96] = v;
                 }
             }
@@ -21474,97 +26206,156 @@ static void Pw_topo_S2_12x2(const float *restrict in, float *restrict out, const
             const float *restrict vw = w + 10 * n;
             const int ib = 16 * p;
             const int ob = 32 * p + 2 * n;
-            float vacc0[2];
-            float vacc1[2];
-            float vacc2[2];
-            float vacc3[2];
-            float vacc4[2];
-            float vacc5[2];
-            float vacc6[2];
-            float vacc7[2];
-            float vacc8[2];
-            float vacc9[2];
-            float vacc10[2];
-            float vacc11[2];
-            for (int j = 0; j < 2; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-                vacc4[j] = vw[j];
-                vacc5[j] = vw[j];
-                vacc6[j] = vw[j];
-                vacc7[j] = vw[j];
-                vacc8[j] = vw[j];
-                vacc9[j] = vw[j];
-                vacc10[j] = vw[j];
-                vacc11[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc4x0 = vw[0];
+            float vacc4x1 = vw[1];
+            float vacc5x0 = vw[0];
+            float vacc5x1 = vw[1];
+            float vacc6x0 = vw[0];
+            float vacc6x1 = vw[1];
+            float vacc7x0 = vw[0];
+            float vacc7x1 = vw[1];
+            float vacc8x0 = vw[0];
+            float vacc8x1 = vw[1];
+            float vacc9x0 = vw[0];
+            float vacc9x1 = vw[1];
+            float vacc10x0 = vw[0];
+            float vacc10x1 = vw[1];
+            float vacc11x0 = vw[0];
+            float vacc11x1 = vw[1];
             for (int s = 0; s < 4; ++s) {
                 const float *restrict vk = vw + 2 * s + 2;
-                for (int j = 0; j < 2; ++j) {
-                    const int k = Src_topo_S2[4 * j + s + 8 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 16] * vk[j];
-                    vacc2[j] += in[ib + k + 32] * vk[j];
-                    vacc3[j] += in[ib + k + 48] * vk[j];
-                    vacc4[j] += in[ib + k + 64] * vk[j];
-                    vacc5[j] += in[ib + k + 80] * vk[j];
-                    vacc6[j] += in[ib + k + 96] * vk[j];
-                    vacc7[j] += in[ib + k + 112] * vk[j];
-                    vacc8[j] += in[ib + k + 128] * vk[j];
-                    vacc9[j] += in[ib + k + 144] * vk[j];
-                    vacc10[j] += in[ib + k + 160] * vk[j];
-                    vacc11[j] += in[ib + k + 176] * vk[j];
-                }
+                const int k0 = Src_topo_S2[s + 8 * n];
+                const int k1 = Src_topo_S2[s + 8 * n + 4];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 16], vk0);
+                vacc2x0 = SG_MADD(vacc2x0, in[ib + k0 + 32], vk0);
+                vacc3x0 = SG_MADD(vacc3x0, in[ib + k0 + 48], vk0);
+                vacc4x0 = SG_MADD(vacc4x0, in[ib + k0 + 64], vk0);
+                vacc5x0 = SG_MADD(vacc5x0, in[ib + k0 + 80], vk0);
+                vacc6x0 = SG_MADD(vacc6x0, in[ib + k0 + 96], vk0);
+                vacc7x0 = SG_MADD(vacc7x0, in[ib + k0 + 112], vk0);
+                vacc8x0 = SG_MADD(vacc8x0, in[ib + k0 + 128], vk0);
+                vacc9x0 = SG_MADD(vacc9x0, in[ib + k0 + 144], vk0);
+                vacc10x0 = SG_MADD(vacc10x0, in[ib + k0 + 160], vk0);
+                vacc11x0 = SG_MADD(vacc11x0, in[ib + k0 + 176], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 16], vk1);
+                vacc2x1 = SG_MADD(vacc2x1, in[ib + k1 + 32], vk1);
+                vacc3x1 = SG_MADD(vacc3x1, in[ib + k1 + 48], vk1);
+                vacc4x1 = SG_MADD(vacc4x1, in[ib + k1 + 64], vk1);
+                vacc5x1 = SG_MADD(vacc5x1, in[ib + k1 + 80], vk1);
+                vacc6x1 = SG_MADD(vacc6x1, in[ib + k1 + 96], vk1);
+                vacc7x1 = SG_MADD(vacc7x1, in[ib + k1 + 112], vk1);
+                vacc8x1 = SG_MADD(vacc8x1, in[ib + k1 + 128], vk1);
+                vacc9x1 = SG_MADD(vacc9x1, in[ib + k1 + 144], vk1);
+                vacc10x1 = SG_MADD(vacc10x1, in[ib + k1 + 160], vk1);
+                vacc11x1 = SG_MADD(vacc11x1, in[ib + k1 + 176], vk1);
             }
-            for (int j = 0; j < 2; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 2; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 32] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 2; ++j) {
-                float v = vacc2[j];
-                out[ob + j + 64] = v;
+            {
+                float v = vacc1x0;
+                out[ob + 32] = v;
             }
-            for (int j = 0; j < 2; ++j) {
-                float v = vacc3[j];
-                out[ob + j + 96] = v;
+            {
+                float v = vacc1x1;
+                out[ob + 33] = v;
             }
-            for (int j = 0; j < 2; ++j) {
-                float v = vacc4[j];
-                out[ob + j + 128] = v;
+            {
+                float v = vacc2x0;
+                out[ob + 64] = v;
             }
-            for (int j = 0; j < 2; ++j) {
-                float v = vacc5[j];
-                out[ob + j + 160] = v;
+            {
+                float v = vacc2x1;
+                out[ob + 65] = v;
             }
-            for (int j = 0; j < 2; ++j) {
-                float v = vacc6[j];
-                out[ob + j + 192] = v;
+            {
+                float v = vacc3x0;
+                out[ob + 96] = v;
             }
-            for (int j = 0; j < 2; ++j) {
-                float v = vacc7[j];
-                out[ob + j + 224] = v;
+            {
+                float v = vacc3x1;
+                out[ob + 97] = v;
             }
-            for (int j = 0; j < 2; ++j) {
-                float v = vacc8[j];
-                out[ob + j + 256] = v;
+            {
+                float v = vacc4x0;
+                out[ob + 128] = v;
             }
-            for (int j = 0; j < 2; ++j) {
-                float v = vacc9[j];
-                out[ob + j + 288] = v;
+            {
+                float v = vacc4x1;
+                out[ob + 129] = v;
             }
-            for (int j = 0; j < 2; ++j) {
-                float v = vacc10[j];
-                out[ob + j + 320] = v;
+            {
+                float v = vacc5x0;
+                out[ob + 160] = v;
             }
-            for (int j = 0; j < 2; ++j) {
-                float v = vacc11[j];
-                out[ob + j + 352] = v;
+            {
+                float v = vacc5x1;
+                out[ob + 161] = v;
+            }
+            {
+                float v = vacc6x0;
+                out[ob + 192] = v;
+            }
+            {
+                float v = vacc6x1;
+                out[ob + 193] = v;
+            }
+            {
+                float v = vacc7x0;
+                out[ob + 224] = v;
+            }
+            {
+                float v = vacc7x1;
+                out[ob + 225] = v;
+            }
+            {
+                float v = vacc8x0;
+                out[ob + 256] = v;
+            }
+            {
+                float v = vacc8x1;
+                out[ob + 257] = v;
+            }
+            {
+                float v = vacc9x0;
+                out[ob + 288] = v;
+            }
+            {
+                float v = vacc9x1;
+                out[ob + 289] = v;
+            }
+            {
+                float v = vacc10x0;
+                out[ob + 320] = v;
+            }
+            {
+                float v = vacc10x1;
+                out[ob + 321] = v;
+            }
+            {
+                float v = vacc11x0;
+                out[ob + 352] = v;
+            }
+            {
+                float v = vacc11x1;
+                out[ob + 353] = v;
             }
         }
     }
@@ -21573,20 +26364,24 @@ static void Pw_topo_S2_12x2(const float *restrict in, float *restrict out, const
             const float *restrict vw = w + 10 * n;
             const int ib = 768;
             const int ob = 2 * n + 1536;
-            float vacc0[2];
-            for (int j = 0; j < 2; ++j) {
-                vacc0[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
             for (int s = 0; s < 4; ++s) {
                 const float *restrict vk = vw + 2 * s + 2;
-                for (int j = 0; j < 2; ++j) {
-                    const int k = Src_topo_S2[4 * j + s + 8 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                }
+                const int k0 = Src_topo_S2[s + 8 * n];
+                const int k1 = Src_topo_S2[s + 8 * n + 4];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
             }
-            for (int j = 0; j < 2; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
+            }
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
         }
     }
@@ -22670,41 +27465,112 @@ static void Pw_topo3_S2_4x4(const float *restrict in, float *restrict out, const
             const float *restrict vw = w + 28 * n;
             const int ib = 24 * p;
             const int ob = 24 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 6; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_topo3_S2[6 * j + s + 24 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 24] * vk[j];
-                    vacc2[j] += in[ib + k + 48] * vk[j];
-                    vacc3[j] += in[ib + k + 72] * vk[j];
-                }
+                const int k0 = Src_topo3_S2[s + 24 * n];
+                const int k1 = Src_topo3_S2[s + 24 * n + 6];
+                const int k2 = Src_topo3_S2[s + 24 * n + 12];
+                const int k3 = Src_topo3_S2[s + 24 * n + 18];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 24], vk0);
+                vacc2x0 = SG_MADD(vacc2x0, in[ib + k0 + 48], vk0);
+                vacc3x0 = SG_MADD(vacc3x0, in[ib + k0 + 72], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 24], vk1);
+                vacc2x1 = SG_MADD(vacc2x1, in[ib + k1 + 48], vk1);
+                vacc3x1 = SG_MADD(vacc3x1, in[ib + k1 + 72], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                vacc1x2 = SG_MADD(vacc1x2, in[ib + k2 + 24], vk2);
+                vacc2x2 = SG_MADD(vacc2x2, in[ib + k2 + 48], vk2);
+                vacc3x2 = SG_MADD(vacc3x2, in[ib + k2 + 72], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
+                vacc1x3 = SG_MADD(vacc1x3, in[ib + k3 + 24], vk3);
+                vacc2x3 = SG_MADD(vacc2x3, in[ib + k3 + 48], vk3);
+                vacc3x3 = SG_MADD(vacc3x3, in[ib + k3 + 72], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 24] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                out[ob + j + 48] = v;
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                out[ob + j + 72] = v;
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                out[ob + 24] = v;
+            }
+            {
+                float v = vacc1x1;
+                out[ob + 25] = v;
+            }
+            {
+                float v = vacc1x2;
+                out[ob + 26] = v;
+            }
+            {
+                float v = vacc1x3;
+                out[ob + 27] = v;
+            }
+            {
+                float v = vacc2x0;
+                out[ob + 48] = v;
+            }
+            {
+                float v = vacc2x1;
+                out[ob + 49] = v;
+            }
+            {
+                float v = vacc2x2;
+                out[ob + 50] = v;
+            }
+            {
+                float v = vacc2x3;
+                out[ob + 51] = v;
+            }
+            {
+                float v = vacc3x0;
+                out[ob + 72] = v;
+            }
+            {
+                float v = vacc3x1;
+                out[ob + 73] = v;
+            }
+            {
+                float v = vacc3x2;
+                out[ob + 74] = v;
+            }
+            {
+                float v = vacc3x3;
+                out[ob + 75] = v;
             }
         }
     }
@@ -22713,27 +27579,64 @@ static void Pw_topo3_S2_4x4(const float *restrict in, float *restrict out, const
             const float *restrict vw = w + 28 * n;
             const int ib = 960;
             const int ob = 4 * n + 960;
-            float vacc0[4];
-            float vacc1[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
             for (int s = 0; s < 6; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_topo3_S2[6 * j + s + 24 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 24] * vk[j];
-                }
+                const int k0 = Src_topo3_S2[s + 24 * n];
+                const int k1 = Src_topo3_S2[s + 24 * n + 6];
+                const int k2 = Src_topo3_S2[s + 24 * n + 12];
+                const int k3 = Src_topo3_S2[s + 24 * n + 18];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 24], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 24], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                vacc1x2 = SG_MADD(vacc1x2, in[ib + k2 + 24], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
+                vacc1x3 = SG_MADD(vacc1x3, in[ib + k3 + 24], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 24] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                out[ob + 24] = v;
+            }
+            {
+                float v = vacc1x1;
+                out[ob + 25] = v;
+            }
+            {
+                float v = vacc1x2;
+                out[ob + 26] = v;
+            }
+            {
+                float v = vacc1x3;
+                out[ob + 27] = v;
             }
         }
     }
@@ -23171,14 +28074,25 @@ static void Dw_nobias_S1_4c8p(const float *restrict in, float *restrict out, con
                 const int vx = 0;
                 const int ib = 442 * vy + 34 * vx + 16;
                 const int ob = 119 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = 0.0f;
-                vacc[0] += vw[4] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[5] * in[ib + 17]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib + 221]; /* tap 2,1 */
-                vacc[0] += vw[8] * in[ib + 238]; /* tap 2,2 */
+                float vacc0 = 0.0f;
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 221];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 238];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -23273,16 +28187,33 @@ static void Dw_nobias_S1_4c8p(const float *restrict in, float *restrict out, con
             for (int vx = 1; vx < 6; ++vx) {
                 const int ib = 442 * vy + 34 * vx + 16;
                 const int ob = 119 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = 0.0f;
-                vacc[0] += vw[3] * in[ib - 17]; /* tap 1,0 */
-                vacc[0] += vw[4] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[5] * in[ib + 17]; /* tap 1,2 */
-                vacc[0] += vw[6] * in[ib + 204]; /* tap 2,0 */
-                vacc[0] += vw[7] * in[ib + 221]; /* tap 2,1 */
-                vacc[0] += vw[8] * in[ib + 238]; /* tap 2,2 */
+                float vacc0 = 0.0f;
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 204];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 221];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 238];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -23326,14 +28257,25 @@ static void Dw_nobias_S1_4c8p(const float *restrict in, float *restrict out, con
                 const int vx = 6;
                 const int ib = 442 * vy + 34 * vx + 16;
                 const int ob = 119 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = 0.0f;
-                vacc[0] += vw[3] * in[ib - 17]; /* tap 1,0 */
-                vacc[0] += vw[4] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 204]; /* tap 2,0 */
-                vacc[0] += vw[7] * in[ib + 221]; /* tap 2,1 */
+                float vacc0 = 0.0f;
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 204];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 221];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -23384,16 +28326,33 @@ static void Dw_nobias_S1_4c8p(const float *restrict in, float *restrict out, con
                 const int vx = 0;
                 const int ib = 442 * vy + 34 * vx + 16;
                 const int ob = 119 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = 0.0f;
-                vacc[0] += vw[1] * in[ib - 221]; /* tap 0,1 */
-                vacc[0] += vw[2] * in[ib - 204]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[5] * in[ib + 17]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib + 221]; /* tap 2,1 */
-                vacc[0] += vw[8] * in[ib + 238]; /* tap 2,2 */
+                float vacc0 = 0.0f;
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 221];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 204];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 221];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 238];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -23511,19 +28470,45 @@ static void Dw_nobias_S1_4c8p(const float *restrict in, float *restrict out, con
             for (int vx = 1; vx < 6; ++vx) {
                 const int ib = 442 * vy + 34 * vx + 16;
                 const int ob = 119 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = 0.0f;
-                vacc[0] += vw[0] * in[ib - 238]; /* tap 0,0 */
-                vacc[0] += vw[1] * in[ib - 221]; /* tap 0,1 */
-                vacc[0] += vw[2] * in[ib - 204]; /* tap 0,2 */
-                vacc[0] += vw[3] * in[ib - 17]; /* tap 1,0 */
-                vacc[0] += vw[4] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[5] * in[ib + 17]; /* tap 1,2 */
-                vacc[0] += vw[6] * in[ib + 204]; /* tap 2,0 */
-                vacc[0] += vw[7] * in[ib + 221]; /* tap 2,1 */
-                vacc[0] += vw[8] * in[ib + 238]; /* tap 2,2 */
+                float vacc0 = 0.0f;
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 238];
+                    vacc0 = SG_MADD(vacc0, vw[0], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 221];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 204];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 204];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 221];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 238];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -23574,16 +28559,33 @@ static void Dw_nobias_S1_4c8p(const float *restrict in, float *restrict out, con
                 const int vx = 6;
                 const int ib = 442 * vy + 34 * vx + 16;
                 const int ob = 119 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = 0.0f;
-                vacc[0] += vw[0] * in[ib - 238]; /* tap 0,0 */
-                vacc[0] += vw[1] * in[ib - 221]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 17]; /* tap 1,0 */
-                vacc[0] += vw[4] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 204]; /* tap 2,0 */
-                vacc[0] += vw[7] * in[ib + 221]; /* tap 2,1 */
+                float vacc0 = 0.0f;
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 238];
+                    vacc0 = SG_MADD(vacc0, vw[0], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 221];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 204];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 221];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -23627,14 +28629,25 @@ static void Dw_nobias_S1_4c8p(const float *restrict in, float *restrict out, con
                 const int vx = 0;
                 const int ib = 442 * vy + 34 * vx + 16;
                 const int ob = 119 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = 0.0f;
-                vacc[0] += vw[1] * in[ib - 221]; /* tap 0,1 */
-                vacc[0] += vw[2] * in[ib - 204]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[5] * in[ib + 17]; /* tap 1,2 */
+                float vacc0 = 0.0f;
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 221];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 204];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -23729,16 +28742,33 @@ static void Dw_nobias_S1_4c8p(const float *restrict in, float *restrict out, con
             for (int vx = 1; vx < 6; ++vx) {
                 const int ib = 442 * vy + 34 * vx + 16;
                 const int ob = 119 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = 0.0f;
-                vacc[0] += vw[0] * in[ib - 238]; /* tap 0,0 */
-                vacc[0] += vw[1] * in[ib - 221]; /* tap 0,1 */
-                vacc[0] += vw[2] * in[ib - 204]; /* tap 0,2 */
-                vacc[0] += vw[3] * in[ib - 17]; /* tap 1,0 */
-                vacc[0] += vw[4] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[5] * in[ib + 17]; /* tap 1,2 */
+                float vacc0 = 0.0f;
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 238];
+                    vacc0 = SG_MADD(vacc0, vw[0], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 221];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 204];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -23782,14 +28812,25 @@ static void Dw_nobias_S1_4c8p(const float *restrict in, float *restrict out, con
                 const int vx = 6;
                 const int ib = 442 * vy + 34 * vx + 16;
                 const int ob = 119 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = 0.0f;
-                vacc[0] += vw[0] * in[ib - 238]; /* tap 0,0 */
-                vacc[0] += vw[1] * in[ib - 221]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 17]; /* tap 1,0 */
-                vacc[0] += vw[4] * in[ib]; /* tap 1,1 */
+                float vacc0 = 0.0f;
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 238];
+                    vacc0 = SG_MADD(vacc0, vw[0], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 221];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -23889,18 +28930,11 @@ static void Pw_nobias_S2_5x8(const float *restrict in, float *restrict out, cons
             const float *restrict vw = w + 272;
             const int ib = 17 * p;
             const int ob = 17 * p + 16;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            float vacc4[1];
-            {
-                vacc0[0] = 0.0f;
-                vacc1[0] = 0.0f;
-                vacc2[0] = 0.0f;
-                vacc3[0] = 0.0f;
-                vacc4[0] = 0.0f;
-            }
+            float vacc0x0 = 0.0f;
+            float vacc1x0 = 0.0f;
+            float vacc2x0 = 0.0f;
+            float vacc3x0 = 0.0f;
+            float vacc4x0 = 0.0f;
             for (int s = 0; s < 17; ++s) {
                 const float *restrict vk = vw + s;
                 const float vi0 = in[ib + s];
@@ -23908,32 +28942,31 @@ static void Pw_nobias_S2_5x8(const float *restrict in, float *restrict out, cons
                 const float vi2 = in[ib + s + 34];
                 const float vi3 = in[ib + s + 51];
                 const float vi4 = in[ib + s + 68];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                    vacc4[0] += vi4 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 out[ob + 17] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 out[ob + 34] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 out[ob + 51] = v;
             }
             {
-                float v = vacc4[0];
+                float v = vacc4x0;
                 out[ob + 68] = v;
             }
         }
@@ -24012,43 +29045,36 @@ static void Pw_nobias_S2_5x8(const float *restrict in, float *restrict out, cons
             const float *restrict vw = w + 272;
             const int ib = 765;
             const int ob = 765 + 16;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            {
-                vacc0[0] = 0.0f;
-                vacc1[0] = 0.0f;
-                vacc2[0] = 0.0f;
-                vacc3[0] = 0.0f;
-            }
+            float vacc0x0 = 0.0f;
+            float vacc1x0 = 0.0f;
+            float vacc2x0 = 0.0f;
+            float vacc3x0 = 0.0f;
             for (int s = 0; s < 17; ++s) {
                 const float *restrict vk = vw + s;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 17];
                 const float vi2 = in[ib + s + 34];
                 const float vi3 = in[ib + s + 51];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 out[ob + 17] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 out[ob + 34] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 out[ob + 51] = v;
             }
         }
@@ -24125,11 +29151,13 @@ static void Up_nobias_S3_4c8p(const float *restrict in, float *restrict out, con
             for (int vx = 0; vx < 7; ++vx) {
                 const int ib = 119 * vy + 17 * vx + 16;
                 const int ob = 442 * vy + 34 * vx + 16;
-                float vacc[1];
-                vacc[0] = 0.0f;
-                vacc[0] += vw[4] * in[ib]; /* tap 1,1 */
+                float vacc0 = 0.0f;
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v += res[ob];
                     out[ob] = v;
                 }
@@ -24205,12 +29233,17 @@ static void Up_nobias_S3_4c8p(const float *restrict in, float *restrict out, con
             for (int vx = 0; vx < 6; ++vx) {
                 const int ib = 119 * vy + 17 * vx + 16;
                 const int ob = 442 * vy + 34 * vx + 33;
-                float vacc[1];
-                vacc[0] = 0.0f;
-                vacc[0] += vw[3] * in[ib + 17]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,2 */
+                float vacc0 = 0.0f;
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v += res[ob];
                     out[ob] = v;
                 }
@@ -24294,12 +29327,17 @@ static void Up_nobias_S3_4c8p(const float *restrict in, float *restrict out, con
             for (int vx = 0; vx < 7; ++vx) {
                 const int ib = 119 * vy + 17 * vx + 16;
                 const int ob = 442 * vy + 34 * vx + 237;
-                float vacc[1];
-                vacc[0] = 0.0f;
-                vacc[0] += vw[1] * in[ib + 119]; /* tap 0,1 */
-                vacc[0] += vw[7] * in[ib]; /* tap 2,1 */
+                float vacc0 = 0.0f;
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib + 119];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v += res[ob];
                     out[ob] = v;
                 }
@@ -24393,14 +29431,25 @@ static void Up_nobias_S3_4c8p(const float *restrict in, float *restrict out, con
             for (int vx = 0; vx < 6; ++vx) {
                 const int ib = 119 * vy + 17 * vx + 16;
                 const int ob = 442 * vy + 34 * vx + 254;
-                float vacc[1];
-                vacc[0] = 0.0f;
-                vacc[0] += vw[0] * in[ib + 136]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib + 119]; /* tap 0,2 */
-                vacc[0] += vw[6] * in[ib + 17]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib]; /* tap 2,2 */
+                float vacc0 = 0.0f;
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib + 136];
+                    vacc0 = SG_MADD(vacc0, vw[0], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 119];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v += res[ob];
                     out[ob] = v;
                 }
@@ -24603,16 +29652,33 @@ static void Dw_acts_S1_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 144 * vy + 18 * vx + 8;
                 const int ob = 36 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib + 9]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 18]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib + 72]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 81]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 90]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 18];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 72];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 81];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 90];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v = v < 0.0f ? 0.0f : v;
                     out[ob] = v;
                 }
@@ -24658,14 +29724,25 @@ static void Dw_acts_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 3;
                 const int ib = 144 * vy + 18 * vx + 8;
                 const int ob = 36 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib + 9]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib + 72]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 81]; /* tap 2,1 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 72];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 81];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v = v < 0.0f ? 0.0f : v;
                     out[ob] = v;
                 }
@@ -24759,19 +29836,45 @@ static void Dw_acts_S1_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 144 * vy + 18 * vx + 8;
                 const int ob = 36 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib + 9]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 18]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib + 72]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 81]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 90]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 72];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 54];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 18];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 72];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 81];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 90];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v = v < 0.0f ? 0.0f : v;
                     out[ob] = v;
                 }
@@ -24824,16 +29927,33 @@ static void Dw_acts_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 3;
                 const int ib = 144 * vy + 18 * vx + 8;
                 const int ob = 36 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
-                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib + 9]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib + 72]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 81]; /* tap 2,1 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 72];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 72];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 81];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v = v < 0.0f ? 0.0f : v;
                     out[ob] = v;
                 }
@@ -24910,16 +30030,33 @@ static void Dw_acts_S1_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 144 * vy + 18 * vx + 8;
                 const int ob = 36 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib + 9]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 18]; /* tap 1,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 72];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 54];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 18];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v = v < 0.0f ? 0.0f : v;
                     out[ob] = v;
                 }
@@ -24965,14 +30102,25 @@ static void Dw_acts_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 3;
                 const int ib = 144 * vy + 18 * vx + 8;
                 const int ob = 36 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
-                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib + 9]; /* tap 1,1 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 72];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v = v < 0.0f ? 0.0f : v;
                     out[ob] = v;
                 }
@@ -26449,20 +31597,12 @@ static void Pw_acts2_S2_6x8(const float *restrict in, float *restrict out, const
             const float *restrict vw = w + 4160;
             const int ib = 64 * p;
             const int ob = 65 * p + 64;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            float vacc4[1];
-            float vacc5[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-                vacc4[0] = vw[0];
-                vacc5[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
+            float vacc4x0 = vw[0];
+            float vacc5x0 = vw[0];
             for (int s = 0; s < 64; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
@@ -26471,42 +31611,41 @@ static void Pw_acts2_S2_6x8(const float *restrict in, float *restrict out, const
                 const float vi3 = in[ib + s + 192];
                 const float vi4 = in[ib + s + 256];
                 const float vi5 = in[ib + s + 320];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                    vacc4[0] += vi4 * vk[0];
-                    vacc5[0] += vi5 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 v = v > 3.000000000e+00f ? 3.000000000e+00f : v;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 v = v > 3.000000000e+00f ? 3.000000000e+00f : v;
                 out[ob + 65] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 v = v > 3.000000000e+00f ? 3.000000000e+00f : v;
                 out[ob + 130] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 v = v > 3.000000000e+00f ? 3.000000000e+00f : v;
                 out[ob + 195] = v;
             }
             {
-                float v = vacc4[0];
+                float v = vacc4x0;
                 v = v > 3.000000000e+00f ? 3.000000000e+00f : v;
                 out[ob + 260] = v;
             }
             {
-                float v = vacc5[0];
+                float v = vacc5x0;
                 v = v > 3.000000000e+00f ? 3.000000000e+00f : v;
                 out[ob + 325] = v;
             }
@@ -26594,46 +31733,39 @@ static void Pw_acts2_S2_6x8(const float *restrict in, float *restrict out, const
             const float *restrict vw = w + 4160;
             const int ib = 768;
             const int ob = 780 + 64;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
             for (int s = 0; s < 64; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 64];
                 const float vi2 = in[ib + s + 128];
                 const float vi3 = in[ib + s + 192];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 v = v > 3.000000000e+00f ? 3.000000000e+00f : v;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 v = v > 3.000000000e+00f ? 3.000000000e+00f : v;
                 out[ob + 65] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 v = v > 3.000000000e+00f ? 3.000000000e+00f : v;
                 out[ob + 130] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 v = v > 3.000000000e+00f ? 3.000000000e+00f : v;
                 out[ob + 195] = v;
             }
@@ -26674,12 +31806,17 @@ static void Up_acts2_S3_4c8p(const float *restrict in, float *restrict out, cons
                 const int vx = 0;
                 const int ib = 260 * vy + 65 * vx + 64;
                 const int ob = 910 * vy + 130 * vx + 64;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[6] * in[ib + 65]; /* tap 1,0 */
-                vacc[0] += vw[8] * in[ib]; /* tap 1,2 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 65];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -26726,13 +31863,21 @@ static void Up_acts2_S3_4c8p(const float *restrict in, float *restrict out, cons
             for (int vx = 1; vx < 3; ++vx) {
                 const int ib = 260 * vy + 65 * vx + 64;
                 const int ob = 910 * vy + 130 * vx + 64;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[6] * in[ib + 65]; /* tap 1,0 */
-                vacc[0] += vw[8] * in[ib]; /* tap 1,2 */
-                vacc[0] += vw[10] * in[ib - 65]; /* tap 1,4 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 65];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 65];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -26768,12 +31913,17 @@ static void Up_acts2_S3_4c8p(const float *restrict in, float *restrict out, cons
                 const int vx = 3;
                 const int ib = 260 * vy + 65 * vx + 64;
                 const int ob = 910 * vy + 130 * vx + 64;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[8] * in[ib]; /* tap 1,2 */
-                vacc[0] += vw[10] * in[ib - 65]; /* tap 1,4 */
+                float vacc0 = vw[0];
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 65];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -26822,12 +31972,17 @@ static void Up_acts2_S3_4c8p(const float *restrict in, float *restrict out, cons
             for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 260 * vy + 65 * vx + 64;
                 const int ob = 910 * vy + 130 * vx + 129;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[7] * in[ib + 65]; /* tap 1,1 */
-                vacc[0] += vw[9] * in[ib]; /* tap 1,3 */
+                float vacc0 = vw[0];
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib + 65];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -26870,14 +32025,25 @@ static void Up_acts2_S3_4c8p(const float *restrict in, float *restrict out, cons
                 const int vx = 0;
                 const int ib = 260 * vy + 65 * vx + 64;
                 const int ob = 910 * vy + 130 * vx + 64;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[6] * in[ib + 65]; /* tap 1,0 */
-                vacc[0] += vw[8] * in[ib]; /* tap 1,2 */
-                vacc[0] += vw[16] * in[ib - 195]; /* tap 3,0 */
-                vacc[0] += vw[18] * in[ib - 260]; /* tap 3,2 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 65];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib - 195];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib - 260];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -26938,16 +32104,33 @@ static void Up_acts2_S3_4c8p(const float *restrict in, float *restrict out, cons
             for (int vx = 1; vx < 3; ++vx) {
                 const int ib = 260 * vy + 65 * vx + 64;
                 const int ob = 910 * vy + 130 * vx + 64;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[6] * in[ib + 65]; /* tap 1,0 */
-                vacc[0] += vw[8] * in[ib]; /* tap 1,2 */
-                vacc[0] += vw[10] * in[ib - 65]; /* tap 1,4 */
-                vacc[0] += vw[16] * in[ib - 195]; /* tap 3,0 */
-                vacc[0] += vw[18] * in[ib - 260]; /* tap 3,2 */
-                vacc[0] += vw[20] * in[ib - 325]; /* tap 3,4 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 65];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 65];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib - 195];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib - 260];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib - 325];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -26990,14 +32173,25 @@ static void Up_acts2_S3_4c8p(const float *restrict in, float *restrict out, cons
                 const int vx = 3;
                 const int ib = 260 * vy + 65 * vx + 64;
                 const int ob = 910 * vy + 130 * vx + 64;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[8] * in[ib]; /* tap 1,2 */
-                vacc[0] += vw[10] * in[ib - 65]; /* tap 1,4 */
-                vacc[0] += vw[18] * in[ib - 260]; /* tap 3,2 */
-                vacc[0] += vw[20] * in[ib - 325]; /* tap 3,4 */
+                float vacc0 = vw[0];
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 65];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib - 260];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib - 325];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -27057,14 +32251,25 @@ static void Up_acts2_S3_4c8p(const float *restrict in, float *restrict out, cons
             for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 260 * vy + 65 * vx + 64;
                 const int ob = 910 * vy + 130 * vx + 129;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[7] * in[ib + 65]; /* tap 1,1 */
-                vacc[0] += vw[9] * in[ib]; /* tap 1,3 */
-                vacc[0] += vw[17] * in[ib - 195]; /* tap 3,1 */
-                vacc[0] += vw[19] * in[ib - 260]; /* tap 3,3 */
+                float vacc0 = vw[0];
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib + 65];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib - 195];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib - 260];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -27108,14 +32313,25 @@ static void Up_acts2_S3_4c8p(const float *restrict in, float *restrict out, cons
                 const int vx = 0;
                 const int ib = 260 * vy + 65 * vx + 64;
                 const int ob = 910 * vy + 130 * vx + 519;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib + 325]; /* tap 0,0 */
-                vacc[0] += vw[3] * in[ib + 260]; /* tap 0,2 */
-                vacc[0] += vw[11] * in[ib + 65]; /* tap 2,0 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib + 325];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 260];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 65];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -27177,16 +32393,33 @@ static void Up_acts2_S3_4c8p(const float *restrict in, float *restrict out, cons
             for (int vx = 1; vx < 3; ++vx) {
                 const int ib = 260 * vy + 65 * vx + 64;
                 const int ob = 910 * vy + 130 * vx + 519;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib + 325]; /* tap 0,0 */
-                vacc[0] += vw[3] * in[ib + 260]; /* tap 0,2 */
-                vacc[0] += vw[5] * in[ib + 195]; /* tap 0,4 */
-                vacc[0] += vw[11] * in[ib + 65]; /* tap 2,0 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[15] * in[ib - 65]; /* tap 2,4 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib + 325];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 260];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib + 195];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 65];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib - 65];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -27230,14 +32463,25 @@ static void Up_acts2_S3_4c8p(const float *restrict in, float *restrict out, cons
                 const int vx = 3;
                 const int ib = 260 * vy + 65 * vx + 64;
                 const int ob = 910 * vy + 130 * vx + 519;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[3] * in[ib + 260]; /* tap 0,2 */
-                vacc[0] += vw[5] * in[ib + 195]; /* tap 0,4 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[15] * in[ib - 65]; /* tap 2,4 */
+                float vacc0 = vw[0];
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 260];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib + 195];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib - 65];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -27298,14 +32542,25 @@ static void Up_acts2_S3_4c8p(const float *restrict in, float *restrict out, cons
             for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 260 * vy + 65 * vx + 64;
                 const int ob = 910 * vy + 130 * vx + 584;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib + 325]; /* tap 0,1 */
-                vacc[0] += vw[4] * in[ib + 260]; /* tap 0,3 */
-                vacc[0] += vw[12] * in[ib + 65]; /* tap 2,1 */
-                vacc[0] += vw[14] * in[ib]; /* tap 2,3 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib + 325];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib + 260];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 65];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -27356,16 +32611,33 @@ static void Up_acts2_S3_4c8p(const float *restrict in, float *restrict out, cons
                 const int vx = 0;
                 const int ib = 260 * vy + 65 * vx + 64;
                 const int ob = 910 * vy + 130 * vx + 519;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib + 325]; /* tap 0,0 */
-                vacc[0] += vw[3] * in[ib + 260]; /* tap 0,2 */
-                vacc[0] += vw[11] * in[ib + 65]; /* tap 2,0 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[21] * in[ib - 195]; /* tap 4,0 */
-                vacc[0] += vw[23] * in[ib - 260]; /* tap 4,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib + 325];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 260];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 65];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib - 195];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib - 260];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -27441,19 +32713,45 @@ static void Up_acts2_S3_4c8p(const float *restrict in, float *restrict out, cons
             for (int vx = 1; vx < 3; ++vx) {
                 const int ib = 260 * vy + 65 * vx + 64;
                 const int ob = 910 * vy + 130 * vx + 519;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib + 325]; /* tap 0,0 */
-                vacc[0] += vw[3] * in[ib + 260]; /* tap 0,2 */
-                vacc[0] += vw[5] * in[ib + 195]; /* tap 0,4 */
-                vacc[0] += vw[11] * in[ib + 65]; /* tap 2,0 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[15] * in[ib - 65]; /* tap 2,4 */
-                vacc[0] += vw[21] * in[ib - 195]; /* tap 4,0 */
-                vacc[0] += vw[23] * in[ib - 260]; /* tap 4,2 */
-                vacc[0] += vw[25] * in[ib - 325]; /* tap 4,4 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib + 325];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 260];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib + 195];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 65];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib - 65];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib - 195];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib - 260];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib - 325];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -27504,16 +32802,33 @@ static void Up_acts2_S3_4c8p(const float *restrict in, float *restrict out, cons
                 const int vx = 3;
                 const int ib = 260 * vy + 65 * vx + 64;
                 const int ob = 910 * vy + 130 * vx + 519;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[3] * in[ib + 260]; /* tap 0,2 */
-                vacc[0] += vw[5] * in[ib + 195]; /* tap 0,4 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[15] * in[ib - 65]; /* tap 2,4 */
-                vacc[0] += vw[23] * in[ib - 260]; /* tap 4,2 */
-                vacc[0] += vw[25] * in[ib - 325]; /* tap 4,4 */
+                float vacc0 = vw[0];
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 260];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib + 195];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib - 65];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib - 260];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib - 325];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -27585,16 +32900,33 @@ static void Up_acts2_S3_4c8p(const float *restrict in, float *restrict out, cons
             for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 260 * vy + 65 * vx + 64;
                 const int ob = 910 * vy + 130 * vx + 584;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib + 325]; /* tap 0,1 */
-                vacc[0] += vw[4] * in[ib + 260]; /* tap 0,3 */
-                vacc[0] += vw[12] * in[ib + 65]; /* tap 2,1 */
-                vacc[0] += vw[14] * in[ib]; /* tap 2,3 */
-                vacc[0] += vw[22] * in[ib - 195]; /* tap 4,1 */
-                vacc[0] += vw[24] * in[ib - 260]; /* tap 4,3 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib + 325];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib + 260];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 65];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib - 195];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib - 260];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -27638,14 +32970,25 @@ static void Up_acts2_S3_4c8p(const float *restrict in, float *restrict out, cons
                 const int vx = 0;
                 const int ib = 260 * vy + 65 * vx + 64;
                 const int ob = 910 * vy + 130 * vx + 519;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[11] * in[ib + 65]; /* tap 2,0 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[21] * in[ib - 195]; /* tap 4,0 */
-                vacc[0] += vw[23] * in[ib - 260]; /* tap 4,2 */
+                float vacc0 = vw[0];
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 65];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib - 195];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib - 260];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -27707,16 +33050,33 @@ static void Up_acts2_S3_4c8p(const float *restrict in, float *restrict out, cons
             for (int vx = 1; vx < 3; ++vx) {
                 const int ib = 260 * vy + 65 * vx + 64;
                 const int ob = 910 * vy + 130 * vx + 519;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[11] * in[ib + 65]; /* tap 2,0 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[15] * in[ib - 65]; /* tap 2,4 */
-                vacc[0] += vw[21] * in[ib - 195]; /* tap 4,0 */
-                vacc[0] += vw[23] * in[ib - 260]; /* tap 4,2 */
-                vacc[0] += vw[25] * in[ib - 325]; /* tap 4,4 */
+                float vacc0 = vw[0];
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 65];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib - 65];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib - 195];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib - 260];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib - 325];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -27760,14 +33120,25 @@ static void Up_acts2_S3_4c8p(const float *restrict in, float *restrict out, cons
                 const int vx = 3;
                 const int ib = 260 * vy + 65 * vx + 64;
                 const int ob = 910 * vy + 130 * vx + 519;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[15] * in[ib - 65]; /* tap 2,4 */
-                vacc[0] += vw[23] * in[ib - 260]; /* tap 4,2 */
-                vacc[0] += vw[25] * in[ib - 325]; /* tap 4,4 */
+                float vacc0 = vw[0];
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib - 65];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib - 260];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib - 325];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -27828,14 +33199,25 @@ static void Up_acts2_S3_4c8p(const float *restrict in, float *restrict out, cons
             for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 260 * vy + 65 * vx + 64;
                 const int ob = 910 * vy + 130 * vx + 584;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[12] * in[ib + 65]; /* tap 2,1 */
-                vacc[0] += vw[14] * in[ib]; /* tap 2,3 */
-                vacc[0] += vw[22] * in[ib - 195]; /* tap 4,1 */
-                vacc[0] += vw[24] * in[ib - 260]; /* tap 4,3 */
+                float vacc0 = vw[0];
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 65];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib - 195];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib - 260];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -28184,20 +33566,30 @@ static void Pw_strip_S2_1x3(const float *restrict in, float *restrict out, const
             const float *restrict vw = w;
             const int ib = 4 * p;
             const int ob = 3 * p;
-            float vacc0[3];
-            for (int j = 0; j < 3; ++j) {
-                vacc0[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
             for (int s = 0; s < 4; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 3; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
+            }
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
             }
         }
     }
@@ -28215,12 +33607,28 @@ static void Up_strip_S3_3c8p(const float *restrict in, float *restrict out, cons
                 const int vx = 0;
                 const int ib = 3 * vy + 3 * vx;
                 const int ob = 9 * vy + 9 * vx;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -28234,12 +33642,28 @@ static void Up_strip_S3_3c8p(const float *restrict in, float *restrict out, cons
                 const int vx = 0;
                 const int ib = 3 * vy + 3 * vx;
                 const int ob = 9 * vy + 9 * vx + 3;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -28388,14 +33812,25 @@ static void Dw_dflt_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 0;
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 5]; /* tap 1,2 */
-                vacc[0] += vw[8] * in[ib + 35]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 40]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 35];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 40];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -28490,16 +33925,33 @@ static void Dw_dflt_S1_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 1; vx < 6; ++vx) {
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[4] * in[ib - 5]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 5]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib + 30]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 35]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 40]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 30];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 35];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 40];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -28543,14 +33995,25 @@ static void Dw_dflt_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 6;
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[4] * in[ib - 5]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib + 30]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 35]; /* tap 2,1 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 30];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 35];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -28601,16 +34064,33 @@ static void Dw_dflt_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 0;
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib - 35]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 30]; /* tap 0,2 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 5]; /* tap 1,2 */
-                vacc[0] += vw[8] * in[ib + 35]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 40]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 35];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 30];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 35];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 40];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -28728,19 +34208,45 @@ static void Dw_dflt_S1_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 1; vx < 6; ++vx) {
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 40]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 35]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 30]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 5]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 5]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib + 30]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 35]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 40]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 40];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 35];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 30];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 30];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 35];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 40];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -28791,16 +34297,33 @@ static void Dw_dflt_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 6;
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 40]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 35]; /* tap 0,1 */
-                vacc[0] += vw[4] * in[ib - 5]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib + 30]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 35]; /* tap 2,1 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 40];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 35];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 30];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 35];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -28844,14 +34367,25 @@ static void Dw_dflt_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 0;
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib - 35]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 30]; /* tap 0,2 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 5]; /* tap 1,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 35];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 30];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -28946,16 +34480,33 @@ static void Dw_dflt_S1_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 1; vx < 6; ++vx) {
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 40]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 35]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 30]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 5]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 5]; /* tap 1,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 40];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 35];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 30];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -28999,14 +34550,25 @@ static void Dw_dflt_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 6;
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 40]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 35]; /* tap 0,1 */
-                vacc[0] += vw[4] * in[ib - 5]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 40];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 35];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -29138,32 +34700,18 @@ static void Pw_dflt_S2_12x4(const float *restrict in, float *restrict out, const
             const float *restrict vw = w + 24;
             const int ib = 5 * p;
             const int ob = 5 * p + 4;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            float vacc4[1];
-            float vacc5[1];
-            float vacc6[1];
-            float vacc7[1];
-            float vacc8[1];
-            float vacc9[1];
-            float vacc10[1];
-            float vacc11[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-                vacc4[0] = vw[0];
-                vacc5[0] = vw[0];
-                vacc6[0] = vw[0];
-                vacc7[0] = vw[0];
-                vacc8[0] = vw[0];
-                vacc9[0] = vw[0];
-                vacc10[0] = vw[0];
-                vacc11[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
+            float vacc4x0 = vw[0];
+            float vacc5x0 = vw[0];
+            float vacc6x0 = vw[0];
+            float vacc7x0 = vw[0];
+            float vacc8x0 = vw[0];
+            float vacc9x0 = vw[0];
+            float vacc10x0 = vw[0];
+            float vacc11x0 = vw[0];
             for (int s = 0; s < 5; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
@@ -29178,67 +34726,66 @@ static void Pw_dflt_S2_12x4(const float *restrict in, float *restrict out, const
                 const float vi9 = in[ib + s + 45];
                 const float vi10 = in[ib + s + 50];
                 const float vi11 = in[ib + s + 55];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                    vacc4[0] += vi4 * vk[0];
-                    vacc5[0] += vi5 * vk[0];
-                    vacc6[0] += vi6 * vk[0];
-                    vacc7[0] += vi7 * vk[0];
-                    vacc8[0] += vi8 * vk[0];
-                    vacc9[0] += vi9 * vk[0];
-                    vacc10[0] += vi10 * vk[0];
-                    vacc11[0] += vi11 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
+                vacc6x0 = SG_MADD(vacc6x0, vi6, vk0);
+                vacc7x0 = SG_MADD(vacc7x0, vi7, vk0);
+                vacc8x0 = SG_MADD(vacc8x0, vi8, vk0);
+                vacc9x0 = SG_MADD(vacc9x0, vi9, vk0);
+                vacc10x0 = SG_MADD(vacc10x0, vi10, vk0);
+                vacc11x0 = SG_MADD(vacc11x0, vi11, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 out[ob + 5] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 out[ob + 10] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 out[ob + 15] = v;
             }
             {
-                float v = vacc4[0];
+                float v = vacc4x0;
                 out[ob + 20] = v;
             }
             {
-                float v = vacc5[0];
+                float v = vacc5x0;
                 out[ob + 25] = v;
             }
             {
-                float v = vacc6[0];
+                float v = vacc6x0;
                 out[ob + 30] = v;
             }
             {
-                float v = vacc7[0];
+                float v = vacc7x0;
                 out[ob + 35] = v;
             }
             {
-                float v = vacc8[0];
+                float v = vacc8x0;
                 out[ob + 40] = v;
             }
             {
-                float v = vacc9[0];
+                float v = vacc9x0;
                 out[ob + 45] = v;
             }
             {
-                float v = vacc10[0];
+                float v = vacc10x0;
                 out[ob + 50] = v;
             }
             {
-                float v = vacc11[0];
+                float v = vacc11x0;
                 out[ob + 55] = v;
             }
         }
@@ -29265,19 +34812,15 @@ static void Pw_dflt_S2_12x4(const float *restrict in, float *restrict out, const
             const float *restrict vw = w + 24;
             const int ib = 240;
             const int ob = 240 + 4;
-            float vacc0[1];
-            {
-                vacc0[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
             for (int s = 0; s < 5; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 out[ob] = v;
             }
         }
@@ -29325,14 +34868,25 @@ static void Up_dflt_S3_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 0;
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib + 40]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib + 35]; /* tap 0,1 */
-                vacc[0] += vw[4] * in[ib + 5]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib + 40];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib + 35];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -29427,16 +34981,33 @@ static void Up_dflt_S3_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 1; vx < 6; ++vx) {
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib + 40]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib + 35]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib + 30]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib + 5]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib - 5]; /* tap 1,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib + 40];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib + 35];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 30];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -29480,14 +35051,25 @@ static void Up_dflt_S3_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 6;
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib + 35]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib + 30]; /* tap 0,2 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib - 5]; /* tap 1,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib + 35];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 30];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -29538,16 +35120,33 @@ static void Up_dflt_S3_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 0;
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib + 40]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib + 35]; /* tap 0,1 */
-                vacc[0] += vw[4] * in[ib + 5]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib - 30]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib - 35]; /* tap 2,1 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib + 40];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib + 35];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 30];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 35];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -29665,19 +35264,45 @@ static void Up_dflt_S3_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 1; vx < 6; ++vx) {
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib + 40]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib + 35]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib + 30]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib + 5]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib - 5]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib - 30]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib - 35]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib - 40]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib + 40];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib + 35];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 30];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 30];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 35];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib - 40];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -29728,16 +35353,33 @@ static void Up_dflt_S3_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 6;
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib + 35]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib + 30]; /* tap 0,2 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib - 5]; /* tap 1,2 */
-                vacc[0] += vw[8] * in[ib - 35]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib - 40]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib + 35];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 30];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 35];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib - 40];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -29781,14 +35423,25 @@ static void Up_dflt_S3_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 0;
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[4] * in[ib + 5]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib - 30]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib - 35]; /* tap 2,1 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 30];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 35];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -29883,16 +35536,33 @@ static void Up_dflt_S3_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 1; vx < 6; ++vx) {
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[4] * in[ib + 5]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib - 5]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib - 30]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib - 35]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib - 40]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 30];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 35];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib - 40];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -29936,14 +35606,25 @@ static void Up_dflt_S3_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 6;
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib - 5]; /* tap 1,2 */
-                vacc[0] += vw[8] * in[ib - 35]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib - 40]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 35];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib - 40];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }

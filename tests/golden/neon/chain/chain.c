@@ -4934,30 +4934,30 @@ static void Run_stem(const float *in, const float *skip, float *out, const float
  * packed weights 0 floats, scratch 0 floats
  *
  * stage 1: maximum pool 3x3 -> 15x14x16
- *   tile: 8 channels a step (scalar code)
+ *   tile: 16 channels a step (scalar code)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *
  * weights (sg_weights, TFLite layouts):
  *   none
  */
-/* scalar/pool.c.in: layer mp, stage 1 (maximum pool 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Pool_mp_8c1p(const float *restrict in, float *restrict out)
+/* scalar/pool.c.in: layer mp, stage 1 (maximum pool 3x3): tile 16c1p, 16 channels x 1 pixel (scalar code) */
+static void Pool_mp_16c1p(const float *restrict in, float *restrict out)
 {
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 224 * vy + 16 * vx + 8 * ct;
-                const int ob = 224 * vy + 16 * vx + 8 * ct;
-                float acc[8];
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j]; /* cell 1,1 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 16] > acc[j] ? in[ib + j + 16] : acc[j]; /* cell 1,2 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 224] > acc[j] ? in[ib + j + 224] : acc[j]; /* cell 2,1 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 240] > acc[j] ? in[ib + j + 240] : acc[j]; /* cell 2,2 */
-                for (int j = 0; j < 8; ++j) {
+            {
+                const int ib = 224 * vy + 16 * vx;
+                const int ob = 224 * vy + 16 * vx;
+                float acc[16];
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j]; /* cell 1,1 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 16] > acc[j] ? in[ib + j + 16] : acc[j]; /* cell 1,2 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 224] > acc[j] ? in[ib + j + 224] : acc[j]; /* cell 2,1 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 240] > acc[j] ? in[ib + j + 240] : acc[j]; /* cell 2,2 */
+                for (int j = 0; j < 16; ++j) {
                     float v = acc[j];
                     out[ob + j] = v;
                 }
@@ -4968,17 +4968,17 @@ static void Pool_mp_8c1p(const float *restrict in, float *restrict out)
     {
         const int vy = 0;
         for (int vx = 1; vx < 13; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 224 * vy + 16 * vx + 8 * ct;
-                const int ob = 224 * vy + 16 * vx + 8 * ct;
-                float acc[8];
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 16]; /* cell 1,0 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 16] > acc[j] ? in[ib + j + 16] : acc[j]; /* cell 1,2 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 208] > acc[j] ? in[ib + j + 208] : acc[j]; /* cell 2,0 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 224] > acc[j] ? in[ib + j + 224] : acc[j]; /* cell 2,1 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 240] > acc[j] ? in[ib + j + 240] : acc[j]; /* cell 2,2 */
-                for (int j = 0; j < 8; ++j) {
+            {
+                const int ib = 224 * vy + 16 * vx;
+                const int ob = 224 * vy + 16 * vx;
+                float acc[16];
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 16]; /* cell 1,0 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 16] > acc[j] ? in[ib + j + 16] : acc[j]; /* cell 1,2 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 208] > acc[j] ? in[ib + j + 208] : acc[j]; /* cell 2,0 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 224] > acc[j] ? in[ib + j + 224] : acc[j]; /* cell 2,1 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 240] > acc[j] ? in[ib + j + 240] : acc[j]; /* cell 2,2 */
+                for (int j = 0; j < 16; ++j) {
                     float v = acc[j];
                     out[ob + j] = v;
                 }
@@ -4990,15 +4990,15 @@ static void Pool_mp_8c1p(const float *restrict in, float *restrict out)
         const int vy = 0;
         {
             const int vx = 13;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 224 * vy + 16 * vx + 8 * ct;
-                const int ob = 224 * vy + 16 * vx + 8 * ct;
-                float acc[8];
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 16]; /* cell 1,0 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 208] > acc[j] ? in[ib + j + 208] : acc[j]; /* cell 2,0 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 224] > acc[j] ? in[ib + j + 224] : acc[j]; /* cell 2,1 */
-                for (int j = 0; j < 8; ++j) {
+            {
+                const int ib = 224 * vy + 16 * vx;
+                const int ob = 224 * vy + 16 * vx;
+                float acc[16];
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 16]; /* cell 1,0 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 208] > acc[j] ? in[ib + j + 208] : acc[j]; /* cell 2,0 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 224] > acc[j] ? in[ib + j + 224] : acc[j]; /* cell 2,1 */
+                for (int j = 0; j < 16; ++j) {
                     float v = acc[j];
                     out[ob + j] = v;
                 }
@@ -5009,17 +5009,17 @@ static void Pool_mp_8c1p(const float *restrict in, float *restrict out)
     for (int vy = 1; vy < 14; ++vy) {
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 224 * vy + 16 * vx + 8 * ct;
-                const int ob = 224 * vy + 16 * vx + 8 * ct;
-                float acc[8];
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 224]; /* cell 0,1 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 208] > acc[j] ? in[ib + j - 208] : acc[j]; /* cell 0,2 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 16] > acc[j] ? in[ib + j + 16] : acc[j]; /* cell 1,2 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 224] > acc[j] ? in[ib + j + 224] : acc[j]; /* cell 2,1 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 240] > acc[j] ? in[ib + j + 240] : acc[j]; /* cell 2,2 */
-                for (int j = 0; j < 8; ++j) {
+            {
+                const int ib = 224 * vy + 16 * vx;
+                const int ob = 224 * vy + 16 * vx;
+                float acc[16];
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 224]; /* cell 0,1 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 208] > acc[j] ? in[ib + j - 208] : acc[j]; /* cell 0,2 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 16] > acc[j] ? in[ib + j + 16] : acc[j]; /* cell 1,2 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 224] > acc[j] ? in[ib + j + 224] : acc[j]; /* cell 2,1 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 240] > acc[j] ? in[ib + j + 240] : acc[j]; /* cell 2,2 */
+                for (int j = 0; j < 16; ++j) {
                     float v = acc[j];
                     out[ob + j] = v;
                 }
@@ -5029,20 +5029,20 @@ static void Pool_mp_8c1p(const float *restrict in, float *restrict out)
     /* rows 1..13 x cols 1..12: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 14; ++vy) {
         for (int vx = 1; vx < 13; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 224 * vy + 16 * vx + 8 * ct;
-                const int ob = 224 * vy + 16 * vx + 8 * ct;
-                float acc[8];
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 240]; /* cell 0,0 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 224] > acc[j] ? in[ib + j - 224] : acc[j]; /* cell 0,1 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 208] > acc[j] ? in[ib + j - 208] : acc[j]; /* cell 0,2 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 16] > acc[j] ? in[ib + j - 16] : acc[j]; /* cell 1,0 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 16] > acc[j] ? in[ib + j + 16] : acc[j]; /* cell 1,2 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 208] > acc[j] ? in[ib + j + 208] : acc[j]; /* cell 2,0 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 224] > acc[j] ? in[ib + j + 224] : acc[j]; /* cell 2,1 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 240] > acc[j] ? in[ib + j + 240] : acc[j]; /* cell 2,2 */
-                for (int j = 0; j < 8; ++j) {
+            {
+                const int ib = 224 * vy + 16 * vx;
+                const int ob = 224 * vy + 16 * vx;
+                float acc[16];
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 240]; /* cell 0,0 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 224] > acc[j] ? in[ib + j - 224] : acc[j]; /* cell 0,1 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 208] > acc[j] ? in[ib + j - 208] : acc[j]; /* cell 0,2 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 16] > acc[j] ? in[ib + j - 16] : acc[j]; /* cell 1,0 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 16] > acc[j] ? in[ib + j + 16] : acc[j]; /* cell 1,2 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 208] > acc[j] ? in[ib + j + 208] : acc[j]; /* cell 2,0 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 224] > acc[j] ? in[ib + j + 224] : acc[j]; /* cell 2,1 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 240] > acc[j] ? in[ib + j + 240] : acc[j]; /* cell 2,2 */
+                for (int j = 0; j < 16; ++j) {
                     float v = acc[j];
                     out[ob + j] = v;
                 }
@@ -5053,17 +5053,17 @@ static void Pool_mp_8c1p(const float *restrict in, float *restrict out)
     for (int vy = 1; vy < 14; ++vy) {
         {
             const int vx = 13;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 224 * vy + 16 * vx + 8 * ct;
-                const int ob = 224 * vy + 16 * vx + 8 * ct;
-                float acc[8];
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 240]; /* cell 0,0 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 224] > acc[j] ? in[ib + j - 224] : acc[j]; /* cell 0,1 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 16] > acc[j] ? in[ib + j - 16] : acc[j]; /* cell 1,0 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 208] > acc[j] ? in[ib + j + 208] : acc[j]; /* cell 2,0 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 224] > acc[j] ? in[ib + j + 224] : acc[j]; /* cell 2,1 */
-                for (int j = 0; j < 8; ++j) {
+            {
+                const int ib = 224 * vy + 16 * vx;
+                const int ob = 224 * vy + 16 * vx;
+                float acc[16];
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 240]; /* cell 0,0 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 224] > acc[j] ? in[ib + j - 224] : acc[j]; /* cell 0,1 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 16] > acc[j] ? in[ib + j - 16] : acc[j]; /* cell 1,0 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 208] > acc[j] ? in[ib + j + 208] : acc[j]; /* cell 2,0 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 224] > acc[j] ? in[ib + j + 224] : acc[j]; /* cell 2,1 */
+                for (int j = 0; j < 16; ++j) {
                     float v = acc[j];
                     out[ob + j] = v;
                 }
@@ -5075,15 +5075,15 @@ static void Pool_mp_8c1p(const float *restrict in, float *restrict out)
         const int vy = 14;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 224 * vy + 16 * vx + 8 * ct;
-                const int ob = 224 * vy + 16 * vx + 8 * ct;
-                float acc[8];
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 224]; /* cell 0,1 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 208] > acc[j] ? in[ib + j - 208] : acc[j]; /* cell 0,2 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 16] > acc[j] ? in[ib + j + 16] : acc[j]; /* cell 1,2 */
-                for (int j = 0; j < 8; ++j) {
+            {
+                const int ib = 224 * vy + 16 * vx;
+                const int ob = 224 * vy + 16 * vx;
+                float acc[16];
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 224]; /* cell 0,1 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 208] > acc[j] ? in[ib + j - 208] : acc[j]; /* cell 0,2 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 16] > acc[j] ? in[ib + j + 16] : acc[j]; /* cell 1,2 */
+                for (int j = 0; j < 16; ++j) {
                     float v = acc[j];
                     out[ob + j] = v;
                 }
@@ -5094,17 +5094,17 @@ static void Pool_mp_8c1p(const float *restrict in, float *restrict out)
     {
         const int vy = 14;
         for (int vx = 1; vx < 13; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 224 * vy + 16 * vx + 8 * ct;
-                const int ob = 224 * vy + 16 * vx + 8 * ct;
-                float acc[8];
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 240]; /* cell 0,0 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 224] > acc[j] ? in[ib + j - 224] : acc[j]; /* cell 0,1 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 208] > acc[j] ? in[ib + j - 208] : acc[j]; /* cell 0,2 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 16] > acc[j] ? in[ib + j - 16] : acc[j]; /* cell 1,0 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 16] > acc[j] ? in[ib + j + 16] : acc[j]; /* cell 1,2 */
-                for (int j = 0; j < 8; ++j) {
+            {
+                const int ib = 224 * vy + 16 * vx;
+                const int ob = 224 * vy + 16 * vx;
+                float acc[16];
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 240]; /* cell 0,0 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 224] > acc[j] ? in[ib + j - 224] : acc[j]; /* cell 0,1 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 208] > acc[j] ? in[ib + j - 208] : acc[j]; /* cell 0,2 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 16] > acc[j] ? in[ib + j - 16] : acc[j]; /* cell 1,0 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 16] > acc[j] ? in[ib + j + 16] : acc[j]; /* cell 1,2 */
+                for (int j = 0; j < 16; ++j) {
                     float v = acc[j];
                     out[ob + j] = v;
                 }
@@ -5116,15 +5116,15 @@ static void Pool_mp_8c1p(const float *restrict in, float *restrict out)
         const int vy = 14;
         {
             const int vx = 13;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 224 * vy + 16 * vx + 8 * ct;
-                const int ob = 224 * vy + 16 * vx + 8 * ct;
-                float acc[8];
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 240]; /* cell 0,0 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 224] > acc[j] ? in[ib + j - 224] : acc[j]; /* cell 0,1 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 16] > acc[j] ? in[ib + j - 16] : acc[j]; /* cell 1,0 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
-                for (int j = 0; j < 8; ++j) {
+            {
+                const int ib = 224 * vy + 16 * vx;
+                const int ob = 224 * vy + 16 * vx;
+                float acc[16];
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 240]; /* cell 0,0 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 224] > acc[j] ? in[ib + j - 224] : acc[j]; /* cell 0,1 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 16] > acc[j] ? in[ib + j - 16] : acc[j]; /* cell 1,0 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
+                for (int j = 0; j < 16; ++j) {
                     float v = acc[j];
                     out[ob + j] = v;
                 }
@@ -5143,7 +5143,7 @@ void chain_mp_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer mp: runs its stage */
 void chain_mp(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pool_mp_8c1p(in, out);
+    Pool_mp_16c1p(in, out);
     (void)packed;
     (void)scratch;
 }
@@ -7832,21 +7832,73 @@ static void Pw_q2_S2_1x16(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w + 1168;
             const int ib = 72 * p;
             const int ob = 24 * p + 16;
-            float vacc0[8];
-            for (int j = 0; j < 8; ++j) {
-                vacc0[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc0x4 = vw[4];
+            float vacc0x5 = vw[5];
+            float vacc0x6 = vw[6];
+            float vacc0x7 = vw[7];
             for (int s = 0; s < 72; ++s) {
                 const float *restrict vk = vw + 8 * s + 8;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 8; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                const float vk4 = vk[4];
+                vacc0x4 = SG_MADD(vacc0x4, vi0, vk4);
+                const float vk5 = vk[5];
+                vacc0x5 = SG_MADD(vacc0x5, vi0, vk5);
+                const float vk6 = vk[6];
+                vacc0x6 = SG_MADD(vacc0x6, vi0, vk6);
+                const float vk7 = vk[7];
+                vacc0x7 = SG_MADD(vacc0x7, vi0, vk7);
             }
-            for (int j = 0; j < 8; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j] = v;
+                out[ob] = v;
+            }
+            {
+                float v = vacc0x1;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc0x4;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 4] = v;
+            }
+            {
+                float v = vacc0x5;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 5] = v;
+            }
+            {
+                float v = vacc0x6;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 6] = v;
+            }
+            {
+                float v = vacc0x7;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 7] = v;
             }
         }
     }
@@ -7923,21 +7975,73 @@ static void Pw_q2_S3_1x16(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w + 1600;
             const int ib = 24 * p;
             const int ob = 72 * p + 64;
-            float vacc0[8];
-            for (int j = 0; j < 8; ++j) {
-                vacc0[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc0x4 = vw[4];
+            float vacc0x5 = vw[5];
+            float vacc0x6 = vw[6];
+            float vacc0x7 = vw[7];
             for (int s = 0; s < 24; ++s) {
                 const float *restrict vk = vw + 8 * s + 8;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 8; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                const float vk4 = vk[4];
+                vacc0x4 = SG_MADD(vacc0x4, vi0, vk4);
+                const float vk5 = vk[5];
+                vacc0x5 = SG_MADD(vacc0x5, vi0, vk5);
+                const float vk6 = vk[6];
+                vacc0x6 = SG_MADD(vacc0x6, vi0, vk6);
+                const float vk7 = vk[7];
+                vacc0x7 = SG_MADD(vacc0x7, vi0, vk7);
             }
-            for (int j = 0; j < 8; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = 1.0f / (1.0f + sg_expf(-v));
-                out[ob + j] = v;
+                out[ob] = v;
+            }
+            {
+                float v = vacc0x1;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc0x4;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 4] = v;
+            }
+            {
+                float v = vacc0x5;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 5] = v;
+            }
+            {
+                float v = vacc0x6;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 6] = v;
+            }
+            {
+                float v = vacc0x7;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 7] = v;
             }
         }
     }
@@ -8225,18 +8329,19 @@ static void Run_p2(const float *in, const float *skip, float *out, const float *
  * kernel 3x3, stride 1x1, dilation 1x1, padding SAME (top 1, left 1, bottom 1, right 1), 4 groups
  * act relu6, bias yes, residual: the layer's input
  * MACs 72576 (standard convolution: 290304, 4.0x fewer), parameters 1320
- * packed weights 1320 floats, scratch 0 floats
+ * packed weights 1760 floats, scratch 0 floats
  *
  * stage 1: convolution 3x3 -> 8x7x24
- *   tile: 6 output channels x 1 pixel a step (scalar code); 1 panel of 6 a group
+ *   tile: 4 output channels x 4 pixels a step (scalar code: panels not whole vectors, no masks);
+ *       1 panel of 4 a group + a 2-channel tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 255
  *       lines of C)
  *
  * weights (sg_weights, TFLite layouts):
  *   conv_w [24][3][3][6], conv_b [24]
  */
-/* scalar/conv.c.in: layer g3, stage 1 (convolution 3x3, 24 -> 24): tile 6c1p, 6 channels x 1 pixel (scalar code) */
-static void Conv_g3_6c1p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/conv.c.in: layer g3, stage 1 (convolution 3x3, 24 -> 24): tile 4c4p, 4 channels x 4 pixels */
+static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
@@ -8245,36 +8350,165 @@ static void Conv_g3_6c1p(const float *restrict in, float *restrict out, const fl
             const int vx = 0;
             for (int g = 0; g < 4; ++g) {
                 {
-                    const float *restrict vw = w + 330 * g;
+                    const float *restrict vw = w + 440 * g;
                     const int ib = 168 * vy + 24 * vx + 6 * g;
                     const int ob = 168 * vy + 24 * vx + 6 * g;
-                    float acc[6];
-                    for (int j = 0; j < 6; ++j) acc[j] = vw[j];
-                    for (int s = 0; s < 6; ++s) {   /* tap 1,1 */
-                        const float x = in[ib + s];
-                        const float *restrict vk = vw + 6 * s + 150;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    float vacc0x2 = *(vw + 2);
+                    float vacc0x3 = *(vw + 3);
+                    /* tap 1,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 100);
+                        const float vk1 = *(vw + 4 * s + 101);
+                        const float vk2 = *(vw + 4 * s + 102);
+                        const float vk3 = *(vw + 4 * s + 103);
+                        {
+                            const float vi = in[ib + s];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 1,2 */
-                        const float x = in[ib + s + 24];
-                        const float *restrict vk = vw + 6 * s + 186;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 1,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 124);
+                        const float vk1 = *(vw + 4 * s + 125);
+                        const float vk2 = *(vw + 4 * s + 126);
+                        const float vk3 = *(vw + 4 * s + 127);
+                        {
+                            const float vi = in[ib + s + 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 2,1 */
-                        const float x = in[ib + s + 168];
-                        const float *restrict vk = vw + 6 * s + 258;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 2,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 172);
+                        const float vk1 = *(vw + 4 * s + 173);
+                        const float vk2 = *(vw + 4 * s + 174);
+                        const float vk3 = *(vw + 4 * s + 175);
+                        {
+                            const float vi = in[ib + s + 168];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 2,2 */
-                        const float x = in[ib + s + 192];
-                        const float *restrict vk = vw + 6 * s + 294;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 2,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 196);
+                        const float vk1 = *(vw + 4 * s + 197);
+                        const float vk2 = *(vw + 4 * s + 198);
+                        const float vk3 = *(vw + 4 * s + 199);
+                        {
+                            const float vi = in[ib + s + 192];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int j = 0; j < 6; ++j) {
-                        float v = acc[j];
-                        v += res[ob + j];
-                        v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                        out[ob + j] = v;
+                    {
+                        float vo = vacc0x0;
+                        vo = (vo + *(res + ob));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = (vo + *(res + ob + 1));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 1) = vo;
+                    }
+                    {
+                        float vo = vacc0x2;
+                        vo = (vo + *(res + ob + 2));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 2) = vo;
+                    }
+                    {
+                        float vo = vacc0x3;
+                        vo = (vo + *(res + ob + 3));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 3) = vo;
+                    }
+                }
+                {   /* 2-channel tail */
+                    const float *restrict vw = w + 440 * g + 220;
+                    const int ib = 168 * vy + 24 * vx + 6 * g;
+                    const int ob = 168 * vy + 24 * vx + 6 * g + 4;
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    /* tap 1,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 100);
+                        const float vk1 = *(vw + 4 * s + 101);
+                        {
+                            const float vi = in[ib + s];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 1,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 124);
+                        const float vk1 = *(vw + 4 * s + 125);
+                        {
+                            const float vi = in[ib + s + 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 2,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 172);
+                        const float vk1 = *(vw + 4 * s + 173);
+                        {
+                            const float vi = in[ib + s + 168];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 2,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 196);
+                        const float vk1 = *(vw + 4 * s + 197);
+                        {
+                            const float vi = in[ib + s + 192];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    {
+                        float vo = vacc0x0;
+                        vo = (vo + *(res + ob));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = (vo + *(res + ob + 1));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 1) = vo;
                     }
                 }
             }
@@ -8283,49 +8517,800 @@ static void Conv_g3_6c1p(const float *restrict in, float *restrict out, const fl
     /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
     {
         const int vy = 0;
-        for (int vx = 1; vx < 6; ++vx) {
+        {
+            const int vx = 1;
             for (int g = 0; g < 4; ++g) {
                 {
-                    const float *restrict vw = w + 330 * g;
+                    const float *restrict vw = w + 440 * g;
                     const int ib = 168 * vy + 24 * vx + 6 * g;
                     const int ob = 168 * vy + 24 * vx + 6 * g;
-                    float acc[6];
-                    for (int j = 0; j < 6; ++j) acc[j] = vw[j];
-                    for (int s = 0; s < 6; ++s) {   /* tap 1,0 */
-                        const float x = in[ib + s - 24];
-                        const float *restrict vk = vw + 6 * s + 114;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    float vacc0x2 = *(vw + 2);
+                    float vacc0x3 = *(vw + 3);
+                    float vacc1x0 = *(vw);
+                    float vacc1x1 = *(vw + 1);
+                    float vacc1x2 = *(vw + 2);
+                    float vacc1x3 = *(vw + 3);
+                    float vacc2x0 = *(vw);
+                    float vacc2x1 = *(vw + 1);
+                    float vacc2x2 = *(vw + 2);
+                    float vacc2x3 = *(vw + 3);
+                    float vacc3x0 = *(vw);
+                    float vacc3x1 = *(vw + 1);
+                    float vacc3x2 = *(vw + 2);
+                    float vacc3x3 = *(vw + 3);
+                    /* tap 1,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 76);
+                        const float vk1 = *(vw + 4 * s + 77);
+                        const float vk2 = *(vw + 4 * s + 78);
+                        const float vk3 = *(vw + 4 * s + 79);
+                        {
+                            const float vi = in[ib + s - 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 24];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 48];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 1,1 */
-                        const float x = in[ib + s];
-                        const float *restrict vk = vw + 6 * s + 150;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 1,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 100);
+                        const float vk1 = *(vw + 4 * s + 101);
+                        const float vk2 = *(vw + 4 * s + 102);
+                        const float vk3 = *(vw + 4 * s + 103);
+                        {
+                            const float vi = in[ib + s];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 24];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 48];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 72];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 1,2 */
-                        const float x = in[ib + s + 24];
-                        const float *restrict vk = vw + 6 * s + 186;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 1,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 124);
+                        const float vk1 = *(vw + 4 * s + 125);
+                        const float vk2 = *(vw + 4 * s + 126);
+                        const float vk3 = *(vw + 4 * s + 127);
+                        {
+                            const float vi = in[ib + s + 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 48];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 72];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 96];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 2,0 */
-                        const float x = in[ib + s + 144];
-                        const float *restrict vk = vw + 6 * s + 222;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 2,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 148);
+                        const float vk1 = *(vw + 4 * s + 149);
+                        const float vk2 = *(vw + 4 * s + 150);
+                        const float vk3 = *(vw + 4 * s + 151);
+                        {
+                            const float vi = in[ib + s + 144];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 168];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 192];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 216];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 2,1 */
-                        const float x = in[ib + s + 168];
-                        const float *restrict vk = vw + 6 * s + 258;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 2,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 172);
+                        const float vk1 = *(vw + 4 * s + 173);
+                        const float vk2 = *(vw + 4 * s + 174);
+                        const float vk3 = *(vw + 4 * s + 175);
+                        {
+                            const float vi = in[ib + s + 168];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 192];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 216];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 240];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 2,2 */
-                        const float x = in[ib + s + 192];
-                        const float *restrict vk = vw + 6 * s + 294;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 2,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 196);
+                        const float vk1 = *(vw + 4 * s + 197);
+                        const float vk2 = *(vw + 4 * s + 198);
+                        const float vk3 = *(vw + 4 * s + 199);
+                        {
+                            const float vi = in[ib + s + 192];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 216];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 240];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 264];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int j = 0; j < 6; ++j) {
-                        float v = acc[j];
-                        v += res[ob + j];
-                        v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                        out[ob + j] = v;
+                    {
+                        float vo = vacc0x0;
+                        vo = (vo + *(res + ob));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = (vo + *(res + ob + 1));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 1) = vo;
+                    }
+                    {
+                        float vo = vacc0x2;
+                        vo = (vo + *(res + ob + 2));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 2) = vo;
+                    }
+                    {
+                        float vo = vacc0x3;
+                        vo = (vo + *(res + ob + 3));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 3) = vo;
+                    }
+                    {
+                        float vo = vacc1x0;
+                        vo = (vo + *(res + ob + 24));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 24) = vo;
+                    }
+                    {
+                        float vo = vacc1x1;
+                        vo = (vo + *(res + ob + 25));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 25) = vo;
+                    }
+                    {
+                        float vo = vacc1x2;
+                        vo = (vo + *(res + ob + 26));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 26) = vo;
+                    }
+                    {
+                        float vo = vacc1x3;
+                        vo = (vo + *(res + ob + 27));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 27) = vo;
+                    }
+                    {
+                        float vo = vacc2x0;
+                        vo = (vo + *(res + ob + 48));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 48) = vo;
+                    }
+                    {
+                        float vo = vacc2x1;
+                        vo = (vo + *(res + ob + 49));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 49) = vo;
+                    }
+                    {
+                        float vo = vacc2x2;
+                        vo = (vo + *(res + ob + 50));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 50) = vo;
+                    }
+                    {
+                        float vo = vacc2x3;
+                        vo = (vo + *(res + ob + 51));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 51) = vo;
+                    }
+                    {
+                        float vo = vacc3x0;
+                        vo = (vo + *(res + ob + 72));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 72) = vo;
+                    }
+                    {
+                        float vo = vacc3x1;
+                        vo = (vo + *(res + ob + 73));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 73) = vo;
+                    }
+                    {
+                        float vo = vacc3x2;
+                        vo = (vo + *(res + ob + 74));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 74) = vo;
+                    }
+                    {
+                        float vo = vacc3x3;
+                        vo = (vo + *(res + ob + 75));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 75) = vo;
+                    }
+                }
+                {   /* 2-channel tail */
+                    const float *restrict vw = w + 440 * g + 220;
+                    const int ib = 168 * vy + 24 * vx + 6 * g;
+                    const int ob = 168 * vy + 24 * vx + 6 * g + 4;
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    float vacc1x0 = *(vw);
+                    float vacc1x1 = *(vw + 1);
+                    float vacc2x0 = *(vw);
+                    float vacc2x1 = *(vw + 1);
+                    float vacc3x0 = *(vw);
+                    float vacc3x1 = *(vw + 1);
+                    /* tap 1,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 76);
+                        const float vk1 = *(vw + 4 * s + 77);
+                        {
+                            const float vi = in[ib + s - 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 24];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 48];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                        }
+                    }
+                    /* tap 1,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 100);
+                        const float vk1 = *(vw + 4 * s + 101);
+                        {
+                            const float vi = in[ib + s];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 24];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 48];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 72];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                        }
+                    }
+                    /* tap 1,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 124);
+                        const float vk1 = *(vw + 4 * s + 125);
+                        {
+                            const float vi = in[ib + s + 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 48];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 72];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 96];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                        }
+                    }
+                    /* tap 2,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 148);
+                        const float vk1 = *(vw + 4 * s + 149);
+                        {
+                            const float vi = in[ib + s + 144];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 168];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 192];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 216];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                        }
+                    }
+                    /* tap 2,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 172);
+                        const float vk1 = *(vw + 4 * s + 173);
+                        {
+                            const float vi = in[ib + s + 168];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 192];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 216];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 240];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                        }
+                    }
+                    /* tap 2,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 196);
+                        const float vk1 = *(vw + 4 * s + 197);
+                        {
+                            const float vi = in[ib + s + 192];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 216];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 240];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 264];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                        }
+                    }
+                    {
+                        float vo = vacc0x0;
+                        vo = (vo + *(res + ob));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = (vo + *(res + ob + 1));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 1) = vo;
+                    }
+                    {
+                        float vo = vacc1x0;
+                        vo = (vo + *(res + ob + 24));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 24) = vo;
+                    }
+                    {
+                        float vo = vacc1x1;
+                        vo = (vo + *(res + ob + 25));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 25) = vo;
+                    }
+                    {
+                        float vo = vacc2x0;
+                        vo = (vo + *(res + ob + 48));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 48) = vo;
+                    }
+                    {
+                        float vo = vacc2x1;
+                        vo = (vo + *(res + ob + 49));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 49) = vo;
+                    }
+                    {
+                        float vo = vacc3x0;
+                        vo = (vo + *(res + ob + 72));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 72) = vo;
+                    }
+                    {
+                        float vo = vacc3x1;
+                        vo = (vo + *(res + ob + 73));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 73) = vo;
+                    }
+                }
+            }
+        }
+        {
+            const int vx = 5;
+            for (int g = 0; g < 4; ++g) {
+                {
+                    const float *restrict vw = w + 440 * g;
+                    const int ib = 168 * vy + 24 * vx + 6 * g;
+                    const int ob = 168 * vy + 24 * vx + 6 * g;
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    float vacc0x2 = *(vw + 2);
+                    float vacc0x3 = *(vw + 3);
+                    /* tap 1,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 76);
+                        const float vk1 = *(vw + 4 * s + 77);
+                        const float vk2 = *(vw + 4 * s + 78);
+                        const float vk3 = *(vw + 4 * s + 79);
+                        {
+                            const float vi = in[ib + s - 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 1,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 100);
+                        const float vk1 = *(vw + 4 * s + 101);
+                        const float vk2 = *(vw + 4 * s + 102);
+                        const float vk3 = *(vw + 4 * s + 103);
+                        {
+                            const float vi = in[ib + s];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 1,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 124);
+                        const float vk1 = *(vw + 4 * s + 125);
+                        const float vk2 = *(vw + 4 * s + 126);
+                        const float vk3 = *(vw + 4 * s + 127);
+                        {
+                            const float vi = in[ib + s + 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 2,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 148);
+                        const float vk1 = *(vw + 4 * s + 149);
+                        const float vk2 = *(vw + 4 * s + 150);
+                        const float vk3 = *(vw + 4 * s + 151);
+                        {
+                            const float vi = in[ib + s + 144];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 2,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 172);
+                        const float vk1 = *(vw + 4 * s + 173);
+                        const float vk2 = *(vw + 4 * s + 174);
+                        const float vk3 = *(vw + 4 * s + 175);
+                        {
+                            const float vi = in[ib + s + 168];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 2,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 196);
+                        const float vk1 = *(vw + 4 * s + 197);
+                        const float vk2 = *(vw + 4 * s + 198);
+                        const float vk3 = *(vw + 4 * s + 199);
+                        {
+                            const float vi = in[ib + s + 192];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        float vo = vacc0x0;
+                        vo = (vo + *(res + ob));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = (vo + *(res + ob + 1));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 1) = vo;
+                    }
+                    {
+                        float vo = vacc0x2;
+                        vo = (vo + *(res + ob + 2));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 2) = vo;
+                    }
+                    {
+                        float vo = vacc0x3;
+                        vo = (vo + *(res + ob + 3));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 3) = vo;
+                    }
+                }
+                {   /* 2-channel tail */
+                    const float *restrict vw = w + 440 * g + 220;
+                    const int ib = 168 * vy + 24 * vx + 6 * g;
+                    const int ob = 168 * vy + 24 * vx + 6 * g + 4;
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    /* tap 1,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 76);
+                        const float vk1 = *(vw + 4 * s + 77);
+                        {
+                            const float vi = in[ib + s - 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 1,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 100);
+                        const float vk1 = *(vw + 4 * s + 101);
+                        {
+                            const float vi = in[ib + s];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 1,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 124);
+                        const float vk1 = *(vw + 4 * s + 125);
+                        {
+                            const float vi = in[ib + s + 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 2,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 148);
+                        const float vk1 = *(vw + 4 * s + 149);
+                        {
+                            const float vi = in[ib + s + 144];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 2,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 172);
+                        const float vk1 = *(vw + 4 * s + 173);
+                        {
+                            const float vi = in[ib + s + 168];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 2,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 196);
+                        const float vk1 = *(vw + 4 * s + 197);
+                        {
+                            const float vi = in[ib + s + 192];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    {
+                        float vo = vacc0x0;
+                        vo = (vo + *(res + ob));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = (vo + *(res + ob + 1));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 1) = vo;
                     }
                 }
             }
@@ -8338,36 +9323,165 @@ static void Conv_g3_6c1p(const float *restrict in, float *restrict out, const fl
             const int vx = 6;
             for (int g = 0; g < 4; ++g) {
                 {
-                    const float *restrict vw = w + 330 * g;
+                    const float *restrict vw = w + 440 * g;
                     const int ib = 168 * vy + 24 * vx + 6 * g;
                     const int ob = 168 * vy + 24 * vx + 6 * g;
-                    float acc[6];
-                    for (int j = 0; j < 6; ++j) acc[j] = vw[j];
-                    for (int s = 0; s < 6; ++s) {   /* tap 1,0 */
-                        const float x = in[ib + s - 24];
-                        const float *restrict vk = vw + 6 * s + 114;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    float vacc0x2 = *(vw + 2);
+                    float vacc0x3 = *(vw + 3);
+                    /* tap 1,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 76);
+                        const float vk1 = *(vw + 4 * s + 77);
+                        const float vk2 = *(vw + 4 * s + 78);
+                        const float vk3 = *(vw + 4 * s + 79);
+                        {
+                            const float vi = in[ib + s - 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 1,1 */
-                        const float x = in[ib + s];
-                        const float *restrict vk = vw + 6 * s + 150;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 1,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 100);
+                        const float vk1 = *(vw + 4 * s + 101);
+                        const float vk2 = *(vw + 4 * s + 102);
+                        const float vk3 = *(vw + 4 * s + 103);
+                        {
+                            const float vi = in[ib + s];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 2,0 */
-                        const float x = in[ib + s + 144];
-                        const float *restrict vk = vw + 6 * s + 222;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 2,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 148);
+                        const float vk1 = *(vw + 4 * s + 149);
+                        const float vk2 = *(vw + 4 * s + 150);
+                        const float vk3 = *(vw + 4 * s + 151);
+                        {
+                            const float vi = in[ib + s + 144];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 2,1 */
-                        const float x = in[ib + s + 168];
-                        const float *restrict vk = vw + 6 * s + 258;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 2,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 172);
+                        const float vk1 = *(vw + 4 * s + 173);
+                        const float vk2 = *(vw + 4 * s + 174);
+                        const float vk3 = *(vw + 4 * s + 175);
+                        {
+                            const float vi = in[ib + s + 168];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int j = 0; j < 6; ++j) {
-                        float v = acc[j];
-                        v += res[ob + j];
-                        v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                        out[ob + j] = v;
+                    {
+                        float vo = vacc0x0;
+                        vo = (vo + *(res + ob));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = (vo + *(res + ob + 1));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 1) = vo;
+                    }
+                    {
+                        float vo = vacc0x2;
+                        vo = (vo + *(res + ob + 2));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 2) = vo;
+                    }
+                    {
+                        float vo = vacc0x3;
+                        vo = (vo + *(res + ob + 3));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 3) = vo;
+                    }
+                }
+                {   /* 2-channel tail */
+                    const float *restrict vw = w + 440 * g + 220;
+                    const int ib = 168 * vy + 24 * vx + 6 * g;
+                    const int ob = 168 * vy + 24 * vx + 6 * g + 4;
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    /* tap 1,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 76);
+                        const float vk1 = *(vw + 4 * s + 77);
+                        {
+                            const float vi = in[ib + s - 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 1,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 100);
+                        const float vk1 = *(vw + 4 * s + 101);
+                        {
+                            const float vi = in[ib + s];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 2,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 148);
+                        const float vk1 = *(vw + 4 * s + 149);
+                        {
+                            const float vi = in[ib + s + 144];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 2,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 172);
+                        const float vk1 = *(vw + 4 * s + 173);
+                        {
+                            const float vi = in[ib + s + 168];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    {
+                        float vo = vacc0x0;
+                        vo = (vo + *(res + ob));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = (vo + *(res + ob + 1));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 1) = vo;
                     }
                 }
             }
@@ -8379,46 +9493,217 @@ static void Conv_g3_6c1p(const float *restrict in, float *restrict out, const fl
             const int vx = 0;
             for (int g = 0; g < 4; ++g) {
                 {
-                    const float *restrict vw = w + 330 * g;
+                    const float *restrict vw = w + 440 * g;
                     const int ib = 168 * vy + 24 * vx + 6 * g;
                     const int ob = 168 * vy + 24 * vx + 6 * g;
-                    float acc[6];
-                    for (int j = 0; j < 6; ++j) acc[j] = vw[j];
-                    for (int s = 0; s < 6; ++s) {   /* tap 0,1 */
-                        const float x = in[ib + s - 168];
-                        const float *restrict vk = vw + 6 * s + 42;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    float vacc0x2 = *(vw + 2);
+                    float vacc0x3 = *(vw + 3);
+                    /* tap 0,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 28);
+                        const float vk1 = *(vw + 4 * s + 29);
+                        const float vk2 = *(vw + 4 * s + 30);
+                        const float vk3 = *(vw + 4 * s + 31);
+                        {
+                            const float vi = in[ib + s - 168];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 0,2 */
-                        const float x = in[ib + s - 144];
-                        const float *restrict vk = vw + 6 * s + 78;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 0,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 52);
+                        const float vk1 = *(vw + 4 * s + 53);
+                        const float vk2 = *(vw + 4 * s + 54);
+                        const float vk3 = *(vw + 4 * s + 55);
+                        {
+                            const float vi = in[ib + s - 144];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 1,1 */
-                        const float x = in[ib + s];
-                        const float *restrict vk = vw + 6 * s + 150;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 1,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 100);
+                        const float vk1 = *(vw + 4 * s + 101);
+                        const float vk2 = *(vw + 4 * s + 102);
+                        const float vk3 = *(vw + 4 * s + 103);
+                        {
+                            const float vi = in[ib + s];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 1,2 */
-                        const float x = in[ib + s + 24];
-                        const float *restrict vk = vw + 6 * s + 186;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 1,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 124);
+                        const float vk1 = *(vw + 4 * s + 125);
+                        const float vk2 = *(vw + 4 * s + 126);
+                        const float vk3 = *(vw + 4 * s + 127);
+                        {
+                            const float vi = in[ib + s + 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 2,1 */
-                        const float x = in[ib + s + 168];
-                        const float *restrict vk = vw + 6 * s + 258;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 2,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 172);
+                        const float vk1 = *(vw + 4 * s + 173);
+                        const float vk2 = *(vw + 4 * s + 174);
+                        const float vk3 = *(vw + 4 * s + 175);
+                        {
+                            const float vi = in[ib + s + 168];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 2,2 */
-                        const float x = in[ib + s + 192];
-                        const float *restrict vk = vw + 6 * s + 294;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 2,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 196);
+                        const float vk1 = *(vw + 4 * s + 197);
+                        const float vk2 = *(vw + 4 * s + 198);
+                        const float vk3 = *(vw + 4 * s + 199);
+                        {
+                            const float vi = in[ib + s + 192];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int j = 0; j < 6; ++j) {
-                        float v = acc[j];
-                        v += res[ob + j];
-                        v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                        out[ob + j] = v;
+                    {
+                        float vo = vacc0x0;
+                        vo = (vo + *(res + ob));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = (vo + *(res + ob + 1));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 1) = vo;
+                    }
+                    {
+                        float vo = vacc0x2;
+                        vo = (vo + *(res + ob + 2));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 2) = vo;
+                    }
+                    {
+                        float vo = vacc0x3;
+                        vo = (vo + *(res + ob + 3));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 3) = vo;
+                    }
+                }
+                {   /* 2-channel tail */
+                    const float *restrict vw = w + 440 * g + 220;
+                    const int ib = 168 * vy + 24 * vx + 6 * g;
+                    const int ob = 168 * vy + 24 * vx + 6 * g + 4;
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    /* tap 0,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 28);
+                        const float vk1 = *(vw + 4 * s + 29);
+                        {
+                            const float vi = in[ib + s - 168];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 0,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 52);
+                        const float vk1 = *(vw + 4 * s + 53);
+                        {
+                            const float vi = in[ib + s - 144];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 1,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 100);
+                        const float vk1 = *(vw + 4 * s + 101);
+                        {
+                            const float vi = in[ib + s];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 1,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 124);
+                        const float vk1 = *(vw + 4 * s + 125);
+                        {
+                            const float vi = in[ib + s + 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 2,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 172);
+                        const float vk1 = *(vw + 4 * s + 173);
+                        {
+                            const float vi = in[ib + s + 168];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 2,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 196);
+                        const float vk1 = *(vw + 4 * s + 197);
+                        {
+                            const float vi = in[ib + s + 192];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    {
+                        float vo = vacc0x0;
+                        vo = (vo + *(res + ob));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = (vo + *(res + ob + 1));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 1) = vo;
                     }
                 }
             }
@@ -8426,64 +9711,1064 @@ static void Conv_g3_6c1p(const float *restrict in, float *restrict out, const fl
     }
     /* rows 1..6 x cols 1..5: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 1; vx < 6; ++vx) {
+        {
+            const int vx = 1;
             for (int g = 0; g < 4; ++g) {
                 {
-                    const float *restrict vw = w + 330 * g;
+                    const float *restrict vw = w + 440 * g;
                     const int ib = 168 * vy + 24 * vx + 6 * g;
                     const int ob = 168 * vy + 24 * vx + 6 * g;
-                    float acc[6];
-                    for (int j = 0; j < 6; ++j) acc[j] = vw[j];
-                    for (int s = 0; s < 6; ++s) {   /* tap 0,0 */
-                        const float x = in[ib + s - 192];
-                        const float *restrict vk = vw + 6 * s + 6;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    float vacc0x2 = *(vw + 2);
+                    float vacc0x3 = *(vw + 3);
+                    float vacc1x0 = *(vw);
+                    float vacc1x1 = *(vw + 1);
+                    float vacc1x2 = *(vw + 2);
+                    float vacc1x3 = *(vw + 3);
+                    float vacc2x0 = *(vw);
+                    float vacc2x1 = *(vw + 1);
+                    float vacc2x2 = *(vw + 2);
+                    float vacc2x3 = *(vw + 3);
+                    float vacc3x0 = *(vw);
+                    float vacc3x1 = *(vw + 1);
+                    float vacc3x2 = *(vw + 2);
+                    float vacc3x3 = *(vw + 3);
+                    /* tap 0,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 4);
+                        const float vk1 = *(vw + 4 * s + 5);
+                        const float vk2 = *(vw + 4 * s + 6);
+                        const float vk3 = *(vw + 4 * s + 7);
+                        {
+                            const float vi = in[ib + s - 192];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s - 168];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s - 144];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s - 120];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 0,1 */
-                        const float x = in[ib + s - 168];
-                        const float *restrict vk = vw + 6 * s + 42;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 0,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 28);
+                        const float vk1 = *(vw + 4 * s + 29);
+                        const float vk2 = *(vw + 4 * s + 30);
+                        const float vk3 = *(vw + 4 * s + 31);
+                        {
+                            const float vi = in[ib + s - 168];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s - 144];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s - 120];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s - 96];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 0,2 */
-                        const float x = in[ib + s - 144];
-                        const float *restrict vk = vw + 6 * s + 78;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 0,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 52);
+                        const float vk1 = *(vw + 4 * s + 53);
+                        const float vk2 = *(vw + 4 * s + 54);
+                        const float vk3 = *(vw + 4 * s + 55);
+                        {
+                            const float vi = in[ib + s - 144];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s - 120];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s - 96];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s - 72];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 1,0 */
-                        const float x = in[ib + s - 24];
-                        const float *restrict vk = vw + 6 * s + 114;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 1,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 76);
+                        const float vk1 = *(vw + 4 * s + 77);
+                        const float vk2 = *(vw + 4 * s + 78);
+                        const float vk3 = *(vw + 4 * s + 79);
+                        {
+                            const float vi = in[ib + s - 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 24];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 48];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 1,1 */
-                        const float x = in[ib + s];
-                        const float *restrict vk = vw + 6 * s + 150;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 1,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 100);
+                        const float vk1 = *(vw + 4 * s + 101);
+                        const float vk2 = *(vw + 4 * s + 102);
+                        const float vk3 = *(vw + 4 * s + 103);
+                        {
+                            const float vi = in[ib + s];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 24];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 48];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 72];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 1,2 */
-                        const float x = in[ib + s + 24];
-                        const float *restrict vk = vw + 6 * s + 186;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 1,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 124);
+                        const float vk1 = *(vw + 4 * s + 125);
+                        const float vk2 = *(vw + 4 * s + 126);
+                        const float vk3 = *(vw + 4 * s + 127);
+                        {
+                            const float vi = in[ib + s + 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 48];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 72];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 96];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 2,0 */
-                        const float x = in[ib + s + 144];
-                        const float *restrict vk = vw + 6 * s + 222;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 2,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 148);
+                        const float vk1 = *(vw + 4 * s + 149);
+                        const float vk2 = *(vw + 4 * s + 150);
+                        const float vk3 = *(vw + 4 * s + 151);
+                        {
+                            const float vi = in[ib + s + 144];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 168];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 192];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 216];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 2,1 */
-                        const float x = in[ib + s + 168];
-                        const float *restrict vk = vw + 6 * s + 258;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 2,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 172);
+                        const float vk1 = *(vw + 4 * s + 173);
+                        const float vk2 = *(vw + 4 * s + 174);
+                        const float vk3 = *(vw + 4 * s + 175);
+                        {
+                            const float vi = in[ib + s + 168];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 192];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 216];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 240];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 2,2 */
-                        const float x = in[ib + s + 192];
-                        const float *restrict vk = vw + 6 * s + 294;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 2,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 196);
+                        const float vk1 = *(vw + 4 * s + 197);
+                        const float vk2 = *(vw + 4 * s + 198);
+                        const float vk3 = *(vw + 4 * s + 199);
+                        {
+                            const float vi = in[ib + s + 192];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 216];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 240];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 264];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int j = 0; j < 6; ++j) {
-                        float v = acc[j];
-                        v += res[ob + j];
-                        v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                        out[ob + j] = v;
+                    {
+                        float vo = vacc0x0;
+                        vo = (vo + *(res + ob));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = (vo + *(res + ob + 1));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 1) = vo;
+                    }
+                    {
+                        float vo = vacc0x2;
+                        vo = (vo + *(res + ob + 2));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 2) = vo;
+                    }
+                    {
+                        float vo = vacc0x3;
+                        vo = (vo + *(res + ob + 3));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 3) = vo;
+                    }
+                    {
+                        float vo = vacc1x0;
+                        vo = (vo + *(res + ob + 24));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 24) = vo;
+                    }
+                    {
+                        float vo = vacc1x1;
+                        vo = (vo + *(res + ob + 25));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 25) = vo;
+                    }
+                    {
+                        float vo = vacc1x2;
+                        vo = (vo + *(res + ob + 26));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 26) = vo;
+                    }
+                    {
+                        float vo = vacc1x3;
+                        vo = (vo + *(res + ob + 27));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 27) = vo;
+                    }
+                    {
+                        float vo = vacc2x0;
+                        vo = (vo + *(res + ob + 48));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 48) = vo;
+                    }
+                    {
+                        float vo = vacc2x1;
+                        vo = (vo + *(res + ob + 49));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 49) = vo;
+                    }
+                    {
+                        float vo = vacc2x2;
+                        vo = (vo + *(res + ob + 50));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 50) = vo;
+                    }
+                    {
+                        float vo = vacc2x3;
+                        vo = (vo + *(res + ob + 51));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 51) = vo;
+                    }
+                    {
+                        float vo = vacc3x0;
+                        vo = (vo + *(res + ob + 72));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 72) = vo;
+                    }
+                    {
+                        float vo = vacc3x1;
+                        vo = (vo + *(res + ob + 73));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 73) = vo;
+                    }
+                    {
+                        float vo = vacc3x2;
+                        vo = (vo + *(res + ob + 74));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 74) = vo;
+                    }
+                    {
+                        float vo = vacc3x3;
+                        vo = (vo + *(res + ob + 75));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 75) = vo;
+                    }
+                }
+                {   /* 2-channel tail */
+                    const float *restrict vw = w + 440 * g + 220;
+                    const int ib = 168 * vy + 24 * vx + 6 * g;
+                    const int ob = 168 * vy + 24 * vx + 6 * g + 4;
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    float vacc1x0 = *(vw);
+                    float vacc1x1 = *(vw + 1);
+                    float vacc2x0 = *(vw);
+                    float vacc2x1 = *(vw + 1);
+                    float vacc3x0 = *(vw);
+                    float vacc3x1 = *(vw + 1);
+                    /* tap 0,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 4);
+                        const float vk1 = *(vw + 4 * s + 5);
+                        {
+                            const float vi = in[ib + s - 192];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s - 168];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s - 144];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s - 120];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                        }
+                    }
+                    /* tap 0,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 28);
+                        const float vk1 = *(vw + 4 * s + 29);
+                        {
+                            const float vi = in[ib + s - 168];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s - 144];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s - 120];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s - 96];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                        }
+                    }
+                    /* tap 0,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 52);
+                        const float vk1 = *(vw + 4 * s + 53);
+                        {
+                            const float vi = in[ib + s - 144];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s - 120];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s - 96];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s - 72];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                        }
+                    }
+                    /* tap 1,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 76);
+                        const float vk1 = *(vw + 4 * s + 77);
+                        {
+                            const float vi = in[ib + s - 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 24];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 48];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                        }
+                    }
+                    /* tap 1,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 100);
+                        const float vk1 = *(vw + 4 * s + 101);
+                        {
+                            const float vi = in[ib + s];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 24];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 48];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 72];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                        }
+                    }
+                    /* tap 1,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 124);
+                        const float vk1 = *(vw + 4 * s + 125);
+                        {
+                            const float vi = in[ib + s + 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 48];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 72];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 96];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                        }
+                    }
+                    /* tap 2,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 148);
+                        const float vk1 = *(vw + 4 * s + 149);
+                        {
+                            const float vi = in[ib + s + 144];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 168];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 192];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 216];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                        }
+                    }
+                    /* tap 2,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 172);
+                        const float vk1 = *(vw + 4 * s + 173);
+                        {
+                            const float vi = in[ib + s + 168];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 192];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 216];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 240];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                        }
+                    }
+                    /* tap 2,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 196);
+                        const float vk1 = *(vw + 4 * s + 197);
+                        {
+                            const float vi = in[ib + s + 192];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 216];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 240];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 264];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                        }
+                    }
+                    {
+                        float vo = vacc0x0;
+                        vo = (vo + *(res + ob));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = (vo + *(res + ob + 1));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 1) = vo;
+                    }
+                    {
+                        float vo = vacc1x0;
+                        vo = (vo + *(res + ob + 24));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 24) = vo;
+                    }
+                    {
+                        float vo = vacc1x1;
+                        vo = (vo + *(res + ob + 25));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 25) = vo;
+                    }
+                    {
+                        float vo = vacc2x0;
+                        vo = (vo + *(res + ob + 48));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 48) = vo;
+                    }
+                    {
+                        float vo = vacc2x1;
+                        vo = (vo + *(res + ob + 49));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 49) = vo;
+                    }
+                    {
+                        float vo = vacc3x0;
+                        vo = (vo + *(res + ob + 72));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 72) = vo;
+                    }
+                    {
+                        float vo = vacc3x1;
+                        vo = (vo + *(res + ob + 73));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 73) = vo;
+                    }
+                }
+            }
+        }
+        {
+            const int vx = 5;
+            for (int g = 0; g < 4; ++g) {
+                {
+                    const float *restrict vw = w + 440 * g;
+                    const int ib = 168 * vy + 24 * vx + 6 * g;
+                    const int ob = 168 * vy + 24 * vx + 6 * g;
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    float vacc0x2 = *(vw + 2);
+                    float vacc0x3 = *(vw + 3);
+                    /* tap 0,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 4);
+                        const float vk1 = *(vw + 4 * s + 5);
+                        const float vk2 = *(vw + 4 * s + 6);
+                        const float vk3 = *(vw + 4 * s + 7);
+                        {
+                            const float vi = in[ib + s - 192];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 0,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 28);
+                        const float vk1 = *(vw + 4 * s + 29);
+                        const float vk2 = *(vw + 4 * s + 30);
+                        const float vk3 = *(vw + 4 * s + 31);
+                        {
+                            const float vi = in[ib + s - 168];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 0,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 52);
+                        const float vk1 = *(vw + 4 * s + 53);
+                        const float vk2 = *(vw + 4 * s + 54);
+                        const float vk3 = *(vw + 4 * s + 55);
+                        {
+                            const float vi = in[ib + s - 144];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 1,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 76);
+                        const float vk1 = *(vw + 4 * s + 77);
+                        const float vk2 = *(vw + 4 * s + 78);
+                        const float vk3 = *(vw + 4 * s + 79);
+                        {
+                            const float vi = in[ib + s - 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 1,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 100);
+                        const float vk1 = *(vw + 4 * s + 101);
+                        const float vk2 = *(vw + 4 * s + 102);
+                        const float vk3 = *(vw + 4 * s + 103);
+                        {
+                            const float vi = in[ib + s];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 1,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 124);
+                        const float vk1 = *(vw + 4 * s + 125);
+                        const float vk2 = *(vw + 4 * s + 126);
+                        const float vk3 = *(vw + 4 * s + 127);
+                        {
+                            const float vi = in[ib + s + 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 2,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 148);
+                        const float vk1 = *(vw + 4 * s + 149);
+                        const float vk2 = *(vw + 4 * s + 150);
+                        const float vk3 = *(vw + 4 * s + 151);
+                        {
+                            const float vi = in[ib + s + 144];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 2,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 172);
+                        const float vk1 = *(vw + 4 * s + 173);
+                        const float vk2 = *(vw + 4 * s + 174);
+                        const float vk3 = *(vw + 4 * s + 175);
+                        {
+                            const float vi = in[ib + s + 168];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 2,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 196);
+                        const float vk1 = *(vw + 4 * s + 197);
+                        const float vk2 = *(vw + 4 * s + 198);
+                        const float vk3 = *(vw + 4 * s + 199);
+                        {
+                            const float vi = in[ib + s + 192];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        float vo = vacc0x0;
+                        vo = (vo + *(res + ob));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = (vo + *(res + ob + 1));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 1) = vo;
+                    }
+                    {
+                        float vo = vacc0x2;
+                        vo = (vo + *(res + ob + 2));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 2) = vo;
+                    }
+                    {
+                        float vo = vacc0x3;
+                        vo = (vo + *(res + ob + 3));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 3) = vo;
+                    }
+                }
+                {   /* 2-channel tail */
+                    const float *restrict vw = w + 440 * g + 220;
+                    const int ib = 168 * vy + 24 * vx + 6 * g;
+                    const int ob = 168 * vy + 24 * vx + 6 * g + 4;
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    /* tap 0,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 4);
+                        const float vk1 = *(vw + 4 * s + 5);
+                        {
+                            const float vi = in[ib + s - 192];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 0,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 28);
+                        const float vk1 = *(vw + 4 * s + 29);
+                        {
+                            const float vi = in[ib + s - 168];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 0,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 52);
+                        const float vk1 = *(vw + 4 * s + 53);
+                        {
+                            const float vi = in[ib + s - 144];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 1,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 76);
+                        const float vk1 = *(vw + 4 * s + 77);
+                        {
+                            const float vi = in[ib + s - 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 1,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 100);
+                        const float vk1 = *(vw + 4 * s + 101);
+                        {
+                            const float vi = in[ib + s];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 1,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 124);
+                        const float vk1 = *(vw + 4 * s + 125);
+                        {
+                            const float vi = in[ib + s + 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 2,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 148);
+                        const float vk1 = *(vw + 4 * s + 149);
+                        {
+                            const float vi = in[ib + s + 144];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 2,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 172);
+                        const float vk1 = *(vw + 4 * s + 173);
+                        {
+                            const float vi = in[ib + s + 168];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 2,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 196);
+                        const float vk1 = *(vw + 4 * s + 197);
+                        {
+                            const float vi = in[ib + s + 192];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    {
+                        float vo = vacc0x0;
+                        vo = (vo + *(res + ob));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = (vo + *(res + ob + 1));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 1) = vo;
                     }
                 }
             }
@@ -8495,46 +10780,217 @@ static void Conv_g3_6c1p(const float *restrict in, float *restrict out, const fl
             const int vx = 6;
             for (int g = 0; g < 4; ++g) {
                 {
-                    const float *restrict vw = w + 330 * g;
+                    const float *restrict vw = w + 440 * g;
                     const int ib = 168 * vy + 24 * vx + 6 * g;
                     const int ob = 168 * vy + 24 * vx + 6 * g;
-                    float acc[6];
-                    for (int j = 0; j < 6; ++j) acc[j] = vw[j];
-                    for (int s = 0; s < 6; ++s) {   /* tap 0,0 */
-                        const float x = in[ib + s - 192];
-                        const float *restrict vk = vw + 6 * s + 6;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    float vacc0x2 = *(vw + 2);
+                    float vacc0x3 = *(vw + 3);
+                    /* tap 0,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 4);
+                        const float vk1 = *(vw + 4 * s + 5);
+                        const float vk2 = *(vw + 4 * s + 6);
+                        const float vk3 = *(vw + 4 * s + 7);
+                        {
+                            const float vi = in[ib + s - 192];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 0,1 */
-                        const float x = in[ib + s - 168];
-                        const float *restrict vk = vw + 6 * s + 42;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 0,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 28);
+                        const float vk1 = *(vw + 4 * s + 29);
+                        const float vk2 = *(vw + 4 * s + 30);
+                        const float vk3 = *(vw + 4 * s + 31);
+                        {
+                            const float vi = in[ib + s - 168];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 1,0 */
-                        const float x = in[ib + s - 24];
-                        const float *restrict vk = vw + 6 * s + 114;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 1,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 76);
+                        const float vk1 = *(vw + 4 * s + 77);
+                        const float vk2 = *(vw + 4 * s + 78);
+                        const float vk3 = *(vw + 4 * s + 79);
+                        {
+                            const float vi = in[ib + s - 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 1,1 */
-                        const float x = in[ib + s];
-                        const float *restrict vk = vw + 6 * s + 150;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 1,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 100);
+                        const float vk1 = *(vw + 4 * s + 101);
+                        const float vk2 = *(vw + 4 * s + 102);
+                        const float vk3 = *(vw + 4 * s + 103);
+                        {
+                            const float vi = in[ib + s];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 2,0 */
-                        const float x = in[ib + s + 144];
-                        const float *restrict vk = vw + 6 * s + 222;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 2,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 148);
+                        const float vk1 = *(vw + 4 * s + 149);
+                        const float vk2 = *(vw + 4 * s + 150);
+                        const float vk3 = *(vw + 4 * s + 151);
+                        {
+                            const float vi = in[ib + s + 144];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 2,1 */
-                        const float x = in[ib + s + 168];
-                        const float *restrict vk = vw + 6 * s + 258;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 2,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 172);
+                        const float vk1 = *(vw + 4 * s + 173);
+                        const float vk2 = *(vw + 4 * s + 174);
+                        const float vk3 = *(vw + 4 * s + 175);
+                        {
+                            const float vi = in[ib + s + 168];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int j = 0; j < 6; ++j) {
-                        float v = acc[j];
-                        v += res[ob + j];
-                        v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                        out[ob + j] = v;
+                    {
+                        float vo = vacc0x0;
+                        vo = (vo + *(res + ob));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = (vo + *(res + ob + 1));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 1) = vo;
+                    }
+                    {
+                        float vo = vacc0x2;
+                        vo = (vo + *(res + ob + 2));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 2) = vo;
+                    }
+                    {
+                        float vo = vacc0x3;
+                        vo = (vo + *(res + ob + 3));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 3) = vo;
+                    }
+                }
+                {   /* 2-channel tail */
+                    const float *restrict vw = w + 440 * g + 220;
+                    const int ib = 168 * vy + 24 * vx + 6 * g;
+                    const int ob = 168 * vy + 24 * vx + 6 * g + 4;
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    /* tap 0,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 4);
+                        const float vk1 = *(vw + 4 * s + 5);
+                        {
+                            const float vi = in[ib + s - 192];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 0,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 28);
+                        const float vk1 = *(vw + 4 * s + 29);
+                        {
+                            const float vi = in[ib + s - 168];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 1,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 76);
+                        const float vk1 = *(vw + 4 * s + 77);
+                        {
+                            const float vi = in[ib + s - 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 1,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 100);
+                        const float vk1 = *(vw + 4 * s + 101);
+                        {
+                            const float vi = in[ib + s];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 2,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 148);
+                        const float vk1 = *(vw + 4 * s + 149);
+                        {
+                            const float vi = in[ib + s + 144];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 2,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 172);
+                        const float vk1 = *(vw + 4 * s + 173);
+                        {
+                            const float vi = in[ib + s + 168];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    {
+                        float vo = vacc0x0;
+                        vo = (vo + *(res + ob));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = (vo + *(res + ob + 1));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 1) = vo;
                     }
                 }
             }
@@ -8547,36 +11003,165 @@ static void Conv_g3_6c1p(const float *restrict in, float *restrict out, const fl
             const int vx = 0;
             for (int g = 0; g < 4; ++g) {
                 {
-                    const float *restrict vw = w + 330 * g;
+                    const float *restrict vw = w + 440 * g;
                     const int ib = 168 * vy + 24 * vx + 6 * g;
                     const int ob = 168 * vy + 24 * vx + 6 * g;
-                    float acc[6];
-                    for (int j = 0; j < 6; ++j) acc[j] = vw[j];
-                    for (int s = 0; s < 6; ++s) {   /* tap 0,1 */
-                        const float x = in[ib + s - 168];
-                        const float *restrict vk = vw + 6 * s + 42;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    float vacc0x2 = *(vw + 2);
+                    float vacc0x3 = *(vw + 3);
+                    /* tap 0,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 28);
+                        const float vk1 = *(vw + 4 * s + 29);
+                        const float vk2 = *(vw + 4 * s + 30);
+                        const float vk3 = *(vw + 4 * s + 31);
+                        {
+                            const float vi = in[ib + s - 168];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 0,2 */
-                        const float x = in[ib + s - 144];
-                        const float *restrict vk = vw + 6 * s + 78;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 0,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 52);
+                        const float vk1 = *(vw + 4 * s + 53);
+                        const float vk2 = *(vw + 4 * s + 54);
+                        const float vk3 = *(vw + 4 * s + 55);
+                        {
+                            const float vi = in[ib + s - 144];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 1,1 */
-                        const float x = in[ib + s];
-                        const float *restrict vk = vw + 6 * s + 150;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 1,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 100);
+                        const float vk1 = *(vw + 4 * s + 101);
+                        const float vk2 = *(vw + 4 * s + 102);
+                        const float vk3 = *(vw + 4 * s + 103);
+                        {
+                            const float vi = in[ib + s];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 1,2 */
-                        const float x = in[ib + s + 24];
-                        const float *restrict vk = vw + 6 * s + 186;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 1,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 124);
+                        const float vk1 = *(vw + 4 * s + 125);
+                        const float vk2 = *(vw + 4 * s + 126);
+                        const float vk3 = *(vw + 4 * s + 127);
+                        {
+                            const float vi = in[ib + s + 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int j = 0; j < 6; ++j) {
-                        float v = acc[j];
-                        v += res[ob + j];
-                        v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                        out[ob + j] = v;
+                    {
+                        float vo = vacc0x0;
+                        vo = (vo + *(res + ob));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = (vo + *(res + ob + 1));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 1) = vo;
+                    }
+                    {
+                        float vo = vacc0x2;
+                        vo = (vo + *(res + ob + 2));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 2) = vo;
+                    }
+                    {
+                        float vo = vacc0x3;
+                        vo = (vo + *(res + ob + 3));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 3) = vo;
+                    }
+                }
+                {   /* 2-channel tail */
+                    const float *restrict vw = w + 440 * g + 220;
+                    const int ib = 168 * vy + 24 * vx + 6 * g;
+                    const int ob = 168 * vy + 24 * vx + 6 * g + 4;
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    /* tap 0,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 28);
+                        const float vk1 = *(vw + 4 * s + 29);
+                        {
+                            const float vi = in[ib + s - 168];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 0,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 52);
+                        const float vk1 = *(vw + 4 * s + 53);
+                        {
+                            const float vi = in[ib + s - 144];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 1,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 100);
+                        const float vk1 = *(vw + 4 * s + 101);
+                        {
+                            const float vi = in[ib + s];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 1,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 124);
+                        const float vk1 = *(vw + 4 * s + 125);
+                        {
+                            const float vi = in[ib + s + 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    {
+                        float vo = vacc0x0;
+                        vo = (vo + *(res + ob));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = (vo + *(res + ob + 1));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 1) = vo;
                     }
                 }
             }
@@ -8585,49 +11170,800 @@ static void Conv_g3_6c1p(const float *restrict in, float *restrict out, const fl
     /* rows 7 x cols 1..5: kernel rows 0..1, cols 0..2 */
     {
         const int vy = 7;
-        for (int vx = 1; vx < 6; ++vx) {
+        {
+            const int vx = 1;
             for (int g = 0; g < 4; ++g) {
                 {
-                    const float *restrict vw = w + 330 * g;
+                    const float *restrict vw = w + 440 * g;
                     const int ib = 168 * vy + 24 * vx + 6 * g;
                     const int ob = 168 * vy + 24 * vx + 6 * g;
-                    float acc[6];
-                    for (int j = 0; j < 6; ++j) acc[j] = vw[j];
-                    for (int s = 0; s < 6; ++s) {   /* tap 0,0 */
-                        const float x = in[ib + s - 192];
-                        const float *restrict vk = vw + 6 * s + 6;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    float vacc0x2 = *(vw + 2);
+                    float vacc0x3 = *(vw + 3);
+                    float vacc1x0 = *(vw);
+                    float vacc1x1 = *(vw + 1);
+                    float vacc1x2 = *(vw + 2);
+                    float vacc1x3 = *(vw + 3);
+                    float vacc2x0 = *(vw);
+                    float vacc2x1 = *(vw + 1);
+                    float vacc2x2 = *(vw + 2);
+                    float vacc2x3 = *(vw + 3);
+                    float vacc3x0 = *(vw);
+                    float vacc3x1 = *(vw + 1);
+                    float vacc3x2 = *(vw + 2);
+                    float vacc3x3 = *(vw + 3);
+                    /* tap 0,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 4);
+                        const float vk1 = *(vw + 4 * s + 5);
+                        const float vk2 = *(vw + 4 * s + 6);
+                        const float vk3 = *(vw + 4 * s + 7);
+                        {
+                            const float vi = in[ib + s - 192];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s - 168];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s - 144];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s - 120];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 0,1 */
-                        const float x = in[ib + s - 168];
-                        const float *restrict vk = vw + 6 * s + 42;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 0,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 28);
+                        const float vk1 = *(vw + 4 * s + 29);
+                        const float vk2 = *(vw + 4 * s + 30);
+                        const float vk3 = *(vw + 4 * s + 31);
+                        {
+                            const float vi = in[ib + s - 168];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s - 144];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s - 120];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s - 96];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 0,2 */
-                        const float x = in[ib + s - 144];
-                        const float *restrict vk = vw + 6 * s + 78;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 0,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 52);
+                        const float vk1 = *(vw + 4 * s + 53);
+                        const float vk2 = *(vw + 4 * s + 54);
+                        const float vk3 = *(vw + 4 * s + 55);
+                        {
+                            const float vi = in[ib + s - 144];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s - 120];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s - 96];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s - 72];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 1,0 */
-                        const float x = in[ib + s - 24];
-                        const float *restrict vk = vw + 6 * s + 114;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 1,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 76);
+                        const float vk1 = *(vw + 4 * s + 77);
+                        const float vk2 = *(vw + 4 * s + 78);
+                        const float vk3 = *(vw + 4 * s + 79);
+                        {
+                            const float vi = in[ib + s - 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 24];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 48];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 1,1 */
-                        const float x = in[ib + s];
-                        const float *restrict vk = vw + 6 * s + 150;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 1,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 100);
+                        const float vk1 = *(vw + 4 * s + 101);
+                        const float vk2 = *(vw + 4 * s + 102);
+                        const float vk3 = *(vw + 4 * s + 103);
+                        {
+                            const float vi = in[ib + s];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 24];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 48];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 72];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 1,2 */
-                        const float x = in[ib + s + 24];
-                        const float *restrict vk = vw + 6 * s + 186;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 1,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 124);
+                        const float vk1 = *(vw + 4 * s + 125);
+                        const float vk2 = *(vw + 4 * s + 126);
+                        const float vk3 = *(vw + 4 * s + 127);
+                        {
+                            const float vi = in[ib + s + 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 48];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 72];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 96];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int j = 0; j < 6; ++j) {
-                        float v = acc[j];
-                        v += res[ob + j];
-                        v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                        out[ob + j] = v;
+                    {
+                        float vo = vacc0x0;
+                        vo = (vo + *(res + ob));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = (vo + *(res + ob + 1));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 1) = vo;
+                    }
+                    {
+                        float vo = vacc0x2;
+                        vo = (vo + *(res + ob + 2));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 2) = vo;
+                    }
+                    {
+                        float vo = vacc0x3;
+                        vo = (vo + *(res + ob + 3));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 3) = vo;
+                    }
+                    {
+                        float vo = vacc1x0;
+                        vo = (vo + *(res + ob + 24));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 24) = vo;
+                    }
+                    {
+                        float vo = vacc1x1;
+                        vo = (vo + *(res + ob + 25));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 25) = vo;
+                    }
+                    {
+                        float vo = vacc1x2;
+                        vo = (vo + *(res + ob + 26));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 26) = vo;
+                    }
+                    {
+                        float vo = vacc1x3;
+                        vo = (vo + *(res + ob + 27));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 27) = vo;
+                    }
+                    {
+                        float vo = vacc2x0;
+                        vo = (vo + *(res + ob + 48));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 48) = vo;
+                    }
+                    {
+                        float vo = vacc2x1;
+                        vo = (vo + *(res + ob + 49));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 49) = vo;
+                    }
+                    {
+                        float vo = vacc2x2;
+                        vo = (vo + *(res + ob + 50));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 50) = vo;
+                    }
+                    {
+                        float vo = vacc2x3;
+                        vo = (vo + *(res + ob + 51));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 51) = vo;
+                    }
+                    {
+                        float vo = vacc3x0;
+                        vo = (vo + *(res + ob + 72));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 72) = vo;
+                    }
+                    {
+                        float vo = vacc3x1;
+                        vo = (vo + *(res + ob + 73));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 73) = vo;
+                    }
+                    {
+                        float vo = vacc3x2;
+                        vo = (vo + *(res + ob + 74));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 74) = vo;
+                    }
+                    {
+                        float vo = vacc3x3;
+                        vo = (vo + *(res + ob + 75));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 75) = vo;
+                    }
+                }
+                {   /* 2-channel tail */
+                    const float *restrict vw = w + 440 * g + 220;
+                    const int ib = 168 * vy + 24 * vx + 6 * g;
+                    const int ob = 168 * vy + 24 * vx + 6 * g + 4;
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    float vacc1x0 = *(vw);
+                    float vacc1x1 = *(vw + 1);
+                    float vacc2x0 = *(vw);
+                    float vacc2x1 = *(vw + 1);
+                    float vacc3x0 = *(vw);
+                    float vacc3x1 = *(vw + 1);
+                    /* tap 0,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 4);
+                        const float vk1 = *(vw + 4 * s + 5);
+                        {
+                            const float vi = in[ib + s - 192];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s - 168];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s - 144];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s - 120];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                        }
+                    }
+                    /* tap 0,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 28);
+                        const float vk1 = *(vw + 4 * s + 29);
+                        {
+                            const float vi = in[ib + s - 168];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s - 144];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s - 120];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s - 96];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                        }
+                    }
+                    /* tap 0,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 52);
+                        const float vk1 = *(vw + 4 * s + 53);
+                        {
+                            const float vi = in[ib + s - 144];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s - 120];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s - 96];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s - 72];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                        }
+                    }
+                    /* tap 1,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 76);
+                        const float vk1 = *(vw + 4 * s + 77);
+                        {
+                            const float vi = in[ib + s - 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 24];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 48];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                        }
+                    }
+                    /* tap 1,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 100);
+                        const float vk1 = *(vw + 4 * s + 101);
+                        {
+                            const float vi = in[ib + s];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 24];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 48];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 72];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                        }
+                    }
+                    /* tap 1,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 124);
+                        const float vk1 = *(vw + 4 * s + 125);
+                        {
+                            const float vi = in[ib + s + 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 48];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 72];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 96];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                        }
+                    }
+                    {
+                        float vo = vacc0x0;
+                        vo = (vo + *(res + ob));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = (vo + *(res + ob + 1));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 1) = vo;
+                    }
+                    {
+                        float vo = vacc1x0;
+                        vo = (vo + *(res + ob + 24));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 24) = vo;
+                    }
+                    {
+                        float vo = vacc1x1;
+                        vo = (vo + *(res + ob + 25));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 25) = vo;
+                    }
+                    {
+                        float vo = vacc2x0;
+                        vo = (vo + *(res + ob + 48));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 48) = vo;
+                    }
+                    {
+                        float vo = vacc2x1;
+                        vo = (vo + *(res + ob + 49));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 49) = vo;
+                    }
+                    {
+                        float vo = vacc3x0;
+                        vo = (vo + *(res + ob + 72));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 72) = vo;
+                    }
+                    {
+                        float vo = vacc3x1;
+                        vo = (vo + *(res + ob + 73));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 73) = vo;
+                    }
+                }
+            }
+        }
+        {
+            const int vx = 5;
+            for (int g = 0; g < 4; ++g) {
+                {
+                    const float *restrict vw = w + 440 * g;
+                    const int ib = 168 * vy + 24 * vx + 6 * g;
+                    const int ob = 168 * vy + 24 * vx + 6 * g;
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    float vacc0x2 = *(vw + 2);
+                    float vacc0x3 = *(vw + 3);
+                    /* tap 0,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 4);
+                        const float vk1 = *(vw + 4 * s + 5);
+                        const float vk2 = *(vw + 4 * s + 6);
+                        const float vk3 = *(vw + 4 * s + 7);
+                        {
+                            const float vi = in[ib + s - 192];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 0,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 28);
+                        const float vk1 = *(vw + 4 * s + 29);
+                        const float vk2 = *(vw + 4 * s + 30);
+                        const float vk3 = *(vw + 4 * s + 31);
+                        {
+                            const float vi = in[ib + s - 168];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 0,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 52);
+                        const float vk1 = *(vw + 4 * s + 53);
+                        const float vk2 = *(vw + 4 * s + 54);
+                        const float vk3 = *(vw + 4 * s + 55);
+                        {
+                            const float vi = in[ib + s - 144];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 1,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 76);
+                        const float vk1 = *(vw + 4 * s + 77);
+                        const float vk2 = *(vw + 4 * s + 78);
+                        const float vk3 = *(vw + 4 * s + 79);
+                        {
+                            const float vi = in[ib + s - 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 1,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 100);
+                        const float vk1 = *(vw + 4 * s + 101);
+                        const float vk2 = *(vw + 4 * s + 102);
+                        const float vk3 = *(vw + 4 * s + 103);
+                        {
+                            const float vi = in[ib + s];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 1,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 124);
+                        const float vk1 = *(vw + 4 * s + 125);
+                        const float vk2 = *(vw + 4 * s + 126);
+                        const float vk3 = *(vw + 4 * s + 127);
+                        {
+                            const float vi = in[ib + s + 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        float vo = vacc0x0;
+                        vo = (vo + *(res + ob));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = (vo + *(res + ob + 1));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 1) = vo;
+                    }
+                    {
+                        float vo = vacc0x2;
+                        vo = (vo + *(res + ob + 2));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 2) = vo;
+                    }
+                    {
+                        float vo = vacc0x3;
+                        vo = (vo + *(res + ob + 3));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 3) = vo;
+                    }
+                }
+                {   /* 2-channel tail */
+                    const float *restrict vw = w + 440 * g + 220;
+                    const int ib = 168 * vy + 24 * vx + 6 * g;
+                    const int ob = 168 * vy + 24 * vx + 6 * g + 4;
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    /* tap 0,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 4);
+                        const float vk1 = *(vw + 4 * s + 5);
+                        {
+                            const float vi = in[ib + s - 192];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 0,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 28);
+                        const float vk1 = *(vw + 4 * s + 29);
+                        {
+                            const float vi = in[ib + s - 168];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 0,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 52);
+                        const float vk1 = *(vw + 4 * s + 53);
+                        {
+                            const float vi = in[ib + s - 144];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 1,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 76);
+                        const float vk1 = *(vw + 4 * s + 77);
+                        {
+                            const float vi = in[ib + s - 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 1,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 100);
+                        const float vk1 = *(vw + 4 * s + 101);
+                        {
+                            const float vi = in[ib + s];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 1,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 124);
+                        const float vk1 = *(vw + 4 * s + 125);
+                        {
+                            const float vi = in[ib + s + 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    {
+                        float vo = vacc0x0;
+                        vo = (vo + *(res + ob));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = (vo + *(res + ob + 1));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 1) = vo;
                     }
                 }
             }
@@ -8640,36 +11976,165 @@ static void Conv_g3_6c1p(const float *restrict in, float *restrict out, const fl
             const int vx = 6;
             for (int g = 0; g < 4; ++g) {
                 {
-                    const float *restrict vw = w + 330 * g;
+                    const float *restrict vw = w + 440 * g;
                     const int ib = 168 * vy + 24 * vx + 6 * g;
                     const int ob = 168 * vy + 24 * vx + 6 * g;
-                    float acc[6];
-                    for (int j = 0; j < 6; ++j) acc[j] = vw[j];
-                    for (int s = 0; s < 6; ++s) {   /* tap 0,0 */
-                        const float x = in[ib + s - 192];
-                        const float *restrict vk = vw + 6 * s + 6;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    float vacc0x2 = *(vw + 2);
+                    float vacc0x3 = *(vw + 3);
+                    /* tap 0,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 4);
+                        const float vk1 = *(vw + 4 * s + 5);
+                        const float vk2 = *(vw + 4 * s + 6);
+                        const float vk3 = *(vw + 4 * s + 7);
+                        {
+                            const float vi = in[ib + s - 192];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 0,1 */
-                        const float x = in[ib + s - 168];
-                        const float *restrict vk = vw + 6 * s + 42;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 0,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 28);
+                        const float vk1 = *(vw + 4 * s + 29);
+                        const float vk2 = *(vw + 4 * s + 30);
+                        const float vk3 = *(vw + 4 * s + 31);
+                        {
+                            const float vi = in[ib + s - 168];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 1,0 */
-                        const float x = in[ib + s - 24];
-                        const float *restrict vk = vw + 6 * s + 114;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 1,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 76);
+                        const float vk1 = *(vw + 4 * s + 77);
+                        const float vk2 = *(vw + 4 * s + 78);
+                        const float vk3 = *(vw + 4 * s + 79);
+                        {
+                            const float vi = in[ib + s - 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 1,1 */
-                        const float x = in[ib + s];
-                        const float *restrict vk = vw + 6 * s + 150;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 1,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 100);
+                        const float vk1 = *(vw + 4 * s + 101);
+                        const float vk2 = *(vw + 4 * s + 102);
+                        const float vk3 = *(vw + 4 * s + 103);
+                        {
+                            const float vi = in[ib + s];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int j = 0; j < 6; ++j) {
-                        float v = acc[j];
-                        v += res[ob + j];
-                        v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                        out[ob + j] = v;
+                    {
+                        float vo = vacc0x0;
+                        vo = (vo + *(res + ob));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = (vo + *(res + ob + 1));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 1) = vo;
+                    }
+                    {
+                        float vo = vacc0x2;
+                        vo = (vo + *(res + ob + 2));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 2) = vo;
+                    }
+                    {
+                        float vo = vacc0x3;
+                        vo = (vo + *(res + ob + 3));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 3) = vo;
+                    }
+                }
+                {   /* 2-channel tail */
+                    const float *restrict vw = w + 440 * g + 220;
+                    const int ib = 168 * vy + 24 * vx + 6 * g;
+                    const int ob = 168 * vy + 24 * vx + 6 * g + 4;
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    /* tap 0,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 4);
+                        const float vk1 = *(vw + 4 * s + 5);
+                        {
+                            const float vi = in[ib + s - 192];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 0,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 28);
+                        const float vk1 = *(vw + 4 * s + 29);
+                        {
+                            const float vi = in[ib + s - 168];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 1,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 76);
+                        const float vk1 = *(vw + 4 * s + 77);
+                        {
+                            const float vi = in[ib + s - 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 1,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 100);
+                        const float vk1 = *(vw + 4 * s + 101);
+                        {
+                            const float vi = in[ib + s];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    {
+                        float vo = vacc0x0;
+                        vo = (vo + *(res + ob));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = (vo + *(res + ob + 1));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 1) = vo;
                     }
                 }
             }
@@ -8682,11 +12147,23 @@ void chain_g3_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 4; ++g) {
         {
-            float *restrict d = packed + 330 * g;
+            float *restrict d = packed + 440 * g;
             const int o0 = 6 * g;
-            for (int j = 0; j < 6; ++j) d[j] = w->conv_b[o0 + j];
+            for (int j = 0; j < 4; ++j) d[j] = w->conv_b[o0 + j];
             for (int t = 0; t < 54; ++t) {   /* tap (i, j) and input channel s: t = (i * kw + j) * cin_g + s */
-                for (int j = 0; j < 6; ++j) d[6 * t + j + 6] = w->conv_w[54 * o0 + 54 * j + t];
+                for (int j = 0; j < 4; ++j) d[4 * t + j + 4] = w->conv_w[54 * o0 + 54 * j + t];
+            }
+        }
+    }
+    for (int g = 0; g < 4; ++g) {
+        {
+            float *restrict d = packed + 440 * g + 220;
+            const int o0 = 6 * g + 4;
+            for (int j = 0; j < 2; ++j) d[j] = w->conv_b[o0 + j];
+            for (int j = 2; j < 4; ++j) d[j] = 0.0f;
+            for (int t = 0; t < 54; ++t) {   /* tap (i, j) and input channel s: t = (i * kw + j) * cin_g + s */
+                for (int j = 0; j < 2; ++j) d[4 * t + j + 4] = w->conv_w[54 * o0 + 54 * j + t];
+                for (int j = 2; j < 4; ++j) d[4 * t + j + 4] = 0.0f;
             }
         }
     }
@@ -8695,7 +12172,7 @@ void chain_g3_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer g3: runs its stage */
 void chain_g3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Conv_g3_6c1p(in, out, packed, in);
+    Conv_g3_4c4p(in, out, packed, in);
     (void)scratch;
 }
 
@@ -9675,22 +13152,36 @@ static void Run_s4(const float *in, const float *skip, float *out, const float *
  * packed weights 0 floats, scratch 0 floats
  *
  * stage 1: average pool 2x2 -> 4x3x24
- *   tile: 8 channels a step (scalar code)
+ *   tile: 16 channels a step (scalar code)
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 16 lines of
  *       C)
  *
  * weights (sg_weights, TFLite layouts):
  *   none
  */
-/* scalar/pool.c.in: layer ap, stage 1 (average pool 2x2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Pool_ap_8c1p(const float *restrict in, float *restrict out)
+/* scalar/pool.c.in: layer ap, stage 1 (average pool 2x2): tile 16c1p, 16 channels x 1 pixel (scalar code) */
+static void Pool_ap_16c1p(const float *restrict in, float *restrict out)
 {
     /* rows 0..3 x cols 0..2: kernel rows 0..1, cols 0..1 (interior) */
     for (int vy = 0; vy < 4; ++vy) {
         for (int vx = 0; vx < 3; ++vx) {
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 336 * vy + 48 * vx + 8 * ct;
-                const int ob = 72 * vy + 24 * vx + 8 * ct;
+            {
+                const int ib = 336 * vy + 48 * vx;
+                const int ob = 72 * vy + 24 * vx;
+                float acc[16];
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j]; /* cell 0,0 */
+                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j + 24]; /* cell 0,1 */
+                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j + 168]; /* cell 1,0 */
+                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j + 192]; /* cell 1,1 */
+                for (int j = 0; j < 16; ++j) {
+                    float v = acc[j] / 4.000000000e+00f;
+                    v = v < 0.0f ? 0.0f : v;
+                    out[ob + j] = v;
+                }
+            }
+            {
+                const int ib = 336 * vy + 48 * vx + 16;
+                const int ob = 72 * vy + 24 * vx + 16;
                 float acc[8];
                 for (int j = 0; j < 8; ++j) acc[j] = in[ib + j]; /* cell 0,0 */
                 for (int j = 0; j < 8; ++j) acc[j] += in[ib + j + 24]; /* cell 0,1 */
@@ -9716,7 +13207,7 @@ void chain_ap_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer ap: runs its stage */
 void chain_ap(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pool_ap_8c1p(in, out);
+    Pool_ap_16c1p(in, out);
     (void)packed;
     (void)scratch;
 }
@@ -9900,21 +13391,73 @@ static void Pw_fc1_1x16(const float *restrict in, float *restrict out, const flo
             const float *restrict vw = w + 800;
             const int ib = 24 * p;
             const int ob = 40 * p + 32;
-            float vacc0[8];
-            for (int j = 0; j < 8; ++j) {
-                vacc0[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc0x4 = vw[4];
+            float vacc0x5 = vw[5];
+            float vacc0x6 = vw[6];
+            float vacc0x7 = vw[7];
             for (int s = 0; s < 24; ++s) {
                 const float *restrict vk = vw + 8 * s + 8;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 8; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                const float vk4 = vk[4];
+                vacc0x4 = SG_MADD(vacc0x4, vi0, vk4);
+                const float vk5 = vk[5];
+                vacc0x5 = SG_MADD(vacc0x5, vi0, vk5);
+                const float vk6 = vk[6];
+                vacc0x6 = SG_MADD(vacc0x6, vi0, vk6);
+                const float vk7 = vk[7];
+                vacc0x7 = SG_MADD(vacc0x7, vi0, vk7);
             }
-            for (int j = 0; j < 8; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                out[ob + j] = v;
+                out[ob] = v;
+            }
+            {
+                float v = vacc0x1;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc0x4;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 4] = v;
+            }
+            {
+                float v = vacc0x5;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 5] = v;
+            }
+            {
+                float v = vacc0x6;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 6] = v;
+            }
+            {
+                float v = vacc0x7;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 7] = v;
             }
         }
     }
@@ -10019,20 +13562,23 @@ static void Pw_fc2_1x8(const float *restrict in, float *restrict out, const floa
             const float *restrict vw = w + 328;
             const int ib = 40 * p;
             const int ob = 10 * p + 8;
-            float vacc0[2];
-            for (int j = 0; j < 2; ++j) {
-                vacc0[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
             for (int s = 0; s < 40; ++s) {
                 const float *restrict vk = vw + 2 * s + 2;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 2; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
             }
-            for (int j = 0; j < 2; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
+            }
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
         }
     }
@@ -10296,7 +13842,7 @@ const sg_layer chain_layers[CHAIN_LAYER_COUNT] = {
         .dw_act = { 0, 0.0f, 0.0f, SG_ACT_CLAMP, 0.0f, 0.0f }, .mid_act = { 0, 0.0f, 0.0f, SG_ACT_CLAMP, 0.0f, 0.0f }, .act = { SG_ACT_LO | SG_ACT_HI, 0.0f, 6.000000000e+00f, SG_ACT_CLAMP, 0.0f, 0.0f },
         .residual = SG_RESIDUAL_SELF, .skip_layer = -1,
         .macs = 72576LL, .params = 1320LL,
-        .packed_floats = 1320, .scratch_floats = 0,
+        .packed_floats = 1760, .scratch_floats = 0,
         .pack = chain_g3_pack, .run = Run_g3
     },
     {
@@ -10421,13 +13967,13 @@ void chain_pack(const sg_weights w[CHAIN_LAYER_COUNT], float *packed)
         Q2_W = 4272,      /* the packed weights of q2 */
         P2_W = 7824,      /* the packed weights of p2 */
         G3_W = 9584,      /* the packed weights of g3 */
-        E4_W = 10912,     /* the packed weights of e4 */
-        S4_W = 12112,     /* the packed weights of s4 */
-        AP_W = 13776,     /* the packed weights of ap */
-        GAP_W = 13776,    /* the packed weights of gap */
-        FC1_W = 13776,    /* the packed weights of fc1 */
-        FC2_W = 14784,    /* the packed weights of fc2 */
-        PROB_W = 15200,   /* the packed weights of prob */
+        E4_W = 11344,     /* the packed weights of e4 */
+        S4_W = 12544,     /* the packed weights of s4 */
+        AP_W = 14208,     /* the packed weights of ap */
+        GAP_W = 14208,    /* the packed weights of gap */
+        FC1_W = 14208,    /* the packed weights of fc1 */
+        FC2_W = 15216,    /* the packed weights of fc2 */
+        PROB_W = 15632,   /* the packed weights of prob */
     };
     chain_stem_pack(&w[0], packed);
     chain_mp_pack(&w[1], packed + MP_W);
@@ -10442,16 +13988,15 @@ void chain_pack(const sg_weights w[CHAIN_LAYER_COUNT], float *packed)
     chain_p2_pack(&w[8], packed + P2_W);
     for (int k = 9576; k < 9584; ++k) packed[k] = 0.0f;   /* zeros up to the next 64-byte boundary after p2's weights */
     chain_g3_pack(&w[9], packed + G3_W);
-    for (int k = 10904; k < 10912; ++k) packed[k] = 0.0f;   /* zeros up to the next 64-byte boundary after g3's weights */
     chain_e4_pack(&w[10], packed + E4_W);
     chain_s4_pack(&w[11], packed + S4_W);
-    for (int k = 13768; k < 13776; ++k) packed[k] = 0.0f;   /* zeros up to the next 64-byte boundary after s4's weights */
+    for (int k = 14200; k < 14208; ++k) packed[k] = 0.0f;   /* zeros up to the next 64-byte boundary after s4's weights */
     chain_ap_pack(&w[12], packed + AP_W);
     chain_gap_pack(&w[13], packed + GAP_W);
     chain_fc1_pack(&w[14], packed + FC1_W);
-    for (int k = 14776; k < 14784; ++k) packed[k] = 0.0f;   /* zeros up to the next 64-byte boundary after fc1's weights */
+    for (int k = 15208; k < 15216; ++k) packed[k] = 0.0f;   /* zeros up to the next 64-byte boundary after fc1's weights */
     chain_fc2_pack(&w[15], packed + FC2_W);
-    for (int k = 15194; k < 15200; ++k) packed[k] = 0.0f;   /* zeros up to the next 64-byte boundary after fc2's weights */
+    for (int k = 15626; k < 15632; ++k) packed[k] = 0.0f;   /* zeros up to the next 64-byte boundary after fc2's weights */
     chain_prob_pack(&w[16], packed + PROB_W);
 }
 
@@ -10480,20 +14025,20 @@ void chain_forward(const float *in, float *out, const float *packed, float *aren
         P2_OUT = 4032,        /* the output of p2 */
         G3_W = 9584,          /* the packed weights of g3 */
         G3_OUT = 5376,        /* the output of g3 */
-        E4_W = 10912,         /* the packed weights of e4 */
+        E4_W = 11344,         /* the packed weights of e4 */
         E4_OUT = 0,           /* the output of e4 */
-        S4_W = 12112,         /* the packed weights of s4 */
+        S4_W = 12544,         /* the packed weights of s4 */
         S4_OUT = 6720,        /* the output of s4 */
         S4_SCRATCH = 2688,    /* the scratch of s4 */
-        AP_W = 13776,         /* the packed weights of ap */
+        AP_W = 14208,         /* the packed weights of ap */
         AP_OUT = 0,           /* the output of ap */
-        GAP_W = 13776,        /* the packed weights of gap */
+        GAP_W = 14208,        /* the packed weights of gap */
         GAP_OUT = 288,        /* the output of gap */
-        FC1_W = 13776,        /* the packed weights of fc1 */
+        FC1_W = 14208,        /* the packed weights of fc1 */
         FC1_OUT = 0,          /* the output of fc1 */
-        FC2_W = 14784,        /* the packed weights of fc2 */
+        FC2_W = 15216,        /* the packed weights of fc2 */
         FC2_OUT = 48,         /* the output of fc2 */
-        PROB_W = 15200,       /* the packed weights of prob */
+        PROB_W = 15632,       /* the packed weights of prob */
     };
     chain_stem(in, arena + STEM_OUT, packed, NULL);
     chain_mp(arena + STEM_OUT, arena + MP_OUT, packed + MP_W, NULL);
@@ -10539,20 +14084,20 @@ void chain_forward_par(const float *in, float *out, const float *packed, float *
         P2_OUT = 4032,        /* the output of p2 */
         G3_W = 9584,          /* the packed weights of g3 */
         G3_OUT = 5376,        /* the output of g3 */
-        E4_W = 10912,         /* the packed weights of e4 */
+        E4_W = 11344,         /* the packed weights of e4 */
         E4_OUT = 0,           /* the output of e4 */
-        S4_W = 12112,         /* the packed weights of s4 */
+        S4_W = 12544,         /* the packed weights of s4 */
         S4_OUT = 6720,        /* the output of s4 */
         S4_SCRATCH = 2688,    /* the scratch of s4 */
-        AP_W = 13776,         /* the packed weights of ap */
+        AP_W = 14208,         /* the packed weights of ap */
         AP_OUT = 0,           /* the output of ap */
-        GAP_W = 13776,        /* the packed weights of gap */
+        GAP_W = 14208,        /* the packed weights of gap */
         GAP_OUT = 288,        /* the output of gap */
-        FC1_W = 13776,        /* the packed weights of fc1 */
+        FC1_W = 14208,        /* the packed weights of fc1 */
         FC1_OUT = 0,          /* the output of fc1 */
-        FC2_W = 14784,        /* the packed weights of fc2 */
+        FC2_W = 15216,        /* the packed weights of fc2 */
         FC2_OUT = 48,         /* the output of fc2 */
-        PROB_W = 15200,       /* the packed weights of prob */
+        PROB_W = 15632,       /* the packed weights of prob */
     };
     (void)par;
     chain_stem(in, arena + STEM_OUT, packed, NULL);

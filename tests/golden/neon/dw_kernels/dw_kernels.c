@@ -109,11 +109,13 @@ static void Dw_k1_4c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 17; ++vx) {
                 const int ib = 561 * vy + 33 * vx + 32;
                 const int ob = 561 * vy + 33 * vx + 32;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib]; /* tap 0,0 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -266,14 +268,25 @@ static void Dw_k2_4c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 6; ++vx) {
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib + 5]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib + 35]; /* tap 1,0 */
-                vacc[0] += vw[4] * in[ib + 40]; /* tap 1,1 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 35];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib + 40];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -308,12 +321,17 @@ static void Dw_k2_4c8p(const float *restrict in, float *restrict out, const floa
                 const int vx = 6;
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib]; /* tap 0,0 */
-                vacc[0] += vw[3] * in[ib + 35]; /* tap 1,0 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 35];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -383,12 +401,17 @@ static void Dw_k2_4c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 6; ++vx) {
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib + 5]; /* tap 0,1 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -420,11 +443,13 @@ static void Dw_k2_4c8p(const float *restrict in, float *restrict out, const floa
                 const int vx = 6;
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib]; /* tap 0,0 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -534,14 +559,25 @@ static void Dw_k3_4c8p(const float *restrict in, float *restrict out, const floa
                 const int vx = 0;
                 const int ib = 255 * vy + 17 * vx + 16;
                 const int ob = 255 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 17]; /* tap 1,2 */
-                vacc[0] += vw[8] * in[ib + 255]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 272]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 255];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 272];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -747,16 +783,33 @@ static void Dw_k3_4c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 1; vx < 14; ++vx) {
                 const int ib = 255 * vy + 17 * vx + 16;
                 const int ob = 255 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[4] * in[ib - 17]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 17]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib + 238]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 255]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 272]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 238];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 255];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 272];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -800,14 +853,25 @@ static void Dw_k3_4c8p(const float *restrict in, float *restrict out, const floa
                 const int vx = 14;
                 const int ib = 255 * vy + 17 * vx + 16;
                 const int ob = 255 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[4] * in[ib - 17]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib + 238]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 255]; /* tap 2,1 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 238];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 255];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -858,16 +922,33 @@ static void Dw_k3_4c8p(const float *restrict in, float *restrict out, const floa
                 const int vx = 0;
                 const int ib = 255 * vy + 17 * vx + 16;
                 const int ob = 255 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib - 255]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 238]; /* tap 0,2 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 17]; /* tap 1,2 */
-                vacc[0] += vw[8] * in[ib + 255]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 272]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 255];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 238];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 255];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 272];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -1129,19 +1210,45 @@ static void Dw_k3_4c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 1; vx < 14; ++vx) {
                 const int ib = 255 * vy + 17 * vx + 16;
                 const int ob = 255 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 272]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 255]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 238]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 17]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 17]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib + 238]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 255]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 272]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 272];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 255];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 238];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 238];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 255];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 272];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -1192,16 +1299,33 @@ static void Dw_k3_4c8p(const float *restrict in, float *restrict out, const floa
                 const int vx = 14;
                 const int ib = 255 * vy + 17 * vx + 16;
                 const int ob = 255 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 272]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 255]; /* tap 0,1 */
-                vacc[0] += vw[4] * in[ib - 17]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib + 238]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 255]; /* tap 2,1 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 272];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 255];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 238];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 255];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -1245,14 +1369,25 @@ static void Dw_k3_4c8p(const float *restrict in, float *restrict out, const floa
                 const int vx = 0;
                 const int ib = 255 * vy + 17 * vx + 16;
                 const int ob = 255 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib - 255]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 238]; /* tap 0,2 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 17]; /* tap 1,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 255];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 238];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -1458,16 +1593,33 @@ static void Dw_k3_4c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 1; vx < 14; ++vx) {
                 const int ib = 255 * vy + 17 * vx + 16;
                 const int ob = 255 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 272]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 255]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 238]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 17]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 17]; /* tap 1,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 272];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 255];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 238];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -1511,14 +1663,25 @@ static void Dw_k3_4c8p(const float *restrict in, float *restrict out, const floa
                 const int vx = 14;
                 const int ib = 255 * vy + 17 * vx + 16;
                 const int ob = 255 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 272]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 255]; /* tap 0,1 */
-                vacc[0] += vw[4] * in[ib - 17]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 272];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 255];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -2891,19 +3054,45 @@ static void Dw_k5_4c8p(const float *restrict in, float *restrict out, const floa
                 const int vx = 0;
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 18]; /* tap 2,4 */
-                vacc[0] += vw[18] * in[ib + 117]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 126]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib + 135]; /* tap 3,4 */
-                vacc[0] += vw[23] * in[ib + 234]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 243]; /* tap 4,3 */
-                vacc[0] += vw[25] * in[ib + 252]; /* tap 4,4 */
+                float vacc0 = vw[0];
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 18];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 117];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 126];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 135];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 234];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 243];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib + 252];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -2979,22 +3168,57 @@ static void Dw_k5_4c8p(const float *restrict in, float *restrict out, const floa
                 const int vx = 1;
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 18]; /* tap 2,4 */
-                vacc[0] += vw[17] * in[ib + 108]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 117]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 126]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib + 135]; /* tap 3,4 */
-                vacc[0] += vw[22] * in[ib + 225]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 234]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 243]; /* tap 4,3 */
-                vacc[0] += vw[25] * in[ib + 252]; /* tap 4,4 */
+                float vacc0 = vw[0];
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 18];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 108];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 117];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 126];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 135];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 225];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 234];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 243];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib + 252];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -3291,25 +3515,69 @@ static void Dw_k5_4c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 2; vx < 11; ++vx) {
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[11] * in[ib - 18]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 18]; /* tap 2,4 */
-                vacc[0] += vw[16] * in[ib + 99]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib + 108]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 117]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 126]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib + 135]; /* tap 3,4 */
-                vacc[0] += vw[21] * in[ib + 216]; /* tap 4,0 */
-                vacc[0] += vw[22] * in[ib + 225]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 234]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 243]; /* tap 4,3 */
-                vacc[0] += vw[25] * in[ib + 252]; /* tap 4,4 */
+                float vacc0 = vw[0];
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 18];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 18];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 99];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 108];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 117];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 126];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 135];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 216];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 225];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 234];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 243];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib + 252];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -3385,22 +3653,57 @@ static void Dw_k5_4c8p(const float *restrict in, float *restrict out, const floa
                 const int vx = 11;
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[11] * in[ib - 18]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
-                vacc[0] += vw[16] * in[ib + 99]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib + 108]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 117]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 126]; /* tap 3,3 */
-                vacc[0] += vw[21] * in[ib + 216]; /* tap 4,0 */
-                vacc[0] += vw[22] * in[ib + 225]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 234]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 243]; /* tap 4,3 */
+                float vacc0 = vw[0];
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 18];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 99];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 108];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 117];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 126];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 216];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 225];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 234];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 243];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -3464,19 +3767,45 @@ static void Dw_k5_4c8p(const float *restrict in, float *restrict out, const floa
                 const int vx = 12;
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[11] * in[ib - 18]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[16] * in[ib + 99]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib + 108]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 117]; /* tap 3,2 */
-                vacc[0] += vw[21] * in[ib + 216]; /* tap 4,0 */
-                vacc[0] += vw[22] * in[ib + 225]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 234]; /* tap 4,2 */
+                float vacc0 = vw[0];
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 18];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 99];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 108];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 117];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 216];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 225];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 234];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -3552,22 +3881,57 @@ static void Dw_k5_4c8p(const float *restrict in, float *restrict out, const floa
                 const int vx = 0;
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[8] * in[ib - 117]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 108]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib - 99]; /* tap 1,4 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 18]; /* tap 2,4 */
-                vacc[0] += vw[18] * in[ib + 117]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 126]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib + 135]; /* tap 3,4 */
-                vacc[0] += vw[23] * in[ib + 234]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 243]; /* tap 4,3 */
-                vacc[0] += vw[25] * in[ib + 252]; /* tap 4,4 */
+                float vacc0 = vw[0];
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 117];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 108];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 99];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 18];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 117];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 126];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 135];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 234];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 243];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib + 252];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -3659,26 +4023,73 @@ static void Dw_k5_4c8p(const float *restrict in, float *restrict out, const floa
                 const int vx = 1;
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[7] * in[ib - 126]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 117]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 108]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib - 99]; /* tap 1,4 */
-                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 18]; /* tap 2,4 */
-                vacc[0] += vw[17] * in[ib + 108]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 117]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 126]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib + 135]; /* tap 3,4 */
-                vacc[0] += vw[22] * in[ib + 225]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 234]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 243]; /* tap 4,3 */
-                vacc[0] += vw[25] * in[ib + 252]; /* tap 4,4 */
+                float vacc0 = vw[0];
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 126];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 117];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 108];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 99];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 18];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 108];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 117];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 126];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 135];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 225];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 234];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 243];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib + 252];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -4050,30 +4461,89 @@ static void Dw_k5_4c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 2; vx < 11; ++vx) {
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[6] * in[ib - 135]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib - 126]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 117]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 108]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib - 99]; /* tap 1,4 */
-                vacc[0] += vw[11] * in[ib - 18]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 18]; /* tap 2,4 */
-                vacc[0] += vw[16] * in[ib + 99]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib + 108]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 117]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 126]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib + 135]; /* tap 3,4 */
-                vacc[0] += vw[21] * in[ib + 216]; /* tap 4,0 */
-                vacc[0] += vw[22] * in[ib + 225]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 234]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 243]; /* tap 4,3 */
-                vacc[0] += vw[25] * in[ib + 252]; /* tap 4,4 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 135];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 126];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 117];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 108];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 99];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 18];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 18];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 99];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 108];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 117];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 126];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 135];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 216];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 225];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 234];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 243];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib + 252];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -4165,26 +4635,73 @@ static void Dw_k5_4c8p(const float *restrict in, float *restrict out, const floa
                 const int vx = 11;
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[6] * in[ib - 135]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib - 126]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 117]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 108]; /* tap 1,3 */
-                vacc[0] += vw[11] * in[ib - 18]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
-                vacc[0] += vw[16] * in[ib + 99]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib + 108]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 117]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 126]; /* tap 3,3 */
-                vacc[0] += vw[21] * in[ib + 216]; /* tap 4,0 */
-                vacc[0] += vw[22] * in[ib + 225]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 234]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 243]; /* tap 4,3 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 135];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 126];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 117];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 108];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 18];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 99];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 108];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 117];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 126];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 216];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 225];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 234];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 243];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -4260,22 +4777,57 @@ static void Dw_k5_4c8p(const float *restrict in, float *restrict out, const floa
                 const int vx = 12;
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[6] * in[ib - 135]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib - 126]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 117]; /* tap 1,2 */
-                vacc[0] += vw[11] * in[ib - 18]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[16] * in[ib + 99]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib + 108]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 117]; /* tap 3,2 */
-                vacc[0] += vw[21] * in[ib + 216]; /* tap 4,0 */
-                vacc[0] += vw[22] * in[ib + 225]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 234]; /* tap 4,2 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 135];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 126];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 117];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 18];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 99];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 108];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 117];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 216];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 225];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 234];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -4362,25 +4914,69 @@ static void Dw_k5_4c8p(const float *restrict in, float *restrict out, const floa
                 const int vx = 0;
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[3] * in[ib - 234]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 225]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib - 216]; /* tap 0,4 */
-                vacc[0] += vw[8] * in[ib - 117]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 108]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib - 99]; /* tap 1,4 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 18]; /* tap 2,4 */
-                vacc[0] += vw[18] * in[ib + 117]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 126]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib + 135]; /* tap 3,4 */
-                vacc[0] += vw[23] * in[ib + 234]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 243]; /* tap 4,3 */
-                vacc[0] += vw[25] * in[ib + 252]; /* tap 4,4 */
+                float vacc0 = vw[0];
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 234];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 225];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 216];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 117];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 108];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 99];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 18];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 117];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 126];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 135];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 234];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 243];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib + 252];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -4487,30 +5083,89 @@ static void Dw_k5_4c8p(const float *restrict in, float *restrict out, const floa
                 const int vx = 1;
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib - 243]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 234]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 225]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib - 216]; /* tap 0,4 */
-                vacc[0] += vw[7] * in[ib - 126]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 117]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 108]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib - 99]; /* tap 1,4 */
-                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 18]; /* tap 2,4 */
-                vacc[0] += vw[17] * in[ib + 108]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 117]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 126]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib + 135]; /* tap 3,4 */
-                vacc[0] += vw[22] * in[ib + 225]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 234]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 243]; /* tap 4,3 */
-                vacc[0] += vw[25] * in[ib + 252]; /* tap 4,4 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 243];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 234];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 225];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 216];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 126];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 117];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 108];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 99];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 18];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 108];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 117];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 126];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 135];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 225];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 234];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 243];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib + 252];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -4956,35 +5611,109 @@ static void Dw_k5_4c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 2; vx < 11; ++vx) {
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 252]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 243]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 234]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 225]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib - 216]; /* tap 0,4 */
-                vacc[0] += vw[6] * in[ib - 135]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib - 126]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 117]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 108]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib - 99]; /* tap 1,4 */
-                vacc[0] += vw[11] * in[ib - 18]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 18]; /* tap 2,4 */
-                vacc[0] += vw[16] * in[ib + 99]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib + 108]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 117]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 126]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib + 135]; /* tap 3,4 */
-                vacc[0] += vw[21] * in[ib + 216]; /* tap 4,0 */
-                vacc[0] += vw[22] * in[ib + 225]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 234]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 243]; /* tap 4,3 */
-                vacc[0] += vw[25] * in[ib + 252]; /* tap 4,4 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 252];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 243];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 234];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 225];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 216];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 135];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 126];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 117];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 108];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 99];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 18];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 18];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 99];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 108];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 117];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 126];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 135];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 216];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 225];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 234];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 243];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib + 252];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -5091,30 +5820,89 @@ static void Dw_k5_4c8p(const float *restrict in, float *restrict out, const floa
                 const int vx = 11;
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 252]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 243]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 234]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 225]; /* tap 0,3 */
-                vacc[0] += vw[6] * in[ib - 135]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib - 126]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 117]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 108]; /* tap 1,3 */
-                vacc[0] += vw[11] * in[ib - 18]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
-                vacc[0] += vw[16] * in[ib + 99]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib + 108]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 117]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 126]; /* tap 3,3 */
-                vacc[0] += vw[21] * in[ib + 216]; /* tap 4,0 */
-                vacc[0] += vw[22] * in[ib + 225]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 234]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 243]; /* tap 4,3 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 252];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 243];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 234];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 225];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 135];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 126];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 117];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 108];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 18];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 99];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 108];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 117];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 126];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 216];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 225];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 234];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 243];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -5201,25 +5989,69 @@ static void Dw_k5_4c8p(const float *restrict in, float *restrict out, const floa
                 const int vx = 12;
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 252]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 243]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 234]; /* tap 0,2 */
-                vacc[0] += vw[6] * in[ib - 135]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib - 126]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 117]; /* tap 1,2 */
-                vacc[0] += vw[11] * in[ib - 18]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[16] * in[ib + 99]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib + 108]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 117]; /* tap 3,2 */
-                vacc[0] += vw[21] * in[ib + 216]; /* tap 4,0 */
-                vacc[0] += vw[22] * in[ib + 225]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 234]; /* tap 4,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 252];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 243];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 234];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 135];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 126];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 117];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 18];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 99];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 108];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 117];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 216];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 225];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 234];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -5295,22 +6127,57 @@ static void Dw_k5_4c8p(const float *restrict in, float *restrict out, const floa
                 const int vx = 0;
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[3] * in[ib - 234]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 225]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib - 216]; /* tap 0,4 */
-                vacc[0] += vw[8] * in[ib - 117]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 108]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib - 99]; /* tap 1,4 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 18]; /* tap 2,4 */
-                vacc[0] += vw[18] * in[ib + 117]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 126]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib + 135]; /* tap 3,4 */
+                float vacc0 = vw[0];
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 234];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 225];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 216];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 117];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 108];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 99];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 18];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 117];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 126];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 135];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -5402,26 +6269,73 @@ static void Dw_k5_4c8p(const float *restrict in, float *restrict out, const floa
                 const int vx = 1;
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib - 243]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 234]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 225]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib - 216]; /* tap 0,4 */
-                vacc[0] += vw[7] * in[ib - 126]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 117]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 108]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib - 99]; /* tap 1,4 */
-                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 18]; /* tap 2,4 */
-                vacc[0] += vw[17] * in[ib + 108]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 117]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 126]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib + 135]; /* tap 3,4 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 243];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 234];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 225];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 216];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 126];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 117];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 108];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 99];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 18];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 108];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 117];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 126];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 135];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -5793,30 +6707,89 @@ static void Dw_k5_4c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 2; vx < 11; ++vx) {
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 252]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 243]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 234]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 225]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib - 216]; /* tap 0,4 */
-                vacc[0] += vw[6] * in[ib - 135]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib - 126]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 117]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 108]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib - 99]; /* tap 1,4 */
-                vacc[0] += vw[11] * in[ib - 18]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 18]; /* tap 2,4 */
-                vacc[0] += vw[16] * in[ib + 99]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib + 108]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 117]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 126]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib + 135]; /* tap 3,4 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 252];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 243];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 234];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 225];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 216];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 135];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 126];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 117];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 108];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 99];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 18];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 18];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 99];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 108];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 117];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 126];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 135];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -5908,26 +6881,73 @@ static void Dw_k5_4c8p(const float *restrict in, float *restrict out, const floa
                 const int vx = 11;
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 252]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 243]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 234]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 225]; /* tap 0,3 */
-                vacc[0] += vw[6] * in[ib - 135]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib - 126]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 117]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 108]; /* tap 1,3 */
-                vacc[0] += vw[11] * in[ib - 18]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
-                vacc[0] += vw[16] * in[ib + 99]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib + 108]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 117]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 126]; /* tap 3,3 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 252];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 243];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 234];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 225];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 135];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 126];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 117];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 108];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 18];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 99];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 108];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 117];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 126];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -6003,22 +7023,57 @@ static void Dw_k5_4c8p(const float *restrict in, float *restrict out, const floa
                 const int vx = 12;
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 252]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 243]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 234]; /* tap 0,2 */
-                vacc[0] += vw[6] * in[ib - 135]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib - 126]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 117]; /* tap 1,2 */
-                vacc[0] += vw[11] * in[ib - 18]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[16] * in[ib + 99]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib + 108]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 117]; /* tap 3,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 252];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 243];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 234];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 135];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 126];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 117];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 18];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 99];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 108];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 117];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -6082,19 +7137,45 @@ static void Dw_k5_4c8p(const float *restrict in, float *restrict out, const floa
                 const int vx = 0;
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[3] * in[ib - 234]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 225]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib - 216]; /* tap 0,4 */
-                vacc[0] += vw[8] * in[ib - 117]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 108]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib - 99]; /* tap 1,4 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 18]; /* tap 2,4 */
+                float vacc0 = vw[0];
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 234];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 225];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 216];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 117];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 108];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 99];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 18];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -6170,22 +7251,57 @@ static void Dw_k5_4c8p(const float *restrict in, float *restrict out, const floa
                 const int vx = 1;
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib - 243]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 234]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 225]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib - 216]; /* tap 0,4 */
-                vacc[0] += vw[7] * in[ib - 126]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 117]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 108]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib - 99]; /* tap 1,4 */
-                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 18]; /* tap 2,4 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 243];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 234];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 225];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 216];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 126];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 117];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 108];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 99];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 18];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -6482,25 +7598,69 @@ static void Dw_k5_4c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 2; vx < 11; ++vx) {
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 252]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 243]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 234]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 225]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib - 216]; /* tap 0,4 */
-                vacc[0] += vw[6] * in[ib - 135]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib - 126]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 117]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 108]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib - 99]; /* tap 1,4 */
-                vacc[0] += vw[11] * in[ib - 18]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 18]; /* tap 2,4 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 252];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 243];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 234];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 225];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 216];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 135];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 126];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 117];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 108];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 99];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 18];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 18];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -6576,22 +7736,57 @@ static void Dw_k5_4c8p(const float *restrict in, float *restrict out, const floa
                 const int vx = 11;
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 252]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 243]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 234]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 225]; /* tap 0,3 */
-                vacc[0] += vw[6] * in[ib - 135]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib - 126]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 117]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 108]; /* tap 1,3 */
-                vacc[0] += vw[11] * in[ib - 18]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 252];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 243];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 234];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 225];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 135];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 126];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 117];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 108];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 18];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -6655,19 +7850,45 @@ static void Dw_k5_4c8p(const float *restrict in, float *restrict out, const floa
                 const int vx = 12;
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 252]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 243]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 234]; /* tap 0,2 */
-                vacc[0] += vw[6] * in[ib - 135]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib - 126]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 117]; /* tap 1,2 */
-                vacc[0] += vw[11] * in[ib - 18]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 252];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 243];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 234];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 135];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 126];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 117];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 18];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -7195,47 +8416,308 @@ static void Dw_k6_4c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 8; ++vx) {
                 const int ib = 91 * vy + 7 * vx + 4;
                 const int ob = 56 * vy + 7 * vx + 4;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * stage[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * stage[ib + j + 7]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * stage[ib + j + 14]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * stage[ib + j + 21]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * stage[ib + j + 28]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * stage[ib + j + 35]; /* tap 0,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * stage[ib + j + 91]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * stage[ib + j + 98]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * stage[ib + j + 105]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * stage[ib + j + 112]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * stage[ib + j + 119]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * stage[ib + j + 126]; /* tap 1,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * stage[ib + j + 182]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * stage[ib + j + 189]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * stage[ib + j + 196]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * stage[ib + j + 203]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * stage[ib + j + 210]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * stage[ib + j + 217]; /* tap 2,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * stage[ib + j + 273]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * stage[ib + j + 280]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * stage[ib + j + 287]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * stage[ib + j + 294]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * stage[ib + j + 301]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * stage[ib + j + 308]; /* tap 3,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * stage[ib + j + 364]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 78] * stage[ib + j + 371]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 81] * stage[ib + j + 378]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 84] * stage[ib + j + 385]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 87] * stage[ib + j + 392]; /* tap 4,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 90] * stage[ib + j + 399]; /* tap 4,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 93] * stage[ib + j + 455]; /* tap 5,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 96] * stage[ib + j + 462]; /* tap 5,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 99] * stage[ib + j + 469]; /* tap 5,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 102] * stage[ib + j + 476]; /* tap 5,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 105] * stage[ib + j + 483]; /* tap 5,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 108] * stage[ib + j + 490]; /* tap 5,5 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = stage[ib];
+                    const float vi1 = stage[ib + 1];
+                    const float vi2 = stage[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = stage[ib + 7];
+                    const float vi1 = stage[ib + 8];
+                    const float vi2 = stage[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = stage[ib + 14];
+                    const float vi1 = stage[ib + 15];
+                    const float vi2 = stage[ib + 16];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = stage[ib + 21];
+                    const float vi1 = stage[ib + 22];
+                    const float vi2 = stage[ib + 23];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = stage[ib + 28];
+                    const float vi1 = stage[ib + 29];
+                    const float vi2 = stage[ib + 30];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 0,5 */
+                    const float vi0 = stage[ib + 35];
+                    const float vi1 = stage[ib + 36];
+                    const float vi2 = stage[ib + 37];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = stage[ib + 91];
+                    const float vi1 = stage[ib + 92];
+                    const float vi2 = stage[ib + 93];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = stage[ib + 98];
+                    const float vi1 = stage[ib + 99];
+                    const float vi2 = stage[ib + 100];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = stage[ib + 105];
+                    const float vi1 = stage[ib + 106];
+                    const float vi2 = stage[ib + 107];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = stage[ib + 112];
+                    const float vi1 = stage[ib + 113];
+                    const float vi2 = stage[ib + 114];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi2);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = stage[ib + 119];
+                    const float vi1 = stage[ib + 120];
+                    const float vi2 = stage[ib + 121];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[34], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[35], vi2);
+                }
+                {   /* tap 1,5 */
+                    const float vi0 = stage[ib + 126];
+                    const float vi1 = stage[ib + 127];
+                    const float vi2 = stage[ib + 128];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = stage[ib + 182];
+                    const float vi1 = stage[ib + 183];
+                    const float vi2 = stage[ib + 184];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = stage[ib + 189];
+                    const float vi1 = stage[ib + 190];
+                    const float vi2 = stage[ib + 191];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[44], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = stage[ib + 196];
+                    const float vi1 = stage[ib + 197];
+                    const float vi2 = stage[ib + 198];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi2);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = stage[ib + 203];
+                    const float vi1 = stage[ib + 204];
+                    const float vi2 = stage[ib + 205];
+                    vacc0 = SG_MADD(vacc0, vw[48], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[49], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[50], vi2);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = stage[ib + 210];
+                    const float vi1 = stage[ib + 211];
+                    const float vi2 = stage[ib + 212];
+                    vacc0 = SG_MADD(vacc0, vw[51], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[52], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[53], vi2);
+                }
+                {   /* tap 2,5 */
+                    const float vi0 = stage[ib + 217];
+                    const float vi1 = stage[ib + 218];
+                    const float vi2 = stage[ib + 219];
+                    vacc0 = SG_MADD(vacc0, vw[54], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[55], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[56], vi2);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = stage[ib + 273];
+                    const float vi1 = stage[ib + 274];
+                    const float vi2 = stage[ib + 275];
+                    vacc0 = SG_MADD(vacc0, vw[57], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[58], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[59], vi2);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = stage[ib + 280];
+                    const float vi1 = stage[ib + 281];
+                    const float vi2 = stage[ib + 282];
+                    vacc0 = SG_MADD(vacc0, vw[60], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[61], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[62], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = stage[ib + 287];
+                    const float vi1 = stage[ib + 288];
+                    const float vi2 = stage[ib + 289];
+                    vacc0 = SG_MADD(vacc0, vw[63], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[64], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[65], vi2);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = stage[ib + 294];
+                    const float vi1 = stage[ib + 295];
+                    const float vi2 = stage[ib + 296];
+                    vacc0 = SG_MADD(vacc0, vw[66], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[67], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[68], vi2);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = stage[ib + 301];
+                    const float vi1 = stage[ib + 302];
+                    const float vi2 = stage[ib + 303];
+                    vacc0 = SG_MADD(vacc0, vw[69], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[70], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[71], vi2);
+                }
+                {   /* tap 3,5 */
+                    const float vi0 = stage[ib + 308];
+                    const float vi1 = stage[ib + 309];
+                    const float vi2 = stage[ib + 310];
+                    vacc0 = SG_MADD(vacc0, vw[72], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[73], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[74], vi2);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = stage[ib + 364];
+                    const float vi1 = stage[ib + 365];
+                    const float vi2 = stage[ib + 366];
+                    vacc0 = SG_MADD(vacc0, vw[75], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[76], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[77], vi2);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = stage[ib + 371];
+                    const float vi1 = stage[ib + 372];
+                    const float vi2 = stage[ib + 373];
+                    vacc0 = SG_MADD(vacc0, vw[78], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[79], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[80], vi2);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = stage[ib + 378];
+                    const float vi1 = stage[ib + 379];
+                    const float vi2 = stage[ib + 380];
+                    vacc0 = SG_MADD(vacc0, vw[81], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[82], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[83], vi2);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = stage[ib + 385];
+                    const float vi1 = stage[ib + 386];
+                    const float vi2 = stage[ib + 387];
+                    vacc0 = SG_MADD(vacc0, vw[84], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[85], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[86], vi2);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = stage[ib + 392];
+                    const float vi1 = stage[ib + 393];
+                    const float vi2 = stage[ib + 394];
+                    vacc0 = SG_MADD(vacc0, vw[87], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[88], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[89], vi2);
+                }
+                {   /* tap 4,5 */
+                    const float vi0 = stage[ib + 399];
+                    const float vi1 = stage[ib + 400];
+                    const float vi2 = stage[ib + 401];
+                    vacc0 = SG_MADD(vacc0, vw[90], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[91], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[92], vi2);
+                }
+                {   /* tap 5,0 */
+                    const float vi0 = stage[ib + 455];
+                    const float vi1 = stage[ib + 456];
+                    const float vi2 = stage[ib + 457];
+                    vacc0 = SG_MADD(vacc0, vw[93], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[94], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[95], vi2);
+                }
+                {   /* tap 5,1 */
+                    const float vi0 = stage[ib + 462];
+                    const float vi1 = stage[ib + 463];
+                    const float vi2 = stage[ib + 464];
+                    vacc0 = SG_MADD(vacc0, vw[96], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[97], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[98], vi2);
+                }
+                {   /* tap 5,2 */
+                    const float vi0 = stage[ib + 469];
+                    const float vi1 = stage[ib + 470];
+                    const float vi2 = stage[ib + 471];
+                    vacc0 = SG_MADD(vacc0, vw[99], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[100], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[101], vi2);
+                }
+                {   /* tap 5,3 */
+                    const float vi0 = stage[ib + 476];
+                    const float vi1 = stage[ib + 477];
+                    const float vi2 = stage[ib + 478];
+                    vacc0 = SG_MADD(vacc0, vw[102], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[103], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[104], vi2);
+                }
+                {   /* tap 5,4 */
+                    const float vi0 = stage[ib + 483];
+                    const float vi1 = stage[ib + 484];
+                    const float vi2 = stage[ib + 485];
+                    vacc0 = SG_MADD(vacc0, vw[105], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[106], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[107], vi2);
+                }
+                {   /* tap 5,5 */
+                    const float vi0 = stage[ib + 490];
+                    const float vi1 = stage[ib + 491];
+                    const float vi2 = stage[ib + 492];
+                    vacc0 = SG_MADD(vacc0, vw[108], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[109], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[110], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -8112,60 +9594,412 @@ static void Dw_k7_4c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 17; ++vx) {
                 const int ib = 713 * vy + 31 * vx + 28;
                 const int ob = 527 * vy + 31 * vx + 28;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * stage[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * stage[ib + j + 31]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * stage[ib + j + 62]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * stage[ib + j + 93]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * stage[ib + j + 124]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * stage[ib + j + 155]; /* tap 0,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * stage[ib + j + 186]; /* tap 0,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * stage[ib + j + 713]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * stage[ib + j + 744]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * stage[ib + j + 775]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * stage[ib + j + 806]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * stage[ib + j + 837]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * stage[ib + j + 868]; /* tap 1,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * stage[ib + j + 899]; /* tap 1,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * stage[ib + j + 1426]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * stage[ib + j + 1457]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * stage[ib + j + 1488]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * stage[ib + j + 1519]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * stage[ib + j + 1550]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * stage[ib + j + 1581]; /* tap 2,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * stage[ib + j + 1612]; /* tap 2,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * stage[ib + j + 2139]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * stage[ib + j + 2170]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * stage[ib + j + 2201]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * stage[ib + j + 2232]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 78] * stage[ib + j + 2263]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 81] * stage[ib + j + 2294]; /* tap 3,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 84] * stage[ib + j + 2325]; /* tap 3,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 87] * stage[ib + j + 2852]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 90] * stage[ib + j + 2883]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 93] * stage[ib + j + 2914]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 96] * stage[ib + j + 2945]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 99] * stage[ib + j + 2976]; /* tap 4,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 102] * stage[ib + j + 3007]; /* tap 4,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 105] * stage[ib + j + 3038]; /* tap 4,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 108] * stage[ib + j + 3565]; /* tap 5,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 111] * stage[ib + j + 3596]; /* tap 5,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 114] * stage[ib + j + 3627]; /* tap 5,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 117] * stage[ib + j + 3658]; /* tap 5,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 120] * stage[ib + j + 3689]; /* tap 5,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 123] * stage[ib + j + 3720]; /* tap 5,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 126] * stage[ib + j + 3751]; /* tap 5,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 129] * stage[ib + j + 4278]; /* tap 6,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 132] * stage[ib + j + 4309]; /* tap 6,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 135] * stage[ib + j + 4340]; /* tap 6,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 138] * stage[ib + j + 4371]; /* tap 6,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 141] * stage[ib + j + 4402]; /* tap 6,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 144] * stage[ib + j + 4433]; /* tap 6,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 147] * stage[ib + j + 4464]; /* tap 6,6 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = stage[ib];
+                    const float vi1 = stage[ib + 1];
+                    const float vi2 = stage[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = stage[ib + 31];
+                    const float vi1 = stage[ib + 32];
+                    const float vi2 = stage[ib + 33];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = stage[ib + 62];
+                    const float vi1 = stage[ib + 63];
+                    const float vi2 = stage[ib + 64];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = stage[ib + 93];
+                    const float vi1 = stage[ib + 94];
+                    const float vi2 = stage[ib + 95];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = stage[ib + 124];
+                    const float vi1 = stage[ib + 125];
+                    const float vi2 = stage[ib + 126];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 0,5 */
+                    const float vi0 = stage[ib + 155];
+                    const float vi1 = stage[ib + 156];
+                    const float vi2 = stage[ib + 157];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 0,6 */
+                    const float vi0 = stage[ib + 186];
+                    const float vi1 = stage[ib + 187];
+                    const float vi2 = stage[ib + 188];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = stage[ib + 713];
+                    const float vi1 = stage[ib + 714];
+                    const float vi2 = stage[ib + 715];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = stage[ib + 744];
+                    const float vi1 = stage[ib + 745];
+                    const float vi2 = stage[ib + 746];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = stage[ib + 775];
+                    const float vi1 = stage[ib + 776];
+                    const float vi2 = stage[ib + 777];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi2);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = stage[ib + 806];
+                    const float vi1 = stage[ib + 807];
+                    const float vi2 = stage[ib + 808];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[34], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[35], vi2);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = stage[ib + 837];
+                    const float vi1 = stage[ib + 838];
+                    const float vi2 = stage[ib + 839];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi2);
+                }
+                {   /* tap 1,5 */
+                    const float vi0 = stage[ib + 868];
+                    const float vi1 = stage[ib + 869];
+                    const float vi2 = stage[ib + 870];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 1,6 */
+                    const float vi0 = stage[ib + 899];
+                    const float vi1 = stage[ib + 900];
+                    const float vi2 = stage[ib + 901];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[44], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = stage[ib + 1426];
+                    const float vi1 = stage[ib + 1427];
+                    const float vi2 = stage[ib + 1428];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = stage[ib + 1457];
+                    const float vi1 = stage[ib + 1458];
+                    const float vi2 = stage[ib + 1459];
+                    vacc0 = SG_MADD(vacc0, vw[48], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[49], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[50], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = stage[ib + 1488];
+                    const float vi1 = stage[ib + 1489];
+                    const float vi2 = stage[ib + 1490];
+                    vacc0 = SG_MADD(vacc0, vw[51], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[52], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[53], vi2);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = stage[ib + 1519];
+                    const float vi1 = stage[ib + 1520];
+                    const float vi2 = stage[ib + 1521];
+                    vacc0 = SG_MADD(vacc0, vw[54], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[55], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[56], vi2);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = stage[ib + 1550];
+                    const float vi1 = stage[ib + 1551];
+                    const float vi2 = stage[ib + 1552];
+                    vacc0 = SG_MADD(vacc0, vw[57], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[58], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[59], vi2);
+                }
+                {   /* tap 2,5 */
+                    const float vi0 = stage[ib + 1581];
+                    const float vi1 = stage[ib + 1582];
+                    const float vi2 = stage[ib + 1583];
+                    vacc0 = SG_MADD(vacc0, vw[60], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[61], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[62], vi2);
+                }
+                {   /* tap 2,6 */
+                    const float vi0 = stage[ib + 1612];
+                    const float vi1 = stage[ib + 1613];
+                    const float vi2 = stage[ib + 1614];
+                    vacc0 = SG_MADD(vacc0, vw[63], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[64], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[65], vi2);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = stage[ib + 2139];
+                    const float vi1 = stage[ib + 2140];
+                    const float vi2 = stage[ib + 2141];
+                    vacc0 = SG_MADD(vacc0, vw[66], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[67], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[68], vi2);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = stage[ib + 2170];
+                    const float vi1 = stage[ib + 2171];
+                    const float vi2 = stage[ib + 2172];
+                    vacc0 = SG_MADD(vacc0, vw[69], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[70], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[71], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = stage[ib + 2201];
+                    const float vi1 = stage[ib + 2202];
+                    const float vi2 = stage[ib + 2203];
+                    vacc0 = SG_MADD(vacc0, vw[72], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[73], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[74], vi2);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = stage[ib + 2232];
+                    const float vi1 = stage[ib + 2233];
+                    const float vi2 = stage[ib + 2234];
+                    vacc0 = SG_MADD(vacc0, vw[75], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[76], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[77], vi2);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = stage[ib + 2263];
+                    const float vi1 = stage[ib + 2264];
+                    const float vi2 = stage[ib + 2265];
+                    vacc0 = SG_MADD(vacc0, vw[78], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[79], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[80], vi2);
+                }
+                {   /* tap 3,5 */
+                    const float vi0 = stage[ib + 2294];
+                    const float vi1 = stage[ib + 2295];
+                    const float vi2 = stage[ib + 2296];
+                    vacc0 = SG_MADD(vacc0, vw[81], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[82], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[83], vi2);
+                }
+                {   /* tap 3,6 */
+                    const float vi0 = stage[ib + 2325];
+                    const float vi1 = stage[ib + 2326];
+                    const float vi2 = stage[ib + 2327];
+                    vacc0 = SG_MADD(vacc0, vw[84], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[85], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[86], vi2);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = stage[ib + 2852];
+                    const float vi1 = stage[ib + 2853];
+                    const float vi2 = stage[ib + 2854];
+                    vacc0 = SG_MADD(vacc0, vw[87], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[88], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[89], vi2);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = stage[ib + 2883];
+                    const float vi1 = stage[ib + 2884];
+                    const float vi2 = stage[ib + 2885];
+                    vacc0 = SG_MADD(vacc0, vw[90], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[91], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[92], vi2);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = stage[ib + 2914];
+                    const float vi1 = stage[ib + 2915];
+                    const float vi2 = stage[ib + 2916];
+                    vacc0 = SG_MADD(vacc0, vw[93], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[94], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[95], vi2);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = stage[ib + 2945];
+                    const float vi1 = stage[ib + 2946];
+                    const float vi2 = stage[ib + 2947];
+                    vacc0 = SG_MADD(vacc0, vw[96], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[97], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[98], vi2);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = stage[ib + 2976];
+                    const float vi1 = stage[ib + 2977];
+                    const float vi2 = stage[ib + 2978];
+                    vacc0 = SG_MADD(vacc0, vw[99], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[100], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[101], vi2);
+                }
+                {   /* tap 4,5 */
+                    const float vi0 = stage[ib + 3007];
+                    const float vi1 = stage[ib + 3008];
+                    const float vi2 = stage[ib + 3009];
+                    vacc0 = SG_MADD(vacc0, vw[102], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[103], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[104], vi2);
+                }
+                {   /* tap 4,6 */
+                    const float vi0 = stage[ib + 3038];
+                    const float vi1 = stage[ib + 3039];
+                    const float vi2 = stage[ib + 3040];
+                    vacc0 = SG_MADD(vacc0, vw[105], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[106], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[107], vi2);
+                }
+                {   /* tap 5,0 */
+                    const float vi0 = stage[ib + 3565];
+                    const float vi1 = stage[ib + 3566];
+                    const float vi2 = stage[ib + 3567];
+                    vacc0 = SG_MADD(vacc0, vw[108], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[109], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[110], vi2);
+                }
+                {   /* tap 5,1 */
+                    const float vi0 = stage[ib + 3596];
+                    const float vi1 = stage[ib + 3597];
+                    const float vi2 = stage[ib + 3598];
+                    vacc0 = SG_MADD(vacc0, vw[111], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[112], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[113], vi2);
+                }
+                {   /* tap 5,2 */
+                    const float vi0 = stage[ib + 3627];
+                    const float vi1 = stage[ib + 3628];
+                    const float vi2 = stage[ib + 3629];
+                    vacc0 = SG_MADD(vacc0, vw[114], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[115], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[116], vi2);
+                }
+                {   /* tap 5,3 */
+                    const float vi0 = stage[ib + 3658];
+                    const float vi1 = stage[ib + 3659];
+                    const float vi2 = stage[ib + 3660];
+                    vacc0 = SG_MADD(vacc0, vw[117], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[118], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[119], vi2);
+                }
+                {   /* tap 5,4 */
+                    const float vi0 = stage[ib + 3689];
+                    const float vi1 = stage[ib + 3690];
+                    const float vi2 = stage[ib + 3691];
+                    vacc0 = SG_MADD(vacc0, vw[120], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[121], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[122], vi2);
+                }
+                {   /* tap 5,5 */
+                    const float vi0 = stage[ib + 3720];
+                    const float vi1 = stage[ib + 3721];
+                    const float vi2 = stage[ib + 3722];
+                    vacc0 = SG_MADD(vacc0, vw[123], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[124], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[125], vi2);
+                }
+                {   /* tap 5,6 */
+                    const float vi0 = stage[ib + 3751];
+                    const float vi1 = stage[ib + 3752];
+                    const float vi2 = stage[ib + 3753];
+                    vacc0 = SG_MADD(vacc0, vw[126], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[127], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[128], vi2);
+                }
+                {   /* tap 6,0 */
+                    const float vi0 = stage[ib + 4278];
+                    const float vi1 = stage[ib + 4279];
+                    const float vi2 = stage[ib + 4280];
+                    vacc0 = SG_MADD(vacc0, vw[129], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[130], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[131], vi2);
+                }
+                {   /* tap 6,1 */
+                    const float vi0 = stage[ib + 4309];
+                    const float vi1 = stage[ib + 4310];
+                    const float vi2 = stage[ib + 4311];
+                    vacc0 = SG_MADD(vacc0, vw[132], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[133], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[134], vi2);
+                }
+                {   /* tap 6,2 */
+                    const float vi0 = stage[ib + 4340];
+                    const float vi1 = stage[ib + 4341];
+                    const float vi2 = stage[ib + 4342];
+                    vacc0 = SG_MADD(vacc0, vw[135], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[136], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[137], vi2);
+                }
+                {   /* tap 6,3 */
+                    const float vi0 = stage[ib + 4371];
+                    const float vi1 = stage[ib + 4372];
+                    const float vi2 = stage[ib + 4373];
+                    vacc0 = SG_MADD(vacc0, vw[138], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[139], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[140], vi2);
+                }
+                {   /* tap 6,4 */
+                    const float vi0 = stage[ib + 4402];
+                    const float vi1 = stage[ib + 4403];
+                    const float vi2 = stage[ib + 4404];
+                    vacc0 = SG_MADD(vacc0, vw[141], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[142], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[143], vi2);
+                }
+                {   /* tap 6,5 */
+                    const float vi0 = stage[ib + 4433];
+                    const float vi1 = stage[ib + 4434];
+                    const float vi2 = stage[ib + 4435];
+                    vacc0 = SG_MADD(vacc0, vw[144], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[145], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[146], vi2);
+                }
+                {   /* tap 6,6 */
+                    const float vi0 = stage[ib + 4464];
+                    const float vi1 = stage[ib + 4465];
+                    const float vi2 = stage[ib + 4466];
+                    vacc0 = SG_MADD(vacc0, vw[147], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[148], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[149], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -11760,132 +13594,988 @@ static void Dw_k11_4c8p(const float *restrict in, float *restrict out, const flo
             for (int vx = 0; vx < 14; ++vx) {
                 const int ib = 360 * vy + 15 * vx + 12;
                 const int ob = 210 * vy + 15 * vx + 12;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * stage[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * stage[ib + j + 15]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * stage[ib + j + 30]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * stage[ib + j + 45]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * stage[ib + j + 60]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * stage[ib + j + 75]; /* tap 0,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * stage[ib + j + 90]; /* tap 0,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * stage[ib + j + 105]; /* tap 0,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * stage[ib + j + 120]; /* tap 0,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * stage[ib + j + 135]; /* tap 0,9 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * stage[ib + j + 150]; /* tap 0,10 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * stage[ib + j + 360]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * stage[ib + j + 375]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * stage[ib + j + 390]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * stage[ib + j + 405]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * stage[ib + j + 420]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * stage[ib + j + 435]; /* tap 1,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * stage[ib + j + 450]; /* tap 1,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * stage[ib + j + 465]; /* tap 1,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * stage[ib + j + 480]; /* tap 1,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * stage[ib + j + 495]; /* tap 1,9 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * stage[ib + j + 510]; /* tap 1,10 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * stage[ib + j + 720]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * stage[ib + j + 735]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * stage[ib + j + 750]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 78] * stage[ib + j + 765]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 81] * stage[ib + j + 780]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 84] * stage[ib + j + 795]; /* tap 2,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 87] * stage[ib + j + 810]; /* tap 2,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 90] * stage[ib + j + 825]; /* tap 2,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 93] * stage[ib + j + 840]; /* tap 2,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 96] * stage[ib + j + 855]; /* tap 2,9 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 99] * stage[ib + j + 870]; /* tap 2,10 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 102] * stage[ib + j + 1080]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 105] * stage[ib + j + 1095]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 108] * stage[ib + j + 1110]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 111] * stage[ib + j + 1125]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 114] * stage[ib + j + 1140]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 117] * stage[ib + j + 1155]; /* tap 3,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 120] * stage[ib + j + 1170]; /* tap 3,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 123] * stage[ib + j + 1185]; /* tap 3,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 126] * stage[ib + j + 1200]; /* tap 3,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 129] * stage[ib + j + 1215]; /* tap 3,9 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 132] * stage[ib + j + 1230]; /* tap 3,10 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 135] * stage[ib + j + 1440]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 138] * stage[ib + j + 1455]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 141] * stage[ib + j + 1470]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 144] * stage[ib + j + 1485]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 147] * stage[ib + j + 1500]; /* tap 4,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 150] * stage[ib + j + 1515]; /* tap 4,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 153] * stage[ib + j + 1530]; /* tap 4,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 156] * stage[ib + j + 1545]; /* tap 4,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 159] * stage[ib + j + 1560]; /* tap 4,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 162] * stage[ib + j + 1575]; /* tap 4,9 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 165] * stage[ib + j + 1590]; /* tap 4,10 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 168] * stage[ib + j + 1800]; /* tap 5,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 171] * stage[ib + j + 1815]; /* tap 5,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 174] * stage[ib + j + 1830]; /* tap 5,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 177] * stage[ib + j + 1845]; /* tap 5,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 180] * stage[ib + j + 1860]; /* tap 5,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 183] * stage[ib + j + 1875]; /* tap 5,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 186] * stage[ib + j + 1890]; /* tap 5,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 189] * stage[ib + j + 1905]; /* tap 5,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 192] * stage[ib + j + 1920]; /* tap 5,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 195] * stage[ib + j + 1935]; /* tap 5,9 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 198] * stage[ib + j + 1950]; /* tap 5,10 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 201] * stage[ib + j + 2160]; /* tap 6,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 204] * stage[ib + j + 2175]; /* tap 6,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 207] * stage[ib + j + 2190]; /* tap 6,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 210] * stage[ib + j + 2205]; /* tap 6,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 213] * stage[ib + j + 2220]; /* tap 6,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 216] * stage[ib + j + 2235]; /* tap 6,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 219] * stage[ib + j + 2250]; /* tap 6,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 222] * stage[ib + j + 2265]; /* tap 6,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 225] * stage[ib + j + 2280]; /* tap 6,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 228] * stage[ib + j + 2295]; /* tap 6,9 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 231] * stage[ib + j + 2310]; /* tap 6,10 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 234] * stage[ib + j + 2520]; /* tap 7,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 237] * stage[ib + j + 2535]; /* tap 7,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 240] * stage[ib + j + 2550]; /* tap 7,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 243] * stage[ib + j + 2565]; /* tap 7,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 246] * stage[ib + j + 2580]; /* tap 7,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 249] * stage[ib + j + 2595]; /* tap 7,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 252] * stage[ib + j + 2610]; /* tap 7,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 255] * stage[ib + j + 2625]; /* tap 7,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 258] * stage[ib + j + 2640]; /* tap 7,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 261] * stage[ib + j + 2655]; /* tap 7,9 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 264] * stage[ib + j + 2670]; /* tap 7,10 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 267] * stage[ib + j + 2880]; /* tap 8,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 270] * stage[ib + j + 2895]; /* tap 8,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 273] * stage[ib + j + 2910]; /* tap 8,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 276] * stage[ib + j + 2925]; /* tap 8,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 279] * stage[ib + j + 2940]; /* tap 8,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 282] * stage[ib + j + 2955]; /* tap 8,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 285] * stage[ib + j + 2970]; /* tap 8,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 288] * stage[ib + j + 2985]; /* tap 8,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 291] * stage[ib + j + 3000]; /* tap 8,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 294] * stage[ib + j + 3015]; /* tap 8,9 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 297] * stage[ib + j + 3030]; /* tap 8,10 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 300] * stage[ib + j + 3240]; /* tap 9,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 303] * stage[ib + j + 3255]; /* tap 9,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 306] * stage[ib + j + 3270]; /* tap 9,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 309] * stage[ib + j + 3285]; /* tap 9,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 312] * stage[ib + j + 3300]; /* tap 9,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 315] * stage[ib + j + 3315]; /* tap 9,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 318] * stage[ib + j + 3330]; /* tap 9,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 321] * stage[ib + j + 3345]; /* tap 9,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 324] * stage[ib + j + 3360]; /* tap 9,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 327] * stage[ib + j + 3375]; /* tap 9,9 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 330] * stage[ib + j + 3390]; /* tap 9,10 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 333] * stage[ib + j + 3600]; /* tap 10,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 336] * stage[ib + j + 3615]; /* tap 10,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 339] * stage[ib + j + 3630]; /* tap 10,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 342] * stage[ib + j + 3645]; /* tap 10,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 345] * stage[ib + j + 3660]; /* tap 10,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 348] * stage[ib + j + 3675]; /* tap 10,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 351] * stage[ib + j + 3690]; /* tap 10,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 354] * stage[ib + j + 3705]; /* tap 10,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 357] * stage[ib + j + 3720]; /* tap 10,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 360] * stage[ib + j + 3735]; /* tap 10,9 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 363] * stage[ib + j + 3750]; /* tap 10,10 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = stage[ib];
+                    const float vi1 = stage[ib + 1];
+                    const float vi2 = stage[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = stage[ib + 15];
+                    const float vi1 = stage[ib + 16];
+                    const float vi2 = stage[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = stage[ib + 30];
+                    const float vi1 = stage[ib + 31];
+                    const float vi2 = stage[ib + 32];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = stage[ib + 45];
+                    const float vi1 = stage[ib + 46];
+                    const float vi2 = stage[ib + 47];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = stage[ib + 60];
+                    const float vi1 = stage[ib + 61];
+                    const float vi2 = stage[ib + 62];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 0,5 */
+                    const float vi0 = stage[ib + 75];
+                    const float vi1 = stage[ib + 76];
+                    const float vi2 = stage[ib + 77];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 0,6 */
+                    const float vi0 = stage[ib + 90];
+                    const float vi1 = stage[ib + 91];
+                    const float vi2 = stage[ib + 92];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 0,7 */
+                    const float vi0 = stage[ib + 105];
+                    const float vi1 = stage[ib + 106];
+                    const float vi2 = stage[ib + 107];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 0,8 */
+                    const float vi0 = stage[ib + 120];
+                    const float vi1 = stage[ib + 121];
+                    const float vi2 = stage[ib + 122];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {   /* tap 0,9 */
+                    const float vi0 = stage[ib + 135];
+                    const float vi1 = stage[ib + 136];
+                    const float vi2 = stage[ib + 137];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi2);
+                }
+                {   /* tap 0,10 */
+                    const float vi0 = stage[ib + 150];
+                    const float vi1 = stage[ib + 151];
+                    const float vi2 = stage[ib + 152];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[34], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[35], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = stage[ib + 360];
+                    const float vi1 = stage[ib + 361];
+                    const float vi2 = stage[ib + 362];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = stage[ib + 375];
+                    const float vi1 = stage[ib + 376];
+                    const float vi2 = stage[ib + 377];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = stage[ib + 390];
+                    const float vi1 = stage[ib + 391];
+                    const float vi2 = stage[ib + 392];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[44], vi2);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = stage[ib + 405];
+                    const float vi1 = stage[ib + 406];
+                    const float vi2 = stage[ib + 407];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi2);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = stage[ib + 420];
+                    const float vi1 = stage[ib + 421];
+                    const float vi2 = stage[ib + 422];
+                    vacc0 = SG_MADD(vacc0, vw[48], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[49], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[50], vi2);
+                }
+                {   /* tap 1,5 */
+                    const float vi0 = stage[ib + 435];
+                    const float vi1 = stage[ib + 436];
+                    const float vi2 = stage[ib + 437];
+                    vacc0 = SG_MADD(vacc0, vw[51], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[52], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[53], vi2);
+                }
+                {   /* tap 1,6 */
+                    const float vi0 = stage[ib + 450];
+                    const float vi1 = stage[ib + 451];
+                    const float vi2 = stage[ib + 452];
+                    vacc0 = SG_MADD(vacc0, vw[54], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[55], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[56], vi2);
+                }
+                {   /* tap 1,7 */
+                    const float vi0 = stage[ib + 465];
+                    const float vi1 = stage[ib + 466];
+                    const float vi2 = stage[ib + 467];
+                    vacc0 = SG_MADD(vacc0, vw[57], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[58], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[59], vi2);
+                }
+                {   /* tap 1,8 */
+                    const float vi0 = stage[ib + 480];
+                    const float vi1 = stage[ib + 481];
+                    const float vi2 = stage[ib + 482];
+                    vacc0 = SG_MADD(vacc0, vw[60], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[61], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[62], vi2);
+                }
+                {   /* tap 1,9 */
+                    const float vi0 = stage[ib + 495];
+                    const float vi1 = stage[ib + 496];
+                    const float vi2 = stage[ib + 497];
+                    vacc0 = SG_MADD(vacc0, vw[63], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[64], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[65], vi2);
+                }
+                {   /* tap 1,10 */
+                    const float vi0 = stage[ib + 510];
+                    const float vi1 = stage[ib + 511];
+                    const float vi2 = stage[ib + 512];
+                    vacc0 = SG_MADD(vacc0, vw[66], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[67], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[68], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = stage[ib + 720];
+                    const float vi1 = stage[ib + 721];
+                    const float vi2 = stage[ib + 722];
+                    vacc0 = SG_MADD(vacc0, vw[69], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[70], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[71], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = stage[ib + 735];
+                    const float vi1 = stage[ib + 736];
+                    const float vi2 = stage[ib + 737];
+                    vacc0 = SG_MADD(vacc0, vw[72], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[73], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[74], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = stage[ib + 750];
+                    const float vi1 = stage[ib + 751];
+                    const float vi2 = stage[ib + 752];
+                    vacc0 = SG_MADD(vacc0, vw[75], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[76], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[77], vi2);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = stage[ib + 765];
+                    const float vi1 = stage[ib + 766];
+                    const float vi2 = stage[ib + 767];
+                    vacc0 = SG_MADD(vacc0, vw[78], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[79], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[80], vi2);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = stage[ib + 780];
+                    const float vi1 = stage[ib + 781];
+                    const float vi2 = stage[ib + 782];
+                    vacc0 = SG_MADD(vacc0, vw[81], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[82], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[83], vi2);
+                }
+                {   /* tap 2,5 */
+                    const float vi0 = stage[ib + 795];
+                    const float vi1 = stage[ib + 796];
+                    const float vi2 = stage[ib + 797];
+                    vacc0 = SG_MADD(vacc0, vw[84], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[85], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[86], vi2);
+                }
+                {   /* tap 2,6 */
+                    const float vi0 = stage[ib + 810];
+                    const float vi1 = stage[ib + 811];
+                    const float vi2 = stage[ib + 812];
+                    vacc0 = SG_MADD(vacc0, vw[87], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[88], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[89], vi2);
+                }
+                {   /* tap 2,7 */
+                    const float vi0 = stage[ib + 825];
+                    const float vi1 = stage[ib + 826];
+                    const float vi2 = stage[ib + 827];
+                    vacc0 = SG_MADD(vacc0, vw[90], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[91], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[92], vi2);
+                }
+                {   /* tap 2,8 */
+                    const float vi0 = stage[ib + 840];
+                    const float vi1 = stage[ib + 841];
+                    const float vi2 = stage[ib + 842];
+                    vacc0 = SG_MADD(vacc0, vw[93], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[94], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[95], vi2);
+                }
+                {   /* tap 2,9 */
+                    const float vi0 = stage[ib + 855];
+                    const float vi1 = stage[ib + 856];
+                    const float vi2 = stage[ib + 857];
+                    vacc0 = SG_MADD(vacc0, vw[96], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[97], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[98], vi2);
+                }
+                {   /* tap 2,10 */
+                    const float vi0 = stage[ib + 870];
+                    const float vi1 = stage[ib + 871];
+                    const float vi2 = stage[ib + 872];
+                    vacc0 = SG_MADD(vacc0, vw[99], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[100], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[101], vi2);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = stage[ib + 1080];
+                    const float vi1 = stage[ib + 1081];
+                    const float vi2 = stage[ib + 1082];
+                    vacc0 = SG_MADD(vacc0, vw[102], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[103], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[104], vi2);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = stage[ib + 1095];
+                    const float vi1 = stage[ib + 1096];
+                    const float vi2 = stage[ib + 1097];
+                    vacc0 = SG_MADD(vacc0, vw[105], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[106], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[107], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = stage[ib + 1110];
+                    const float vi1 = stage[ib + 1111];
+                    const float vi2 = stage[ib + 1112];
+                    vacc0 = SG_MADD(vacc0, vw[108], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[109], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[110], vi2);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = stage[ib + 1125];
+                    const float vi1 = stage[ib + 1126];
+                    const float vi2 = stage[ib + 1127];
+                    vacc0 = SG_MADD(vacc0, vw[111], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[112], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[113], vi2);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = stage[ib + 1140];
+                    const float vi1 = stage[ib + 1141];
+                    const float vi2 = stage[ib + 1142];
+                    vacc0 = SG_MADD(vacc0, vw[114], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[115], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[116], vi2);
+                }
+                {   /* tap 3,5 */
+                    const float vi0 = stage[ib + 1155];
+                    const float vi1 = stage[ib + 1156];
+                    const float vi2 = stage[ib + 1157];
+                    vacc0 = SG_MADD(vacc0, vw[117], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[118], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[119], vi2);
+                }
+                {   /* tap 3,6 */
+                    const float vi0 = stage[ib + 1170];
+                    const float vi1 = stage[ib + 1171];
+                    const float vi2 = stage[ib + 1172];
+                    vacc0 = SG_MADD(vacc0, vw[120], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[121], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[122], vi2);
+                }
+                {   /* tap 3,7 */
+                    const float vi0 = stage[ib + 1185];
+                    const float vi1 = stage[ib + 1186];
+                    const float vi2 = stage[ib + 1187];
+                    vacc0 = SG_MADD(vacc0, vw[123], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[124], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[125], vi2);
+                }
+                {   /* tap 3,8 */
+                    const float vi0 = stage[ib + 1200];
+                    const float vi1 = stage[ib + 1201];
+                    const float vi2 = stage[ib + 1202];
+                    vacc0 = SG_MADD(vacc0, vw[126], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[127], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[128], vi2);
+                }
+                {   /* tap 3,9 */
+                    const float vi0 = stage[ib + 1215];
+                    const float vi1 = stage[ib + 1216];
+                    const float vi2 = stage[ib + 1217];
+                    vacc0 = SG_MADD(vacc0, vw[129], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[130], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[131], vi2);
+                }
+                {   /* tap 3,10 */
+                    const float vi0 = stage[ib + 1230];
+                    const float vi1 = stage[ib + 1231];
+                    const float vi2 = stage[ib + 1232];
+                    vacc0 = SG_MADD(vacc0, vw[132], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[133], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[134], vi2);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = stage[ib + 1440];
+                    const float vi1 = stage[ib + 1441];
+                    const float vi2 = stage[ib + 1442];
+                    vacc0 = SG_MADD(vacc0, vw[135], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[136], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[137], vi2);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = stage[ib + 1455];
+                    const float vi1 = stage[ib + 1456];
+                    const float vi2 = stage[ib + 1457];
+                    vacc0 = SG_MADD(vacc0, vw[138], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[139], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[140], vi2);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = stage[ib + 1470];
+                    const float vi1 = stage[ib + 1471];
+                    const float vi2 = stage[ib + 1472];
+                    vacc0 = SG_MADD(vacc0, vw[141], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[142], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[143], vi2);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = stage[ib + 1485];
+                    const float vi1 = stage[ib + 1486];
+                    const float vi2 = stage[ib + 1487];
+                    vacc0 = SG_MADD(vacc0, vw[144], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[145], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[146], vi2);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = stage[ib + 1500];
+                    const float vi1 = stage[ib + 1501];
+                    const float vi2 = stage[ib + 1502];
+                    vacc0 = SG_MADD(vacc0, vw[147], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[148], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[149], vi2);
+                }
+                {   /* tap 4,5 */
+                    const float vi0 = stage[ib + 1515];
+                    const float vi1 = stage[ib + 1516];
+                    const float vi2 = stage[ib + 1517];
+                    vacc0 = SG_MADD(vacc0, vw[150], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[151], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[152], vi2);
+                }
+                {   /* tap 4,6 */
+                    const float vi0 = stage[ib + 1530];
+                    const float vi1 = stage[ib + 1531];
+                    const float vi2 = stage[ib + 1532];
+                    vacc0 = SG_MADD(vacc0, vw[153], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[154], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[155], vi2);
+                }
+                {   /* tap 4,7 */
+                    const float vi0 = stage[ib + 1545];
+                    const float vi1 = stage[ib + 1546];
+                    const float vi2 = stage[ib + 1547];
+                    vacc0 = SG_MADD(vacc0, vw[156], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[157], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[158], vi2);
+                }
+                {   /* tap 4,8 */
+                    const float vi0 = stage[ib + 1560];
+                    const float vi1 = stage[ib + 1561];
+                    const float vi2 = stage[ib + 1562];
+                    vacc0 = SG_MADD(vacc0, vw[159], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[160], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[161], vi2);
+                }
+                {   /* tap 4,9 */
+                    const float vi0 = stage[ib + 1575];
+                    const float vi1 = stage[ib + 1576];
+                    const float vi2 = stage[ib + 1577];
+                    vacc0 = SG_MADD(vacc0, vw[162], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[163], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[164], vi2);
+                }
+                {   /* tap 4,10 */
+                    const float vi0 = stage[ib + 1590];
+                    const float vi1 = stage[ib + 1591];
+                    const float vi2 = stage[ib + 1592];
+                    vacc0 = SG_MADD(vacc0, vw[165], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[166], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[167], vi2);
+                }
+                {   /* tap 5,0 */
+                    const float vi0 = stage[ib + 1800];
+                    const float vi1 = stage[ib + 1801];
+                    const float vi2 = stage[ib + 1802];
+                    vacc0 = SG_MADD(vacc0, vw[168], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[169], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[170], vi2);
+                }
+                {   /* tap 5,1 */
+                    const float vi0 = stage[ib + 1815];
+                    const float vi1 = stage[ib + 1816];
+                    const float vi2 = stage[ib + 1817];
+                    vacc0 = SG_MADD(vacc0, vw[171], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[172], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[173], vi2);
+                }
+                {   /* tap 5,2 */
+                    const float vi0 = stage[ib + 1830];
+                    const float vi1 = stage[ib + 1831];
+                    const float vi2 = stage[ib + 1832];
+                    vacc0 = SG_MADD(vacc0, vw[174], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[175], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[176], vi2);
+                }
+                {   /* tap 5,3 */
+                    const float vi0 = stage[ib + 1845];
+                    const float vi1 = stage[ib + 1846];
+                    const float vi2 = stage[ib + 1847];
+                    vacc0 = SG_MADD(vacc0, vw[177], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[178], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[179], vi2);
+                }
+                {   /* tap 5,4 */
+                    const float vi0 = stage[ib + 1860];
+                    const float vi1 = stage[ib + 1861];
+                    const float vi2 = stage[ib + 1862];
+                    vacc0 = SG_MADD(vacc0, vw[180], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[181], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[182], vi2);
+                }
+                {   /* tap 5,5 */
+                    const float vi0 = stage[ib + 1875];
+                    const float vi1 = stage[ib + 1876];
+                    const float vi2 = stage[ib + 1877];
+                    vacc0 = SG_MADD(vacc0, vw[183], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[184], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[185], vi2);
+                }
+                {   /* tap 5,6 */
+                    const float vi0 = stage[ib + 1890];
+                    const float vi1 = stage[ib + 1891];
+                    const float vi2 = stage[ib + 1892];
+                    vacc0 = SG_MADD(vacc0, vw[186], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[187], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[188], vi2);
+                }
+                {   /* tap 5,7 */
+                    const float vi0 = stage[ib + 1905];
+                    const float vi1 = stage[ib + 1906];
+                    const float vi2 = stage[ib + 1907];
+                    vacc0 = SG_MADD(vacc0, vw[189], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[190], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[191], vi2);
+                }
+                {   /* tap 5,8 */
+                    const float vi0 = stage[ib + 1920];
+                    const float vi1 = stage[ib + 1921];
+                    const float vi2 = stage[ib + 1922];
+                    vacc0 = SG_MADD(vacc0, vw[192], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[193], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[194], vi2);
+                }
+                {   /* tap 5,9 */
+                    const float vi0 = stage[ib + 1935];
+                    const float vi1 = stage[ib + 1936];
+                    const float vi2 = stage[ib + 1937];
+                    vacc0 = SG_MADD(vacc0, vw[195], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[196], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[197], vi2);
+                }
+                {   /* tap 5,10 */
+                    const float vi0 = stage[ib + 1950];
+                    const float vi1 = stage[ib + 1951];
+                    const float vi2 = stage[ib + 1952];
+                    vacc0 = SG_MADD(vacc0, vw[198], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[199], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[200], vi2);
+                }
+                {   /* tap 6,0 */
+                    const float vi0 = stage[ib + 2160];
+                    const float vi1 = stage[ib + 2161];
+                    const float vi2 = stage[ib + 2162];
+                    vacc0 = SG_MADD(vacc0, vw[201], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[202], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[203], vi2);
+                }
+                {   /* tap 6,1 */
+                    const float vi0 = stage[ib + 2175];
+                    const float vi1 = stage[ib + 2176];
+                    const float vi2 = stage[ib + 2177];
+                    vacc0 = SG_MADD(vacc0, vw[204], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[205], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[206], vi2);
+                }
+                {   /* tap 6,2 */
+                    const float vi0 = stage[ib + 2190];
+                    const float vi1 = stage[ib + 2191];
+                    const float vi2 = stage[ib + 2192];
+                    vacc0 = SG_MADD(vacc0, vw[207], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[208], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[209], vi2);
+                }
+                {   /* tap 6,3 */
+                    const float vi0 = stage[ib + 2205];
+                    const float vi1 = stage[ib + 2206];
+                    const float vi2 = stage[ib + 2207];
+                    vacc0 = SG_MADD(vacc0, vw[210], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[211], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[212], vi2);
+                }
+                {   /* tap 6,4 */
+                    const float vi0 = stage[ib + 2220];
+                    const float vi1 = stage[ib + 2221];
+                    const float vi2 = stage[ib + 2222];
+                    vacc0 = SG_MADD(vacc0, vw[213], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[214], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[215], vi2);
+                }
+                {   /* tap 6,5 */
+                    const float vi0 = stage[ib + 2235];
+                    const float vi1 = stage[ib + 2236];
+                    const float vi2 = stage[ib + 2237];
+                    vacc0 = SG_MADD(vacc0, vw[216], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[217], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[218], vi2);
+                }
+                {   /* tap 6,6 */
+                    const float vi0 = stage[ib + 2250];
+                    const float vi1 = stage[ib + 2251];
+                    const float vi2 = stage[ib + 2252];
+                    vacc0 = SG_MADD(vacc0, vw[219], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[220], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[221], vi2);
+                }
+                {   /* tap 6,7 */
+                    const float vi0 = stage[ib + 2265];
+                    const float vi1 = stage[ib + 2266];
+                    const float vi2 = stage[ib + 2267];
+                    vacc0 = SG_MADD(vacc0, vw[222], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[223], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[224], vi2);
+                }
+                {   /* tap 6,8 */
+                    const float vi0 = stage[ib + 2280];
+                    const float vi1 = stage[ib + 2281];
+                    const float vi2 = stage[ib + 2282];
+                    vacc0 = SG_MADD(vacc0, vw[225], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[226], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[227], vi2);
+                }
+                {   /* tap 6,9 */
+                    const float vi0 = stage[ib + 2295];
+                    const float vi1 = stage[ib + 2296];
+                    const float vi2 = stage[ib + 2297];
+                    vacc0 = SG_MADD(vacc0, vw[228], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[229], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[230], vi2);
+                }
+                {   /* tap 6,10 */
+                    const float vi0 = stage[ib + 2310];
+                    const float vi1 = stage[ib + 2311];
+                    const float vi2 = stage[ib + 2312];
+                    vacc0 = SG_MADD(vacc0, vw[231], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[232], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[233], vi2);
+                }
+                {   /* tap 7,0 */
+                    const float vi0 = stage[ib + 2520];
+                    const float vi1 = stage[ib + 2521];
+                    const float vi2 = stage[ib + 2522];
+                    vacc0 = SG_MADD(vacc0, vw[234], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[235], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[236], vi2);
+                }
+                {   /* tap 7,1 */
+                    const float vi0 = stage[ib + 2535];
+                    const float vi1 = stage[ib + 2536];
+                    const float vi2 = stage[ib + 2537];
+                    vacc0 = SG_MADD(vacc0, vw[237], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[238], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[239], vi2);
+                }
+                {   /* tap 7,2 */
+                    const float vi0 = stage[ib + 2550];
+                    const float vi1 = stage[ib + 2551];
+                    const float vi2 = stage[ib + 2552];
+                    vacc0 = SG_MADD(vacc0, vw[240], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[241], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[242], vi2);
+                }
+                {   /* tap 7,3 */
+                    const float vi0 = stage[ib + 2565];
+                    const float vi1 = stage[ib + 2566];
+                    const float vi2 = stage[ib + 2567];
+                    vacc0 = SG_MADD(vacc0, vw[243], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[244], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[245], vi2);
+                }
+                {   /* tap 7,4 */
+                    const float vi0 = stage[ib + 2580];
+                    const float vi1 = stage[ib + 2581];
+                    const float vi2 = stage[ib + 2582];
+                    vacc0 = SG_MADD(vacc0, vw[246], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[247], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[248], vi2);
+                }
+                {   /* tap 7,5 */
+                    const float vi0 = stage[ib + 2595];
+                    const float vi1 = stage[ib + 2596];
+                    const float vi2 = stage[ib + 2597];
+                    vacc0 = SG_MADD(vacc0, vw[249], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[250], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[251], vi2);
+                }
+                {   /* tap 7,6 */
+                    const float vi0 = stage[ib + 2610];
+                    const float vi1 = stage[ib + 2611];
+                    const float vi2 = stage[ib + 2612];
+                    vacc0 = SG_MADD(vacc0, vw[252], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[253], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[254], vi2);
+                }
+                {   /* tap 7,7 */
+                    const float vi0 = stage[ib + 2625];
+                    const float vi1 = stage[ib + 2626];
+                    const float vi2 = stage[ib + 2627];
+                    vacc0 = SG_MADD(vacc0, vw[255], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[256], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[257], vi2);
+                }
+                {   /* tap 7,8 */
+                    const float vi0 = stage[ib + 2640];
+                    const float vi1 = stage[ib + 2641];
+                    const float vi2 = stage[ib + 2642];
+                    vacc0 = SG_MADD(vacc0, vw[258], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[259], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[260], vi2);
+                }
+                {   /* tap 7,9 */
+                    const float vi0 = stage[ib + 2655];
+                    const float vi1 = stage[ib + 2656];
+                    const float vi2 = stage[ib + 2657];
+                    vacc0 = SG_MADD(vacc0, vw[261], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[262], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[263], vi2);
+                }
+                {   /* tap 7,10 */
+                    const float vi0 = stage[ib + 2670];
+                    const float vi1 = stage[ib + 2671];
+                    const float vi2 = stage[ib + 2672];
+                    vacc0 = SG_MADD(vacc0, vw[264], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[265], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[266], vi2);
+                }
+                {   /* tap 8,0 */
+                    const float vi0 = stage[ib + 2880];
+                    const float vi1 = stage[ib + 2881];
+                    const float vi2 = stage[ib + 2882];
+                    vacc0 = SG_MADD(vacc0, vw[267], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[268], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[269], vi2);
+                }
+                {   /* tap 8,1 */
+                    const float vi0 = stage[ib + 2895];
+                    const float vi1 = stage[ib + 2896];
+                    const float vi2 = stage[ib + 2897];
+                    vacc0 = SG_MADD(vacc0, vw[270], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[271], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[272], vi2);
+                }
+                {   /* tap 8,2 */
+                    const float vi0 = stage[ib + 2910];
+                    const float vi1 = stage[ib + 2911];
+                    const float vi2 = stage[ib + 2912];
+                    vacc0 = SG_MADD(vacc0, vw[273], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[274], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[275], vi2);
+                }
+                {   /* tap 8,3 */
+                    const float vi0 = stage[ib + 2925];
+                    const float vi1 = stage[ib + 2926];
+                    const float vi2 = stage[ib + 2927];
+                    vacc0 = SG_MADD(vacc0, vw[276], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[277], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[278], vi2);
+                }
+                {   /* tap 8,4 */
+                    const float vi0 = stage[ib + 2940];
+                    const float vi1 = stage[ib + 2941];
+                    const float vi2 = stage[ib + 2942];
+                    vacc0 = SG_MADD(vacc0, vw[279], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[280], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[281], vi2);
+                }
+                {   /* tap 8,5 */
+                    const float vi0 = stage[ib + 2955];
+                    const float vi1 = stage[ib + 2956];
+                    const float vi2 = stage[ib + 2957];
+                    vacc0 = SG_MADD(vacc0, vw[282], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[283], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[284], vi2);
+                }
+                {   /* tap 8,6 */
+                    const float vi0 = stage[ib + 2970];
+                    const float vi1 = stage[ib + 2971];
+                    const float vi2 = stage[ib + 2972];
+                    vacc0 = SG_MADD(vacc0, vw[285], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[286], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[287], vi2);
+                }
+                {   /* tap 8,7 */
+                    const float vi0 = stage[ib + 2985];
+                    const float vi1 = stage[ib + 2986];
+                    const float vi2 = stage[ib + 2987];
+                    vacc0 = SG_MADD(vacc0, vw[288], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[289], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[290], vi2);
+                }
+                {   /* tap 8,8 */
+                    const float vi0 = stage[ib + 3000];
+                    const float vi1 = stage[ib + 3001];
+                    const float vi2 = stage[ib + 3002];
+                    vacc0 = SG_MADD(vacc0, vw[291], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[292], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[293], vi2);
+                }
+                {   /* tap 8,9 */
+                    const float vi0 = stage[ib + 3015];
+                    const float vi1 = stage[ib + 3016];
+                    const float vi2 = stage[ib + 3017];
+                    vacc0 = SG_MADD(vacc0, vw[294], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[295], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[296], vi2);
+                }
+                {   /* tap 8,10 */
+                    const float vi0 = stage[ib + 3030];
+                    const float vi1 = stage[ib + 3031];
+                    const float vi2 = stage[ib + 3032];
+                    vacc0 = SG_MADD(vacc0, vw[297], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[298], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[299], vi2);
+                }
+                {   /* tap 9,0 */
+                    const float vi0 = stage[ib + 3240];
+                    const float vi1 = stage[ib + 3241];
+                    const float vi2 = stage[ib + 3242];
+                    vacc0 = SG_MADD(vacc0, vw[300], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[301], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[302], vi2);
+                }
+                {   /* tap 9,1 */
+                    const float vi0 = stage[ib + 3255];
+                    const float vi1 = stage[ib + 3256];
+                    const float vi2 = stage[ib + 3257];
+                    vacc0 = SG_MADD(vacc0, vw[303], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[304], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[305], vi2);
+                }
+                {   /* tap 9,2 */
+                    const float vi0 = stage[ib + 3270];
+                    const float vi1 = stage[ib + 3271];
+                    const float vi2 = stage[ib + 3272];
+                    vacc0 = SG_MADD(vacc0, vw[306], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[307], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[308], vi2);
+                }
+                {   /* tap 9,3 */
+                    const float vi0 = stage[ib + 3285];
+                    const float vi1 = stage[ib + 3286];
+                    const float vi2 = stage[ib + 3287];
+                    vacc0 = SG_MADD(vacc0, vw[309], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[310], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[311], vi2);
+                }
+                {   /* tap 9,4 */
+                    const float vi0 = stage[ib + 3300];
+                    const float vi1 = stage[ib + 3301];
+                    const float vi2 = stage[ib + 3302];
+                    vacc0 = SG_MADD(vacc0, vw[312], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[313], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[314], vi2);
+                }
+                {   /* tap 9,5 */
+                    const float vi0 = stage[ib + 3315];
+                    const float vi1 = stage[ib + 3316];
+                    const float vi2 = stage[ib + 3317];
+                    vacc0 = SG_MADD(vacc0, vw[315], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[316], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[317], vi2);
+                }
+                {   /* tap 9,6 */
+                    const float vi0 = stage[ib + 3330];
+                    const float vi1 = stage[ib + 3331];
+                    const float vi2 = stage[ib + 3332];
+                    vacc0 = SG_MADD(vacc0, vw[318], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[319], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[320], vi2);
+                }
+                {   /* tap 9,7 */
+                    const float vi0 = stage[ib + 3345];
+                    const float vi1 = stage[ib + 3346];
+                    const float vi2 = stage[ib + 3347];
+                    vacc0 = SG_MADD(vacc0, vw[321], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[322], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[323], vi2);
+                }
+                {   /* tap 9,8 */
+                    const float vi0 = stage[ib + 3360];
+                    const float vi1 = stage[ib + 3361];
+                    const float vi2 = stage[ib + 3362];
+                    vacc0 = SG_MADD(vacc0, vw[324], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[325], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[326], vi2);
+                }
+                {   /* tap 9,9 */
+                    const float vi0 = stage[ib + 3375];
+                    const float vi1 = stage[ib + 3376];
+                    const float vi2 = stage[ib + 3377];
+                    vacc0 = SG_MADD(vacc0, vw[327], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[328], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[329], vi2);
+                }
+                {   /* tap 9,10 */
+                    const float vi0 = stage[ib + 3390];
+                    const float vi1 = stage[ib + 3391];
+                    const float vi2 = stage[ib + 3392];
+                    vacc0 = SG_MADD(vacc0, vw[330], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[331], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[332], vi2);
+                }
+                {   /* tap 10,0 */
+                    const float vi0 = stage[ib + 3600];
+                    const float vi1 = stage[ib + 3601];
+                    const float vi2 = stage[ib + 3602];
+                    vacc0 = SG_MADD(vacc0, vw[333], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[334], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[335], vi2);
+                }
+                {   /* tap 10,1 */
+                    const float vi0 = stage[ib + 3615];
+                    const float vi1 = stage[ib + 3616];
+                    const float vi2 = stage[ib + 3617];
+                    vacc0 = SG_MADD(vacc0, vw[336], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[337], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[338], vi2);
+                }
+                {   /* tap 10,2 */
+                    const float vi0 = stage[ib + 3630];
+                    const float vi1 = stage[ib + 3631];
+                    const float vi2 = stage[ib + 3632];
+                    vacc0 = SG_MADD(vacc0, vw[339], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[340], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[341], vi2);
+                }
+                {   /* tap 10,3 */
+                    const float vi0 = stage[ib + 3645];
+                    const float vi1 = stage[ib + 3646];
+                    const float vi2 = stage[ib + 3647];
+                    vacc0 = SG_MADD(vacc0, vw[342], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[343], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[344], vi2);
+                }
+                {   /* tap 10,4 */
+                    const float vi0 = stage[ib + 3660];
+                    const float vi1 = stage[ib + 3661];
+                    const float vi2 = stage[ib + 3662];
+                    vacc0 = SG_MADD(vacc0, vw[345], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[346], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[347], vi2);
+                }
+                {   /* tap 10,5 */
+                    const float vi0 = stage[ib + 3675];
+                    const float vi1 = stage[ib + 3676];
+                    const float vi2 = stage[ib + 3677];
+                    vacc0 = SG_MADD(vacc0, vw[348], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[349], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[350], vi2);
+                }
+                {   /* tap 10,6 */
+                    const float vi0 = stage[ib + 3690];
+                    const float vi1 = stage[ib + 3691];
+                    const float vi2 = stage[ib + 3692];
+                    vacc0 = SG_MADD(vacc0, vw[351], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[352], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[353], vi2);
+                }
+                {   /* tap 10,7 */
+                    const float vi0 = stage[ib + 3705];
+                    const float vi1 = stage[ib + 3706];
+                    const float vi2 = stage[ib + 3707];
+                    vacc0 = SG_MADD(vacc0, vw[354], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[355], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[356], vi2);
+                }
+                {   /* tap 10,8 */
+                    const float vi0 = stage[ib + 3720];
+                    const float vi1 = stage[ib + 3721];
+                    const float vi2 = stage[ib + 3722];
+                    vacc0 = SG_MADD(vacc0, vw[357], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[358], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[359], vi2);
+                }
+                {   /* tap 10,9 */
+                    const float vi0 = stage[ib + 3735];
+                    const float vi1 = stage[ib + 3736];
+                    const float vi2 = stage[ib + 3737];
+                    vacc0 = SG_MADD(vacc0, vw[360], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[361], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[362], vi2);
+                }
+                {   /* tap 10,10 */
+                    const float vi0 = stage[ib + 3750];
+                    const float vi1 = stage[ib + 3751];
+                    const float vi2 = stage[ib + 3752];
+                    vacc0 = SG_MADD(vacc0, vw[363], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[364], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[365], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -14556,236 +17246,1820 @@ static void Dw_k15_16_3c8p(const float *restrict in, float *restrict out, const 
             for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 48 * vy + 3 * vx;
                 const int ob = 6 * vy + 3 * vx;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j + 3]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j + 6]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j + 9]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j + 12]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 15]; /* tap 0,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 18]; /* tap 0,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 21]; /* tap 0,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 24]; /* tap 0,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j + 27]; /* tap 0,9 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j + 30]; /* tap 0,10 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j + 33]; /* tap 0,11 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 36]; /* tap 0,12 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 39]; /* tap 0,13 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 42]; /* tap 0,14 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 48]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 51]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 54]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 57]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 60]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j + 63]; /* tap 1,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 66]; /* tap 1,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 69]; /* tap 1,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 72]; /* tap 1,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 75]; /* tap 1,9 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 78] * in[ib + j + 78]; /* tap 1,10 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 81] * in[ib + j + 81]; /* tap 1,11 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 84] * in[ib + j + 84]; /* tap 1,12 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 87] * in[ib + j + 87]; /* tap 1,13 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 90] * in[ib + j + 90]; /* tap 1,14 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 93] * in[ib + j + 96]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 96] * in[ib + j + 99]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 99] * in[ib + j + 102]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 102] * in[ib + j + 105]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 105] * in[ib + j + 108]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 108] * in[ib + j + 111]; /* tap 2,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 111] * in[ib + j + 114]; /* tap 2,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 114] * in[ib + j + 117]; /* tap 2,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 117] * in[ib + j + 120]; /* tap 2,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 120] * in[ib + j + 123]; /* tap 2,9 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 123] * in[ib + j + 126]; /* tap 2,10 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 126] * in[ib + j + 129]; /* tap 2,11 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 129] * in[ib + j + 132]; /* tap 2,12 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 132] * in[ib + j + 135]; /* tap 2,13 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 135] * in[ib + j + 138]; /* tap 2,14 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 138] * in[ib + j + 144]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 141] * in[ib + j + 147]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 144] * in[ib + j + 150]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 147] * in[ib + j + 153]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 150] * in[ib + j + 156]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 153] * in[ib + j + 159]; /* tap 3,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 156] * in[ib + j + 162]; /* tap 3,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 159] * in[ib + j + 165]; /* tap 3,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 162] * in[ib + j + 168]; /* tap 3,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 165] * in[ib + j + 171]; /* tap 3,9 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 168] * in[ib + j + 174]; /* tap 3,10 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 171] * in[ib + j + 177]; /* tap 3,11 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 174] * in[ib + j + 180]; /* tap 3,12 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 177] * in[ib + j + 183]; /* tap 3,13 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 180] * in[ib + j + 186]; /* tap 3,14 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 183] * in[ib + j + 192]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 186] * in[ib + j + 195]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 189] * in[ib + j + 198]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 192] * in[ib + j + 201]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 195] * in[ib + j + 204]; /* tap 4,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 198] * in[ib + j + 207]; /* tap 4,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 201] * in[ib + j + 210]; /* tap 4,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 204] * in[ib + j + 213]; /* tap 4,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 207] * in[ib + j + 216]; /* tap 4,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 210] * in[ib + j + 219]; /* tap 4,9 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 213] * in[ib + j + 222]; /* tap 4,10 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 216] * in[ib + j + 225]; /* tap 4,11 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 219] * in[ib + j + 228]; /* tap 4,12 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 222] * in[ib + j + 231]; /* tap 4,13 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 225] * in[ib + j + 234]; /* tap 4,14 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 228] * in[ib + j + 240]; /* tap 5,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 231] * in[ib + j + 243]; /* tap 5,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 234] * in[ib + j + 246]; /* tap 5,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 237] * in[ib + j + 249]; /* tap 5,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 240] * in[ib + j + 252]; /* tap 5,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 243] * in[ib + j + 255]; /* tap 5,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 246] * in[ib + j + 258]; /* tap 5,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 249] * in[ib + j + 261]; /* tap 5,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 252] * in[ib + j + 264]; /* tap 5,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 255] * in[ib + j + 267]; /* tap 5,9 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 258] * in[ib + j + 270]; /* tap 5,10 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 261] * in[ib + j + 273]; /* tap 5,11 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 264] * in[ib + j + 276]; /* tap 5,12 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 267] * in[ib + j + 279]; /* tap 5,13 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 270] * in[ib + j + 282]; /* tap 5,14 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 273] * in[ib + j + 288]; /* tap 6,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 276] * in[ib + j + 291]; /* tap 6,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 279] * in[ib + j + 294]; /* tap 6,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 282] * in[ib + j + 297]; /* tap 6,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 285] * in[ib + j + 300]; /* tap 6,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 288] * in[ib + j + 303]; /* tap 6,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 291] * in[ib + j + 306]; /* tap 6,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 294] * in[ib + j + 309]; /* tap 6,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 297] * in[ib + j + 312]; /* tap 6,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 300] * in[ib + j + 315]; /* tap 6,9 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 303] * in[ib + j + 318]; /* tap 6,10 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 306] * in[ib + j + 321]; /* tap 6,11 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 309] * in[ib + j + 324]; /* tap 6,12 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 312] * in[ib + j + 327]; /* tap 6,13 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 315] * in[ib + j + 330]; /* tap 6,14 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 318] * in[ib + j + 336]; /* tap 7,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 321] * in[ib + j + 339]; /* tap 7,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 324] * in[ib + j + 342]; /* tap 7,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 327] * in[ib + j + 345]; /* tap 7,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 330] * in[ib + j + 348]; /* tap 7,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 333] * in[ib + j + 351]; /* tap 7,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 336] * in[ib + j + 354]; /* tap 7,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 339] * in[ib + j + 357]; /* tap 7,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 342] * in[ib + j + 360]; /* tap 7,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 345] * in[ib + j + 363]; /* tap 7,9 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 348] * in[ib + j + 366]; /* tap 7,10 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 351] * in[ib + j + 369]; /* tap 7,11 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 354] * in[ib + j + 372]; /* tap 7,12 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 357] * in[ib + j + 375]; /* tap 7,13 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 360] * in[ib + j + 378]; /* tap 7,14 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 363] * in[ib + j + 384]; /* tap 8,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 366] * in[ib + j + 387]; /* tap 8,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 369] * in[ib + j + 390]; /* tap 8,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 372] * in[ib + j + 393]; /* tap 8,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 375] * in[ib + j + 396]; /* tap 8,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 378] * in[ib + j + 399]; /* tap 8,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 381] * in[ib + j + 402]; /* tap 8,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 384] * in[ib + j + 405]; /* tap 8,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 387] * in[ib + j + 408]; /* tap 8,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 390] * in[ib + j + 411]; /* tap 8,9 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 393] * in[ib + j + 414]; /* tap 8,10 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 396] * in[ib + j + 417]; /* tap 8,11 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 399] * in[ib + j + 420]; /* tap 8,12 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 402] * in[ib + j + 423]; /* tap 8,13 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 405] * in[ib + j + 426]; /* tap 8,14 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 408] * in[ib + j + 432]; /* tap 9,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 411] * in[ib + j + 435]; /* tap 9,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 414] * in[ib + j + 438]; /* tap 9,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 417] * in[ib + j + 441]; /* tap 9,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 420] * in[ib + j + 444]; /* tap 9,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 423] * in[ib + j + 447]; /* tap 9,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 426] * in[ib + j + 450]; /* tap 9,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 429] * in[ib + j + 453]; /* tap 9,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 432] * in[ib + j + 456]; /* tap 9,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 435] * in[ib + j + 459]; /* tap 9,9 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 438] * in[ib + j + 462]; /* tap 9,10 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 441] * in[ib + j + 465]; /* tap 9,11 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 444] * in[ib + j + 468]; /* tap 9,12 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 447] * in[ib + j + 471]; /* tap 9,13 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 450] * in[ib + j + 474]; /* tap 9,14 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 453] * in[ib + j + 480]; /* tap 10,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 456] * in[ib + j + 483]; /* tap 10,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 459] * in[ib + j + 486]; /* tap 10,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 462] * in[ib + j + 489]; /* tap 10,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 465] * in[ib + j + 492]; /* tap 10,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 468] * in[ib + j + 495]; /* tap 10,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 471] * in[ib + j + 498]; /* tap 10,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 474] * in[ib + j + 501]; /* tap 10,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 477] * in[ib + j + 504]; /* tap 10,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 480] * in[ib + j + 507]; /* tap 10,9 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 483] * in[ib + j + 510]; /* tap 10,10 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 486] * in[ib + j + 513]; /* tap 10,11 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 489] * in[ib + j + 516]; /* tap 10,12 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 492] * in[ib + j + 519]; /* tap 10,13 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 495] * in[ib + j + 522]; /* tap 10,14 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 498] * in[ib + j + 528]; /* tap 11,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 501] * in[ib + j + 531]; /* tap 11,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 504] * in[ib + j + 534]; /* tap 11,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 507] * in[ib + j + 537]; /* tap 11,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 510] * in[ib + j + 540]; /* tap 11,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 513] * in[ib + j + 543]; /* tap 11,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 516] * in[ib + j + 546]; /* tap 11,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 519] * in[ib + j + 549]; /* tap 11,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 522] * in[ib + j + 552]; /* tap 11,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 525] * in[ib + j + 555]; /* tap 11,9 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 528] * in[ib + j + 558]; /* tap 11,10 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 531] * in[ib + j + 561]; /* tap 11,11 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 534] * in[ib + j + 564]; /* tap 11,12 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 537] * in[ib + j + 567]; /* tap 11,13 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 540] * in[ib + j + 570]; /* tap 11,14 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 543] * in[ib + j + 576]; /* tap 12,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 546] * in[ib + j + 579]; /* tap 12,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 549] * in[ib + j + 582]; /* tap 12,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 552] * in[ib + j + 585]; /* tap 12,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 555] * in[ib + j + 588]; /* tap 12,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 558] * in[ib + j + 591]; /* tap 12,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 561] * in[ib + j + 594]; /* tap 12,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 564] * in[ib + j + 597]; /* tap 12,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 567] * in[ib + j + 600]; /* tap 12,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 570] * in[ib + j + 603]; /* tap 12,9 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 573] * in[ib + j + 606]; /* tap 12,10 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 576] * in[ib + j + 609]; /* tap 12,11 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 579] * in[ib + j + 612]; /* tap 12,12 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 582] * in[ib + j + 615]; /* tap 12,13 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 585] * in[ib + j + 618]; /* tap 12,14 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 588] * in[ib + j + 624]; /* tap 13,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 591] * in[ib + j + 627]; /* tap 13,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 594] * in[ib + j + 630]; /* tap 13,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 597] * in[ib + j + 633]; /* tap 13,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 600] * in[ib + j + 636]; /* tap 13,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 603] * in[ib + j + 639]; /* tap 13,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 606] * in[ib + j + 642]; /* tap 13,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 609] * in[ib + j + 645]; /* tap 13,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 612] * in[ib + j + 648]; /* tap 13,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 615] * in[ib + j + 651]; /* tap 13,9 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 618] * in[ib + j + 654]; /* tap 13,10 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 621] * in[ib + j + 657]; /* tap 13,11 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 624] * in[ib + j + 660]; /* tap 13,12 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 627] * in[ib + j + 663]; /* tap 13,13 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 630] * in[ib + j + 666]; /* tap 13,14 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 633] * in[ib + j + 672]; /* tap 14,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 636] * in[ib + j + 675]; /* tap 14,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 639] * in[ib + j + 678]; /* tap 14,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 642] * in[ib + j + 681]; /* tap 14,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 645] * in[ib + j + 684]; /* tap 14,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 648] * in[ib + j + 687]; /* tap 14,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 651] * in[ib + j + 690]; /* tap 14,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 654] * in[ib + j + 693]; /* tap 14,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 657] * in[ib + j + 696]; /* tap 14,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 660] * in[ib + j + 699]; /* tap 14,9 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 663] * in[ib + j + 702]; /* tap 14,10 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 666] * in[ib + j + 705]; /* tap 14,11 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 669] * in[ib + j + 708]; /* tap 14,12 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 672] * in[ib + j + 711]; /* tap 14,13 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 675] * in[ib + j + 714]; /* tap 14,14 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib + 3];
+                    const float vi1 = in[ib + 4];
+                    const float vi2 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 6];
+                    const float vi1 = in[ib + 7];
+                    const float vi2 = in[ib + 8];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib + 9];
+                    const float vi1 = in[ib + 10];
+                    const float vi2 = in[ib + 11];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib + 12];
+                    const float vi1 = in[ib + 13];
+                    const float vi2 = in[ib + 14];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 0,5 */
+                    const float vi0 = in[ib + 15];
+                    const float vi1 = in[ib + 16];
+                    const float vi2 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 0,6 */
+                    const float vi0 = in[ib + 18];
+                    const float vi1 = in[ib + 19];
+                    const float vi2 = in[ib + 20];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 0,7 */
+                    const float vi0 = in[ib + 21];
+                    const float vi1 = in[ib + 22];
+                    const float vi2 = in[ib + 23];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 0,8 */
+                    const float vi0 = in[ib + 24];
+                    const float vi1 = in[ib + 25];
+                    const float vi2 = in[ib + 26];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {   /* tap 0,9 */
+                    const float vi0 = in[ib + 27];
+                    const float vi1 = in[ib + 28];
+                    const float vi2 = in[ib + 29];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi2);
+                }
+                {   /* tap 0,10 */
+                    const float vi0 = in[ib + 30];
+                    const float vi1 = in[ib + 31];
+                    const float vi2 = in[ib + 32];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[34], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[35], vi2);
+                }
+                {   /* tap 0,11 */
+                    const float vi0 = in[ib + 33];
+                    const float vi1 = in[ib + 34];
+                    const float vi2 = in[ib + 35];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi2);
+                }
+                {   /* tap 0,12 */
+                    const float vi0 = in[ib + 36];
+                    const float vi1 = in[ib + 37];
+                    const float vi2 = in[ib + 38];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 0,13 */
+                    const float vi0 = in[ib + 39];
+                    const float vi1 = in[ib + 40];
+                    const float vi2 = in[ib + 41];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[44], vi2);
+                }
+                {   /* tap 0,14 */
+                    const float vi0 = in[ib + 42];
+                    const float vi1 = in[ib + 43];
+                    const float vi2 = in[ib + 44];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 48];
+                    const float vi1 = in[ib + 49];
+                    const float vi2 = in[ib + 50];
+                    vacc0 = SG_MADD(vacc0, vw[48], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[49], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[50], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib + 51];
+                    const float vi1 = in[ib + 52];
+                    const float vi2 = in[ib + 53];
+                    vacc0 = SG_MADD(vacc0, vw[51], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[52], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[53], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 54];
+                    const float vi1 = in[ib + 55];
+                    const float vi2 = in[ib + 56];
+                    vacc0 = SG_MADD(vacc0, vw[54], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[55], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[56], vi2);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib + 57];
+                    const float vi1 = in[ib + 58];
+                    const float vi2 = in[ib + 59];
+                    vacc0 = SG_MADD(vacc0, vw[57], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[58], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[59], vi2);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib + 60];
+                    const float vi1 = in[ib + 61];
+                    const float vi2 = in[ib + 62];
+                    vacc0 = SG_MADD(vacc0, vw[60], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[61], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[62], vi2);
+                }
+                {   /* tap 1,5 */
+                    const float vi0 = in[ib + 63];
+                    const float vi1 = in[ib + 64];
+                    const float vi2 = in[ib + 65];
+                    vacc0 = SG_MADD(vacc0, vw[63], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[64], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[65], vi2);
+                }
+                {   /* tap 1,6 */
+                    const float vi0 = in[ib + 66];
+                    const float vi1 = in[ib + 67];
+                    const float vi2 = in[ib + 68];
+                    vacc0 = SG_MADD(vacc0, vw[66], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[67], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[68], vi2);
+                }
+                {   /* tap 1,7 */
+                    const float vi0 = in[ib + 69];
+                    const float vi1 = in[ib + 70];
+                    const float vi2 = in[ib + 71];
+                    vacc0 = SG_MADD(vacc0, vw[69], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[70], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[71], vi2);
+                }
+                {   /* tap 1,8 */
+                    const float vi0 = in[ib + 72];
+                    const float vi1 = in[ib + 73];
+                    const float vi2 = in[ib + 74];
+                    vacc0 = SG_MADD(vacc0, vw[72], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[73], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[74], vi2);
+                }
+                {   /* tap 1,9 */
+                    const float vi0 = in[ib + 75];
+                    const float vi1 = in[ib + 76];
+                    const float vi2 = in[ib + 77];
+                    vacc0 = SG_MADD(vacc0, vw[75], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[76], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[77], vi2);
+                }
+                {   /* tap 1,10 */
+                    const float vi0 = in[ib + 78];
+                    const float vi1 = in[ib + 79];
+                    const float vi2 = in[ib + 80];
+                    vacc0 = SG_MADD(vacc0, vw[78], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[79], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[80], vi2);
+                }
+                {   /* tap 1,11 */
+                    const float vi0 = in[ib + 81];
+                    const float vi1 = in[ib + 82];
+                    const float vi2 = in[ib + 83];
+                    vacc0 = SG_MADD(vacc0, vw[81], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[82], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[83], vi2);
+                }
+                {   /* tap 1,12 */
+                    const float vi0 = in[ib + 84];
+                    const float vi1 = in[ib + 85];
+                    const float vi2 = in[ib + 86];
+                    vacc0 = SG_MADD(vacc0, vw[84], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[85], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[86], vi2);
+                }
+                {   /* tap 1,13 */
+                    const float vi0 = in[ib + 87];
+                    const float vi1 = in[ib + 88];
+                    const float vi2 = in[ib + 89];
+                    vacc0 = SG_MADD(vacc0, vw[87], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[88], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[89], vi2);
+                }
+                {   /* tap 1,14 */
+                    const float vi0 = in[ib + 90];
+                    const float vi1 = in[ib + 91];
+                    const float vi2 = in[ib + 92];
+                    vacc0 = SG_MADD(vacc0, vw[90], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[91], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[92], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 96];
+                    const float vi1 = in[ib + 97];
+                    const float vi2 = in[ib + 98];
+                    vacc0 = SG_MADD(vacc0, vw[93], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[94], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[95], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 99];
+                    const float vi1 = in[ib + 100];
+                    const float vi2 = in[ib + 101];
+                    vacc0 = SG_MADD(vacc0, vw[96], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[97], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[98], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 102];
+                    const float vi1 = in[ib + 103];
+                    const float vi2 = in[ib + 104];
+                    vacc0 = SG_MADD(vacc0, vw[99], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[100], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[101], vi2);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 105];
+                    const float vi1 = in[ib + 106];
+                    const float vi2 = in[ib + 107];
+                    vacc0 = SG_MADD(vacc0, vw[102], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[103], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[104], vi2);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 108];
+                    const float vi1 = in[ib + 109];
+                    const float vi2 = in[ib + 110];
+                    vacc0 = SG_MADD(vacc0, vw[105], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[106], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[107], vi2);
+                }
+                {   /* tap 2,5 */
+                    const float vi0 = in[ib + 111];
+                    const float vi1 = in[ib + 112];
+                    const float vi2 = in[ib + 113];
+                    vacc0 = SG_MADD(vacc0, vw[108], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[109], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[110], vi2);
+                }
+                {   /* tap 2,6 */
+                    const float vi0 = in[ib + 114];
+                    const float vi1 = in[ib + 115];
+                    const float vi2 = in[ib + 116];
+                    vacc0 = SG_MADD(vacc0, vw[111], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[112], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[113], vi2);
+                }
+                {   /* tap 2,7 */
+                    const float vi0 = in[ib + 117];
+                    const float vi1 = in[ib + 118];
+                    const float vi2 = in[ib + 119];
+                    vacc0 = SG_MADD(vacc0, vw[114], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[115], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[116], vi2);
+                }
+                {   /* tap 2,8 */
+                    const float vi0 = in[ib + 120];
+                    const float vi1 = in[ib + 121];
+                    const float vi2 = in[ib + 122];
+                    vacc0 = SG_MADD(vacc0, vw[117], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[118], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[119], vi2);
+                }
+                {   /* tap 2,9 */
+                    const float vi0 = in[ib + 123];
+                    const float vi1 = in[ib + 124];
+                    const float vi2 = in[ib + 125];
+                    vacc0 = SG_MADD(vacc0, vw[120], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[121], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[122], vi2);
+                }
+                {   /* tap 2,10 */
+                    const float vi0 = in[ib + 126];
+                    const float vi1 = in[ib + 127];
+                    const float vi2 = in[ib + 128];
+                    vacc0 = SG_MADD(vacc0, vw[123], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[124], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[125], vi2);
+                }
+                {   /* tap 2,11 */
+                    const float vi0 = in[ib + 129];
+                    const float vi1 = in[ib + 130];
+                    const float vi2 = in[ib + 131];
+                    vacc0 = SG_MADD(vacc0, vw[126], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[127], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[128], vi2);
+                }
+                {   /* tap 2,12 */
+                    const float vi0 = in[ib + 132];
+                    const float vi1 = in[ib + 133];
+                    const float vi2 = in[ib + 134];
+                    vacc0 = SG_MADD(vacc0, vw[129], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[130], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[131], vi2);
+                }
+                {   /* tap 2,13 */
+                    const float vi0 = in[ib + 135];
+                    const float vi1 = in[ib + 136];
+                    const float vi2 = in[ib + 137];
+                    vacc0 = SG_MADD(vacc0, vw[132], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[133], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[134], vi2);
+                }
+                {   /* tap 2,14 */
+                    const float vi0 = in[ib + 138];
+                    const float vi1 = in[ib + 139];
+                    const float vi2 = in[ib + 140];
+                    vacc0 = SG_MADD(vacc0, vw[135], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[136], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[137], vi2);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 144];
+                    const float vi1 = in[ib + 145];
+                    const float vi2 = in[ib + 146];
+                    vacc0 = SG_MADD(vacc0, vw[138], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[139], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[140], vi2);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 147];
+                    const float vi1 = in[ib + 148];
+                    const float vi2 = in[ib + 149];
+                    vacc0 = SG_MADD(vacc0, vw[141], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[142], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[143], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 150];
+                    const float vi1 = in[ib + 151];
+                    const float vi2 = in[ib + 152];
+                    vacc0 = SG_MADD(vacc0, vw[144], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[145], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[146], vi2);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 153];
+                    const float vi1 = in[ib + 154];
+                    const float vi2 = in[ib + 155];
+                    vacc0 = SG_MADD(vacc0, vw[147], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[148], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[149], vi2);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 156];
+                    const float vi1 = in[ib + 157];
+                    const float vi2 = in[ib + 158];
+                    vacc0 = SG_MADD(vacc0, vw[150], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[151], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[152], vi2);
+                }
+                {   /* tap 3,5 */
+                    const float vi0 = in[ib + 159];
+                    const float vi1 = in[ib + 160];
+                    const float vi2 = in[ib + 161];
+                    vacc0 = SG_MADD(vacc0, vw[153], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[154], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[155], vi2);
+                }
+                {   /* tap 3,6 */
+                    const float vi0 = in[ib + 162];
+                    const float vi1 = in[ib + 163];
+                    const float vi2 = in[ib + 164];
+                    vacc0 = SG_MADD(vacc0, vw[156], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[157], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[158], vi2);
+                }
+                {   /* tap 3,7 */
+                    const float vi0 = in[ib + 165];
+                    const float vi1 = in[ib + 166];
+                    const float vi2 = in[ib + 167];
+                    vacc0 = SG_MADD(vacc0, vw[159], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[160], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[161], vi2);
+                }
+                {   /* tap 3,8 */
+                    const float vi0 = in[ib + 168];
+                    const float vi1 = in[ib + 169];
+                    const float vi2 = in[ib + 170];
+                    vacc0 = SG_MADD(vacc0, vw[162], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[163], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[164], vi2);
+                }
+                {   /* tap 3,9 */
+                    const float vi0 = in[ib + 171];
+                    const float vi1 = in[ib + 172];
+                    const float vi2 = in[ib + 173];
+                    vacc0 = SG_MADD(vacc0, vw[165], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[166], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[167], vi2);
+                }
+                {   /* tap 3,10 */
+                    const float vi0 = in[ib + 174];
+                    const float vi1 = in[ib + 175];
+                    const float vi2 = in[ib + 176];
+                    vacc0 = SG_MADD(vacc0, vw[168], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[169], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[170], vi2);
+                }
+                {   /* tap 3,11 */
+                    const float vi0 = in[ib + 177];
+                    const float vi1 = in[ib + 178];
+                    const float vi2 = in[ib + 179];
+                    vacc0 = SG_MADD(vacc0, vw[171], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[172], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[173], vi2);
+                }
+                {   /* tap 3,12 */
+                    const float vi0 = in[ib + 180];
+                    const float vi1 = in[ib + 181];
+                    const float vi2 = in[ib + 182];
+                    vacc0 = SG_MADD(vacc0, vw[174], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[175], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[176], vi2);
+                }
+                {   /* tap 3,13 */
+                    const float vi0 = in[ib + 183];
+                    const float vi1 = in[ib + 184];
+                    const float vi2 = in[ib + 185];
+                    vacc0 = SG_MADD(vacc0, vw[177], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[178], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[179], vi2);
+                }
+                {   /* tap 3,14 */
+                    const float vi0 = in[ib + 186];
+                    const float vi1 = in[ib + 187];
+                    const float vi2 = in[ib + 188];
+                    vacc0 = SG_MADD(vacc0, vw[180], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[181], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[182], vi2);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 192];
+                    const float vi1 = in[ib + 193];
+                    const float vi2 = in[ib + 194];
+                    vacc0 = SG_MADD(vacc0, vw[183], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[184], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[185], vi2);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 195];
+                    const float vi1 = in[ib + 196];
+                    const float vi2 = in[ib + 197];
+                    vacc0 = SG_MADD(vacc0, vw[186], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[187], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[188], vi2);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 198];
+                    const float vi1 = in[ib + 199];
+                    const float vi2 = in[ib + 200];
+                    vacc0 = SG_MADD(vacc0, vw[189], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[190], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[191], vi2);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 201];
+                    const float vi1 = in[ib + 202];
+                    const float vi2 = in[ib + 203];
+                    vacc0 = SG_MADD(vacc0, vw[192], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[193], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[194], vi2);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib + 204];
+                    const float vi1 = in[ib + 205];
+                    const float vi2 = in[ib + 206];
+                    vacc0 = SG_MADD(vacc0, vw[195], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[196], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[197], vi2);
+                }
+                {   /* tap 4,5 */
+                    const float vi0 = in[ib + 207];
+                    const float vi1 = in[ib + 208];
+                    const float vi2 = in[ib + 209];
+                    vacc0 = SG_MADD(vacc0, vw[198], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[199], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[200], vi2);
+                }
+                {   /* tap 4,6 */
+                    const float vi0 = in[ib + 210];
+                    const float vi1 = in[ib + 211];
+                    const float vi2 = in[ib + 212];
+                    vacc0 = SG_MADD(vacc0, vw[201], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[202], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[203], vi2);
+                }
+                {   /* tap 4,7 */
+                    const float vi0 = in[ib + 213];
+                    const float vi1 = in[ib + 214];
+                    const float vi2 = in[ib + 215];
+                    vacc0 = SG_MADD(vacc0, vw[204], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[205], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[206], vi2);
+                }
+                {   /* tap 4,8 */
+                    const float vi0 = in[ib + 216];
+                    const float vi1 = in[ib + 217];
+                    const float vi2 = in[ib + 218];
+                    vacc0 = SG_MADD(vacc0, vw[207], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[208], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[209], vi2);
+                }
+                {   /* tap 4,9 */
+                    const float vi0 = in[ib + 219];
+                    const float vi1 = in[ib + 220];
+                    const float vi2 = in[ib + 221];
+                    vacc0 = SG_MADD(vacc0, vw[210], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[211], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[212], vi2);
+                }
+                {   /* tap 4,10 */
+                    const float vi0 = in[ib + 222];
+                    const float vi1 = in[ib + 223];
+                    const float vi2 = in[ib + 224];
+                    vacc0 = SG_MADD(vacc0, vw[213], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[214], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[215], vi2);
+                }
+                {   /* tap 4,11 */
+                    const float vi0 = in[ib + 225];
+                    const float vi1 = in[ib + 226];
+                    const float vi2 = in[ib + 227];
+                    vacc0 = SG_MADD(vacc0, vw[216], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[217], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[218], vi2);
+                }
+                {   /* tap 4,12 */
+                    const float vi0 = in[ib + 228];
+                    const float vi1 = in[ib + 229];
+                    const float vi2 = in[ib + 230];
+                    vacc0 = SG_MADD(vacc0, vw[219], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[220], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[221], vi2);
+                }
+                {   /* tap 4,13 */
+                    const float vi0 = in[ib + 231];
+                    const float vi1 = in[ib + 232];
+                    const float vi2 = in[ib + 233];
+                    vacc0 = SG_MADD(vacc0, vw[222], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[223], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[224], vi2);
+                }
+                {   /* tap 4,14 */
+                    const float vi0 = in[ib + 234];
+                    const float vi1 = in[ib + 235];
+                    const float vi2 = in[ib + 236];
+                    vacc0 = SG_MADD(vacc0, vw[225], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[226], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[227], vi2);
+                }
+                {   /* tap 5,0 */
+                    const float vi0 = in[ib + 240];
+                    const float vi1 = in[ib + 241];
+                    const float vi2 = in[ib + 242];
+                    vacc0 = SG_MADD(vacc0, vw[228], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[229], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[230], vi2);
+                }
+                {   /* tap 5,1 */
+                    const float vi0 = in[ib + 243];
+                    const float vi1 = in[ib + 244];
+                    const float vi2 = in[ib + 245];
+                    vacc0 = SG_MADD(vacc0, vw[231], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[232], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[233], vi2);
+                }
+                {   /* tap 5,2 */
+                    const float vi0 = in[ib + 246];
+                    const float vi1 = in[ib + 247];
+                    const float vi2 = in[ib + 248];
+                    vacc0 = SG_MADD(vacc0, vw[234], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[235], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[236], vi2);
+                }
+                {   /* tap 5,3 */
+                    const float vi0 = in[ib + 249];
+                    const float vi1 = in[ib + 250];
+                    const float vi2 = in[ib + 251];
+                    vacc0 = SG_MADD(vacc0, vw[237], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[238], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[239], vi2);
+                }
+                {   /* tap 5,4 */
+                    const float vi0 = in[ib + 252];
+                    const float vi1 = in[ib + 253];
+                    const float vi2 = in[ib + 254];
+                    vacc0 = SG_MADD(vacc0, vw[240], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[241], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[242], vi2);
+                }
+                {   /* tap 5,5 */
+                    const float vi0 = in[ib + 255];
+                    const float vi1 = in[ib + 256];
+                    const float vi2 = in[ib + 257];
+                    vacc0 = SG_MADD(vacc0, vw[243], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[244], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[245], vi2);
+                }
+                {   /* tap 5,6 */
+                    const float vi0 = in[ib + 258];
+                    const float vi1 = in[ib + 259];
+                    const float vi2 = in[ib + 260];
+                    vacc0 = SG_MADD(vacc0, vw[246], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[247], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[248], vi2);
+                }
+                {   /* tap 5,7 */
+                    const float vi0 = in[ib + 261];
+                    const float vi1 = in[ib + 262];
+                    const float vi2 = in[ib + 263];
+                    vacc0 = SG_MADD(vacc0, vw[249], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[250], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[251], vi2);
+                }
+                {   /* tap 5,8 */
+                    const float vi0 = in[ib + 264];
+                    const float vi1 = in[ib + 265];
+                    const float vi2 = in[ib + 266];
+                    vacc0 = SG_MADD(vacc0, vw[252], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[253], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[254], vi2);
+                }
+                {   /* tap 5,9 */
+                    const float vi0 = in[ib + 267];
+                    const float vi1 = in[ib + 268];
+                    const float vi2 = in[ib + 269];
+                    vacc0 = SG_MADD(vacc0, vw[255], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[256], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[257], vi2);
+                }
+                {   /* tap 5,10 */
+                    const float vi0 = in[ib + 270];
+                    const float vi1 = in[ib + 271];
+                    const float vi2 = in[ib + 272];
+                    vacc0 = SG_MADD(vacc0, vw[258], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[259], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[260], vi2);
+                }
+                {   /* tap 5,11 */
+                    const float vi0 = in[ib + 273];
+                    const float vi1 = in[ib + 274];
+                    const float vi2 = in[ib + 275];
+                    vacc0 = SG_MADD(vacc0, vw[261], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[262], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[263], vi2);
+                }
+                {   /* tap 5,12 */
+                    const float vi0 = in[ib + 276];
+                    const float vi1 = in[ib + 277];
+                    const float vi2 = in[ib + 278];
+                    vacc0 = SG_MADD(vacc0, vw[264], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[265], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[266], vi2);
+                }
+                {   /* tap 5,13 */
+                    const float vi0 = in[ib + 279];
+                    const float vi1 = in[ib + 280];
+                    const float vi2 = in[ib + 281];
+                    vacc0 = SG_MADD(vacc0, vw[267], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[268], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[269], vi2);
+                }
+                {   /* tap 5,14 */
+                    const float vi0 = in[ib + 282];
+                    const float vi1 = in[ib + 283];
+                    const float vi2 = in[ib + 284];
+                    vacc0 = SG_MADD(vacc0, vw[270], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[271], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[272], vi2);
+                }
+                {   /* tap 6,0 */
+                    const float vi0 = in[ib + 288];
+                    const float vi1 = in[ib + 289];
+                    const float vi2 = in[ib + 290];
+                    vacc0 = SG_MADD(vacc0, vw[273], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[274], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[275], vi2);
+                }
+                {   /* tap 6,1 */
+                    const float vi0 = in[ib + 291];
+                    const float vi1 = in[ib + 292];
+                    const float vi2 = in[ib + 293];
+                    vacc0 = SG_MADD(vacc0, vw[276], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[277], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[278], vi2);
+                }
+                {   /* tap 6,2 */
+                    const float vi0 = in[ib + 294];
+                    const float vi1 = in[ib + 295];
+                    const float vi2 = in[ib + 296];
+                    vacc0 = SG_MADD(vacc0, vw[279], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[280], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[281], vi2);
+                }
+                {   /* tap 6,3 */
+                    const float vi0 = in[ib + 297];
+                    const float vi1 = in[ib + 298];
+                    const float vi2 = in[ib + 299];
+                    vacc0 = SG_MADD(vacc0, vw[282], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[283], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[284], vi2);
+                }
+                {   /* tap 6,4 */
+                    const float vi0 = in[ib + 300];
+                    const float vi1 = in[ib + 301];
+                    const float vi2 = in[ib + 302];
+                    vacc0 = SG_MADD(vacc0, vw[285], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[286], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[287], vi2);
+                }
+                {   /* tap 6,5 */
+                    const float vi0 = in[ib + 303];
+                    const float vi1 = in[ib + 304];
+                    const float vi2 = in[ib + 305];
+                    vacc0 = SG_MADD(vacc0, vw[288], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[289], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[290], vi2);
+                }
+                {   /* tap 6,6 */
+                    const float vi0 = in[ib + 306];
+                    const float vi1 = in[ib + 307];
+                    const float vi2 = in[ib + 308];
+                    vacc0 = SG_MADD(vacc0, vw[291], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[292], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[293], vi2);
+                }
+                {   /* tap 6,7 */
+                    const float vi0 = in[ib + 309];
+                    const float vi1 = in[ib + 310];
+                    const float vi2 = in[ib + 311];
+                    vacc0 = SG_MADD(vacc0, vw[294], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[295], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[296], vi2);
+                }
+                {   /* tap 6,8 */
+                    const float vi0 = in[ib + 312];
+                    const float vi1 = in[ib + 313];
+                    const float vi2 = in[ib + 314];
+                    vacc0 = SG_MADD(vacc0, vw[297], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[298], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[299], vi2);
+                }
+                {   /* tap 6,9 */
+                    const float vi0 = in[ib + 315];
+                    const float vi1 = in[ib + 316];
+                    const float vi2 = in[ib + 317];
+                    vacc0 = SG_MADD(vacc0, vw[300], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[301], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[302], vi2);
+                }
+                {   /* tap 6,10 */
+                    const float vi0 = in[ib + 318];
+                    const float vi1 = in[ib + 319];
+                    const float vi2 = in[ib + 320];
+                    vacc0 = SG_MADD(vacc0, vw[303], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[304], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[305], vi2);
+                }
+                {   /* tap 6,11 */
+                    const float vi0 = in[ib + 321];
+                    const float vi1 = in[ib + 322];
+                    const float vi2 = in[ib + 323];
+                    vacc0 = SG_MADD(vacc0, vw[306], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[307], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[308], vi2);
+                }
+                {   /* tap 6,12 */
+                    const float vi0 = in[ib + 324];
+                    const float vi1 = in[ib + 325];
+                    const float vi2 = in[ib + 326];
+                    vacc0 = SG_MADD(vacc0, vw[309], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[310], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[311], vi2);
+                }
+                {   /* tap 6,13 */
+                    const float vi0 = in[ib + 327];
+                    const float vi1 = in[ib + 328];
+                    const float vi2 = in[ib + 329];
+                    vacc0 = SG_MADD(vacc0, vw[312], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[313], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[314], vi2);
+                }
+                {   /* tap 6,14 */
+                    const float vi0 = in[ib + 330];
+                    const float vi1 = in[ib + 331];
+                    const float vi2 = in[ib + 332];
+                    vacc0 = SG_MADD(vacc0, vw[315], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[316], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[317], vi2);
+                }
+                {   /* tap 7,0 */
+                    const float vi0 = in[ib + 336];
+                    const float vi1 = in[ib + 337];
+                    const float vi2 = in[ib + 338];
+                    vacc0 = SG_MADD(vacc0, vw[318], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[319], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[320], vi2);
+                }
+                {   /* tap 7,1 */
+                    const float vi0 = in[ib + 339];
+                    const float vi1 = in[ib + 340];
+                    const float vi2 = in[ib + 341];
+                    vacc0 = SG_MADD(vacc0, vw[321], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[322], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[323], vi2);
+                }
+                {   /* tap 7,2 */
+                    const float vi0 = in[ib + 342];
+                    const float vi1 = in[ib + 343];
+                    const float vi2 = in[ib + 344];
+                    vacc0 = SG_MADD(vacc0, vw[324], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[325], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[326], vi2);
+                }
+                {   /* tap 7,3 */
+                    const float vi0 = in[ib + 345];
+                    const float vi1 = in[ib + 346];
+                    const float vi2 = in[ib + 347];
+                    vacc0 = SG_MADD(vacc0, vw[327], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[328], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[329], vi2);
+                }
+                {   /* tap 7,4 */
+                    const float vi0 = in[ib + 348];
+                    const float vi1 = in[ib + 349];
+                    const float vi2 = in[ib + 350];
+                    vacc0 = SG_MADD(vacc0, vw[330], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[331], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[332], vi2);
+                }
+                {   /* tap 7,5 */
+                    const float vi0 = in[ib + 351];
+                    const float vi1 = in[ib + 352];
+                    const float vi2 = in[ib + 353];
+                    vacc0 = SG_MADD(vacc0, vw[333], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[334], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[335], vi2);
+                }
+                {   /* tap 7,6 */
+                    const float vi0 = in[ib + 354];
+                    const float vi1 = in[ib + 355];
+                    const float vi2 = in[ib + 356];
+                    vacc0 = SG_MADD(vacc0, vw[336], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[337], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[338], vi2);
+                }
+                {   /* tap 7,7 */
+                    const float vi0 = in[ib + 357];
+                    const float vi1 = in[ib + 358];
+                    const float vi2 = in[ib + 359];
+                    vacc0 = SG_MADD(vacc0, vw[339], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[340], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[341], vi2);
+                }
+                {   /* tap 7,8 */
+                    const float vi0 = in[ib + 360];
+                    const float vi1 = in[ib + 361];
+                    const float vi2 = in[ib + 362];
+                    vacc0 = SG_MADD(vacc0, vw[342], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[343], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[344], vi2);
+                }
+                {   /* tap 7,9 */
+                    const float vi0 = in[ib + 363];
+                    const float vi1 = in[ib + 364];
+                    const float vi2 = in[ib + 365];
+                    vacc0 = SG_MADD(vacc0, vw[345], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[346], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[347], vi2);
+                }
+                {   /* tap 7,10 */
+                    const float vi0 = in[ib + 366];
+                    const float vi1 = in[ib + 367];
+                    const float vi2 = in[ib + 368];
+                    vacc0 = SG_MADD(vacc0, vw[348], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[349], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[350], vi2);
+                }
+                {   /* tap 7,11 */
+                    const float vi0 = in[ib + 369];
+                    const float vi1 = in[ib + 370];
+                    const float vi2 = in[ib + 371];
+                    vacc0 = SG_MADD(vacc0, vw[351], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[352], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[353], vi2);
+                }
+                {   /* tap 7,12 */
+                    const float vi0 = in[ib + 372];
+                    const float vi1 = in[ib + 373];
+                    const float vi2 = in[ib + 374];
+                    vacc0 = SG_MADD(vacc0, vw[354], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[355], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[356], vi2);
+                }
+                {   /* tap 7,13 */
+                    const float vi0 = in[ib + 375];
+                    const float vi1 = in[ib + 376];
+                    const float vi2 = in[ib + 377];
+                    vacc0 = SG_MADD(vacc0, vw[357], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[358], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[359], vi2);
+                }
+                {   /* tap 7,14 */
+                    const float vi0 = in[ib + 378];
+                    const float vi1 = in[ib + 379];
+                    const float vi2 = in[ib + 380];
+                    vacc0 = SG_MADD(vacc0, vw[360], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[361], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[362], vi2);
+                }
+                {   /* tap 8,0 */
+                    const float vi0 = in[ib + 384];
+                    const float vi1 = in[ib + 385];
+                    const float vi2 = in[ib + 386];
+                    vacc0 = SG_MADD(vacc0, vw[363], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[364], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[365], vi2);
+                }
+                {   /* tap 8,1 */
+                    const float vi0 = in[ib + 387];
+                    const float vi1 = in[ib + 388];
+                    const float vi2 = in[ib + 389];
+                    vacc0 = SG_MADD(vacc0, vw[366], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[367], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[368], vi2);
+                }
+                {   /* tap 8,2 */
+                    const float vi0 = in[ib + 390];
+                    const float vi1 = in[ib + 391];
+                    const float vi2 = in[ib + 392];
+                    vacc0 = SG_MADD(vacc0, vw[369], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[370], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[371], vi2);
+                }
+                {   /* tap 8,3 */
+                    const float vi0 = in[ib + 393];
+                    const float vi1 = in[ib + 394];
+                    const float vi2 = in[ib + 395];
+                    vacc0 = SG_MADD(vacc0, vw[372], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[373], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[374], vi2);
+                }
+                {   /* tap 8,4 */
+                    const float vi0 = in[ib + 396];
+                    const float vi1 = in[ib + 397];
+                    const float vi2 = in[ib + 398];
+                    vacc0 = SG_MADD(vacc0, vw[375], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[376], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[377], vi2);
+                }
+                {   /* tap 8,5 */
+                    const float vi0 = in[ib + 399];
+                    const float vi1 = in[ib + 400];
+                    const float vi2 = in[ib + 401];
+                    vacc0 = SG_MADD(vacc0, vw[378], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[379], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[380], vi2);
+                }
+                {   /* tap 8,6 */
+                    const float vi0 = in[ib + 402];
+                    const float vi1 = in[ib + 403];
+                    const float vi2 = in[ib + 404];
+                    vacc0 = SG_MADD(vacc0, vw[381], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[382], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[383], vi2);
+                }
+                {   /* tap 8,7 */
+                    const float vi0 = in[ib + 405];
+                    const float vi1 = in[ib + 406];
+                    const float vi2 = in[ib + 407];
+                    vacc0 = SG_MADD(vacc0, vw[384], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[385], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[386], vi2);
+                }
+                {   /* tap 8,8 */
+                    const float vi0 = in[ib + 408];
+                    const float vi1 = in[ib + 409];
+                    const float vi2 = in[ib + 410];
+                    vacc0 = SG_MADD(vacc0, vw[387], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[388], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[389], vi2);
+                }
+                {   /* tap 8,9 */
+                    const float vi0 = in[ib + 411];
+                    const float vi1 = in[ib + 412];
+                    const float vi2 = in[ib + 413];
+                    vacc0 = SG_MADD(vacc0, vw[390], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[391], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[392], vi2);
+                }
+                {   /* tap 8,10 */
+                    const float vi0 = in[ib + 414];
+                    const float vi1 = in[ib + 415];
+                    const float vi2 = in[ib + 416];
+                    vacc0 = SG_MADD(vacc0, vw[393], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[394], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[395], vi2);
+                }
+                {   /* tap 8,11 */
+                    const float vi0 = in[ib + 417];
+                    const float vi1 = in[ib + 418];
+                    const float vi2 = in[ib + 419];
+                    vacc0 = SG_MADD(vacc0, vw[396], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[397], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[398], vi2);
+                }
+                {   /* tap 8,12 */
+                    const float vi0 = in[ib + 420];
+                    const float vi1 = in[ib + 421];
+                    const float vi2 = in[ib + 422];
+                    vacc0 = SG_MADD(vacc0, vw[399], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[400], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[401], vi2);
+                }
+                {   /* tap 8,13 */
+                    const float vi0 = in[ib + 423];
+                    const float vi1 = in[ib + 424];
+                    const float vi2 = in[ib + 425];
+                    vacc0 = SG_MADD(vacc0, vw[402], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[403], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[404], vi2);
+                }
+                {   /* tap 8,14 */
+                    const float vi0 = in[ib + 426];
+                    const float vi1 = in[ib + 427];
+                    const float vi2 = in[ib + 428];
+                    vacc0 = SG_MADD(vacc0, vw[405], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[406], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[407], vi2);
+                }
+                {   /* tap 9,0 */
+                    const float vi0 = in[ib + 432];
+                    const float vi1 = in[ib + 433];
+                    const float vi2 = in[ib + 434];
+                    vacc0 = SG_MADD(vacc0, vw[408], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[409], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[410], vi2);
+                }
+                {   /* tap 9,1 */
+                    const float vi0 = in[ib + 435];
+                    const float vi1 = in[ib + 436];
+                    const float vi2 = in[ib + 437];
+                    vacc0 = SG_MADD(vacc0, vw[411], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[412], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[413], vi2);
+                }
+                {   /* tap 9,2 */
+                    const float vi0 = in[ib + 438];
+                    const float vi1 = in[ib + 439];
+                    const float vi2 = in[ib + 440];
+                    vacc0 = SG_MADD(vacc0, vw[414], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[415], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[416], vi2);
+                }
+                {   /* tap 9,3 */
+                    const float vi0 = in[ib + 441];
+                    const float vi1 = in[ib + 442];
+                    const float vi2 = in[ib + 443];
+                    vacc0 = SG_MADD(vacc0, vw[417], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[418], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[419], vi2);
+                }
+                {   /* tap 9,4 */
+                    const float vi0 = in[ib + 444];
+                    const float vi1 = in[ib + 445];
+                    const float vi2 = in[ib + 446];
+                    vacc0 = SG_MADD(vacc0, vw[420], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[421], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[422], vi2);
+                }
+                {   /* tap 9,5 */
+                    const float vi0 = in[ib + 447];
+                    const float vi1 = in[ib + 448];
+                    const float vi2 = in[ib + 449];
+                    vacc0 = SG_MADD(vacc0, vw[423], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[424], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[425], vi2);
+                }
+                {   /* tap 9,6 */
+                    const float vi0 = in[ib + 450];
+                    const float vi1 = in[ib + 451];
+                    const float vi2 = in[ib + 452];
+                    vacc0 = SG_MADD(vacc0, vw[426], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[427], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[428], vi2);
+                }
+                {   /* tap 9,7 */
+                    const float vi0 = in[ib + 453];
+                    const float vi1 = in[ib + 454];
+                    const float vi2 = in[ib + 455];
+                    vacc0 = SG_MADD(vacc0, vw[429], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[430], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[431], vi2);
+                }
+                {   /* tap 9,8 */
+                    const float vi0 = in[ib + 456];
+                    const float vi1 = in[ib + 457];
+                    const float vi2 = in[ib + 458];
+                    vacc0 = SG_MADD(vacc0, vw[432], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[433], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[434], vi2);
+                }
+                {   /* tap 9,9 */
+                    const float vi0 = in[ib + 459];
+                    const float vi1 = in[ib + 460];
+                    const float vi2 = in[ib + 461];
+                    vacc0 = SG_MADD(vacc0, vw[435], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[436], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[437], vi2);
+                }
+                {   /* tap 9,10 */
+                    const float vi0 = in[ib + 462];
+                    const float vi1 = in[ib + 463];
+                    const float vi2 = in[ib + 464];
+                    vacc0 = SG_MADD(vacc0, vw[438], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[439], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[440], vi2);
+                }
+                {   /* tap 9,11 */
+                    const float vi0 = in[ib + 465];
+                    const float vi1 = in[ib + 466];
+                    const float vi2 = in[ib + 467];
+                    vacc0 = SG_MADD(vacc0, vw[441], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[442], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[443], vi2);
+                }
+                {   /* tap 9,12 */
+                    const float vi0 = in[ib + 468];
+                    const float vi1 = in[ib + 469];
+                    const float vi2 = in[ib + 470];
+                    vacc0 = SG_MADD(vacc0, vw[444], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[445], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[446], vi2);
+                }
+                {   /* tap 9,13 */
+                    const float vi0 = in[ib + 471];
+                    const float vi1 = in[ib + 472];
+                    const float vi2 = in[ib + 473];
+                    vacc0 = SG_MADD(vacc0, vw[447], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[448], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[449], vi2);
+                }
+                {   /* tap 9,14 */
+                    const float vi0 = in[ib + 474];
+                    const float vi1 = in[ib + 475];
+                    const float vi2 = in[ib + 476];
+                    vacc0 = SG_MADD(vacc0, vw[450], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[451], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[452], vi2);
+                }
+                {   /* tap 10,0 */
+                    const float vi0 = in[ib + 480];
+                    const float vi1 = in[ib + 481];
+                    const float vi2 = in[ib + 482];
+                    vacc0 = SG_MADD(vacc0, vw[453], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[454], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[455], vi2);
+                }
+                {   /* tap 10,1 */
+                    const float vi0 = in[ib + 483];
+                    const float vi1 = in[ib + 484];
+                    const float vi2 = in[ib + 485];
+                    vacc0 = SG_MADD(vacc0, vw[456], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[457], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[458], vi2);
+                }
+                {   /* tap 10,2 */
+                    const float vi0 = in[ib + 486];
+                    const float vi1 = in[ib + 487];
+                    const float vi2 = in[ib + 488];
+                    vacc0 = SG_MADD(vacc0, vw[459], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[460], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[461], vi2);
+                }
+                {   /* tap 10,3 */
+                    const float vi0 = in[ib + 489];
+                    const float vi1 = in[ib + 490];
+                    const float vi2 = in[ib + 491];
+                    vacc0 = SG_MADD(vacc0, vw[462], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[463], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[464], vi2);
+                }
+                {   /* tap 10,4 */
+                    const float vi0 = in[ib + 492];
+                    const float vi1 = in[ib + 493];
+                    const float vi2 = in[ib + 494];
+                    vacc0 = SG_MADD(vacc0, vw[465], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[466], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[467], vi2);
+                }
+                {   /* tap 10,5 */
+                    const float vi0 = in[ib + 495];
+                    const float vi1 = in[ib + 496];
+                    const float vi2 = in[ib + 497];
+                    vacc0 = SG_MADD(vacc0, vw[468], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[469], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[470], vi2);
+                }
+                {   /* tap 10,6 */
+                    const float vi0 = in[ib + 498];
+                    const float vi1 = in[ib + 499];
+                    const float vi2 = in[ib + 500];
+                    vacc0 = SG_MADD(vacc0, vw[471], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[472], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[473], vi2);
+                }
+                {   /* tap 10,7 */
+                    const float vi0 = in[ib + 501];
+                    const float vi1 = in[ib + 502];
+                    const float vi2 = in[ib + 503];
+                    vacc0 = SG_MADD(vacc0, vw[474], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[475], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[476], vi2);
+                }
+                {   /* tap 10,8 */
+                    const float vi0 = in[ib + 504];
+                    const float vi1 = in[ib + 505];
+                    const float vi2 = in[ib + 506];
+                    vacc0 = SG_MADD(vacc0, vw[477], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[478], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[479], vi2);
+                }
+                {   /* tap 10,9 */
+                    const float vi0 = in[ib + 507];
+                    const float vi1 = in[ib + 508];
+                    const float vi2 = in[ib + 509];
+                    vacc0 = SG_MADD(vacc0, vw[480], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[481], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[482], vi2);
+                }
+                {   /* tap 10,10 */
+                    const float vi0 = in[ib + 510];
+                    const float vi1 = in[ib + 511];
+                    const float vi2 = in[ib + 512];
+                    vacc0 = SG_MADD(vacc0, vw[483], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[484], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[485], vi2);
+                }
+                {   /* tap 10,11 */
+                    const float vi0 = in[ib + 513];
+                    const float vi1 = in[ib + 514];
+                    const float vi2 = in[ib + 515];
+                    vacc0 = SG_MADD(vacc0, vw[486], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[487], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[488], vi2);
+                }
+                {   /* tap 10,12 */
+                    const float vi0 = in[ib + 516];
+                    const float vi1 = in[ib + 517];
+                    const float vi2 = in[ib + 518];
+                    vacc0 = SG_MADD(vacc0, vw[489], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[490], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[491], vi2);
+                }
+                {   /* tap 10,13 */
+                    const float vi0 = in[ib + 519];
+                    const float vi1 = in[ib + 520];
+                    const float vi2 = in[ib + 521];
+                    vacc0 = SG_MADD(vacc0, vw[492], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[493], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[494], vi2);
+                }
+                {   /* tap 10,14 */
+                    const float vi0 = in[ib + 522];
+                    const float vi1 = in[ib + 523];
+                    const float vi2 = in[ib + 524];
+                    vacc0 = SG_MADD(vacc0, vw[495], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[496], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[497], vi2);
+                }
+                {   /* tap 11,0 */
+                    const float vi0 = in[ib + 528];
+                    const float vi1 = in[ib + 529];
+                    const float vi2 = in[ib + 530];
+                    vacc0 = SG_MADD(vacc0, vw[498], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[499], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[500], vi2);
+                }
+                {   /* tap 11,1 */
+                    const float vi0 = in[ib + 531];
+                    const float vi1 = in[ib + 532];
+                    const float vi2 = in[ib + 533];
+                    vacc0 = SG_MADD(vacc0, vw[501], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[502], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[503], vi2);
+                }
+                {   /* tap 11,2 */
+                    const float vi0 = in[ib + 534];
+                    const float vi1 = in[ib + 535];
+                    const float vi2 = in[ib + 536];
+                    vacc0 = SG_MADD(vacc0, vw[504], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[505], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[506], vi2);
+                }
+                {   /* tap 11,3 */
+                    const float vi0 = in[ib + 537];
+                    const float vi1 = in[ib + 538];
+                    const float vi2 = in[ib + 539];
+                    vacc0 = SG_MADD(vacc0, vw[507], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[508], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[509], vi2);
+                }
+                {   /* tap 11,4 */
+                    const float vi0 = in[ib + 540];
+                    const float vi1 = in[ib + 541];
+                    const float vi2 = in[ib + 542];
+                    vacc0 = SG_MADD(vacc0, vw[510], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[511], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[512], vi2);
+                }
+                {   /* tap 11,5 */
+                    const float vi0 = in[ib + 543];
+                    const float vi1 = in[ib + 544];
+                    const float vi2 = in[ib + 545];
+                    vacc0 = SG_MADD(vacc0, vw[513], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[514], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[515], vi2);
+                }
+                {   /* tap 11,6 */
+                    const float vi0 = in[ib + 546];
+                    const float vi1 = in[ib + 547];
+                    const float vi2 = in[ib + 548];
+                    vacc0 = SG_MADD(vacc0, vw[516], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[517], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[518], vi2);
+                }
+                {   /* tap 11,7 */
+                    const float vi0 = in[ib + 549];
+                    const float vi1 = in[ib + 550];
+                    const float vi2 = in[ib + 551];
+                    vacc0 = SG_MADD(vacc0, vw[519], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[520], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[521], vi2);
+                }
+                {   /* tap 11,8 */
+                    const float vi0 = in[ib + 552];
+                    const float vi1 = in[ib + 553];
+                    const float vi2 = in[ib + 554];
+                    vacc0 = SG_MADD(vacc0, vw[522], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[523], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[524], vi2);
+                }
+                {   /* tap 11,9 */
+                    const float vi0 = in[ib + 555];
+                    const float vi1 = in[ib + 556];
+                    const float vi2 = in[ib + 557];
+                    vacc0 = SG_MADD(vacc0, vw[525], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[526], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[527], vi2);
+                }
+                {   /* tap 11,10 */
+                    const float vi0 = in[ib + 558];
+                    const float vi1 = in[ib + 559];
+                    const float vi2 = in[ib + 560];
+                    vacc0 = SG_MADD(vacc0, vw[528], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[529], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[530], vi2);
+                }
+                {   /* tap 11,11 */
+                    const float vi0 = in[ib + 561];
+                    const float vi1 = in[ib + 562];
+                    const float vi2 = in[ib + 563];
+                    vacc0 = SG_MADD(vacc0, vw[531], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[532], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[533], vi2);
+                }
+                {   /* tap 11,12 */
+                    const float vi0 = in[ib + 564];
+                    const float vi1 = in[ib + 565];
+                    const float vi2 = in[ib + 566];
+                    vacc0 = SG_MADD(vacc0, vw[534], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[535], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[536], vi2);
+                }
+                {   /* tap 11,13 */
+                    const float vi0 = in[ib + 567];
+                    const float vi1 = in[ib + 568];
+                    const float vi2 = in[ib + 569];
+                    vacc0 = SG_MADD(vacc0, vw[537], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[538], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[539], vi2);
+                }
+                {   /* tap 11,14 */
+                    const float vi0 = in[ib + 570];
+                    const float vi1 = in[ib + 571];
+                    const float vi2 = in[ib + 572];
+                    vacc0 = SG_MADD(vacc0, vw[540], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[541], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[542], vi2);
+                }
+                {   /* tap 12,0 */
+                    const float vi0 = in[ib + 576];
+                    const float vi1 = in[ib + 577];
+                    const float vi2 = in[ib + 578];
+                    vacc0 = SG_MADD(vacc0, vw[543], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[544], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[545], vi2);
+                }
+                {   /* tap 12,1 */
+                    const float vi0 = in[ib + 579];
+                    const float vi1 = in[ib + 580];
+                    const float vi2 = in[ib + 581];
+                    vacc0 = SG_MADD(vacc0, vw[546], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[547], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[548], vi2);
+                }
+                {   /* tap 12,2 */
+                    const float vi0 = in[ib + 582];
+                    const float vi1 = in[ib + 583];
+                    const float vi2 = in[ib + 584];
+                    vacc0 = SG_MADD(vacc0, vw[549], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[550], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[551], vi2);
+                }
+                {   /* tap 12,3 */
+                    const float vi0 = in[ib + 585];
+                    const float vi1 = in[ib + 586];
+                    const float vi2 = in[ib + 587];
+                    vacc0 = SG_MADD(vacc0, vw[552], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[553], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[554], vi2);
+                }
+                {   /* tap 12,4 */
+                    const float vi0 = in[ib + 588];
+                    const float vi1 = in[ib + 589];
+                    const float vi2 = in[ib + 590];
+                    vacc0 = SG_MADD(vacc0, vw[555], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[556], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[557], vi2);
+                }
+                {   /* tap 12,5 */
+                    const float vi0 = in[ib + 591];
+                    const float vi1 = in[ib + 592];
+                    const float vi2 = in[ib + 593];
+                    vacc0 = SG_MADD(vacc0, vw[558], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[559], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[560], vi2);
+                }
+                {   /* tap 12,6 */
+                    const float vi0 = in[ib + 594];
+                    const float vi1 = in[ib + 595];
+                    const float vi2 = in[ib + 596];
+                    vacc0 = SG_MADD(vacc0, vw[561], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[562], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[563], vi2);
+                }
+                {   /* tap 12,7 */
+                    const float vi0 = in[ib + 597];
+                    const float vi1 = in[ib + 598];
+                    const float vi2 = in[ib + 599];
+                    vacc0 = SG_MADD(vacc0, vw[564], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[565], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[566], vi2);
+                }
+                {   /* tap 12,8 */
+                    const float vi0 = in[ib + 600];
+                    const float vi1 = in[ib + 601];
+                    const float vi2 = in[ib + 602];
+                    vacc0 = SG_MADD(vacc0, vw[567], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[568], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[569], vi2);
+                }
+                {   /* tap 12,9 */
+                    const float vi0 = in[ib + 603];
+                    const float vi1 = in[ib + 604];
+                    const float vi2 = in[ib + 605];
+                    vacc0 = SG_MADD(vacc0, vw[570], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[571], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[572], vi2);
+                }
+                {   /* tap 12,10 */
+                    const float vi0 = in[ib + 606];
+                    const float vi1 = in[ib + 607];
+                    const float vi2 = in[ib + 608];
+                    vacc0 = SG_MADD(vacc0, vw[573], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[574], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[575], vi2);
+                }
+                {   /* tap 12,11 */
+                    const float vi0 = in[ib + 609];
+                    const float vi1 = in[ib + 610];
+                    const float vi2 = in[ib + 611];
+                    vacc0 = SG_MADD(vacc0, vw[576], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[577], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[578], vi2);
+                }
+                {   /* tap 12,12 */
+                    const float vi0 = in[ib + 612];
+                    const float vi1 = in[ib + 613];
+                    const float vi2 = in[ib + 614];
+                    vacc0 = SG_MADD(vacc0, vw[579], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[580], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[581], vi2);
+                }
+                {   /* tap 12,13 */
+                    const float vi0 = in[ib + 615];
+                    const float vi1 = in[ib + 616];
+                    const float vi2 = in[ib + 617];
+                    vacc0 = SG_MADD(vacc0, vw[582], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[583], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[584], vi2);
+                }
+                {   /* tap 12,14 */
+                    const float vi0 = in[ib + 618];
+                    const float vi1 = in[ib + 619];
+                    const float vi2 = in[ib + 620];
+                    vacc0 = SG_MADD(vacc0, vw[585], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[586], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[587], vi2);
+                }
+                {   /* tap 13,0 */
+                    const float vi0 = in[ib + 624];
+                    const float vi1 = in[ib + 625];
+                    const float vi2 = in[ib + 626];
+                    vacc0 = SG_MADD(vacc0, vw[588], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[589], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[590], vi2);
+                }
+                {   /* tap 13,1 */
+                    const float vi0 = in[ib + 627];
+                    const float vi1 = in[ib + 628];
+                    const float vi2 = in[ib + 629];
+                    vacc0 = SG_MADD(vacc0, vw[591], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[592], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[593], vi2);
+                }
+                {   /* tap 13,2 */
+                    const float vi0 = in[ib + 630];
+                    const float vi1 = in[ib + 631];
+                    const float vi2 = in[ib + 632];
+                    vacc0 = SG_MADD(vacc0, vw[594], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[595], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[596], vi2);
+                }
+                {   /* tap 13,3 */
+                    const float vi0 = in[ib + 633];
+                    const float vi1 = in[ib + 634];
+                    const float vi2 = in[ib + 635];
+                    vacc0 = SG_MADD(vacc0, vw[597], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[598], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[599], vi2);
+                }
+                {   /* tap 13,4 */
+                    const float vi0 = in[ib + 636];
+                    const float vi1 = in[ib + 637];
+                    const float vi2 = in[ib + 638];
+                    vacc0 = SG_MADD(vacc0, vw[600], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[601], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[602], vi2);
+                }
+                {   /* tap 13,5 */
+                    const float vi0 = in[ib + 639];
+                    const float vi1 = in[ib + 640];
+                    const float vi2 = in[ib + 641];
+                    vacc0 = SG_MADD(vacc0, vw[603], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[604], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[605], vi2);
+                }
+                {   /* tap 13,6 */
+                    const float vi0 = in[ib + 642];
+                    const float vi1 = in[ib + 643];
+                    const float vi2 = in[ib + 644];
+                    vacc0 = SG_MADD(vacc0, vw[606], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[607], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[608], vi2);
+                }
+                {   /* tap 13,7 */
+                    const float vi0 = in[ib + 645];
+                    const float vi1 = in[ib + 646];
+                    const float vi2 = in[ib + 647];
+                    vacc0 = SG_MADD(vacc0, vw[609], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[610], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[611], vi2);
+                }
+                {   /* tap 13,8 */
+                    const float vi0 = in[ib + 648];
+                    const float vi1 = in[ib + 649];
+                    const float vi2 = in[ib + 650];
+                    vacc0 = SG_MADD(vacc0, vw[612], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[613], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[614], vi2);
+                }
+                {   /* tap 13,9 */
+                    const float vi0 = in[ib + 651];
+                    const float vi1 = in[ib + 652];
+                    const float vi2 = in[ib + 653];
+                    vacc0 = SG_MADD(vacc0, vw[615], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[616], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[617], vi2);
+                }
+                {   /* tap 13,10 */
+                    const float vi0 = in[ib + 654];
+                    const float vi1 = in[ib + 655];
+                    const float vi2 = in[ib + 656];
+                    vacc0 = SG_MADD(vacc0, vw[618], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[619], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[620], vi2);
+                }
+                {   /* tap 13,11 */
+                    const float vi0 = in[ib + 657];
+                    const float vi1 = in[ib + 658];
+                    const float vi2 = in[ib + 659];
+                    vacc0 = SG_MADD(vacc0, vw[621], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[622], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[623], vi2);
+                }
+                {   /* tap 13,12 */
+                    const float vi0 = in[ib + 660];
+                    const float vi1 = in[ib + 661];
+                    const float vi2 = in[ib + 662];
+                    vacc0 = SG_MADD(vacc0, vw[624], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[625], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[626], vi2);
+                }
+                {   /* tap 13,13 */
+                    const float vi0 = in[ib + 663];
+                    const float vi1 = in[ib + 664];
+                    const float vi2 = in[ib + 665];
+                    vacc0 = SG_MADD(vacc0, vw[627], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[628], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[629], vi2);
+                }
+                {   /* tap 13,14 */
+                    const float vi0 = in[ib + 666];
+                    const float vi1 = in[ib + 667];
+                    const float vi2 = in[ib + 668];
+                    vacc0 = SG_MADD(vacc0, vw[630], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[631], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[632], vi2);
+                }
+                {   /* tap 14,0 */
+                    const float vi0 = in[ib + 672];
+                    const float vi1 = in[ib + 673];
+                    const float vi2 = in[ib + 674];
+                    vacc0 = SG_MADD(vacc0, vw[633], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[634], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[635], vi2);
+                }
+                {   /* tap 14,1 */
+                    const float vi0 = in[ib + 675];
+                    const float vi1 = in[ib + 676];
+                    const float vi2 = in[ib + 677];
+                    vacc0 = SG_MADD(vacc0, vw[636], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[637], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[638], vi2);
+                }
+                {   /* tap 14,2 */
+                    const float vi0 = in[ib + 678];
+                    const float vi1 = in[ib + 679];
+                    const float vi2 = in[ib + 680];
+                    vacc0 = SG_MADD(vacc0, vw[639], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[640], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[641], vi2);
+                }
+                {   /* tap 14,3 */
+                    const float vi0 = in[ib + 681];
+                    const float vi1 = in[ib + 682];
+                    const float vi2 = in[ib + 683];
+                    vacc0 = SG_MADD(vacc0, vw[642], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[643], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[644], vi2);
+                }
+                {   /* tap 14,4 */
+                    const float vi0 = in[ib + 684];
+                    const float vi1 = in[ib + 685];
+                    const float vi2 = in[ib + 686];
+                    vacc0 = SG_MADD(vacc0, vw[645], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[646], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[647], vi2);
+                }
+                {   /* tap 14,5 */
+                    const float vi0 = in[ib + 687];
+                    const float vi1 = in[ib + 688];
+                    const float vi2 = in[ib + 689];
+                    vacc0 = SG_MADD(vacc0, vw[648], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[649], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[650], vi2);
+                }
+                {   /* tap 14,6 */
+                    const float vi0 = in[ib + 690];
+                    const float vi1 = in[ib + 691];
+                    const float vi2 = in[ib + 692];
+                    vacc0 = SG_MADD(vacc0, vw[651], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[652], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[653], vi2);
+                }
+                {   /* tap 14,7 */
+                    const float vi0 = in[ib + 693];
+                    const float vi1 = in[ib + 694];
+                    const float vi2 = in[ib + 695];
+                    vacc0 = SG_MADD(vacc0, vw[654], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[655], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[656], vi2);
+                }
+                {   /* tap 14,8 */
+                    const float vi0 = in[ib + 696];
+                    const float vi1 = in[ib + 697];
+                    const float vi2 = in[ib + 698];
+                    vacc0 = SG_MADD(vacc0, vw[657], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[658], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[659], vi2);
+                }
+                {   /* tap 14,9 */
+                    const float vi0 = in[ib + 699];
+                    const float vi1 = in[ib + 700];
+                    const float vi2 = in[ib + 701];
+                    vacc0 = SG_MADD(vacc0, vw[660], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[661], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[662], vi2);
+                }
+                {   /* tap 14,10 */
+                    const float vi0 = in[ib + 702];
+                    const float vi1 = in[ib + 703];
+                    const float vi2 = in[ib + 704];
+                    vacc0 = SG_MADD(vacc0, vw[663], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[664], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[665], vi2);
+                }
+                {   /* tap 14,11 */
+                    const float vi0 = in[ib + 705];
+                    const float vi1 = in[ib + 706];
+                    const float vi2 = in[ib + 707];
+                    vacc0 = SG_MADD(vacc0, vw[666], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[667], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[668], vi2);
+                }
+                {   /* tap 14,12 */
+                    const float vi0 = in[ib + 708];
+                    const float vi1 = in[ib + 709];
+                    const float vi2 = in[ib + 710];
+                    vacc0 = SG_MADD(vacc0, vw[669], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[670], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[671], vi2);
+                }
+                {   /* tap 14,13 */
+                    const float vi0 = in[ib + 711];
+                    const float vi1 = in[ib + 712];
+                    const float vi2 = in[ib + 713];
+                    vacc0 = SG_MADD(vacc0, vw[672], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[673], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[674], vi2);
+                }
+                {   /* tap 14,14 */
+                    const float vi0 = in[ib + 714];
+                    const float vi1 = in[ib + 715];
+                    const float vi2 = in[ib + 716];
+                    vacc0 = SG_MADD(vacc0, vw[675], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[676], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[677], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -15300,15 +19574,52 @@ static void Dw_k7x1_3c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 0; vx < 9; ++vx) {
                 const int ib = 27 * vy + 3 * vx;
                 const int ob = 27 * vy + 3 * vx;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j + 27]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 54]; /* tap 5,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 81]; /* tap 6,0 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 27];
+                    const float vi1 = in[ib + 28];
+                    const float vi2 = in[ib + 29];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 5,0 */
+                    const float vi0 = in[ib + 54];
+                    const float vi1 = in[ib + 55];
+                    const float vi2 = in[ib + 56];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 6,0 */
+                    const float vi0 = in[ib + 81];
+                    const float vi1 = in[ib + 82];
+                    const float vi2 = in[ib + 83];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -15321,16 +19632,60 @@ static void Dw_k7x1_3c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 0; vx < 9; ++vx) {
                 const int ib = 27 * vy + 3 * vx;
                 const int ob = 27 * vy + 3 * vx;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 27]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j + 27]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 54]; /* tap 5,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 81]; /* tap 6,0 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 27];
+                    const float vi1 = in[ib - 26];
+                    const float vi2 = in[ib - 25];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 27];
+                    const float vi1 = in[ib + 28];
+                    const float vi2 = in[ib + 29];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 5,0 */
+                    const float vi0 = in[ib + 54];
+                    const float vi1 = in[ib + 55];
+                    const float vi2 = in[ib + 56];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 6,0 */
+                    const float vi0 = in[ib + 81];
+                    const float vi1 = in[ib + 82];
+                    const float vi2 = in[ib + 83];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -15343,17 +19698,68 @@ static void Dw_k7x1_3c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 0; vx < 9; ++vx) {
                 const int ib = 27 * vy + 3 * vx;
                 const int ob = 27 * vy + 3 * vx;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 54]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 27]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j + 27]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 54]; /* tap 5,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 81]; /* tap 6,0 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 54];
+                    const float vi1 = in[ib - 53];
+                    const float vi2 = in[ib - 52];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 27];
+                    const float vi1 = in[ib - 26];
+                    const float vi2 = in[ib - 25];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 27];
+                    const float vi1 = in[ib + 28];
+                    const float vi2 = in[ib + 29];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 5,0 */
+                    const float vi0 = in[ib + 54];
+                    const float vi1 = in[ib + 55];
+                    const float vi2 = in[ib + 56];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 6,0 */
+                    const float vi0 = in[ib + 81];
+                    const float vi1 = in[ib + 82];
+                    const float vi2 = in[ib + 83];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -15365,18 +19771,76 @@ static void Dw_k7x1_3c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 0; vx < 9; ++vx) {
                 const int ib = 27 * vy + 3 * vx;
                 const int ob = 27 * vy + 3 * vx;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 81]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 54]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 27]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j + 27]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 54]; /* tap 5,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 81]; /* tap 6,0 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 81];
+                    const float vi1 = in[ib - 80];
+                    const float vi2 = in[ib - 79];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 54];
+                    const float vi1 = in[ib - 53];
+                    const float vi2 = in[ib - 52];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 27];
+                    const float vi1 = in[ib - 26];
+                    const float vi2 = in[ib - 25];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 27];
+                    const float vi1 = in[ib + 28];
+                    const float vi2 = in[ib + 29];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 5,0 */
+                    const float vi0 = in[ib + 54];
+                    const float vi1 = in[ib + 55];
+                    const float vi2 = in[ib + 56];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 6,0 */
+                    const float vi0 = in[ib + 81];
+                    const float vi1 = in[ib + 82];
+                    const float vi2 = in[ib + 83];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -15389,17 +19853,68 @@ static void Dw_k7x1_3c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 0; vx < 9; ++vx) {
                 const int ib = 27 * vy + 3 * vx;
                 const int ob = 27 * vy + 3 * vx;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 81]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 54]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 27]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j + 27]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 54]; /* tap 5,0 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 81];
+                    const float vi1 = in[ib - 80];
+                    const float vi2 = in[ib - 79];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 54];
+                    const float vi1 = in[ib - 53];
+                    const float vi2 = in[ib - 52];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 27];
+                    const float vi1 = in[ib - 26];
+                    const float vi2 = in[ib - 25];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 27];
+                    const float vi1 = in[ib + 28];
+                    const float vi2 = in[ib + 29];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 5,0 */
+                    const float vi0 = in[ib + 54];
+                    const float vi1 = in[ib + 55];
+                    const float vi2 = in[ib + 56];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -15412,16 +19927,60 @@ static void Dw_k7x1_3c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 0; vx < 9; ++vx) {
                 const int ib = 27 * vy + 3 * vx;
                 const int ob = 27 * vy + 3 * vx;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 81]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 54]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 27]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j + 27]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 81];
+                    const float vi1 = in[ib - 80];
+                    const float vi2 = in[ib - 79];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 54];
+                    const float vi1 = in[ib - 53];
+                    const float vi2 = in[ib - 52];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 27];
+                    const float vi1 = in[ib - 26];
+                    const float vi2 = in[ib - 25];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 27];
+                    const float vi1 = in[ib + 28];
+                    const float vi2 = in[ib + 29];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -15434,15 +19993,52 @@ static void Dw_k7x1_3c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 0; vx < 9; ++vx) {
                 const int ib = 27 * vy + 3 * vx;
                 const int ob = 27 * vy + 3 * vx;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 81]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 54]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 27]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 81];
+                    const float vi1 = in[ib - 80];
+                    const float vi2 = in[ib - 79];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 54];
+                    const float vi1 = in[ib - 53];
+                    const float vi2 = in[ib - 52];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 27];
+                    const float vi1 = in[ib - 26];
+                    const float vi2 = in[ib - 25];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -15551,16 +20147,33 @@ static void Dw_k5x3_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 0;
                 const int ib = 231 * vy + 33 * vx + 32;
                 const int ob = 231 * vy + 33 * vx + 32;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[8] * in[ib]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 33]; /* tap 2,2 */
-                vacc[0] += vw[11] * in[ib + 231]; /* tap 3,1 */
-                vacc[0] += vw[12] * in[ib + 264]; /* tap 3,2 */
-                vacc[0] += vw[14] * in[ib + 462]; /* tap 4,1 */
-                vacc[0] += vw[15] * in[ib + 495]; /* tap 4,2 */
+                float vacc0 = vw[0];
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 33];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 231];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 264];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 462];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 495];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -15679,19 +20292,45 @@ static void Dw_k5x3_4c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 1; vx < 6; ++vx) {
                 const int ib = 231 * vy + 33 * vx + 32;
                 const int ob = 231 * vy + 33 * vx + 32;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[7] * in[ib - 33]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 33]; /* tap 2,2 */
-                vacc[0] += vw[10] * in[ib + 198]; /* tap 3,0 */
-                vacc[0] += vw[11] * in[ib + 231]; /* tap 3,1 */
-                vacc[0] += vw[12] * in[ib + 264]; /* tap 3,2 */
-                vacc[0] += vw[13] * in[ib + 429]; /* tap 4,0 */
-                vacc[0] += vw[14] * in[ib + 462]; /* tap 4,1 */
-                vacc[0] += vw[15] * in[ib + 495]; /* tap 4,2 */
+                float vacc0 = vw[0];
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 33];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 33];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 198];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 231];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 264];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 429];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 462];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 495];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -15743,16 +20382,33 @@ static void Dw_k5x3_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 6;
                 const int ib = 231 * vy + 33 * vx + 32;
                 const int ob = 231 * vy + 33 * vx + 32;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[7] * in[ib - 33]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib]; /* tap 2,1 */
-                vacc[0] += vw[10] * in[ib + 198]; /* tap 3,0 */
-                vacc[0] += vw[11] * in[ib + 231]; /* tap 3,1 */
-                vacc[0] += vw[13] * in[ib + 429]; /* tap 4,0 */
-                vacc[0] += vw[14] * in[ib + 462]; /* tap 4,1 */
+                float vacc0 = vw[0];
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 33];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 198];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 231];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 429];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 462];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -15812,18 +20468,41 @@ static void Dw_k5x3_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 0;
                 const int ib = 231 * vy + 33 * vx + 32;
                 const int ob = 231 * vy + 33 * vx + 32;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[5] * in[ib - 231]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib - 198]; /* tap 1,2 */
-                vacc[0] += vw[8] * in[ib]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 33]; /* tap 2,2 */
-                vacc[0] += vw[11] * in[ib + 231]; /* tap 3,1 */
-                vacc[0] += vw[12] * in[ib + 264]; /* tap 3,2 */
-                vacc[0] += vw[14] * in[ib + 462]; /* tap 4,1 */
-                vacc[0] += vw[15] * in[ib + 495]; /* tap 4,2 */
+                float vacc0 = vw[0];
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 231];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 198];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 33];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 231];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 264];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 462];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 495];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -15966,22 +20645,57 @@ static void Dw_k5x3_4c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 1; vx < 6; ++vx) {
                 const int ib = 231 * vy + 33 * vx + 32;
                 const int ob = 231 * vy + 33 * vx + 32;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[4] * in[ib - 264]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib - 231]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib - 198]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib - 33]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 33]; /* tap 2,2 */
-                vacc[0] += vw[10] * in[ib + 198]; /* tap 3,0 */
-                vacc[0] += vw[11] * in[ib + 231]; /* tap 3,1 */
-                vacc[0] += vw[12] * in[ib + 264]; /* tap 3,2 */
-                vacc[0] += vw[13] * in[ib + 429]; /* tap 4,0 */
-                vacc[0] += vw[14] * in[ib + 462]; /* tap 4,1 */
-                vacc[0] += vw[15] * in[ib + 495]; /* tap 4,2 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 264];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 231];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 198];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 33];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 33];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 198];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 231];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 264];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 429];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 462];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 495];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -16041,18 +20755,41 @@ static void Dw_k5x3_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 6;
                 const int ib = 231 * vy + 33 * vx + 32;
                 const int ob = 231 * vy + 33 * vx + 32;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[4] * in[ib - 264]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib - 231]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib - 33]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib]; /* tap 2,1 */
-                vacc[0] += vw[10] * in[ib + 198]; /* tap 3,0 */
-                vacc[0] += vw[11] * in[ib + 231]; /* tap 3,1 */
-                vacc[0] += vw[13] * in[ib + 429]; /* tap 4,0 */
-                vacc[0] += vw[14] * in[ib + 462]; /* tap 4,1 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 264];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 231];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 33];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 198];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 231];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 429];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 462];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -16119,20 +20856,49 @@ static void Dw_k5x3_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 0;
                 const int ib = 231 * vy + 33 * vx + 32;
                 const int ob = 231 * vy + 33 * vx + 32;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib - 462]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 429]; /* tap 0,2 */
-                vacc[0] += vw[5] * in[ib - 231]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib - 198]; /* tap 1,2 */
-                vacc[0] += vw[8] * in[ib]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 33]; /* tap 2,2 */
-                vacc[0] += vw[11] * in[ib + 231]; /* tap 3,1 */
-                vacc[0] += vw[12] * in[ib + 264]; /* tap 3,2 */
-                vacc[0] += vw[14] * in[ib + 462]; /* tap 4,1 */
-                vacc[0] += vw[15] * in[ib + 495]; /* tap 4,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 462];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 429];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 231];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 198];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 33];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 231];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 264];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 462];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 495];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -16298,25 +21064,69 @@ static void Dw_k5x3_4c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 1; vx < 6; ++vx) {
                 const int ib = 231 * vy + 33 * vx + 32;
                 const int ob = 231 * vy + 33 * vx + 32;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 495]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 462]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 429]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 264]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib - 231]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib - 198]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib - 33]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 33]; /* tap 2,2 */
-                vacc[0] += vw[10] * in[ib + 198]; /* tap 3,0 */
-                vacc[0] += vw[11] * in[ib + 231]; /* tap 3,1 */
-                vacc[0] += vw[12] * in[ib + 264]; /* tap 3,2 */
-                vacc[0] += vw[13] * in[ib + 429]; /* tap 4,0 */
-                vacc[0] += vw[14] * in[ib + 462]; /* tap 4,1 */
-                vacc[0] += vw[15] * in[ib + 495]; /* tap 4,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 495];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 462];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 429];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 264];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 231];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 198];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 33];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 33];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 198];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 231];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 264];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 429];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 462];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 495];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -16383,20 +21193,49 @@ static void Dw_k5x3_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 6;
                 const int ib = 231 * vy + 33 * vx + 32;
                 const int ob = 231 * vy + 33 * vx + 32;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 495]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 462]; /* tap 0,1 */
-                vacc[0] += vw[4] * in[ib - 264]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib - 231]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib - 33]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib]; /* tap 2,1 */
-                vacc[0] += vw[10] * in[ib + 198]; /* tap 3,0 */
-                vacc[0] += vw[11] * in[ib + 231]; /* tap 3,1 */
-                vacc[0] += vw[13] * in[ib + 429]; /* tap 4,0 */
-                vacc[0] += vw[14] * in[ib + 462]; /* tap 4,1 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 495];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 462];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 264];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 231];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 33];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 198];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 231];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 429];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 462];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -16456,18 +21295,41 @@ static void Dw_k5x3_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 0;
                 const int ib = 231 * vy + 33 * vx + 32;
                 const int ob = 231 * vy + 33 * vx + 32;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib - 462]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 429]; /* tap 0,2 */
-                vacc[0] += vw[5] * in[ib - 231]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib - 198]; /* tap 1,2 */
-                vacc[0] += vw[8] * in[ib]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 33]; /* tap 2,2 */
-                vacc[0] += vw[11] * in[ib + 231]; /* tap 3,1 */
-                vacc[0] += vw[12] * in[ib + 264]; /* tap 3,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 462];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 429];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 231];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 198];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 33];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 231];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 264];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -16610,22 +21472,57 @@ static void Dw_k5x3_4c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 1; vx < 6; ++vx) {
                 const int ib = 231 * vy + 33 * vx + 32;
                 const int ob = 231 * vy + 33 * vx + 32;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 495]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 462]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 429]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 264]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib - 231]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib - 198]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib - 33]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 33]; /* tap 2,2 */
-                vacc[0] += vw[10] * in[ib + 198]; /* tap 3,0 */
-                vacc[0] += vw[11] * in[ib + 231]; /* tap 3,1 */
-                vacc[0] += vw[12] * in[ib + 264]; /* tap 3,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 495];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 462];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 429];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 264];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 231];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 198];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 33];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 33];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 198];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 231];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 264];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -16685,18 +21582,41 @@ static void Dw_k5x3_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 6;
                 const int ib = 231 * vy + 33 * vx + 32;
                 const int ob = 231 * vy + 33 * vx + 32;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 495]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 462]; /* tap 0,1 */
-                vacc[0] += vw[4] * in[ib - 264]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib - 231]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib - 33]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib]; /* tap 2,1 */
-                vacc[0] += vw[10] * in[ib + 198]; /* tap 3,0 */
-                vacc[0] += vw[11] * in[ib + 231]; /* tap 3,1 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 495];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 462];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 264];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 231];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 33];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 198];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 231];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -16748,16 +21668,33 @@ static void Dw_k5x3_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 0;
                 const int ib = 231 * vy + 33 * vx + 32;
                 const int ob = 231 * vy + 33 * vx + 32;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib - 462]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 429]; /* tap 0,2 */
-                vacc[0] += vw[5] * in[ib - 231]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib - 198]; /* tap 1,2 */
-                vacc[0] += vw[8] * in[ib]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 33]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 462];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 429];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 231];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 198];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 33];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -16876,19 +21813,45 @@ static void Dw_k5x3_4c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 1; vx < 6; ++vx) {
                 const int ib = 231 * vy + 33 * vx + 32;
                 const int ob = 231 * vy + 33 * vx + 32;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 495]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 462]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 429]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 264]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib - 231]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib - 198]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib - 33]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 33]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 495];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 462];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 429];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 264];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 231];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 198];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 33];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 33];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -16940,16 +21903,33 @@ static void Dw_k5x3_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 6;
                 const int ib = 231 * vy + 33 * vx + 32;
                 const int ob = 231 * vy + 33 * vx + 32;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 495]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 462]; /* tap 0,1 */
-                vacc[0] += vw[4] * in[ib - 264]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib - 231]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib - 33]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib]; /* tap 2,1 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 495];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 462];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 264];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 231];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 33];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -17030,16 +22010,33 @@ static void Dw_k3x5_1c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 0;
                 const int ib = 13 * vy + vx;
                 const int ob = 13 * vy + vx;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[8] * in[ib]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib + 1]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib + 2]; /* tap 1,4 */
-                vacc[0] += vw[13] * in[ib + 13]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 14]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 15]; /* tap 2,4 */
+                float vacc0 = vw[0];
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib + 1];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 13];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 14];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 15];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -17054,18 +22051,41 @@ static void Dw_k3x5_1c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 1;
                 const int ib = 13 * vy + vx;
                 const int ob = 13 * vy + vx;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[7] * in[ib - 1]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib + 1]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib + 2]; /* tap 1,4 */
-                vacc[0] += vw[12] * in[ib + 12]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib + 13]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 14]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 15]; /* tap 2,4 */
+                float vacc0 = vw[0];
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 1];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib + 1];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 12];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 13];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 14];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 15];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -17079,20 +22099,49 @@ static void Dw_k3x5_1c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 2; vx < 11; ++vx) {
                 const int ib = 13 * vy + vx;
                 const int ob = 13 * vy + vx;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[6] * in[ib - 2]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib - 1]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib + 1]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib + 2]; /* tap 1,4 */
-                vacc[0] += vw[11] * in[ib + 11]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib + 12]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib + 13]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 14]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 15]; /* tap 2,4 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 2];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 1];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib + 1];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 11];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 12];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 13];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 14];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 15];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -17107,18 +22156,41 @@ static void Dw_k3x5_1c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 11;
                 const int ib = 13 * vy + vx;
                 const int ob = 13 * vy + vx;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[6] * in[ib - 2]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib - 1]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib + 1]; /* tap 1,3 */
-                vacc[0] += vw[11] * in[ib + 11]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib + 12]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib + 13]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 14]; /* tap 2,3 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 2];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 1];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib + 1];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 11];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 12];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 13];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 14];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -17133,16 +22205,33 @@ static void Dw_k3x5_1c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 12;
                 const int ib = 13 * vy + vx;
                 const int ob = 13 * vy + vx;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[6] * in[ib - 2]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib - 1]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib]; /* tap 1,2 */
-                vacc[0] += vw[11] * in[ib + 11]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib + 12]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib + 13]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 2];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 1];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 11];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 12];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 13];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -17156,19 +22245,45 @@ static void Dw_k3x5_1c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 0;
                 const int ib = 13 * vy + vx;
                 const int ob = 13 * vy + vx;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[3] * in[ib - 13]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 12]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib - 11]; /* tap 0,4 */
-                vacc[0] += vw[8] * in[ib]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib + 1]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib + 2]; /* tap 1,4 */
-                vacc[0] += vw[13] * in[ib + 13]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 14]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 15]; /* tap 2,4 */
+                float vacc0 = vw[0];
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 13];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 12];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 11];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib + 1];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 13];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 14];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 15];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -17182,22 +22297,57 @@ static void Dw_k3x5_1c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 1;
                 const int ib = 13 * vy + vx;
                 const int ob = 13 * vy + vx;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib - 14]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 13]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 12]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib - 11]; /* tap 0,4 */
-                vacc[0] += vw[7] * in[ib - 1]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib + 1]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib + 2]; /* tap 1,4 */
-                vacc[0] += vw[12] * in[ib + 12]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib + 13]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 14]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 15]; /* tap 2,4 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 14];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 13];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 12];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 11];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 1];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib + 1];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 12];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 13];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 14];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 15];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -17210,25 +22360,69 @@ static void Dw_k3x5_1c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 2; vx < 11; ++vx) {
                 const int ib = 13 * vy + vx;
                 const int ob = 13 * vy + vx;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 15]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 14]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 13]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 12]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib - 11]; /* tap 0,4 */
-                vacc[0] += vw[6] * in[ib - 2]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib - 1]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib + 1]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib + 2]; /* tap 1,4 */
-                vacc[0] += vw[11] * in[ib + 11]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib + 12]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib + 13]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 14]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 15]; /* tap 2,4 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 15];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 14];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 13];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 12];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 11];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 2];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 1];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib + 1];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 11];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 12];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 13];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 14];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 15];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -17242,22 +22436,57 @@ static void Dw_k3x5_1c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 11;
                 const int ib = 13 * vy + vx;
                 const int ob = 13 * vy + vx;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 15]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 14]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 13]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 12]; /* tap 0,3 */
-                vacc[0] += vw[6] * in[ib - 2]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib - 1]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib + 1]; /* tap 1,3 */
-                vacc[0] += vw[11] * in[ib + 11]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib + 12]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib + 13]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 14]; /* tap 2,3 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 15];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 14];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 13];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 12];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 2];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 1];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib + 1];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 11];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 12];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 13];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 14];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -17271,19 +22500,45 @@ static void Dw_k3x5_1c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 12;
                 const int ib = 13 * vy + vx;
                 const int ob = 13 * vy + vx;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 15]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 14]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 13]; /* tap 0,2 */
-                vacc[0] += vw[6] * in[ib - 2]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib - 1]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib]; /* tap 1,2 */
-                vacc[0] += vw[11] * in[ib + 11]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib + 12]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib + 13]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 15];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 14];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 13];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 2];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 1];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 11];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 12];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 13];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -17298,16 +22553,33 @@ static void Dw_k3x5_1c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 0;
                 const int ib = 13 * vy + vx;
                 const int ob = 13 * vy + vx;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[3] * in[ib - 13]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 12]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib - 11]; /* tap 0,4 */
-                vacc[0] += vw[8] * in[ib]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib + 1]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib + 2]; /* tap 1,4 */
+                float vacc0 = vw[0];
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 13];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 12];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 11];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib + 1];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -17322,18 +22594,41 @@ static void Dw_k3x5_1c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 1;
                 const int ib = 13 * vy + vx;
                 const int ob = 13 * vy + vx;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib - 14]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 13]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 12]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib - 11]; /* tap 0,4 */
-                vacc[0] += vw[7] * in[ib - 1]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib + 1]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib + 2]; /* tap 1,4 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 14];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 13];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 12];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 11];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 1];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib + 1];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -17347,20 +22642,49 @@ static void Dw_k3x5_1c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 2; vx < 11; ++vx) {
                 const int ib = 13 * vy + vx;
                 const int ob = 13 * vy + vx;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 15]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 14]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 13]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 12]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib - 11]; /* tap 0,4 */
-                vacc[0] += vw[6] * in[ib - 2]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib - 1]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib + 1]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib + 2]; /* tap 1,4 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 15];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 14];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 13];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 12];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 11];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 2];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 1];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib + 1];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -17375,18 +22699,41 @@ static void Dw_k3x5_1c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 11;
                 const int ib = 13 * vy + vx;
                 const int ob = 13 * vy + vx;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 15]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 14]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 13]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 12]; /* tap 0,3 */
-                vacc[0] += vw[6] * in[ib - 2]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib - 1]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib + 1]; /* tap 1,3 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 15];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 14];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 13];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 12];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 2];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 1];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib + 1];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -17401,16 +22748,33 @@ static void Dw_k3x5_1c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 12;
                 const int ib = 13 * vy + vx;
                 const int ob = 13 * vy + vx;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 15]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 14]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 13]; /* tap 0,2 */
-                vacc[0] += vw[6] * in[ib - 2]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib - 1]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib]; /* tap 1,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 15];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 14];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 13];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 2];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 1];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -17519,16 +22883,33 @@ static void Dw_k2x4_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 0;
                 const int ib = 153 * vy + 17 * vx + 16;
                 const int ob = 153 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib + 17]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib + 34]; /* tap 0,3 */
-                vacc[0] += vw[6] * in[ib + 153]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib + 170]; /* tap 1,2 */
-                vacc[0] += vw[8] * in[ib + 187]; /* tap 1,3 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib + 34];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib + 153];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 170];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib + 187];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -17651,18 +23032,41 @@ static void Dw_k2x4_4c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 1; vx < 7; ++vx) {
                 const int ib = 153 * vy + 17 * vx + 16;
                 const int ob = 153 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 17]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib + 17]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib + 34]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib + 136]; /* tap 1,0 */
-                vacc[0] += vw[6] * in[ib + 153]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib + 170]; /* tap 1,2 */
-                vacc[0] += vw[8] * in[ib + 187]; /* tap 1,3 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib + 34];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 136];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib + 153];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 170];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib + 187];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -17713,16 +23117,33 @@ static void Dw_k2x4_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 7;
                 const int ib = 153 * vy + 17 * vx + 16;
                 const int ob = 153 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 17]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib + 17]; /* tap 0,2 */
-                vacc[0] += vw[5] * in[ib + 136]; /* tap 1,0 */
-                vacc[0] += vw[6] * in[ib + 153]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib + 170]; /* tap 1,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 136];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib + 153];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 170];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -17765,14 +23186,25 @@ static void Dw_k2x4_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 8;
                 const int ib = 153 * vy + 17 * vx + 16;
                 const int ob = 153 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 17]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
-                vacc[0] += vw[5] * in[ib + 136]; /* tap 1,0 */
-                vacc[0] += vw[6] * in[ib + 153]; /* tap 1,1 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 136];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib + 153];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -17812,13 +23244,21 @@ static void Dw_k2x4_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 0;
                 const int ib = 153 * vy + 17 * vx + 16;
                 const int ob = 153 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib + 17]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib + 34]; /* tap 0,3 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib + 34];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -17906,14 +23346,25 @@ static void Dw_k2x4_4c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 1; vx < 7; ++vx) {
                 const int ib = 153 * vy + 17 * vx + 16;
                 const int ob = 153 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 17]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib + 17]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib + 34]; /* tap 0,3 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib + 34];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -17953,13 +23404,21 @@ static void Dw_k2x4_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 7;
                 const int ib = 153 * vy + 17 * vx + 16;
                 const int ob = 153 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 17]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib + 17]; /* tap 0,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -17995,12 +23454,17 @@ static void Dw_k2x4_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 8;
                 const int ib = 153 * vy + 17 * vx + 16;
                 const int ob = 153 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 17]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -19669,25 +25133,69 @@ static void Dw_k1x15_4c8p(const float *restrict in, float *restrict out, const f
             for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 85 * vy + 5 * vx + 4;
                 const int ob = 15 * vy + 5 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib + 5]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib + 10]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib + 15]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib + 20]; /* tap 0,4 */
-                vacc[0] += vw[6] * in[ib + 25]; /* tap 0,5 */
-                vacc[0] += vw[7] * in[ib + 30]; /* tap 0,6 */
-                vacc[0] += vw[8] * in[ib + 35]; /* tap 0,7 */
-                vacc[0] += vw[9] * in[ib + 40]; /* tap 0,8 */
-                vacc[0] += vw[10] * in[ib + 45]; /* tap 0,9 */
-                vacc[0] += vw[11] * in[ib + 50]; /* tap 0,10 */
-                vacc[0] += vw[12] * in[ib + 55]; /* tap 0,11 */
-                vacc[0] += vw[13] * in[ib + 60]; /* tap 0,12 */
-                vacc[0] += vw[14] * in[ib + 65]; /* tap 0,13 */
-                vacc[0] += vw[15] * in[ib + 70]; /* tap 0,14 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 10];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib + 15];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib + 20];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 0,5 */
+                    const float vi0 = in[ib + 25];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 0,6 */
+                    const float vi0 = in[ib + 30];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 0,7 */
+                    const float vi0 = in[ib + 35];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 0,8 */
+                    const float vi0 = in[ib + 40];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 0,9 */
+                    const float vi0 = in[ib + 45];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 0,10 */
+                    const float vi0 = in[ib + 50];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 0,11 */
+                    const float vi0 = in[ib + 55];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 0,12 */
+                    const float vi0 = in[ib + 60];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 0,13 */
+                    const float vi0 = in[ib + 65];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 0,14 */
+                    const float vi0 = in[ib + 70];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -20297,28 +25805,81 @@ static void Dw_k11x3s2_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 144 * vy + 18 * vx + 8;
                 const int ob = 36 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[16] * in[ib]; /* tap 5,0 */
-                vacc[0] += vw[17] * in[ib + 9]; /* tap 5,1 */
-                vacc[0] += vw[18] * in[ib + 18]; /* tap 5,2 */
-                vacc[0] += vw[19] * in[ib + 72]; /* tap 6,0 */
-                vacc[0] += vw[20] * in[ib + 81]; /* tap 6,1 */
-                vacc[0] += vw[21] * in[ib + 90]; /* tap 6,2 */
-                vacc[0] += vw[22] * in[ib + 144]; /* tap 7,0 */
-                vacc[0] += vw[23] * in[ib + 153]; /* tap 7,1 */
-                vacc[0] += vw[24] * in[ib + 162]; /* tap 7,2 */
-                vacc[0] += vw[25] * in[ib + 216]; /* tap 8,0 */
-                vacc[0] += vw[26] * in[ib + 225]; /* tap 8,1 */
-                vacc[0] += vw[27] * in[ib + 234]; /* tap 8,2 */
-                vacc[0] += vw[28] * in[ib + 288]; /* tap 9,0 */
-                vacc[0] += vw[29] * in[ib + 297]; /* tap 9,1 */
-                vacc[0] += vw[30] * in[ib + 306]; /* tap 9,2 */
-                vacc[0] += vw[31] * in[ib + 360]; /* tap 10,0 */
-                vacc[0] += vw[32] * in[ib + 369]; /* tap 10,1 */
-                vacc[0] += vw[33] * in[ib + 378]; /* tap 10,2 */
+                float vacc0 = vw[0];
+                {   /* tap 5,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 5,1 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 5,2 */
+                    const float vi0 = in[ib + 18];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 6,0 */
+                    const float vi0 = in[ib + 72];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 6,1 */
+                    const float vi0 = in[ib + 81];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
+                {   /* tap 6,2 */
+                    const float vi0 = in[ib + 90];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                }
+                {   /* tap 7,0 */
+                    const float vi0 = in[ib + 144];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 7,1 */
+                    const float vi0 = in[ib + 153];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 7,2 */
+                    const float vi0 = in[ib + 162];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
+                {   /* tap 8,0 */
+                    const float vi0 = in[ib + 216];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                }
+                {   /* tap 8,1 */
+                    const float vi0 = in[ib + 225];
+                    vacc0 = SG_MADD(vacc0, vw[26], vi0);
+                }
+                {   /* tap 8,2 */
+                    const float vi0 = in[ib + 234];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                }
+                {   /* tap 9,0 */
+                    const float vi0 = in[ib + 288];
+                    vacc0 = SG_MADD(vacc0, vw[28], vi0);
+                }
+                {   /* tap 9,1 */
+                    const float vi0 = in[ib + 297];
+                    vacc0 = SG_MADD(vacc0, vw[29], vi0);
+                }
+                {   /* tap 9,2 */
+                    const float vi0 = in[ib + 306];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                }
+                {   /* tap 10,0 */
+                    const float vi0 = in[ib + 360];
+                    vacc0 = SG_MADD(vacc0, vw[31], vi0);
+                }
+                {   /* tap 10,1 */
+                    const float vi0 = in[ib + 369];
+                    vacc0 = SG_MADD(vacc0, vw[32], vi0);
+                }
+                {   /* tap 10,2 */
+                    const float vi0 = in[ib + 378];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -20394,22 +25955,57 @@ static void Dw_k11x3s2_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 3;
                 const int ib = 144 * vy + 18 * vx + 8;
                 const int ob = 36 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[16] * in[ib]; /* tap 5,0 */
-                vacc[0] += vw[17] * in[ib + 9]; /* tap 5,1 */
-                vacc[0] += vw[19] * in[ib + 72]; /* tap 6,0 */
-                vacc[0] += vw[20] * in[ib + 81]; /* tap 6,1 */
-                vacc[0] += vw[22] * in[ib + 144]; /* tap 7,0 */
-                vacc[0] += vw[23] * in[ib + 153]; /* tap 7,1 */
-                vacc[0] += vw[25] * in[ib + 216]; /* tap 8,0 */
-                vacc[0] += vw[26] * in[ib + 225]; /* tap 8,1 */
-                vacc[0] += vw[28] * in[ib + 288]; /* tap 9,0 */
-                vacc[0] += vw[29] * in[ib + 297]; /* tap 9,1 */
-                vacc[0] += vw[31] * in[ib + 360]; /* tap 10,0 */
-                vacc[0] += vw[32] * in[ib + 369]; /* tap 10,1 */
+                float vacc0 = vw[0];
+                {   /* tap 5,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 5,1 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 6,0 */
+                    const float vi0 = in[ib + 72];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 6,1 */
+                    const float vi0 = in[ib + 81];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
+                {   /* tap 7,0 */
+                    const float vi0 = in[ib + 144];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 7,1 */
+                    const float vi0 = in[ib + 153];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 8,0 */
+                    const float vi0 = in[ib + 216];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                }
+                {   /* tap 8,1 */
+                    const float vi0 = in[ib + 225];
+                    vacc0 = SG_MADD(vacc0, vw[26], vi0);
+                }
+                {   /* tap 9,0 */
+                    const float vi0 = in[ib + 288];
+                    vacc0 = SG_MADD(vacc0, vw[28], vi0);
+                }
+                {   /* tap 9,1 */
+                    const float vi0 = in[ib + 297];
+                    vacc0 = SG_MADD(vacc0, vw[29], vi0);
+                }
+                {   /* tap 10,0 */
+                    const float vi0 = in[ib + 360];
+                    vacc0 = SG_MADD(vacc0, vw[31], vi0);
+                }
+                {   /* tap 10,1 */
+                    const float vi0 = in[ib + 369];
+                    vacc0 = SG_MADD(vacc0, vw[32], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -20590,34 +26186,105 @@ static void Dw_k11x3s2_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 144 * vy + 18 * vx + 8;
                 const int ob = 36 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[10] * in[ib - 144]; /* tap 3,0 */
-                vacc[0] += vw[11] * in[ib - 135]; /* tap 3,1 */
-                vacc[0] += vw[12] * in[ib - 126]; /* tap 3,2 */
-                vacc[0] += vw[13] * in[ib - 72]; /* tap 4,0 */
-                vacc[0] += vw[14] * in[ib - 63]; /* tap 4,1 */
-                vacc[0] += vw[15] * in[ib - 54]; /* tap 4,2 */
-                vacc[0] += vw[16] * in[ib]; /* tap 5,0 */
-                vacc[0] += vw[17] * in[ib + 9]; /* tap 5,1 */
-                vacc[0] += vw[18] * in[ib + 18]; /* tap 5,2 */
-                vacc[0] += vw[19] * in[ib + 72]; /* tap 6,0 */
-                vacc[0] += vw[20] * in[ib + 81]; /* tap 6,1 */
-                vacc[0] += vw[21] * in[ib + 90]; /* tap 6,2 */
-                vacc[0] += vw[22] * in[ib + 144]; /* tap 7,0 */
-                vacc[0] += vw[23] * in[ib + 153]; /* tap 7,1 */
-                vacc[0] += vw[24] * in[ib + 162]; /* tap 7,2 */
-                vacc[0] += vw[25] * in[ib + 216]; /* tap 8,0 */
-                vacc[0] += vw[26] * in[ib + 225]; /* tap 8,1 */
-                vacc[0] += vw[27] * in[ib + 234]; /* tap 8,2 */
-                vacc[0] += vw[28] * in[ib + 288]; /* tap 9,0 */
-                vacc[0] += vw[29] * in[ib + 297]; /* tap 9,1 */
-                vacc[0] += vw[30] * in[ib + 306]; /* tap 9,2 */
-                vacc[0] += vw[31] * in[ib + 360]; /* tap 10,0 */
-                vacc[0] += vw[32] * in[ib + 369]; /* tap 10,1 */
-                vacc[0] += vw[33] * in[ib + 378]; /* tap 10,2 */
+                float vacc0 = vw[0];
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib - 144];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib - 135];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib - 126];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib - 72];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib - 54];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 5,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 5,1 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 5,2 */
+                    const float vi0 = in[ib + 18];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 6,0 */
+                    const float vi0 = in[ib + 72];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 6,1 */
+                    const float vi0 = in[ib + 81];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
+                {   /* tap 6,2 */
+                    const float vi0 = in[ib + 90];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                }
+                {   /* tap 7,0 */
+                    const float vi0 = in[ib + 144];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 7,1 */
+                    const float vi0 = in[ib + 153];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 7,2 */
+                    const float vi0 = in[ib + 162];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
+                {   /* tap 8,0 */
+                    const float vi0 = in[ib + 216];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                }
+                {   /* tap 8,1 */
+                    const float vi0 = in[ib + 225];
+                    vacc0 = SG_MADD(vacc0, vw[26], vi0);
+                }
+                {   /* tap 8,2 */
+                    const float vi0 = in[ib + 234];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                }
+                {   /* tap 9,0 */
+                    const float vi0 = in[ib + 288];
+                    vacc0 = SG_MADD(vacc0, vw[28], vi0);
+                }
+                {   /* tap 9,1 */
+                    const float vi0 = in[ib + 297];
+                    vacc0 = SG_MADD(vacc0, vw[29], vi0);
+                }
+                {   /* tap 9,2 */
+                    const float vi0 = in[ib + 306];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                }
+                {   /* tap 10,0 */
+                    const float vi0 = in[ib + 360];
+                    vacc0 = SG_MADD(vacc0, vw[31], vi0);
+                }
+                {   /* tap 10,1 */
+                    const float vi0 = in[ib + 369];
+                    vacc0 = SG_MADD(vacc0, vw[32], vi0);
+                }
+                {   /* tap 10,2 */
+                    const float vi0 = in[ib + 378];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -20709,26 +26376,73 @@ static void Dw_k11x3s2_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 3;
                 const int ib = 144 * vy + 18 * vx + 8;
                 const int ob = 36 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[10] * in[ib - 144]; /* tap 3,0 */
-                vacc[0] += vw[11] * in[ib - 135]; /* tap 3,1 */
-                vacc[0] += vw[13] * in[ib - 72]; /* tap 4,0 */
-                vacc[0] += vw[14] * in[ib - 63]; /* tap 4,1 */
-                vacc[0] += vw[16] * in[ib]; /* tap 5,0 */
-                vacc[0] += vw[17] * in[ib + 9]; /* tap 5,1 */
-                vacc[0] += vw[19] * in[ib + 72]; /* tap 6,0 */
-                vacc[0] += vw[20] * in[ib + 81]; /* tap 6,1 */
-                vacc[0] += vw[22] * in[ib + 144]; /* tap 7,0 */
-                vacc[0] += vw[23] * in[ib + 153]; /* tap 7,1 */
-                vacc[0] += vw[25] * in[ib + 216]; /* tap 8,0 */
-                vacc[0] += vw[26] * in[ib + 225]; /* tap 8,1 */
-                vacc[0] += vw[28] * in[ib + 288]; /* tap 9,0 */
-                vacc[0] += vw[29] * in[ib + 297]; /* tap 9,1 */
-                vacc[0] += vw[31] * in[ib + 360]; /* tap 10,0 */
-                vacc[0] += vw[32] * in[ib + 369]; /* tap 10,1 */
+                float vacc0 = vw[0];
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib - 144];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib - 135];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib - 72];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 5,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 5,1 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 6,0 */
+                    const float vi0 = in[ib + 72];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 6,1 */
+                    const float vi0 = in[ib + 81];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
+                {   /* tap 7,0 */
+                    const float vi0 = in[ib + 144];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 7,1 */
+                    const float vi0 = in[ib + 153];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 8,0 */
+                    const float vi0 = in[ib + 216];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                }
+                {   /* tap 8,1 */
+                    const float vi0 = in[ib + 225];
+                    vacc0 = SG_MADD(vacc0, vw[26], vi0);
+                }
+                {   /* tap 9,0 */
+                    const float vi0 = in[ib + 288];
+                    vacc0 = SG_MADD(vacc0, vw[28], vi0);
+                }
+                {   /* tap 9,1 */
+                    const float vi0 = in[ib + 297];
+                    vacc0 = SG_MADD(vacc0, vw[29], vi0);
+                }
+                {   /* tap 10,0 */
+                    const float vi0 = in[ib + 360];
+                    vacc0 = SG_MADD(vacc0, vw[31], vi0);
+                }
+                {   /* tap 10,1 */
+                    const float vi0 = in[ib + 369];
+                    vacc0 = SG_MADD(vacc0, vw[32], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -20945,40 +26659,129 @@ static void Dw_k11x3s2_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 144 * vy + 18 * vx + 8;
                 const int ob = 36 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[4] * in[ib - 288]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib - 279]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib - 270]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib - 216]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib - 207]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib - 198]; /* tap 2,2 */
-                vacc[0] += vw[10] * in[ib - 144]; /* tap 3,0 */
-                vacc[0] += vw[11] * in[ib - 135]; /* tap 3,1 */
-                vacc[0] += vw[12] * in[ib - 126]; /* tap 3,2 */
-                vacc[0] += vw[13] * in[ib - 72]; /* tap 4,0 */
-                vacc[0] += vw[14] * in[ib - 63]; /* tap 4,1 */
-                vacc[0] += vw[15] * in[ib - 54]; /* tap 4,2 */
-                vacc[0] += vw[16] * in[ib]; /* tap 5,0 */
-                vacc[0] += vw[17] * in[ib + 9]; /* tap 5,1 */
-                vacc[0] += vw[18] * in[ib + 18]; /* tap 5,2 */
-                vacc[0] += vw[19] * in[ib + 72]; /* tap 6,0 */
-                vacc[0] += vw[20] * in[ib + 81]; /* tap 6,1 */
-                vacc[0] += vw[21] * in[ib + 90]; /* tap 6,2 */
-                vacc[0] += vw[22] * in[ib + 144]; /* tap 7,0 */
-                vacc[0] += vw[23] * in[ib + 153]; /* tap 7,1 */
-                vacc[0] += vw[24] * in[ib + 162]; /* tap 7,2 */
-                vacc[0] += vw[25] * in[ib + 216]; /* tap 8,0 */
-                vacc[0] += vw[26] * in[ib + 225]; /* tap 8,1 */
-                vacc[0] += vw[27] * in[ib + 234]; /* tap 8,2 */
-                vacc[0] += vw[28] * in[ib + 288]; /* tap 9,0 */
-                vacc[0] += vw[29] * in[ib + 297]; /* tap 9,1 */
-                vacc[0] += vw[30] * in[ib + 306]; /* tap 9,2 */
-                vacc[0] += vw[31] * in[ib + 360]; /* tap 10,0 */
-                vacc[0] += vw[32] * in[ib + 369]; /* tap 10,1 */
-                vacc[0] += vw[33] * in[ib + 378]; /* tap 10,2 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 288];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 279];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 270];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 216];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 207];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib - 198];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib - 144];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib - 135];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib - 126];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib - 72];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib - 54];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 5,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 5,1 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 5,2 */
+                    const float vi0 = in[ib + 18];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 6,0 */
+                    const float vi0 = in[ib + 72];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 6,1 */
+                    const float vi0 = in[ib + 81];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
+                {   /* tap 6,2 */
+                    const float vi0 = in[ib + 90];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                }
+                {   /* tap 7,0 */
+                    const float vi0 = in[ib + 144];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 7,1 */
+                    const float vi0 = in[ib + 153];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 7,2 */
+                    const float vi0 = in[ib + 162];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
+                {   /* tap 8,0 */
+                    const float vi0 = in[ib + 216];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                }
+                {   /* tap 8,1 */
+                    const float vi0 = in[ib + 225];
+                    vacc0 = SG_MADD(vacc0, vw[26], vi0);
+                }
+                {   /* tap 8,2 */
+                    const float vi0 = in[ib + 234];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                }
+                {   /* tap 9,0 */
+                    const float vi0 = in[ib + 288];
+                    vacc0 = SG_MADD(vacc0, vw[28], vi0);
+                }
+                {   /* tap 9,1 */
+                    const float vi0 = in[ib + 297];
+                    vacc0 = SG_MADD(vacc0, vw[29], vi0);
+                }
+                {   /* tap 9,2 */
+                    const float vi0 = in[ib + 306];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                }
+                {   /* tap 10,0 */
+                    const float vi0 = in[ib + 360];
+                    vacc0 = SG_MADD(vacc0, vw[31], vi0);
+                }
+                {   /* tap 10,1 */
+                    const float vi0 = in[ib + 369];
+                    vacc0 = SG_MADD(vacc0, vw[32], vi0);
+                }
+                {   /* tap 10,2 */
+                    const float vi0 = in[ib + 378];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -21086,30 +26889,89 @@ static void Dw_k11x3s2_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 3;
                 const int ib = 144 * vy + 18 * vx + 8;
                 const int ob = 36 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[4] * in[ib - 288]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib - 279]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib - 216]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib - 207]; /* tap 2,1 */
-                vacc[0] += vw[10] * in[ib - 144]; /* tap 3,0 */
-                vacc[0] += vw[11] * in[ib - 135]; /* tap 3,1 */
-                vacc[0] += vw[13] * in[ib - 72]; /* tap 4,0 */
-                vacc[0] += vw[14] * in[ib - 63]; /* tap 4,1 */
-                vacc[0] += vw[16] * in[ib]; /* tap 5,0 */
-                vacc[0] += vw[17] * in[ib + 9]; /* tap 5,1 */
-                vacc[0] += vw[19] * in[ib + 72]; /* tap 6,0 */
-                vacc[0] += vw[20] * in[ib + 81]; /* tap 6,1 */
-                vacc[0] += vw[22] * in[ib + 144]; /* tap 7,0 */
-                vacc[0] += vw[23] * in[ib + 153]; /* tap 7,1 */
-                vacc[0] += vw[25] * in[ib + 216]; /* tap 8,0 */
-                vacc[0] += vw[26] * in[ib + 225]; /* tap 8,1 */
-                vacc[0] += vw[28] * in[ib + 288]; /* tap 9,0 */
-                vacc[0] += vw[29] * in[ib + 297]; /* tap 9,1 */
-                vacc[0] += vw[31] * in[ib + 360]; /* tap 10,0 */
-                vacc[0] += vw[32] * in[ib + 369]; /* tap 10,1 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 288];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 279];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 216];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 207];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib - 144];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib - 135];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib - 72];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 5,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 5,1 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 6,0 */
+                    const float vi0 = in[ib + 72];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 6,1 */
+                    const float vi0 = in[ib + 81];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
+                {   /* tap 7,0 */
+                    const float vi0 = in[ib + 144];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 7,1 */
+                    const float vi0 = in[ib + 153];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 8,0 */
+                    const float vi0 = in[ib + 216];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                }
+                {   /* tap 8,1 */
+                    const float vi0 = in[ib + 225];
+                    vacc0 = SG_MADD(vacc0, vw[26], vi0);
+                }
+                {   /* tap 9,0 */
+                    const float vi0 = in[ib + 288];
+                    vacc0 = SG_MADD(vacc0, vw[28], vi0);
+                }
+                {   /* tap 9,1 */
+                    const float vi0 = in[ib + 297];
+                    vacc0 = SG_MADD(vacc0, vw[29], vi0);
+                }
+                {   /* tap 10,0 */
+                    const float vi0 = in[ib + 360];
+                    vacc0 = SG_MADD(vacc0, vw[31], vi0);
+                }
+                {   /* tap 10,1 */
+                    const float vi0 = in[ib + 369];
+                    vacc0 = SG_MADD(vacc0, vw[32], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -21343,43 +27205,141 @@ static void Dw_k11x3s2_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 144 * vy + 18 * vx + 8;
                 const int ob = 36 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 360]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 351]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 342]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 288]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib - 279]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib - 270]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib - 216]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib - 207]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib - 198]; /* tap 2,2 */
-                vacc[0] += vw[10] * in[ib - 144]; /* tap 3,0 */
-                vacc[0] += vw[11] * in[ib - 135]; /* tap 3,1 */
-                vacc[0] += vw[12] * in[ib - 126]; /* tap 3,2 */
-                vacc[0] += vw[13] * in[ib - 72]; /* tap 4,0 */
-                vacc[0] += vw[14] * in[ib - 63]; /* tap 4,1 */
-                vacc[0] += vw[15] * in[ib - 54]; /* tap 4,2 */
-                vacc[0] += vw[16] * in[ib]; /* tap 5,0 */
-                vacc[0] += vw[17] * in[ib + 9]; /* tap 5,1 */
-                vacc[0] += vw[18] * in[ib + 18]; /* tap 5,2 */
-                vacc[0] += vw[19] * in[ib + 72]; /* tap 6,0 */
-                vacc[0] += vw[20] * in[ib + 81]; /* tap 6,1 */
-                vacc[0] += vw[21] * in[ib + 90]; /* tap 6,2 */
-                vacc[0] += vw[22] * in[ib + 144]; /* tap 7,0 */
-                vacc[0] += vw[23] * in[ib + 153]; /* tap 7,1 */
-                vacc[0] += vw[24] * in[ib + 162]; /* tap 7,2 */
-                vacc[0] += vw[25] * in[ib + 216]; /* tap 8,0 */
-                vacc[0] += vw[26] * in[ib + 225]; /* tap 8,1 */
-                vacc[0] += vw[27] * in[ib + 234]; /* tap 8,2 */
-                vacc[0] += vw[28] * in[ib + 288]; /* tap 9,0 */
-                vacc[0] += vw[29] * in[ib + 297]; /* tap 9,1 */
-                vacc[0] += vw[30] * in[ib + 306]; /* tap 9,2 */
-                vacc[0] += vw[31] * in[ib + 360]; /* tap 10,0 */
-                vacc[0] += vw[32] * in[ib + 369]; /* tap 10,1 */
-                vacc[0] += vw[33] * in[ib + 378]; /* tap 10,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 360];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 351];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 342];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 288];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 279];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 270];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 216];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 207];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib - 198];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib - 144];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib - 135];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib - 126];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib - 72];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib - 54];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 5,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 5,1 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 5,2 */
+                    const float vi0 = in[ib + 18];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 6,0 */
+                    const float vi0 = in[ib + 72];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 6,1 */
+                    const float vi0 = in[ib + 81];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
+                {   /* tap 6,2 */
+                    const float vi0 = in[ib + 90];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                }
+                {   /* tap 7,0 */
+                    const float vi0 = in[ib + 144];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 7,1 */
+                    const float vi0 = in[ib + 153];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 7,2 */
+                    const float vi0 = in[ib + 162];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
+                {   /* tap 8,0 */
+                    const float vi0 = in[ib + 216];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                }
+                {   /* tap 8,1 */
+                    const float vi0 = in[ib + 225];
+                    vacc0 = SG_MADD(vacc0, vw[26], vi0);
+                }
+                {   /* tap 8,2 */
+                    const float vi0 = in[ib + 234];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                }
+                {   /* tap 9,0 */
+                    const float vi0 = in[ib + 288];
+                    vacc0 = SG_MADD(vacc0, vw[28], vi0);
+                }
+                {   /* tap 9,1 */
+                    const float vi0 = in[ib + 297];
+                    vacc0 = SG_MADD(vacc0, vw[29], vi0);
+                }
+                {   /* tap 9,2 */
+                    const float vi0 = in[ib + 306];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                }
+                {   /* tap 10,0 */
+                    const float vi0 = in[ib + 360];
+                    vacc0 = SG_MADD(vacc0, vw[31], vi0);
+                }
+                {   /* tap 10,1 */
+                    const float vi0 = in[ib + 369];
+                    vacc0 = SG_MADD(vacc0, vw[32], vi0);
+                }
+                {   /* tap 10,2 */
+                    const float vi0 = in[ib + 378];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -21494,32 +27454,97 @@ static void Dw_k11x3s2_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 3;
                 const int ib = 144 * vy + 18 * vx + 8;
                 const int ob = 36 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 360]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 351]; /* tap 0,1 */
-                vacc[0] += vw[4] * in[ib - 288]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib - 279]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib - 216]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib - 207]; /* tap 2,1 */
-                vacc[0] += vw[10] * in[ib - 144]; /* tap 3,0 */
-                vacc[0] += vw[11] * in[ib - 135]; /* tap 3,1 */
-                vacc[0] += vw[13] * in[ib - 72]; /* tap 4,0 */
-                vacc[0] += vw[14] * in[ib - 63]; /* tap 4,1 */
-                vacc[0] += vw[16] * in[ib]; /* tap 5,0 */
-                vacc[0] += vw[17] * in[ib + 9]; /* tap 5,1 */
-                vacc[0] += vw[19] * in[ib + 72]; /* tap 6,0 */
-                vacc[0] += vw[20] * in[ib + 81]; /* tap 6,1 */
-                vacc[0] += vw[22] * in[ib + 144]; /* tap 7,0 */
-                vacc[0] += vw[23] * in[ib + 153]; /* tap 7,1 */
-                vacc[0] += vw[25] * in[ib + 216]; /* tap 8,0 */
-                vacc[0] += vw[26] * in[ib + 225]; /* tap 8,1 */
-                vacc[0] += vw[28] * in[ib + 288]; /* tap 9,0 */
-                vacc[0] += vw[29] * in[ib + 297]; /* tap 9,1 */
-                vacc[0] += vw[31] * in[ib + 360]; /* tap 10,0 */
-                vacc[0] += vw[32] * in[ib + 369]; /* tap 10,1 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 360];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 351];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 288];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 279];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 216];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 207];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib - 144];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib - 135];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib - 72];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 5,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 5,1 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 6,0 */
+                    const float vi0 = in[ib + 72];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 6,1 */
+                    const float vi0 = in[ib + 81];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
+                {   /* tap 7,0 */
+                    const float vi0 = in[ib + 144];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 7,1 */
+                    const float vi0 = in[ib + 153];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 8,0 */
+                    const float vi0 = in[ib + 216];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                }
+                {   /* tap 8,1 */
+                    const float vi0 = in[ib + 225];
+                    vacc0 = SG_MADD(vacc0, vw[26], vi0);
+                }
+                {   /* tap 9,0 */
+                    const float vi0 = in[ib + 288];
+                    vacc0 = SG_MADD(vacc0, vw[28], vi0);
+                }
+                {   /* tap 9,1 */
+                    const float vi0 = in[ib + 297];
+                    vacc0 = SG_MADD(vacc0, vw[29], vi0);
+                }
+                {   /* tap 10,0 */
+                    const float vi0 = in[ib + 360];
+                    vacc0 = SG_MADD(vacc0, vw[31], vi0);
+                }
+                {   /* tap 10,1 */
+                    const float vi0 = in[ib + 369];
+                    vacc0 = SG_MADD(vacc0, vw[32], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -21736,40 +27761,129 @@ static void Dw_k11x3s2_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 144 * vy + 18 * vx + 8;
                 const int ob = 36 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 360]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 351]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 342]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 288]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib - 279]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib - 270]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib - 216]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib - 207]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib - 198]; /* tap 2,2 */
-                vacc[0] += vw[10] * in[ib - 144]; /* tap 3,0 */
-                vacc[0] += vw[11] * in[ib - 135]; /* tap 3,1 */
-                vacc[0] += vw[12] * in[ib - 126]; /* tap 3,2 */
-                vacc[0] += vw[13] * in[ib - 72]; /* tap 4,0 */
-                vacc[0] += vw[14] * in[ib - 63]; /* tap 4,1 */
-                vacc[0] += vw[15] * in[ib - 54]; /* tap 4,2 */
-                vacc[0] += vw[16] * in[ib]; /* tap 5,0 */
-                vacc[0] += vw[17] * in[ib + 9]; /* tap 5,1 */
-                vacc[0] += vw[18] * in[ib + 18]; /* tap 5,2 */
-                vacc[0] += vw[19] * in[ib + 72]; /* tap 6,0 */
-                vacc[0] += vw[20] * in[ib + 81]; /* tap 6,1 */
-                vacc[0] += vw[21] * in[ib + 90]; /* tap 6,2 */
-                vacc[0] += vw[22] * in[ib + 144]; /* tap 7,0 */
-                vacc[0] += vw[23] * in[ib + 153]; /* tap 7,1 */
-                vacc[0] += vw[24] * in[ib + 162]; /* tap 7,2 */
-                vacc[0] += vw[25] * in[ib + 216]; /* tap 8,0 */
-                vacc[0] += vw[26] * in[ib + 225]; /* tap 8,1 */
-                vacc[0] += vw[27] * in[ib + 234]; /* tap 8,2 */
-                vacc[0] += vw[28] * in[ib + 288]; /* tap 9,0 */
-                vacc[0] += vw[29] * in[ib + 297]; /* tap 9,1 */
-                vacc[0] += vw[30] * in[ib + 306]; /* tap 9,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 360];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 351];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 342];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 288];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 279];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 270];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 216];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 207];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib - 198];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib - 144];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib - 135];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib - 126];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib - 72];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib - 54];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 5,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 5,1 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 5,2 */
+                    const float vi0 = in[ib + 18];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 6,0 */
+                    const float vi0 = in[ib + 72];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 6,1 */
+                    const float vi0 = in[ib + 81];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
+                {   /* tap 6,2 */
+                    const float vi0 = in[ib + 90];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                }
+                {   /* tap 7,0 */
+                    const float vi0 = in[ib + 144];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 7,1 */
+                    const float vi0 = in[ib + 153];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 7,2 */
+                    const float vi0 = in[ib + 162];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
+                {   /* tap 8,0 */
+                    const float vi0 = in[ib + 216];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                }
+                {   /* tap 8,1 */
+                    const float vi0 = in[ib + 225];
+                    vacc0 = SG_MADD(vacc0, vw[26], vi0);
+                }
+                {   /* tap 8,2 */
+                    const float vi0 = in[ib + 234];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                }
+                {   /* tap 9,0 */
+                    const float vi0 = in[ib + 288];
+                    vacc0 = SG_MADD(vacc0, vw[28], vi0);
+                }
+                {   /* tap 9,1 */
+                    const float vi0 = in[ib + 297];
+                    vacc0 = SG_MADD(vacc0, vw[29], vi0);
+                }
+                {   /* tap 9,2 */
+                    const float vi0 = in[ib + 306];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -21877,30 +27991,89 @@ static void Dw_k11x3s2_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 3;
                 const int ib = 144 * vy + 18 * vx + 8;
                 const int ob = 36 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 360]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 351]; /* tap 0,1 */
-                vacc[0] += vw[4] * in[ib - 288]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib - 279]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib - 216]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib - 207]; /* tap 2,1 */
-                vacc[0] += vw[10] * in[ib - 144]; /* tap 3,0 */
-                vacc[0] += vw[11] * in[ib - 135]; /* tap 3,1 */
-                vacc[0] += vw[13] * in[ib - 72]; /* tap 4,0 */
-                vacc[0] += vw[14] * in[ib - 63]; /* tap 4,1 */
-                vacc[0] += vw[16] * in[ib]; /* tap 5,0 */
-                vacc[0] += vw[17] * in[ib + 9]; /* tap 5,1 */
-                vacc[0] += vw[19] * in[ib + 72]; /* tap 6,0 */
-                vacc[0] += vw[20] * in[ib + 81]; /* tap 6,1 */
-                vacc[0] += vw[22] * in[ib + 144]; /* tap 7,0 */
-                vacc[0] += vw[23] * in[ib + 153]; /* tap 7,1 */
-                vacc[0] += vw[25] * in[ib + 216]; /* tap 8,0 */
-                vacc[0] += vw[26] * in[ib + 225]; /* tap 8,1 */
-                vacc[0] += vw[28] * in[ib + 288]; /* tap 9,0 */
-                vacc[0] += vw[29] * in[ib + 297]; /* tap 9,1 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 360];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 351];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 288];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 279];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 216];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 207];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib - 144];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib - 135];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib - 72];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 5,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 5,1 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 6,0 */
+                    const float vi0 = in[ib + 72];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 6,1 */
+                    const float vi0 = in[ib + 81];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
+                {   /* tap 7,0 */
+                    const float vi0 = in[ib + 144];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 7,1 */
+                    const float vi0 = in[ib + 153];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 8,0 */
+                    const float vi0 = in[ib + 216];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                }
+                {   /* tap 8,1 */
+                    const float vi0 = in[ib + 225];
+                    vacc0 = SG_MADD(vacc0, vw[26], vi0);
+                }
+                {   /* tap 9,0 */
+                    const float vi0 = in[ib + 288];
+                    vacc0 = SG_MADD(vacc0, vw[28], vi0);
+                }
+                {   /* tap 9,1 */
+                    const float vi0 = in[ib + 297];
+                    vacc0 = SG_MADD(vacc0, vw[29], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -22081,34 +28254,105 @@ static void Dw_k11x3s2_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 144 * vy + 18 * vx + 8;
                 const int ob = 36 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 360]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 351]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 342]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 288]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib - 279]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib - 270]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib - 216]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib - 207]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib - 198]; /* tap 2,2 */
-                vacc[0] += vw[10] * in[ib - 144]; /* tap 3,0 */
-                vacc[0] += vw[11] * in[ib - 135]; /* tap 3,1 */
-                vacc[0] += vw[12] * in[ib - 126]; /* tap 3,2 */
-                vacc[0] += vw[13] * in[ib - 72]; /* tap 4,0 */
-                vacc[0] += vw[14] * in[ib - 63]; /* tap 4,1 */
-                vacc[0] += vw[15] * in[ib - 54]; /* tap 4,2 */
-                vacc[0] += vw[16] * in[ib]; /* tap 5,0 */
-                vacc[0] += vw[17] * in[ib + 9]; /* tap 5,1 */
-                vacc[0] += vw[18] * in[ib + 18]; /* tap 5,2 */
-                vacc[0] += vw[19] * in[ib + 72]; /* tap 6,0 */
-                vacc[0] += vw[20] * in[ib + 81]; /* tap 6,1 */
-                vacc[0] += vw[21] * in[ib + 90]; /* tap 6,2 */
-                vacc[0] += vw[22] * in[ib + 144]; /* tap 7,0 */
-                vacc[0] += vw[23] * in[ib + 153]; /* tap 7,1 */
-                vacc[0] += vw[24] * in[ib + 162]; /* tap 7,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 360];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 351];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 342];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 288];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 279];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 270];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 216];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 207];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib - 198];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib - 144];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib - 135];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib - 126];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib - 72];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib - 54];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 5,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 5,1 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 5,2 */
+                    const float vi0 = in[ib + 18];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 6,0 */
+                    const float vi0 = in[ib + 72];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 6,1 */
+                    const float vi0 = in[ib + 81];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
+                {   /* tap 6,2 */
+                    const float vi0 = in[ib + 90];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                }
+                {   /* tap 7,0 */
+                    const float vi0 = in[ib + 144];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 7,1 */
+                    const float vi0 = in[ib + 153];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 7,2 */
+                    const float vi0 = in[ib + 162];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -22200,26 +28444,73 @@ static void Dw_k11x3s2_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 3;
                 const int ib = 144 * vy + 18 * vx + 8;
                 const int ob = 36 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 360]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 351]; /* tap 0,1 */
-                vacc[0] += vw[4] * in[ib - 288]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib - 279]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib - 216]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib - 207]; /* tap 2,1 */
-                vacc[0] += vw[10] * in[ib - 144]; /* tap 3,0 */
-                vacc[0] += vw[11] * in[ib - 135]; /* tap 3,1 */
-                vacc[0] += vw[13] * in[ib - 72]; /* tap 4,0 */
-                vacc[0] += vw[14] * in[ib - 63]; /* tap 4,1 */
-                vacc[0] += vw[16] * in[ib]; /* tap 5,0 */
-                vacc[0] += vw[17] * in[ib + 9]; /* tap 5,1 */
-                vacc[0] += vw[19] * in[ib + 72]; /* tap 6,0 */
-                vacc[0] += vw[20] * in[ib + 81]; /* tap 6,1 */
-                vacc[0] += vw[22] * in[ib + 144]; /* tap 7,0 */
-                vacc[0] += vw[23] * in[ib + 153]; /* tap 7,1 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 360];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 351];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 288];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 279];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 216];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 207];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib - 144];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib - 135];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib - 72];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 5,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 5,1 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 6,0 */
+                    const float vi0 = in[ib + 72];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 6,1 */
+                    const float vi0 = in[ib + 81];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
+                {   /* tap 7,0 */
+                    const float vi0 = in[ib + 144];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 7,1 */
+                    const float vi0 = in[ib + 153];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -22364,28 +28655,81 @@ static void Dw_k11x3s2_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 144 * vy + 18 * vx + 8;
                 const int ob = 36 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 360]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 351]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 342]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 288]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib - 279]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib - 270]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib - 216]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib - 207]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib - 198]; /* tap 2,2 */
-                vacc[0] += vw[10] * in[ib - 144]; /* tap 3,0 */
-                vacc[0] += vw[11] * in[ib - 135]; /* tap 3,1 */
-                vacc[0] += vw[12] * in[ib - 126]; /* tap 3,2 */
-                vacc[0] += vw[13] * in[ib - 72]; /* tap 4,0 */
-                vacc[0] += vw[14] * in[ib - 63]; /* tap 4,1 */
-                vacc[0] += vw[15] * in[ib - 54]; /* tap 4,2 */
-                vacc[0] += vw[16] * in[ib]; /* tap 5,0 */
-                vacc[0] += vw[17] * in[ib + 9]; /* tap 5,1 */
-                vacc[0] += vw[18] * in[ib + 18]; /* tap 5,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 360];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 351];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 342];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 288];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 279];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 270];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 216];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 207];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib - 198];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib - 144];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib - 135];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib - 126];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib - 72];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib - 54];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 5,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 5,1 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 5,2 */
+                    const float vi0 = in[ib + 18];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -22461,22 +28805,57 @@ static void Dw_k11x3s2_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 3;
                 const int ib = 144 * vy + 18 * vx + 8;
                 const int ob = 36 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 360]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 351]; /* tap 0,1 */
-                vacc[0] += vw[4] * in[ib - 288]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib - 279]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib - 216]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib - 207]; /* tap 2,1 */
-                vacc[0] += vw[10] * in[ib - 144]; /* tap 3,0 */
-                vacc[0] += vw[11] * in[ib - 135]; /* tap 3,1 */
-                vacc[0] += vw[13] * in[ib - 72]; /* tap 4,0 */
-                vacc[0] += vw[14] * in[ib - 63]; /* tap 4,1 */
-                vacc[0] += vw[16] * in[ib]; /* tap 5,0 */
-                vacc[0] += vw[17] * in[ib + 9]; /* tap 5,1 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 360];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 351];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 288];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 279];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 216];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 207];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib - 144];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib - 135];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib - 72];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 5,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 5,1 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }

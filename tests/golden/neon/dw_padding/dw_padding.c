@@ -682,16 +682,33 @@ static void Dw_same_s2_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 144 * vy + 18 * vx + 8;
                 const int ob = 36 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib + 9]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 18]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib + 72]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 81]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 90]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 18];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 72];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 81];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 90];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -735,14 +752,25 @@ static void Dw_same_s2_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 3;
                 const int ib = 144 * vy + 18 * vx + 8;
                 const int ob = 36 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib + 9]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib + 72]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 81]; /* tap 2,1 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 72];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 81];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -832,19 +860,45 @@ static void Dw_same_s2_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 144 * vy + 18 * vx + 8;
                 const int ob = 36 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib + 9]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 18]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib + 72]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 81]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 90]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 72];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 54];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 18];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 72];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 81];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 90];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -895,16 +949,33 @@ static void Dw_same_s2_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 3;
                 const int ib = 144 * vy + 18 * vx + 8;
                 const int ob = 36 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
-                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib + 9]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib + 72]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 81]; /* tap 2,1 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 72];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 72];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 81];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -977,16 +1048,33 @@ static void Dw_same_s2_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 144 * vy + 18 * vx + 8;
                 const int ob = 36 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib + 9]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 18]; /* tap 1,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 72];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 54];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 18];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -1030,14 +1118,25 @@ static void Dw_same_s2_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 3;
                 const int ib = 144 * vy + 18 * vx + 8;
                 const int ob = 36 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
-                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib + 9]; /* tap 1,1 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 72];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -2494,27 +2593,148 @@ static void Dw_same_k6s3_4c8p(const float *restrict in, float *restrict out, con
                 const int vx = 0;
                 const int ib = 273 * vy + 21 * vx + 4;
                 const int ob = 35 * vy + 7 * vx + 4;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 7]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 14]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 21]; /* tap 2,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j + 91]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 98]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 105]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 112]; /* tap 3,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 81] * in[ib + j + 182]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 84] * in[ib + j + 189]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 87] * in[ib + j + 196]; /* tap 4,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 90] * in[ib + j + 203]; /* tap 4,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 99] * in[ib + j + 273]; /* tap 5,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 102] * in[ib + j + 280]; /* tap 5,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 105] * in[ib + j + 287]; /* tap 5,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 108] * in[ib + j + 294]; /* tap 5,5 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi2);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 7];
+                    const float vi1 = in[ib + 8];
+                    const float vi2 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[48], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[49], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[50], vi2);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 14];
+                    const float vi1 = in[ib + 15];
+                    const float vi2 = in[ib + 16];
+                    vacc0 = SG_MADD(vacc0, vw[51], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[52], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[53], vi2);
+                }
+                {   /* tap 2,5 */
+                    const float vi0 = in[ib + 21];
+                    const float vi1 = in[ib + 22];
+                    const float vi2 = in[ib + 23];
+                    vacc0 = SG_MADD(vacc0, vw[54], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[55], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[56], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 91];
+                    const float vi1 = in[ib + 92];
+                    const float vi2 = in[ib + 93];
+                    vacc0 = SG_MADD(vacc0, vw[63], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[64], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[65], vi2);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 98];
+                    const float vi1 = in[ib + 99];
+                    const float vi2 = in[ib + 100];
+                    vacc0 = SG_MADD(vacc0, vw[66], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[67], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[68], vi2);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 105];
+                    const float vi1 = in[ib + 106];
+                    const float vi2 = in[ib + 107];
+                    vacc0 = SG_MADD(vacc0, vw[69], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[70], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[71], vi2);
+                }
+                {   /* tap 3,5 */
+                    const float vi0 = in[ib + 112];
+                    const float vi1 = in[ib + 113];
+                    const float vi2 = in[ib + 114];
+                    vacc0 = SG_MADD(vacc0, vw[72], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[73], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[74], vi2);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 182];
+                    const float vi1 = in[ib + 183];
+                    const float vi2 = in[ib + 184];
+                    vacc0 = SG_MADD(vacc0, vw[81], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[82], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[83], vi2);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 189];
+                    const float vi1 = in[ib + 190];
+                    const float vi2 = in[ib + 191];
+                    vacc0 = SG_MADD(vacc0, vw[84], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[85], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[86], vi2);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib + 196];
+                    const float vi1 = in[ib + 197];
+                    const float vi2 = in[ib + 198];
+                    vacc0 = SG_MADD(vacc0, vw[87], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[88], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[89], vi2);
+                }
+                {   /* tap 4,5 */
+                    const float vi0 = in[ib + 203];
+                    const float vi1 = in[ib + 204];
+                    const float vi2 = in[ib + 205];
+                    vacc0 = SG_MADD(vacc0, vw[90], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[91], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[92], vi2);
+                }
+                {   /* tap 5,2 */
+                    const float vi0 = in[ib + 273];
+                    const float vi1 = in[ib + 274];
+                    const float vi2 = in[ib + 275];
+                    vacc0 = SG_MADD(vacc0, vw[99], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[100], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[101], vi2);
+                }
+                {   /* tap 5,3 */
+                    const float vi0 = in[ib + 280];
+                    const float vi1 = in[ib + 281];
+                    const float vi2 = in[ib + 282];
+                    vacc0 = SG_MADD(vacc0, vw[102], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[103], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[104], vi2);
+                }
+                {   /* tap 5,4 */
+                    const float vi0 = in[ib + 287];
+                    const float vi1 = in[ib + 288];
+                    const float vi2 = in[ib + 289];
+                    vacc0 = SG_MADD(vacc0, vw[105], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[106], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[107], vi2);
+                }
+                {   /* tap 5,5 */
+                    const float vi0 = in[ib + 294];
+                    const float vi1 = in[ib + 295];
+                    const float vi2 = in[ib + 296];
+                    vacc0 = SG_MADD(vacc0, vw[108], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[109], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[110], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -2694,35 +2914,212 @@ static void Dw_same_k6s3_4c8p(const float *restrict in, float *restrict out, con
             for (int vx = 1; vx < 4; ++vx) {
                 const int ib = 273 * vy + 21 * vx + 4;
                 const int ob = 35 * vy + 7 * vx + 4;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j - 14]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j - 7]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 7]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 14]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 21]; /* tap 2,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 77]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 84]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j + 91]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 98]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 105]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 112]; /* tap 3,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 168]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 78] * in[ib + j + 175]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 81] * in[ib + j + 182]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 84] * in[ib + j + 189]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 87] * in[ib + j + 196]; /* tap 4,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 90] * in[ib + j + 203]; /* tap 4,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 93] * in[ib + j + 259]; /* tap 5,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 96] * in[ib + j + 266]; /* tap 5,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 99] * in[ib + j + 273]; /* tap 5,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 102] * in[ib + j + 280]; /* tap 5,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 105] * in[ib + j + 287]; /* tap 5,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 108] * in[ib + j + 294]; /* tap 5,5 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 14];
+                    const float vi1 = in[ib - 13];
+                    const float vi2 = in[ib - 12];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 7];
+                    const float vi1 = in[ib - 6];
+                    const float vi2 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[44], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi2);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 7];
+                    const float vi1 = in[ib + 8];
+                    const float vi2 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[48], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[49], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[50], vi2);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 14];
+                    const float vi1 = in[ib + 15];
+                    const float vi2 = in[ib + 16];
+                    vacc0 = SG_MADD(vacc0, vw[51], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[52], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[53], vi2);
+                }
+                {   /* tap 2,5 */
+                    const float vi0 = in[ib + 21];
+                    const float vi1 = in[ib + 22];
+                    const float vi2 = in[ib + 23];
+                    vacc0 = SG_MADD(vacc0, vw[54], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[55], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[56], vi2);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 77];
+                    const float vi1 = in[ib + 78];
+                    const float vi2 = in[ib + 79];
+                    vacc0 = SG_MADD(vacc0, vw[57], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[58], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[59], vi2);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 84];
+                    const float vi1 = in[ib + 85];
+                    const float vi2 = in[ib + 86];
+                    vacc0 = SG_MADD(vacc0, vw[60], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[61], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[62], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 91];
+                    const float vi1 = in[ib + 92];
+                    const float vi2 = in[ib + 93];
+                    vacc0 = SG_MADD(vacc0, vw[63], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[64], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[65], vi2);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 98];
+                    const float vi1 = in[ib + 99];
+                    const float vi2 = in[ib + 100];
+                    vacc0 = SG_MADD(vacc0, vw[66], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[67], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[68], vi2);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 105];
+                    const float vi1 = in[ib + 106];
+                    const float vi2 = in[ib + 107];
+                    vacc0 = SG_MADD(vacc0, vw[69], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[70], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[71], vi2);
+                }
+                {   /* tap 3,5 */
+                    const float vi0 = in[ib + 112];
+                    const float vi1 = in[ib + 113];
+                    const float vi2 = in[ib + 114];
+                    vacc0 = SG_MADD(vacc0, vw[72], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[73], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[74], vi2);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 168];
+                    const float vi1 = in[ib + 169];
+                    const float vi2 = in[ib + 170];
+                    vacc0 = SG_MADD(vacc0, vw[75], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[76], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[77], vi2);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 175];
+                    const float vi1 = in[ib + 176];
+                    const float vi2 = in[ib + 177];
+                    vacc0 = SG_MADD(vacc0, vw[78], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[79], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[80], vi2);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 182];
+                    const float vi1 = in[ib + 183];
+                    const float vi2 = in[ib + 184];
+                    vacc0 = SG_MADD(vacc0, vw[81], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[82], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[83], vi2);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 189];
+                    const float vi1 = in[ib + 190];
+                    const float vi2 = in[ib + 191];
+                    vacc0 = SG_MADD(vacc0, vw[84], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[85], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[86], vi2);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib + 196];
+                    const float vi1 = in[ib + 197];
+                    const float vi2 = in[ib + 198];
+                    vacc0 = SG_MADD(vacc0, vw[87], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[88], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[89], vi2);
+                }
+                {   /* tap 4,5 */
+                    const float vi0 = in[ib + 203];
+                    const float vi1 = in[ib + 204];
+                    const float vi2 = in[ib + 205];
+                    vacc0 = SG_MADD(vacc0, vw[90], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[91], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[92], vi2);
+                }
+                {   /* tap 5,0 */
+                    const float vi0 = in[ib + 259];
+                    const float vi1 = in[ib + 260];
+                    const float vi2 = in[ib + 261];
+                    vacc0 = SG_MADD(vacc0, vw[93], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[94], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[95], vi2);
+                }
+                {   /* tap 5,1 */
+                    const float vi0 = in[ib + 266];
+                    const float vi1 = in[ib + 267];
+                    const float vi2 = in[ib + 268];
+                    vacc0 = SG_MADD(vacc0, vw[96], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[97], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[98], vi2);
+                }
+                {   /* tap 5,2 */
+                    const float vi0 = in[ib + 273];
+                    const float vi1 = in[ib + 274];
+                    const float vi2 = in[ib + 275];
+                    vacc0 = SG_MADD(vacc0, vw[99], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[100], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[101], vi2);
+                }
+                {   /* tap 5,3 */
+                    const float vi0 = in[ib + 280];
+                    const float vi1 = in[ib + 281];
+                    const float vi2 = in[ib + 282];
+                    vacc0 = SG_MADD(vacc0, vw[102], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[103], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[104], vi2);
+                }
+                {   /* tap 5,4 */
+                    const float vi0 = in[ib + 287];
+                    const float vi1 = in[ib + 288];
+                    const float vi2 = in[ib + 289];
+                    vacc0 = SG_MADD(vacc0, vw[105], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[106], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[107], vi2);
+                }
+                {   /* tap 5,5 */
+                    const float vi0 = in[ib + 294];
+                    const float vi1 = in[ib + 295];
+                    const float vi2 = in[ib + 296];
+                    vacc0 = SG_MADD(vacc0, vw[108], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[109], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[110], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -2797,23 +3194,116 @@ static void Dw_same_k6s3_4c8p(const float *restrict in, float *restrict out, con
                 const int vx = 4;
                 const int ib = 273 * vy + 21 * vx + 4;
                 const int ob = 35 * vy + 7 * vx + 4;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j - 14]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j - 7]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 77]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 84]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j + 91]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 168]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 78] * in[ib + j + 175]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 81] * in[ib + j + 182]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 93] * in[ib + j + 259]; /* tap 5,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 96] * in[ib + j + 266]; /* tap 5,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 99] * in[ib + j + 273]; /* tap 5,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 14];
+                    const float vi1 = in[ib - 13];
+                    const float vi2 = in[ib - 12];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 7];
+                    const float vi1 = in[ib - 6];
+                    const float vi2 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[44], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi2);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 77];
+                    const float vi1 = in[ib + 78];
+                    const float vi2 = in[ib + 79];
+                    vacc0 = SG_MADD(vacc0, vw[57], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[58], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[59], vi2);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 84];
+                    const float vi1 = in[ib + 85];
+                    const float vi2 = in[ib + 86];
+                    vacc0 = SG_MADD(vacc0, vw[60], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[61], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[62], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 91];
+                    const float vi1 = in[ib + 92];
+                    const float vi2 = in[ib + 93];
+                    vacc0 = SG_MADD(vacc0, vw[63], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[64], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[65], vi2);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 168];
+                    const float vi1 = in[ib + 169];
+                    const float vi2 = in[ib + 170];
+                    vacc0 = SG_MADD(vacc0, vw[75], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[76], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[77], vi2);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 175];
+                    const float vi1 = in[ib + 176];
+                    const float vi2 = in[ib + 177];
+                    vacc0 = SG_MADD(vacc0, vw[78], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[79], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[80], vi2);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 182];
+                    const float vi1 = in[ib + 183];
+                    const float vi2 = in[ib + 184];
+                    vacc0 = SG_MADD(vacc0, vw[81], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[82], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[83], vi2);
+                }
+                {   /* tap 5,0 */
+                    const float vi0 = in[ib + 259];
+                    const float vi1 = in[ib + 260];
+                    const float vi2 = in[ib + 261];
+                    vacc0 = SG_MADD(vacc0, vw[93], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[94], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[95], vi2);
+                }
+                {   /* tap 5,1 */
+                    const float vi0 = in[ib + 266];
+                    const float vi1 = in[ib + 267];
+                    const float vi2 = in[ib + 268];
+                    vacc0 = SG_MADD(vacc0, vw[96], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[97], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[98], vi2);
+                }
+                {   /* tap 5,2 */
+                    const float vi0 = in[ib + 273];
+                    const float vi1 = in[ib + 274];
+                    const float vi2 = in[ib + 275];
+                    vacc0 = SG_MADD(vacc0, vw[99], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[100], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[101], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -2935,35 +3425,212 @@ static void Dw_same_k6s3_4c8p(const float *restrict in, float *restrict out, con
                 const int vx = 0;
                 const int ib = 273 * vy + 21 * vx + 4;
                 const int ob = 35 * vy + 7 * vx + 4;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 182]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 175]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 168]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 161]; /* tap 0,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 91]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 84]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 77]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 70]; /* tap 1,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 7]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 14]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 21]; /* tap 2,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j + 91]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 98]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 105]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 112]; /* tap 3,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 81] * in[ib + j + 182]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 84] * in[ib + j + 189]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 87] * in[ib + j + 196]; /* tap 4,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 90] * in[ib + j + 203]; /* tap 4,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 99] * in[ib + j + 273]; /* tap 5,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 102] * in[ib + j + 280]; /* tap 5,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 105] * in[ib + j + 287]; /* tap 5,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 108] * in[ib + j + 294]; /* tap 5,5 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 182];
+                    const float vi1 = in[ib - 181];
+                    const float vi2 = in[ib - 180];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 175];
+                    const float vi1 = in[ib - 174];
+                    const float vi2 = in[ib - 173];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 168];
+                    const float vi1 = in[ib - 167];
+                    const float vi2 = in[ib - 166];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 0,5 */
+                    const float vi0 = in[ib - 161];
+                    const float vi1 = in[ib - 160];
+                    const float vi2 = in[ib - 159];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 91];
+                    const float vi1 = in[ib - 90];
+                    const float vi2 = in[ib - 89];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 84];
+                    const float vi1 = in[ib - 83];
+                    const float vi2 = in[ib - 82];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi2);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 77];
+                    const float vi1 = in[ib - 76];
+                    const float vi2 = in[ib - 75];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[34], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[35], vi2);
+                }
+                {   /* tap 1,5 */
+                    const float vi0 = in[ib - 70];
+                    const float vi1 = in[ib - 69];
+                    const float vi2 = in[ib - 68];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi2);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 7];
+                    const float vi1 = in[ib + 8];
+                    const float vi2 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[48], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[49], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[50], vi2);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 14];
+                    const float vi1 = in[ib + 15];
+                    const float vi2 = in[ib + 16];
+                    vacc0 = SG_MADD(vacc0, vw[51], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[52], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[53], vi2);
+                }
+                {   /* tap 2,5 */
+                    const float vi0 = in[ib + 21];
+                    const float vi1 = in[ib + 22];
+                    const float vi2 = in[ib + 23];
+                    vacc0 = SG_MADD(vacc0, vw[54], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[55], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[56], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 91];
+                    const float vi1 = in[ib + 92];
+                    const float vi2 = in[ib + 93];
+                    vacc0 = SG_MADD(vacc0, vw[63], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[64], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[65], vi2);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 98];
+                    const float vi1 = in[ib + 99];
+                    const float vi2 = in[ib + 100];
+                    vacc0 = SG_MADD(vacc0, vw[66], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[67], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[68], vi2);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 105];
+                    const float vi1 = in[ib + 106];
+                    const float vi2 = in[ib + 107];
+                    vacc0 = SG_MADD(vacc0, vw[69], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[70], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[71], vi2);
+                }
+                {   /* tap 3,5 */
+                    const float vi0 = in[ib + 112];
+                    const float vi1 = in[ib + 113];
+                    const float vi2 = in[ib + 114];
+                    vacc0 = SG_MADD(vacc0, vw[72], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[73], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[74], vi2);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 182];
+                    const float vi1 = in[ib + 183];
+                    const float vi2 = in[ib + 184];
+                    vacc0 = SG_MADD(vacc0, vw[81], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[82], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[83], vi2);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 189];
+                    const float vi1 = in[ib + 190];
+                    const float vi2 = in[ib + 191];
+                    vacc0 = SG_MADD(vacc0, vw[84], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[85], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[86], vi2);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib + 196];
+                    const float vi1 = in[ib + 197];
+                    const float vi2 = in[ib + 198];
+                    vacc0 = SG_MADD(vacc0, vw[87], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[88], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[89], vi2);
+                }
+                {   /* tap 4,5 */
+                    const float vi0 = in[ib + 203];
+                    const float vi1 = in[ib + 204];
+                    const float vi2 = in[ib + 205];
+                    vacc0 = SG_MADD(vacc0, vw[90], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[91], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[92], vi2);
+                }
+                {   /* tap 5,2 */
+                    const float vi0 = in[ib + 273];
+                    const float vi1 = in[ib + 274];
+                    const float vi2 = in[ib + 275];
+                    vacc0 = SG_MADD(vacc0, vw[99], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[100], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[101], vi2);
+                }
+                {   /* tap 5,3 */
+                    const float vi0 = in[ib + 280];
+                    const float vi1 = in[ib + 281];
+                    const float vi2 = in[ib + 282];
+                    vacc0 = SG_MADD(vacc0, vw[102], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[103], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[104], vi2);
+                }
+                {   /* tap 5,4 */
+                    const float vi0 = in[ib + 287];
+                    const float vi1 = in[ib + 288];
+                    const float vi2 = in[ib + 289];
+                    vacc0 = SG_MADD(vacc0, vw[105], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[106], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[107], vi2);
+                }
+                {   /* tap 5,5 */
+                    const float vi0 = in[ib + 294];
+                    const float vi1 = in[ib + 295];
+                    const float vi2 = in[ib + 296];
+                    vacc0 = SG_MADD(vacc0, vw[108], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[109], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[110], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -3214,47 +3881,308 @@ static void Dw_same_k6s3_4c8p(const float *restrict in, float *restrict out, con
             for (int vx = 1; vx < 4; ++vx) {
                 const int ib = 273 * vy + 21 * vx + 4;
                 const int ob = 35 * vy + 7 * vx + 4;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 196]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 189]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 182]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 175]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 168]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 161]; /* tap 0,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 105]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 98]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 91]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 84]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 77]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 70]; /* tap 1,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j - 14]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j - 7]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 7]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 14]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 21]; /* tap 2,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 77]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 84]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j + 91]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 98]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 105]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 112]; /* tap 3,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 168]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 78] * in[ib + j + 175]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 81] * in[ib + j + 182]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 84] * in[ib + j + 189]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 87] * in[ib + j + 196]; /* tap 4,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 90] * in[ib + j + 203]; /* tap 4,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 93] * in[ib + j + 259]; /* tap 5,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 96] * in[ib + j + 266]; /* tap 5,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 99] * in[ib + j + 273]; /* tap 5,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 102] * in[ib + j + 280]; /* tap 5,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 105] * in[ib + j + 287]; /* tap 5,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 108] * in[ib + j + 294]; /* tap 5,5 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 196];
+                    const float vi1 = in[ib - 195];
+                    const float vi2 = in[ib - 194];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 189];
+                    const float vi1 = in[ib - 188];
+                    const float vi2 = in[ib - 187];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 182];
+                    const float vi1 = in[ib - 181];
+                    const float vi2 = in[ib - 180];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 175];
+                    const float vi1 = in[ib - 174];
+                    const float vi2 = in[ib - 173];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 168];
+                    const float vi1 = in[ib - 167];
+                    const float vi2 = in[ib - 166];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 0,5 */
+                    const float vi0 = in[ib - 161];
+                    const float vi1 = in[ib - 160];
+                    const float vi2 = in[ib - 159];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 105];
+                    const float vi1 = in[ib - 104];
+                    const float vi2 = in[ib - 103];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 98];
+                    const float vi1 = in[ib - 97];
+                    const float vi2 = in[ib - 96];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 91];
+                    const float vi1 = in[ib - 90];
+                    const float vi2 = in[ib - 89];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 84];
+                    const float vi1 = in[ib - 83];
+                    const float vi2 = in[ib - 82];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi2);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 77];
+                    const float vi1 = in[ib - 76];
+                    const float vi2 = in[ib - 75];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[34], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[35], vi2);
+                }
+                {   /* tap 1,5 */
+                    const float vi0 = in[ib - 70];
+                    const float vi1 = in[ib - 69];
+                    const float vi2 = in[ib - 68];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 14];
+                    const float vi1 = in[ib - 13];
+                    const float vi2 = in[ib - 12];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 7];
+                    const float vi1 = in[ib - 6];
+                    const float vi2 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[44], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi2);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 7];
+                    const float vi1 = in[ib + 8];
+                    const float vi2 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[48], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[49], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[50], vi2);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 14];
+                    const float vi1 = in[ib + 15];
+                    const float vi2 = in[ib + 16];
+                    vacc0 = SG_MADD(vacc0, vw[51], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[52], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[53], vi2);
+                }
+                {   /* tap 2,5 */
+                    const float vi0 = in[ib + 21];
+                    const float vi1 = in[ib + 22];
+                    const float vi2 = in[ib + 23];
+                    vacc0 = SG_MADD(vacc0, vw[54], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[55], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[56], vi2);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 77];
+                    const float vi1 = in[ib + 78];
+                    const float vi2 = in[ib + 79];
+                    vacc0 = SG_MADD(vacc0, vw[57], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[58], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[59], vi2);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 84];
+                    const float vi1 = in[ib + 85];
+                    const float vi2 = in[ib + 86];
+                    vacc0 = SG_MADD(vacc0, vw[60], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[61], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[62], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 91];
+                    const float vi1 = in[ib + 92];
+                    const float vi2 = in[ib + 93];
+                    vacc0 = SG_MADD(vacc0, vw[63], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[64], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[65], vi2);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 98];
+                    const float vi1 = in[ib + 99];
+                    const float vi2 = in[ib + 100];
+                    vacc0 = SG_MADD(vacc0, vw[66], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[67], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[68], vi2);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 105];
+                    const float vi1 = in[ib + 106];
+                    const float vi2 = in[ib + 107];
+                    vacc0 = SG_MADD(vacc0, vw[69], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[70], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[71], vi2);
+                }
+                {   /* tap 3,5 */
+                    const float vi0 = in[ib + 112];
+                    const float vi1 = in[ib + 113];
+                    const float vi2 = in[ib + 114];
+                    vacc0 = SG_MADD(vacc0, vw[72], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[73], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[74], vi2);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 168];
+                    const float vi1 = in[ib + 169];
+                    const float vi2 = in[ib + 170];
+                    vacc0 = SG_MADD(vacc0, vw[75], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[76], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[77], vi2);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 175];
+                    const float vi1 = in[ib + 176];
+                    const float vi2 = in[ib + 177];
+                    vacc0 = SG_MADD(vacc0, vw[78], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[79], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[80], vi2);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 182];
+                    const float vi1 = in[ib + 183];
+                    const float vi2 = in[ib + 184];
+                    vacc0 = SG_MADD(vacc0, vw[81], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[82], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[83], vi2);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 189];
+                    const float vi1 = in[ib + 190];
+                    const float vi2 = in[ib + 191];
+                    vacc0 = SG_MADD(vacc0, vw[84], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[85], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[86], vi2);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib + 196];
+                    const float vi1 = in[ib + 197];
+                    const float vi2 = in[ib + 198];
+                    vacc0 = SG_MADD(vacc0, vw[87], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[88], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[89], vi2);
+                }
+                {   /* tap 4,5 */
+                    const float vi0 = in[ib + 203];
+                    const float vi1 = in[ib + 204];
+                    const float vi2 = in[ib + 205];
+                    vacc0 = SG_MADD(vacc0, vw[90], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[91], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[92], vi2);
+                }
+                {   /* tap 5,0 */
+                    const float vi0 = in[ib + 259];
+                    const float vi1 = in[ib + 260];
+                    const float vi2 = in[ib + 261];
+                    vacc0 = SG_MADD(vacc0, vw[93], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[94], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[95], vi2);
+                }
+                {   /* tap 5,1 */
+                    const float vi0 = in[ib + 266];
+                    const float vi1 = in[ib + 267];
+                    const float vi2 = in[ib + 268];
+                    vacc0 = SG_MADD(vacc0, vw[96], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[97], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[98], vi2);
+                }
+                {   /* tap 5,2 */
+                    const float vi0 = in[ib + 273];
+                    const float vi1 = in[ib + 274];
+                    const float vi2 = in[ib + 275];
+                    vacc0 = SG_MADD(vacc0, vw[99], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[100], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[101], vi2);
+                }
+                {   /* tap 5,3 */
+                    const float vi0 = in[ib + 280];
+                    const float vi1 = in[ib + 281];
+                    const float vi2 = in[ib + 282];
+                    vacc0 = SG_MADD(vacc0, vw[102], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[103], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[104], vi2);
+                }
+                {   /* tap 5,4 */
+                    const float vi0 = in[ib + 287];
+                    const float vi1 = in[ib + 288];
+                    const float vi2 = in[ib + 289];
+                    vacc0 = SG_MADD(vacc0, vw[105], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[106], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[107], vi2);
+                }
+                {   /* tap 5,5 */
+                    const float vi0 = in[ib + 294];
+                    const float vi1 = in[ib + 295];
+                    const float vi2 = in[ib + 296];
+                    vacc0 = SG_MADD(vacc0, vw[108], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[109], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[110], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -3352,29 +4280,164 @@ static void Dw_same_k6s3_4c8p(const float *restrict in, float *restrict out, con
                 const int vx = 4;
                 const int ib = 273 * vy + 21 * vx + 4;
                 const int ob = 35 * vy + 7 * vx + 4;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 196]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 189]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 182]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 105]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 98]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 91]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j - 14]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j - 7]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 77]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 84]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j + 91]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 168]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 78] * in[ib + j + 175]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 81] * in[ib + j + 182]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 93] * in[ib + j + 259]; /* tap 5,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 96] * in[ib + j + 266]; /* tap 5,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 99] * in[ib + j + 273]; /* tap 5,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 196];
+                    const float vi1 = in[ib - 195];
+                    const float vi2 = in[ib - 194];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 189];
+                    const float vi1 = in[ib - 188];
+                    const float vi2 = in[ib - 187];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 182];
+                    const float vi1 = in[ib - 181];
+                    const float vi2 = in[ib - 180];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 105];
+                    const float vi1 = in[ib - 104];
+                    const float vi2 = in[ib - 103];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 98];
+                    const float vi1 = in[ib - 97];
+                    const float vi2 = in[ib - 96];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 91];
+                    const float vi1 = in[ib - 90];
+                    const float vi2 = in[ib - 89];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 14];
+                    const float vi1 = in[ib - 13];
+                    const float vi2 = in[ib - 12];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 7];
+                    const float vi1 = in[ib - 6];
+                    const float vi2 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[44], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi2);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 77];
+                    const float vi1 = in[ib + 78];
+                    const float vi2 = in[ib + 79];
+                    vacc0 = SG_MADD(vacc0, vw[57], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[58], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[59], vi2);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 84];
+                    const float vi1 = in[ib + 85];
+                    const float vi2 = in[ib + 86];
+                    vacc0 = SG_MADD(vacc0, vw[60], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[61], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[62], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 91];
+                    const float vi1 = in[ib + 92];
+                    const float vi2 = in[ib + 93];
+                    vacc0 = SG_MADD(vacc0, vw[63], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[64], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[65], vi2);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 168];
+                    const float vi1 = in[ib + 169];
+                    const float vi2 = in[ib + 170];
+                    vacc0 = SG_MADD(vacc0, vw[75], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[76], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[77], vi2);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 175];
+                    const float vi1 = in[ib + 176];
+                    const float vi2 = in[ib + 177];
+                    vacc0 = SG_MADD(vacc0, vw[78], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[79], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[80], vi2);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 182];
+                    const float vi1 = in[ib + 183];
+                    const float vi2 = in[ib + 184];
+                    vacc0 = SG_MADD(vacc0, vw[81], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[82], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[83], vi2);
+                }
+                {   /* tap 5,0 */
+                    const float vi0 = in[ib + 259];
+                    const float vi1 = in[ib + 260];
+                    const float vi2 = in[ib + 261];
+                    vacc0 = SG_MADD(vacc0, vw[93], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[94], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[95], vi2);
+                }
+                {   /* tap 5,1 */
+                    const float vi0 = in[ib + 266];
+                    const float vi1 = in[ib + 267];
+                    const float vi2 = in[ib + 268];
+                    vacc0 = SG_MADD(vacc0, vw[96], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[97], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[98], vi2);
+                }
+                {   /* tap 5,2 */
+                    const float vi0 = in[ib + 273];
+                    const float vi1 = in[ib + 274];
+                    const float vi2 = in[ib + 275];
+                    vacc0 = SG_MADD(vacc0, vw[99], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[100], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[101], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -3465,27 +4528,148 @@ static void Dw_same_k6s3_4c8p(const float *restrict in, float *restrict out, con
                 const int vx = 0;
                 const int ib = 273 * vy + 21 * vx + 4;
                 const int ob = 35 * vy + 7 * vx + 4;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 182]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 175]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 168]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 161]; /* tap 0,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 91]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 84]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 77]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 70]; /* tap 1,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 7]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 14]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 21]; /* tap 2,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j + 91]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 98]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 105]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 112]; /* tap 3,5 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 182];
+                    const float vi1 = in[ib - 181];
+                    const float vi2 = in[ib - 180];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 175];
+                    const float vi1 = in[ib - 174];
+                    const float vi2 = in[ib - 173];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 168];
+                    const float vi1 = in[ib - 167];
+                    const float vi2 = in[ib - 166];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 0,5 */
+                    const float vi0 = in[ib - 161];
+                    const float vi1 = in[ib - 160];
+                    const float vi2 = in[ib - 159];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 91];
+                    const float vi1 = in[ib - 90];
+                    const float vi2 = in[ib - 89];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 84];
+                    const float vi1 = in[ib - 83];
+                    const float vi2 = in[ib - 82];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi2);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 77];
+                    const float vi1 = in[ib - 76];
+                    const float vi2 = in[ib - 75];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[34], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[35], vi2);
+                }
+                {   /* tap 1,5 */
+                    const float vi0 = in[ib - 70];
+                    const float vi1 = in[ib - 69];
+                    const float vi2 = in[ib - 68];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi2);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 7];
+                    const float vi1 = in[ib + 8];
+                    const float vi2 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[48], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[49], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[50], vi2);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 14];
+                    const float vi1 = in[ib + 15];
+                    const float vi2 = in[ib + 16];
+                    vacc0 = SG_MADD(vacc0, vw[51], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[52], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[53], vi2);
+                }
+                {   /* tap 2,5 */
+                    const float vi0 = in[ib + 21];
+                    const float vi1 = in[ib + 22];
+                    const float vi2 = in[ib + 23];
+                    vacc0 = SG_MADD(vacc0, vw[54], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[55], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[56], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 91];
+                    const float vi1 = in[ib + 92];
+                    const float vi2 = in[ib + 93];
+                    vacc0 = SG_MADD(vacc0, vw[63], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[64], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[65], vi2);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 98];
+                    const float vi1 = in[ib + 99];
+                    const float vi2 = in[ib + 100];
+                    vacc0 = SG_MADD(vacc0, vw[66], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[67], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[68], vi2);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 105];
+                    const float vi1 = in[ib + 106];
+                    const float vi2 = in[ib + 107];
+                    vacc0 = SG_MADD(vacc0, vw[69], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[70], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[71], vi2);
+                }
+                {   /* tap 3,5 */
+                    const float vi0 = in[ib + 112];
+                    const float vi1 = in[ib + 113];
+                    const float vi2 = in[ib + 114];
+                    vacc0 = SG_MADD(vacc0, vw[72], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[73], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[74], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -3665,35 +4849,212 @@ static void Dw_same_k6s3_4c8p(const float *restrict in, float *restrict out, con
             for (int vx = 1; vx < 4; ++vx) {
                 const int ib = 273 * vy + 21 * vx + 4;
                 const int ob = 35 * vy + 7 * vx + 4;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 196]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 189]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 182]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 175]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 168]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 161]; /* tap 0,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 105]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 98]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 91]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 84]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 77]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 70]; /* tap 1,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j - 14]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j - 7]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 7]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 14]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 21]; /* tap 2,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 77]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 84]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j + 91]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 98]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 105]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 112]; /* tap 3,5 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 196];
+                    const float vi1 = in[ib - 195];
+                    const float vi2 = in[ib - 194];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 189];
+                    const float vi1 = in[ib - 188];
+                    const float vi2 = in[ib - 187];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 182];
+                    const float vi1 = in[ib - 181];
+                    const float vi2 = in[ib - 180];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 175];
+                    const float vi1 = in[ib - 174];
+                    const float vi2 = in[ib - 173];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 168];
+                    const float vi1 = in[ib - 167];
+                    const float vi2 = in[ib - 166];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 0,5 */
+                    const float vi0 = in[ib - 161];
+                    const float vi1 = in[ib - 160];
+                    const float vi2 = in[ib - 159];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 105];
+                    const float vi1 = in[ib - 104];
+                    const float vi2 = in[ib - 103];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 98];
+                    const float vi1 = in[ib - 97];
+                    const float vi2 = in[ib - 96];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 91];
+                    const float vi1 = in[ib - 90];
+                    const float vi2 = in[ib - 89];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 84];
+                    const float vi1 = in[ib - 83];
+                    const float vi2 = in[ib - 82];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi2);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 77];
+                    const float vi1 = in[ib - 76];
+                    const float vi2 = in[ib - 75];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[34], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[35], vi2);
+                }
+                {   /* tap 1,5 */
+                    const float vi0 = in[ib - 70];
+                    const float vi1 = in[ib - 69];
+                    const float vi2 = in[ib - 68];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 14];
+                    const float vi1 = in[ib - 13];
+                    const float vi2 = in[ib - 12];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 7];
+                    const float vi1 = in[ib - 6];
+                    const float vi2 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[44], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi2);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 7];
+                    const float vi1 = in[ib + 8];
+                    const float vi2 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[48], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[49], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[50], vi2);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 14];
+                    const float vi1 = in[ib + 15];
+                    const float vi2 = in[ib + 16];
+                    vacc0 = SG_MADD(vacc0, vw[51], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[52], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[53], vi2);
+                }
+                {   /* tap 2,5 */
+                    const float vi0 = in[ib + 21];
+                    const float vi1 = in[ib + 22];
+                    const float vi2 = in[ib + 23];
+                    vacc0 = SG_MADD(vacc0, vw[54], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[55], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[56], vi2);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 77];
+                    const float vi1 = in[ib + 78];
+                    const float vi2 = in[ib + 79];
+                    vacc0 = SG_MADD(vacc0, vw[57], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[58], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[59], vi2);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 84];
+                    const float vi1 = in[ib + 85];
+                    const float vi2 = in[ib + 86];
+                    vacc0 = SG_MADD(vacc0, vw[60], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[61], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[62], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 91];
+                    const float vi1 = in[ib + 92];
+                    const float vi2 = in[ib + 93];
+                    vacc0 = SG_MADD(vacc0, vw[63], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[64], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[65], vi2);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 98];
+                    const float vi1 = in[ib + 99];
+                    const float vi2 = in[ib + 100];
+                    vacc0 = SG_MADD(vacc0, vw[66], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[67], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[68], vi2);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 105];
+                    const float vi1 = in[ib + 106];
+                    const float vi2 = in[ib + 107];
+                    vacc0 = SG_MADD(vacc0, vw[69], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[70], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[71], vi2);
+                }
+                {   /* tap 3,5 */
+                    const float vi0 = in[ib + 112];
+                    const float vi1 = in[ib + 113];
+                    const float vi2 = in[ib + 114];
+                    vacc0 = SG_MADD(vacc0, vw[72], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[73], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[74], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -3768,23 +5129,116 @@ static void Dw_same_k6s3_4c8p(const float *restrict in, float *restrict out, con
                 const int vx = 4;
                 const int ib = 273 * vy + 21 * vx + 4;
                 const int ob = 35 * vy + 7 * vx + 4;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 196]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 189]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 182]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 105]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 98]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 91]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j - 14]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j - 7]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 77]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 84]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j + 91]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 196];
+                    const float vi1 = in[ib - 195];
+                    const float vi2 = in[ib - 194];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 189];
+                    const float vi1 = in[ib - 188];
+                    const float vi2 = in[ib - 187];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 182];
+                    const float vi1 = in[ib - 181];
+                    const float vi2 = in[ib - 180];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 105];
+                    const float vi1 = in[ib - 104];
+                    const float vi2 = in[ib - 103];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 98];
+                    const float vi1 = in[ib - 97];
+                    const float vi2 = in[ib - 96];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 91];
+                    const float vi1 = in[ib - 90];
+                    const float vi2 = in[ib - 89];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 14];
+                    const float vi1 = in[ib - 13];
+                    const float vi2 = in[ib - 12];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 7];
+                    const float vi1 = in[ib - 6];
+                    const float vi2 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[44], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi2);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 77];
+                    const float vi1 = in[ib + 78];
+                    const float vi2 = in[ib + 79];
+                    vacc0 = SG_MADD(vacc0, vw[57], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[58], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[59], vi2);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 84];
+                    const float vi1 = in[ib + 85];
+                    const float vi2 = in[ib + 86];
+                    vacc0 = SG_MADD(vacc0, vw[60], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[61], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[62], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 91];
+                    const float vi1 = in[ib + 92];
+                    const float vi2 = in[ib + 93];
+                    vacc0 = SG_MADD(vacc0, vw[63], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[64], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[65], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -4225,19 +5679,45 @@ static void Dw_valid_s2_4c8p(const float *restrict in, float *restrict out, cons
             for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 272 * vy + 34 * vx + 16;
                 const int ob = 51 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib + 17]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib + 34]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib + 136]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib + 153]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 170]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib + 272]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 289]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 306]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 34];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 136];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib + 153];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 170];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 272];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 289];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 306];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -4725,35 +6205,109 @@ static void Dw_int0_4c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 27 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib + 9]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib + 18]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib + 27]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib + 36]; /* tap 0,4 */
-                vacc[0] += vw[6] * in[ib + 63]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib + 72]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib + 81]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib + 90]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib + 99]; /* tap 1,4 */
-                vacc[0] += vw[11] * in[ib + 126]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib + 135]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib + 144]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 153]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 162]; /* tap 2,4 */
-                vacc[0] += vw[16] * in[ib + 189]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib + 198]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 207]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 216]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib + 225]; /* tap 3,4 */
-                vacc[0] += vw[21] * in[ib + 252]; /* tap 4,0 */
-                vacc[0] += vw[22] * in[ib + 261]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 270]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 279]; /* tap 4,3 */
-                vacc[0] += vw[25] * in[ib + 288]; /* tap 4,4 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 18];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib + 27];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib + 36];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 63];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib + 72];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 81];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib + 90];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib + 99];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 126];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 135];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 144];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 153];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 162];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 189];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 198];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 207];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 216];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 225];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 252];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 261];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 270];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 279];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib + 288];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -4911,26 +6465,73 @@ static void Dw_int1_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 0;
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 45 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[7] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib + 18]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib + 27]; /* tap 1,4 */
-                vacc[0] += vw[12] * in[ib + 63]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib + 72]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 81]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 90]; /* tap 2,4 */
-                vacc[0] += vw[17] * in[ib + 126]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 135]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 144]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib + 153]; /* tap 3,4 */
-                vacc[0] += vw[22] * in[ib + 189]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 198]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 207]; /* tap 4,3 */
-                vacc[0] += vw[25] * in[ib + 216]; /* tap 4,4 */
+                float vacc0 = vw[0];
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib + 18];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib + 27];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 63];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 72];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 81];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 90];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 126];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 135];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 144];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 153];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 189];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 198];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 207];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib + 216];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -5087,30 +6688,89 @@ static void Dw_int1_4c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 1; vx < 4; ++vx) {
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 45 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib + 18]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib + 27]; /* tap 1,4 */
-                vacc[0] += vw[11] * in[ib + 54]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib + 63]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib + 72]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 81]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 90]; /* tap 2,4 */
-                vacc[0] += vw[16] * in[ib + 117]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib + 126]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 135]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 144]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib + 153]; /* tap 3,4 */
-                vacc[0] += vw[21] * in[ib + 180]; /* tap 4,0 */
-                vacc[0] += vw[22] * in[ib + 189]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 198]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 207]; /* tap 4,3 */
-                vacc[0] += vw[25] * in[ib + 216]; /* tap 4,4 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib + 18];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib + 27];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 54];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 63];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 72];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 81];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 90];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 117];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 126];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 135];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 144];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 153];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 180];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 189];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 198];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 207];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib + 216];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -5202,26 +6862,73 @@ static void Dw_int1_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 4;
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 45 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib + 18]; /* tap 1,3 */
-                vacc[0] += vw[11] * in[ib + 54]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib + 63]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib + 72]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 81]; /* tap 2,3 */
-                vacc[0] += vw[16] * in[ib + 117]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib + 126]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 135]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 144]; /* tap 3,3 */
-                vacc[0] += vw[21] * in[ib + 180]; /* tap 4,0 */
-                vacc[0] += vw[22] * in[ib + 189]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 198]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 207]; /* tap 4,3 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib + 18];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 54];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 63];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 72];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 81];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 117];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 126];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 135];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 144];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 180];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 189];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 198];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 207];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -5328,30 +7035,89 @@ static void Dw_int1_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 0;
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 45 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 45]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib - 36]; /* tap 0,4 */
-                vacc[0] += vw[7] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib + 18]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib + 27]; /* tap 1,4 */
-                vacc[0] += vw[12] * in[ib + 63]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib + 72]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 81]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 90]; /* tap 2,4 */
-                vacc[0] += vw[17] * in[ib + 126]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 135]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 144]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib + 153]; /* tap 3,4 */
-                vacc[0] += vw[22] * in[ib + 189]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 198]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 207]; /* tap 4,3 */
-                vacc[0] += vw[25] * in[ib + 216]; /* tap 4,4 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 54];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 45];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 36];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib + 18];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib + 27];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 63];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 72];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 81];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 90];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 126];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 135];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 144];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 153];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 189];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 198];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 207];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib + 216];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -5537,35 +7303,109 @@ static void Dw_int1_4c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 1; vx < 4; ++vx) {
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 45 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 45]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib - 36]; /* tap 0,4 */
-                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib + 18]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib + 27]; /* tap 1,4 */
-                vacc[0] += vw[11] * in[ib + 54]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib + 63]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib + 72]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 81]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 90]; /* tap 2,4 */
-                vacc[0] += vw[16] * in[ib + 117]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib + 126]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 135]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 144]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib + 153]; /* tap 3,4 */
-                vacc[0] += vw[21] * in[ib + 180]; /* tap 4,0 */
-                vacc[0] += vw[22] * in[ib + 189]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 198]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 207]; /* tap 4,3 */
-                vacc[0] += vw[25] * in[ib + 216]; /* tap 4,4 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 72];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 54];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 45];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 36];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib + 18];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib + 27];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 54];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 63];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 72];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 81];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 90];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 117];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 126];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 135];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 144];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 153];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 180];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 189];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 198];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 207];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib + 216];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -5672,30 +7512,89 @@ static void Dw_int1_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 4;
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 45 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 45]; /* tap 0,3 */
-                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib + 18]; /* tap 1,3 */
-                vacc[0] += vw[11] * in[ib + 54]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib + 63]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib + 72]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 81]; /* tap 2,3 */
-                vacc[0] += vw[16] * in[ib + 117]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib + 126]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 135]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 144]; /* tap 3,3 */
-                vacc[0] += vw[21] * in[ib + 180]; /* tap 4,0 */
-                vacc[0] += vw[22] * in[ib + 189]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 198]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 207]; /* tap 4,3 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 72];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 54];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 45];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib + 18];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 54];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 63];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 72];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 81];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 117];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 126];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 135];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 144];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 180];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 189];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 198];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 207];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -5787,26 +7686,73 @@ static void Dw_int1_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 0;
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 45 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 45]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib - 36]; /* tap 0,4 */
-                vacc[0] += vw[7] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib + 18]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib + 27]; /* tap 1,4 */
-                vacc[0] += vw[12] * in[ib + 63]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib + 72]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 81]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 90]; /* tap 2,4 */
-                vacc[0] += vw[17] * in[ib + 126]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 135]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 144]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib + 153]; /* tap 3,4 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 54];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 45];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 36];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib + 18];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib + 27];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 63];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 72];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 81];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 90];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 126];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 135];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 144];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 153];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -5963,30 +7909,89 @@ static void Dw_int1_4c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 1; vx < 4; ++vx) {
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 45 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 45]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib - 36]; /* tap 0,4 */
-                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib + 18]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib + 27]; /* tap 1,4 */
-                vacc[0] += vw[11] * in[ib + 54]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib + 63]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib + 72]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 81]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 90]; /* tap 2,4 */
-                vacc[0] += vw[16] * in[ib + 117]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib + 126]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 135]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 144]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib + 153]; /* tap 3,4 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 72];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 54];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 45];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 36];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib + 18];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib + 27];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 54];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 63];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 72];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 81];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 90];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 117];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 126];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 135];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 144];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 153];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -6078,26 +8083,73 @@ static void Dw_int1_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 4;
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 45 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 45]; /* tap 0,3 */
-                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib + 18]; /* tap 1,3 */
-                vacc[0] += vw[11] * in[ib + 54]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib + 63]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib + 72]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 81]; /* tap 2,3 */
-                vacc[0] += vw[16] * in[ib + 117]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib + 126]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 135]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 144]; /* tap 3,3 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 72];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 54];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 45];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib + 18];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 54];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 63];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 72];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 81];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 117];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 126];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 135];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 144];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -6227,19 +8279,45 @@ static void Dw_int2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 0;
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 18]; /* tap 2,4 */
-                vacc[0] += vw[18] * in[ib + 63]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 72]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib + 81]; /* tap 3,4 */
-                vacc[0] += vw[23] * in[ib + 126]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 135]; /* tap 4,3 */
-                vacc[0] += vw[25] * in[ib + 144]; /* tap 4,4 */
+                float vacc0 = vw[0];
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 18];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 63];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 72];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 81];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 126];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 135];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib + 144];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -6315,22 +8393,57 @@ static void Dw_int2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 1;
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 18]; /* tap 2,4 */
-                vacc[0] += vw[17] * in[ib + 54]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 63]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 72]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib + 81]; /* tap 3,4 */
-                vacc[0] += vw[22] * in[ib + 117]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 126]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 135]; /* tap 4,3 */
-                vacc[0] += vw[25] * in[ib + 144]; /* tap 4,4 */
+                float vacc0 = vw[0];
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 18];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 54];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 63];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 72];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 81];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 117];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 126];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 135];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib + 144];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -6457,25 +8570,69 @@ static void Dw_int2_4c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 2; vx < 5; ++vx) {
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[11] * in[ib - 18]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 18]; /* tap 2,4 */
-                vacc[0] += vw[16] * in[ib + 45]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib + 54]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 63]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 72]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib + 81]; /* tap 3,4 */
-                vacc[0] += vw[21] * in[ib + 108]; /* tap 4,0 */
-                vacc[0] += vw[22] * in[ib + 117]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 126]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 135]; /* tap 4,3 */
-                vacc[0] += vw[25] * in[ib + 144]; /* tap 4,4 */
+                float vacc0 = vw[0];
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 18];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 18];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 45];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 54];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 63];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 72];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 81];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 108];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 117];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 126];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 135];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib + 144];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -6551,22 +8708,57 @@ static void Dw_int2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 5;
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[11] * in[ib - 18]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
-                vacc[0] += vw[16] * in[ib + 45]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib + 54]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 63]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 72]; /* tap 3,3 */
-                vacc[0] += vw[21] * in[ib + 108]; /* tap 4,0 */
-                vacc[0] += vw[22] * in[ib + 117]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 126]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 135]; /* tap 4,3 */
+                float vacc0 = vw[0];
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 18];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 45];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 54];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 63];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 72];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 108];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 117];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 126];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 135];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -6630,19 +8822,45 @@ static void Dw_int2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 6;
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[11] * in[ib - 18]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[16] * in[ib + 45]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib + 54]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 63]; /* tap 3,2 */
-                vacc[0] += vw[21] * in[ib + 108]; /* tap 4,0 */
-                vacc[0] += vw[22] * in[ib + 117]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 126]; /* tap 4,2 */
+                float vacc0 = vw[0];
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 18];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 45];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 54];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 63];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 108];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 117];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 126];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -6718,22 +8936,57 @@ static void Dw_int2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 0;
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[8] * in[ib - 63]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 54]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib - 45]; /* tap 1,4 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 18]; /* tap 2,4 */
-                vacc[0] += vw[18] * in[ib + 63]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 72]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib + 81]; /* tap 3,4 */
-                vacc[0] += vw[23] * in[ib + 126]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 135]; /* tap 4,3 */
-                vacc[0] += vw[25] * in[ib + 144]; /* tap 4,4 */
+                float vacc0 = vw[0];
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 54];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 45];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 18];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 63];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 72];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 81];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 126];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 135];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib + 144];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -6825,26 +9078,73 @@ static void Dw_int2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 1;
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[7] * in[ib - 72]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 63]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 54]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib - 45]; /* tap 1,4 */
-                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 18]; /* tap 2,4 */
-                vacc[0] += vw[17] * in[ib + 54]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 63]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 72]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib + 81]; /* tap 3,4 */
-                vacc[0] += vw[22] * in[ib + 117]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 126]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 135]; /* tap 4,3 */
-                vacc[0] += vw[25] * in[ib + 144]; /* tap 4,4 */
+                float vacc0 = vw[0];
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 72];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 54];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 45];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 18];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 54];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 63];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 72];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 81];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 117];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 126];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 135];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib + 144];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -7001,30 +9301,89 @@ static void Dw_int2_4c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 2; vx < 5; ++vx) {
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[6] * in[ib - 81]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib - 72]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 63]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 54]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib - 45]; /* tap 1,4 */
-                vacc[0] += vw[11] * in[ib - 18]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 18]; /* tap 2,4 */
-                vacc[0] += vw[16] * in[ib + 45]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib + 54]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 63]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 72]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib + 81]; /* tap 3,4 */
-                vacc[0] += vw[21] * in[ib + 108]; /* tap 4,0 */
-                vacc[0] += vw[22] * in[ib + 117]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 126]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 135]; /* tap 4,3 */
-                vacc[0] += vw[25] * in[ib + 144]; /* tap 4,4 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 81];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 72];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 54];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 45];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 18];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 18];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 45];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 54];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 63];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 72];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 81];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 108];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 117];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 126];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 135];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib + 144];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -7116,26 +9475,73 @@ static void Dw_int2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 5;
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[6] * in[ib - 81]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib - 72]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 63]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 54]; /* tap 1,3 */
-                vacc[0] += vw[11] * in[ib - 18]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
-                vacc[0] += vw[16] * in[ib + 45]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib + 54]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 63]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 72]; /* tap 3,3 */
-                vacc[0] += vw[21] * in[ib + 108]; /* tap 4,0 */
-                vacc[0] += vw[22] * in[ib + 117]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 126]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 135]; /* tap 4,3 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 81];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 72];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 54];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 18];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 45];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 54];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 63];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 72];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 108];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 117];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 126];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 135];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -7211,22 +9617,57 @@ static void Dw_int2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 6;
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[6] * in[ib - 81]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib - 72]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 63]; /* tap 1,2 */
-                vacc[0] += vw[11] * in[ib - 18]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[16] * in[ib + 45]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib + 54]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 63]; /* tap 3,2 */
-                vacc[0] += vw[21] * in[ib + 108]; /* tap 4,0 */
-                vacc[0] += vw[22] * in[ib + 117]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 126]; /* tap 4,2 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 81];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 72];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 18];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 45];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 54];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 63];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 108];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 117];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 126];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -7313,25 +9754,69 @@ static void Dw_int2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 0;
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[3] * in[ib - 126]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 117]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib - 108]; /* tap 0,4 */
-                vacc[0] += vw[8] * in[ib - 63]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 54]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib - 45]; /* tap 1,4 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 18]; /* tap 2,4 */
-                vacc[0] += vw[18] * in[ib + 63]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 72]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib + 81]; /* tap 3,4 */
-                vacc[0] += vw[23] * in[ib + 126]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 135]; /* tap 4,3 */
-                vacc[0] += vw[25] * in[ib + 144]; /* tap 4,4 */
+                float vacc0 = vw[0];
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 126];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 117];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 108];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 54];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 45];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 18];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 63];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 72];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 81];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 126];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 135];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib + 144];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -7438,30 +9923,89 @@ static void Dw_int2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 1;
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib - 135]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 126]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 117]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib - 108]; /* tap 0,4 */
-                vacc[0] += vw[7] * in[ib - 72]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 63]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 54]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib - 45]; /* tap 1,4 */
-                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 18]; /* tap 2,4 */
-                vacc[0] += vw[17] * in[ib + 54]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 63]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 72]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib + 81]; /* tap 3,4 */
-                vacc[0] += vw[22] * in[ib + 117]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 126]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 135]; /* tap 4,3 */
-                vacc[0] += vw[25] * in[ib + 144]; /* tap 4,4 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 135];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 126];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 117];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 108];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 72];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 54];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 45];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 18];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 54];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 63];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 72];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 81];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 117];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 126];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 135];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib + 144];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -7647,35 +10191,109 @@ static void Dw_int2_4c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 2; vx < 5; ++vx) {
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 144]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 135]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 126]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 117]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib - 108]; /* tap 0,4 */
-                vacc[0] += vw[6] * in[ib - 81]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib - 72]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 63]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 54]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib - 45]; /* tap 1,4 */
-                vacc[0] += vw[11] * in[ib - 18]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 18]; /* tap 2,4 */
-                vacc[0] += vw[16] * in[ib + 45]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib + 54]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 63]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 72]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib + 81]; /* tap 3,4 */
-                vacc[0] += vw[21] * in[ib + 108]; /* tap 4,0 */
-                vacc[0] += vw[22] * in[ib + 117]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 126]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 135]; /* tap 4,3 */
-                vacc[0] += vw[25] * in[ib + 144]; /* tap 4,4 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 144];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 135];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 126];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 117];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 108];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 81];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 72];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 54];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 45];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 18];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 18];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 45];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 54];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 63];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 72];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 81];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 108];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 117];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 126];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 135];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib + 144];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -7782,30 +10400,89 @@ static void Dw_int2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 5;
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 144]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 135]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 126]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 117]; /* tap 0,3 */
-                vacc[0] += vw[6] * in[ib - 81]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib - 72]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 63]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 54]; /* tap 1,3 */
-                vacc[0] += vw[11] * in[ib - 18]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
-                vacc[0] += vw[16] * in[ib + 45]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib + 54]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 63]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 72]; /* tap 3,3 */
-                vacc[0] += vw[21] * in[ib + 108]; /* tap 4,0 */
-                vacc[0] += vw[22] * in[ib + 117]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 126]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 135]; /* tap 4,3 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 144];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 135];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 126];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 117];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 81];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 72];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 54];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 18];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 45];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 54];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 63];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 72];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 108];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 117];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 126];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 135];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -7892,25 +10569,69 @@ static void Dw_int2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 6;
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 144]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 135]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 126]; /* tap 0,2 */
-                vacc[0] += vw[6] * in[ib - 81]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib - 72]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 63]; /* tap 1,2 */
-                vacc[0] += vw[11] * in[ib - 18]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[16] * in[ib + 45]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib + 54]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 63]; /* tap 3,2 */
-                vacc[0] += vw[21] * in[ib + 108]; /* tap 4,0 */
-                vacc[0] += vw[22] * in[ib + 117]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 126]; /* tap 4,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 144];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 135];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 126];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 81];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 72];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 18];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 45];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 54];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 63];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 108];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 117];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 126];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -7986,22 +10707,57 @@ static void Dw_int2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 0;
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[3] * in[ib - 126]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 117]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib - 108]; /* tap 0,4 */
-                vacc[0] += vw[8] * in[ib - 63]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 54]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib - 45]; /* tap 1,4 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 18]; /* tap 2,4 */
-                vacc[0] += vw[18] * in[ib + 63]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 72]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib + 81]; /* tap 3,4 */
+                float vacc0 = vw[0];
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 126];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 117];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 108];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 54];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 45];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 18];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 63];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 72];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 81];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -8093,26 +10849,73 @@ static void Dw_int2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 1;
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib - 135]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 126]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 117]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib - 108]; /* tap 0,4 */
-                vacc[0] += vw[7] * in[ib - 72]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 63]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 54]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib - 45]; /* tap 1,4 */
-                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 18]; /* tap 2,4 */
-                vacc[0] += vw[17] * in[ib + 54]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 63]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 72]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib + 81]; /* tap 3,4 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 135];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 126];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 117];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 108];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 72];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 54];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 45];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 18];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 54];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 63];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 72];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 81];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -8269,30 +11072,89 @@ static void Dw_int2_4c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 2; vx < 5; ++vx) {
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 144]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 135]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 126]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 117]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib - 108]; /* tap 0,4 */
-                vacc[0] += vw[6] * in[ib - 81]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib - 72]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 63]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 54]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib - 45]; /* tap 1,4 */
-                vacc[0] += vw[11] * in[ib - 18]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 18]; /* tap 2,4 */
-                vacc[0] += vw[16] * in[ib + 45]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib + 54]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 63]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 72]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib + 81]; /* tap 3,4 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 144];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 135];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 126];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 117];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 108];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 81];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 72];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 54];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 45];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 18];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 18];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 45];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 54];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 63];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 72];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 81];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -8384,26 +11246,73 @@ static void Dw_int2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 5;
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 144]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 135]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 126]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 117]; /* tap 0,3 */
-                vacc[0] += vw[6] * in[ib - 81]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib - 72]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 63]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 54]; /* tap 1,3 */
-                vacc[0] += vw[11] * in[ib - 18]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
-                vacc[0] += vw[16] * in[ib + 45]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib + 54]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 63]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 72]; /* tap 3,3 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 144];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 135];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 126];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 117];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 81];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 72];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 54];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 18];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 45];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 54];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 63];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 72];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -8479,22 +11388,57 @@ static void Dw_int2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 6;
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 144]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 135]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 126]; /* tap 0,2 */
-                vacc[0] += vw[6] * in[ib - 81]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib - 72]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 63]; /* tap 1,2 */
-                vacc[0] += vw[11] * in[ib - 18]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[16] * in[ib + 45]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib + 54]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 63]; /* tap 3,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 144];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 135];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 126];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 81];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 72];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 18];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 45];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 54];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 63];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -8558,19 +11502,45 @@ static void Dw_int2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 0;
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[3] * in[ib - 126]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 117]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib - 108]; /* tap 0,4 */
-                vacc[0] += vw[8] * in[ib - 63]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 54]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib - 45]; /* tap 1,4 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 18]; /* tap 2,4 */
+                float vacc0 = vw[0];
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 126];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 117];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 108];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 54];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 45];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 18];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -8646,22 +11616,57 @@ static void Dw_int2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 1;
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib - 135]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 126]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 117]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib - 108]; /* tap 0,4 */
-                vacc[0] += vw[7] * in[ib - 72]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 63]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 54]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib - 45]; /* tap 1,4 */
-                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 18]; /* tap 2,4 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 135];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 126];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 117];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 108];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 72];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 54];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 45];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 18];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -8788,25 +11793,69 @@ static void Dw_int2_4c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 2; vx < 5; ++vx) {
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 144]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 135]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 126]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 117]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib - 108]; /* tap 0,4 */
-                vacc[0] += vw[6] * in[ib - 81]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib - 72]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 63]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 54]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib - 45]; /* tap 1,4 */
-                vacc[0] += vw[11] * in[ib - 18]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 18]; /* tap 2,4 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 144];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 135];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 126];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 117];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 108];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 81];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 72];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 54];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 45];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 18];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 18];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -8882,22 +11931,57 @@ static void Dw_int2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 5;
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 144]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 135]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 126]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 117]; /* tap 0,3 */
-                vacc[0] += vw[6] * in[ib - 81]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib - 72]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 63]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 54]; /* tap 1,3 */
-                vacc[0] += vw[11] * in[ib - 18]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 144];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 135];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 126];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 117];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 81];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 72];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 54];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 18];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -8961,19 +12045,45 @@ static void Dw_int2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 6;
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 144]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 135]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 126]; /* tap 0,2 */
-                vacc[0] += vw[6] * in[ib - 81]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib - 72]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 63]; /* tap 1,2 */
-                vacc[0] += vw[11] * in[ib - 18]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 144];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 135];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 126];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 81];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 72];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 18];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -10299,13 +13409,21 @@ static void Dw_tab_a_4c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 0;
                 const int ib = 70 * vy + 5 * vx + 4;
                 const int ob = 70 * vy + 5 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[3] * in[ib]; /* tap 0,2 */
-                vacc[0] += vw[6] * in[ib + 70]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib + 140]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 70];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 140];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -10356,16 +13474,33 @@ static void Dw_tab_a_4c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 1;
                 const int ib = 70 * vy + 5 * vx + 4;
                 const int ob = 70 * vy + 5 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib - 5]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib]; /* tap 0,2 */
-                vacc[0] += vw[5] * in[ib + 65]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 70]; /* tap 1,2 */
-                vacc[0] += vw[8] * in[ib + 135]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 140]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib + 65];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 70];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 135];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 140];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -10613,19 +13748,45 @@ static void Dw_tab_a_4c8p(const float *restrict in, float *restrict out, const f
             for (int vx = 2; vx < 14; ++vx) {
                 const int ib = 70 * vy + 5 * vx + 4;
                 const int ob = 70 * vy + 5 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 10]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 5]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib + 60]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib + 65]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 70]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib + 130]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 135]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 140]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 10];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 60];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib + 65];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 70];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 130];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 135];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 140];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -10661,12 +13822,17 @@ static void Dw_tab_a_4c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 0;
                 const int ib = 70 * vy + 5 * vx + 4;
                 const int ob = 70 * vy + 5 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[3] * in[ib]; /* tap 0,2 */
-                vacc[0] += vw[6] * in[ib + 70]; /* tap 1,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 70];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -10710,14 +13876,25 @@ static void Dw_tab_a_4c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 1;
                 const int ib = 70 * vy + 5 * vx + 4;
                 const int ob = 70 * vy + 5 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib - 5]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib]; /* tap 0,2 */
-                vacc[0] += vw[5] * in[ib + 65]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 70]; /* tap 1,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib + 65];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 70];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -10912,16 +14089,33 @@ static void Dw_tab_a_4c8p(const float *restrict in, float *restrict out, const f
             for (int vx = 2; vx < 14; ++vx) {
                 const int ib = 70 * vy + 5 * vx + 4;
                 const int ob = 70 * vy + 5 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 10]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 5]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib + 60]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib + 65]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 70]; /* tap 1,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 10];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 60];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib + 65];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 70];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -11074,13 +14268,21 @@ static void Dw_tab_b_4c8p(const float *restrict in, float *restrict out, const f
             for (int vx = 0; vx < 7; ++vx) {
                 const int ib = 544 * vy + 34 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[7] * in[ib]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 17]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 34]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 34];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -11116,12 +14318,17 @@ static void Dw_tab_b_4c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 7;
                 const int ib = 544 * vy + 34 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[7] * in[ib]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 17]; /* tap 2,1 */
+                float vacc0 = vw[0];
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -11267,19 +14474,45 @@ static void Dw_tab_b_4c8p(const float *restrict in, float *restrict out, const f
             for (int vx = 0; vx < 7; ++vx) {
                 const int ib = 544 * vy + 34 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 544]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 527]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 510]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 272]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib - 255]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib - 238]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 17]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 34]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 544];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 527];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 510];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 272];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 255];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 238];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 34];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -11330,16 +14563,33 @@ static void Dw_tab_b_4c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 7;
                 const int ib = 544 * vy + 34 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 544]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 527]; /* tap 0,1 */
-                vacc[0] += vw[4] * in[ib - 272]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib - 255]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 17]; /* tap 2,1 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 544];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 527];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 272];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 255];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -12216,60 +15466,412 @@ static void Dw_tab_c_4c8p(const float *restrict in, float *restrict out, const f
             for (int vx = 0; vx < 9; ++vx) {
                 const int ib = 105 * vy + 7 * vx + 4;
                 const int ob = 63 * vy + 7 * vx + 4;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * stage[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * stage[ib + j + 7]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * stage[ib + j + 14]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * stage[ib + j + 21]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * stage[ib + j + 28]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * stage[ib + j + 35]; /* tap 0,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * stage[ib + j + 42]; /* tap 0,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * stage[ib + j + 105]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * stage[ib + j + 112]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * stage[ib + j + 119]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * stage[ib + j + 126]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * stage[ib + j + 133]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * stage[ib + j + 140]; /* tap 1,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * stage[ib + j + 147]; /* tap 1,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * stage[ib + j + 210]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * stage[ib + j + 217]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * stage[ib + j + 224]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * stage[ib + j + 231]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * stage[ib + j + 238]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * stage[ib + j + 245]; /* tap 2,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * stage[ib + j + 252]; /* tap 2,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * stage[ib + j + 315]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * stage[ib + j + 322]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * stage[ib + j + 329]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * stage[ib + j + 336]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 78] * stage[ib + j + 343]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 81] * stage[ib + j + 350]; /* tap 3,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 84] * stage[ib + j + 357]; /* tap 3,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 87] * stage[ib + j + 420]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 90] * stage[ib + j + 427]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 93] * stage[ib + j + 434]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 96] * stage[ib + j + 441]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 99] * stage[ib + j + 448]; /* tap 4,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 102] * stage[ib + j + 455]; /* tap 4,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 105] * stage[ib + j + 462]; /* tap 4,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 108] * stage[ib + j + 525]; /* tap 5,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 111] * stage[ib + j + 532]; /* tap 5,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 114] * stage[ib + j + 539]; /* tap 5,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 117] * stage[ib + j + 546]; /* tap 5,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 120] * stage[ib + j + 553]; /* tap 5,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 123] * stage[ib + j + 560]; /* tap 5,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 126] * stage[ib + j + 567]; /* tap 5,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 129] * stage[ib + j + 630]; /* tap 6,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 132] * stage[ib + j + 637]; /* tap 6,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 135] * stage[ib + j + 644]; /* tap 6,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 138] * stage[ib + j + 651]; /* tap 6,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 141] * stage[ib + j + 658]; /* tap 6,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 144] * stage[ib + j + 665]; /* tap 6,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 147] * stage[ib + j + 672]; /* tap 6,6 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = stage[ib];
+                    const float vi1 = stage[ib + 1];
+                    const float vi2 = stage[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = stage[ib + 7];
+                    const float vi1 = stage[ib + 8];
+                    const float vi2 = stage[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = stage[ib + 14];
+                    const float vi1 = stage[ib + 15];
+                    const float vi2 = stage[ib + 16];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = stage[ib + 21];
+                    const float vi1 = stage[ib + 22];
+                    const float vi2 = stage[ib + 23];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = stage[ib + 28];
+                    const float vi1 = stage[ib + 29];
+                    const float vi2 = stage[ib + 30];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 0,5 */
+                    const float vi0 = stage[ib + 35];
+                    const float vi1 = stage[ib + 36];
+                    const float vi2 = stage[ib + 37];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 0,6 */
+                    const float vi0 = stage[ib + 42];
+                    const float vi1 = stage[ib + 43];
+                    const float vi2 = stage[ib + 44];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = stage[ib + 105];
+                    const float vi1 = stage[ib + 106];
+                    const float vi2 = stage[ib + 107];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = stage[ib + 112];
+                    const float vi1 = stage[ib + 113];
+                    const float vi2 = stage[ib + 114];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = stage[ib + 119];
+                    const float vi1 = stage[ib + 120];
+                    const float vi2 = stage[ib + 121];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi2);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = stage[ib + 126];
+                    const float vi1 = stage[ib + 127];
+                    const float vi2 = stage[ib + 128];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[34], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[35], vi2);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = stage[ib + 133];
+                    const float vi1 = stage[ib + 134];
+                    const float vi2 = stage[ib + 135];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi2);
+                }
+                {   /* tap 1,5 */
+                    const float vi0 = stage[ib + 140];
+                    const float vi1 = stage[ib + 141];
+                    const float vi2 = stage[ib + 142];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 1,6 */
+                    const float vi0 = stage[ib + 147];
+                    const float vi1 = stage[ib + 148];
+                    const float vi2 = stage[ib + 149];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[44], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = stage[ib + 210];
+                    const float vi1 = stage[ib + 211];
+                    const float vi2 = stage[ib + 212];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = stage[ib + 217];
+                    const float vi1 = stage[ib + 218];
+                    const float vi2 = stage[ib + 219];
+                    vacc0 = SG_MADD(vacc0, vw[48], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[49], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[50], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = stage[ib + 224];
+                    const float vi1 = stage[ib + 225];
+                    const float vi2 = stage[ib + 226];
+                    vacc0 = SG_MADD(vacc0, vw[51], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[52], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[53], vi2);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = stage[ib + 231];
+                    const float vi1 = stage[ib + 232];
+                    const float vi2 = stage[ib + 233];
+                    vacc0 = SG_MADD(vacc0, vw[54], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[55], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[56], vi2);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = stage[ib + 238];
+                    const float vi1 = stage[ib + 239];
+                    const float vi2 = stage[ib + 240];
+                    vacc0 = SG_MADD(vacc0, vw[57], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[58], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[59], vi2);
+                }
+                {   /* tap 2,5 */
+                    const float vi0 = stage[ib + 245];
+                    const float vi1 = stage[ib + 246];
+                    const float vi2 = stage[ib + 247];
+                    vacc0 = SG_MADD(vacc0, vw[60], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[61], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[62], vi2);
+                }
+                {   /* tap 2,6 */
+                    const float vi0 = stage[ib + 252];
+                    const float vi1 = stage[ib + 253];
+                    const float vi2 = stage[ib + 254];
+                    vacc0 = SG_MADD(vacc0, vw[63], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[64], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[65], vi2);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = stage[ib + 315];
+                    const float vi1 = stage[ib + 316];
+                    const float vi2 = stage[ib + 317];
+                    vacc0 = SG_MADD(vacc0, vw[66], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[67], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[68], vi2);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = stage[ib + 322];
+                    const float vi1 = stage[ib + 323];
+                    const float vi2 = stage[ib + 324];
+                    vacc0 = SG_MADD(vacc0, vw[69], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[70], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[71], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = stage[ib + 329];
+                    const float vi1 = stage[ib + 330];
+                    const float vi2 = stage[ib + 331];
+                    vacc0 = SG_MADD(vacc0, vw[72], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[73], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[74], vi2);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = stage[ib + 336];
+                    const float vi1 = stage[ib + 337];
+                    const float vi2 = stage[ib + 338];
+                    vacc0 = SG_MADD(vacc0, vw[75], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[76], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[77], vi2);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = stage[ib + 343];
+                    const float vi1 = stage[ib + 344];
+                    const float vi2 = stage[ib + 345];
+                    vacc0 = SG_MADD(vacc0, vw[78], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[79], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[80], vi2);
+                }
+                {   /* tap 3,5 */
+                    const float vi0 = stage[ib + 350];
+                    const float vi1 = stage[ib + 351];
+                    const float vi2 = stage[ib + 352];
+                    vacc0 = SG_MADD(vacc0, vw[81], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[82], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[83], vi2);
+                }
+                {   /* tap 3,6 */
+                    const float vi0 = stage[ib + 357];
+                    const float vi1 = stage[ib + 358];
+                    const float vi2 = stage[ib + 359];
+                    vacc0 = SG_MADD(vacc0, vw[84], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[85], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[86], vi2);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = stage[ib + 420];
+                    const float vi1 = stage[ib + 421];
+                    const float vi2 = stage[ib + 422];
+                    vacc0 = SG_MADD(vacc0, vw[87], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[88], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[89], vi2);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = stage[ib + 427];
+                    const float vi1 = stage[ib + 428];
+                    const float vi2 = stage[ib + 429];
+                    vacc0 = SG_MADD(vacc0, vw[90], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[91], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[92], vi2);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = stage[ib + 434];
+                    const float vi1 = stage[ib + 435];
+                    const float vi2 = stage[ib + 436];
+                    vacc0 = SG_MADD(vacc0, vw[93], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[94], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[95], vi2);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = stage[ib + 441];
+                    const float vi1 = stage[ib + 442];
+                    const float vi2 = stage[ib + 443];
+                    vacc0 = SG_MADD(vacc0, vw[96], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[97], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[98], vi2);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = stage[ib + 448];
+                    const float vi1 = stage[ib + 449];
+                    const float vi2 = stage[ib + 450];
+                    vacc0 = SG_MADD(vacc0, vw[99], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[100], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[101], vi2);
+                }
+                {   /* tap 4,5 */
+                    const float vi0 = stage[ib + 455];
+                    const float vi1 = stage[ib + 456];
+                    const float vi2 = stage[ib + 457];
+                    vacc0 = SG_MADD(vacc0, vw[102], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[103], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[104], vi2);
+                }
+                {   /* tap 4,6 */
+                    const float vi0 = stage[ib + 462];
+                    const float vi1 = stage[ib + 463];
+                    const float vi2 = stage[ib + 464];
+                    vacc0 = SG_MADD(vacc0, vw[105], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[106], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[107], vi2);
+                }
+                {   /* tap 5,0 */
+                    const float vi0 = stage[ib + 525];
+                    const float vi1 = stage[ib + 526];
+                    const float vi2 = stage[ib + 527];
+                    vacc0 = SG_MADD(vacc0, vw[108], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[109], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[110], vi2);
+                }
+                {   /* tap 5,1 */
+                    const float vi0 = stage[ib + 532];
+                    const float vi1 = stage[ib + 533];
+                    const float vi2 = stage[ib + 534];
+                    vacc0 = SG_MADD(vacc0, vw[111], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[112], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[113], vi2);
+                }
+                {   /* tap 5,2 */
+                    const float vi0 = stage[ib + 539];
+                    const float vi1 = stage[ib + 540];
+                    const float vi2 = stage[ib + 541];
+                    vacc0 = SG_MADD(vacc0, vw[114], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[115], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[116], vi2);
+                }
+                {   /* tap 5,3 */
+                    const float vi0 = stage[ib + 546];
+                    const float vi1 = stage[ib + 547];
+                    const float vi2 = stage[ib + 548];
+                    vacc0 = SG_MADD(vacc0, vw[117], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[118], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[119], vi2);
+                }
+                {   /* tap 5,4 */
+                    const float vi0 = stage[ib + 553];
+                    const float vi1 = stage[ib + 554];
+                    const float vi2 = stage[ib + 555];
+                    vacc0 = SG_MADD(vacc0, vw[120], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[121], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[122], vi2);
+                }
+                {   /* tap 5,5 */
+                    const float vi0 = stage[ib + 560];
+                    const float vi1 = stage[ib + 561];
+                    const float vi2 = stage[ib + 562];
+                    vacc0 = SG_MADD(vacc0, vw[123], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[124], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[125], vi2);
+                }
+                {   /* tap 5,6 */
+                    const float vi0 = stage[ib + 567];
+                    const float vi1 = stage[ib + 568];
+                    const float vi2 = stage[ib + 569];
+                    vacc0 = SG_MADD(vacc0, vw[126], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[127], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[128], vi2);
+                }
+                {   /* tap 6,0 */
+                    const float vi0 = stage[ib + 630];
+                    const float vi1 = stage[ib + 631];
+                    const float vi2 = stage[ib + 632];
+                    vacc0 = SG_MADD(vacc0, vw[129], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[130], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[131], vi2);
+                }
+                {   /* tap 6,1 */
+                    const float vi0 = stage[ib + 637];
+                    const float vi1 = stage[ib + 638];
+                    const float vi2 = stage[ib + 639];
+                    vacc0 = SG_MADD(vacc0, vw[132], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[133], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[134], vi2);
+                }
+                {   /* tap 6,2 */
+                    const float vi0 = stage[ib + 644];
+                    const float vi1 = stage[ib + 645];
+                    const float vi2 = stage[ib + 646];
+                    vacc0 = SG_MADD(vacc0, vw[135], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[136], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[137], vi2);
+                }
+                {   /* tap 6,3 */
+                    const float vi0 = stage[ib + 651];
+                    const float vi1 = stage[ib + 652];
+                    const float vi2 = stage[ib + 653];
+                    vacc0 = SG_MADD(vacc0, vw[138], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[139], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[140], vi2);
+                }
+                {   /* tap 6,4 */
+                    const float vi0 = stage[ib + 658];
+                    const float vi1 = stage[ib + 659];
+                    const float vi2 = stage[ib + 660];
+                    vacc0 = SG_MADD(vacc0, vw[141], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[142], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[143], vi2);
+                }
+                {   /* tap 6,5 */
+                    const float vi0 = stage[ib + 665];
+                    const float vi1 = stage[ib + 666];
+                    const float vi2 = stage[ib + 667];
+                    vacc0 = SG_MADD(vacc0, vw[144], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[145], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[146], vi2);
+                }
+                {   /* tap 6,6 */
+                    const float vi0 = stage[ib + 672];
+                    const float vi1 = stage[ib + 673];
+                    const float vi2 = stage[ib + 674];
+                    vacc0 = SG_MADD(vacc0, vw[147], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[148], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[149], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -12637,25 +16239,69 @@ static void Dw_tab_d_4c8p(const float *restrict in, float *restrict out, const f
             for (int vx = 0; vx < 9; ++vx) {
                 const int ib = 429 * vy + 33 * vx + 32;
                 const int ob = 297 * vy + 33 * vx + 32;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * stage[ib]; /* tap 0,0 */
-                vacc[0] += vw[2] * stage[ib + 33]; /* tap 0,1 */
-                vacc[0] += vw[3] * stage[ib + 66]; /* tap 0,2 */
-                vacc[0] += vw[4] * stage[ib + 99]; /* tap 0,3 */
-                vacc[0] += vw[5] * stage[ib + 132]; /* tap 0,4 */
-                vacc[0] += vw[6] * stage[ib + 429]; /* tap 1,0 */
-                vacc[0] += vw[7] * stage[ib + 462]; /* tap 1,1 */
-                vacc[0] += vw[8] * stage[ib + 495]; /* tap 1,2 */
-                vacc[0] += vw[9] * stage[ib + 528]; /* tap 1,3 */
-                vacc[0] += vw[10] * stage[ib + 561]; /* tap 1,4 */
-                vacc[0] += vw[11] * stage[ib + 858]; /* tap 2,0 */
-                vacc[0] += vw[12] * stage[ib + 891]; /* tap 2,1 */
-                vacc[0] += vw[13] * stage[ib + 924]; /* tap 2,2 */
-                vacc[0] += vw[14] * stage[ib + 957]; /* tap 2,3 */
-                vacc[0] += vw[15] * stage[ib + 990]; /* tap 2,4 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = stage[ib];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = stage[ib + 33];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = stage[ib + 66];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = stage[ib + 99];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = stage[ib + 132];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = stage[ib + 429];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = stage[ib + 462];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = stage[ib + 495];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = stage[ib + 528];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = stage[ib + 561];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = stage[ib + 858];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = stage[ib + 891];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = stage[ib + 924];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = stage[ib + 957];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = stage[ib + 990];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -13354,15 +17000,52 @@ static void Dw_big_k15_3c8p(const float *restrict in, float *restrict out, const
                 const int vx = 0;
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 6 * vy + 3 * vx;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 339] * in[ib + j]; /* tap 7,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 342] * in[ib + j + 3]; /* tap 7,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 384] * in[ib + j + 6]; /* tap 8,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 387] * in[ib + j + 9]; /* tap 8,8 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 7,7 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[339], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[340], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[341], vi2);
+                }
+                {   /* tap 7,8 */
+                    const float vi0 = in[ib + 3];
+                    const float vi1 = in[ib + 4];
+                    const float vi2 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[342], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[343], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[344], vi2);
+                }
+                {   /* tap 8,7 */
+                    const float vi0 = in[ib + 6];
+                    const float vi1 = in[ib + 7];
+                    const float vi2 = in[ib + 8];
+                    vacc0 = SG_MADD(vacc0, vw[384], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[385], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[386], vi2);
+                }
+                {   /* tap 8,8 */
+                    const float vi0 = in[ib + 9];
+                    const float vi1 = in[ib + 10];
+                    const float vi2 = in[ib + 11];
+                    vacc0 = SG_MADD(vacc0, vw[387], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[388], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[389], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -13376,15 +17059,52 @@ static void Dw_big_k15_3c8p(const float *restrict in, float *restrict out, const
                 const int vx = 1;
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 6 * vy + 3 * vx;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 336] * in[ib + j - 3]; /* tap 7,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 339] * in[ib + j]; /* tap 7,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 381] * in[ib + j + 3]; /* tap 8,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 384] * in[ib + j + 6]; /* tap 8,7 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 7,6 */
+                    const float vi0 = in[ib - 3];
+                    const float vi1 = in[ib - 2];
+                    const float vi2 = in[ib - 1];
+                    vacc0 = SG_MADD(vacc0, vw[336], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[337], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[338], vi2);
+                }
+                {   /* tap 7,7 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[339], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[340], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[341], vi2);
+                }
+                {   /* tap 8,6 */
+                    const float vi0 = in[ib + 3];
+                    const float vi1 = in[ib + 4];
+                    const float vi2 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[381], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[382], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[383], vi2);
+                }
+                {   /* tap 8,7 */
+                    const float vi0 = in[ib + 6];
+                    const float vi1 = in[ib + 7];
+                    const float vi2 = in[ib + 8];
+                    vacc0 = SG_MADD(vacc0, vw[384], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[385], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[386], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -13398,15 +17118,52 @@ static void Dw_big_k15_3c8p(const float *restrict in, float *restrict out, const
                 const int vx = 0;
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 6 * vy + 3 * vx;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 294] * in[ib + j - 6]; /* tap 6,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 297] * in[ib + j - 3]; /* tap 6,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 339] * in[ib + j]; /* tap 7,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 342] * in[ib + j + 3]; /* tap 7,8 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 6,7 */
+                    const float vi0 = in[ib - 6];
+                    const float vi1 = in[ib - 5];
+                    const float vi2 = in[ib - 4];
+                    vacc0 = SG_MADD(vacc0, vw[294], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[295], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[296], vi2);
+                }
+                {   /* tap 6,8 */
+                    const float vi0 = in[ib - 3];
+                    const float vi1 = in[ib - 2];
+                    const float vi2 = in[ib - 1];
+                    vacc0 = SG_MADD(vacc0, vw[297], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[298], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[299], vi2);
+                }
+                {   /* tap 7,7 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[339], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[340], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[341], vi2);
+                }
+                {   /* tap 7,8 */
+                    const float vi0 = in[ib + 3];
+                    const float vi1 = in[ib + 4];
+                    const float vi2 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[342], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[343], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[344], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -13420,15 +17177,52 @@ static void Dw_big_k15_3c8p(const float *restrict in, float *restrict out, const
                 const int vx = 1;
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 6 * vy + 3 * vx;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 291] * in[ib + j - 9]; /* tap 6,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 294] * in[ib + j - 6]; /* tap 6,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 336] * in[ib + j - 3]; /* tap 7,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 339] * in[ib + j]; /* tap 7,7 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 6,6 */
+                    const float vi0 = in[ib - 9];
+                    const float vi1 = in[ib - 8];
+                    const float vi2 = in[ib - 7];
+                    vacc0 = SG_MADD(vacc0, vw[291], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[292], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[293], vi2);
+                }
+                {   /* tap 6,7 */
+                    const float vi0 = in[ib - 6];
+                    const float vi1 = in[ib - 5];
+                    const float vi2 = in[ib - 4];
+                    vacc0 = SG_MADD(vacc0, vw[294], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[295], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[296], vi2);
+                }
+                {   /* tap 7,6 */
+                    const float vi0 = in[ib - 3];
+                    const float vi1 = in[ib - 2];
+                    const float vi2 = in[ib - 1];
+                    vacc0 = SG_MADD(vacc0, vw[336], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[337], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[338], vi2);
+                }
+                {   /* tap 7,7 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[339], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[340], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[341], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -13517,11 +17311,13 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 0;
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[25] * in[ib]; /* tap 4,4 */
+                float vacc0 = vw[0];
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -13557,12 +17353,17 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 1;
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[24] * in[ib - 9]; /* tap 4,3 */
-                vacc[0] += vw[25] * in[ib]; /* tap 4,4 */
+                float vacc0 = vw[0];
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -13602,13 +17403,21 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 2;
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[23] * in[ib - 18]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib - 9]; /* tap 4,3 */
-                vacc[0] += vw[25] * in[ib]; /* tap 4,4 */
+                float vacc0 = vw[0];
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib - 18];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -13648,13 +17457,21 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 3;
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[22] * in[ib - 27]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib - 18]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib - 9]; /* tap 4,3 */
+                float vacc0 = vw[0];
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib - 27];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib - 18];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -13694,13 +17511,21 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 4;
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[21] * in[ib - 36]; /* tap 4,0 */
-                vacc[0] += vw[22] * in[ib - 27]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib - 18]; /* tap 4,2 */
+                float vacc0 = vw[0];
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib - 36];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib - 27];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib - 18];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -13736,12 +17561,17 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 5;
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[21] * in[ib - 36]; /* tap 4,0 */
-                vacc[0] += vw[22] * in[ib - 27]; /* tap 4,1 */
+                float vacc0 = vw[0];
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib - 36];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib - 27];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -13773,11 +17603,13 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 6;
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[21] * in[ib - 36]; /* tap 4,0 */
+                float vacc0 = vw[0];
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib - 36];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -13813,12 +17645,17 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 0;
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[20] * in[ib - 27]; /* tap 3,4 */
-                vacc[0] += vw[25] * in[ib]; /* tap 4,4 */
+                float vacc0 = vw[0];
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib - 27];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -13862,14 +17699,25 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 1;
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[19] * in[ib - 36]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib - 27]; /* tap 3,4 */
-                vacc[0] += vw[24] * in[ib - 9]; /* tap 4,3 */
-                vacc[0] += vw[25] * in[ib]; /* tap 4,4 */
+                float vacc0 = vw[0];
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib - 36];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib - 27];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -13921,16 +17769,33 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 2;
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[18] * in[ib - 45]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib - 36]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib - 27]; /* tap 3,4 */
-                vacc[0] += vw[23] * in[ib - 18]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib - 9]; /* tap 4,3 */
-                vacc[0] += vw[25] * in[ib]; /* tap 4,4 */
+                float vacc0 = vw[0];
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib - 45];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib - 36];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib - 27];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib - 18];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -13982,16 +17847,33 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 3;
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[17] * in[ib - 54]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib - 45]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib - 36]; /* tap 3,3 */
-                vacc[0] += vw[22] * in[ib - 27]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib - 18]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib - 9]; /* tap 4,3 */
+                float vacc0 = vw[0];
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib - 54];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib - 45];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib - 36];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib - 27];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib - 18];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -14043,16 +17925,33 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 4;
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[16] * in[ib - 63]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib - 54]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib - 45]; /* tap 3,2 */
-                vacc[0] += vw[21] * in[ib - 36]; /* tap 4,0 */
-                vacc[0] += vw[22] * in[ib - 27]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib - 18]; /* tap 4,2 */
+                float vacc0 = vw[0];
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib - 54];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib - 45];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib - 36];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib - 27];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib - 18];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -14096,14 +17995,25 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 5;
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[16] * in[ib - 63]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib - 54]; /* tap 3,1 */
-                vacc[0] += vw[21] * in[ib - 36]; /* tap 4,0 */
-                vacc[0] += vw[22] * in[ib - 27]; /* tap 4,1 */
+                float vacc0 = vw[0];
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib - 54];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib - 36];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib - 27];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -14139,12 +18049,17 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 6;
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[16] * in[ib - 63]; /* tap 3,0 */
-                vacc[0] += vw[21] * in[ib - 36]; /* tap 4,0 */
+                float vacc0 = vw[0];
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib - 36];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -14180,12 +18095,17 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 0;
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[15] * in[ib - 54]; /* tap 2,4 */
-                vacc[0] += vw[20] * in[ib - 27]; /* tap 3,4 */
+                float vacc0 = vw[0];
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib - 54];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib - 27];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -14229,14 +18149,25 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 1;
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[14] * in[ib - 63]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib - 54]; /* tap 2,4 */
-                vacc[0] += vw[19] * in[ib - 36]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib - 27]; /* tap 3,4 */
+                float vacc0 = vw[0];
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib - 54];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib - 36];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib - 27];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -14288,16 +18219,33 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 2;
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[13] * in[ib - 72]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib - 63]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib - 54]; /* tap 2,4 */
-                vacc[0] += vw[18] * in[ib - 45]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib - 36]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib - 27]; /* tap 3,4 */
+                float vacc0 = vw[0];
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib - 72];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib - 54];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib - 45];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib - 36];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib - 27];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -14349,16 +18297,33 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 3;
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[12] * in[ib - 81]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib - 72]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib - 63]; /* tap 2,3 */
-                vacc[0] += vw[17] * in[ib - 54]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib - 45]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib - 36]; /* tap 3,3 */
+                float vacc0 = vw[0];
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 81];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib - 72];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib - 54];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib - 45];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib - 36];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -14410,16 +18375,33 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 4;
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[11] * in[ib - 90]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 81]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib - 72]; /* tap 2,2 */
-                vacc[0] += vw[16] * in[ib - 63]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib - 54]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib - 45]; /* tap 3,2 */
+                float vacc0 = vw[0];
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 90];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 81];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib - 72];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib - 54];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib - 45];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -14463,14 +18445,25 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 5;
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[11] * in[ib - 90]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 81]; /* tap 2,1 */
-                vacc[0] += vw[16] * in[ib - 63]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib - 54]; /* tap 3,1 */
+                float vacc0 = vw[0];
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 90];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 81];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib - 54];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -14506,12 +18499,17 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 6;
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[11] * in[ib - 90]; /* tap 2,0 */
-                vacc[0] += vw[16] * in[ib - 63]; /* tap 3,0 */
+                float vacc0 = vw[0];
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 90];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -14547,12 +18545,17 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 0;
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[10] * in[ib - 81]; /* tap 1,4 */
-                vacc[0] += vw[15] * in[ib - 54]; /* tap 2,4 */
+                float vacc0 = vw[0];
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 81];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib - 54];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -14596,14 +18599,25 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 1;
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[9] * in[ib - 90]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib - 81]; /* tap 1,4 */
-                vacc[0] += vw[14] * in[ib - 63]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib - 54]; /* tap 2,4 */
+                float vacc0 = vw[0];
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 90];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 81];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib - 54];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -14655,16 +18669,33 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 2;
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[8] * in[ib - 99]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 90]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib - 81]; /* tap 1,4 */
-                vacc[0] += vw[13] * in[ib - 72]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib - 63]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib - 54]; /* tap 2,4 */
+                float vacc0 = vw[0];
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 99];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 90];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 81];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib - 72];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib - 54];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -14716,16 +18747,33 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 3;
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[7] * in[ib - 108]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 99]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 90]; /* tap 1,3 */
-                vacc[0] += vw[12] * in[ib - 81]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib - 72]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib - 63]; /* tap 2,3 */
+                float vacc0 = vw[0];
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 108];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 99];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 90];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 81];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib - 72];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -14777,16 +18825,33 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 4;
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[6] * in[ib - 117]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib - 108]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 99]; /* tap 1,2 */
-                vacc[0] += vw[11] * in[ib - 90]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 81]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib - 72]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 117];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 108];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 99];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 90];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 81];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib - 72];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -14830,14 +18895,25 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 5;
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[6] * in[ib - 117]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib - 108]; /* tap 1,1 */
-                vacc[0] += vw[11] * in[ib - 90]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 81]; /* tap 2,1 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 117];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 108];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 90];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 81];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -14873,12 +18949,17 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 6;
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[6] * in[ib - 117]; /* tap 1,0 */
-                vacc[0] += vw[11] * in[ib - 90]; /* tap 2,0 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 117];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 90];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -14914,12 +18995,17 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 0;
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[5] * in[ib - 108]; /* tap 0,4 */
-                vacc[0] += vw[10] * in[ib - 81]; /* tap 1,4 */
+                float vacc0 = vw[0];
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 108];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 81];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -14963,14 +19049,25 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 1;
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[4] * in[ib - 117]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib - 108]; /* tap 0,4 */
-                vacc[0] += vw[9] * in[ib - 90]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib - 81]; /* tap 1,4 */
+                float vacc0 = vw[0];
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 117];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 108];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 90];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 81];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -15022,16 +19119,33 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 2;
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[3] * in[ib - 126]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 117]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib - 108]; /* tap 0,4 */
-                vacc[0] += vw[8] * in[ib - 99]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 90]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib - 81]; /* tap 1,4 */
+                float vacc0 = vw[0];
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 126];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 117];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 108];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 99];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 90];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 81];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -15083,16 +19197,33 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 3;
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib - 135]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 126]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 117]; /* tap 0,3 */
-                vacc[0] += vw[7] * in[ib - 108]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 99]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 90]; /* tap 1,3 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 135];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 126];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 117];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 108];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 99];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 90];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -15144,16 +19275,33 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 4;
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 144]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 135]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 126]; /* tap 0,2 */
-                vacc[0] += vw[6] * in[ib - 117]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib - 108]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 99]; /* tap 1,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 144];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 135];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 126];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 117];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 108];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 99];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -15197,14 +19345,25 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 5;
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 144]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 135]; /* tap 0,1 */
-                vacc[0] += vw[6] * in[ib - 117]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib - 108]; /* tap 1,1 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 144];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 135];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 117];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 108];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -15240,12 +19399,17 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 6;
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 144]; /* tap 0,0 */
-                vacc[0] += vw[6] * in[ib - 117]; /* tap 1,0 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 144];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 117];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -15277,11 +19441,13 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 0;
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[5] * in[ib - 108]; /* tap 0,4 */
+                float vacc0 = vw[0];
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 108];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -15317,12 +19483,17 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 1;
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[4] * in[ib - 117]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib - 108]; /* tap 0,4 */
+                float vacc0 = vw[0];
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 117];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 108];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -15362,13 +19533,21 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 2;
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[3] * in[ib - 126]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 117]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib - 108]; /* tap 0,4 */
+                float vacc0 = vw[0];
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 126];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 117];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 108];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -15408,13 +19587,21 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 3;
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib - 135]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 126]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 117]; /* tap 0,3 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 135];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 126];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 117];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -15454,13 +19641,21 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 4;
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 144]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 135]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 126]; /* tap 0,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 144];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 135];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 126];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -15496,12 +19691,17 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 5;
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 144]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 135]; /* tap 0,1 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 144];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 135];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -15533,11 +19733,13 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 6;
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 144]; /* tap 0,0 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 144];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -15719,12 +19921,28 @@ static void Dw_big_d4_4c8p(const float *restrict in, float *restrict out, const 
             for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 30 * vy + 15 * vx + 12;
                 const int ob = 30 * vy + 15 * vx + 12;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -15804,11 +20022,13 @@ static void Dw_big_bot_1c8p(const float *restrict in, float *restrict out, const
                 const int vx = 0;
                 const int ib = vy + vx;
                 const int ob = vy + vx;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib]; /* tap 0,0 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -15961,11 +20181,13 @@ static void Dw_px_k1_1c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 0;
                 const int ib = vy + vx;
                 const int ob = vy + vx;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib]; /* tap 0,0 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -16330,13 +20552,21 @@ static void Dw_col_4c8p(const float *restrict in, float *restrict out, const flo
                 const int vx = 0;
                 const int ib = 5 * vy + 5 * vx + 4;
                 const int ob = 5 * vy + 5 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[3] * in[ib]; /* tap 2,0 */
-                vacc[0] += vw[4] * in[ib + 5]; /* tap 3,0 */
-                vacc[0] += vw[5] * in[ib + 10]; /* tap 4,0 */
+                float vacc0 = vw[0];
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 10];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -16380,14 +20610,25 @@ static void Dw_col_4c8p(const float *restrict in, float *restrict out, const flo
                 const int vx = 0;
                 const int ib = 5 * vy + 5 * vx + 4;
                 const int ob = 5 * vy + 5 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib - 5]; /* tap 1,0 */
-                vacc[0] += vw[3] * in[ib]; /* tap 2,0 */
-                vacc[0] += vw[4] * in[ib + 5]; /* tap 3,0 */
-                vacc[0] += vw[5] * in[ib + 10]; /* tap 4,0 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 10];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -16434,15 +20675,29 @@ static void Dw_col_4c8p(const float *restrict in, float *restrict out, const flo
                 const int vx = 0;
                 const int ib = 5 * vy + 5 * vx + 4;
                 const int ob = 5 * vy + 5 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 10]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 5]; /* tap 1,0 */
-                vacc[0] += vw[3] * in[ib]; /* tap 2,0 */
-                vacc[0] += vw[4] * in[ib + 5]; /* tap 3,0 */
-                vacc[0] += vw[5] * in[ib + 10]; /* tap 4,0 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 10];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 10];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -16486,14 +20741,25 @@ static void Dw_col_4c8p(const float *restrict in, float *restrict out, const flo
                 const int vx = 0;
                 const int ib = 5 * vy + 5 * vx + 4;
                 const int ob = 5 * vy + 5 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 10]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 5]; /* tap 1,0 */
-                vacc[0] += vw[3] * in[ib]; /* tap 2,0 */
-                vacc[0] += vw[4] * in[ib + 5]; /* tap 3,0 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 10];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -16533,13 +20799,21 @@ static void Dw_col_4c8p(const float *restrict in, float *restrict out, const flo
                 const int vx = 0;
                 const int ib = 5 * vy + 5 * vx + 4;
                 const int ob = 5 * vy + 5 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 10]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 5]; /* tap 1,0 */
-                vacc[0] += vw[3] * in[ib]; /* tap 2,0 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 10];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }

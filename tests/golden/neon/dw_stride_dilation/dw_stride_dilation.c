@@ -1327,14 +1327,25 @@ static void Dw_s1x2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 0;
                 const int ib = 153 * vy + 18 * vx + 8;
                 const int ob = 81 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
-                vacc[0] += vw[8] * in[ib + 153]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 162]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 153];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 162];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -1451,16 +1462,33 @@ static void Dw_s1x2_4c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 1; vx < 8; ++vx) {
                 const int ib = 153 * vy + 18 * vx + 8;
                 const int ob = 81 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib + 144]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 153]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 162]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 144];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 153];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 162];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -1504,14 +1532,25 @@ static void Dw_s1x2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 8;
                 const int ib = 153 * vy + 18 * vx + 8;
                 const int ob = 81 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib + 144]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 153]; /* tap 2,1 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 144];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 153];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -1562,16 +1601,33 @@ static void Dw_s1x2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 0;
                 const int ib = 153 * vy + 18 * vx + 8;
                 const int ob = 81 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib - 153]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 144]; /* tap 0,2 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
-                vacc[0] += vw[8] * in[ib + 153]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 162]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 153];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 144];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 153];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 162];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -1717,19 +1773,45 @@ static void Dw_s1x2_4c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 1; vx < 8; ++vx) {
                 const int ib = 153 * vy + 18 * vx + 8;
                 const int ob = 81 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 162]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 153]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 144]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib + 144]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 153]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 162]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 162];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 153];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 144];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 144];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 153];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 162];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -1780,16 +1862,33 @@ static void Dw_s1x2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 8;
                 const int ib = 153 * vy + 18 * vx + 8;
                 const int ob = 81 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 162]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 153]; /* tap 0,1 */
-                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib + 144]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 153]; /* tap 2,1 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 162];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 153];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 144];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 153];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -1833,14 +1932,25 @@ static void Dw_s1x2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 0;
                 const int ib = 153 * vy + 18 * vx + 8;
                 const int ob = 81 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib - 153]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 144]; /* tap 0,2 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 153];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 144];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -1957,16 +2067,33 @@ static void Dw_s1x2_4c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 1; vx < 8; ++vx) {
                 const int ib = 153 * vy + 18 * vx + 8;
                 const int ob = 81 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 162]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 153]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 144]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 162];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 153];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 144];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -2010,14 +2137,25 @@ static void Dw_s1x2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 8;
                 const int ib = 153 * vy + 18 * vx + 8;
                 const int ob = 81 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 162]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 153]; /* tap 0,1 */
-                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 162];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 153];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -2147,19 +2285,45 @@ static void Dw_s2x1_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 0;
                 const int ib = 272 * vy + 17 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
-                vacc[0] += vw[18] * in[ib + 136]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 153]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib + 170]; /* tap 3,4 */
-                vacc[0] += vw[23] * in[ib + 272]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 289]; /* tap 4,3 */
-                vacc[0] += vw[25] * in[ib + 306]; /* tap 4,4 */
+                float vacc0 = vw[0];
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 34];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 136];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 153];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 170];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 272];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 289];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib + 306];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -2235,22 +2399,57 @@ static void Dw_s2x1_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 1;
                 const int ib = 272 * vy + 17 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
-                vacc[0] += vw[17] * in[ib + 119]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 136]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 153]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib + 170]; /* tap 3,4 */
-                vacc[0] += vw[22] * in[ib + 255]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 272]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 289]; /* tap 4,3 */
-                vacc[0] += vw[25] * in[ib + 306]; /* tap 4,4 */
+                float vacc0 = vw[0];
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 34];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 119];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 136];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 153];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 170];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 255];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 272];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 289];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib + 306];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -2397,25 +2596,69 @@ static void Dw_s2x1_4c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 2; vx < 6; ++vx) {
                 const int ib = 272 * vy + 17 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
-                vacc[0] += vw[16] * in[ib + 102]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib + 119]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 136]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 153]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib + 170]; /* tap 3,4 */
-                vacc[0] += vw[21] * in[ib + 238]; /* tap 4,0 */
-                vacc[0] += vw[22] * in[ib + 255]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 272]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 289]; /* tap 4,3 */
-                vacc[0] += vw[25] * in[ib + 306]; /* tap 4,4 */
+                float vacc0 = vw[0];
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 34];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 34];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 102];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 119];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 136];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 153];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 170];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 238];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 255];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 272];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 289];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib + 306];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -2491,22 +2734,57 @@ static void Dw_s2x1_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 6;
                 const int ib = 272 * vy + 17 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
-                vacc[0] += vw[16] * in[ib + 102]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib + 119]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 136]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 153]; /* tap 3,3 */
-                vacc[0] += vw[21] * in[ib + 238]; /* tap 4,0 */
-                vacc[0] += vw[22] * in[ib + 255]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 272]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 289]; /* tap 4,3 */
+                float vacc0 = vw[0];
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 34];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 102];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 119];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 136];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 153];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 238];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 255];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 272];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 289];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -2570,19 +2848,45 @@ static void Dw_s2x1_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 7;
                 const int ib = 272 * vy + 17 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[16] * in[ib + 102]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib + 119]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 136]; /* tap 3,2 */
-                vacc[0] += vw[21] * in[ib + 238]; /* tap 4,0 */
-                vacc[0] += vw[22] * in[ib + 255]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 272]; /* tap 4,2 */
+                float vacc0 = vw[0];
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 34];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 102];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 119];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 136];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 238];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 255];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 272];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -2669,25 +2973,69 @@ static void Dw_s2x1_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 0;
                 const int ib = 272 * vy + 17 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[3] * in[ib - 272]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 255]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib - 238]; /* tap 0,4 */
-                vacc[0] += vw[8] * in[ib - 136]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 119]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib - 102]; /* tap 1,4 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
-                vacc[0] += vw[18] * in[ib + 136]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 153]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib + 170]; /* tap 3,4 */
-                vacc[0] += vw[23] * in[ib + 272]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 289]; /* tap 4,3 */
-                vacc[0] += vw[25] * in[ib + 306]; /* tap 4,4 */
+                float vacc0 = vw[0];
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 272];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 255];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 238];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 136];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 119];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 102];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 34];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 136];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 153];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 170];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 272];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 289];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib + 306];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -2794,30 +3142,89 @@ static void Dw_s2x1_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 1;
                 const int ib = 272 * vy + 17 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib - 289]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 272]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 255]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib - 238]; /* tap 0,4 */
-                vacc[0] += vw[7] * in[ib - 153]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 136]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 119]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib - 102]; /* tap 1,4 */
-                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
-                vacc[0] += vw[17] * in[ib + 119]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 136]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 153]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib + 170]; /* tap 3,4 */
-                vacc[0] += vw[22] * in[ib + 255]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 272]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 289]; /* tap 4,3 */
-                vacc[0] += vw[25] * in[ib + 306]; /* tap 4,4 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 289];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 272];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 255];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 238];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 153];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 136];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 119];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 102];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 34];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 119];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 136];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 153];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 170];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 255];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 272];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 289];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib + 306];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -3033,35 +3440,109 @@ static void Dw_s2x1_4c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 2; vx < 6; ++vx) {
                 const int ib = 272 * vy + 17 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 306]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 289]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 272]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 255]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib - 238]; /* tap 0,4 */
-                vacc[0] += vw[6] * in[ib - 170]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib - 153]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 136]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 119]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib - 102]; /* tap 1,4 */
-                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
-                vacc[0] += vw[16] * in[ib + 102]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib + 119]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 136]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 153]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib + 170]; /* tap 3,4 */
-                vacc[0] += vw[21] * in[ib + 238]; /* tap 4,0 */
-                vacc[0] += vw[22] * in[ib + 255]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 272]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 289]; /* tap 4,3 */
-                vacc[0] += vw[25] * in[ib + 306]; /* tap 4,4 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 306];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 289];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 272];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 255];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 238];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 170];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 153];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 136];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 119];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 102];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 34];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 34];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 102];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 119];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 136];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 153];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 170];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 238];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 255];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 272];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 289];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib + 306];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -3168,30 +3649,89 @@ static void Dw_s2x1_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 6;
                 const int ib = 272 * vy + 17 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 306]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 289]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 272]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 255]; /* tap 0,3 */
-                vacc[0] += vw[6] * in[ib - 170]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib - 153]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 136]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 119]; /* tap 1,3 */
-                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
-                vacc[0] += vw[16] * in[ib + 102]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib + 119]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 136]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 153]; /* tap 3,3 */
-                vacc[0] += vw[21] * in[ib + 238]; /* tap 4,0 */
-                vacc[0] += vw[22] * in[ib + 255]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 272]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 289]; /* tap 4,3 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 306];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 289];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 272];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 255];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 170];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 153];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 136];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 119];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 34];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 102];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 119];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 136];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 153];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 238];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 255];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 272];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 289];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -3278,25 +3818,69 @@ static void Dw_s2x1_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 7;
                 const int ib = 272 * vy + 17 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 306]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 289]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 272]; /* tap 0,2 */
-                vacc[0] += vw[6] * in[ib - 170]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib - 153]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 136]; /* tap 1,2 */
-                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[16] * in[ib + 102]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib + 119]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 136]; /* tap 3,2 */
-                vacc[0] += vw[21] * in[ib + 238]; /* tap 4,0 */
-                vacc[0] += vw[22] * in[ib + 255]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 272]; /* tap 4,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 306];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 289];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 272];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 170];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 153];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 136];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 34];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 102];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 119];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 136];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 238];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 255];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 272];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -3360,19 +3944,45 @@ static void Dw_s2x1_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 0;
                 const int ib = 272 * vy + 17 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[3] * in[ib - 272]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 255]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib - 238]; /* tap 0,4 */
-                vacc[0] += vw[8] * in[ib - 136]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 119]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib - 102]; /* tap 1,4 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
+                float vacc0 = vw[0];
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 272];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 255];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 238];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 136];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 119];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 102];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 34];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -3448,22 +4058,57 @@ static void Dw_s2x1_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 1;
                 const int ib = 272 * vy + 17 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib - 289]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 272]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 255]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib - 238]; /* tap 0,4 */
-                vacc[0] += vw[7] * in[ib - 153]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 136]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 119]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib - 102]; /* tap 1,4 */
-                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 289];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 272];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 255];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 238];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 153];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 136];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 119];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 102];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 34];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -3610,25 +4255,69 @@ static void Dw_s2x1_4c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 2; vx < 6; ++vx) {
                 const int ib = 272 * vy + 17 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 306]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 289]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 272]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 255]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib - 238]; /* tap 0,4 */
-                vacc[0] += vw[6] * in[ib - 170]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib - 153]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 136]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 119]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib - 102]; /* tap 1,4 */
-                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 306];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 289];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 272];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 255];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 238];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 170];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 153];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 136];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 119];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 102];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 34];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 34];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -3704,22 +4393,57 @@ static void Dw_s2x1_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 6;
                 const int ib = 272 * vy + 17 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 306]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 289]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 272]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 255]; /* tap 0,3 */
-                vacc[0] += vw[6] * in[ib - 170]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib - 153]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 136]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 119]; /* tap 1,3 */
-                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 306];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 289];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 272];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 255];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 170];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 153];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 136];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 119];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 34];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -3783,19 +4507,45 @@ static void Dw_s2x1_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 7;
                 const int ib = 272 * vy + 17 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 306]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 289]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 272]; /* tap 0,2 */
-                vacc[0] += vw[6] * in[ib - 170]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib - 153]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 136]; /* tap 1,2 */
-                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 306];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 289];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 272];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 170];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 153];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 136];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 34];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -3905,15 +4655,52 @@ static void Dw_s3x2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 0;
                 const int ib = 273 * vy + 14 * vx + 4;
                 const int ob = 49 * vy + 7 * vx + 4;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 7]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 91]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 98]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 7];
+                    const float vi1 = in[ib + 8];
+                    const float vi2 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 91];
+                    const float vi1 = in[ib + 92];
+                    const float vi2 = in[ib + 93];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 98];
+                    const float vi1 = in[ib + 99];
+                    const float vi2 = in[ib + 100];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -4007,17 +4794,68 @@ static void Dw_s3x2_4c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 1; vx < 6; ++vx) {
                 const int ib = 273 * vy + 14 * vx + 4;
                 const int ob = 49 * vy + 7 * vx + 4;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 7]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 7]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 84]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 91]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 98]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 7];
+                    const float vi1 = in[ib - 6];
+                    const float vi2 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 7];
+                    const float vi1 = in[ib + 8];
+                    const float vi2 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 84];
+                    const float vi1 = in[ib + 85];
+                    const float vi2 = in[ib + 86];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 91];
+                    const float vi1 = in[ib + 92];
+                    const float vi2 = in[ib + 93];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 98];
+                    const float vi1 = in[ib + 99];
+                    const float vi2 = in[ib + 100];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -4060,15 +4898,52 @@ static void Dw_s3x2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 6;
                 const int ib = 273 * vy + 14 * vx + 4;
                 const int ob = 49 * vy + 7 * vx + 4;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 7]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 84]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 91]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 7];
+                    const float vi1 = in[ib - 6];
+                    const float vi2 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 84];
+                    const float vi1 = in[ib + 85];
+                    const float vi2 = in[ib + 86];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 91];
+                    const float vi1 = in[ib + 92];
+                    const float vi2 = in[ib + 93];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -4118,17 +4993,68 @@ static void Dw_s3x2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 0;
                 const int ib = 273 * vy + 14 * vx + 4;
                 const int ob = 49 * vy + 7 * vx + 4;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 91]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 84]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 7]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 91]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 98]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 91];
+                    const float vi1 = in[ib - 90];
+                    const float vi2 = in[ib - 89];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 84];
+                    const float vi1 = in[ib - 83];
+                    const float vi2 = in[ib - 82];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 7];
+                    const float vi1 = in[ib + 8];
+                    const float vi2 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 91];
+                    const float vi1 = in[ib + 92];
+                    const float vi2 = in[ib + 93];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 98];
+                    const float vi1 = in[ib + 99];
+                    const float vi2 = in[ib + 100];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -4245,20 +5171,92 @@ static void Dw_s3x2_4c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 1; vx < 6; ++vx) {
                 const int ib = 273 * vy + 14 * vx + 4;
                 const int ob = 49 * vy + 7 * vx + 4;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 98]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 91]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 84]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 7]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 7]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 84]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 91]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 98]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 98];
+                    const float vi1 = in[ib - 97];
+                    const float vi2 = in[ib - 96];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 91];
+                    const float vi1 = in[ib - 90];
+                    const float vi2 = in[ib - 89];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 84];
+                    const float vi1 = in[ib - 83];
+                    const float vi2 = in[ib - 82];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 7];
+                    const float vi1 = in[ib - 6];
+                    const float vi2 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 7];
+                    const float vi1 = in[ib + 8];
+                    const float vi2 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 84];
+                    const float vi1 = in[ib + 85];
+                    const float vi2 = in[ib + 86];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 91];
+                    const float vi1 = in[ib + 92];
+                    const float vi2 = in[ib + 93];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 98];
+                    const float vi1 = in[ib + 99];
+                    const float vi2 = in[ib + 100];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -4308,17 +5306,68 @@ static void Dw_s3x2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 6;
                 const int ib = 273 * vy + 14 * vx + 4;
                 const int ob = 49 * vy + 7 * vx + 4;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 98]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 91]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 7]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 84]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 91]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 98];
+                    const float vi1 = in[ib - 97];
+                    const float vi2 = in[ib - 96];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 91];
+                    const float vi1 = in[ib - 90];
+                    const float vi2 = in[ib - 89];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 7];
+                    const float vi1 = in[ib - 6];
+                    const float vi2 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 84];
+                    const float vi1 = in[ib + 85];
+                    const float vi2 = in[ib + 86];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 91];
+                    const float vi1 = in[ib + 92];
+                    const float vi2 = in[ib + 93];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -4361,15 +5410,52 @@ static void Dw_s3x2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 0;
                 const int ib = 273 * vy + 14 * vx + 4;
                 const int ob = 49 * vy + 7 * vx + 4;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 91]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 84]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 7]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 91];
+                    const float vi1 = in[ib - 90];
+                    const float vi2 = in[ib - 89];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 84];
+                    const float vi1 = in[ib - 83];
+                    const float vi2 = in[ib - 82];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 7];
+                    const float vi1 = in[ib + 8];
+                    const float vi2 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -4463,17 +5549,68 @@ static void Dw_s3x2_4c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 1; vx < 6; ++vx) {
                 const int ib = 273 * vy + 14 * vx + 4;
                 const int ob = 49 * vy + 7 * vx + 4;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 98]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 91]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 84]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 7]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 7]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 98];
+                    const float vi1 = in[ib - 97];
+                    const float vi2 = in[ib - 96];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 91];
+                    const float vi1 = in[ib - 90];
+                    const float vi2 = in[ib - 89];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 84];
+                    const float vi1 = in[ib - 83];
+                    const float vi2 = in[ib - 82];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 7];
+                    const float vi1 = in[ib - 6];
+                    const float vi2 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 7];
+                    const float vi1 = in[ib + 8];
+                    const float vi2 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -4516,15 +5653,52 @@ static void Dw_s3x2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 6;
                 const int ib = 273 * vy + 14 * vx + 4;
                 const int ob = 49 * vy + 7 * vx + 4;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 98]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 91]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 7]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 98];
+                    const float vi1 = in[ib - 97];
+                    const float vi2 = in[ib - 96];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 91];
+                    const float vi1 = in[ib - 90];
+                    const float vi2 = in[ib - 89];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 7];
+                    const float vi1 = in[ib - 6];
+                    const float vi2 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -4664,22 +5838,57 @@ static void Dw_s2x3_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 0;
                 const int ib = 1122 * vy + 99 * vx + 32;
                 const int ob = 198 * vy + 33 * vx + 32;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib + 33]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib + 66]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib + 99]; /* tap 0,4 */
-                vacc[0] += vw[7] * in[ib + 561]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib + 594]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib + 627]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib + 660]; /* tap 1,4 */
-                vacc[0] += vw[12] * in[ib + 1122]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib + 1155]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 1188]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 1221]; /* tap 2,4 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 33];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib + 66];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib + 99];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib + 561];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 594];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib + 627];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib + 660];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 1122];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 1155];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 1188];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 1221];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -4825,25 +6034,69 @@ static void Dw_s2x3_4c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 1; vx < 5; ++vx) {
                 const int ib = 1122 * vy + 99 * vx + 32;
                 const int ob = 198 * vy + 33 * vx + 32;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 33]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib + 33]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib + 66]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib + 99]; /* tap 0,4 */
-                vacc[0] += vw[6] * in[ib + 528]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib + 561]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib + 594]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib + 627]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib + 660]; /* tap 1,4 */
-                vacc[0] += vw[11] * in[ib + 1089]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib + 1122]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib + 1155]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 1188]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 1221]; /* tap 2,4 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 33];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 33];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib + 66];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib + 99];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 528];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib + 561];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 594];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib + 627];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib + 660];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 1089];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 1122];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 1155];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 1188];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 1221];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -4906,19 +6159,45 @@ static void Dw_s2x3_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 5;
                 const int ib = 1122 * vy + 99 * vx + 32;
                 const int ob = 198 * vy + 33 * vx + 32;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 33]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib + 33]; /* tap 0,2 */
-                vacc[0] += vw[6] * in[ib + 528]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib + 561]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib + 594]; /* tap 1,2 */
-                vacc[0] += vw[11] * in[ib + 1089]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib + 1122]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib + 1155]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 33];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 33];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 528];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib + 561];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 594];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 1089];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 1122];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 1155];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -4978,18 +6257,41 @@ static void Dw_s2x3_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 0;
                 const int ib = 1122 * vy + 99 * vx + 32;
                 const int ob = 198 * vy + 33 * vx + 32;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib + 33]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib + 66]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib + 99]; /* tap 0,4 */
-                vacc[0] += vw[7] * in[ib + 561]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib + 594]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib + 627]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib + 660]; /* tap 1,4 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 33];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib + 66];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib + 99];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib + 561];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 594];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib + 627];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib + 660];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -5101,20 +6403,49 @@ static void Dw_s2x3_4c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 1; vx < 5; ++vx) {
                 const int ib = 1122 * vy + 99 * vx + 32;
                 const int ob = 198 * vy + 33 * vx + 32;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 33]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib + 33]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib + 66]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib + 99]; /* tap 0,4 */
-                vacc[0] += vw[6] * in[ib + 528]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib + 561]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib + 594]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib + 627]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib + 660]; /* tap 1,4 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 33];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 33];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib + 66];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib + 99];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 528];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib + 561];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 594];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib + 627];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib + 660];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -5166,16 +6497,33 @@ static void Dw_s2x3_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 5;
                 const int ib = 1122 * vy + 99 * vx + 32;
                 const int ob = 198 * vy + 33 * vx + 32;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 33]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib + 33]; /* tap 0,2 */
-                vacc[0] += vw[6] * in[ib + 528]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib + 561]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib + 594]; /* tap 1,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 33];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 33];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 528];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib + 561];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 594];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -6150,19 +7498,45 @@ static void Dw_s8_4c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 600 * vy + 40 * vx + 4;
                 const int ob = 10 * vy + 5 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib + 5]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib + 10]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib + 75]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib + 80]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 85]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib + 150]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 155]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 160]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 10];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 75];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib + 80];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 85];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 150];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 155];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 160];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -6297,15 +7671,52 @@ static void Dw_s3k2_4c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 0; vx < 4; ++vx) {
                 const int ib = 585 * vy + 45 * vx + 12;
                 const int ob = 75 * vy + 15 * vx + 12;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j + 15]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j + 195]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j + 210]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib + 15];
+                    const float vi1 = in[ib + 16];
+                    const float vi2 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 195];
+                    const float vi1 = in[ib + 196];
+                    const float vi2 = in[ib + 197];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib + 210];
+                    const float vi1 = in[ib + 211];
+                    const float vi2 = in[ib + 212];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -6339,13 +7750,36 @@ static void Dw_s3k2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 4;
                 const int ib = 585 * vy + 45 * vx + 12;
                 const int ob = 75 * vy + 15 * vx + 12;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j + 195]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 195];
+                    const float vi1 = in[ib + 196];
+                    const float vi2 = in[ib + 197];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -6400,13 +7834,36 @@ static void Dw_s3k2_4c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 0; vx < 4; ++vx) {
                 const int ib = 585 * vy + 45 * vx + 12;
                 const int ob = 75 * vy + 15 * vx + 12;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j + 15]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib + 15];
+                    const float vi1 = in[ib + 16];
+                    const float vi2 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -6437,12 +7894,28 @@ static void Dw_s3k2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 4;
                 const int ib = 585 * vy + 45 * vx + 12;
                 const int ob = 75 * vy + 15 * vx + 12;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -7490,14 +8963,25 @@ static void Dw_d3_4c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 126 * vy + 9 * vx + 8;
                 const int ob = 126 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 27]; /* tap 1,2 */
-                vacc[0] += vw[8] * in[ib + 378]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 405]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 27];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 378];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 405];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -7624,16 +9108,33 @@ static void Dw_d3_4c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 3; vx < 11; ++vx) {
                 const int ib = 126 * vy + 9 * vx + 8;
                 const int ob = 126 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[4] * in[ib - 27]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 27]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib + 351]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 378]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 405]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 27];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 27];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 351];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 378];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 405];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -7693,14 +9194,25 @@ static void Dw_d3_4c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 11; vx < 14; ++vx) {
                 const int ib = 126 * vy + 9 * vx + 8;
                 const int ob = 126 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[4] * in[ib - 27]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib + 351]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 378]; /* tap 2,1 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 27];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 351];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 378];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -7772,16 +9284,33 @@ static void Dw_d3_4c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 126 * vy + 9 * vx + 8;
                 const int ob = 126 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib - 378]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 351]; /* tap 0,2 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 27]; /* tap 1,2 */
-                vacc[0] += vw[8] * in[ib + 378]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 405]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 378];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 351];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 27];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 378];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 405];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -7941,19 +9470,45 @@ static void Dw_d3_4c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 3; vx < 11; ++vx) {
                 const int ib = 126 * vy + 9 * vx + 8;
                 const int ob = 126 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 405]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 378]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 351]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 27]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 27]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib + 351]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 378]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 405]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 405];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 378];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 351];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 27];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 27];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 351];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 378];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 405];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -8025,16 +9580,33 @@ static void Dw_d3_4c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 11; vx < 14; ++vx) {
                 const int ib = 126 * vy + 9 * vx + 8;
                 const int ob = 126 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 405]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 378]; /* tap 0,1 */
-                vacc[0] += vw[4] * in[ib - 27]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib + 351]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 378]; /* tap 2,1 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 405];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 378];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 27];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 351];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 378];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -8094,14 +9666,25 @@ static void Dw_d3_4c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 126 * vy + 9 * vx + 8;
                 const int ob = 126 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib - 378]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 351]; /* tap 0,2 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 27]; /* tap 1,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 378];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 351];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 27];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -8228,16 +9811,33 @@ static void Dw_d3_4c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 3; vx < 11; ++vx) {
                 const int ib = 126 * vy + 9 * vx + 8;
                 const int ob = 126 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 405]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 378]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 351]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 27]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 27]; /* tap 1,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 405];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 378];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 351];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 27];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 27];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -8297,14 +9897,25 @@ static void Dw_d3_4c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 11; vx < 14; ++vx) {
                 const int ib = 126 * vy + 9 * vx + 8;
                 const int ob = 126 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 405]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 378]; /* tap 0,1 */
-                vacc[0] += vw[4] * in[ib - 27]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 405];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 378];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 27];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -9005,20 +10616,92 @@ static void Dw_d3s2k5_3c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 0;
                 const int ib = 96 * vy + 6 * vx;
                 const int ob = 24 * vy + 3 * vx;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 12]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 21]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 147]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 156]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 165]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 291]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 300]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 309]; /* tap 4,4 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 3];
+                    const float vi1 = in[ib + 4];
+                    const float vi2 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 12];
+                    const float vi1 = in[ib + 13];
+                    const float vi2 = in[ib + 14];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[44], vi2);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 21];
+                    const float vi1 = in[ib + 22];
+                    const float vi2 = in[ib + 23];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 147];
+                    const float vi1 = in[ib + 148];
+                    const float vi2 = in[ib + 149];
+                    vacc0 = SG_MADD(vacc0, vw[54], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[55], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[56], vi2);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 156];
+                    const float vi1 = in[ib + 157];
+                    const float vi2 = in[ib + 158];
+                    vacc0 = SG_MADD(vacc0, vw[57], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[58], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[59], vi2);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 165];
+                    const float vi1 = in[ib + 166];
+                    const float vi2 = in[ib + 167];
+                    vacc0 = SG_MADD(vacc0, vw[60], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[61], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[62], vi2);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 291];
+                    const float vi1 = in[ib + 292];
+                    const float vi2 = in[ib + 293];
+                    vacc0 = SG_MADD(vacc0, vw[69], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[70], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[71], vi2);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 300];
+                    const float vi1 = in[ib + 301];
+                    const float vi2 = in[ib + 302];
+                    vacc0 = SG_MADD(vacc0, vw[72], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[73], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[74], vi2);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib + 309];
+                    const float vi1 = in[ib + 310];
+                    const float vi2 = in[ib + 311];
+                    vacc0 = SG_MADD(vacc0, vw[75], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[76], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[77], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -9030,23 +10713,116 @@ static void Dw_d3s2k5_3c8p(const float *restrict in, float *restrict out, const 
             for (int vx = 1; vx < 3; ++vx) {
                 const int ib = 96 * vy + 6 * vx;
                 const int ob = 24 * vy + 3 * vx;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 6]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 12]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 21]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 138]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 147]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 156]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 165]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 282]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 291]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 300]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 309]; /* tap 4,4 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 6];
+                    const float vi1 = in[ib - 5];
+                    const float vi2 = in[ib - 4];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 3];
+                    const float vi1 = in[ib + 4];
+                    const float vi2 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 12];
+                    const float vi1 = in[ib + 13];
+                    const float vi2 = in[ib + 14];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[44], vi2);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 21];
+                    const float vi1 = in[ib + 22];
+                    const float vi2 = in[ib + 23];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi2);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 138];
+                    const float vi1 = in[ib + 139];
+                    const float vi2 = in[ib + 140];
+                    vacc0 = SG_MADD(vacc0, vw[51], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[52], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[53], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 147];
+                    const float vi1 = in[ib + 148];
+                    const float vi2 = in[ib + 149];
+                    vacc0 = SG_MADD(vacc0, vw[54], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[55], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[56], vi2);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 156];
+                    const float vi1 = in[ib + 157];
+                    const float vi2 = in[ib + 158];
+                    vacc0 = SG_MADD(vacc0, vw[57], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[58], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[59], vi2);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 165];
+                    const float vi1 = in[ib + 166];
+                    const float vi2 = in[ib + 167];
+                    vacc0 = SG_MADD(vacc0, vw[60], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[61], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[62], vi2);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 282];
+                    const float vi1 = in[ib + 283];
+                    const float vi2 = in[ib + 284];
+                    vacc0 = SG_MADD(vacc0, vw[66], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[67], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[68], vi2);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 291];
+                    const float vi1 = in[ib + 292];
+                    const float vi2 = in[ib + 293];
+                    vacc0 = SG_MADD(vacc0, vw[69], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[70], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[71], vi2);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 300];
+                    const float vi1 = in[ib + 301];
+                    const float vi2 = in[ib + 302];
+                    vacc0 = SG_MADD(vacc0, vw[72], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[73], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[74], vi2);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib + 309];
+                    const float vi1 = in[ib + 310];
+                    const float vi2 = in[ib + 311];
+                    vacc0 = SG_MADD(vacc0, vw[75], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[76], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[77], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -9058,26 +10834,140 @@ static void Dw_d3s2k5_3c8p(const float *restrict in, float *restrict out, const 
             for (int vx = 3; vx < 5; ++vx) {
                 const int ib = 96 * vy + 6 * vx;
                 const int ob = 24 * vy + 3 * vx;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 15]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 6]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 12]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 21]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 129]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 138]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 147]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 156]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 165]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j + 273]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 282]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 291]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 300]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 309]; /* tap 4,4 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 15];
+                    const float vi1 = in[ib - 14];
+                    const float vi2 = in[ib - 13];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[34], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[35], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 6];
+                    const float vi1 = in[ib - 5];
+                    const float vi2 = in[ib - 4];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 3];
+                    const float vi1 = in[ib + 4];
+                    const float vi2 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 12];
+                    const float vi1 = in[ib + 13];
+                    const float vi2 = in[ib + 14];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[44], vi2);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 21];
+                    const float vi1 = in[ib + 22];
+                    const float vi2 = in[ib + 23];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi2);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 129];
+                    const float vi1 = in[ib + 130];
+                    const float vi2 = in[ib + 131];
+                    vacc0 = SG_MADD(vacc0, vw[48], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[49], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[50], vi2);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 138];
+                    const float vi1 = in[ib + 139];
+                    const float vi2 = in[ib + 140];
+                    vacc0 = SG_MADD(vacc0, vw[51], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[52], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[53], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 147];
+                    const float vi1 = in[ib + 148];
+                    const float vi2 = in[ib + 149];
+                    vacc0 = SG_MADD(vacc0, vw[54], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[55], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[56], vi2);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 156];
+                    const float vi1 = in[ib + 157];
+                    const float vi2 = in[ib + 158];
+                    vacc0 = SG_MADD(vacc0, vw[57], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[58], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[59], vi2);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 165];
+                    const float vi1 = in[ib + 166];
+                    const float vi2 = in[ib + 167];
+                    vacc0 = SG_MADD(vacc0, vw[60], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[61], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[62], vi2);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 273];
+                    const float vi1 = in[ib + 274];
+                    const float vi2 = in[ib + 275];
+                    vacc0 = SG_MADD(vacc0, vw[63], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[64], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[65], vi2);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 282];
+                    const float vi1 = in[ib + 283];
+                    const float vi2 = in[ib + 284];
+                    vacc0 = SG_MADD(vacc0, vw[66], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[67], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[68], vi2);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 291];
+                    const float vi1 = in[ib + 292];
+                    const float vi2 = in[ib + 293];
+                    vacc0 = SG_MADD(vacc0, vw[69], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[70], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[71], vi2);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 300];
+                    const float vi1 = in[ib + 301];
+                    const float vi2 = in[ib + 302];
+                    vacc0 = SG_MADD(vacc0, vw[72], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[73], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[74], vi2);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib + 309];
+                    const float vi1 = in[ib + 310];
+                    const float vi2 = in[ib + 311];
+                    vacc0 = SG_MADD(vacc0, vw[75], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[76], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[77], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -9090,23 +10980,116 @@ static void Dw_d3s2k5_3c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 5;
                 const int ib = 96 * vy + 6 * vx;
                 const int ob = 24 * vy + 3 * vx;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 15]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 6]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 12]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 129]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 138]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 147]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 156]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j + 273]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 282]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 291]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 300]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 15];
+                    const float vi1 = in[ib - 14];
+                    const float vi2 = in[ib - 13];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[34], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[35], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 6];
+                    const float vi1 = in[ib - 5];
+                    const float vi2 = in[ib - 4];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 3];
+                    const float vi1 = in[ib + 4];
+                    const float vi2 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 12];
+                    const float vi1 = in[ib + 13];
+                    const float vi2 = in[ib + 14];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[44], vi2);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 129];
+                    const float vi1 = in[ib + 130];
+                    const float vi2 = in[ib + 131];
+                    vacc0 = SG_MADD(vacc0, vw[48], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[49], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[50], vi2);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 138];
+                    const float vi1 = in[ib + 139];
+                    const float vi2 = in[ib + 140];
+                    vacc0 = SG_MADD(vacc0, vw[51], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[52], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[53], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 147];
+                    const float vi1 = in[ib + 148];
+                    const float vi2 = in[ib + 149];
+                    vacc0 = SG_MADD(vacc0, vw[54], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[55], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[56], vi2);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 156];
+                    const float vi1 = in[ib + 157];
+                    const float vi2 = in[ib + 158];
+                    vacc0 = SG_MADD(vacc0, vw[57], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[58], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[59], vi2);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 273];
+                    const float vi1 = in[ib + 274];
+                    const float vi2 = in[ib + 275];
+                    vacc0 = SG_MADD(vacc0, vw[63], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[64], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[65], vi2);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 282];
+                    const float vi1 = in[ib + 283];
+                    const float vi2 = in[ib + 284];
+                    vacc0 = SG_MADD(vacc0, vw[66], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[67], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[68], vi2);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 291];
+                    const float vi1 = in[ib + 292];
+                    const float vi2 = in[ib + 293];
+                    vacc0 = SG_MADD(vacc0, vw[69], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[70], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[71], vi2);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 300];
+                    const float vi1 = in[ib + 301];
+                    const float vi2 = in[ib + 302];
+                    vacc0 = SG_MADD(vacc0, vw[72], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[73], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[74], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -9118,20 +11101,92 @@ static void Dw_d3s2k5_3c8p(const float *restrict in, float *restrict out, const 
             for (int vx = 6; vx < 8; ++vx) {
                 const int ib = 96 * vy + 6 * vx;
                 const int ob = 24 * vy + 3 * vx;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 15]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 6]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 129]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 138]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 147]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j + 273]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 282]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 291]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 15];
+                    const float vi1 = in[ib - 14];
+                    const float vi2 = in[ib - 13];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[34], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[35], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 6];
+                    const float vi1 = in[ib - 5];
+                    const float vi2 = in[ib - 4];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 3];
+                    const float vi1 = in[ib + 4];
+                    const float vi2 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 129];
+                    const float vi1 = in[ib + 130];
+                    const float vi2 = in[ib + 131];
+                    vacc0 = SG_MADD(vacc0, vw[48], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[49], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[50], vi2);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 138];
+                    const float vi1 = in[ib + 139];
+                    const float vi2 = in[ib + 140];
+                    vacc0 = SG_MADD(vacc0, vw[51], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[52], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[53], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 147];
+                    const float vi1 = in[ib + 148];
+                    const float vi2 = in[ib + 149];
+                    vacc0 = SG_MADD(vacc0, vw[54], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[55], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[56], vi2);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 273];
+                    const float vi1 = in[ib + 274];
+                    const float vi2 = in[ib + 275];
+                    vacc0 = SG_MADD(vacc0, vw[63], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[64], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[65], vi2);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 282];
+                    const float vi1 = in[ib + 283];
+                    const float vi2 = in[ib + 284];
+                    vacc0 = SG_MADD(vacc0, vw[66], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[67], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[68], vi2);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 291];
+                    const float vi1 = in[ib + 292];
+                    const float vi2 = in[ib + 293];
+                    vacc0 = SG_MADD(vacc0, vw[69], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[70], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[71], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -9145,23 +11200,116 @@ static void Dw_d3s2k5_3c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 0;
                 const int ib = 96 * vy + 6 * vx;
                 const int ob = 24 * vy + 3 * vx;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 141]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 132]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 123]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 12]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 21]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 147]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 156]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 165]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 291]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 300]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 309]; /* tap 4,4 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 141];
+                    const float vi1 = in[ib - 140];
+                    const float vi2 = in[ib - 139];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 132];
+                    const float vi1 = in[ib - 131];
+                    const float vi2 = in[ib - 130];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 123];
+                    const float vi1 = in[ib - 122];
+                    const float vi2 = in[ib - 121];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 3];
+                    const float vi1 = in[ib + 4];
+                    const float vi2 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 12];
+                    const float vi1 = in[ib + 13];
+                    const float vi2 = in[ib + 14];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[44], vi2);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 21];
+                    const float vi1 = in[ib + 22];
+                    const float vi2 = in[ib + 23];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 147];
+                    const float vi1 = in[ib + 148];
+                    const float vi2 = in[ib + 149];
+                    vacc0 = SG_MADD(vacc0, vw[54], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[55], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[56], vi2);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 156];
+                    const float vi1 = in[ib + 157];
+                    const float vi2 = in[ib + 158];
+                    vacc0 = SG_MADD(vacc0, vw[57], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[58], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[59], vi2);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 165];
+                    const float vi1 = in[ib + 166];
+                    const float vi2 = in[ib + 167];
+                    vacc0 = SG_MADD(vacc0, vw[60], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[61], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[62], vi2);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 291];
+                    const float vi1 = in[ib + 292];
+                    const float vi2 = in[ib + 293];
+                    vacc0 = SG_MADD(vacc0, vw[69], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[70], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[71], vi2);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 300];
+                    const float vi1 = in[ib + 301];
+                    const float vi2 = in[ib + 302];
+                    vacc0 = SG_MADD(vacc0, vw[72], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[73], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[74], vi2);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib + 309];
+                    const float vi1 = in[ib + 310];
+                    const float vi2 = in[ib + 311];
+                    vacc0 = SG_MADD(vacc0, vw[75], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[76], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[77], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -9174,27 +11322,148 @@ static void Dw_d3s2k5_3c8p(const float *restrict in, float *restrict out, const 
             for (int vx = 1; vx < 3; ++vx) {
                 const int ib = 96 * vy + 6 * vx;
                 const int ob = 24 * vy + 3 * vx;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 150]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 141]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 132]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 123]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 6]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 12]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 21]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 138]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 147]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 156]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 165]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 282]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 291]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 300]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 309]; /* tap 4,4 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 150];
+                    const float vi1 = in[ib - 149];
+                    const float vi2 = in[ib - 148];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 141];
+                    const float vi1 = in[ib - 140];
+                    const float vi2 = in[ib - 139];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 132];
+                    const float vi1 = in[ib - 131];
+                    const float vi2 = in[ib - 130];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 123];
+                    const float vi1 = in[ib - 122];
+                    const float vi2 = in[ib - 121];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 6];
+                    const float vi1 = in[ib - 5];
+                    const float vi2 = in[ib - 4];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 3];
+                    const float vi1 = in[ib + 4];
+                    const float vi2 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 12];
+                    const float vi1 = in[ib + 13];
+                    const float vi2 = in[ib + 14];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[44], vi2);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 21];
+                    const float vi1 = in[ib + 22];
+                    const float vi2 = in[ib + 23];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi2);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 138];
+                    const float vi1 = in[ib + 139];
+                    const float vi2 = in[ib + 140];
+                    vacc0 = SG_MADD(vacc0, vw[51], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[52], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[53], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 147];
+                    const float vi1 = in[ib + 148];
+                    const float vi2 = in[ib + 149];
+                    vacc0 = SG_MADD(vacc0, vw[54], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[55], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[56], vi2);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 156];
+                    const float vi1 = in[ib + 157];
+                    const float vi2 = in[ib + 158];
+                    vacc0 = SG_MADD(vacc0, vw[57], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[58], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[59], vi2);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 165];
+                    const float vi1 = in[ib + 166];
+                    const float vi2 = in[ib + 167];
+                    vacc0 = SG_MADD(vacc0, vw[60], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[61], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[62], vi2);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 282];
+                    const float vi1 = in[ib + 283];
+                    const float vi2 = in[ib + 284];
+                    vacc0 = SG_MADD(vacc0, vw[66], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[67], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[68], vi2);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 291];
+                    const float vi1 = in[ib + 292];
+                    const float vi2 = in[ib + 293];
+                    vacc0 = SG_MADD(vacc0, vw[69], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[70], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[71], vi2);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 300];
+                    const float vi1 = in[ib + 301];
+                    const float vi2 = in[ib + 302];
+                    vacc0 = SG_MADD(vacc0, vw[72], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[73], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[74], vi2);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib + 309];
+                    const float vi1 = in[ib + 310];
+                    const float vi2 = in[ib + 311];
+                    vacc0 = SG_MADD(vacc0, vw[75], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[76], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[77], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -9207,31 +11476,180 @@ static void Dw_d3s2k5_3c8p(const float *restrict in, float *restrict out, const 
             for (int vx = 3; vx < 5; ++vx) {
                 const int ib = 96 * vy + 6 * vx;
                 const int ob = 24 * vy + 3 * vx;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 159]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 150]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 141]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 132]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 123]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 15]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 6]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 12]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 21]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 129]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 138]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 147]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 156]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 165]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j + 273]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 282]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 291]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 300]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 309]; /* tap 4,4 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 159];
+                    const float vi1 = in[ib - 158];
+                    const float vi2 = in[ib - 157];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 150];
+                    const float vi1 = in[ib - 149];
+                    const float vi2 = in[ib - 148];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 141];
+                    const float vi1 = in[ib - 140];
+                    const float vi2 = in[ib - 139];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 132];
+                    const float vi1 = in[ib - 131];
+                    const float vi2 = in[ib - 130];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 123];
+                    const float vi1 = in[ib - 122];
+                    const float vi2 = in[ib - 121];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 15];
+                    const float vi1 = in[ib - 14];
+                    const float vi2 = in[ib - 13];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[34], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[35], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 6];
+                    const float vi1 = in[ib - 5];
+                    const float vi2 = in[ib - 4];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 3];
+                    const float vi1 = in[ib + 4];
+                    const float vi2 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 12];
+                    const float vi1 = in[ib + 13];
+                    const float vi2 = in[ib + 14];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[44], vi2);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 21];
+                    const float vi1 = in[ib + 22];
+                    const float vi2 = in[ib + 23];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi2);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 129];
+                    const float vi1 = in[ib + 130];
+                    const float vi2 = in[ib + 131];
+                    vacc0 = SG_MADD(vacc0, vw[48], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[49], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[50], vi2);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 138];
+                    const float vi1 = in[ib + 139];
+                    const float vi2 = in[ib + 140];
+                    vacc0 = SG_MADD(vacc0, vw[51], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[52], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[53], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 147];
+                    const float vi1 = in[ib + 148];
+                    const float vi2 = in[ib + 149];
+                    vacc0 = SG_MADD(vacc0, vw[54], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[55], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[56], vi2);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 156];
+                    const float vi1 = in[ib + 157];
+                    const float vi2 = in[ib + 158];
+                    vacc0 = SG_MADD(vacc0, vw[57], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[58], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[59], vi2);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 165];
+                    const float vi1 = in[ib + 166];
+                    const float vi2 = in[ib + 167];
+                    vacc0 = SG_MADD(vacc0, vw[60], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[61], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[62], vi2);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 273];
+                    const float vi1 = in[ib + 274];
+                    const float vi2 = in[ib + 275];
+                    vacc0 = SG_MADD(vacc0, vw[63], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[64], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[65], vi2);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 282];
+                    const float vi1 = in[ib + 283];
+                    const float vi2 = in[ib + 284];
+                    vacc0 = SG_MADD(vacc0, vw[66], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[67], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[68], vi2);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 291];
+                    const float vi1 = in[ib + 292];
+                    const float vi2 = in[ib + 293];
+                    vacc0 = SG_MADD(vacc0, vw[69], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[70], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[71], vi2);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 300];
+                    const float vi1 = in[ib + 301];
+                    const float vi2 = in[ib + 302];
+                    vacc0 = SG_MADD(vacc0, vw[72], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[73], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[74], vi2);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib + 309];
+                    const float vi1 = in[ib + 310];
+                    const float vi2 = in[ib + 311];
+                    vacc0 = SG_MADD(vacc0, vw[75], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[76], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[77], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -9245,27 +11663,148 @@ static void Dw_d3s2k5_3c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 5;
                 const int ib = 96 * vy + 6 * vx;
                 const int ob = 24 * vy + 3 * vx;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 159]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 150]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 141]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 132]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 15]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 6]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 12]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 129]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 138]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 147]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 156]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j + 273]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 282]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 291]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 300]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 159];
+                    const float vi1 = in[ib - 158];
+                    const float vi2 = in[ib - 157];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 150];
+                    const float vi1 = in[ib - 149];
+                    const float vi2 = in[ib - 148];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 141];
+                    const float vi1 = in[ib - 140];
+                    const float vi2 = in[ib - 139];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 132];
+                    const float vi1 = in[ib - 131];
+                    const float vi2 = in[ib - 130];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 15];
+                    const float vi1 = in[ib - 14];
+                    const float vi2 = in[ib - 13];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[34], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[35], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 6];
+                    const float vi1 = in[ib - 5];
+                    const float vi2 = in[ib - 4];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 3];
+                    const float vi1 = in[ib + 4];
+                    const float vi2 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 12];
+                    const float vi1 = in[ib + 13];
+                    const float vi2 = in[ib + 14];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[44], vi2);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 129];
+                    const float vi1 = in[ib + 130];
+                    const float vi2 = in[ib + 131];
+                    vacc0 = SG_MADD(vacc0, vw[48], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[49], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[50], vi2);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 138];
+                    const float vi1 = in[ib + 139];
+                    const float vi2 = in[ib + 140];
+                    vacc0 = SG_MADD(vacc0, vw[51], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[52], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[53], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 147];
+                    const float vi1 = in[ib + 148];
+                    const float vi2 = in[ib + 149];
+                    vacc0 = SG_MADD(vacc0, vw[54], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[55], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[56], vi2);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 156];
+                    const float vi1 = in[ib + 157];
+                    const float vi2 = in[ib + 158];
+                    vacc0 = SG_MADD(vacc0, vw[57], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[58], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[59], vi2);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 273];
+                    const float vi1 = in[ib + 274];
+                    const float vi2 = in[ib + 275];
+                    vacc0 = SG_MADD(vacc0, vw[63], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[64], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[65], vi2);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 282];
+                    const float vi1 = in[ib + 283];
+                    const float vi2 = in[ib + 284];
+                    vacc0 = SG_MADD(vacc0, vw[66], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[67], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[68], vi2);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 291];
+                    const float vi1 = in[ib + 292];
+                    const float vi2 = in[ib + 293];
+                    vacc0 = SG_MADD(vacc0, vw[69], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[70], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[71], vi2);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 300];
+                    const float vi1 = in[ib + 301];
+                    const float vi2 = in[ib + 302];
+                    vacc0 = SG_MADD(vacc0, vw[72], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[73], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[74], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -9278,23 +11817,116 @@ static void Dw_d3s2k5_3c8p(const float *restrict in, float *restrict out, const 
             for (int vx = 6; vx < 8; ++vx) {
                 const int ib = 96 * vy + 6 * vx;
                 const int ob = 24 * vy + 3 * vx;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 159]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 150]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 141]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 15]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 6]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 129]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 138]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 147]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j + 273]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 282]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 291]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 159];
+                    const float vi1 = in[ib - 158];
+                    const float vi2 = in[ib - 157];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 150];
+                    const float vi1 = in[ib - 149];
+                    const float vi2 = in[ib - 148];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 141];
+                    const float vi1 = in[ib - 140];
+                    const float vi2 = in[ib - 139];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 15];
+                    const float vi1 = in[ib - 14];
+                    const float vi2 = in[ib - 13];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[34], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[35], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 6];
+                    const float vi1 = in[ib - 5];
+                    const float vi2 = in[ib - 4];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 3];
+                    const float vi1 = in[ib + 4];
+                    const float vi2 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 129];
+                    const float vi1 = in[ib + 130];
+                    const float vi2 = in[ib + 131];
+                    vacc0 = SG_MADD(vacc0, vw[48], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[49], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[50], vi2);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 138];
+                    const float vi1 = in[ib + 139];
+                    const float vi2 = in[ib + 140];
+                    vacc0 = SG_MADD(vacc0, vw[51], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[52], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[53], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 147];
+                    const float vi1 = in[ib + 148];
+                    const float vi2 = in[ib + 149];
+                    vacc0 = SG_MADD(vacc0, vw[54], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[55], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[56], vi2);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 273];
+                    const float vi1 = in[ib + 274];
+                    const float vi2 = in[ib + 275];
+                    vacc0 = SG_MADD(vacc0, vw[63], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[64], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[65], vi2);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 282];
+                    const float vi1 = in[ib + 283];
+                    const float vi2 = in[ib + 284];
+                    vacc0 = SG_MADD(vacc0, vw[66], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[67], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[68], vi2);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 291];
+                    const float vi1 = in[ib + 292];
+                    const float vi2 = in[ib + 293];
+                    vacc0 = SG_MADD(vacc0, vw[69], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[70], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[71], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -9307,26 +11939,140 @@ static void Dw_d3s2k5_3c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 0;
                 const int ib = 96 * vy + 6 * vx;
                 const int ob = 24 * vy + 3 * vx;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 285]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 276]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 267]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 141]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 132]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 123]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 12]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 21]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 147]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 156]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 165]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 291]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 300]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 309]; /* tap 4,4 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 285];
+                    const float vi1 = in[ib - 284];
+                    const float vi2 = in[ib - 283];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 276];
+                    const float vi1 = in[ib - 275];
+                    const float vi2 = in[ib - 274];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 267];
+                    const float vi1 = in[ib - 266];
+                    const float vi2 = in[ib - 265];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 141];
+                    const float vi1 = in[ib - 140];
+                    const float vi2 = in[ib - 139];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 132];
+                    const float vi1 = in[ib - 131];
+                    const float vi2 = in[ib - 130];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 123];
+                    const float vi1 = in[ib - 122];
+                    const float vi2 = in[ib - 121];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 3];
+                    const float vi1 = in[ib + 4];
+                    const float vi2 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 12];
+                    const float vi1 = in[ib + 13];
+                    const float vi2 = in[ib + 14];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[44], vi2);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 21];
+                    const float vi1 = in[ib + 22];
+                    const float vi2 = in[ib + 23];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 147];
+                    const float vi1 = in[ib + 148];
+                    const float vi2 = in[ib + 149];
+                    vacc0 = SG_MADD(vacc0, vw[54], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[55], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[56], vi2);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 156];
+                    const float vi1 = in[ib + 157];
+                    const float vi2 = in[ib + 158];
+                    vacc0 = SG_MADD(vacc0, vw[57], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[58], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[59], vi2);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 165];
+                    const float vi1 = in[ib + 166];
+                    const float vi2 = in[ib + 167];
+                    vacc0 = SG_MADD(vacc0, vw[60], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[61], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[62], vi2);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 291];
+                    const float vi1 = in[ib + 292];
+                    const float vi2 = in[ib + 293];
+                    vacc0 = SG_MADD(vacc0, vw[69], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[70], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[71], vi2);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 300];
+                    const float vi1 = in[ib + 301];
+                    const float vi2 = in[ib + 302];
+                    vacc0 = SG_MADD(vacc0, vw[72], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[73], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[74], vi2);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib + 309];
+                    const float vi1 = in[ib + 310];
+                    const float vi2 = in[ib + 311];
+                    vacc0 = SG_MADD(vacc0, vw[75], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[76], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[77], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -9338,31 +12084,180 @@ static void Dw_d3s2k5_3c8p(const float *restrict in, float *restrict out, const 
             for (int vx = 1; vx < 3; ++vx) {
                 const int ib = 96 * vy + 6 * vx;
                 const int ob = 24 * vy + 3 * vx;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 294]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 285]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 276]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 267]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 150]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 141]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 132]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 123]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 6]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 12]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 21]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 138]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 147]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 156]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 165]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 282]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 291]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 300]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 309]; /* tap 4,4 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 294];
+                    const float vi1 = in[ib - 293];
+                    const float vi2 = in[ib - 292];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 285];
+                    const float vi1 = in[ib - 284];
+                    const float vi2 = in[ib - 283];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 276];
+                    const float vi1 = in[ib - 275];
+                    const float vi2 = in[ib - 274];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 267];
+                    const float vi1 = in[ib - 266];
+                    const float vi2 = in[ib - 265];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 150];
+                    const float vi1 = in[ib - 149];
+                    const float vi2 = in[ib - 148];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 141];
+                    const float vi1 = in[ib - 140];
+                    const float vi2 = in[ib - 139];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 132];
+                    const float vi1 = in[ib - 131];
+                    const float vi2 = in[ib - 130];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 123];
+                    const float vi1 = in[ib - 122];
+                    const float vi2 = in[ib - 121];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 6];
+                    const float vi1 = in[ib - 5];
+                    const float vi2 = in[ib - 4];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 3];
+                    const float vi1 = in[ib + 4];
+                    const float vi2 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 12];
+                    const float vi1 = in[ib + 13];
+                    const float vi2 = in[ib + 14];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[44], vi2);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 21];
+                    const float vi1 = in[ib + 22];
+                    const float vi2 = in[ib + 23];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi2);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 138];
+                    const float vi1 = in[ib + 139];
+                    const float vi2 = in[ib + 140];
+                    vacc0 = SG_MADD(vacc0, vw[51], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[52], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[53], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 147];
+                    const float vi1 = in[ib + 148];
+                    const float vi2 = in[ib + 149];
+                    vacc0 = SG_MADD(vacc0, vw[54], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[55], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[56], vi2);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 156];
+                    const float vi1 = in[ib + 157];
+                    const float vi2 = in[ib + 158];
+                    vacc0 = SG_MADD(vacc0, vw[57], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[58], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[59], vi2);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 165];
+                    const float vi1 = in[ib + 166];
+                    const float vi2 = in[ib + 167];
+                    vacc0 = SG_MADD(vacc0, vw[60], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[61], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[62], vi2);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 282];
+                    const float vi1 = in[ib + 283];
+                    const float vi2 = in[ib + 284];
+                    vacc0 = SG_MADD(vacc0, vw[66], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[67], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[68], vi2);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 291];
+                    const float vi1 = in[ib + 292];
+                    const float vi2 = in[ib + 293];
+                    vacc0 = SG_MADD(vacc0, vw[69], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[70], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[71], vi2);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 300];
+                    const float vi1 = in[ib + 301];
+                    const float vi2 = in[ib + 302];
+                    vacc0 = SG_MADD(vacc0, vw[72], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[73], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[74], vi2);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib + 309];
+                    const float vi1 = in[ib + 310];
+                    const float vi2 = in[ib + 311];
+                    vacc0 = SG_MADD(vacc0, vw[75], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[76], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[77], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -9374,36 +12269,220 @@ static void Dw_d3s2k5_3c8p(const float *restrict in, float *restrict out, const 
             for (int vx = 3; vx < 5; ++vx) {
                 const int ib = 96 * vy + 6 * vx;
                 const int ob = 24 * vy + 3 * vx;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 303]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 294]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 285]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 276]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 267]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 159]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 150]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 141]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 132]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 123]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 15]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 6]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 12]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 21]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 129]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 138]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 147]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 156]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 165]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j + 273]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 282]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 291]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 300]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 309]; /* tap 4,4 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 303];
+                    const float vi1 = in[ib - 302];
+                    const float vi2 = in[ib - 301];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 294];
+                    const float vi1 = in[ib - 293];
+                    const float vi2 = in[ib - 292];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 285];
+                    const float vi1 = in[ib - 284];
+                    const float vi2 = in[ib - 283];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 276];
+                    const float vi1 = in[ib - 275];
+                    const float vi2 = in[ib - 274];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 267];
+                    const float vi1 = in[ib - 266];
+                    const float vi2 = in[ib - 265];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 159];
+                    const float vi1 = in[ib - 158];
+                    const float vi2 = in[ib - 157];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 150];
+                    const float vi1 = in[ib - 149];
+                    const float vi2 = in[ib - 148];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 141];
+                    const float vi1 = in[ib - 140];
+                    const float vi2 = in[ib - 139];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 132];
+                    const float vi1 = in[ib - 131];
+                    const float vi2 = in[ib - 130];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 123];
+                    const float vi1 = in[ib - 122];
+                    const float vi2 = in[ib - 121];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 15];
+                    const float vi1 = in[ib - 14];
+                    const float vi2 = in[ib - 13];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[34], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[35], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 6];
+                    const float vi1 = in[ib - 5];
+                    const float vi2 = in[ib - 4];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 3];
+                    const float vi1 = in[ib + 4];
+                    const float vi2 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 12];
+                    const float vi1 = in[ib + 13];
+                    const float vi2 = in[ib + 14];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[44], vi2);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 21];
+                    const float vi1 = in[ib + 22];
+                    const float vi2 = in[ib + 23];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi2);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 129];
+                    const float vi1 = in[ib + 130];
+                    const float vi2 = in[ib + 131];
+                    vacc0 = SG_MADD(vacc0, vw[48], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[49], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[50], vi2);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 138];
+                    const float vi1 = in[ib + 139];
+                    const float vi2 = in[ib + 140];
+                    vacc0 = SG_MADD(vacc0, vw[51], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[52], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[53], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 147];
+                    const float vi1 = in[ib + 148];
+                    const float vi2 = in[ib + 149];
+                    vacc0 = SG_MADD(vacc0, vw[54], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[55], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[56], vi2);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 156];
+                    const float vi1 = in[ib + 157];
+                    const float vi2 = in[ib + 158];
+                    vacc0 = SG_MADD(vacc0, vw[57], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[58], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[59], vi2);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 165];
+                    const float vi1 = in[ib + 166];
+                    const float vi2 = in[ib + 167];
+                    vacc0 = SG_MADD(vacc0, vw[60], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[61], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[62], vi2);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 273];
+                    const float vi1 = in[ib + 274];
+                    const float vi2 = in[ib + 275];
+                    vacc0 = SG_MADD(vacc0, vw[63], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[64], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[65], vi2);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 282];
+                    const float vi1 = in[ib + 283];
+                    const float vi2 = in[ib + 284];
+                    vacc0 = SG_MADD(vacc0, vw[66], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[67], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[68], vi2);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 291];
+                    const float vi1 = in[ib + 292];
+                    const float vi2 = in[ib + 293];
+                    vacc0 = SG_MADD(vacc0, vw[69], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[70], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[71], vi2);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 300];
+                    const float vi1 = in[ib + 301];
+                    const float vi2 = in[ib + 302];
+                    vacc0 = SG_MADD(vacc0, vw[72], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[73], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[74], vi2);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib + 309];
+                    const float vi1 = in[ib + 310];
+                    const float vi2 = in[ib + 311];
+                    vacc0 = SG_MADD(vacc0, vw[75], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[76], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[77], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -9416,31 +12495,180 @@ static void Dw_d3s2k5_3c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 5;
                 const int ib = 96 * vy + 6 * vx;
                 const int ob = 24 * vy + 3 * vx;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 303]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 294]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 285]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 276]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 159]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 150]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 141]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 132]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 15]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 6]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 12]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 129]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 138]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 147]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 156]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j + 273]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 282]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 291]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 300]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 303];
+                    const float vi1 = in[ib - 302];
+                    const float vi2 = in[ib - 301];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 294];
+                    const float vi1 = in[ib - 293];
+                    const float vi2 = in[ib - 292];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 285];
+                    const float vi1 = in[ib - 284];
+                    const float vi2 = in[ib - 283];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 276];
+                    const float vi1 = in[ib - 275];
+                    const float vi2 = in[ib - 274];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 159];
+                    const float vi1 = in[ib - 158];
+                    const float vi2 = in[ib - 157];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 150];
+                    const float vi1 = in[ib - 149];
+                    const float vi2 = in[ib - 148];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 141];
+                    const float vi1 = in[ib - 140];
+                    const float vi2 = in[ib - 139];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 132];
+                    const float vi1 = in[ib - 131];
+                    const float vi2 = in[ib - 130];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 15];
+                    const float vi1 = in[ib - 14];
+                    const float vi2 = in[ib - 13];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[34], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[35], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 6];
+                    const float vi1 = in[ib - 5];
+                    const float vi2 = in[ib - 4];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 3];
+                    const float vi1 = in[ib + 4];
+                    const float vi2 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 12];
+                    const float vi1 = in[ib + 13];
+                    const float vi2 = in[ib + 14];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[44], vi2);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 129];
+                    const float vi1 = in[ib + 130];
+                    const float vi2 = in[ib + 131];
+                    vacc0 = SG_MADD(vacc0, vw[48], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[49], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[50], vi2);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 138];
+                    const float vi1 = in[ib + 139];
+                    const float vi2 = in[ib + 140];
+                    vacc0 = SG_MADD(vacc0, vw[51], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[52], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[53], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 147];
+                    const float vi1 = in[ib + 148];
+                    const float vi2 = in[ib + 149];
+                    vacc0 = SG_MADD(vacc0, vw[54], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[55], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[56], vi2);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 156];
+                    const float vi1 = in[ib + 157];
+                    const float vi2 = in[ib + 158];
+                    vacc0 = SG_MADD(vacc0, vw[57], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[58], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[59], vi2);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 273];
+                    const float vi1 = in[ib + 274];
+                    const float vi2 = in[ib + 275];
+                    vacc0 = SG_MADD(vacc0, vw[63], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[64], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[65], vi2);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 282];
+                    const float vi1 = in[ib + 283];
+                    const float vi2 = in[ib + 284];
+                    vacc0 = SG_MADD(vacc0, vw[66], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[67], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[68], vi2);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 291];
+                    const float vi1 = in[ib + 292];
+                    const float vi2 = in[ib + 293];
+                    vacc0 = SG_MADD(vacc0, vw[69], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[70], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[71], vi2);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 300];
+                    const float vi1 = in[ib + 301];
+                    const float vi2 = in[ib + 302];
+                    vacc0 = SG_MADD(vacc0, vw[72], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[73], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[74], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -9452,26 +12680,140 @@ static void Dw_d3s2k5_3c8p(const float *restrict in, float *restrict out, const 
             for (int vx = 6; vx < 8; ++vx) {
                 const int ib = 96 * vy + 6 * vx;
                 const int ob = 24 * vy + 3 * vx;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 303]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 294]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 285]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 159]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 150]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 141]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 15]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 6]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 129]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 138]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 147]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j + 273]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 282]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 291]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 303];
+                    const float vi1 = in[ib - 302];
+                    const float vi2 = in[ib - 301];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 294];
+                    const float vi1 = in[ib - 293];
+                    const float vi2 = in[ib - 292];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 285];
+                    const float vi1 = in[ib - 284];
+                    const float vi2 = in[ib - 283];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 159];
+                    const float vi1 = in[ib - 158];
+                    const float vi2 = in[ib - 157];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 150];
+                    const float vi1 = in[ib - 149];
+                    const float vi2 = in[ib - 148];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 141];
+                    const float vi1 = in[ib - 140];
+                    const float vi2 = in[ib - 139];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 15];
+                    const float vi1 = in[ib - 14];
+                    const float vi2 = in[ib - 13];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[34], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[35], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 6];
+                    const float vi1 = in[ib - 5];
+                    const float vi2 = in[ib - 4];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 3];
+                    const float vi1 = in[ib + 4];
+                    const float vi2 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 129];
+                    const float vi1 = in[ib + 130];
+                    const float vi2 = in[ib + 131];
+                    vacc0 = SG_MADD(vacc0, vw[48], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[49], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[50], vi2);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 138];
+                    const float vi1 = in[ib + 139];
+                    const float vi2 = in[ib + 140];
+                    vacc0 = SG_MADD(vacc0, vw[51], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[52], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[53], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 147];
+                    const float vi1 = in[ib + 148];
+                    const float vi2 = in[ib + 149];
+                    vacc0 = SG_MADD(vacc0, vw[54], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[55], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[56], vi2);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 273];
+                    const float vi1 = in[ib + 274];
+                    const float vi2 = in[ib + 275];
+                    vacc0 = SG_MADD(vacc0, vw[63], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[64], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[65], vi2);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 282];
+                    const float vi1 = in[ib + 283];
+                    const float vi2 = in[ib + 284];
+                    vacc0 = SG_MADD(vacc0, vw[66], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[67], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[68], vi2);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 291];
+                    const float vi1 = in[ib + 292];
+                    const float vi2 = in[ib + 293];
+                    vacc0 = SG_MADD(vacc0, vw[69], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[70], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[71], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -9485,23 +12827,116 @@ static void Dw_d3s2k5_3c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 0;
                 const int ib = 96 * vy + 6 * vx;
                 const int ob = 24 * vy + 3 * vx;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 285]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 276]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 267]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 141]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 132]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 123]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 12]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 21]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 147]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 156]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 165]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 285];
+                    const float vi1 = in[ib - 284];
+                    const float vi2 = in[ib - 283];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 276];
+                    const float vi1 = in[ib - 275];
+                    const float vi2 = in[ib - 274];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 267];
+                    const float vi1 = in[ib - 266];
+                    const float vi2 = in[ib - 265];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 141];
+                    const float vi1 = in[ib - 140];
+                    const float vi2 = in[ib - 139];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 132];
+                    const float vi1 = in[ib - 131];
+                    const float vi2 = in[ib - 130];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 123];
+                    const float vi1 = in[ib - 122];
+                    const float vi2 = in[ib - 121];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 3];
+                    const float vi1 = in[ib + 4];
+                    const float vi2 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 12];
+                    const float vi1 = in[ib + 13];
+                    const float vi2 = in[ib + 14];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[44], vi2);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 21];
+                    const float vi1 = in[ib + 22];
+                    const float vi2 = in[ib + 23];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 147];
+                    const float vi1 = in[ib + 148];
+                    const float vi2 = in[ib + 149];
+                    vacc0 = SG_MADD(vacc0, vw[54], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[55], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[56], vi2);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 156];
+                    const float vi1 = in[ib + 157];
+                    const float vi2 = in[ib + 158];
+                    vacc0 = SG_MADD(vacc0, vw[57], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[58], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[59], vi2);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 165];
+                    const float vi1 = in[ib + 166];
+                    const float vi2 = in[ib + 167];
+                    vacc0 = SG_MADD(vacc0, vw[60], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[61], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[62], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -9514,27 +12949,148 @@ static void Dw_d3s2k5_3c8p(const float *restrict in, float *restrict out, const 
             for (int vx = 1; vx < 3; ++vx) {
                 const int ib = 96 * vy + 6 * vx;
                 const int ob = 24 * vy + 3 * vx;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 294]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 285]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 276]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 267]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 150]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 141]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 132]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 123]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 6]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 12]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 21]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 138]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 147]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 156]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 165]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 294];
+                    const float vi1 = in[ib - 293];
+                    const float vi2 = in[ib - 292];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 285];
+                    const float vi1 = in[ib - 284];
+                    const float vi2 = in[ib - 283];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 276];
+                    const float vi1 = in[ib - 275];
+                    const float vi2 = in[ib - 274];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 267];
+                    const float vi1 = in[ib - 266];
+                    const float vi2 = in[ib - 265];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 150];
+                    const float vi1 = in[ib - 149];
+                    const float vi2 = in[ib - 148];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 141];
+                    const float vi1 = in[ib - 140];
+                    const float vi2 = in[ib - 139];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 132];
+                    const float vi1 = in[ib - 131];
+                    const float vi2 = in[ib - 130];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 123];
+                    const float vi1 = in[ib - 122];
+                    const float vi2 = in[ib - 121];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 6];
+                    const float vi1 = in[ib - 5];
+                    const float vi2 = in[ib - 4];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 3];
+                    const float vi1 = in[ib + 4];
+                    const float vi2 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 12];
+                    const float vi1 = in[ib + 13];
+                    const float vi2 = in[ib + 14];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[44], vi2);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 21];
+                    const float vi1 = in[ib + 22];
+                    const float vi2 = in[ib + 23];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi2);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 138];
+                    const float vi1 = in[ib + 139];
+                    const float vi2 = in[ib + 140];
+                    vacc0 = SG_MADD(vacc0, vw[51], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[52], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[53], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 147];
+                    const float vi1 = in[ib + 148];
+                    const float vi2 = in[ib + 149];
+                    vacc0 = SG_MADD(vacc0, vw[54], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[55], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[56], vi2);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 156];
+                    const float vi1 = in[ib + 157];
+                    const float vi2 = in[ib + 158];
+                    vacc0 = SG_MADD(vacc0, vw[57], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[58], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[59], vi2);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 165];
+                    const float vi1 = in[ib + 166];
+                    const float vi2 = in[ib + 167];
+                    vacc0 = SG_MADD(vacc0, vw[60], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[61], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[62], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -9547,31 +13103,180 @@ static void Dw_d3s2k5_3c8p(const float *restrict in, float *restrict out, const 
             for (int vx = 3; vx < 5; ++vx) {
                 const int ib = 96 * vy + 6 * vx;
                 const int ob = 24 * vy + 3 * vx;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 303]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 294]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 285]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 276]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 267]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 159]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 150]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 141]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 132]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 123]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 15]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 6]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 12]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 21]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 129]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 138]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 147]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 156]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 165]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 303];
+                    const float vi1 = in[ib - 302];
+                    const float vi2 = in[ib - 301];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 294];
+                    const float vi1 = in[ib - 293];
+                    const float vi2 = in[ib - 292];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 285];
+                    const float vi1 = in[ib - 284];
+                    const float vi2 = in[ib - 283];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 276];
+                    const float vi1 = in[ib - 275];
+                    const float vi2 = in[ib - 274];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 267];
+                    const float vi1 = in[ib - 266];
+                    const float vi2 = in[ib - 265];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 159];
+                    const float vi1 = in[ib - 158];
+                    const float vi2 = in[ib - 157];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 150];
+                    const float vi1 = in[ib - 149];
+                    const float vi2 = in[ib - 148];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 141];
+                    const float vi1 = in[ib - 140];
+                    const float vi2 = in[ib - 139];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 132];
+                    const float vi1 = in[ib - 131];
+                    const float vi2 = in[ib - 130];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 123];
+                    const float vi1 = in[ib - 122];
+                    const float vi2 = in[ib - 121];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 15];
+                    const float vi1 = in[ib - 14];
+                    const float vi2 = in[ib - 13];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[34], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[35], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 6];
+                    const float vi1 = in[ib - 5];
+                    const float vi2 = in[ib - 4];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 3];
+                    const float vi1 = in[ib + 4];
+                    const float vi2 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 12];
+                    const float vi1 = in[ib + 13];
+                    const float vi2 = in[ib + 14];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[44], vi2);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 21];
+                    const float vi1 = in[ib + 22];
+                    const float vi2 = in[ib + 23];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi2);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 129];
+                    const float vi1 = in[ib + 130];
+                    const float vi2 = in[ib + 131];
+                    vacc0 = SG_MADD(vacc0, vw[48], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[49], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[50], vi2);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 138];
+                    const float vi1 = in[ib + 139];
+                    const float vi2 = in[ib + 140];
+                    vacc0 = SG_MADD(vacc0, vw[51], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[52], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[53], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 147];
+                    const float vi1 = in[ib + 148];
+                    const float vi2 = in[ib + 149];
+                    vacc0 = SG_MADD(vacc0, vw[54], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[55], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[56], vi2);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 156];
+                    const float vi1 = in[ib + 157];
+                    const float vi2 = in[ib + 158];
+                    vacc0 = SG_MADD(vacc0, vw[57], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[58], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[59], vi2);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 165];
+                    const float vi1 = in[ib + 166];
+                    const float vi2 = in[ib + 167];
+                    vacc0 = SG_MADD(vacc0, vw[60], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[61], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[62], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -9585,27 +13290,148 @@ static void Dw_d3s2k5_3c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 5;
                 const int ib = 96 * vy + 6 * vx;
                 const int ob = 24 * vy + 3 * vx;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 303]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 294]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 285]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 276]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 159]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 150]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 141]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 132]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 15]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 6]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 12]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 129]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 138]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 147]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 156]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 303];
+                    const float vi1 = in[ib - 302];
+                    const float vi2 = in[ib - 301];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 294];
+                    const float vi1 = in[ib - 293];
+                    const float vi2 = in[ib - 292];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 285];
+                    const float vi1 = in[ib - 284];
+                    const float vi2 = in[ib - 283];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 276];
+                    const float vi1 = in[ib - 275];
+                    const float vi2 = in[ib - 274];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 159];
+                    const float vi1 = in[ib - 158];
+                    const float vi2 = in[ib - 157];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 150];
+                    const float vi1 = in[ib - 149];
+                    const float vi2 = in[ib - 148];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 141];
+                    const float vi1 = in[ib - 140];
+                    const float vi2 = in[ib - 139];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 132];
+                    const float vi1 = in[ib - 131];
+                    const float vi2 = in[ib - 130];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 15];
+                    const float vi1 = in[ib - 14];
+                    const float vi2 = in[ib - 13];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[34], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[35], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 6];
+                    const float vi1 = in[ib - 5];
+                    const float vi2 = in[ib - 4];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 3];
+                    const float vi1 = in[ib + 4];
+                    const float vi2 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 12];
+                    const float vi1 = in[ib + 13];
+                    const float vi2 = in[ib + 14];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[44], vi2);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 129];
+                    const float vi1 = in[ib + 130];
+                    const float vi2 = in[ib + 131];
+                    vacc0 = SG_MADD(vacc0, vw[48], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[49], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[50], vi2);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 138];
+                    const float vi1 = in[ib + 139];
+                    const float vi2 = in[ib + 140];
+                    vacc0 = SG_MADD(vacc0, vw[51], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[52], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[53], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 147];
+                    const float vi1 = in[ib + 148];
+                    const float vi2 = in[ib + 149];
+                    vacc0 = SG_MADD(vacc0, vw[54], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[55], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[56], vi2);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 156];
+                    const float vi1 = in[ib + 157];
+                    const float vi2 = in[ib + 158];
+                    vacc0 = SG_MADD(vacc0, vw[57], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[58], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[59], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -9618,23 +13444,116 @@ static void Dw_d3s2k5_3c8p(const float *restrict in, float *restrict out, const 
             for (int vx = 6; vx < 8; ++vx) {
                 const int ib = 96 * vy + 6 * vx;
                 const int ob = 24 * vy + 3 * vx;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 303]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 294]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 285]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 159]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 150]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 141]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 15]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 6]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 129]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 138]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 147]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 303];
+                    const float vi1 = in[ib - 302];
+                    const float vi2 = in[ib - 301];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 294];
+                    const float vi1 = in[ib - 293];
+                    const float vi2 = in[ib - 292];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 285];
+                    const float vi1 = in[ib - 284];
+                    const float vi2 = in[ib - 283];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 159];
+                    const float vi1 = in[ib - 158];
+                    const float vi2 = in[ib - 157];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 150];
+                    const float vi1 = in[ib - 149];
+                    const float vi2 = in[ib - 148];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 141];
+                    const float vi1 = in[ib - 140];
+                    const float vi2 = in[ib - 139];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 15];
+                    const float vi1 = in[ib - 14];
+                    const float vi2 = in[ib - 13];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[34], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[35], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 6];
+                    const float vi1 = in[ib - 5];
+                    const float vi2 = in[ib - 4];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 3];
+                    const float vi1 = in[ib + 4];
+                    const float vi2 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 129];
+                    const float vi1 = in[ib + 130];
+                    const float vi2 = in[ib + 131];
+                    vacc0 = SG_MADD(vacc0, vw[48], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[49], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[50], vi2);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 138];
+                    const float vi1 = in[ib + 139];
+                    const float vi2 = in[ib + 140];
+                    vacc0 = SG_MADD(vacc0, vw[51], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[52], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[53], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 147];
+                    const float vi1 = in[ib + 148];
+                    const float vi2 = in[ib + 149];
+                    vacc0 = SG_MADD(vacc0, vw[54], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[55], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[56], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -9647,20 +13566,92 @@ static void Dw_d3s2k5_3c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 0;
                 const int ib = 96 * vy + 6 * vx;
                 const int ob = 24 * vy + 3 * vx;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 285]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 276]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 267]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 141]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 132]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 123]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 12]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 21]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 285];
+                    const float vi1 = in[ib - 284];
+                    const float vi2 = in[ib - 283];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 276];
+                    const float vi1 = in[ib - 275];
+                    const float vi2 = in[ib - 274];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 267];
+                    const float vi1 = in[ib - 266];
+                    const float vi2 = in[ib - 265];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 141];
+                    const float vi1 = in[ib - 140];
+                    const float vi2 = in[ib - 139];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 132];
+                    const float vi1 = in[ib - 131];
+                    const float vi2 = in[ib - 130];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 123];
+                    const float vi1 = in[ib - 122];
+                    const float vi2 = in[ib - 121];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 3];
+                    const float vi1 = in[ib + 4];
+                    const float vi2 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 12];
+                    const float vi1 = in[ib + 13];
+                    const float vi2 = in[ib + 14];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[44], vi2);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 21];
+                    const float vi1 = in[ib + 22];
+                    const float vi2 = in[ib + 23];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -9672,23 +13663,116 @@ static void Dw_d3s2k5_3c8p(const float *restrict in, float *restrict out, const 
             for (int vx = 1; vx < 3; ++vx) {
                 const int ib = 96 * vy + 6 * vx;
                 const int ob = 24 * vy + 3 * vx;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 294]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 285]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 276]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 267]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 150]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 141]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 132]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 123]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 6]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 12]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 21]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 294];
+                    const float vi1 = in[ib - 293];
+                    const float vi2 = in[ib - 292];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 285];
+                    const float vi1 = in[ib - 284];
+                    const float vi2 = in[ib - 283];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 276];
+                    const float vi1 = in[ib - 275];
+                    const float vi2 = in[ib - 274];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 267];
+                    const float vi1 = in[ib - 266];
+                    const float vi2 = in[ib - 265];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 150];
+                    const float vi1 = in[ib - 149];
+                    const float vi2 = in[ib - 148];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 141];
+                    const float vi1 = in[ib - 140];
+                    const float vi2 = in[ib - 139];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 132];
+                    const float vi1 = in[ib - 131];
+                    const float vi2 = in[ib - 130];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 123];
+                    const float vi1 = in[ib - 122];
+                    const float vi2 = in[ib - 121];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 6];
+                    const float vi1 = in[ib - 5];
+                    const float vi2 = in[ib - 4];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 3];
+                    const float vi1 = in[ib + 4];
+                    const float vi2 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 12];
+                    const float vi1 = in[ib + 13];
+                    const float vi2 = in[ib + 14];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[44], vi2);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 21];
+                    const float vi1 = in[ib + 22];
+                    const float vi2 = in[ib + 23];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -9700,26 +13784,140 @@ static void Dw_d3s2k5_3c8p(const float *restrict in, float *restrict out, const 
             for (int vx = 3; vx < 5; ++vx) {
                 const int ib = 96 * vy + 6 * vx;
                 const int ob = 24 * vy + 3 * vx;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 303]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 294]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 285]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 276]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 267]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 159]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 150]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 141]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 132]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 123]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 15]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 6]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 12]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 21]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 303];
+                    const float vi1 = in[ib - 302];
+                    const float vi2 = in[ib - 301];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 294];
+                    const float vi1 = in[ib - 293];
+                    const float vi2 = in[ib - 292];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 285];
+                    const float vi1 = in[ib - 284];
+                    const float vi2 = in[ib - 283];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 276];
+                    const float vi1 = in[ib - 275];
+                    const float vi2 = in[ib - 274];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 267];
+                    const float vi1 = in[ib - 266];
+                    const float vi2 = in[ib - 265];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 159];
+                    const float vi1 = in[ib - 158];
+                    const float vi2 = in[ib - 157];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 150];
+                    const float vi1 = in[ib - 149];
+                    const float vi2 = in[ib - 148];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 141];
+                    const float vi1 = in[ib - 140];
+                    const float vi2 = in[ib - 139];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 132];
+                    const float vi1 = in[ib - 131];
+                    const float vi2 = in[ib - 130];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 123];
+                    const float vi1 = in[ib - 122];
+                    const float vi2 = in[ib - 121];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 15];
+                    const float vi1 = in[ib - 14];
+                    const float vi2 = in[ib - 13];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[34], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[35], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 6];
+                    const float vi1 = in[ib - 5];
+                    const float vi2 = in[ib - 4];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 3];
+                    const float vi1 = in[ib + 4];
+                    const float vi2 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 12];
+                    const float vi1 = in[ib + 13];
+                    const float vi2 = in[ib + 14];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[44], vi2);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 21];
+                    const float vi1 = in[ib + 22];
+                    const float vi2 = in[ib + 23];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -9732,23 +13930,116 @@ static void Dw_d3s2k5_3c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 5;
                 const int ib = 96 * vy + 6 * vx;
                 const int ob = 24 * vy + 3 * vx;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 303]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 294]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 285]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 276]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 159]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 150]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 141]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 132]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 15]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 6]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 12]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 303];
+                    const float vi1 = in[ib - 302];
+                    const float vi2 = in[ib - 301];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 294];
+                    const float vi1 = in[ib - 293];
+                    const float vi2 = in[ib - 292];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 285];
+                    const float vi1 = in[ib - 284];
+                    const float vi2 = in[ib - 283];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 276];
+                    const float vi1 = in[ib - 275];
+                    const float vi2 = in[ib - 274];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 159];
+                    const float vi1 = in[ib - 158];
+                    const float vi2 = in[ib - 157];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 150];
+                    const float vi1 = in[ib - 149];
+                    const float vi2 = in[ib - 148];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 141];
+                    const float vi1 = in[ib - 140];
+                    const float vi2 = in[ib - 139];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 132];
+                    const float vi1 = in[ib - 131];
+                    const float vi2 = in[ib - 130];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 15];
+                    const float vi1 = in[ib - 14];
+                    const float vi2 = in[ib - 13];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[34], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[35], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 6];
+                    const float vi1 = in[ib - 5];
+                    const float vi2 = in[ib - 4];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 3];
+                    const float vi1 = in[ib + 4];
+                    const float vi2 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 12];
+                    const float vi1 = in[ib + 13];
+                    const float vi2 = in[ib + 14];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[44], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -9760,20 +14051,92 @@ static void Dw_d3s2k5_3c8p(const float *restrict in, float *restrict out, const 
             for (int vx = 6; vx < 8; ++vx) {
                 const int ib = 96 * vy + 6 * vx;
                 const int ob = 24 * vy + 3 * vx;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 303]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 294]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 285]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 159]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 150]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 141]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 15]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 6]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 303];
+                    const float vi1 = in[ib - 302];
+                    const float vi2 = in[ib - 301];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 294];
+                    const float vi1 = in[ib - 293];
+                    const float vi2 = in[ib - 292];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 285];
+                    const float vi1 = in[ib - 284];
+                    const float vi2 = in[ib - 283];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 159];
+                    const float vi1 = in[ib - 158];
+                    const float vi2 = in[ib - 157];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 150];
+                    const float vi1 = in[ib - 149];
+                    const float vi2 = in[ib - 148];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 141];
+                    const float vi1 = in[ib - 140];
+                    const float vi2 = in[ib - 139];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 15];
+                    const float vi1 = in[ib - 14];
+                    const float vi2 = in[ib - 13];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[34], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[35], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 6];
+                    const float vi1 = in[ib - 5];
+                    const float vi2 = in[ib - 4];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 3];
+                    const float vi1 = in[ib + 4];
+                    const float vi2 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -9882,15 +14245,52 @@ static void Dw_d1x2_4c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 279 * vy + 31 * vx + 28;
                 const int ob = 279 * vy + 31 * vx + 28;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 62]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 279]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 341]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 62];
+                    const float vi1 = in[ib + 63];
+                    const float vi2 = in[ib + 64];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 279];
+                    const float vi1 = in[ib + 280];
+                    const float vi2 = in[ib + 281];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 341];
+                    const float vi1 = in[ib + 342];
+                    const float vi2 = in[ib + 343];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -9984,17 +14384,68 @@ static void Dw_d1x2_4c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 2; vx < 7; ++vx) {
                 const int ib = 279 * vy + 31 * vx + 28;
                 const int ob = 279 * vy + 31 * vx + 28;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 62]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 62]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 217]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 279]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 341]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 62];
+                    const float vi1 = in[ib - 61];
+                    const float vi2 = in[ib - 60];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 62];
+                    const float vi1 = in[ib + 63];
+                    const float vi2 = in[ib + 64];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 217];
+                    const float vi1 = in[ib + 218];
+                    const float vi2 = in[ib + 219];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 279];
+                    const float vi1 = in[ib + 280];
+                    const float vi2 = in[ib + 281];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 341];
+                    const float vi1 = in[ib + 342];
+                    const float vi2 = in[ib + 343];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -10045,15 +14496,52 @@ static void Dw_d1x2_4c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 7; vx < 9; ++vx) {
                 const int ib = 279 * vy + 31 * vx + 28;
                 const int ob = 279 * vy + 31 * vx + 28;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 62]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 217]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 279]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 62];
+                    const float vi1 = in[ib - 61];
+                    const float vi2 = in[ib - 60];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 217];
+                    const float vi1 = in[ib + 218];
+                    const float vi2 = in[ib + 219];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 279];
+                    const float vi1 = in[ib + 280];
+                    const float vi2 = in[ib + 281];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -10113,17 +14601,68 @@ static void Dw_d1x2_4c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 279 * vy + 31 * vx + 28;
                 const int ob = 279 * vy + 31 * vx + 28;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 279]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 217]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 62]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 279]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 341]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 279];
+                    const float vi1 = in[ib - 278];
+                    const float vi2 = in[ib - 277];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 217];
+                    const float vi1 = in[ib - 216];
+                    const float vi2 = in[ib - 215];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 62];
+                    const float vi1 = in[ib + 63];
+                    const float vi2 = in[ib + 64];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 279];
+                    const float vi1 = in[ib + 280];
+                    const float vi2 = in[ib + 281];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 341];
+                    const float vi1 = in[ib + 342];
+                    const float vi2 = in[ib + 343];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -10240,20 +14779,92 @@ static void Dw_d1x2_4c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 2; vx < 7; ++vx) {
                 const int ib = 279 * vy + 31 * vx + 28;
                 const int ob = 279 * vy + 31 * vx + 28;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 341]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 279]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 217]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 62]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 62]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 217]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 279]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 341]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 341];
+                    const float vi1 = in[ib - 340];
+                    const float vi2 = in[ib - 339];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 279];
+                    const float vi1 = in[ib - 278];
+                    const float vi2 = in[ib - 277];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 217];
+                    const float vi1 = in[ib - 216];
+                    const float vi2 = in[ib - 215];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 62];
+                    const float vi1 = in[ib - 61];
+                    const float vi2 = in[ib - 60];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 62];
+                    const float vi1 = in[ib + 63];
+                    const float vi2 = in[ib + 64];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 217];
+                    const float vi1 = in[ib + 218];
+                    const float vi2 = in[ib + 219];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 279];
+                    const float vi1 = in[ib + 280];
+                    const float vi2 = in[ib + 281];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 341];
+                    const float vi1 = in[ib + 342];
+                    const float vi2 = in[ib + 343];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -10313,17 +14924,68 @@ static void Dw_d1x2_4c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 7; vx < 9; ++vx) {
                 const int ib = 279 * vy + 31 * vx + 28;
                 const int ob = 279 * vy + 31 * vx + 28;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 341]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 279]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 62]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 217]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 279]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 341];
+                    const float vi1 = in[ib - 340];
+                    const float vi2 = in[ib - 339];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 279];
+                    const float vi1 = in[ib - 278];
+                    const float vi2 = in[ib - 277];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 62];
+                    const float vi1 = in[ib - 61];
+                    const float vi2 = in[ib - 60];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 217];
+                    const float vi1 = in[ib + 218];
+                    const float vi2 = in[ib + 219];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 279];
+                    const float vi1 = in[ib + 280];
+                    const float vi2 = in[ib + 281];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -10374,15 +15036,52 @@ static void Dw_d1x2_4c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 279 * vy + 31 * vx + 28;
                 const int ob = 279 * vy + 31 * vx + 28;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 279]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 217]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 62]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 279];
+                    const float vi1 = in[ib - 278];
+                    const float vi2 = in[ib - 277];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 217];
+                    const float vi1 = in[ib - 216];
+                    const float vi2 = in[ib - 215];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 62];
+                    const float vi1 = in[ib + 63];
+                    const float vi2 = in[ib + 64];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -10476,17 +15175,68 @@ static void Dw_d1x2_4c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 2; vx < 7; ++vx) {
                 const int ib = 279 * vy + 31 * vx + 28;
                 const int ob = 279 * vy + 31 * vx + 28;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 341]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 279]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 217]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 62]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 62]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 341];
+                    const float vi1 = in[ib - 340];
+                    const float vi2 = in[ib - 339];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 279];
+                    const float vi1 = in[ib - 278];
+                    const float vi2 = in[ib - 277];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 217];
+                    const float vi1 = in[ib - 216];
+                    const float vi2 = in[ib - 215];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 62];
+                    const float vi1 = in[ib - 61];
+                    const float vi2 = in[ib - 60];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 62];
+                    const float vi1 = in[ib + 63];
+                    const float vi2 = in[ib + 64];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -10537,15 +15287,52 @@ static void Dw_d1x2_4c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 7; vx < 9; ++vx) {
                 const int ib = 279 * vy + 31 * vx + 28;
                 const int ob = 279 * vy + 31 * vx + 28;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 341]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 279]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 62]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 341];
+                    const float vi1 = in[ib - 340];
+                    const float vi2 = in[ib - 339];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 279];
+                    const float vi1 = in[ib - 278];
+                    const float vi2 = in[ib - 277];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 62];
+                    const float vi1 = in[ib - 61];
+                    const float vi2 = in[ib - 60];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -12061,19 +16848,45 @@ static void Dw_d2s3v_4c8p(const float *restrict in, float *restrict out, const f
             for (int vx = 0; vx < 4; ++vx) {
                 const int ib = 714 * vy + 51 * vx + 16;
                 const int ob = 68 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib + 34]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib + 68]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib + 476]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib + 510]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 544]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib + 952]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 986]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 1020]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib + 34];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 68];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 476];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib + 510];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 544];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 952];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 986];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 1020];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -12989,13 +17802,21 @@ static void Dw_d2s2t_4c8p(const float *restrict in, float *restrict out, const f
             for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 90 * vy + 10 * vx + 4;
                 const int ob = 20 * vy + 5 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[7] * in[ib]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 10]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 20]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 10];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 20];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -13031,12 +17852,17 @@ static void Dw_d2s2t_4c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 3;
                 const int ib = 90 * vy + 10 * vx + 4;
                 const int ob = 20 * vy + 5 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[7] * in[ib]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 10]; /* tap 2,1 */
+                float vacc0 = vw[0];
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 10];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -13109,16 +17935,33 @@ static void Dw_d2s2t_4c8p(const float *restrict in, float *restrict out, const f
             for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 90 * vy + 10 * vx + 4;
                 const int ob = 20 * vy + 5 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[4] * in[ib - 90]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib - 80]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib - 70]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 10]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 20]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 90];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 80];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 70];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 10];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 20];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -13162,14 +18005,25 @@ static void Dw_d2s2t_4c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 3;
                 const int ib = 90 * vy + 10 * vx + 4;
                 const int ob = 20 * vy + 5 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[4] * in[ib - 90]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib - 80]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 10]; /* tap 2,1 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 90];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 80];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 10];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -13259,19 +18113,45 @@ static void Dw_d2s2t_4c8p(const float *restrict in, float *restrict out, const f
             for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 90 * vy + 10 * vx + 4;
                 const int ob = 20 * vy + 5 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 180]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 170]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 160]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 90]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib - 80]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib - 70]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 10]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 20]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 180];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 170];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 160];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 90];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 80];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 70];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 10];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 20];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -13322,16 +18202,33 @@ static void Dw_d2s2t_4c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 3;
                 const int ib = 90 * vy + 10 * vx + 4;
                 const int ob = 20 * vy + 5 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 180]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 170]; /* tap 0,1 */
-                vacc[0] += vw[4] * in[ib - 90]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib - 80]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 10]; /* tap 2,1 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 180];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 170];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 90];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 80];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 10];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -13441,14 +18338,25 @@ static void Dw_d3s3_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 0;
                 const int ib = 3120 * vy + 195 * vx + 64;
                 const int ob = 390 * vy + 65 * vx + 64;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 195]; /* tap 1,2 */
-                vacc[0] += vw[8] * in[ib + 3120]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 3315]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 195];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 3120];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 3315];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -13532,16 +18440,33 @@ static void Dw_d3s3_4c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 1; vx < 5; ++vx) {
                 const int ib = 3120 * vy + 195 * vx + 64;
                 const int ob = 390 * vy + 65 * vx + 64;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[4] * in[ib - 195]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 195]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib + 2925]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 3120]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 3315]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 195];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 195];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 2925];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 3120];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 3315];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -13585,14 +18510,25 @@ static void Dw_d3s3_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 5;
                 const int ib = 3120 * vy + 195 * vx + 64;
                 const int ob = 390 * vy + 65 * vx + 64;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[4] * in[ib - 195]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib + 2925]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 3120]; /* tap 2,1 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 195];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 2925];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 3120];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -13643,16 +18579,33 @@ static void Dw_d3s3_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 0;
                 const int ib = 3120 * vy + 195 * vx + 64;
                 const int ob = 390 * vy + 65 * vx + 64;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib - 3120]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 2925]; /* tap 0,2 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 195]; /* tap 1,2 */
-                vacc[0] += vw[8] * in[ib + 3120]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 3315]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 3120];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 2925];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 195];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 3120];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 3315];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -13756,19 +18709,45 @@ static void Dw_d3s3_4c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 1; vx < 5; ++vx) {
                 const int ib = 3120 * vy + 195 * vx + 64;
                 const int ob = 390 * vy + 65 * vx + 64;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 3315]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 3120]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 2925]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 195]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 195]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib + 2925]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 3120]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 3315]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 3315];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 3120];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 2925];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 195];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 195];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 2925];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 3120];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 3315];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -13819,16 +18798,33 @@ static void Dw_d3s3_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 5;
                 const int ib = 3120 * vy + 195 * vx + 64;
                 const int ob = 390 * vy + 65 * vx + 64;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 3315]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 3120]; /* tap 0,1 */
-                vacc[0] += vw[4] * in[ib - 195]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib + 2925]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 3120]; /* tap 2,1 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 3315];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 3120];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 195];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 2925];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 3120];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -13872,14 +18868,25 @@ static void Dw_d3s3_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 0;
                 const int ib = 3120 * vy + 195 * vx + 64;
                 const int ob = 390 * vy + 65 * vx + 64;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib - 3120]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 2925]; /* tap 0,2 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 195]; /* tap 1,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 3120];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 2925];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 195];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -13963,16 +18970,33 @@ static void Dw_d3s3_4c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 1; vx < 5; ++vx) {
                 const int ib = 3120 * vy + 195 * vx + 64;
                 const int ob = 390 * vy + 65 * vx + 64;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 3315]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 3120]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 2925]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 195]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 195]; /* tap 1,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 3315];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 3120];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 2925];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 195];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 195];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -14016,14 +19040,25 @@ static void Dw_d3s3_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 5;
                 const int ib = 3120 * vy + 195 * vx + 64;
                 const int ob = 390 * vy + 65 * vx + 64;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 3315]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 3120]; /* tap 0,1 */
-                vacc[0] += vw[4] * in[ib - 195]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 3315];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 3120];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 195];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }

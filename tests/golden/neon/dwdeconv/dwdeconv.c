@@ -1246,11 +1246,13 @@ static void Up_s3_4c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 5; ++vx) {
                 const int ib = 45 * vy + 9 * vx + 8;
                 const int ob = 405 * vy + 27 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib]; /* tap 0,0 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -1304,11 +1306,13 @@ static void Up_s3_4c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 5; ++vx) {
                 const int ib = 45 * vy + 9 * vx + 8;
                 const int ob = 405 * vy + 27 * vx + 17;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -1362,11 +1366,13 @@ static void Up_s3_4c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 5; ++vx) {
                 const int ib = 45 * vy + 9 * vx + 8;
                 const int ob = 405 * vy + 27 * vx + 26;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[3] * in[ib]; /* tap 0,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -1420,11 +1426,13 @@ static void Up_s3_4c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 5; ++vx) {
                 const int ib = 45 * vy + 9 * vx + 8;
                 const int ob = 405 * vy + 27 * vx + 143;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -1478,11 +1486,13 @@ static void Up_s3_4c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 5; ++vx) {
                 const int ib = 45 * vy + 9 * vx + 8;
                 const int ob = 405 * vy + 27 * vx + 152;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                float vacc0 = vw[0];
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -1536,11 +1546,13 @@ static void Up_s3_4c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 5; ++vx) {
                 const int ib = 45 * vy + 9 * vx + 8;
                 const int ob = 405 * vy + 27 * vx + 161;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[6] * in[ib]; /* tap 1,2 */
+                float vacc0 = vw[0];
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -1594,11 +1606,13 @@ static void Up_s3_4c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 5; ++vx) {
                 const int ib = 45 * vy + 9 * vx + 8;
                 const int ob = 405 * vy + 27 * vx + 278;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[7] * in[ib]; /* tap 2,0 */
+                float vacc0 = vw[0];
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -1652,11 +1666,13 @@ static void Up_s3_4c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 5; ++vx) {
                 const int ib = 45 * vy + 9 * vx + 8;
                 const int ob = 405 * vy + 27 * vx + 287;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[8] * in[ib]; /* tap 2,1 */
+                float vacc0 = vw[0];
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -1710,11 +1726,13 @@ static void Up_s3_4c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 5; ++vx) {
                 const int ib = 45 * vy + 9 * vx + 8;
                 const int ob = 405 * vy + 27 * vx + 296;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[9] * in[ib]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -1812,11 +1830,13 @@ static void Up_s23_4c8p(const float *restrict in, float *restrict out, const flo
                 const int vx = 0;
                 const int ib = 85 * vy + 17 * vx + 16;
                 const int ob = 510 * vy + 51 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -1872,12 +1892,17 @@ static void Up_s23_4c8p(const float *restrict in, float *restrict out, const flo
             for (int vx = 1; vx < 5; ++vx) {
                 const int ib = 85 * vy + 17 * vx + 16;
                 const int ob = 510 * vy + 51 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
-                vacc[0] += vw[5] * in[ib - 17]; /* tap 0,4 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -1932,11 +1957,13 @@ static void Up_s23_4c8p(const float *restrict in, float *restrict out, const flo
             for (int vx = 0; vx < 5; ++vx) {
                 const int ib = 85 * vy + 17 * vx + 16;
                 const int ob = 510 * vy + 51 * vx + 33;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[3] * in[ib]; /* tap 0,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -1992,12 +2019,17 @@ static void Up_s23_4c8p(const float *restrict in, float *restrict out, const flo
             for (int vx = 0; vx < 4; ++vx) {
                 const int ib = 85 * vy + 17 * vx + 16;
                 const int ob = 510 * vy + 51 * vx + 50;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib + 17]; /* tap 0,0 */
-                vacc[0] += vw[4] * in[ib]; /* tap 0,3 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -2029,11 +2061,13 @@ static void Up_s23_4c8p(const float *restrict in, float *restrict out, const flo
                 const int vx = 4;
                 const int ib = 85 * vy + 17 * vx + 16;
                 const int ob = 510 * vy + 51 * vx + 50;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[4] * in[ib]; /* tap 0,3 */
+                float vacc0 = vw[0];
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -2068,12 +2102,17 @@ static void Up_s23_4c8p(const float *restrict in, float *restrict out, const flo
                 const int vx = 0;
                 const int ib = 85 * vy + 17 * vx + 16;
                 const int ob = 510 * vy + 51 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
-                vacc[0] += vw[12] * in[ib - 85]; /* tap 2,1 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 85];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -2142,14 +2181,25 @@ static void Up_s23_4c8p(const float *restrict in, float *restrict out, const flo
             for (int vx = 1; vx < 5; ++vx) {
                 const int ib = 85 * vy + 17 * vx + 16;
                 const int ob = 510 * vy + 51 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
-                vacc[0] += vw[5] * in[ib - 17]; /* tap 0,4 */
-                vacc[0] += vw[12] * in[ib - 85]; /* tap 2,1 */
-                vacc[0] += vw[15] * in[ib - 102]; /* tap 2,4 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 85];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib - 102];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -2211,12 +2261,17 @@ static void Up_s23_4c8p(const float *restrict in, float *restrict out, const flo
             for (int vx = 0; vx < 5; ++vx) {
                 const int ib = 85 * vy + 17 * vx + 16;
                 const int ob = 510 * vy + 51 * vx + 33;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[3] * in[ib]; /* tap 0,2 */
-                vacc[0] += vw[13] * in[ib - 85]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib - 85];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -2285,14 +2340,25 @@ static void Up_s23_4c8p(const float *restrict in, float *restrict out, const flo
             for (int vx = 0; vx < 4; ++vx) {
                 const int ib = 85 * vy + 17 * vx + 16;
                 const int ob = 510 * vy + 51 * vx + 50;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib + 17]; /* tap 0,0 */
-                vacc[0] += vw[4] * in[ib]; /* tap 0,3 */
-                vacc[0] += vw[11] * in[ib - 68]; /* tap 2,0 */
-                vacc[0] += vw[14] * in[ib - 85]; /* tap 2,3 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 68];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib - 85];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -2327,12 +2393,17 @@ static void Up_s23_4c8p(const float *restrict in, float *restrict out, const flo
                 const int vx = 4;
                 const int ib = 85 * vy + 17 * vx + 16;
                 const int ob = 510 * vy + 51 * vx + 50;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[4] * in[ib]; /* tap 0,3 */
-                vacc[0] += vw[14] * in[ib - 85]; /* tap 2,3 */
+                float vacc0 = vw[0];
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib - 85];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -2363,11 +2434,13 @@ static void Up_s23_4c8p(const float *restrict in, float *restrict out, const flo
                 const int vx = 0;
                 const int ib = 85 * vy + 17 * vx + 16;
                 const int ob = 510 * vy + 51 * vx + 271;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[7] * in[ib]; /* tap 1,1 */
+                float vacc0 = vw[0];
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -2422,12 +2495,17 @@ static void Up_s23_4c8p(const float *restrict in, float *restrict out, const flo
             for (int vx = 1; vx < 5; ++vx) {
                 const int ib = 85 * vy + 17 * vx + 16;
                 const int ob = 510 * vy + 51 * vx + 271;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[7] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[10] * in[ib - 17]; /* tap 1,4 */
+                float vacc0 = vw[0];
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -2481,11 +2559,13 @@ static void Up_s23_4c8p(const float *restrict in, float *restrict out, const flo
             for (int vx = 0; vx < 5; ++vx) {
                 const int ib = 85 * vy + 17 * vx + 16;
                 const int ob = 510 * vy + 51 * vx + 288;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[8] * in[ib]; /* tap 1,2 */
+                float vacc0 = vw[0];
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -2540,12 +2620,17 @@ static void Up_s23_4c8p(const float *restrict in, float *restrict out, const flo
             for (int vx = 0; vx < 4; ++vx) {
                 const int ib = 85 * vy + 17 * vx + 16;
                 const int ob = 510 * vy + 51 * vx + 305;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[6] * in[ib + 17]; /* tap 1,0 */
-                vacc[0] += vw[9] * in[ib]; /* tap 1,3 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -2576,11 +2661,13 @@ static void Up_s23_4c8p(const float *restrict in, float *restrict out, const flo
                 const int vx = 4;
                 const int ib = 85 * vy + 17 * vx + 16;
                 const int ob = 510 * vy + 51 * vx + 305;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[9] * in[ib]; /* tap 1,3 */
+                float vacc0 = vw[0];
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -3528,12 +3615,28 @@ static void Up_s2out_4c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 0;
                 const int ib = 105 * vy + 15 * vx + 12;
                 const int ob = 420 * vy + 30 * vx + 12;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -3601,13 +3704,36 @@ static void Up_s2out_4c8p(const float *restrict in, float *restrict out, const f
             for (int vx = 1; vx < 7; ++vx) {
                 const int ib = 105 * vy + 15 * vx + 12;
                 const int ob = 420 * vy + 30 * vx + 12;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 15]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 15];
+                    const float vi1 = in[ib - 14];
+                    const float vi2 = in[ib - 13];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -3672,12 +3798,28 @@ static void Up_s2out_4c8p(const float *restrict in, float *restrict out, const f
             for (int vx = 0; vx < 7; ++vx) {
                 const int ib = 105 * vy + 15 * vx + 12;
                 const int ob = 420 * vy + 30 * vx + 27;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -3711,13 +3853,36 @@ static void Up_s2out_4c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 0;
                 const int ib = 105 * vy + 15 * vx + 12;
                 const int ob = 420 * vy + 30 * vx + 222;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j + 105]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib + 105];
+                    const float vi1 = in[ib + 106];
+                    const float vi2 = in[ib + 107];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -3803,15 +3968,52 @@ static void Up_s2out_4c8p(const float *restrict in, float *restrict out, const f
             for (int vx = 1; vx < 7; ++vx) {
                 const int ib = 105 * vy + 15 * vx + 12;
                 const int ob = 420 * vy + 30 * vx + 222;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j + 105]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j + 90]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 15]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib + 105];
+                    const float vi1 = in[ib + 106];
+                    const float vi2 = in[ib + 107];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 90];
+                    const float vi1 = in[ib + 91];
+                    const float vi2 = in[ib + 92];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib - 15];
+                    const float vi1 = in[ib - 14];
+                    const float vi2 = in[ib - 13];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -3886,13 +4088,36 @@ static void Up_s2out_4c8p(const float *restrict in, float *restrict out, const f
             for (int vx = 0; vx < 7; ++vx) {
                 const int ib = 105 * vy + 15 * vx + 12;
                 const int ob = 420 * vy + 30 * vx + 237;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j + 105]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib + 105];
+                    const float vi1 = in[ib + 106];
+                    const float vi2 = in[ib + 107];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -4005,11 +4230,13 @@ static void Up_s3out_4c8p(const float *restrict in, float *restrict out, const f
             for (int vx = 0; vx < 4; ++vx) {
                 const int ib = 132 * vy + 33 * vx + 32;
                 const int ob = 990 * vy + 99 * vx + 32;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                float vacc0 = vw[0];
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -4051,11 +4278,13 @@ static void Up_s3out_4c8p(const float *restrict in, float *restrict out, const f
             for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 132 * vy + 33 * vx + 32;
                 const int ob = 990 * vy + 99 * vx + 65;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[6] * in[ib]; /* tap 1,2 */
+                float vacc0 = vw[0];
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -4097,11 +4326,13 @@ static void Up_s3out_4c8p(const float *restrict in, float *restrict out, const f
             for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 132 * vy + 33 * vx + 32;
                 const int ob = 990 * vy + 99 * vx + 98;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[4] * in[ib + 33]; /* tap 1,0 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 33];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -4149,11 +4380,13 @@ static void Up_s3out_4c8p(const float *restrict in, float *restrict out, const f
             for (int vx = 0; vx < 4; ++vx) {
                 const int ib = 132 * vy + 33 * vx + 32;
                 const int ob = 990 * vy + 99 * vx + 362;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[8] * in[ib]; /* tap 2,1 */
+                float vacc0 = vw[0];
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -4195,11 +4428,13 @@ static void Up_s3out_4c8p(const float *restrict in, float *restrict out, const f
             for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 132 * vy + 33 * vx + 32;
                 const int ob = 990 * vy + 99 * vx + 395;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[9] * in[ib]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -4241,11 +4476,13 @@ static void Up_s3out_4c8p(const float *restrict in, float *restrict out, const f
             for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 132 * vy + 33 * vx + 32;
                 const int ob = 990 * vy + 99 * vx + 428;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[7] * in[ib + 33]; /* tap 2,0 */
+                float vacc0 = vw[0];
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 33];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -4293,11 +4530,13 @@ static void Up_s3out_4c8p(const float *restrict in, float *restrict out, const f
             for (int vx = 0; vx < 4; ++vx) {
                 const int ib = 132 * vy + 33 * vx + 32;
                 const int ob = 990 * vy + 99 * vx + 692;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib + 132]; /* tap 0,1 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib + 132];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -4339,11 +4578,13 @@ static void Up_s3out_4c8p(const float *restrict in, float *restrict out, const f
             for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 132 * vy + 33 * vx + 32;
                 const int ob = 990 * vy + 99 * vx + 725;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[3] * in[ib + 132]; /* tap 0,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 132];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -4385,11 +4626,13 @@ static void Up_s3out_4c8p(const float *restrict in, float *restrict out, const f
             for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 132 * vy + 33 * vx + 32;
                 const int ob = 990 * vy + 99 * vx + 758;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib + 165]; /* tap 0,0 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib + 165];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -7471,11 +7714,13 @@ static void Up_v3k2_4c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 0; vx < 5; ++vx) {
                 const int ib = 25 * vy + 5 * vx + 4;
                 const int ob = 210 * vy + 15 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib]; /* tap 0,0 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -7529,11 +7774,13 @@ static void Up_v3k2_4c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 0; vx < 5; ++vx) {
                 const int ib = 25 * vy + 5 * vx + 4;
                 const int ob = 210 * vy + 15 * vx + 9;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -7572,10 +7819,9 @@ static void Up_v3k2_4c8p(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 20;
             for (int vx = 0; vx < 4; ++vx) {
                 const int ob = 210 * vy + 15 * vx + 14;
-                float vacc[1];
-                vacc[0] = vw[0];
+                float vacc0 = vw[0];
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -7629,11 +7875,13 @@ static void Up_v3k2_4c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 0; vx < 5; ++vx) {
                 const int ib = 25 * vy + 5 * vx + 4;
                 const int ob = 210 * vy + 15 * vx + 74;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[3] * in[ib]; /* tap 1,0 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -7687,11 +7935,13 @@ static void Up_v3k2_4c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 0; vx < 5; ++vx) {
                 const int ib = 25 * vy + 5 * vx + 4;
                 const int ob = 210 * vy + 15 * vx + 79;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[4] * in[ib]; /* tap 1,1 */
+                float vacc0 = vw[0];
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -7730,10 +7980,9 @@ static void Up_v3k2_4c8p(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 20;
             for (int vx = 0; vx < 4; ++vx) {
                 const int ob = 210 * vy + 15 * vx + 84;
-                float vacc[1];
-                vacc[0] = vw[0];
+                float vacc0 = vw[0];
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -7777,10 +8026,9 @@ static void Up_v3k2_4c8p(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 20;
             for (int vx = 0; vx < 5; ++vx) {
                 const int ob = 210 * vy + 15 * vx + 144;
-                float vacc[1];
-                vacc[0] = vw[0];
+                float vacc0 = vw[0];
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -7824,10 +8072,9 @@ static void Up_v3k2_4c8p(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 20;
             for (int vx = 0; vx < 5; ++vx) {
                 const int ob = 210 * vy + 15 * vx + 149;
-                float vacc[1];
-                vacc[0] = vw[0];
+                float vacc0 = vw[0];
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -7866,10 +8113,9 @@ static void Up_v3k2_4c8p(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 20;
             for (int vx = 0; vx < 4; ++vx) {
                 const int ob = 210 * vy + 15 * vx + 154;
-                float vacc[1];
-                vacc[0] = vw[0];
+                float vacc0 = vw[0];
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -7989,11 +8235,13 @@ static void Up_v3k2out_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 0; vx < 5; ++vx) {
                 const int ib = 25 * vy + 5 * vx + 4;
                 const int ob = 225 * vy + 15 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib]; /* tap 0,0 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -8047,11 +8295,13 @@ static void Up_v3k2out_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 0; vx < 5; ++vx) {
                 const int ib = 25 * vy + 5 * vx + 4;
                 const int ob = 225 * vy + 15 * vx + 9;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -8095,10 +8345,9 @@ static void Up_v3k2out_4c8p(const float *restrict in, float *restrict out, const
             const float *restrict vw = w + 20;
             for (int vx = 0; vx < 5; ++vx) {
                 const int ob = 225 * vy + 15 * vx + 14;
-                float vacc[1];
-                vacc[0] = vw[0];
+                float vacc0 = vw[0];
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -8143,10 +8392,9 @@ static void Up_v3k2out_4c8p(const float *restrict in, float *restrict out, const
             const float *restrict vw = w + 20;
             for (int vx = 0; vx < 5; ++vx) {
                 const int ob = 225 * vy + 15 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
+                float vacc0 = vw[0];
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -8191,10 +8439,9 @@ static void Up_v3k2out_4c8p(const float *restrict in, float *restrict out, const
             const float *restrict vw = w + 20;
             for (int vx = 0; vx < 5; ++vx) {
                 const int ob = 225 * vy + 15 * vx + 9;
-                float vacc[1];
-                vacc[0] = vw[0];
+                float vacc0 = vw[0];
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -8239,10 +8486,9 @@ static void Up_v3k2out_4c8p(const float *restrict in, float *restrict out, const
             const float *restrict vw = w + 20;
             for (int vx = 0; vx < 5; ++vx) {
                 const int ob = 225 * vy + 15 * vx + 14;
-                float vacc[1];
-                vacc[0] = vw[0];
+                float vacc0 = vw[0];
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -8296,11 +8542,13 @@ static void Up_v3k2out_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 0; vx < 5; ++vx) {
                 const int ib = 25 * vy + 5 * vx + 4;
                 const int ob = 225 * vy + 15 * vx + 79;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[3] * in[ib]; /* tap 1,0 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -8354,11 +8602,13 @@ static void Up_v3k2out_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 0; vx < 5; ++vx) {
                 const int ib = 25 * vy + 5 * vx + 4;
                 const int ob = 225 * vy + 15 * vx + 84;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[4] * in[ib]; /* tap 1,1 */
+                float vacc0 = vw[0];
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -8402,10 +8652,9 @@ static void Up_v3k2out_4c8p(const float *restrict in, float *restrict out, const
             const float *restrict vw = w + 20;
             for (int vx = 0; vx < 5; ++vx) {
                 const int ob = 225 * vy + 15 * vx + 89;
-                float vacc[1];
-                vacc[0] = vw[0];
+                float vacc0 = vw[0];
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -8449,10 +8698,9 @@ static void Up_v3k2out_4c8p(const float *restrict in, float *restrict out, const
             const float *restrict vw = w + 20;
             for (int vx = 0; vx < 5; ++vx) {
                 const int ob = 225 * vy + 15 * vx + 154;
-                float vacc[1];
-                vacc[0] = vw[0];
+                float vacc0 = vw[0];
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -8496,10 +8744,9 @@ static void Up_v3k2out_4c8p(const float *restrict in, float *restrict out, const
             const float *restrict vw = w + 20;
             for (int vx = 0; vx < 5; ++vx) {
                 const int ob = 225 * vy + 15 * vx + 159;
-                float vacc[1];
-                vacc[0] = vw[0];
+                float vacc0 = vw[0];
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -8543,10 +8790,9 @@ static void Up_v3k2out_4c8p(const float *restrict in, float *restrict out, const
             const float *restrict vw = w + 20;
             for (int vx = 0; vx < 5; ++vx) {
                 const int ob = 225 * vy + 15 * vx + 164;
-                float vacc[1];
-                vacc[0] = vw[0];
+                float vacc0 = vw[0];
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -8655,12 +8901,28 @@ static void Up_vd23_4c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 42 * vy + 7 * vx + 4;
                 const int ob = 168 * vy + 7 * vx + 4;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -8708,13 +8970,36 @@ static void Up_vd23_4c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 3; vx < 6; ++vx) {
                 const int ib = 42 * vy + 7 * vx + 4;
                 const int ob = 168 * vy + 7 * vx + 4;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 21]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 21];
+                    const float vi1 = in[ib - 20];
+                    const float vi2 = in[ib - 19];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -8762,13 +9047,36 @@ static void Up_vd23_4c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 6; vx < 9; ++vx) {
                 const int ib = 42 * vy + 7 * vx + 4;
                 const int ob = 168 * vy + 7 * vx + 4;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 21]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 42]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 21];
+                    const float vi1 = in[ib - 20];
+                    const float vi2 = in[ib - 19];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 42];
+                    const float vi1 = in[ib - 41];
+                    const float vi2 = in[ib - 40];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -8810,12 +9118,28 @@ static void Up_vd23_4c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 9; vx < 12; ++vx) {
                 const int ib = 42 * vy + 7 * vx + 4;
                 const int ob = 168 * vy + 7 * vx + 4;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 42]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 42];
+                    const float vi1 = in[ib - 41];
+                    const float vi2 = in[ib - 40];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -8863,13 +9187,36 @@ static void Up_vd23_4c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 42 * vy + 7 * vx + 4;
                 const int ob = 168 * vy + 7 * vx + 4;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 42]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 42];
+                    const float vi1 = in[ib - 41];
+                    const float vi2 = in[ib - 40];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -8929,15 +9276,52 @@ static void Up_vd23_4c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 3; vx < 6; ++vx) {
                 const int ib = 42 * vy + 7 * vx + 4;
                 const int ob = 168 * vy + 7 * vx + 4;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 21]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 42]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 63]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 21];
+                    const float vi1 = in[ib - 20];
+                    const float vi2 = in[ib - 19];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 42];
+                    const float vi1 = in[ib - 41];
+                    const float vi2 = in[ib - 40];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 63];
+                    const float vi1 = in[ib - 62];
+                    const float vi2 = in[ib - 61];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -8997,15 +9381,52 @@ static void Up_vd23_4c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 6; vx < 9; ++vx) {
                 const int ib = 42 * vy + 7 * vx + 4;
                 const int ob = 168 * vy + 7 * vx + 4;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 21]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 42]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 63]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 84]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 21];
+                    const float vi1 = in[ib - 20];
+                    const float vi2 = in[ib - 19];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 42];
+                    const float vi1 = in[ib - 41];
+                    const float vi2 = in[ib - 40];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 63];
+                    const float vi1 = in[ib - 62];
+                    const float vi2 = in[ib - 61];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 84];
+                    const float vi1 = in[ib - 83];
+                    const float vi2 = in[ib - 82];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -9053,13 +9474,36 @@ static void Up_vd23_4c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 9; vx < 12; ++vx) {
                 const int ib = 42 * vy + 7 * vx + 4;
                 const int ob = 168 * vy + 7 * vx + 4;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 42]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 84]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 42];
+                    const float vi1 = in[ib - 41];
+                    const float vi2 = in[ib - 40];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 84];
+                    const float vi1 = in[ib - 83];
+                    const float vi2 = in[ib - 82];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -9112,14 +9556,44 @@ static void Up_vd23_4c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 42 * vy + 7 * vx + 4;
                 const int ob = 168 * vy + 7 * vx + 4;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 42]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 84]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 42];
+                    const float vi1 = in[ib - 41];
+                    const float vi2 = in[ib - 40];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 84];
+                    const float vi1 = in[ib - 83];
+                    const float vi2 = in[ib - 82];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -9190,17 +9664,68 @@ static void Up_vd23_4c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 3; vx < 6; ++vx) {
                 const int ib = 42 * vy + 7 * vx + 4;
                 const int ob = 168 * vy + 7 * vx + 4;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 21]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 42]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 63]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 84]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 105]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 21];
+                    const float vi1 = in[ib - 20];
+                    const float vi2 = in[ib - 19];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 42];
+                    const float vi1 = in[ib - 41];
+                    const float vi2 = in[ib - 40];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 63];
+                    const float vi1 = in[ib - 62];
+                    const float vi2 = in[ib - 61];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 84];
+                    const float vi1 = in[ib - 83];
+                    const float vi2 = in[ib - 82];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 105];
+                    const float vi1 = in[ib - 104];
+                    const float vi2 = in[ib - 103];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -9271,17 +9796,68 @@ static void Up_vd23_4c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 6; vx < 9; ++vx) {
                 const int ib = 42 * vy + 7 * vx + 4;
                 const int ob = 168 * vy + 7 * vx + 4;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 21]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 42]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 63]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 84]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 105]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 126]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 21];
+                    const float vi1 = in[ib - 20];
+                    const float vi2 = in[ib - 19];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 42];
+                    const float vi1 = in[ib - 41];
+                    const float vi2 = in[ib - 40];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 63];
+                    const float vi1 = in[ib - 62];
+                    const float vi2 = in[ib - 61];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 84];
+                    const float vi1 = in[ib - 83];
+                    const float vi2 = in[ib - 82];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 105];
+                    const float vi1 = in[ib - 104];
+                    const float vi2 = in[ib - 103];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib - 126];
+                    const float vi1 = in[ib - 125];
+                    const float vi2 = in[ib - 124];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -9334,14 +9910,44 @@ static void Up_vd23_4c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 9; vx < 12; ++vx) {
                 const int ib = 42 * vy + 7 * vx + 4;
                 const int ob = 168 * vy + 7 * vx + 4;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 42]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 84]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 126]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 42];
+                    const float vi1 = in[ib - 41];
+                    const float vi2 = in[ib - 40];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 84];
+                    const float vi1 = in[ib - 83];
+                    const float vi2 = in[ib - 82];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib - 126];
+                    const float vi1 = in[ib - 125];
+                    const float vi2 = in[ib - 124];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -9389,13 +9995,36 @@ static void Up_vd23_4c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 42 * vy + 7 * vx + 4;
                 const int ob = 168 * vy + 7 * vx + 4;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 42]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 84]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 42];
+                    const float vi1 = in[ib - 41];
+                    const float vi2 = in[ib - 40];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 84];
+                    const float vi1 = in[ib - 83];
+                    const float vi2 = in[ib - 82];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -9455,15 +10084,52 @@ static void Up_vd23_4c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 3; vx < 6; ++vx) {
                 const int ib = 42 * vy + 7 * vx + 4;
                 const int ob = 168 * vy + 7 * vx + 4;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 42]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 63]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 84]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 105]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 42];
+                    const float vi1 = in[ib - 41];
+                    const float vi2 = in[ib - 40];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 63];
+                    const float vi1 = in[ib - 62];
+                    const float vi2 = in[ib - 61];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 84];
+                    const float vi1 = in[ib - 83];
+                    const float vi2 = in[ib - 82];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 105];
+                    const float vi1 = in[ib - 104];
+                    const float vi2 = in[ib - 103];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -9523,15 +10189,52 @@ static void Up_vd23_4c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 6; vx < 9; ++vx) {
                 const int ib = 42 * vy + 7 * vx + 4;
                 const int ob = 168 * vy + 7 * vx + 4;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 63]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 84]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 105]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 126]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 63];
+                    const float vi1 = in[ib - 62];
+                    const float vi2 = in[ib - 61];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 84];
+                    const float vi1 = in[ib - 83];
+                    const float vi2 = in[ib - 82];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 105];
+                    const float vi1 = in[ib - 104];
+                    const float vi2 = in[ib - 103];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib - 126];
+                    const float vi1 = in[ib - 125];
+                    const float vi2 = in[ib - 124];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -9579,13 +10282,36 @@ static void Up_vd23_4c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 9; vx < 12; ++vx) {
                 const int ib = 42 * vy + 7 * vx + 4;
                 const int ob = 168 * vy + 7 * vx + 4;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 84]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 126]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 84];
+                    const float vi1 = in[ib - 83];
+                    const float vi2 = in[ib - 82];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib - 126];
+                    const float vi1 = in[ib - 125];
+                    const float vi2 = in[ib - 124];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -9627,12 +10353,28 @@ static void Up_vd23_4c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 42 * vy + 7 * vx + 4;
                 const int ob = 168 * vy + 7 * vx + 4;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 84]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 84];
+                    const float vi1 = in[ib - 83];
+                    const float vi2 = in[ib - 82];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -9680,13 +10422,36 @@ static void Up_vd23_4c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 3; vx < 6; ++vx) {
                 const int ib = 42 * vy + 7 * vx + 4;
                 const int ob = 168 * vy + 7 * vx + 4;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 84]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 105]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 84];
+                    const float vi1 = in[ib - 83];
+                    const float vi2 = in[ib - 82];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 105];
+                    const float vi1 = in[ib - 104];
+                    const float vi2 = in[ib - 103];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -9734,13 +10499,36 @@ static void Up_vd23_4c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 6; vx < 9; ++vx) {
                 const int ib = 42 * vy + 7 * vx + 4;
                 const int ob = 168 * vy + 7 * vx + 4;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 105]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 126]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 105];
+                    const float vi1 = in[ib - 104];
+                    const float vi2 = in[ib - 103];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib - 126];
+                    const float vi1 = in[ib - 125];
+                    const float vi2 = in[ib - 124];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -9782,12 +10570,28 @@ static void Up_vd23_4c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 9; vx < 12; ++vx) {
                 const int ib = 42 * vy + 7 * vx + 4;
                 const int ob = 168 * vy + 7 * vx + 4;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 126]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib - 126];
+                    const float vi1 = in[ib - 125];
+                    const float vi2 = in[ib - 124];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -9820,11 +10624,20 @@ static void Up_vd23_4c8p(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 40;
             for (int vx = 0; vx < 3; ++vx) {
                 const int ob = 168 * vy + 7 * vx + 88;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -9857,11 +10670,20 @@ static void Up_vd23_4c8p(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 40;
             for (int vx = 3; vx < 6; ++vx) {
                 const int ob = 168 * vy + 7 * vx + 88;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -9894,11 +10716,20 @@ static void Up_vd23_4c8p(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 40;
             for (int vx = 6; vx < 9; ++vx) {
                 const int ob = 168 * vy + 7 * vx + 88;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -9931,11 +10762,20 @@ static void Up_vd23_4c8p(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 40;
             for (int vx = 9; vx < 12; ++vx) {
                 const int ob = 168 * vy + 7 * vx + 88;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -10013,12 +10853,28 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -10030,12 +10886,28 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 3;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -10047,12 +10919,28 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 6;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -10064,12 +10952,28 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 9;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -10081,12 +10985,28 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 12;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -10098,12 +11018,28 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 15;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j]; /* tap 0,5 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,5 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -10115,12 +11051,28 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 18;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j]; /* tap 0,6 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,6 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -10132,12 +11084,28 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 21;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j]; /* tap 0,7 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,7 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -10149,12 +11117,28 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 48;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -10166,12 +11150,28 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 51;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -10183,12 +11183,28 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 54;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[34], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[35], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -10200,12 +11216,28 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 57;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -10217,12 +11249,28 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 60;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -10234,12 +11282,28 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 63;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j]; /* tap 1,5 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,5 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[44], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -10251,12 +11315,28 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 66;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j]; /* tap 1,6 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,6 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -10268,12 +11348,28 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 69;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,7 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,7 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[48], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[49], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[50], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -10285,12 +11381,28 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 96;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[51], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[52], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[53], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -10302,12 +11414,28 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 99;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[54], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[55], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[56], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -10319,12 +11447,28 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 102;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[57], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[58], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[59], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -10336,12 +11480,28 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 105;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[60], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[61], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[62], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -10353,12 +11513,28 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 108;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[63], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[64], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[65], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -10370,12 +11546,28 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 111;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j]; /* tap 2,5 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 2,5 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[66], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[67], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[68], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -10387,12 +11579,28 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 114;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j]; /* tap 2,6 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 2,6 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[69], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[70], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[71], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -10404,12 +11612,28 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 117;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j]; /* tap 2,7 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 2,7 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[72], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[73], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[74], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -10421,12 +11645,28 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 144;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[75], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[76], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[77], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -10438,12 +11678,28 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 147;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 78] * in[ib + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[78], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[79], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[80], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -10455,12 +11711,28 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 150;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 81] * in[ib + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[81], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[82], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[83], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -10472,12 +11744,28 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 153;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 84] * in[ib + j]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[84], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[85], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[86], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -10489,12 +11777,28 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 156;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 87] * in[ib + j]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[87], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[88], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[89], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -10506,12 +11810,28 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 159;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 90] * in[ib + j]; /* tap 3,5 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 3,5 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[90], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[91], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[92], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -10523,12 +11843,28 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 162;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 93] * in[ib + j]; /* tap 3,6 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 3,6 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[93], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[94], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[95], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -10540,12 +11876,28 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 165;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 96] * in[ib + j]; /* tap 3,7 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 3,7 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[96], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[97], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[98], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -10557,12 +11909,28 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 192;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 99] * in[ib + j]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[99], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[100], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[101], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -10574,12 +11942,28 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 195;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 102] * in[ib + j]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[102], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[103], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[104], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -10591,12 +11975,28 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 198;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 105] * in[ib + j]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[105], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[106], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[107], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -10608,12 +12008,28 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 201;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 108] * in[ib + j]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[108], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[109], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[110], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -10625,12 +12041,28 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 204;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 111] * in[ib + j]; /* tap 4,4 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[111], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[112], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[113], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -10642,12 +12074,28 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 207;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 114] * in[ib + j]; /* tap 4,5 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 4,5 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[114], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[115], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[116], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -10659,12 +12107,28 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 210;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 117] * in[ib + j]; /* tap 4,6 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 4,6 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[117], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[118], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[119], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -10676,12 +12140,28 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 213;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 120] * in[ib + j]; /* tap 4,7 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 4,7 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[120], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[121], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[122], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -10693,12 +12173,28 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 240;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 123] * in[ib + j]; /* tap 5,0 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 5,0 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[123], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[124], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[125], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -10710,12 +12206,28 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 243;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 126] * in[ib + j]; /* tap 5,1 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 5,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[126], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[127], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[128], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -10727,12 +12239,28 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 246;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 129] * in[ib + j]; /* tap 5,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 5,2 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[129], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[130], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[131], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -10744,12 +12272,28 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 249;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 132] * in[ib + j]; /* tap 5,3 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 5,3 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[132], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[133], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[134], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -10761,12 +12305,28 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 252;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 135] * in[ib + j]; /* tap 5,4 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 5,4 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[135], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[136], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[137], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -10778,12 +12338,28 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 255;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 138] * in[ib + j]; /* tap 5,5 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 5,5 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[138], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[139], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[140], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -10795,12 +12371,28 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 258;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 141] * in[ib + j]; /* tap 5,6 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 5,6 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[141], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[142], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[143], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -10812,12 +12404,28 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 261;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 144] * in[ib + j]; /* tap 5,7 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 5,7 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[144], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[145], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[146], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -10829,12 +12437,28 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 288;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 147] * in[ib + j]; /* tap 6,0 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 6,0 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[147], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[148], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[149], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -10846,12 +12470,28 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 291;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 150] * in[ib + j]; /* tap 6,1 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 6,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[150], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[151], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[152], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -10863,12 +12503,28 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 294;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 153] * in[ib + j]; /* tap 6,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 6,2 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[153], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[154], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[155], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -10880,12 +12536,28 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 297;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 156] * in[ib + j]; /* tap 6,3 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 6,3 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[156], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[157], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[158], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -10897,12 +12569,28 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 300;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 159] * in[ib + j]; /* tap 6,4 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 6,4 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[159], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[160], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[161], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -10914,12 +12602,28 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 303;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 162] * in[ib + j]; /* tap 6,5 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 6,5 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[162], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[163], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[164], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -10931,12 +12635,28 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 306;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 165] * in[ib + j]; /* tap 6,6 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 6,6 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[165], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[166], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[167], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -10948,12 +12668,28 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 309;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 168] * in[ib + j]; /* tap 6,7 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 6,7 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[168], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[169], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[170], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -10965,12 +12701,28 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 336;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 171] * in[ib + j]; /* tap 7,0 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 7,0 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[171], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[172], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[173], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -10982,12 +12734,28 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 339;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 174] * in[ib + j]; /* tap 7,1 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 7,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[174], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[175], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[176], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -10999,12 +12767,28 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 342;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 177] * in[ib + j]; /* tap 7,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 7,2 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[177], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[178], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[179], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -11016,12 +12800,28 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 345;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 180] * in[ib + j]; /* tap 7,3 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 7,3 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[180], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[181], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[182], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -11033,12 +12833,28 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 348;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 183] * in[ib + j]; /* tap 7,4 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 7,4 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[183], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[184], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[185], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -11050,12 +12866,28 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 351;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 186] * in[ib + j]; /* tap 7,5 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 7,5 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[186], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[187], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[188], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -11067,12 +12899,28 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 354;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 189] * in[ib + j]; /* tap 7,6 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 7,6 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[189], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[190], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[191], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -11084,12 +12932,28 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 357;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 192] * in[ib + j]; /* tap 7,7 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 7,7 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[192], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[193], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[194], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -11232,11 +13096,13 @@ static void Up_p1_4c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 9; ++vx) {
                 const int ib = 45 * vy + 5 * vx + 4;
                 const int ob = 170 * vy + 10 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                float vacc0 = vw[0];
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -11319,12 +13185,17 @@ static void Up_p1_4c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 8; ++vx) {
                 const int ib = 45 * vy + 5 * vx + 4;
                 const int ob = 170 * vy + 10 * vx + 9;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[4] * in[ib + 5]; /* tap 1,0 */
-                vacc[0] += vw[6] * in[ib]; /* tap 1,2 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -11425,12 +13296,17 @@ static void Up_p1_4c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 9; ++vx) {
                 const int ib = 45 * vy + 5 * vx + 4;
                 const int ob = 170 * vy + 10 * vx + 89;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib + 45]; /* tap 0,1 */
-                vacc[0] += vw[8] * in[ib]; /* tap 2,1 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib + 45];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -11535,14 +13411,25 @@ static void Up_p1_4c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 8; ++vx) {
                 const int ib = 45 * vy + 5 * vx + 4;
                 const int ob = 170 * vy + 10 * vx + 94;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib + 50]; /* tap 0,0 */
-                vacc[0] += vw[3] * in[ib + 45]; /* tap 0,2 */
-                vacc[0] += vw[7] * in[ib + 5]; /* tap 2,0 */
-                vacc[0] += vw[9] * in[ib]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib + 50];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 45];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -11694,11 +13581,13 @@ static void Up_p1out_4c8p(const float *restrict in, float *restrict out, const f
             for (int vx = 0; vx < 9; ++vx) {
                 const int ib = 45 * vy + 5 * vx + 4;
                 const int ob = 180 * vy + 10 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                float vacc0 = vw[0];
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -11781,12 +13670,17 @@ static void Up_p1out_4c8p(const float *restrict in, float *restrict out, const f
             for (int vx = 0; vx < 8; ++vx) {
                 const int ib = 45 * vy + 5 * vx + 4;
                 const int ob = 180 * vy + 10 * vx + 9;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[4] * in[ib + 5]; /* tap 1,0 */
-                vacc[0] += vw[6] * in[ib]; /* tap 1,2 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -11817,11 +13711,13 @@ static void Up_p1out_4c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 8;
                 const int ib = 45 * vy + 5 * vx + 4;
                 const int ob = 180 * vy + 10 * vx + 9;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[6] * in[ib]; /* tap 1,2 */
+                float vacc0 = vw[0];
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -11922,12 +13818,17 @@ static void Up_p1out_4c8p(const float *restrict in, float *restrict out, const f
             for (int vx = 0; vx < 9; ++vx) {
                 const int ib = 45 * vy + 5 * vx + 4;
                 const int ob = 180 * vy + 10 * vx + 94;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib + 45]; /* tap 0,1 */
-                vacc[0] += vw[8] * in[ib]; /* tap 2,1 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib + 45];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -12032,14 +13933,25 @@ static void Up_p1out_4c8p(const float *restrict in, float *restrict out, const f
             for (int vx = 0; vx < 8; ++vx) {
                 const int ib = 45 * vy + 5 * vx + 4;
                 const int ob = 180 * vy + 10 * vx + 99;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib + 50]; /* tap 0,0 */
-                vacc[0] += vw[3] * in[ib + 45]; /* tap 0,2 */
-                vacc[0] += vw[7] * in[ib + 5]; /* tap 2,0 */
-                vacc[0] += vw[9] * in[ib]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib + 50];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 45];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -12074,12 +13986,17 @@ static void Up_p1out_4c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 8;
                 const int ib = 45 * vy + 5 * vx + 4;
                 const int ob = 180 * vy + 10 * vx + 99;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[3] * in[ib + 45]; /* tap 0,2 */
-                vacc[0] += vw[9] * in[ib]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 45];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -12166,11 +14083,13 @@ static void Up_p1out_4c8p(const float *restrict in, float *restrict out, const f
             for (int vx = 0; vx < 9; ++vx) {
                 const int ib = 45 * vy + 5 * vx + 4;
                 const int ob = 180 * vy + 10 * vx + 94;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[8] * in[ib]; /* tap 2,1 */
+                float vacc0 = vw[0];
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -12254,12 +14173,17 @@ static void Up_p1out_4c8p(const float *restrict in, float *restrict out, const f
             for (int vx = 0; vx < 8; ++vx) {
                 const int ib = 45 * vy + 5 * vx + 4;
                 const int ob = 180 * vy + 10 * vx + 99;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[7] * in[ib + 5]; /* tap 2,0 */
-                vacc[0] += vw[9] * in[ib]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -12291,11 +14215,13 @@ static void Up_p1out_4c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 8;
                 const int ib = 45 * vy + 5 * vx + 4;
                 const int ob = 180 * vy + 10 * vx + 99;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[9] * in[ib]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -12376,13 +14302,36 @@ static void Up_ptab_3c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 0;
                 const int ib = 15 * vy + 3 * vx;
                 const int ob = 60 * vy + 6 * vx;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j + 15]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib + 15];
+                    const float vi1 = in[ib + 16];
+                    const float vi2 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[34], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[35], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -12396,15 +14345,52 @@ static void Up_ptab_3c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 1;
                 const int ib = 15 * vy + 3 * vx;
                 const int ob = 60 * vy + 6 * vx;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j + 15]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j + 12]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j - 3]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib + 15];
+                    const float vi1 = in[ib + 16];
+                    const float vi2 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 12];
+                    const float vi1 = in[ib + 13];
+                    const float vi2 = in[ib + 14];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[34], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[35], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib - 3];
+                    const float vi1 = in[ib - 2];
+                    const float vi2 = in[ib - 1];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -12417,17 +14403,68 @@ static void Up_ptab_3c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 2; vx < 5; ++vx) {
                 const int ib = 15 * vy + 3 * vx;
                 const int ob = 60 * vy + 6 * vx;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j + 15]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j + 12]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j + 9]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j - 3]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j - 6]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib + 15];
+                    const float vi1 = in[ib + 16];
+                    const float vi2 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 12];
+                    const float vi1 = in[ib + 13];
+                    const float vi2 = in[ib + 14];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib + 9];
+                    const float vi1 = in[ib + 10];
+                    const float vi2 = in[ib + 11];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[34], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[35], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib - 3];
+                    const float vi1 = in[ib - 2];
+                    const float vi2 = in[ib - 1];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib - 6];
+                    const float vi1 = in[ib - 5];
+                    const float vi2 = in[ib - 4];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -12441,13 +14478,36 @@ static void Up_ptab_3c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 0;
                 const int ib = 15 * vy + 3 * vx;
                 const int ob = 60 * vy + 6 * vx + 3;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j + 15]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib + 15];
+                    const float vi1 = in[ib + 16];
+                    const float vi2 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -12460,15 +14520,52 @@ static void Up_ptab_3c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 1; vx < 5; ++vx) {
                 const int ib = 15 * vy + 3 * vx;
                 const int ob = 60 * vy + 6 * vx + 3;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j + 15]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j + 12]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j - 3]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib + 15];
+                    const float vi1 = in[ib + 16];
+                    const float vi2 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib + 12];
+                    const float vi1 = in[ib + 13];
+                    const float vi2 = in[ib + 14];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi2);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib - 3];
+                    const float vi1 = in[ib - 2];
+                    const float vi2 = in[ib - 1];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[44], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -12481,14 +14578,44 @@ static void Up_ptab_3c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 0;
                 const int ib = 15 * vy + 3 * vx;
                 const int ob = 60 * vy + 6 * vx;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j + 15]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j - 15]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib + 15];
+                    const float vi1 = in[ib + 16];
+                    const float vi2 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[34], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[35], vi2);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib - 15];
+                    const float vi1 = in[ib - 14];
+                    const float vi2 = in[ib - 13];
+                    vacc0 = SG_MADD(vacc0, vw[63], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[64], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[65], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -12501,17 +14628,68 @@ static void Up_ptab_3c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 1;
                 const int ib = 15 * vy + 3 * vx;
                 const int ob = 60 * vy + 6 * vx;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j + 15]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j + 12]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j - 3]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j - 15]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j - 18]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib + 15];
+                    const float vi1 = in[ib + 16];
+                    const float vi2 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 12];
+                    const float vi1 = in[ib + 13];
+                    const float vi2 = in[ib + 14];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[34], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[35], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib - 3];
+                    const float vi1 = in[ib - 2];
+                    const float vi2 = in[ib - 1];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib - 15];
+                    const float vi1 = in[ib - 14];
+                    const float vi2 = in[ib - 13];
+                    vacc0 = SG_MADD(vacc0, vw[63], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[64], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[65], vi2);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib - 18];
+                    const float vi1 = in[ib - 17];
+                    const float vi2 = in[ib - 16];
+                    vacc0 = SG_MADD(vacc0, vw[69], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[70], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[71], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -12523,20 +14701,92 @@ static void Up_ptab_3c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 2; vx < 5; ++vx) {
                 const int ib = 15 * vy + 3 * vx;
                 const int ob = 60 * vy + 6 * vx;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j + 15]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j + 12]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j + 9]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j - 3]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j - 6]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j - 15]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j - 18]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j - 21]; /* tap 4,4 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib + 15];
+                    const float vi1 = in[ib + 16];
+                    const float vi2 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 12];
+                    const float vi1 = in[ib + 13];
+                    const float vi2 = in[ib + 14];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib + 9];
+                    const float vi1 = in[ib + 10];
+                    const float vi2 = in[ib + 11];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[34], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[35], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib - 3];
+                    const float vi1 = in[ib - 2];
+                    const float vi2 = in[ib - 1];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib - 6];
+                    const float vi1 = in[ib - 5];
+                    const float vi2 = in[ib - 4];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi2);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib - 15];
+                    const float vi1 = in[ib - 14];
+                    const float vi2 = in[ib - 13];
+                    vacc0 = SG_MADD(vacc0, vw[63], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[64], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[65], vi2);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib - 18];
+                    const float vi1 = in[ib - 17];
+                    const float vi2 = in[ib - 16];
+                    vacc0 = SG_MADD(vacc0, vw[69], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[70], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[71], vi2);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib - 21];
+                    const float vi1 = in[ib - 20];
+                    const float vi2 = in[ib - 19];
+                    vacc0 = SG_MADD(vacc0, vw[75], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[76], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[77], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -12549,14 +14799,44 @@ static void Up_ptab_3c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 0;
                 const int ib = 15 * vy + 3 * vx;
                 const int ob = 60 * vy + 6 * vx + 3;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j + 15]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j - 15]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib + 15];
+                    const float vi1 = in[ib + 16];
+                    const float vi2 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi2);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib - 15];
+                    const float vi1 = in[ib - 14];
+                    const float vi2 = in[ib - 13];
+                    vacc0 = SG_MADD(vacc0, vw[66], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[67], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[68], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -12568,17 +14848,68 @@ static void Up_ptab_3c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 1; vx < 5; ++vx) {
                 const int ib = 15 * vy + 3 * vx;
                 const int ob = 60 * vy + 6 * vx + 3;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j + 15]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j + 12]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j - 3]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j - 15]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j - 18]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib + 15];
+                    const float vi1 = in[ib + 16];
+                    const float vi2 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib + 12];
+                    const float vi1 = in[ib + 13];
+                    const float vi2 = in[ib + 14];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi2);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib - 3];
+                    const float vi1 = in[ib - 2];
+                    const float vi2 = in[ib - 1];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[44], vi2);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib - 15];
+                    const float vi1 = in[ib - 14];
+                    const float vi2 = in[ib - 13];
+                    vacc0 = SG_MADD(vacc0, vw[66], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[67], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[68], vi2);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib - 18];
+                    const float vi1 = in[ib - 17];
+                    const float vi2 = in[ib - 16];
+                    vacc0 = SG_MADD(vacc0, vw[72], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[73], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[74], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -12592,13 +14923,36 @@ static void Up_ptab_3c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 0;
                 const int ib = 15 * vy + 3 * vx;
                 const int ob = 60 * vy + 6 * vx;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j - 15]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[34], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[35], vi2);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib - 15];
+                    const float vi1 = in[ib - 14];
+                    const float vi2 = in[ib - 13];
+                    vacc0 = SG_MADD(vacc0, vw[63], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[64], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[65], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -12612,15 +14966,52 @@ static void Up_ptab_3c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 1;
                 const int ib = 15 * vy + 3 * vx;
                 const int ob = 60 * vy + 6 * vx;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j - 3]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j - 15]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j - 18]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[34], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[35], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib - 3];
+                    const float vi1 = in[ib - 2];
+                    const float vi2 = in[ib - 1];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib - 15];
+                    const float vi1 = in[ib - 14];
+                    const float vi2 = in[ib - 13];
+                    vacc0 = SG_MADD(vacc0, vw[63], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[64], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[65], vi2);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib - 18];
+                    const float vi1 = in[ib - 17];
+                    const float vi2 = in[ib - 16];
+                    vacc0 = SG_MADD(vacc0, vw[69], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[70], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[71], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -12633,17 +15024,68 @@ static void Up_ptab_3c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 2; vx < 5; ++vx) {
                 const int ib = 15 * vy + 3 * vx;
                 const int ob = 60 * vy + 6 * vx;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j - 3]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j - 6]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j - 15]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j - 18]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j - 21]; /* tap 4,4 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[34], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[35], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib - 3];
+                    const float vi1 = in[ib - 2];
+                    const float vi2 = in[ib - 1];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib - 6];
+                    const float vi1 = in[ib - 5];
+                    const float vi2 = in[ib - 4];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi2);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib - 15];
+                    const float vi1 = in[ib - 14];
+                    const float vi2 = in[ib - 13];
+                    vacc0 = SG_MADD(vacc0, vw[63], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[64], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[65], vi2);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib - 18];
+                    const float vi1 = in[ib - 17];
+                    const float vi2 = in[ib - 16];
+                    vacc0 = SG_MADD(vacc0, vw[69], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[70], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[71], vi2);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib - 21];
+                    const float vi1 = in[ib - 20];
+                    const float vi2 = in[ib - 19];
+                    vacc0 = SG_MADD(vacc0, vw[75], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[76], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[77], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -12657,13 +15099,36 @@ static void Up_ptab_3c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 0;
                 const int ib = 15 * vy + 3 * vx;
                 const int ob = 60 * vy + 6 * vx + 3;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j - 15]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi2);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib - 15];
+                    const float vi1 = in[ib - 14];
+                    const float vi2 = in[ib - 13];
+                    vacc0 = SG_MADD(vacc0, vw[66], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[67], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[68], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -12676,15 +15141,52 @@ static void Up_ptab_3c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 1; vx < 5; ++vx) {
                 const int ib = 15 * vy + 3 * vx;
                 const int ob = 60 * vy + 6 * vx + 3;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j - 3]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j - 15]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j - 18]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi2);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib - 3];
+                    const float vi1 = in[ib - 2];
+                    const float vi2 = in[ib - 1];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[44], vi2);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib - 15];
+                    const float vi1 = in[ib - 14];
+                    const float vi2 = in[ib - 13];
+                    vacc0 = SG_MADD(vacc0, vw[66], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[67], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[68], vi2);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib - 18];
+                    const float vi1 = in[ib - 17];
+                    const float vi2 = in[ib - 16];
+                    vacc0 = SG_MADD(vacc0, vw[72], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[73], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[74], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -12697,13 +15199,36 @@ static void Up_ptab_3c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 0;
                 const int ib = 15 * vy + 3 * vx;
                 const int ob = 60 * vy + 6 * vx + 30;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 15]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 15];
+                    const float vi1 = in[ib + 16];
+                    const float vi2 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[48], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[49], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[50], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -12716,15 +15241,52 @@ static void Up_ptab_3c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 1;
                 const int ib = 15 * vy + 3 * vx;
                 const int ob = 60 * vy + 6 * vx + 30;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 15]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 12]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j - 3]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 15];
+                    const float vi1 = in[ib + 16];
+                    const float vi2 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 12];
+                    const float vi1 = in[ib + 13];
+                    const float vi2 = in[ib + 14];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[48], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[49], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[50], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib - 3];
+                    const float vi1 = in[ib - 2];
+                    const float vi2 = in[ib - 1];
+                    vacc0 = SG_MADD(vacc0, vw[54], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[55], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[56], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -12736,17 +15298,68 @@ static void Up_ptab_3c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 2; vx < 5; ++vx) {
                 const int ib = 15 * vy + 3 * vx;
                 const int ob = 60 * vy + 6 * vx + 30;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 15]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 12]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j + 9]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j - 3]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j - 6]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 15];
+                    const float vi1 = in[ib + 16];
+                    const float vi2 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 12];
+                    const float vi1 = in[ib + 13];
+                    const float vi2 = in[ib + 14];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib + 9];
+                    const float vi1 = in[ib + 10];
+                    const float vi2 = in[ib + 11];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi2);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[48], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[49], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[50], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib - 3];
+                    const float vi1 = in[ib - 2];
+                    const float vi2 = in[ib - 1];
+                    vacc0 = SG_MADD(vacc0, vw[54], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[55], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[56], vi2);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib - 6];
+                    const float vi1 = in[ib - 5];
+                    const float vi2 = in[ib - 4];
+                    vacc0 = SG_MADD(vacc0, vw[60], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[61], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[62], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -12759,13 +15372,36 @@ static void Up_ptab_3c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 0;
                 const int ib = 15 * vy + 3 * vx;
                 const int ob = 60 * vy + 6 * vx + 33;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 15]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib + 15];
+                    const float vi1 = in[ib + 16];
+                    const float vi2 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[51], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[52], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[53], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -12777,15 +15413,52 @@ static void Up_ptab_3c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 1; vx < 5; ++vx) {
                 const int ib = 15 * vy + 3 * vx;
                 const int ob = 60 * vy + 6 * vx + 33;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 15]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 12]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j - 3]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib + 15];
+                    const float vi1 = in[ib + 16];
+                    const float vi2 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib + 12];
+                    const float vi1 = in[ib + 13];
+                    const float vi2 = in[ib + 14];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[51], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[52], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[53], vi2);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib - 3];
+                    const float vi1 = in[ib - 2];
+                    const float vi2 = in[ib - 1];
+                    vacc0 = SG_MADD(vacc0, vw[57], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[58], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[59], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -12799,12 +15472,28 @@ static void Up_ptab_3c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 0;
                 const int ib = 15 * vy + 3 * vx;
                 const int ob = 60 * vy + 6 * vx + 30;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[48], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[49], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[50], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -12818,13 +15507,36 @@ static void Up_ptab_3c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 1;
                 const int ib = 15 * vy + 3 * vx;
                 const int ob = 60 * vy + 6 * vx + 30;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j - 3]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[48], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[49], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[50], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib - 3];
+                    const float vi1 = in[ib - 2];
+                    const float vi2 = in[ib - 1];
+                    vacc0 = SG_MADD(vacc0, vw[54], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[55], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[56], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -12837,14 +15549,44 @@ static void Up_ptab_3c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 2; vx < 5; ++vx) {
                 const int ib = 15 * vy + 3 * vx;
                 const int ob = 60 * vy + 6 * vx + 30;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j - 3]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j - 6]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[48], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[49], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[50], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib - 3];
+                    const float vi1 = in[ib - 2];
+                    const float vi2 = in[ib - 1];
+                    vacc0 = SG_MADD(vacc0, vw[54], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[55], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[56], vi2);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib - 6];
+                    const float vi1 = in[ib - 5];
+                    const float vi2 = in[ib - 4];
+                    vacc0 = SG_MADD(vacc0, vw[60], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[61], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[62], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -12858,12 +15600,28 @@ static void Up_ptab_3c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 0;
                 const int ib = 15 * vy + 3 * vx;
                 const int ob = 60 * vy + 6 * vx + 33;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[51], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[52], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[53], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -12876,13 +15634,36 @@ static void Up_ptab_3c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 1; vx < 5; ++vx) {
                 const int ib = 15 * vy + 3 * vx;
                 const int ob = 60 * vy + 6 * vx + 33;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j - 3]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[51], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[52], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[53], vi2);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib - 3];
+                    const float vi1 = in[ib - 2];
+                    const float vi2 = in[ib - 1];
+                    vacc0 = SG_MADD(vacc0, vw[57], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[58], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[59], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -12978,11 +15759,20 @@ static void Up_pd3_4c8p(const float *restrict in, float *restrict out, const flo
             const float *restrict vw = w + 40;
             for (int vx = 0; vx < 4; ++vx) {
                 const int ob = 252 * vy + 21 * vx + 4;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -13006,11 +15796,20 @@ static void Up_pd3_4c8p(const float *restrict in, float *restrict out, const flo
             {
                 const int vx = 0;
                 const int ob = 252 * vy + 21 * vx + 11;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -13038,11 +15837,20 @@ static void Up_pd3_4c8p(const float *restrict in, float *restrict out, const flo
             const float *restrict vw = w + 40;
             for (int vx = 1; vx < 3; ++vx) {
                 const int ob = 252 * vy + 21 * vx + 11;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -13066,11 +15874,20 @@ static void Up_pd3_4c8p(const float *restrict in, float *restrict out, const flo
             {
                 const int vx = 3;
                 const int ob = 252 * vy + 21 * vx + 11;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -13108,11 +15925,20 @@ static void Up_pd3_4c8p(const float *restrict in, float *restrict out, const flo
             const float *restrict vw = w + 40;
             for (int vx = 0; vx < 4; ++vx) {
                 const int ob = 252 * vy + 21 * vx + 18;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -13151,11 +15977,20 @@ static void Up_pd3_4c8p(const float *restrict in, float *restrict out, const flo
             const float *restrict vw = w + 40;
             for (int vx = 0; vx < 4; ++vx) {
                 const int ob = 252 * vy + 21 * vx + 88;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -13198,15 +16033,52 @@ static void Up_pd3_4c8p(const float *restrict in, float *restrict out, const flo
                 const int vx = 0;
                 const int ib = 28 * vy + 7 * vx + 4;
                 const int ob = 252 * vy + 21 * vx + 95;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j + 35]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j + 28]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j + 7]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib + 35];
+                    const float vi1 = in[ib + 36];
+                    const float vi2 = in[ib + 37];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib + 28];
+                    const float vi1 = in[ib + 29];
+                    const float vi2 = in[ib + 30];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 7];
+                    const float vi1 = in[ib + 8];
+                    const float vi2 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -13267,17 +16139,68 @@ static void Up_pd3_4c8p(const float *restrict in, float *restrict out, const flo
             for (int vx = 1; vx < 3; ++vx) {
                 const int ib = 28 * vy + 7 * vx + 4;
                 const int ob = 252 * vy + 21 * vx + 95;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j + 35]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j + 28]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j + 21]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j + 7]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 7]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib + 35];
+                    const float vi1 = in[ib + 36];
+                    const float vi2 = in[ib + 37];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib + 28];
+                    const float vi1 = in[ib + 29];
+                    const float vi2 = in[ib + 30];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 21];
+                    const float vi1 = in[ib + 22];
+                    const float vi2 = in[ib + 23];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 7];
+                    const float vi1 = in[ib + 8];
+                    const float vi2 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 7];
+                    const float vi1 = in[ib - 6];
+                    const float vi2 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -13320,15 +16243,52 @@ static void Up_pd3_4c8p(const float *restrict in, float *restrict out, const flo
                 const int vx = 3;
                 const int ib = 28 * vy + 7 * vx + 4;
                 const int ob = 252 * vy + 21 * vx + 95;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j + 28]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j + 21]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 7]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib + 28];
+                    const float vi1 = in[ib + 29];
+                    const float vi2 = in[ib + 30];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 21];
+                    const float vi1 = in[ib + 22];
+                    const float vi2 = in[ib + 23];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 7];
+                    const float vi1 = in[ib - 6];
+                    const float vi2 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -13367,11 +16327,20 @@ static void Up_pd3_4c8p(const float *restrict in, float *restrict out, const flo
             const float *restrict vw = w + 40;
             for (int vx = 0; vx < 4; ++vx) {
                 const int ob = 252 * vy + 21 * vx + 102;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -13409,11 +16378,20 @@ static void Up_pd3_4c8p(const float *restrict in, float *restrict out, const flo
             const float *restrict vw = w + 40;
             for (int vx = 0; vx < 4; ++vx) {
                 const int ob = 252 * vy + 21 * vx + 88;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -13463,17 +16441,68 @@ static void Up_pd3_4c8p(const float *restrict in, float *restrict out, const flo
                 const int vx = 0;
                 const int ib = 28 * vy + 7 * vx + 4;
                 const int ob = 252 * vy + 21 * vx + 95;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j + 35]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j + 28]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j + 7]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 21]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 28]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib + 35];
+                    const float vi1 = in[ib + 36];
+                    const float vi2 = in[ib + 37];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib + 28];
+                    const float vi1 = in[ib + 29];
+                    const float vi2 = in[ib + 30];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 7];
+                    const float vi1 = in[ib + 8];
+                    const float vi2 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 21];
+                    const float vi1 = in[ib - 20];
+                    const float vi2 = in[ib - 19];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 28];
+                    const float vi1 = in[ib - 27];
+                    const float vi2 = in[ib - 26];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -13548,20 +16577,92 @@ static void Up_pd3_4c8p(const float *restrict in, float *restrict out, const flo
             for (int vx = 1; vx < 3; ++vx) {
                 const int ib = 28 * vy + 7 * vx + 4;
                 const int ob = 252 * vy + 21 * vx + 95;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j + 35]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j + 28]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j + 21]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j + 7]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 7]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 21]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 28]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 35]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib + 35];
+                    const float vi1 = in[ib + 36];
+                    const float vi2 = in[ib + 37];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib + 28];
+                    const float vi1 = in[ib + 29];
+                    const float vi2 = in[ib + 30];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 21];
+                    const float vi1 = in[ib + 22];
+                    const float vi2 = in[ib + 23];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 7];
+                    const float vi1 = in[ib + 8];
+                    const float vi2 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 7];
+                    const float vi1 = in[ib - 6];
+                    const float vi2 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 21];
+                    const float vi1 = in[ib - 20];
+                    const float vi2 = in[ib - 19];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 28];
+                    const float vi1 = in[ib - 27];
+                    const float vi2 = in[ib - 26];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib - 35];
+                    const float vi1 = in[ib - 34];
+                    const float vi2 = in[ib - 33];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -13611,17 +16712,68 @@ static void Up_pd3_4c8p(const float *restrict in, float *restrict out, const flo
                 const int vx = 3;
                 const int ib = 28 * vy + 7 * vx + 4;
                 const int ob = 252 * vy + 21 * vx + 95;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j + 28]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j + 21]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 7]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 28]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 35]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib + 28];
+                    const float vi1 = in[ib + 29];
+                    const float vi2 = in[ib + 30];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 21];
+                    const float vi1 = in[ib + 22];
+                    const float vi2 = in[ib + 23];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 7];
+                    const float vi1 = in[ib - 6];
+                    const float vi2 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 28];
+                    const float vi1 = in[ib - 27];
+                    const float vi2 = in[ib - 26];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib - 35];
+                    const float vi1 = in[ib - 34];
+                    const float vi2 = in[ib - 33];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -13659,11 +16811,20 @@ static void Up_pd3_4c8p(const float *restrict in, float *restrict out, const flo
             const float *restrict vw = w + 40;
             for (int vx = 0; vx < 4; ++vx) {
                 const int ob = 252 * vy + 21 * vx + 102;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -13702,11 +16863,20 @@ static void Up_pd3_4c8p(const float *restrict in, float *restrict out, const flo
             const float *restrict vw = w + 40;
             for (int vx = 0; vx < 4; ++vx) {
                 const int ob = 252 * vy + 21 * vx + 88;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -13749,15 +16919,52 @@ static void Up_pd3_4c8p(const float *restrict in, float *restrict out, const flo
                 const int vx = 0;
                 const int ib = 28 * vy + 7 * vx + 4;
                 const int ob = 252 * vy + 21 * vx + 95;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j + 7]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 21]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 28]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 7];
+                    const float vi1 = in[ib + 8];
+                    const float vi2 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 21];
+                    const float vi1 = in[ib - 20];
+                    const float vi2 = in[ib - 19];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 28];
+                    const float vi1 = in[ib - 27];
+                    const float vi2 = in[ib - 26];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -13818,17 +17025,68 @@ static void Up_pd3_4c8p(const float *restrict in, float *restrict out, const flo
             for (int vx = 1; vx < 3; ++vx) {
                 const int ib = 28 * vy + 7 * vx + 4;
                 const int ob = 252 * vy + 21 * vx + 95;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j + 7]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 7]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 21]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 28]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 35]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 7];
+                    const float vi1 = in[ib + 8];
+                    const float vi2 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 7];
+                    const float vi1 = in[ib - 6];
+                    const float vi2 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 21];
+                    const float vi1 = in[ib - 20];
+                    const float vi2 = in[ib - 19];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 28];
+                    const float vi1 = in[ib - 27];
+                    const float vi2 = in[ib - 26];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib - 35];
+                    const float vi1 = in[ib - 34];
+                    const float vi2 = in[ib - 33];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -13871,15 +17129,52 @@ static void Up_pd3_4c8p(const float *restrict in, float *restrict out, const flo
                 const int vx = 3;
                 const int ib = 28 * vy + 7 * vx + 4;
                 const int ob = 252 * vy + 21 * vx + 95;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 7]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 28]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 35]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 7];
+                    const float vi1 = in[ib - 6];
+                    const float vi2 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 28];
+                    const float vi1 = in[ib - 27];
+                    const float vi2 = in[ib - 26];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib - 35];
+                    const float vi1 = in[ib - 34];
+                    const float vi2 = in[ib - 33];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -13918,11 +17213,20 @@ static void Up_pd3_4c8p(const float *restrict in, float *restrict out, const flo
             const float *restrict vw = w + 40;
             for (int vx = 0; vx < 4; ++vx) {
                 const int ob = 252 * vy + 21 * vx + 102;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -13960,11 +17264,20 @@ static void Up_pd3_4c8p(const float *restrict in, float *restrict out, const flo
             const float *restrict vw = w + 40;
             for (int vx = 0; vx < 4; ++vx) {
                 const int ob = 252 * vy + 21 * vx + 172;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -13988,11 +17301,20 @@ static void Up_pd3_4c8p(const float *restrict in, float *restrict out, const flo
             {
                 const int vx = 0;
                 const int ob = 252 * vy + 21 * vx + 179;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -14020,11 +17342,20 @@ static void Up_pd3_4c8p(const float *restrict in, float *restrict out, const flo
             const float *restrict vw = w + 40;
             for (int vx = 1; vx < 3; ++vx) {
                 const int ob = 252 * vy + 21 * vx + 179;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -14048,11 +17379,20 @@ static void Up_pd3_4c8p(const float *restrict in, float *restrict out, const flo
             {
                 const int vx = 3;
                 const int ob = 252 * vy + 21 * vx + 179;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -14090,11 +17430,20 @@ static void Up_pd3_4c8p(const float *restrict in, float *restrict out, const flo
             const float *restrict vw = w + 40;
             for (int vx = 0; vx < 4; ++vx) {
                 const int ob = 252 * vy + 21 * vx + 186;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -14172,11 +17521,13 @@ static void Up_k1s2_1c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 0; vx < 7; ++vx) {
                 const int ib = 7 * vy + vx;
                 const int ob = 26 * vy + 2 * vx;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib]; /* tap 0,0 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -14188,10 +17539,9 @@ static void Up_k1s2_1c8p(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w;
             for (int vx = 0; vx < 6; ++vx) {
                 const int ob = 26 * vy + 2 * vx + 1;
-                float vacc[1];
-                vacc[0] = vw[0];
+                float vacc0 = vw[0];
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -14203,10 +17553,9 @@ static void Up_k1s2_1c8p(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w;
             for (int vx = 0; vx < 7; ++vx) {
                 const int ob = 26 * vy + 2 * vx + 13;
-                float vacc[1];
-                vacc[0] = vw[0];
+                float vacc0 = vw[0];
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -14218,10 +17567,9 @@ static void Up_k1s2_1c8p(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w;
             for (int vx = 0; vx < 6; ++vx) {
                 const int ob = 26 * vy + 2 * vx + 14;
-                float vacc[1];
-                vacc[0] = vw[0];
+                float vacc0 = vw[0];
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -14311,11 +17659,13 @@ static void Up_k1px_4c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 0;
                 const int ib = 33 * vy + 33 * vx + 32;
                 const int ob = 33 * vy + 33 * vx + 32;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib]; /* tap 0,0 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -14661,11 +18011,13 @@ static void Up_px_k7_4c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 0;
                 const int ib = 9 * vy + 9 * vx + 8;
                 const int ob = 36 * vy + 18 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[17] * in[ib]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -14697,11 +18049,13 @@ static void Up_px_k7_4c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 0;
                 const int ib = 9 * vy + 9 * vx + 8;
                 const int ob = 36 * vy + 18 * vx + 17;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[18] * in[ib]; /* tap 2,3 */
+                float vacc0 = vw[0];
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -14733,11 +18087,13 @@ static void Up_px_k7_4c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 0;
                 const int ib = 9 * vy + 9 * vx + 8;
                 const int ob = 36 * vy + 18 * vx + 26;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[24] * in[ib]; /* tap 3,2 */
+                float vacc0 = vw[0];
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -14769,11 +18125,13 @@ static void Up_px_k7_4c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 0;
                 const int ib = 9 * vy + 9 * vx + 8;
                 const int ob = 36 * vy + 18 * vx + 35;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[25] * in[ib]; /* tap 3,3 */
+                float vacc0 = vw[0];
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -15410,11 +18768,13 @@ static void Up_nobias_4c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 0;
                 const int ib = 119 * vy + 17 * vx + 16;
                 const int ob = 476 * vy + 34 * vx + 16;
-                float vacc[1];
-                vacc[0] = 0.0f;
-                vacc[0] += vw[0] * in[ib]; /* tap 0,0 */
+                float vacc0 = 0.0f;
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[0], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob] = v;
                 }
@@ -15497,12 +18857,17 @@ static void Up_nobias_4c8p(const float *restrict in, float *restrict out, const 
             for (int vx = 1; vx < 7; ++vx) {
                 const int ib = 119 * vy + 17 * vx + 16;
                 const int ob = 476 * vy + 34 * vx + 16;
-                float vacc[1];
-                vacc[0] = 0.0f;
-                vacc[0] += vw[0] * in[ib]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 17]; /* tap 0,2 */
+                float vacc0 = 0.0f;
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[0], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob] = v;
                 }
@@ -15584,11 +18949,13 @@ static void Up_nobias_4c8p(const float *restrict in, float *restrict out, const 
             for (int vx = 0; vx < 7; ++vx) {
                 const int ib = 119 * vy + 17 * vx + 16;
                 const int ob = 476 * vy + 34 * vx + 33;
-                float vacc[1];
-                vacc[0] = 0.0f;
-                vacc[0] += vw[1] * in[ib]; /* tap 0,1 */
+                float vacc0 = 0.0f;
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob] = v;
                 }
@@ -15626,12 +18993,17 @@ static void Up_nobias_4c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 0;
                 const int ib = 119 * vy + 17 * vx + 16;
                 const int ob = 476 * vy + 34 * vx + 16;
-                float vacc[1];
-                vacc[0] = 0.0f;
-                vacc[0] += vw[0] * in[ib]; /* tap 0,0 */
-                vacc[0] += vw[6] * in[ib - 119]; /* tap 2,0 */
+                float vacc0 = 0.0f;
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[0], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 119];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob] = v;
                 }
@@ -15731,14 +19103,25 @@ static void Up_nobias_4c8p(const float *restrict in, float *restrict out, const 
             for (int vx = 1; vx < 7; ++vx) {
                 const int ib = 119 * vy + 17 * vx + 16;
                 const int ob = 476 * vy + 34 * vx + 16;
-                float vacc[1];
-                vacc[0] = 0.0f;
-                vacc[0] += vw[0] * in[ib]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 17]; /* tap 0,2 */
-                vacc[0] += vw[6] * in[ib - 119]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib - 136]; /* tap 2,2 */
+                float vacc0 = 0.0f;
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[0], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 119];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib - 136];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob] = v;
                 }
@@ -15829,12 +19212,17 @@ static void Up_nobias_4c8p(const float *restrict in, float *restrict out, const 
             for (int vx = 0; vx < 7; ++vx) {
                 const int ib = 119 * vy + 17 * vx + 16;
                 const int ob = 476 * vy + 34 * vx + 33;
-                float vacc[1];
-                vacc[0] = 0.0f;
-                vacc[0] += vw[1] * in[ib]; /* tap 0,1 */
-                vacc[0] += vw[7] * in[ib - 119]; /* tap 2,1 */
+                float vacc0 = 0.0f;
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 119];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob] = v;
                 }
@@ -15868,11 +19256,13 @@ static void Up_nobias_4c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 0;
                 const int ib = 119 * vy + 17 * vx + 16;
                 const int ob = 476 * vy + 34 * vx + 254;
-                float vacc[1];
-                vacc[0] = 0.0f;
-                vacc[0] += vw[3] * in[ib]; /* tap 1,0 */
+                float vacc0 = 0.0f;
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob] = v;
                 }
@@ -15954,12 +19344,17 @@ static void Up_nobias_4c8p(const float *restrict in, float *restrict out, const 
             for (int vx = 1; vx < 7; ++vx) {
                 const int ib = 119 * vy + 17 * vx + 16;
                 const int ob = 476 * vy + 34 * vx + 254;
-                float vacc[1];
-                vacc[0] = 0.0f;
-                vacc[0] += vw[3] * in[ib]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib - 17]; /* tap 1,2 */
+                float vacc0 = 0.0f;
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob] = v;
                 }
@@ -16040,11 +19435,13 @@ static void Up_nobias_4c8p(const float *restrict in, float *restrict out, const 
             for (int vx = 0; vx < 7; ++vx) {
                 const int ib = 119 * vy + 17 * vx + 16;
                 const int ob = 476 * vy + 34 * vx + 271;
-                float vacc[1];
-                vacc[0] = 0.0f;
-                vacc[0] += vw[4] * in[ib]; /* tap 1,1 */
+                float vacc0 = 0.0f;
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob] = v;
                 }
@@ -16164,14 +19561,39 @@ static void Up_amm_4c8p(const float *restrict in, float *restrict out, const flo
             for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 93 * vy + 31 * vx + 28;
                 const int ob = 279 * vy + 93 * vx + 28;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j + 93]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib + 93];
+                    const float vi1 = in[ib + 94];
+                    const float vi2 = in[ib + 95];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {
+                    float v = vacc0;
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -16225,14 +19647,39 @@ static void Up_amm_4c8p(const float *restrict in, float *restrict out, const flo
             for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 93 * vy + 31 * vx + 28;
                 const int ob = 279 * vy + 93 * vx + 59;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j + 93]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib + 93];
+                    const float vi1 = in[ib + 94];
+                    const float vi2 = in[ib + 95];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {
+                    float v = vacc0;
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -16286,14 +19733,39 @@ static void Up_amm_4c8p(const float *restrict in, float *restrict out, const flo
             for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 93 * vy + 31 * vx + 28;
                 const int ob = 279 * vy + 93 * vx + 90;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j + 93]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 93];
+                    const float vi1 = in[ib + 94];
+                    const float vi2 = in[ib + 95];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {
+                    float v = vacc0;
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -16352,15 +19824,47 @@ static void Up_amm_4c8p(const float *restrict in, float *restrict out, const flo
             for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 93 * vy + 31 * vx + 28;
                 const int ob = 279 * vy + 93 * vx + 28;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j + 93]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 93]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib + 93];
+                    const float vi1 = in[ib + 94];
+                    const float vi2 = in[ib + 95];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 93];
+                    const float vi1 = in[ib - 92];
+                    const float vi2 = in[ib - 91];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {
+                    float v = vacc0;
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -16419,15 +19923,47 @@ static void Up_amm_4c8p(const float *restrict in, float *restrict out, const flo
             for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 93 * vy + 31 * vx + 28;
                 const int ob = 279 * vy + 93 * vx + 59;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j + 93]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 93]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib + 93];
+                    const float vi1 = in[ib + 94];
+                    const float vi2 = in[ib + 95];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 93];
+                    const float vi1 = in[ib - 92];
+                    const float vi2 = in[ib - 91];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {
+                    float v = vacc0;
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -16486,15 +20022,47 @@ static void Up_amm_4c8p(const float *restrict in, float *restrict out, const flo
             for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 93 * vy + 31 * vx + 28;
                 const int ob = 279 * vy + 93 * vx + 90;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j + 93]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 93]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 93];
+                    const float vi1 = in[ib + 94];
+                    const float vi2 = in[ib + 95];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib - 93];
+                    const float vi1 = in[ib - 92];
+                    const float vi2 = in[ib - 91];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {
+                    float v = vacc0;
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -16548,14 +20116,39 @@ static void Up_amm_4c8p(const float *restrict in, float *restrict out, const flo
             for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 93 * vy + 31 * vx + 28;
                 const int ob = 279 * vy + 93 * vx + 28;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 93]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 93];
+                    const float vi1 = in[ib - 92];
+                    const float vi2 = in[ib - 91];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {
+                    float v = vacc0;
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -16609,14 +20202,39 @@ static void Up_amm_4c8p(const float *restrict in, float *restrict out, const flo
             for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 93 * vy + 31 * vx + 28;
                 const int ob = 279 * vy + 93 * vx + 59;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 93]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 93];
+                    const float vi1 = in[ib - 92];
+                    const float vi2 = in[ib - 91];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {
+                    float v = vacc0;
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -16670,14 +20288,39 @@ static void Up_amm_4c8p(const float *restrict in, float *restrict out, const flo
             for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 93 * vy + 31 * vx + 28;
                 const int ob = 279 * vy + 93 * vx + 90;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 93]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib - 93];
+                    const float vi1 = in[ib - 92];
+                    const float vi2 = in[ib - 91];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {
+                    float v = vacc0;
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -20126,14 +23769,25 @@ static void Up_resout_4c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 0;
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = 0.0f;
-                vacc[0] += vw[0] * in[ib + 72]; /* tap 0,0 */
-                vacc[0] += vw[1] * in[ib + 63]; /* tap 0,1 */
-                vacc[0] += vw[4] * in[ib + 9]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                float vacc0 = 0.0f;
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib + 72];
+                    vacc0 = SG_MADD(vacc0, vw[0], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib + 63];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v += res[ob];
                     out[ob] = v;
                 }
@@ -20187,16 +23841,33 @@ static void Up_resout_4c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 1;
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = 0.0f;
-                vacc[0] += vw[0] * in[ib + 72]; /* tap 0,0 */
-                vacc[0] += vw[1] * in[ib + 63]; /* tap 0,1 */
-                vacc[0] += vw[2] * in[ib + 54]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib + 9]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,2 */
+                float vacc0 = 0.0f;
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib + 72];
+                    vacc0 = SG_MADD(vacc0, vw[0], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib + 63];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 54];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v += res[ob];
                     out[ob] = v;
                 }
@@ -20299,18 +23970,41 @@ static void Up_resout_4c8p(const float *restrict in, float *restrict out, const 
             for (int vx = 2; vx < 6; ++vx) {
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = 0.0f;
-                vacc[0] += vw[0] * in[ib + 72]; /* tap 0,0 */
-                vacc[0] += vw[1] * in[ib + 63]; /* tap 0,1 */
-                vacc[0] += vw[2] * in[ib + 54]; /* tap 0,2 */
-                vacc[0] += vw[3] * in[ib + 45]; /* tap 0,3 */
-                vacc[0] += vw[4] * in[ib + 9]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib - 18]; /* tap 1,3 */
+                float vacc0 = 0.0f;
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib + 72];
+                    vacc0 = SG_MADD(vacc0, vw[0], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib + 63];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 54];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib + 45];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 18];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v += res[ob];
                     out[ob] = v;
                 }
@@ -20364,16 +24058,33 @@ static void Up_resout_4c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 6;
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = 0.0f;
-                vacc[0] += vw[1] * in[ib + 63]; /* tap 0,1 */
-                vacc[0] += vw[2] * in[ib + 54]; /* tap 0,2 */
-                vacc[0] += vw[3] * in[ib + 45]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib - 18]; /* tap 1,3 */
+                float vacc0 = 0.0f;
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib + 63];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 54];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib + 45];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 18];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v += res[ob];
                     out[ob] = v;
                 }
@@ -20427,16 +24138,33 @@ static void Up_resout_4c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 0;
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = 0.0f;
-                vacc[0] += vw[0] * in[ib + 72]; /* tap 0,0 */
-                vacc[0] += vw[1] * in[ib + 63]; /* tap 0,1 */
-                vacc[0] += vw[4] * in[ib + 9]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 54]; /* tap 2,0 */
-                vacc[0] += vw[9] * in[ib - 63]; /* tap 2,1 */
+                float vacc0 = 0.0f;
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib + 72];
+                    vacc0 = SG_MADD(vacc0, vw[0], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib + 63];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 54];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v += res[ob];
                     out[ob] = v;
                 }
@@ -20502,19 +24230,45 @@ static void Up_resout_4c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 1;
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = 0.0f;
-                vacc[0] += vw[0] * in[ib + 72]; /* tap 0,0 */
-                vacc[0] += vw[1] * in[ib + 63]; /* tap 0,1 */
-                vacc[0] += vw[2] * in[ib + 54]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib + 9]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,2 */
-                vacc[0] += vw[8] * in[ib - 54]; /* tap 2,0 */
-                vacc[0] += vw[9] * in[ib - 63]; /* tap 2,1 */
-                vacc[0] += vw[10] * in[ib - 72]; /* tap 2,2 */
+                float vacc0 = 0.0f;
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib + 72];
+                    vacc0 = SG_MADD(vacc0, vw[0], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib + 63];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 54];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 54];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib - 72];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v += res[ob];
                     out[ob] = v;
                 }
@@ -20645,22 +24399,57 @@ static void Up_resout_4c8p(const float *restrict in, float *restrict out, const 
             for (int vx = 2; vx < 6; ++vx) {
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = 0.0f;
-                vacc[0] += vw[0] * in[ib + 72]; /* tap 0,0 */
-                vacc[0] += vw[1] * in[ib + 63]; /* tap 0,1 */
-                vacc[0] += vw[2] * in[ib + 54]; /* tap 0,2 */
-                vacc[0] += vw[3] * in[ib + 45]; /* tap 0,3 */
-                vacc[0] += vw[4] * in[ib + 9]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib - 18]; /* tap 1,3 */
-                vacc[0] += vw[8] * in[ib - 54]; /* tap 2,0 */
-                vacc[0] += vw[9] * in[ib - 63]; /* tap 2,1 */
-                vacc[0] += vw[10] * in[ib - 72]; /* tap 2,2 */
-                vacc[0] += vw[11] * in[ib - 81]; /* tap 2,3 */
+                float vacc0 = 0.0f;
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib + 72];
+                    vacc0 = SG_MADD(vacc0, vw[0], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib + 63];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 54];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib + 45];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 18];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 54];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib - 72];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib - 81];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v += res[ob];
                     out[ob] = v;
                 }
@@ -20726,19 +24515,45 @@ static void Up_resout_4c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 6;
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = 0.0f;
-                vacc[0] += vw[1] * in[ib + 63]; /* tap 0,1 */
-                vacc[0] += vw[2] * in[ib + 54]; /* tap 0,2 */
-                vacc[0] += vw[3] * in[ib + 45]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib - 18]; /* tap 1,3 */
-                vacc[0] += vw[9] * in[ib - 63]; /* tap 2,1 */
-                vacc[0] += vw[10] * in[ib - 72]; /* tap 2,2 */
-                vacc[0] += vw[11] * in[ib - 81]; /* tap 2,3 */
+                float vacc0 = 0.0f;
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib + 63];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 54];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib + 45];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 18];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib - 72];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib - 81];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v += res[ob];
                     out[ob] = v;
                 }
@@ -20799,18 +24614,41 @@ static void Up_resout_4c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 0;
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = 0.0f;
-                vacc[0] += vw[0] * in[ib + 72]; /* tap 0,0 */
-                vacc[0] += vw[1] * in[ib + 63]; /* tap 0,1 */
-                vacc[0] += vw[4] * in[ib + 9]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 54]; /* tap 2,0 */
-                vacc[0] += vw[9] * in[ib - 63]; /* tap 2,1 */
-                vacc[0] += vw[12] * in[ib - 117]; /* tap 3,0 */
-                vacc[0] += vw[13] * in[ib - 126]; /* tap 3,1 */
+                float vacc0 = 0.0f;
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib + 72];
+                    vacc0 = SG_MADD(vacc0, vw[0], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib + 63];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 54];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib - 117];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib - 126];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v += res[ob];
                     out[ob] = v;
                 }
@@ -20887,22 +24725,57 @@ static void Up_resout_4c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 1;
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = 0.0f;
-                vacc[0] += vw[0] * in[ib + 72]; /* tap 0,0 */
-                vacc[0] += vw[1] * in[ib + 63]; /* tap 0,1 */
-                vacc[0] += vw[2] * in[ib + 54]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib + 9]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,2 */
-                vacc[0] += vw[8] * in[ib - 54]; /* tap 2,0 */
-                vacc[0] += vw[9] * in[ib - 63]; /* tap 2,1 */
-                vacc[0] += vw[10] * in[ib - 72]; /* tap 2,2 */
-                vacc[0] += vw[12] * in[ib - 117]; /* tap 3,0 */
-                vacc[0] += vw[13] * in[ib - 126]; /* tap 3,1 */
-                vacc[0] += vw[14] * in[ib - 135]; /* tap 3,2 */
+                float vacc0 = 0.0f;
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib + 72];
+                    vacc0 = SG_MADD(vacc0, vw[0], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib + 63];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 54];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 54];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib - 72];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib - 117];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib - 126];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib - 135];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v += res[ob];
                     out[ob] = v;
                 }
@@ -21060,26 +24933,73 @@ static void Up_resout_4c8p(const float *restrict in, float *restrict out, const 
             for (int vx = 2; vx < 6; ++vx) {
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = 0.0f;
-                vacc[0] += vw[0] * in[ib + 72]; /* tap 0,0 */
-                vacc[0] += vw[1] * in[ib + 63]; /* tap 0,1 */
-                vacc[0] += vw[2] * in[ib + 54]; /* tap 0,2 */
-                vacc[0] += vw[3] * in[ib + 45]; /* tap 0,3 */
-                vacc[0] += vw[4] * in[ib + 9]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib - 18]; /* tap 1,3 */
-                vacc[0] += vw[8] * in[ib - 54]; /* tap 2,0 */
-                vacc[0] += vw[9] * in[ib - 63]; /* tap 2,1 */
-                vacc[0] += vw[10] * in[ib - 72]; /* tap 2,2 */
-                vacc[0] += vw[11] * in[ib - 81]; /* tap 2,3 */
-                vacc[0] += vw[12] * in[ib - 117]; /* tap 3,0 */
-                vacc[0] += vw[13] * in[ib - 126]; /* tap 3,1 */
-                vacc[0] += vw[14] * in[ib - 135]; /* tap 3,2 */
-                vacc[0] += vw[15] * in[ib - 144]; /* tap 3,3 */
+                float vacc0 = 0.0f;
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib + 72];
+                    vacc0 = SG_MADD(vacc0, vw[0], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib + 63];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 54];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib + 45];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 18];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 54];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib - 72];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib - 81];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib - 117];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib - 126];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib - 135];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib - 144];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v += res[ob];
                     out[ob] = v;
                 }
@@ -21156,22 +25076,57 @@ static void Up_resout_4c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 6;
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = 0.0f;
-                vacc[0] += vw[1] * in[ib + 63]; /* tap 0,1 */
-                vacc[0] += vw[2] * in[ib + 54]; /* tap 0,2 */
-                vacc[0] += vw[3] * in[ib + 45]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib - 18]; /* tap 1,3 */
-                vacc[0] += vw[9] * in[ib - 63]; /* tap 2,1 */
-                vacc[0] += vw[10] * in[ib - 72]; /* tap 2,2 */
-                vacc[0] += vw[11] * in[ib - 81]; /* tap 2,3 */
-                vacc[0] += vw[13] * in[ib - 126]; /* tap 3,1 */
-                vacc[0] += vw[14] * in[ib - 135]; /* tap 3,2 */
-                vacc[0] += vw[15] * in[ib - 144]; /* tap 3,3 */
+                float vacc0 = 0.0f;
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib + 63];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 54];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib + 45];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 18];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib - 72];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib - 81];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib - 126];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib - 135];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib - 144];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v += res[ob];
                     out[ob] = v;
                 }
@@ -21225,16 +25180,33 @@ static void Up_resout_4c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 0;
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = 0.0f;
-                vacc[0] += vw[4] * in[ib + 9]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 54]; /* tap 2,0 */
-                vacc[0] += vw[9] * in[ib - 63]; /* tap 2,1 */
-                vacc[0] += vw[12] * in[ib - 117]; /* tap 3,0 */
-                vacc[0] += vw[13] * in[ib - 126]; /* tap 3,1 */
+                float vacc0 = 0.0f;
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 54];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib - 117];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib - 126];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v += res[ob];
                     out[ob] = v;
                 }
@@ -21300,19 +25272,45 @@ static void Up_resout_4c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 1;
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = 0.0f;
-                vacc[0] += vw[4] * in[ib + 9]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,2 */
-                vacc[0] += vw[8] * in[ib - 54]; /* tap 2,0 */
-                vacc[0] += vw[9] * in[ib - 63]; /* tap 2,1 */
-                vacc[0] += vw[10] * in[ib - 72]; /* tap 2,2 */
-                vacc[0] += vw[12] * in[ib - 117]; /* tap 3,0 */
-                vacc[0] += vw[13] * in[ib - 126]; /* tap 3,1 */
-                vacc[0] += vw[14] * in[ib - 135]; /* tap 3,2 */
+                float vacc0 = 0.0f;
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 54];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib - 72];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib - 117];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib - 126];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib - 135];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v += res[ob];
                     out[ob] = v;
                 }
@@ -21443,22 +25441,57 @@ static void Up_resout_4c8p(const float *restrict in, float *restrict out, const 
             for (int vx = 2; vx < 6; ++vx) {
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = 0.0f;
-                vacc[0] += vw[4] * in[ib + 9]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib - 18]; /* tap 1,3 */
-                vacc[0] += vw[8] * in[ib - 54]; /* tap 2,0 */
-                vacc[0] += vw[9] * in[ib - 63]; /* tap 2,1 */
-                vacc[0] += vw[10] * in[ib - 72]; /* tap 2,2 */
-                vacc[0] += vw[11] * in[ib - 81]; /* tap 2,3 */
-                vacc[0] += vw[12] * in[ib - 117]; /* tap 3,0 */
-                vacc[0] += vw[13] * in[ib - 126]; /* tap 3,1 */
-                vacc[0] += vw[14] * in[ib - 135]; /* tap 3,2 */
-                vacc[0] += vw[15] * in[ib - 144]; /* tap 3,3 */
+                float vacc0 = 0.0f;
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 18];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 54];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib - 72];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib - 81];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib - 117];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib - 126];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib - 135];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib - 144];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v += res[ob];
                     out[ob] = v;
                 }
@@ -21524,19 +25557,45 @@ static void Up_resout_4c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 6;
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = 0.0f;
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib - 18]; /* tap 1,3 */
-                vacc[0] += vw[9] * in[ib - 63]; /* tap 2,1 */
-                vacc[0] += vw[10] * in[ib - 72]; /* tap 2,2 */
-                vacc[0] += vw[11] * in[ib - 81]; /* tap 2,3 */
-                vacc[0] += vw[13] * in[ib - 126]; /* tap 3,1 */
-                vacc[0] += vw[14] * in[ib - 135]; /* tap 3,2 */
-                vacc[0] += vw[15] * in[ib - 144]; /* tap 3,3 */
+                float vacc0 = 0.0f;
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 18];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib - 72];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib - 81];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib - 126];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib - 135];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib - 144];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v += res[ob];
                     out[ob] = v;
                 }

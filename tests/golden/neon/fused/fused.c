@@ -4610,37 +4610,167 @@ static void Dw_odd_S1_4c8p(const float *restrict in, float *restrict out, const 
             for (int vx = 0; vx < 37; ++vx) {
                 const int ib = 3690 * vy + 90 * vx + 88;
                 const int ob = 3330 * vy + 90 * vx + 88;
-                float vacc[2];
-                for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 2] * stage[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 4] * stage[ib + j + 90]; /* tap 0,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 6] * stage[ib + j + 180]; /* tap 0,2 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 8] * stage[ib + j + 270]; /* tap 0,3 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 10] * stage[ib + j + 360]; /* tap 0,4 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 12] * stage[ib + j + 3690]; /* tap 1,0 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 14] * stage[ib + j + 3780]; /* tap 1,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 16] * stage[ib + j + 3870]; /* tap 1,2 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 18] * stage[ib + j + 3960]; /* tap 1,3 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 20] * stage[ib + j + 4050]; /* tap 1,4 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 22] * stage[ib + j + 7380]; /* tap 2,0 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 24] * stage[ib + j + 7470]; /* tap 2,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 26] * stage[ib + j + 7560]; /* tap 2,2 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 28] * stage[ib + j + 7650]; /* tap 2,3 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 30] * stage[ib + j + 7740]; /* tap 2,4 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 32] * stage[ib + j + 11070]; /* tap 3,0 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 34] * stage[ib + j + 11160]; /* tap 3,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 36] * stage[ib + j + 11250]; /* tap 3,2 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 38] * stage[ib + j + 11340]; /* tap 3,3 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 40] * stage[ib + j + 11430]; /* tap 3,4 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 42] * stage[ib + j + 14760]; /* tap 4,0 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 44] * stage[ib + j + 14850]; /* tap 4,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 46] * stage[ib + j + 14940]; /* tap 4,2 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 48] * stage[ib + j + 15030]; /* tap 4,3 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 50] * stage[ib + j + 15120]; /* tap 4,4 */
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                {   /* tap 0,0 */
+                    const float vi0 = stage[ib];
+                    const float vi1 = stage[ib + 1];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[3], vi1);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = stage[ib + 90];
+                    const float vi1 = stage[ib + 91];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[5], vi1);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = stage[ib + 180];
+                    const float vi1 = stage[ib + 181];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = stage[ib + 270];
+                    const float vi1 = stage[ib + 271];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[9], vi1);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = stage[ib + 360];
+                    const float vi1 = stage[ib + 361];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[11], vi1);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = stage[ib + 3690];
+                    const float vi1 = stage[ib + 3691];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = stage[ib + 3780];
+                    const float vi1 = stage[ib + 3781];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[15], vi1);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = stage[ib + 3870];
+                    const float vi1 = stage[ib + 3871];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[17], vi1);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = stage[ib + 3960];
+                    const float vi1 = stage[ib + 3961];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = stage[ib + 4050];
+                    const float vi1 = stage[ib + 4051];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[21], vi1);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = stage[ib + 7380];
+                    const float vi1 = stage[ib + 7381];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[23], vi1);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = stage[ib + 7470];
+                    const float vi1 = stage[ib + 7471];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = stage[ib + 7560];
+                    const float vi1 = stage[ib + 7561];
+                    vacc0 = SG_MADD(vacc0, vw[26], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[27], vi1);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = stage[ib + 7650];
+                    const float vi1 = stage[ib + 7651];
+                    vacc0 = SG_MADD(vacc0, vw[28], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[29], vi1);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = stage[ib + 7740];
+                    const float vi1 = stage[ib + 7741];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi1);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = stage[ib + 11070];
+                    const float vi1 = stage[ib + 11071];
+                    vacc0 = SG_MADD(vacc0, vw[32], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[33], vi1);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = stage[ib + 11160];
+                    const float vi1 = stage[ib + 11161];
+                    vacc0 = SG_MADD(vacc0, vw[34], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[35], vi1);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = stage[ib + 11250];
+                    const float vi1 = stage[ib + 11251];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = stage[ib + 11340];
+                    const float vi1 = stage[ib + 11341];
+                    vacc0 = SG_MADD(vacc0, vw[38], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[39], vi1);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = stage[ib + 11430];
+                    const float vi1 = stage[ib + 11431];
+                    vacc0 = SG_MADD(vacc0, vw[40], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[41], vi1);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = stage[ib + 14760];
+                    const float vi1 = stage[ib + 14761];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = stage[ib + 14850];
+                    const float vi1 = stage[ib + 14851];
+                    vacc0 = SG_MADD(vacc0, vw[44], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[45], vi1);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = stage[ib + 14940];
+                    const float vi1 = stage[ib + 14941];
+                    vacc0 = SG_MADD(vacc0, vw[46], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[47], vi1);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = stage[ib + 15030];
+                    const float vi1 = stage[ib + 15031];
+                    vacc0 = SG_MADD(vacc0, vw[48], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[49], vi1);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = stage[ib + 15120];
+                    const float vi1 = stage[ib + 15121];
+                    vacc0 = SG_MADD(vacc0, vw[50], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[51], vi1);
+                }
+                {
+                    float v = vacc0;
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = v < 0.0f ? 0.0f : v;
+                    out[ob + 1] = v;
                 }
             }
         }
@@ -4884,24 +5014,38 @@ static void Pw_odd_S2_8x8(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w + 8736;
             const int ib = 90 * p;
             const int ob = 100 * p + 96;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            float vacc4[4];
-            float vacc5[4];
-            float vacc6[4];
-            float vacc7[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-                vacc4[j] = vw[j];
-                vacc5[j] = vw[j];
-                vacc6[j] = vw[j];
-                vacc7[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
+            float vacc4x0 = vw[0];
+            float vacc4x1 = vw[1];
+            float vacc4x2 = vw[2];
+            float vacc4x3 = vw[3];
+            float vacc5x0 = vw[0];
+            float vacc5x1 = vw[1];
+            float vacc5x2 = vw[2];
+            float vacc5x3 = vw[3];
+            float vacc6x0 = vw[0];
+            float vacc6x1 = vw[1];
+            float vacc6x2 = vw[2];
+            float vacc6x3 = vw[3];
+            float vacc7x0 = vw[0];
+            float vacc7x1 = vw[1];
+            float vacc7x2 = vw[2];
+            float vacc7x3 = vw[3];
             for (int s = 0; s < 90; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
@@ -4912,95 +5056,301 @@ static void Pw_odd_S2_8x8(const float *restrict in, float *restrict out, const f
                 const float vi5 = in[ib + s + 450];
                 const float vi6 = in[ib + s + 540];
                 const float vi7 = in[ib + s + 630];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                    vacc4[j] += vi4 * vk[j];
-                    vacc5[j] += vi5 * vk[j];
-                    vacc6[j] += vi6 * vk[j];
-                    vacc7[j] += vi7 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
+                vacc6x0 = SG_MADD(vacc6x0, vi6, vk0);
+                vacc7x0 = SG_MADD(vacc7x0, vi7, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                vacc4x1 = SG_MADD(vacc4x1, vi4, vk1);
+                vacc5x1 = SG_MADD(vacc5x1, vi5, vk1);
+                vacc6x1 = SG_MADD(vacc6x1, vi6, vk1);
+                vacc7x1 = SG_MADD(vacc7x1, vi7, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                vacc4x2 = SG_MADD(vacc4x2, vi4, vk2);
+                vacc5x2 = SG_MADD(vacc5x2, vi5, vk2);
+                vacc6x2 = SG_MADD(vacc6x2, vi6, vk2);
+                vacc7x2 = SG_MADD(vacc7x2, vi7, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
+                vacc4x3 = SG_MADD(vacc4x3, vi4, vk3);
+                vacc5x3 = SG_MADD(vacc5x3, vi5, vk3);
+                vacc6x3 = SG_MADD(vacc6x3, vi6, vk3);
+                vacc7x3 = SG_MADD(vacc7x3, vi7, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
+            {
+                float v = vacc0x1;
                 v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                out[ob + j + 100] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
+            {
+                float v = vacc0x2;
                 v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                out[ob + j + 200] = v;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
+            {
+                float v = vacc0x3;
                 v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                out[ob + j + 300] = v;
+                out[ob + 3] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc4[j];
+            {
+                float v = vacc1x0;
                 v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                out[ob + j + 400] = v;
+                out[ob + 100] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc5[j];
+            {
+                float v = vacc1x1;
                 v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                out[ob + j + 500] = v;
+                out[ob + 101] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc6[j];
+            {
+                float v = vacc1x2;
                 v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                out[ob + j + 600] = v;
+                out[ob + 102] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc7[j];
+            {
+                float v = vacc1x3;
                 v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                out[ob + j + 700] = v;
+                out[ob + 103] = v;
+            }
+            {
+                float v = vacc2x0;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 200] = v;
+            }
+            {
+                float v = vacc2x1;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 201] = v;
+            }
+            {
+                float v = vacc2x2;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 202] = v;
+            }
+            {
+                float v = vacc2x3;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 203] = v;
+            }
+            {
+                float v = vacc3x0;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 300] = v;
+            }
+            {
+                float v = vacc3x1;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 301] = v;
+            }
+            {
+                float v = vacc3x2;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 302] = v;
+            }
+            {
+                float v = vacc3x3;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 303] = v;
+            }
+            {
+                float v = vacc4x0;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 400] = v;
+            }
+            {
+                float v = vacc4x1;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 401] = v;
+            }
+            {
+                float v = vacc4x2;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 402] = v;
+            }
+            {
+                float v = vacc4x3;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 403] = v;
+            }
+            {
+                float v = vacc5x0;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 500] = v;
+            }
+            {
+                float v = vacc5x1;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 501] = v;
+            }
+            {
+                float v = vacc5x2;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 502] = v;
+            }
+            {
+                float v = vacc5x3;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 503] = v;
+            }
+            {
+                float v = vacc6x0;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 600] = v;
+            }
+            {
+                float v = vacc6x1;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 601] = v;
+            }
+            {
+                float v = vacc6x2;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 602] = v;
+            }
+            {
+                float v = vacc6x3;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 603] = v;
+            }
+            {
+                float v = vacc7x0;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 700] = v;
+            }
+            {
+                float v = vacc7x1;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 701] = v;
+            }
+            {
+                float v = vacc7x2;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 702] = v;
+            }
+            {
+                float v = vacc7x3;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 703] = v;
             }
         }
         {   /* 3-pixel tail */
             const float *restrict vw = w + 8736;
             const int ib = 76320;
             const int ob = 84800 + 96;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
             for (int s = 0; s < 90; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 90];
                 const float vi2 = in[ib + s + 180];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
+            {
+                float v = vacc0x1;
                 v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                out[ob + j + 100] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
+            {
+                float v = vacc0x2;
                 v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                out[ob + j + 200] = v;
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 100] = v;
+            }
+            {
+                float v = vacc1x1;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 101] = v;
+            }
+            {
+                float v = vacc1x2;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 102] = v;
+            }
+            {
+                float v = vacc1x3;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 103] = v;
+            }
+            {
+                float v = vacc2x0;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 200] = v;
+            }
+            {
+                float v = vacc2x1;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 201] = v;
+            }
+            {
+                float v = vacc2x2;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 202] = v;
+            }
+            {
+                float v = vacc2x3;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 203] = v;
             }
         }
     }
@@ -5757,47 +6107,60 @@ static void Dw_mult2_R1N5_4c8p(const float *restrict in, float *restrict out, co
             for (int vx = 0; vx < 14; ++vx) {
                 const int ib = 3060 * vy + 102 * vx + 50;
                 const int ob = 1530 * (vy - y0) + 102 * vx + 100;
-                float vacc[2];
-                for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
                 {   /* tap 0,0 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 2] * vi;
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[3], vi0);
                 }
                 {   /* tap 0,1 */
-                    const float vi = in[ib + 51];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
+                    const float vi0 = in[ib + 51];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[5], vi0);
                 }
                 {   /* tap 0,2 */
-                    const float vi = in[ib + 102];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 6] * vi;
+                    const float vi0 = in[ib + 102];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi0);
                 }
                 {   /* tap 1,0 */
-                    const float vi = in[ib + 1530];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
+                    const float vi0 = in[ib + 1530];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[9], vi0);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib + 1581];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
+                    const float vi0 = in[ib + 1581];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[11], vi0);
                 }
                 {   /* tap 1,2 */
-                    const float vi = in[ib + 1632];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
+                    const float vi0 = in[ib + 1632];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi0);
                 }
                 {   /* tap 2,0 */
-                    const float vi = in[ib + 3060];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 14] * vi;
+                    const float vi0 = in[ib + 3060];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[15], vi0);
                 }
                 {   /* tap 2,1 */
-                    const float vi = in[ib + 3111];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 16] * vi;
+                    const float vi0 = in[ib + 3111];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[17], vi0);
                 }
                 {   /* tap 2,2 */
-                    const float vi = in[ib + 3162];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 18] * vi;
+                    const float vi0 = in[ib + 3162];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi0);
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
                 }
             }
         }
@@ -5865,35 +6228,45 @@ static void Dw_mult2_R1N5_4c8p(const float *restrict in, float *restrict out, co
                 const int vx = 14;
                 const int ib = 3060 * vy + 102 * vx + 50;
                 const int ob = 1530 * (vy - y0) + 102 * vx + 100;
-                float vacc[2];
-                for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
                 {   /* tap 0,0 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 2] * vi;
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[3], vi0);
                 }
                 {   /* tap 0,1 */
-                    const float vi = in[ib + 51];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
+                    const float vi0 = in[ib + 51];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[5], vi0);
                 }
                 {   /* tap 1,0 */
-                    const float vi = in[ib + 1530];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
+                    const float vi0 = in[ib + 1530];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[9], vi0);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib + 1581];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
+                    const float vi0 = in[ib + 1581];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[11], vi0);
                 }
                 {   /* tap 2,0 */
-                    const float vi = in[ib + 3060];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 14] * vi;
+                    const float vi0 = in[ib + 3060];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[15], vi0);
                 }
                 {   /* tap 2,1 */
-                    const float vi = in[ib + 3111];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 16] * vi;
+                    const float vi0 = in[ib + 3111];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[17], vi0);
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
                 }
             }
         }
@@ -6551,47 +6924,60 @@ static void Dw_mult2_R1N4_4c8p(const float *restrict in, float *restrict out, co
             for (int vx = 0; vx < 14; ++vx) {
                 const int ib = 3060 * vy + 102 * vx + 50;
                 const int ob = 1530 * (vy - y0) + 102 * vx + 100;
-                float vacc[2];
-                for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
                 {   /* tap 0,0 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 2] * vi;
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[3], vi0);
                 }
                 {   /* tap 0,1 */
-                    const float vi = in[ib + 51];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
+                    const float vi0 = in[ib + 51];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[5], vi0);
                 }
                 {   /* tap 0,2 */
-                    const float vi = in[ib + 102];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 6] * vi;
+                    const float vi0 = in[ib + 102];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi0);
                 }
                 {   /* tap 1,0 */
-                    const float vi = in[ib + 1530];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
+                    const float vi0 = in[ib + 1530];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[9], vi0);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib + 1581];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
+                    const float vi0 = in[ib + 1581];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[11], vi0);
                 }
                 {   /* tap 1,2 */
-                    const float vi = in[ib + 1632];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
+                    const float vi0 = in[ib + 1632];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi0);
                 }
                 {   /* tap 2,0 */
-                    const float vi = in[ib + 3060];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 14] * vi;
+                    const float vi0 = in[ib + 3060];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[15], vi0);
                 }
                 {   /* tap 2,1 */
-                    const float vi = in[ib + 3111];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 16] * vi;
+                    const float vi0 = in[ib + 3111];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[17], vi0);
                 }
                 {   /* tap 2,2 */
-                    const float vi = in[ib + 3162];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 18] * vi;
+                    const float vi0 = in[ib + 3162];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi0);
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
                 }
             }
         }
@@ -6659,35 +7045,45 @@ static void Dw_mult2_R1N4_4c8p(const float *restrict in, float *restrict out, co
                 const int vx = 14;
                 const int ib = 3060 * vy + 102 * vx + 50;
                 const int ob = 1530 * (vy - y0) + 102 * vx + 100;
-                float vacc[2];
-                for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
                 {   /* tap 0,0 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 2] * vi;
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[3], vi0);
                 }
                 {   /* tap 0,1 */
-                    const float vi = in[ib + 51];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
+                    const float vi0 = in[ib + 51];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[5], vi0);
                 }
                 {   /* tap 1,0 */
-                    const float vi = in[ib + 1530];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
+                    const float vi0 = in[ib + 1530];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[9], vi0);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib + 1581];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
+                    const float vi0 = in[ib + 1581];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[11], vi0);
                 }
                 {   /* tap 2,0 */
-                    const float vi = in[ib + 3060];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 14] * vi;
+                    const float vi0 = in[ib + 3060];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[15], vi0);
                 }
                 {   /* tap 2,1 */
-                    const float vi = in[ib + 3111];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 16] * vi;
+                    const float vi0 = in[ib + 3111];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[17], vi0);
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
                 }
             }
         }
@@ -7160,35 +7556,45 @@ static void Dw_mult2_R2N1_4c8p(const float *restrict in, float *restrict out, co
             for (int vx = 0; vx < 14; ++vx) {
                 const int ib = 3060 * vy + 102 * vx + 50;
                 const int ob = 1530 * (vy - y0) + 102 * vx + 100;
-                float vacc[2];
-                for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
                 {   /* tap 0,0 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 2] * vi;
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[3], vi0);
                 }
                 {   /* tap 0,1 */
-                    const float vi = in[ib + 51];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
+                    const float vi0 = in[ib + 51];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[5], vi0);
                 }
                 {   /* tap 0,2 */
-                    const float vi = in[ib + 102];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 6] * vi;
+                    const float vi0 = in[ib + 102];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi0);
                 }
                 {   /* tap 1,0 */
-                    const float vi = in[ib + 1530];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
+                    const float vi0 = in[ib + 1530];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[9], vi0);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib + 1581];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
+                    const float vi0 = in[ib + 1581];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[11], vi0);
                 }
                 {   /* tap 1,2 */
-                    const float vi = in[ib + 1632];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
+                    const float vi0 = in[ib + 1632];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi0);
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
                 }
             }
         }
@@ -7243,27 +7649,35 @@ static void Dw_mult2_R2N1_4c8p(const float *restrict in, float *restrict out, co
                 const int vx = 14;
                 const int ib = 3060 * vy + 102 * vx + 50;
                 const int ob = 1530 * (vy - y0) + 102 * vx + 100;
-                float vacc[2];
-                for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
                 {   /* tap 0,0 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 2] * vi;
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[3], vi0);
                 }
                 {   /* tap 0,1 */
-                    const float vi = in[ib + 51];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
+                    const float vi0 = in[ib + 51];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[5], vi0);
                 }
                 {   /* tap 1,0 */
-                    const float vi = in[ib + 1530];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
+                    const float vi0 = in[ib + 1530];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[9], vi0);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib + 1581];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
+                    const float vi0 = in[ib + 1581];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[11], vi0);
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
                 }
             }
         }
@@ -7372,18 +7786,11 @@ static void Pw_mult2_P75_5x8(const float *restrict in, float *restrict out, cons
             const float *restrict vw = w + 3296;
             const int ib = 102 * p;
             const int ob = 33 * p + 32;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            float vacc4[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-                vacc4[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
+            float vacc4x0 = vw[0];
             for (int s = 0; s < 102; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
@@ -7391,36 +7798,35 @@ static void Pw_mult2_P75_5x8(const float *restrict in, float *restrict out, cons
                 const float vi2 = in[ib + s + 204];
                 const float vi3 = in[ib + s + 306];
                 const float vi4 = in[ib + s + 408];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                    vacc4[0] += vi4 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 v = v < 0.0f ? 0.0f : v;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 33] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 66] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 99] = v;
             }
             {
-                float v = vacc4[0];
+                float v = vacc4x0;
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 132] = v;
             }
@@ -7547,20 +7953,12 @@ static void Pw_mult2_P60_6x8(const float *restrict in, float *restrict out, cons
             const float *restrict vw = w + 3296;
             const int ib = 102 * p;
             const int ob = 33 * p + 32;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            float vacc4[1];
-            float vacc5[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-                vacc4[0] = vw[0];
-                vacc5[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
+            float vacc4x0 = vw[0];
+            float vacc5x0 = vw[0];
             for (int s = 0; s < 102; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
@@ -7569,42 +7967,41 @@ static void Pw_mult2_P60_6x8(const float *restrict in, float *restrict out, cons
                 const float vi3 = in[ib + s + 306];
                 const float vi4 = in[ib + s + 408];
                 const float vi5 = in[ib + s + 510];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                    vacc4[0] += vi4 * vk[0];
-                    vacc5[0] += vi5 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 v = v < 0.0f ? 0.0f : v;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 33] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 66] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 99] = v;
             }
             {
-                float v = vacc4[0];
+                float v = vacc4x0;
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 132] = v;
             }
             {
-                float v = vacc5[0];
+                float v = vacc5x0;
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 165] = v;
             }
@@ -7766,24 +8163,14 @@ static void Pw_mult2_P15_8x8(const float *restrict in, float *restrict out, cons
             const float *restrict vw = w + 3296;
             const int ib = 102 * p;
             const int ob = 33 * p + 32;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            float vacc4[1];
-            float vacc5[1];
-            float vacc6[1];
-            float vacc7[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-                vacc4[0] = vw[0];
-                vacc5[0] = vw[0];
-                vacc6[0] = vw[0];
-                vacc7[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
+            float vacc4x0 = vw[0];
+            float vacc5x0 = vw[0];
+            float vacc6x0 = vw[0];
+            float vacc7x0 = vw[0];
             for (int s = 0; s < 102; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
@@ -7794,54 +8181,53 @@ static void Pw_mult2_P15_8x8(const float *restrict in, float *restrict out, cons
                 const float vi5 = in[ib + s + 510];
                 const float vi6 = in[ib + s + 612];
                 const float vi7 = in[ib + s + 714];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                    vacc4[0] += vi4 * vk[0];
-                    vacc5[0] += vi5 * vk[0];
-                    vacc6[0] += vi6 * vk[0];
-                    vacc7[0] += vi7 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
+                vacc6x0 = SG_MADD(vacc6x0, vi6, vk0);
+                vacc7x0 = SG_MADD(vacc7x0, vi7, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 v = v < 0.0f ? 0.0f : v;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 33] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 66] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 99] = v;
             }
             {
-                float v = vacc4[0];
+                float v = vacc4x0;
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 132] = v;
             }
             {
-                float v = vacc5[0];
+                float v = vacc5x0;
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 165] = v;
             }
             {
-                float v = vacc6[0];
+                float v = vacc6x0;
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 198] = v;
             }
             {
-                float v = vacc7[0];
+                float v = vacc7x0;
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 231] = v;
             }
@@ -7980,22 +8366,13 @@ static void Pw_mult2_P15_8x8(const float *restrict in, float *restrict out, cons
             const float *restrict vw = w + 3296;
             const int ib = 816;
             const int ob = 264 + 32;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            float vacc4[1];
-            float vacc5[1];
-            float vacc6[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-                vacc4[0] = vw[0];
-                vacc5[0] = vw[0];
-                vacc6[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
+            float vacc4x0 = vw[0];
+            float vacc5x0 = vw[0];
+            float vacc6x0 = vw[0];
             for (int s = 0; s < 102; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
@@ -8005,48 +8382,47 @@ static void Pw_mult2_P15_8x8(const float *restrict in, float *restrict out, cons
                 const float vi4 = in[ib + s + 408];
                 const float vi5 = in[ib + s + 510];
                 const float vi6 = in[ib + s + 612];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                    vacc4[0] += vi4 * vk[0];
-                    vacc5[0] += vi5 * vk[0];
-                    vacc6[0] += vi6 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
+                vacc6x0 = SG_MADD(vacc6x0, vi6, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 v = v < 0.0f ? 0.0f : v;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 33] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 66] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 99] = v;
             }
             {
-                float v = vacc4[0];
+                float v = vacc4x0;
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 132] = v;
             }
             {
-                float v = vacc5[0];
+                float v = vacc5x0;
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 165] = v;
             }
             {
-                float v = vacc6[0];
+                float v = vacc6x0;
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 198] = v;
             }

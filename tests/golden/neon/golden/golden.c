@@ -525,32 +525,42 @@ static void Pw_p2_12x3(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 9 * g;
                 const int ib = 8 * p + 2 * g;
                 const int ob = 12 * p + 3 * g;
-                float vacc0[3];
-                float vacc1[3];
-                float vacc2[3];
-                float vacc3[3];
-                float vacc4[3];
-                float vacc5[3];
-                float vacc6[3];
-                float vacc7[3];
-                float vacc8[3];
-                float vacc9[3];
-                float vacc10[3];
-                float vacc11[3];
-                for (int j = 0; j < 3; ++j) {
-                    vacc0[j] = vw[j];
-                    vacc1[j] = vw[j];
-                    vacc2[j] = vw[j];
-                    vacc3[j] = vw[j];
-                    vacc4[j] = vw[j];
-                    vacc5[j] = vw[j];
-                    vacc6[j] = vw[j];
-                    vacc7[j] = vw[j];
-                    vacc8[j] = vw[j];
-                    vacc9[j] = vw[j];
-                    vacc10[j] = vw[j];
-                    vacc11[j] = vw[j];
-                }
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc0x2 = vw[2];
+                float vacc1x0 = vw[0];
+                float vacc1x1 = vw[1];
+                float vacc1x2 = vw[2];
+                float vacc2x0 = vw[0];
+                float vacc2x1 = vw[1];
+                float vacc2x2 = vw[2];
+                float vacc3x0 = vw[0];
+                float vacc3x1 = vw[1];
+                float vacc3x2 = vw[2];
+                float vacc4x0 = vw[0];
+                float vacc4x1 = vw[1];
+                float vacc4x2 = vw[2];
+                float vacc5x0 = vw[0];
+                float vacc5x1 = vw[1];
+                float vacc5x2 = vw[2];
+                float vacc6x0 = vw[0];
+                float vacc6x1 = vw[1];
+                float vacc6x2 = vw[2];
+                float vacc7x0 = vw[0];
+                float vacc7x1 = vw[1];
+                float vacc7x2 = vw[2];
+                float vacc8x0 = vw[0];
+                float vacc8x1 = vw[1];
+                float vacc8x2 = vw[2];
+                float vacc9x0 = vw[0];
+                float vacc9x1 = vw[1];
+                float vacc9x2 = vw[2];
+                float vacc10x0 = vw[0];
+                float vacc10x1 = vw[1];
+                float vacc10x2 = vw[2];
+                float vacc11x0 = vw[0];
+                float vacc11x1 = vw[1];
+                float vacc11x2 = vw[2];
                 for (int s = 0; s < 2; ++s) {
                     const float *restrict vk = vw + 3 * s + 3;
                     const float vi0 = in[ib + s];
@@ -565,80 +575,225 @@ static void Pw_p2_12x3(const float *restrict in, float *restrict out, const floa
                     const float vi9 = in[ib + s + 72];
                     const float vi10 = in[ib + s + 80];
                     const float vi11 = in[ib + s + 88];
-                    for (int j = 0; j < 3; ++j) {
-                        vacc0[j] += vi0 * vk[j];
-                        vacc1[j] += vi1 * vk[j];
-                        vacc2[j] += vi2 * vk[j];
-                        vacc3[j] += vi3 * vk[j];
-                        vacc4[j] += vi4 * vk[j];
-                        vacc5[j] += vi5 * vk[j];
-                        vacc6[j] += vi6 * vk[j];
-                        vacc7[j] += vi7 * vk[j];
-                        vacc8[j] += vi8 * vk[j];
-                        vacc9[j] += vi9 * vk[j];
-                        vacc10[j] += vi10 * vk[j];
-                        vacc11[j] += vi11 * vk[j];
-                    }
+                    const float vk0 = vk[0];
+                    vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, vi6, vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, vi7, vk0);
+                    vacc8x0 = SG_MADD(vacc8x0, vi8, vk0);
+                    vacc9x0 = SG_MADD(vacc9x0, vi9, vk0);
+                    vacc10x0 = SG_MADD(vacc10x0, vi10, vk0);
+                    vacc11x0 = SG_MADD(vacc11x0, vi11, vk0);
+                    const float vk1 = vk[1];
+                    vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                    vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                    vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                    vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                    vacc4x1 = SG_MADD(vacc4x1, vi4, vk1);
+                    vacc5x1 = SG_MADD(vacc5x1, vi5, vk1);
+                    vacc6x1 = SG_MADD(vacc6x1, vi6, vk1);
+                    vacc7x1 = SG_MADD(vacc7x1, vi7, vk1);
+                    vacc8x1 = SG_MADD(vacc8x1, vi8, vk1);
+                    vacc9x1 = SG_MADD(vacc9x1, vi9, vk1);
+                    vacc10x1 = SG_MADD(vacc10x1, vi10, vk1);
+                    vacc11x1 = SG_MADD(vacc11x1, vi11, vk1);
+                    const float vk2 = vk[2];
+                    vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                    vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                    vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                    vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                    vacc4x2 = SG_MADD(vacc4x2, vi4, vk2);
+                    vacc5x2 = SG_MADD(vacc5x2, vi5, vk2);
+                    vacc6x2 = SG_MADD(vacc6x2, vi6, vk2);
+                    vacc7x2 = SG_MADD(vacc7x2, vi7, vk2);
+                    vacc8x2 = SG_MADD(vacc8x2, vi8, vk2);
+                    vacc9x2 = SG_MADD(vacc9x2, vi9, vk2);
+                    vacc10x2 = SG_MADD(vacc10x2, vi10, vk2);
+                    vacc11x2 = SG_MADD(vacc11x2, vi11, vk2);
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc0[j];
+                {
+                    float v = vacc0x0;
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc1[j];
+                {
+                    float v = vacc0x1;
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j + 12] = v;
+                    out[ob + 1] = v;
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc2[j];
+                {
+                    float v = vacc0x2;
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j + 24] = v;
+                    out[ob + 2] = v;
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc3[j];
+                {
+                    float v = vacc1x0;
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j + 36] = v;
+                    out[ob + 12] = v;
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc4[j];
+                {
+                    float v = vacc1x1;
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j + 48] = v;
+                    out[ob + 13] = v;
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc5[j];
+                {
+                    float v = vacc1x2;
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j + 60] = v;
+                    out[ob + 14] = v;
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc6[j];
+                {
+                    float v = vacc2x0;
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j + 72] = v;
+                    out[ob + 24] = v;
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc7[j];
+                {
+                    float v = vacc2x1;
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j + 84] = v;
+                    out[ob + 25] = v;
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc8[j];
+                {
+                    float v = vacc2x2;
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j + 96] = v;
+                    out[ob + 26] = v;
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc9[j];
+                {
+                    float v = vacc3x0;
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j + 108] = v;
+                    out[ob + 36] = v;
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc10[j];
+                {
+                    float v = vacc3x1;
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j + 120] = v;
+                    out[ob + 37] = v;
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc11[j];
+                {
+                    float v = vacc3x2;
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j + 132] = v;
+                    out[ob + 38] = v;
+                }
+                {
+                    float v = vacc4x0;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 48] = v;
+                }
+                {
+                    float v = vacc4x1;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 49] = v;
+                }
+                {
+                    float v = vacc4x2;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 50] = v;
+                }
+                {
+                    float v = vacc5x0;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 60] = v;
+                }
+                {
+                    float v = vacc5x1;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 61] = v;
+                }
+                {
+                    float v = vacc5x2;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 62] = v;
+                }
+                {
+                    float v = vacc6x0;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 72] = v;
+                }
+                {
+                    float v = vacc6x1;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 73] = v;
+                }
+                {
+                    float v = vacc6x2;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 74] = v;
+                }
+                {
+                    float v = vacc7x0;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 84] = v;
+                }
+                {
+                    float v = vacc7x1;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 85] = v;
+                }
+                {
+                    float v = vacc7x2;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 86] = v;
+                }
+                {
+                    float v = vacc8x0;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 96] = v;
+                }
+                {
+                    float v = vacc8x1;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 97] = v;
+                }
+                {
+                    float v = vacc8x2;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 98] = v;
+                }
+                {
+                    float v = vacc9x0;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 108] = v;
+                }
+                {
+                    float v = vacc9x1;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 109] = v;
+                }
+                {
+                    float v = vacc9x2;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 110] = v;
+                }
+                {
+                    float v = vacc10x0;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 120] = v;
+                }
+                {
+                    float v = vacc10x1;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 121] = v;
+                }
+                {
+                    float v = vacc10x2;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 122] = v;
+                }
+                {
+                    float v = vacc11x0;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 132] = v;
+                }
+                {
+                    float v = vacc11x1;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 133] = v;
+                }
+                {
+                    float v = vacc11x2;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 134] = v;
                 }
             }
         }
@@ -647,20 +802,24 @@ static void Pw_p2_12x3(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 9 * g;
                 const int ib = 2 * g + 192;
                 const int ob = 3 * g + 288;
-                float vacc0[3];
-                float vacc1[3];
-                float vacc2[3];
-                float vacc3[3];
-                float vacc4[3];
-                float vacc5[3];
-                for (int j = 0; j < 3; ++j) {
-                    vacc0[j] = vw[j];
-                    vacc1[j] = vw[j];
-                    vacc2[j] = vw[j];
-                    vacc3[j] = vw[j];
-                    vacc4[j] = vw[j];
-                    vacc5[j] = vw[j];
-                }
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc0x2 = vw[2];
+                float vacc1x0 = vw[0];
+                float vacc1x1 = vw[1];
+                float vacc1x2 = vw[2];
+                float vacc2x0 = vw[0];
+                float vacc2x1 = vw[1];
+                float vacc2x2 = vw[2];
+                float vacc3x0 = vw[0];
+                float vacc3x1 = vw[1];
+                float vacc3x2 = vw[2];
+                float vacc4x0 = vw[0];
+                float vacc4x1 = vw[1];
+                float vacc4x2 = vw[2];
+                float vacc5x0 = vw[0];
+                float vacc5x1 = vw[1];
+                float vacc5x2 = vw[2];
                 for (int s = 0; s < 2; ++s) {
                     const float *restrict vk = vw + 3 * s + 3;
                     const float vi0 = in[ib + s];
@@ -669,44 +828,117 @@ static void Pw_p2_12x3(const float *restrict in, float *restrict out, const floa
                     const float vi3 = in[ib + s + 24];
                     const float vi4 = in[ib + s + 32];
                     const float vi5 = in[ib + s + 40];
-                    for (int j = 0; j < 3; ++j) {
-                        vacc0[j] += vi0 * vk[j];
-                        vacc1[j] += vi1 * vk[j];
-                        vacc2[j] += vi2 * vk[j];
-                        vacc3[j] += vi3 * vk[j];
-                        vacc4[j] += vi4 * vk[j];
-                        vacc5[j] += vi5 * vk[j];
-                    }
+                    const float vk0 = vk[0];
+                    vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
+                    const float vk1 = vk[1];
+                    vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                    vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                    vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                    vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                    vacc4x1 = SG_MADD(vacc4x1, vi4, vk1);
+                    vacc5x1 = SG_MADD(vacc5x1, vi5, vk1);
+                    const float vk2 = vk[2];
+                    vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                    vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                    vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                    vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                    vacc4x2 = SG_MADD(vacc4x2, vi4, vk2);
+                    vacc5x2 = SG_MADD(vacc5x2, vi5, vk2);
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc0[j];
+                {
+                    float v = vacc0x0;
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc1[j];
+                {
+                    float v = vacc0x1;
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j + 12] = v;
+                    out[ob + 1] = v;
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc2[j];
+                {
+                    float v = vacc0x2;
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j + 24] = v;
+                    out[ob + 2] = v;
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc3[j];
+                {
+                    float v = vacc1x0;
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j + 36] = v;
+                    out[ob + 12] = v;
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc4[j];
+                {
+                    float v = vacc1x1;
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j + 48] = v;
+                    out[ob + 13] = v;
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc5[j];
+                {
+                    float v = vacc1x2;
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j + 60] = v;
+                    out[ob + 14] = v;
+                }
+                {
+                    float v = vacc2x0;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 24] = v;
+                }
+                {
+                    float v = vacc2x1;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 25] = v;
+                }
+                {
+                    float v = vacc2x2;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 26] = v;
+                }
+                {
+                    float v = vacc3x0;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 36] = v;
+                }
+                {
+                    float v = vacc3x1;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 37] = v;
+                }
+                {
+                    float v = vacc3x2;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 38] = v;
+                }
+                {
+                    float v = vacc4x0;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 48] = v;
+                }
+                {
+                    float v = vacc4x1;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 49] = v;
+                }
+                {
+                    float v = vacc4x2;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 50] = v;
+                }
+                {
+                    float v = vacc5x0;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 60] = v;
+                }
+                {
+                    float v = vacc5x1;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 61] = v;
+                }
+                {
+                    float v = vacc5x2;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 62] = v;
                 }
             }
         }

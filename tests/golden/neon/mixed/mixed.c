@@ -82,28 +82,37 @@ static void Dw_m1_4c8p(const float *restrict in, float *restrict out, const floa
                 const int vx = 0;
                 const int ib = 91 * vy + 7 * vx + 6;
                 const int ob = 182 * vy + 14 * vx + 12;
-                float vacc[2];
-                for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[11], vi0);
                 }
                 {   /* tap 1,2 */
-                    const float vi = in[ib + 7];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
+                    const float vi0 = in[ib + 7];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi0);
                 }
                 {   /* tap 2,1 */
-                    const float vi = in[ib + 91];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 16] * vi;
+                    const float vi0 = in[ib + 91];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[17], vi0);
                 }
                 {   /* tap 2,2 */
-                    const float vi = in[ib + 98];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 18] * vi;
+                    const float vi0 = in[ib + 98];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi0);
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc[j];
+                {
+                    float v = vacc0;
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = v < 0.0f ? 0.0f : v;
+                    out[ob + 1] = v;
                 }
             }
         }
@@ -495,36 +504,47 @@ static void Dw_m1_4c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 1; vx < 12; ++vx) {
                 const int ib = 91 * vy + 7 * vx + 6;
                 const int ob = 182 * vy + 14 * vx + 12;
-                float vacc[2];
-                for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
                 {   /* tap 1,0 */
-                    const float vi = in[ib - 7];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
+                    const float vi0 = in[ib - 7];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[9], vi0);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[11], vi0);
                 }
                 {   /* tap 1,2 */
-                    const float vi = in[ib + 7];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
+                    const float vi0 = in[ib + 7];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi0);
                 }
                 {   /* tap 2,0 */
-                    const float vi = in[ib + 84];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 14] * vi;
+                    const float vi0 = in[ib + 84];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[15], vi0);
                 }
                 {   /* tap 2,1 */
-                    const float vi = in[ib + 91];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 16] * vi;
+                    const float vi0 = in[ib + 91];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[17], vi0);
                 }
                 {   /* tap 2,2 */
-                    const float vi = in[ib + 98];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 18] * vi;
+                    const float vi0 = in[ib + 98];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi0);
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc[j];
+                {
+                    float v = vacc0;
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = v < 0.0f ? 0.0f : v;
+                    out[ob + 1] = v;
                 }
             }
         }
@@ -580,28 +600,37 @@ static void Dw_m1_4c8p(const float *restrict in, float *restrict out, const floa
                 const int vx = 12;
                 const int ib = 91 * vy + 7 * vx + 6;
                 const int ob = 182 * vy + 14 * vx + 12;
-                float vacc[2];
-                for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
                 {   /* tap 1,0 */
-                    const float vi = in[ib - 7];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
+                    const float vi0 = in[ib - 7];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[9], vi0);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[11], vi0);
                 }
                 {   /* tap 2,0 */
-                    const float vi = in[ib + 84];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 14] * vi;
+                    const float vi0 = in[ib + 84];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[15], vi0);
                 }
                 {   /* tap 2,1 */
-                    const float vi = in[ib + 91];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 16] * vi;
+                    const float vi0 = in[ib + 91];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[17], vi0);
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc[j];
+                {
+                    float v = vacc0;
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = v < 0.0f ? 0.0f : v;
+                    out[ob + 1] = v;
                 }
             }
         }
@@ -670,36 +699,47 @@ static void Dw_m1_4c8p(const float *restrict in, float *restrict out, const floa
                 const int vx = 0;
                 const int ib = 91 * vy + 7 * vx + 6;
                 const int ob = 182 * vy + 14 * vx + 12;
-                float vacc[2];
-                for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
                 {   /* tap 0,1 */
-                    const float vi = in[ib - 91];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
+                    const float vi0 = in[ib - 91];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[5], vi0);
                 }
                 {   /* tap 0,2 */
-                    const float vi = in[ib - 84];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 6] * vi;
+                    const float vi0 = in[ib - 84];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi0);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[11], vi0);
                 }
                 {   /* tap 1,2 */
-                    const float vi = in[ib + 7];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
+                    const float vi0 = in[ib + 7];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi0);
                 }
                 {   /* tap 2,1 */
-                    const float vi = in[ib + 91];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 16] * vi;
+                    const float vi0 = in[ib + 91];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[17], vi0);
                 }
                 {   /* tap 2,2 */
-                    const float vi = in[ib + 98];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 18] * vi;
+                    const float vi0 = in[ib + 98];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi0);
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc[j];
+                {
+                    float v = vacc0;
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = v < 0.0f ? 0.0f : v;
+                    out[ob + 1] = v;
                 }
             }
         }
@@ -1240,48 +1280,62 @@ static void Dw_m1_4c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 1; vx < 12; ++vx) {
                 const int ib = 91 * vy + 7 * vx + 6;
                 const int ob = 182 * vy + 14 * vx + 12;
-                float vacc[2];
-                for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
                 {   /* tap 0,0 */
-                    const float vi = in[ib - 98];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 2] * vi;
+                    const float vi0 = in[ib - 98];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[3], vi0);
                 }
                 {   /* tap 0,1 */
-                    const float vi = in[ib - 91];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
+                    const float vi0 = in[ib - 91];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[5], vi0);
                 }
                 {   /* tap 0,2 */
-                    const float vi = in[ib - 84];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 6] * vi;
+                    const float vi0 = in[ib - 84];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi0);
                 }
                 {   /* tap 1,0 */
-                    const float vi = in[ib - 7];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
+                    const float vi0 = in[ib - 7];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[9], vi0);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[11], vi0);
                 }
                 {   /* tap 1,2 */
-                    const float vi = in[ib + 7];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
+                    const float vi0 = in[ib + 7];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi0);
                 }
                 {   /* tap 2,0 */
-                    const float vi = in[ib + 84];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 14] * vi;
+                    const float vi0 = in[ib + 84];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[15], vi0);
                 }
                 {   /* tap 2,1 */
-                    const float vi = in[ib + 91];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 16] * vi;
+                    const float vi0 = in[ib + 91];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[17], vi0);
                 }
                 {   /* tap 2,2 */
-                    const float vi = in[ib + 98];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 18] * vi;
+                    const float vi0 = in[ib + 98];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi0);
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc[j];
+                {
+                    float v = vacc0;
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = v < 0.0f ? 0.0f : v;
+                    out[ob + 1] = v;
                 }
             }
         }
@@ -1350,36 +1404,47 @@ static void Dw_m1_4c8p(const float *restrict in, float *restrict out, const floa
                 const int vx = 12;
                 const int ib = 91 * vy + 7 * vx + 6;
                 const int ob = 182 * vy + 14 * vx + 12;
-                float vacc[2];
-                for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
                 {   /* tap 0,0 */
-                    const float vi = in[ib - 98];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 2] * vi;
+                    const float vi0 = in[ib - 98];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[3], vi0);
                 }
                 {   /* tap 0,1 */
-                    const float vi = in[ib - 91];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
+                    const float vi0 = in[ib - 91];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[5], vi0);
                 }
                 {   /* tap 1,0 */
-                    const float vi = in[ib - 7];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
+                    const float vi0 = in[ib - 7];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[9], vi0);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[11], vi0);
                 }
                 {   /* tap 2,0 */
-                    const float vi = in[ib + 84];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 14] * vi;
+                    const float vi0 = in[ib + 84];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[15], vi0);
                 }
                 {   /* tap 2,1 */
-                    const float vi = in[ib + 91];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 16] * vi;
+                    const float vi0 = in[ib + 91];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[17], vi0);
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc[j];
+                {
+                    float v = vacc0;
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = v < 0.0f ? 0.0f : v;
+                    out[ob + 1] = v;
                 }
             }
         }
@@ -1435,28 +1500,37 @@ static void Dw_m1_4c8p(const float *restrict in, float *restrict out, const floa
                 const int vx = 0;
                 const int ib = 91 * vy + 7 * vx + 6;
                 const int ob = 182 * vy + 14 * vx + 12;
-                float vacc[2];
-                for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
                 {   /* tap 0,1 */
-                    const float vi = in[ib - 91];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
+                    const float vi0 = in[ib - 91];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[5], vi0);
                 }
                 {   /* tap 0,2 */
-                    const float vi = in[ib - 84];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 6] * vi;
+                    const float vi0 = in[ib - 84];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi0);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[11], vi0);
                 }
                 {   /* tap 1,2 */
-                    const float vi = in[ib + 7];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
+                    const float vi0 = in[ib + 7];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi0);
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc[j];
+                {
+                    float v = vacc0;
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = v < 0.0f ? 0.0f : v;
+                    out[ob + 1] = v;
                 }
             }
         }
@@ -1848,36 +1922,47 @@ static void Dw_m1_4c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 1; vx < 12; ++vx) {
                 const int ib = 91 * vy + 7 * vx + 6;
                 const int ob = 182 * vy + 14 * vx + 12;
-                float vacc[2];
-                for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
                 {   /* tap 0,0 */
-                    const float vi = in[ib - 98];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 2] * vi;
+                    const float vi0 = in[ib - 98];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[3], vi0);
                 }
                 {   /* tap 0,1 */
-                    const float vi = in[ib - 91];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
+                    const float vi0 = in[ib - 91];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[5], vi0);
                 }
                 {   /* tap 0,2 */
-                    const float vi = in[ib - 84];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 6] * vi;
+                    const float vi0 = in[ib - 84];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi0);
                 }
                 {   /* tap 1,0 */
-                    const float vi = in[ib - 7];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
+                    const float vi0 = in[ib - 7];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[9], vi0);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[11], vi0);
                 }
                 {   /* tap 1,2 */
-                    const float vi = in[ib + 7];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
+                    const float vi0 = in[ib + 7];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi0);
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc[j];
+                {
+                    float v = vacc0;
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = v < 0.0f ? 0.0f : v;
+                    out[ob + 1] = v;
                 }
             }
         }
@@ -1933,28 +2018,37 @@ static void Dw_m1_4c8p(const float *restrict in, float *restrict out, const floa
                 const int vx = 12;
                 const int ib = 91 * vy + 7 * vx + 6;
                 const int ob = 182 * vy + 14 * vx + 12;
-                float vacc[2];
-                for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
                 {   /* tap 0,0 */
-                    const float vi = in[ib - 98];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 2] * vi;
+                    const float vi0 = in[ib - 98];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[3], vi0);
                 }
                 {   /* tap 0,1 */
-                    const float vi = in[ib - 91];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
+                    const float vi0 = in[ib - 91];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[5], vi0);
                 }
                 {   /* tap 1,0 */
-                    const float vi = in[ib - 7];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
+                    const float vi0 = in[ib - 7];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[9], vi0);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[11], vi0);
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc[j];
+                {
+                    float v = vacc0;
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = v < 0.0f ? 0.0f : v;
+                    out[ob + 1] = v;
                 }
             }
         }
@@ -2182,46 +2276,39 @@ static void Pw_m2_4x16(const float *restrict in, float *restrict out, const floa
             const float *restrict vw = w + 240;
             const int ib = 14 * p;
             const int ob = 17 * p + 16;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
             for (int s = 0; s < 14; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 14];
                 const float vi2 = in[ib + s + 28];
                 const float vi3 = in[ib + s + 42];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                 out[ob + 17] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                 out[ob + 34] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                 out[ob + 51] = v;
             }
@@ -2348,37 +2435,31 @@ static void Pw_m2_4x16(const float *restrict in, float *restrict out, const floa
             const float *restrict vw = w + 240;
             const int ib = 2688;
             const int ob = 3264 + 16;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
             for (int s = 0; s < 14; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 14];
                 const float vi2 = in[ib + s + 28];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                 out[ob + 17] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                 out[ob + 34] = v;
             }
@@ -2525,19 +2606,45 @@ static void Dw_m3_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 0;
                 const int ib = 442 * vy + 34 * vx + 16;
                 const int ob = 119 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
-                vacc[0] += vw[18] * in[ib + 221]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 238]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib + 255]; /* tap 3,4 */
-                vacc[0] += vw[23] * in[ib + 442]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 459]; /* tap 4,3 */
-                vacc[0] += vw[25] * in[ib + 476]; /* tap 4,4 */
+                float vacc0 = vw[0];
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 34];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 221];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 238];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 255];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 442];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 459];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib + 476];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v = v < 0.0f ? 0.0f : v;
                     out[ob] = v;
                 }
@@ -2710,25 +2817,69 @@ static void Dw_m3_S1_4c8p(const float *restrict in, float *restrict out, const f
             for (int vx = 1; vx < 6; ++vx) {
                 const int ib = 442 * vy + 34 * vx + 16;
                 const int ob = 119 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
-                vacc[0] += vw[16] * in[ib + 187]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib + 204]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 221]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 238]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib + 255]; /* tap 3,4 */
-                vacc[0] += vw[21] * in[ib + 408]; /* tap 4,0 */
-                vacc[0] += vw[22] * in[ib + 425]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 442]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 459]; /* tap 4,3 */
-                vacc[0] += vw[25] * in[ib + 476]; /* tap 4,4 */
+                float vacc0 = vw[0];
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 34];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 34];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 187];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 204];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 221];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 238];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 255];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 408];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 425];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 442];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 459];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib + 476];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v = v < 0.0f ? 0.0f : v;
                     out[ob] = v;
                 }
@@ -2794,19 +2945,45 @@ static void Dw_m3_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 6;
                 const int ib = 442 * vy + 34 * vx + 16;
                 const int ob = 119 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[16] * in[ib + 187]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib + 204]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 221]; /* tap 3,2 */
-                vacc[0] += vw[21] * in[ib + 408]; /* tap 4,0 */
-                vacc[0] += vw[22] * in[ib + 425]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 442]; /* tap 4,2 */
+                float vacc0 = vw[0];
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 34];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 187];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 204];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 221];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 408];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 425];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 442];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v = v < 0.0f ? 0.0f : v;
                     out[ob] = v;
                 }
@@ -2895,25 +3072,69 @@ static void Dw_m3_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 0;
                 const int ib = 442 * vy + 34 * vx + 16;
                 const int ob = 119 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[3] * in[ib - 442]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 425]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib - 408]; /* tap 0,4 */
-                vacc[0] += vw[8] * in[ib - 221]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 204]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib - 187]; /* tap 1,4 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
-                vacc[0] += vw[18] * in[ib + 221]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 238]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib + 255]; /* tap 3,4 */
-                vacc[0] += vw[23] * in[ib + 442]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 459]; /* tap 4,3 */
-                vacc[0] += vw[25] * in[ib + 476]; /* tap 4,4 */
+                float vacc0 = vw[0];
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 442];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 425];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 408];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 221];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 204];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 187];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 34];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 221];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 238];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 255];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 442];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 459];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib + 476];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v = v < 0.0f ? 0.0f : v;
                     out[ob] = v;
                 }
@@ -3165,35 +3386,109 @@ static void Dw_m3_S1_4c8p(const float *restrict in, float *restrict out, const f
             for (int vx = 1; vx < 6; ++vx) {
                 const int ib = 442 * vy + 34 * vx + 16;
                 const int ob = 119 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 476]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 459]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 442]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 425]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib - 408]; /* tap 0,4 */
-                vacc[0] += vw[6] * in[ib - 255]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib - 238]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 221]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 204]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib - 187]; /* tap 1,4 */
-                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
-                vacc[0] += vw[16] * in[ib + 187]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib + 204]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 221]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 238]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib + 255]; /* tap 3,4 */
-                vacc[0] += vw[21] * in[ib + 408]; /* tap 4,0 */
-                vacc[0] += vw[22] * in[ib + 425]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 442]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 459]; /* tap 4,3 */
-                vacc[0] += vw[25] * in[ib + 476]; /* tap 4,4 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 476];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 459];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 442];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 425];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 408];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 255];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 238];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 221];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 204];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 187];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 34];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 34];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 187];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 204];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 221];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 238];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 255];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 408];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 425];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 442];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 459];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib + 476];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v = v < 0.0f ? 0.0f : v;
                     out[ob] = v;
                 }
@@ -3282,25 +3577,69 @@ static void Dw_m3_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 6;
                 const int ib = 442 * vy + 34 * vx + 16;
                 const int ob = 119 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 476]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 459]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 442]; /* tap 0,2 */
-                vacc[0] += vw[6] * in[ib - 255]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib - 238]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 221]; /* tap 1,2 */
-                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[16] * in[ib + 187]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib + 204]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 221]; /* tap 3,2 */
-                vacc[0] += vw[21] * in[ib + 408]; /* tap 4,0 */
-                vacc[0] += vw[22] * in[ib + 425]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 442]; /* tap 4,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 476];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 459];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 442];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 255];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 238];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 221];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 34];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 187];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 204];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 221];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 408];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 425];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 442];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v = v < 0.0f ? 0.0f : v;
                     out[ob] = v;
                 }
@@ -3366,19 +3705,45 @@ static void Dw_m3_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 0;
                 const int ib = 442 * vy + 34 * vx + 16;
                 const int ob = 119 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[3] * in[ib - 442]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 425]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib - 408]; /* tap 0,4 */
-                vacc[0] += vw[8] * in[ib - 221]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 204]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib - 187]; /* tap 1,4 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
+                float vacc0 = vw[0];
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 442];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 425];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 408];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 221];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 204];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 187];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 34];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v = v < 0.0f ? 0.0f : v;
                     out[ob] = v;
                 }
@@ -3551,25 +3916,69 @@ static void Dw_m3_S1_4c8p(const float *restrict in, float *restrict out, const f
             for (int vx = 1; vx < 6; ++vx) {
                 const int ib = 442 * vy + 34 * vx + 16;
                 const int ob = 119 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 476]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 459]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 442]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 425]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib - 408]; /* tap 0,4 */
-                vacc[0] += vw[6] * in[ib - 255]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib - 238]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 221]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 204]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib - 187]; /* tap 1,4 */
-                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 476];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 459];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 442];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 425];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 408];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 255];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 238];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 221];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 204];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 187];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 34];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 34];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v = v < 0.0f ? 0.0f : v;
                     out[ob] = v;
                 }
@@ -3635,19 +4044,45 @@ static void Dw_m3_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 6;
                 const int ib = 442 * vy + 34 * vx + 16;
                 const int ob = 119 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 476]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 459]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 442]; /* tap 0,2 */
-                vacc[0] += vw[6] * in[ib - 255]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib - 238]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 221]; /* tap 1,2 */
-                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 476];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 459];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 442];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 255];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 238];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 221];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 34];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v = v < 0.0f ? 0.0f : v;
                     out[ob] = v;
                 }
@@ -4745,49 +5180,144 @@ static void Pw_m5_4x4(const float *restrict in, float *restrict out, const float
             const float *restrict vw = w + 28 * n;
             const int ib = 24 * p;
             const int ob = 24 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 6; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_m5_S1[6 * j + s + 24 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 24] * vk[j];
-                    vacc2[j] += in[ib + k + 48] * vk[j];
-                    vacc3[j] += in[ib + k + 72] * vk[j];
-                }
+                const int k0 = Src_m5_S1[s + 24 * n];
+                const int k1 = Src_m5_S1[s + 24 * n + 6];
+                const int k2 = Src_m5_S1[s + 24 * n + 12];
+                const int k3 = Src_m5_S1[s + 24 * n + 18];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 24], vk0);
+                vacc2x0 = SG_MADD(vacc2x0, in[ib + k0 + 48], vk0);
+                vacc3x0 = SG_MADD(vacc3x0, in[ib + k0 + 72], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 24], vk1);
+                vacc2x1 = SG_MADD(vacc2x1, in[ib + k1 + 48], vk1);
+                vacc3x1 = SG_MADD(vacc3x1, in[ib + k1 + 72], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                vacc1x2 = SG_MADD(vacc1x2, in[ib + k2 + 24], vk2);
+                vacc2x2 = SG_MADD(vacc2x2, in[ib + k2 + 48], vk2);
+                vacc3x2 = SG_MADD(vacc3x2, in[ib + k2 + 72], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
+                vacc1x3 = SG_MADD(vacc1x3, in[ib + k3 + 24], vk3);
+                vacc2x3 = SG_MADD(vacc2x3, in[ib + k3 + 48], vk3);
+                vacc3x3 = SG_MADD(vacc3x3, in[ib + k3 + 72], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                v += res[ob + j];
+            {
+                float v = vacc0x0;
+                v += res[ob];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                v += res[ob + j + 24];
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 24] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                v += res[ob + j + 48];
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 48] = v;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                v += res[ob + j + 72];
+            {
+                float v = vacc0x3;
+                v += res[ob + 3];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 72] = v;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v += res[ob + 24];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 24] = v;
+            }
+            {
+                float v = vacc1x1;
+                v += res[ob + 25];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 25] = v;
+            }
+            {
+                float v = vacc1x2;
+                v += res[ob + 26];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 26] = v;
+            }
+            {
+                float v = vacc1x3;
+                v += res[ob + 27];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 27] = v;
+            }
+            {
+                float v = vacc2x0;
+                v += res[ob + 48];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 48] = v;
+            }
+            {
+                float v = vacc2x1;
+                v += res[ob + 49];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 49] = v;
+            }
+            {
+                float v = vacc2x2;
+                v += res[ob + 50];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 50] = v;
+            }
+            {
+                float v = vacc2x3;
+                v += res[ob + 51];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 51] = v;
+            }
+            {
+                float v = vacc3x0;
+                v += res[ob + 72];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 72] = v;
+            }
+            {
+                float v = vacc3x1;
+                v += res[ob + 73];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 73] = v;
+            }
+            {
+                float v = vacc3x2;
+                v += res[ob + 74];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 74] = v;
+            }
+            {
+                float v = vacc3x3;
+                v += res[ob + 75];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 75] = v;
             }
         }
     }
@@ -5962,32 +6492,30 @@ static void Pw_m7_S2_12x2(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 8 * g;
                 const int ib = 24 * p + 3 * g;
                 const int ob = 16 * p + 2 * g;
-                float vacc0[2];
-                float vacc1[2];
-                float vacc2[2];
-                float vacc3[2];
-                float vacc4[2];
-                float vacc5[2];
-                float vacc6[2];
-                float vacc7[2];
-                float vacc8[2];
-                float vacc9[2];
-                float vacc10[2];
-                float vacc11[2];
-                for (int j = 0; j < 2; ++j) {
-                    vacc0[j] = vw[j];
-                    vacc1[j] = vw[j];
-                    vacc2[j] = vw[j];
-                    vacc3[j] = vw[j];
-                    vacc4[j] = vw[j];
-                    vacc5[j] = vw[j];
-                    vacc6[j] = vw[j];
-                    vacc7[j] = vw[j];
-                    vacc8[j] = vw[j];
-                    vacc9[j] = vw[j];
-                    vacc10[j] = vw[j];
-                    vacc11[j] = vw[j];
-                }
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc1x0 = vw[0];
+                float vacc1x1 = vw[1];
+                float vacc2x0 = vw[0];
+                float vacc2x1 = vw[1];
+                float vacc3x0 = vw[0];
+                float vacc3x1 = vw[1];
+                float vacc4x0 = vw[0];
+                float vacc4x1 = vw[1];
+                float vacc5x0 = vw[0];
+                float vacc5x1 = vw[1];
+                float vacc6x0 = vw[0];
+                float vacc6x1 = vw[1];
+                float vacc7x0 = vw[0];
+                float vacc7x1 = vw[1];
+                float vacc8x0 = vw[0];
+                float vacc8x1 = vw[1];
+                float vacc9x0 = vw[0];
+                float vacc9x1 = vw[1];
+                float vacc10x0 = vw[0];
+                float vacc10x1 = vw[1];
+                float vacc11x0 = vw[0];
+                float vacc11x1 = vw[1];
                 for (int s = 0; s < 3; ++s) {
                     const float *restrict vk = vw + 2 * s + 2;
                     const float vi0 = in[ib + s];
@@ -6002,80 +6530,152 @@ static void Pw_m7_S2_12x2(const float *restrict in, float *restrict out, const f
                     const float vi9 = in[ib + s + 216];
                     const float vi10 = in[ib + s + 240];
                     const float vi11 = in[ib + s + 264];
-                    for (int j = 0; j < 2; ++j) {
-                        vacc0[j] += vi0 * vk[j];
-                        vacc1[j] += vi1 * vk[j];
-                        vacc2[j] += vi2 * vk[j];
-                        vacc3[j] += vi3 * vk[j];
-                        vacc4[j] += vi4 * vk[j];
-                        vacc5[j] += vi5 * vk[j];
-                        vacc6[j] += vi6 * vk[j];
-                        vacc7[j] += vi7 * vk[j];
-                        vacc8[j] += vi8 * vk[j];
-                        vacc9[j] += vi9 * vk[j];
-                        vacc10[j] += vi10 * vk[j];
-                        vacc11[j] += vi11 * vk[j];
-                    }
+                    const float vk0 = vk[0];
+                    vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, vi6, vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, vi7, vk0);
+                    vacc8x0 = SG_MADD(vacc8x0, vi8, vk0);
+                    vacc9x0 = SG_MADD(vacc9x0, vi9, vk0);
+                    vacc10x0 = SG_MADD(vacc10x0, vi10, vk0);
+                    vacc11x0 = SG_MADD(vacc11x0, vi11, vk0);
+                    const float vk1 = vk[1];
+                    vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                    vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                    vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                    vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                    vacc4x1 = SG_MADD(vacc4x1, vi4, vk1);
+                    vacc5x1 = SG_MADD(vacc5x1, vi5, vk1);
+                    vacc6x1 = SG_MADD(vacc6x1, vi6, vk1);
+                    vacc7x1 = SG_MADD(vacc7x1, vi7, vk1);
+                    vacc8x1 = SG_MADD(vacc8x1, vi8, vk1);
+                    vacc9x1 = SG_MADD(vacc9x1, vi9, vk1);
+                    vacc10x1 = SG_MADD(vacc10x1, vi10, vk1);
+                    vacc11x1 = SG_MADD(vacc11x1, vi11, vk1);
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc0[j];
+                {
+                    float v = vacc0x0;
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc1[j];
+                {
+                    float v = vacc0x1;
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j + 16] = v;
+                    out[ob + 1] = v;
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc2[j];
+                {
+                    float v = vacc1x0;
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j + 32] = v;
+                    out[ob + 16] = v;
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc3[j];
+                {
+                    float v = vacc1x1;
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j + 48] = v;
+                    out[ob + 17] = v;
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc4[j];
+                {
+                    float v = vacc2x0;
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j + 64] = v;
+                    out[ob + 32] = v;
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc5[j];
+                {
+                    float v = vacc2x1;
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j + 80] = v;
+                    out[ob + 33] = v;
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc6[j];
+                {
+                    float v = vacc3x0;
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j + 96] = v;
+                    out[ob + 48] = v;
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc7[j];
+                {
+                    float v = vacc3x1;
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j + 112] = v;
+                    out[ob + 49] = v;
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc8[j];
+                {
+                    float v = vacc4x0;
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j + 128] = v;
+                    out[ob + 64] = v;
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc9[j];
+                {
+                    float v = vacc4x1;
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j + 144] = v;
+                    out[ob + 65] = v;
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc10[j];
+                {
+                    float v = vacc5x0;
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j + 160] = v;
+                    out[ob + 80] = v;
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc11[j];
+                {
+                    float v = vacc5x1;
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j + 176] = v;
+                    out[ob + 81] = v;
+                }
+                {
+                    float v = vacc6x0;
+                    v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                    out[ob + 96] = v;
+                }
+                {
+                    float v = vacc6x1;
+                    v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                    out[ob + 97] = v;
+                }
+                {
+                    float v = vacc7x0;
+                    v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                    out[ob + 112] = v;
+                }
+                {
+                    float v = vacc7x1;
+                    v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                    out[ob + 113] = v;
+                }
+                {
+                    float v = vacc8x0;
+                    v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                    out[ob + 128] = v;
+                }
+                {
+                    float v = vacc8x1;
+                    v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                    out[ob + 129] = v;
+                }
+                {
+                    float v = vacc9x0;
+                    v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                    out[ob + 144] = v;
+                }
+                {
+                    float v = vacc9x1;
+                    v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                    out[ob + 145] = v;
+                }
+                {
+                    float v = vacc10x0;
+                    v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                    out[ob + 160] = v;
+                }
+                {
+                    float v = vacc10x1;
+                    v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                    out[ob + 161] = v;
+                }
+                {
+                    float v = vacc11x0;
+                    v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                    out[ob + 176] = v;
+                }
+                {
+                    float v = vacc11x1;
+                    v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                    out[ob + 177] = v;
                 }
             }
         }
@@ -6084,39 +6684,55 @@ static void Pw_m7_S2_12x2(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 8 * g;
                 const int ib = 3 * g + 4608;
                 const int ob = 2 * g + 3072;
-                float vacc0[2];
-                float vacc1[2];
-                float vacc2[2];
-                for (int j = 0; j < 2; ++j) {
-                    vacc0[j] = vw[j];
-                    vacc1[j] = vw[j];
-                    vacc2[j] = vw[j];
-                }
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc1x0 = vw[0];
+                float vacc1x1 = vw[1];
+                float vacc2x0 = vw[0];
+                float vacc2x1 = vw[1];
                 for (int s = 0; s < 3; ++s) {
                     const float *restrict vk = vw + 2 * s + 2;
                     const float vi0 = in[ib + s];
                     const float vi1 = in[ib + s + 24];
                     const float vi2 = in[ib + s + 48];
-                    for (int j = 0; j < 2; ++j) {
-                        vacc0[j] += vi0 * vk[j];
-                        vacc1[j] += vi1 * vk[j];
-                        vacc2[j] += vi2 * vk[j];
-                    }
+                    const float vk0 = vk[0];
+                    vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                    const float vk1 = vk[1];
+                    vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                    vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                    vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc0[j];
+                {
+                    float v = vacc0x0;
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc1[j];
+                {
+                    float v = vacc0x1;
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j + 16] = v;
+                    out[ob + 1] = v;
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc2[j];
+                {
+                    float v = vacc1x0;
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j + 32] = v;
+                    out[ob + 16] = v;
+                }
+                {
+                    float v = vacc1x1;
+                    v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                    out[ob + 17] = v;
+                }
+                {
+                    float v = vacc2x0;
+                    v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                    out[ob + 32] = v;
+                }
+                {
+                    float v = vacc2x1;
+                    v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                    out[ob + 33] = v;
                 }
             }
         }
@@ -10403,24 +11019,14 @@ static void Pw_m13_8x8(const float *restrict in, float *restrict out, const floa
             const float *restrict vw = w + 1088;
             const int ib = 16 * p;
             const int ob = 65 * p + 64;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            float vacc4[1];
-            float vacc5[1];
-            float vacc6[1];
-            float vacc7[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-                vacc4[0] = vw[0];
-                vacc5[0] = vw[0];
-                vacc6[0] = vw[0];
-                vacc7[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
+            float vacc4x0 = vw[0];
+            float vacc5x0 = vw[0];
+            float vacc6x0 = vw[0];
+            float vacc7x0 = vw[0];
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
@@ -10431,54 +11037,53 @@ static void Pw_m13_8x8(const float *restrict in, float *restrict out, const floa
                 const float vi5 = in[ib + s + 80];
                 const float vi6 = in[ib + s + 96];
                 const float vi7 = in[ib + s + 112];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                    vacc4[0] += vi4 * vk[0];
-                    vacc5[0] += vi5 * vk[0];
-                    vacc6[0] += vi6 * vk[0];
-                    vacc7[0] += vi7 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
+                vacc6x0 = SG_MADD(vacc6x0, vi6, vk0);
+                vacc7x0 = SG_MADD(vacc7x0, vi7, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 v = v < 0.0f ? 0.0f : v;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 65] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 130] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 195] = v;
             }
             {
-                float v = vacc4[0];
+                float v = vacc4x0;
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 260] = v;
             }
             {
-                float v = vacc5[0];
+                float v = vacc5x0;
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 325] = v;
             }
             {
-                float v = vacc6[0];
+                float v = vacc6x0;
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 390] = v;
             }
             {
-                float v = vacc7[0];
+                float v = vacc7x0;
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 455] = v;
             }
@@ -10617,22 +11222,13 @@ static void Pw_m13_8x8(const float *restrict in, float *restrict out, const floa
             const float *restrict vw = w + 1088;
             const int ib = 128;
             const int ob = 520 + 64;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            float vacc4[1];
-            float vacc5[1];
-            float vacc6[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-                vacc4[0] = vw[0];
-                vacc5[0] = vw[0];
-                vacc6[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
+            float vacc4x0 = vw[0];
+            float vacc5x0 = vw[0];
+            float vacc6x0 = vw[0];
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
@@ -10642,48 +11238,47 @@ static void Pw_m13_8x8(const float *restrict in, float *restrict out, const floa
                 const float vi4 = in[ib + s + 64];
                 const float vi5 = in[ib + s + 80];
                 const float vi6 = in[ib + s + 96];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                    vacc4[0] += vi4 * vk[0];
-                    vacc5[0] += vi5 * vk[0];
-                    vacc6[0] += vi6 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
+                vacc6x0 = SG_MADD(vacc6x0, vi6, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 v = v < 0.0f ? 0.0f : v;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 65] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 130] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 195] = v;
             }
             {
-                float v = vacc4[0];
+                float v = vacc4x0;
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 260] = v;
             }
             {
-                float v = vacc5[0];
+                float v = vacc5x0;
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 325] = v;
             }
             {
-                float v = vacc6[0];
+                float v = vacc6x0;
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 390] = v;
             }

@@ -23574,20 +23574,65 @@ static void Pw_fc_1x16(const float *restrict in, float *restrict out, const floa
             const float *restrict vw = w + 1016800;
             const int ib = 1024 * p;
             const int ob = 1000 * p + 992;
-            float vacc0[8];
-            for (int j = 0; j < 8; ++j) {
-                vacc0[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc0x4 = vw[4];
+            float vacc0x5 = vw[5];
+            float vacc0x6 = vw[6];
+            float vacc0x7 = vw[7];
             for (int s = 0; s < 1024; ++s) {
                 const float *restrict vk = vw + 8 * s + 8;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 8; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                const float vk4 = vk[4];
+                vacc0x4 = SG_MADD(vacc0x4, vi0, vk4);
+                const float vk5 = vk[5];
+                vacc0x5 = SG_MADD(vacc0x5, vi0, vk5);
+                const float vk6 = vk[6];
+                vacc0x6 = SG_MADD(vacc0x6, vi0, vk6);
+                const float vk7 = vk[7];
+                vacc0x7 = SG_MADD(vacc0x7, vi0, vk7);
             }
-            for (int j = 0; j < 8; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
+            }
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc0x4;
+                out[ob + 4] = v;
+            }
+            {
+                float v = vacc0x5;
+                out[ob + 5] = v;
+            }
+            {
+                float v = vacc0x6;
+                out[ob + 6] = v;
+            }
+            {
+                float v = vacc0x7;
+                out[ob + 7] = v;
             }
         }
     }

@@ -10806,21 +10806,73 @@ static void Pw_q4_S2_1x16(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w + 1552;
             const int ib = 96 * p;
             const int ob = 24 * p + 16;
-            float vacc0[8];
-            for (int j = 0; j < 8; ++j) {
-                vacc0[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc0x4 = vw[4];
+            float vacc0x5 = vw[5];
+            float vacc0x6 = vw[6];
+            float vacc0x7 = vw[7];
             for (int s = 0; s < 96; ++s) {
                 const float *restrict vk = vw + 8 * s + 8;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 8; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                const float vk4 = vk[4];
+                vacc0x4 = SG_MADD(vacc0x4, vi0, vk4);
+                const float vk5 = vk[5];
+                vacc0x5 = SG_MADD(vacc0x5, vi0, vk5);
+                const float vk6 = vk[6];
+                vacc0x6 = SG_MADD(vacc0x6, vi0, vk6);
+                const float vk7 = vk[7];
+                vacc0x7 = SG_MADD(vacc0x7, vi0, vk7);
             }
-            for (int j = 0; j < 8; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j] = v;
+                out[ob] = v;
+            }
+            {
+                float v = vacc0x1;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc0x4;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 4] = v;
+            }
+            {
+                float v = vacc0x5;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 5] = v;
+            }
+            {
+                float v = vacc0x6;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 6] = v;
+            }
+            {
+                float v = vacc0x7;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 7] = v;
             }
         }
     }
@@ -24520,21 +24572,73 @@ static void Pw_q7_S3_1x16(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w + 3696;
             const int ib = 32 * p;
             const int ob = 120 * p + 112;
-            float vacc0[8];
-            for (int j = 0; j < 8; ++j) {
-                vacc0[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc0x4 = vw[4];
+            float vacc0x5 = vw[5];
+            float vacc0x6 = vw[6];
+            float vacc0x7 = vw[7];
             for (int s = 0; s < 32; ++s) {
                 const float *restrict vk = vw + 8 * s + 8;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 8; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                const float vk4 = vk[4];
+                vacc0x4 = SG_MADD(vacc0x4, vi0, vk4);
+                const float vk5 = vk[5];
+                vacc0x5 = SG_MADD(vacc0x5, vi0, vk5);
+                const float vk6 = vk[6];
+                vacc0x6 = SG_MADD(vacc0x6, vi0, vk6);
+                const float vk7 = vk[7];
+                vacc0x7 = SG_MADD(vacc0x7, vi0, vk7);
             }
-            for (int j = 0; j < 8; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                out[ob + j] = v;
+                out[ob] = v;
+            }
+            {
+                float v = vacc0x1;
+                v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc0x4;
+                v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 4] = v;
+            }
+            {
+                float v = vacc0x5;
+                v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 5] = v;
+            }
+            {
+                float v = vacc0x6;
+                v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 6] = v;
+            }
+            {
+                float v = vacc0x7;
+                v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 7] = v;
             }
         }
     }
@@ -29027,21 +29131,73 @@ static void Pw_q8_S2_1x16(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w + 4640;
             const int ib = 144 * p;
             const int ob = 40 * p + 32;
-            float vacc0[8];
-            for (int j = 0; j < 8; ++j) {
-                vacc0[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc0x4 = vw[4];
+            float vacc0x5 = vw[5];
+            float vacc0x6 = vw[6];
+            float vacc0x7 = vw[7];
             for (int s = 0; s < 144; ++s) {
                 const float *restrict vk = vw + 8 * s + 8;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 8; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                const float vk4 = vk[4];
+                vacc0x4 = SG_MADD(vacc0x4, vi0, vk4);
+                const float vk5 = vk[5];
+                vacc0x5 = SG_MADD(vacc0x5, vi0, vk5);
+                const float vk6 = vk[6];
+                vacc0x6 = SG_MADD(vacc0x6, vi0, vk6);
+                const float vk7 = vk[7];
+                vacc0x7 = SG_MADD(vacc0x7, vi0, vk7);
             }
-            for (int j = 0; j < 8; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j] = v;
+                out[ob] = v;
+            }
+            {
+                float v = vacc0x1;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc0x4;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 4] = v;
+            }
+            {
+                float v = vacc0x5;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 5] = v;
+            }
+            {
+                float v = vacc0x6;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 6] = v;
+            }
+            {
+                float v = vacc0x7;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 7] = v;
             }
         }
     }
@@ -30907,21 +31063,73 @@ static void Pw_q9_S2_1x16(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w + 18496;
             const int ib = 288 * p;
             const int ob = 72 * p + 64;
-            float vacc0[8];
-            for (int j = 0; j < 8; ++j) {
-                vacc0[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc0x4 = vw[4];
+            float vacc0x5 = vw[5];
+            float vacc0x6 = vw[6];
+            float vacc0x7 = vw[7];
             for (int s = 0; s < 288; ++s) {
                 const float *restrict vk = vw + 8 * s + 8;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 8; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                const float vk4 = vk[4];
+                vacc0x4 = SG_MADD(vacc0x4, vi0, vk4);
+                const float vk5 = vk[5];
+                vacc0x5 = SG_MADD(vacc0x5, vi0, vk5);
+                const float vk6 = vk[6];
+                vacc0x6 = SG_MADD(vacc0x6, vi0, vk6);
+                const float vk7 = vk[7];
+                vacc0x7 = SG_MADD(vacc0x7, vi0, vk7);
             }
-            for (int j = 0; j < 8; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j] = v;
+                out[ob] = v;
+            }
+            {
+                float v = vacc0x1;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc0x4;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 4] = v;
+            }
+            {
+                float v = vacc0x5;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 5] = v;
+            }
+            {
+                float v = vacc0x6;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 6] = v;
+            }
+            {
+                float v = vacc0x7;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 7] = v;
             }
         }
     }
@@ -39005,20 +39213,65 @@ static void Pw_fc2_1x16(const float *restrict in, float *restrict out, const flo
             const float *restrict vw = w + 1016800;
             const int ib = 1024 * p;
             const int ob = 1000 * p + 992;
-            float vacc0[8];
-            for (int j = 0; j < 8; ++j) {
-                vacc0[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc0x4 = vw[4];
+            float vacc0x5 = vw[5];
+            float vacc0x6 = vw[6];
+            float vacc0x7 = vw[7];
             for (int s = 0; s < 1024; ++s) {
                 const float *restrict vk = vw + 8 * s + 8;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 8; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                const float vk4 = vk[4];
+                vacc0x4 = SG_MADD(vacc0x4, vi0, vk4);
+                const float vk5 = vk[5];
+                vacc0x5 = SG_MADD(vacc0x5, vi0, vk5);
+                const float vk6 = vk[6];
+                vacc0x6 = SG_MADD(vacc0x6, vi0, vk6);
+                const float vk7 = vk[7];
+                vacc0x7 = SG_MADD(vacc0x7, vi0, vk7);
             }
-            for (int j = 0; j < 8; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
+            }
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc0x4;
+                out[ob + 4] = v;
+            }
+            {
+                float v = vacc0x5;
+                out[ob + 5] = v;
+            }
+            {
+                float v = vacc0x6;
+                out[ob + 6] = v;
+            }
+            {
+                float v = vacc0x7;
+                out[ob + 7] = v;
             }
         }
     }

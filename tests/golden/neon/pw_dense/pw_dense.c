@@ -32,19 +32,15 @@ static void Pw_c1_1_1x1(const float *restrict in, float *restrict out, const flo
             const float *restrict vw = w;
             const int ib = p;
             const int ob = p;
-            float vacc0[1];
-            {
-                vacc0[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
             {
                 const float *restrict vk = vw + 1;
                 const float vi0 = in[ib];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 out[ob] = v;
             }
         }
@@ -475,43 +471,36 @@ static void Pw_c4_5_4x4(const float *restrict in, float *restrict out, const flo
             const float *restrict vw = w + 20;
             const int ib = 4 * p;
             const int ob = 5 * p + 4;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
             for (int s = 0; s < 4; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 4];
                 const float vi2 = in[ib + s + 8];
                 const float vi3 = in[ib + s + 12];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 out[ob + 5] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 out[ob + 10] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 out[ob + 15] = v;
             }
         }
@@ -588,18 +577,21 @@ static void Pw_c5_3_5x3(const float *restrict in, float *restrict out, const flo
             const float *restrict vw = w;
             const int ib = 5 * p;
             const int ob = 3 * p;
-            float vacc0[3];
-            float vacc1[3];
-            float vacc2[3];
-            float vacc3[3];
-            float vacc4[3];
-            for (int j = 0; j < 3; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-                vacc4[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc4x0 = vw[0];
+            float vacc4x1 = vw[1];
+            float vacc4x2 = vw[2];
             for (int s = 0; s < 5; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
@@ -607,33 +599,84 @@ static void Pw_c5_3_5x3(const float *restrict in, float *restrict out, const flo
                 const float vi2 = in[ib + s + 10];
                 const float vi3 = in[ib + s + 15];
                 const float vi4 = in[ib + s + 20];
-                for (int j = 0; j < 3; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                    vacc4[j] += vi4 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                vacc4x1 = SG_MADD(vacc4x1, vi4, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                vacc4x2 = SG_MADD(vacc4x2, vi4, vk2);
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 3] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc2[j];
-                out[ob + j + 6] = v;
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc3[j];
-                out[ob + j + 9] = v;
+            {
+                float v = vacc1x0;
+                out[ob + 3] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc4[j];
-                out[ob + j + 12] = v;
+            {
+                float v = vacc1x1;
+                out[ob + 4] = v;
+            }
+            {
+                float v = vacc1x2;
+                out[ob + 5] = v;
+            }
+            {
+                float v = vacc2x0;
+                out[ob + 6] = v;
+            }
+            {
+                float v = vacc2x1;
+                out[ob + 7] = v;
+            }
+            {
+                float v = vacc2x2;
+                out[ob + 8] = v;
+            }
+            {
+                float v = vacc3x0;
+                out[ob + 9] = v;
+            }
+            {
+                float v = vacc3x1;
+                out[ob + 10] = v;
+            }
+            {
+                float v = vacc3x2;
+                out[ob + 11] = v;
+            }
+            {
+                float v = vacc4x0;
+                out[ob + 12] = v;
+            }
+            {
+                float v = vacc4x1;
+                out[ob + 13] = v;
+            }
+            {
+                float v = vacc4x2;
+                out[ob + 14] = v;
             }
         }
     }
@@ -788,18 +831,11 @@ static void Pw_c7_9_5x8(const float *restrict in, float *restrict out, const flo
             const float *restrict vw = w + 64;
             const int ib = 7 * p;
             const int ob = 9 * p + 8;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            float vacc4[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-                vacc4[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
+            float vacc4x0 = vw[0];
             for (int s = 0; s < 7; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
@@ -807,32 +843,31 @@ static void Pw_c7_9_5x8(const float *restrict in, float *restrict out, const flo
                 const float vi2 = in[ib + s + 14];
                 const float vi3 = in[ib + s + 21];
                 const float vi4 = in[ib + s + 28];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                    vacc4[0] += vi4 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 out[ob + 9] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 out[ob + 18] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 out[ob + 27] = v;
             }
             {
-                float v = vacc4[0];
+                float v = vacc4x0;
                 out[ob + 36] = v;
             }
         }
@@ -911,43 +946,36 @@ static void Pw_c7_9_5x8(const float *restrict in, float *restrict out, const flo
             const float *restrict vw = w + 64;
             const int ib = 35;
             const int ob = 45 + 8;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
             for (int s = 0; s < 7; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 7];
                 const float vi2 = in[ib + s + 14];
                 const float vi3 = in[ib + s + 21];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 out[ob + 9] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 out[ob + 18] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 out[ob + 27] = v;
             }
         }
@@ -1377,32 +1405,42 @@ static void Pw_c9_7_12x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 40;
             const int ib = 9 * p;
             const int ob = 7 * p + 4;
-            float vacc0[3];
-            float vacc1[3];
-            float vacc2[3];
-            float vacc3[3];
-            float vacc4[3];
-            float vacc5[3];
-            float vacc6[3];
-            float vacc7[3];
-            float vacc8[3];
-            float vacc9[3];
-            float vacc10[3];
-            float vacc11[3];
-            for (int j = 0; j < 3; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-                vacc4[j] = vw[j];
-                vacc5[j] = vw[j];
-                vacc6[j] = vw[j];
-                vacc7[j] = vw[j];
-                vacc8[j] = vw[j];
-                vacc9[j] = vw[j];
-                vacc10[j] = vw[j];
-                vacc11[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc4x0 = vw[0];
+            float vacc4x1 = vw[1];
+            float vacc4x2 = vw[2];
+            float vacc5x0 = vw[0];
+            float vacc5x1 = vw[1];
+            float vacc5x2 = vw[2];
+            float vacc6x0 = vw[0];
+            float vacc6x1 = vw[1];
+            float vacc6x2 = vw[2];
+            float vacc7x0 = vw[0];
+            float vacc7x1 = vw[1];
+            float vacc7x2 = vw[2];
+            float vacc8x0 = vw[0];
+            float vacc8x1 = vw[1];
+            float vacc8x2 = vw[2];
+            float vacc9x0 = vw[0];
+            float vacc9x1 = vw[1];
+            float vacc9x2 = vw[2];
+            float vacc10x0 = vw[0];
+            float vacc10x1 = vw[1];
+            float vacc10x2 = vw[2];
+            float vacc11x0 = vw[0];
+            float vacc11x1 = vw[1];
+            float vacc11x2 = vw[2];
             for (int s = 0; s < 9; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
@@ -1417,68 +1455,189 @@ static void Pw_c9_7_12x4(const float *restrict in, float *restrict out, const fl
                 const float vi9 = in[ib + s + 81];
                 const float vi10 = in[ib + s + 90];
                 const float vi11 = in[ib + s + 99];
-                for (int j = 0; j < 3; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                    vacc4[j] += vi4 * vk[j];
-                    vacc5[j] += vi5 * vk[j];
-                    vacc6[j] += vi6 * vk[j];
-                    vacc7[j] += vi7 * vk[j];
-                    vacc8[j] += vi8 * vk[j];
-                    vacc9[j] += vi9 * vk[j];
-                    vacc10[j] += vi10 * vk[j];
-                    vacc11[j] += vi11 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
+                vacc6x0 = SG_MADD(vacc6x0, vi6, vk0);
+                vacc7x0 = SG_MADD(vacc7x0, vi7, vk0);
+                vacc8x0 = SG_MADD(vacc8x0, vi8, vk0);
+                vacc9x0 = SG_MADD(vacc9x0, vi9, vk0);
+                vacc10x0 = SG_MADD(vacc10x0, vi10, vk0);
+                vacc11x0 = SG_MADD(vacc11x0, vi11, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                vacc4x1 = SG_MADD(vacc4x1, vi4, vk1);
+                vacc5x1 = SG_MADD(vacc5x1, vi5, vk1);
+                vacc6x1 = SG_MADD(vacc6x1, vi6, vk1);
+                vacc7x1 = SG_MADD(vacc7x1, vi7, vk1);
+                vacc8x1 = SG_MADD(vacc8x1, vi8, vk1);
+                vacc9x1 = SG_MADD(vacc9x1, vi9, vk1);
+                vacc10x1 = SG_MADD(vacc10x1, vi10, vk1);
+                vacc11x1 = SG_MADD(vacc11x1, vi11, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                vacc4x2 = SG_MADD(vacc4x2, vi4, vk2);
+                vacc5x2 = SG_MADD(vacc5x2, vi5, vk2);
+                vacc6x2 = SG_MADD(vacc6x2, vi6, vk2);
+                vacc7x2 = SG_MADD(vacc7x2, vi7, vk2);
+                vacc8x2 = SG_MADD(vacc8x2, vi8, vk2);
+                vacc9x2 = SG_MADD(vacc9x2, vi9, vk2);
+                vacc10x2 = SG_MADD(vacc10x2, vi10, vk2);
+                vacc11x2 = SG_MADD(vacc11x2, vi11, vk2);
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 7] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc2[j];
-                out[ob + j + 14] = v;
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc3[j];
-                out[ob + j + 21] = v;
+            {
+                float v = vacc1x0;
+                out[ob + 7] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc4[j];
-                out[ob + j + 28] = v;
+            {
+                float v = vacc1x1;
+                out[ob + 8] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc5[j];
-                out[ob + j + 35] = v;
+            {
+                float v = vacc1x2;
+                out[ob + 9] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc6[j];
-                out[ob + j + 42] = v;
+            {
+                float v = vacc2x0;
+                out[ob + 14] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc7[j];
-                out[ob + j + 49] = v;
+            {
+                float v = vacc2x1;
+                out[ob + 15] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc8[j];
-                out[ob + j + 56] = v;
+            {
+                float v = vacc2x2;
+                out[ob + 16] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc9[j];
-                out[ob + j + 63] = v;
+            {
+                float v = vacc3x0;
+                out[ob + 21] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc10[j];
-                out[ob + j + 70] = v;
+            {
+                float v = vacc3x1;
+                out[ob + 22] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc11[j];
-                out[ob + j + 77] = v;
+            {
+                float v = vacc3x2;
+                out[ob + 23] = v;
+            }
+            {
+                float v = vacc4x0;
+                out[ob + 28] = v;
+            }
+            {
+                float v = vacc4x1;
+                out[ob + 29] = v;
+            }
+            {
+                float v = vacc4x2;
+                out[ob + 30] = v;
+            }
+            {
+                float v = vacc5x0;
+                out[ob + 35] = v;
+            }
+            {
+                float v = vacc5x1;
+                out[ob + 36] = v;
+            }
+            {
+                float v = vacc5x2;
+                out[ob + 37] = v;
+            }
+            {
+                float v = vacc6x0;
+                out[ob + 42] = v;
+            }
+            {
+                float v = vacc6x1;
+                out[ob + 43] = v;
+            }
+            {
+                float v = vacc6x2;
+                out[ob + 44] = v;
+            }
+            {
+                float v = vacc7x0;
+                out[ob + 49] = v;
+            }
+            {
+                float v = vacc7x1;
+                out[ob + 50] = v;
+            }
+            {
+                float v = vacc7x2;
+                out[ob + 51] = v;
+            }
+            {
+                float v = vacc8x0;
+                out[ob + 56] = v;
+            }
+            {
+                float v = vacc8x1;
+                out[ob + 57] = v;
+            }
+            {
+                float v = vacc8x2;
+                out[ob + 58] = v;
+            }
+            {
+                float v = vacc9x0;
+                out[ob + 63] = v;
+            }
+            {
+                float v = vacc9x1;
+                out[ob + 64] = v;
+            }
+            {
+                float v = vacc9x2;
+                out[ob + 65] = v;
+            }
+            {
+                float v = vacc10x0;
+                out[ob + 70] = v;
+            }
+            {
+                float v = vacc10x1;
+                out[ob + 71] = v;
+            }
+            {
+                float v = vacc10x2;
+                out[ob + 72] = v;
+            }
+            {
+                float v = vacc11x0;
+                out[ob + 77] = v;
+            }
+            {
+                float v = vacc11x1;
+                out[ob + 78] = v;
+            }
+            {
+                float v = vacc11x2;
+                out[ob + 79] = v;
             }
         }
     }
@@ -1522,36 +1681,68 @@ static void Pw_c9_7_12x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 40;
             const int ib = 108;
             const int ob = 84 + 4;
-            float vacc0[3];
-            float vacc1[3];
-            float vacc2[3];
-            for (int j = 0; j < 3; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
             for (int s = 0; s < 9; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 9];
                 const float vi2 = in[ib + s + 18];
-                for (int j = 0; j < 3; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 7] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc2[j];
-                out[ob + j + 14] = v;
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc1x0;
+                out[ob + 7] = v;
+            }
+            {
+                float v = vacc1x1;
+                out[ob + 8] = v;
+            }
+            {
+                float v = vacc1x2;
+                out[ob + 9] = v;
+            }
+            {
+                float v = vacc2x0;
+                out[ob + 14] = v;
+            }
+            {
+                float v = vacc2x1;
+                out[ob + 15] = v;
+            }
+            {
+                float v = vacc2x2;
+                out[ob + 16] = v;
             }
         }
     }
@@ -2054,24 +2245,14 @@ static void Pw_c16_17_8x8(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w + 272;
             const int ib = 16 * p;
             const int ob = 17 * p + 16;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            float vacc4[1];
-            float vacc5[1];
-            float vacc6[1];
-            float vacc7[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-                vacc4[0] = vw[0];
-                vacc5[0] = vw[0];
-                vacc6[0] = vw[0];
-                vacc7[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
+            float vacc4x0 = vw[0];
+            float vacc5x0 = vw[0];
+            float vacc6x0 = vw[0];
+            float vacc7x0 = vw[0];
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
@@ -2082,47 +2263,46 @@ static void Pw_c16_17_8x8(const float *restrict in, float *restrict out, const f
                 const float vi5 = in[ib + s + 80];
                 const float vi6 = in[ib + s + 96];
                 const float vi7 = in[ib + s + 112];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                    vacc4[0] += vi4 * vk[0];
-                    vacc5[0] += vi5 * vk[0];
-                    vacc6[0] += vi6 * vk[0];
-                    vacc7[0] += vi7 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
+                vacc6x0 = SG_MADD(vacc6x0, vi6, vk0);
+                vacc7x0 = SG_MADD(vacc7x0, vi7, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 out[ob + 17] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 out[ob + 34] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 out[ob + 51] = v;
             }
             {
-                float v = vacc4[0];
+                float v = vacc4x0;
                 out[ob + 68] = v;
             }
             {
-                float v = vacc5[0];
+                float v = vacc5x0;
                 out[ob + 85] = v;
             }
             {
-                float v = vacc6[0];
+                float v = vacc6x0;
                 out[ob + 102] = v;
             }
             {
-                float v = vacc7[0];
+                float v = vacc7x0;
                 out[ob + 119] = v;
             }
         }
@@ -2216,18 +2396,11 @@ static void Pw_c16_17_8x8(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w + 272;
             const int ib = 128;
             const int ob = 136 + 16;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            float vacc4[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-                vacc4[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
+            float vacc4x0 = vw[0];
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
@@ -2235,32 +2408,31 @@ static void Pw_c16_17_8x8(const float *restrict in, float *restrict out, const f
                 const float vi2 = in[ib + s + 32];
                 const float vi3 = in[ib + s + 48];
                 const float vi4 = in[ib + s + 64];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                    vacc4[0] += vi4 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 out[ob + 17] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 out[ob + 34] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 out[ob + 51] = v;
             }
             {
-                float v = vacc4[0];
+                float v = vacc4x0;
                 out[ob + 68] = v;
             }
         }
@@ -2477,20 +2649,24 @@ static void Pw_c17_15_6x12(const float *restrict in, float *restrict out, const 
             const float *restrict vw = w + 216;
             const int ib = 17 * p;
             const int ob = 15 * p + 12;
-            float vacc0[3];
-            float vacc1[3];
-            float vacc2[3];
-            float vacc3[3];
-            float vacc4[3];
-            float vacc5[3];
-            for (int j = 0; j < 3; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-                vacc4[j] = vw[j];
-                vacc5[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc4x0 = vw[0];
+            float vacc4x1 = vw[1];
+            float vacc4x2 = vw[2];
+            float vacc5x0 = vw[0];
+            float vacc5x1 = vw[1];
+            float vacc5x2 = vw[2];
             for (int s = 0; s < 17; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
@@ -2499,38 +2675,99 @@ static void Pw_c17_15_6x12(const float *restrict in, float *restrict out, const 
                 const float vi3 = in[ib + s + 51];
                 const float vi4 = in[ib + s + 68];
                 const float vi5 = in[ib + s + 85];
-                for (int j = 0; j < 3; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                    vacc4[j] += vi4 * vk[j];
-                    vacc5[j] += vi5 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                vacc4x1 = SG_MADD(vacc4x1, vi4, vk1);
+                vacc5x1 = SG_MADD(vacc5x1, vi5, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                vacc4x2 = SG_MADD(vacc4x2, vi4, vk2);
+                vacc5x2 = SG_MADD(vacc5x2, vi5, vk2);
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 15] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc2[j];
-                out[ob + j + 30] = v;
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc3[j];
-                out[ob + j + 45] = v;
+            {
+                float v = vacc1x0;
+                out[ob + 15] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc4[j];
-                out[ob + j + 60] = v;
+            {
+                float v = vacc1x1;
+                out[ob + 16] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc5[j];
-                out[ob + j + 75] = v;
+            {
+                float v = vacc1x2;
+                out[ob + 17] = v;
+            }
+            {
+                float v = vacc2x0;
+                out[ob + 30] = v;
+            }
+            {
+                float v = vacc2x1;
+                out[ob + 31] = v;
+            }
+            {
+                float v = vacc2x2;
+                out[ob + 32] = v;
+            }
+            {
+                float v = vacc3x0;
+                out[ob + 45] = v;
+            }
+            {
+                float v = vacc3x1;
+                out[ob + 46] = v;
+            }
+            {
+                float v = vacc3x2;
+                out[ob + 47] = v;
+            }
+            {
+                float v = vacc4x0;
+                out[ob + 60] = v;
+            }
+            {
+                float v = vacc4x1;
+                out[ob + 61] = v;
+            }
+            {
+                float v = vacc4x2;
+                out[ob + 62] = v;
+            }
+            {
+                float v = vacc5x0;
+                out[ob + 75] = v;
+            }
+            {
+                float v = vacc5x1;
+                out[ob + 76] = v;
+            }
+            {
+                float v = vacc5x2;
+                out[ob + 77] = v;
             }
         }
     }
@@ -2570,20 +2807,30 @@ static void Pw_c17_15_6x12(const float *restrict in, float *restrict out, const 
             const float *restrict vw = w + 216;
             const int ib = 204;
             const int ob = 180 + 12;
-            float vacc0[3];
-            for (int j = 0; j < 3; ++j) {
-                vacc0[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
             for (int s = 0; s < 17; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 3; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
+            }
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
             }
         }
     }
@@ -2762,20 +3009,12 @@ static void Pw_c31_33_6x8(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w + 1024;
             const int ib = 31 * p;
             const int ob = 33 * p + 32;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            float vacc4[1];
-            float vacc5[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-                vacc4[0] = vw[0];
-                vacc5[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
+            float vacc4x0 = vw[0];
+            float vacc5x0 = vw[0];
             for (int s = 0; s < 31; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
@@ -2784,37 +3023,36 @@ static void Pw_c31_33_6x8(const float *restrict in, float *restrict out, const f
                 const float vi3 = in[ib + s + 93];
                 const float vi4 = in[ib + s + 124];
                 const float vi5 = in[ib + s + 155];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                    vacc4[0] += vi4 * vk[0];
-                    vacc5[0] += vi5 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 out[ob + 33] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 out[ob + 66] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 out[ob + 99] = v;
             }
             {
-                float v = vacc4[0];
+                float v = vacc4x0;
                 out[ob + 132] = v;
             }
             {
-                float v = vacc5[0];
+                float v = vacc5x0;
                 out[ob + 165] = v;
             }
         }
@@ -2878,35 +3116,29 @@ static void Pw_c31_33_6x8(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w + 1024;
             const int ib = 2418;
             const int ob = 2574 + 32;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
             for (int s = 0; s < 31; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 31];
                 const float vi2 = in[ib + s + 62];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 out[ob + 33] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 out[ob + 66] = v;
             }
         }
@@ -3335,32 +3567,42 @@ static void Pw_c33_31_12x4(const float *restrict in, float *restrict out, const 
             const float *restrict vw = w + 952;
             const int ib = 33 * p;
             const int ob = 31 * p + 28;
-            float vacc0[3];
-            float vacc1[3];
-            float vacc2[3];
-            float vacc3[3];
-            float vacc4[3];
-            float vacc5[3];
-            float vacc6[3];
-            float vacc7[3];
-            float vacc8[3];
-            float vacc9[3];
-            float vacc10[3];
-            float vacc11[3];
-            for (int j = 0; j < 3; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-                vacc4[j] = vw[j];
-                vacc5[j] = vw[j];
-                vacc6[j] = vw[j];
-                vacc7[j] = vw[j];
-                vacc8[j] = vw[j];
-                vacc9[j] = vw[j];
-                vacc10[j] = vw[j];
-                vacc11[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc4x0 = vw[0];
+            float vacc4x1 = vw[1];
+            float vacc4x2 = vw[2];
+            float vacc5x0 = vw[0];
+            float vacc5x1 = vw[1];
+            float vacc5x2 = vw[2];
+            float vacc6x0 = vw[0];
+            float vacc6x1 = vw[1];
+            float vacc6x2 = vw[2];
+            float vacc7x0 = vw[0];
+            float vacc7x1 = vw[1];
+            float vacc7x2 = vw[2];
+            float vacc8x0 = vw[0];
+            float vacc8x1 = vw[1];
+            float vacc8x2 = vw[2];
+            float vacc9x0 = vw[0];
+            float vacc9x1 = vw[1];
+            float vacc9x2 = vw[2];
+            float vacc10x0 = vw[0];
+            float vacc10x1 = vw[1];
+            float vacc10x2 = vw[2];
+            float vacc11x0 = vw[0];
+            float vacc11x1 = vw[1];
+            float vacc11x2 = vw[2];
             for (int s = 0; s < 33; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
@@ -3375,68 +3617,189 @@ static void Pw_c33_31_12x4(const float *restrict in, float *restrict out, const 
                 const float vi9 = in[ib + s + 297];
                 const float vi10 = in[ib + s + 330];
                 const float vi11 = in[ib + s + 363];
-                for (int j = 0; j < 3; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                    vacc4[j] += vi4 * vk[j];
-                    vacc5[j] += vi5 * vk[j];
-                    vacc6[j] += vi6 * vk[j];
-                    vacc7[j] += vi7 * vk[j];
-                    vacc8[j] += vi8 * vk[j];
-                    vacc9[j] += vi9 * vk[j];
-                    vacc10[j] += vi10 * vk[j];
-                    vacc11[j] += vi11 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
+                vacc6x0 = SG_MADD(vacc6x0, vi6, vk0);
+                vacc7x0 = SG_MADD(vacc7x0, vi7, vk0);
+                vacc8x0 = SG_MADD(vacc8x0, vi8, vk0);
+                vacc9x0 = SG_MADD(vacc9x0, vi9, vk0);
+                vacc10x0 = SG_MADD(vacc10x0, vi10, vk0);
+                vacc11x0 = SG_MADD(vacc11x0, vi11, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                vacc4x1 = SG_MADD(vacc4x1, vi4, vk1);
+                vacc5x1 = SG_MADD(vacc5x1, vi5, vk1);
+                vacc6x1 = SG_MADD(vacc6x1, vi6, vk1);
+                vacc7x1 = SG_MADD(vacc7x1, vi7, vk1);
+                vacc8x1 = SG_MADD(vacc8x1, vi8, vk1);
+                vacc9x1 = SG_MADD(vacc9x1, vi9, vk1);
+                vacc10x1 = SG_MADD(vacc10x1, vi10, vk1);
+                vacc11x1 = SG_MADD(vacc11x1, vi11, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                vacc4x2 = SG_MADD(vacc4x2, vi4, vk2);
+                vacc5x2 = SG_MADD(vacc5x2, vi5, vk2);
+                vacc6x2 = SG_MADD(vacc6x2, vi6, vk2);
+                vacc7x2 = SG_MADD(vacc7x2, vi7, vk2);
+                vacc8x2 = SG_MADD(vacc8x2, vi8, vk2);
+                vacc9x2 = SG_MADD(vacc9x2, vi9, vk2);
+                vacc10x2 = SG_MADD(vacc10x2, vi10, vk2);
+                vacc11x2 = SG_MADD(vacc11x2, vi11, vk2);
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 31] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc2[j];
-                out[ob + j + 62] = v;
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc3[j];
-                out[ob + j + 93] = v;
+            {
+                float v = vacc1x0;
+                out[ob + 31] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc4[j];
-                out[ob + j + 124] = v;
+            {
+                float v = vacc1x1;
+                out[ob + 32] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc5[j];
-                out[ob + j + 155] = v;
+            {
+                float v = vacc1x2;
+                out[ob + 33] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc6[j];
-                out[ob + j + 186] = v;
+            {
+                float v = vacc2x0;
+                out[ob + 62] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc7[j];
-                out[ob + j + 217] = v;
+            {
+                float v = vacc2x1;
+                out[ob + 63] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc8[j];
-                out[ob + j + 248] = v;
+            {
+                float v = vacc2x2;
+                out[ob + 64] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc9[j];
-                out[ob + j + 279] = v;
+            {
+                float v = vacc3x0;
+                out[ob + 93] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc10[j];
-                out[ob + j + 310] = v;
+            {
+                float v = vacc3x1;
+                out[ob + 94] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc11[j];
-                out[ob + j + 341] = v;
+            {
+                float v = vacc3x2;
+                out[ob + 95] = v;
+            }
+            {
+                float v = vacc4x0;
+                out[ob + 124] = v;
+            }
+            {
+                float v = vacc4x1;
+                out[ob + 125] = v;
+            }
+            {
+                float v = vacc4x2;
+                out[ob + 126] = v;
+            }
+            {
+                float v = vacc5x0;
+                out[ob + 155] = v;
+            }
+            {
+                float v = vacc5x1;
+                out[ob + 156] = v;
+            }
+            {
+                float v = vacc5x2;
+                out[ob + 157] = v;
+            }
+            {
+                float v = vacc6x0;
+                out[ob + 186] = v;
+            }
+            {
+                float v = vacc6x1;
+                out[ob + 187] = v;
+            }
+            {
+                float v = vacc6x2;
+                out[ob + 188] = v;
+            }
+            {
+                float v = vacc7x0;
+                out[ob + 217] = v;
+            }
+            {
+                float v = vacc7x1;
+                out[ob + 218] = v;
+            }
+            {
+                float v = vacc7x2;
+                out[ob + 219] = v;
+            }
+            {
+                float v = vacc8x0;
+                out[ob + 248] = v;
+            }
+            {
+                float v = vacc8x1;
+                out[ob + 249] = v;
+            }
+            {
+                float v = vacc8x2;
+                out[ob + 250] = v;
+            }
+            {
+                float v = vacc9x0;
+                out[ob + 279] = v;
+            }
+            {
+                float v = vacc9x1;
+                out[ob + 280] = v;
+            }
+            {
+                float v = vacc9x2;
+                out[ob + 281] = v;
+            }
+            {
+                float v = vacc10x0;
+                out[ob + 310] = v;
+            }
+            {
+                float v = vacc10x1;
+                out[ob + 311] = v;
+            }
+            {
+                float v = vacc10x2;
+                out[ob + 312] = v;
+            }
+            {
+                float v = vacc11x0;
+                out[ob + 341] = v;
+            }
+            {
+                float v = vacc11x1;
+                out[ob + 342] = v;
+            }
+            {
+                float v = vacc11x2;
+                out[ob + 343] = v;
             }
         }
     }
@@ -3498,18 +3861,21 @@ static void Pw_c33_31_12x4(const float *restrict in, float *restrict out, const 
             const float *restrict vw = w + 952;
             const int ib = 792;
             const int ob = 744 + 28;
-            float vacc0[3];
-            float vacc1[3];
-            float vacc2[3];
-            float vacc3[3];
-            float vacc4[3];
-            for (int j = 0; j < 3; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-                vacc4[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc4x0 = vw[0];
+            float vacc4x1 = vw[1];
+            float vacc4x2 = vw[2];
             for (int s = 0; s < 33; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
@@ -3517,33 +3883,84 @@ static void Pw_c33_31_12x4(const float *restrict in, float *restrict out, const 
                 const float vi2 = in[ib + s + 66];
                 const float vi3 = in[ib + s + 99];
                 const float vi4 = in[ib + s + 132];
-                for (int j = 0; j < 3; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                    vacc4[j] += vi4 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                vacc4x1 = SG_MADD(vacc4x1, vi4, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                vacc4x2 = SG_MADD(vacc4x2, vi4, vk2);
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 31] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc2[j];
-                out[ob + j + 62] = v;
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc3[j];
-                out[ob + j + 93] = v;
+            {
+                float v = vacc1x0;
+                out[ob + 31] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc4[j];
-                out[ob + j + 124] = v;
+            {
+                float v = vacc1x1;
+                out[ob + 32] = v;
+            }
+            {
+                float v = vacc1x2;
+                out[ob + 33] = v;
+            }
+            {
+                float v = vacc2x0;
+                out[ob + 62] = v;
+            }
+            {
+                float v = vacc2x1;
+                out[ob + 63] = v;
+            }
+            {
+                float v = vacc2x2;
+                out[ob + 64] = v;
+            }
+            {
+                float v = vacc3x0;
+                out[ob + 93] = v;
+            }
+            {
+                float v = vacc3x1;
+                out[ob + 94] = v;
+            }
+            {
+                float v = vacc3x2;
+                out[ob + 95] = v;
+            }
+            {
+                float v = vacc4x0;
+                out[ob + 124] = v;
+            }
+            {
+                float v = vacc4x1;
+                out[ob + 125] = v;
+            }
+            {
+                float v = vacc4x2;
+                out[ob + 126] = v;
             }
         }
     }
@@ -3739,32 +4156,42 @@ static void Pw_c48_47_12x4(const float *restrict in, float *restrict out, const 
             const float *restrict vw = w + 2156;
             const int ib = 48 * p;
             const int ob = 47 * p + 44;
-            float vacc0[3];
-            float vacc1[3];
-            float vacc2[3];
-            float vacc3[3];
-            float vacc4[3];
-            float vacc5[3];
-            float vacc6[3];
-            float vacc7[3];
-            float vacc8[3];
-            float vacc9[3];
-            float vacc10[3];
-            float vacc11[3];
-            for (int j = 0; j < 3; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-                vacc4[j] = vw[j];
-                vacc5[j] = vw[j];
-                vacc6[j] = vw[j];
-                vacc7[j] = vw[j];
-                vacc8[j] = vw[j];
-                vacc9[j] = vw[j];
-                vacc10[j] = vw[j];
-                vacc11[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc4x0 = vw[0];
+            float vacc4x1 = vw[1];
+            float vacc4x2 = vw[2];
+            float vacc5x0 = vw[0];
+            float vacc5x1 = vw[1];
+            float vacc5x2 = vw[2];
+            float vacc6x0 = vw[0];
+            float vacc6x1 = vw[1];
+            float vacc6x2 = vw[2];
+            float vacc7x0 = vw[0];
+            float vacc7x1 = vw[1];
+            float vacc7x2 = vw[2];
+            float vacc8x0 = vw[0];
+            float vacc8x1 = vw[1];
+            float vacc8x2 = vw[2];
+            float vacc9x0 = vw[0];
+            float vacc9x1 = vw[1];
+            float vacc9x2 = vw[2];
+            float vacc10x0 = vw[0];
+            float vacc10x1 = vw[1];
+            float vacc10x2 = vw[2];
+            float vacc11x0 = vw[0];
+            float vacc11x1 = vw[1];
+            float vacc11x2 = vw[2];
             for (int s = 0; s < 48; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
@@ -3779,68 +4206,189 @@ static void Pw_c48_47_12x4(const float *restrict in, float *restrict out, const 
                 const float vi9 = in[ib + s + 432];
                 const float vi10 = in[ib + s + 480];
                 const float vi11 = in[ib + s + 528];
-                for (int j = 0; j < 3; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                    vacc4[j] += vi4 * vk[j];
-                    vacc5[j] += vi5 * vk[j];
-                    vacc6[j] += vi6 * vk[j];
-                    vacc7[j] += vi7 * vk[j];
-                    vacc8[j] += vi8 * vk[j];
-                    vacc9[j] += vi9 * vk[j];
-                    vacc10[j] += vi10 * vk[j];
-                    vacc11[j] += vi11 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
+                vacc6x0 = SG_MADD(vacc6x0, vi6, vk0);
+                vacc7x0 = SG_MADD(vacc7x0, vi7, vk0);
+                vacc8x0 = SG_MADD(vacc8x0, vi8, vk0);
+                vacc9x0 = SG_MADD(vacc9x0, vi9, vk0);
+                vacc10x0 = SG_MADD(vacc10x0, vi10, vk0);
+                vacc11x0 = SG_MADD(vacc11x0, vi11, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                vacc4x1 = SG_MADD(vacc4x1, vi4, vk1);
+                vacc5x1 = SG_MADD(vacc5x1, vi5, vk1);
+                vacc6x1 = SG_MADD(vacc6x1, vi6, vk1);
+                vacc7x1 = SG_MADD(vacc7x1, vi7, vk1);
+                vacc8x1 = SG_MADD(vacc8x1, vi8, vk1);
+                vacc9x1 = SG_MADD(vacc9x1, vi9, vk1);
+                vacc10x1 = SG_MADD(vacc10x1, vi10, vk1);
+                vacc11x1 = SG_MADD(vacc11x1, vi11, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                vacc4x2 = SG_MADD(vacc4x2, vi4, vk2);
+                vacc5x2 = SG_MADD(vacc5x2, vi5, vk2);
+                vacc6x2 = SG_MADD(vacc6x2, vi6, vk2);
+                vacc7x2 = SG_MADD(vacc7x2, vi7, vk2);
+                vacc8x2 = SG_MADD(vacc8x2, vi8, vk2);
+                vacc9x2 = SG_MADD(vacc9x2, vi9, vk2);
+                vacc10x2 = SG_MADD(vacc10x2, vi10, vk2);
+                vacc11x2 = SG_MADD(vacc11x2, vi11, vk2);
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 47] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc2[j];
-                out[ob + j + 94] = v;
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc3[j];
-                out[ob + j + 141] = v;
+            {
+                float v = vacc1x0;
+                out[ob + 47] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc4[j];
-                out[ob + j + 188] = v;
+            {
+                float v = vacc1x1;
+                out[ob + 48] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc5[j];
-                out[ob + j + 235] = v;
+            {
+                float v = vacc1x2;
+                out[ob + 49] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc6[j];
-                out[ob + j + 282] = v;
+            {
+                float v = vacc2x0;
+                out[ob + 94] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc7[j];
-                out[ob + j + 329] = v;
+            {
+                float v = vacc2x1;
+                out[ob + 95] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc8[j];
-                out[ob + j + 376] = v;
+            {
+                float v = vacc2x2;
+                out[ob + 96] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc9[j];
-                out[ob + j + 423] = v;
+            {
+                float v = vacc3x0;
+                out[ob + 141] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc10[j];
-                out[ob + j + 470] = v;
+            {
+                float v = vacc3x1;
+                out[ob + 142] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc11[j];
-                out[ob + j + 517] = v;
+            {
+                float v = vacc3x2;
+                out[ob + 143] = v;
+            }
+            {
+                float v = vacc4x0;
+                out[ob + 188] = v;
+            }
+            {
+                float v = vacc4x1;
+                out[ob + 189] = v;
+            }
+            {
+                float v = vacc4x2;
+                out[ob + 190] = v;
+            }
+            {
+                float v = vacc5x0;
+                out[ob + 235] = v;
+            }
+            {
+                float v = vacc5x1;
+                out[ob + 236] = v;
+            }
+            {
+                float v = vacc5x2;
+                out[ob + 237] = v;
+            }
+            {
+                float v = vacc6x0;
+                out[ob + 282] = v;
+            }
+            {
+                float v = vacc6x1;
+                out[ob + 283] = v;
+            }
+            {
+                float v = vacc6x2;
+                out[ob + 284] = v;
+            }
+            {
+                float v = vacc7x0;
+                out[ob + 329] = v;
+            }
+            {
+                float v = vacc7x1;
+                out[ob + 330] = v;
+            }
+            {
+                float v = vacc7x2;
+                out[ob + 331] = v;
+            }
+            {
+                float v = vacc8x0;
+                out[ob + 376] = v;
+            }
+            {
+                float v = vacc8x1;
+                out[ob + 377] = v;
+            }
+            {
+                float v = vacc8x2;
+                out[ob + 378] = v;
+            }
+            {
+                float v = vacc9x0;
+                out[ob + 423] = v;
+            }
+            {
+                float v = vacc9x1;
+                out[ob + 424] = v;
+            }
+            {
+                float v = vacc9x2;
+                out[ob + 425] = v;
+            }
+            {
+                float v = vacc10x0;
+                out[ob + 470] = v;
+            }
+            {
+                float v = vacc10x1;
+                out[ob + 471] = v;
+            }
+            {
+                float v = vacc10x2;
+                out[ob + 472] = v;
+            }
+            {
+                float v = vacc11x0;
+                out[ob + 517] = v;
+            }
+            {
+                float v = vacc11x1;
+                out[ob + 518] = v;
+            }
+            {
+                float v = vacc11x2;
+                out[ob + 519] = v;
             }
         }
     }
@@ -3884,36 +4432,68 @@ static void Pw_c48_47_12x4(const float *restrict in, float *restrict out, const 
             const float *restrict vw = w + 2156;
             const int ib = 1152;
             const int ob = 1128 + 44;
-            float vacc0[3];
-            float vacc1[3];
-            float vacc2[3];
-            for (int j = 0; j < 3; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
             for (int s = 0; s < 48; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 48];
                 const float vi2 = in[ib + s + 96];
-                for (int j = 0; j < 3; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 47] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc2[j];
-                out[ob + j + 94] = v;
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc1x0;
+                out[ob + 47] = v;
+            }
+            {
+                float v = vacc1x1;
+                out[ob + 48] = v;
+            }
+            {
+                float v = vacc1x2;
+                out[ob + 49] = v;
+            }
+            {
+                float v = vacc2x0;
+                out[ob + 94] = v;
+            }
+            {
+                float v = vacc2x1;
+                out[ob + 95] = v;
+            }
+            {
+                float v = vacc2x2;
+                out[ob + 96] = v;
             }
         }
     }
@@ -4123,24 +4703,14 @@ static void Pw_c47_49_8x8(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w + 2304;
             const int ib = 47 * p;
             const int ob = 49 * p + 48;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            float vacc4[1];
-            float vacc5[1];
-            float vacc6[1];
-            float vacc7[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-                vacc4[0] = vw[0];
-                vacc5[0] = vw[0];
-                vacc6[0] = vw[0];
-                vacc7[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
+            float vacc4x0 = vw[0];
+            float vacc5x0 = vw[0];
+            float vacc6x0 = vw[0];
+            float vacc7x0 = vw[0];
             for (int s = 0; s < 47; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
@@ -4151,47 +4721,46 @@ static void Pw_c47_49_8x8(const float *restrict in, float *restrict out, const f
                 const float vi5 = in[ib + s + 235];
                 const float vi6 = in[ib + s + 282];
                 const float vi7 = in[ib + s + 329];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                    vacc4[0] += vi4 * vk[0];
-                    vacc5[0] += vi5 * vk[0];
-                    vacc6[0] += vi6 * vk[0];
-                    vacc7[0] += vi7 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
+                vacc6x0 = SG_MADD(vacc6x0, vi6, vk0);
+                vacc7x0 = SG_MADD(vacc7x0, vi7, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 out[ob + 49] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 out[ob + 98] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 out[ob + 147] = v;
             }
             {
-                float v = vacc4[0];
+                float v = vacc4x0;
                 out[ob + 196] = v;
             }
             {
-                float v = vacc5[0];
+                float v = vacc5x0;
                 out[ob + 245] = v;
             }
             {
-                float v = vacc6[0];
+                float v = vacc6x0;
                 out[ob + 294] = v;
             }
             {
-                float v = vacc7[0];
+                float v = vacc7x0;
                 out[ob + 343] = v;
             }
         }
@@ -4315,22 +4884,13 @@ static void Pw_c47_49_8x8(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w + 2304;
             const int ib = 376;
             const int ob = 392 + 48;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            float vacc4[1];
-            float vacc5[1];
-            float vacc6[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-                vacc4[0] = vw[0];
-                vacc5[0] = vw[0];
-                vacc6[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
+            float vacc4x0 = vw[0];
+            float vacc5x0 = vw[0];
+            float vacc6x0 = vw[0];
             for (int s = 0; s < 47; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
@@ -4340,42 +4900,41 @@ static void Pw_c47_49_8x8(const float *restrict in, float *restrict out, const f
                 const float vi4 = in[ib + s + 188];
                 const float vi5 = in[ib + s + 235];
                 const float vi6 = in[ib + s + 282];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                    vacc4[0] += vi4 * vk[0];
-                    vacc5[0] += vi5 * vk[0];
-                    vacc6[0] += vi6 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
+                vacc6x0 = SG_MADD(vacc6x0, vi6, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 out[ob + 49] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 out[ob + 98] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 out[ob + 147] = v;
             }
             {
-                float v = vacc4[0];
+                float v = vacc4x0;
                 out[ob + 196] = v;
             }
             {
-                float v = vacc5[0];
+                float v = vacc5x0;
                 out[ob + 245] = v;
             }
             {
-                float v = vacc6[0];
+                float v = vacc6x0;
                 out[ob + 294] = v;
             }
         }
@@ -4555,20 +5114,12 @@ static void Pw_c64_65_6x8(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w + 4160;
             const int ib = 64 * p;
             const int ob = 65 * p + 64;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            float vacc4[1];
-            float vacc5[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-                vacc4[0] = vw[0];
-                vacc5[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
+            float vacc4x0 = vw[0];
+            float vacc5x0 = vw[0];
             for (int s = 0; s < 64; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
@@ -4577,37 +5128,36 @@ static void Pw_c64_65_6x8(const float *restrict in, float *restrict out, const f
                 const float vi3 = in[ib + s + 192];
                 const float vi4 = in[ib + s + 256];
                 const float vi5 = in[ib + s + 320];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                    vacc4[0] += vi4 * vk[0];
-                    vacc5[0] += vi5 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 out[ob + 65] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 out[ob + 130] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 out[ob + 195] = v;
             }
             {
-                float v = vacc4[0];
+                float v = vacc4x0;
                 out[ob + 260] = v;
             }
             {
-                float v = vacc5[0];
+                float v = vacc5x0;
                 out[ob + 325] = v;
             }
         }
@@ -4686,43 +5236,36 @@ static void Pw_c64_65_6x8(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w + 4160;
             const int ib = 12288;
             const int ob = 12480 + 64;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
             for (int s = 0; s < 64; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 64];
                 const float vi2 = in[ib + s + 128];
                 const float vi3 = in[ib + s + 192];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 out[ob + 65] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 out[ob + 130] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 out[ob + 195] = v;
             }
         }
@@ -5399,32 +5942,18 @@ static void Pw_c17_1_12x1(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w;
             const int ib = 17 * p;
             const int ob = p;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            float vacc4[1];
-            float vacc5[1];
-            float vacc6[1];
-            float vacc7[1];
-            float vacc8[1];
-            float vacc9[1];
-            float vacc10[1];
-            float vacc11[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-                vacc4[0] = vw[0];
-                vacc5[0] = vw[0];
-                vacc6[0] = vw[0];
-                vacc7[0] = vw[0];
-                vacc8[0] = vw[0];
-                vacc9[0] = vw[0];
-                vacc10[0] = vw[0];
-                vacc11[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
+            float vacc4x0 = vw[0];
+            float vacc5x0 = vw[0];
+            float vacc6x0 = vw[0];
+            float vacc7x0 = vw[0];
+            float vacc8x0 = vw[0];
+            float vacc9x0 = vw[0];
+            float vacc10x0 = vw[0];
+            float vacc11x0 = vw[0];
             for (int s = 0; s < 17; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
@@ -5439,67 +5968,66 @@ static void Pw_c17_1_12x1(const float *restrict in, float *restrict out, const f
                 const float vi9 = in[ib + s + 153];
                 const float vi10 = in[ib + s + 170];
                 const float vi11 = in[ib + s + 187];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                    vacc4[0] += vi4 * vk[0];
-                    vacc5[0] += vi5 * vk[0];
-                    vacc6[0] += vi6 * vk[0];
-                    vacc7[0] += vi7 * vk[0];
-                    vacc8[0] += vi8 * vk[0];
-                    vacc9[0] += vi9 * vk[0];
-                    vacc10[0] += vi10 * vk[0];
-                    vacc11[0] += vi11 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
+                vacc6x0 = SG_MADD(vacc6x0, vi6, vk0);
+                vacc7x0 = SG_MADD(vacc7x0, vi7, vk0);
+                vacc8x0 = SG_MADD(vacc8x0, vi8, vk0);
+                vacc9x0 = SG_MADD(vacc9x0, vi9, vk0);
+                vacc10x0 = SG_MADD(vacc10x0, vi10, vk0);
+                vacc11x0 = SG_MADD(vacc11x0, vi11, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 out[ob + 1] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 out[ob + 2] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 out[ob + 3] = v;
             }
             {
-                float v = vacc4[0];
+                float v = vacc4x0;
                 out[ob + 4] = v;
             }
             {
-                float v = vacc5[0];
+                float v = vacc5x0;
                 out[ob + 5] = v;
             }
             {
-                float v = vacc6[0];
+                float v = vacc6x0;
                 out[ob + 6] = v;
             }
             {
-                float v = vacc7[0];
+                float v = vacc7x0;
                 out[ob + 7] = v;
             }
             {
-                float v = vacc8[0];
+                float v = vacc8x0;
                 out[ob + 8] = v;
             }
             {
-                float v = vacc9[0];
+                float v = vacc9x0;
                 out[ob + 9] = v;
             }
             {
-                float v = vacc10[0];
+                float v = vacc10x0;
                 out[ob + 10] = v;
             }
             {
-                float v = vacc11[0];
+                float v = vacc11x0;
                 out[ob + 11] = v;
             }
         }
@@ -5509,26 +6037,15 @@ static void Pw_c17_1_12x1(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w;
             const int ib = 3672;
             const int ob = 216;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            float vacc4[1];
-            float vacc5[1];
-            float vacc6[1];
-            float vacc7[1];
-            float vacc8[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-                vacc4[0] = vw[0];
-                vacc5[0] = vw[0];
-                vacc6[0] = vw[0];
-                vacc7[0] = vw[0];
-                vacc8[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
+            float vacc4x0 = vw[0];
+            float vacc5x0 = vw[0];
+            float vacc6x0 = vw[0];
+            float vacc7x0 = vw[0];
+            float vacc8x0 = vw[0];
             for (int s = 0; s < 17; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
@@ -5540,52 +6057,51 @@ static void Pw_c17_1_12x1(const float *restrict in, float *restrict out, const f
                 const float vi6 = in[ib + s + 102];
                 const float vi7 = in[ib + s + 119];
                 const float vi8 = in[ib + s + 136];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                    vacc4[0] += vi4 * vk[0];
-                    vacc5[0] += vi5 * vk[0];
-                    vacc6[0] += vi6 * vk[0];
-                    vacc7[0] += vi7 * vk[0];
-                    vacc8[0] += vi8 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
+                vacc6x0 = SG_MADD(vacc6x0, vi6, vk0);
+                vacc7x0 = SG_MADD(vacc7x0, vi7, vk0);
+                vacc8x0 = SG_MADD(vacc8x0, vi8, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 out[ob + 1] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 out[ob + 2] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 out[ob + 3] = v;
             }
             {
-                float v = vacc4[0];
+                float v = vacc4x0;
                 out[ob + 4] = v;
             }
             {
-                float v = vacc5[0];
+                float v = vacc5x0;
                 out[ob + 5] = v;
             }
             {
-                float v = vacc6[0];
+                float v = vacc6x0;
                 out[ob + 6] = v;
             }
             {
-                float v = vacc7[0];
+                float v = vacc7x0;
                 out[ob + 7] = v;
             }
             {
-                float v = vacc8[0];
+                float v = vacc8x0;
                 out[ob + 8] = v;
             }
         }
@@ -5756,20 +6272,12 @@ static void Pw_c1_33_6x8(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 64;
             const int ib = p;
             const int ob = 33 * p + 32;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            float vacc4[1];
-            float vacc5[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-                vacc4[0] = vw[0];
-                vacc5[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
+            float vacc4x0 = vw[0];
+            float vacc5x0 = vw[0];
             {
                 const float *restrict vk = vw + 1;
                 const float vi0 = in[ib];
@@ -5778,37 +6286,36 @@ static void Pw_c1_33_6x8(const float *restrict in, float *restrict out, const fl
                 const float vi3 = in[ib + 3];
                 const float vi4 = in[ib + 4];
                 const float vi5 = in[ib + 5];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                    vacc4[0] += vi4 * vk[0];
-                    vacc5[0] += vi5 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 out[ob + 33] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 out[ob + 66] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 out[ob + 99] = v;
             }
             {
-                float v = vacc4[0];
+                float v = vacc4x0;
                 out[ob + 132] = v;
             }
             {
-                float v = vacc5[0];
+                float v = vacc5x0;
                 out[ob + 165] = v;
             }
         }
@@ -6165,24 +6672,14 @@ static void Pw_nobias_8x8(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w + 144;
             const int ib = 9 * p;
             const int ob = 17 * p + 16;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            float vacc4[1];
-            float vacc5[1];
-            float vacc6[1];
-            float vacc7[1];
-            {
-                vacc0[0] = 0.0f;
-                vacc1[0] = 0.0f;
-                vacc2[0] = 0.0f;
-                vacc3[0] = 0.0f;
-                vacc4[0] = 0.0f;
-                vacc5[0] = 0.0f;
-                vacc6[0] = 0.0f;
-                vacc7[0] = 0.0f;
-            }
+            float vacc0x0 = 0.0f;
+            float vacc1x0 = 0.0f;
+            float vacc2x0 = 0.0f;
+            float vacc3x0 = 0.0f;
+            float vacc4x0 = 0.0f;
+            float vacc5x0 = 0.0f;
+            float vacc6x0 = 0.0f;
+            float vacc7x0 = 0.0f;
             for (int s = 0; s < 9; ++s) {
                 const float *restrict vk = vw + s;
                 const float vi0 = in[ib + s];
@@ -6193,47 +6690,46 @@ static void Pw_nobias_8x8(const float *restrict in, float *restrict out, const f
                 const float vi5 = in[ib + s + 45];
                 const float vi6 = in[ib + s + 54];
                 const float vi7 = in[ib + s + 63];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                    vacc4[0] += vi4 * vk[0];
-                    vacc5[0] += vi5 * vk[0];
-                    vacc6[0] += vi6 * vk[0];
-                    vacc7[0] += vi7 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
+                vacc6x0 = SG_MADD(vacc6x0, vi6, vk0);
+                vacc7x0 = SG_MADD(vacc7x0, vi7, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 out[ob + 17] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 out[ob + 34] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 out[ob + 51] = v;
             }
             {
-                float v = vacc4[0];
+                float v = vacc4x0;
                 out[ob + 68] = v;
             }
             {
-                float v = vacc5[0];
+                float v = vacc5x0;
                 out[ob + 85] = v;
             }
             {
-                float v = vacc6[0];
+                float v = vacc6x0;
                 out[ob + 102] = v;
             }
             {
-                float v = vacc7[0];
+                float v = vacc7x0;
                 out[ob + 119] = v;
             }
         }
@@ -6327,18 +6823,11 @@ static void Pw_nobias_8x8(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w + 144;
             const int ib = 144;
             const int ob = 272 + 16;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            float vacc4[1];
-            {
-                vacc0[0] = 0.0f;
-                vacc1[0] = 0.0f;
-                vacc2[0] = 0.0f;
-                vacc3[0] = 0.0f;
-                vacc4[0] = 0.0f;
-            }
+            float vacc0x0 = 0.0f;
+            float vacc1x0 = 0.0f;
+            float vacc2x0 = 0.0f;
+            float vacc3x0 = 0.0f;
+            float vacc4x0 = 0.0f;
             for (int s = 0; s < 9; ++s) {
                 const float *restrict vk = vw + s;
                 const float vi0 = in[ib + s];
@@ -6346,32 +6835,31 @@ static void Pw_nobias_8x8(const float *restrict in, float *restrict out, const f
                 const float vi2 = in[ib + s + 18];
                 const float vi3 = in[ib + s + 27];
                 const float vi4 = in[ib + s + 36];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                    vacc4[0] += vi4 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 out[ob + 17] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 out[ob + 34] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 out[ob + 51] = v;
             }
             {
-                float v = vacc4[0];
+                float v = vacc4x0;
                 out[ob + 68] = v;
             }
         }
@@ -6933,24 +7421,14 @@ static void Pw_a_r6_8x8(const float *restrict in, float *restrict out, const flo
             const float *restrict vw = w + 48;
             const int ib = 5 * p;
             const int ob = 9 * p + 8;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            float vacc4[1];
-            float vacc5[1];
-            float vacc6[1];
-            float vacc7[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-                vacc4[0] = vw[0];
-                vacc5[0] = vw[0];
-                vacc6[0] = vw[0];
-                vacc7[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
+            float vacc4x0 = vw[0];
+            float vacc5x0 = vw[0];
+            float vacc6x0 = vw[0];
+            float vacc7x0 = vw[0];
             for (int s = 0; s < 5; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
@@ -6961,54 +7439,53 @@ static void Pw_a_r6_8x8(const float *restrict in, float *restrict out, const flo
                 const float vi5 = in[ib + s + 25];
                 const float vi6 = in[ib + s + 30];
                 const float vi7 = in[ib + s + 35];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                    vacc4[0] += vi4 * vk[0];
-                    vacc5[0] += vi5 * vk[0];
-                    vacc6[0] += vi6 * vk[0];
-                    vacc7[0] += vi7 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
+                vacc6x0 = SG_MADD(vacc6x0, vi6, vk0);
+                vacc7x0 = SG_MADD(vacc7x0, vi7, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                 out[ob + 9] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                 out[ob + 18] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                 out[ob + 27] = v;
             }
             {
-                float v = vacc4[0];
+                float v = vacc4x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                 out[ob + 36] = v;
             }
             {
-                float v = vacc5[0];
+                float v = vacc5x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                 out[ob + 45] = v;
             }
             {
-                float v = vacc6[0];
+                float v = vacc6x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                 out[ob + 54] = v;
             }
             {
-                float v = vacc7[0];
+                float v = vacc7x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                 out[ob + 63] = v;
             }
@@ -7142,20 +7619,12 @@ static void Pw_a_r6_8x8(const float *restrict in, float *restrict out, const flo
             const float *restrict vw = w + 48;
             const int ib = 40;
             const int ob = 72 + 8;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            float vacc4[1];
-            float vacc5[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-                vacc4[0] = vw[0];
-                vacc5[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
+            float vacc4x0 = vw[0];
+            float vacc5x0 = vw[0];
             for (int s = 0; s < 5; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
@@ -7164,42 +7633,41 @@ static void Pw_a_r6_8x8(const float *restrict in, float *restrict out, const flo
                 const float vi3 = in[ib + s + 15];
                 const float vi4 = in[ib + s + 20];
                 const float vi5 = in[ib + s + 25];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                    vacc4[0] += vi4 * vk[0];
-                    vacc5[0] += vi5 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                 out[ob + 9] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                 out[ob + 18] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                 out[ob + 27] = v;
             }
             {
-                float v = vacc4[0];
+                float v = vacc4x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                 out[ob + 36] = v;
             }
             {
-                float v = vacc5[0];
+                float v = vacc5x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                 out[ob + 45] = v;
             }
@@ -7389,26 +7857,33 @@ static void Pw_a_mm_9x4(const float *restrict in, float *restrict out, const flo
             const float *restrict vw = w + 476;
             const int ib = 16 * p;
             const int ob = 31 * p + 28;
-            float vacc0[3];
-            float vacc1[3];
-            float vacc2[3];
-            float vacc3[3];
-            float vacc4[3];
-            float vacc5[3];
-            float vacc6[3];
-            float vacc7[3];
-            float vacc8[3];
-            for (int j = 0; j < 3; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-                vacc4[j] = vw[j];
-                vacc5[j] = vw[j];
-                vacc6[j] = vw[j];
-                vacc7[j] = vw[j];
-                vacc8[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc4x0 = vw[0];
+            float vacc4x1 = vw[1];
+            float vacc4x2 = vw[2];
+            float vacc5x0 = vw[0];
+            float vacc5x1 = vw[1];
+            float vacc5x2 = vw[2];
+            float vacc6x0 = vw[0];
+            float vacc6x1 = vw[1];
+            float vacc6x2 = vw[2];
+            float vacc7x0 = vw[0];
+            float vacc7x1 = vw[1];
+            float vacc7x2 = vw[2];
+            float vacc8x0 = vw[0];
+            float vacc8x1 = vw[1];
+            float vacc8x2 = vw[2];
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
@@ -7420,62 +7895,171 @@ static void Pw_a_mm_9x4(const float *restrict in, float *restrict out, const flo
                 const float vi6 = in[ib + s + 96];
                 const float vi7 = in[ib + s + 112];
                 const float vi8 = in[ib + s + 128];
-                for (int j = 0; j < 3; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                    vacc4[j] += vi4 * vk[j];
-                    vacc5[j] += vi5 * vk[j];
-                    vacc6[j] += vi6 * vk[j];
-                    vacc7[j] += vi7 * vk[j];
-                    vacc8[j] += vi8 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
+                vacc6x0 = SG_MADD(vacc6x0, vi6, vk0);
+                vacc7x0 = SG_MADD(vacc7x0, vi7, vk0);
+                vacc8x0 = SG_MADD(vacc8x0, vi8, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                vacc4x1 = SG_MADD(vacc4x1, vi4, vk1);
+                vacc5x1 = SG_MADD(vacc5x1, vi5, vk1);
+                vacc6x1 = SG_MADD(vacc6x1, vi6, vk1);
+                vacc7x1 = SG_MADD(vacc7x1, vi7, vk1);
+                vacc8x1 = SG_MADD(vacc8x1, vi8, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                vacc4x2 = SG_MADD(vacc4x2, vi4, vk2);
+                vacc5x2 = SG_MADD(vacc5x2, vi5, vk2);
+                vacc6x2 = SG_MADD(vacc6x2, vi6, vk2);
+                vacc7x2 = SG_MADD(vacc7x2, vi7, vk2);
+                vacc8x2 = SG_MADD(vacc8x2, vi8, vk2);
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = v < -5.000000000e-01f ? -5.000000000e-01f : v; v = v > 5.000000000e-01f ? 5.000000000e-01f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc1[j];
+            {
+                float v = vacc0x1;
                 v = v < -5.000000000e-01f ? -5.000000000e-01f : v; v = v > 5.000000000e-01f ? 5.000000000e-01f : v;
-                out[ob + j + 31] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc2[j];
+            {
+                float v = vacc0x2;
                 v = v < -5.000000000e-01f ? -5.000000000e-01f : v; v = v > 5.000000000e-01f ? 5.000000000e-01f : v;
-                out[ob + j + 62] = v;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc3[j];
+            {
+                float v = vacc1x0;
                 v = v < -5.000000000e-01f ? -5.000000000e-01f : v; v = v > 5.000000000e-01f ? 5.000000000e-01f : v;
-                out[ob + j + 93] = v;
+                out[ob + 31] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc4[j];
+            {
+                float v = vacc1x1;
                 v = v < -5.000000000e-01f ? -5.000000000e-01f : v; v = v > 5.000000000e-01f ? 5.000000000e-01f : v;
-                out[ob + j + 124] = v;
+                out[ob + 32] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc5[j];
+            {
+                float v = vacc1x2;
                 v = v < -5.000000000e-01f ? -5.000000000e-01f : v; v = v > 5.000000000e-01f ? 5.000000000e-01f : v;
-                out[ob + j + 155] = v;
+                out[ob + 33] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc6[j];
+            {
+                float v = vacc2x0;
                 v = v < -5.000000000e-01f ? -5.000000000e-01f : v; v = v > 5.000000000e-01f ? 5.000000000e-01f : v;
-                out[ob + j + 186] = v;
+                out[ob + 62] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc7[j];
+            {
+                float v = vacc2x1;
                 v = v < -5.000000000e-01f ? -5.000000000e-01f : v; v = v > 5.000000000e-01f ? 5.000000000e-01f : v;
-                out[ob + j + 217] = v;
+                out[ob + 63] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc8[j];
+            {
+                float v = vacc2x2;
                 v = v < -5.000000000e-01f ? -5.000000000e-01f : v; v = v > 5.000000000e-01f ? 5.000000000e-01f : v;
-                out[ob + j + 248] = v;
+                out[ob + 64] = v;
+            }
+            {
+                float v = vacc3x0;
+                v = v < -5.000000000e-01f ? -5.000000000e-01f : v; v = v > 5.000000000e-01f ? 5.000000000e-01f : v;
+                out[ob + 93] = v;
+            }
+            {
+                float v = vacc3x1;
+                v = v < -5.000000000e-01f ? -5.000000000e-01f : v; v = v > 5.000000000e-01f ? 5.000000000e-01f : v;
+                out[ob + 94] = v;
+            }
+            {
+                float v = vacc3x2;
+                v = v < -5.000000000e-01f ? -5.000000000e-01f : v; v = v > 5.000000000e-01f ? 5.000000000e-01f : v;
+                out[ob + 95] = v;
+            }
+            {
+                float v = vacc4x0;
+                v = v < -5.000000000e-01f ? -5.000000000e-01f : v; v = v > 5.000000000e-01f ? 5.000000000e-01f : v;
+                out[ob + 124] = v;
+            }
+            {
+                float v = vacc4x1;
+                v = v < -5.000000000e-01f ? -5.000000000e-01f : v; v = v > 5.000000000e-01f ? 5.000000000e-01f : v;
+                out[ob + 125] = v;
+            }
+            {
+                float v = vacc4x2;
+                v = v < -5.000000000e-01f ? -5.000000000e-01f : v; v = v > 5.000000000e-01f ? 5.000000000e-01f : v;
+                out[ob + 126] = v;
+            }
+            {
+                float v = vacc5x0;
+                v = v < -5.000000000e-01f ? -5.000000000e-01f : v; v = v > 5.000000000e-01f ? 5.000000000e-01f : v;
+                out[ob + 155] = v;
+            }
+            {
+                float v = vacc5x1;
+                v = v < -5.000000000e-01f ? -5.000000000e-01f : v; v = v > 5.000000000e-01f ? 5.000000000e-01f : v;
+                out[ob + 156] = v;
+            }
+            {
+                float v = vacc5x2;
+                v = v < -5.000000000e-01f ? -5.000000000e-01f : v; v = v > 5.000000000e-01f ? 5.000000000e-01f : v;
+                out[ob + 157] = v;
+            }
+            {
+                float v = vacc6x0;
+                v = v < -5.000000000e-01f ? -5.000000000e-01f : v; v = v > 5.000000000e-01f ? 5.000000000e-01f : v;
+                out[ob + 186] = v;
+            }
+            {
+                float v = vacc6x1;
+                v = v < -5.000000000e-01f ? -5.000000000e-01f : v; v = v > 5.000000000e-01f ? 5.000000000e-01f : v;
+                out[ob + 187] = v;
+            }
+            {
+                float v = vacc6x2;
+                v = v < -5.000000000e-01f ? -5.000000000e-01f : v; v = v > 5.000000000e-01f ? 5.000000000e-01f : v;
+                out[ob + 188] = v;
+            }
+            {
+                float v = vacc7x0;
+                v = v < -5.000000000e-01f ? -5.000000000e-01f : v; v = v > 5.000000000e-01f ? 5.000000000e-01f : v;
+                out[ob + 217] = v;
+            }
+            {
+                float v = vacc7x1;
+                v = v < -5.000000000e-01f ? -5.000000000e-01f : v; v = v > 5.000000000e-01f ? 5.000000000e-01f : v;
+                out[ob + 218] = v;
+            }
+            {
+                float v = vacc7x2;
+                v = v < -5.000000000e-01f ? -5.000000000e-01f : v; v = v > 5.000000000e-01f ? 5.000000000e-01f : v;
+                out[ob + 219] = v;
+            }
+            {
+                float v = vacc8x0;
+                v = v < -5.000000000e-01f ? -5.000000000e-01f : v; v = v > 5.000000000e-01f ? 5.000000000e-01f : v;
+                out[ob + 248] = v;
+            }
+            {
+                float v = vacc8x1;
+                v = v < -5.000000000e-01f ? -5.000000000e-01f : v; v = v > 5.000000000e-01f ? 5.000000000e-01f : v;
+                out[ob + 249] = v;
+            }
+            {
+                float v = vacc8x2;
+                v = v < -5.000000000e-01f ? -5.000000000e-01f : v; v = v > 5.000000000e-01f ? 5.000000000e-01f : v;
+                out[ob + 250] = v;
             }
         }
     }
@@ -8340,24 +8924,14 @@ static void Pw_res17_8x8(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 288;
             const int ib = 17 * p;
             const int ob = 17 * p + 16;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            float vacc4[1];
-            float vacc5[1];
-            float vacc6[1];
-            float vacc7[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-                vacc4[0] = vw[0];
-                vacc5[0] = vw[0];
-                vacc6[0] = vw[0];
-                vacc7[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
+            float vacc4x0 = vw[0];
+            float vacc5x0 = vw[0];
+            float vacc6x0 = vw[0];
+            float vacc7x0 = vw[0];
             for (int s = 0; s < 17; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
@@ -8368,61 +8942,60 @@ static void Pw_res17_8x8(const float *restrict in, float *restrict out, const fl
                 const float vi5 = in[ib + s + 85];
                 const float vi6 = in[ib + s + 102];
                 const float vi7 = in[ib + s + 119];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                    vacc4[0] += vi4 * vk[0];
-                    vacc5[0] += vi5 * vk[0];
-                    vacc6[0] += vi6 * vk[0];
-                    vacc7[0] += vi7 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
+                vacc6x0 = SG_MADD(vacc6x0, vi6, vk0);
+                vacc7x0 = SG_MADD(vacc7x0, vi7, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 v += res[ob];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 v += res[ob + 17];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 17] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 v += res[ob + 34];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 34] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 v += res[ob + 51];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 51] = v;
             }
             {
-                float v = vacc4[0];
+                float v = vacc4x0;
                 v += res[ob + 68];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 68] = v;
             }
             {
-                float v = vacc5[0];
+                float v = vacc5x0;
                 v += res[ob + 85];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 85] = v;
             }
             {
-                float v = vacc6[0];
+                float v = vacc6x0;
                 v += res[ob + 102];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 102] = v;
             }
             {
-                float v = vacc7[0];
+                float v = vacc7x0;
                 v += res[ob + 119];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 119] = v;
@@ -8576,22 +9149,13 @@ static void Pw_res17_8x8(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 288;
             const int ib = 952;
             const int ob = 952 + 16;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            float vacc4[1];
-            float vacc5[1];
-            float vacc6[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-                vacc4[0] = vw[0];
-                vacc5[0] = vw[0];
-                vacc6[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
+            float vacc4x0 = vw[0];
+            float vacc5x0 = vw[0];
+            float vacc6x0 = vw[0];
             for (int s = 0; s < 17; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
@@ -8601,54 +9165,53 @@ static void Pw_res17_8x8(const float *restrict in, float *restrict out, const fl
                 const float vi4 = in[ib + s + 68];
                 const float vi5 = in[ib + s + 85];
                 const float vi6 = in[ib + s + 102];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                    vacc4[0] += vi4 * vk[0];
-                    vacc5[0] += vi5 * vk[0];
-                    vacc6[0] += vi6 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
+                vacc6x0 = SG_MADD(vacc6x0, vi6, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 v += res[ob];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 v += res[ob + 17];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 17] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 v += res[ob + 34];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 34] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 v += res[ob + 51];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 51] = v;
             }
             {
-                float v = vacc4[0];
+                float v = vacc4x0;
                 v += res[ob + 68];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 68] = v;
             }
             {
-                float v = vacc5[0];
+                float v = vacc5x0;
                 v += res[ob + 85];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 85] = v;
             }
             {
-                float v = vacc6[0];
+                float v = vacc6x0;
                 v += res[ob + 102];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 102] = v;
@@ -9506,19 +10069,15 @@ static void Pw_res33_1x16(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w + 1056;
             const int ib = 33 * p;
             const int ob = 33 * p + 32;
-            float vacc0[1];
-            {
-                vacc0[0] = 0.0f;
-            }
+            float vacc0x0 = 0.0f;
             for (int s = 0; s < 33; ++s) {
                 const float *restrict vk = vw + s;
                 const float vi0 = in[ib + s];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 v += res[ob];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob] = v;

@@ -454,32 +454,42 @@ static void Pw_g4odd_12x3(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 30 * g;
                 const int ib = 36 * p + 9 * g;
                 const int ob = 12 * p + 3 * g;
-                float vacc0[3];
-                float vacc1[3];
-                float vacc2[3];
-                float vacc3[3];
-                float vacc4[3];
-                float vacc5[3];
-                float vacc6[3];
-                float vacc7[3];
-                float vacc8[3];
-                float vacc9[3];
-                float vacc10[3];
-                float vacc11[3];
-                for (int j = 0; j < 3; ++j) {
-                    vacc0[j] = vw[j];
-                    vacc1[j] = vw[j];
-                    vacc2[j] = vw[j];
-                    vacc3[j] = vw[j];
-                    vacc4[j] = vw[j];
-                    vacc5[j] = vw[j];
-                    vacc6[j] = vw[j];
-                    vacc7[j] = vw[j];
-                    vacc8[j] = vw[j];
-                    vacc9[j] = vw[j];
-                    vacc10[j] = vw[j];
-                    vacc11[j] = vw[j];
-                }
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc0x2 = vw[2];
+                float vacc1x0 = vw[0];
+                float vacc1x1 = vw[1];
+                float vacc1x2 = vw[2];
+                float vacc2x0 = vw[0];
+                float vacc2x1 = vw[1];
+                float vacc2x2 = vw[2];
+                float vacc3x0 = vw[0];
+                float vacc3x1 = vw[1];
+                float vacc3x2 = vw[2];
+                float vacc4x0 = vw[0];
+                float vacc4x1 = vw[1];
+                float vacc4x2 = vw[2];
+                float vacc5x0 = vw[0];
+                float vacc5x1 = vw[1];
+                float vacc5x2 = vw[2];
+                float vacc6x0 = vw[0];
+                float vacc6x1 = vw[1];
+                float vacc6x2 = vw[2];
+                float vacc7x0 = vw[0];
+                float vacc7x1 = vw[1];
+                float vacc7x2 = vw[2];
+                float vacc8x0 = vw[0];
+                float vacc8x1 = vw[1];
+                float vacc8x2 = vw[2];
+                float vacc9x0 = vw[0];
+                float vacc9x1 = vw[1];
+                float vacc9x2 = vw[2];
+                float vacc10x0 = vw[0];
+                float vacc10x1 = vw[1];
+                float vacc10x2 = vw[2];
+                float vacc11x0 = vw[0];
+                float vacc11x1 = vw[1];
+                float vacc11x2 = vw[2];
                 for (int s = 0; s < 9; ++s) {
                     const float *restrict vk = vw + 3 * s + 3;
                     const float vi0 = in[ib + s];
@@ -494,80 +504,225 @@ static void Pw_g4odd_12x3(const float *restrict in, float *restrict out, const f
                     const float vi9 = in[ib + s + 324];
                     const float vi10 = in[ib + s + 360];
                     const float vi11 = in[ib + s + 396];
-                    for (int j = 0; j < 3; ++j) {
-                        vacc0[j] += vi0 * vk[j];
-                        vacc1[j] += vi1 * vk[j];
-                        vacc2[j] += vi2 * vk[j];
-                        vacc3[j] += vi3 * vk[j];
-                        vacc4[j] += vi4 * vk[j];
-                        vacc5[j] += vi5 * vk[j];
-                        vacc6[j] += vi6 * vk[j];
-                        vacc7[j] += vi7 * vk[j];
-                        vacc8[j] += vi8 * vk[j];
-                        vacc9[j] += vi9 * vk[j];
-                        vacc10[j] += vi10 * vk[j];
-                        vacc11[j] += vi11 * vk[j];
-                    }
+                    const float vk0 = vk[0];
+                    vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, vi6, vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, vi7, vk0);
+                    vacc8x0 = SG_MADD(vacc8x0, vi8, vk0);
+                    vacc9x0 = SG_MADD(vacc9x0, vi9, vk0);
+                    vacc10x0 = SG_MADD(vacc10x0, vi10, vk0);
+                    vacc11x0 = SG_MADD(vacc11x0, vi11, vk0);
+                    const float vk1 = vk[1];
+                    vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                    vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                    vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                    vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                    vacc4x1 = SG_MADD(vacc4x1, vi4, vk1);
+                    vacc5x1 = SG_MADD(vacc5x1, vi5, vk1);
+                    vacc6x1 = SG_MADD(vacc6x1, vi6, vk1);
+                    vacc7x1 = SG_MADD(vacc7x1, vi7, vk1);
+                    vacc8x1 = SG_MADD(vacc8x1, vi8, vk1);
+                    vacc9x1 = SG_MADD(vacc9x1, vi9, vk1);
+                    vacc10x1 = SG_MADD(vacc10x1, vi10, vk1);
+                    vacc11x1 = SG_MADD(vacc11x1, vi11, vk1);
+                    const float vk2 = vk[2];
+                    vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                    vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                    vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                    vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                    vacc4x2 = SG_MADD(vacc4x2, vi4, vk2);
+                    vacc5x2 = SG_MADD(vacc5x2, vi5, vk2);
+                    vacc6x2 = SG_MADD(vacc6x2, vi6, vk2);
+                    vacc7x2 = SG_MADD(vacc7x2, vi7, vk2);
+                    vacc8x2 = SG_MADD(vacc8x2, vi8, vk2);
+                    vacc9x2 = SG_MADD(vacc9x2, vi9, vk2);
+                    vacc10x2 = SG_MADD(vacc10x2, vi10, vk2);
+                    vacc11x2 = SG_MADD(vacc11x2, vi11, vk2);
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc0[j];
+                {
+                    float v = vacc0x0;
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc1[j];
+                {
+                    float v = vacc0x1;
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j + 12] = v;
+                    out[ob + 1] = v;
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc2[j];
+                {
+                    float v = vacc0x2;
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j + 24] = v;
+                    out[ob + 2] = v;
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc3[j];
+                {
+                    float v = vacc1x0;
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j + 36] = v;
+                    out[ob + 12] = v;
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc4[j];
+                {
+                    float v = vacc1x1;
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j + 48] = v;
+                    out[ob + 13] = v;
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc5[j];
+                {
+                    float v = vacc1x2;
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j + 60] = v;
+                    out[ob + 14] = v;
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc6[j];
+                {
+                    float v = vacc2x0;
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j + 72] = v;
+                    out[ob + 24] = v;
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc7[j];
+                {
+                    float v = vacc2x1;
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j + 84] = v;
+                    out[ob + 25] = v;
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc8[j];
+                {
+                    float v = vacc2x2;
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j + 96] = v;
+                    out[ob + 26] = v;
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc9[j];
+                {
+                    float v = vacc3x0;
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j + 108] = v;
+                    out[ob + 36] = v;
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc10[j];
+                {
+                    float v = vacc3x1;
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j + 120] = v;
+                    out[ob + 37] = v;
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc11[j];
+                {
+                    float v = vacc3x2;
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j + 132] = v;
+                    out[ob + 38] = v;
+                }
+                {
+                    float v = vacc4x0;
+                    v = v < 0.0f ? 0.0f : v;
+                    out[ob + 48] = v;
+                }
+                {
+                    float v = vacc4x1;
+                    v = v < 0.0f ? 0.0f : v;
+                    out[ob + 49] = v;
+                }
+                {
+                    float v = vacc4x2;
+                    v = v < 0.0f ? 0.0f : v;
+                    out[ob + 50] = v;
+                }
+                {
+                    float v = vacc5x0;
+                    v = v < 0.0f ? 0.0f : v;
+                    out[ob + 60] = v;
+                }
+                {
+                    float v = vacc5x1;
+                    v = v < 0.0f ? 0.0f : v;
+                    out[ob + 61] = v;
+                }
+                {
+                    float v = vacc5x2;
+                    v = v < 0.0f ? 0.0f : v;
+                    out[ob + 62] = v;
+                }
+                {
+                    float v = vacc6x0;
+                    v = v < 0.0f ? 0.0f : v;
+                    out[ob + 72] = v;
+                }
+                {
+                    float v = vacc6x1;
+                    v = v < 0.0f ? 0.0f : v;
+                    out[ob + 73] = v;
+                }
+                {
+                    float v = vacc6x2;
+                    v = v < 0.0f ? 0.0f : v;
+                    out[ob + 74] = v;
+                }
+                {
+                    float v = vacc7x0;
+                    v = v < 0.0f ? 0.0f : v;
+                    out[ob + 84] = v;
+                }
+                {
+                    float v = vacc7x1;
+                    v = v < 0.0f ? 0.0f : v;
+                    out[ob + 85] = v;
+                }
+                {
+                    float v = vacc7x2;
+                    v = v < 0.0f ? 0.0f : v;
+                    out[ob + 86] = v;
+                }
+                {
+                    float v = vacc8x0;
+                    v = v < 0.0f ? 0.0f : v;
+                    out[ob + 96] = v;
+                }
+                {
+                    float v = vacc8x1;
+                    v = v < 0.0f ? 0.0f : v;
+                    out[ob + 97] = v;
+                }
+                {
+                    float v = vacc8x2;
+                    v = v < 0.0f ? 0.0f : v;
+                    out[ob + 98] = v;
+                }
+                {
+                    float v = vacc9x0;
+                    v = v < 0.0f ? 0.0f : v;
+                    out[ob + 108] = v;
+                }
+                {
+                    float v = vacc9x1;
+                    v = v < 0.0f ? 0.0f : v;
+                    out[ob + 109] = v;
+                }
+                {
+                    float v = vacc9x2;
+                    v = v < 0.0f ? 0.0f : v;
+                    out[ob + 110] = v;
+                }
+                {
+                    float v = vacc10x0;
+                    v = v < 0.0f ? 0.0f : v;
+                    out[ob + 120] = v;
+                }
+                {
+                    float v = vacc10x1;
+                    v = v < 0.0f ? 0.0f : v;
+                    out[ob + 121] = v;
+                }
+                {
+                    float v = vacc10x2;
+                    v = v < 0.0f ? 0.0f : v;
+                    out[ob + 122] = v;
+                }
+                {
+                    float v = vacc11x0;
+                    v = v < 0.0f ? 0.0f : v;
+                    out[ob + 132] = v;
+                }
+                {
+                    float v = vacc11x1;
+                    v = v < 0.0f ? 0.0f : v;
+                    out[ob + 133] = v;
+                }
+                {
+                    float v = vacc11x2;
+                    v = v < 0.0f ? 0.0f : v;
+                    out[ob + 134] = v;
                 }
             }
         }
@@ -576,39 +731,77 @@ static void Pw_g4odd_12x3(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 30 * g;
                 const int ib = 9 * g + 432;
                 const int ob = 3 * g + 144;
-                float vacc0[3];
-                float vacc1[3];
-                float vacc2[3];
-                for (int j = 0; j < 3; ++j) {
-                    vacc0[j] = vw[j];
-                    vacc1[j] = vw[j];
-                    vacc2[j] = vw[j];
-                }
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc0x2 = vw[2];
+                float vacc1x0 = vw[0];
+                float vacc1x1 = vw[1];
+                float vacc1x2 = vw[2];
+                float vacc2x0 = vw[0];
+                float vacc2x1 = vw[1];
+                float vacc2x2 = vw[2];
                 for (int s = 0; s < 9; ++s) {
                     const float *restrict vk = vw + 3 * s + 3;
                     const float vi0 = in[ib + s];
                     const float vi1 = in[ib + s + 36];
                     const float vi2 = in[ib + s + 72];
-                    for (int j = 0; j < 3; ++j) {
-                        vacc0[j] += vi0 * vk[j];
-                        vacc1[j] += vi1 * vk[j];
-                        vacc2[j] += vi2 * vk[j];
-                    }
+                    const float vk0 = vk[0];
+                    vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                    const float vk1 = vk[1];
+                    vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                    vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                    vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                    const float vk2 = vk[2];
+                    vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                    vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                    vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc0[j];
+                {
+                    float v = vacc0x0;
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc1[j];
+                {
+                    float v = vacc0x1;
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j + 12] = v;
+                    out[ob + 1] = v;
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc2[j];
+                {
+                    float v = vacc0x2;
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j + 24] = v;
+                    out[ob + 2] = v;
+                }
+                {
+                    float v = vacc1x0;
+                    v = v < 0.0f ? 0.0f : v;
+                    out[ob + 12] = v;
+                }
+                {
+                    float v = vacc1x1;
+                    v = v < 0.0f ? 0.0f : v;
+                    out[ob + 13] = v;
+                }
+                {
+                    float v = vacc1x2;
+                    v = v < 0.0f ? 0.0f : v;
+                    out[ob + 14] = v;
+                }
+                {
+                    float v = vacc2x0;
+                    v = v < 0.0f ? 0.0f : v;
+                    out[ob + 24] = v;
+                }
+                {
+                    float v = vacc2x1;
+                    v = v < 0.0f ? 0.0f : v;
+                    out[ob + 25] = v;
+                }
+                {
+                    float v = vacc2x2;
+                    v = v < 0.0f ? 0.0f : v;
+                    out[ob + 26] = v;
                 }
             }
         }
@@ -812,24 +1005,30 @@ static void Pw_g3_8x8(const float *restrict in, float *restrict out, const float
                 const float *restrict vw = w + 33 * g + 24;
                 const int ib = 3 * g + 9 * p;
                 const int ob = 11 * g + 33 * p + 8;
-                float vacc0[3];
-                float vacc1[3];
-                float vacc2[3];
-                float vacc3[3];
-                float vacc4[3];
-                float vacc5[3];
-                float vacc6[3];
-                float vacc7[3];
-                for (int j = 0; j < 3; ++j) {
-                    vacc0[j] = 0.0f;
-                    vacc1[j] = 0.0f;
-                    vacc2[j] = 0.0f;
-                    vacc3[j] = 0.0f;
-                    vacc4[j] = 0.0f;
-                    vacc5[j] = 0.0f;
-                    vacc6[j] = 0.0f;
-                    vacc7[j] = 0.0f;
-                }
+                float vacc0x0 = 0.0f;
+                float vacc0x1 = 0.0f;
+                float vacc0x2 = 0.0f;
+                float vacc1x0 = 0.0f;
+                float vacc1x1 = 0.0f;
+                float vacc1x2 = 0.0f;
+                float vacc2x0 = 0.0f;
+                float vacc2x1 = 0.0f;
+                float vacc2x2 = 0.0f;
+                float vacc3x0 = 0.0f;
+                float vacc3x1 = 0.0f;
+                float vacc3x2 = 0.0f;
+                float vacc4x0 = 0.0f;
+                float vacc4x1 = 0.0f;
+                float vacc4x2 = 0.0f;
+                float vacc5x0 = 0.0f;
+                float vacc5x1 = 0.0f;
+                float vacc5x2 = 0.0f;
+                float vacc6x0 = 0.0f;
+                float vacc6x1 = 0.0f;
+                float vacc6x2 = 0.0f;
+                float vacc7x0 = 0.0f;
+                float vacc7x1 = 0.0f;
+                float vacc7x2 = 0.0f;
                 for (int s = 0; s < 3; ++s) {
                     const float *restrict vk = vw + 3 * s;
                     const float vi0 = in[ib + s];
@@ -840,48 +1039,129 @@ static void Pw_g3_8x8(const float *restrict in, float *restrict out, const float
                     const float vi5 = in[ib + s + 45];
                     const float vi6 = in[ib + s + 54];
                     const float vi7 = in[ib + s + 63];
-                    for (int j = 0; j < 3; ++j) {
-                        vacc0[j] += vi0 * vk[j];
-                        vacc1[j] += vi1 * vk[j];
-                        vacc2[j] += vi2 * vk[j];
-                        vacc3[j] += vi3 * vk[j];
-                        vacc4[j] += vi4 * vk[j];
-                        vacc5[j] += vi5 * vk[j];
-                        vacc6[j] += vi6 * vk[j];
-                        vacc7[j] += vi7 * vk[j];
-                    }
+                    const float vk0 = vk[0];
+                    vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, vi6, vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, vi7, vk0);
+                    const float vk1 = vk[1];
+                    vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                    vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                    vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                    vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                    vacc4x1 = SG_MADD(vacc4x1, vi4, vk1);
+                    vacc5x1 = SG_MADD(vacc5x1, vi5, vk1);
+                    vacc6x1 = SG_MADD(vacc6x1, vi6, vk1);
+                    vacc7x1 = SG_MADD(vacc7x1, vi7, vk1);
+                    const float vk2 = vk[2];
+                    vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                    vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                    vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                    vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                    vacc4x2 = SG_MADD(vacc4x2, vi4, vk2);
+                    vacc5x2 = SG_MADD(vacc5x2, vi5, vk2);
+                    vacc6x2 = SG_MADD(vacc6x2, vi6, vk2);
+                    vacc7x2 = SG_MADD(vacc7x2, vi7, vk2);
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc0[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0x0;
+                    out[ob] = v;
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc1[j];
-                    out[ob + j + 33] = v;
+                {
+                    float v = vacc0x1;
+                    out[ob + 1] = v;
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc2[j];
-                    out[ob + j + 66] = v;
+                {
+                    float v = vacc0x2;
+                    out[ob + 2] = v;
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc3[j];
-                    out[ob + j + 99] = v;
+                {
+                    float v = vacc1x0;
+                    out[ob + 33] = v;
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc4[j];
-                    out[ob + j + 132] = v;
+                {
+                    float v = vacc1x1;
+                    out[ob + 34] = v;
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc5[j];
-                    out[ob + j + 165] = v;
+                {
+                    float v = vacc1x2;
+                    out[ob + 35] = v;
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc6[j];
-                    out[ob + j + 198] = v;
+                {
+                    float v = vacc2x0;
+                    out[ob + 66] = v;
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc7[j];
-                    out[ob + j + 231] = v;
+                {
+                    float v = vacc2x1;
+                    out[ob + 67] = v;
+                }
+                {
+                    float v = vacc2x2;
+                    out[ob + 68] = v;
+                }
+                {
+                    float v = vacc3x0;
+                    out[ob + 99] = v;
+                }
+                {
+                    float v = vacc3x1;
+                    out[ob + 100] = v;
+                }
+                {
+                    float v = vacc3x2;
+                    out[ob + 101] = v;
+                }
+                {
+                    float v = vacc4x0;
+                    out[ob + 132] = v;
+                }
+                {
+                    float v = vacc4x1;
+                    out[ob + 133] = v;
+                }
+                {
+                    float v = vacc4x2;
+                    out[ob + 134] = v;
+                }
+                {
+                    float v = vacc5x0;
+                    out[ob + 165] = v;
+                }
+                {
+                    float v = vacc5x1;
+                    out[ob + 166] = v;
+                }
+                {
+                    float v = vacc5x2;
+                    out[ob + 167] = v;
+                }
+                {
+                    float v = vacc6x0;
+                    out[ob + 198] = v;
+                }
+                {
+                    float v = vacc6x1;
+                    out[ob + 199] = v;
+                }
+                {
+                    float v = vacc6x2;
+                    out[ob + 200] = v;
+                }
+                {
+                    float v = vacc7x0;
+                    out[ob + 231] = v;
+                }
+                {
+                    float v = vacc7x1;
+                    out[ob + 232] = v;
+                }
+                {
+                    float v = vacc7x2;
+                    out[ob + 233] = v;
                 }
             }
         }
@@ -974,18 +1254,21 @@ static void Pw_g3_8x8(const float *restrict in, float *restrict out, const float
                 const float *restrict vw = w + 33 * g + 24;
                 const int ib = 3 * g + 72;
                 const int ob = 11 * g + 264 + 8;
-                float vacc0[3];
-                float vacc1[3];
-                float vacc2[3];
-                float vacc3[3];
-                float vacc4[3];
-                for (int j = 0; j < 3; ++j) {
-                    vacc0[j] = 0.0f;
-                    vacc1[j] = 0.0f;
-                    vacc2[j] = 0.0f;
-                    vacc3[j] = 0.0f;
-                    vacc4[j] = 0.0f;
-                }
+                float vacc0x0 = 0.0f;
+                float vacc0x1 = 0.0f;
+                float vacc0x2 = 0.0f;
+                float vacc1x0 = 0.0f;
+                float vacc1x1 = 0.0f;
+                float vacc1x2 = 0.0f;
+                float vacc2x0 = 0.0f;
+                float vacc2x1 = 0.0f;
+                float vacc2x2 = 0.0f;
+                float vacc3x0 = 0.0f;
+                float vacc3x1 = 0.0f;
+                float vacc3x2 = 0.0f;
+                float vacc4x0 = 0.0f;
+                float vacc4x1 = 0.0f;
+                float vacc4x2 = 0.0f;
                 for (int s = 0; s < 3; ++s) {
                     const float *restrict vk = vw + 3 * s;
                     const float vi0 = in[ib + s];
@@ -993,33 +1276,84 @@ static void Pw_g3_8x8(const float *restrict in, float *restrict out, const float
                     const float vi2 = in[ib + s + 18];
                     const float vi3 = in[ib + s + 27];
                     const float vi4 = in[ib + s + 36];
-                    for (int j = 0; j < 3; ++j) {
-                        vacc0[j] += vi0 * vk[j];
-                        vacc1[j] += vi1 * vk[j];
-                        vacc2[j] += vi2 * vk[j];
-                        vacc3[j] += vi3 * vk[j];
-                        vacc4[j] += vi4 * vk[j];
-                    }
+                    const float vk0 = vk[0];
+                    vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                    const float vk1 = vk[1];
+                    vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                    vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                    vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                    vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                    vacc4x1 = SG_MADD(vacc4x1, vi4, vk1);
+                    const float vk2 = vk[2];
+                    vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                    vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                    vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                    vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                    vacc4x2 = SG_MADD(vacc4x2, vi4, vk2);
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc0[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0x0;
+                    out[ob] = v;
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc1[j];
-                    out[ob + j + 33] = v;
+                {
+                    float v = vacc0x1;
+                    out[ob + 1] = v;
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc2[j];
-                    out[ob + j + 66] = v;
+                {
+                    float v = vacc0x2;
+                    out[ob + 2] = v;
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc3[j];
-                    out[ob + j + 99] = v;
+                {
+                    float v = vacc1x0;
+                    out[ob + 33] = v;
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc4[j];
-                    out[ob + j + 132] = v;
+                {
+                    float v = vacc1x1;
+                    out[ob + 34] = v;
+                }
+                {
+                    float v = vacc1x2;
+                    out[ob + 35] = v;
+                }
+                {
+                    float v = vacc2x0;
+                    out[ob + 66] = v;
+                }
+                {
+                    float v = vacc2x1;
+                    out[ob + 67] = v;
+                }
+                {
+                    float v = vacc2x2;
+                    out[ob + 68] = v;
+                }
+                {
+                    float v = vacc3x0;
+                    out[ob + 99] = v;
+                }
+                {
+                    float v = vacc3x1;
+                    out[ob + 100] = v;
+                }
+                {
+                    float v = vacc3x2;
+                    out[ob + 101] = v;
+                }
+                {
+                    float v = vacc4x0;
+                    out[ob + 132] = v;
+                }
+                {
+                    float v = vacc4x1;
+                    out[ob + 133] = v;
+                }
+                {
+                    float v = vacc4x2;
+                    out[ob + 134] = v;
                 }
             }
         }
@@ -1095,32 +1429,18 @@ static void Pw_gcin_12x1(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 2 * g;
                 const int ib = 17 * p + g;
                 const int ob = 17 * p + g;
-                float vacc0[1];
-                float vacc1[1];
-                float vacc2[1];
-                float vacc3[1];
-                float vacc4[1];
-                float vacc5[1];
-                float vacc6[1];
-                float vacc7[1];
-                float vacc8[1];
-                float vacc9[1];
-                float vacc10[1];
-                float vacc11[1];
-                {
-                    vacc0[0] = vw[0];
-                    vacc1[0] = vw[0];
-                    vacc2[0] = vw[0];
-                    vacc3[0] = vw[0];
-                    vacc4[0] = vw[0];
-                    vacc5[0] = vw[0];
-                    vacc6[0] = vw[0];
-                    vacc7[0] = vw[0];
-                    vacc8[0] = vw[0];
-                    vacc9[0] = vw[0];
-                    vacc10[0] = vw[0];
-                    vacc11[0] = vw[0];
-                }
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
+                float vacc8x0 = vw[0];
+                float vacc9x0 = vw[0];
+                float vacc10x0 = vw[0];
+                float vacc11x0 = vw[0];
                 {
                     const float *restrict vk = vw + 1;
                     const float vi0 = in[ib];
@@ -1135,67 +1455,66 @@ static void Pw_gcin_12x1(const float *restrict in, float *restrict out, const fl
                     const float vi9 = in[ib + 153];
                     const float vi10 = in[ib + 170];
                     const float vi11 = in[ib + 187];
-                    {
-                        vacc0[0] += vi0 * vk[0];
-                        vacc1[0] += vi1 * vk[0];
-                        vacc2[0] += vi2 * vk[0];
-                        vacc3[0] += vi3 * vk[0];
-                        vacc4[0] += vi4 * vk[0];
-                        vacc5[0] += vi5 * vk[0];
-                        vacc6[0] += vi6 * vk[0];
-                        vacc7[0] += vi7 * vk[0];
-                        vacc8[0] += vi8 * vk[0];
-                        vacc9[0] += vi9 * vk[0];
-                        vacc10[0] += vi10 * vk[0];
-                        vacc11[0] += vi11 * vk[0];
-                    }
+                    const float vk0 = vk[0];
+                    vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, vi6, vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, vi7, vk0);
+                    vacc8x0 = SG_MADD(vacc8x0, vi8, vk0);
+                    vacc9x0 = SG_MADD(vacc9x0, vi9, vk0);
+                    vacc10x0 = SG_MADD(vacc10x0, vi10, vk0);
+                    vacc11x0 = SG_MADD(vacc11x0, vi11, vk0);
                 }
                 {
-                    float v = vacc0[0];
+                    float v = vacc0x0;
                     out[ob] = v;
                 }
                 {
-                    float v = vacc1[0];
+                    float v = vacc1x0;
                     out[ob + 17] = v;
                 }
                 {
-                    float v = vacc2[0];
+                    float v = vacc2x0;
                     out[ob + 34] = v;
                 }
                 {
-                    float v = vacc3[0];
+                    float v = vacc3x0;
                     out[ob + 51] = v;
                 }
                 {
-                    float v = vacc4[0];
+                    float v = vacc4x0;
                     out[ob + 68] = v;
                 }
                 {
-                    float v = vacc5[0];
+                    float v = vacc5x0;
                     out[ob + 85] = v;
                 }
                 {
-                    float v = vacc6[0];
+                    float v = vacc6x0;
                     out[ob + 102] = v;
                 }
                 {
-                    float v = vacc7[0];
+                    float v = vacc7x0;
                     out[ob + 119] = v;
                 }
                 {
-                    float v = vacc8[0];
+                    float v = vacc8x0;
                     out[ob + 136] = v;
                 }
                 {
-                    float v = vacc9[0];
+                    float v = vacc9x0;
                     out[ob + 153] = v;
                 }
                 {
-                    float v = vacc10[0];
+                    float v = vacc10x0;
                     out[ob + 170] = v;
                 }
                 {
-                    float v = vacc11[0];
+                    float v = vacc11x0;
                     out[ob + 187] = v;
                 }
             }
@@ -1205,19 +1524,15 @@ static void Pw_gcin_12x1(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 2 * g;
                 const int ib = g + 2856;
                 const int ob = g + 2856;
-                float vacc0[1];
-                {
-                    vacc0[0] = vw[0];
-                }
+                float vacc0x0 = vw[0];
                 {
                     const float *restrict vk = vw + 1;
                     const float vi0 = in[ib];
-                    {
-                        vacc0[0] += vi0 * vk[0];
-                    }
+                    const float vk0 = vk[0];
+                    vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
                 }
                 {
-                    float v = vacc0[0];
+                    float v = vacc0x0;
                     out[ob] = v;
                 }
             }
@@ -1287,32 +1602,42 @@ static void Pw_gcin3_12x3(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 6 * g;
                 const int ib = 8 * p + g;
                 const int ob = 24 * p + 3 * g;
-                float vacc0[3];
-                float vacc1[3];
-                float vacc2[3];
-                float vacc3[3];
-                float vacc4[3];
-                float vacc5[3];
-                float vacc6[3];
-                float vacc7[3];
-                float vacc8[3];
-                float vacc9[3];
-                float vacc10[3];
-                float vacc11[3];
-                for (int j = 0; j < 3; ++j) {
-                    vacc0[j] = vw[j];
-                    vacc1[j] = vw[j];
-                    vacc2[j] = vw[j];
-                    vacc3[j] = vw[j];
-                    vacc4[j] = vw[j];
-                    vacc5[j] = vw[j];
-                    vacc6[j] = vw[j];
-                    vacc7[j] = vw[j];
-                    vacc8[j] = vw[j];
-                    vacc9[j] = vw[j];
-                    vacc10[j] = vw[j];
-                    vacc11[j] = vw[j];
-                }
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc0x2 = vw[2];
+                float vacc1x0 = vw[0];
+                float vacc1x1 = vw[1];
+                float vacc1x2 = vw[2];
+                float vacc2x0 = vw[0];
+                float vacc2x1 = vw[1];
+                float vacc2x2 = vw[2];
+                float vacc3x0 = vw[0];
+                float vacc3x1 = vw[1];
+                float vacc3x2 = vw[2];
+                float vacc4x0 = vw[0];
+                float vacc4x1 = vw[1];
+                float vacc4x2 = vw[2];
+                float vacc5x0 = vw[0];
+                float vacc5x1 = vw[1];
+                float vacc5x2 = vw[2];
+                float vacc6x0 = vw[0];
+                float vacc6x1 = vw[1];
+                float vacc6x2 = vw[2];
+                float vacc7x0 = vw[0];
+                float vacc7x1 = vw[1];
+                float vacc7x2 = vw[2];
+                float vacc8x0 = vw[0];
+                float vacc8x1 = vw[1];
+                float vacc8x2 = vw[2];
+                float vacc9x0 = vw[0];
+                float vacc9x1 = vw[1];
+                float vacc9x2 = vw[2];
+                float vacc10x0 = vw[0];
+                float vacc10x1 = vw[1];
+                float vacc10x2 = vw[2];
+                float vacc11x0 = vw[0];
+                float vacc11x1 = vw[1];
+                float vacc11x2 = vw[2];
                 {
                     const float *restrict vk = vw + 3;
                     const float vi0 = in[ib];
@@ -1327,68 +1652,189 @@ static void Pw_gcin3_12x3(const float *restrict in, float *restrict out, const f
                     const float vi9 = in[ib + 72];
                     const float vi10 = in[ib + 80];
                     const float vi11 = in[ib + 88];
-                    for (int j = 0; j < 3; ++j) {
-                        vacc0[j] += vi0 * vk[j];
-                        vacc1[j] += vi1 * vk[j];
-                        vacc2[j] += vi2 * vk[j];
-                        vacc3[j] += vi3 * vk[j];
-                        vacc4[j] += vi4 * vk[j];
-                        vacc5[j] += vi5 * vk[j];
-                        vacc6[j] += vi6 * vk[j];
-                        vacc7[j] += vi7 * vk[j];
-                        vacc8[j] += vi8 * vk[j];
-                        vacc9[j] += vi9 * vk[j];
-                        vacc10[j] += vi10 * vk[j];
-                        vacc11[j] += vi11 * vk[j];
-                    }
+                    const float vk0 = vk[0];
+                    vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, vi6, vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, vi7, vk0);
+                    vacc8x0 = SG_MADD(vacc8x0, vi8, vk0);
+                    vacc9x0 = SG_MADD(vacc9x0, vi9, vk0);
+                    vacc10x0 = SG_MADD(vacc10x0, vi10, vk0);
+                    vacc11x0 = SG_MADD(vacc11x0, vi11, vk0);
+                    const float vk1 = vk[1];
+                    vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                    vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                    vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                    vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                    vacc4x1 = SG_MADD(vacc4x1, vi4, vk1);
+                    vacc5x1 = SG_MADD(vacc5x1, vi5, vk1);
+                    vacc6x1 = SG_MADD(vacc6x1, vi6, vk1);
+                    vacc7x1 = SG_MADD(vacc7x1, vi7, vk1);
+                    vacc8x1 = SG_MADD(vacc8x1, vi8, vk1);
+                    vacc9x1 = SG_MADD(vacc9x1, vi9, vk1);
+                    vacc10x1 = SG_MADD(vacc10x1, vi10, vk1);
+                    vacc11x1 = SG_MADD(vacc11x1, vi11, vk1);
+                    const float vk2 = vk[2];
+                    vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                    vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                    vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                    vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                    vacc4x2 = SG_MADD(vacc4x2, vi4, vk2);
+                    vacc5x2 = SG_MADD(vacc5x2, vi5, vk2);
+                    vacc6x2 = SG_MADD(vacc6x2, vi6, vk2);
+                    vacc7x2 = SG_MADD(vacc7x2, vi7, vk2);
+                    vacc8x2 = SG_MADD(vacc8x2, vi8, vk2);
+                    vacc9x2 = SG_MADD(vacc9x2, vi9, vk2);
+                    vacc10x2 = SG_MADD(vacc10x2, vi10, vk2);
+                    vacc11x2 = SG_MADD(vacc11x2, vi11, vk2);
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc0[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0x0;
+                    out[ob] = v;
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc1[j];
-                    out[ob + j + 24] = v;
+                {
+                    float v = vacc0x1;
+                    out[ob + 1] = v;
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc2[j];
-                    out[ob + j + 48] = v;
+                {
+                    float v = vacc0x2;
+                    out[ob + 2] = v;
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc3[j];
-                    out[ob + j + 72] = v;
+                {
+                    float v = vacc1x0;
+                    out[ob + 24] = v;
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc4[j];
-                    out[ob + j + 96] = v;
+                {
+                    float v = vacc1x1;
+                    out[ob + 25] = v;
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc5[j];
-                    out[ob + j + 120] = v;
+                {
+                    float v = vacc1x2;
+                    out[ob + 26] = v;
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc6[j];
-                    out[ob + j + 144] = v;
+                {
+                    float v = vacc2x0;
+                    out[ob + 48] = v;
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc7[j];
-                    out[ob + j + 168] = v;
+                {
+                    float v = vacc2x1;
+                    out[ob + 49] = v;
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc8[j];
-                    out[ob + j + 192] = v;
+                {
+                    float v = vacc2x2;
+                    out[ob + 50] = v;
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc9[j];
-                    out[ob + j + 216] = v;
+                {
+                    float v = vacc3x0;
+                    out[ob + 72] = v;
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc10[j];
-                    out[ob + j + 240] = v;
+                {
+                    float v = vacc3x1;
+                    out[ob + 73] = v;
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc11[j];
-                    out[ob + j + 264] = v;
+                {
+                    float v = vacc3x2;
+                    out[ob + 74] = v;
+                }
+                {
+                    float v = vacc4x0;
+                    out[ob + 96] = v;
+                }
+                {
+                    float v = vacc4x1;
+                    out[ob + 97] = v;
+                }
+                {
+                    float v = vacc4x2;
+                    out[ob + 98] = v;
+                }
+                {
+                    float v = vacc5x0;
+                    out[ob + 120] = v;
+                }
+                {
+                    float v = vacc5x1;
+                    out[ob + 121] = v;
+                }
+                {
+                    float v = vacc5x2;
+                    out[ob + 122] = v;
+                }
+                {
+                    float v = vacc6x0;
+                    out[ob + 144] = v;
+                }
+                {
+                    float v = vacc6x1;
+                    out[ob + 145] = v;
+                }
+                {
+                    float v = vacc6x2;
+                    out[ob + 146] = v;
+                }
+                {
+                    float v = vacc7x0;
+                    out[ob + 168] = v;
+                }
+                {
+                    float v = vacc7x1;
+                    out[ob + 169] = v;
+                }
+                {
+                    float v = vacc7x2;
+                    out[ob + 170] = v;
+                }
+                {
+                    float v = vacc8x0;
+                    out[ob + 192] = v;
+                }
+                {
+                    float v = vacc8x1;
+                    out[ob + 193] = v;
+                }
+                {
+                    float v = vacc8x2;
+                    out[ob + 194] = v;
+                }
+                {
+                    float v = vacc9x0;
+                    out[ob + 216] = v;
+                }
+                {
+                    float v = vacc9x1;
+                    out[ob + 217] = v;
+                }
+                {
+                    float v = vacc9x2;
+                    out[ob + 218] = v;
+                }
+                {
+                    float v = vacc10x0;
+                    out[ob + 240] = v;
+                }
+                {
+                    float v = vacc10x1;
+                    out[ob + 241] = v;
+                }
+                {
+                    float v = vacc10x2;
+                    out[ob + 242] = v;
+                }
+                {
+                    float v = vacc11x0;
+                    out[ob + 264] = v;
+                }
+                {
+                    float v = vacc11x1;
+                    out[ob + 265] = v;
+                }
+                {
+                    float v = vacc11x2;
+                    out[ob + 266] = v;
                 }
             }
         }
@@ -1397,36 +1843,68 @@ static void Pw_gcin3_12x3(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 6 * g;
                 const int ib = g + 96;
                 const int ob = 3 * g + 288;
-                float vacc0[3];
-                float vacc1[3];
-                float vacc2[3];
-                for (int j = 0; j < 3; ++j) {
-                    vacc0[j] = vw[j];
-                    vacc1[j] = vw[j];
-                    vacc2[j] = vw[j];
-                }
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc0x2 = vw[2];
+                float vacc1x0 = vw[0];
+                float vacc1x1 = vw[1];
+                float vacc1x2 = vw[2];
+                float vacc2x0 = vw[0];
+                float vacc2x1 = vw[1];
+                float vacc2x2 = vw[2];
                 {
                     const float *restrict vk = vw + 3;
                     const float vi0 = in[ib];
                     const float vi1 = in[ib + 8];
                     const float vi2 = in[ib + 16];
-                    for (int j = 0; j < 3; ++j) {
-                        vacc0[j] += vi0 * vk[j];
-                        vacc1[j] += vi1 * vk[j];
-                        vacc2[j] += vi2 * vk[j];
-                    }
+                    const float vk0 = vk[0];
+                    vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                    const float vk1 = vk[1];
+                    vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                    vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                    vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                    const float vk2 = vk[2];
+                    vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                    vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                    vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc0[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0x0;
+                    out[ob] = v;
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc1[j];
-                    out[ob + j + 24] = v;
+                {
+                    float v = vacc0x1;
+                    out[ob + 1] = v;
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc2[j];
-                    out[ob + j + 48] = v;
+                {
+                    float v = vacc0x2;
+                    out[ob + 2] = v;
+                }
+                {
+                    float v = vacc1x0;
+                    out[ob + 24] = v;
+                }
+                {
+                    float v = vacc1x1;
+                    out[ob + 25] = v;
+                }
+                {
+                    float v = vacc1x2;
+                    out[ob + 26] = v;
+                }
+                {
+                    float v = vacc2x0;
+                    out[ob + 48] = v;
+                }
+                {
+                    float v = vacc2x1;
+                    out[ob + 49] = v;
+                }
+                {
+                    float v = vacc2x2;
+                    out[ob + 50] = v;
                 }
             }
         }
@@ -1495,32 +1973,18 @@ static void Pw_g16res_12x1(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 2 * g;
                 const int ib = 16 * p + g;
                 const int ob = 16 * p + g;
-                float vacc0[1];
-                float vacc1[1];
-                float vacc2[1];
-                float vacc3[1];
-                float vacc4[1];
-                float vacc5[1];
-                float vacc6[1];
-                float vacc7[1];
-                float vacc8[1];
-                float vacc9[1];
-                float vacc10[1];
-                float vacc11[1];
-                {
-                    vacc0[0] = vw[0];
-                    vacc1[0] = vw[0];
-                    vacc2[0] = vw[0];
-                    vacc3[0] = vw[0];
-                    vacc4[0] = vw[0];
-                    vacc5[0] = vw[0];
-                    vacc6[0] = vw[0];
-                    vacc7[0] = vw[0];
-                    vacc8[0] = vw[0];
-                    vacc9[0] = vw[0];
-                    vacc10[0] = vw[0];
-                    vacc11[0] = vw[0];
-                }
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
+                float vacc8x0 = vw[0];
+                float vacc9x0 = vw[0];
+                float vacc10x0 = vw[0];
+                float vacc11x0 = vw[0];
                 {
                     const float *restrict vk = vw + 1;
                     const float vi0 = in[ib];
@@ -1535,89 +1999,88 @@ static void Pw_g16res_12x1(const float *restrict in, float *restrict out, const 
                     const float vi9 = in[ib + 144];
                     const float vi10 = in[ib + 160];
                     const float vi11 = in[ib + 176];
-                    {
-                        vacc0[0] += vi0 * vk[0];
-                        vacc1[0] += vi1 * vk[0];
-                        vacc2[0] += vi2 * vk[0];
-                        vacc3[0] += vi3 * vk[0];
-                        vacc4[0] += vi4 * vk[0];
-                        vacc5[0] += vi5 * vk[0];
-                        vacc6[0] += vi6 * vk[0];
-                        vacc7[0] += vi7 * vk[0];
-                        vacc8[0] += vi8 * vk[0];
-                        vacc9[0] += vi9 * vk[0];
-                        vacc10[0] += vi10 * vk[0];
-                        vacc11[0] += vi11 * vk[0];
-                    }
+                    const float vk0 = vk[0];
+                    vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, vi6, vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, vi7, vk0);
+                    vacc8x0 = SG_MADD(vacc8x0, vi8, vk0);
+                    vacc9x0 = SG_MADD(vacc9x0, vi9, vk0);
+                    vacc10x0 = SG_MADD(vacc10x0, vi10, vk0);
+                    vacc11x0 = SG_MADD(vacc11x0, vi11, vk0);
                 }
                 {
-                    float v = vacc0[0];
+                    float v = vacc0x0;
                     v += res[ob];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob] = v;
                 }
                 {
-                    float v = vacc1[0];
+                    float v = vacc1x0;
                     v += res[ob + 16];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob + 16] = v;
                 }
                 {
-                    float v = vacc2[0];
+                    float v = vacc2x0;
                     v += res[ob + 32];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob + 32] = v;
                 }
                 {
-                    float v = vacc3[0];
+                    float v = vacc3x0;
                     v += res[ob + 48];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob + 48] = v;
                 }
                 {
-                    float v = vacc4[0];
+                    float v = vacc4x0;
                     v += res[ob + 64];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob + 64] = v;
                 }
                 {
-                    float v = vacc5[0];
+                    float v = vacc5x0;
                     v += res[ob + 80];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob + 80] = v;
                 }
                 {
-                    float v = vacc6[0];
+                    float v = vacc6x0;
                     v += res[ob + 96];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob + 96] = v;
                 }
                 {
-                    float v = vacc7[0];
+                    float v = vacc7x0;
                     v += res[ob + 112];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob + 112] = v;
                 }
                 {
-                    float v = vacc8[0];
+                    float v = vacc8x0;
                     v += res[ob + 128];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob + 128] = v;
                 }
                 {
-                    float v = vacc9[0];
+                    float v = vacc9x0;
                     v += res[ob + 144];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob + 144] = v;
                 }
                 {
-                    float v = vacc10[0];
+                    float v = vacc10x0;
                     v += res[ob + 160];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob + 160] = v;
                 }
                 {
-                    float v = vacc11[0];
+                    float v = vacc11x0;
                     v += res[ob + 176];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob + 176] = v;
@@ -1629,49 +2092,42 @@ static void Pw_g16res_12x1(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 2 * g;
                 const int ib = g + 192;
                 const int ob = g + 192;
-                float vacc0[1];
-                float vacc1[1];
-                float vacc2[1];
-                float vacc3[1];
-                {
-                    vacc0[0] = vw[0];
-                    vacc1[0] = vw[0];
-                    vacc2[0] = vw[0];
-                    vacc3[0] = vw[0];
-                }
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
                 {
                     const float *restrict vk = vw + 1;
                     const float vi0 = in[ib];
                     const float vi1 = in[ib + 16];
                     const float vi2 = in[ib + 32];
                     const float vi3 = in[ib + 48];
-                    {
-                        vacc0[0] += vi0 * vk[0];
-                        vacc1[0] += vi1 * vk[0];
-                        vacc2[0] += vi2 * vk[0];
-                        vacc3[0] += vi3 * vk[0];
-                    }
+                    const float vk0 = vk[0];
+                    vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
                 }
                 {
-                    float v = vacc0[0];
+                    float v = vacc0x0;
                     v += res[ob];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob] = v;
                 }
                 {
-                    float v = vacc1[0];
+                    float v = vacc1x0;
                     v += res[ob + 16];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob + 16] = v;
                 }
                 {
-                    float v = vacc2[0];
+                    float v = vacc2x0;
                     v += res[ob + 32];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob + 32] = v;
                 }
                 {
-                    float v = vacc3[0];
+                    float v = vacc3x0;
                     v += res[ob + 48];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob + 48] = v;
@@ -1786,19 +2242,15 @@ static void Pw_g2px_1x16(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 1089 * g + 1056;
                 const int ib = 32 * g + 64 * p;
                 const int ob = 33 * g + 66 * p + 32;
-                float vacc0[1];
-                {
-                    vacc0[0] = vw[0];
-                }
+                float vacc0x0 = vw[0];
                 for (int s = 0; s < 32; ++s) {
                     const float *restrict vk = vw + s + 1;
                     const float vi0 = in[ib + s];
-                    {
-                        vacc0[0] += vi0 * vk[0];
-                    }
+                    const float vk0 = vk[0];
+                    vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
                 }
                 {
-                    float v = vacc0[0];
+                    float v = vacc0x0;
                     out[ob] = v;
                 }
             }
@@ -1907,41 +2359,112 @@ static void Pw_t1wrap_4x4(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w + 24 * n;
             const int ib = 16 * p;
             const int ob = 24 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 5; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_t1wrap_S1[5 * j + s + 20 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 16] * vk[j];
-                    vacc2[j] += in[ib + k + 32] * vk[j];
-                    vacc3[j] += in[ib + k + 48] * vk[j];
-                }
+                const int k0 = Src_t1wrap_S1[s + 20 * n];
+                const int k1 = Src_t1wrap_S1[s + 20 * n + 5];
+                const int k2 = Src_t1wrap_S1[s + 20 * n + 10];
+                const int k3 = Src_t1wrap_S1[s + 20 * n + 15];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 16], vk0);
+                vacc2x0 = SG_MADD(vacc2x0, in[ib + k0 + 32], vk0);
+                vacc3x0 = SG_MADD(vacc3x0, in[ib + k0 + 48], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 16], vk1);
+                vacc2x1 = SG_MADD(vacc2x1, in[ib + k1 + 32], vk1);
+                vacc3x1 = SG_MADD(vacc3x1, in[ib + k1 + 48], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                vacc1x2 = SG_MADD(vacc1x2, in[ib + k2 + 16], vk2);
+                vacc2x2 = SG_MADD(vacc2x2, in[ib + k2 + 32], vk2);
+                vacc3x2 = SG_MADD(vacc3x2, in[ib + k2 + 48], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
+                vacc1x3 = SG_MADD(vacc1x3, in[ib + k3 + 16], vk3);
+                vacc2x3 = SG_MADD(vacc2x3, in[ib + k3 + 32], vk3);
+                vacc3x3 = SG_MADD(vacc3x3, in[ib + k3 + 48], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 24] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                out[ob + j + 48] = v;
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                out[ob + j + 72] = v;
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                out[ob + 24] = v;
+            }
+            {
+                float v = vacc1x1;
+                out[ob + 25] = v;
+            }
+            {
+                float v = vacc1x2;
+                out[ob + 26] = v;
+            }
+            {
+                float v = vacc1x3;
+                out[ob + 27] = v;
+            }
+            {
+                float v = vacc2x0;
+                out[ob + 48] = v;
+            }
+            {
+                float v = vacc2x1;
+                out[ob + 49] = v;
+            }
+            {
+                float v = vacc2x2;
+                out[ob + 50] = v;
+            }
+            {
+                float v = vacc2x3;
+                out[ob + 51] = v;
+            }
+            {
+                float v = vacc3x0;
+                out[ob + 72] = v;
+            }
+            {
+                float v = vacc3x1;
+                out[ob + 73] = v;
+            }
+            {
+                float v = vacc3x2;
+                out[ob + 74] = v;
+            }
+            {
+                float v = vacc3x3;
+                out[ob + 75] = v;
             }
         }
     }
@@ -1950,34 +2473,88 @@ static void Pw_t1wrap_4x4(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w + 24 * n;
             const int ib = 960;
             const int ob = 4 * n + 1440;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
             for (int s = 0; s < 5; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_t1wrap_S1[5 * j + s + 20 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 16] * vk[j];
-                    vacc2[j] += in[ib + k + 32] * vk[j];
-                }
+                const int k0 = Src_t1wrap_S1[s + 20 * n];
+                const int k1 = Src_t1wrap_S1[s + 20 * n + 5];
+                const int k2 = Src_t1wrap_S1[s + 20 * n + 10];
+                const int k3 = Src_t1wrap_S1[s + 20 * n + 15];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 16], vk0);
+                vacc2x0 = SG_MADD(vacc2x0, in[ib + k0 + 32], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 16], vk1);
+                vacc2x1 = SG_MADD(vacc2x1, in[ib + k1 + 32], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                vacc1x2 = SG_MADD(vacc1x2, in[ib + k2 + 16], vk2);
+                vacc2x2 = SG_MADD(vacc2x2, in[ib + k2 + 32], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
+                vacc1x3 = SG_MADD(vacc1x3, in[ib + k3 + 16], vk3);
+                vacc2x3 = SG_MADD(vacc2x3, in[ib + k3 + 32], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 24] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                out[ob + j + 48] = v;
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                out[ob + 24] = v;
+            }
+            {
+                float v = vacc1x1;
+                out[ob + 25] = v;
+            }
+            {
+                float v = vacc1x2;
+                out[ob + 26] = v;
+            }
+            {
+                float v = vacc1x3;
+                out[ob + 27] = v;
+            }
+            {
+                float v = vacc2x0;
+                out[ob + 48] = v;
+            }
+            {
+                float v = vacc2x1;
+                out[ob + 49] = v;
+            }
+            {
+                float v = vacc2x2;
+                out[ob + 50] = v;
+            }
+            {
+                float v = vacc2x3;
+                out[ob + 51] = v;
             }
         }
     }
@@ -2058,41 +2635,112 @@ static void Pw_t1down_4x4(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w + 32 * n;
             const int ib = 32 * p;
             const int ob = 8 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 7; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_t1down_S1[7 * j + s + 28 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 32] * vk[j];
-                    vacc2[j] += in[ib + k + 64] * vk[j];
-                    vacc3[j] += in[ib + k + 96] * vk[j];
-                }
+                const int k0 = Src_t1down_S1[s + 28 * n];
+                const int k1 = Src_t1down_S1[s + 28 * n + 7];
+                const int k2 = Src_t1down_S1[s + 28 * n + 14];
+                const int k3 = Src_t1down_S1[s + 28 * n + 21];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 32], vk0);
+                vacc2x0 = SG_MADD(vacc2x0, in[ib + k0 + 64], vk0);
+                vacc3x0 = SG_MADD(vacc3x0, in[ib + k0 + 96], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 32], vk1);
+                vacc2x1 = SG_MADD(vacc2x1, in[ib + k1 + 64], vk1);
+                vacc3x1 = SG_MADD(vacc3x1, in[ib + k1 + 96], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                vacc1x2 = SG_MADD(vacc1x2, in[ib + k2 + 32], vk2);
+                vacc2x2 = SG_MADD(vacc2x2, in[ib + k2 + 64], vk2);
+                vacc3x2 = SG_MADD(vacc3x2, in[ib + k2 + 96], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
+                vacc1x3 = SG_MADD(vacc1x3, in[ib + k3 + 32], vk3);
+                vacc2x3 = SG_MADD(vacc2x3, in[ib + k3 + 64], vk3);
+                vacc3x3 = SG_MADD(vacc3x3, in[ib + k3 + 96], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 8] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                out[ob + j + 16] = v;
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                out[ob + j + 24] = v;
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                out[ob + 8] = v;
+            }
+            {
+                float v = vacc1x1;
+                out[ob + 9] = v;
+            }
+            {
+                float v = vacc1x2;
+                out[ob + 10] = v;
+            }
+            {
+                float v = vacc1x3;
+                out[ob + 11] = v;
+            }
+            {
+                float v = vacc2x0;
+                out[ob + 16] = v;
+            }
+            {
+                float v = vacc2x1;
+                out[ob + 17] = v;
+            }
+            {
+                float v = vacc2x2;
+                out[ob + 18] = v;
+            }
+            {
+                float v = vacc2x3;
+                out[ob + 19] = v;
+            }
+            {
+                float v = vacc3x0;
+                out[ob + 24] = v;
+            }
+            {
+                float v = vacc3x1;
+                out[ob + 25] = v;
+            }
+            {
+                float v = vacc3x2;
+                out[ob + 26] = v;
+            }
+            {
+                float v = vacc3x3;
+                out[ob + 27] = v;
             }
         }
     }
@@ -2101,20 +2749,40 @@ static void Pw_t1down_4x4(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w + 32 * n;
             const int ib = 256;
             const int ob = 4 * n + 64;
-            float vacc0[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
             for (int s = 0; s < 7; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_t1down_S1[7 * j + s + 28 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                }
+                const int k0 = Src_t1down_S1[s + 28 * n];
+                const int k1 = Src_t1down_S1[s + 28 * n + 7];
+                const int k2 = Src_t1down_S1[s + 28 * n + 14];
+                const int k3 = Src_t1down_S1[s + 28 * n + 21];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
+            }
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
             }
         }
     }
@@ -2218,82 +2886,198 @@ static void Pw_t1one_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 8 * n;
             const int ib = 9 * p;
             const int ob = 31 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             {
                 const float *restrict vk = vw + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_t1one_S1[j + 4 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 9] * vk[j];
-                    vacc2[j] += in[ib + k + 18] * vk[j];
-                    vacc3[j] += in[ib + k + 27] * vk[j];
-                }
+                const int k0 = Src_t1one_S1[4 * n];
+                const int k1 = Src_t1one_S1[4 * n + 1];
+                const int k2 = Src_t1one_S1[4 * n + 2];
+                const int k3 = Src_t1one_S1[4 * n + 3];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 9], vk0);
+                vacc2x0 = SG_MADD(vacc2x0, in[ib + k0 + 18], vk0);
+                vacc3x0 = SG_MADD(vacc3x0, in[ib + k0 + 27], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 9], vk1);
+                vacc2x1 = SG_MADD(vacc2x1, in[ib + k1 + 18], vk1);
+                vacc3x1 = SG_MADD(vacc3x1, in[ib + k1 + 27], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                vacc1x2 = SG_MADD(vacc1x2, in[ib + k2 + 9], vk2);
+                vacc2x2 = SG_MADD(vacc2x2, in[ib + k2 + 18], vk2);
+                vacc3x2 = SG_MADD(vacc3x2, in[ib + k2 + 27], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
+                vacc1x3 = SG_MADD(vacc1x3, in[ib + k3 + 9], vk3);
+                vacc2x3 = SG_MADD(vacc2x3, in[ib + k3 + 18], vk3);
+                vacc3x3 = SG_MADD(vacc3x3, in[ib + k3 + 27], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 31] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                out[ob + j + 62] = v;
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                out[ob + j + 93] = v;
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                out[ob + 31] = v;
+            }
+            {
+                float v = vacc1x1;
+                out[ob + 32] = v;
+            }
+            {
+                float v = vacc1x2;
+                out[ob + 33] = v;
+            }
+            {
+                float v = vacc1x3;
+                out[ob + 34] = v;
+            }
+            {
+                float v = vacc2x0;
+                out[ob + 62] = v;
+            }
+            {
+                float v = vacc2x1;
+                out[ob + 63] = v;
+            }
+            {
+                float v = vacc2x2;
+                out[ob + 64] = v;
+            }
+            {
+                float v = vacc2x3;
+                out[ob + 65] = v;
+            }
+            {
+                float v = vacc3x0;
+                out[ob + 93] = v;
+            }
+            {
+                float v = vacc3x1;
+                out[ob + 94] = v;
+            }
+            {
+                float v = vacc3x2;
+                out[ob + 95] = v;
+            }
+            {
+                float v = vacc3x3;
+                out[ob + 96] = v;
             }
         }
         {   /* 3-channel tail */
             const float *restrict vw = w + 56;
             const int ib = 9 * p;
             const int ob = 31 * p + 28;
-            float vacc0[3];
-            float vacc1[3];
-            float vacc2[3];
-            float vacc3[3];
-            for (int j = 0; j < 3; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
             {
                 const float *restrict vk = vw + 3;
-                for (int j = 0; j < 3; ++j) {
-                    const int k = Src_t1one_S1[j + 28];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 9] * vk[j];
-                    vacc2[j] += in[ib + k + 18] * vk[j];
-                    vacc3[j] += in[ib + k + 27] * vk[j];
-                }
+                const int k0 = Src_t1one_S1[28];
+                const int k1 = Src_t1one_S1[29];
+                const int k2 = Src_t1one_S1[30];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 9], vk0);
+                vacc2x0 = SG_MADD(vacc2x0, in[ib + k0 + 18], vk0);
+                vacc3x0 = SG_MADD(vacc3x0, in[ib + k0 + 27], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 9], vk1);
+                vacc2x1 = SG_MADD(vacc2x1, in[ib + k1 + 18], vk1);
+                vacc3x1 = SG_MADD(vacc3x1, in[ib + k1 + 27], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                vacc1x2 = SG_MADD(vacc1x2, in[ib + k2 + 9], vk2);
+                vacc2x2 = SG_MADD(vacc2x2, in[ib + k2 + 18], vk2);
+                vacc3x2 = SG_MADD(vacc3x2, in[ib + k2 + 27], vk2);
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 31] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc2[j];
-                out[ob + j + 62] = v;
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc3[j];
-                out[ob + j + 93] = v;
+            {
+                float v = vacc1x0;
+                out[ob + 31] = v;
+            }
+            {
+                float v = vacc1x1;
+                out[ob + 32] = v;
+            }
+            {
+                float v = vacc1x2;
+                out[ob + 33] = v;
+            }
+            {
+                float v = vacc2x0;
+                out[ob + 62] = v;
+            }
+            {
+                float v = vacc2x1;
+                out[ob + 63] = v;
+            }
+            {
+                float v = vacc2x2;
+                out[ob + 64] = v;
+            }
+            {
+                float v = vacc3x0;
+                out[ob + 93] = v;
+            }
+            {
+                float v = vacc3x1;
+                out[ob + 94] = v;
+            }
+            {
+                float v = vacc3x2;
+                out[ob + 95] = v;
             }
         }
     }
@@ -2302,54 +3086,114 @@ static void Pw_t1one_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 8 * n;
             const int ib = 108;
             const int ob = 4 * n + 372;
-            float vacc0[4];
-            float vacc1[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
             {
                 const float *restrict vk = vw + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_t1one_S1[j + 4 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 9] * vk[j];
-                }
+                const int k0 = Src_t1one_S1[4 * n];
+                const int k1 = Src_t1one_S1[4 * n + 1];
+                const int k2 = Src_t1one_S1[4 * n + 2];
+                const int k3 = Src_t1one_S1[4 * n + 3];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 9], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 9], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                vacc1x2 = SG_MADD(vacc1x2, in[ib + k2 + 9], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
+                vacc1x3 = SG_MADD(vacc1x3, in[ib + k3 + 9], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 31] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                out[ob + 31] = v;
+            }
+            {
+                float v = vacc1x1;
+                out[ob + 32] = v;
+            }
+            {
+                float v = vacc1x2;
+                out[ob + 33] = v;
+            }
+            {
+                float v = vacc1x3;
+                out[ob + 34] = v;
             }
         }
         {   /* 3-channel tail */
             const float *restrict vw = w + 56;
             const int ib = 108;
             const int ob = 400;
-            float vacc0[3];
-            float vacc1[3];
-            for (int j = 0; j < 3; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
             {
                 const float *restrict vk = vw + 3;
-                for (int j = 0; j < 3; ++j) {
-                    const int k = Src_t1one_S1[j + 28];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 9] * vk[j];
-                }
+                const int k0 = Src_t1one_S1[28];
+                const int k1 = Src_t1one_S1[29];
+                const int k2 = Src_t1one_S1[30];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 9], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 9], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                vacc1x2 = SG_MADD(vacc1x2, in[ib + k2 + 9], vk2);
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 31] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc1x0;
+                out[ob + 31] = v;
+            }
+            {
+                float v = vacc1x1;
+                out[ob + 32] = v;
+            }
+            {
+                float v = vacc1x2;
+                out[ob + 33] = v;
             }
         }
     }
@@ -2532,26 +3376,15 @@ static void Pw_t1cls_9x4(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 20 * g + 16;
                 const int ib = 4 * p;
                 const int ob = 5 * g + 20 * p + 4;
-                float vacc0[1];
-                float vacc1[1];
-                float vacc2[1];
-                float vacc3[1];
-                float vacc4[1];
-                float vacc5[1];
-                float vacc6[1];
-                float vacc7[1];
-                float vacc8[1];
-                {
-                    vacc0[0] = vw[0];
-                    vacc1[0] = vw[0];
-                    vacc2[0] = vw[0];
-                    vacc3[0] = vw[0];
-                    vacc4[0] = vw[0];
-                    vacc5[0] = vw[0];
-                    vacc6[0] = vw[0];
-                    vacc7[0] = vw[0];
-                    vacc8[0] = vw[0];
-                }
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
+                float vacc8x0 = vw[0];
                 for (int s = 0; s < 3; ++s) {
                     const float *restrict vk = vw + s + 1;
                     const int is = src[s];
@@ -2564,52 +3397,51 @@ static void Pw_t1cls_9x4(const float *restrict in, float *restrict out, const fl
                     const float vi6 = in[ib + is + 24];
                     const float vi7 = in[ib + is + 28];
                     const float vi8 = in[ib + is + 32];
-                    {
-                        vacc0[0] += vi0 * vk[0];
-                        vacc1[0] += vi1 * vk[0];
-                        vacc2[0] += vi2 * vk[0];
-                        vacc3[0] += vi3 * vk[0];
-                        vacc4[0] += vi4 * vk[0];
-                        vacc5[0] += vi5 * vk[0];
-                        vacc6[0] += vi6 * vk[0];
-                        vacc7[0] += vi7 * vk[0];
-                        vacc8[0] += vi8 * vk[0];
-                    }
+                    const float vk0 = vk[0];
+                    vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, vi6, vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, vi7, vk0);
+                    vacc8x0 = SG_MADD(vacc8x0, vi8, vk0);
                 }
                 {
-                    float v = vacc0[0];
+                    float v = vacc0x0;
                     out[ob] = v;
                 }
                 {
-                    float v = vacc1[0];
+                    float v = vacc1x0;
                     out[ob + 20] = v;
                 }
                 {
-                    float v = vacc2[0];
+                    float v = vacc2x0;
                     out[ob + 40] = v;
                 }
                 {
-                    float v = vacc3[0];
+                    float v = vacc3x0;
                     out[ob + 60] = v;
                 }
                 {
-                    float v = vacc4[0];
+                    float v = vacc4x0;
                     out[ob + 80] = v;
                 }
                 {
-                    float v = vacc5[0];
+                    float v = vacc5x0;
                     out[ob + 100] = v;
                 }
                 {
-                    float v = vacc6[0];
+                    float v = vacc6x0;
                     out[ob + 120] = v;
                 }
                 {
-                    float v = vacc7[0];
+                    float v = vacc7x0;
                     out[ob + 140] = v;
                 }
                 {
-                    float v = vacc8[0];
+                    float v = vacc8x0;
                     out[ob + 160] = v;
                 }
             }
@@ -2718,19 +3550,15 @@ static void Pw_t1full_1x8(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w + 272;
             const int ib = 33 * p;
             const int ob = 9 * p + 8;
-            float vacc0[1];
-            {
-                vacc0[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
             for (int s = 0; s < 33; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 out[ob] = v;
             }
         }
@@ -2846,41 +3674,112 @@ static void Pw_t2mix_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 64 * n;
             const int ib = 32 * p;
             const int ob = 32 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 15; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_t2mix_S1[15 * j + s + 60 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 32] * vk[j];
-                    vacc2[j] += in[ib + k + 64] * vk[j];
-                    vacc3[j] += in[ib + k + 96] * vk[j];
-                }
+                const int k0 = Src_t2mix_S1[s + 60 * n];
+                const int k1 = Src_t2mix_S1[s + 60 * n + 15];
+                const int k2 = Src_t2mix_S1[s + 60 * n + 30];
+                const int k3 = Src_t2mix_S1[s + 60 * n + 45];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 32], vk0);
+                vacc2x0 = SG_MADD(vacc2x0, in[ib + k0 + 64], vk0);
+                vacc3x0 = SG_MADD(vacc3x0, in[ib + k0 + 96], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 32], vk1);
+                vacc2x1 = SG_MADD(vacc2x1, in[ib + k1 + 64], vk1);
+                vacc3x1 = SG_MADD(vacc3x1, in[ib + k1 + 96], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                vacc1x2 = SG_MADD(vacc1x2, in[ib + k2 + 32], vk2);
+                vacc2x2 = SG_MADD(vacc2x2, in[ib + k2 + 64], vk2);
+                vacc3x2 = SG_MADD(vacc3x2, in[ib + k2 + 96], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
+                vacc1x3 = SG_MADD(vacc1x3, in[ib + k3 + 32], vk3);
+                vacc2x3 = SG_MADD(vacc2x3, in[ib + k3 + 64], vk3);
+                vacc3x3 = SG_MADD(vacc3x3, in[ib + k3 + 96], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 32] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                out[ob + j + 64] = v;
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                out[ob + j + 96] = v;
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                out[ob + 32] = v;
+            }
+            {
+                float v = vacc1x1;
+                out[ob + 33] = v;
+            }
+            {
+                float v = vacc1x2;
+                out[ob + 34] = v;
+            }
+            {
+                float v = vacc1x3;
+                out[ob + 35] = v;
+            }
+            {
+                float v = vacc2x0;
+                out[ob + 64] = v;
+            }
+            {
+                float v = vacc2x1;
+                out[ob + 65] = v;
+            }
+            {
+                float v = vacc2x2;
+                out[ob + 66] = v;
+            }
+            {
+                float v = vacc2x3;
+                out[ob + 67] = v;
+            }
+            {
+                float v = vacc3x0;
+                out[ob + 96] = v;
+            }
+            {
+                float v = vacc3x1;
+                out[ob + 97] = v;
+            }
+            {
+                float v = vacc3x2;
+                out[ob + 98] = v;
+            }
+            {
+                float v = vacc3x3;
+                out[ob + 99] = v;
             }
         }
     }
@@ -2889,20 +3788,40 @@ static void Pw_t2mix_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 64 * n;
             const int ib = 1536;
             const int ob = 4 * n + 1536;
-            float vacc0[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
             for (int s = 0; s < 15; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_t2mix_S1[15 * j + s + 60 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                }
+                const int k0 = Src_t2mix_S1[s + 60 * n];
+                const int k1 = Src_t2mix_S1[s + 60 * n + 15];
+                const int k2 = Src_t2mix_S1[s + 60 * n + 30];
+                const int k3 = Src_t2mix_S1[s + 60 * n + 45];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
+            }
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
             }
         }
     }
@@ -2990,98 +3909,254 @@ static void Pw_t2res_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 36 * n;
             const int ib = 15 * p;
             const int ob = 15 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 8; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_t2res_S1[8 * j + s + 32 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 15] * vk[j];
-                    vacc2[j] += in[ib + k + 30] * vk[j];
-                    vacc3[j] += in[ib + k + 45] * vk[j];
-                }
+                const int k0 = Src_t2res_S1[s + 32 * n];
+                const int k1 = Src_t2res_S1[s + 32 * n + 8];
+                const int k2 = Src_t2res_S1[s + 32 * n + 16];
+                const int k3 = Src_t2res_S1[s + 32 * n + 24];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 15], vk0);
+                vacc2x0 = SG_MADD(vacc2x0, in[ib + k0 + 30], vk0);
+                vacc3x0 = SG_MADD(vacc3x0, in[ib + k0 + 45], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 15], vk1);
+                vacc2x1 = SG_MADD(vacc2x1, in[ib + k1 + 30], vk1);
+                vacc3x1 = SG_MADD(vacc3x1, in[ib + k1 + 45], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                vacc1x2 = SG_MADD(vacc1x2, in[ib + k2 + 15], vk2);
+                vacc2x2 = SG_MADD(vacc2x2, in[ib + k2 + 30], vk2);
+                vacc3x2 = SG_MADD(vacc3x2, in[ib + k2 + 45], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
+                vacc1x3 = SG_MADD(vacc1x3, in[ib + k3 + 15], vk3);
+                vacc2x3 = SG_MADD(vacc2x3, in[ib + k3 + 30], vk3);
+                vacc3x3 = SG_MADD(vacc3x3, in[ib + k3 + 45], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                v += res[ob + j];
+            {
+                float v = vacc0x0;
+                v += res[ob];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                v += res[ob + j + 15];
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 15] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                v += res[ob + j + 30];
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 30] = v;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                v += res[ob + j + 45];
+            {
+                float v = vacc0x3;
+                v += res[ob + 3];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 45] = v;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v += res[ob + 15];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 15] = v;
+            }
+            {
+                float v = vacc1x1;
+                v += res[ob + 16];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 16] = v;
+            }
+            {
+                float v = vacc1x2;
+                v += res[ob + 17];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 17] = v;
+            }
+            {
+                float v = vacc1x3;
+                v += res[ob + 18];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 18] = v;
+            }
+            {
+                float v = vacc2x0;
+                v += res[ob + 30];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 30] = v;
+            }
+            {
+                float v = vacc2x1;
+                v += res[ob + 31];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 31] = v;
+            }
+            {
+                float v = vacc2x2;
+                v += res[ob + 32];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 32] = v;
+            }
+            {
+                float v = vacc2x3;
+                v += res[ob + 33];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 33] = v;
+            }
+            {
+                float v = vacc3x0;
+                v += res[ob + 45];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 45] = v;
+            }
+            {
+                float v = vacc3x1;
+                v += res[ob + 46];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 46] = v;
+            }
+            {
+                float v = vacc3x2;
+                v += res[ob + 47];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 47] = v;
+            }
+            {
+                float v = vacc3x3;
+                v += res[ob + 48];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 48] = v;
             }
         }
         {   /* 3-channel tail */
             const float *restrict vw = w + 108;
             const int ib = 15 * p;
             const int ob = 15 * p + 12;
-            float vacc0[3];
-            float vacc1[3];
-            float vacc2[3];
-            float vacc3[3];
-            for (int j = 0; j < 3; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
             for (int s = 0; s < 8; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
-                for (int j = 0; j < 3; ++j) {
-                    const int k = Src_t2res_S1[8 * j + s + 96];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 15] * vk[j];
-                    vacc2[j] += in[ib + k + 30] * vk[j];
-                    vacc3[j] += in[ib + k + 45] * vk[j];
-                }
+                const int k0 = Src_t2res_S1[s + 96];
+                const int k1 = Src_t2res_S1[s + 104];
+                const int k2 = Src_t2res_S1[s + 112];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 15], vk0);
+                vacc2x0 = SG_MADD(vacc2x0, in[ib + k0 + 30], vk0);
+                vacc3x0 = SG_MADD(vacc3x0, in[ib + k0 + 45], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 15], vk1);
+                vacc2x1 = SG_MADD(vacc2x1, in[ib + k1 + 30], vk1);
+                vacc3x1 = SG_MADD(vacc3x1, in[ib + k1 + 45], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                vacc1x2 = SG_MADD(vacc1x2, in[ib + k2 + 15], vk2);
+                vacc2x2 = SG_MADD(vacc2x2, in[ib + k2 + 30], vk2);
+                vacc3x2 = SG_MADD(vacc3x2, in[ib + k2 + 45], vk2);
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc0[j];
-                v += res[ob + j];
+            {
+                float v = vacc0x0;
+                v += res[ob];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc1[j];
-                v += res[ob + j + 15];
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 15] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc2[j];
-                v += res[ob + j + 30];
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 30] = v;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc3[j];
-                v += res[ob + j + 45];
+            {
+                float v = vacc1x0;
+                v += res[ob + 15];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 45] = v;
+                out[ob + 15] = v;
+            }
+            {
+                float v = vacc1x1;
+                v += res[ob + 16];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 16] = v;
+            }
+            {
+                float v = vacc1x2;
+                v += res[ob + 17];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 17] = v;
+            }
+            {
+                float v = vacc2x0;
+                v += res[ob + 30];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 30] = v;
+            }
+            {
+                float v = vacc2x1;
+                v += res[ob + 31];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 31] = v;
+            }
+            {
+                float v = vacc2x2;
+                v += res[ob + 32];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 32] = v;
+            }
+            {
+                float v = vacc3x0;
+                v += res[ob + 45];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 45] = v;
+            }
+            {
+                float v = vacc3x1;
+                v += res[ob + 46];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 46] = v;
+            }
+            {
+                float v = vacc3x2;
+                v += res[ob + 47];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 47] = v;
             }
         }
     }
@@ -3433,81 +4508,145 @@ static void Pw_t2odd_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 24 * n;
             const int ib = 32 * p;
             const int ob = 17 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = 0.0f;
-                vacc1[j] = 0.0f;
-                vacc2[j] = 0.0f;
-                vacc3[j] = 0.0f;
-            }
+            float vacc0x0 = 0.0f;
+            float vacc0x1 = 0.0f;
+            float vacc0x2 = 0.0f;
+            float vacc0x3 = 0.0f;
+            float vacc1x0 = 0.0f;
+            float vacc1x1 = 0.0f;
+            float vacc1x2 = 0.0f;
+            float vacc1x3 = 0.0f;
+            float vacc2x0 = 0.0f;
+            float vacc2x1 = 0.0f;
+            float vacc2x2 = 0.0f;
+            float vacc2x3 = 0.0f;
+            float vacc3x0 = 0.0f;
+            float vacc3x1 = 0.0f;
+            float vacc3x2 = 0.0f;
+            float vacc3x3 = 0.0f;
             for (int s = 0; s < 6; ++s) {
                 const float *restrict vk = vw + 4 * s;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_t2odd_S1[6 * j + s + 24 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 32] * vk[j];
-                    vacc2[j] += in[ib + k + 64] * vk[j];
-                    vacc3[j] += in[ib + k + 96] * vk[j];
-                }
+                const int k0 = Src_t2odd_S1[s + 24 * n];
+                const int k1 = Src_t2odd_S1[s + 24 * n + 6];
+                const int k2 = Src_t2odd_S1[s + 24 * n + 12];
+                const int k3 = Src_t2odd_S1[s + 24 * n + 18];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 32], vk0);
+                vacc2x0 = SG_MADD(vacc2x0, in[ib + k0 + 64], vk0);
+                vacc3x0 = SG_MADD(vacc3x0, in[ib + k0 + 96], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 32], vk1);
+                vacc2x1 = SG_MADD(vacc2x1, in[ib + k1 + 64], vk1);
+                vacc3x1 = SG_MADD(vacc3x1, in[ib + k1 + 96], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                vacc1x2 = SG_MADD(vacc1x2, in[ib + k2 + 32], vk2);
+                vacc2x2 = SG_MADD(vacc2x2, in[ib + k2 + 64], vk2);
+                vacc3x2 = SG_MADD(vacc3x2, in[ib + k2 + 96], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
+                vacc1x3 = SG_MADD(vacc1x3, in[ib + k3 + 32], vk3);
+                vacc2x3 = SG_MADD(vacc2x3, in[ib + k3 + 64], vk3);
+                vacc3x3 = SG_MADD(vacc3x3, in[ib + k3 + 96], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 17] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                out[ob + j + 34] = v;
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                out[ob + j + 51] = v;
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                out[ob + 17] = v;
+            }
+            {
+                float v = vacc1x1;
+                out[ob + 18] = v;
+            }
+            {
+                float v = vacc1x2;
+                out[ob + 19] = v;
+            }
+            {
+                float v = vacc1x3;
+                out[ob + 20] = v;
+            }
+            {
+                float v = vacc2x0;
+                out[ob + 34] = v;
+            }
+            {
+                float v = vacc2x1;
+                out[ob + 35] = v;
+            }
+            {
+                float v = vacc2x2;
+                out[ob + 36] = v;
+            }
+            {
+                float v = vacc2x3;
+                out[ob + 37] = v;
+            }
+            {
+                float v = vacc3x0;
+                out[ob + 51] = v;
+            }
+            {
+                float v = vacc3x1;
+                out[ob + 52] = v;
+            }
+            {
+                float v = vacc3x2;
+                out[ob + 53] = v;
+            }
+            {
+                float v = vacc3x3;
+                out[ob + 54] = v;
             }
         }
         {   /* 1-channel tail */
             const float *restrict vw = w + 96;
             const int ib = 32 * p;
             const int ob = 17 * p + 16;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            {
-                vacc0[0] = 0.0f;
-                vacc1[0] = 0.0f;
-                vacc2[0] = 0.0f;
-                vacc3[0] = 0.0f;
-            }
+            float vacc0x0 = 0.0f;
+            float vacc1x0 = 0.0f;
+            float vacc2x0 = 0.0f;
+            float vacc3x0 = 0.0f;
             for (int s = 0; s < 6; ++s) {
                 const float *restrict vk = vw + s;
-                {
-                    const int k = Src_t2odd_S1[s + 96];
-                    vacc0[0] += in[ib + k] * vk[0];
-                    vacc1[0] += in[ib + k + 32] * vk[0];
-                    vacc2[0] += in[ib + k + 64] * vk[0];
-                    vacc3[0] += in[ib + k + 96] * vk[0];
-                }
+                const int k0 = Src_t2odd_S1[s + 96];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 32], vk0);
+                vacc2x0 = SG_MADD(vacc2x0, in[ib + k0 + 64], vk0);
+                vacc3x0 = SG_MADD(vacc3x0, in[ib + k0 + 96], vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 out[ob + 17] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 out[ob + 34] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 out[ob + 51] = v;
             }
         }
@@ -3517,39 +4656,55 @@ static void Pw_t2odd_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 24 * n;
             const int ib = 384;
             const int ob = 4 * n + 204;
-            float vacc0[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = 0.0f;
-            }
+            float vacc0x0 = 0.0f;
+            float vacc0x1 = 0.0f;
+            float vacc0x2 = 0.0f;
+            float vacc0x3 = 0.0f;
             for (int s = 0; s < 6; ++s) {
                 const float *restrict vk = vw + 4 * s;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_t2odd_S1[6 * j + s + 24 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                }
+                const int k0 = Src_t2odd_S1[s + 24 * n];
+                const int k1 = Src_t2odd_S1[s + 24 * n + 6];
+                const int k2 = Src_t2odd_S1[s + 24 * n + 12];
+                const int k3 = Src_t2odd_S1[s + 24 * n + 18];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
+            }
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
             }
         }
         {   /* 1-channel tail */
             const float *restrict vw = w + 96;
             const int ib = 384;
             const int ob = 220;
-            float vacc0[1];
-            {
-                vacc0[0] = 0.0f;
-            }
+            float vacc0x0 = 0.0f;
             for (int s = 0; s < 6; ++s) {
                 const float *restrict vk = vw + s;
-                {
-                    const int k = Src_t2odd_S1[s + 96];
-                    vacc0[0] += in[ib + k] * vk[0];
-                }
+                const int k0 = Src_t2odd_S1[s + 96];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 out[ob] = v;
             }
         }
@@ -3761,32 +4916,30 @@ static void Pw_t3a_12x4(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 150 * g + 100;
                 const int ib = 64 * p;
                 const int ob = 6 * g + 48 * p + 4;
-                float vacc0[2];
-                float vacc1[2];
-                float vacc2[2];
-                float vacc3[2];
-                float vacc4[2];
-                float vacc5[2];
-                float vacc6[2];
-                float vacc7[2];
-                float vacc8[2];
-                float vacc9[2];
-                float vacc10[2];
-                float vacc11[2];
-                for (int j = 0; j < 2; ++j) {
-                    vacc0[j] = vw[j];
-                    vacc1[j] = vw[j];
-                    vacc2[j] = vw[j];
-                    vacc3[j] = vw[j];
-                    vacc4[j] = vw[j];
-                    vacc5[j] = vw[j];
-                    vacc6[j] = vw[j];
-                    vacc7[j] = vw[j];
-                    vacc8[j] = vw[j];
-                    vacc9[j] = vw[j];
-                    vacc10[j] = vw[j];
-                    vacc11[j] = vw[j];
-                }
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc1x0 = vw[0];
+                float vacc1x1 = vw[1];
+                float vacc2x0 = vw[0];
+                float vacc2x1 = vw[1];
+                float vacc3x0 = vw[0];
+                float vacc3x1 = vw[1];
+                float vacc4x0 = vw[0];
+                float vacc4x1 = vw[1];
+                float vacc5x0 = vw[0];
+                float vacc5x1 = vw[1];
+                float vacc6x0 = vw[0];
+                float vacc6x1 = vw[1];
+                float vacc7x0 = vw[0];
+                float vacc7x1 = vw[1];
+                float vacc8x0 = vw[0];
+                float vacc8x1 = vw[1];
+                float vacc9x0 = vw[0];
+                float vacc9x1 = vw[1];
+                float vacc10x0 = vw[0];
+                float vacc10x1 = vw[1];
+                float vacc11x0 = vw[0];
+                float vacc11x1 = vw[1];
                 for (int s = 0; s < 24; ++s) {
                     const float *restrict vk = vw + 2 * s + 2;
                     const int is = src[s];
@@ -3802,68 +4955,128 @@ static void Pw_t3a_12x4(const float *restrict in, float *restrict out, const flo
                     const float vi9 = in[ib + is + 576];
                     const float vi10 = in[ib + is + 640];
                     const float vi11 = in[ib + is + 704];
-                    for (int j = 0; j < 2; ++j) {
-                        vacc0[j] += vi0 * vk[j];
-                        vacc1[j] += vi1 * vk[j];
-                        vacc2[j] += vi2 * vk[j];
-                        vacc3[j] += vi3 * vk[j];
-                        vacc4[j] += vi4 * vk[j];
-                        vacc5[j] += vi5 * vk[j];
-                        vacc6[j] += vi6 * vk[j];
-                        vacc7[j] += vi7 * vk[j];
-                        vacc8[j] += vi8 * vk[j];
-                        vacc9[j] += vi9 * vk[j];
-                        vacc10[j] += vi10 * vk[j];
-                        vacc11[j] += vi11 * vk[j];
-                    }
+                    const float vk0 = vk[0];
+                    vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, vi6, vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, vi7, vk0);
+                    vacc8x0 = SG_MADD(vacc8x0, vi8, vk0);
+                    vacc9x0 = SG_MADD(vacc9x0, vi9, vk0);
+                    vacc10x0 = SG_MADD(vacc10x0, vi10, vk0);
+                    vacc11x0 = SG_MADD(vacc11x0, vi11, vk0);
+                    const float vk1 = vk[1];
+                    vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                    vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                    vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                    vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                    vacc4x1 = SG_MADD(vacc4x1, vi4, vk1);
+                    vacc5x1 = SG_MADD(vacc5x1, vi5, vk1);
+                    vacc6x1 = SG_MADD(vacc6x1, vi6, vk1);
+                    vacc7x1 = SG_MADD(vacc7x1, vi7, vk1);
+                    vacc8x1 = SG_MADD(vacc8x1, vi8, vk1);
+                    vacc9x1 = SG_MADD(vacc9x1, vi9, vk1);
+                    vacc10x1 = SG_MADD(vacc10x1, vi10, vk1);
+                    vacc11x1 = SG_MADD(vacc11x1, vi11, vk1);
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc0[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0x0;
+                    out[ob] = v;
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc1[j];
-                    out[ob + j + 48] = v;
+                {
+                    float v = vacc0x1;
+                    out[ob + 1] = v;
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc2[j];
-                    out[ob + j + 96] = v;
+                {
+                    float v = vacc1x0;
+                    out[ob + 48] = v;
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc3[j];
-                    out[ob + j + 144] = v;
+                {
+                    float v = vacc1x1;
+                    out[ob + 49] = v;
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc4[j];
-                    out[ob + j + 192] = v;
+                {
+                    float v = vacc2x0;
+                    out[ob + 96] = v;
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc5[j];
-                    out[ob + j + 240] = v;
+                {
+                    float v = vacc2x1;
+                    out[ob + 97] = v;
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc6[j];
-                    out[ob + j + 288] = v;
+                {
+                    float v = vacc3x0;
+                    out[ob + 144] = v;
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc7[j];
-                    out[ob + j + 336] = v;
+                {
+                    float v = vacc3x1;
+                    out[ob + 145] = v;
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc8[j];
-                    out[ob + j + 384] = v;
+                {
+                    float v = vacc4x0;
+                    out[ob + 192] = v;
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc9[j];
-                    out[ob + j + 432] = v;
+                {
+                    float v = vacc4x1;
+                    out[ob + 193] = v;
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc10[j];
-                    out[ob + j + 480] = v;
+                {
+                    float v = vacc5x0;
+                    out[ob + 240] = v;
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc11[j];
-                    out[ob + j + 528] = v;
+                {
+                    float v = vacc5x1;
+                    out[ob + 241] = v;
+                }
+                {
+                    float v = vacc6x0;
+                    out[ob + 288] = v;
+                }
+                {
+                    float v = vacc6x1;
+                    out[ob + 289] = v;
+                }
+                {
+                    float v = vacc7x0;
+                    out[ob + 336] = v;
+                }
+                {
+                    float v = vacc7x1;
+                    out[ob + 337] = v;
+                }
+                {
+                    float v = vacc8x0;
+                    out[ob + 384] = v;
+                }
+                {
+                    float v = vacc8x1;
+                    out[ob + 385] = v;
+                }
+                {
+                    float v = vacc9x0;
+                    out[ob + 432] = v;
+                }
+                {
+                    float v = vacc9x1;
+                    out[ob + 433] = v;
+                }
+                {
+                    float v = vacc10x0;
+                    out[ob + 480] = v;
+                }
+                {
+                    float v = vacc10x1;
+                    out[ob + 481] = v;
+                }
+                {
+                    float v = vacc11x0;
+                    out[ob + 528] = v;
+                }
+                {
+                    float v = vacc11x1;
+                    out[ob + 529] = v;
                 }
             }
         }
@@ -3980,30 +5193,28 @@ static void Pw_t3a_12x4(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 150 * g + 100;
                 const int ib = 1536;
                 const int ob = 6 * g + 1152 + 4;
-                float vacc0[2];
-                float vacc1[2];
-                float vacc2[2];
-                float vacc3[2];
-                float vacc4[2];
-                float vacc5[2];
-                float vacc6[2];
-                float vacc7[2];
-                float vacc8[2];
-                float vacc9[2];
-                float vacc10[2];
-                for (int j = 0; j < 2; ++j) {
-                    vacc0[j] = vw[j];
-                    vacc1[j] = vw[j];
-                    vacc2[j] = vw[j];
-                    vacc3[j] = vw[j];
-                    vacc4[j] = vw[j];
-                    vacc5[j] = vw[j];
-                    vacc6[j] = vw[j];
-                    vacc7[j] = vw[j];
-                    vacc8[j] = vw[j];
-                    vacc9[j] = vw[j];
-                    vacc10[j] = vw[j];
-                }
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc1x0 = vw[0];
+                float vacc1x1 = vw[1];
+                float vacc2x0 = vw[0];
+                float vacc2x1 = vw[1];
+                float vacc3x0 = vw[0];
+                float vacc3x1 = vw[1];
+                float vacc4x0 = vw[0];
+                float vacc4x1 = vw[1];
+                float vacc5x0 = vw[0];
+                float vacc5x1 = vw[1];
+                float vacc6x0 = vw[0];
+                float vacc6x1 = vw[1];
+                float vacc7x0 = vw[0];
+                float vacc7x1 = vw[1];
+                float vacc8x0 = vw[0];
+                float vacc8x1 = vw[1];
+                float vacc9x0 = vw[0];
+                float vacc9x1 = vw[1];
+                float vacc10x0 = vw[0];
+                float vacc10x1 = vw[1];
                 for (int s = 0; s < 24; ++s) {
                     const float *restrict vk = vw + 2 * s + 2;
                     const int is = src[s];
@@ -4018,63 +5229,118 @@ static void Pw_t3a_12x4(const float *restrict in, float *restrict out, const flo
                     const float vi8 = in[ib + is + 512];
                     const float vi9 = in[ib + is + 576];
                     const float vi10 = in[ib + is + 640];
-                    for (int j = 0; j < 2; ++j) {
-                        vacc0[j] += vi0 * vk[j];
-                        vacc1[j] += vi1 * vk[j];
-                        vacc2[j] += vi2 * vk[j];
-                        vacc3[j] += vi3 * vk[j];
-                        vacc4[j] += vi4 * vk[j];
-                        vacc5[j] += vi5 * vk[j];
-                        vacc6[j] += vi6 * vk[j];
-                        vacc7[j] += vi7 * vk[j];
-                        vacc8[j] += vi8 * vk[j];
-                        vacc9[j] += vi9 * vk[j];
-                        vacc10[j] += vi10 * vk[j];
-                    }
+                    const float vk0 = vk[0];
+                    vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, vi6, vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, vi7, vk0);
+                    vacc8x0 = SG_MADD(vacc8x0, vi8, vk0);
+                    vacc9x0 = SG_MADD(vacc9x0, vi9, vk0);
+                    vacc10x0 = SG_MADD(vacc10x0, vi10, vk0);
+                    const float vk1 = vk[1];
+                    vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                    vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                    vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                    vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                    vacc4x1 = SG_MADD(vacc4x1, vi4, vk1);
+                    vacc5x1 = SG_MADD(vacc5x1, vi5, vk1);
+                    vacc6x1 = SG_MADD(vacc6x1, vi6, vk1);
+                    vacc7x1 = SG_MADD(vacc7x1, vi7, vk1);
+                    vacc8x1 = SG_MADD(vacc8x1, vi8, vk1);
+                    vacc9x1 = SG_MADD(vacc9x1, vi9, vk1);
+                    vacc10x1 = SG_MADD(vacc10x1, vi10, vk1);
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc0[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0x0;
+                    out[ob] = v;
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc1[j];
-                    out[ob + j + 48] = v;
+                {
+                    float v = vacc0x1;
+                    out[ob + 1] = v;
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc2[j];
-                    out[ob + j + 96] = v;
+                {
+                    float v = vacc1x0;
+                    out[ob + 48] = v;
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc3[j];
-                    out[ob + j + 144] = v;
+                {
+                    float v = vacc1x1;
+                    out[ob + 49] = v;
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc4[j];
-                    out[ob + j + 192] = v;
+                {
+                    float v = vacc2x0;
+                    out[ob + 96] = v;
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc5[j];
-                    out[ob + j + 240] = v;
+                {
+                    float v = vacc2x1;
+                    out[ob + 97] = v;
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc6[j];
-                    out[ob + j + 288] = v;
+                {
+                    float v = vacc3x0;
+                    out[ob + 144] = v;
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc7[j];
-                    out[ob + j + 336] = v;
+                {
+                    float v = vacc3x1;
+                    out[ob + 145] = v;
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc8[j];
-                    out[ob + j + 384] = v;
+                {
+                    float v = vacc4x0;
+                    out[ob + 192] = v;
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc9[j];
-                    out[ob + j + 432] = v;
+                {
+                    float v = vacc4x1;
+                    out[ob + 193] = v;
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc10[j];
-                    out[ob + j + 480] = v;
+                {
+                    float v = vacc5x0;
+                    out[ob + 240] = v;
+                }
+                {
+                    float v = vacc5x1;
+                    out[ob + 241] = v;
+                }
+                {
+                    float v = vacc6x0;
+                    out[ob + 288] = v;
+                }
+                {
+                    float v = vacc6x1;
+                    out[ob + 289] = v;
+                }
+                {
+                    float v = vacc7x0;
+                    out[ob + 336] = v;
+                }
+                {
+                    float v = vacc7x1;
+                    out[ob + 337] = v;
+                }
+                {
+                    float v = vacc8x0;
+                    out[ob + 384] = v;
+                }
+                {
+                    float v = vacc8x1;
+                    out[ob + 385] = v;
+                }
+                {
+                    float v = vacc9x0;
+                    out[ob + 432] = v;
+                }
+                {
+                    float v = vacc9x1;
+                    out[ob + 433] = v;
+                }
+                {
+                    float v = vacc10x0;
+                    out[ob + 480] = v;
+                }
+                {
+                    float v = vacc10x1;
+                    out[ob + 481] = v;
                 }
             }
         }
@@ -4184,85 +5450,203 @@ static void Pw_t3b_9x3(const float *restrict in, float *restrict out, const floa
             const float *restrict vw = w + 33 * n;
             const int ib = 30 * p;
             const int ob = 27 * p + 3 * n;
-            float vacc0[3];
-            float vacc1[3];
-            float vacc2[3];
-            float vacc3[3];
-            float vacc4[3];
-            float vacc5[3];
-            float vacc6[3];
-            float vacc7[3];
-            float vacc8[3];
-            for (int j = 0; j < 3; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-                vacc4[j] = vw[j];
-                vacc5[j] = vw[j];
-                vacc6[j] = vw[j];
-                vacc7[j] = vw[j];
-                vacc8[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc4x0 = vw[0];
+            float vacc4x1 = vw[1];
+            float vacc4x2 = vw[2];
+            float vacc5x0 = vw[0];
+            float vacc5x1 = vw[1];
+            float vacc5x2 = vw[2];
+            float vacc6x0 = vw[0];
+            float vacc6x1 = vw[1];
+            float vacc6x2 = vw[2];
+            float vacc7x0 = vw[0];
+            float vacc7x1 = vw[1];
+            float vacc7x2 = vw[2];
+            float vacc8x0 = vw[0];
+            float vacc8x1 = vw[1];
+            float vacc8x2 = vw[2];
             for (int s = 0; s < 10; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
-                for (int j = 0; j < 3; ++j) {
-                    const int k = Src_t3b_S1[10 * j + s + 30 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 30] * vk[j];
-                    vacc2[j] += in[ib + k + 60] * vk[j];
-                    vacc3[j] += in[ib + k + 90] * vk[j];
-                    vacc4[j] += in[ib + k + 120] * vk[j];
-                    vacc5[j] += in[ib + k + 150] * vk[j];
-                    vacc6[j] += in[ib + k + 180] * vk[j];
-                    vacc7[j] += in[ib + k + 210] * vk[j];
-                    vacc8[j] += in[ib + k + 240] * vk[j];
-                }
+                const int k0 = Src_t3b_S1[s + 30 * n];
+                const int k1 = Src_t3b_S1[s + 30 * n + 10];
+                const int k2 = Src_t3b_S1[s + 30 * n + 20];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 30], vk0);
+                vacc2x0 = SG_MADD(vacc2x0, in[ib + k0 + 60], vk0);
+                vacc3x0 = SG_MADD(vacc3x0, in[ib + k0 + 90], vk0);
+                vacc4x0 = SG_MADD(vacc4x0, in[ib + k0 + 120], vk0);
+                vacc5x0 = SG_MADD(vacc5x0, in[ib + k0 + 150], vk0);
+                vacc6x0 = SG_MADD(vacc6x0, in[ib + k0 + 180], vk0);
+                vacc7x0 = SG_MADD(vacc7x0, in[ib + k0 + 210], vk0);
+                vacc8x0 = SG_MADD(vacc8x0, in[ib + k0 + 240], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 30], vk1);
+                vacc2x1 = SG_MADD(vacc2x1, in[ib + k1 + 60], vk1);
+                vacc3x1 = SG_MADD(vacc3x1, in[ib + k1 + 90], vk1);
+                vacc4x1 = SG_MADD(vacc4x1, in[ib + k1 + 120], vk1);
+                vacc5x1 = SG_MADD(vacc5x1, in[ib + k1 + 150], vk1);
+                vacc6x1 = SG_MADD(vacc6x1, in[ib + k1 + 180], vk1);
+                vacc7x1 = SG_MADD(vacc7x1, in[ib + k1 + 210], vk1);
+                vacc8x1 = SG_MADD(vacc8x1, in[ib + k1 + 240], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                vacc1x2 = SG_MADD(vacc1x2, in[ib + k2 + 30], vk2);
+                vacc2x2 = SG_MADD(vacc2x2, in[ib + k2 + 60], vk2);
+                vacc3x2 = SG_MADD(vacc3x2, in[ib + k2 + 90], vk2);
+                vacc4x2 = SG_MADD(vacc4x2, in[ib + k2 + 120], vk2);
+                vacc5x2 = SG_MADD(vacc5x2, in[ib + k2 + 150], vk2);
+                vacc6x2 = SG_MADD(vacc6x2, in[ib + k2 + 180], vk2);
+                vacc7x2 = SG_MADD(vacc7x2, in[ib + k2 + 210], vk2);
+                vacc8x2 = SG_MADD(vacc8x2, in[ib + k2 + 240], vk2);
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc1[j];
+            {
+                float v = vacc0x1;
                 v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                out[ob + j + 27] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc2[j];
+            {
+                float v = vacc0x2;
                 v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                out[ob + j + 54] = v;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc3[j];
+            {
+                float v = vacc1x0;
                 v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                out[ob + j + 81] = v;
+                out[ob + 27] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc4[j];
+            {
+                float v = vacc1x1;
                 v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                out[ob + j + 108] = v;
+                out[ob + 28] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc5[j];
+            {
+                float v = vacc1x2;
                 v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                out[ob + j + 135] = v;
+                out[ob + 29] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc6[j];
+            {
+                float v = vacc2x0;
                 v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                out[ob + j + 162] = v;
+                out[ob + 54] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc7[j];
+            {
+                float v = vacc2x1;
                 v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                out[ob + j + 189] = v;
+                out[ob + 55] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc8[j];
+            {
+                float v = vacc2x2;
                 v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                out[ob + j + 216] = v;
+                out[ob + 56] = v;
+            }
+            {
+                float v = vacc3x0;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 81] = v;
+            }
+            {
+                float v = vacc3x1;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 82] = v;
+            }
+            {
+                float v = vacc3x2;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 83] = v;
+            }
+            {
+                float v = vacc4x0;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 108] = v;
+            }
+            {
+                float v = vacc4x1;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 109] = v;
+            }
+            {
+                float v = vacc4x2;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 110] = v;
+            }
+            {
+                float v = vacc5x0;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 135] = v;
+            }
+            {
+                float v = vacc5x1;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 136] = v;
+            }
+            {
+                float v = vacc5x2;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 137] = v;
+            }
+            {
+                float v = vacc6x0;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 162] = v;
+            }
+            {
+                float v = vacc6x1;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 163] = v;
+            }
+            {
+                float v = vacc6x2;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 164] = v;
+            }
+            {
+                float v = vacc7x0;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 189] = v;
+            }
+            {
+                float v = vacc7x1;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 190] = v;
+            }
+            {
+                float v = vacc7x2;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 191] = v;
+            }
+            {
+                float v = vacc8x0;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 216] = v;
+            }
+            {
+                float v = vacc8x1;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 217] = v;
+            }
+            {
+                float v = vacc8x2;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 218] = v;
             }
         }
     }
@@ -4384,21 +5768,44 @@ static void Pw_t3c_1x4(const float *restrict in, float *restrict out, const floa
             const float *restrict vw = w + 28 * n;
             const int ib = 48 * p;
             const int ob = 48 * p + 4 * n;
-            float vacc0[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
             for (int s = 0; s < 6; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_t3c_S1[6 * j + s + 24 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                }
+                const int k0 = Src_t3c_S1[s + 24 * n];
+                const int k1 = Src_t3c_S1[s + 24 * n + 6];
+                const int k2 = Src_t3c_S1[s + 24 * n + 12];
+                const int k3 = Src_t3c_S1[s + 24 * n + 18];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                v += res[ob + j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                v += res[ob];
+                out[ob] = v;
+            }
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                v += res[ob + 3];
+                out[ob + 3] = v;
             }
         }
     }
@@ -4613,20 +6020,54 @@ static void Pw_t3one_6x12(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w + 60;
             const int ib = 16 * p;
             const int ob = 20 * p + 12;
-            float vacc0[8];
-            float vacc1[8];
-            float vacc2[8];
-            float vacc3[8];
-            float vacc4[8];
-            float vacc5[8];
-            for (int j = 0; j < 8; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-                vacc4[j] = vw[j];
-                vacc5[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc0x4 = vw[4];
+            float vacc0x5 = vw[5];
+            float vacc0x6 = vw[6];
+            float vacc0x7 = vw[7];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc1x4 = vw[4];
+            float vacc1x5 = vw[5];
+            float vacc1x6 = vw[6];
+            float vacc1x7 = vw[7];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc2x4 = vw[4];
+            float vacc2x5 = vw[5];
+            float vacc2x6 = vw[6];
+            float vacc2x7 = vw[7];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
+            float vacc3x4 = vw[4];
+            float vacc3x5 = vw[5];
+            float vacc3x6 = vw[6];
+            float vacc3x7 = vw[7];
+            float vacc4x0 = vw[0];
+            float vacc4x1 = vw[1];
+            float vacc4x2 = vw[2];
+            float vacc4x3 = vw[3];
+            float vacc4x4 = vw[4];
+            float vacc4x5 = vw[5];
+            float vacc4x6 = vw[6];
+            float vacc4x7 = vw[7];
+            float vacc5x0 = vw[0];
+            float vacc5x1 = vw[1];
+            float vacc5x2 = vw[2];
+            float vacc5x3 = vw[3];
+            float vacc5x4 = vw[4];
+            float vacc5x5 = vw[5];
+            float vacc5x6 = vw[6];
+            float vacc5x7 = vw[7];
             for (int s = 0; s < 4; ++s) {
                 const float *restrict vk = vw + 8 * s + 8;
                 const int is = src[s];
@@ -4636,38 +6077,254 @@ static void Pw_t3one_6x12(const float *restrict in, float *restrict out, const f
                 const float vi3 = in[ib + is + 48];
                 const float vi4 = in[ib + is + 64];
                 const float vi5 = in[ib + is + 80];
-                for (int j = 0; j < 8; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                    vacc4[j] += vi4 * vk[j];
-                    vacc5[j] += vi5 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                vacc4x1 = SG_MADD(vacc4x1, vi4, vk1);
+                vacc5x1 = SG_MADD(vacc5x1, vi5, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                vacc4x2 = SG_MADD(vacc4x2, vi4, vk2);
+                vacc5x2 = SG_MADD(vacc5x2, vi5, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
+                vacc4x3 = SG_MADD(vacc4x3, vi4, vk3);
+                vacc5x3 = SG_MADD(vacc5x3, vi5, vk3);
+                const float vk4 = vk[4];
+                vacc0x4 = SG_MADD(vacc0x4, vi0, vk4);
+                vacc1x4 = SG_MADD(vacc1x4, vi1, vk4);
+                vacc2x4 = SG_MADD(vacc2x4, vi2, vk4);
+                vacc3x4 = SG_MADD(vacc3x4, vi3, vk4);
+                vacc4x4 = SG_MADD(vacc4x4, vi4, vk4);
+                vacc5x4 = SG_MADD(vacc5x4, vi5, vk4);
+                const float vk5 = vk[5];
+                vacc0x5 = SG_MADD(vacc0x5, vi0, vk5);
+                vacc1x5 = SG_MADD(vacc1x5, vi1, vk5);
+                vacc2x5 = SG_MADD(vacc2x5, vi2, vk5);
+                vacc3x5 = SG_MADD(vacc3x5, vi3, vk5);
+                vacc4x5 = SG_MADD(vacc4x5, vi4, vk5);
+                vacc5x5 = SG_MADD(vacc5x5, vi5, vk5);
+                const float vk6 = vk[6];
+                vacc0x6 = SG_MADD(vacc0x6, vi0, vk6);
+                vacc1x6 = SG_MADD(vacc1x6, vi1, vk6);
+                vacc2x6 = SG_MADD(vacc2x6, vi2, vk6);
+                vacc3x6 = SG_MADD(vacc3x6, vi3, vk6);
+                vacc4x6 = SG_MADD(vacc4x6, vi4, vk6);
+                vacc5x6 = SG_MADD(vacc5x6, vi5, vk6);
+                const float vk7 = vk[7];
+                vacc0x7 = SG_MADD(vacc0x7, vi0, vk7);
+                vacc1x7 = SG_MADD(vacc1x7, vi1, vk7);
+                vacc2x7 = SG_MADD(vacc2x7, vi2, vk7);
+                vacc3x7 = SG_MADD(vacc3x7, vi3, vk7);
+                vacc4x7 = SG_MADD(vacc4x7, vi4, vk7);
+                vacc5x7 = SG_MADD(vacc5x7, vi5, vk7);
             }
-            for (int j = 0; j < 8; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 8; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 20] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 8; ++j) {
-                float v = vacc2[j];
-                out[ob + j + 40] = v;
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 8; ++j) {
-                float v = vacc3[j];
-                out[ob + j + 60] = v;
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
             }
-            for (int j = 0; j < 8; ++j) {
-                float v = vacc4[j];
-                out[ob + j + 80] = v;
+            {
+                float v = vacc0x4;
+                out[ob + 4] = v;
             }
-            for (int j = 0; j < 8; ++j) {
-                float v = vacc5[j];
-                out[ob + j + 100] = v;
+            {
+                float v = vacc0x5;
+                out[ob + 5] = v;
+            }
+            {
+                float v = vacc0x6;
+                out[ob + 6] = v;
+            }
+            {
+                float v = vacc0x7;
+                out[ob + 7] = v;
+            }
+            {
+                float v = vacc1x0;
+                out[ob + 20] = v;
+            }
+            {
+                float v = vacc1x1;
+                out[ob + 21] = v;
+            }
+            {
+                float v = vacc1x2;
+                out[ob + 22] = v;
+            }
+            {
+                float v = vacc1x3;
+                out[ob + 23] = v;
+            }
+            {
+                float v = vacc1x4;
+                out[ob + 24] = v;
+            }
+            {
+                float v = vacc1x5;
+                out[ob + 25] = v;
+            }
+            {
+                float v = vacc1x6;
+                out[ob + 26] = v;
+            }
+            {
+                float v = vacc1x7;
+                out[ob + 27] = v;
+            }
+            {
+                float v = vacc2x0;
+                out[ob + 40] = v;
+            }
+            {
+                float v = vacc2x1;
+                out[ob + 41] = v;
+            }
+            {
+                float v = vacc2x2;
+                out[ob + 42] = v;
+            }
+            {
+                float v = vacc2x3;
+                out[ob + 43] = v;
+            }
+            {
+                float v = vacc2x4;
+                out[ob + 44] = v;
+            }
+            {
+                float v = vacc2x5;
+                out[ob + 45] = v;
+            }
+            {
+                float v = vacc2x6;
+                out[ob + 46] = v;
+            }
+            {
+                float v = vacc2x7;
+                out[ob + 47] = v;
+            }
+            {
+                float v = vacc3x0;
+                out[ob + 60] = v;
+            }
+            {
+                float v = vacc3x1;
+                out[ob + 61] = v;
+            }
+            {
+                float v = vacc3x2;
+                out[ob + 62] = v;
+            }
+            {
+                float v = vacc3x3;
+                out[ob + 63] = v;
+            }
+            {
+                float v = vacc3x4;
+                out[ob + 64] = v;
+            }
+            {
+                float v = vacc3x5;
+                out[ob + 65] = v;
+            }
+            {
+                float v = vacc3x6;
+                out[ob + 66] = v;
+            }
+            {
+                float v = vacc3x7;
+                out[ob + 67] = v;
+            }
+            {
+                float v = vacc4x0;
+                out[ob + 80] = v;
+            }
+            {
+                float v = vacc4x1;
+                out[ob + 81] = v;
+            }
+            {
+                float v = vacc4x2;
+                out[ob + 82] = v;
+            }
+            {
+                float v = vacc4x3;
+                out[ob + 83] = v;
+            }
+            {
+                float v = vacc4x4;
+                out[ob + 84] = v;
+            }
+            {
+                float v = vacc4x5;
+                out[ob + 85] = v;
+            }
+            {
+                float v = vacc4x6;
+                out[ob + 86] = v;
+            }
+            {
+                float v = vacc4x7;
+                out[ob + 87] = v;
+            }
+            {
+                float v = vacc5x0;
+                out[ob + 100] = v;
+            }
+            {
+                float v = vacc5x1;
+                out[ob + 101] = v;
+            }
+            {
+                float v = vacc5x2;
+                out[ob + 102] = v;
+            }
+            {
+                float v = vacc5x3;
+                out[ob + 103] = v;
+            }
+            {
+                float v = vacc5x4;
+                out[ob + 104] = v;
+            }
+            {
+                float v = vacc5x5;
+                out[ob + 105] = v;
+            }
+            {
+                float v = vacc5x6;
+                out[ob + 106] = v;
+            }
+            {
+                float v = vacc5x7;
+                out[ob + 107] = v;
             }
         }
     }
@@ -5082,76 +6739,120 @@ static void Pw_t8_9x2(const float *restrict in, float *restrict out, const float
             const float *restrict vw = w + 34 * n;
             const int ib = 256 * p;
             const int ob = 48 * p + 2 * n;
-            float vacc0[2];
-            float vacc1[2];
-            float vacc2[2];
-            float vacc3[2];
-            float vacc4[2];
-            float vacc5[2];
-            float vacc6[2];
-            float vacc7[2];
-            float vacc8[2];
-            for (int j = 0; j < 2; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-                vacc4[j] = vw[j];
-                vacc5[j] = vw[j];
-                vacc6[j] = vw[j];
-                vacc7[j] = vw[j];
-                vacc8[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc4x0 = vw[0];
+            float vacc4x1 = vw[1];
+            float vacc5x0 = vw[0];
+            float vacc5x1 = vw[1];
+            float vacc6x0 = vw[0];
+            float vacc6x1 = vw[1];
+            float vacc7x0 = vw[0];
+            float vacc7x1 = vw[1];
+            float vacc8x0 = vw[0];
+            float vacc8x1 = vw[1];
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + 2 * s + 2;
-                for (int j = 0; j < 2; ++j) {
-                    const int k = Src_t8_S1[16 * j + s + 32 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 256] * vk[j];
-                    vacc2[j] += in[ib + k + 512] * vk[j];
-                    vacc3[j] += in[ib + k + 768] * vk[j];
-                    vacc4[j] += in[ib + k + 1024] * vk[j];
-                    vacc5[j] += in[ib + k + 1280] * vk[j];
-                    vacc6[j] += in[ib + k + 1536] * vk[j];
-                    vacc7[j] += in[ib + k + 1792] * vk[j];
-                    vacc8[j] += in[ib + k + 2048] * vk[j];
-                }
+                const int k0 = Src_t8_S1[s + 32 * n];
+                const int k1 = Src_t8_S1[s + 32 * n + 16];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 256], vk0);
+                vacc2x0 = SG_MADD(vacc2x0, in[ib + k0 + 512], vk0);
+                vacc3x0 = SG_MADD(vacc3x0, in[ib + k0 + 768], vk0);
+                vacc4x0 = SG_MADD(vacc4x0, in[ib + k0 + 1024], vk0);
+                vacc5x0 = SG_MADD(vacc5x0, in[ib + k0 + 1280], vk0);
+                vacc6x0 = SG_MADD(vacc6x0, in[ib + k0 + 1536], vk0);
+                vacc7x0 = SG_MADD(vacc7x0, in[ib + k0 + 1792], vk0);
+                vacc8x0 = SG_MADD(vacc8x0, in[ib + k0 + 2048], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 256], vk1);
+                vacc2x1 = SG_MADD(vacc2x1, in[ib + k1 + 512], vk1);
+                vacc3x1 = SG_MADD(vacc3x1, in[ib + k1 + 768], vk1);
+                vacc4x1 = SG_MADD(vacc4x1, in[ib + k1 + 1024], vk1);
+                vacc5x1 = SG_MADD(vacc5x1, in[ib + k1 + 1280], vk1);
+                vacc6x1 = SG_MADD(vacc6x1, in[ib + k1 + 1536], vk1);
+                vacc7x1 = SG_MADD(vacc7x1, in[ib + k1 + 1792], vk1);
+                vacc8x1 = SG_MADD(vacc8x1, in[ib + k1 + 2048], vk1);
             }
-            for (int j = 0; j < 2; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 2; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 48] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 2; ++j) {
-                float v = vacc2[j];
-                out[ob + j + 96] = v;
+            {
+                float v = vacc1x0;
+                out[ob + 48] = v;
             }
-            for (int j = 0; j < 2; ++j) {
-                float v = vacc3[j];
-                out[ob + j + 144] = v;
+            {
+                float v = vacc1x1;
+                out[ob + 49] = v;
             }
-            for (int j = 0; j < 2; ++j) {
-                float v = vacc4[j];
-                out[ob + j + 192] = v;
+            {
+                float v = vacc2x0;
+                out[ob + 96] = v;
             }
-            for (int j = 0; j < 2; ++j) {
-                float v = vacc5[j];
-                out[ob + j + 240] = v;
+            {
+                float v = vacc2x1;
+                out[ob + 97] = v;
             }
-            for (int j = 0; j < 2; ++j) {
-                float v = vacc6[j];
-                out[ob + j + 288] = v;
+            {
+                float v = vacc3x0;
+                out[ob + 144] = v;
             }
-            for (int j = 0; j < 2; ++j) {
-                float v = vacc7[j];
-                out[ob + j + 336] = v;
+            {
+                float v = vacc3x1;
+                out[ob + 145] = v;
             }
-            for (int j = 0; j < 2; ++j) {
-                float v = vacc8[j];
-                out[ob + j + 384] = v;
+            {
+                float v = vacc4x0;
+                out[ob + 192] = v;
+            }
+            {
+                float v = vacc4x1;
+                out[ob + 193] = v;
+            }
+            {
+                float v = vacc5x0;
+                out[ob + 240] = v;
+            }
+            {
+                float v = vacc5x1;
+                out[ob + 241] = v;
+            }
+            {
+                float v = vacc6x0;
+                out[ob + 288] = v;
+            }
+            {
+                float v = vacc6x1;
+                out[ob + 289] = v;
+            }
+            {
+                float v = vacc7x0;
+                out[ob + 336] = v;
+            }
+            {
+                float v = vacc7x1;
+                out[ob + 337] = v;
+            }
+            {
+                float v = vacc8x0;
+                out[ob + 384] = v;
+            }
+            {
+                float v = vacc8x1;
+                out[ob + 385] = v;
             }
         }
     }

@@ -1350,15 +1350,52 @@ static void Dw_s2odd_S1_3c8p(const float *restrict in, float *restrict out, cons
                 const int vx = 0;
                 const int ib = 42 * vy + 6 * vx;
                 const int ob = 12 * vy + 3 * vx;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 3]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 21]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 24]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 3];
+                    const float vi1 = in[ib + 4];
+                    const float vi2 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 21];
+                    const float vi1 = in[ib + 22];
+                    const float vi2 = in[ib + 23];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 24];
+                    const float vi1 = in[ib + 25];
+                    const float vi2 = in[ib + 26];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -1371,17 +1408,68 @@ static void Dw_s2odd_S1_3c8p(const float *restrict in, float *restrict out, cons
             for (int vx = 1; vx < 3; ++vx) {
                 const int ib = 42 * vy + 6 * vx;
                 const int ob = 12 * vy + 3 * vx;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 3]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 3]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 18]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 21]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 24]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 3];
+                    const float vi1 = in[ib - 2];
+                    const float vi2 = in[ib - 1];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 3];
+                    const float vi1 = in[ib + 4];
+                    const float vi2 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 18];
+                    const float vi1 = in[ib + 19];
+                    const float vi2 = in[ib + 20];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 21];
+                    const float vi1 = in[ib + 22];
+                    const float vi2 = in[ib + 23];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 24];
+                    const float vi1 = in[ib + 25];
+                    const float vi2 = in[ib + 26];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -1395,15 +1483,52 @@ static void Dw_s2odd_S1_3c8p(const float *restrict in, float *restrict out, cons
                 const int vx = 3;
                 const int ib = 42 * vy + 6 * vx;
                 const int ob = 12 * vy + 3 * vx;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 3]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 18]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 21]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 3];
+                    const float vi1 = in[ib - 2];
+                    const float vi2 = in[ib - 1];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 18];
+                    const float vi1 = in[ib + 19];
+                    const float vi2 = in[ib + 20];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 21];
+                    const float vi1 = in[ib + 22];
+                    const float vi2 = in[ib + 23];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -1416,17 +1541,68 @@ static void Dw_s2odd_S1_3c8p(const float *restrict in, float *restrict out, cons
                 const int vx = 0;
                 const int ib = 42 * vy + 6 * vx;
                 const int ob = 12 * vy + 3 * vx;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 21]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 18]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 3]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 21]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 24]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 21];
+                    const float vi1 = in[ib - 20];
+                    const float vi2 = in[ib - 19];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 18];
+                    const float vi1 = in[ib - 17];
+                    const float vi2 = in[ib - 16];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 3];
+                    const float vi1 = in[ib + 4];
+                    const float vi2 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 21];
+                    const float vi1 = in[ib + 22];
+                    const float vi2 = in[ib + 23];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 24];
+                    const float vi1 = in[ib + 25];
+                    const float vi2 = in[ib + 26];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -1438,20 +1614,92 @@ static void Dw_s2odd_S1_3c8p(const float *restrict in, float *restrict out, cons
             for (int vx = 1; vx < 3; ++vx) {
                 const int ib = 42 * vy + 6 * vx;
                 const int ob = 12 * vy + 3 * vx;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 24]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 21]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 18]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 3]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 3]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 18]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 21]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 24]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 24];
+                    const float vi1 = in[ib - 23];
+                    const float vi2 = in[ib - 22];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 21];
+                    const float vi1 = in[ib - 20];
+                    const float vi2 = in[ib - 19];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 18];
+                    const float vi1 = in[ib - 17];
+                    const float vi2 = in[ib - 16];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 3];
+                    const float vi1 = in[ib - 2];
+                    const float vi2 = in[ib - 1];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 3];
+                    const float vi1 = in[ib + 4];
+                    const float vi2 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 18];
+                    const float vi1 = in[ib + 19];
+                    const float vi2 = in[ib + 20];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 21];
+                    const float vi1 = in[ib + 22];
+                    const float vi2 = in[ib + 23];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 24];
+                    const float vi1 = in[ib + 25];
+                    const float vi2 = in[ib + 26];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -1464,17 +1712,68 @@ static void Dw_s2odd_S1_3c8p(const float *restrict in, float *restrict out, cons
                 const int vx = 3;
                 const int ib = 42 * vy + 6 * vx;
                 const int ob = 12 * vy + 3 * vx;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 24]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 21]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 3]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 18]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 21]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 24];
+                    const float vi1 = in[ib - 23];
+                    const float vi2 = in[ib - 22];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 21];
+                    const float vi1 = in[ib - 20];
+                    const float vi2 = in[ib - 19];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 3];
+                    const float vi1 = in[ib - 2];
+                    const float vi2 = in[ib - 1];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 18];
+                    const float vi1 = in[ib + 19];
+                    const float vi2 = in[ib + 20];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 21];
+                    const float vi1 = in[ib + 22];
+                    const float vi2 = in[ib + 23];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -1488,15 +1787,52 @@ static void Dw_s2odd_S1_3c8p(const float *restrict in, float *restrict out, cons
                 const int vx = 0;
                 const int ib = 42 * vy + 6 * vx;
                 const int ob = 12 * vy + 3 * vx;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 21]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 18]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 3]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 21];
+                    const float vi1 = in[ib - 20];
+                    const float vi2 = in[ib - 19];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 18];
+                    const float vi1 = in[ib - 17];
+                    const float vi2 = in[ib - 16];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 3];
+                    const float vi1 = in[ib + 4];
+                    const float vi2 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -1509,17 +1845,68 @@ static void Dw_s2odd_S1_3c8p(const float *restrict in, float *restrict out, cons
             for (int vx = 1; vx < 3; ++vx) {
                 const int ib = 42 * vy + 6 * vx;
                 const int ob = 12 * vy + 3 * vx;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 24]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 21]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 18]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 3]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 3]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 24];
+                    const float vi1 = in[ib - 23];
+                    const float vi2 = in[ib - 22];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 21];
+                    const float vi1 = in[ib - 20];
+                    const float vi2 = in[ib - 19];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 18];
+                    const float vi1 = in[ib - 17];
+                    const float vi2 = in[ib - 16];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 3];
+                    const float vi1 = in[ib - 2];
+                    const float vi2 = in[ib - 1];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 3];
+                    const float vi1 = in[ib + 4];
+                    const float vi2 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -1533,15 +1920,52 @@ static void Dw_s2odd_S1_3c8p(const float *restrict in, float *restrict out, cons
                 const int vx = 3;
                 const int ib = 42 * vy + 6 * vx;
                 const int ob = 12 * vy + 3 * vx;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 24]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 21]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 3]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 24];
+                    const float vi1 = in[ib - 23];
+                    const float vi2 = in[ib - 22];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 21];
+                    const float vi1 = in[ib - 20];
+                    const float vi2 = in[ib - 19];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 3];
+                    const float vi1 = in[ib - 2];
+                    const float vi2 = in[ib - 1];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -1845,14 +2269,25 @@ static void Dw_s2odd2_S1_4c8p(const float *restrict in, float *restrict out, con
                 const int vx = 0;
                 const int ib = 510 * vy + 34 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 17]; /* tap 1,2 */
-                vacc[0] += vw[8] * in[ib + 255]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 272]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 255];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 272];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -1958,16 +2393,33 @@ static void Dw_s2odd2_S1_4c8p(const float *restrict in, float *restrict out, con
             for (int vx = 1; vx < 7; ++vx) {
                 const int ib = 510 * vy + 34 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[4] * in[ib - 17]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 17]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib + 238]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 255]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 272]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 238];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 255];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 272];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -2011,14 +2463,25 @@ static void Dw_s2odd2_S1_4c8p(const float *restrict in, float *restrict out, con
                 const int vx = 7;
                 const int ib = 510 * vy + 34 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[4] * in[ib - 17]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib + 238]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 255]; /* tap 2,1 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 238];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 255];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -2069,16 +2532,33 @@ static void Dw_s2odd2_S1_4c8p(const float *restrict in, float *restrict out, con
                 const int vx = 0;
                 const int ib = 510 * vy + 34 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib - 255]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 238]; /* tap 0,2 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 17]; /* tap 1,2 */
-                vacc[0] += vw[8] * in[ib + 255]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 272]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 255];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 238];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 255];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 272];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -2210,19 +2690,45 @@ static void Dw_s2odd2_S1_4c8p(const float *restrict in, float *restrict out, con
             for (int vx = 1; vx < 7; ++vx) {
                 const int ib = 510 * vy + 34 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 272]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 255]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 238]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 17]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 17]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib + 238]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 255]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 272]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 272];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 255];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 238];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 238];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 255];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 272];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -2273,16 +2779,33 @@ static void Dw_s2odd2_S1_4c8p(const float *restrict in, float *restrict out, con
                 const int vx = 7;
                 const int ib = 510 * vy + 34 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 272]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 255]; /* tap 0,1 */
-                vacc[0] += vw[4] * in[ib - 17]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib + 238]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 255]; /* tap 2,1 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 272];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 255];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 238];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 255];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -2326,14 +2849,25 @@ static void Dw_s2odd2_S1_4c8p(const float *restrict in, float *restrict out, con
                 const int vx = 0;
                 const int ib = 510 * vy + 34 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib - 255]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 238]; /* tap 0,2 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 17]; /* tap 1,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 255];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 238];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -2439,16 +2973,33 @@ static void Dw_s2odd2_S1_4c8p(const float *restrict in, float *restrict out, con
             for (int vx = 1; vx < 7; ++vx) {
                 const int ib = 510 * vy + 34 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 272]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 255]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 238]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 17]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 17]; /* tap 1,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 272];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 255];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 238];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -2492,14 +3043,25 @@ static void Dw_s2odd2_S1_4c8p(const float *restrict in, float *restrict out, con
                 const int vx = 7;
                 const int ib = 510 * vy + 34 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 272]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 255]; /* tap 0,1 */
-                vacc[0] += vw[4] * in[ib - 17]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 272];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 255];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -2660,24 +3222,14 @@ static void Pw_s2odd2_S2_8x8(const float *restrict in, float *restrict out, cons
             const float *restrict vw = w + 576;
             const int ib = 17 * p;
             const int ob = 33 * p + 32;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            float vacc4[1];
-            float vacc5[1];
-            float vacc6[1];
-            float vacc7[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-                vacc4[0] = vw[0];
-                vacc5[0] = vw[0];
-                vacc6[0] = vw[0];
-                vacc7[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
+            float vacc4x0 = vw[0];
+            float vacc5x0 = vw[0];
+            float vacc6x0 = vw[0];
+            float vacc7x0 = vw[0];
             for (int s = 0; s < 17; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
@@ -2688,54 +3240,53 @@ static void Pw_s2odd2_S2_8x8(const float *restrict in, float *restrict out, cons
                 const float vi5 = in[ib + s + 85];
                 const float vi6 = in[ib + s + 102];
                 const float vi7 = in[ib + s + 119];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                    vacc4[0] += vi4 * vk[0];
-                    vacc5[0] += vi5 * vk[0];
-                    vacc6[0] += vi6 * vk[0];
-                    vacc7[0] += vi7 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
+                vacc6x0 = SG_MADD(vacc6x0, vi6, vk0);
+                vacc7x0 = SG_MADD(vacc7x0, vi7, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 v = v < 0.0f ? 0.0f : v;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 33] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 66] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 99] = v;
             }
             {
-                float v = vacc4[0];
+                float v = vacc4x0;
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 132] = v;
             }
             {
-                float v = vacc5[0];
+                float v = vacc5x0;
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 165] = v;
             }
             {
-                float v = vacc6[0];
+                float v = vacc6x0;
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 198] = v;
             }
             {
-                float v = vacc7[0];
+                float v = vacc7x0;
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 231] = v;
             }
@@ -3779,20 +4330,24 @@ static void Pw_k5s2_S2_6x12(const float *restrict in, float *restrict out, const
             const float *restrict vw = w + 204;
             const int ib = 16 * p;
             const int ob = 15 * p + 12;
-            float vacc0[3];
-            float vacc1[3];
-            float vacc2[3];
-            float vacc3[3];
-            float vacc4[3];
-            float vacc5[3];
-            for (int j = 0; j < 3; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-                vacc4[j] = vw[j];
-                vacc5[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc4x0 = vw[0];
+            float vacc4x1 = vw[1];
+            float vacc4x2 = vw[2];
+            float vacc5x0 = vw[0];
+            float vacc5x1 = vw[1];
+            float vacc5x2 = vw[2];
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
@@ -3801,38 +4356,99 @@ static void Pw_k5s2_S2_6x12(const float *restrict in, float *restrict out, const
                 const float vi3 = in[ib + s + 48];
                 const float vi4 = in[ib + s + 64];
                 const float vi5 = in[ib + s + 80];
-                for (int j = 0; j < 3; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                    vacc4[j] += vi4 * vk[j];
-                    vacc5[j] += vi5 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                vacc4x1 = SG_MADD(vacc4x1, vi4, vk1);
+                vacc5x1 = SG_MADD(vacc5x1, vi5, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                vacc4x2 = SG_MADD(vacc4x2, vi4, vk2);
+                vacc5x2 = SG_MADD(vacc5x2, vi5, vk2);
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 15] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc2[j];
-                out[ob + j + 30] = v;
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc3[j];
-                out[ob + j + 45] = v;
+            {
+                float v = vacc1x0;
+                out[ob + 15] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc4[j];
-                out[ob + j + 60] = v;
+            {
+                float v = vacc1x1;
+                out[ob + 16] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc5[j];
-                out[ob + j + 75] = v;
+            {
+                float v = vacc1x2;
+                out[ob + 17] = v;
+            }
+            {
+                float v = vacc2x0;
+                out[ob + 30] = v;
+            }
+            {
+                float v = vacc2x1;
+                out[ob + 31] = v;
+            }
+            {
+                float v = vacc2x2;
+                out[ob + 32] = v;
+            }
+            {
+                float v = vacc3x0;
+                out[ob + 45] = v;
+            }
+            {
+                float v = vacc3x1;
+                out[ob + 46] = v;
+            }
+            {
+                float v = vacc3x2;
+                out[ob + 47] = v;
+            }
+            {
+                float v = vacc4x0;
+                out[ob + 60] = v;
+            }
+            {
+                float v = vacc4x1;
+                out[ob + 61] = v;
+            }
+            {
+                float v = vacc4x2;
+                out[ob + 62] = v;
+            }
+            {
+                float v = vacc5x0;
+                out[ob + 75] = v;
+            }
+            {
+                float v = vacc5x1;
+                out[ob + 76] = v;
+            }
+            {
+                float v = vacc5x2;
+                out[ob + 77] = v;
             }
         }
     }
@@ -3872,20 +4488,30 @@ static void Pw_k5s2_S2_6x12(const float *restrict in, float *restrict out, const
             const float *restrict vw = w + 204;
             const int ib = 384;
             const int ob = 360 + 12;
-            float vacc0[3];
-            for (int j = 0; j < 3; ++j) {
-                vacc0[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 3; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
+            }
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
             }
         }
     }
@@ -4028,16 +4654,33 @@ static void Dw_s3_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 0;
                 const int ib = 351 * vy + 27 * vx + 8;
                 const int ob = 45 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib + 9]; /* tap 0,2 */
-                vacc[0] += vw[5] * in[ib + 117]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 126]; /* tap 1,2 */
-                vacc[0] += vw[8] * in[ib + 234]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 243]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib + 117];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 126];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 234];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 243];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -4127,19 +4770,45 @@ static void Dw_s3_S1_4c8p(const float *restrict in, float *restrict out, const f
             for (int vx = 1; vx < 4; ++vx) {
                 const int ib = 351 * vy + 27 * vx + 8;
                 const int ob = 45 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 9]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib + 9]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib + 108]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib + 117]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 126]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib + 225]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 234]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 243]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 108];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib + 117];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 126];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 225];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 234];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 243];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -4190,16 +4859,33 @@ static void Dw_s3_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 4;
                 const int ib = 351 * vy + 27 * vx + 8;
                 const int ob = 45 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 9]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
-                vacc[0] += vw[4] * in[ib + 108]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib + 117]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib + 225]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 234]; /* tap 2,1 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 108];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib + 117];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 225];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 234];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -4243,14 +4929,25 @@ static void Dw_s3_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 0;
                 const int ib = 351 * vy + 27 * vx + 8;
                 const int ob = 45 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib + 9]; /* tap 0,2 */
-                vacc[0] += vw[5] * in[ib + 117]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 126]; /* tap 1,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib + 117];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 126];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -4323,16 +5020,33 @@ static void Dw_s3_S1_4c8p(const float *restrict in, float *restrict out, const f
             for (int vx = 1; vx < 4; ++vx) {
                 const int ib = 351 * vy + 27 * vx + 8;
                 const int ob = 45 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 9]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib + 9]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib + 108]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib + 117]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 126]; /* tap 1,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 108];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib + 117];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 126];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -4376,14 +5090,25 @@ static void Dw_s3_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 4;
                 const int ib = 351 * vy + 27 * vx + 8;
                 const int ob = 45 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 9]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
-                vacc[0] += vw[4] * in[ib + 108]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib + 117]; /* tap 1,1 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 108];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib + 117];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -4515,32 +5240,42 @@ static void Pw_s3_S2_12x4(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w + 280;
             const int ib = 9 * p;
             const int ob = 31 * p + 28;
-            float vacc0[3];
-            float vacc1[3];
-            float vacc2[3];
-            float vacc3[3];
-            float vacc4[3];
-            float vacc5[3];
-            float vacc6[3];
-            float vacc7[3];
-            float vacc8[3];
-            float vacc9[3];
-            float vacc10[3];
-            float vacc11[3];
-            for (int j = 0; j < 3; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-                vacc4[j] = vw[j];
-                vacc5[j] = vw[j];
-                vacc6[j] = vw[j];
-                vacc7[j] = vw[j];
-                vacc8[j] = vw[j];
-                vacc9[j] = vw[j];
-                vacc10[j] = vw[j];
-                vacc11[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc4x0 = vw[0];
+            float vacc4x1 = vw[1];
+            float vacc4x2 = vw[2];
+            float vacc5x0 = vw[0];
+            float vacc5x1 = vw[1];
+            float vacc5x2 = vw[2];
+            float vacc6x0 = vw[0];
+            float vacc6x1 = vw[1];
+            float vacc6x2 = vw[2];
+            float vacc7x0 = vw[0];
+            float vacc7x1 = vw[1];
+            float vacc7x2 = vw[2];
+            float vacc8x0 = vw[0];
+            float vacc8x1 = vw[1];
+            float vacc8x2 = vw[2];
+            float vacc9x0 = vw[0];
+            float vacc9x1 = vw[1];
+            float vacc9x2 = vw[2];
+            float vacc10x0 = vw[0];
+            float vacc10x1 = vw[1];
+            float vacc10x2 = vw[2];
+            float vacc11x0 = vw[0];
+            float vacc11x1 = vw[1];
+            float vacc11x2 = vw[2];
             for (int s = 0; s < 9; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
@@ -4555,68 +5290,189 @@ static void Pw_s3_S2_12x4(const float *restrict in, float *restrict out, const f
                 const float vi9 = in[ib + s + 81];
                 const float vi10 = in[ib + s + 90];
                 const float vi11 = in[ib + s + 99];
-                for (int j = 0; j < 3; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                    vacc4[j] += vi4 * vk[j];
-                    vacc5[j] += vi5 * vk[j];
-                    vacc6[j] += vi6 * vk[j];
-                    vacc7[j] += vi7 * vk[j];
-                    vacc8[j] += vi8 * vk[j];
-                    vacc9[j] += vi9 * vk[j];
-                    vacc10[j] += vi10 * vk[j];
-                    vacc11[j] += vi11 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
+                vacc6x0 = SG_MADD(vacc6x0, vi6, vk0);
+                vacc7x0 = SG_MADD(vacc7x0, vi7, vk0);
+                vacc8x0 = SG_MADD(vacc8x0, vi8, vk0);
+                vacc9x0 = SG_MADD(vacc9x0, vi9, vk0);
+                vacc10x0 = SG_MADD(vacc10x0, vi10, vk0);
+                vacc11x0 = SG_MADD(vacc11x0, vi11, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                vacc4x1 = SG_MADD(vacc4x1, vi4, vk1);
+                vacc5x1 = SG_MADD(vacc5x1, vi5, vk1);
+                vacc6x1 = SG_MADD(vacc6x1, vi6, vk1);
+                vacc7x1 = SG_MADD(vacc7x1, vi7, vk1);
+                vacc8x1 = SG_MADD(vacc8x1, vi8, vk1);
+                vacc9x1 = SG_MADD(vacc9x1, vi9, vk1);
+                vacc10x1 = SG_MADD(vacc10x1, vi10, vk1);
+                vacc11x1 = SG_MADD(vacc11x1, vi11, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                vacc4x2 = SG_MADD(vacc4x2, vi4, vk2);
+                vacc5x2 = SG_MADD(vacc5x2, vi5, vk2);
+                vacc6x2 = SG_MADD(vacc6x2, vi6, vk2);
+                vacc7x2 = SG_MADD(vacc7x2, vi7, vk2);
+                vacc8x2 = SG_MADD(vacc8x2, vi8, vk2);
+                vacc9x2 = SG_MADD(vacc9x2, vi9, vk2);
+                vacc10x2 = SG_MADD(vacc10x2, vi10, vk2);
+                vacc11x2 = SG_MADD(vacc11x2, vi11, vk2);
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 31] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc2[j];
-                out[ob + j + 62] = v;
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc3[j];
-                out[ob + j + 93] = v;
+            {
+                float v = vacc1x0;
+                out[ob + 31] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc4[j];
-                out[ob + j + 124] = v;
+            {
+                float v = vacc1x1;
+                out[ob + 32] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc5[j];
-                out[ob + j + 155] = v;
+            {
+                float v = vacc1x2;
+                out[ob + 33] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc6[j];
-                out[ob + j + 186] = v;
+            {
+                float v = vacc2x0;
+                out[ob + 62] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc7[j];
-                out[ob + j + 217] = v;
+            {
+                float v = vacc2x1;
+                out[ob + 63] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc8[j];
-                out[ob + j + 248] = v;
+            {
+                float v = vacc2x2;
+                out[ob + 64] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc9[j];
-                out[ob + j + 279] = v;
+            {
+                float v = vacc3x0;
+                out[ob + 93] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc10[j];
-                out[ob + j + 310] = v;
+            {
+                float v = vacc3x1;
+                out[ob + 94] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc11[j];
-                out[ob + j + 341] = v;
+            {
+                float v = vacc3x2;
+                out[ob + 95] = v;
+            }
+            {
+                float v = vacc4x0;
+                out[ob + 124] = v;
+            }
+            {
+                float v = vacc4x1;
+                out[ob + 125] = v;
+            }
+            {
+                float v = vacc4x2;
+                out[ob + 126] = v;
+            }
+            {
+                float v = vacc5x0;
+                out[ob + 155] = v;
+            }
+            {
+                float v = vacc5x1;
+                out[ob + 156] = v;
+            }
+            {
+                float v = vacc5x2;
+                out[ob + 157] = v;
+            }
+            {
+                float v = vacc6x0;
+                out[ob + 186] = v;
+            }
+            {
+                float v = vacc6x1;
+                out[ob + 187] = v;
+            }
+            {
+                float v = vacc6x2;
+                out[ob + 188] = v;
+            }
+            {
+                float v = vacc7x0;
+                out[ob + 217] = v;
+            }
+            {
+                float v = vacc7x1;
+                out[ob + 218] = v;
+            }
+            {
+                float v = vacc7x2;
+                out[ob + 219] = v;
+            }
+            {
+                float v = vacc8x0;
+                out[ob + 248] = v;
+            }
+            {
+                float v = vacc8x1;
+                out[ob + 249] = v;
+            }
+            {
+                float v = vacc8x2;
+                out[ob + 250] = v;
+            }
+            {
+                float v = vacc9x0;
+                out[ob + 279] = v;
+            }
+            {
+                float v = vacc9x1;
+                out[ob + 280] = v;
+            }
+            {
+                float v = vacc9x2;
+                out[ob + 281] = v;
+            }
+            {
+                float v = vacc10x0;
+                out[ob + 310] = v;
+            }
+            {
+                float v = vacc10x1;
+                out[ob + 311] = v;
+            }
+            {
+                float v = vacc10x2;
+                out[ob + 312] = v;
+            }
+            {
+                float v = vacc11x0;
+                out[ob + 341] = v;
+            }
+            {
+                float v = vacc11x1;
+                out[ob + 342] = v;
+            }
+            {
+                float v = vacc11x2;
+                out[ob + 343] = v;
             }
         }
     }
@@ -4642,20 +5498,30 @@ static void Pw_s3_S2_12x4(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w + 280;
             const int ib = 216;
             const int ob = 744 + 28;
-            float vacc0[3];
-            for (int j = 0; j < 3; ++j) {
-                vacc0[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
             for (int s = 0; s < 9; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 3; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
+            }
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
             }
         }
     }
@@ -5172,32 +6038,18 @@ static void Pw_k1x7_S2_12x4(const float *restrict in, float *restrict out, const
             const float *restrict vw = w + 20;
             const int ib = 4 * p;
             const int ob = 5 * p + 4;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            float vacc4[1];
-            float vacc5[1];
-            float vacc6[1];
-            float vacc7[1];
-            float vacc8[1];
-            float vacc9[1];
-            float vacc10[1];
-            float vacc11[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-                vacc4[0] = vw[0];
-                vacc5[0] = vw[0];
-                vacc6[0] = vw[0];
-                vacc7[0] = vw[0];
-                vacc8[0] = vw[0];
-                vacc9[0] = vw[0];
-                vacc10[0] = vw[0];
-                vacc11[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
+            float vacc4x0 = vw[0];
+            float vacc5x0 = vw[0];
+            float vacc6x0 = vw[0];
+            float vacc7x0 = vw[0];
+            float vacc8x0 = vw[0];
+            float vacc9x0 = vw[0];
+            float vacc10x0 = vw[0];
+            float vacc11x0 = vw[0];
             for (int s = 0; s < 4; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
@@ -5212,67 +6064,66 @@ static void Pw_k1x7_S2_12x4(const float *restrict in, float *restrict out, const
                 const float vi9 = in[ib + s + 36];
                 const float vi10 = in[ib + s + 40];
                 const float vi11 = in[ib + s + 44];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                    vacc4[0] += vi4 * vk[0];
-                    vacc5[0] += vi5 * vk[0];
-                    vacc6[0] += vi6 * vk[0];
-                    vacc7[0] += vi7 * vk[0];
-                    vacc8[0] += vi8 * vk[0];
-                    vacc9[0] += vi9 * vk[0];
-                    vacc10[0] += vi10 * vk[0];
-                    vacc11[0] += vi11 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
+                vacc6x0 = SG_MADD(vacc6x0, vi6, vk0);
+                vacc7x0 = SG_MADD(vacc7x0, vi7, vk0);
+                vacc8x0 = SG_MADD(vacc8x0, vi8, vk0);
+                vacc9x0 = SG_MADD(vacc9x0, vi9, vk0);
+                vacc10x0 = SG_MADD(vacc10x0, vi10, vk0);
+                vacc11x0 = SG_MADD(vacc11x0, vi11, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 out[ob + 5] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 out[ob + 10] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 out[ob + 15] = v;
             }
             {
-                float v = vacc4[0];
+                float v = vacc4x0;
                 out[ob + 20] = v;
             }
             {
-                float v = vacc5[0];
+                float v = vacc5x0;
                 out[ob + 25] = v;
             }
             {
-                float v = vacc6[0];
+                float v = vacc6x0;
                 out[ob + 30] = v;
             }
             {
-                float v = vacc7[0];
+                float v = vacc7x0;
                 out[ob + 35] = v;
             }
             {
-                float v = vacc8[0];
+                float v = vacc8x0;
                 out[ob + 40] = v;
             }
             {
-                float v = vacc9[0];
+                float v = vacc9x0;
                 out[ob + 45] = v;
             }
             {
-                float v = vacc10[0];
+                float v = vacc10x0;
                 out[ob + 50] = v;
             }
             {
-                float v = vacc11[0];
+                float v = vacc11x0;
                 out[ob + 55] = v;
             }
         }
@@ -5317,35 +6168,29 @@ static void Pw_k1x7_S2_12x4(const float *restrict in, float *restrict out, const
             const float *restrict vw = w + 20;
             const int ib = 240;
             const int ob = 300 + 4;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
             for (int s = 0; s < 4; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 4];
                 const float vi2 = in[ib + s + 8];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 out[ob + 5] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 out[ob + 10] = v;
             }
         }
@@ -5490,17 +6335,68 @@ static void Dw_k5x3s21_S1_4c8p(const float *restrict in, float *restrict out, co
                 const int vx = 0;
                 const int ib = 112 * vy + 7 * vx + 4;
                 const int ob = 56 * vy + 7 * vx + 4;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 7]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j + 56]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j + 63]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 112]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 119]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 7];
+                    const float vi1 = in[ib + 8];
+                    const float vi2 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 56];
+                    const float vi1 = in[ib + 57];
+                    const float vi2 = in[ib + 58];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[34], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[35], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 63];
+                    const float vi1 = in[ib + 64];
+                    const float vi2 = in[ib + 65];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi2);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 112];
+                    const float vi1 = in[ib + 113];
+                    const float vi2 = in[ib + 114];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[44], vi2);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 119];
+                    const float vi1 = in[ib + 120];
+                    const float vi2 = in[ib + 121];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -5632,20 +6528,92 @@ static void Dw_k5x3s21_S1_4c8p(const float *restrict in, float *restrict out, co
             for (int vx = 1; vx < 7; ++vx) {
                 const int ib = 112 * vy + 7 * vx + 4;
                 const int ob = 56 * vy + 7 * vx + 4;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 7]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 7]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j + 49]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j + 56]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j + 63]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 105]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 112]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 119]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 7];
+                    const float vi1 = in[ib - 6];
+                    const float vi2 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 7];
+                    const float vi1 = in[ib + 8];
+                    const float vi2 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 49];
+                    const float vi1 = in[ib + 50];
+                    const float vi2 = in[ib + 51];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi2);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 56];
+                    const float vi1 = in[ib + 57];
+                    const float vi2 = in[ib + 58];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[34], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[35], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 63];
+                    const float vi1 = in[ib + 64];
+                    const float vi2 = in[ib + 65];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi2);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 105];
+                    const float vi1 = in[ib + 106];
+                    const float vi2 = in[ib + 107];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 112];
+                    const float vi1 = in[ib + 113];
+                    const float vi2 = in[ib + 114];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[44], vi2);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 119];
+                    const float vi1 = in[ib + 120];
+                    const float vi2 = in[ib + 121];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -5696,17 +6664,68 @@ static void Dw_k5x3s21_S1_4c8p(const float *restrict in, float *restrict out, co
                 const int vx = 7;
                 const int ib = 112 * vy + 7 * vx + 4;
                 const int ob = 56 * vy + 7 * vx + 4;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 7]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j + 49]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j + 56]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 105]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 112]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 7];
+                    const float vi1 = in[ib - 6];
+                    const float vi2 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 49];
+                    const float vi1 = in[ib + 50];
+                    const float vi2 = in[ib + 51];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi2);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 56];
+                    const float vi1 = in[ib + 57];
+                    const float vi2 = in[ib + 58];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[34], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[35], vi2);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 105];
+                    const float vi1 = in[ib + 106];
+                    const float vi2 = in[ib + 107];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 112];
+                    const float vi1 = in[ib + 113];
+                    const float vi2 = in[ib + 114];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[44], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -5772,21 +6791,100 @@ static void Dw_k5x3s21_S1_4c8p(const float *restrict in, float *restrict out, co
                 const int vx = 0;
                 const int ib = 112 * vy + 7 * vx + 4;
                 const int ob = 56 * vy + 7 * vx + 4;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 112]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 105]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 56]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 49]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 7]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j + 56]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j + 63]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 112]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 119]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 112];
+                    const float vi1 = in[ib - 111];
+                    const float vi2 = in[ib - 110];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 105];
+                    const float vi1 = in[ib - 104];
+                    const float vi2 = in[ib - 103];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 56];
+                    const float vi1 = in[ib - 55];
+                    const float vi2 = in[ib - 54];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 49];
+                    const float vi1 = in[ib - 48];
+                    const float vi2 = in[ib - 47];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 7];
+                    const float vi1 = in[ib + 8];
+                    const float vi2 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 56];
+                    const float vi1 = in[ib + 57];
+                    const float vi2 = in[ib + 58];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[34], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[35], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 63];
+                    const float vi1 = in[ib + 64];
+                    const float vi2 = in[ib + 65];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi2);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 112];
+                    const float vi1 = in[ib + 113];
+                    const float vi2 = in[ib + 114];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[44], vi2);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 119];
+                    const float vi1 = in[ib + 120];
+                    const float vi2 = in[ib + 121];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -5971,26 +7069,140 @@ static void Dw_k5x3s21_S1_4c8p(const float *restrict in, float *restrict out, co
             for (int vx = 1; vx < 7; ++vx) {
                 const int ib = 112 * vy + 7 * vx + 4;
                 const int ob = 56 * vy + 7 * vx + 4;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 119]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 112]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 105]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 63]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 56]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 49]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 7]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 7]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j + 49]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j + 56]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j + 63]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 105]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 112]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 119]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 119];
+                    const float vi1 = in[ib - 118];
+                    const float vi2 = in[ib - 117];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 112];
+                    const float vi1 = in[ib - 111];
+                    const float vi2 = in[ib - 110];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 105];
+                    const float vi1 = in[ib - 104];
+                    const float vi2 = in[ib - 103];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 63];
+                    const float vi1 = in[ib - 62];
+                    const float vi2 = in[ib - 61];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 56];
+                    const float vi1 = in[ib - 55];
+                    const float vi2 = in[ib - 54];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 49];
+                    const float vi1 = in[ib - 48];
+                    const float vi2 = in[ib - 47];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 7];
+                    const float vi1 = in[ib - 6];
+                    const float vi2 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 7];
+                    const float vi1 = in[ib + 8];
+                    const float vi2 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 49];
+                    const float vi1 = in[ib + 50];
+                    const float vi2 = in[ib + 51];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi2);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 56];
+                    const float vi1 = in[ib + 57];
+                    const float vi2 = in[ib + 58];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[34], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[35], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 63];
+                    const float vi1 = in[ib + 64];
+                    const float vi2 = in[ib + 65];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi2);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 105];
+                    const float vi1 = in[ib + 106];
+                    const float vi2 = in[ib + 107];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 112];
+                    const float vi1 = in[ib + 113];
+                    const float vi2 = in[ib + 114];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[44], vi2);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 119];
+                    const float vi1 = in[ib + 120];
+                    const float vi2 = in[ib + 121];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -6056,21 +7268,100 @@ static void Dw_k5x3s21_S1_4c8p(const float *restrict in, float *restrict out, co
                 const int vx = 7;
                 const int ib = 112 * vy + 7 * vx + 4;
                 const int ob = 56 * vy + 7 * vx + 4;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 119]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 112]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 63]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 56]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 7]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j + 49]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j + 56]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 105]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 112]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 119];
+                    const float vi1 = in[ib - 118];
+                    const float vi2 = in[ib - 117];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 112];
+                    const float vi1 = in[ib - 111];
+                    const float vi2 = in[ib - 110];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 63];
+                    const float vi1 = in[ib - 62];
+                    const float vi2 = in[ib - 61];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 56];
+                    const float vi1 = in[ib - 55];
+                    const float vi2 = in[ib - 54];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 7];
+                    const float vi1 = in[ib - 6];
+                    const float vi2 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 49];
+                    const float vi1 = in[ib + 50];
+                    const float vi2 = in[ib + 51];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi2);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 56];
+                    const float vi1 = in[ib + 57];
+                    const float vi2 = in[ib + 58];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[34], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[35], vi2);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 105];
+                    const float vi1 = in[ib + 106];
+                    const float vi2 = in[ib + 107];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 112];
+                    const float vi1 = in[ib + 113];
+                    const float vi2 = in[ib + 114];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[44], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -6121,17 +7412,68 @@ static void Dw_k5x3s21_S1_4c8p(const float *restrict in, float *restrict out, co
                 const int vx = 0;
                 const int ib = 112 * vy + 7 * vx + 4;
                 const int ob = 56 * vy + 7 * vx + 4;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 112]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 105]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 56]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 49]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 7]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 112];
+                    const float vi1 = in[ib - 111];
+                    const float vi2 = in[ib - 110];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 105];
+                    const float vi1 = in[ib - 104];
+                    const float vi2 = in[ib - 103];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 56];
+                    const float vi1 = in[ib - 55];
+                    const float vi2 = in[ib - 54];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 49];
+                    const float vi1 = in[ib - 48];
+                    const float vi2 = in[ib - 47];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 7];
+                    const float vi1 = in[ib + 8];
+                    const float vi2 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -6263,20 +7605,92 @@ static void Dw_k5x3s21_S1_4c8p(const float *restrict in, float *restrict out, co
             for (int vx = 1; vx < 7; ++vx) {
                 const int ib = 112 * vy + 7 * vx + 4;
                 const int ob = 56 * vy + 7 * vx + 4;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 119]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 112]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 105]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 63]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 56]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 49]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 7]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 7]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 119];
+                    const float vi1 = in[ib - 118];
+                    const float vi2 = in[ib - 117];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 112];
+                    const float vi1 = in[ib - 111];
+                    const float vi2 = in[ib - 110];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 105];
+                    const float vi1 = in[ib - 104];
+                    const float vi2 = in[ib - 103];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 63];
+                    const float vi1 = in[ib - 62];
+                    const float vi2 = in[ib - 61];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 56];
+                    const float vi1 = in[ib - 55];
+                    const float vi2 = in[ib - 54];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 49];
+                    const float vi1 = in[ib - 48];
+                    const float vi2 = in[ib - 47];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 7];
+                    const float vi1 = in[ib - 6];
+                    const float vi2 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 7];
+                    const float vi1 = in[ib + 8];
+                    const float vi2 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -6327,17 +7741,68 @@ static void Dw_k5x3s21_S1_4c8p(const float *restrict in, float *restrict out, co
                 const int vx = 7;
                 const int ib = 112 * vy + 7 * vx + 4;
                 const int ob = 56 * vy + 7 * vx + 4;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 119]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 112]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 63]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 56]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 7]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 119];
+                    const float vi1 = in[ib - 118];
+                    const float vi2 = in[ib - 117];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 112];
+                    const float vi1 = in[ib - 111];
+                    const float vi2 = in[ib - 110];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 63];
+                    const float vi1 = in[ib - 62];
+                    const float vi2 = in[ib - 61];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 56];
+                    const float vi1 = in[ib - 55];
+                    const float vi2 = in[ib - 54];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 7];
+                    const float vi1 = in[ib - 6];
+                    const float vi2 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -6451,20 +7916,12 @@ static void Pw_k5x3s21_S2_6x8(const float *restrict in, float *restrict out, con
             const float *restrict vw = w + 64;
             const int ib = 7 * p;
             const int ob = 9 * p + 8;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            float vacc4[1];
-            float vacc5[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-                vacc4[0] = vw[0];
-                vacc5[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
+            float vacc4x0 = vw[0];
+            float vacc5x0 = vw[0];
             for (int s = 0; s < 7; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
@@ -6473,37 +7930,36 @@ static void Pw_k5x3s21_S2_6x8(const float *restrict in, float *restrict out, con
                 const float vi3 = in[ib + s + 21];
                 const float vi4 = in[ib + s + 28];
                 const float vi5 = in[ib + s + 35];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                    vacc4[0] += vi4 * vk[0];
-                    vacc5[0] += vi5 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 out[ob + 9] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 out[ob + 18] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 out[ob + 27] = v;
             }
             {
-                float v = vacc4[0];
+                float v = vacc4x0;
                 out[ob + 36] = v;
             }
             {
-                float v = vacc5[0];
+                float v = vacc5x0;
                 out[ob + 45] = v;
             }
         }
@@ -6582,43 +8038,36 @@ static void Pw_k5x3s21_S2_6x8(const float *restrict in, float *restrict out, con
             const float *restrict vw = w + 64;
             const int ib = 420;
             const int ob = 540 + 8;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
             for (int s = 0; s < 7; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 7];
                 const float vi2 = in[ib + s + 14];
                 const float vi3 = in[ib + s + 21];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 out[ob + 9] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 out[ob + 18] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 out[ob + 27] = v;
             }
         }
@@ -7820,14 +9269,25 @@ static void Dw_d3s2_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 0;
                 const int ib = 140 * vy + 10 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[5] * in[ib + 5]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 15]; /* tap 1,2 */
-                vacc[0] += vw[8] * in[ib + 215]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 225]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 15];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 215];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 225];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -7921,16 +9381,33 @@ static void Dw_d3s2_S1_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 1; vx < 6; ++vx) {
                 const int ib = 140 * vy + 10 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[4] * in[ib - 5]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib + 5]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 15]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib + 205]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 215]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 225]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 15];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 205];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 215];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 225];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -7973,14 +9450,25 @@ static void Dw_d3s2_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 6;
                 const int ib = 140 * vy + 10 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[4] * in[ib - 5]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib + 5]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib + 205]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 215]; /* tap 2,1 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 205];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 215];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -8031,16 +9519,33 @@ static void Dw_d3s2_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 0;
                 const int ib = 140 * vy + 10 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib - 205]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 195]; /* tap 0,2 */
-                vacc[0] += vw[5] * in[ib + 5]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 15]; /* tap 1,2 */
-                vacc[0] += vw[8] * in[ib + 215]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 225]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 205];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 195];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 15];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 215];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 225];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -8158,19 +9663,45 @@ static void Dw_d3s2_S1_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 1; vx < 6; ++vx) {
                 const int ib = 140 * vy + 10 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 215]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 205]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 195]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 5]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib + 5]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 15]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib + 205]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 215]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 225]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 215];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 205];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 195];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 15];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 205];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 215];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 225];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -8221,16 +9752,33 @@ static void Dw_d3s2_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 6;
                 const int ib = 140 * vy + 10 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 215]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 205]; /* tap 0,1 */
-                vacc[0] += vw[4] * in[ib - 5]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib + 5]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib + 205]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 215]; /* tap 2,1 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 215];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 205];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 205];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 215];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -8273,14 +9821,25 @@ static void Dw_d3s2_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 0;
                 const int ib = 140 * vy + 10 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib - 205]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 195]; /* tap 0,2 */
-                vacc[0] += vw[5] * in[ib + 5]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 15]; /* tap 1,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 205];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 195];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 15];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -8374,16 +9933,33 @@ static void Dw_d3s2_S1_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 1; vx < 6; ++vx) {
                 const int ib = 140 * vy + 10 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 215]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 205]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 195]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 5]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib + 5]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 15]; /* tap 1,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 215];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 205];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 195];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 15];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -8426,14 +10002,25 @@ static void Dw_d3s2_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 6;
                 const int ib = 140 * vy + 10 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 215]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 205]; /* tap 0,1 */
-                vacc[0] += vw[4] * in[ib - 5]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib + 5]; /* tap 1,1 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 215];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 205];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -10183,24 +11770,14 @@ static void Pw_tab_S2_8x8(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w + 272;
             const int ib = 16 * p;
             const int ob = 17 * p + 16;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            float vacc4[1];
-            float vacc5[1];
-            float vacc6[1];
-            float vacc7[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-                vacc4[0] = vw[0];
-                vacc5[0] = vw[0];
-                vacc6[0] = vw[0];
-                vacc7[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
+            float vacc4x0 = vw[0];
+            float vacc5x0 = vw[0];
+            float vacc6x0 = vw[0];
+            float vacc7x0 = vw[0];
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
@@ -10211,47 +11788,46 @@ static void Pw_tab_S2_8x8(const float *restrict in, float *restrict out, const f
                 const float vi5 = in[ib + s + 80];
                 const float vi6 = in[ib + s + 96];
                 const float vi7 = in[ib + s + 112];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                    vacc4[0] += vi4 * vk[0];
-                    vacc5[0] += vi5 * vk[0];
-                    vacc6[0] += vi6 * vk[0];
-                    vacc7[0] += vi7 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
+                vacc6x0 = SG_MADD(vacc6x0, vi6, vk0);
+                vacc7x0 = SG_MADD(vacc7x0, vi7, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 out[ob + 17] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 out[ob + 34] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 out[ob + 51] = v;
             }
             {
-                float v = vacc4[0];
+                float v = vacc4x0;
                 out[ob + 68] = v;
             }
             {
-                float v = vacc5[0];
+                float v = vacc5x0;
                 out[ob + 85] = v;
             }
             {
-                float v = vacc6[0];
+                float v = vacc6x0;
                 out[ob + 102] = v;
             }
             {
-                float v = vacc7[0];
+                float v = vacc7x0;
                 out[ob + 119] = v;
             }
         }
@@ -10407,20 +11983,92 @@ static void Dw_int2_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 0;
                 const int ib = 105 * vy + 15 * vx + 12;
                 const int ob = 105 * vy + 15 * vx + 12;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 15]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 30]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 105]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 120]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 135]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 210]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 225]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 240]; /* tap 4,4 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 15];
+                    const float vi1 = in[ib + 16];
+                    const float vi2 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[44], vi2);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 30];
+                    const float vi1 = in[ib + 31];
+                    const float vi2 = in[ib + 32];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 105];
+                    const float vi1 = in[ib + 106];
+                    const float vi2 = in[ib + 107];
+                    vacc0 = SG_MADD(vacc0, vw[54], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[55], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[56], vi2);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 120];
+                    const float vi1 = in[ib + 121];
+                    const float vi2 = in[ib + 122];
+                    vacc0 = SG_MADD(vacc0, vw[57], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[58], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[59], vi2);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 135];
+                    const float vi1 = in[ib + 136];
+                    const float vi2 = in[ib + 137];
+                    vacc0 = SG_MADD(vacc0, vw[60], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[61], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[62], vi2);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 210];
+                    const float vi1 = in[ib + 211];
+                    const float vi2 = in[ib + 212];
+                    vacc0 = SG_MADD(vacc0, vw[69], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[70], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[71], vi2);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 225];
+                    const float vi1 = in[ib + 226];
+                    const float vi2 = in[ib + 227];
+                    vacc0 = SG_MADD(vacc0, vw[72], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[73], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[74], vi2);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib + 240];
+                    const float vi1 = in[ib + 241];
+                    const float vi2 = in[ib + 242];
+                    vacc0 = SG_MADD(vacc0, vw[75], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[76], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[77], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -10495,23 +12143,116 @@ static void Dw_int2_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 1;
                 const int ib = 105 * vy + 15 * vx + 12;
                 const int ob = 105 * vy + 15 * vx + 12;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 15]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 15]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 30]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 90]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 105]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 120]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 135]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 195]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 210]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 225]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 240]; /* tap 4,4 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 15];
+                    const float vi1 = in[ib - 14];
+                    const float vi2 = in[ib - 13];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 15];
+                    const float vi1 = in[ib + 16];
+                    const float vi2 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[44], vi2);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 30];
+                    const float vi1 = in[ib + 31];
+                    const float vi2 = in[ib + 32];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi2);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 90];
+                    const float vi1 = in[ib + 91];
+                    const float vi2 = in[ib + 92];
+                    vacc0 = SG_MADD(vacc0, vw[51], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[52], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[53], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 105];
+                    const float vi1 = in[ib + 106];
+                    const float vi2 = in[ib + 107];
+                    vacc0 = SG_MADD(vacc0, vw[54], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[55], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[56], vi2);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 120];
+                    const float vi1 = in[ib + 121];
+                    const float vi2 = in[ib + 122];
+                    vacc0 = SG_MADD(vacc0, vw[57], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[58], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[59], vi2);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 135];
+                    const float vi1 = in[ib + 136];
+                    const float vi2 = in[ib + 137];
+                    vacc0 = SG_MADD(vacc0, vw[60], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[61], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[62], vi2);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 195];
+                    const float vi1 = in[ib + 196];
+                    const float vi2 = in[ib + 197];
+                    vacc0 = SG_MADD(vacc0, vw[66], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[67], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[68], vi2);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 210];
+                    const float vi1 = in[ib + 211];
+                    const float vi2 = in[ib + 212];
+                    vacc0 = SG_MADD(vacc0, vw[69], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[70], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[71], vi2);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 225];
+                    const float vi1 = in[ib + 226];
+                    const float vi2 = in[ib + 227];
+                    vacc0 = SG_MADD(vacc0, vw[72], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[73], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[74], vi2);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib + 240];
+                    const float vi1 = in[ib + 241];
+                    const float vi2 = in[ib + 242];
+                    vacc0 = SG_MADD(vacc0, vw[75], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[76], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[77], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -10637,26 +12378,140 @@ static void Dw_int2_S1_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 2; vx < 5; ++vx) {
                 const int ib = 105 * vy + 15 * vx + 12;
                 const int ob = 105 * vy + 15 * vx + 12;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 30]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 15]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 15]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 30]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 75]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 90]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 105]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 120]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 135]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j + 180]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 195]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 210]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 225]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 240]; /* tap 4,4 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 30];
+                    const float vi1 = in[ib - 29];
+                    const float vi2 = in[ib - 28];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[34], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[35], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 15];
+                    const float vi1 = in[ib - 14];
+                    const float vi2 = in[ib - 13];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 15];
+                    const float vi1 = in[ib + 16];
+                    const float vi2 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[44], vi2);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 30];
+                    const float vi1 = in[ib + 31];
+                    const float vi2 = in[ib + 32];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi2);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 75];
+                    const float vi1 = in[ib + 76];
+                    const float vi2 = in[ib + 77];
+                    vacc0 = SG_MADD(vacc0, vw[48], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[49], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[50], vi2);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 90];
+                    const float vi1 = in[ib + 91];
+                    const float vi2 = in[ib + 92];
+                    vacc0 = SG_MADD(vacc0, vw[51], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[52], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[53], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 105];
+                    const float vi1 = in[ib + 106];
+                    const float vi2 = in[ib + 107];
+                    vacc0 = SG_MADD(vacc0, vw[54], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[55], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[56], vi2);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 120];
+                    const float vi1 = in[ib + 121];
+                    const float vi2 = in[ib + 122];
+                    vacc0 = SG_MADD(vacc0, vw[57], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[58], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[59], vi2);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 135];
+                    const float vi1 = in[ib + 136];
+                    const float vi2 = in[ib + 137];
+                    vacc0 = SG_MADD(vacc0, vw[60], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[61], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[62], vi2);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 180];
+                    const float vi1 = in[ib + 181];
+                    const float vi2 = in[ib + 182];
+                    vacc0 = SG_MADD(vacc0, vw[63], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[64], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[65], vi2);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 195];
+                    const float vi1 = in[ib + 196];
+                    const float vi2 = in[ib + 197];
+                    vacc0 = SG_MADD(vacc0, vw[66], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[67], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[68], vi2);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 210];
+                    const float vi1 = in[ib + 211];
+                    const float vi2 = in[ib + 212];
+                    vacc0 = SG_MADD(vacc0, vw[69], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[70], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[71], vi2);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 225];
+                    const float vi1 = in[ib + 226];
+                    const float vi2 = in[ib + 227];
+                    vacc0 = SG_MADD(vacc0, vw[72], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[73], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[74], vi2);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib + 240];
+                    const float vi1 = in[ib + 241];
+                    const float vi2 = in[ib + 242];
+                    vacc0 = SG_MADD(vacc0, vw[75], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[76], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[77], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -10731,23 +12586,116 @@ static void Dw_int2_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 5;
                 const int ib = 105 * vy + 15 * vx + 12;
                 const int ob = 105 * vy + 15 * vx + 12;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 30]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 15]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 15]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 75]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 90]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 105]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 120]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j + 180]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 195]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 210]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 225]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 30];
+                    const float vi1 = in[ib - 29];
+                    const float vi2 = in[ib - 28];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[34], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[35], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 15];
+                    const float vi1 = in[ib - 14];
+                    const float vi2 = in[ib - 13];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 15];
+                    const float vi1 = in[ib + 16];
+                    const float vi2 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[44], vi2);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 75];
+                    const float vi1 = in[ib + 76];
+                    const float vi2 = in[ib + 77];
+                    vacc0 = SG_MADD(vacc0, vw[48], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[49], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[50], vi2);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 90];
+                    const float vi1 = in[ib + 91];
+                    const float vi2 = in[ib + 92];
+                    vacc0 = SG_MADD(vacc0, vw[51], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[52], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[53], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 105];
+                    const float vi1 = in[ib + 106];
+                    const float vi2 = in[ib + 107];
+                    vacc0 = SG_MADD(vacc0, vw[54], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[55], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[56], vi2);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 120];
+                    const float vi1 = in[ib + 121];
+                    const float vi2 = in[ib + 122];
+                    vacc0 = SG_MADD(vacc0, vw[57], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[58], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[59], vi2);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 180];
+                    const float vi1 = in[ib + 181];
+                    const float vi2 = in[ib + 182];
+                    vacc0 = SG_MADD(vacc0, vw[63], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[64], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[65], vi2);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 195];
+                    const float vi1 = in[ib + 196];
+                    const float vi2 = in[ib + 197];
+                    vacc0 = SG_MADD(vacc0, vw[66], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[67], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[68], vi2);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 210];
+                    const float vi1 = in[ib + 211];
+                    const float vi2 = in[ib + 212];
+                    vacc0 = SG_MADD(vacc0, vw[69], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[70], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[71], vi2);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 225];
+                    const float vi1 = in[ib + 226];
+                    const float vi2 = in[ib + 227];
+                    vacc0 = SG_MADD(vacc0, vw[72], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[73], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[74], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -10810,20 +12758,92 @@ static void Dw_int2_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 6;
                 const int ib = 105 * vy + 15 * vx + 12;
                 const int ob = 105 * vy + 15 * vx + 12;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 30]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 15]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 75]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 90]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 105]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j + 180]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 195]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 210]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 30];
+                    const float vi1 = in[ib - 29];
+                    const float vi2 = in[ib - 28];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[34], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[35], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 15];
+                    const float vi1 = in[ib - 14];
+                    const float vi2 = in[ib - 13];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 75];
+                    const float vi1 = in[ib + 76];
+                    const float vi2 = in[ib + 77];
+                    vacc0 = SG_MADD(vacc0, vw[48], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[49], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[50], vi2);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 90];
+                    const float vi1 = in[ib + 91];
+                    const float vi2 = in[ib + 92];
+                    vacc0 = SG_MADD(vacc0, vw[51], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[52], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[53], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 105];
+                    const float vi1 = in[ib + 106];
+                    const float vi2 = in[ib + 107];
+                    vacc0 = SG_MADD(vacc0, vw[54], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[55], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[56], vi2);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 180];
+                    const float vi1 = in[ib + 181];
+                    const float vi2 = in[ib + 182];
+                    vacc0 = SG_MADD(vacc0, vw[63], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[64], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[65], vi2);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 195];
+                    const float vi1 = in[ib + 196];
+                    const float vi2 = in[ib + 197];
+                    vacc0 = SG_MADD(vacc0, vw[66], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[67], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[68], vi2);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 210];
+                    const float vi1 = in[ib + 211];
+                    const float vi2 = in[ib + 212];
+                    vacc0 = SG_MADD(vacc0, vw[69], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[70], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[71], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -10898,23 +12918,116 @@ static void Dw_int2_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 0;
                 const int ib = 105 * vy + 15 * vx + 12;
                 const int ob = 105 * vy + 15 * vx + 12;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 105]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 90]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 75]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 15]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 30]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 105]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 120]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 135]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 210]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 225]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 240]; /* tap 4,4 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 105];
+                    const float vi1 = in[ib - 104];
+                    const float vi2 = in[ib - 103];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 90];
+                    const float vi1 = in[ib - 89];
+                    const float vi2 = in[ib - 88];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 75];
+                    const float vi1 = in[ib - 74];
+                    const float vi2 = in[ib - 73];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 15];
+                    const float vi1 = in[ib + 16];
+                    const float vi2 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[44], vi2);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 30];
+                    const float vi1 = in[ib + 31];
+                    const float vi2 = in[ib + 32];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 105];
+                    const float vi1 = in[ib + 106];
+                    const float vi2 = in[ib + 107];
+                    vacc0 = SG_MADD(vacc0, vw[54], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[55], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[56], vi2);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 120];
+                    const float vi1 = in[ib + 121];
+                    const float vi2 = in[ib + 122];
+                    vacc0 = SG_MADD(vacc0, vw[57], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[58], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[59], vi2);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 135];
+                    const float vi1 = in[ib + 136];
+                    const float vi2 = in[ib + 137];
+                    vacc0 = SG_MADD(vacc0, vw[60], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[61], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[62], vi2);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 210];
+                    const float vi1 = in[ib + 211];
+                    const float vi2 = in[ib + 212];
+                    vacc0 = SG_MADD(vacc0, vw[69], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[70], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[71], vi2);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 225];
+                    const float vi1 = in[ib + 226];
+                    const float vi2 = in[ib + 227];
+                    vacc0 = SG_MADD(vacc0, vw[72], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[73], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[74], vi2);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib + 240];
+                    const float vi1 = in[ib + 241];
+                    const float vi2 = in[ib + 242];
+                    vacc0 = SG_MADD(vacc0, vw[75], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[76], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[77], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -11005,27 +13118,148 @@ static void Dw_int2_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 1;
                 const int ib = 105 * vy + 15 * vx + 12;
                 const int ob = 105 * vy + 15 * vx + 12;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 120]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 105]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 90]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 75]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 15]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 15]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 30]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 90]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 105]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 120]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 135]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 195]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 210]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 225]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 240]; /* tap 4,4 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 120];
+                    const float vi1 = in[ib - 119];
+                    const float vi2 = in[ib - 118];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 105];
+                    const float vi1 = in[ib - 104];
+                    const float vi2 = in[ib - 103];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 90];
+                    const float vi1 = in[ib - 89];
+                    const float vi2 = in[ib - 88];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 75];
+                    const float vi1 = in[ib - 74];
+                    const float vi2 = in[ib - 73];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 15];
+                    const float vi1 = in[ib - 14];
+                    const float vi2 = in[ib - 13];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 15];
+                    const float vi1 = in[ib + 16];
+                    const float vi2 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[44], vi2);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 30];
+                    const float vi1 = in[ib + 31];
+                    const float vi2 = in[ib + 32];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi2);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 90];
+                    const float vi1 = in[ib + 91];
+                    const float vi2 = in[ib + 92];
+                    vacc0 = SG_MADD(vacc0, vw[51], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[52], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[53], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 105];
+                    const float vi1 = in[ib + 106];
+                    const float vi2 = in[ib + 107];
+                    vacc0 = SG_MADD(vacc0, vw[54], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[55], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[56], vi2);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 120];
+                    const float vi1 = in[ib + 121];
+                    const float vi2 = in[ib + 122];
+                    vacc0 = SG_MADD(vacc0, vw[57], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[58], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[59], vi2);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 135];
+                    const float vi1 = in[ib + 136];
+                    const float vi2 = in[ib + 137];
+                    vacc0 = SG_MADD(vacc0, vw[60], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[61], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[62], vi2);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 195];
+                    const float vi1 = in[ib + 196];
+                    const float vi2 = in[ib + 197];
+                    vacc0 = SG_MADD(vacc0, vw[66], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[67], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[68], vi2);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 210];
+                    const float vi1 = in[ib + 211];
+                    const float vi2 = in[ib + 212];
+                    vacc0 = SG_MADD(vacc0, vw[69], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[70], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[71], vi2);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 225];
+                    const float vi1 = in[ib + 226];
+                    const float vi2 = in[ib + 227];
+                    vacc0 = SG_MADD(vacc0, vw[72], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[73], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[74], vi2);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib + 240];
+                    const float vi1 = in[ib + 241];
+                    const float vi2 = in[ib + 242];
+                    vacc0 = SG_MADD(vacc0, vw[75], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[76], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[77], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -11181,31 +13415,180 @@ static void Dw_int2_S1_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 2; vx < 5; ++vx) {
                 const int ib = 105 * vy + 15 * vx + 12;
                 const int ob = 105 * vy + 15 * vx + 12;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 135]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 120]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 105]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 90]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 75]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 30]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 15]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 15]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 30]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 75]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 90]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 105]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 120]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 135]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j + 180]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 195]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 210]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 225]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 240]; /* tap 4,4 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 135];
+                    const float vi1 = in[ib - 134];
+                    const float vi2 = in[ib - 133];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 120];
+                    const float vi1 = in[ib - 119];
+                    const float vi2 = in[ib - 118];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 105];
+                    const float vi1 = in[ib - 104];
+                    const float vi2 = in[ib - 103];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 90];
+                    const float vi1 = in[ib - 89];
+                    const float vi2 = in[ib - 88];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 75];
+                    const float vi1 = in[ib - 74];
+                    const float vi2 = in[ib - 73];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 30];
+                    const float vi1 = in[ib - 29];
+                    const float vi2 = in[ib - 28];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[34], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[35], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 15];
+                    const float vi1 = in[ib - 14];
+                    const float vi2 = in[ib - 13];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 15];
+                    const float vi1 = in[ib + 16];
+                    const float vi2 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[44], vi2);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 30];
+                    const float vi1 = in[ib + 31];
+                    const float vi2 = in[ib + 32];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi2);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 75];
+                    const float vi1 = in[ib + 76];
+                    const float vi2 = in[ib + 77];
+                    vacc0 = SG_MADD(vacc0, vw[48], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[49], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[50], vi2);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 90];
+                    const float vi1 = in[ib + 91];
+                    const float vi2 = in[ib + 92];
+                    vacc0 = SG_MADD(vacc0, vw[51], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[52], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[53], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 105];
+                    const float vi1 = in[ib + 106];
+                    const float vi2 = in[ib + 107];
+                    vacc0 = SG_MADD(vacc0, vw[54], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[55], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[56], vi2);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 120];
+                    const float vi1 = in[ib + 121];
+                    const float vi2 = in[ib + 122];
+                    vacc0 = SG_MADD(vacc0, vw[57], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[58], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[59], vi2);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 135];
+                    const float vi1 = in[ib + 136];
+                    const float vi2 = in[ib + 137];
+                    vacc0 = SG_MADD(vacc0, vw[60], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[61], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[62], vi2);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 180];
+                    const float vi1 = in[ib + 181];
+                    const float vi2 = in[ib + 182];
+                    vacc0 = SG_MADD(vacc0, vw[63], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[64], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[65], vi2);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 195];
+                    const float vi1 = in[ib + 196];
+                    const float vi2 = in[ib + 197];
+                    vacc0 = SG_MADD(vacc0, vw[66], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[67], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[68], vi2);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 210];
+                    const float vi1 = in[ib + 211];
+                    const float vi2 = in[ib + 212];
+                    vacc0 = SG_MADD(vacc0, vw[69], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[70], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[71], vi2);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 225];
+                    const float vi1 = in[ib + 226];
+                    const float vi2 = in[ib + 227];
+                    vacc0 = SG_MADD(vacc0, vw[72], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[73], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[74], vi2);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib + 240];
+                    const float vi1 = in[ib + 241];
+                    const float vi2 = in[ib + 242];
+                    vacc0 = SG_MADD(vacc0, vw[75], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[76], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[77], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -11296,27 +13679,148 @@ static void Dw_int2_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 5;
                 const int ib = 105 * vy + 15 * vx + 12;
                 const int ob = 105 * vy + 15 * vx + 12;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 135]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 120]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 105]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 90]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 30]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 15]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 15]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 75]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 90]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 105]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 120]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j + 180]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 195]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 210]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 225]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 135];
+                    const float vi1 = in[ib - 134];
+                    const float vi2 = in[ib - 133];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 120];
+                    const float vi1 = in[ib - 119];
+                    const float vi2 = in[ib - 118];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 105];
+                    const float vi1 = in[ib - 104];
+                    const float vi2 = in[ib - 103];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 90];
+                    const float vi1 = in[ib - 89];
+                    const float vi2 = in[ib - 88];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 30];
+                    const float vi1 = in[ib - 29];
+                    const float vi2 = in[ib - 28];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[34], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[35], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 15];
+                    const float vi1 = in[ib - 14];
+                    const float vi2 = in[ib - 13];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 15];
+                    const float vi1 = in[ib + 16];
+                    const float vi2 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[44], vi2);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 75];
+                    const float vi1 = in[ib + 76];
+                    const float vi2 = in[ib + 77];
+                    vacc0 = SG_MADD(vacc0, vw[48], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[49], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[50], vi2);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 90];
+                    const float vi1 = in[ib + 91];
+                    const float vi2 = in[ib + 92];
+                    vacc0 = SG_MADD(vacc0, vw[51], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[52], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[53], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 105];
+                    const float vi1 = in[ib + 106];
+                    const float vi2 = in[ib + 107];
+                    vacc0 = SG_MADD(vacc0, vw[54], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[55], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[56], vi2);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 120];
+                    const float vi1 = in[ib + 121];
+                    const float vi2 = in[ib + 122];
+                    vacc0 = SG_MADD(vacc0, vw[57], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[58], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[59], vi2);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 180];
+                    const float vi1 = in[ib + 181];
+                    const float vi2 = in[ib + 182];
+                    vacc0 = SG_MADD(vacc0, vw[63], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[64], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[65], vi2);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 195];
+                    const float vi1 = in[ib + 196];
+                    const float vi2 = in[ib + 197];
+                    vacc0 = SG_MADD(vacc0, vw[66], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[67], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[68], vi2);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 210];
+                    const float vi1 = in[ib + 211];
+                    const float vi2 = in[ib + 212];
+                    vacc0 = SG_MADD(vacc0, vw[69], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[70], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[71], vi2);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 225];
+                    const float vi1 = in[ib + 226];
+                    const float vi2 = in[ib + 227];
+                    vacc0 = SG_MADD(vacc0, vw[72], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[73], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[74], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -11391,23 +13895,116 @@ static void Dw_int2_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 6;
                 const int ib = 105 * vy + 15 * vx + 12;
                 const int ob = 105 * vy + 15 * vx + 12;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 135]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 120]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 105]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 30]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 15]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 75]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 90]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 105]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j + 180]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 195]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 210]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 135];
+                    const float vi1 = in[ib - 134];
+                    const float vi2 = in[ib - 133];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 120];
+                    const float vi1 = in[ib - 119];
+                    const float vi2 = in[ib - 118];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 105];
+                    const float vi1 = in[ib - 104];
+                    const float vi2 = in[ib - 103];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 30];
+                    const float vi1 = in[ib - 29];
+                    const float vi2 = in[ib - 28];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[34], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[35], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 15];
+                    const float vi1 = in[ib - 14];
+                    const float vi2 = in[ib - 13];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 75];
+                    const float vi1 = in[ib + 76];
+                    const float vi2 = in[ib + 77];
+                    vacc0 = SG_MADD(vacc0, vw[48], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[49], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[50], vi2);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 90];
+                    const float vi1 = in[ib + 91];
+                    const float vi2 = in[ib + 92];
+                    vacc0 = SG_MADD(vacc0, vw[51], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[52], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[53], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 105];
+                    const float vi1 = in[ib + 106];
+                    const float vi2 = in[ib + 107];
+                    vacc0 = SG_MADD(vacc0, vw[54], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[55], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[56], vi2);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 180];
+                    const float vi1 = in[ib + 181];
+                    const float vi2 = in[ib + 182];
+                    vacc0 = SG_MADD(vacc0, vw[63], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[64], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[65], vi2);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 195];
+                    const float vi1 = in[ib + 196];
+                    const float vi2 = in[ib + 197];
+                    vacc0 = SG_MADD(vacc0, vw[66], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[67], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[68], vi2);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 210];
+                    const float vi1 = in[ib + 211];
+                    const float vi2 = in[ib + 212];
+                    vacc0 = SG_MADD(vacc0, vw[69], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[70], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[71], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -11493,26 +14090,140 @@ static void Dw_int2_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 0;
                 const int ib = 105 * vy + 15 * vx + 12;
                 const int ob = 105 * vy + 15 * vx + 12;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 210]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 195]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 180]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 105]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 90]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 75]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 15]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 30]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 105]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 120]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 135]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 210]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 225]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 240]; /* tap 4,4 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 210];
+                    const float vi1 = in[ib - 209];
+                    const float vi2 = in[ib - 208];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 195];
+                    const float vi1 = in[ib - 194];
+                    const float vi2 = in[ib - 193];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 180];
+                    const float vi1 = in[ib - 179];
+                    const float vi2 = in[ib - 178];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 105];
+                    const float vi1 = in[ib - 104];
+                    const float vi2 = in[ib - 103];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 90];
+                    const float vi1 = in[ib - 89];
+                    const float vi2 = in[ib - 88];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 75];
+                    const float vi1 = in[ib - 74];
+                    const float vi2 = in[ib - 73];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 15];
+                    const float vi1 = in[ib + 16];
+                    const float vi2 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[44], vi2);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 30];
+                    const float vi1 = in[ib + 31];
+                    const float vi2 = in[ib + 32];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 105];
+                    const float vi1 = in[ib + 106];
+                    const float vi2 = in[ib + 107];
+                    vacc0 = SG_MADD(vacc0, vw[54], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[55], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[56], vi2);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 120];
+                    const float vi1 = in[ib + 121];
+                    const float vi2 = in[ib + 122];
+                    vacc0 = SG_MADD(vacc0, vw[57], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[58], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[59], vi2);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 135];
+                    const float vi1 = in[ib + 136];
+                    const float vi2 = in[ib + 137];
+                    vacc0 = SG_MADD(vacc0, vw[60], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[61], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[62], vi2);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 210];
+                    const float vi1 = in[ib + 211];
+                    const float vi2 = in[ib + 212];
+                    vacc0 = SG_MADD(vacc0, vw[69], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[70], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[71], vi2);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 225];
+                    const float vi1 = in[ib + 226];
+                    const float vi2 = in[ib + 227];
+                    vacc0 = SG_MADD(vacc0, vw[72], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[73], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[74], vi2);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib + 240];
+                    const float vi1 = in[ib + 241];
+                    const float vi2 = in[ib + 242];
+                    vacc0 = SG_MADD(vacc0, vw[75], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[76], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[77], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -11618,31 +14329,180 @@ static void Dw_int2_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 1;
                 const int ib = 105 * vy + 15 * vx + 12;
                 const int ob = 105 * vy + 15 * vx + 12;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 225]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 210]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 195]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 180]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 120]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 105]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 90]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 75]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 15]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 15]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 30]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 90]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 105]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 120]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 135]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 195]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 210]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 225]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 240]; /* tap 4,4 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 225];
+                    const float vi1 = in[ib - 224];
+                    const float vi2 = in[ib - 223];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 210];
+                    const float vi1 = in[ib - 209];
+                    const float vi2 = in[ib - 208];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 195];
+                    const float vi1 = in[ib - 194];
+                    const float vi2 = in[ib - 193];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 180];
+                    const float vi1 = in[ib - 179];
+                    const float vi2 = in[ib - 178];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 120];
+                    const float vi1 = in[ib - 119];
+                    const float vi2 = in[ib - 118];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 105];
+                    const float vi1 = in[ib - 104];
+                    const float vi2 = in[ib - 103];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 90];
+                    const float vi1 = in[ib - 89];
+                    const float vi2 = in[ib - 88];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 75];
+                    const float vi1 = in[ib - 74];
+                    const float vi2 = in[ib - 73];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 15];
+                    const float vi1 = in[ib - 14];
+                    const float vi2 = in[ib - 13];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 15];
+                    const float vi1 = in[ib + 16];
+                    const float vi2 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[44], vi2);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 30];
+                    const float vi1 = in[ib + 31];
+                    const float vi2 = in[ib + 32];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi2);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 90];
+                    const float vi1 = in[ib + 91];
+                    const float vi2 = in[ib + 92];
+                    vacc0 = SG_MADD(vacc0, vw[51], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[52], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[53], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 105];
+                    const float vi1 = in[ib + 106];
+                    const float vi2 = in[ib + 107];
+                    vacc0 = SG_MADD(vacc0, vw[54], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[55], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[56], vi2);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 120];
+                    const float vi1 = in[ib + 121];
+                    const float vi2 = in[ib + 122];
+                    vacc0 = SG_MADD(vacc0, vw[57], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[58], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[59], vi2);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 135];
+                    const float vi1 = in[ib + 136];
+                    const float vi2 = in[ib + 137];
+                    vacc0 = SG_MADD(vacc0, vw[60], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[61], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[62], vi2);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 195];
+                    const float vi1 = in[ib + 196];
+                    const float vi2 = in[ib + 197];
+                    vacc0 = SG_MADD(vacc0, vw[66], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[67], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[68], vi2);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 210];
+                    const float vi1 = in[ib + 211];
+                    const float vi2 = in[ib + 212];
+                    vacc0 = SG_MADD(vacc0, vw[69], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[70], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[71], vi2);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 225];
+                    const float vi1 = in[ib + 226];
+                    const float vi2 = in[ib + 227];
+                    vacc0 = SG_MADD(vacc0, vw[72], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[73], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[74], vi2);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib + 240];
+                    const float vi1 = in[ib + 241];
+                    const float vi2 = in[ib + 242];
+                    vacc0 = SG_MADD(vacc0, vw[75], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[76], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[77], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -11827,36 +14687,220 @@ static void Dw_int2_S1_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 2; vx < 5; ++vx) {
                 const int ib = 105 * vy + 15 * vx + 12;
                 const int ob = 105 * vy + 15 * vx + 12;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 240]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 225]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 210]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 195]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 180]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 135]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 120]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 105]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 90]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 75]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 30]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 15]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 15]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 30]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 75]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 90]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 105]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 120]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 135]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j + 180]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 195]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 210]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 225]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 240]; /* tap 4,4 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 240];
+                    const float vi1 = in[ib - 239];
+                    const float vi2 = in[ib - 238];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 225];
+                    const float vi1 = in[ib - 224];
+                    const float vi2 = in[ib - 223];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 210];
+                    const float vi1 = in[ib - 209];
+                    const float vi2 = in[ib - 208];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 195];
+                    const float vi1 = in[ib - 194];
+                    const float vi2 = in[ib - 193];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 180];
+                    const float vi1 = in[ib - 179];
+                    const float vi2 = in[ib - 178];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 135];
+                    const float vi1 = in[ib - 134];
+                    const float vi2 = in[ib - 133];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 120];
+                    const float vi1 = in[ib - 119];
+                    const float vi2 = in[ib - 118];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 105];
+                    const float vi1 = in[ib - 104];
+                    const float vi2 = in[ib - 103];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 90];
+                    const float vi1 = in[ib - 89];
+                    const float vi2 = in[ib - 88];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 75];
+                    const float vi1 = in[ib - 74];
+                    const float vi2 = in[ib - 73];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 30];
+                    const float vi1 = in[ib - 29];
+                    const float vi2 = in[ib - 28];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[34], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[35], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 15];
+                    const float vi1 = in[ib - 14];
+                    const float vi2 = in[ib - 13];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 15];
+                    const float vi1 = in[ib + 16];
+                    const float vi2 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[44], vi2);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 30];
+                    const float vi1 = in[ib + 31];
+                    const float vi2 = in[ib + 32];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi2);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 75];
+                    const float vi1 = in[ib + 76];
+                    const float vi2 = in[ib + 77];
+                    vacc0 = SG_MADD(vacc0, vw[48], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[49], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[50], vi2);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 90];
+                    const float vi1 = in[ib + 91];
+                    const float vi2 = in[ib + 92];
+                    vacc0 = SG_MADD(vacc0, vw[51], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[52], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[53], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 105];
+                    const float vi1 = in[ib + 106];
+                    const float vi2 = in[ib + 107];
+                    vacc0 = SG_MADD(vacc0, vw[54], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[55], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[56], vi2);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 120];
+                    const float vi1 = in[ib + 121];
+                    const float vi2 = in[ib + 122];
+                    vacc0 = SG_MADD(vacc0, vw[57], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[58], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[59], vi2);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 135];
+                    const float vi1 = in[ib + 136];
+                    const float vi2 = in[ib + 137];
+                    vacc0 = SG_MADD(vacc0, vw[60], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[61], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[62], vi2);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 180];
+                    const float vi1 = in[ib + 181];
+                    const float vi2 = in[ib + 182];
+                    vacc0 = SG_MADD(vacc0, vw[63], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[64], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[65], vi2);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 195];
+                    const float vi1 = in[ib + 196];
+                    const float vi2 = in[ib + 197];
+                    vacc0 = SG_MADD(vacc0, vw[66], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[67], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[68], vi2);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 210];
+                    const float vi1 = in[ib + 211];
+                    const float vi2 = in[ib + 212];
+                    vacc0 = SG_MADD(vacc0, vw[69], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[70], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[71], vi2);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 225];
+                    const float vi1 = in[ib + 226];
+                    const float vi2 = in[ib + 227];
+                    vacc0 = SG_MADD(vacc0, vw[72], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[73], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[74], vi2);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib + 240];
+                    const float vi1 = in[ib + 241];
+                    const float vi2 = in[ib + 242];
+                    vacc0 = SG_MADD(vacc0, vw[75], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[76], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[77], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -11962,31 +15006,180 @@ static void Dw_int2_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 5;
                 const int ib = 105 * vy + 15 * vx + 12;
                 const int ob = 105 * vy + 15 * vx + 12;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 240]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 225]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 210]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 195]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 135]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 120]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 105]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 90]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 30]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 15]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 15]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 75]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 90]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 105]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 120]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j + 180]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 195]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 210]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 225]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 240];
+                    const float vi1 = in[ib - 239];
+                    const float vi2 = in[ib - 238];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 225];
+                    const float vi1 = in[ib - 224];
+                    const float vi2 = in[ib - 223];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 210];
+                    const float vi1 = in[ib - 209];
+                    const float vi2 = in[ib - 208];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 195];
+                    const float vi1 = in[ib - 194];
+                    const float vi2 = in[ib - 193];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 135];
+                    const float vi1 = in[ib - 134];
+                    const float vi2 = in[ib - 133];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 120];
+                    const float vi1 = in[ib - 119];
+                    const float vi2 = in[ib - 118];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 105];
+                    const float vi1 = in[ib - 104];
+                    const float vi2 = in[ib - 103];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 90];
+                    const float vi1 = in[ib - 89];
+                    const float vi2 = in[ib - 88];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 30];
+                    const float vi1 = in[ib - 29];
+                    const float vi2 = in[ib - 28];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[34], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[35], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 15];
+                    const float vi1 = in[ib - 14];
+                    const float vi2 = in[ib - 13];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 15];
+                    const float vi1 = in[ib + 16];
+                    const float vi2 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[44], vi2);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 75];
+                    const float vi1 = in[ib + 76];
+                    const float vi2 = in[ib + 77];
+                    vacc0 = SG_MADD(vacc0, vw[48], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[49], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[50], vi2);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 90];
+                    const float vi1 = in[ib + 91];
+                    const float vi2 = in[ib + 92];
+                    vacc0 = SG_MADD(vacc0, vw[51], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[52], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[53], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 105];
+                    const float vi1 = in[ib + 106];
+                    const float vi2 = in[ib + 107];
+                    vacc0 = SG_MADD(vacc0, vw[54], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[55], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[56], vi2);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 120];
+                    const float vi1 = in[ib + 121];
+                    const float vi2 = in[ib + 122];
+                    vacc0 = SG_MADD(vacc0, vw[57], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[58], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[59], vi2);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 180];
+                    const float vi1 = in[ib + 181];
+                    const float vi2 = in[ib + 182];
+                    vacc0 = SG_MADD(vacc0, vw[63], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[64], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[65], vi2);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 195];
+                    const float vi1 = in[ib + 196];
+                    const float vi2 = in[ib + 197];
+                    vacc0 = SG_MADD(vacc0, vw[66], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[67], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[68], vi2);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 210];
+                    const float vi1 = in[ib + 211];
+                    const float vi2 = in[ib + 212];
+                    vacc0 = SG_MADD(vacc0, vw[69], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[70], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[71], vi2);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 225];
+                    const float vi1 = in[ib + 226];
+                    const float vi2 = in[ib + 227];
+                    vacc0 = SG_MADD(vacc0, vw[72], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[73], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[74], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -12072,26 +15265,140 @@ static void Dw_int2_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 6;
                 const int ib = 105 * vy + 15 * vx + 12;
                 const int ob = 105 * vy + 15 * vx + 12;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 240]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 225]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 210]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 135]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 120]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 105]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 30]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 15]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 75]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 90]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 105]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j + 180]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 195]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 210]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 240];
+                    const float vi1 = in[ib - 239];
+                    const float vi2 = in[ib - 238];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 225];
+                    const float vi1 = in[ib - 224];
+                    const float vi2 = in[ib - 223];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 210];
+                    const float vi1 = in[ib - 209];
+                    const float vi2 = in[ib - 208];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 135];
+                    const float vi1 = in[ib - 134];
+                    const float vi2 = in[ib - 133];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 120];
+                    const float vi1 = in[ib - 119];
+                    const float vi2 = in[ib - 118];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 105];
+                    const float vi1 = in[ib - 104];
+                    const float vi2 = in[ib - 103];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 30];
+                    const float vi1 = in[ib - 29];
+                    const float vi2 = in[ib - 28];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[34], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[35], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 15];
+                    const float vi1 = in[ib - 14];
+                    const float vi2 = in[ib - 13];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 75];
+                    const float vi1 = in[ib + 76];
+                    const float vi2 = in[ib + 77];
+                    vacc0 = SG_MADD(vacc0, vw[48], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[49], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[50], vi2);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 90];
+                    const float vi1 = in[ib + 91];
+                    const float vi2 = in[ib + 92];
+                    vacc0 = SG_MADD(vacc0, vw[51], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[52], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[53], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 105];
+                    const float vi1 = in[ib + 106];
+                    const float vi2 = in[ib + 107];
+                    vacc0 = SG_MADD(vacc0, vw[54], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[55], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[56], vi2);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 180];
+                    const float vi1 = in[ib + 181];
+                    const float vi2 = in[ib + 182];
+                    vacc0 = SG_MADD(vacc0, vw[63], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[64], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[65], vi2);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 195];
+                    const float vi1 = in[ib + 196];
+                    const float vi2 = in[ib + 197];
+                    vacc0 = SG_MADD(vacc0, vw[66], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[67], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[68], vi2);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 210];
+                    const float vi1 = in[ib + 211];
+                    const float vi2 = in[ib + 212];
+                    vacc0 = SG_MADD(vacc0, vw[69], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[70], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[71], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -12166,23 +15473,116 @@ static void Dw_int2_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 0;
                 const int ib = 105 * vy + 15 * vx + 12;
                 const int ob = 105 * vy + 15 * vx + 12;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 210]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 195]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 180]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 105]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 90]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 75]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 15]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 30]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 105]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 120]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 135]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 210];
+                    const float vi1 = in[ib - 209];
+                    const float vi2 = in[ib - 208];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 195];
+                    const float vi1 = in[ib - 194];
+                    const float vi2 = in[ib - 193];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 180];
+                    const float vi1 = in[ib - 179];
+                    const float vi2 = in[ib - 178];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 105];
+                    const float vi1 = in[ib - 104];
+                    const float vi2 = in[ib - 103];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 90];
+                    const float vi1 = in[ib - 89];
+                    const float vi2 = in[ib - 88];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 75];
+                    const float vi1 = in[ib - 74];
+                    const float vi2 = in[ib - 73];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 15];
+                    const float vi1 = in[ib + 16];
+                    const float vi2 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[44], vi2);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 30];
+                    const float vi1 = in[ib + 31];
+                    const float vi2 = in[ib + 32];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 105];
+                    const float vi1 = in[ib + 106];
+                    const float vi2 = in[ib + 107];
+                    vacc0 = SG_MADD(vacc0, vw[54], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[55], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[56], vi2);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 120];
+                    const float vi1 = in[ib + 121];
+                    const float vi2 = in[ib + 122];
+                    vacc0 = SG_MADD(vacc0, vw[57], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[58], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[59], vi2);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 135];
+                    const float vi1 = in[ib + 136];
+                    const float vi2 = in[ib + 137];
+                    vacc0 = SG_MADD(vacc0, vw[60], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[61], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[62], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -12273,27 +15673,148 @@ static void Dw_int2_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 1;
                 const int ib = 105 * vy + 15 * vx + 12;
                 const int ob = 105 * vy + 15 * vx + 12;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 225]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 210]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 195]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 180]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 120]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 105]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 90]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 75]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 15]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 15]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 30]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 90]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 105]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 120]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 135]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 225];
+                    const float vi1 = in[ib - 224];
+                    const float vi2 = in[ib - 223];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 210];
+                    const float vi1 = in[ib - 209];
+                    const float vi2 = in[ib - 208];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 195];
+                    const float vi1 = in[ib - 194];
+                    const float vi2 = in[ib - 193];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 180];
+                    const float vi1 = in[ib - 179];
+                    const float vi2 = in[ib - 178];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 120];
+                    const float vi1 = in[ib - 119];
+                    const float vi2 = in[ib - 118];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 105];
+                    const float vi1 = in[ib - 104];
+                    const float vi2 = in[ib - 103];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 90];
+                    const float vi1 = in[ib - 89];
+                    const float vi2 = in[ib - 88];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 75];
+                    const float vi1 = in[ib - 74];
+                    const float vi2 = in[ib - 73];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 15];
+                    const float vi1 = in[ib - 14];
+                    const float vi2 = in[ib - 13];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 15];
+                    const float vi1 = in[ib + 16];
+                    const float vi2 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[44], vi2);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 30];
+                    const float vi1 = in[ib + 31];
+                    const float vi2 = in[ib + 32];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi2);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 90];
+                    const float vi1 = in[ib + 91];
+                    const float vi2 = in[ib + 92];
+                    vacc0 = SG_MADD(vacc0, vw[51], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[52], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[53], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 105];
+                    const float vi1 = in[ib + 106];
+                    const float vi2 = in[ib + 107];
+                    vacc0 = SG_MADD(vacc0, vw[54], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[55], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[56], vi2);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 120];
+                    const float vi1 = in[ib + 121];
+                    const float vi2 = in[ib + 122];
+                    vacc0 = SG_MADD(vacc0, vw[57], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[58], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[59], vi2);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 135];
+                    const float vi1 = in[ib + 136];
+                    const float vi2 = in[ib + 137];
+                    vacc0 = SG_MADD(vacc0, vw[60], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[61], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[62], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -12449,31 +15970,180 @@ static void Dw_int2_S1_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 2; vx < 5; ++vx) {
                 const int ib = 105 * vy + 15 * vx + 12;
                 const int ob = 105 * vy + 15 * vx + 12;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 240]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 225]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 210]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 195]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 180]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 135]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 120]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 105]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 90]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 75]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 30]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 15]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 15]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 30]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 75]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 90]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 105]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 120]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 135]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 240];
+                    const float vi1 = in[ib - 239];
+                    const float vi2 = in[ib - 238];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 225];
+                    const float vi1 = in[ib - 224];
+                    const float vi2 = in[ib - 223];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 210];
+                    const float vi1 = in[ib - 209];
+                    const float vi2 = in[ib - 208];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 195];
+                    const float vi1 = in[ib - 194];
+                    const float vi2 = in[ib - 193];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 180];
+                    const float vi1 = in[ib - 179];
+                    const float vi2 = in[ib - 178];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 135];
+                    const float vi1 = in[ib - 134];
+                    const float vi2 = in[ib - 133];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 120];
+                    const float vi1 = in[ib - 119];
+                    const float vi2 = in[ib - 118];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 105];
+                    const float vi1 = in[ib - 104];
+                    const float vi2 = in[ib - 103];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 90];
+                    const float vi1 = in[ib - 89];
+                    const float vi2 = in[ib - 88];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 75];
+                    const float vi1 = in[ib - 74];
+                    const float vi2 = in[ib - 73];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 30];
+                    const float vi1 = in[ib - 29];
+                    const float vi2 = in[ib - 28];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[34], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[35], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 15];
+                    const float vi1 = in[ib - 14];
+                    const float vi2 = in[ib - 13];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 15];
+                    const float vi1 = in[ib + 16];
+                    const float vi2 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[44], vi2);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 30];
+                    const float vi1 = in[ib + 31];
+                    const float vi2 = in[ib + 32];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi2);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 75];
+                    const float vi1 = in[ib + 76];
+                    const float vi2 = in[ib + 77];
+                    vacc0 = SG_MADD(vacc0, vw[48], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[49], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[50], vi2);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 90];
+                    const float vi1 = in[ib + 91];
+                    const float vi2 = in[ib + 92];
+                    vacc0 = SG_MADD(vacc0, vw[51], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[52], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[53], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 105];
+                    const float vi1 = in[ib + 106];
+                    const float vi2 = in[ib + 107];
+                    vacc0 = SG_MADD(vacc0, vw[54], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[55], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[56], vi2);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 120];
+                    const float vi1 = in[ib + 121];
+                    const float vi2 = in[ib + 122];
+                    vacc0 = SG_MADD(vacc0, vw[57], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[58], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[59], vi2);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 135];
+                    const float vi1 = in[ib + 136];
+                    const float vi2 = in[ib + 137];
+                    vacc0 = SG_MADD(vacc0, vw[60], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[61], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[62], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -12564,27 +16234,148 @@ static void Dw_int2_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 5;
                 const int ib = 105 * vy + 15 * vx + 12;
                 const int ob = 105 * vy + 15 * vx + 12;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 240]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 225]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 210]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 195]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 135]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 120]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 105]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 90]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 30]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 15]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 15]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 75]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 90]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 105]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 120]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 240];
+                    const float vi1 = in[ib - 239];
+                    const float vi2 = in[ib - 238];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 225];
+                    const float vi1 = in[ib - 224];
+                    const float vi2 = in[ib - 223];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 210];
+                    const float vi1 = in[ib - 209];
+                    const float vi2 = in[ib - 208];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 195];
+                    const float vi1 = in[ib - 194];
+                    const float vi2 = in[ib - 193];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 135];
+                    const float vi1 = in[ib - 134];
+                    const float vi2 = in[ib - 133];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 120];
+                    const float vi1 = in[ib - 119];
+                    const float vi2 = in[ib - 118];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 105];
+                    const float vi1 = in[ib - 104];
+                    const float vi2 = in[ib - 103];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 90];
+                    const float vi1 = in[ib - 89];
+                    const float vi2 = in[ib - 88];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 30];
+                    const float vi1 = in[ib - 29];
+                    const float vi2 = in[ib - 28];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[34], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[35], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 15];
+                    const float vi1 = in[ib - 14];
+                    const float vi2 = in[ib - 13];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 15];
+                    const float vi1 = in[ib + 16];
+                    const float vi2 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[44], vi2);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 75];
+                    const float vi1 = in[ib + 76];
+                    const float vi2 = in[ib + 77];
+                    vacc0 = SG_MADD(vacc0, vw[48], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[49], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[50], vi2);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 90];
+                    const float vi1 = in[ib + 91];
+                    const float vi2 = in[ib + 92];
+                    vacc0 = SG_MADD(vacc0, vw[51], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[52], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[53], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 105];
+                    const float vi1 = in[ib + 106];
+                    const float vi2 = in[ib + 107];
+                    vacc0 = SG_MADD(vacc0, vw[54], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[55], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[56], vi2);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 120];
+                    const float vi1 = in[ib + 121];
+                    const float vi2 = in[ib + 122];
+                    vacc0 = SG_MADD(vacc0, vw[57], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[58], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[59], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -12659,23 +16450,116 @@ static void Dw_int2_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 6;
                 const int ib = 105 * vy + 15 * vx + 12;
                 const int ob = 105 * vy + 15 * vx + 12;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 240]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 225]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 210]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 135]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 120]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 105]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 30]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 15]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 75]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 90]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 105]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 240];
+                    const float vi1 = in[ib - 239];
+                    const float vi2 = in[ib - 238];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 225];
+                    const float vi1 = in[ib - 224];
+                    const float vi2 = in[ib - 223];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 210];
+                    const float vi1 = in[ib - 209];
+                    const float vi2 = in[ib - 208];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 135];
+                    const float vi1 = in[ib - 134];
+                    const float vi2 = in[ib - 133];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 120];
+                    const float vi1 = in[ib - 119];
+                    const float vi2 = in[ib - 118];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 105];
+                    const float vi1 = in[ib - 104];
+                    const float vi2 = in[ib - 103];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 30];
+                    const float vi1 = in[ib - 29];
+                    const float vi2 = in[ib - 28];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[34], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[35], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 15];
+                    const float vi1 = in[ib - 14];
+                    const float vi2 = in[ib - 13];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 75];
+                    const float vi1 = in[ib + 76];
+                    const float vi2 = in[ib + 77];
+                    vacc0 = SG_MADD(vacc0, vw[48], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[49], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[50], vi2);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 90];
+                    const float vi1 = in[ib + 91];
+                    const float vi2 = in[ib + 92];
+                    vacc0 = SG_MADD(vacc0, vw[51], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[52], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[53], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 105];
+                    const float vi1 = in[ib + 106];
+                    const float vi2 = in[ib + 107];
+                    vacc0 = SG_MADD(vacc0, vw[54], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[55], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[56], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -12738,20 +16622,92 @@ static void Dw_int2_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 0;
                 const int ib = 105 * vy + 15 * vx + 12;
                 const int ob = 105 * vy + 15 * vx + 12;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 210]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 195]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 180]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 105]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 90]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 75]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 15]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 30]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 210];
+                    const float vi1 = in[ib - 209];
+                    const float vi2 = in[ib - 208];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 195];
+                    const float vi1 = in[ib - 194];
+                    const float vi2 = in[ib - 193];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 180];
+                    const float vi1 = in[ib - 179];
+                    const float vi2 = in[ib - 178];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 105];
+                    const float vi1 = in[ib - 104];
+                    const float vi2 = in[ib - 103];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 90];
+                    const float vi1 = in[ib - 89];
+                    const float vi2 = in[ib - 88];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 75];
+                    const float vi1 = in[ib - 74];
+                    const float vi2 = in[ib - 73];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 15];
+                    const float vi1 = in[ib + 16];
+                    const float vi2 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[44], vi2);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 30];
+                    const float vi1 = in[ib + 31];
+                    const float vi2 = in[ib + 32];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -12826,23 +16782,116 @@ static void Dw_int2_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 1;
                 const int ib = 105 * vy + 15 * vx + 12;
                 const int ob = 105 * vy + 15 * vx + 12;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 225]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 210]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 195]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 180]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 120]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 105]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 90]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 75]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 15]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 15]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 30]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 225];
+                    const float vi1 = in[ib - 224];
+                    const float vi2 = in[ib - 223];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 210];
+                    const float vi1 = in[ib - 209];
+                    const float vi2 = in[ib - 208];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 195];
+                    const float vi1 = in[ib - 194];
+                    const float vi2 = in[ib - 193];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 180];
+                    const float vi1 = in[ib - 179];
+                    const float vi2 = in[ib - 178];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 120];
+                    const float vi1 = in[ib - 119];
+                    const float vi2 = in[ib - 118];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 105];
+                    const float vi1 = in[ib - 104];
+                    const float vi2 = in[ib - 103];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 90];
+                    const float vi1 = in[ib - 89];
+                    const float vi2 = in[ib - 88];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 75];
+                    const float vi1 = in[ib - 74];
+                    const float vi2 = in[ib - 73];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 15];
+                    const float vi1 = in[ib - 14];
+                    const float vi2 = in[ib - 13];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 15];
+                    const float vi1 = in[ib + 16];
+                    const float vi2 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[44], vi2);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 30];
+                    const float vi1 = in[ib + 31];
+                    const float vi2 = in[ib + 32];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -12968,26 +17017,140 @@ static void Dw_int2_S1_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 2; vx < 5; ++vx) {
                 const int ib = 105 * vy + 15 * vx + 12;
                 const int ob = 105 * vy + 15 * vx + 12;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 240]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 225]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 210]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 195]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 180]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 135]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 120]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 105]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 90]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 75]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 30]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 15]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 15]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 30]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 240];
+                    const float vi1 = in[ib - 239];
+                    const float vi2 = in[ib - 238];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 225];
+                    const float vi1 = in[ib - 224];
+                    const float vi2 = in[ib - 223];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 210];
+                    const float vi1 = in[ib - 209];
+                    const float vi2 = in[ib - 208];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 195];
+                    const float vi1 = in[ib - 194];
+                    const float vi2 = in[ib - 193];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 180];
+                    const float vi1 = in[ib - 179];
+                    const float vi2 = in[ib - 178];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 135];
+                    const float vi1 = in[ib - 134];
+                    const float vi2 = in[ib - 133];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 120];
+                    const float vi1 = in[ib - 119];
+                    const float vi2 = in[ib - 118];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 105];
+                    const float vi1 = in[ib - 104];
+                    const float vi2 = in[ib - 103];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 90];
+                    const float vi1 = in[ib - 89];
+                    const float vi2 = in[ib - 88];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 75];
+                    const float vi1 = in[ib - 74];
+                    const float vi2 = in[ib - 73];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 30];
+                    const float vi1 = in[ib - 29];
+                    const float vi2 = in[ib - 28];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[34], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[35], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 15];
+                    const float vi1 = in[ib - 14];
+                    const float vi2 = in[ib - 13];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 15];
+                    const float vi1 = in[ib + 16];
+                    const float vi2 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[44], vi2);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 30];
+                    const float vi1 = in[ib + 31];
+                    const float vi2 = in[ib + 32];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -13062,23 +17225,116 @@ static void Dw_int2_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 5;
                 const int ib = 105 * vy + 15 * vx + 12;
                 const int ob = 105 * vy + 15 * vx + 12;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 240]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 225]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 210]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 195]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 135]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 120]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 105]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 90]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 30]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 15]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 15]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 240];
+                    const float vi1 = in[ib - 239];
+                    const float vi2 = in[ib - 238];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 225];
+                    const float vi1 = in[ib - 224];
+                    const float vi2 = in[ib - 223];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 210];
+                    const float vi1 = in[ib - 209];
+                    const float vi2 = in[ib - 208];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 195];
+                    const float vi1 = in[ib - 194];
+                    const float vi2 = in[ib - 193];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 135];
+                    const float vi1 = in[ib - 134];
+                    const float vi2 = in[ib - 133];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 120];
+                    const float vi1 = in[ib - 119];
+                    const float vi2 = in[ib - 118];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 105];
+                    const float vi1 = in[ib - 104];
+                    const float vi2 = in[ib - 103];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 90];
+                    const float vi1 = in[ib - 89];
+                    const float vi2 = in[ib - 88];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 30];
+                    const float vi1 = in[ib - 29];
+                    const float vi2 = in[ib - 28];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[34], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[35], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 15];
+                    const float vi1 = in[ib - 14];
+                    const float vi2 = in[ib - 13];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 15];
+                    const float vi1 = in[ib + 16];
+                    const float vi2 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[44], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -13141,20 +17397,92 @@ static void Dw_int2_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 6;
                 const int ib = 105 * vy + 15 * vx + 12;
                 const int ob = 105 * vy + 15 * vx + 12;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 240]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 225]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 210]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 135]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 120]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 105]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 30]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 15]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 240];
+                    const float vi1 = in[ib - 239];
+                    const float vi2 = in[ib - 238];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 225];
+                    const float vi1 = in[ib - 224];
+                    const float vi2 = in[ib - 223];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 210];
+                    const float vi1 = in[ib - 209];
+                    const float vi2 = in[ib - 208];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 135];
+                    const float vi1 = in[ib - 134];
+                    const float vi2 = in[ib - 133];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 120];
+                    const float vi1 = in[ib - 119];
+                    const float vi2 = in[ib - 118];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 105];
+                    const float vi1 = in[ib - 104];
+                    const float vi2 = in[ib - 103];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 30];
+                    const float vi1 = in[ib - 29];
+                    const float vi2 = in[ib - 28];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[34], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[35], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 15];
+                    const float vi1 = in[ib - 14];
+                    const float vi2 = in[ib - 13];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -14716,27 +19044,44 @@ static void Dw_m3_S1_12c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 0;
                 const int ib = 45 * vy + 5 * vx + 4;
                 const int ob = 135 * vy + 15 * vx + 12;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 15] * vi;
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi0);
                 }
                 {   /* tap 1,2 */
-                    const float vi = in[ib + 5];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 18] * vi;
+                    const float vi0 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi0);
                 }
                 {   /* tap 2,1 */
-                    const float vi = in[ib + 45];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 24] * vi;
+                    const float vi0 = in[ib + 45];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi0);
                 }
                 {   /* tap 2,2 */
-                    const float vi = in[ib + 50];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 27] * vi;
+                    const float vi0 = in[ib + 50];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi0);
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -15144,35 +19489,56 @@ static void Dw_m3_S1_12c8p(const float *restrict in, float *restrict out, const 
             for (int vx = 1; vx < 8; ++vx) {
                 const int ib = 45 * vy + 5 * vx + 4;
                 const int ob = 135 * vy + 15 * vx + 12;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
                 {   /* tap 1,0 */
-                    const float vi = in[ib - 5];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 12] * vi;
+                    const float vi0 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi0);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 15] * vi;
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi0);
                 }
                 {   /* tap 1,2 */
-                    const float vi = in[ib + 5];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 18] * vi;
+                    const float vi0 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi0);
                 }
                 {   /* tap 2,0 */
-                    const float vi = in[ib + 40];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 21] * vi;
+                    const float vi0 = in[ib + 40];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi0);
                 }
                 {   /* tap 2,1 */
-                    const float vi = in[ib + 45];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 24] * vi;
+                    const float vi0 = in[ib + 45];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi0);
                 }
                 {   /* tap 2,2 */
-                    const float vi = in[ib + 50];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 27] * vi;
+                    const float vi0 = in[ib + 50];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi0);
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -15253,27 +19619,44 @@ static void Dw_m3_S1_12c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 8;
                 const int ib = 45 * vy + 5 * vx + 4;
                 const int ob = 135 * vy + 15 * vx + 12;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
                 {   /* tap 1,0 */
-                    const float vi = in[ib - 5];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 12] * vi;
+                    const float vi0 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi0);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 15] * vi;
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi0);
                 }
                 {   /* tap 2,0 */
-                    const float vi = in[ib + 40];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 21] * vi;
+                    const float vi0 = in[ib + 40];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi0);
                 }
                 {   /* tap 2,1 */
-                    const float vi = in[ib + 45];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 24] * vi;
+                    const float vi0 = in[ib + 45];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi0);
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -15375,35 +19758,56 @@ static void Dw_m3_S1_12c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 0;
                 const int ib = 45 * vy + 5 * vx + 4;
                 const int ob = 135 * vy + 15 * vx + 12;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
                 {   /* tap 0,1 */
-                    const float vi = in[ib - 45];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 6] * vi;
+                    const float vi0 = in[ib - 45];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi0);
                 }
                 {   /* tap 0,2 */
-                    const float vi = in[ib - 40];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 9] * vi;
+                    const float vi0 = in[ib - 40];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi0);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 15] * vi;
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi0);
                 }
                 {   /* tap 1,2 */
-                    const float vi = in[ib + 5];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 18] * vi;
+                    const float vi0 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi0);
                 }
                 {   /* tap 2,1 */
-                    const float vi = in[ib + 45];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 24] * vi;
+                    const float vi0 = in[ib + 45];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi0);
                 }
                 {   /* tap 2,2 */
-                    const float vi = in[ib + 50];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 27] * vi;
+                    const float vi0 = in[ib + 50];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi0);
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -15951,47 +20355,74 @@ static void Dw_m3_S1_12c8p(const float *restrict in, float *restrict out, const 
             for (int vx = 1; vx < 8; ++vx) {
                 const int ib = 45 * vy + 5 * vx + 4;
                 const int ob = 135 * vy + 15 * vx + 12;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
                 {   /* tap 0,0 */
-                    const float vi = in[ib - 50];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 3] * vi;
+                    const float vi0 = in[ib - 50];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi0);
                 }
                 {   /* tap 0,1 */
-                    const float vi = in[ib - 45];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 6] * vi;
+                    const float vi0 = in[ib - 45];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi0);
                 }
                 {   /* tap 0,2 */
-                    const float vi = in[ib - 40];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 9] * vi;
+                    const float vi0 = in[ib - 40];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi0);
                 }
                 {   /* tap 1,0 */
-                    const float vi = in[ib - 5];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 12] * vi;
+                    const float vi0 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi0);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 15] * vi;
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi0);
                 }
                 {   /* tap 1,2 */
-                    const float vi = in[ib + 5];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 18] * vi;
+                    const float vi0 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi0);
                 }
                 {   /* tap 2,0 */
-                    const float vi = in[ib + 40];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 21] * vi;
+                    const float vi0 = in[ib + 40];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi0);
                 }
                 {   /* tap 2,1 */
-                    const float vi = in[ib + 45];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 24] * vi;
+                    const float vi0 = in[ib + 45];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi0);
                 }
                 {   /* tap 2,2 */
-                    const float vi = in[ib + 50];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 27] * vi;
+                    const float vi0 = in[ib + 50];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi0);
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -16093,35 +20524,56 @@ static void Dw_m3_S1_12c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 8;
                 const int ib = 45 * vy + 5 * vx + 4;
                 const int ob = 135 * vy + 15 * vx + 12;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
                 {   /* tap 0,0 */
-                    const float vi = in[ib - 50];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 3] * vi;
+                    const float vi0 = in[ib - 50];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi0);
                 }
                 {   /* tap 0,1 */
-                    const float vi = in[ib - 45];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 6] * vi;
+                    const float vi0 = in[ib - 45];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi0);
                 }
                 {   /* tap 1,0 */
-                    const float vi = in[ib - 5];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 12] * vi;
+                    const float vi0 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi0);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 15] * vi;
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi0);
                 }
                 {   /* tap 2,0 */
-                    const float vi = in[ib + 40];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 21] * vi;
+                    const float vi0 = in[ib + 40];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi0);
                 }
                 {   /* tap 2,1 */
-                    const float vi = in[ib + 45];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 24] * vi;
+                    const float vi0 = in[ib + 45];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi0);
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -16202,27 +20654,44 @@ static void Dw_m3_S1_12c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 0;
                 const int ib = 45 * vy + 5 * vx + 4;
                 const int ob = 135 * vy + 15 * vx + 12;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
                 {   /* tap 0,1 */
-                    const float vi = in[ib - 45];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 6] * vi;
+                    const float vi0 = in[ib - 45];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi0);
                 }
                 {   /* tap 0,2 */
-                    const float vi = in[ib - 40];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 9] * vi;
+                    const float vi0 = in[ib - 40];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi0);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 15] * vi;
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi0);
                 }
                 {   /* tap 1,2 */
-                    const float vi = in[ib + 5];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 18] * vi;
+                    const float vi0 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi0);
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -16630,35 +21099,56 @@ static void Dw_m3_S1_12c8p(const float *restrict in, float *restrict out, const 
             for (int vx = 1; vx < 8; ++vx) {
                 const int ib = 45 * vy + 5 * vx + 4;
                 const int ob = 135 * vy + 15 * vx + 12;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
                 {   /* tap 0,0 */
-                    const float vi = in[ib - 50];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 3] * vi;
+                    const float vi0 = in[ib - 50];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi0);
                 }
                 {   /* tap 0,1 */
-                    const float vi = in[ib - 45];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 6] * vi;
+                    const float vi0 = in[ib - 45];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi0);
                 }
                 {   /* tap 0,2 */
-                    const float vi = in[ib - 40];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 9] * vi;
+                    const float vi0 = in[ib - 40];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi0);
                 }
                 {   /* tap 1,0 */
-                    const float vi = in[ib - 5];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 12] * vi;
+                    const float vi0 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi0);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 15] * vi;
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi0);
                 }
                 {   /* tap 1,2 */
-                    const float vi = in[ib + 5];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 18] * vi;
+                    const float vi0 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi0);
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -16739,27 +21229,44 @@ static void Dw_m3_S1_12c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 8;
                 const int ib = 45 * vy + 5 * vx + 4;
                 const int ob = 135 * vy + 15 * vx + 12;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
                 {   /* tap 0,0 */
-                    const float vi = in[ib - 50];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 3] * vi;
+                    const float vi0 = in[ib - 50];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi0);
                 }
                 {   /* tap 0,1 */
-                    const float vi = in[ib - 45];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 6] * vi;
+                    const float vi0 = in[ib - 45];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi0);
                 }
                 {   /* tap 1,0 */
-                    const float vi = in[ib - 5];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 12] * vi;
+                    const float vi0 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi0);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 15] * vi;
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi0);
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -17587,32 +22094,42 @@ static void Pw_m4c1_S2_12x3(const float *restrict in, float *restrict out, const
             const float *restrict vw = w;
             const int ib = 4 * p;
             const int ob = 3 * p;
-            float vacc0[3];
-            float vacc1[3];
-            float vacc2[3];
-            float vacc3[3];
-            float vacc4[3];
-            float vacc5[3];
-            float vacc6[3];
-            float vacc7[3];
-            float vacc8[3];
-            float vacc9[3];
-            float vacc10[3];
-            float vacc11[3];
-            for (int j = 0; j < 3; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-                vacc4[j] = vw[j];
-                vacc5[j] = vw[j];
-                vacc6[j] = vw[j];
-                vacc7[j] = vw[j];
-                vacc8[j] = vw[j];
-                vacc9[j] = vw[j];
-                vacc10[j] = vw[j];
-                vacc11[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc4x0 = vw[0];
+            float vacc4x1 = vw[1];
+            float vacc4x2 = vw[2];
+            float vacc5x0 = vw[0];
+            float vacc5x1 = vw[1];
+            float vacc5x2 = vw[2];
+            float vacc6x0 = vw[0];
+            float vacc6x1 = vw[1];
+            float vacc6x2 = vw[2];
+            float vacc7x0 = vw[0];
+            float vacc7x1 = vw[1];
+            float vacc7x2 = vw[2];
+            float vacc8x0 = vw[0];
+            float vacc8x1 = vw[1];
+            float vacc8x2 = vw[2];
+            float vacc9x0 = vw[0];
+            float vacc9x1 = vw[1];
+            float vacc9x2 = vw[2];
+            float vacc10x0 = vw[0];
+            float vacc10x1 = vw[1];
+            float vacc10x2 = vw[2];
+            float vacc11x0 = vw[0];
+            float vacc11x1 = vw[1];
+            float vacc11x2 = vw[2];
             for (int s = 0; s < 4; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
@@ -17627,68 +22144,189 @@ static void Pw_m4c1_S2_12x3(const float *restrict in, float *restrict out, const
                 const float vi9 = in[ib + s + 36];
                 const float vi10 = in[ib + s + 40];
                 const float vi11 = in[ib + s + 44];
-                for (int j = 0; j < 3; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                    vacc4[j] += vi4 * vk[j];
-                    vacc5[j] += vi5 * vk[j];
-                    vacc6[j] += vi6 * vk[j];
-                    vacc7[j] += vi7 * vk[j];
-                    vacc8[j] += vi8 * vk[j];
-                    vacc9[j] += vi9 * vk[j];
-                    vacc10[j] += vi10 * vk[j];
-                    vacc11[j] += vi11 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
+                vacc6x0 = SG_MADD(vacc6x0, vi6, vk0);
+                vacc7x0 = SG_MADD(vacc7x0, vi7, vk0);
+                vacc8x0 = SG_MADD(vacc8x0, vi8, vk0);
+                vacc9x0 = SG_MADD(vacc9x0, vi9, vk0);
+                vacc10x0 = SG_MADD(vacc10x0, vi10, vk0);
+                vacc11x0 = SG_MADD(vacc11x0, vi11, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                vacc4x1 = SG_MADD(vacc4x1, vi4, vk1);
+                vacc5x1 = SG_MADD(vacc5x1, vi5, vk1);
+                vacc6x1 = SG_MADD(vacc6x1, vi6, vk1);
+                vacc7x1 = SG_MADD(vacc7x1, vi7, vk1);
+                vacc8x1 = SG_MADD(vacc8x1, vi8, vk1);
+                vacc9x1 = SG_MADD(vacc9x1, vi9, vk1);
+                vacc10x1 = SG_MADD(vacc10x1, vi10, vk1);
+                vacc11x1 = SG_MADD(vacc11x1, vi11, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                vacc4x2 = SG_MADD(vacc4x2, vi4, vk2);
+                vacc5x2 = SG_MADD(vacc5x2, vi5, vk2);
+                vacc6x2 = SG_MADD(vacc6x2, vi6, vk2);
+                vacc7x2 = SG_MADD(vacc7x2, vi7, vk2);
+                vacc8x2 = SG_MADD(vacc8x2, vi8, vk2);
+                vacc9x2 = SG_MADD(vacc9x2, vi9, vk2);
+                vacc10x2 = SG_MADD(vacc10x2, vi10, vk2);
+                vacc11x2 = SG_MADD(vacc11x2, vi11, vk2);
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 3] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc2[j];
-                out[ob + j + 6] = v;
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc3[j];
-                out[ob + j + 9] = v;
+            {
+                float v = vacc1x0;
+                out[ob + 3] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc4[j];
-                out[ob + j + 12] = v;
+            {
+                float v = vacc1x1;
+                out[ob + 4] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc5[j];
-                out[ob + j + 15] = v;
+            {
+                float v = vacc1x2;
+                out[ob + 5] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc6[j];
-                out[ob + j + 18] = v;
+            {
+                float v = vacc2x0;
+                out[ob + 6] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc7[j];
-                out[ob + j + 21] = v;
+            {
+                float v = vacc2x1;
+                out[ob + 7] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc8[j];
-                out[ob + j + 24] = v;
+            {
+                float v = vacc2x2;
+                out[ob + 8] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc9[j];
-                out[ob + j + 27] = v;
+            {
+                float v = vacc3x0;
+                out[ob + 9] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc10[j];
-                out[ob + j + 30] = v;
+            {
+                float v = vacc3x1;
+                out[ob + 10] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc11[j];
-                out[ob + j + 33] = v;
+            {
+                float v = vacc3x2;
+                out[ob + 11] = v;
+            }
+            {
+                float v = vacc4x0;
+                out[ob + 12] = v;
+            }
+            {
+                float v = vacc4x1;
+                out[ob + 13] = v;
+            }
+            {
+                float v = vacc4x2;
+                out[ob + 14] = v;
+            }
+            {
+                float v = vacc5x0;
+                out[ob + 15] = v;
+            }
+            {
+                float v = vacc5x1;
+                out[ob + 16] = v;
+            }
+            {
+                float v = vacc5x2;
+                out[ob + 17] = v;
+            }
+            {
+                float v = vacc6x0;
+                out[ob + 18] = v;
+            }
+            {
+                float v = vacc6x1;
+                out[ob + 19] = v;
+            }
+            {
+                float v = vacc6x2;
+                out[ob + 20] = v;
+            }
+            {
+                float v = vacc7x0;
+                out[ob + 21] = v;
+            }
+            {
+                float v = vacc7x1;
+                out[ob + 22] = v;
+            }
+            {
+                float v = vacc7x2;
+                out[ob + 23] = v;
+            }
+            {
+                float v = vacc8x0;
+                out[ob + 24] = v;
+            }
+            {
+                float v = vacc8x1;
+                out[ob + 25] = v;
+            }
+            {
+                float v = vacc8x2;
+                out[ob + 26] = v;
+            }
+            {
+                float v = vacc9x0;
+                out[ob + 27] = v;
+            }
+            {
+                float v = vacc9x1;
+                out[ob + 28] = v;
+            }
+            {
+                float v = vacc9x2;
+                out[ob + 29] = v;
+            }
+            {
+                float v = vacc10x0;
+                out[ob + 30] = v;
+            }
+            {
+                float v = vacc10x1;
+                out[ob + 31] = v;
+            }
+            {
+                float v = vacc10x2;
+                out[ob + 32] = v;
+            }
+            {
+                float v = vacc11x0;
+                out[ob + 33] = v;
+            }
+            {
+                float v = vacc11x1;
+                out[ob + 34] = v;
+            }
+            {
+                float v = vacc11x2;
+                out[ob + 35] = v;
             }
         }
     }
@@ -18417,32 +23055,18 @@ static void Pw_m8_S2_12x1(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w;
             const int ib = 16 * p;
             const int ob = p;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            float vacc4[1];
-            float vacc5[1];
-            float vacc6[1];
-            float vacc7[1];
-            float vacc8[1];
-            float vacc9[1];
-            float vacc10[1];
-            float vacc11[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-                vacc4[0] = vw[0];
-                vacc5[0] = vw[0];
-                vacc6[0] = vw[0];
-                vacc7[0] = vw[0];
-                vacc8[0] = vw[0];
-                vacc9[0] = vw[0];
-                vacc10[0] = vw[0];
-                vacc11[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
+            float vacc4x0 = vw[0];
+            float vacc5x0 = vw[0];
+            float vacc6x0 = vw[0];
+            float vacc7x0 = vw[0];
+            float vacc8x0 = vw[0];
+            float vacc9x0 = vw[0];
+            float vacc10x0 = vw[0];
+            float vacc11x0 = vw[0];
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
@@ -18457,67 +23081,66 @@ static void Pw_m8_S2_12x1(const float *restrict in, float *restrict out, const f
                 const float vi9 = in[ib + s + 144];
                 const float vi10 = in[ib + s + 160];
                 const float vi11 = in[ib + s + 176];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                    vacc4[0] += vi4 * vk[0];
-                    vacc5[0] += vi5 * vk[0];
-                    vacc6[0] += vi6 * vk[0];
-                    vacc7[0] += vi7 * vk[0];
-                    vacc8[0] += vi8 * vk[0];
-                    vacc9[0] += vi9 * vk[0];
-                    vacc10[0] += vi10 * vk[0];
-                    vacc11[0] += vi11 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
+                vacc6x0 = SG_MADD(vacc6x0, vi6, vk0);
+                vacc7x0 = SG_MADD(vacc7x0, vi7, vk0);
+                vacc8x0 = SG_MADD(vacc8x0, vi8, vk0);
+                vacc9x0 = SG_MADD(vacc9x0, vi9, vk0);
+                vacc10x0 = SG_MADD(vacc10x0, vi10, vk0);
+                vacc11x0 = SG_MADD(vacc11x0, vi11, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 out[ob + 1] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 out[ob + 2] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 out[ob + 3] = v;
             }
             {
-                float v = vacc4[0];
+                float v = vacc4x0;
                 out[ob + 4] = v;
             }
             {
-                float v = vacc5[0];
+                float v = vacc5x0;
                 out[ob + 5] = v;
             }
             {
-                float v = vacc6[0];
+                float v = vacc6x0;
                 out[ob + 6] = v;
             }
             {
-                float v = vacc7[0];
+                float v = vacc7x0;
                 out[ob + 7] = v;
             }
             {
-                float v = vacc8[0];
+                float v = vacc8x0;
                 out[ob + 8] = v;
             }
             {
-                float v = vacc9[0];
+                float v = vacc9x0;
                 out[ob + 9] = v;
             }
             {
-                float v = vacc10[0];
+                float v = vacc10x0;
                 out[ob + 10] = v;
             }
             {
-                float v = vacc11[0];
+                float v = vacc11x0;
                 out[ob + 11] = v;
             }
         }
@@ -18527,19 +23150,15 @@ static void Pw_m8_S2_12x1(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w;
             const int ib = 384;
             const int ob = 24;
-            float vacc0[1];
-            {
-                vacc0[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 out[ob] = v;
             }
         }
@@ -19930,27 +24549,35 @@ static void Dw_mdef_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 0;
                 const int ib = 72 * vy + 9 * vx + 8;
                 const int ob = 144 * vy + 18 * vx + 16;
-                float vacc[2];
-                for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[11], vi0);
                 }
                 {   /* tap 1,2 */
-                    const float vi = in[ib + 9];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi0);
                 }
                 {   /* tap 2,1 */
-                    const float vi = in[ib + 72];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 16] * vi;
+                    const float vi0 = in[ib + 72];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[17], vi0);
                 }
                 {   /* tap 2,2 */
-                    const float vi = in[ib + 81];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 18] * vi;
+                    const float vi0 = in[ib + 81];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi0);
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
                 }
             }
         }
@@ -20163,35 +24790,45 @@ static void Dw_mdef_S1_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 1; vx < 7; ++vx) {
                 const int ib = 72 * vy + 9 * vx + 8;
                 const int ob = 144 * vy + 18 * vx + 16;
-                float vacc[2];
-                for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
                 {   /* tap 1,0 */
-                    const float vi = in[ib - 9];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[9], vi0);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[11], vi0);
                 }
                 {   /* tap 1,2 */
-                    const float vi = in[ib + 9];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi0);
                 }
                 {   /* tap 2,0 */
-                    const float vi = in[ib + 63];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 14] * vi;
+                    const float vi0 = in[ib + 63];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[15], vi0);
                 }
                 {   /* tap 2,1 */
-                    const float vi = in[ib + 72];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 16] * vi;
+                    const float vi0 = in[ib + 72];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[17], vi0);
                 }
                 {   /* tap 2,2 */
-                    const float vi = in[ib + 81];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 18] * vi;
+                    const float vi0 = in[ib + 81];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi0);
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
                 }
             }
         }
@@ -20246,27 +24883,35 @@ static void Dw_mdef_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 7;
                 const int ib = 72 * vy + 9 * vx + 8;
                 const int ob = 144 * vy + 18 * vx + 16;
-                float vacc[2];
-                for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
                 {   /* tap 1,0 */
-                    const float vi = in[ib - 9];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[9], vi0);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[11], vi0);
                 }
                 {   /* tap 2,0 */
-                    const float vi = in[ib + 63];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 14] * vi;
+                    const float vi0 = in[ib + 63];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[15], vi0);
                 }
                 {   /* tap 2,1 */
-                    const float vi = in[ib + 72];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 16] * vi;
+                    const float vi0 = in[ib + 72];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[17], vi0);
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
                 }
             }
         }
@@ -20334,35 +24979,45 @@ static void Dw_mdef_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 0;
                 const int ib = 72 * vy + 9 * vx + 8;
                 const int ob = 144 * vy + 18 * vx + 16;
-                float vacc[2];
-                for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
                 {   /* tap 0,1 */
-                    const float vi = in[ib - 72];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
+                    const float vi0 = in[ib - 72];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[5], vi0);
                 }
                 {   /* tap 0,2 */
-                    const float vi = in[ib - 63];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 6] * vi;
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi0);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[11], vi0);
                 }
                 {   /* tap 1,2 */
-                    const float vi = in[ib + 9];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi0);
                 }
                 {   /* tap 2,1 */
-                    const float vi = in[ib + 72];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 16] * vi;
+                    const float vi0 = in[ib + 72];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[17], vi0);
                 }
                 {   /* tap 2,2 */
-                    const float vi = in[ib + 81];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 18] * vi;
+                    const float vi0 = in[ib + 81];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi0);
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
                 }
             }
         }
@@ -20655,47 +25310,60 @@ static void Dw_mdef_S1_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 1; vx < 7; ++vx) {
                 const int ib = 72 * vy + 9 * vx + 8;
                 const int ob = 144 * vy + 18 * vx + 16;
-                float vacc[2];
-                for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
                 {   /* tap 0,0 */
-                    const float vi = in[ib - 81];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 2] * vi;
+                    const float vi0 = in[ib - 81];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[3], vi0);
                 }
                 {   /* tap 0,1 */
-                    const float vi = in[ib - 72];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
+                    const float vi0 = in[ib - 72];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[5], vi0);
                 }
                 {   /* tap 0,2 */
-                    const float vi = in[ib - 63];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 6] * vi;
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi0);
                 }
                 {   /* tap 1,0 */
-                    const float vi = in[ib - 9];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[9], vi0);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[11], vi0);
                 }
                 {   /* tap 1,2 */
-                    const float vi = in[ib + 9];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi0);
                 }
                 {   /* tap 2,0 */
-                    const float vi = in[ib + 63];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 14] * vi;
+                    const float vi0 = in[ib + 63];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[15], vi0);
                 }
                 {   /* tap 2,1 */
-                    const float vi = in[ib + 72];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 16] * vi;
+                    const float vi0 = in[ib + 72];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[17], vi0);
                 }
                 {   /* tap 2,2 */
-                    const float vi = in[ib + 81];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 18] * vi;
+                    const float vi0 = in[ib + 81];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi0);
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
                 }
             }
         }
@@ -20763,35 +25431,45 @@ static void Dw_mdef_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 7;
                 const int ib = 72 * vy + 9 * vx + 8;
                 const int ob = 144 * vy + 18 * vx + 16;
-                float vacc[2];
-                for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
                 {   /* tap 0,0 */
-                    const float vi = in[ib - 81];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 2] * vi;
+                    const float vi0 = in[ib - 81];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[3], vi0);
                 }
                 {   /* tap 0,1 */
-                    const float vi = in[ib - 72];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
+                    const float vi0 = in[ib - 72];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[5], vi0);
                 }
                 {   /* tap 1,0 */
-                    const float vi = in[ib - 9];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[9], vi0);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[11], vi0);
                 }
                 {   /* tap 2,0 */
-                    const float vi = in[ib + 63];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 14] * vi;
+                    const float vi0 = in[ib + 63];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[15], vi0);
                 }
                 {   /* tap 2,1 */
-                    const float vi = in[ib + 72];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 16] * vi;
+                    const float vi0 = in[ib + 72];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[17], vi0);
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
                 }
             }
         }
@@ -20846,27 +25524,35 @@ static void Dw_mdef_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 0;
                 const int ib = 72 * vy + 9 * vx + 8;
                 const int ob = 144 * vy + 18 * vx + 16;
-                float vacc[2];
-                for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
                 {   /* tap 0,1 */
-                    const float vi = in[ib - 72];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
+                    const float vi0 = in[ib - 72];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[5], vi0);
                 }
                 {   /* tap 0,2 */
-                    const float vi = in[ib - 63];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 6] * vi;
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi0);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[11], vi0);
                 }
                 {   /* tap 1,2 */
-                    const float vi = in[ib + 9];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi0);
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
                 }
             }
         }
@@ -21079,35 +25765,45 @@ static void Dw_mdef_S1_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 1; vx < 7; ++vx) {
                 const int ib = 72 * vy + 9 * vx + 8;
                 const int ob = 144 * vy + 18 * vx + 16;
-                float vacc[2];
-                for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
                 {   /* tap 0,0 */
-                    const float vi = in[ib - 81];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 2] * vi;
+                    const float vi0 = in[ib - 81];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[3], vi0);
                 }
                 {   /* tap 0,1 */
-                    const float vi = in[ib - 72];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
+                    const float vi0 = in[ib - 72];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[5], vi0);
                 }
                 {   /* tap 0,2 */
-                    const float vi = in[ib - 63];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 6] * vi;
+                    const float vi0 = in[ib - 63];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi0);
                 }
                 {   /* tap 1,0 */
-                    const float vi = in[ib - 9];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[9], vi0);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[11], vi0);
                 }
                 {   /* tap 1,2 */
-                    const float vi = in[ib + 9];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi0);
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
                 }
             }
         }
@@ -21162,27 +25858,35 @@ static void Dw_mdef_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 7;
                 const int ib = 72 * vy + 9 * vx + 8;
                 const int ob = 144 * vy + 18 * vx + 16;
-                float vacc[2];
-                for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
                 {   /* tap 0,0 */
-                    const float vi = in[ib - 81];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 2] * vi;
+                    const float vi0 = in[ib - 81];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[3], vi0);
                 }
                 {   /* tap 0,1 */
-                    const float vi = in[ib - 72];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
+                    const float vi0 = in[ib - 72];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[5], vi0);
                 }
                 {   /* tap 1,0 */
-                    const float vi = in[ib - 9];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[9], vi0);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[11], vi0);
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
                 }
             }
         }
@@ -21326,24 +26030,22 @@ static void Pw_mdef_S2_8x8(const float *restrict in, float *restrict out, const 
             const float *restrict vw = w + 304;
             const int ib = 18 * p;
             const int ob = 18 * p + 16;
-            float vacc0[2];
-            float vacc1[2];
-            float vacc2[2];
-            float vacc3[2];
-            float vacc4[2];
-            float vacc5[2];
-            float vacc6[2];
-            float vacc7[2];
-            for (int j = 0; j < 2; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-                vacc4[j] = vw[j];
-                vacc5[j] = vw[j];
-                vacc6[j] = vw[j];
-                vacc7[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc4x0 = vw[0];
+            float vacc4x1 = vw[1];
+            float vacc5x0 = vw[0];
+            float vacc5x1 = vw[1];
+            float vacc6x0 = vw[0];
+            float vacc6x1 = vw[1];
+            float vacc7x0 = vw[0];
+            float vacc7x1 = vw[1];
             for (int s = 0; s < 18; ++s) {
                 const float *restrict vk = vw + 2 * s + 2;
                 const float vi0 = in[ib + s];
@@ -21354,48 +26056,88 @@ static void Pw_mdef_S2_8x8(const float *restrict in, float *restrict out, const 
                 const float vi5 = in[ib + s + 90];
                 const float vi6 = in[ib + s + 108];
                 const float vi7 = in[ib + s + 126];
-                for (int j = 0; j < 2; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                    vacc4[j] += vi4 * vk[j];
-                    vacc5[j] += vi5 * vk[j];
-                    vacc6[j] += vi6 * vk[j];
-                    vacc7[j] += vi7 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
+                vacc6x0 = SG_MADD(vacc6x0, vi6, vk0);
+                vacc7x0 = SG_MADD(vacc7x0, vi7, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                vacc4x1 = SG_MADD(vacc4x1, vi4, vk1);
+                vacc5x1 = SG_MADD(vacc5x1, vi5, vk1);
+                vacc6x1 = SG_MADD(vacc6x1, vi6, vk1);
+                vacc7x1 = SG_MADD(vacc7x1, vi7, vk1);
             }
-            for (int j = 0; j < 2; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 2; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 18] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 2; ++j) {
-                float v = vacc2[j];
-                out[ob + j + 36] = v;
+            {
+                float v = vacc1x0;
+                out[ob + 18] = v;
             }
-            for (int j = 0; j < 2; ++j) {
-                float v = vacc3[j];
-                out[ob + j + 54] = v;
+            {
+                float v = vacc1x1;
+                out[ob + 19] = v;
             }
-            for (int j = 0; j < 2; ++j) {
-                float v = vacc4[j];
-                out[ob + j + 72] = v;
+            {
+                float v = vacc2x0;
+                out[ob + 36] = v;
             }
-            for (int j = 0; j < 2; ++j) {
-                float v = vacc5[j];
-                out[ob + j + 90] = v;
+            {
+                float v = vacc2x1;
+                out[ob + 37] = v;
             }
-            for (int j = 0; j < 2; ++j) {
-                float v = vacc6[j];
-                out[ob + j + 108] = v;
+            {
+                float v = vacc3x0;
+                out[ob + 54] = v;
             }
-            for (int j = 0; j < 2; ++j) {
-                float v = vacc7[j];
-                out[ob + j + 126] = v;
+            {
+                float v = vacc3x1;
+                out[ob + 55] = v;
+            }
+            {
+                float v = vacc4x0;
+                out[ob + 72] = v;
+            }
+            {
+                float v = vacc4x1;
+                out[ob + 73] = v;
+            }
+            {
+                float v = vacc5x0;
+                out[ob + 90] = v;
+            }
+            {
+                float v = vacc5x1;
+                out[ob + 91] = v;
+            }
+            {
+                float v = vacc6x0;
+                out[ob + 108] = v;
+            }
+            {
+                float v = vacc6x1;
+                out[ob + 109] = v;
+            }
+            {
+                float v = vacc7x0;
+                out[ob + 126] = v;
+            }
+            {
+                float v = vacc7x1;
+                out[ob + 127] = v;
             }
         }
     }
@@ -21572,19 +26314,15 @@ static void Pw_px_S2_1x16(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w + 4160;
             const int ib = 64 * p;
             const int ob = 65 * p + 64;
-            float vacc0[1];
-            {
-                vacc0[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
             for (int s = 0; s < 64; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 out[ob] = v;
             }
         }
@@ -21709,12 +26447,28 @@ static void Dw_px_s2_S1_4c8p(const float *restrict in, float *restrict out, cons
                 const int vx = 0;
                 const int ib = 14 * vy + 14 * vx + 4;
                 const int ob = 7 * vy + 7 * vx + 4;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -21754,19 +26508,15 @@ static void Pw_px_s2_S2_1x8(const float *restrict in, float *restrict out, const
             const float *restrict vw = w + 64;
             const int ib = 7 * p;
             const int ob = 9 * p + 8;
-            float vacc0[1];
-            {
-                vacc0[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
             for (int s = 0; s < 7; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 out[ob] = v;
             }
         }
@@ -23260,32 +28010,42 @@ static void Pw_nobias_S2_12x4(const float *restrict in, float *restrict out, con
             const float *restrict vw = w + 448;
             const int ib = 16 * p;
             const int ob = 31 * p + 28;
-            float vacc0[3];
-            float vacc1[3];
-            float vacc2[3];
-            float vacc3[3];
-            float vacc4[3];
-            float vacc5[3];
-            float vacc6[3];
-            float vacc7[3];
-            float vacc8[3];
-            float vacc9[3];
-            float vacc10[3];
-            float vacc11[3];
-            for (int j = 0; j < 3; ++j) {
-                vacc0[j] = 0.0f;
-                vacc1[j] = 0.0f;
-                vacc2[j] = 0.0f;
-                vacc3[j] = 0.0f;
-                vacc4[j] = 0.0f;
-                vacc5[j] = 0.0f;
-                vacc6[j] = 0.0f;
-                vacc7[j] = 0.0f;
-                vacc8[j] = 0.0f;
-                vacc9[j] = 0.0f;
-                vacc10[j] = 0.0f;
-                vacc11[j] = 0.0f;
-            }
+            float vacc0x0 = 0.0f;
+            float vacc0x1 = 0.0f;
+            float vacc0x2 = 0.0f;
+            float vacc1x0 = 0.0f;
+            float vacc1x1 = 0.0f;
+            float vacc1x2 = 0.0f;
+            float vacc2x0 = 0.0f;
+            float vacc2x1 = 0.0f;
+            float vacc2x2 = 0.0f;
+            float vacc3x0 = 0.0f;
+            float vacc3x1 = 0.0f;
+            float vacc3x2 = 0.0f;
+            float vacc4x0 = 0.0f;
+            float vacc4x1 = 0.0f;
+            float vacc4x2 = 0.0f;
+            float vacc5x0 = 0.0f;
+            float vacc5x1 = 0.0f;
+            float vacc5x2 = 0.0f;
+            float vacc6x0 = 0.0f;
+            float vacc6x1 = 0.0f;
+            float vacc6x2 = 0.0f;
+            float vacc7x0 = 0.0f;
+            float vacc7x1 = 0.0f;
+            float vacc7x2 = 0.0f;
+            float vacc8x0 = 0.0f;
+            float vacc8x1 = 0.0f;
+            float vacc8x2 = 0.0f;
+            float vacc9x0 = 0.0f;
+            float vacc9x1 = 0.0f;
+            float vacc9x2 = 0.0f;
+            float vacc10x0 = 0.0f;
+            float vacc10x1 = 0.0f;
+            float vacc10x2 = 0.0f;
+            float vacc11x0 = 0.0f;
+            float vacc11x1 = 0.0f;
+            float vacc11x2 = 0.0f;
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + 3 * s;
                 const float vi0 = in[ib + s];
@@ -23300,80 +28060,225 @@ static void Pw_nobias_S2_12x4(const float *restrict in, float *restrict out, con
                 const float vi9 = in[ib + s + 144];
                 const float vi10 = in[ib + s + 160];
                 const float vi11 = in[ib + s + 176];
-                for (int j = 0; j < 3; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                    vacc4[j] += vi4 * vk[j];
-                    vacc5[j] += vi5 * vk[j];
-                    vacc6[j] += vi6 * vk[j];
-                    vacc7[j] += vi7 * vk[j];
-                    vacc8[j] += vi8 * vk[j];
-                    vacc9[j] += vi9 * vk[j];
-                    vacc10[j] += vi10 * vk[j];
-                    vacc11[j] += vi11 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
+                vacc6x0 = SG_MADD(vacc6x0, vi6, vk0);
+                vacc7x0 = SG_MADD(vacc7x0, vi7, vk0);
+                vacc8x0 = SG_MADD(vacc8x0, vi8, vk0);
+                vacc9x0 = SG_MADD(vacc9x0, vi9, vk0);
+                vacc10x0 = SG_MADD(vacc10x0, vi10, vk0);
+                vacc11x0 = SG_MADD(vacc11x0, vi11, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                vacc4x1 = SG_MADD(vacc4x1, vi4, vk1);
+                vacc5x1 = SG_MADD(vacc5x1, vi5, vk1);
+                vacc6x1 = SG_MADD(vacc6x1, vi6, vk1);
+                vacc7x1 = SG_MADD(vacc7x1, vi7, vk1);
+                vacc8x1 = SG_MADD(vacc8x1, vi8, vk1);
+                vacc9x1 = SG_MADD(vacc9x1, vi9, vk1);
+                vacc10x1 = SG_MADD(vacc10x1, vi10, vk1);
+                vacc11x1 = SG_MADD(vacc11x1, vi11, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                vacc4x2 = SG_MADD(vacc4x2, vi4, vk2);
+                vacc5x2 = SG_MADD(vacc5x2, vi5, vk2);
+                vacc6x2 = SG_MADD(vacc6x2, vi6, vk2);
+                vacc7x2 = SG_MADD(vacc7x2, vi7, vk2);
+                vacc8x2 = SG_MADD(vacc8x2, vi8, vk2);
+                vacc9x2 = SG_MADD(vacc9x2, vi9, vk2);
+                vacc10x2 = SG_MADD(vacc10x2, vi10, vk2);
+                vacc11x2 = SG_MADD(vacc11x2, vi11, vk2);
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc1[j];
+            {
+                float v = vacc0x1;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 31] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc2[j];
+            {
+                float v = vacc0x2;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 62] = v;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc3[j];
+            {
+                float v = vacc1x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 93] = v;
+                out[ob + 31] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc4[j];
+            {
+                float v = vacc1x1;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 124] = v;
+                out[ob + 32] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc5[j];
+            {
+                float v = vacc1x2;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 155] = v;
+                out[ob + 33] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc6[j];
+            {
+                float v = vacc2x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 186] = v;
+                out[ob + 62] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc7[j];
+            {
+                float v = vacc2x1;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 217] = v;
+                out[ob + 63] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc8[j];
+            {
+                float v = vacc2x2;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 248] = v;
+                out[ob + 64] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc9[j];
+            {
+                float v = vacc3x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 279] = v;
+                out[ob + 93] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc10[j];
+            {
+                float v = vacc3x1;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 310] = v;
+                out[ob + 94] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc11[j];
+            {
+                float v = vacc3x2;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 341] = v;
+                out[ob + 95] = v;
+            }
+            {
+                float v = vacc4x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 124] = v;
+            }
+            {
+                float v = vacc4x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 125] = v;
+            }
+            {
+                float v = vacc4x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 126] = v;
+            }
+            {
+                float v = vacc5x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 155] = v;
+            }
+            {
+                float v = vacc5x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 156] = v;
+            }
+            {
+                float v = vacc5x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 157] = v;
+            }
+            {
+                float v = vacc6x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 186] = v;
+            }
+            {
+                float v = vacc6x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 187] = v;
+            }
+            {
+                float v = vacc6x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 188] = v;
+            }
+            {
+                float v = vacc7x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 217] = v;
+            }
+            {
+                float v = vacc7x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 218] = v;
+            }
+            {
+                float v = vacc7x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 219] = v;
+            }
+            {
+                float v = vacc8x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 248] = v;
+            }
+            {
+                float v = vacc8x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 249] = v;
+            }
+            {
+                float v = vacc8x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 250] = v;
+            }
+            {
+                float v = vacc9x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 279] = v;
+            }
+            {
+                float v = vacc9x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 280] = v;
+            }
+            {
+                float v = vacc9x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 281] = v;
+            }
+            {
+                float v = vacc10x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 310] = v;
+            }
+            {
+                float v = vacc10x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 311] = v;
+            }
+            {
+                float v = vacc10x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 312] = v;
+            }
+            {
+                float v = vacc11x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 341] = v;
+            }
+            {
+                float v = vacc11x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 342] = v;
+            }
+            {
+                float v = vacc11x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 343] = v;
             }
         }
     }
@@ -23423,39 +28328,77 @@ static void Pw_nobias_S2_12x4(const float *restrict in, float *restrict out, con
             const float *restrict vw = w + 448;
             const int ib = 960;
             const int ob = 1860 + 28;
-            float vacc0[3];
-            float vacc1[3];
-            float vacc2[3];
-            for (int j = 0; j < 3; ++j) {
-                vacc0[j] = 0.0f;
-                vacc1[j] = 0.0f;
-                vacc2[j] = 0.0f;
-            }
+            float vacc0x0 = 0.0f;
+            float vacc0x1 = 0.0f;
+            float vacc0x2 = 0.0f;
+            float vacc1x0 = 0.0f;
+            float vacc1x1 = 0.0f;
+            float vacc1x2 = 0.0f;
+            float vacc2x0 = 0.0f;
+            float vacc2x1 = 0.0f;
+            float vacc2x2 = 0.0f;
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + 3 * s;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 16];
                 const float vi2 = in[ib + s + 32];
-                for (int j = 0; j < 3; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc1[j];
+            {
+                float v = vacc0x1;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 31] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc2[j];
+            {
+                float v = vacc0x2;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 62] = v;
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc1x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 31] = v;
+            }
+            {
+                float v = vacc1x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 32] = v;
+            }
+            {
+                float v = vacc1x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 33] = v;
+            }
+            {
+                float v = vacc2x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 62] = v;
+            }
+            {
+                float v = vacc2x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 63] = v;
+            }
+            {
+                float v = vacc2x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 64] = v;
             }
         }
     }
@@ -23590,16 +28533,55 @@ static void Dw_acts_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 0;
                 const int ib = 279 * vy + 31 * vx + 28;
                 const int ob = 279 * vy + 31 * vx + 28;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 31]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 279]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 310]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 31];
+                    const float vi1 = in[ib + 32];
+                    const float vi2 = in[ib + 33];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 279];
+                    const float vi1 = in[ib + 280];
+                    const float vi2 = in[ib + 281];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 310];
+                    const float vi1 = in[ib + 311];
+                    const float vi2 = in[ib + 312];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {
+                    float v = vacc0;
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -23729,18 +28711,71 @@ static void Dw_acts_S1_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 1; vx < 8; ++vx) {
                 const int ib = 279 * vy + 31 * vx + 28;
                 const int ob = 279 * vy + 31 * vx + 28;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 31]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 31]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 248]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 279]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 310]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 31];
+                    const float vi1 = in[ib - 30];
+                    const float vi2 = in[ib - 29];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 31];
+                    const float vi1 = in[ib + 32];
+                    const float vi2 = in[ib + 33];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 248];
+                    const float vi1 = in[ib + 249];
+                    const float vi2 = in[ib + 250];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 279];
+                    const float vi1 = in[ib + 280];
+                    const float vi2 = in[ib + 281];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 310];
+                    const float vi1 = in[ib + 311];
+                    const float vi2 = in[ib + 312];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {
+                    float v = vacc0;
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -23785,16 +28820,55 @@ static void Dw_acts_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 8;
                 const int ib = 279 * vy + 31 * vx + 28;
                 const int ob = 279 * vy + 31 * vx + 28;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 31]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 248]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 279]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 31];
+                    const float vi1 = in[ib - 30];
+                    const float vi2 = in[ib - 29];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 248];
+                    const float vi1 = in[ib + 249];
+                    const float vi2 = in[ib + 250];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 279];
+                    const float vi1 = in[ib + 280];
+                    const float vi2 = in[ib + 281];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {
+                    float v = vacc0;
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -23846,18 +28920,71 @@ static void Dw_acts_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 0;
                 const int ib = 279 * vy + 31 * vx + 28;
                 const int ob = 279 * vy + 31 * vx + 28;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 279]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 248]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 31]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 279]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 310]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 279];
+                    const float vi1 = in[ib - 278];
+                    const float vi2 = in[ib - 277];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 248];
+                    const float vi1 = in[ib - 247];
+                    const float vi2 = in[ib - 246];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 31];
+                    const float vi1 = in[ib + 32];
+                    const float vi2 = in[ib + 33];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 279];
+                    const float vi1 = in[ib + 280];
+                    const float vi2 = in[ib + 281];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 310];
+                    const float vi1 = in[ib + 311];
+                    const float vi2 = in[ib + 312];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {
+                    float v = vacc0;
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -24016,21 +29143,95 @@ static void Dw_acts_S1_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 1; vx < 8; ++vx) {
                 const int ib = 279 * vy + 31 * vx + 28;
                 const int ob = 279 * vy + 31 * vx + 28;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 310]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 279]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 248]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 31]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 31]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 248]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 279]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 310]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 310];
+                    const float vi1 = in[ib - 309];
+                    const float vi2 = in[ib - 308];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 279];
+                    const float vi1 = in[ib - 278];
+                    const float vi2 = in[ib - 277];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 248];
+                    const float vi1 = in[ib - 247];
+                    const float vi2 = in[ib - 246];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 31];
+                    const float vi1 = in[ib - 30];
+                    const float vi2 = in[ib - 29];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 31];
+                    const float vi1 = in[ib + 32];
+                    const float vi2 = in[ib + 33];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 248];
+                    const float vi1 = in[ib + 249];
+                    const float vi2 = in[ib + 250];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 279];
+                    const float vi1 = in[ib + 280];
+                    const float vi2 = in[ib + 281];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 310];
+                    const float vi1 = in[ib + 311];
+                    const float vi2 = in[ib + 312];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {
+                    float v = vacc0;
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -24082,18 +29283,71 @@ static void Dw_acts_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 8;
                 const int ib = 279 * vy + 31 * vx + 28;
                 const int ob = 279 * vy + 31 * vx + 28;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 310]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 279]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 31]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 248]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 279]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 310];
+                    const float vi1 = in[ib - 309];
+                    const float vi2 = in[ib - 308];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 279];
+                    const float vi1 = in[ib - 278];
+                    const float vi2 = in[ib - 277];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 31];
+                    const float vi1 = in[ib - 30];
+                    const float vi2 = in[ib - 29];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 248];
+                    const float vi1 = in[ib + 249];
+                    const float vi2 = in[ib + 250];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 279];
+                    const float vi1 = in[ib + 280];
+                    const float vi2 = in[ib + 281];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {
+                    float v = vacc0;
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -24138,16 +29392,55 @@ static void Dw_acts_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 0;
                 const int ib = 279 * vy + 31 * vx + 28;
                 const int ob = 279 * vy + 31 * vx + 28;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 279]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 248]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 31]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 279];
+                    const float vi1 = in[ib - 278];
+                    const float vi2 = in[ib - 277];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 248];
+                    const float vi1 = in[ib - 247];
+                    const float vi2 = in[ib - 246];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 31];
+                    const float vi1 = in[ib + 32];
+                    const float vi2 = in[ib + 33];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {
+                    float v = vacc0;
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -24277,18 +29570,71 @@ static void Dw_acts_S1_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 1; vx < 8; ++vx) {
                 const int ib = 279 * vy + 31 * vx + 28;
                 const int ob = 279 * vy + 31 * vx + 28;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 310]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 279]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 248]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 31]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 31]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 310];
+                    const float vi1 = in[ib - 309];
+                    const float vi2 = in[ib - 308];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 279];
+                    const float vi1 = in[ib - 278];
+                    const float vi2 = in[ib - 277];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 248];
+                    const float vi1 = in[ib - 247];
+                    const float vi2 = in[ib - 246];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 31];
+                    const float vi1 = in[ib - 30];
+                    const float vi2 = in[ib - 29];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 31];
+                    const float vi1 = in[ib + 32];
+                    const float vi2 = in[ib + 33];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {
+                    float v = vacc0;
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -24333,16 +29679,55 @@ static void Dw_acts_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int vx = 8;
                 const int ib = 279 * vy + 31 * vx + 28;
                 const int ob = 279 * vy + 31 * vx + 28;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 310]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 279]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 31]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 310];
+                    const float vi1 = in[ib - 309];
+                    const float vi2 = in[ib - 308];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 279];
+                    const float vi1 = in[ib - 278];
+                    const float vi2 = in[ib - 277];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 31];
+                    const float vi1 = in[ib - 30];
+                    const float vi2 = in[ib - 29];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {
+                    float v = vacc0;
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -24502,24 +29887,14 @@ static void Pw_acts_S2_8x8(const float *restrict in, float *restrict out, const 
             const float *restrict vw = w + 512;
             const int ib = 31 * p;
             const int ob = 17 * p + 16;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            float vacc4[1];
-            float vacc5[1];
-            float vacc6[1];
-            float vacc7[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-                vacc4[0] = vw[0];
-                vacc5[0] = vw[0];
-                vacc6[0] = vw[0];
-                vacc7[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
+            float vacc4x0 = vw[0];
+            float vacc5x0 = vw[0];
+            float vacc6x0 = vw[0];
+            float vacc7x0 = vw[0];
             for (int s = 0; s < 31; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
@@ -24530,54 +29905,53 @@ static void Pw_acts_S2_8x8(const float *restrict in, float *restrict out, const 
                 const float vi5 = in[ib + s + 155];
                 const float vi6 = in[ib + s + 186];
                 const float vi7 = in[ib + s + 217];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                    vacc4[0] += vi4 * vk[0];
-                    vacc5[0] += vi5 * vk[0];
-                    vacc6[0] += vi6 * vk[0];
-                    vacc7[0] += vi7 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
+                vacc6x0 = SG_MADD(vacc6x0, vi6, vk0);
+                vacc7x0 = SG_MADD(vacc7x0, vi7, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
                 out[ob + 17] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
                 out[ob + 34] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
                 out[ob + 51] = v;
             }
             {
-                float v = vacc4[0];
+                float v = vacc4x0;
                 v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
                 out[ob + 68] = v;
             }
             {
-                float v = vacc5[0];
+                float v = vacc5x0;
                 v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
                 out[ob + 85] = v;
             }
             {
-                float v = vacc6[0];
+                float v = vacc6x0;
                 v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
                 out[ob + 102] = v;
             }
             {
-                float v = vacc7[0];
+                float v = vacc7x0;
                 v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
                 out[ob + 119] = v;
             }
@@ -24716,22 +30090,13 @@ static void Pw_acts_S2_8x8(const float *restrict in, float *restrict out, const 
             const float *restrict vw = w + 512;
             const int ib = 1736;
             const int ob = 952 + 16;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            float vacc4[1];
-            float vacc5[1];
-            float vacc6[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-                vacc4[0] = vw[0];
-                vacc5[0] = vw[0];
-                vacc6[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
+            float vacc4x0 = vw[0];
+            float vacc5x0 = vw[0];
+            float vacc6x0 = vw[0];
             for (int s = 0; s < 31; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
@@ -24741,48 +30106,47 @@ static void Pw_acts_S2_8x8(const float *restrict in, float *restrict out, const 
                 const float vi4 = in[ib + s + 124];
                 const float vi5 = in[ib + s + 155];
                 const float vi6 = in[ib + s + 186];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                    vacc4[0] += vi4 * vk[0];
-                    vacc5[0] += vi5 * vk[0];
-                    vacc6[0] += vi6 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
+                vacc6x0 = SG_MADD(vacc6x0, vi6, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
                 out[ob + 17] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
                 out[ob + 34] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
                 out[ob + 51] = v;
             }
             {
-                float v = vacc4[0];
+                float v = vacc4x0;
                 v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
                 out[ob + 68] = v;
             }
             {
-                float v = vacc5[0];
+                float v = vacc5x0;
                 v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
                 out[ob + 85] = v;
             }
             {
-                float v = vacc6[0];
+                float v = vacc6x0;
                 v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
                 out[ob + 102] = v;
             }
@@ -24928,14 +30292,25 @@ static void Dw_acts2_S1_4c8p(const float *restrict in, float *restrict out, cons
                 const int vx = 0;
                 const int ib = 66 * vy + 66 * vx + 32;
                 const int ob = 33 * vy + 33 * vx + 32;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib + 33]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib + 66]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 99]; /* tap 2,1 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib + 33];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 66];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 99];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v = v < 0.0f ? 0.0f : v;
                     out[ob] = v;
                 }
@@ -24988,16 +30363,33 @@ static void Dw_acts2_S1_4c8p(const float *restrict in, float *restrict out, cons
                 const int vx = 0;
                 const int ib = 66 * vy + 66 * vx + 32;
                 const int ob = 33 * vy + 33 * vx + 32;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 66]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 33]; /* tap 0,1 */
-                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib + 33]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib + 66]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 99]; /* tap 2,1 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 66];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 33];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib + 33];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 66];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 99];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v = v < 0.0f ? 0.0f : v;
                     out[ob] = v;
                 }
@@ -25043,14 +30435,25 @@ static void Dw_acts2_S1_4c8p(const float *restrict in, float *restrict out, cons
                 const int vx = 0;
                 const int ib = 66 * vy + 66 * vx + 32;
                 const int ob = 33 * vy + 33 * vx + 32;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 66]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 33]; /* tap 0,1 */
-                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib + 33]; /* tap 1,1 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 66];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 33];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib + 33];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v = v < 0.0f ? 0.0f : v;
                     out[ob] = v;
                 }

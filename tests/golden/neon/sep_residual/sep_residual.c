@@ -1534,45 +1534,128 @@ static void Pw_a2_S2_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 28 * n;
             const int ib = 16 * p;
             const int ob = 16 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 6; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_a2_S2[6 * j + s + 24 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 16] * vk[j];
-                    vacc2[j] += in[ib + k + 32] * vk[j];
-                    vacc3[j] += in[ib + k + 48] * vk[j];
-                }
+                const int k0 = Src_a2_S2[s + 24 * n];
+                const int k1 = Src_a2_S2[s + 24 * n + 6];
+                const int k2 = Src_a2_S2[s + 24 * n + 12];
+                const int k3 = Src_a2_S2[s + 24 * n + 18];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 16], vk0);
+                vacc2x0 = SG_MADD(vacc2x0, in[ib + k0 + 32], vk0);
+                vacc3x0 = SG_MADD(vacc3x0, in[ib + k0 + 48], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 16], vk1);
+                vacc2x1 = SG_MADD(vacc2x1, in[ib + k1 + 32], vk1);
+                vacc3x1 = SG_MADD(vacc3x1, in[ib + k1 + 48], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                vacc1x2 = SG_MADD(vacc1x2, in[ib + k2 + 16], vk2);
+                vacc2x2 = SG_MADD(vacc2x2, in[ib + k2 + 32], vk2);
+                vacc3x2 = SG_MADD(vacc3x2, in[ib + k2 + 48], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
+                vacc1x3 = SG_MADD(vacc1x3, in[ib + k3 + 16], vk3);
+                vacc2x3 = SG_MADD(vacc2x3, in[ib + k3 + 32], vk3);
+                vacc3x3 = SG_MADD(vacc3x3, in[ib + k3 + 48], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                v += res[ob + j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                v += res[ob];
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                v += res[ob + j + 16];
-                out[ob + j + 16] = v;
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                v += res[ob + j + 32];
-                out[ob + j + 32] = v;
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                v += res[ob + j + 48];
-                out[ob + j + 48] = v;
+            {
+                float v = vacc0x3;
+                v += res[ob + 3];
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v += res[ob + 16];
+                out[ob + 16] = v;
+            }
+            {
+                float v = vacc1x1;
+                v += res[ob + 17];
+                out[ob + 17] = v;
+            }
+            {
+                float v = vacc1x2;
+                v += res[ob + 18];
+                out[ob + 18] = v;
+            }
+            {
+                float v = vacc1x3;
+                v += res[ob + 19];
+                out[ob + 19] = v;
+            }
+            {
+                float v = vacc2x0;
+                v += res[ob + 32];
+                out[ob + 32] = v;
+            }
+            {
+                float v = vacc2x1;
+                v += res[ob + 33];
+                out[ob + 33] = v;
+            }
+            {
+                float v = vacc2x2;
+                v += res[ob + 34];
+                out[ob + 34] = v;
+            }
+            {
+                float v = vacc2x3;
+                v += res[ob + 35];
+                out[ob + 35] = v;
+            }
+            {
+                float v = vacc3x0;
+                v += res[ob + 48];
+                out[ob + 48] = v;
+            }
+            {
+                float v = vacc3x1;
+                v += res[ob + 49];
+                out[ob + 49] = v;
+            }
+            {
+                float v = vacc3x2;
+                v += res[ob + 50];
+                out[ob + 50] = v;
+            }
+            {
+                float v = vacc3x3;
+                v += res[ob + 51];
+                out[ob + 51] = v;
             }
         }
     }
@@ -1581,21 +1664,44 @@ static void Pw_a2_S2_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 28 * n;
             const int ib = 1280;
             const int ob = 4 * n + 1280;
-            float vacc0[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
             for (int s = 0; s < 6; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_a2_S2[6 * j + s + 24 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                }
+                const int k0 = Src_a2_S2[s + 24 * n];
+                const int k1 = Src_a2_S2[s + 24 * n + 6];
+                const int k2 = Src_a2_S2[s + 24 * n + 12];
+                const int k3 = Src_a2_S2[s + 24 * n + 18];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                v += res[ob + j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                v += res[ob];
+                out[ob] = v;
+            }
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                v += res[ob + 3];
+                out[ob + 3] = v;
             }
         }
     }
@@ -3167,18 +3273,21 @@ static void Pw_b1_5x8(const float *restrict in, float *restrict out, const float
             const float *restrict vw = w + 864;
             const int ib = 17 * p;
             const int ob = 51 * p + 48;
-            float vacc0[3];
-            float vacc1[3];
-            float vacc2[3];
-            float vacc3[3];
-            float vacc4[3];
-            for (int j = 0; j < 3; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-                vacc4[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc4x0 = vw[0];
+            float vacc4x1 = vw[1];
+            float vacc4x2 = vw[2];
             for (int s = 0; s < 17; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
@@ -3186,38 +3295,99 @@ static void Pw_b1_5x8(const float *restrict in, float *restrict out, const float
                 const float vi2 = in[ib + s + 34];
                 const float vi3 = in[ib + s + 51];
                 const float vi4 = in[ib + s + 68];
-                for (int j = 0; j < 3; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                    vacc4[j] += vi4 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                vacc4x1 = SG_MADD(vacc4x1, vi4, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                vacc4x2 = SG_MADD(vacc4x2, vi4, vk2);
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc1[j];
+            {
+                float v = vacc0x1;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 51] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc2[j];
+            {
+                float v = vacc0x2;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 102] = v;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc3[j];
+            {
+                float v = vacc1x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 153] = v;
+                out[ob + 51] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc4[j];
+            {
+                float v = vacc1x1;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 204] = v;
+                out[ob + 52] = v;
+            }
+            {
+                float v = vacc1x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 53] = v;
+            }
+            {
+                float v = vacc2x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 102] = v;
+            }
+            {
+                float v = vacc2x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 103] = v;
+            }
+            {
+                float v = vacc2x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 104] = v;
+            }
+            {
+                float v = vacc3x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 153] = v;
+            }
+            {
+                float v = vacc3x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 154] = v;
+            }
+            {
+                float v = vacc3x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 155] = v;
+            }
+            {
+                float v = vacc4x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 204] = v;
+            }
+            {
+                float v = vacc4x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 205] = v;
+            }
+            {
+                float v = vacc4x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 206] = v;
             }
         }
     }
@@ -3311,48 +3481,99 @@ static void Pw_b1_5x8(const float *restrict in, float *restrict out, const float
             const float *restrict vw = w + 864;
             const int ib = 2805;
             const int ob = 8415 + 48;
-            float vacc0[3];
-            float vacc1[3];
-            float vacc2[3];
-            float vacc3[3];
-            for (int j = 0; j < 3; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
             for (int s = 0; s < 17; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 17];
                 const float vi2 = in[ib + s + 34];
                 const float vi3 = in[ib + s + 51];
-                for (int j = 0; j < 3; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc1[j];
+            {
+                float v = vacc0x1;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 51] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc2[j];
+            {
+                float v = vacc0x2;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 102] = v;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc3[j];
+            {
+                float v = vacc1x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 153] = v;
+                out[ob + 51] = v;
+            }
+            {
+                float v = vacc1x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 52] = v;
+            }
+            {
+                float v = vacc1x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 53] = v;
+            }
+            {
+                float v = vacc2x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 102] = v;
+            }
+            {
+                float v = vacc2x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 103] = v;
+            }
+            {
+                float v = vacc2x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 104] = v;
+            }
+            {
+                float v = vacc3x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 153] = v;
+            }
+            {
+                float v = vacc3x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 154] = v;
+            }
+            {
+                float v = vacc3x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 155] = v;
             }
         }
     }
@@ -3479,16 +3700,55 @@ static void Dw_b2_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 0;
                 const int ib = 663 * vy + 51 * vx + 48;
                 const int ob = 663 * vy + 51 * vx + 48;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 51]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 663]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 714]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 51];
+                    const float vi1 = in[ib + 52];
+                    const float vi2 = in[ib + 53];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 663];
+                    const float vi1 = in[ib + 664];
+                    const float vi2 = in[ib + 665];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 714];
+                    const float vi1 = in[ib + 715];
+                    const float vi2 = in[ib + 716];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {
+                    float v = vacc0;
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -3693,18 +3953,71 @@ static void Dw_b2_S1_4c8p(const float *restrict in, float *restrict out, const f
             for (int vx = 1; vx < 12; ++vx) {
                 const int ib = 663 * vy + 51 * vx + 48;
                 const int ob = 663 * vy + 51 * vx + 48;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 51]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 51]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 612]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 663]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 714]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 51];
+                    const float vi1 = in[ib - 50];
+                    const float vi2 = in[ib - 49];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 51];
+                    const float vi1 = in[ib + 52];
+                    const float vi2 = in[ib + 53];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 612];
+                    const float vi1 = in[ib + 613];
+                    const float vi2 = in[ib + 614];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 663];
+                    const float vi1 = in[ib + 664];
+                    const float vi2 = in[ib + 665];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 714];
+                    const float vi1 = in[ib + 715];
+                    const float vi2 = in[ib + 716];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {
+                    float v = vacc0;
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -3749,16 +4062,55 @@ static void Dw_b2_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 12;
                 const int ib = 663 * vy + 51 * vx + 48;
                 const int ob = 663 * vy + 51 * vx + 48;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 51]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 612]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 663]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 51];
+                    const float vi1 = in[ib - 50];
+                    const float vi2 = in[ib - 49];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 612];
+                    const float vi1 = in[ib + 613];
+                    const float vi2 = in[ib + 614];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 663];
+                    const float vi1 = in[ib + 664];
+                    const float vi2 = in[ib + 665];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {
+                    float v = vacc0;
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -3810,18 +4162,71 @@ static void Dw_b2_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 0;
                 const int ib = 663 * vy + 51 * vx + 48;
                 const int ob = 663 * vy + 51 * vx + 48;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 663]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 612]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 51]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 663]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 714]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 663];
+                    const float vi1 = in[ib - 662];
+                    const float vi2 = in[ib - 661];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 612];
+                    const float vi1 = in[ib - 611];
+                    const float vi2 = in[ib - 610];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 51];
+                    const float vi1 = in[ib + 52];
+                    const float vi2 = in[ib + 53];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 663];
+                    const float vi1 = in[ib + 664];
+                    const float vi2 = in[ib + 665];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 714];
+                    const float vi1 = in[ib + 715];
+                    const float vi2 = in[ib + 716];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {
+                    float v = vacc0;
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -4076,21 +4481,95 @@ static void Dw_b2_S1_4c8p(const float *restrict in, float *restrict out, const f
             for (int vx = 1; vx < 12; ++vx) {
                 const int ib = 663 * vy + 51 * vx + 48;
                 const int ob = 663 * vy + 51 * vx + 48;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 714]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 663]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 612]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 51]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 51]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 612]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 663]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 714]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 714];
+                    const float vi1 = in[ib - 713];
+                    const float vi2 = in[ib - 712];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 663];
+                    const float vi1 = in[ib - 662];
+                    const float vi2 = in[ib - 661];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 612];
+                    const float vi1 = in[ib - 611];
+                    const float vi2 = in[ib - 610];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 51];
+                    const float vi1 = in[ib - 50];
+                    const float vi2 = in[ib - 49];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 51];
+                    const float vi1 = in[ib + 52];
+                    const float vi2 = in[ib + 53];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 612];
+                    const float vi1 = in[ib + 613];
+                    const float vi2 = in[ib + 614];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 663];
+                    const float vi1 = in[ib + 664];
+                    const float vi2 = in[ib + 665];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 714];
+                    const float vi1 = in[ib + 715];
+                    const float vi2 = in[ib + 716];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {
+                    float v = vacc0;
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -4142,18 +4621,71 @@ static void Dw_b2_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 12;
                 const int ib = 663 * vy + 51 * vx + 48;
                 const int ob = 663 * vy + 51 * vx + 48;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 714]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 663]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 51]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 612]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 663]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 714];
+                    const float vi1 = in[ib - 713];
+                    const float vi2 = in[ib - 712];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 663];
+                    const float vi1 = in[ib - 662];
+                    const float vi2 = in[ib - 661];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 51];
+                    const float vi1 = in[ib - 50];
+                    const float vi2 = in[ib - 49];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 612];
+                    const float vi1 = in[ib + 613];
+                    const float vi2 = in[ib + 614];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 663];
+                    const float vi1 = in[ib + 664];
+                    const float vi2 = in[ib + 665];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {
+                    float v = vacc0;
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -4198,16 +4730,55 @@ static void Dw_b2_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 0;
                 const int ib = 663 * vy + 51 * vx + 48;
                 const int ob = 663 * vy + 51 * vx + 48;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 663]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 612]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 51]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 663];
+                    const float vi1 = in[ib - 662];
+                    const float vi2 = in[ib - 661];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 612];
+                    const float vi1 = in[ib - 611];
+                    const float vi2 = in[ib - 610];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 51];
+                    const float vi1 = in[ib + 52];
+                    const float vi2 = in[ib + 53];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {
+                    float v = vacc0;
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -4412,18 +4983,71 @@ static void Dw_b2_S1_4c8p(const float *restrict in, float *restrict out, const f
             for (int vx = 1; vx < 12; ++vx) {
                 const int ib = 663 * vy + 51 * vx + 48;
                 const int ob = 663 * vy + 51 * vx + 48;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 714]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 663]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 612]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 51]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 51]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 714];
+                    const float vi1 = in[ib - 713];
+                    const float vi2 = in[ib - 712];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 663];
+                    const float vi1 = in[ib - 662];
+                    const float vi2 = in[ib - 661];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 612];
+                    const float vi1 = in[ib - 611];
+                    const float vi2 = in[ib - 610];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 51];
+                    const float vi1 = in[ib - 50];
+                    const float vi2 = in[ib - 49];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 51];
+                    const float vi1 = in[ib + 52];
+                    const float vi2 = in[ib + 53];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {
+                    float v = vacc0;
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -4468,16 +5092,55 @@ static void Dw_b2_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 12;
                 const int ib = 663 * vy + 51 * vx + 48;
                 const int ob = 663 * vy + 51 * vx + 48;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 714]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 663]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 51]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 714];
+                    const float vi1 = in[ib - 713];
+                    const float vi2 = in[ib - 712];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 663];
+                    const float vi1 = in[ib - 662];
+                    const float vi2 = in[ib - 661];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 51];
+                    const float vi1 = in[ib - 50];
+                    const float vi2 = in[ib - 49];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {
+                    float v = vacc0;
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -4586,18 +5249,11 @@ static void Pw_b2_S2_5x8(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 832;
             const int ib = 51 * p;
             const int ob = 17 * p + 16;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            float vacc4[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-                vacc4[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
+            float vacc4x0 = vw[0];
             for (int s = 0; s < 51; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
@@ -4605,36 +5261,35 @@ static void Pw_b2_S2_5x8(const float *restrict in, float *restrict out, const fl
                 const float vi2 = in[ib + s + 102];
                 const float vi3 = in[ib + s + 153];
                 const float vi4 = in[ib + s + 204];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                    vacc4[0] += vi4 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 v += res[ob];
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 v += res[ob + 17];
                 out[ob + 17] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 v += res[ob + 34];
                 out[ob + 34] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 v += res[ob + 51];
                 out[ob + 51] = v;
             }
             {
-                float v = vacc4[0];
+                float v = vacc4x0;
                 v += res[ob + 68];
                 out[ob + 68] = v;
             }
@@ -4722,46 +5377,39 @@ static void Pw_b2_S2_5x8(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 832;
             const int ib = 8415;
             const int ob = 2805 + 16;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
             for (int s = 0; s < 51; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 51];
                 const float vi2 = in[ib + s + 102];
                 const float vi3 = in[ib + s + 153];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 v += res[ob];
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 v += res[ob + 17];
                 out[ob + 17] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 v += res[ob + 34];
                 out[ob + 34] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 v += res[ob + 51];
                 out[ob + 51] = v;
             }
@@ -4965,18 +5613,16 @@ static void Pw_b3_5x8(const float *restrict in, float *restrict out, const float
             const float *restrict vw = w + 576;
             const int ib = 17 * p;
             const int ob = 34 * p + 32;
-            float vacc0[2];
-            float vacc1[2];
-            float vacc2[2];
-            float vacc3[2];
-            float vacc4[2];
-            for (int j = 0; j < 2; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-                vacc4[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc4x0 = vw[0];
+            float vacc4x1 = vw[1];
             for (int s = 0; s < 17; ++s) {
                 const float *restrict vk = vw + 2 * s + 2;
                 const float vi0 = in[ib + s];
@@ -4984,38 +5630,68 @@ static void Pw_b3_5x8(const float *restrict in, float *restrict out, const float
                 const float vi2 = in[ib + s + 34];
                 const float vi3 = in[ib + s + 51];
                 const float vi4 = in[ib + s + 68];
-                for (int j = 0; j < 2; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                    vacc4[j] += vi4 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                vacc4x1 = SG_MADD(vacc4x1, vi4, vk1);
             }
-            for (int j = 0; j < 2; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 2; ++j) {
-                float v = vacc1[j];
+            {
+                float v = vacc0x1;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 34] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 2; ++j) {
-                float v = vacc2[j];
+            {
+                float v = vacc1x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 68] = v;
+                out[ob + 34] = v;
             }
-            for (int j = 0; j < 2; ++j) {
-                float v = vacc3[j];
+            {
+                float v = vacc1x1;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 102] = v;
+                out[ob + 35] = v;
             }
-            for (int j = 0; j < 2; ++j) {
-                float v = vacc4[j];
+            {
+                float v = vacc2x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 136] = v;
+                out[ob + 68] = v;
+            }
+            {
+                float v = vacc2x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 69] = v;
+            }
+            {
+                float v = vacc3x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 102] = v;
+            }
+            {
+                float v = vacc3x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 103] = v;
+            }
+            {
+                float v = vacc4x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 136] = v;
+            }
+            {
+                float v = vacc4x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 137] = v;
             }
         }
     }
@@ -5109,48 +5785,70 @@ static void Pw_b3_5x8(const float *restrict in, float *restrict out, const float
             const float *restrict vw = w + 576;
             const int ib = 2805;
             const int ob = 5610 + 32;
-            float vacc0[2];
-            float vacc1[2];
-            float vacc2[2];
-            float vacc3[2];
-            for (int j = 0; j < 2; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
             for (int s = 0; s < 17; ++s) {
                 const float *restrict vk = vw + 2 * s + 2;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 17];
                 const float vi2 = in[ib + s + 34];
                 const float vi3 = in[ib + s + 51];
-                for (int j = 0; j < 2; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
             }
-            for (int j = 0; j < 2; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 2; ++j) {
-                float v = vacc1[j];
+            {
+                float v = vacc0x1;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 34] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 2; ++j) {
-                float v = vacc2[j];
+            {
+                float v = vacc1x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 68] = v;
+                out[ob + 34] = v;
             }
-            for (int j = 0; j < 2; ++j) {
-                float v = vacc3[j];
+            {
+                float v = vacc1x1;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 102] = v;
+                out[ob + 35] = v;
+            }
+            {
+                float v = vacc2x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 68] = v;
+            }
+            {
+                float v = vacc2x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 69] = v;
+            }
+            {
+                float v = vacc3x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 102] = v;
+            }
+            {
+                float v = vacc3x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 103] = v;
             }
         }
     }
@@ -5277,16 +5975,41 @@ static void Dw_b4_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 0;
                 const int ib = 442 * vy + 34 * vx + 32;
                 const int ob = 442 * vy + 34 * vx + 32;
-                float vacc[2];
-                for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 10] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 12] * in[ib + j + 34]; /* tap 1,2 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 16] * in[ib + j + 442]; /* tap 2,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 18] * in[ib + j + 476]; /* tap 2,2 */
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[11], vi1);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 34];
+                    const float vi1 = in[ib + 35];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 442];
+                    const float vi1 = in[ib + 443];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[17], vi1);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 476];
+                    const float vi1 = in[ib + 477];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                }
+                {
+                    float v = vacc0;
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 1] = v;
                 }
             }
         }
@@ -5491,18 +6214,53 @@ static void Dw_b4_S1_4c8p(const float *restrict in, float *restrict out, const f
             for (int vx = 1; vx < 12; ++vx) {
                 const int ib = 442 * vy + 34 * vx + 32;
                 const int ob = 442 * vy + 34 * vx + 32;
-                float vacc[2];
-                for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 8] * in[ib + j - 34]; /* tap 1,0 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 10] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 12] * in[ib + j + 34]; /* tap 1,2 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 14] * in[ib + j + 408]; /* tap 2,0 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 16] * in[ib + j + 442]; /* tap 2,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 18] * in[ib + j + 476]; /* tap 2,2 */
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 34];
+                    const float vi1 = in[ib - 33];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[9], vi1);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[11], vi1);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 34];
+                    const float vi1 = in[ib + 35];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 408];
+                    const float vi1 = in[ib + 409];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[15], vi1);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 442];
+                    const float vi1 = in[ib + 443];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[17], vi1);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 476];
+                    const float vi1 = in[ib + 477];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                }
+                {
+                    float v = vacc0;
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 1] = v;
                 }
             }
         }
@@ -5547,16 +6305,41 @@ static void Dw_b4_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 12;
                 const int ib = 442 * vy + 34 * vx + 32;
                 const int ob = 442 * vy + 34 * vx + 32;
-                float vacc[2];
-                for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 8] * in[ib + j - 34]; /* tap 1,0 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 10] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 14] * in[ib + j + 408]; /* tap 2,0 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 16] * in[ib + j + 442]; /* tap 2,1 */
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 34];
+                    const float vi1 = in[ib - 33];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[9], vi1);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[11], vi1);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 408];
+                    const float vi1 = in[ib + 409];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[15], vi1);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 442];
+                    const float vi1 = in[ib + 443];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[17], vi1);
+                }
+                {
+                    float v = vacc0;
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 1] = v;
                 }
             }
         }
@@ -5608,18 +6391,53 @@ static void Dw_b4_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 0;
                 const int ib = 442 * vy + 34 * vx + 32;
                 const int ob = 442 * vy + 34 * vx + 32;
-                float vacc[2];
-                for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 4] * in[ib + j - 442]; /* tap 0,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 6] * in[ib + j - 408]; /* tap 0,2 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 10] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 12] * in[ib + j + 34]; /* tap 1,2 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 16] * in[ib + j + 442]; /* tap 2,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 18] * in[ib + j + 476]; /* tap 2,2 */
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 442];
+                    const float vi1 = in[ib - 441];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[5], vi1);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 408];
+                    const float vi1 = in[ib - 407];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[11], vi1);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 34];
+                    const float vi1 = in[ib + 35];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 442];
+                    const float vi1 = in[ib + 443];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[17], vi1);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 476];
+                    const float vi1 = in[ib + 477];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                }
+                {
+                    float v = vacc0;
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 1] = v;
                 }
             }
         }
@@ -5874,21 +6692,71 @@ static void Dw_b4_S1_4c8p(const float *restrict in, float *restrict out, const f
             for (int vx = 1; vx < 12; ++vx) {
                 const int ib = 442 * vy + 34 * vx + 32;
                 const int ob = 442 * vy + 34 * vx + 32;
-                float vacc[2];
-                for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 2] * in[ib + j - 476]; /* tap 0,0 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 4] * in[ib + j - 442]; /* tap 0,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 6] * in[ib + j - 408]; /* tap 0,2 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 8] * in[ib + j - 34]; /* tap 1,0 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 10] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 12] * in[ib + j + 34]; /* tap 1,2 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 14] * in[ib + j + 408]; /* tap 2,0 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 16] * in[ib + j + 442]; /* tap 2,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 18] * in[ib + j + 476]; /* tap 2,2 */
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 476];
+                    const float vi1 = in[ib - 475];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[3], vi1);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 442];
+                    const float vi1 = in[ib - 441];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[5], vi1);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 408];
+                    const float vi1 = in[ib - 407];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 34];
+                    const float vi1 = in[ib - 33];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[9], vi1);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[11], vi1);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 34];
+                    const float vi1 = in[ib + 35];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 408];
+                    const float vi1 = in[ib + 409];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[15], vi1);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 442];
+                    const float vi1 = in[ib + 443];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[17], vi1);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 476];
+                    const float vi1 = in[ib + 477];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                }
+                {
+                    float v = vacc0;
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 1] = v;
                 }
             }
         }
@@ -5940,18 +6808,53 @@ static void Dw_b4_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 12;
                 const int ib = 442 * vy + 34 * vx + 32;
                 const int ob = 442 * vy + 34 * vx + 32;
-                float vacc[2];
-                for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 2] * in[ib + j - 476]; /* tap 0,0 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 4] * in[ib + j - 442]; /* tap 0,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 8] * in[ib + j - 34]; /* tap 1,0 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 10] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 14] * in[ib + j + 408]; /* tap 2,0 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 16] * in[ib + j + 442]; /* tap 2,1 */
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 476];
+                    const float vi1 = in[ib - 475];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[3], vi1);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 442];
+                    const float vi1 = in[ib - 441];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[5], vi1);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 34];
+                    const float vi1 = in[ib - 33];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[9], vi1);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[11], vi1);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 408];
+                    const float vi1 = in[ib + 409];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[15], vi1);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 442];
+                    const float vi1 = in[ib + 443];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[17], vi1);
+                }
+                {
+                    float v = vacc0;
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 1] = v;
                 }
             }
         }
@@ -5996,16 +6899,41 @@ static void Dw_b4_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 0;
                 const int ib = 442 * vy + 34 * vx + 32;
                 const int ob = 442 * vy + 34 * vx + 32;
-                float vacc[2];
-                for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 4] * in[ib + j - 442]; /* tap 0,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 6] * in[ib + j - 408]; /* tap 0,2 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 10] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 12] * in[ib + j + 34]; /* tap 1,2 */
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 442];
+                    const float vi1 = in[ib - 441];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[5], vi1);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 408];
+                    const float vi1 = in[ib - 407];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[11], vi1);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 34];
+                    const float vi1 = in[ib + 35];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                }
+                {
+                    float v = vacc0;
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 1] = v;
                 }
             }
         }
@@ -6210,18 +7138,53 @@ static void Dw_b4_S1_4c8p(const float *restrict in, float *restrict out, const f
             for (int vx = 1; vx < 12; ++vx) {
                 const int ib = 442 * vy + 34 * vx + 32;
                 const int ob = 442 * vy + 34 * vx + 32;
-                float vacc[2];
-                for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 2] * in[ib + j - 476]; /* tap 0,0 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 4] * in[ib + j - 442]; /* tap 0,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 6] * in[ib + j - 408]; /* tap 0,2 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 8] * in[ib + j - 34]; /* tap 1,0 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 10] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 12] * in[ib + j + 34]; /* tap 1,2 */
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 476];
+                    const float vi1 = in[ib - 475];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[3], vi1);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 442];
+                    const float vi1 = in[ib - 441];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[5], vi1);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 408];
+                    const float vi1 = in[ib - 407];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 34];
+                    const float vi1 = in[ib - 33];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[9], vi1);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[11], vi1);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 34];
+                    const float vi1 = in[ib + 35];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                }
+                {
+                    float v = vacc0;
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 1] = v;
                 }
             }
         }
@@ -6266,16 +7229,41 @@ static void Dw_b4_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 12;
                 const int ib = 442 * vy + 34 * vx + 32;
                 const int ob = 442 * vy + 34 * vx + 32;
-                float vacc[2];
-                for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 2] * in[ib + j - 476]; /* tap 0,0 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 4] * in[ib + j - 442]; /* tap 0,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 8] * in[ib + j - 34]; /* tap 1,0 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 10] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 476];
+                    const float vi1 = in[ib - 475];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[3], vi1);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 442];
+                    const float vi1 = in[ib - 441];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[5], vi1);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 34];
+                    const float vi1 = in[ib - 33];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[9], vi1);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[11], vi1);
+                }
+                {
+                    float v = vacc0;
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 1] = v;
                 }
             }
         }
@@ -6384,18 +7372,11 @@ static void Pw_b4_S2_5x8(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 560;
             const int ib = 34 * p;
             const int ob = 17 * p + 16;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            float vacc4[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-                vacc4[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
+            float vacc4x0 = vw[0];
             for (int s = 0; s < 34; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
@@ -6403,36 +7384,35 @@ static void Pw_b4_S2_5x8(const float *restrict in, float *restrict out, const fl
                 const float vi2 = in[ib + s + 68];
                 const float vi3 = in[ib + s + 102];
                 const float vi4 = in[ib + s + 136];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                    vacc4[0] += vi4 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 v += res[ob];
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 v += res[ob + 17];
                 out[ob + 17] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 v += res[ob + 34];
                 out[ob + 34] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 v += res[ob + 51];
                 out[ob + 51] = v;
             }
             {
-                float v = vacc4[0];
+                float v = vacc4x0;
                 v += res[ob + 68];
                 out[ob + 68] = v;
             }
@@ -6520,46 +7500,39 @@ static void Pw_b4_S2_5x8(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 560;
             const int ib = 5610;
             const int ob = 2805 + 16;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
             for (int s = 0; s < 34; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 34];
                 const float vi2 = in[ib + s + 68];
                 const float vi3 = in[ib + s + 102];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 v += res[ob];
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 v += res[ob + 17];
                 out[ob + 17] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 v += res[ob + 34];
                 out[ob + 34] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 v += res[ob + 51];
                 out[ob + 51] = v;
             }
@@ -6724,19 +7697,45 @@ static void Dw_b5_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 0;
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
-                vacc[0] += vw[18] * in[ib + 221]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 238]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib + 255]; /* tap 3,4 */
-                vacc[0] += vw[23] * in[ib + 442]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 459]; /* tap 4,3 */
-                vacc[0] += vw[25] * in[ib + 476]; /* tap 4,4 */
+                float vacc0 = vw[0];
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 34];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 221];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 238];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 255];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 442];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 459];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib + 476];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -6812,22 +7811,57 @@ static void Dw_b5_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 1;
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
-                vacc[0] += vw[17] * in[ib + 204]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 221]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 238]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib + 255]; /* tap 3,4 */
-                vacc[0] += vw[22] * in[ib + 425]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 442]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 459]; /* tap 4,3 */
-                vacc[0] += vw[25] * in[ib + 476]; /* tap 4,4 */
+                float vacc0 = vw[0];
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 34];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 204];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 221];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 238];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 255];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 425];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 442];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 459];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib + 476];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -7124,25 +8158,69 @@ static void Dw_b5_S1_4c8p(const float *restrict in, float *restrict out, const f
             for (int vx = 2; vx < 11; ++vx) {
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
-                vacc[0] += vw[16] * in[ib + 187]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib + 204]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 221]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 238]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib + 255]; /* tap 3,4 */
-                vacc[0] += vw[21] * in[ib + 408]; /* tap 4,0 */
-                vacc[0] += vw[22] * in[ib + 425]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 442]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 459]; /* tap 4,3 */
-                vacc[0] += vw[25] * in[ib + 476]; /* tap 4,4 */
+                float vacc0 = vw[0];
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 34];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 34];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 187];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 204];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 221];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 238];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 255];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 408];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 425];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 442];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 459];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib + 476];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -7218,22 +8296,57 @@ static void Dw_b5_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 11;
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
-                vacc[0] += vw[16] * in[ib + 187]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib + 204]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 221]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 238]; /* tap 3,3 */
-                vacc[0] += vw[21] * in[ib + 408]; /* tap 4,0 */
-                vacc[0] += vw[22] * in[ib + 425]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 442]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 459]; /* tap 4,3 */
+                float vacc0 = vw[0];
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 34];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 187];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 204];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 221];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 238];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 408];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 425];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 442];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 459];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -7297,19 +8410,45 @@ static void Dw_b5_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 12;
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[16] * in[ib + 187]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib + 204]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 221]; /* tap 3,2 */
-                vacc[0] += vw[21] * in[ib + 408]; /* tap 4,0 */
-                vacc[0] += vw[22] * in[ib + 425]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 442]; /* tap 4,2 */
+                float vacc0 = vw[0];
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 34];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 187];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 204];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 221];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 408];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 425];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 442];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -7385,22 +8524,57 @@ static void Dw_b5_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 0;
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[8] * in[ib - 221]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 204]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib - 187]; /* tap 1,4 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
-                vacc[0] += vw[18] * in[ib + 221]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 238]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib + 255]; /* tap 3,4 */
-                vacc[0] += vw[23] * in[ib + 442]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 459]; /* tap 4,3 */
-                vacc[0] += vw[25] * in[ib + 476]; /* tap 4,4 */
+                float vacc0 = vw[0];
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 221];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 204];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 187];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 34];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 221];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 238];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 255];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 442];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 459];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib + 476];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -7492,26 +8666,73 @@ static void Dw_b5_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 1;
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[7] * in[ib - 238]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 221]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 204]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib - 187]; /* tap 1,4 */
-                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
-                vacc[0] += vw[17] * in[ib + 204]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 221]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 238]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib + 255]; /* tap 3,4 */
-                vacc[0] += vw[22] * in[ib + 425]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 442]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 459]; /* tap 4,3 */
-                vacc[0] += vw[25] * in[ib + 476]; /* tap 4,4 */
+                float vacc0 = vw[0];
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 238];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 221];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 204];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 187];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 34];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 204];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 221];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 238];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 255];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 425];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 442];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 459];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib + 476];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -7883,30 +9104,89 @@ static void Dw_b5_S1_4c8p(const float *restrict in, float *restrict out, const f
             for (int vx = 2; vx < 11; ++vx) {
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[6] * in[ib - 255]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib - 238]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 221]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 204]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib - 187]; /* tap 1,4 */
-                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
-                vacc[0] += vw[16] * in[ib + 187]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib + 204]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 221]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 238]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib + 255]; /* tap 3,4 */
-                vacc[0] += vw[21] * in[ib + 408]; /* tap 4,0 */
-                vacc[0] += vw[22] * in[ib + 425]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 442]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 459]; /* tap 4,3 */
-                vacc[0] += vw[25] * in[ib + 476]; /* tap 4,4 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 255];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 238];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 221];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 204];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 187];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 34];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 34];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 187];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 204];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 221];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 238];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 255];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 408];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 425];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 442];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 459];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib + 476];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -7998,26 +9278,73 @@ static void Dw_b5_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 11;
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[6] * in[ib - 255]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib - 238]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 221]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 204]; /* tap 1,3 */
-                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
-                vacc[0] += vw[16] * in[ib + 187]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib + 204]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 221]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 238]; /* tap 3,3 */
-                vacc[0] += vw[21] * in[ib + 408]; /* tap 4,0 */
-                vacc[0] += vw[22] * in[ib + 425]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 442]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 459]; /* tap 4,3 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 255];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 238];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 221];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 204];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 34];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 187];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 204];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 221];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 238];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 408];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 425];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 442];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 459];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -8093,22 +9420,57 @@ static void Dw_b5_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 12;
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[6] * in[ib - 255]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib - 238]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 221]; /* tap 1,2 */
-                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[16] * in[ib + 187]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib + 204]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 221]; /* tap 3,2 */
-                vacc[0] += vw[21] * in[ib + 408]; /* tap 4,0 */
-                vacc[0] += vw[22] * in[ib + 425]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 442]; /* tap 4,2 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 255];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 238];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 221];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 34];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 187];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 204];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 221];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 408];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 425];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 442];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -8195,25 +9557,69 @@ static void Dw_b5_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 0;
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[3] * in[ib - 442]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 425]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib - 408]; /* tap 0,4 */
-                vacc[0] += vw[8] * in[ib - 221]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 204]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib - 187]; /* tap 1,4 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
-                vacc[0] += vw[18] * in[ib + 221]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 238]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib + 255]; /* tap 3,4 */
-                vacc[0] += vw[23] * in[ib + 442]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 459]; /* tap 4,3 */
-                vacc[0] += vw[25] * in[ib + 476]; /* tap 4,4 */
+                float vacc0 = vw[0];
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 442];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 425];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 408];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 221];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 204];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 187];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 34];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 221];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 238];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 255];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 442];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 459];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib + 476];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -8320,30 +9726,89 @@ static void Dw_b5_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 1;
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib - 459]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 442]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 425]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib - 408]; /* tap 0,4 */
-                vacc[0] += vw[7] * in[ib - 238]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 221]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 204]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib - 187]; /* tap 1,4 */
-                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
-                vacc[0] += vw[17] * in[ib + 204]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 221]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 238]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib + 255]; /* tap 3,4 */
-                vacc[0] += vw[22] * in[ib + 425]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 442]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 459]; /* tap 4,3 */
-                vacc[0] += vw[25] * in[ib + 476]; /* tap 4,4 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 459];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 442];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 425];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 408];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 238];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 221];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 204];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 187];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 34];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 204];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 221];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 238];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 255];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 425];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 442];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 459];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib + 476];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -8789,35 +10254,109 @@ static void Dw_b5_S1_4c8p(const float *restrict in, float *restrict out, const f
             for (int vx = 2; vx < 11; ++vx) {
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 476]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 459]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 442]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 425]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib - 408]; /* tap 0,4 */
-                vacc[0] += vw[6] * in[ib - 255]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib - 238]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 221]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 204]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib - 187]; /* tap 1,4 */
-                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
-                vacc[0] += vw[16] * in[ib + 187]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib + 204]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 221]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 238]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib + 255]; /* tap 3,4 */
-                vacc[0] += vw[21] * in[ib + 408]; /* tap 4,0 */
-                vacc[0] += vw[22] * in[ib + 425]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 442]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 459]; /* tap 4,3 */
-                vacc[0] += vw[25] * in[ib + 476]; /* tap 4,4 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 476];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 459];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 442];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 425];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 408];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 255];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 238];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 221];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 204];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 187];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 34];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 34];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 187];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 204];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 221];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 238];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 255];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 408];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 425];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 442];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 459];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = in[ib + 476];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -8924,30 +10463,89 @@ static void Dw_b5_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 11;
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 476]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 459]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 442]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 425]; /* tap 0,3 */
-                vacc[0] += vw[6] * in[ib - 255]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib - 238]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 221]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 204]; /* tap 1,3 */
-                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
-                vacc[0] += vw[16] * in[ib + 187]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib + 204]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 221]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 238]; /* tap 3,3 */
-                vacc[0] += vw[21] * in[ib + 408]; /* tap 4,0 */
-                vacc[0] += vw[22] * in[ib + 425]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 442]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 459]; /* tap 4,3 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 476];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 459];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 442];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 425];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 255];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 238];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 221];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 204];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 34];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 187];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 204];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 221];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 238];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 408];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 425];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 442];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = in[ib + 459];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -9034,25 +10632,69 @@ static void Dw_b5_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 12;
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 476]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 459]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 442]; /* tap 0,2 */
-                vacc[0] += vw[6] * in[ib - 255]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib - 238]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 221]; /* tap 1,2 */
-                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[16] * in[ib + 187]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib + 204]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 221]; /* tap 3,2 */
-                vacc[0] += vw[21] * in[ib + 408]; /* tap 4,0 */
-                vacc[0] += vw[22] * in[ib + 425]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 442]; /* tap 4,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 476];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 459];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 442];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 255];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 238];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 221];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 34];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 187];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 204];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 221];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = in[ib + 408];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = in[ib + 425];
+                    vacc0 = SG_MADD(vacc0, vw[22], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 442];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -9128,22 +10770,57 @@ static void Dw_b5_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 0;
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[3] * in[ib - 442]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 425]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib - 408]; /* tap 0,4 */
-                vacc[0] += vw[8] * in[ib - 221]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 204]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib - 187]; /* tap 1,4 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
-                vacc[0] += vw[18] * in[ib + 221]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 238]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib + 255]; /* tap 3,4 */
+                float vacc0 = vw[0];
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 442];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 425];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 408];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 221];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 204];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 187];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 34];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 221];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 238];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 255];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -9235,26 +10912,73 @@ static void Dw_b5_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 1;
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib - 459]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 442]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 425]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib - 408]; /* tap 0,4 */
-                vacc[0] += vw[7] * in[ib - 238]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 221]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 204]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib - 187]; /* tap 1,4 */
-                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
-                vacc[0] += vw[17] * in[ib + 204]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 221]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 238]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib + 255]; /* tap 3,4 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 459];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 442];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 425];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 408];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 238];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 221];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 204];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 187];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 34];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 204];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 221];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 238];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 255];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -9626,30 +11350,89 @@ static void Dw_b5_S1_4c8p(const float *restrict in, float *restrict out, const f
             for (int vx = 2; vx < 11; ++vx) {
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 476]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 459]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 442]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 425]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib - 408]; /* tap 0,4 */
-                vacc[0] += vw[6] * in[ib - 255]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib - 238]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 221]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 204]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib - 187]; /* tap 1,4 */
-                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
-                vacc[0] += vw[16] * in[ib + 187]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib + 204]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 221]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 238]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib + 255]; /* tap 3,4 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 476];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 459];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 442];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 425];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 408];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 255];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 238];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 221];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 204];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 187];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 34];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 34];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 187];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 204];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 221];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 238];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = in[ib + 255];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -9741,26 +11524,73 @@ static void Dw_b5_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 11;
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 476]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 459]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 442]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 425]; /* tap 0,3 */
-                vacc[0] += vw[6] * in[ib - 255]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib - 238]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 221]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 204]; /* tap 1,3 */
-                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
-                vacc[0] += vw[16] * in[ib + 187]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib + 204]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 221]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 238]; /* tap 3,3 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 476];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 459];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 442];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 425];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 255];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 238];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 221];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 204];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 34];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 187];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 204];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 221];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = in[ib + 238];
+                    vacc0 = SG_MADD(vacc0, vw[19], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -9836,22 +11666,57 @@ static void Dw_b5_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 12;
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 476]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 459]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 442]; /* tap 0,2 */
-                vacc[0] += vw[6] * in[ib - 255]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib - 238]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 221]; /* tap 1,2 */
-                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[16] * in[ib + 187]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib + 204]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 221]; /* tap 3,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 476];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 459];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 442];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 255];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 238];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 221];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 34];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = in[ib + 187];
+                    vacc0 = SG_MADD(vacc0, vw[16], vi0);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = in[ib + 204];
+                    vacc0 = SG_MADD(vacc0, vw[17], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 221];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -9915,19 +11780,45 @@ static void Dw_b5_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 0;
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[3] * in[ib - 442]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 425]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib - 408]; /* tap 0,4 */
-                vacc[0] += vw[8] * in[ib - 221]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 204]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib - 187]; /* tap 1,4 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
+                float vacc0 = vw[0];
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 442];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 425];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 408];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 221];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 204];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 187];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 34];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -10003,22 +11894,57 @@ static void Dw_b5_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 1;
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib - 459]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 442]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 425]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib - 408]; /* tap 0,4 */
-                vacc[0] += vw[7] * in[ib - 238]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 221]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 204]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib - 187]; /* tap 1,4 */
-                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 459];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 442];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 425];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 408];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 238];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 221];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 204];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 187];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 34];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -10315,25 +12241,69 @@ static void Dw_b5_S1_4c8p(const float *restrict in, float *restrict out, const f
             for (int vx = 2; vx < 11; ++vx) {
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 476]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 459]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 442]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 425]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib - 408]; /* tap 0,4 */
-                vacc[0] += vw[6] * in[ib - 255]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib - 238]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 221]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 204]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib - 187]; /* tap 1,4 */
-                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 476];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 459];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 442];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 425];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 408];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 255];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 238];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 221];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 204];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib - 187];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 34];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 34];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -10409,22 +12379,57 @@ static void Dw_b5_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 11;
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 476]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 459]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 442]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 425]; /* tap 0,3 */
-                vacc[0] += vw[6] * in[ib - 255]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib - 238]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 221]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 204]; /* tap 1,3 */
-                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 476];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 459];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 442];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 425];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 255];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 238];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 221];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib - 204];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 34];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 17];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -10488,19 +12493,45 @@ static void Dw_b5_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 12;
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 476]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 459]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 442]; /* tap 0,2 */
-                vacc[0] += vw[6] * in[ib - 255]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib - 238]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 221]; /* tap 1,2 */
-                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 476];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 459];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 442];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 255];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 238];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 221];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib - 34];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib - 17];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -10620,18 +12651,11 @@ static void Pw_b5_S2_5x8(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 288;
             const int ib = 17 * p;
             const int ob = 17 * p + 16;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            float vacc4[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-                vacc4[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
+            float vacc4x0 = vw[0];
             for (int s = 0; s < 17; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
@@ -10639,40 +12663,39 @@ static void Pw_b5_S2_5x8(const float *restrict in, float *restrict out, const fl
                 const float vi2 = in[ib + s + 34];
                 const float vi3 = in[ib + s + 51];
                 const float vi4 = in[ib + s + 68];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                    vacc4[0] += vi4 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 v += res[ob];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 v += res[ob + 17];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 17] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 v += res[ob + 34];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 34] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 v += res[ob + 51];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 51] = v;
             }
             {
-                float v = vacc4[0];
+                float v = vacc4x0;
                 v += res[ob + 68];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 68] = v;
@@ -10769,49 +12792,42 @@ static void Pw_b5_S2_5x8(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 288;
             const int ib = 2805;
             const int ob = 2805 + 16;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
             for (int s = 0; s < 17; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 17];
                 const float vi2 = in[ib + s + 34];
                 const float vi3 = in[ib + s + 51];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 v += res[ob];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 v += res[ob + 17];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 17] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 v += res[ob + 34];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 34] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 v += res[ob + 51];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 51] = v;
@@ -12303,45 +14319,128 @@ static void Pw_c2_S2_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 28 * n;
             const int ib = 16 * p;
             const int ob = 16 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 6; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_c2_S2[6 * j + s + 24 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 16] * vk[j];
-                    vacc2[j] += in[ib + k + 32] * vk[j];
-                    vacc3[j] += in[ib + k + 48] * vk[j];
-                }
+                const int k0 = Src_c2_S2[s + 24 * n];
+                const int k1 = Src_c2_S2[s + 24 * n + 6];
+                const int k2 = Src_c2_S2[s + 24 * n + 12];
+                const int k3 = Src_c2_S2[s + 24 * n + 18];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 16], vk0);
+                vacc2x0 = SG_MADD(vacc2x0, in[ib + k0 + 32], vk0);
+                vacc3x0 = SG_MADD(vacc3x0, in[ib + k0 + 48], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 16], vk1);
+                vacc2x1 = SG_MADD(vacc2x1, in[ib + k1 + 32], vk1);
+                vacc3x1 = SG_MADD(vacc3x1, in[ib + k1 + 48], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                vacc1x2 = SG_MADD(vacc1x2, in[ib + k2 + 16], vk2);
+                vacc2x2 = SG_MADD(vacc2x2, in[ib + k2 + 32], vk2);
+                vacc3x2 = SG_MADD(vacc3x2, in[ib + k2 + 48], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
+                vacc1x3 = SG_MADD(vacc1x3, in[ib + k3 + 16], vk3);
+                vacc2x3 = SG_MADD(vacc2x3, in[ib + k3 + 32], vk3);
+                vacc3x3 = SG_MADD(vacc3x3, in[ib + k3 + 48], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                v += res[ob + j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                v += res[ob];
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                v += res[ob + j + 16];
-                out[ob + j + 16] = v;
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                v += res[ob + j + 32];
-                out[ob + j + 32] = v;
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                v += res[ob + j + 48];
-                out[ob + j + 48] = v;
+            {
+                float v = vacc0x3;
+                v += res[ob + 3];
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v += res[ob + 16];
+                out[ob + 16] = v;
+            }
+            {
+                float v = vacc1x1;
+                v += res[ob + 17];
+                out[ob + 17] = v;
+            }
+            {
+                float v = vacc1x2;
+                v += res[ob + 18];
+                out[ob + 18] = v;
+            }
+            {
+                float v = vacc1x3;
+                v += res[ob + 19];
+                out[ob + 19] = v;
+            }
+            {
+                float v = vacc2x0;
+                v += res[ob + 32];
+                out[ob + 32] = v;
+            }
+            {
+                float v = vacc2x1;
+                v += res[ob + 33];
+                out[ob + 33] = v;
+            }
+            {
+                float v = vacc2x2;
+                v += res[ob + 34];
+                out[ob + 34] = v;
+            }
+            {
+                float v = vacc2x3;
+                v += res[ob + 35];
+                out[ob + 35] = v;
+            }
+            {
+                float v = vacc3x0;
+                v += res[ob + 48];
+                out[ob + 48] = v;
+            }
+            {
+                float v = vacc3x1;
+                v += res[ob + 49];
+                out[ob + 49] = v;
+            }
+            {
+                float v = vacc3x2;
+                v += res[ob + 50];
+                out[ob + 50] = v;
+            }
+            {
+                float v = vacc3x3;
+                v += res[ob + 51];
+                out[ob + 51] = v;
             }
         }
     }
@@ -13263,14 +15362,25 @@ static void Dw_d1_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 0;
                 const int ib = 594 * vy + 66 * vx + 32;
                 const int ob = 165 * vy + 33 * vx + 32;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 33]; /* tap 1,2 */
-                vacc[0] += vw[8] * in[ib + 297]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 330]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 33];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 297];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 330];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -13343,16 +15453,33 @@ static void Dw_d1_S1_4c8p(const float *restrict in, float *restrict out, const f
             for (int vx = 1; vx < 4; ++vx) {
                 const int ib = 594 * vy + 66 * vx + 32;
                 const int ob = 165 * vy + 33 * vx + 32;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[4] * in[ib - 33]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 33]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib + 264]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 297]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 330]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 33];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 33];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 264];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 297];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 330];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -13396,14 +15523,25 @@ static void Dw_d1_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 4;
                 const int ib = 594 * vy + 66 * vx + 32;
                 const int ob = 165 * vy + 33 * vx + 32;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[4] * in[ib - 33]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib + 264]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 297]; /* tap 2,1 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 33];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 264];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 297];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -13454,16 +15592,33 @@ static void Dw_d1_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 0;
                 const int ib = 594 * vy + 66 * vx + 32;
                 const int ob = 165 * vy + 33 * vx + 32;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib - 297]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 264]; /* tap 0,2 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 33]; /* tap 1,2 */
-                vacc[0] += vw[8] * in[ib + 297]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 330]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 297];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 264];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 33];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 297];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 330];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -13553,19 +15708,45 @@ static void Dw_d1_S1_4c8p(const float *restrict in, float *restrict out, const f
             for (int vx = 1; vx < 4; ++vx) {
                 const int ib = 594 * vy + 66 * vx + 32;
                 const int ob = 165 * vy + 33 * vx + 32;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 330]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 297]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 264]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 33]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 33]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib + 264]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 297]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 330]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 330];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 297];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 264];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 33];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 33];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 264];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 297];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 330];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -13616,16 +15797,33 @@ static void Dw_d1_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 4;
                 const int ib = 594 * vy + 66 * vx + 32;
                 const int ob = 165 * vy + 33 * vx + 32;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 330]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 297]; /* tap 0,1 */
-                vacc[0] += vw[4] * in[ib - 33]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib + 264]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 297]; /* tap 2,1 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 330];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 297];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 33];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 264];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 297];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -13669,14 +15867,25 @@ static void Dw_d1_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 0;
                 const int ib = 594 * vy + 66 * vx + 32;
                 const int ob = 165 * vy + 33 * vx + 32;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib - 297]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 264]; /* tap 0,2 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 33]; /* tap 1,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 297];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 264];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 33];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -13749,16 +15958,33 @@ static void Dw_d1_S1_4c8p(const float *restrict in, float *restrict out, const f
             for (int vx = 1; vx < 4; ++vx) {
                 const int ib = 594 * vy + 66 * vx + 32;
                 const int ob = 165 * vy + 33 * vx + 32;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 330]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 297]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 264]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 33]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 33]; /* tap 1,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 330];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 297];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 264];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 33];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 33];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -13802,14 +16028,25 @@ static void Dw_d1_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 4;
                 const int ib = 594 * vy + 66 * vx + 32;
                 const int ob = 165 * vy + 33 * vx + 32;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 330]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 297]; /* tap 0,1 */
-                vacc[0] += vw[4] * in[ib - 33]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 330];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 297];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 33];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -13942,32 +16179,42 @@ static void Pw_d1_S2_12x4(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w + 952;
             const int ib = 33 * p;
             const int ob = 31 * p + 28;
-            float vacc0[3];
-            float vacc1[3];
-            float vacc2[3];
-            float vacc3[3];
-            float vacc4[3];
-            float vacc5[3];
-            float vacc6[3];
-            float vacc7[3];
-            float vacc8[3];
-            float vacc9[3];
-            float vacc10[3];
-            float vacc11[3];
-            for (int j = 0; j < 3; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-                vacc4[j] = vw[j];
-                vacc5[j] = vw[j];
-                vacc6[j] = vw[j];
-                vacc7[j] = vw[j];
-                vacc8[j] = vw[j];
-                vacc9[j] = vw[j];
-                vacc10[j] = vw[j];
-                vacc11[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc4x0 = vw[0];
+            float vacc4x1 = vw[1];
+            float vacc4x2 = vw[2];
+            float vacc5x0 = vw[0];
+            float vacc5x1 = vw[1];
+            float vacc5x2 = vw[2];
+            float vacc6x0 = vw[0];
+            float vacc6x1 = vw[1];
+            float vacc6x2 = vw[2];
+            float vacc7x0 = vw[0];
+            float vacc7x1 = vw[1];
+            float vacc7x2 = vw[2];
+            float vacc8x0 = vw[0];
+            float vacc8x1 = vw[1];
+            float vacc8x2 = vw[2];
+            float vacc9x0 = vw[0];
+            float vacc9x1 = vw[1];
+            float vacc9x2 = vw[2];
+            float vacc10x0 = vw[0];
+            float vacc10x1 = vw[1];
+            float vacc10x2 = vw[2];
+            float vacc11x0 = vw[0];
+            float vacc11x1 = vw[1];
+            float vacc11x2 = vw[2];
             for (int s = 0; s < 33; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
@@ -13982,68 +16229,189 @@ static void Pw_d1_S2_12x4(const float *restrict in, float *restrict out, const f
                 const float vi9 = in[ib + s + 297];
                 const float vi10 = in[ib + s + 330];
                 const float vi11 = in[ib + s + 363];
-                for (int j = 0; j < 3; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                    vacc4[j] += vi4 * vk[j];
-                    vacc5[j] += vi5 * vk[j];
-                    vacc6[j] += vi6 * vk[j];
-                    vacc7[j] += vi7 * vk[j];
-                    vacc8[j] += vi8 * vk[j];
-                    vacc9[j] += vi9 * vk[j];
-                    vacc10[j] += vi10 * vk[j];
-                    vacc11[j] += vi11 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
+                vacc6x0 = SG_MADD(vacc6x0, vi6, vk0);
+                vacc7x0 = SG_MADD(vacc7x0, vi7, vk0);
+                vacc8x0 = SG_MADD(vacc8x0, vi8, vk0);
+                vacc9x0 = SG_MADD(vacc9x0, vi9, vk0);
+                vacc10x0 = SG_MADD(vacc10x0, vi10, vk0);
+                vacc11x0 = SG_MADD(vacc11x0, vi11, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                vacc4x1 = SG_MADD(vacc4x1, vi4, vk1);
+                vacc5x1 = SG_MADD(vacc5x1, vi5, vk1);
+                vacc6x1 = SG_MADD(vacc6x1, vi6, vk1);
+                vacc7x1 = SG_MADD(vacc7x1, vi7, vk1);
+                vacc8x1 = SG_MADD(vacc8x1, vi8, vk1);
+                vacc9x1 = SG_MADD(vacc9x1, vi9, vk1);
+                vacc10x1 = SG_MADD(vacc10x1, vi10, vk1);
+                vacc11x1 = SG_MADD(vacc11x1, vi11, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                vacc4x2 = SG_MADD(vacc4x2, vi4, vk2);
+                vacc5x2 = SG_MADD(vacc5x2, vi5, vk2);
+                vacc6x2 = SG_MADD(vacc6x2, vi6, vk2);
+                vacc7x2 = SG_MADD(vacc7x2, vi7, vk2);
+                vacc8x2 = SG_MADD(vacc8x2, vi8, vk2);
+                vacc9x2 = SG_MADD(vacc9x2, vi9, vk2);
+                vacc10x2 = SG_MADD(vacc10x2, vi10, vk2);
+                vacc11x2 = SG_MADD(vacc11x2, vi11, vk2);
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 31] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc2[j];
-                out[ob + j + 62] = v;
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc3[j];
-                out[ob + j + 93] = v;
+            {
+                float v = vacc1x0;
+                out[ob + 31] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc4[j];
-                out[ob + j + 124] = v;
+            {
+                float v = vacc1x1;
+                out[ob + 32] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc5[j];
-                out[ob + j + 155] = v;
+            {
+                float v = vacc1x2;
+                out[ob + 33] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc6[j];
-                out[ob + j + 186] = v;
+            {
+                float v = vacc2x0;
+                out[ob + 62] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc7[j];
-                out[ob + j + 217] = v;
+            {
+                float v = vacc2x1;
+                out[ob + 63] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc8[j];
-                out[ob + j + 248] = v;
+            {
+                float v = vacc2x2;
+                out[ob + 64] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc9[j];
-                out[ob + j + 279] = v;
+            {
+                float v = vacc3x0;
+                out[ob + 93] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc10[j];
-                out[ob + j + 310] = v;
+            {
+                float v = vacc3x1;
+                out[ob + 94] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc11[j];
-                out[ob + j + 341] = v;
+            {
+                float v = vacc3x2;
+                out[ob + 95] = v;
+            }
+            {
+                float v = vacc4x0;
+                out[ob + 124] = v;
+            }
+            {
+                float v = vacc4x1;
+                out[ob + 125] = v;
+            }
+            {
+                float v = vacc4x2;
+                out[ob + 126] = v;
+            }
+            {
+                float v = vacc5x0;
+                out[ob + 155] = v;
+            }
+            {
+                float v = vacc5x1;
+                out[ob + 156] = v;
+            }
+            {
+                float v = vacc5x2;
+                out[ob + 157] = v;
+            }
+            {
+                float v = vacc6x0;
+                out[ob + 186] = v;
+            }
+            {
+                float v = vacc6x1;
+                out[ob + 187] = v;
+            }
+            {
+                float v = vacc6x2;
+                out[ob + 188] = v;
+            }
+            {
+                float v = vacc7x0;
+                out[ob + 217] = v;
+            }
+            {
+                float v = vacc7x1;
+                out[ob + 218] = v;
+            }
+            {
+                float v = vacc7x2;
+                out[ob + 219] = v;
+            }
+            {
+                float v = vacc8x0;
+                out[ob + 248] = v;
+            }
+            {
+                float v = vacc8x1;
+                out[ob + 249] = v;
+            }
+            {
+                float v = vacc8x2;
+                out[ob + 250] = v;
+            }
+            {
+                float v = vacc9x0;
+                out[ob + 279] = v;
+            }
+            {
+                float v = vacc9x1;
+                out[ob + 280] = v;
+            }
+            {
+                float v = vacc9x2;
+                out[ob + 281] = v;
+            }
+            {
+                float v = vacc10x0;
+                out[ob + 310] = v;
+            }
+            {
+                float v = vacc10x1;
+                out[ob + 311] = v;
+            }
+            {
+                float v = vacc10x2;
+                out[ob + 312] = v;
+            }
+            {
+                float v = vacc11x0;
+                out[ob + 341] = v;
+            }
+            {
+                float v = vacc11x1;
+                out[ob + 342] = v;
+            }
+            {
+                float v = vacc11x2;
+                out[ob + 343] = v;
             }
         }
     }
@@ -14132,24 +16500,30 @@ static void Pw_d1_S2_12x4(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w + 952;
             const int ib = 396;
             const int ob = 372 + 28;
-            float vacc0[3];
-            float vacc1[3];
-            float vacc2[3];
-            float vacc3[3];
-            float vacc4[3];
-            float vacc5[3];
-            float vacc6[3];
-            float vacc7[3];
-            for (int j = 0; j < 3; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-                vacc4[j] = vw[j];
-                vacc5[j] = vw[j];
-                vacc6[j] = vw[j];
-                vacc7[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc4x0 = vw[0];
+            float vacc4x1 = vw[1];
+            float vacc4x2 = vw[2];
+            float vacc5x0 = vw[0];
+            float vacc5x1 = vw[1];
+            float vacc5x2 = vw[2];
+            float vacc6x0 = vw[0];
+            float vacc6x1 = vw[1];
+            float vacc6x2 = vw[2];
+            float vacc7x0 = vw[0];
+            float vacc7x1 = vw[1];
+            float vacc7x2 = vw[2];
             for (int s = 0; s < 33; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
@@ -14160,48 +16534,129 @@ static void Pw_d1_S2_12x4(const float *restrict in, float *restrict out, const f
                 const float vi5 = in[ib + s + 165];
                 const float vi6 = in[ib + s + 198];
                 const float vi7 = in[ib + s + 231];
-                for (int j = 0; j < 3; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                    vacc4[j] += vi4 * vk[j];
-                    vacc5[j] += vi5 * vk[j];
-                    vacc6[j] += vi6 * vk[j];
-                    vacc7[j] += vi7 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
+                vacc6x0 = SG_MADD(vacc6x0, vi6, vk0);
+                vacc7x0 = SG_MADD(vacc7x0, vi7, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                vacc4x1 = SG_MADD(vacc4x1, vi4, vk1);
+                vacc5x1 = SG_MADD(vacc5x1, vi5, vk1);
+                vacc6x1 = SG_MADD(vacc6x1, vi6, vk1);
+                vacc7x1 = SG_MADD(vacc7x1, vi7, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                vacc4x2 = SG_MADD(vacc4x2, vi4, vk2);
+                vacc5x2 = SG_MADD(vacc5x2, vi5, vk2);
+                vacc6x2 = SG_MADD(vacc6x2, vi6, vk2);
+                vacc7x2 = SG_MADD(vacc7x2, vi7, vk2);
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 31] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc2[j];
-                out[ob + j + 62] = v;
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc3[j];
-                out[ob + j + 93] = v;
+            {
+                float v = vacc1x0;
+                out[ob + 31] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc4[j];
-                out[ob + j + 124] = v;
+            {
+                float v = vacc1x1;
+                out[ob + 32] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc5[j];
-                out[ob + j + 155] = v;
+            {
+                float v = vacc1x2;
+                out[ob + 33] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc6[j];
-                out[ob + j + 186] = v;
+            {
+                float v = vacc2x0;
+                out[ob + 62] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc7[j];
-                out[ob + j + 217] = v;
+            {
+                float v = vacc2x1;
+                out[ob + 63] = v;
+            }
+            {
+                float v = vacc2x2;
+                out[ob + 64] = v;
+            }
+            {
+                float v = vacc3x0;
+                out[ob + 93] = v;
+            }
+            {
+                float v = vacc3x1;
+                out[ob + 94] = v;
+            }
+            {
+                float v = vacc3x2;
+                out[ob + 95] = v;
+            }
+            {
+                float v = vacc4x0;
+                out[ob + 124] = v;
+            }
+            {
+                float v = vacc4x1;
+                out[ob + 125] = v;
+            }
+            {
+                float v = vacc4x2;
+                out[ob + 126] = v;
+            }
+            {
+                float v = vacc5x0;
+                out[ob + 155] = v;
+            }
+            {
+                float v = vacc5x1;
+                out[ob + 156] = v;
+            }
+            {
+                float v = vacc5x2;
+                out[ob + 157] = v;
+            }
+            {
+                float v = vacc6x0;
+                out[ob + 186] = v;
+            }
+            {
+                float v = vacc6x1;
+                out[ob + 187] = v;
+            }
+            {
+                float v = vacc6x2;
+                out[ob + 188] = v;
+            }
+            {
+                float v = vacc7x0;
+                out[ob + 217] = v;
+            }
+            {
+                float v = vacc7x1;
+                out[ob + 218] = v;
+            }
+            {
+                float v = vacc7x2;
+                out[ob + 219] = v;
             }
         }
     }
@@ -14544,37 +16999,223 @@ static void Dw_d2_4c8p(const float *restrict in, float *restrict out, const floa
             for (int vx = 0; vx < 5; ++vx) {
                 const int ib = 279 * vy + 31 * vx + 28;
                 const int ob = 155 * vy + 31 * vx + 28;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * stage[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * stage[ib + j + 31]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * stage[ib + j + 62]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * stage[ib + j + 93]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * stage[ib + j + 124]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * stage[ib + j + 279]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * stage[ib + j + 310]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * stage[ib + j + 341]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * stage[ib + j + 372]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * stage[ib + j + 403]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * stage[ib + j + 558]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * stage[ib + j + 589]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * stage[ib + j + 620]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * stage[ib + j + 651]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * stage[ib + j + 682]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * stage[ib + j + 837]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * stage[ib + j + 868]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * stage[ib + j + 899]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * stage[ib + j + 930]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * stage[ib + j + 961]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * stage[ib + j + 1116]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * stage[ib + j + 1147]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * stage[ib + j + 1178]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * stage[ib + j + 1209]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * stage[ib + j + 1240]; /* tap 4,4 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = stage[ib];
+                    const float vi1 = stage[ib + 1];
+                    const float vi2 = stage[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = stage[ib + 31];
+                    const float vi1 = stage[ib + 32];
+                    const float vi2 = stage[ib + 33];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = stage[ib + 62];
+                    const float vi1 = stage[ib + 63];
+                    const float vi2 = stage[ib + 64];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = stage[ib + 93];
+                    const float vi1 = stage[ib + 94];
+                    const float vi2 = stage[ib + 95];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = stage[ib + 124];
+                    const float vi1 = stage[ib + 125];
+                    const float vi2 = stage[ib + 126];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = stage[ib + 279];
+                    const float vi1 = stage[ib + 280];
+                    const float vi2 = stage[ib + 281];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = stage[ib + 310];
+                    const float vi1 = stage[ib + 311];
+                    const float vi2 = stage[ib + 312];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = stage[ib + 341];
+                    const float vi1 = stage[ib + 342];
+                    const float vi2 = stage[ib + 343];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = stage[ib + 372];
+                    const float vi1 = stage[ib + 373];
+                    const float vi2 = stage[ib + 374];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = stage[ib + 403];
+                    const float vi1 = stage[ib + 404];
+                    const float vi2 = stage[ib + 405];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = stage[ib + 558];
+                    const float vi1 = stage[ib + 559];
+                    const float vi2 = stage[ib + 560];
+                    vacc0 = SG_MADD(vacc0, vw[33], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[34], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[35], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = stage[ib + 589];
+                    const float vi1 = stage[ib + 590];
+                    const float vi2 = stage[ib + 591];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = stage[ib + 620];
+                    const float vi1 = stage[ib + 621];
+                    const float vi2 = stage[ib + 622];
+                    vacc0 = SG_MADD(vacc0, vw[39], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[40], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[41], vi2);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = stage[ib + 651];
+                    const float vi1 = stage[ib + 652];
+                    const float vi2 = stage[ib + 653];
+                    vacc0 = SG_MADD(vacc0, vw[42], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[43], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[44], vi2);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = stage[ib + 682];
+                    const float vi1 = stage[ib + 683];
+                    const float vi2 = stage[ib + 684];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi2);
+                }
+                {   /* tap 3,0 */
+                    const float vi0 = stage[ib + 837];
+                    const float vi1 = stage[ib + 838];
+                    const float vi2 = stage[ib + 839];
+                    vacc0 = SG_MADD(vacc0, vw[48], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[49], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[50], vi2);
+                }
+                {   /* tap 3,1 */
+                    const float vi0 = stage[ib + 868];
+                    const float vi1 = stage[ib + 869];
+                    const float vi2 = stage[ib + 870];
+                    vacc0 = SG_MADD(vacc0, vw[51], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[52], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[53], vi2);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = stage[ib + 899];
+                    const float vi1 = stage[ib + 900];
+                    const float vi2 = stage[ib + 901];
+                    vacc0 = SG_MADD(vacc0, vw[54], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[55], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[56], vi2);
+                }
+                {   /* tap 3,3 */
+                    const float vi0 = stage[ib + 930];
+                    const float vi1 = stage[ib + 931];
+                    const float vi2 = stage[ib + 932];
+                    vacc0 = SG_MADD(vacc0, vw[57], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[58], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[59], vi2);
+                }
+                {   /* tap 3,4 */
+                    const float vi0 = stage[ib + 961];
+                    const float vi1 = stage[ib + 962];
+                    const float vi2 = stage[ib + 963];
+                    vacc0 = SG_MADD(vacc0, vw[60], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[61], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[62], vi2);
+                }
+                {   /* tap 4,0 */
+                    const float vi0 = stage[ib + 1116];
+                    const float vi1 = stage[ib + 1117];
+                    const float vi2 = stage[ib + 1118];
+                    vacc0 = SG_MADD(vacc0, vw[63], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[64], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[65], vi2);
+                }
+                {   /* tap 4,1 */
+                    const float vi0 = stage[ib + 1147];
+                    const float vi1 = stage[ib + 1148];
+                    const float vi2 = stage[ib + 1149];
+                    vacc0 = SG_MADD(vacc0, vw[66], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[67], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[68], vi2);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = stage[ib + 1178];
+                    const float vi1 = stage[ib + 1179];
+                    const float vi2 = stage[ib + 1180];
+                    vacc0 = SG_MADD(vacc0, vw[69], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[70], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[71], vi2);
+                }
+                {   /* tap 4,3 */
+                    const float vi0 = stage[ib + 1209];
+                    const float vi1 = stage[ib + 1210];
+                    const float vi2 = stage[ib + 1211];
+                    vacc0 = SG_MADD(vacc0, vw[72], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[73], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[74], vi2);
+                }
+                {   /* tap 4,4 */
+                    const float vi0 = stage[ib + 1240];
+                    const float vi1 = stage[ib + 1241];
+                    const float vi2 = stage[ib + 1242];
+                    vacc0 = SG_MADD(vacc0, vw[75], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[76], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[77], vi2);
+                }
+                {
+                    float v = vacc0;
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = v < 0.0f ? 0.0f : v;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    v = v < 0.0f ? 0.0f : v;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -14736,27 +17377,106 @@ static void Dw_d3_S1_12c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 0;
                 const int ib = 155 * vy + 31 * vx + 28;
                 const int ob = 465 * vy + 93 * vx + 84;
-                float vacc[9];
-                for (int j = 0; j < 9; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 45] * vi;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                float vacc3 = vw[3];
+                float vacc4 = vw[4];
+                float vacc5 = vw[5];
+                float vacc6 = vw[6];
+                float vacc7 = vw[7];
+                float vacc8 = vw[8];
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[48], vi1);
+                    vacc4 = SG_MADD(vacc4, vw[49], vi1);
+                    vacc5 = SG_MADD(vacc5, vw[50], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[51], vi2);
+                    vacc7 = SG_MADD(vacc7, vw[52], vi2);
+                    vacc8 = SG_MADD(vacc8, vw[53], vi2);
                 }
-                for (int j = 0; j < 3; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + j + 31];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 54] * vi;
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 31];
+                    const float vi1 = in[ib + 32];
+                    const float vi2 = in[ib + 33];
+                    vacc0 = SG_MADD(vacc0, vw[54], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[55], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[56], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[57], vi1);
+                    vacc4 = SG_MADD(vacc4, vw[58], vi1);
+                    vacc5 = SG_MADD(vacc5, vw[59], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[60], vi2);
+                    vacc7 = SG_MADD(vacc7, vw[61], vi2);
+                    vacc8 = SG_MADD(vacc8, vw[62], vi2);
                 }
-                for (int j = 0; j < 3; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + j + 155];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 72] * vi;
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 155];
+                    const float vi1 = in[ib + 156];
+                    const float vi2 = in[ib + 157];
+                    vacc0 = SG_MADD(vacc0, vw[72], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[73], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[74], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[75], vi1);
+                    vacc4 = SG_MADD(vacc4, vw[76], vi1);
+                    vacc5 = SG_MADD(vacc5, vw[77], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[78], vi2);
+                    vacc7 = SG_MADD(vacc7, vw[79], vi2);
+                    vacc8 = SG_MADD(vacc8, vw[80], vi2);
                 }
-                for (int j = 0; j < 3; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + j + 186];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 81] * vi;
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 186];
+                    const float vi1 = in[ib + 187];
+                    const float vi2 = in[ib + 188];
+                    vacc0 = SG_MADD(vacc0, vw[81], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[82], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[83], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[84], vi1);
+                    vacc4 = SG_MADD(vacc4, vw[85], vi1);
+                    vacc5 = SG_MADD(vacc5, vw[86], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[87], vi2);
+                    vacc7 = SG_MADD(vacc7, vw[88], vi2);
+                    vacc8 = SG_MADD(vacc8, vw[89], vi2);
                 }
-                for (int j = 0; j < 9; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
+                }
+                {
+                    float v = vacc3;
+                    out[ob + 3] = v;
+                }
+                {
+                    float v = vacc4;
+                    out[ob + 4] = v;
+                }
+                {
+                    float v = vacc5;
+                    out[ob + 5] = v;
+                }
+                {
+                    float v = vacc6;
+                    out[ob + 6] = v;
+                }
+                {
+                    float v = vacc7;
+                    out[ob + 7] = v;
+                }
+                {
+                    float v = vacc8;
+                    out[ob + 8] = v;
                 }
             }
         }
@@ -14960,35 +17680,134 @@ static void Dw_d3_S1_12c8p(const float *restrict in, float *restrict out, const 
             for (int vx = 1; vx < 4; ++vx) {
                 const int ib = 155 * vy + 31 * vx + 28;
                 const int ob = 465 * vy + 93 * vx + 84;
-                float vacc[9];
-                for (int j = 0; j < 9; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib + j - 31];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 36] * vi;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                float vacc3 = vw[3];
+                float vacc4 = vw[4];
+                float vacc5 = vw[5];
+                float vacc6 = vw[6];
+                float vacc7 = vw[7];
+                float vacc8 = vw[8];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 31];
+                    const float vi1 = in[ib - 30];
+                    const float vi2 = in[ib - 29];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[39], vi1);
+                    vacc4 = SG_MADD(vacc4, vw[40], vi1);
+                    vacc5 = SG_MADD(vacc5, vw[41], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[42], vi2);
+                    vacc7 = SG_MADD(vacc7, vw[43], vi2);
+                    vacc8 = SG_MADD(vacc8, vw[44], vi2);
                 }
-                for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 45] * vi;
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[48], vi1);
+                    vacc4 = SG_MADD(vacc4, vw[49], vi1);
+                    vacc5 = SG_MADD(vacc5, vw[50], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[51], vi2);
+                    vacc7 = SG_MADD(vacc7, vw[52], vi2);
+                    vacc8 = SG_MADD(vacc8, vw[53], vi2);
                 }
-                for (int j = 0; j < 3; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + j + 31];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 54] * vi;
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 31];
+                    const float vi1 = in[ib + 32];
+                    const float vi2 = in[ib + 33];
+                    vacc0 = SG_MADD(vacc0, vw[54], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[55], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[56], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[57], vi1);
+                    vacc4 = SG_MADD(vacc4, vw[58], vi1);
+                    vacc5 = SG_MADD(vacc5, vw[59], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[60], vi2);
+                    vacc7 = SG_MADD(vacc7, vw[61], vi2);
+                    vacc8 = SG_MADD(vacc8, vw[62], vi2);
                 }
-                for (int j = 0; j < 3; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + j + 124];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 63] * vi;
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 124];
+                    const float vi1 = in[ib + 125];
+                    const float vi2 = in[ib + 126];
+                    vacc0 = SG_MADD(vacc0, vw[63], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[64], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[65], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[66], vi1);
+                    vacc4 = SG_MADD(vacc4, vw[67], vi1);
+                    vacc5 = SG_MADD(vacc5, vw[68], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[69], vi2);
+                    vacc7 = SG_MADD(vacc7, vw[70], vi2);
+                    vacc8 = SG_MADD(vacc8, vw[71], vi2);
                 }
-                for (int j = 0; j < 3; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + j + 155];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 72] * vi;
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 155];
+                    const float vi1 = in[ib + 156];
+                    const float vi2 = in[ib + 157];
+                    vacc0 = SG_MADD(vacc0, vw[72], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[73], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[74], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[75], vi1);
+                    vacc4 = SG_MADD(vacc4, vw[76], vi1);
+                    vacc5 = SG_MADD(vacc5, vw[77], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[78], vi2);
+                    vacc7 = SG_MADD(vacc7, vw[79], vi2);
+                    vacc8 = SG_MADD(vacc8, vw[80], vi2);
                 }
-                for (int j = 0; j < 3; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + j + 186];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 81] * vi;
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 186];
+                    const float vi1 = in[ib + 187];
+                    const float vi2 = in[ib + 188];
+                    vacc0 = SG_MADD(vacc0, vw[81], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[82], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[83], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[84], vi1);
+                    vacc4 = SG_MADD(vacc4, vw[85], vi1);
+                    vacc5 = SG_MADD(vacc5, vw[86], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[87], vi2);
+                    vacc7 = SG_MADD(vacc7, vw[88], vi2);
+                    vacc8 = SG_MADD(vacc8, vw[89], vi2);
                 }
-                for (int j = 0; j < 9; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
+                }
+                {
+                    float v = vacc3;
+                    out[ob + 3] = v;
+                }
+                {
+                    float v = vacc4;
+                    out[ob + 4] = v;
+                }
+                {
+                    float v = vacc5;
+                    out[ob + 5] = v;
+                }
+                {
+                    float v = vacc6;
+                    out[ob + 6] = v;
+                }
+                {
+                    float v = vacc7;
+                    out[ob + 7] = v;
+                }
+                {
+                    float v = vacc8;
+                    out[ob + 8] = v;
                 }
             }
         }
@@ -15069,27 +17888,106 @@ static void Dw_d3_S1_12c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 4;
                 const int ib = 155 * vy + 31 * vx + 28;
                 const int ob = 465 * vy + 93 * vx + 84;
-                float vacc[9];
-                for (int j = 0; j < 9; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib + j - 31];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 36] * vi;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                float vacc3 = vw[3];
+                float vacc4 = vw[4];
+                float vacc5 = vw[5];
+                float vacc6 = vw[6];
+                float vacc7 = vw[7];
+                float vacc8 = vw[8];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 31];
+                    const float vi1 = in[ib - 30];
+                    const float vi2 = in[ib - 29];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[39], vi1);
+                    vacc4 = SG_MADD(vacc4, vw[40], vi1);
+                    vacc5 = SG_MADD(vacc5, vw[41], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[42], vi2);
+                    vacc7 = SG_MADD(vacc7, vw[43], vi2);
+                    vacc8 = SG_MADD(vacc8, vw[44], vi2);
                 }
-                for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 45] * vi;
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[48], vi1);
+                    vacc4 = SG_MADD(vacc4, vw[49], vi1);
+                    vacc5 = SG_MADD(vacc5, vw[50], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[51], vi2);
+                    vacc7 = SG_MADD(vacc7, vw[52], vi2);
+                    vacc8 = SG_MADD(vacc8, vw[53], vi2);
                 }
-                for (int j = 0; j < 3; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + j + 124];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 63] * vi;
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 124];
+                    const float vi1 = in[ib + 125];
+                    const float vi2 = in[ib + 126];
+                    vacc0 = SG_MADD(vacc0, vw[63], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[64], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[65], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[66], vi1);
+                    vacc4 = SG_MADD(vacc4, vw[67], vi1);
+                    vacc5 = SG_MADD(vacc5, vw[68], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[69], vi2);
+                    vacc7 = SG_MADD(vacc7, vw[70], vi2);
+                    vacc8 = SG_MADD(vacc8, vw[71], vi2);
                 }
-                for (int j = 0; j < 3; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + j + 155];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 72] * vi;
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 155];
+                    const float vi1 = in[ib + 156];
+                    const float vi2 = in[ib + 157];
+                    vacc0 = SG_MADD(vacc0, vw[72], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[73], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[74], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[75], vi1);
+                    vacc4 = SG_MADD(vacc4, vw[76], vi1);
+                    vacc5 = SG_MADD(vacc5, vw[77], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[78], vi2);
+                    vacc7 = SG_MADD(vacc7, vw[79], vi2);
+                    vacc8 = SG_MADD(vacc8, vw[80], vi2);
                 }
-                for (int j = 0; j < 9; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
+                }
+                {
+                    float v = vacc3;
+                    out[ob + 3] = v;
+                }
+                {
+                    float v = vacc4;
+                    out[ob + 4] = v;
+                }
+                {
+                    float v = vacc5;
+                    out[ob + 5] = v;
+                }
+                {
+                    float v = vacc6;
+                    out[ob + 6] = v;
+                }
+                {
+                    float v = vacc7;
+                    out[ob + 7] = v;
+                }
+                {
+                    float v = vacc8;
+                    out[ob + 8] = v;
                 }
             }
         }
@@ -15191,35 +18089,134 @@ static void Dw_d3_S1_12c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 0;
                 const int ib = 155 * vy + 31 * vx + 28;
                 const int ob = 465 * vy + 93 * vx + 84;
-                float vacc[9];
-                for (int j = 0; j < 9; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib + j - 155];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 18] * vi;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                float vacc3 = vw[3];
+                float vacc4 = vw[4];
+                float vacc5 = vw[5];
+                float vacc6 = vw[6];
+                float vacc7 = vw[7];
+                float vacc8 = vw[8];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 155];
+                    const float vi1 = in[ib - 154];
+                    const float vi2 = in[ib - 153];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[21], vi1);
+                    vacc4 = SG_MADD(vacc4, vw[22], vi1);
+                    vacc5 = SG_MADD(vacc5, vw[23], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[24], vi2);
+                    vacc7 = SG_MADD(vacc7, vw[25], vi2);
+                    vacc8 = SG_MADD(vacc8, vw[26], vi2);
                 }
-                for (int j = 0; j < 3; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib + j - 124];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 27] * vi;
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 124];
+                    const float vi1 = in[ib - 123];
+                    const float vi2 = in[ib - 122];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[30], vi1);
+                    vacc4 = SG_MADD(vacc4, vw[31], vi1);
+                    vacc5 = SG_MADD(vacc5, vw[32], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[33], vi2);
+                    vacc7 = SG_MADD(vacc7, vw[34], vi2);
+                    vacc8 = SG_MADD(vacc8, vw[35], vi2);
                 }
-                for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 45] * vi;
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[48], vi1);
+                    vacc4 = SG_MADD(vacc4, vw[49], vi1);
+                    vacc5 = SG_MADD(vacc5, vw[50], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[51], vi2);
+                    vacc7 = SG_MADD(vacc7, vw[52], vi2);
+                    vacc8 = SG_MADD(vacc8, vw[53], vi2);
                 }
-                for (int j = 0; j < 3; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + j + 31];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 54] * vi;
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 31];
+                    const float vi1 = in[ib + 32];
+                    const float vi2 = in[ib + 33];
+                    vacc0 = SG_MADD(vacc0, vw[54], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[55], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[56], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[57], vi1);
+                    vacc4 = SG_MADD(vacc4, vw[58], vi1);
+                    vacc5 = SG_MADD(vacc5, vw[59], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[60], vi2);
+                    vacc7 = SG_MADD(vacc7, vw[61], vi2);
+                    vacc8 = SG_MADD(vacc8, vw[62], vi2);
                 }
-                for (int j = 0; j < 3; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + j + 155];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 72] * vi;
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 155];
+                    const float vi1 = in[ib + 156];
+                    const float vi2 = in[ib + 157];
+                    vacc0 = SG_MADD(vacc0, vw[72], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[73], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[74], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[75], vi1);
+                    vacc4 = SG_MADD(vacc4, vw[76], vi1);
+                    vacc5 = SG_MADD(vacc5, vw[77], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[78], vi2);
+                    vacc7 = SG_MADD(vacc7, vw[79], vi2);
+                    vacc8 = SG_MADD(vacc8, vw[80], vi2);
                 }
-                for (int j = 0; j < 3; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + j + 186];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 81] * vi;
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 186];
+                    const float vi1 = in[ib + 187];
+                    const float vi2 = in[ib + 188];
+                    vacc0 = SG_MADD(vacc0, vw[81], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[82], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[83], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[84], vi1);
+                    vacc4 = SG_MADD(vacc4, vw[85], vi1);
+                    vacc5 = SG_MADD(vacc5, vw[86], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[87], vi2);
+                    vacc7 = SG_MADD(vacc7, vw[88], vi2);
+                    vacc8 = SG_MADD(vacc8, vw[89], vi2);
                 }
-                for (int j = 0; j < 9; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
+                }
+                {
+                    float v = vacc3;
+                    out[ob + 3] = v;
+                }
+                {
+                    float v = vacc4;
+                    out[ob + 4] = v;
+                }
+                {
+                    float v = vacc5;
+                    out[ob + 5] = v;
+                }
+                {
+                    float v = vacc6;
+                    out[ob + 6] = v;
+                }
+                {
+                    float v = vacc7;
+                    out[ob + 7] = v;
+                }
+                {
+                    float v = vacc8;
+                    out[ob + 8] = v;
                 }
             }
         }
@@ -15491,47 +18488,176 @@ static void Dw_d3_S1_12c8p(const float *restrict in, float *restrict out, const 
             for (int vx = 1; vx < 4; ++vx) {
                 const int ib = 155 * vy + 31 * vx + 28;
                 const int ob = 465 * vy + 93 * vx + 84;
-                float vacc[9];
-                for (int j = 0; j < 9; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib + j - 186];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 9] * vi;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                float vacc3 = vw[3];
+                float vacc4 = vw[4];
+                float vacc5 = vw[5];
+                float vacc6 = vw[6];
+                float vacc7 = vw[7];
+                float vacc8 = vw[8];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 186];
+                    const float vi1 = in[ib - 185];
+                    const float vi2 = in[ib - 184];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[12], vi1);
+                    vacc4 = SG_MADD(vacc4, vw[13], vi1);
+                    vacc5 = SG_MADD(vacc5, vw[14], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[15], vi2);
+                    vacc7 = SG_MADD(vacc7, vw[16], vi2);
+                    vacc8 = SG_MADD(vacc8, vw[17], vi2);
                 }
-                for (int j = 0; j < 3; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib + j - 155];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 18] * vi;
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 155];
+                    const float vi1 = in[ib - 154];
+                    const float vi2 = in[ib - 153];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[21], vi1);
+                    vacc4 = SG_MADD(vacc4, vw[22], vi1);
+                    vacc5 = SG_MADD(vacc5, vw[23], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[24], vi2);
+                    vacc7 = SG_MADD(vacc7, vw[25], vi2);
+                    vacc8 = SG_MADD(vacc8, vw[26], vi2);
                 }
-                for (int j = 0; j < 3; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib + j - 124];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 27] * vi;
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 124];
+                    const float vi1 = in[ib - 123];
+                    const float vi2 = in[ib - 122];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[30], vi1);
+                    vacc4 = SG_MADD(vacc4, vw[31], vi1);
+                    vacc5 = SG_MADD(vacc5, vw[32], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[33], vi2);
+                    vacc7 = SG_MADD(vacc7, vw[34], vi2);
+                    vacc8 = SG_MADD(vacc8, vw[35], vi2);
                 }
-                for (int j = 0; j < 3; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib + j - 31];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 36] * vi;
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 31];
+                    const float vi1 = in[ib - 30];
+                    const float vi2 = in[ib - 29];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[39], vi1);
+                    vacc4 = SG_MADD(vacc4, vw[40], vi1);
+                    vacc5 = SG_MADD(vacc5, vw[41], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[42], vi2);
+                    vacc7 = SG_MADD(vacc7, vw[43], vi2);
+                    vacc8 = SG_MADD(vacc8, vw[44], vi2);
                 }
-                for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 45] * vi;
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[48], vi1);
+                    vacc4 = SG_MADD(vacc4, vw[49], vi1);
+                    vacc5 = SG_MADD(vacc5, vw[50], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[51], vi2);
+                    vacc7 = SG_MADD(vacc7, vw[52], vi2);
+                    vacc8 = SG_MADD(vacc8, vw[53], vi2);
                 }
-                for (int j = 0; j < 3; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + j + 31];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 54] * vi;
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 31];
+                    const float vi1 = in[ib + 32];
+                    const float vi2 = in[ib + 33];
+                    vacc0 = SG_MADD(vacc0, vw[54], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[55], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[56], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[57], vi1);
+                    vacc4 = SG_MADD(vacc4, vw[58], vi1);
+                    vacc5 = SG_MADD(vacc5, vw[59], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[60], vi2);
+                    vacc7 = SG_MADD(vacc7, vw[61], vi2);
+                    vacc8 = SG_MADD(vacc8, vw[62], vi2);
                 }
-                for (int j = 0; j < 3; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + j + 124];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 63] * vi;
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 124];
+                    const float vi1 = in[ib + 125];
+                    const float vi2 = in[ib + 126];
+                    vacc0 = SG_MADD(vacc0, vw[63], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[64], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[65], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[66], vi1);
+                    vacc4 = SG_MADD(vacc4, vw[67], vi1);
+                    vacc5 = SG_MADD(vacc5, vw[68], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[69], vi2);
+                    vacc7 = SG_MADD(vacc7, vw[70], vi2);
+                    vacc8 = SG_MADD(vacc8, vw[71], vi2);
                 }
-                for (int j = 0; j < 3; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + j + 155];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 72] * vi;
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 155];
+                    const float vi1 = in[ib + 156];
+                    const float vi2 = in[ib + 157];
+                    vacc0 = SG_MADD(vacc0, vw[72], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[73], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[74], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[75], vi1);
+                    vacc4 = SG_MADD(vacc4, vw[76], vi1);
+                    vacc5 = SG_MADD(vacc5, vw[77], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[78], vi2);
+                    vacc7 = SG_MADD(vacc7, vw[79], vi2);
+                    vacc8 = SG_MADD(vacc8, vw[80], vi2);
                 }
-                for (int j = 0; j < 3; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + j + 186];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 81] * vi;
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 186];
+                    const float vi1 = in[ib + 187];
+                    const float vi2 = in[ib + 188];
+                    vacc0 = SG_MADD(vacc0, vw[81], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[82], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[83], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[84], vi1);
+                    vacc4 = SG_MADD(vacc4, vw[85], vi1);
+                    vacc5 = SG_MADD(vacc5, vw[86], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[87], vi2);
+                    vacc7 = SG_MADD(vacc7, vw[88], vi2);
+                    vacc8 = SG_MADD(vacc8, vw[89], vi2);
                 }
-                for (int j = 0; j < 9; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
+                }
+                {
+                    float v = vacc3;
+                    out[ob + 3] = v;
+                }
+                {
+                    float v = vacc4;
+                    out[ob + 4] = v;
+                }
+                {
+                    float v = vacc5;
+                    out[ob + 5] = v;
+                }
+                {
+                    float v = vacc6;
+                    out[ob + 6] = v;
+                }
+                {
+                    float v = vacc7;
+                    out[ob + 7] = v;
+                }
+                {
+                    float v = vacc8;
+                    out[ob + 8] = v;
                 }
             }
         }
@@ -15633,35 +18759,134 @@ static void Dw_d3_S1_12c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 4;
                 const int ib = 155 * vy + 31 * vx + 28;
                 const int ob = 465 * vy + 93 * vx + 84;
-                float vacc[9];
-                for (int j = 0; j < 9; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib + j - 186];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 9] * vi;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                float vacc3 = vw[3];
+                float vacc4 = vw[4];
+                float vacc5 = vw[5];
+                float vacc6 = vw[6];
+                float vacc7 = vw[7];
+                float vacc8 = vw[8];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 186];
+                    const float vi1 = in[ib - 185];
+                    const float vi2 = in[ib - 184];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[12], vi1);
+                    vacc4 = SG_MADD(vacc4, vw[13], vi1);
+                    vacc5 = SG_MADD(vacc5, vw[14], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[15], vi2);
+                    vacc7 = SG_MADD(vacc7, vw[16], vi2);
+                    vacc8 = SG_MADD(vacc8, vw[17], vi2);
                 }
-                for (int j = 0; j < 3; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib + j - 155];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 18] * vi;
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 155];
+                    const float vi1 = in[ib - 154];
+                    const float vi2 = in[ib - 153];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[21], vi1);
+                    vacc4 = SG_MADD(vacc4, vw[22], vi1);
+                    vacc5 = SG_MADD(vacc5, vw[23], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[24], vi2);
+                    vacc7 = SG_MADD(vacc7, vw[25], vi2);
+                    vacc8 = SG_MADD(vacc8, vw[26], vi2);
                 }
-                for (int j = 0; j < 3; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib + j - 31];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 36] * vi;
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 31];
+                    const float vi1 = in[ib - 30];
+                    const float vi2 = in[ib - 29];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[39], vi1);
+                    vacc4 = SG_MADD(vacc4, vw[40], vi1);
+                    vacc5 = SG_MADD(vacc5, vw[41], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[42], vi2);
+                    vacc7 = SG_MADD(vacc7, vw[43], vi2);
+                    vacc8 = SG_MADD(vacc8, vw[44], vi2);
                 }
-                for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 45] * vi;
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[48], vi1);
+                    vacc4 = SG_MADD(vacc4, vw[49], vi1);
+                    vacc5 = SG_MADD(vacc5, vw[50], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[51], vi2);
+                    vacc7 = SG_MADD(vacc7, vw[52], vi2);
+                    vacc8 = SG_MADD(vacc8, vw[53], vi2);
                 }
-                for (int j = 0; j < 3; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + j + 124];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 63] * vi;
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 124];
+                    const float vi1 = in[ib + 125];
+                    const float vi2 = in[ib + 126];
+                    vacc0 = SG_MADD(vacc0, vw[63], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[64], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[65], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[66], vi1);
+                    vacc4 = SG_MADD(vacc4, vw[67], vi1);
+                    vacc5 = SG_MADD(vacc5, vw[68], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[69], vi2);
+                    vacc7 = SG_MADD(vacc7, vw[70], vi2);
+                    vacc8 = SG_MADD(vacc8, vw[71], vi2);
                 }
-                for (int j = 0; j < 3; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + j + 155];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 72] * vi;
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 155];
+                    const float vi1 = in[ib + 156];
+                    const float vi2 = in[ib + 157];
+                    vacc0 = SG_MADD(vacc0, vw[72], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[73], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[74], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[75], vi1);
+                    vacc4 = SG_MADD(vacc4, vw[76], vi1);
+                    vacc5 = SG_MADD(vacc5, vw[77], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[78], vi2);
+                    vacc7 = SG_MADD(vacc7, vw[79], vi2);
+                    vacc8 = SG_MADD(vacc8, vw[80], vi2);
                 }
-                for (int j = 0; j < 9; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
+                }
+                {
+                    float v = vacc3;
+                    out[ob + 3] = v;
+                }
+                {
+                    float v = vacc4;
+                    out[ob + 4] = v;
+                }
+                {
+                    float v = vacc5;
+                    out[ob + 5] = v;
+                }
+                {
+                    float v = vacc6;
+                    out[ob + 6] = v;
+                }
+                {
+                    float v = vacc7;
+                    out[ob + 7] = v;
+                }
+                {
+                    float v = vacc8;
+                    out[ob + 8] = v;
                 }
             }
         }
@@ -15742,27 +18967,106 @@ static void Dw_d3_S1_12c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 0;
                 const int ib = 155 * vy + 31 * vx + 28;
                 const int ob = 465 * vy + 93 * vx + 84;
-                float vacc[9];
-                for (int j = 0; j < 9; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib + j - 155];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 18] * vi;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                float vacc3 = vw[3];
+                float vacc4 = vw[4];
+                float vacc5 = vw[5];
+                float vacc6 = vw[6];
+                float vacc7 = vw[7];
+                float vacc8 = vw[8];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 155];
+                    const float vi1 = in[ib - 154];
+                    const float vi2 = in[ib - 153];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[21], vi1);
+                    vacc4 = SG_MADD(vacc4, vw[22], vi1);
+                    vacc5 = SG_MADD(vacc5, vw[23], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[24], vi2);
+                    vacc7 = SG_MADD(vacc7, vw[25], vi2);
+                    vacc8 = SG_MADD(vacc8, vw[26], vi2);
                 }
-                for (int j = 0; j < 3; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib + j - 124];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 27] * vi;
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 124];
+                    const float vi1 = in[ib - 123];
+                    const float vi2 = in[ib - 122];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[30], vi1);
+                    vacc4 = SG_MADD(vacc4, vw[31], vi1);
+                    vacc5 = SG_MADD(vacc5, vw[32], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[33], vi2);
+                    vacc7 = SG_MADD(vacc7, vw[34], vi2);
+                    vacc8 = SG_MADD(vacc8, vw[35], vi2);
                 }
-                for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 45] * vi;
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[48], vi1);
+                    vacc4 = SG_MADD(vacc4, vw[49], vi1);
+                    vacc5 = SG_MADD(vacc5, vw[50], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[51], vi2);
+                    vacc7 = SG_MADD(vacc7, vw[52], vi2);
+                    vacc8 = SG_MADD(vacc8, vw[53], vi2);
                 }
-                for (int j = 0; j < 3; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + j + 31];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 54] * vi;
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 31];
+                    const float vi1 = in[ib + 32];
+                    const float vi2 = in[ib + 33];
+                    vacc0 = SG_MADD(vacc0, vw[54], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[55], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[56], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[57], vi1);
+                    vacc4 = SG_MADD(vacc4, vw[58], vi1);
+                    vacc5 = SG_MADD(vacc5, vw[59], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[60], vi2);
+                    vacc7 = SG_MADD(vacc7, vw[61], vi2);
+                    vacc8 = SG_MADD(vacc8, vw[62], vi2);
                 }
-                for (int j = 0; j < 9; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
+                }
+                {
+                    float v = vacc3;
+                    out[ob + 3] = v;
+                }
+                {
+                    float v = vacc4;
+                    out[ob + 4] = v;
+                }
+                {
+                    float v = vacc5;
+                    out[ob + 5] = v;
+                }
+                {
+                    float v = vacc6;
+                    out[ob + 6] = v;
+                }
+                {
+                    float v = vacc7;
+                    out[ob + 7] = v;
+                }
+                {
+                    float v = vacc8;
+                    out[ob + 8] = v;
                 }
             }
         }
@@ -15966,35 +19270,134 @@ static void Dw_d3_S1_12c8p(const float *restrict in, float *restrict out, const 
             for (int vx = 1; vx < 4; ++vx) {
                 const int ib = 155 * vy + 31 * vx + 28;
                 const int ob = 465 * vy + 93 * vx + 84;
-                float vacc[9];
-                for (int j = 0; j < 9; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib + j - 186];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 9] * vi;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                float vacc3 = vw[3];
+                float vacc4 = vw[4];
+                float vacc5 = vw[5];
+                float vacc6 = vw[6];
+                float vacc7 = vw[7];
+                float vacc8 = vw[8];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 186];
+                    const float vi1 = in[ib - 185];
+                    const float vi2 = in[ib - 184];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[12], vi1);
+                    vacc4 = SG_MADD(vacc4, vw[13], vi1);
+                    vacc5 = SG_MADD(vacc5, vw[14], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[15], vi2);
+                    vacc7 = SG_MADD(vacc7, vw[16], vi2);
+                    vacc8 = SG_MADD(vacc8, vw[17], vi2);
                 }
-                for (int j = 0; j < 3; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib + j - 155];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 18] * vi;
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 155];
+                    const float vi1 = in[ib - 154];
+                    const float vi2 = in[ib - 153];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[21], vi1);
+                    vacc4 = SG_MADD(vacc4, vw[22], vi1);
+                    vacc5 = SG_MADD(vacc5, vw[23], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[24], vi2);
+                    vacc7 = SG_MADD(vacc7, vw[25], vi2);
+                    vacc8 = SG_MADD(vacc8, vw[26], vi2);
                 }
-                for (int j = 0; j < 3; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib + j - 124];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 27] * vi;
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 124];
+                    const float vi1 = in[ib - 123];
+                    const float vi2 = in[ib - 122];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[30], vi1);
+                    vacc4 = SG_MADD(vacc4, vw[31], vi1);
+                    vacc5 = SG_MADD(vacc5, vw[32], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[33], vi2);
+                    vacc7 = SG_MADD(vacc7, vw[34], vi2);
+                    vacc8 = SG_MADD(vacc8, vw[35], vi2);
                 }
-                for (int j = 0; j < 3; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib + j - 31];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 36] * vi;
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 31];
+                    const float vi1 = in[ib - 30];
+                    const float vi2 = in[ib - 29];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[39], vi1);
+                    vacc4 = SG_MADD(vacc4, vw[40], vi1);
+                    vacc5 = SG_MADD(vacc5, vw[41], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[42], vi2);
+                    vacc7 = SG_MADD(vacc7, vw[43], vi2);
+                    vacc8 = SG_MADD(vacc8, vw[44], vi2);
                 }
-                for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 45] * vi;
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[48], vi1);
+                    vacc4 = SG_MADD(vacc4, vw[49], vi1);
+                    vacc5 = SG_MADD(vacc5, vw[50], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[51], vi2);
+                    vacc7 = SG_MADD(vacc7, vw[52], vi2);
+                    vacc8 = SG_MADD(vacc8, vw[53], vi2);
                 }
-                for (int j = 0; j < 3; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + j + 31];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 54] * vi;
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 31];
+                    const float vi1 = in[ib + 32];
+                    const float vi2 = in[ib + 33];
+                    vacc0 = SG_MADD(vacc0, vw[54], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[55], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[56], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[57], vi1);
+                    vacc4 = SG_MADD(vacc4, vw[58], vi1);
+                    vacc5 = SG_MADD(vacc5, vw[59], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[60], vi2);
+                    vacc7 = SG_MADD(vacc7, vw[61], vi2);
+                    vacc8 = SG_MADD(vacc8, vw[62], vi2);
                 }
-                for (int j = 0; j < 9; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
+                }
+                {
+                    float v = vacc3;
+                    out[ob + 3] = v;
+                }
+                {
+                    float v = vacc4;
+                    out[ob + 4] = v;
+                }
+                {
+                    float v = vacc5;
+                    out[ob + 5] = v;
+                }
+                {
+                    float v = vacc6;
+                    out[ob + 6] = v;
+                }
+                {
+                    float v = vacc7;
+                    out[ob + 7] = v;
+                }
+                {
+                    float v = vacc8;
+                    out[ob + 8] = v;
                 }
             }
         }
@@ -16075,27 +19478,106 @@ static void Dw_d3_S1_12c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 4;
                 const int ib = 155 * vy + 31 * vx + 28;
                 const int ob = 465 * vy + 93 * vx + 84;
-                float vacc[9];
-                for (int j = 0; j < 9; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib + j - 186];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 9] * vi;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                float vacc3 = vw[3];
+                float vacc4 = vw[4];
+                float vacc5 = vw[5];
+                float vacc6 = vw[6];
+                float vacc7 = vw[7];
+                float vacc8 = vw[8];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 186];
+                    const float vi1 = in[ib - 185];
+                    const float vi2 = in[ib - 184];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[12], vi1);
+                    vacc4 = SG_MADD(vacc4, vw[13], vi1);
+                    vacc5 = SG_MADD(vacc5, vw[14], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[15], vi2);
+                    vacc7 = SG_MADD(vacc7, vw[16], vi2);
+                    vacc8 = SG_MADD(vacc8, vw[17], vi2);
                 }
-                for (int j = 0; j < 3; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib + j - 155];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 18] * vi;
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 155];
+                    const float vi1 = in[ib - 154];
+                    const float vi2 = in[ib - 153];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[21], vi1);
+                    vacc4 = SG_MADD(vacc4, vw[22], vi1);
+                    vacc5 = SG_MADD(vacc5, vw[23], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[24], vi2);
+                    vacc7 = SG_MADD(vacc7, vw[25], vi2);
+                    vacc8 = SG_MADD(vacc8, vw[26], vi2);
                 }
-                for (int j = 0; j < 3; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib + j - 31];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 36] * vi;
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 31];
+                    const float vi1 = in[ib - 30];
+                    const float vi2 = in[ib - 29];
+                    vacc0 = SG_MADD(vacc0, vw[36], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[37], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[38], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[39], vi1);
+                    vacc4 = SG_MADD(vacc4, vw[40], vi1);
+                    vacc5 = SG_MADD(vacc5, vw[41], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[42], vi2);
+                    vacc7 = SG_MADD(vacc7, vw[43], vi2);
+                    vacc8 = SG_MADD(vacc8, vw[44], vi2);
                 }
-                for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 45] * vi;
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[48], vi1);
+                    vacc4 = SG_MADD(vacc4, vw[49], vi1);
+                    vacc5 = SG_MADD(vacc5, vw[50], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[51], vi2);
+                    vacc7 = SG_MADD(vacc7, vw[52], vi2);
+                    vacc8 = SG_MADD(vacc8, vw[53], vi2);
                 }
-                for (int j = 0; j < 9; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
+                }
+                {
+                    float v = vacc3;
+                    out[ob + 3] = v;
+                }
+                {
+                    float v = vacc4;
+                    out[ob + 4] = v;
+                }
+                {
+                    float v = vacc5;
+                    out[ob + 5] = v;
+                }
+                {
+                    float v = vacc6;
+                    out[ob + 6] = v;
+                }
+                {
+                    float v = vacc7;
+                    out[ob + 7] = v;
+                }
+                {
+                    float v = vacc8;
+                    out[ob + 8] = v;
                 }
             }
         }
@@ -16145,90 +19627,226 @@ static void Pw_d3_S2_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 28 * n;
             const int ib = 93 * p;
             const int ob = 31 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 6; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_d3_S2[6 * j + s + 24 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 93] * vk[j];
-                    vacc2[j] += in[ib + k + 186] * vk[j];
-                    vacc3[j] += in[ib + k + 279] * vk[j];
-                }
+                const int k0 = Src_d3_S2[s + 24 * n];
+                const int k1 = Src_d3_S2[s + 24 * n + 6];
+                const int k2 = Src_d3_S2[s + 24 * n + 12];
+                const int k3 = Src_d3_S2[s + 24 * n + 18];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 93], vk0);
+                vacc2x0 = SG_MADD(vacc2x0, in[ib + k0 + 186], vk0);
+                vacc3x0 = SG_MADD(vacc3x0, in[ib + k0 + 279], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 93], vk1);
+                vacc2x1 = SG_MADD(vacc2x1, in[ib + k1 + 186], vk1);
+                vacc3x1 = SG_MADD(vacc3x1, in[ib + k1 + 279], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                vacc1x2 = SG_MADD(vacc1x2, in[ib + k2 + 93], vk2);
+                vacc2x2 = SG_MADD(vacc2x2, in[ib + k2 + 186], vk2);
+                vacc3x2 = SG_MADD(vacc3x2, in[ib + k2 + 279], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
+                vacc1x3 = SG_MADD(vacc1x3, in[ib + k3 + 93], vk3);
+                vacc2x3 = SG_MADD(vacc2x3, in[ib + k3 + 186], vk3);
+                vacc3x3 = SG_MADD(vacc3x3, in[ib + k3 + 279], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                v += res[ob + j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                v += res[ob];
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                v += res[ob + j + 31];
-                out[ob + j + 31] = v;
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                v += res[ob + j + 62];
-                out[ob + j + 62] = v;
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                v += res[ob + j + 93];
-                out[ob + j + 93] = v;
+            {
+                float v = vacc0x3;
+                v += res[ob + 3];
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v += res[ob + 31];
+                out[ob + 31] = v;
+            }
+            {
+                float v = vacc1x1;
+                v += res[ob + 32];
+                out[ob + 32] = v;
+            }
+            {
+                float v = vacc1x2;
+                v += res[ob + 33];
+                out[ob + 33] = v;
+            }
+            {
+                float v = vacc1x3;
+                v += res[ob + 34];
+                out[ob + 34] = v;
+            }
+            {
+                float v = vacc2x0;
+                v += res[ob + 62];
+                out[ob + 62] = v;
+            }
+            {
+                float v = vacc2x1;
+                v += res[ob + 63];
+                out[ob + 63] = v;
+            }
+            {
+                float v = vacc2x2;
+                v += res[ob + 64];
+                out[ob + 64] = v;
+            }
+            {
+                float v = vacc2x3;
+                v += res[ob + 65];
+                out[ob + 65] = v;
+            }
+            {
+                float v = vacc3x0;
+                v += res[ob + 93];
+                out[ob + 93] = v;
+            }
+            {
+                float v = vacc3x1;
+                v += res[ob + 94];
+                out[ob + 94] = v;
+            }
+            {
+                float v = vacc3x2;
+                v += res[ob + 95];
+                out[ob + 95] = v;
+            }
+            {
+                float v = vacc3x3;
+                v += res[ob + 96];
+                out[ob + 96] = v;
             }
         }
         {   /* 3-channel tail */
             const float *restrict vw = w + 196;
             const int ib = 93 * p;
             const int ob = 31 * p + 28;
-            float vacc0[3];
-            float vacc1[3];
-            float vacc2[3];
-            float vacc3[3];
-            for (int j = 0; j < 3; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
             for (int s = 0; s < 6; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
-                for (int j = 0; j < 3; ++j) {
-                    const int k = Src_d3_S2[6 * j + s + 168];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 93] * vk[j];
-                    vacc2[j] += in[ib + k + 186] * vk[j];
-                    vacc3[j] += in[ib + k + 279] * vk[j];
-                }
+                const int k0 = Src_d3_S2[s + 168];
+                const int k1 = Src_d3_S2[s + 174];
+                const int k2 = Src_d3_S2[s + 180];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 93], vk0);
+                vacc2x0 = SG_MADD(vacc2x0, in[ib + k0 + 186], vk0);
+                vacc3x0 = SG_MADD(vacc3x0, in[ib + k0 + 279], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 93], vk1);
+                vacc2x1 = SG_MADD(vacc2x1, in[ib + k1 + 186], vk1);
+                vacc3x1 = SG_MADD(vacc3x1, in[ib + k1 + 279], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                vacc1x2 = SG_MADD(vacc1x2, in[ib + k2 + 93], vk2);
+                vacc2x2 = SG_MADD(vacc2x2, in[ib + k2 + 186], vk2);
+                vacc3x2 = SG_MADD(vacc3x2, in[ib + k2 + 279], vk2);
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc0[j];
-                v += res[ob + j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                v += res[ob];
+                out[ob] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc1[j];
-                v += res[ob + j + 31];
-                out[ob + j + 31] = v;
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc2[j];
-                v += res[ob + j + 62];
-                out[ob + j + 62] = v;
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc3[j];
-                v += res[ob + j + 93];
-                out[ob + j + 93] = v;
+            {
+                float v = vacc1x0;
+                v += res[ob + 31];
+                out[ob + 31] = v;
+            }
+            {
+                float v = vacc1x1;
+                v += res[ob + 32];
+                out[ob + 32] = v;
+            }
+            {
+                float v = vacc1x2;
+                v += res[ob + 33];
+                out[ob + 33] = v;
+            }
+            {
+                float v = vacc2x0;
+                v += res[ob + 62];
+                out[ob + 62] = v;
+            }
+            {
+                float v = vacc2x1;
+                v += res[ob + 63];
+                out[ob + 63] = v;
+            }
+            {
+                float v = vacc2x2;
+                v += res[ob + 64];
+                out[ob + 64] = v;
+            }
+            {
+                float v = vacc3x0;
+                v += res[ob + 93];
+                out[ob + 93] = v;
+            }
+            {
+                float v = vacc3x1;
+                v += res[ob + 94];
+                out[ob + 94] = v;
+            }
+            {
+                float v = vacc3x2;
+                v += res[ob + 95];
+                out[ob + 95] = v;
             }
         }
     }
@@ -17820,81 +21438,145 @@ static void Pw_t1_S2_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 32 * n;
             const int ib = 24 * p;
             const int ob = 9 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 7; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_t1_S2[7 * j + s + 28 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 24] * vk[j];
-                    vacc2[j] += in[ib + k + 48] * vk[j];
-                    vacc3[j] += in[ib + k + 72] * vk[j];
-                }
+                const int k0 = Src_t1_S2[s + 28 * n];
+                const int k1 = Src_t1_S2[s + 28 * n + 7];
+                const int k2 = Src_t1_S2[s + 28 * n + 14];
+                const int k3 = Src_t1_S2[s + 28 * n + 21];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 24], vk0);
+                vacc2x0 = SG_MADD(vacc2x0, in[ib + k0 + 48], vk0);
+                vacc3x0 = SG_MADD(vacc3x0, in[ib + k0 + 72], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 24], vk1);
+                vacc2x1 = SG_MADD(vacc2x1, in[ib + k1 + 48], vk1);
+                vacc3x1 = SG_MADD(vacc3x1, in[ib + k1 + 72], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                vacc1x2 = SG_MADD(vacc1x2, in[ib + k2 + 24], vk2);
+                vacc2x2 = SG_MADD(vacc2x2, in[ib + k2 + 48], vk2);
+                vacc3x2 = SG_MADD(vacc3x2, in[ib + k2 + 72], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
+                vacc1x3 = SG_MADD(vacc1x3, in[ib + k3 + 24], vk3);
+                vacc2x3 = SG_MADD(vacc2x3, in[ib + k3 + 48], vk3);
+                vacc3x3 = SG_MADD(vacc3x3, in[ib + k3 + 72], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 9] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                out[ob + j + 18] = v;
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                out[ob + j + 27] = v;
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                out[ob + 9] = v;
+            }
+            {
+                float v = vacc1x1;
+                out[ob + 10] = v;
+            }
+            {
+                float v = vacc1x2;
+                out[ob + 11] = v;
+            }
+            {
+                float v = vacc1x3;
+                out[ob + 12] = v;
+            }
+            {
+                float v = vacc2x0;
+                out[ob + 18] = v;
+            }
+            {
+                float v = vacc2x1;
+                out[ob + 19] = v;
+            }
+            {
+                float v = vacc2x2;
+                out[ob + 20] = v;
+            }
+            {
+                float v = vacc2x3;
+                out[ob + 21] = v;
+            }
+            {
+                float v = vacc3x0;
+                out[ob + 27] = v;
+            }
+            {
+                float v = vacc3x1;
+                out[ob + 28] = v;
+            }
+            {
+                float v = vacc3x2;
+                out[ob + 29] = v;
+            }
+            {
+                float v = vacc3x3;
+                out[ob + 30] = v;
             }
         }
         {   /* 1-channel tail */
             const float *restrict vw = w + 64;
             const int ib = 24 * p;
             const int ob = 9 * p + 8;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
             for (int s = 0; s < 7; ++s) {
                 const float *restrict vk = vw + s + 1;
-                {
-                    const int k = Src_t1_S2[s + 56];
-                    vacc0[0] += in[ib + k] * vk[0];
-                    vacc1[0] += in[ib + k + 24] * vk[0];
-                    vacc2[0] += in[ib + k + 48] * vk[0];
-                    vacc3[0] += in[ib + k + 72] * vk[0];
-                }
+                const int k0 = Src_t1_S2[s + 56];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 24], vk0);
+                vacc2x0 = SG_MADD(vacc2x0, in[ib + k0 + 48], vk0);
+                vacc3x0 = SG_MADD(vacc3x0, in[ib + k0 + 72], vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 out[ob + 9] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 out[ob + 18] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 out[ob + 27] = v;
             }
         }
@@ -17904,39 +21586,55 @@ static void Pw_t1_S2_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 32 * n;
             const int ib = 1152;
             const int ob = 4 * n + 432;
-            float vacc0[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
             for (int s = 0; s < 7; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_t1_S2[7 * j + s + 28 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                }
+                const int k0 = Src_t1_S2[s + 28 * n];
+                const int k1 = Src_t1_S2[s + 28 * n + 7];
+                const int k2 = Src_t1_S2[s + 28 * n + 14];
+                const int k3 = Src_t1_S2[s + 28 * n + 21];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
+            }
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
             }
         }
         {   /* 1-channel tail */
             const float *restrict vw = w + 64;
             const int ib = 1152;
             const int ob = 440;
-            float vacc0[1];
-            {
-                vacc0[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
             for (int s = 0; s < 7; ++s) {
                 const float *restrict vk = vw + s + 1;
-                {
-                    const int k = Src_t1_S2[s + 56];
-                    vacc0[0] += in[ib + k] * vk[0];
-                }
+                const int k0 = Src_t1_S2[s + 56];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 out[ob] = v;
             }
         }
@@ -19131,32 +22829,18 @@ static void Pw_gdw_S2_12x1(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 2 * g;
                 const int ib = 16 * p + g;
                 const int ob = 16 * p + g;
-                float vacc0[1];
-                float vacc1[1];
-                float vacc2[1];
-                float vacc3[1];
-                float vacc4[1];
-                float vacc5[1];
-                float vacc6[1];
-                float vacc7[1];
-                float vacc8[1];
-                float vacc9[1];
-                float vacc10[1];
-                float vacc11[1];
-                {
-                    vacc0[0] = vw[0];
-                    vacc1[0] = vw[0];
-                    vacc2[0] = vw[0];
-                    vacc3[0] = vw[0];
-                    vacc4[0] = vw[0];
-                    vacc5[0] = vw[0];
-                    vacc6[0] = vw[0];
-                    vacc7[0] = vw[0];
-                    vacc8[0] = vw[0];
-                    vacc9[0] = vw[0];
-                    vacc10[0] = vw[0];
-                    vacc11[0] = vw[0];
-                }
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
+                float vacc8x0 = vw[0];
+                float vacc9x0 = vw[0];
+                float vacc10x0 = vw[0];
+                float vacc11x0 = vw[0];
                 {
                     const float *restrict vk = vw + 1;
                     const float vi0 = in[ib];
@@ -19171,67 +22855,66 @@ static void Pw_gdw_S2_12x1(const float *restrict in, float *restrict out, const 
                     const float vi9 = in[ib + 144];
                     const float vi10 = in[ib + 160];
                     const float vi11 = in[ib + 176];
-                    {
-                        vacc0[0] += vi0 * vk[0];
-                        vacc1[0] += vi1 * vk[0];
-                        vacc2[0] += vi2 * vk[0];
-                        vacc3[0] += vi3 * vk[0];
-                        vacc4[0] += vi4 * vk[0];
-                        vacc5[0] += vi5 * vk[0];
-                        vacc6[0] += vi6 * vk[0];
-                        vacc7[0] += vi7 * vk[0];
-                        vacc8[0] += vi8 * vk[0];
-                        vacc9[0] += vi9 * vk[0];
-                        vacc10[0] += vi10 * vk[0];
-                        vacc11[0] += vi11 * vk[0];
-                    }
+                    const float vk0 = vk[0];
+                    vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, vi6, vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, vi7, vk0);
+                    vacc8x0 = SG_MADD(vacc8x0, vi8, vk0);
+                    vacc9x0 = SG_MADD(vacc9x0, vi9, vk0);
+                    vacc10x0 = SG_MADD(vacc10x0, vi10, vk0);
+                    vacc11x0 = SG_MADD(vacc11x0, vi11, vk0);
                 }
                 {
-                    float v = vacc0[0];
+                    float v = vacc0x0;
                     out[ob] = v;
                 }
                 {
-                    float v = vacc1[0];
+                    float v = vacc1x0;
                     out[ob + 16] = v;
                 }
                 {
-                    float v = vacc2[0];
+                    float v = vacc2x0;
                     out[ob + 32] = v;
                 }
                 {
-                    float v = vacc3[0];
+                    float v = vacc3x0;
                     out[ob + 48] = v;
                 }
                 {
-                    float v = vacc4[0];
+                    float v = vacc4x0;
                     out[ob + 64] = v;
                 }
                 {
-                    float v = vacc5[0];
+                    float v = vacc5x0;
                     out[ob + 80] = v;
                 }
                 {
-                    float v = vacc6[0];
+                    float v = vacc6x0;
                     out[ob + 96] = v;
                 }
                 {
-                    float v = vacc7[0];
+                    float v = vacc7x0;
                     out[ob + 112] = v;
                 }
                 {
-                    float v = vacc8[0];
+                    float v = vacc8x0;
                     out[ob + 128] = v;
                 }
                 {
-                    float v = vacc9[0];
+                    float v = vacc9x0;
                     out[ob + 144] = v;
                 }
                 {
-                    float v = vacc10[0];
+                    float v = vacc10x0;
                     out[ob + 160] = v;
                 }
                 {
-                    float v = vacc11[0];
+                    float v = vacc11x0;
                     out[ob + 176] = v;
                 }
             }
@@ -19241,26 +22924,15 @@ static void Pw_gdw_S2_12x1(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 2 * g;
                 const int ib = g + 576;
                 const int ob = g + 576;
-                float vacc0[1];
-                float vacc1[1];
-                float vacc2[1];
-                float vacc3[1];
-                float vacc4[1];
-                float vacc5[1];
-                float vacc6[1];
-                float vacc7[1];
-                float vacc8[1];
-                {
-                    vacc0[0] = vw[0];
-                    vacc1[0] = vw[0];
-                    vacc2[0] = vw[0];
-                    vacc3[0] = vw[0];
-                    vacc4[0] = vw[0];
-                    vacc5[0] = vw[0];
-                    vacc6[0] = vw[0];
-                    vacc7[0] = vw[0];
-                    vacc8[0] = vw[0];
-                }
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
+                float vacc8x0 = vw[0];
                 {
                     const float *restrict vk = vw + 1;
                     const float vi0 = in[ib];
@@ -19272,52 +22944,51 @@ static void Pw_gdw_S2_12x1(const float *restrict in, float *restrict out, const 
                     const float vi6 = in[ib + 96];
                     const float vi7 = in[ib + 112];
                     const float vi8 = in[ib + 128];
-                    {
-                        vacc0[0] += vi0 * vk[0];
-                        vacc1[0] += vi1 * vk[0];
-                        vacc2[0] += vi2 * vk[0];
-                        vacc3[0] += vi3 * vk[0];
-                        vacc4[0] += vi4 * vk[0];
-                        vacc5[0] += vi5 * vk[0];
-                        vacc6[0] += vi6 * vk[0];
-                        vacc7[0] += vi7 * vk[0];
-                        vacc8[0] += vi8 * vk[0];
-                    }
+                    const float vk0 = vk[0];
+                    vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, vi6, vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, vi7, vk0);
+                    vacc8x0 = SG_MADD(vacc8x0, vi8, vk0);
                 }
                 {
-                    float v = vacc0[0];
+                    float v = vacc0x0;
                     out[ob] = v;
                 }
                 {
-                    float v = vacc1[0];
+                    float v = vacc1x0;
                     out[ob + 16] = v;
                 }
                 {
-                    float v = vacc2[0];
+                    float v = vacc2x0;
                     out[ob + 32] = v;
                 }
                 {
-                    float v = vacc3[0];
+                    float v = vacc3x0;
                     out[ob + 48] = v;
                 }
                 {
-                    float v = vacc4[0];
+                    float v = vacc4x0;
                     out[ob + 64] = v;
                 }
                 {
-                    float v = vacc5[0];
+                    float v = vacc5x0;
                     out[ob + 80] = v;
                 }
                 {
-                    float v = vacc6[0];
+                    float v = vacc6x0;
                     out[ob + 96] = v;
                 }
                 {
-                    float v = vacc7[0];
+                    float v = vacc7x0;
                     out[ob + 112] = v;
                 }
                 {
-                    float v = vacc8[0];
+                    float v = vacc8x0;
                     out[ob + 128] = v;
                 }
             }
@@ -19454,16 +23125,33 @@ static void Dw_rnb_S1_4c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 0;
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = 0.0f;
-                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
-                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,3 */
-                vacc[0] += vw[9] * in[ib + 18]; /* tap 1,4 */
-                vacc[0] += vw[12] * in[ib + 117]; /* tap 2,2 */
-                vacc[0] += vw[13] * in[ib + 126]; /* tap 2,3 */
-                vacc[0] += vw[14] * in[ib + 135]; /* tap 2,4 */
+                float vacc0 = 0.0f;
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib + 18];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 117];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 126];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 135];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -19523,18 +23211,41 @@ static void Dw_rnb_S1_4c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 1;
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = 0.0f;
-                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
-                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,3 */
-                vacc[0] += vw[9] * in[ib + 18]; /* tap 1,4 */
-                vacc[0] += vw[11] * in[ib + 108]; /* tap 2,1 */
-                vacc[0] += vw[12] * in[ib + 117]; /* tap 2,2 */
-                vacc[0] += vw[13] * in[ib + 126]; /* tap 2,3 */
-                vacc[0] += vw[14] * in[ib + 135]; /* tap 2,4 */
+                float vacc0 = 0.0f;
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib + 18];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 108];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 117];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 126];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 135];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -19756,20 +23467,49 @@ static void Dw_rnb_S1_4c8p(const float *restrict in, float *restrict out, const 
             for (int vx = 2; vx < 11; ++vx) {
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = 0.0f;
-                vacc[0] += vw[5] * in[ib - 18]; /* tap 1,0 */
-                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
-                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,3 */
-                vacc[0] += vw[9] * in[ib + 18]; /* tap 1,4 */
-                vacc[0] += vw[10] * in[ib + 99]; /* tap 2,0 */
-                vacc[0] += vw[11] * in[ib + 108]; /* tap 2,1 */
-                vacc[0] += vw[12] * in[ib + 117]; /* tap 2,2 */
-                vacc[0] += vw[13] * in[ib + 126]; /* tap 2,3 */
-                vacc[0] += vw[14] * in[ib + 135]; /* tap 2,4 */
+                float vacc0 = 0.0f;
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 18];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib + 18];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 99];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 108];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 117];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 126];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 135];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -19829,18 +23569,41 @@ static void Dw_rnb_S1_4c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 11;
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = 0.0f;
-                vacc[0] += vw[5] * in[ib - 18]; /* tap 1,0 */
-                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
-                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib + 99]; /* tap 2,0 */
-                vacc[0] += vw[11] * in[ib + 108]; /* tap 2,1 */
-                vacc[0] += vw[12] * in[ib + 117]; /* tap 2,2 */
-                vacc[0] += vw[13] * in[ib + 126]; /* tap 2,3 */
+                float vacc0 = 0.0f;
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 18];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 99];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 108];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 117];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 126];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -19892,16 +23655,33 @@ static void Dw_rnb_S1_4c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 12;
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = 0.0f;
-                vacc[0] += vw[5] * in[ib - 18]; /* tap 1,0 */
-                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
-                vacc[0] += vw[10] * in[ib + 99]; /* tap 2,0 */
-                vacc[0] += vw[11] * in[ib + 108]; /* tap 2,1 */
-                vacc[0] += vw[12] * in[ib + 117]; /* tap 2,2 */
+                float vacc0 = 0.0f;
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 18];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 99];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 108];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 117];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -19964,19 +23744,45 @@ static void Dw_rnb_S1_4c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 0;
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = 0.0f;
-                vacc[0] += vw[2] * in[ib - 117]; /* tap 0,2 */
-                vacc[0] += vw[3] * in[ib - 108]; /* tap 0,3 */
-                vacc[0] += vw[4] * in[ib - 99]; /* tap 0,4 */
-                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
-                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,3 */
-                vacc[0] += vw[9] * in[ib + 18]; /* tap 1,4 */
-                vacc[0] += vw[12] * in[ib + 117]; /* tap 2,2 */
-                vacc[0] += vw[13] * in[ib + 126]; /* tap 2,3 */
-                vacc[0] += vw[14] * in[ib + 135]; /* tap 2,4 */
+                float vacc0 = 0.0f;
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 117];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 108];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 99];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib + 18];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 117];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 126];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 135];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -20051,22 +23857,57 @@ static void Dw_rnb_S1_4c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 1;
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = 0.0f;
-                vacc[0] += vw[1] * in[ib - 126]; /* tap 0,1 */
-                vacc[0] += vw[2] * in[ib - 117]; /* tap 0,2 */
-                vacc[0] += vw[3] * in[ib - 108]; /* tap 0,3 */
-                vacc[0] += vw[4] * in[ib - 99]; /* tap 0,4 */
-                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
-                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,3 */
-                vacc[0] += vw[9] * in[ib + 18]; /* tap 1,4 */
-                vacc[0] += vw[11] * in[ib + 108]; /* tap 2,1 */
-                vacc[0] += vw[12] * in[ib + 117]; /* tap 2,2 */
-                vacc[0] += vw[13] * in[ib + 126]; /* tap 2,3 */
-                vacc[0] += vw[14] * in[ib + 135]; /* tap 2,4 */
+                float vacc0 = 0.0f;
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 126];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 117];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 108];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 99];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib + 18];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 108];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 117];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 126];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 135];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -20362,25 +24203,69 @@ static void Dw_rnb_S1_4c8p(const float *restrict in, float *restrict out, const 
             for (int vx = 2; vx < 11; ++vx) {
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = 0.0f;
-                vacc[0] += vw[0] * in[ib - 135]; /* tap 0,0 */
-                vacc[0] += vw[1] * in[ib - 126]; /* tap 0,1 */
-                vacc[0] += vw[2] * in[ib - 117]; /* tap 0,2 */
-                vacc[0] += vw[3] * in[ib - 108]; /* tap 0,3 */
-                vacc[0] += vw[4] * in[ib - 99]; /* tap 0,4 */
-                vacc[0] += vw[5] * in[ib - 18]; /* tap 1,0 */
-                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
-                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,3 */
-                vacc[0] += vw[9] * in[ib + 18]; /* tap 1,4 */
-                vacc[0] += vw[10] * in[ib + 99]; /* tap 2,0 */
-                vacc[0] += vw[11] * in[ib + 108]; /* tap 2,1 */
-                vacc[0] += vw[12] * in[ib + 117]; /* tap 2,2 */
-                vacc[0] += vw[13] * in[ib + 126]; /* tap 2,3 */
-                vacc[0] += vw[14] * in[ib + 135]; /* tap 2,4 */
+                float vacc0 = 0.0f;
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 135];
+                    vacc0 = SG_MADD(vacc0, vw[0], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 126];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 117];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 108];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 99];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 18];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib + 18];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 99];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 108];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 117];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 126];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 2,4 */
+                    const float vi0 = in[ib + 135];
+                    vacc0 = SG_MADD(vacc0, vw[14], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -20455,22 +24340,57 @@ static void Dw_rnb_S1_4c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 11;
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = 0.0f;
-                vacc[0] += vw[0] * in[ib - 135]; /* tap 0,0 */
-                vacc[0] += vw[1] * in[ib - 126]; /* tap 0,1 */
-                vacc[0] += vw[2] * in[ib - 117]; /* tap 0,2 */
-                vacc[0] += vw[3] * in[ib - 108]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib - 18]; /* tap 1,0 */
-                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
-                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib + 99]; /* tap 2,0 */
-                vacc[0] += vw[11] * in[ib + 108]; /* tap 2,1 */
-                vacc[0] += vw[12] * in[ib + 117]; /* tap 2,2 */
-                vacc[0] += vw[13] * in[ib + 126]; /* tap 2,3 */
+                float vacc0 = 0.0f;
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 135];
+                    vacc0 = SG_MADD(vacc0, vw[0], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 126];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 117];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 108];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 18];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 99];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 108];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 117];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
+                {   /* tap 2,3 */
+                    const float vi0 = in[ib + 126];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -20533,19 +24453,45 @@ static void Dw_rnb_S1_4c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 12;
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = 0.0f;
-                vacc[0] += vw[0] * in[ib - 135]; /* tap 0,0 */
-                vacc[0] += vw[1] * in[ib - 126]; /* tap 0,1 */
-                vacc[0] += vw[2] * in[ib - 117]; /* tap 0,2 */
-                vacc[0] += vw[5] * in[ib - 18]; /* tap 1,0 */
-                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
-                vacc[0] += vw[10] * in[ib + 99]; /* tap 2,0 */
-                vacc[0] += vw[11] * in[ib + 108]; /* tap 2,1 */
-                vacc[0] += vw[12] * in[ib + 117]; /* tap 2,2 */
+                float vacc0 = 0.0f;
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 135];
+                    vacc0 = SG_MADD(vacc0, vw[0], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 126];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 117];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 18];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 99];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 108];
+                    vacc0 = SG_MADD(vacc0, vw[11], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 117];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -20597,16 +24543,33 @@ static void Dw_rnb_S1_4c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 0;
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = 0.0f;
-                vacc[0] += vw[2] * in[ib - 117]; /* tap 0,2 */
-                vacc[0] += vw[3] * in[ib - 108]; /* tap 0,3 */
-                vacc[0] += vw[4] * in[ib - 99]; /* tap 0,4 */
-                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
-                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,3 */
-                vacc[0] += vw[9] * in[ib + 18]; /* tap 1,4 */
+                float vacc0 = 0.0f;
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 117];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 108];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 99];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib + 18];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -20666,18 +24629,41 @@ static void Dw_rnb_S1_4c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 1;
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = 0.0f;
-                vacc[0] += vw[1] * in[ib - 126]; /* tap 0,1 */
-                vacc[0] += vw[2] * in[ib - 117]; /* tap 0,2 */
-                vacc[0] += vw[3] * in[ib - 108]; /* tap 0,3 */
-                vacc[0] += vw[4] * in[ib - 99]; /* tap 0,4 */
-                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
-                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,3 */
-                vacc[0] += vw[9] * in[ib + 18]; /* tap 1,4 */
+                float vacc0 = 0.0f;
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 126];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 117];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 108];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 99];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib + 18];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -20899,20 +24885,49 @@ static void Dw_rnb_S1_4c8p(const float *restrict in, float *restrict out, const 
             for (int vx = 2; vx < 11; ++vx) {
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = 0.0f;
-                vacc[0] += vw[0] * in[ib - 135]; /* tap 0,0 */
-                vacc[0] += vw[1] * in[ib - 126]; /* tap 0,1 */
-                vacc[0] += vw[2] * in[ib - 117]; /* tap 0,2 */
-                vacc[0] += vw[3] * in[ib - 108]; /* tap 0,3 */
-                vacc[0] += vw[4] * in[ib - 99]; /* tap 0,4 */
-                vacc[0] += vw[5] * in[ib - 18]; /* tap 1,0 */
-                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
-                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,3 */
-                vacc[0] += vw[9] * in[ib + 18]; /* tap 1,4 */
+                float vacc0 = 0.0f;
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 135];
+                    vacc0 = SG_MADD(vacc0, vw[0], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 126];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 117];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 108];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 0,4 */
+                    const float vi0 = in[ib - 99];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 18];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 1,4 */
+                    const float vi0 = in[ib + 18];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -20972,18 +24987,41 @@ static void Dw_rnb_S1_4c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 11;
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = 0.0f;
-                vacc[0] += vw[0] * in[ib - 135]; /* tap 0,0 */
-                vacc[0] += vw[1] * in[ib - 126]; /* tap 0,1 */
-                vacc[0] += vw[2] * in[ib - 117]; /* tap 0,2 */
-                vacc[0] += vw[3] * in[ib - 108]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib - 18]; /* tap 1,0 */
-                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
-                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,3 */
+                float vacc0 = 0.0f;
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 135];
+                    vacc0 = SG_MADD(vacc0, vw[0], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 126];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 117];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,3 */
+                    const float vi0 = in[ib - 108];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 18];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 1,3 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -21035,16 +25073,33 @@ static void Dw_rnb_S1_4c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 12;
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = 0.0f;
-                vacc[0] += vw[0] * in[ib - 135]; /* tap 0,0 */
-                vacc[0] += vw[1] * in[ib - 126]; /* tap 0,1 */
-                vacc[0] += vw[2] * in[ib - 117]; /* tap 0,2 */
-                vacc[0] += vw[5] * in[ib - 18]; /* tap 1,0 */
-                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
+                float vacc0 = 0.0f;
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 135];
+                    vacc0 = SG_MADD(vacc0, vw[0], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 126];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 117];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 18];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib - 9];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -21221,24 +25276,14 @@ static void Pw_rnb_S2_8x8(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w + 72;
             const int ib = 9 * p;
             const int ob = 9 * p + 8;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            float vacc4[1];
-            float vacc5[1];
-            float vacc6[1];
-            float vacc7[1];
-            {
-                vacc0[0] = 0.0f;
-                vacc1[0] = 0.0f;
-                vacc2[0] = 0.0f;
-                vacc3[0] = 0.0f;
-                vacc4[0] = 0.0f;
-                vacc5[0] = 0.0f;
-                vacc6[0] = 0.0f;
-                vacc7[0] = 0.0f;
-            }
+            float vacc0x0 = 0.0f;
+            float vacc1x0 = 0.0f;
+            float vacc2x0 = 0.0f;
+            float vacc3x0 = 0.0f;
+            float vacc4x0 = 0.0f;
+            float vacc5x0 = 0.0f;
+            float vacc6x0 = 0.0f;
+            float vacc7x0 = 0.0f;
             for (int s = 0; s < 9; ++s) {
                 const float *restrict vk = vw + s;
                 const float vi0 = in[ib + s];
@@ -21249,61 +25294,60 @@ static void Pw_rnb_S2_8x8(const float *restrict in, float *restrict out, const f
                 const float vi5 = in[ib + s + 45];
                 const float vi6 = in[ib + s + 54];
                 const float vi7 = in[ib + s + 63];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                    vacc4[0] += vi4 * vk[0];
-                    vacc5[0] += vi5 * vk[0];
-                    vacc6[0] += vi6 * vk[0];
-                    vacc7[0] += vi7 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
+                vacc6x0 = SG_MADD(vacc6x0, vi6, vk0);
+                vacc7x0 = SG_MADD(vacc7x0, vi7, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 v += res[ob];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 v += res[ob + 9];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 9] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 v += res[ob + 18];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 18] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 v += res[ob + 27];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 27] = v;
             }
             {
-                float v = vacc4[0];
+                float v = vacc4x0;
                 v += res[ob + 36];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 36] = v;
             }
             {
-                float v = vacc5[0];
+                float v = vacc5x0;
                 v += res[ob + 45];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 45] = v;
             }
             {
-                float v = vacc6[0];
+                float v = vacc6x0;
                 v += res[ob + 54];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 54] = v;
             }
             {
-                float v = vacc7[0];
+                float v = vacc7x0;
                 v += res[ob + 63];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 63] = v;
@@ -21438,20 +25482,12 @@ static void Pw_rnb_S2_8x8(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w + 72;
             const int ib = 1584;
             const int ob = 1584 + 8;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            float vacc4[1];
-            float vacc5[1];
-            {
-                vacc0[0] = 0.0f;
-                vacc1[0] = 0.0f;
-                vacc2[0] = 0.0f;
-                vacc3[0] = 0.0f;
-                vacc4[0] = 0.0f;
-                vacc5[0] = 0.0f;
-            }
+            float vacc0x0 = 0.0f;
+            float vacc1x0 = 0.0f;
+            float vacc2x0 = 0.0f;
+            float vacc3x0 = 0.0f;
+            float vacc4x0 = 0.0f;
+            float vacc5x0 = 0.0f;
             for (int s = 0; s < 9; ++s) {
                 const float *restrict vk = vw + s;
                 const float vi0 = in[ib + s];
@@ -21460,47 +25496,46 @@ static void Pw_rnb_S2_8x8(const float *restrict in, float *restrict out, const f
                 const float vi3 = in[ib + s + 27];
                 const float vi4 = in[ib + s + 36];
                 const float vi5 = in[ib + s + 45];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                    vacc4[0] += vi4 * vk[0];
-                    vacc5[0] += vi5 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 v += res[ob];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 v += res[ob + 9];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 9] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 v += res[ob + 18];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 18] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 v += res[ob + 27];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 27] = v;
             }
             {
-                float v = vacc4[0];
+                float v = vacc4x0;
                 v += res[ob + 36];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 36] = v;
             }
             {
-                float v = vacc5[0];
+                float v = vacc5x0;
                 v += res[ob + 45];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 45] = v;
@@ -21633,11 +25668,13 @@ static void Dw_rpx_S1_4c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 0;
                 const int ib = 65 * vy + 65 * vx + 64;
                 const int ob = 65 * vy + 65 * vx + 64;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                float vacc0 = vw[0];
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob] = v;
                 }
@@ -21697,19 +25734,15 @@ static void Pw_rpx_S2_1x16(const float *restrict in, float *restrict out, const 
             const float *restrict vw = w + 4224;
             const int ib = 65 * p;
             const int ob = 65 * p + 64;
-            float vacc0[1];
-            {
-                vacc0[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
             for (int s = 0; s < 65; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 v += res[ob];
                 out[ob] = v;
             }

@@ -39,11 +39,13 @@ static void Dw_dw1_1c8p(const float *restrict in, float *restrict out, const flo
                 const int vx = 0;
                 const int ib = vy + vx;
                 const int ob = vy + vx;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                float vacc0 = vw[0];
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -109,19 +111,15 @@ static void Pw_pw1_1x1(const float *restrict in, float *restrict out, const floa
             const float *restrict vw = w;
             const int ib = p;
             const int ob = p;
-            float vacc0[1];
-            {
-                vacc0[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
             {
                 const float *restrict vk = vw + 1;
                 const float vi0 = in[ib];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 out[ob] = v;
             }
         }
@@ -203,11 +201,13 @@ static void Dw_sep1_S1_1c8p(const float *restrict in, float *restrict out, const
                 const int vx = 0;
                 const int ib = vy + vx;
                 const int ob = vy + vx;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                float vacc0 = vw[0];
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -224,19 +224,15 @@ static void Pw_sep1_S2_1x1(const float *restrict in, float *restrict out, const 
             const float *restrict vw = w;
             const int ib = p;
             const int ob = p;
-            float vacc0[1];
-            {
-                vacc0[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
             {
                 const float *restrict vk = vw + 1;
                 const float vi0 = in[ib];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 out[ob] = v;
             }
         }
@@ -321,11 +317,13 @@ static void Up_dec1_1c8p(const float *restrict in, float *restrict out, const fl
                 const int vx = 0;
                 const int ib = vy + vx;
                 const int ob = vy + vx;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                float vacc0 = vw[0];
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -417,11 +415,13 @@ static void Dw_bot1_S1_1c8p(const float *restrict in, float *restrict out, const
                 const int vx = 0;
                 const int ib = 2 * vy + 2 * vx;
                 const int ob = vy + vx;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                float vacc0 = vw[0];
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -438,19 +438,15 @@ static void Pw_bot1_S2_1x1(const float *restrict in, float *restrict out, const 
             const float *restrict vw = w;
             const int ib = p;
             const int ob = p;
-            float vacc0[1];
-            {
-                vacc0[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
             {
                 const float *restrict vk = vw + 1;
                 const float vi0 = in[ib];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 out[ob] = v;
             }
         }
@@ -469,11 +465,13 @@ static void Up_bot1_S3_1c8p(const float *restrict in, float *restrict out, const
                 const int vx = 0;
                 const int ib = vy + vx;
                 const int ob = 2 * vy + 2 * vx;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                float vacc0 = vw[0];
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -570,13 +568,36 @@ static void Dw_dwrow_3c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 0;
                 const int ib = 102 * vy + 6 * vx;
                 const int ob = 27 * vy + 3 * vx;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 3]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 3];
+                    const float vi1 = in[ib + 4];
+                    const float vi2 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -589,14 +610,44 @@ static void Dw_dwrow_3c8p(const float *restrict in, float *restrict out, const f
             for (int vx = 1; vx < 8; ++vx) {
                 const int ib = 102 * vy + 6 * vx;
                 const int ob = 27 * vy + 3 * vx;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 3]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 3]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 3];
+                    const float vi1 = in[ib - 2];
+                    const float vi2 = in[ib - 1];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 3];
+                    const float vi1 = in[ib + 4];
+                    const float vi2 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -610,13 +661,36 @@ static void Dw_dwrow_3c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 8;
                 const int ib = 102 * vy + 6 * vx;
                 const int ob = 27 * vy + 3 * vx;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 3]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 3];
+                    const float vi1 = in[ib - 2];
+                    const float vi2 = in[ib - 1];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -717,14 +791,25 @@ static void Dw_dwcol_4c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 0;
                 const int ib = 15 * vy + 15 * vx + 4;
                 const int ob = 5 * vy + 5 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[8] * in[ib]; /* tap 1,2 */
-                vacc[0] += vw[13] * in[ib + 5]; /* tap 2,2 */
-                vacc[0] += vw[18] * in[ib + 10]; /* tap 3,2 */
-                vacc[0] += vw[23] * in[ib + 15]; /* tap 4,2 */
+                float vacc0 = vw[0];
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 10];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 15];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -771,15 +856,29 @@ static void Dw_dwcol_4c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 0;
                 const int ib = 15 * vy + 15 * vx + 4;
                 const int ob = 5 * vy + 5 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[3] * in[ib - 5]; /* tap 0,2 */
-                vacc[0] += vw[8] * in[ib]; /* tap 1,2 */
-                vacc[0] += vw[13] * in[ib + 5]; /* tap 2,2 */
-                vacc[0] += vw[18] * in[ib + 10]; /* tap 3,2 */
-                vacc[0] += vw[23] * in[ib + 15]; /* tap 4,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
+                {   /* tap 3,2 */
+                    const float vi0 = in[ib + 10];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                }
+                {   /* tap 4,2 */
+                    const float vi0 = in[ib + 15];
+                    vacc0 = SG_MADD(vacc0, vw[23], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -819,13 +918,21 @@ static void Dw_dwcol_4c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 0;
                 const int ib = 15 * vy + 15 * vx + 4;
                 const int ob = 5 * vy + 5 * vx + 4;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[3] * in[ib - 5]; /* tap 0,2 */
-                vacc[0] += vw[8] * in[ib]; /* tap 1,2 */
-                vacc[0] += vw[13] * in[ib + 5]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 5];
+                    vacc0 = SG_MADD(vacc0, vw[13], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -1118,32 +1225,18 @@ static void Pw_seprow_S2_12x1(const float *restrict in, float *restrict out, con
             const float *restrict vw = w;
             const int ib = 8 * p;
             const int ob = p;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            float vacc4[1];
-            float vacc5[1];
-            float vacc6[1];
-            float vacc7[1];
-            float vacc8[1];
-            float vacc9[1];
-            float vacc10[1];
-            float vacc11[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-                vacc4[0] = vw[0];
-                vacc5[0] = vw[0];
-                vacc6[0] = vw[0];
-                vacc7[0] = vw[0];
-                vacc8[0] = vw[0];
-                vacc9[0] = vw[0];
-                vacc10[0] = vw[0];
-                vacc11[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
+            float vacc4x0 = vw[0];
+            float vacc5x0 = vw[0];
+            float vacc6x0 = vw[0];
+            float vacc7x0 = vw[0];
+            float vacc8x0 = vw[0];
+            float vacc9x0 = vw[0];
+            float vacc10x0 = vw[0];
+            float vacc11x0 = vw[0];
             for (int s = 0; s < 8; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
@@ -1158,67 +1251,66 @@ static void Pw_seprow_S2_12x1(const float *restrict in, float *restrict out, con
                 const float vi9 = in[ib + s + 72];
                 const float vi10 = in[ib + s + 80];
                 const float vi11 = in[ib + s + 88];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                    vacc4[0] += vi4 * vk[0];
-                    vacc5[0] += vi5 * vk[0];
-                    vacc6[0] += vi6 * vk[0];
-                    vacc7[0] += vi7 * vk[0];
-                    vacc8[0] += vi8 * vk[0];
-                    vacc9[0] += vi9 * vk[0];
-                    vacc10[0] += vi10 * vk[0];
-                    vacc11[0] += vi11 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
+                vacc6x0 = SG_MADD(vacc6x0, vi6, vk0);
+                vacc7x0 = SG_MADD(vacc7x0, vi7, vk0);
+                vacc8x0 = SG_MADD(vacc8x0, vi8, vk0);
+                vacc9x0 = SG_MADD(vacc9x0, vi9, vk0);
+                vacc10x0 = SG_MADD(vacc10x0, vi10, vk0);
+                vacc11x0 = SG_MADD(vacc11x0, vi11, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 out[ob + 1] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 out[ob + 2] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 out[ob + 3] = v;
             }
             {
-                float v = vacc4[0];
+                float v = vacc4x0;
                 out[ob + 4] = v;
             }
             {
-                float v = vacc5[0];
+                float v = vacc5x0;
                 out[ob + 5] = v;
             }
             {
-                float v = vacc6[0];
+                float v = vacc6x0;
                 out[ob + 6] = v;
             }
             {
-                float v = vacc7[0];
+                float v = vacc7x0;
                 out[ob + 7] = v;
             }
             {
-                float v = vacc8[0];
+                float v = vacc8x0;
                 out[ob + 8] = v;
             }
             {
-                float v = vacc9[0];
+                float v = vacc9x0;
                 out[ob + 9] = v;
             }
             {
-                float v = vacc10[0];
+                float v = vacc10x0;
                 out[ob + 10] = v;
             }
             {
-                float v = vacc11[0];
+                float v = vacc11x0;
                 out[ob + 11] = v;
             }
         }
@@ -1228,43 +1320,36 @@ static void Pw_seprow_S2_12x1(const float *restrict in, float *restrict out, con
             const float *restrict vw = w;
             const int ib = 96;
             const int ob = 12;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
             for (int s = 0; s < 8; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 8];
                 const float vi2 = in[ib + s + 16];
                 const float vi3 = in[ib + s + 24];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 out[ob + 1] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 out[ob + 2] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 out[ob + 3] = v;
             }
         }
@@ -1573,24 +1658,14 @@ static void Pw_sepcol_S2_8x8(const float *restrict in, float *restrict out, cons
             const float *restrict vw = w + 40;
             const int ib = 4 * p;
             const int ob = 9 * p + 8;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            float vacc4[1];
-            float vacc5[1];
-            float vacc6[1];
-            float vacc7[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-                vacc4[0] = vw[0];
-                vacc5[0] = vw[0];
-                vacc6[0] = vw[0];
-                vacc7[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
+            float vacc4x0 = vw[0];
+            float vacc5x0 = vw[0];
+            float vacc6x0 = vw[0];
+            float vacc7x0 = vw[0];
             for (int s = 0; s < 4; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
@@ -1601,47 +1676,46 @@ static void Pw_sepcol_S2_8x8(const float *restrict in, float *restrict out, cons
                 const float vi5 = in[ib + s + 20];
                 const float vi6 = in[ib + s + 24];
                 const float vi7 = in[ib + s + 28];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                    vacc4[0] += vi4 * vk[0];
-                    vacc5[0] += vi5 * vk[0];
-                    vacc6[0] += vi6 * vk[0];
-                    vacc7[0] += vi7 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
+                vacc6x0 = SG_MADD(vacc6x0, vi6, vk0);
+                vacc7x0 = SG_MADD(vacc7x0, vi7, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 out[ob + 9] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 out[ob + 18] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 out[ob + 27] = v;
             }
             {
-                float v = vacc4[0];
+                float v = vacc4x0;
                 out[ob + 36] = v;
             }
             {
-                float v = vacc5[0];
+                float v = vacc5x0;
                 out[ob + 45] = v;
             }
             {
-                float v = vacc6[0];
+                float v = vacc6x0;
                 out[ob + 54] = v;
             }
             {
-                float v = vacc7[0];
+                float v = vacc7x0;
                 out[ob + 63] = v;
             }
         }
@@ -1959,12 +2033,28 @@ static void Up_decrow_4c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 0;
                 const int ib = 14 * vy + 7 * vx + 4;
                 const int ob = 56 * vy + 14 * vx + 4;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -1999,13 +2089,36 @@ static void Up_decrow_4c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 1;
                 const int ib = 14 * vy + 7 * vx + 4;
                 const int ob = 56 * vy + 14 * vx + 4;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 7]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 7];
+                    const float vi1 = in[ib - 6];
+                    const float vi2 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -2041,12 +2154,28 @@ static void Up_decrow_4c8p(const float *restrict in, float *restrict out, const 
             for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 14 * vy + 7 * vx + 4;
                 const int ob = 56 * vy + 14 * vx + 11;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -2077,12 +2206,28 @@ static void Up_decrow_4c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 0;
                 const int ib = 14 * vy + 7 * vx + 4;
                 const int ob = 56 * vy + 14 * vx + 32;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -2117,13 +2262,36 @@ static void Up_decrow_4c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 1;
                 const int ib = 14 * vy + 7 * vx + 4;
                 const int ob = 56 * vy + 14 * vx + 32;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 7]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib - 7];
+                    const float vi1 = in[ib - 6];
+                    const float vi2 = in[ib - 5];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -2159,12 +2327,28 @@ static void Up_decrow_4c8p(const float *restrict in, float *restrict out, const 
             for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 14 * vy + 7 * vx + 4;
                 const int ob = 56 * vy + 14 * vx + 39;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -2273,14 +2457,25 @@ static void Dw_dw2s3_4c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 0;
                 const int ib = 54 * vy + 27 * vx + 8;
                 const int ob = 9 * vy + 9 * vx + 8;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib + 9]; /* tap 0,1 */
-                vacc[0] += vw[4] * in[ib + 18]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib + 27]; /* tap 1,1 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib + 9];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib + 18];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib + 27];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -2355,32 +2550,18 @@ static void Pw_pwrow_12x1(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w;
             const int ib = p;
             const int ob = p;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            float vacc4[1];
-            float vacc5[1];
-            float vacc6[1];
-            float vacc7[1];
-            float vacc8[1];
-            float vacc9[1];
-            float vacc10[1];
-            float vacc11[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-                vacc4[0] = vw[0];
-                vacc5[0] = vw[0];
-                vacc6[0] = vw[0];
-                vacc7[0] = vw[0];
-                vacc8[0] = vw[0];
-                vacc9[0] = vw[0];
-                vacc10[0] = vw[0];
-                vacc11[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
+            float vacc4x0 = vw[0];
+            float vacc5x0 = vw[0];
+            float vacc6x0 = vw[0];
+            float vacc7x0 = vw[0];
+            float vacc8x0 = vw[0];
+            float vacc9x0 = vw[0];
+            float vacc10x0 = vw[0];
+            float vacc11x0 = vw[0];
             {
                 const float *restrict vk = vw + 1;
                 const float vi0 = in[ib];
@@ -2395,78 +2576,77 @@ static void Pw_pwrow_12x1(const float *restrict in, float *restrict out, const f
                 const float vi9 = in[ib + 9];
                 const float vi10 = in[ib + 10];
                 const float vi11 = in[ib + 11];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                    vacc4[0] += vi4 * vk[0];
-                    vacc5[0] += vi5 * vk[0];
-                    vacc6[0] += vi6 * vk[0];
-                    vacc7[0] += vi7 * vk[0];
-                    vacc8[0] += vi8 * vk[0];
-                    vacc9[0] += vi9 * vk[0];
-                    vacc10[0] += vi10 * vk[0];
-                    vacc11[0] += vi11 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
+                vacc6x0 = SG_MADD(vacc6x0, vi6, vk0);
+                vacc7x0 = SG_MADD(vacc7x0, vi7, vk0);
+                vacc8x0 = SG_MADD(vacc8x0, vi8, vk0);
+                vacc9x0 = SG_MADD(vacc9x0, vi9, vk0);
+                vacc10x0 = SG_MADD(vacc10x0, vi10, vk0);
+                vacc11x0 = SG_MADD(vacc11x0, vi11, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 v += res[ob];
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 v += res[ob + 1];
                 out[ob + 1] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 v += res[ob + 2];
                 out[ob + 2] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 v += res[ob + 3];
                 out[ob + 3] = v;
             }
             {
-                float v = vacc4[0];
+                float v = vacc4x0;
                 v += res[ob + 4];
                 out[ob + 4] = v;
             }
             {
-                float v = vacc5[0];
+                float v = vacc5x0;
                 v += res[ob + 5];
                 out[ob + 5] = v;
             }
             {
-                float v = vacc6[0];
+                float v = vacc6x0;
                 v += res[ob + 6];
                 out[ob + 6] = v;
             }
             {
-                float v = vacc7[0];
+                float v = vacc7x0;
                 v += res[ob + 7];
                 out[ob + 7] = v;
             }
             {
-                float v = vacc8[0];
+                float v = vacc8x0;
                 v += res[ob + 8];
                 out[ob + 8] = v;
             }
             {
-                float v = vacc9[0];
+                float v = vacc9x0;
                 v += res[ob + 9];
                 out[ob + 9] = v;
             }
             {
-                float v = vacc10[0];
+                float v = vacc10x0;
                 v += res[ob + 10];
                 out[ob + 10] = v;
             }
             {
-                float v = vacc11[0];
+                float v = vacc11x0;
                 v += res[ob + 11];
                 out[ob + 11] = v;
             }
@@ -2477,28 +2657,23 @@ static void Pw_pwrow_12x1(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w;
             const int ib = 12;
             const int ob = 12;
-            float vacc0[1];
-            float vacc1[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
             {
                 const float *restrict vk = vw + 1;
                 const float vi0 = in[ib];
                 const float vi1 = in[ib + 1];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 v += res[ob];
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 v += res[ob + 1];
                 out[ob + 1] = v;
             }
@@ -2573,11 +2748,13 @@ static void Dw_c1_1c8p(const float *restrict in, float *restrict out, const floa
                 const int vx = 0;
                 const int ib = vy + vx;
                 const int ob = vy + vx;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib]; /* tap 0,0 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v += res[ob];
                     out[ob] = v;
                 }
@@ -2644,19 +2821,15 @@ static void Pw_c2_1x1(const float *restrict in, float *restrict out, const float
             const float *restrict vw = w;
             const int ib = p;
             const int ob = p;
-            float vacc0[1];
-            {
-                vacc0[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
             {
                 const float *restrict vk = vw + 1;
                 const float vi0 = in[ib];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 v += res[ob];
                 out[ob] = v;
             }
@@ -2750,11 +2923,13 @@ static void Dw_c3_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 0;
                 const int ib = vy + vx;
                 const int ob = vy + vx;
-                float vacc[1];
-                vacc[0] = 0.0f;
-                vacc[0] += vw[0] * in[ib]; /* tap 0,0 */
+                float vacc0 = 0.0f;
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[0], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -2771,19 +2946,15 @@ static void Pw_c3_S2_1x1(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w;
             const int ib = p;
             const int ob = p;
-            float vacc0[1];
-            {
-                vacc0[0] = 0.0f;
-            }
+            float vacc0x0 = 0.0f;
             {
                 const float *restrict vk = vw;
                 const float vi0 = in[ib];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 out[ob] = v;
             }
         }
@@ -2802,11 +2973,13 @@ static void Up_c3_S3_1c8p(const float *restrict in, float *restrict out, const f
                 const int vx = 0;
                 const int ib = vy + vx;
                 const int ob = vy + vx;
-                float vacc[1];
-                vacc[0] = 0.0f;
-                vacc[0] += vw[0] * in[ib]; /* tap 0,0 */
+                float vacc0 = 0.0f;
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[0], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     v += res[ob];
                     out[ob] = v;
                 }

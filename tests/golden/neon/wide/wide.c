@@ -3157,14 +3157,25 @@ static void Dw_sep_s2_S1_4c8p(const float *restrict in, float *restrict out, con
                 const int vx = 0;
                 const int ib = 1782 * vy + 66 * vx + 32;
                 const int ob = 462 * vy + 33 * vx + 32;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 33]; /* tap 1,2 */
-                vacc[0] += vw[8] * in[ib + 891]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 924]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 33];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 891];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 924];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -3359,16 +3370,33 @@ static void Dw_sep_s2_S1_4c8p(const float *restrict in, float *restrict out, con
             for (int vx = 1; vx < 13; ++vx) {
                 const int ib = 1782 * vy + 66 * vx + 32;
                 const int ob = 462 * vy + 33 * vx + 32;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[4] * in[ib - 33]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 33]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib + 858]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 891]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 924]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 33];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 33];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 858];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 891];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 924];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -3412,14 +3440,25 @@ static void Dw_sep_s2_S1_4c8p(const float *restrict in, float *restrict out, con
                 const int vx = 13;
                 const int ib = 1782 * vy + 66 * vx + 32;
                 const int ob = 462 * vy + 33 * vx + 32;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[4] * in[ib - 33]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib + 858]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 891]; /* tap 2,1 */
+                float vacc0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 33];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 858];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 891];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -3470,16 +3509,33 @@ static void Dw_sep_s2_S1_4c8p(const float *restrict in, float *restrict out, con
                 const int vx = 0;
                 const int ib = 1782 * vy + 66 * vx + 32;
                 const int ob = 462 * vy + 33 * vx + 32;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib - 891]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 858]; /* tap 0,2 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 33]; /* tap 1,2 */
-                vacc[0] += vw[8] * in[ib + 891]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 924]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 891];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 858];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 33];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 891];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 924];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -3727,19 +3783,45 @@ static void Dw_sep_s2_S1_4c8p(const float *restrict in, float *restrict out, con
             for (int vx = 1; vx < 13; ++vx) {
                 const int ib = 1782 * vy + 66 * vx + 32;
                 const int ob = 462 * vy + 33 * vx + 32;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 924]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 891]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 858]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 33]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 33]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib + 858]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 891]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 924]; /* tap 2,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 924];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 891];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 858];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 33];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 33];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 858];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 891];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 924];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -3790,16 +3872,33 @@ static void Dw_sep_s2_S1_4c8p(const float *restrict in, float *restrict out, con
                 const int vx = 13;
                 const int ib = 1782 * vy + 66 * vx + 32;
                 const int ob = 462 * vy + 33 * vx + 32;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 924]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 891]; /* tap 0,1 */
-                vacc[0] += vw[4] * in[ib - 33]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib + 858]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 891]; /* tap 2,1 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 924];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 891];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 33];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 858];
+                    vacc0 = SG_MADD(vacc0, vw[7], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 891];
+                    vacc0 = SG_MADD(vacc0, vw[8], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -3843,14 +3942,25 @@ static void Dw_sep_s2_S1_4c8p(const float *restrict in, float *restrict out, con
                 const int vx = 0;
                 const int ib = 1782 * vy + 66 * vx + 32;
                 const int ob = 462 * vy + 33 * vx + 32;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib - 891]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 858]; /* tap 0,2 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 33]; /* tap 1,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 891];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 858];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 33];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -4045,16 +4155,33 @@ static void Dw_sep_s2_S1_4c8p(const float *restrict in, float *restrict out, con
             for (int vx = 1; vx < 13; ++vx) {
                 const int ib = 1782 * vy + 66 * vx + 32;
                 const int ob = 462 * vy + 33 * vx + 32;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 924]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 891]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 858]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 33]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 33]; /* tap 1,2 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 924];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 891];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 858];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 33];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 33];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -4098,14 +4225,25 @@ static void Dw_sep_s2_S1_4c8p(const float *restrict in, float *restrict out, con
                 const int vx = 13;
                 const int ib = 1782 * vy + 66 * vx + 32;
                 const int ob = 462 * vy + 33 * vx + 32;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 924]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 891]; /* tap 0,1 */
-                vacc[0] += vw[4] * in[ib - 33]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                float vacc0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 924];
+                    vacc0 = SG_MADD(vacc0, vw[1], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 891];
+                    vacc0 = SG_MADD(vacc0, vw[2], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 33];
+                    vacc0 = SG_MADD(vacc0, vw[4], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                }
                 {
-                    float v = vacc[0];
+                    float v = vacc0;
                     out[ob] = v;
                 }
             }
@@ -4220,20 +4358,12 @@ static void Pw_sep_s2_S2_6x8(const float *restrict in, float *restrict out, cons
             const float *restrict vw = w + 3264;
             const int ib = 33 * p;
             const int ob = 97 * p + 96;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            float vacc4[1];
-            float vacc5[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-                vacc4[0] = vw[0];
-                vacc5[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
+            float vacc4x0 = vw[0];
+            float vacc5x0 = vw[0];
             for (int s = 0; s < 33; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
@@ -4242,37 +4372,36 @@ static void Pw_sep_s2_S2_6x8(const float *restrict in, float *restrict out, cons
                 const float vi3 = in[ib + s + 99];
                 const float vi4 = in[ib + s + 132];
                 const float vi5 = in[ib + s + 165];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                    vacc4[0] += vi4 * vk[0];
-                    vacc5[0] += vi5 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 out[ob + 97] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 out[ob + 194] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 out[ob + 291] = v;
             }
             {
-                float v = vacc4[0];
+                float v = vacc4x0;
                 out[ob + 388] = v;
             }
             {
-                float v = vacc5[0];
+                float v = vacc5x0;
                 out[ob + 485] = v;
             }
         }
@@ -4699,18 +4828,41 @@ static void Pw_pwodd_5x8(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 13328;
             const int ib = 97 * p;
             const int ob = 143 * p + 136;
-            float vacc0[7];
-            float vacc1[7];
-            float vacc2[7];
-            float vacc3[7];
-            float vacc4[7];
-            for (int j = 0; j < 7; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-                vacc4[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc0x4 = vw[4];
+            float vacc0x5 = vw[5];
+            float vacc0x6 = vw[6];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc1x4 = vw[4];
+            float vacc1x5 = vw[5];
+            float vacc1x6 = vw[6];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc2x4 = vw[4];
+            float vacc2x5 = vw[5];
+            float vacc2x6 = vw[6];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
+            float vacc3x4 = vw[4];
+            float vacc3x5 = vw[5];
+            float vacc3x6 = vw[6];
+            float vacc4x0 = vw[0];
+            float vacc4x1 = vw[1];
+            float vacc4x2 = vw[2];
+            float vacc4x3 = vw[3];
+            float vacc4x4 = vw[4];
+            float vacc4x5 = vw[5];
+            float vacc4x6 = vw[6];
             for (int s = 0; s < 97; ++s) {
                 const float *restrict vk = vw + 7 * s + 7;
                 const float vi0 = in[ib + s];
@@ -4718,38 +4870,223 @@ static void Pw_pwodd_5x8(const float *restrict in, float *restrict out, const fl
                 const float vi2 = in[ib + s + 194];
                 const float vi3 = in[ib + s + 291];
                 const float vi4 = in[ib + s + 388];
-                for (int j = 0; j < 7; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                    vacc4[j] += vi4 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                vacc4x1 = SG_MADD(vacc4x1, vi4, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                vacc4x2 = SG_MADD(vacc4x2, vi4, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
+                vacc4x3 = SG_MADD(vacc4x3, vi4, vk3);
+                const float vk4 = vk[4];
+                vacc0x4 = SG_MADD(vacc0x4, vi0, vk4);
+                vacc1x4 = SG_MADD(vacc1x4, vi1, vk4);
+                vacc2x4 = SG_MADD(vacc2x4, vi2, vk4);
+                vacc3x4 = SG_MADD(vacc3x4, vi3, vk4);
+                vacc4x4 = SG_MADD(vacc4x4, vi4, vk4);
+                const float vk5 = vk[5];
+                vacc0x5 = SG_MADD(vacc0x5, vi0, vk5);
+                vacc1x5 = SG_MADD(vacc1x5, vi1, vk5);
+                vacc2x5 = SG_MADD(vacc2x5, vi2, vk5);
+                vacc3x5 = SG_MADD(vacc3x5, vi3, vk5);
+                vacc4x5 = SG_MADD(vacc4x5, vi4, vk5);
+                const float vk6 = vk[6];
+                vacc0x6 = SG_MADD(vacc0x6, vi0, vk6);
+                vacc1x6 = SG_MADD(vacc1x6, vi1, vk6);
+                vacc2x6 = SG_MADD(vacc2x6, vi2, vk6);
+                vacc3x6 = SG_MADD(vacc3x6, vi3, vk6);
+                vacc4x6 = SG_MADD(vacc4x6, vi4, vk6);
             }
-            for (int j = 0; j < 7; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 7; ++j) {
-                float v = vacc1[j];
+            {
+                float v = vacc0x1;
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 143] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 7; ++j) {
-                float v = vacc2[j];
+            {
+                float v = vacc0x2;
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 286] = v;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 7; ++j) {
-                float v = vacc3[j];
+            {
+                float v = vacc0x3;
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 429] = v;
+                out[ob + 3] = v;
             }
-            for (int j = 0; j < 7; ++j) {
-                float v = vacc4[j];
+            {
+                float v = vacc0x4;
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 572] = v;
+                out[ob + 4] = v;
+            }
+            {
+                float v = vacc0x5;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 5] = v;
+            }
+            {
+                float v = vacc0x6;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 6] = v;
+            }
+            {
+                float v = vacc1x0;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 143] = v;
+            }
+            {
+                float v = vacc1x1;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 144] = v;
+            }
+            {
+                float v = vacc1x2;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 145] = v;
+            }
+            {
+                float v = vacc1x3;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 146] = v;
+            }
+            {
+                float v = vacc1x4;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 147] = v;
+            }
+            {
+                float v = vacc1x5;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 148] = v;
+            }
+            {
+                float v = vacc1x6;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 149] = v;
+            }
+            {
+                float v = vacc2x0;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 286] = v;
+            }
+            {
+                float v = vacc2x1;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 287] = v;
+            }
+            {
+                float v = vacc2x2;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 288] = v;
+            }
+            {
+                float v = vacc2x3;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 289] = v;
+            }
+            {
+                float v = vacc2x4;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 290] = v;
+            }
+            {
+                float v = vacc2x5;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 291] = v;
+            }
+            {
+                float v = vacc2x6;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 292] = v;
+            }
+            {
+                float v = vacc3x0;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 429] = v;
+            }
+            {
+                float v = vacc3x1;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 430] = v;
+            }
+            {
+                float v = vacc3x2;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 431] = v;
+            }
+            {
+                float v = vacc3x3;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 432] = v;
+            }
+            {
+                float v = vacc3x4;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 433] = v;
+            }
+            {
+                float v = vacc3x5;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 434] = v;
+            }
+            {
+                float v = vacc3x6;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 435] = v;
+            }
+            {
+                float v = vacc4x0;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 572] = v;
+            }
+            {
+                float v = vacc4x1;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 573] = v;
+            }
+            {
+                float v = vacc4x2;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 574] = v;
+            }
+            {
+                float v = vacc4x3;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 575] = v;
+            }
+            {
+                float v = vacc4x4;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 576] = v;
+            }
+            {
+                float v = vacc4x5;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 577] = v;
+            }
+            {
+                float v = vacc4x6;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 578] = v;
             }
         }
     }
@@ -4961,32 +5298,18 @@ static void Pw_pwblk_12x4(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 7676;
                 const int ib = 100 * p;
                 const int ob = 77 * p + 76;
-                float vacc0[1];
-                float vacc1[1];
-                float vacc2[1];
-                float vacc3[1];
-                float vacc4[1];
-                float vacc5[1];
-                float vacc6[1];
-                float vacc7[1];
-                float vacc8[1];
-                float vacc9[1];
-                float vacc10[1];
-                float vacc11[1];
-                {
-                    vacc0[0] = vw[0];
-                    vacc1[0] = vw[0];
-                    vacc2[0] = vw[0];
-                    vacc3[0] = vw[0];
-                    vacc4[0] = vw[0];
-                    vacc5[0] = vw[0];
-                    vacc6[0] = vw[0];
-                    vacc7[0] = vw[0];
-                    vacc8[0] = vw[0];
-                    vacc9[0] = vw[0];
-                    vacc10[0] = vw[0];
-                    vacc11[0] = vw[0];
-                }
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
+                float vacc8x0 = vw[0];
+                float vacc9x0 = vw[0];
+                float vacc10x0 = vw[0];
+                float vacc11x0 = vw[0];
                 for (int s = 0; s < 100; ++s) {
                     const float *restrict vk = vw + s + 1;
                     const float vi0 = in[ib + s];
@@ -5001,78 +5324,77 @@ static void Pw_pwblk_12x4(const float *restrict in, float *restrict out, const f
                     const float vi9 = in[ib + s + 900];
                     const float vi10 = in[ib + s + 1000];
                     const float vi11 = in[ib + s + 1100];
-                    {
-                        vacc0[0] += vi0 * vk[0];
-                        vacc1[0] += vi1 * vk[0];
-                        vacc2[0] += vi2 * vk[0];
-                        vacc3[0] += vi3 * vk[0];
-                        vacc4[0] += vi4 * vk[0];
-                        vacc5[0] += vi5 * vk[0];
-                        vacc6[0] += vi6 * vk[0];
-                        vacc7[0] += vi7 * vk[0];
-                        vacc8[0] += vi8 * vk[0];
-                        vacc9[0] += vi9 * vk[0];
-                        vacc10[0] += vi10 * vk[0];
-                        vacc11[0] += vi11 * vk[0];
-                    }
+                    const float vk0 = vk[0];
+                    vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, vi6, vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, vi7, vk0);
+                    vacc8x0 = SG_MADD(vacc8x0, vi8, vk0);
+                    vacc9x0 = SG_MADD(vacc9x0, vi9, vk0);
+                    vacc10x0 = SG_MADD(vacc10x0, vi10, vk0);
+                    vacc11x0 = SG_MADD(vacc11x0, vi11, vk0);
                 }
                 {
-                    float v = vacc0[0];
+                    float v = vacc0x0;
                     v = v < 0.0f ? 0.0f : v;
                     out[ob] = v;
                 }
                 {
-                    float v = vacc1[0];
+                    float v = vacc1x0;
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + 77] = v;
                 }
                 {
-                    float v = vacc2[0];
+                    float v = vacc2x0;
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + 154] = v;
                 }
                 {
-                    float v = vacc3[0];
+                    float v = vacc3x0;
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + 231] = v;
                 }
                 {
-                    float v = vacc4[0];
+                    float v = vacc4x0;
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + 308] = v;
                 }
                 {
-                    float v = vacc5[0];
+                    float v = vacc5x0;
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + 385] = v;
                 }
                 {
-                    float v = vacc6[0];
+                    float v = vacc6x0;
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + 462] = v;
                 }
                 {
-                    float v = vacc7[0];
+                    float v = vacc7x0;
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + 539] = v;
                 }
                 {
-                    float v = vacc8[0];
+                    float v = vacc8x0;
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + 616] = v;
                 }
                 {
-                    float v = vacc9[0];
+                    float v = vacc9x0;
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + 693] = v;
                 }
                 {
-                    float v = vacc10[0];
+                    float v = vacc10x0;
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + 770] = v;
                 }
                 {
-                    float v = vacc11[0];
+                    float v = vacc11x0;
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + 847] = v;
                 }
@@ -5232,32 +5554,18 @@ static void Pw_pwblk_12x4(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w + 7676;
             const int ib = 100 * p;
             const int ob = 77 * p + 76;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            float vacc4[1];
-            float vacc5[1];
-            float vacc6[1];
-            float vacc7[1];
-            float vacc8[1];
-            float vacc9[1];
-            float vacc10[1];
-            float vacc11[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-                vacc4[0] = vw[0];
-                vacc5[0] = vw[0];
-                vacc6[0] = vw[0];
-                vacc7[0] = vw[0];
-                vacc8[0] = vw[0];
-                vacc9[0] = vw[0];
-                vacc10[0] = vw[0];
-                vacc11[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
+            float vacc4x0 = vw[0];
+            float vacc5x0 = vw[0];
+            float vacc6x0 = vw[0];
+            float vacc7x0 = vw[0];
+            float vacc8x0 = vw[0];
+            float vacc9x0 = vw[0];
+            float vacc10x0 = vw[0];
+            float vacc11x0 = vw[0];
             for (int s = 0; s < 100; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
@@ -5272,78 +5580,77 @@ static void Pw_pwblk_12x4(const float *restrict in, float *restrict out, const f
                 const float vi9 = in[ib + s + 900];
                 const float vi10 = in[ib + s + 1000];
                 const float vi11 = in[ib + s + 1100];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                    vacc4[0] += vi4 * vk[0];
-                    vacc5[0] += vi5 * vk[0];
-                    vacc6[0] += vi6 * vk[0];
-                    vacc7[0] += vi7 * vk[0];
-                    vacc8[0] += vi8 * vk[0];
-                    vacc9[0] += vi9 * vk[0];
-                    vacc10[0] += vi10 * vk[0];
-                    vacc11[0] += vi11 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
+                vacc6x0 = SG_MADD(vacc6x0, vi6, vk0);
+                vacc7x0 = SG_MADD(vacc7x0, vi7, vk0);
+                vacc8x0 = SG_MADD(vacc8x0, vi8, vk0);
+                vacc9x0 = SG_MADD(vacc9x0, vi9, vk0);
+                vacc10x0 = SG_MADD(vacc10x0, vi10, vk0);
+                vacc11x0 = SG_MADD(vacc11x0, vi11, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 v = v < 0.0f ? 0.0f : v;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 77] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 154] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 231] = v;
             }
             {
-                float v = vacc4[0];
+                float v = vacc4x0;
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 308] = v;
             }
             {
-                float v = vacc5[0];
+                float v = vacc5x0;
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 385] = v;
             }
             {
-                float v = vacc6[0];
+                float v = vacc6x0;
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 462] = v;
             }
             {
-                float v = vacc7[0];
+                float v = vacc7x0;
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 539] = v;
             }
             {
-                float v = vacc8[0];
+                float v = vacc8x0;
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 616] = v;
             }
             {
-                float v = vacc9[0];
+                float v = vacc9x0;
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 693] = v;
             }
             {
-                float v = vacc10[0];
+                float v = vacc10x0;
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 770] = v;
             }
             {
-                float v = vacc11[0];
+                float v = vacc11x0;
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 847] = v;
             }
@@ -5352,19 +5659,15 @@ static void Pw_pwblk_12x4(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w + 7676;
             const int ib = 168000;
             const int ob = 129360 + 76;
-            float vacc0[1];
-            {
-                vacc0[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
             for (int s = 0; s < 100; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 v = v < 0.0f ? 0.0f : v;
                 out[ob] = v;
             }
@@ -5600,32 +5903,18 @@ static void Pw_pwtail_12x4(const float *restrict in, float *restrict out, const 
             const float *restrict vw = w + 11228;
             const int ib = 400 * p;
             const int ob = 29 * p + 28;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            float vacc4[1];
-            float vacc5[1];
-            float vacc6[1];
-            float vacc7[1];
-            float vacc8[1];
-            float vacc9[1];
-            float vacc10[1];
-            float vacc11[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-                vacc4[0] = vw[0];
-                vacc5[0] = vw[0];
-                vacc6[0] = vw[0];
-                vacc7[0] = vw[0];
-                vacc8[0] = vw[0];
-                vacc9[0] = vw[0];
-                vacc10[0] = vw[0];
-                vacc11[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
+            float vacc4x0 = vw[0];
+            float vacc5x0 = vw[0];
+            float vacc6x0 = vw[0];
+            float vacc7x0 = vw[0];
+            float vacc8x0 = vw[0];
+            float vacc9x0 = vw[0];
+            float vacc10x0 = vw[0];
+            float vacc11x0 = vw[0];
             for (int s = 0; s < 400; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
@@ -5640,67 +5929,66 @@ static void Pw_pwtail_12x4(const float *restrict in, float *restrict out, const 
                 const float vi9 = in[ib + s + 3600];
                 const float vi10 = in[ib + s + 4000];
                 const float vi11 = in[ib + s + 4400];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                    vacc4[0] += vi4 * vk[0];
-                    vacc5[0] += vi5 * vk[0];
-                    vacc6[0] += vi6 * vk[0];
-                    vacc7[0] += vi7 * vk[0];
-                    vacc8[0] += vi8 * vk[0];
-                    vacc9[0] += vi9 * vk[0];
-                    vacc10[0] += vi10 * vk[0];
-                    vacc11[0] += vi11 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                vacc4x0 = SG_MADD(vacc4x0, vi4, vk0);
+                vacc5x0 = SG_MADD(vacc5x0, vi5, vk0);
+                vacc6x0 = SG_MADD(vacc6x0, vi6, vk0);
+                vacc7x0 = SG_MADD(vacc7x0, vi7, vk0);
+                vacc8x0 = SG_MADD(vacc8x0, vi8, vk0);
+                vacc9x0 = SG_MADD(vacc9x0, vi9, vk0);
+                vacc10x0 = SG_MADD(vacc10x0, vi10, vk0);
+                vacc11x0 = SG_MADD(vacc11x0, vi11, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 out[ob + 29] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 out[ob + 58] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 out[ob + 87] = v;
             }
             {
-                float v = vacc4[0];
+                float v = vacc4x0;
                 out[ob + 116] = v;
             }
             {
-                float v = vacc5[0];
+                float v = vacc5x0;
                 out[ob + 145] = v;
             }
             {
-                float v = vacc6[0];
+                float v = vacc6x0;
                 out[ob + 174] = v;
             }
             {
-                float v = vacc7[0];
+                float v = vacc7x0;
                 out[ob + 203] = v;
             }
             {
-                float v = vacc8[0];
+                float v = vacc8x0;
                 out[ob + 232] = v;
             }
             {
-                float v = vacc9[0];
+                float v = vacc9x0;
                 out[ob + 261] = v;
             }
             {
-                float v = vacc10[0];
+                float v = vacc10x0;
                 out[ob + 290] = v;
             }
             {
-                float v = vacc11[0];
+                float v = vacc11x0;
                 out[ob + 319] = v;
             }
         }
@@ -5708,35 +5996,29 @@ static void Pw_pwtail_12x4(const float *restrict in, float *restrict out, const 
             const float *restrict vw = w + 11228;
             const int ib = 38400;
             const int ob = 2784 + 28;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
             for (int s = 0; s < 400; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 400];
                 const float vi2 = in[ib + s + 800];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 out[ob + 29] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 out[ob + 58] = v;
             }
         }
@@ -6602,11 +6884,11 @@ static void Run_sep1024(const float *in, const float *skip, float *out, const fl
  *
  * stage 1: depthwise 3x3 -> 3x4x5120
  *   tile: no neon specialization for this stage (multiplier 5: lcm(4, 5)/4 = 5 vectors per tile
- *       exceeds the 4 this target's tile allows): portable scalar code. 1 input channel x
- *       multiplier 5 = 5 accumulators per tile (8 accumulators: with the current weight and input
- *       they fit the 16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision
- *       registers), and compilers vectorize the 8-wide tap statements where SIMD exists); C =
- *       1024: 1024 full tiles, no tail
+ *       exceeds the 4 this target's tile allows): portable scalar code. 3 input channels x
+ *       multiplier 5 = 15 accumulators per tile (16 named accumulators: with the current weight
+ *       and input they fit the 32 single-precision registers of Cortex-M4F/M7 FPUs, and compilers
+ *       vectorize the 16 tap statements where SIMD exists); C = 1024: 341 full tiles + a
+ *       generated 1-channel tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 304
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -6626,39 +6908,234 @@ static void Run_sep1024(const float *in, const float *skip, float *out, const fl
  *   dw_w [3][3][5120], dw_b [5120]
  *   pw_w [8][5120], pw_b [8]
  */
-/* scalar/spatial.c.in: layer sep_m5, stage 1 (depthwise 3x3): tile 5c1p, 5 channels x 1 pixel (scalar code) */
-static void Dw_sep_m5_S1_5c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer sep_m5, stage 1 (depthwise 3x3): tile 15c1p, 15 channels x 1 pixel (scalar code) */
+static void Dw_sep_m5_S1_15c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 1024; ++ct) {
-                const int ib = 4096 * vy + 1024 * vx + ct;
-                const int ob = 20480 * vy + 5120 * vx + 5 * ct;
-                const float *restrict vw = w + 50 * ct;
-                float vacc[5];
-                for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
+            for (int ct = 0; ct < 341; ++ct) {
+                const int ib = 4096 * vy + 1024 * vx + 3 * ct;
+                const int ob = 20480 * vy + 5120 * vx + 15 * ct;
+                const float *restrict vw = w + 150 * ct;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                float vacc3 = vw[3];
+                float vacc4 = vw[4];
+                float vacc5 = vw[5];
+                float vacc6 = vw[6];
+                float vacc7 = vw[7];
+                float vacc8 = vw[8];
+                float vacc9 = vw[9];
+                float vacc10 = vw[10];
+                float vacc11 = vw[11];
+                float vacc12 = vw[12];
+                float vacc13 = vw[13];
+                float vacc14 = vw[14];
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 25] * vi;
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[75], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[76], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[77], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[78], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[79], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[80], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[81], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[82], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[83], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[84], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[85], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[86], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[87], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[88], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[89], vi2);
                 }
                 {   /* tap 1,2 */
-                    const float vi = in[ib + 1024];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 30] * vi;
+                    const float vi0 = in[ib + 1024];
+                    const float vi1 = in[ib + 1025];
+                    const float vi2 = in[ib + 1026];
+                    vacc0 = SG_MADD(vacc0, vw[90], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[91], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[92], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[93], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[94], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[95], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[96], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[97], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[98], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[99], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[100], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[101], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[102], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[103], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[104], vi2);
                 }
                 {   /* tap 2,1 */
-                    const float vi = in[ib + 4096];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 40] * vi;
+                    const float vi0 = in[ib + 4096];
+                    const float vi1 = in[ib + 4097];
+                    const float vi2 = in[ib + 4098];
+                    vacc0 = SG_MADD(vacc0, vw[120], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[121], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[122], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[123], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[124], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[125], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[126], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[127], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[128], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[129], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[130], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[131], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[132], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[133], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[134], vi2);
                 }
                 {   /* tap 2,2 */
-                    const float vi = in[ib + 5120];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 45] * vi;
+                    const float vi0 = in[ib + 5120];
+                    const float vi1 = in[ib + 5121];
+                    const float vi2 = in[ib + 5122];
+                    vacc0 = SG_MADD(vacc0, vw[135], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[136], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[137], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[138], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[139], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[140], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[141], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[142], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[143], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[144], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[145], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[146], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[147], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[148], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[149], vi2);
                 }
-                for (int j = 0; j < 5; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
+                }
+                {
+                    float v = vacc3;
+                    out[ob + 3] = v;
+                }
+                {
+                    float v = vacc4;
+                    out[ob + 4] = v;
+                }
+                {
+                    float v = vacc5;
+                    out[ob + 5] = v;
+                }
+                {
+                    float v = vacc6;
+                    out[ob + 6] = v;
+                }
+                {
+                    float v = vacc7;
+                    out[ob + 7] = v;
+                }
+                {
+                    float v = vacc8;
+                    out[ob + 8] = v;
+                }
+                {
+                    float v = vacc9;
+                    out[ob + 9] = v;
+                }
+                {
+                    float v = vacc10;
+                    out[ob + 10] = v;
+                }
+                {
+                    float v = vacc11;
+                    out[ob + 11] = v;
+                }
+                {
+                    float v = vacc12;
+                    out[ob + 12] = v;
+                }
+                {
+                    float v = vacc13;
+                    out[ob + 13] = v;
+                }
+                {
+                    float v = vacc14;
+                    out[ob + 14] = v;
+                }
+            }
+            {
+                const int ib = 4096 * vy + 1024 * vx + 1023;
+                const int ob = 20480 * vy + 5120 * vx + 5115;
+                const float *restrict vw = w + 51150;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                float vacc3 = vw[3];
+                float vacc4 = vw[4];
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[26], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[27], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[28], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[29], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 1024];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[33], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[34], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 4096];
+                    vacc0 = SG_MADD(vacc0, vw[40], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[41], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[42], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[43], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[44], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 5120];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[48], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[49], vi0);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
+                }
+                {
+                    float v = vacc3;
+                    out[ob + 3] = v;
+                }
+                {
+                    float v = vacc4;
+                    out[ob + 4] = v;
                 }
             }
         }
@@ -6667,39 +7144,282 @@ static void Dw_sep_m5_S1_5c1p(const float *restrict in, float *restrict out, con
     {
         const int vy = 0;
         for (int vx = 1; vx < 3; ++vx) {
-            for (int ct = 0; ct < 1024; ++ct) {
-                const int ib = 4096 * vy + 1024 * vx + ct;
-                const int ob = 20480 * vy + 5120 * vx + 5 * ct;
-                const float *restrict vw = w + 50 * ct;
-                float vacc[5];
-                for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
+            for (int ct = 0; ct < 341; ++ct) {
+                const int ib = 4096 * vy + 1024 * vx + 3 * ct;
+                const int ob = 20480 * vy + 5120 * vx + 15 * ct;
+                const float *restrict vw = w + 150 * ct;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                float vacc3 = vw[3];
+                float vacc4 = vw[4];
+                float vacc5 = vw[5];
+                float vacc6 = vw[6];
+                float vacc7 = vw[7];
+                float vacc8 = vw[8];
+                float vacc9 = vw[9];
+                float vacc10 = vw[10];
+                float vacc11 = vw[11];
+                float vacc12 = vw[12];
+                float vacc13 = vw[13];
+                float vacc14 = vw[14];
                 {   /* tap 1,0 */
-                    const float vi = in[ib - 1024];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 20] * vi;
+                    const float vi0 = in[ib - 1024];
+                    const float vi1 = in[ib - 1023];
+                    const float vi2 = in[ib - 1022];
+                    vacc0 = SG_MADD(vacc0, vw[60], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[61], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[62], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[63], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[64], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[65], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[66], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[67], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[68], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[69], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[70], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[71], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[72], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[73], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[74], vi2);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 25] * vi;
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[75], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[76], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[77], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[78], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[79], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[80], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[81], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[82], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[83], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[84], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[85], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[86], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[87], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[88], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[89], vi2);
                 }
                 {   /* tap 1,2 */
-                    const float vi = in[ib + 1024];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 30] * vi;
+                    const float vi0 = in[ib + 1024];
+                    const float vi1 = in[ib + 1025];
+                    const float vi2 = in[ib + 1026];
+                    vacc0 = SG_MADD(vacc0, vw[90], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[91], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[92], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[93], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[94], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[95], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[96], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[97], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[98], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[99], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[100], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[101], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[102], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[103], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[104], vi2);
                 }
                 {   /* tap 2,0 */
-                    const float vi = in[ib + 3072];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 35] * vi;
+                    const float vi0 = in[ib + 3072];
+                    const float vi1 = in[ib + 3073];
+                    const float vi2 = in[ib + 3074];
+                    vacc0 = SG_MADD(vacc0, vw[105], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[106], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[107], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[108], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[109], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[110], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[111], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[112], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[113], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[114], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[115], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[116], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[117], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[118], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[119], vi2);
                 }
                 {   /* tap 2,1 */
-                    const float vi = in[ib + 4096];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 40] * vi;
+                    const float vi0 = in[ib + 4096];
+                    const float vi1 = in[ib + 4097];
+                    const float vi2 = in[ib + 4098];
+                    vacc0 = SG_MADD(vacc0, vw[120], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[121], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[122], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[123], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[124], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[125], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[126], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[127], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[128], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[129], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[130], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[131], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[132], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[133], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[134], vi2);
                 }
                 {   /* tap 2,2 */
-                    const float vi = in[ib + 5120];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 45] * vi;
+                    const float vi0 = in[ib + 5120];
+                    const float vi1 = in[ib + 5121];
+                    const float vi2 = in[ib + 5122];
+                    vacc0 = SG_MADD(vacc0, vw[135], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[136], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[137], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[138], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[139], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[140], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[141], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[142], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[143], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[144], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[145], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[146], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[147], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[148], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[149], vi2);
                 }
-                for (int j = 0; j < 5; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
+                }
+                {
+                    float v = vacc3;
+                    out[ob + 3] = v;
+                }
+                {
+                    float v = vacc4;
+                    out[ob + 4] = v;
+                }
+                {
+                    float v = vacc5;
+                    out[ob + 5] = v;
+                }
+                {
+                    float v = vacc6;
+                    out[ob + 6] = v;
+                }
+                {
+                    float v = vacc7;
+                    out[ob + 7] = v;
+                }
+                {
+                    float v = vacc8;
+                    out[ob + 8] = v;
+                }
+                {
+                    float v = vacc9;
+                    out[ob + 9] = v;
+                }
+                {
+                    float v = vacc10;
+                    out[ob + 10] = v;
+                }
+                {
+                    float v = vacc11;
+                    out[ob + 11] = v;
+                }
+                {
+                    float v = vacc12;
+                    out[ob + 12] = v;
+                }
+                {
+                    float v = vacc13;
+                    out[ob + 13] = v;
+                }
+                {
+                    float v = vacc14;
+                    out[ob + 14] = v;
+                }
+            }
+            {
+                const int ib = 4096 * vy + 1024 * vx + 1023;
+                const int ob = 20480 * vy + 5120 * vx + 5115;
+                const float *restrict vw = w + 51150;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                float vacc3 = vw[3];
+                float vacc4 = vw[4];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 1024];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[21], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[22], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[23], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[24], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[26], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[27], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[28], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[29], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 1024];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[33], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[34], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 3072];
+                    vacc0 = SG_MADD(vacc0, vw[35], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[36], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[37], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[38], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[39], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 4096];
+                    vacc0 = SG_MADD(vacc0, vw[40], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[41], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[42], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[43], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[44], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 5120];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[48], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[49], vi0);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
+                }
+                {
+                    float v = vacc3;
+                    out[ob + 3] = v;
+                }
+                {
+                    float v = vacc4;
+                    out[ob + 4] = v;
                 }
             }
         }
@@ -6709,31 +7429,226 @@ static void Dw_sep_m5_S1_5c1p(const float *restrict in, float *restrict out, con
         const int vy = 0;
         {
             const int vx = 3;
-            for (int ct = 0; ct < 1024; ++ct) {
-                const int ib = 4096 * vy + 1024 * vx + ct;
-                const int ob = 20480 * vy + 5120 * vx + 5 * ct;
-                const float *restrict vw = w + 50 * ct;
-                float vacc[5];
-                for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
+            for (int ct = 0; ct < 341; ++ct) {
+                const int ib = 4096 * vy + 1024 * vx + 3 * ct;
+                const int ob = 20480 * vy + 5120 * vx + 15 * ct;
+                const float *restrict vw = w + 150 * ct;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                float vacc3 = vw[3];
+                float vacc4 = vw[4];
+                float vacc5 = vw[5];
+                float vacc6 = vw[6];
+                float vacc7 = vw[7];
+                float vacc8 = vw[8];
+                float vacc9 = vw[9];
+                float vacc10 = vw[10];
+                float vacc11 = vw[11];
+                float vacc12 = vw[12];
+                float vacc13 = vw[13];
+                float vacc14 = vw[14];
                 {   /* tap 1,0 */
-                    const float vi = in[ib - 1024];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 20] * vi;
+                    const float vi0 = in[ib - 1024];
+                    const float vi1 = in[ib - 1023];
+                    const float vi2 = in[ib - 1022];
+                    vacc0 = SG_MADD(vacc0, vw[60], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[61], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[62], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[63], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[64], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[65], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[66], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[67], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[68], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[69], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[70], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[71], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[72], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[73], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[74], vi2);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 25] * vi;
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[75], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[76], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[77], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[78], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[79], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[80], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[81], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[82], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[83], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[84], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[85], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[86], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[87], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[88], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[89], vi2);
                 }
                 {   /* tap 2,0 */
-                    const float vi = in[ib + 3072];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 35] * vi;
+                    const float vi0 = in[ib + 3072];
+                    const float vi1 = in[ib + 3073];
+                    const float vi2 = in[ib + 3074];
+                    vacc0 = SG_MADD(vacc0, vw[105], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[106], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[107], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[108], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[109], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[110], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[111], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[112], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[113], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[114], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[115], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[116], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[117], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[118], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[119], vi2);
                 }
                 {   /* tap 2,1 */
-                    const float vi = in[ib + 4096];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 40] * vi;
+                    const float vi0 = in[ib + 4096];
+                    const float vi1 = in[ib + 4097];
+                    const float vi2 = in[ib + 4098];
+                    vacc0 = SG_MADD(vacc0, vw[120], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[121], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[122], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[123], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[124], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[125], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[126], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[127], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[128], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[129], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[130], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[131], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[132], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[133], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[134], vi2);
                 }
-                for (int j = 0; j < 5; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
+                }
+                {
+                    float v = vacc3;
+                    out[ob + 3] = v;
+                }
+                {
+                    float v = vacc4;
+                    out[ob + 4] = v;
+                }
+                {
+                    float v = vacc5;
+                    out[ob + 5] = v;
+                }
+                {
+                    float v = vacc6;
+                    out[ob + 6] = v;
+                }
+                {
+                    float v = vacc7;
+                    out[ob + 7] = v;
+                }
+                {
+                    float v = vacc8;
+                    out[ob + 8] = v;
+                }
+                {
+                    float v = vacc9;
+                    out[ob + 9] = v;
+                }
+                {
+                    float v = vacc10;
+                    out[ob + 10] = v;
+                }
+                {
+                    float v = vacc11;
+                    out[ob + 11] = v;
+                }
+                {
+                    float v = vacc12;
+                    out[ob + 12] = v;
+                }
+                {
+                    float v = vacc13;
+                    out[ob + 13] = v;
+                }
+                {
+                    float v = vacc14;
+                    out[ob + 14] = v;
+                }
+            }
+            {
+                const int ib = 4096 * vy + 1024 * vx + 1023;
+                const int ob = 20480 * vy + 5120 * vx + 5115;
+                const float *restrict vw = w + 51150;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                float vacc3 = vw[3];
+                float vacc4 = vw[4];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 1024];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[21], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[22], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[23], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[24], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[26], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[27], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[28], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[29], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 3072];
+                    vacc0 = SG_MADD(vacc0, vw[35], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[36], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[37], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[38], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[39], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 4096];
+                    vacc0 = SG_MADD(vacc0, vw[40], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[41], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[42], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[43], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[44], vi0);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
+                }
+                {
+                    float v = vacc3;
+                    out[ob + 3] = v;
+                }
+                {
+                    float v = vacc4;
+                    out[ob + 4] = v;
                 }
             }
         }
@@ -6743,39 +7658,282 @@ static void Dw_sep_m5_S1_5c1p(const float *restrict in, float *restrict out, con
         const int vy = 1;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 1024; ++ct) {
-                const int ib = 4096 * vy + 1024 * vx + ct;
-                const int ob = 20480 * vy + 5120 * vx + 5 * ct;
-                const float *restrict vw = w + 50 * ct;
-                float vacc[5];
-                for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
+            for (int ct = 0; ct < 341; ++ct) {
+                const int ib = 4096 * vy + 1024 * vx + 3 * ct;
+                const int ob = 20480 * vy + 5120 * vx + 15 * ct;
+                const float *restrict vw = w + 150 * ct;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                float vacc3 = vw[3];
+                float vacc4 = vw[4];
+                float vacc5 = vw[5];
+                float vacc6 = vw[6];
+                float vacc7 = vw[7];
+                float vacc8 = vw[8];
+                float vacc9 = vw[9];
+                float vacc10 = vw[10];
+                float vacc11 = vw[11];
+                float vacc12 = vw[12];
+                float vacc13 = vw[13];
+                float vacc14 = vw[14];
                 {   /* tap 0,1 */
-                    const float vi = in[ib - 4096];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 10] * vi;
+                    const float vi0 = in[ib - 4096];
+                    const float vi1 = in[ib - 4095];
+                    const float vi2 = in[ib - 4094];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[33], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[34], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[35], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[36], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[37], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[38], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[39], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[40], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[41], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[42], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[43], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[44], vi2);
                 }
                 {   /* tap 0,2 */
-                    const float vi = in[ib - 3072];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 15] * vi;
+                    const float vi0 = in[ib - 3072];
+                    const float vi1 = in[ib - 3071];
+                    const float vi2 = in[ib - 3070];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[48], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[49], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[50], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[51], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[52], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[53], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[54], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[55], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[56], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[57], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[58], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[59], vi2);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 25] * vi;
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[75], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[76], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[77], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[78], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[79], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[80], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[81], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[82], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[83], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[84], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[85], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[86], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[87], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[88], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[89], vi2);
                 }
                 {   /* tap 1,2 */
-                    const float vi = in[ib + 1024];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 30] * vi;
+                    const float vi0 = in[ib + 1024];
+                    const float vi1 = in[ib + 1025];
+                    const float vi2 = in[ib + 1026];
+                    vacc0 = SG_MADD(vacc0, vw[90], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[91], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[92], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[93], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[94], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[95], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[96], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[97], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[98], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[99], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[100], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[101], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[102], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[103], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[104], vi2);
                 }
                 {   /* tap 2,1 */
-                    const float vi = in[ib + 4096];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 40] * vi;
+                    const float vi0 = in[ib + 4096];
+                    const float vi1 = in[ib + 4097];
+                    const float vi2 = in[ib + 4098];
+                    vacc0 = SG_MADD(vacc0, vw[120], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[121], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[122], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[123], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[124], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[125], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[126], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[127], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[128], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[129], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[130], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[131], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[132], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[133], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[134], vi2);
                 }
                 {   /* tap 2,2 */
-                    const float vi = in[ib + 5120];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 45] * vi;
+                    const float vi0 = in[ib + 5120];
+                    const float vi1 = in[ib + 5121];
+                    const float vi2 = in[ib + 5122];
+                    vacc0 = SG_MADD(vacc0, vw[135], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[136], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[137], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[138], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[139], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[140], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[141], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[142], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[143], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[144], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[145], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[146], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[147], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[148], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[149], vi2);
                 }
-                for (int j = 0; j < 5; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
+                }
+                {
+                    float v = vacc3;
+                    out[ob + 3] = v;
+                }
+                {
+                    float v = vacc4;
+                    out[ob + 4] = v;
+                }
+                {
+                    float v = vacc5;
+                    out[ob + 5] = v;
+                }
+                {
+                    float v = vacc6;
+                    out[ob + 6] = v;
+                }
+                {
+                    float v = vacc7;
+                    out[ob + 7] = v;
+                }
+                {
+                    float v = vacc8;
+                    out[ob + 8] = v;
+                }
+                {
+                    float v = vacc9;
+                    out[ob + 9] = v;
+                }
+                {
+                    float v = vacc10;
+                    out[ob + 10] = v;
+                }
+                {
+                    float v = vacc11;
+                    out[ob + 11] = v;
+                }
+                {
+                    float v = vacc12;
+                    out[ob + 12] = v;
+                }
+                {
+                    float v = vacc13;
+                    out[ob + 13] = v;
+                }
+                {
+                    float v = vacc14;
+                    out[ob + 14] = v;
+                }
+            }
+            {
+                const int ib = 4096 * vy + 1024 * vx + 1023;
+                const int ob = 20480 * vy + 5120 * vx + 5115;
+                const float *restrict vw = w + 51150;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                float vacc3 = vw[3];
+                float vacc4 = vw[4];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 4096];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[11], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[12], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[13], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[14], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 3072];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[18], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[19], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[26], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[27], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[28], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[29], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 1024];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[33], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[34], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 4096];
+                    vacc0 = SG_MADD(vacc0, vw[40], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[41], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[42], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[43], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[44], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 5120];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[48], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[49], vi0);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
+                }
+                {
+                    float v = vacc3;
+                    out[ob + 3] = v;
+                }
+                {
+                    float v = vacc4;
+                    out[ob + 4] = v;
                 }
             }
         }
@@ -6784,51 +7942,366 @@ static void Dw_sep_m5_S1_5c1p(const float *restrict in, float *restrict out, con
     {
         const int vy = 1;
         for (int vx = 1; vx < 3; ++vx) {
-            for (int ct = 0; ct < 1024; ++ct) {
-                const int ib = 4096 * vy + 1024 * vx + ct;
-                const int ob = 20480 * vy + 5120 * vx + 5 * ct;
-                const float *restrict vw = w + 50 * ct;
-                float vacc[5];
-                for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
+            for (int ct = 0; ct < 341; ++ct) {
+                const int ib = 4096 * vy + 1024 * vx + 3 * ct;
+                const int ob = 20480 * vy + 5120 * vx + 15 * ct;
+                const float *restrict vw = w + 150 * ct;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                float vacc3 = vw[3];
+                float vacc4 = vw[4];
+                float vacc5 = vw[5];
+                float vacc6 = vw[6];
+                float vacc7 = vw[7];
+                float vacc8 = vw[8];
+                float vacc9 = vw[9];
+                float vacc10 = vw[10];
+                float vacc11 = vw[11];
+                float vacc12 = vw[12];
+                float vacc13 = vw[13];
+                float vacc14 = vw[14];
                 {   /* tap 0,0 */
-                    const float vi = in[ib - 5120];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 5] * vi;
+                    const float vi0 = in[ib - 5120];
+                    const float vi1 = in[ib - 5119];
+                    const float vi2 = in[ib - 5118];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[18], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[19], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[20], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[21], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[22], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[23], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[24], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[25], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[26], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[27], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[28], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[29], vi2);
                 }
                 {   /* tap 0,1 */
-                    const float vi = in[ib - 4096];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 10] * vi;
+                    const float vi0 = in[ib - 4096];
+                    const float vi1 = in[ib - 4095];
+                    const float vi2 = in[ib - 4094];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[33], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[34], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[35], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[36], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[37], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[38], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[39], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[40], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[41], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[42], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[43], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[44], vi2);
                 }
                 {   /* tap 0,2 */
-                    const float vi = in[ib - 3072];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 15] * vi;
+                    const float vi0 = in[ib - 3072];
+                    const float vi1 = in[ib - 3071];
+                    const float vi2 = in[ib - 3070];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[48], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[49], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[50], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[51], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[52], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[53], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[54], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[55], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[56], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[57], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[58], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[59], vi2);
                 }
                 {   /* tap 1,0 */
-                    const float vi = in[ib - 1024];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 20] * vi;
+                    const float vi0 = in[ib - 1024];
+                    const float vi1 = in[ib - 1023];
+                    const float vi2 = in[ib - 1022];
+                    vacc0 = SG_MADD(vacc0, vw[60], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[61], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[62], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[63], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[64], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[65], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[66], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[67], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[68], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[69], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[70], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[71], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[72], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[73], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[74], vi2);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 25] * vi;
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[75], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[76], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[77], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[78], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[79], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[80], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[81], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[82], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[83], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[84], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[85], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[86], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[87], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[88], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[89], vi2);
                 }
                 {   /* tap 1,2 */
-                    const float vi = in[ib + 1024];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 30] * vi;
+                    const float vi0 = in[ib + 1024];
+                    const float vi1 = in[ib + 1025];
+                    const float vi2 = in[ib + 1026];
+                    vacc0 = SG_MADD(vacc0, vw[90], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[91], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[92], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[93], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[94], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[95], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[96], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[97], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[98], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[99], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[100], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[101], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[102], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[103], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[104], vi2);
                 }
                 {   /* tap 2,0 */
-                    const float vi = in[ib + 3072];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 35] * vi;
+                    const float vi0 = in[ib + 3072];
+                    const float vi1 = in[ib + 3073];
+                    const float vi2 = in[ib + 3074];
+                    vacc0 = SG_MADD(vacc0, vw[105], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[106], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[107], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[108], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[109], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[110], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[111], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[112], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[113], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[114], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[115], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[116], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[117], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[118], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[119], vi2);
                 }
                 {   /* tap 2,1 */
-                    const float vi = in[ib + 4096];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 40] * vi;
+                    const float vi0 = in[ib + 4096];
+                    const float vi1 = in[ib + 4097];
+                    const float vi2 = in[ib + 4098];
+                    vacc0 = SG_MADD(vacc0, vw[120], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[121], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[122], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[123], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[124], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[125], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[126], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[127], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[128], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[129], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[130], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[131], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[132], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[133], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[134], vi2);
                 }
                 {   /* tap 2,2 */
-                    const float vi = in[ib + 5120];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 45] * vi;
+                    const float vi0 = in[ib + 5120];
+                    const float vi1 = in[ib + 5121];
+                    const float vi2 = in[ib + 5122];
+                    vacc0 = SG_MADD(vacc0, vw[135], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[136], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[137], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[138], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[139], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[140], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[141], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[142], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[143], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[144], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[145], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[146], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[147], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[148], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[149], vi2);
                 }
-                for (int j = 0; j < 5; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
+                }
+                {
+                    float v = vacc3;
+                    out[ob + 3] = v;
+                }
+                {
+                    float v = vacc4;
+                    out[ob + 4] = v;
+                }
+                {
+                    float v = vacc5;
+                    out[ob + 5] = v;
+                }
+                {
+                    float v = vacc6;
+                    out[ob + 6] = v;
+                }
+                {
+                    float v = vacc7;
+                    out[ob + 7] = v;
+                }
+                {
+                    float v = vacc8;
+                    out[ob + 8] = v;
+                }
+                {
+                    float v = vacc9;
+                    out[ob + 9] = v;
+                }
+                {
+                    float v = vacc10;
+                    out[ob + 10] = v;
+                }
+                {
+                    float v = vacc11;
+                    out[ob + 11] = v;
+                }
+                {
+                    float v = vacc12;
+                    out[ob + 12] = v;
+                }
+                {
+                    float v = vacc13;
+                    out[ob + 13] = v;
+                }
+                {
+                    float v = vacc14;
+                    out[ob + 14] = v;
+                }
+            }
+            {
+                const int ib = 4096 * vy + 1024 * vx + 1023;
+                const int ob = 20480 * vy + 5120 * vx + 5115;
+                const float *restrict vw = w + 51150;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                float vacc3 = vw[3];
+                float vacc4 = vw[4];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 5120];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[6], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[7], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[8], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[9], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 4096];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[11], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[12], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[13], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[14], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 3072];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[18], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[19], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 1024];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[21], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[22], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[23], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[24], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[26], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[27], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[28], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[29], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 1024];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[33], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[34], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 3072];
+                    vacc0 = SG_MADD(vacc0, vw[35], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[36], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[37], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[38], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[39], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 4096];
+                    vacc0 = SG_MADD(vacc0, vw[40], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[41], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[42], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[43], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[44], vi0);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 5120];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[48], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[49], vi0);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
+                }
+                {
+                    float v = vacc3;
+                    out[ob + 3] = v;
+                }
+                {
+                    float v = vacc4;
+                    out[ob + 4] = v;
                 }
             }
         }
@@ -6838,39 +8311,282 @@ static void Dw_sep_m5_S1_5c1p(const float *restrict in, float *restrict out, con
         const int vy = 1;
         {
             const int vx = 3;
-            for (int ct = 0; ct < 1024; ++ct) {
-                const int ib = 4096 * vy + 1024 * vx + ct;
-                const int ob = 20480 * vy + 5120 * vx + 5 * ct;
-                const float *restrict vw = w + 50 * ct;
-                float vacc[5];
-                for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
+            for (int ct = 0; ct < 341; ++ct) {
+                const int ib = 4096 * vy + 1024 * vx + 3 * ct;
+                const int ob = 20480 * vy + 5120 * vx + 15 * ct;
+                const float *restrict vw = w + 150 * ct;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                float vacc3 = vw[3];
+                float vacc4 = vw[4];
+                float vacc5 = vw[5];
+                float vacc6 = vw[6];
+                float vacc7 = vw[7];
+                float vacc8 = vw[8];
+                float vacc9 = vw[9];
+                float vacc10 = vw[10];
+                float vacc11 = vw[11];
+                float vacc12 = vw[12];
+                float vacc13 = vw[13];
+                float vacc14 = vw[14];
                 {   /* tap 0,0 */
-                    const float vi = in[ib - 5120];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 5] * vi;
+                    const float vi0 = in[ib - 5120];
+                    const float vi1 = in[ib - 5119];
+                    const float vi2 = in[ib - 5118];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[18], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[19], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[20], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[21], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[22], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[23], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[24], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[25], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[26], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[27], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[28], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[29], vi2);
                 }
                 {   /* tap 0,1 */
-                    const float vi = in[ib - 4096];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 10] * vi;
+                    const float vi0 = in[ib - 4096];
+                    const float vi1 = in[ib - 4095];
+                    const float vi2 = in[ib - 4094];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[33], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[34], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[35], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[36], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[37], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[38], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[39], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[40], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[41], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[42], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[43], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[44], vi2);
                 }
                 {   /* tap 1,0 */
-                    const float vi = in[ib - 1024];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 20] * vi;
+                    const float vi0 = in[ib - 1024];
+                    const float vi1 = in[ib - 1023];
+                    const float vi2 = in[ib - 1022];
+                    vacc0 = SG_MADD(vacc0, vw[60], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[61], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[62], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[63], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[64], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[65], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[66], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[67], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[68], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[69], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[70], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[71], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[72], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[73], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[74], vi2);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 25] * vi;
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[75], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[76], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[77], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[78], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[79], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[80], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[81], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[82], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[83], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[84], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[85], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[86], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[87], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[88], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[89], vi2);
                 }
                 {   /* tap 2,0 */
-                    const float vi = in[ib + 3072];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 35] * vi;
+                    const float vi0 = in[ib + 3072];
+                    const float vi1 = in[ib + 3073];
+                    const float vi2 = in[ib + 3074];
+                    vacc0 = SG_MADD(vacc0, vw[105], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[106], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[107], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[108], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[109], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[110], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[111], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[112], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[113], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[114], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[115], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[116], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[117], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[118], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[119], vi2);
                 }
                 {   /* tap 2,1 */
-                    const float vi = in[ib + 4096];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 40] * vi;
+                    const float vi0 = in[ib + 4096];
+                    const float vi1 = in[ib + 4097];
+                    const float vi2 = in[ib + 4098];
+                    vacc0 = SG_MADD(vacc0, vw[120], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[121], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[122], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[123], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[124], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[125], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[126], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[127], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[128], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[129], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[130], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[131], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[132], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[133], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[134], vi2);
                 }
-                for (int j = 0; j < 5; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
+                }
+                {
+                    float v = vacc3;
+                    out[ob + 3] = v;
+                }
+                {
+                    float v = vacc4;
+                    out[ob + 4] = v;
+                }
+                {
+                    float v = vacc5;
+                    out[ob + 5] = v;
+                }
+                {
+                    float v = vacc6;
+                    out[ob + 6] = v;
+                }
+                {
+                    float v = vacc7;
+                    out[ob + 7] = v;
+                }
+                {
+                    float v = vacc8;
+                    out[ob + 8] = v;
+                }
+                {
+                    float v = vacc9;
+                    out[ob + 9] = v;
+                }
+                {
+                    float v = vacc10;
+                    out[ob + 10] = v;
+                }
+                {
+                    float v = vacc11;
+                    out[ob + 11] = v;
+                }
+                {
+                    float v = vacc12;
+                    out[ob + 12] = v;
+                }
+                {
+                    float v = vacc13;
+                    out[ob + 13] = v;
+                }
+                {
+                    float v = vacc14;
+                    out[ob + 14] = v;
+                }
+            }
+            {
+                const int ib = 4096 * vy + 1024 * vx + 1023;
+                const int ob = 20480 * vy + 5120 * vx + 5115;
+                const float *restrict vw = w + 51150;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                float vacc3 = vw[3];
+                float vacc4 = vw[4];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 5120];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[6], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[7], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[8], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[9], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 4096];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[11], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[12], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[13], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[14], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 1024];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[21], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[22], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[23], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[24], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[26], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[27], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[28], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[29], vi0);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 3072];
+                    vacc0 = SG_MADD(vacc0, vw[35], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[36], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[37], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[38], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[39], vi0);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 4096];
+                    vacc0 = SG_MADD(vacc0, vw[40], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[41], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[42], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[43], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[44], vi0);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
+                }
+                {
+                    float v = vacc3;
+                    out[ob + 3] = v;
+                }
+                {
+                    float v = vacc4;
+                    out[ob + 4] = v;
                 }
             }
         }
@@ -6880,31 +8596,226 @@ static void Dw_sep_m5_S1_5c1p(const float *restrict in, float *restrict out, con
         const int vy = 2;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 1024; ++ct) {
-                const int ib = 4096 * vy + 1024 * vx + ct;
-                const int ob = 20480 * vy + 5120 * vx + 5 * ct;
-                const float *restrict vw = w + 50 * ct;
-                float vacc[5];
-                for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
+            for (int ct = 0; ct < 341; ++ct) {
+                const int ib = 4096 * vy + 1024 * vx + 3 * ct;
+                const int ob = 20480 * vy + 5120 * vx + 15 * ct;
+                const float *restrict vw = w + 150 * ct;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                float vacc3 = vw[3];
+                float vacc4 = vw[4];
+                float vacc5 = vw[5];
+                float vacc6 = vw[6];
+                float vacc7 = vw[7];
+                float vacc8 = vw[8];
+                float vacc9 = vw[9];
+                float vacc10 = vw[10];
+                float vacc11 = vw[11];
+                float vacc12 = vw[12];
+                float vacc13 = vw[13];
+                float vacc14 = vw[14];
                 {   /* tap 0,1 */
-                    const float vi = in[ib - 4096];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 10] * vi;
+                    const float vi0 = in[ib - 4096];
+                    const float vi1 = in[ib - 4095];
+                    const float vi2 = in[ib - 4094];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[33], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[34], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[35], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[36], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[37], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[38], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[39], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[40], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[41], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[42], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[43], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[44], vi2);
                 }
                 {   /* tap 0,2 */
-                    const float vi = in[ib - 3072];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 15] * vi;
+                    const float vi0 = in[ib - 3072];
+                    const float vi1 = in[ib - 3071];
+                    const float vi2 = in[ib - 3070];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[48], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[49], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[50], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[51], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[52], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[53], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[54], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[55], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[56], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[57], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[58], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[59], vi2);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 25] * vi;
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[75], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[76], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[77], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[78], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[79], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[80], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[81], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[82], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[83], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[84], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[85], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[86], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[87], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[88], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[89], vi2);
                 }
                 {   /* tap 1,2 */
-                    const float vi = in[ib + 1024];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 30] * vi;
+                    const float vi0 = in[ib + 1024];
+                    const float vi1 = in[ib + 1025];
+                    const float vi2 = in[ib + 1026];
+                    vacc0 = SG_MADD(vacc0, vw[90], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[91], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[92], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[93], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[94], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[95], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[96], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[97], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[98], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[99], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[100], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[101], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[102], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[103], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[104], vi2);
                 }
-                for (int j = 0; j < 5; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
+                }
+                {
+                    float v = vacc3;
+                    out[ob + 3] = v;
+                }
+                {
+                    float v = vacc4;
+                    out[ob + 4] = v;
+                }
+                {
+                    float v = vacc5;
+                    out[ob + 5] = v;
+                }
+                {
+                    float v = vacc6;
+                    out[ob + 6] = v;
+                }
+                {
+                    float v = vacc7;
+                    out[ob + 7] = v;
+                }
+                {
+                    float v = vacc8;
+                    out[ob + 8] = v;
+                }
+                {
+                    float v = vacc9;
+                    out[ob + 9] = v;
+                }
+                {
+                    float v = vacc10;
+                    out[ob + 10] = v;
+                }
+                {
+                    float v = vacc11;
+                    out[ob + 11] = v;
+                }
+                {
+                    float v = vacc12;
+                    out[ob + 12] = v;
+                }
+                {
+                    float v = vacc13;
+                    out[ob + 13] = v;
+                }
+                {
+                    float v = vacc14;
+                    out[ob + 14] = v;
+                }
+            }
+            {
+                const int ib = 4096 * vy + 1024 * vx + 1023;
+                const int ob = 20480 * vy + 5120 * vx + 5115;
+                const float *restrict vw = w + 51150;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                float vacc3 = vw[3];
+                float vacc4 = vw[4];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 4096];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[11], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[12], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[13], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[14], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 3072];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[18], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[19], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[26], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[27], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[28], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[29], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 1024];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[33], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[34], vi0);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
+                }
+                {
+                    float v = vacc3;
+                    out[ob + 3] = v;
+                }
+                {
+                    float v = vacc4;
+                    out[ob + 4] = v;
                 }
             }
         }
@@ -6913,39 +8824,282 @@ static void Dw_sep_m5_S1_5c1p(const float *restrict in, float *restrict out, con
     {
         const int vy = 2;
         for (int vx = 1; vx < 3; ++vx) {
-            for (int ct = 0; ct < 1024; ++ct) {
-                const int ib = 4096 * vy + 1024 * vx + ct;
-                const int ob = 20480 * vy + 5120 * vx + 5 * ct;
-                const float *restrict vw = w + 50 * ct;
-                float vacc[5];
-                for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
+            for (int ct = 0; ct < 341; ++ct) {
+                const int ib = 4096 * vy + 1024 * vx + 3 * ct;
+                const int ob = 20480 * vy + 5120 * vx + 15 * ct;
+                const float *restrict vw = w + 150 * ct;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                float vacc3 = vw[3];
+                float vacc4 = vw[4];
+                float vacc5 = vw[5];
+                float vacc6 = vw[6];
+                float vacc7 = vw[7];
+                float vacc8 = vw[8];
+                float vacc9 = vw[9];
+                float vacc10 = vw[10];
+                float vacc11 = vw[11];
+                float vacc12 = vw[12];
+                float vacc13 = vw[13];
+                float vacc14 = vw[14];
                 {   /* tap 0,0 */
-                    const float vi = in[ib - 5120];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 5] * vi;
+                    const float vi0 = in[ib - 5120];
+                    const float vi1 = in[ib - 5119];
+                    const float vi2 = in[ib - 5118];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[18], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[19], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[20], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[21], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[22], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[23], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[24], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[25], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[26], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[27], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[28], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[29], vi2);
                 }
                 {   /* tap 0,1 */
-                    const float vi = in[ib - 4096];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 10] * vi;
+                    const float vi0 = in[ib - 4096];
+                    const float vi1 = in[ib - 4095];
+                    const float vi2 = in[ib - 4094];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[33], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[34], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[35], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[36], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[37], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[38], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[39], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[40], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[41], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[42], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[43], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[44], vi2);
                 }
                 {   /* tap 0,2 */
-                    const float vi = in[ib - 3072];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 15] * vi;
+                    const float vi0 = in[ib - 3072];
+                    const float vi1 = in[ib - 3071];
+                    const float vi2 = in[ib - 3070];
+                    vacc0 = SG_MADD(vacc0, vw[45], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[46], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[47], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[48], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[49], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[50], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[51], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[52], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[53], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[54], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[55], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[56], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[57], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[58], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[59], vi2);
                 }
                 {   /* tap 1,0 */
-                    const float vi = in[ib - 1024];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 20] * vi;
+                    const float vi0 = in[ib - 1024];
+                    const float vi1 = in[ib - 1023];
+                    const float vi2 = in[ib - 1022];
+                    vacc0 = SG_MADD(vacc0, vw[60], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[61], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[62], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[63], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[64], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[65], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[66], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[67], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[68], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[69], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[70], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[71], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[72], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[73], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[74], vi2);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 25] * vi;
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[75], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[76], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[77], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[78], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[79], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[80], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[81], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[82], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[83], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[84], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[85], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[86], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[87], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[88], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[89], vi2);
                 }
                 {   /* tap 1,2 */
-                    const float vi = in[ib + 1024];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 30] * vi;
+                    const float vi0 = in[ib + 1024];
+                    const float vi1 = in[ib + 1025];
+                    const float vi2 = in[ib + 1026];
+                    vacc0 = SG_MADD(vacc0, vw[90], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[91], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[92], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[93], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[94], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[95], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[96], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[97], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[98], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[99], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[100], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[101], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[102], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[103], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[104], vi2);
                 }
-                for (int j = 0; j < 5; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
+                }
+                {
+                    float v = vacc3;
+                    out[ob + 3] = v;
+                }
+                {
+                    float v = vacc4;
+                    out[ob + 4] = v;
+                }
+                {
+                    float v = vacc5;
+                    out[ob + 5] = v;
+                }
+                {
+                    float v = vacc6;
+                    out[ob + 6] = v;
+                }
+                {
+                    float v = vacc7;
+                    out[ob + 7] = v;
+                }
+                {
+                    float v = vacc8;
+                    out[ob + 8] = v;
+                }
+                {
+                    float v = vacc9;
+                    out[ob + 9] = v;
+                }
+                {
+                    float v = vacc10;
+                    out[ob + 10] = v;
+                }
+                {
+                    float v = vacc11;
+                    out[ob + 11] = v;
+                }
+                {
+                    float v = vacc12;
+                    out[ob + 12] = v;
+                }
+                {
+                    float v = vacc13;
+                    out[ob + 13] = v;
+                }
+                {
+                    float v = vacc14;
+                    out[ob + 14] = v;
+                }
+            }
+            {
+                const int ib = 4096 * vy + 1024 * vx + 1023;
+                const int ob = 20480 * vy + 5120 * vx + 5115;
+                const float *restrict vw = w + 51150;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                float vacc3 = vw[3];
+                float vacc4 = vw[4];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 5120];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[6], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[7], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[8], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[9], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 4096];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[11], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[12], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[13], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[14], vi0);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 3072];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[18], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[19], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 1024];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[21], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[22], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[23], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[24], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[26], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[27], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[28], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[29], vi0);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 1024];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[33], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[34], vi0);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
+                }
+                {
+                    float v = vacc3;
+                    out[ob + 3] = v;
+                }
+                {
+                    float v = vacc4;
+                    out[ob + 4] = v;
                 }
             }
         }
@@ -6955,31 +9109,226 @@ static void Dw_sep_m5_S1_5c1p(const float *restrict in, float *restrict out, con
         const int vy = 2;
         {
             const int vx = 3;
-            for (int ct = 0; ct < 1024; ++ct) {
-                const int ib = 4096 * vy + 1024 * vx + ct;
-                const int ob = 20480 * vy + 5120 * vx + 5 * ct;
-                const float *restrict vw = w + 50 * ct;
-                float vacc[5];
-                for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
+            for (int ct = 0; ct < 341; ++ct) {
+                const int ib = 4096 * vy + 1024 * vx + 3 * ct;
+                const int ob = 20480 * vy + 5120 * vx + 15 * ct;
+                const float *restrict vw = w + 150 * ct;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                float vacc3 = vw[3];
+                float vacc4 = vw[4];
+                float vacc5 = vw[5];
+                float vacc6 = vw[6];
+                float vacc7 = vw[7];
+                float vacc8 = vw[8];
+                float vacc9 = vw[9];
+                float vacc10 = vw[10];
+                float vacc11 = vw[11];
+                float vacc12 = vw[12];
+                float vacc13 = vw[13];
+                float vacc14 = vw[14];
                 {   /* tap 0,0 */
-                    const float vi = in[ib - 5120];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 5] * vi;
+                    const float vi0 = in[ib - 5120];
+                    const float vi1 = in[ib - 5119];
+                    const float vi2 = in[ib - 5118];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[18], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[19], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[20], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[21], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[22], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[23], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[24], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[25], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[26], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[27], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[28], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[29], vi2);
                 }
                 {   /* tap 0,1 */
-                    const float vi = in[ib - 4096];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 10] * vi;
+                    const float vi0 = in[ib - 4096];
+                    const float vi1 = in[ib - 4095];
+                    const float vi2 = in[ib - 4094];
+                    vacc0 = SG_MADD(vacc0, vw[30], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[31], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[32], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[33], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[34], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[35], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[36], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[37], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[38], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[39], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[40], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[41], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[42], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[43], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[44], vi2);
                 }
                 {   /* tap 1,0 */
-                    const float vi = in[ib - 1024];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 20] * vi;
+                    const float vi0 = in[ib - 1024];
+                    const float vi1 = in[ib - 1023];
+                    const float vi2 = in[ib - 1022];
+                    vacc0 = SG_MADD(vacc0, vw[60], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[61], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[62], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[63], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[64], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[65], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[66], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[67], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[68], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[69], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[70], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[71], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[72], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[73], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[74], vi2);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 25] * vi;
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[75], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[76], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[77], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[78], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[79], vi0);
+                    vacc5 = SG_MADD(vacc5, vw[80], vi1);
+                    vacc6 = SG_MADD(vacc6, vw[81], vi1);
+                    vacc7 = SG_MADD(vacc7, vw[82], vi1);
+                    vacc8 = SG_MADD(vacc8, vw[83], vi1);
+                    vacc9 = SG_MADD(vacc9, vw[84], vi1);
+                    vacc10 = SG_MADD(vacc10, vw[85], vi2);
+                    vacc11 = SG_MADD(vacc11, vw[86], vi2);
+                    vacc12 = SG_MADD(vacc12, vw[87], vi2);
+                    vacc13 = SG_MADD(vacc13, vw[88], vi2);
+                    vacc14 = SG_MADD(vacc14, vw[89], vi2);
                 }
-                for (int j = 0; j < 5; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
+                }
+                {
+                    float v = vacc3;
+                    out[ob + 3] = v;
+                }
+                {
+                    float v = vacc4;
+                    out[ob + 4] = v;
+                }
+                {
+                    float v = vacc5;
+                    out[ob + 5] = v;
+                }
+                {
+                    float v = vacc6;
+                    out[ob + 6] = v;
+                }
+                {
+                    float v = vacc7;
+                    out[ob + 7] = v;
+                }
+                {
+                    float v = vacc8;
+                    out[ob + 8] = v;
+                }
+                {
+                    float v = vacc9;
+                    out[ob + 9] = v;
+                }
+                {
+                    float v = vacc10;
+                    out[ob + 10] = v;
+                }
+                {
+                    float v = vacc11;
+                    out[ob + 11] = v;
+                }
+                {
+                    float v = vacc12;
+                    out[ob + 12] = v;
+                }
+                {
+                    float v = vacc13;
+                    out[ob + 13] = v;
+                }
+                {
+                    float v = vacc14;
+                    out[ob + 14] = v;
+                }
+            }
+            {
+                const int ib = 4096 * vy + 1024 * vx + 1023;
+                const int ob = 20480 * vy + 5120 * vx + 5115;
+                const float *restrict vw = w + 51150;
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                float vacc3 = vw[3];
+                float vacc4 = vw[4];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 5120];
+                    vacc0 = SG_MADD(vacc0, vw[5], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[6], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[7], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[8], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[9], vi0);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 4096];
+                    vacc0 = SG_MADD(vacc0, vw[10], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[11], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[12], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[13], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[14], vi0);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 1024];
+                    vacc0 = SG_MADD(vacc0, vw[20], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[21], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[22], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[23], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[24], vi0);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    vacc0 = SG_MADD(vacc0, vw[25], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[26], vi0);
+                    vacc2 = SG_MADD(vacc2, vw[27], vi0);
+                    vacc3 = SG_MADD(vacc3, vw[28], vi0);
+                    vacc4 = SG_MADD(vacc4, vw[29], vi0);
+                }
+                {
+                    float v = vacc0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    out[ob + 2] = v;
+                }
+                {
+                    float v = vacc3;
+                    out[ob + 3] = v;
+                }
+                {
+                    float v = vacc4;
+                    out[ob + 4] = v;
                 }
             }
         }
@@ -7198,9 +9547,17 @@ static void Pw_sep_m5_S2_6x8(const float *restrict in, float *restrict out, cons
 /* layer.c.in: layer sep_m5: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void wide_sep_m5_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1024; ++ct) {   /* 1-channel tiles from channel 0 */
-        float *restrict d = packed + 50 * ct;
-        const int o0 = 5 * ct;
+    for (int ct = 0; ct < 341; ++ct) {   /* 3-channel tiles from channel 0 */
+        float *restrict d = packed + 150 * ct;
+        const int o0 = 15 * ct;
+        for (int j = 0; j < 15; ++j) d[j] = w->dw_b[o0 + j];
+        for (int k = 0; k < 9; ++k) {
+            for (int j = 0; j < 15; ++j) d[15 * k + j + 15] = w->dw_w[5120 * k + o0 + j];
+        }
+    }
+    {   /* 1-channel tiles from channel 1023 */
+        float *restrict d = packed + 51150;
+        const int o0 = 5115;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
             for (int j = 0; j < 5; ++j) d[5 * k + j + 5] = w->dw_w[5120 * k + o0 + j];
@@ -7224,7 +9581,7 @@ void wide_sep_m5(const float *restrict in, float *restrict out, const float *res
     enum {
         S2_W = 51200,   /* stage 2's packed weights */
     };
-    Dw_sep_m5_S1_5c1p(in, scratch, packed);
+    Dw_sep_m5_S1_15c1p(in, scratch, packed);
     Pw_sep_m5_S2_6x8(scratch, out, packed + S2_W);
 }
 
@@ -11969,16 +14326,55 @@ static void Dw_dwpass_4c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 0;
                 const int ib = 7965 * vy + 531 * vx + 528;
                 const int ob = 7965 * vy + 531 * vx + 528;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 531]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 7965]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 8496]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 531];
+                    const float vi1 = in[ib + 532];
+                    const float vi2 = in[ib + 533];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 7965];
+                    const float vi1 = in[ib + 7966];
+                    const float vi2 = in[ib + 7967];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 8496];
+                    const float vi1 = in[ib + 8497];
+                    const float vi2 = in[ib + 8498];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {
+                    float v = vacc0;
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -12209,18 +14605,71 @@ static void Dw_dwpass_4c8p(const float *restrict in, float *restrict out, const 
             for (int vx = 1; vx < 14; ++vx) {
                 const int ib = 7965 * vy + 531 * vx + 528;
                 const int ob = 7965 * vy + 531 * vx + 528;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 531]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 531]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 7434]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 7965]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 8496]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 531];
+                    const float vi1 = in[ib - 530];
+                    const float vi2 = in[ib - 529];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 531];
+                    const float vi1 = in[ib + 532];
+                    const float vi2 = in[ib + 533];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 7434];
+                    const float vi1 = in[ib + 7435];
+                    const float vi2 = in[ib + 7436];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 7965];
+                    const float vi1 = in[ib + 7966];
+                    const float vi2 = in[ib + 7967];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 8496];
+                    const float vi1 = in[ib + 8497];
+                    const float vi2 = in[ib + 8498];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {
+                    float v = vacc0;
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -12265,16 +14714,55 @@ static void Dw_dwpass_4c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 14;
                 const int ib = 7965 * vy + 531 * vx + 528;
                 const int ob = 7965 * vy + 531 * vx + 528;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 531]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 7434]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 7965]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 531];
+                    const float vi1 = in[ib - 530];
+                    const float vi2 = in[ib - 529];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 7434];
+                    const float vi1 = in[ib + 7435];
+                    const float vi2 = in[ib + 7436];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 7965];
+                    const float vi1 = in[ib + 7966];
+                    const float vi2 = in[ib + 7967];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {
+                    float v = vacc0;
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -12326,18 +14814,71 @@ static void Dw_dwpass_4c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 0;
                 const int ib = 7965 * vy + 531 * vx + 528;
                 const int ob = 7965 * vy + 531 * vx + 528;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 7965]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 7434]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 531]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 7965]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 8496]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 7965];
+                    const float vi1 = in[ib - 7964];
+                    const float vi2 = in[ib - 7963];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 7434];
+                    const float vi1 = in[ib - 7433];
+                    const float vi2 = in[ib - 7432];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 531];
+                    const float vi1 = in[ib + 532];
+                    const float vi2 = in[ib + 533];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 7965];
+                    const float vi1 = in[ib + 7966];
+                    const float vi2 = in[ib + 7967];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 8496];
+                    const float vi1 = in[ib + 8497];
+                    const float vi2 = in[ib + 8498];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {
+                    float v = vacc0;
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -12624,21 +15165,95 @@ static void Dw_dwpass_4c8p(const float *restrict in, float *restrict out, const 
             for (int vx = 1; vx < 14; ++vx) {
                 const int ib = 7965 * vy + 531 * vx + 528;
                 const int ob = 7965 * vy + 531 * vx + 528;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 8496]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 7965]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 7434]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 531]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 531]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 7434]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 7965]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 8496]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 8496];
+                    const float vi1 = in[ib - 8495];
+                    const float vi2 = in[ib - 8494];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 7965];
+                    const float vi1 = in[ib - 7964];
+                    const float vi2 = in[ib - 7963];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 7434];
+                    const float vi1 = in[ib - 7433];
+                    const float vi2 = in[ib - 7432];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 531];
+                    const float vi1 = in[ib - 530];
+                    const float vi2 = in[ib - 529];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 531];
+                    const float vi1 = in[ib + 532];
+                    const float vi2 = in[ib + 533];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 7434];
+                    const float vi1 = in[ib + 7435];
+                    const float vi2 = in[ib + 7436];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 7965];
+                    const float vi1 = in[ib + 7966];
+                    const float vi2 = in[ib + 7967];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {   /* tap 2,2 */
+                    const float vi0 = in[ib + 8496];
+                    const float vi1 = in[ib + 8497];
+                    const float vi2 = in[ib + 8498];
+                    vacc0 = SG_MADD(vacc0, vw[27], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[28], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[29], vi2);
+                }
+                {
+                    float v = vacc0;
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -12690,18 +15305,71 @@ static void Dw_dwpass_4c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 14;
                 const int ib = 7965 * vy + 531 * vx + 528;
                 const int ob = 7965 * vy + 531 * vx + 528;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 8496]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 7965]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 531]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 7434]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 7965]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 8496];
+                    const float vi1 = in[ib - 8495];
+                    const float vi2 = in[ib - 8494];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 7965];
+                    const float vi1 = in[ib - 7964];
+                    const float vi2 = in[ib - 7963];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 531];
+                    const float vi1 = in[ib - 530];
+                    const float vi2 = in[ib - 529];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 2,0 */
+                    const float vi0 = in[ib + 7434];
+                    const float vi1 = in[ib + 7435];
+                    const float vi2 = in[ib + 7436];
+                    vacc0 = SG_MADD(vacc0, vw[21], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[22], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[23], vi2);
+                }
+                {   /* tap 2,1 */
+                    const float vi0 = in[ib + 7965];
+                    const float vi1 = in[ib + 7966];
+                    const float vi2 = in[ib + 7967];
+                    vacc0 = SG_MADD(vacc0, vw[24], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[25], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[26], vi2);
+                }
+                {
+                    float v = vacc0;
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -12746,16 +15414,55 @@ static void Dw_dwpass_4c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 0;
                 const int ib = 7965 * vy + 531 * vx + 528;
                 const int ob = 7965 * vy + 531 * vx + 528;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 7965]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 7434]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 531]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 7965];
+                    const float vi1 = in[ib - 7964];
+                    const float vi2 = in[ib - 7963];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 7434];
+                    const float vi1 = in[ib - 7433];
+                    const float vi2 = in[ib - 7432];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 531];
+                    const float vi1 = in[ib + 532];
+                    const float vi2 = in[ib + 533];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {
+                    float v = vacc0;
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -12986,18 +15693,71 @@ static void Dw_dwpass_4c8p(const float *restrict in, float *restrict out, const 
             for (int vx = 1; vx < 14; ++vx) {
                 const int ib = 7965 * vy + 531 * vx + 528;
                 const int ob = 7965 * vy + 531 * vx + 528;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 8496]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 7965]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 7434]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 531]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 531]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 8496];
+                    const float vi1 = in[ib - 8495];
+                    const float vi2 = in[ib - 8494];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 7965];
+                    const float vi1 = in[ib - 7964];
+                    const float vi2 = in[ib - 7963];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 0,2 */
+                    const float vi0 = in[ib - 7434];
+                    const float vi1 = in[ib - 7433];
+                    const float vi2 = in[ib - 7432];
+                    vacc0 = SG_MADD(vacc0, vw[9], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[10], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[11], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 531];
+                    const float vi1 = in[ib - 530];
+                    const float vi2 = in[ib - 529];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {   /* tap 1,2 */
+                    const float vi0 = in[ib + 531];
+                    const float vi1 = in[ib + 532];
+                    const float vi2 = in[ib + 533];
+                    vacc0 = SG_MADD(vacc0, vw[18], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[19], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[20], vi2);
+                }
+                {
+                    float v = vacc0;
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -13042,16 +15802,55 @@ static void Dw_dwpass_4c8p(const float *restrict in, float *restrict out, const 
                 const int vx = 14;
                 const int ib = 7965 * vy + 531 * vx + 528;
                 const int ob = 7965 * vy + 531 * vx + 528;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 8496]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 7965]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 531]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
+                float vacc0 = vw[0];
+                float vacc1 = vw[1];
+                float vacc2 = vw[2];
+                {   /* tap 0,0 */
+                    const float vi0 = in[ib - 8496];
+                    const float vi1 = in[ib - 8495];
+                    const float vi2 = in[ib - 8494];
+                    vacc0 = SG_MADD(vacc0, vw[3], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[4], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[5], vi2);
+                }
+                {   /* tap 0,1 */
+                    const float vi0 = in[ib - 7965];
+                    const float vi1 = in[ib - 7964];
+                    const float vi2 = in[ib - 7963];
+                    vacc0 = SG_MADD(vacc0, vw[6], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[7], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[8], vi2);
+                }
+                {   /* tap 1,0 */
+                    const float vi0 = in[ib - 531];
+                    const float vi1 = in[ib - 530];
+                    const float vi2 = in[ib - 529];
+                    vacc0 = SG_MADD(vacc0, vw[12], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[13], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[14], vi2);
+                }
+                {   /* tap 1,1 */
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 1];
+                    const float vi2 = in[ib + 2];
+                    vacc0 = SG_MADD(vacc0, vw[15], vi0);
+                    vacc1 = SG_MADD(vacc1, vw[16], vi1);
+                    vacc2 = SG_MADD(vacc2, vw[17], vi2);
+                }
+                {
+                    float v = vacc0;
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc1;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc2;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 2] = v;
                 }
             }
         }

@@ -1670,20 +1670,23 @@ static void Pw_f3_1x2(const float *restrict in, float *restrict out, const float
             const float *restrict vw = w;
             const int ib = 36 * p;
             const int ob = 2 * p;
-            float vacc0[2];
-            for (int j = 0; j < 2; ++j) {
-                vacc0[j] = 0.0f;
-            }
+            float vacc0x0 = 0.0f;
+            float vacc0x1 = 0.0f;
             for (int s = 0; s < 36; ++s) {
                 const float *restrict vk = vw + 2 * s;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 2; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
             }
-            for (int j = 0; j < 2; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
+            }
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
         }
     }

@@ -14,10 +14,10 @@
  * packed weights 370 floats, scratch 0 floats
  *
  * stage 1: depthwise 3x3 -> 9x11x37
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 37: 4 full tiles +
- *       a generated 5-channel tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 37: 37 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -25,44 +25,39 @@
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][37], dw_b [37]
  */
-/* scalar/spatial.c.in: layer dw_hswish, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_dw_hswish_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer dw_hswish, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_dw_hswish_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 407 * vy + 37 * vx + 8 * ct;
-                const int ob = 407 * vy + 37 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 37]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 407]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 444]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 37; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 407 * vy + 37 * vx + ct;
+                const int ob = 407 * vy + 37 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
                 }
-            }
-            {
-                const int ib = 407 * vy + 37 * vx + 32;
-                const int ob = 407 * vy + 37 * vx + 32;
-                const float *restrict vw = w + 320;
-                float vacc[5];
-                for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 30] * in[ib + j + 37]; /* tap 1,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j + 407]; /* tap 2,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 45] * in[ib + j + 444]; /* tap 2,2 */
-                for (int j = 0; j < 5; ++j) {
-                    float v = vacc[j];
-                    v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 37), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 407), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 444), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -70,41 +65,163 @@ static void Dw_dw_hswish_8c1p(const float *restrict in, float *restrict out, con
     /* rows 0 x cols 1..9: kernel rows 1..2, cols 0..2 */
     {
         const int vy = 0;
-        for (int vx = 1; vx < 10; ++vx) {
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 407 * vy + 37 * vx + 8 * ct;
-                const int ob = 407 * vy + 37 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 37]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 37]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 370]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 407]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 444]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 37; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 407 * vy + 37 * vx + ct;
+                const int ob = 407 * vy + 37 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 37), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 37), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 74), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 111), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 148), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 185), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 222), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 37), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 74), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 111), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 148), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 185), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 222), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 259), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 37), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 74), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 111), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 148), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 185), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 222), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 259), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 296), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 370), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 407), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 444), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 481), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 518), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 555), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 592), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 629), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 407), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 444), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 481), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 518), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 555), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 592), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 629), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 666), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 444), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 481), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 518), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 555), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 592), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 629), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 666), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 703), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 37) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 74) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 111) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 148) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 185) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 222) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 259) = vo;
                 }
             }
-            {
-                const int ib = 407 * vy + 37 * vx + 32;
-                const int ob = 407 * vy + 37 * vx + 32;
-                const float *restrict vw = w + 320;
-                float vacc[5];
-                for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 20] * in[ib + j - 37]; /* tap 1,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 30] * in[ib + j + 37]; /* tap 1,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 35] * in[ib + j + 370]; /* tap 2,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j + 407]; /* tap 2,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 45] * in[ib + j + 444]; /* tap 2,2 */
-                for (int j = 0; j < 5; ++j) {
-                    float v = vacc[j];
-                    v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+        }
+        {
+            const int vx = 9;
+            for (int ct = 0; ct < 37; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 407 * vy + 37 * vx + ct;
+                const int ob = 407 * vy + 37 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 37), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 37), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 370), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 407), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 444), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -114,36 +231,31 @@ static void Dw_dw_hswish_8c1p(const float *restrict in, float *restrict out, con
         const int vy = 0;
         {
             const int vx = 10;
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 407 * vy + 37 * vx + 8 * ct;
-                const int ob = 407 * vy + 37 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 37]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 370]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 407]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 37; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 407 * vy + 37 * vx + ct;
+                const int ob = 407 * vy + 37 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 37), vk0);
                 }
-            }
-            {
-                const int ib = 407 * vy + 37 * vx + 32;
-                const int ob = 407 * vy + 37 * vx + 32;
-                const float *restrict vw = w + 320;
-                float vacc[5];
-                for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 20] * in[ib + j - 37]; /* tap 1,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 35] * in[ib + j + 370]; /* tap 2,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j + 407]; /* tap 2,1 */
-                for (int j = 0; j < 5; ++j) {
-                    float v = vacc[j];
-                    v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 370), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 407), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -152,87 +264,247 @@ static void Dw_dw_hswish_8c1p(const float *restrict in, float *restrict out, con
     for (int vy = 1; vy < 8; ++vy) {
         {
             const int vx = 0;
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 407 * vy + 37 * vx + 8 * ct;
-                const int ob = 407 * vy + 37 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 407]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 370]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 37]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 407]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 444]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 37; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 407 * vy + 37 * vx + ct;
+                const int ob = 407 * vy + 37 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 407), vk0);
                 }
-            }
-            {
-                const int ib = 407 * vy + 37 * vx + 32;
-                const int ob = 407 * vy + 37 * vx + 32;
-                const float *restrict vw = w + 320;
-                float vacc[5];
-                for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 10] * in[ib + j - 407]; /* tap 0,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j - 370]; /* tap 0,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 30] * in[ib + j + 37]; /* tap 1,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j + 407]; /* tap 2,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 45] * in[ib + j + 444]; /* tap 2,2 */
-                for (int j = 0; j < 5; ++j) {
-                    float v = vacc[j];
-                    v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 370), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 37), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 407), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 444), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows 1..7 x cols 1..9: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 8; ++vy) {
-        for (int vx = 1; vx < 10; ++vx) {
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 407 * vy + 37 * vx + 8 * ct;
-                const int ob = 407 * vy + 37 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 444]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 407]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 370]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 37]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 37]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 370]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 407]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 444]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 37; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 407 * vy + 37 * vx + ct;
+                const int ob = 407 * vy + 37 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 444), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 407), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 370), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 333), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 296), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 259), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 222), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 185), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 407), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 370), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 333), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 296), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 259), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 222), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 185), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 148), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 370), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 333), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 296), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 259), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 222), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 185), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 148), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 111), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 37), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 37), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 74), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 111), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 148), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 185), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 222), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 37), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 74), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 111), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 148), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 185), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 222), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 259), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 37), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 74), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 111), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 148), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 185), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 222), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 259), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 296), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 370), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 407), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 444), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 481), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 518), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 555), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 592), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 629), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 407), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 444), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 481), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 518), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 555), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 592), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 629), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 666), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 444), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 481), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 518), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 555), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 592), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 629), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 666), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 703), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 37) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 74) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 111) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 148) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 185) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 222) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 259) = vo;
                 }
             }
-            {
-                const int ib = 407 * vy + 37 * vx + 32;
-                const int ob = 407 * vy + 37 * vx + 32;
-                const float *restrict vw = w + 320;
-                float vacc[5];
-                for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 5] * in[ib + j - 444]; /* tap 0,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 10] * in[ib + j - 407]; /* tap 0,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j - 370]; /* tap 0,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 20] * in[ib + j - 37]; /* tap 1,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 30] * in[ib + j + 37]; /* tap 1,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 35] * in[ib + j + 370]; /* tap 2,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j + 407]; /* tap 2,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 45] * in[ib + j + 444]; /* tap 2,2 */
-                for (int j = 0; j < 5; ++j) {
-                    float v = vacc[j];
-                    v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+        }
+        {
+            const int vx = 9;
+            for (int ct = 0; ct < 37; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 407 * vy + 37 * vx + ct;
+                const int ob = 407 * vy + 37 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 444), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 407), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 370), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 37), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 37), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 370), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 407), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 444), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -241,40 +513,39 @@ static void Dw_dw_hswish_8c1p(const float *restrict in, float *restrict out, con
     for (int vy = 1; vy < 8; ++vy) {
         {
             const int vx = 10;
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 407 * vy + 37 * vx + 8 * ct;
-                const int ob = 407 * vy + 37 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 444]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 407]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 37]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 370]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 407]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 37; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 407 * vy + 37 * vx + ct;
+                const int ob = 407 * vy + 37 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 444), vk0);
                 }
-            }
-            {
-                const int ib = 407 * vy + 37 * vx + 32;
-                const int ob = 407 * vy + 37 * vx + 32;
-                const float *restrict vw = w + 320;
-                float vacc[5];
-                for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 5] * in[ib + j - 444]; /* tap 0,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 10] * in[ib + j - 407]; /* tap 0,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 20] * in[ib + j - 37]; /* tap 1,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 35] * in[ib + j + 370]; /* tap 2,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j + 407]; /* tap 2,1 */
-                for (int j = 0; j < 5; ++j) {
-                    float v = vacc[j];
-                    v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 407), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 37), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 370), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 407), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -284,36 +555,31 @@ static void Dw_dw_hswish_8c1p(const float *restrict in, float *restrict out, con
         const int vy = 8;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 407 * vy + 37 * vx + 8 * ct;
-                const int ob = 407 * vy + 37 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 407]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 370]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 37]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 37; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 407 * vy + 37 * vx + ct;
+                const int ob = 407 * vy + 37 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 407), vk0);
                 }
-            }
-            {
-                const int ib = 407 * vy + 37 * vx + 32;
-                const int ob = 407 * vy + 37 * vx + 32;
-                const float *restrict vw = w + 320;
-                float vacc[5];
-                for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 10] * in[ib + j - 407]; /* tap 0,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j - 370]; /* tap 0,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 30] * in[ib + j + 37]; /* tap 1,2 */
-                for (int j = 0; j < 5; ++j) {
-                    float v = vacc[j];
-                    v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 370), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 37), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -321,41 +587,163 @@ static void Dw_dw_hswish_8c1p(const float *restrict in, float *restrict out, con
     /* rows 8 x cols 1..9: kernel rows 0..1, cols 0..2 */
     {
         const int vy = 8;
-        for (int vx = 1; vx < 10; ++vx) {
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 407 * vy + 37 * vx + 8 * ct;
-                const int ob = 407 * vy + 37 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 444]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 407]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 370]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 37]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 37]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 37; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 407 * vy + 37 * vx + ct;
+                const int ob = 407 * vy + 37 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 444), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 407), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 370), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 333), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 296), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 259), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 222), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 185), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 407), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 370), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 333), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 296), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 259), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 222), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 185), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 148), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 370), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 333), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 296), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 259), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 222), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 185), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 148), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 111), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 37), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 37), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 74), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 111), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 148), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 185), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 222), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 37), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 74), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 111), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 148), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 185), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 222), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 259), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 37), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 74), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 111), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 148), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 185), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 222), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 259), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 296), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 37) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 74) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 111) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 148) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 185) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 222) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 259) = vo;
                 }
             }
-            {
-                const int ib = 407 * vy + 37 * vx + 32;
-                const int ob = 407 * vy + 37 * vx + 32;
-                const float *restrict vw = w + 320;
-                float vacc[5];
-                for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 5] * in[ib + j - 444]; /* tap 0,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 10] * in[ib + j - 407]; /* tap 0,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j - 370]; /* tap 0,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 20] * in[ib + j - 37]; /* tap 1,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 30] * in[ib + j + 37]; /* tap 1,2 */
-                for (int j = 0; j < 5; ++j) {
-                    float v = vacc[j];
-                    v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+        }
+        {
+            const int vx = 9;
+            for (int ct = 0; ct < 37; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 407 * vy + 37 * vx + ct;
+                const int ob = 407 * vy + 37 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 444), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 407), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 370), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 37), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 37), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -365,36 +753,31 @@ static void Dw_dw_hswish_8c1p(const float *restrict in, float *restrict out, con
         const int vy = 8;
         {
             const int vx = 10;
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 407 * vy + 37 * vx + 8 * ct;
-                const int ob = 407 * vy + 37 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 444]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 407]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 37]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 37; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 407 * vy + 37 * vx + ct;
+                const int ob = 407 * vy + 37 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 444), vk0);
                 }
-            }
-            {
-                const int ib = 407 * vy + 37 * vx + 32;
-                const int ob = 407 * vy + 37 * vx + 32;
-                const float *restrict vw = w + 320;
-                float vacc[5];
-                for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 5] * in[ib + j - 444]; /* tap 0,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 10] * in[ib + j - 407]; /* tap 0,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 20] * in[ib + j - 37]; /* tap 1,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 5; ++j) {
-                    float v = vacc[j];
-                    v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 407), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 37), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -404,20 +787,12 @@ static void Dw_dw_hswish_8c1p(const float *restrict in, float *restrict out, con
 /* layer.c.in: layer dw_hswish: the weights of its stage in the order the kernels read them (once, at load time) */
 void acts_dw_hswish_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 4; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 37; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[37 * k + o0 + j];
-        }
-    }
-    {   /* 5-channel tiles from channel 32 */
-        float *restrict d = packed + 320;
-        const int o0 = 32;
-        for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
-        for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 5; ++j) d[5 * k + j + 5] = w->dw_w[37 * k + o0 + j];
+            d[k + 1] = w->dw_w[37 * k + o0];
         }
     }
 }
@@ -425,7 +800,7 @@ void acts_dw_hswish_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer dw_hswish: runs its stage */
 void acts_dw_hswish(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_dw_hswish_8c1p(in, out, packed);
+    Dw_dw_hswish_1c8p(in, out, packed);
     (void)scratch;
 }
 
@@ -452,10 +827,10 @@ static void Run_dw_hswish(const float *in, const float *skip, float *out, const 
  * packed weights 260 floats, scratch 0 floats
  *
  * stage 1: depthwise 3x3 -> 7x6x26
- *   tile: 4 input channels x multiplier 2 = 8 accumulators per tile (8 accumulators: with the
- *       current weight and input they fit the 16-32 FP registers of scalar FPUs (Cortex-M4F/M7:
- *       32 single-precision registers), and compilers vectorize the 8-wide tap statements where
- *       SIMD exists); C = 13: 3 full tiles + a generated 1-channel tail
+ *   tile: 1 channel (x multiplier 2 = 2 accumulators) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 13: 13 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 608
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -463,68 +838,53 @@ static void Run_dw_hswish(const float *in, const float *skip, float *out, const 
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][26], dw_b [26]
  */
-/* scalar/spatial.c.in: layer dw_hsig_m2, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_dw_hsig_m2_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer dw_hsig_m2, stage 1 (depthwise 3x3): tile 2c8p, 2 channels x 8 pixels */
+static void Dw_dw_hsig_m2_2c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 78 * vy + 13 * vx + 4 * ct;
-                const int ob = 156 * vy + 26 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
-                }
-                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + j + 13];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
-                }
-                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + j + 78];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
-                }
-                for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + j + 91];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 72] * vi;
-                }
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
-                }
-            }
-            {
-                const int ib = 78 * vy + 13 * vx + 12;
-                const int ob = 156 * vy + 26 * vx + 24;
-                const float *restrict vw = w + 240;
-                float vacc[2];
-                for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
+            for (int ct = 0; ct < 13; ++ct) {
+                const float *restrict vw = w + 20 * ct;
+                const int ib = 78 * vy + 13 * vx + ct;
+                const int ob = 156 * vy + 26 * vx + 2 * ct;
+                float vacc0x0 = *(vw);
+                float vacc0x1 = *(vw + 1);
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
+                    const float vk0 = *(vw + 10);
+                    const float vk1 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                 }
                 {   /* tap 1,2 */
-                    const float vi = in[ib + 13];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
+                    const float vk0 = *(vw + 12);
+                    const float vk1 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 13], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 13], vk1);
                 }
                 {   /* tap 2,1 */
-                    const float vi = in[ib + 78];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 16] * vi;
+                    const float vk0 = *(vw + 16);
+                    const float vk1 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 78], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 78], vk1);
                 }
                 {   /* tap 2,2 */
-                    const float vi = in[ib + 91];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 18] * vi;
+                    const float vk0 = *(vw + 18);
+                    const float vk1 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 91], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 91], vk1);
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc[j];
-                    v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+                {
+                    float vo = vacc0x0;
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc0x1;
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob + 1) = vo;
                 }
             }
         }
@@ -532,77 +892,131 @@ static void Dw_dw_hsig_m2_8c1p(const float *restrict in, float *restrict out, co
     /* rows 0 x cols 1..4: kernel rows 1..2, cols 0..2 */
     {
         const int vy = 0;
-        for (int vx = 1; vx < 5; ++vx) {
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 78 * vy + 13 * vx + 4 * ct;
-                const int ob = 156 * vy + 26 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib + j - 13];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
-                }
-                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
-                }
-                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + j + 13];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
-                }
-                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + j + 65];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 56] * vi;
-                }
-                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + j + 78];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
-                }
-                for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + j + 91];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 72] * vi;
-                }
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
-                }
-            }
-            {
-                const int ib = 78 * vy + 13 * vx + 12;
-                const int ob = 156 * vy + 26 * vx + 24;
-                const float *restrict vw = w + 240;
-                float vacc[2];
-                for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 13; ++ct) {
+                const float *restrict vw = w + 20 * ct;
+                const int ib = 78 * vy + 13 * vx + ct;
+                const int ob = 156 * vy + 26 * vx + 2 * ct;
+                float vacc0x0 = *(vw);
+                float vacc0x1 = *(vw + 1);
+                float vacc1x0 = *(vw);
+                float vacc1x1 = *(vw + 1);
+                float vacc2x0 = *(vw);
+                float vacc2x1 = *(vw + 1);
+                float vacc3x0 = *(vw);
+                float vacc3x1 = *(vw + 1);
                 {   /* tap 1,0 */
-                    const float vi = in[ib - 13];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
+                    const float vk0 = *(vw + 8);
+                    const float vk1 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 13], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 13], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 13], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 13], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 26], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib + 26], vk1);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
+                    const float vk0 = *(vw + 10);
+                    const float vk1 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 13], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib + 13], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 26], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 26], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 39], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib + 39], vk1);
                 }
                 {   /* tap 1,2 */
-                    const float vi = in[ib + 13];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
+                    const float vk0 = *(vw + 12);
+                    const float vk1 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 13], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 13], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 26], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib + 26], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 39], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 39], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 52], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib + 52], vk1);
                 }
                 {   /* tap 2,0 */
-                    const float vi = in[ib + 65];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 14] * vi;
+                    const float vk0 = *(vw + 14);
+                    const float vk1 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 65], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 65], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 78], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib + 78], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 91], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 91], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 104], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib + 104], vk1);
                 }
                 {   /* tap 2,1 */
-                    const float vi = in[ib + 78];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 16] * vi;
+                    const float vk0 = *(vw + 16);
+                    const float vk1 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 78], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 78], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 91], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib + 91], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 104], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 104], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 117], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib + 117], vk1);
                 }
                 {   /* tap 2,2 */
-                    const float vi = in[ib + 91];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 18] * vi;
+                    const float vk0 = *(vw + 18);
+                    const float vk1 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 91], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 91], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 104], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib + 104], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 117], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 117], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 130], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib + 130], vk1);
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc[j];
-                    v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+                {
+                    float vo = vacc0x0;
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc0x1;
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob + 1) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob + 26) = vo;
+                }
+                {
+                    float vo = vacc1x1;
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob + 27) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob + 52) = vo;
+                }
+                {
+                    float vo = vacc2x1;
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob + 53) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob + 78) = vo;
+                }
+                {
+                    float vo = vacc3x1;
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob + 79) = vo;
                 }
             }
         }
@@ -612,60 +1026,45 @@ static void Dw_dw_hsig_m2_8c1p(const float *restrict in, float *restrict out, co
         const int vy = 0;
         {
             const int vx = 5;
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 78 * vy + 13 * vx + 4 * ct;
-                const int ob = 156 * vy + 26 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib + j - 13];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
-                }
-                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
-                }
-                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + j + 65];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 56] * vi;
-                }
-                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + j + 78];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
-                }
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
-                }
-            }
-            {
-                const int ib = 78 * vy + 13 * vx + 12;
-                const int ob = 156 * vy + 26 * vx + 24;
-                const float *restrict vw = w + 240;
-                float vacc[2];
-                for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
+            for (int ct = 0; ct < 13; ++ct) {
+                const float *restrict vw = w + 20 * ct;
+                const int ib = 78 * vy + 13 * vx + ct;
+                const int ob = 156 * vy + 26 * vx + 2 * ct;
+                float vacc0x0 = *(vw);
+                float vacc0x1 = *(vw + 1);
                 {   /* tap 1,0 */
-                    const float vi = in[ib - 13];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
+                    const float vk0 = *(vw + 8);
+                    const float vk1 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 13], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 13], vk1);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
+                    const float vk0 = *(vw + 10);
+                    const float vk1 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                 }
                 {   /* tap 2,0 */
-                    const float vi = in[ib + 65];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 14] * vi;
+                    const float vk0 = *(vw + 14);
+                    const float vk1 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 65], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 65], vk1);
                 }
                 {   /* tap 2,1 */
-                    const float vi = in[ib + 78];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 16] * vi;
+                    const float vk0 = *(vw + 16);
+                    const float vk1 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 78], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 78], vk1);
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc[j];
-                    v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+                {
+                    float vo = vacc0x0;
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc0x1;
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob + 1) = vo;
                 }
             }
         }
@@ -674,177 +1073,224 @@ static void Dw_dw_hsig_m2_8c1p(const float *restrict in, float *restrict out, co
     for (int vy = 1; vy < 6; ++vy) {
         {
             const int vx = 0;
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 78 * vy + 13 * vx + 4 * ct;
-                const int ob = 156 * vy + 26 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib + j - 78];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
-                }
-                for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib + j - 65];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
-                }
-                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
-                }
-                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + j + 13];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
-                }
-                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + j + 78];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
-                }
-                for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + j + 91];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 72] * vi;
-                }
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
-                }
-            }
-            {
-                const int ib = 78 * vy + 13 * vx + 12;
-                const int ob = 156 * vy + 26 * vx + 24;
-                const float *restrict vw = w + 240;
-                float vacc[2];
-                for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
+            for (int ct = 0; ct < 13; ++ct) {
+                const float *restrict vw = w + 20 * ct;
+                const int ib = 78 * vy + 13 * vx + ct;
+                const int ob = 156 * vy + 26 * vx + 2 * ct;
+                float vacc0x0 = *(vw);
+                float vacc0x1 = *(vw + 1);
                 {   /* tap 0,1 */
-                    const float vi = in[ib - 78];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
+                    const float vk0 = *(vw + 4);
+                    const float vk1 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 78], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 78], vk1);
                 }
                 {   /* tap 0,2 */
-                    const float vi = in[ib - 65];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 6] * vi;
+                    const float vk0 = *(vw + 6);
+                    const float vk1 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 65], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 65], vk1);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
+                    const float vk0 = *(vw + 10);
+                    const float vk1 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                 }
                 {   /* tap 1,2 */
-                    const float vi = in[ib + 13];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
+                    const float vk0 = *(vw + 12);
+                    const float vk1 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 13], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 13], vk1);
                 }
                 {   /* tap 2,1 */
-                    const float vi = in[ib + 78];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 16] * vi;
+                    const float vk0 = *(vw + 16);
+                    const float vk1 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 78], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 78], vk1);
                 }
                 {   /* tap 2,2 */
-                    const float vi = in[ib + 91];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 18] * vi;
+                    const float vk0 = *(vw + 18);
+                    const float vk1 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 91], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 91], vk1);
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc[j];
-                    v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+                {
+                    float vo = vacc0x0;
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc0x1;
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob + 1) = vo;
                 }
             }
         }
     }
     /* rows 1..5 x cols 1..4: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 6; ++vy) {
-        for (int vx = 1; vx < 5; ++vx) {
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 78 * vy + 13 * vx + 4 * ct;
-                const int ob = 156 * vy + 26 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib + j - 91];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 8] * vi;
-                }
-                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib + j - 78];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
-                }
-                for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib + j - 65];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
-                }
-                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib + j - 13];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
-                }
-                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
-                }
-                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + j + 13];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
-                }
-                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + j + 65];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 56] * vi;
-                }
-                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + j + 78];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
-                }
-                for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + j + 91];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 72] * vi;
-                }
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
-                }
-            }
-            {
-                const int ib = 78 * vy + 13 * vx + 12;
-                const int ob = 156 * vy + 26 * vx + 24;
-                const float *restrict vw = w + 240;
-                float vacc[2];
-                for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 13; ++ct) {
+                const float *restrict vw = w + 20 * ct;
+                const int ib = 78 * vy + 13 * vx + ct;
+                const int ob = 156 * vy + 26 * vx + 2 * ct;
+                float vacc0x0 = *(vw);
+                float vacc0x1 = *(vw + 1);
+                float vacc1x0 = *(vw);
+                float vacc1x1 = *(vw + 1);
+                float vacc2x0 = *(vw);
+                float vacc2x1 = *(vw + 1);
+                float vacc3x0 = *(vw);
+                float vacc3x1 = *(vw + 1);
                 {   /* tap 0,0 */
-                    const float vi = in[ib - 91];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 2] * vi;
+                    const float vk0 = *(vw + 2);
+                    const float vk1 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 91], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 91], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 78], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib - 78], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 65], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib - 65], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 52], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib - 52], vk1);
                 }
                 {   /* tap 0,1 */
-                    const float vi = in[ib - 78];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
+                    const float vk0 = *(vw + 4);
+                    const float vk1 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 78], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 78], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 65], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib - 65], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 52], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib - 52], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 39], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib - 39], vk1);
                 }
                 {   /* tap 0,2 */
-                    const float vi = in[ib - 65];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 6] * vi;
+                    const float vk0 = *(vw + 6);
+                    const float vk1 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 65], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 65], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 52], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib - 52], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 39], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib - 39], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 26], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib - 26], vk1);
                 }
                 {   /* tap 1,0 */
-                    const float vi = in[ib - 13];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
+                    const float vk0 = *(vw + 8);
+                    const float vk1 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 13], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 13], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 13], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 13], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 26], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib + 26], vk1);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
+                    const float vk0 = *(vw + 10);
+                    const float vk1 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 13], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib + 13], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 26], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 26], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 39], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib + 39], vk1);
                 }
                 {   /* tap 1,2 */
-                    const float vi = in[ib + 13];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
+                    const float vk0 = *(vw + 12);
+                    const float vk1 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 13], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 13], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 26], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib + 26], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 39], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 39], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 52], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib + 52], vk1);
                 }
                 {   /* tap 2,0 */
-                    const float vi = in[ib + 65];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 14] * vi;
+                    const float vk0 = *(vw + 14);
+                    const float vk1 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 65], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 65], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 78], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib + 78], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 91], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 91], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 104], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib + 104], vk1);
                 }
                 {   /* tap 2,1 */
-                    const float vi = in[ib + 78];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 16] * vi;
+                    const float vk0 = *(vw + 16);
+                    const float vk1 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 78], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 78], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 91], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib + 91], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 104], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 104], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 117], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib + 117], vk1);
                 }
                 {   /* tap 2,2 */
-                    const float vi = in[ib + 91];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 18] * vi;
+                    const float vk0 = *(vw + 18);
+                    const float vk1 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 91], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 91], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 104], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib + 104], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 117], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 117], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 130], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib + 130], vk1);
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc[j];
-                    v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+                {
+                    float vo = vacc0x0;
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc0x1;
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob + 1) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob + 26) = vo;
+                }
+                {
+                    float vo = vacc1x1;
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob + 27) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob + 52) = vo;
+                }
+                {
+                    float vo = vacc2x1;
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob + 53) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob + 78) = vo;
+                }
+                {
+                    float vo = vacc3x1;
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob + 79) = vo;
                 }
             }
         }
@@ -853,76 +1299,57 @@ static void Dw_dw_hsig_m2_8c1p(const float *restrict in, float *restrict out, co
     for (int vy = 1; vy < 6; ++vy) {
         {
             const int vx = 5;
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 78 * vy + 13 * vx + 4 * ct;
-                const int ob = 156 * vy + 26 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib + j - 91];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 8] * vi;
-                }
-                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib + j - 78];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
-                }
-                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib + j - 13];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
-                }
-                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
-                }
-                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + j + 65];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 56] * vi;
-                }
-                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + j + 78];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
-                }
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
-                }
-            }
-            {
-                const int ib = 78 * vy + 13 * vx + 12;
-                const int ob = 156 * vy + 26 * vx + 24;
-                const float *restrict vw = w + 240;
-                float vacc[2];
-                for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
+            for (int ct = 0; ct < 13; ++ct) {
+                const float *restrict vw = w + 20 * ct;
+                const int ib = 78 * vy + 13 * vx + ct;
+                const int ob = 156 * vy + 26 * vx + 2 * ct;
+                float vacc0x0 = *(vw);
+                float vacc0x1 = *(vw + 1);
                 {   /* tap 0,0 */
-                    const float vi = in[ib - 91];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 2] * vi;
+                    const float vk0 = *(vw + 2);
+                    const float vk1 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 91], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 91], vk1);
                 }
                 {   /* tap 0,1 */
-                    const float vi = in[ib - 78];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
+                    const float vk0 = *(vw + 4);
+                    const float vk1 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 78], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 78], vk1);
                 }
                 {   /* tap 1,0 */
-                    const float vi = in[ib - 13];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
+                    const float vk0 = *(vw + 8);
+                    const float vk1 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 13], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 13], vk1);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
+                    const float vk0 = *(vw + 10);
+                    const float vk1 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                 }
                 {   /* tap 2,0 */
-                    const float vi = in[ib + 65];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 14] * vi;
+                    const float vk0 = *(vw + 14);
+                    const float vk1 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 65], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 65], vk1);
                 }
                 {   /* tap 2,1 */
-                    const float vi = in[ib + 78];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 16] * vi;
+                    const float vk0 = *(vw + 16);
+                    const float vk1 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 78], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 78], vk1);
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc[j];
-                    v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+                {
+                    float vo = vacc0x0;
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc0x1;
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob + 1) = vo;
                 }
             }
         }
@@ -932,60 +1359,45 @@ static void Dw_dw_hsig_m2_8c1p(const float *restrict in, float *restrict out, co
         const int vy = 6;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 78 * vy + 13 * vx + 4 * ct;
-                const int ob = 156 * vy + 26 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib + j - 78];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
-                }
-                for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib + j - 65];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
-                }
-                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
-                }
-                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + j + 13];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
-                }
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
-                }
-            }
-            {
-                const int ib = 78 * vy + 13 * vx + 12;
-                const int ob = 156 * vy + 26 * vx + 24;
-                const float *restrict vw = w + 240;
-                float vacc[2];
-                for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
+            for (int ct = 0; ct < 13; ++ct) {
+                const float *restrict vw = w + 20 * ct;
+                const int ib = 78 * vy + 13 * vx + ct;
+                const int ob = 156 * vy + 26 * vx + 2 * ct;
+                float vacc0x0 = *(vw);
+                float vacc0x1 = *(vw + 1);
                 {   /* tap 0,1 */
-                    const float vi = in[ib - 78];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
+                    const float vk0 = *(vw + 4);
+                    const float vk1 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 78], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 78], vk1);
                 }
                 {   /* tap 0,2 */
-                    const float vi = in[ib - 65];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 6] * vi;
+                    const float vk0 = *(vw + 6);
+                    const float vk1 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 65], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 65], vk1);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
+                    const float vk0 = *(vw + 10);
+                    const float vk1 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                 }
                 {   /* tap 1,2 */
-                    const float vi = in[ib + 13];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
+                    const float vk0 = *(vw + 12);
+                    const float vk1 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 13], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 13], vk1);
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc[j];
-                    v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+                {
+                    float vo = vacc0x0;
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc0x1;
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob + 1) = vo;
                 }
             }
         }
@@ -993,77 +1405,131 @@ static void Dw_dw_hsig_m2_8c1p(const float *restrict in, float *restrict out, co
     /* rows 6 x cols 1..4: kernel rows 0..1, cols 0..2 */
     {
         const int vy = 6;
-        for (int vx = 1; vx < 5; ++vx) {
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 78 * vy + 13 * vx + 4 * ct;
-                const int ob = 156 * vy + 26 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib + j - 91];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 8] * vi;
-                }
-                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib + j - 78];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
-                }
-                for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib + j - 65];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
-                }
-                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib + j - 13];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
-                }
-                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
-                }
-                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + j + 13];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
-                }
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
-                }
-            }
-            {
-                const int ib = 78 * vy + 13 * vx + 12;
-                const int ob = 156 * vy + 26 * vx + 24;
-                const float *restrict vw = w + 240;
-                float vacc[2];
-                for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 13; ++ct) {
+                const float *restrict vw = w + 20 * ct;
+                const int ib = 78 * vy + 13 * vx + ct;
+                const int ob = 156 * vy + 26 * vx + 2 * ct;
+                float vacc0x0 = *(vw);
+                float vacc0x1 = *(vw + 1);
+                float vacc1x0 = *(vw);
+                float vacc1x1 = *(vw + 1);
+                float vacc2x0 = *(vw);
+                float vacc2x1 = *(vw + 1);
+                float vacc3x0 = *(vw);
+                float vacc3x1 = *(vw + 1);
                 {   /* tap 0,0 */
-                    const float vi = in[ib - 91];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 2] * vi;
+                    const float vk0 = *(vw + 2);
+                    const float vk1 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 91], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 91], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 78], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib - 78], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 65], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib - 65], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 52], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib - 52], vk1);
                 }
                 {   /* tap 0,1 */
-                    const float vi = in[ib - 78];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
+                    const float vk0 = *(vw + 4);
+                    const float vk1 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 78], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 78], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 65], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib - 65], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 52], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib - 52], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 39], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib - 39], vk1);
                 }
                 {   /* tap 0,2 */
-                    const float vi = in[ib - 65];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 6] * vi;
+                    const float vk0 = *(vw + 6);
+                    const float vk1 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 65], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 65], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 52], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib - 52], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 39], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib - 39], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 26], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib - 26], vk1);
                 }
                 {   /* tap 1,0 */
-                    const float vi = in[ib - 13];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
+                    const float vk0 = *(vw + 8);
+                    const float vk1 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 13], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 13], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 13], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 13], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 26], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib + 26], vk1);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
+                    const float vk0 = *(vw + 10);
+                    const float vk1 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 13], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib + 13], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 26], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 26], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 39], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib + 39], vk1);
                 }
                 {   /* tap 1,2 */
-                    const float vi = in[ib + 13];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
+                    const float vk0 = *(vw + 12);
+                    const float vk1 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 13], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 13], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 26], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib + 26], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 39], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 39], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 52], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib + 52], vk1);
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc[j];
-                    v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+                {
+                    float vo = vacc0x0;
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc0x1;
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob + 1) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob + 26) = vo;
+                }
+                {
+                    float vo = vacc1x1;
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob + 27) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob + 52) = vo;
+                }
+                {
+                    float vo = vacc2x1;
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob + 53) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob + 78) = vo;
+                }
+                {
+                    float vo = vacc3x1;
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob + 79) = vo;
                 }
             }
         }
@@ -1073,60 +1539,45 @@ static void Dw_dw_hsig_m2_8c1p(const float *restrict in, float *restrict out, co
         const int vy = 6;
         {
             const int vx = 5;
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 78 * vy + 13 * vx + 4 * ct;
-                const int ob = 156 * vy + 26 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib + j - 91];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 8] * vi;
-                }
-                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib + j - 78];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
-                }
-                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib + j - 13];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
-                }
-                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
-                }
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
-                }
-            }
-            {
-                const int ib = 78 * vy + 13 * vx + 12;
-                const int ob = 156 * vy + 26 * vx + 24;
-                const float *restrict vw = w + 240;
-                float vacc[2];
-                for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
+            for (int ct = 0; ct < 13; ++ct) {
+                const float *restrict vw = w + 20 * ct;
+                const int ib = 78 * vy + 13 * vx + ct;
+                const int ob = 156 * vy + 26 * vx + 2 * ct;
+                float vacc0x0 = *(vw);
+                float vacc0x1 = *(vw + 1);
                 {   /* tap 0,0 */
-                    const float vi = in[ib - 91];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 2] * vi;
+                    const float vk0 = *(vw + 2);
+                    const float vk1 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 91], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 91], vk1);
                 }
                 {   /* tap 0,1 */
-                    const float vi = in[ib - 78];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
+                    const float vk0 = *(vw + 4);
+                    const float vk1 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 78], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 78], vk1);
                 }
                 {   /* tap 1,0 */
-                    const float vi = in[ib - 13];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
+                    const float vk0 = *(vw + 8);
+                    const float vk1 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 13], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 13], vk1);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
+                    const float vk0 = *(vw + 10);
+                    const float vk1 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc[j];
-                    v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+                {
+                    float vo = vacc0x0;
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc0x1;
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob + 1) = vo;
                 }
             }
         }
@@ -1136,17 +1587,9 @@ static void Dw_dw_hsig_m2_8c1p(const float *restrict in, float *restrict out, co
 /* layer.c.in: layer dw_hsig_m2: the weights of its stage in the order the kernels read them (once, at load time) */
 void acts_dw_hsig_m2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 3; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
-        for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[26 * k + o0 + j];
-        }
-    }
-    {   /* 1-channel tiles from channel 12 */
-        float *restrict d = packed + 240;
-        const int o0 = 24;
+    for (int ct = 0; ct < 13; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 20 * ct;
+        const int o0 = 2 * ct;
         for (int j = 0; j < 2; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
             for (int j = 0; j < 2; ++j) d[2 * k + j + 2] = w->dw_w[26 * k + o0 + j];
@@ -1157,7 +1600,7 @@ void acts_dw_hsig_m2_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer dw_hsig_m2: runs its stage */
 void acts_dw_hsig_m2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_dw_hsig_m2_8c1p(in, out, packed);
+    Dw_dw_hsig_m2_2c8p(in, out, packed);
     (void)scratch;
 }
 
@@ -1180,855 +1623,265 @@ static void Run_dw_hsig_m2(const float *in, const float *skip, float *out, const
  * kernel 5x5, stride 1x1, dilation 1x1, padding SAME (top 2, left 2, bottom 2, right 2)
  * act sigmoid, bias yes
  * MACs 15000 (standard convolution: 360000, 24.0x fewer), parameters 624
- * packed weights 624 floats, scratch 0 floats
+ * packed weights 624 floats, scratch 1944 floats
  *
  * stage 1: depthwise 5x5 -> 5x5x24
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 24: 3 full tiles,
- *       no tail
- *   borders: 5 row classes x 5 column classes, padding resolved at generation time (about 661
- *       lines of C)
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 24: 24 tiles
+ *   borders: borders staged through a zero-padded 9x9x24 copy of the input: unrolling every
+ *       border class would take about 1322 lines of C (budget 800)
  *   order: one pass, pixels outer (scalar code)
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][24], dw_b [24]
  */
-/* scalar/spatial.c.in: layer dw_sig, stage 1 (depthwise 5x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_dw_sig_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer dw_sig, stage 1 (depthwise 5x5): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_dw_sig_1c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
-    {
-        const int vy = 0;
+    /* borders staged through a zero-padded 9x9x24 copy of the input: unrolling every border class would take about 1322 lines of C (budget 800) */
+    for (int j = 0; j < 1944; ++j) stage[j] = 0.0f;
+    for (int y = 0; y < 5; ++y) {
+        for (int j = 0; j < 120; ++j) stage[216 * y + j + 480] = in[120 * y + j];
+    }
+    /* rows 0..4 x cols 0..4: kernel rows 0..4, cols 0..4 (interior) */
+    for (int vy = 0; vy < 5; ++vy) {
         {
             const int vx = 0;
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 120 * vy + 24 * vx + 8 * ct;
-                const int ob = 120 * vy + 24 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 24]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 48]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 120]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 144]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 168]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 240]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 264]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 288]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = 1.0f / (1.0f + sg_expf(-v));
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 216 * vy + 24 * vx + ct;
+                const int ob = 120 * vy + 24 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 24), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 72), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 96), vk0);
                 }
-            }
-        }
-    }
-    /* rows 0 x cols 1: kernel rows 2..4, cols 1..4 */
-    {
-        const int vy = 0;
-        {
-            const int vx = 1;
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 120 * vy + 24 * vx + 8 * ct;
-                const int ob = 120 * vy + 24 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 24]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 24]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 48]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 96]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 120]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 144]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 168]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 216]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 240]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 264]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 288]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = 1.0f / (1.0f + sg_expf(-v));
-                    out[ob + j] = v;
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 24), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 48), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 72), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 96), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 120), vk0);
                 }
-            }
-        }
-    }
-    /* rows 0 x cols 2: kernel rows 2..4, cols 0..4 */
-    {
-        const int vy = 0;
-        {
-            const int vx = 2;
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 120 * vy + 24 * vx + 8 * ct;
-                const int ob = 120 * vy + 24 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 48]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 24]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 24]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 48]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 72]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 96]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 120]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 144]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 168]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 192]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 216]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 240]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 264]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 288]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = 1.0f / (1.0f + sg_expf(-v));
-                    out[ob + j] = v;
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 48), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 72), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 96), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 120), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 144), vk0);
                 }
-            }
-        }
-    }
-    /* rows 0 x cols 3: kernel rows 2..4, cols 0..3 */
-    {
-        const int vy = 0;
-        {
-            const int vx = 3;
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 120 * vy + 24 * vx + 8 * ct;
-                const int ob = 120 * vy + 24 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 48]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 24]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 24]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 72]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 96]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 120]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 144]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 192]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 216]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 240]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 264]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = 1.0f / (1.0f + sg_expf(-v));
-                    out[ob + j] = v;
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 72), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 96), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 120), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 144), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 168), vk0);
                 }
-            }
-        }
-    }
-    /* rows 0 x cols 4: kernel rows 2..4, cols 0..2 */
-    {
-        const int vy = 0;
-        {
-            const int vx = 4;
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 120 * vy + 24 * vx + 8 * ct;
-                const int ob = 120 * vy + 24 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 48]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 24]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 72]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 96]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 120]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 192]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 216]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 240]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = 1.0f / (1.0f + sg_expf(-v));
-                    out[ob + j] = v;
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 96), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 120), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 144), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 168), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 192), vk0);
                 }
-            }
-        }
-    }
-    /* rows 1 x cols 0: kernel rows 1..4, cols 2..4 */
-    {
-        const int vy = 1;
-        {
-            const int vx = 0;
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 120 * vy + 24 * vx + 8 * ct;
-                const int ob = 120 * vy + 24 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 120]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 96]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 72]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 24]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 48]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 120]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 144]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 168]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 240]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 264]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 288]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = 1.0f / (1.0f + sg_expf(-v));
-                    out[ob + j] = v;
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 216), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 240), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 264), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 288), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 312), vk0);
                 }
-            }
-        }
-    }
-    /* rows 1 x cols 1: kernel rows 1..4, cols 1..4 */
-    {
-        const int vy = 1;
-        {
-            const int vx = 1;
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 120 * vy + 24 * vx + 8 * ct;
-                const int ob = 120 * vy + 24 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 144]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 120]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 96]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 72]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 24]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 24]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 48]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 96]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 120]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 144]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 168]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 216]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 240]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 264]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 288]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = 1.0f / (1.0f + sg_expf(-v));
-                    out[ob + j] = v;
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 240), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 264), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 288), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 312), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 336), vk0);
                 }
-            }
-        }
-    }
-    /* rows 1 x cols 2: kernel rows 1..4, cols 0..4 */
-    {
-        const int vy = 1;
-        {
-            const int vx = 2;
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 120 * vy + 24 * vx + 8 * ct;
-                const int ob = 120 * vy + 24 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 168]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 144]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 120]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 96]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 72]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 48]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 24]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 24]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 48]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 72]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 96]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 120]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 144]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 168]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 192]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 216]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 240]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 264]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 288]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = 1.0f / (1.0f + sg_expf(-v));
-                    out[ob + j] = v;
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 264), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 288), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 312), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 336), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 360), vk0);
                 }
-            }
-        }
-    }
-    /* rows 1 x cols 3: kernel rows 1..4, cols 0..3 */
-    {
-        const int vy = 1;
-        {
-            const int vx = 3;
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 120 * vy + 24 * vx + 8 * ct;
-                const int ob = 120 * vy + 24 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 168]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 144]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 120]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 96]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 48]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 24]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 24]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 72]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 96]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 120]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 144]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 192]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 216]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 240]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 264]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = 1.0f / (1.0f + sg_expf(-v));
-                    out[ob + j] = v;
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 288), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 312), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 336), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 360), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 384), vk0);
                 }
-            }
-        }
-    }
-    /* rows 1 x cols 4: kernel rows 1..4, cols 0..2 */
-    {
-        const int vy = 1;
-        {
-            const int vx = 4;
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 120 * vy + 24 * vx + 8 * ct;
-                const int ob = 120 * vy + 24 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 168]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 144]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 120]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 48]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 24]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 72]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 96]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 120]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 192]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 216]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 240]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = 1.0f / (1.0f + sg_expf(-v));
-                    out[ob + j] = v;
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 312), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 336), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 360), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 384), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 408), vk0);
                 }
-            }
-        }
-    }
-    /* rows 2 x cols 0: kernel rows 0..4, cols 2..4 */
-    {
-        const int vy = 2;
-        {
-            const int vx = 0;
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 120 * vy + 24 * vx + 8 * ct;
-                const int ob = 120 * vy + 24 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 240]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 216]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 192]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 120]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 96]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 72]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 24]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 48]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 120]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 144]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 168]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 240]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 264]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 288]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = 1.0f / (1.0f + sg_expf(-v));
-                    out[ob + j] = v;
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 432), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 456), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 480), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 504), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 528), vk0);
                 }
-            }
-        }
-    }
-    /* rows 2 x cols 1: kernel rows 0..4, cols 1..4 */
-    {
-        const int vy = 2;
-        {
-            const int vx = 1;
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 120 * vy + 24 * vx + 8 * ct;
-                const int ob = 120 * vy + 24 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 264]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 240]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 216]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 192]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 144]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 120]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 96]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 72]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 24]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 24]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 48]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 96]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 120]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 144]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 168]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 216]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 240]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 264]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 288]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = 1.0f / (1.0f + sg_expf(-v));
-                    out[ob + j] = v;
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 456), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 480), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 504), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 528), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 552), vk0);
                 }
-            }
-        }
-    }
-    /* rows 2 x cols 2: kernel rows 0..4, cols 0..4 (interior) */
-    {
-        const int vy = 2;
-        {
-            const int vx = 2;
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 120 * vy + 24 * vx + 8 * ct;
-                const int ob = 120 * vy + 24 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 288]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 264]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 240]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 216]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 192]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 168]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 144]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 120]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 96]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 72]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 48]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 24]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 24]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 48]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 72]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 96]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 120]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 144]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 168]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 192]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 216]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 240]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 264]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 288]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = 1.0f / (1.0f + sg_expf(-v));
-                    out[ob + j] = v;
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 480), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 504), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 528), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 552), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 576), vk0);
                 }
-            }
-        }
-    }
-    /* rows 2 x cols 3: kernel rows 0..4, cols 0..3 */
-    {
-        const int vy = 2;
-        {
-            const int vx = 3;
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 120 * vy + 24 * vx + 8 * ct;
-                const int ob = 120 * vy + 24 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 288]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 264]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 240]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 216]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 168]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 144]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 120]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 96]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 48]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 24]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 24]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 72]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 96]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 120]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 144]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 192]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 216]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 240]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 264]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = 1.0f / (1.0f + sg_expf(-v));
-                    out[ob + j] = v;
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 504), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 528), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 552), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 576), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 600), vk0);
                 }
-            }
-        }
-    }
-    /* rows 2 x cols 4: kernel rows 0..4, cols 0..2 */
-    {
-        const int vy = 2;
-        {
-            const int vx = 4;
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 120 * vy + 24 * vx + 8 * ct;
-                const int ob = 120 * vy + 24 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 288]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 264]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 240]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 168]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 144]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 120]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 48]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 24]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 72]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 96]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 120]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 192]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 216]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 240]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = 1.0f / (1.0f + sg_expf(-v));
-                    out[ob + j] = v;
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 528), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 552), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 576), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 600), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 624), vk0);
                 }
-            }
-        }
-    }
-    /* rows 3 x cols 0: kernel rows 0..3, cols 2..4 */
-    {
-        const int vy = 3;
-        {
-            const int vx = 0;
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 120 * vy + 24 * vx + 8 * ct;
-                const int ob = 120 * vy + 24 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 240]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 216]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 192]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 120]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 96]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 72]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 24]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 48]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 120]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 144]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 168]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = 1.0f / (1.0f + sg_expf(-v));
-                    out[ob + j] = v;
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 648), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 672), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 696), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 720), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 744), vk0);
                 }
-            }
-        }
-    }
-    /* rows 3 x cols 1: kernel rows 0..3, cols 1..4 */
-    {
-        const int vy = 3;
-        {
-            const int vx = 1;
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 120 * vy + 24 * vx + 8 * ct;
-                const int ob = 120 * vy + 24 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 264]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 240]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 216]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 192]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 144]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 120]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 96]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 72]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 24]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 24]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 48]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 96]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 120]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 144]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 168]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = 1.0f / (1.0f + sg_expf(-v));
-                    out[ob + j] = v;
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 672), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 696), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 720), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 744), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 768), vk0);
                 }
-            }
-        }
-    }
-    /* rows 3 x cols 2: kernel rows 0..3, cols 0..4 */
-    {
-        const int vy = 3;
-        {
-            const int vx = 2;
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 120 * vy + 24 * vx + 8 * ct;
-                const int ob = 120 * vy + 24 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 288]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 264]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 240]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 216]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 192]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 168]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 144]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 120]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 96]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 72]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 48]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 24]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 24]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 48]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 72]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 96]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 120]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 144]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 168]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = 1.0f / (1.0f + sg_expf(-v));
-                    out[ob + j] = v;
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 696), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 720), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 744), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 768), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 792), vk0);
                 }
-            }
-        }
-    }
-    /* rows 3 x cols 3: kernel rows 0..3, cols 0..3 */
-    {
-        const int vy = 3;
-        {
-            const int vx = 3;
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 120 * vy + 24 * vx + 8 * ct;
-                const int ob = 120 * vy + 24 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 288]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 264]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 240]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 216]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 168]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 144]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 120]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 96]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 48]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 24]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 24]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 72]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 96]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 120]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 144]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = 1.0f / (1.0f + sg_expf(-v));
-                    out[ob + j] = v;
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 720), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 744), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 768), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 792), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 816), vk0);
                 }
-            }
-        }
-    }
-    /* rows 3 x cols 4: kernel rows 0..3, cols 0..2 */
-    {
-        const int vy = 3;
-        {
-            const int vx = 4;
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 120 * vy + 24 * vx + 8 * ct;
-                const int ob = 120 * vy + 24 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 288]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 264]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 240]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 168]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 144]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 120]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 48]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 24]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 72]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 96]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 120]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = 1.0f / (1.0f + sg_expf(-v));
-                    out[ob + j] = v;
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 744), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 768), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 792), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 816), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 840), vk0);
                 }
-            }
-        }
-    }
-    /* rows 4 x cols 0: kernel rows 0..2, cols 2..4 */
-    {
-        const int vy = 4;
-        {
-            const int vx = 0;
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 120 * vy + 24 * vx + 8 * ct;
-                const int ob = 120 * vy + 24 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 240]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 216]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 192]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 120]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 96]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 72]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 24]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 48]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = 1.0f / (1.0f + sg_expf(-v));
-                    out[ob + j] = v;
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 864), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 888), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 912), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 936), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 960), vk0);
                 }
-            }
-        }
-    }
-    /* rows 4 x cols 1: kernel rows 0..2, cols 1..4 */
-    {
-        const int vy = 4;
-        {
-            const int vx = 1;
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 120 * vy + 24 * vx + 8 * ct;
-                const int ob = 120 * vy + 24 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 264]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 240]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 216]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 192]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 144]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 120]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 96]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 72]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 24]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 24]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 48]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = 1.0f / (1.0f + sg_expf(-v));
-                    out[ob + j] = v;
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 888), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 912), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 936), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 960), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 984), vk0);
                 }
-            }
-        }
-    }
-    /* rows 4 x cols 2: kernel rows 0..2, cols 0..4 */
-    {
-        const int vy = 4;
-        {
-            const int vx = 2;
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 120 * vy + 24 * vx + 8 * ct;
-                const int ob = 120 * vy + 24 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 288]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 264]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 240]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 216]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 192]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 168]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 144]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 120]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 96]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 72]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 48]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 24]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 24]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 48]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = 1.0f / (1.0f + sg_expf(-v));
-                    out[ob + j] = v;
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 912), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 936), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 960), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 984), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1008), vk0);
                 }
-            }
-        }
-    }
-    /* rows 4 x cols 3: kernel rows 0..2, cols 0..3 */
-    {
-        const int vy = 4;
-        {
-            const int vx = 3;
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 120 * vy + 24 * vx + 8 * ct;
-                const int ob = 120 * vy + 24 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 288]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 264]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 240]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 216]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 168]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 144]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 120]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 96]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 48]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 24]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 24]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = 1.0f / (1.0f + sg_expf(-v));
-                    out[ob + j] = v;
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 936), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 960), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 984), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 1008), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1032), vk0);
                 }
-            }
-        }
-    }
-    /* rows 4 x cols 4: kernel rows 0..2, cols 0..2 */
-    {
-        const int vy = 4;
-        {
-            const int vx = 4;
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 120 * vy + 24 * vx + 8 * ct;
-                const int ob = 120 * vy + 24 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 288]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 264]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 240]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 168]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 144]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 120]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 48]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 24]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = 1.0f / (1.0f + sg_expf(-v));
-                    out[ob + j] = v;
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 960), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 984), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 1008), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 1032), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1056), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    *(out + ob + 24) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    *(out + ob + 72) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    *(out + ob + 96) = vo;
                 }
             }
         }
@@ -2038,12 +1891,12 @@ static void Dw_dw_sig_8c1p(const float *restrict in, float *restrict out, const 
 /* layer.c.in: layer dw_sig: the weights of its stage in the order the kernels read them (once, at load time) */
 void acts_dw_sig_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 3; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 208 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 24; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 26 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[24 * k + o0 + j];
+            d[k + 1] = w->dw_w[24 * k + o0];
         }
     }
 }
@@ -2051,8 +1904,10 @@ void acts_dw_sig_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer dw_sig: runs its stage */
 void acts_dw_sig(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_dw_sig_8c1p(in, out, packed);
-    (void)scratch;
+    enum {
+        S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
+    };
+    Dw_dw_sig_1c8p(in, out, packed, scratch + S1_STAGE);
 }
 
 /* layer.c.in: layer dw_sig: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
@@ -2094,94 +1949,167 @@ static void Pw_pw_hswish_4x4(const float *restrict in, float *restrict out, cons
             const float *restrict vw = w + 84 * n;
             const int ib = 20 * p;
             const int ob = 45 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 20; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 20];
                 const float vi2 = in[ib + s + 40];
                 const float vi3 = in[ib + s + 60];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
+            {
+                float v = vacc0x1;
                 v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                out[ob + j + 45] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
+            {
+                float v = vacc0x2;
                 v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                out[ob + j + 90] = v;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
+            {
+                float v = vacc0x3;
                 v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                out[ob + j + 135] = v;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 45] = v;
+            }
+            {
+                float v = vacc1x1;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 46] = v;
+            }
+            {
+                float v = vacc1x2;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 47] = v;
+            }
+            {
+                float v = vacc1x3;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 48] = v;
+            }
+            {
+                float v = vacc2x0;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 90] = v;
+            }
+            {
+                float v = vacc2x1;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 91] = v;
+            }
+            {
+                float v = vacc2x2;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 92] = v;
+            }
+            {
+                float v = vacc2x3;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 93] = v;
+            }
+            {
+                float v = vacc3x0;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 135] = v;
+            }
+            {
+                float v = vacc3x1;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 136] = v;
+            }
+            {
+                float v = vacc3x2;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 137] = v;
+            }
+            {
+                float v = vacc3x3;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 138] = v;
             }
         }
         {   /* 1-channel tail */
             const float *restrict vw = w + 924;
             const int ib = 20 * p;
             const int ob = 45 * p + 44;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
             for (int s = 0; s < 20; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 20];
                 const float vi2 = in[ib + s + 40];
                 const float vi3 = in[ib + s + 60];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
                 out[ob + 45] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
                 out[ob + 90] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
                 out[ob + 135] = v;
             }
@@ -2192,58 +2120,93 @@ static void Pw_pw_hswish_4x4(const float *restrict in, float *restrict out, cons
             const float *restrict vw = w + 84 * n;
             const int ib = 800;
             const int ob = 4 * n + 1800;
-            float vacc0[4];
-            float vacc1[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
             for (int s = 0; s < 20; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 20];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
+            {
+                float v = vacc0x1;
                 v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                out[ob + j + 45] = v;
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 45] = v;
+            }
+            {
+                float v = vacc1x1;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 46] = v;
+            }
+            {
+                float v = vacc1x2;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 47] = v;
+            }
+            {
+                float v = vacc1x3;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 48] = v;
             }
         }
         {   /* 1-channel tail */
             const float *restrict vw = w + 924;
             const int ib = 800;
             const int ob = 1844;
-            float vacc0[1];
-            float vacc1[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
             for (int s = 0; s < 20; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 20];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
                 out[ob + 45] = v;
             }
@@ -2321,101 +2284,186 @@ static void Pw_pw_sig_res_4x4(const float *restrict in, float *restrict out, con
             const float *restrict vw = w + 136 * n;
             const int ib = 33 * p;
             const int ob = 33 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 33; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 33];
                 const float vi2 = in[ib + s + 66];
                 const float vi3 = in[ib + s + 99];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                v += res[ob + j];
+            {
+                float v = vacc0x0;
+                v += res[ob];
                 v = 1.0f / (1.0f + sg_expf(-v));
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                v += res[ob + j + 33];
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
                 v = 1.0f / (1.0f + sg_expf(-v));
-                out[ob + j + 33] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                v += res[ob + j + 66];
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
                 v = 1.0f / (1.0f + sg_expf(-v));
-                out[ob + j + 66] = v;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                v += res[ob + j + 99];
+            {
+                float v = vacc0x3;
+                v += res[ob + 3];
                 v = 1.0f / (1.0f + sg_expf(-v));
-                out[ob + j + 99] = v;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v += res[ob + 33];
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 33] = v;
+            }
+            {
+                float v = vacc1x1;
+                v += res[ob + 34];
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 34] = v;
+            }
+            {
+                float v = vacc1x2;
+                v += res[ob + 35];
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 35] = v;
+            }
+            {
+                float v = vacc1x3;
+                v += res[ob + 36];
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 36] = v;
+            }
+            {
+                float v = vacc2x0;
+                v += res[ob + 66];
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 66] = v;
+            }
+            {
+                float v = vacc2x1;
+                v += res[ob + 67];
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 67] = v;
+            }
+            {
+                float v = vacc2x2;
+                v += res[ob + 68];
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 68] = v;
+            }
+            {
+                float v = vacc2x3;
+                v += res[ob + 69];
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 69] = v;
+            }
+            {
+                float v = vacc3x0;
+                v += res[ob + 99];
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 99] = v;
+            }
+            {
+                float v = vacc3x1;
+                v += res[ob + 100];
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 100] = v;
+            }
+            {
+                float v = vacc3x2;
+                v += res[ob + 101];
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 101] = v;
+            }
+            {
+                float v = vacc3x3;
+                v += res[ob + 102];
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 102] = v;
             }
         }
         {   /* 1-channel tail */
             const float *restrict vw = w + 1088;
             const int ib = 33 * p;
             const int ob = 33 * p + 32;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
             for (int s = 0; s < 33; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 33];
                 const float vi2 = in[ib + s + 66];
                 const float vi3 = in[ib + s + 99];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 v += res[ob];
                 v = 1.0f / (1.0f + sg_expf(-v));
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 v += res[ob + 33];
                 v = 1.0f / (1.0f + sg_expf(-v));
                 out[ob + 33] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 v += res[ob + 66];
                 v = 1.0f / (1.0f + sg_expf(-v));
                 out[ob + 66] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 v += res[ob + 99];
                 v = 1.0f / (1.0f + sg_expf(-v));
                 out[ob + 99] = v;
@@ -2479,11 +2527,11 @@ static void Run_pw_sig_res(const float *in, const float *skip, float *out, const
  * packed weights 1240 floats, scratch 2880 floats
  *
  * stage 1: depthwise 3x3 -> 12x10x24
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 24: 3 full tiles,
- *       no tail
- *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 24: 24 tiles
+ *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *   not fused: the 12 KiB intermediate stays in scratch (at most 32 KiB) between the two stages
@@ -2498,28 +2546,39 @@ static void Run_pw_sig_res(const float *in, const float *skip, float *out, const
  *   dw_w [3][3][24], dw_b [24]
  *   pw_w [40][24], pw_b [40]
  */
-/* scalar/spatial.c.in: layer sep_mix, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_sep_mix_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer sep_mix, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_sep_mix_S1_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 240 * vy + 24 * vx + 8 * ct;
-                const int ob = 240 * vy + 24 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 24]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 240]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 264]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 240 * vy + 24 * vx + ct;
+                const int ob = 240 * vy + 24 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 264), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -2527,23 +2586,125 @@ static void Dw_sep_mix_S1_8c1p(const float *restrict in, float *restrict out, co
     /* rows 0 x cols 1..8: kernel rows 1..2, cols 0..2 */
     {
         const int vy = 0;
-        for (int vx = 1; vx < 9; ++vx) {
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 240 * vy + 24 * vx + 8 * ct;
-                const int ob = 240 * vy + 24 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 24]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 24]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 216]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 240]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 264]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 240 * vy + 24 * vx + ct;
+                const int ob = 240 * vy + 24 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 72), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 120), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 72), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 120), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 144), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 168), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 72), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 120), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 144), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 168), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 192), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 216), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 240), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 264), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 288), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 312), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 336), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 360), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 384), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 264), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 288), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 312), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 336), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 360), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 384), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 408), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 264), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 288), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 312), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 336), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 360), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 384), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 408), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 432), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 24) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 72) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 120) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 144) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 168) = vo;
                 }
             }
         }
@@ -2553,20 +2714,31 @@ static void Dw_sep_mix_S1_8c1p(const float *restrict in, float *restrict out, co
         const int vy = 0;
         {
             const int vx = 9;
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 240 * vy + 24 * vx + 8 * ct;
-                const int ob = 240 * vy + 24 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 24]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 216]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 240]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 240 * vy + 24 * vx + ct;
+                const int ob = 240 * vy + 24 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 216), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -2575,48 +2747,197 @@ static void Dw_sep_mix_S1_8c1p(const float *restrict in, float *restrict out, co
     for (int vy = 1; vy < 11; ++vy) {
         {
             const int vx = 0;
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 240 * vy + 24 * vx + 8 * ct;
-                const int ob = 240 * vy + 24 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 240]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 216]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 24]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 240]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 264]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 240 * vy + 24 * vx + ct;
+                const int ob = 240 * vy + 24 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 240), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 216), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 264), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows 1..10 x cols 1..8: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 11; ++vy) {
-        for (int vx = 1; vx < 9; ++vx) {
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 240 * vy + 24 * vx + 8 * ct;
-                const int ob = 240 * vy + 24 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 264]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 240]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 216]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 24]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 24]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 216]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 240]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 264]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 240 * vy + 24 * vx + ct;
+                const int ob = 240 * vy + 24 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 264), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 240), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 216), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 192), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 168), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 144), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 120), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 96), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 240), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 216), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 192), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 168), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 144), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 120), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 96), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 72), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 216), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 192), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 168), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 144), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 120), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 96), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 72), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 48), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 72), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 120), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 72), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 120), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 144), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 168), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 72), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 120), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 144), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 168), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 192), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 216), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 240), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 264), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 288), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 312), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 336), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 360), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 384), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 264), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 288), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 312), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 336), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 360), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 384), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 408), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 264), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 288), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 312), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 336), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 360), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 384), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 408), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 432), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 24) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 72) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 120) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 144) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 168) = vo;
                 }
             }
         }
@@ -2625,22 +2946,39 @@ static void Dw_sep_mix_S1_8c1p(const float *restrict in, float *restrict out, co
     for (int vy = 1; vy < 11; ++vy) {
         {
             const int vx = 9;
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 240 * vy + 24 * vx + 8 * ct;
-                const int ob = 240 * vy + 24 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 264]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 240]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 24]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 216]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 240]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 240 * vy + 24 * vx + ct;
+                const int ob = 240 * vy + 24 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 264), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 240), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 216), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -2650,20 +2988,31 @@ static void Dw_sep_mix_S1_8c1p(const float *restrict in, float *restrict out, co
         const int vy = 11;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 240 * vy + 24 * vx + 8 * ct;
-                const int ob = 240 * vy + 24 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 240]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 216]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 24]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 240 * vy + 24 * vx + ct;
+                const int ob = 240 * vy + 24 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 240), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 216), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -2671,23 +3020,125 @@ static void Dw_sep_mix_S1_8c1p(const float *restrict in, float *restrict out, co
     /* rows 11 x cols 1..8: kernel rows 0..1, cols 0..2 */
     {
         const int vy = 11;
-        for (int vx = 1; vx < 9; ++vx) {
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 240 * vy + 24 * vx + 8 * ct;
-                const int ob = 240 * vy + 24 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 264]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 240]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 216]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 24]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 24]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 240 * vy + 24 * vx + ct;
+                const int ob = 240 * vy + 24 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 264), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 240), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 216), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 192), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 168), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 144), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 120), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 96), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 240), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 216), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 192), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 168), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 144), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 120), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 96), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 72), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 216), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 192), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 168), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 144), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 120), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 96), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 72), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 48), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 72), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 120), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 72), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 120), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 144), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 168), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 72), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 120), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 144), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 168), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 192), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 24) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 72) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 120) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 144) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 168) = vo;
                 }
             }
         }
@@ -2697,20 +3148,31 @@ static void Dw_sep_mix_S1_8c1p(const float *restrict in, float *restrict out, co
         const int vy = 11;
         {
             const int vx = 9;
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 240 * vy + 24 * vx + 8 * ct;
-                const int ob = 240 * vy + 24 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 264]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 240]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 24]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 240 * vy + 24 * vx + ct;
+                const int ob = 240 * vy + 24 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 264), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 240), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -2725,48 +3187,128 @@ static void Pw_sep_mix_S2_4x4(const float *restrict in, float *restrict out, con
             const float *restrict vw = w + 100 * n;
             const int ib = 24 * p;
             const int ob = 40 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 24; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 24];
                 const float vi2 = in[ib + s + 48];
                 const float vi3 = in[ib + s + 72];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
+            {
+                float v = vacc0x1;
                 v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                out[ob + j + 40] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
+            {
+                float v = vacc0x2;
                 v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                out[ob + j + 80] = v;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
+            {
+                float v = vacc0x3;
                 v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                out[ob + j + 120] = v;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 40] = v;
+            }
+            {
+                float v = vacc1x1;
+                v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 41] = v;
+            }
+            {
+                float v = vacc1x2;
+                v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 42] = v;
+            }
+            {
+                float v = vacc1x3;
+                v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 43] = v;
+            }
+            {
+                float v = vacc2x0;
+                v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 80] = v;
+            }
+            {
+                float v = vacc2x1;
+                v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 81] = v;
+            }
+            {
+                float v = vacc2x2;
+                v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 82] = v;
+            }
+            {
+                float v = vacc2x3;
+                v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 83] = v;
+            }
+            {
+                float v = vacc3x0;
+                v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 120] = v;
+            }
+            {
+                float v = vacc3x1;
+                v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 121] = v;
+            }
+            {
+                float v = vacc3x2;
+                v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 122] = v;
+            }
+            {
+                float v = vacc3x3;
+                v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 123] = v;
             }
         }
     }
@@ -2775,12 +3317,12 @@ static void Pw_sep_mix_S2_4x4(const float *restrict in, float *restrict out, con
 /* layer.c.in: layer sep_mix: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void acts_sep_mix_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 3; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 24; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[24 * k + o0 + j];
+            d[k + 1] = w->dw_w[24 * k + o0];
         }
     }
     {
@@ -2801,7 +3343,7 @@ void acts_sep_mix(const float *restrict in, float *restrict out, const float *re
     enum {
         S2_W = 240,   /* stage 2's packed weights */
     };
-    Dw_sep_mix_S1_8c1p(in, scratch, packed);
+    Dw_sep_mix_S1_1c8p(in, scratch, packed);
     Pw_sep_mix_S2_4x4(scratch, out, packed + S2_W);
 }
 
@@ -2828,10 +3370,10 @@ static void Run_sep_mix(const float *in, const float *skip, float *out, const fl
  * packed weights 568 floats, scratch 1024 floats
  *
  * stage 1: depthwise 3x3 -> 8x8x16
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 16: 2 full tiles,
- *       no tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -2847,28 +3389,39 @@ static void Run_sep_mix(const float *in, const float *skip, float *out, const fl
  *   dw_w [3][3][16], dw_b [16]
  *   pw_w [24][16], pw_b [24]
  */
-/* scalar/spatial.c.in: layer sep_s2, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_sep_s2_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer sep_s2, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_sep_s2_S1_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 480 * vy + 32 * vx + 8 * ct;
-                const int ob = 128 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 240]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 256]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 480 * vy + 32 * vx + ct;
+                const int ob = 128 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -2876,23 +3429,101 @@ static void Dw_sep_s2_S1_8c1p(const float *restrict in, float *restrict out, con
     /* rows 0 x cols 1..6: kernel rows 1..2, cols 0..2 */
     {
         const int vy = 0;
-        for (int vx = 1; vx < 7; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 480 * vy + 32 * vx + 8 * ct;
-                const int ob = 128 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 224]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 240]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 256]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 480 * vy + 32 * vx + ct;
+                const int ob = 128 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 80), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 112), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 128), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 160), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 80), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 112), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 144), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 176), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 224), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 256), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 288), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 320), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 352), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 384), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 272), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 304), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 336), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 368), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 400), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 288), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 320), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 352), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 384), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 416), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob + 80) = vo;
                 }
             }
         }
@@ -2902,20 +3533,31 @@ static void Dw_sep_s2_S1_8c1p(const float *restrict in, float *restrict out, con
         const int vy = 0;
         {
             const int vx = 7;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 480 * vy + 32 * vx + 8 * ct;
-                const int ob = 128 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 224]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 240]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 480 * vy + 32 * vx + ct;
+                const int ob = 128 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 224), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -2924,48 +3566,167 @@ static void Dw_sep_s2_S1_8c1p(const float *restrict in, float *restrict out, con
     for (int vy = 1; vy < 7; ++vy) {
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 480 * vy + 32 * vx + 8 * ct;
-                const int ob = 128 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 240]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 224]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 240]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 256]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 480 * vy + 32 * vx + ct;
+                const int ob = 128 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 240), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 224), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows 1..6 x cols 1..6: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 1; vx < 7; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 480 * vy + 32 * vx + 8 * ct;
-                const int ob = 128 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 256]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 240]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 224]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 224]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 240]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 256]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 480 * vy + 32 * vx + ct;
+                const int ob = 128 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 224), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 192), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 160), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 128), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 96), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 240), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 208), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 176), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 144), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 112), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 80), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 224), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 192), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 160), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 128), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 96), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 64), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 80), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 112), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 128), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 160), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 80), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 112), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 144), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 176), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 224), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 256), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 288), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 320), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 352), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 384), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 272), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 304), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 336), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 368), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 400), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 288), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 320), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 352), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 384), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 416), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob + 80) = vo;
                 }
             }
         }
@@ -2974,22 +3735,39 @@ static void Dw_sep_s2_S1_8c1p(const float *restrict in, float *restrict out, con
     for (int vy = 1; vy < 7; ++vy) {
         {
             const int vx = 7;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 480 * vy + 32 * vx + 8 * ct;
-                const int ob = 128 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 256]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 240]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 224]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 240]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 480 * vy + 32 * vx + ct;
+                const int ob = 128 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 240), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 224), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -2999,20 +3777,31 @@ static void Dw_sep_s2_S1_8c1p(const float *restrict in, float *restrict out, con
         const int vy = 7;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 480 * vy + 32 * vx + 8 * ct;
-                const int ob = 128 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 240]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 224]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 480 * vy + 32 * vx + ct;
+                const int ob = 128 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 240), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 224), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3020,23 +3809,101 @@ static void Dw_sep_s2_S1_8c1p(const float *restrict in, float *restrict out, con
     /* rows 7 x cols 1..6: kernel rows 0..1, cols 0..2 */
     {
         const int vy = 7;
-        for (int vx = 1; vx < 7; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 480 * vy + 32 * vx + 8 * ct;
-                const int ob = 128 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 256]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 240]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 224]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 480 * vy + 32 * vx + ct;
+                const int ob = 128 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 224), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 192), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 160), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 128), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 96), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 240), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 208), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 176), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 144), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 112), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 80), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 224), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 192), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 160), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 128), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 96), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 64), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 80), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 112), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 128), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 160), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 80), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 112), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 144), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 176), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob + 80) = vo;
                 }
             }
         }
@@ -3046,20 +3913,31 @@ static void Dw_sep_s2_S1_8c1p(const float *restrict in, float *restrict out, con
         const int vy = 7;
         {
             const int vx = 7;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 480 * vy + 32 * vx + 8 * ct;
-                const int ob = 128 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 256]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 240]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 480 * vy + 32 * vx + ct;
+                const int ob = 128 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 240), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3074,48 +3952,128 @@ static void Pw_sep_s2_S2_4x4(const float *restrict in, float *restrict out, cons
             const float *restrict vw = w + 68 * n;
             const int ib = 16 * p;
             const int ob = 24 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 16];
                 const float vi2 = in[ib + s + 32];
                 const float vi3 = in[ib + s + 48];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
+            {
+                float v = vacc0x1;
                 v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                out[ob + j + 24] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
+            {
+                float v = vacc0x2;
                 v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                out[ob + j + 48] = v;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
+            {
+                float v = vacc0x3;
                 v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                out[ob + j + 72] = v;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 24] = v;
+            }
+            {
+                float v = vacc1x1;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 25] = v;
+            }
+            {
+                float v = vacc1x2;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 26] = v;
+            }
+            {
+                float v = vacc1x3;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 27] = v;
+            }
+            {
+                float v = vacc2x0;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 48] = v;
+            }
+            {
+                float v = vacc2x1;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 49] = v;
+            }
+            {
+                float v = vacc2x2;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 50] = v;
+            }
+            {
+                float v = vacc2x3;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 51] = v;
+            }
+            {
+                float v = vacc3x0;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 72] = v;
+            }
+            {
+                float v = vacc3x1;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 73] = v;
+            }
+            {
+                float v = vacc3x2;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 74] = v;
+            }
+            {
+                float v = vacc3x3;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 75] = v;
             }
         }
     }
@@ -3124,12 +4082,12 @@ static void Pw_sep_s2_S2_4x4(const float *restrict in, float *restrict out, cons
 /* layer.c.in: layer sep_s2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void acts_sep_s2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 16; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
+            d[k + 1] = w->dw_w[16 * k + o0];
         }
     }
     {
@@ -3150,7 +4108,7 @@ void acts_sep_s2(const float *restrict in, float *restrict out, const float *res
     enum {
         S2_W = 160,   /* stage 2's packed weights */
     };
-    Dw_sep_s2_S1_8c1p(in, scratch, packed);
+    Dw_sep_s2_S1_1c8p(in, scratch, packed);
     Pw_sep_s2_S2_4x4(scratch, out, packed + S2_W);
 }
 
@@ -3177,10 +4135,10 @@ static void Run_sep_s2(const float *in, const float *skip, float *out, const flo
  * packed weights 570 floats, scratch 1216 floats
  *
  * stage 1: depthwise 3x3 -> 8x8x19
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 19: 2 full tiles +
- *       a generated 3-channel tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 19: 19 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -3196,44 +4154,39 @@ static void Run_sep_s2(const float *in, const float *skip, float *out, const flo
  *   dw_w [3][3][19], dw_b [19]
  *   pw_w [19][19], pw_b [19]
  */
-/* scalar/spatial.c.in: layer sep_res, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_sep_res_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer sep_res, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_sep_res_S1_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 152 * vy + 19 * vx + 8 * ct;
-                const int ob = 152 * vy + 19 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 19]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 152]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 171]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = 1.0f / (1.0f + sg_expf(-v));
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 19; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 152 * vy + 19 * vx + ct;
+                const int ob = 152 * vy + 19 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
                 }
-            }
-            {
-                const int ib = 152 * vy + 19 * vx + 16;
-                const int ob = 152 * vy + 19 * vx + 16;
-                const float *restrict vw = w + 160;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 19]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 152]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 171]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    v = 1.0f / (1.0f + sg_expf(-v));
-                    out[ob + j] = v;
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 19), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 152), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 171), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3241,41 +4194,101 @@ static void Dw_sep_res_S1_8c1p(const float *restrict in, float *restrict out, co
     /* rows 0 x cols 1..6: kernel rows 1..2, cols 0..2 */
     {
         const int vy = 0;
-        for (int vx = 1; vx < 7; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 152 * vy + 19 * vx + 8 * ct;
-                const int ob = 152 * vy + 19 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 19]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 19]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 133]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 152]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 171]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = 1.0f / (1.0f + sg_expf(-v));
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 19; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 152 * vy + 19 * vx + ct;
+                const int ob = 152 * vy + 19 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 19), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 19), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 38), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 57), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 76), vk0);
                 }
-            }
-            {
-                const int ib = 152 * vy + 19 * vx + 16;
-                const int ob = 152 * vy + 19 * vx + 16;
-                const float *restrict vw = w + 160;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 19]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 19]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 133]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 152]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 171]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    v = 1.0f / (1.0f + sg_expf(-v));
-                    out[ob + j] = v;
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 19), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 38), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 57), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 76), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 95), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 19), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 38), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 57), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 76), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 95), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 114), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 133), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 152), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 171), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 190), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 209), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 228), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 152), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 171), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 190), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 209), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 228), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 247), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 171), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 190), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 209), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 228), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 247), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 266), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    *(out + ob + 19) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    *(out + ob + 38) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    *(out + ob + 57) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    *(out + ob + 76) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    *(out + ob + 95) = vo;
                 }
             }
         }
@@ -3285,36 +4298,31 @@ static void Dw_sep_res_S1_8c1p(const float *restrict in, float *restrict out, co
         const int vy = 0;
         {
             const int vx = 7;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 152 * vy + 19 * vx + 8 * ct;
-                const int ob = 152 * vy + 19 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 19]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 133]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 152]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = 1.0f / (1.0f + sg_expf(-v));
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 19; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 152 * vy + 19 * vx + ct;
+                const int ob = 152 * vy + 19 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 19), vk0);
                 }
-            }
-            {
-                const int ib = 152 * vy + 19 * vx + 16;
-                const int ob = 152 * vy + 19 * vx + 16;
-                const float *restrict vw = w + 160;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 19]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 133]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 152]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    v = 1.0f / (1.0f + sg_expf(-v));
-                    out[ob + j] = v;
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 133), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 152), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3323,87 +4331,167 @@ static void Dw_sep_res_S1_8c1p(const float *restrict in, float *restrict out, co
     for (int vy = 1; vy < 7; ++vy) {
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 152 * vy + 19 * vx + 8 * ct;
-                const int ob = 152 * vy + 19 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 152]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 133]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 19]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 152]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 171]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = 1.0f / (1.0f + sg_expf(-v));
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 19; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 152 * vy + 19 * vx + ct;
+                const int ob = 152 * vy + 19 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 152), vk0);
                 }
-            }
-            {
-                const int ib = 152 * vy + 19 * vx + 16;
-                const int ob = 152 * vy + 19 * vx + 16;
-                const float *restrict vw = w + 160;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 152]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 133]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 19]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 152]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 171]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    v = 1.0f / (1.0f + sg_expf(-v));
-                    out[ob + j] = v;
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 133), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 19), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 152), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 171), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows 1..6 x cols 1..6: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 1; vx < 7; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 152 * vy + 19 * vx + 8 * ct;
-                const int ob = 152 * vy + 19 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 171]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 152]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 133]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 19]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 19]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 133]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 152]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 171]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = 1.0f / (1.0f + sg_expf(-v));
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 19; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 152 * vy + 19 * vx + ct;
+                const int ob = 152 * vy + 19 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 171), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 152), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 133), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 114), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 95), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 76), vk0);
                 }
-            }
-            {
-                const int ib = 152 * vy + 19 * vx + 16;
-                const int ob = 152 * vy + 19 * vx + 16;
-                const float *restrict vw = w + 160;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 171]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 152]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 133]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 19]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 19]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 133]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 152]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 171]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    v = 1.0f / (1.0f + sg_expf(-v));
-                    out[ob + j] = v;
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 152), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 133), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 114), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 95), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 76), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 57), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 133), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 114), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 95), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 76), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 57), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 38), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 19), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 19), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 38), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 57), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 76), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 19), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 38), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 57), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 76), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 95), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 19), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 38), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 57), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 76), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 95), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 114), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 133), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 152), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 171), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 190), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 209), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 228), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 152), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 171), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 190), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 209), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 228), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 247), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 171), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 190), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 209), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 228), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 247), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 266), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    *(out + ob + 19) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    *(out + ob + 38) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    *(out + ob + 57) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    *(out + ob + 76) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    *(out + ob + 95) = vo;
                 }
             }
         }
@@ -3412,40 +4500,39 @@ static void Dw_sep_res_S1_8c1p(const float *restrict in, float *restrict out, co
     for (int vy = 1; vy < 7; ++vy) {
         {
             const int vx = 7;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 152 * vy + 19 * vx + 8 * ct;
-                const int ob = 152 * vy + 19 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 171]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 152]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 19]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 133]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 152]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = 1.0f / (1.0f + sg_expf(-v));
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 19; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 152 * vy + 19 * vx + ct;
+                const int ob = 152 * vy + 19 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 171), vk0);
                 }
-            }
-            {
-                const int ib = 152 * vy + 19 * vx + 16;
-                const int ob = 152 * vy + 19 * vx + 16;
-                const float *restrict vw = w + 160;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 171]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 152]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 19]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 133]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 152]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    v = 1.0f / (1.0f + sg_expf(-v));
-                    out[ob + j] = v;
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 152), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 19), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 133), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 152), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3455,36 +4542,31 @@ static void Dw_sep_res_S1_8c1p(const float *restrict in, float *restrict out, co
         const int vy = 7;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 152 * vy + 19 * vx + 8 * ct;
-                const int ob = 152 * vy + 19 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 152]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 133]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 19]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = 1.0f / (1.0f + sg_expf(-v));
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 19; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 152 * vy + 19 * vx + ct;
+                const int ob = 152 * vy + 19 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 152), vk0);
                 }
-            }
-            {
-                const int ib = 152 * vy + 19 * vx + 16;
-                const int ob = 152 * vy + 19 * vx + 16;
-                const float *restrict vw = w + 160;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 152]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 133]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 19]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    v = 1.0f / (1.0f + sg_expf(-v));
-                    out[ob + j] = v;
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 133), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 19), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3492,41 +4574,101 @@ static void Dw_sep_res_S1_8c1p(const float *restrict in, float *restrict out, co
     /* rows 7 x cols 1..6: kernel rows 0..1, cols 0..2 */
     {
         const int vy = 7;
-        for (int vx = 1; vx < 7; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 152 * vy + 19 * vx + 8 * ct;
-                const int ob = 152 * vy + 19 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 171]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 152]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 133]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 19]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 19]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = 1.0f / (1.0f + sg_expf(-v));
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 19; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 152 * vy + 19 * vx + ct;
+                const int ob = 152 * vy + 19 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 171), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 152), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 133), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 114), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 95), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 76), vk0);
                 }
-            }
-            {
-                const int ib = 152 * vy + 19 * vx + 16;
-                const int ob = 152 * vy + 19 * vx + 16;
-                const float *restrict vw = w + 160;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 171]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 152]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 133]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 19]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 19]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    v = 1.0f / (1.0f + sg_expf(-v));
-                    out[ob + j] = v;
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 152), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 133), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 114), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 95), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 76), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 57), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 133), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 114), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 95), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 76), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 57), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 38), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 19), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 19), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 38), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 57), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 76), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 19), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 38), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 57), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 76), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 95), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 19), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 38), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 57), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 76), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 95), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 114), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    *(out + ob + 19) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    *(out + ob + 38) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    *(out + ob + 57) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    *(out + ob + 76) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    *(out + ob + 95) = vo;
                 }
             }
         }
@@ -3536,36 +4678,31 @@ static void Dw_sep_res_S1_8c1p(const float *restrict in, float *restrict out, co
         const int vy = 7;
         {
             const int vx = 7;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 152 * vy + 19 * vx + 8 * ct;
-                const int ob = 152 * vy + 19 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 171]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 152]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 19]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = 1.0f / (1.0f + sg_expf(-v));
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 19; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 152 * vy + 19 * vx + ct;
+                const int ob = 152 * vy + 19 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 171), vk0);
                 }
-            }
-            {
-                const int ib = 152 * vy + 19 * vx + 16;
-                const int ob = 152 * vy + 19 * vx + 16;
-                const float *restrict vw = w + 160;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 171]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 152]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 19]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    v = 1.0f / (1.0f + sg_expf(-v));
-                    out[ob + j] = v;
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 152), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 19), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3580,104 +4717,255 @@ static void Pw_sep_res_S2_4x4(const float *restrict in, float *restrict out, con
             const float *restrict vw = w + 80 * n;
             const int ib = 19 * p;
             const int ob = 19 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 19; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 19];
                 const float vi2 = in[ib + s + 38];
                 const float vi3 = in[ib + s + 57];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                v += res[ob + j];
+            {
+                float v = vacc0x0;
+                v += res[ob];
                 v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                v += res[ob + j + 19];
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
                 v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                out[ob + j + 19] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                v += res[ob + j + 38];
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
                 v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                out[ob + j + 38] = v;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                v += res[ob + j + 57];
+            {
+                float v = vacc0x3;
+                v += res[ob + 3];
                 v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                out[ob + j + 57] = v;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v += res[ob + 19];
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 19] = v;
+            }
+            {
+                float v = vacc1x1;
+                v += res[ob + 20];
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 20] = v;
+            }
+            {
+                float v = vacc1x2;
+                v += res[ob + 21];
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 21] = v;
+            }
+            {
+                float v = vacc1x3;
+                v += res[ob + 22];
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 22] = v;
+            }
+            {
+                float v = vacc2x0;
+                v += res[ob + 38];
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 38] = v;
+            }
+            {
+                float v = vacc2x1;
+                v += res[ob + 39];
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 39] = v;
+            }
+            {
+                float v = vacc2x2;
+                v += res[ob + 40];
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 40] = v;
+            }
+            {
+                float v = vacc2x3;
+                v += res[ob + 41];
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 41] = v;
+            }
+            {
+                float v = vacc3x0;
+                v += res[ob + 57];
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 57] = v;
+            }
+            {
+                float v = vacc3x1;
+                v += res[ob + 58];
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 58] = v;
+            }
+            {
+                float v = vacc3x2;
+                v += res[ob + 59];
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 59] = v;
+            }
+            {
+                float v = vacc3x3;
+                v += res[ob + 60];
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 60] = v;
             }
         }
         {   /* 3-channel tail */
             const float *restrict vw = w + 320;
             const int ib = 19 * p;
             const int ob = 19 * p + 16;
-            float vacc0[3];
-            float vacc1[3];
-            float vacc2[3];
-            float vacc3[3];
-            for (int j = 0; j < 3; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
             for (int s = 0; s < 19; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 19];
                 const float vi2 = in[ib + s + 38];
                 const float vi3 = in[ib + s + 57];
-                for (int j = 0; j < 3; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc0[j];
-                v += res[ob + j];
+            {
+                float v = vacc0x0;
+                v += res[ob];
                 v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc1[j];
-                v += res[ob + j + 19];
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
                 v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                out[ob + j + 19] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc2[j];
-                v += res[ob + j + 38];
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
                 v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                out[ob + j + 38] = v;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc3[j];
-                v += res[ob + j + 57];
+            {
+                float v = vacc1x0;
+                v += res[ob + 19];
                 v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                out[ob + j + 57] = v;
+                out[ob + 19] = v;
+            }
+            {
+                float v = vacc1x1;
+                v += res[ob + 20];
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 20] = v;
+            }
+            {
+                float v = vacc1x2;
+                v += res[ob + 21];
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 21] = v;
+            }
+            {
+                float v = vacc2x0;
+                v += res[ob + 38];
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 38] = v;
+            }
+            {
+                float v = vacc2x1;
+                v += res[ob + 39];
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 39] = v;
+            }
+            {
+                float v = vacc2x2;
+                v += res[ob + 40];
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 40] = v;
+            }
+            {
+                float v = vacc3x0;
+                v += res[ob + 57];
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 57] = v;
+            }
+            {
+                float v = vacc3x1;
+                v += res[ob + 58];
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 58] = v;
+            }
+            {
+                float v = vacc3x2;
+                v += res[ob + 59];
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 59] = v;
             }
         }
     }
@@ -3686,20 +4974,12 @@ static void Pw_sep_res_S2_4x4(const float *restrict in, float *restrict out, con
 /* layer.c.in: layer sep_res: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void acts_sep_res_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 19; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[19 * k + o0 + j];
-        }
-    }
-    {   /* 3-channel tiles from channel 16 */
-        float *restrict d = packed + 160;
-        const int o0 = 16;
-        for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
-        for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 3; ++j) d[3 * k + j + 3] = w->dw_w[19 * k + o0 + j];
+            d[k + 1] = w->dw_w[19 * k + o0];
         }
     }
     {
@@ -3730,7 +5010,7 @@ void acts_sep_res(const float *restrict in, float *restrict out, const float *re
     enum {
         S2_W = 190,   /* stage 2's packed weights */
     };
-    Dw_sep_res_S1_8c1p(in, scratch, packed);
+    Dw_sep_res_S1_1c8p(in, scratch, packed);
     Pw_sep_res_S2_4x4(scratch, out, packed + S2_W, in);
 }
 
@@ -3759,10 +5039,10 @@ static void Run_sep_res(const float *in, const float *skip, float *out, const fl
  * packed weights 820 floats, scratch 1000 floats
  *
  * stage 1: depthwise 3x3 -> 5x5x20
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 20: 2 full tiles +
- *       a generated 4-channel tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 20: 20 tiles
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 146
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -3774,10 +5054,10 @@ static void Run_sep_res(const float *in, const float *skip, float *out, const fl
  *       tail, 5 channel panels; pixel tiles outer, then channel panels (scalar code)
  *
  * stage 3: transposed depthwise 3x3 -> 10x10x20
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 20: 2 full tiles +
- *       a generated 4-channel tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 20: 20 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 248
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -3787,52 +5067,103 @@ static void Run_sep_res(const float *in, const float *skip, float *out, const fl
  *   pw_w [20][20], pw_b [20]
  *   up_w [3][3][20], up_b [20]
  */
-/* scalar/spatial.c.in: layer bn_acts, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_bn_acts_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer bn_acts, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_bn_acts_S1_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0..3 x cols 0..3: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 0; vx < 4; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 400 * vy + 40 * vx + 8 * ct;
-                const int ob = 100 * vy + 20 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 20]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 40]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 200]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 220]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 240]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 400]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 420]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 440]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 20; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 400 * vy + 40 * vx + ct;
+                const int ob = 100 * vy + 20 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 40), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 80), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 120), vk0);
                 }
-            }
-            {
-                const int ib = 400 * vy + 40 * vx + 16;
-                const int ob = 100 * vy + 20 * vx + 16;
-                const float *restrict vw = w + 160;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 4] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j + 20]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j + 40]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j + 200]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j + 220]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 24] * in[ib + j + 240]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 28] * in[ib + j + 400]; /* tap 2,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j + 420]; /* tap 2,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 36] * in[ib + j + 440]; /* tap 2,2 */
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 20), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 60), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 100), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 140), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 40), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 80), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 120), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 160), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 200), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 240), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 280), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 320), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 220), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 260), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 300), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 340), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 280), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 320), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 360), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 400), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 440), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 480), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 520), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 420), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 460), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 500), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 540), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 440), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 480), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 520), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 560), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 20) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 40) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 60) = vo;
                 }
             }
         }
@@ -3841,40 +5172,39 @@ static void Dw_bn_acts_S1_8c1p(const float *restrict in, float *restrict out, co
     for (int vy = 0; vy < 4; ++vy) {
         {
             const int vx = 4;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 400 * vy + 40 * vx + 8 * ct;
-                const int ob = 100 * vy + 20 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 20]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 200]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 220]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 400]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 420]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 20; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 400 * vy + 40 * vx + ct;
+                const int ob = 100 * vy + 20 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
                 }
-            }
-            {
-                const int ib = 400 * vy + 40 * vx + 16;
-                const int ob = 100 * vy + 20 * vx + 16;
-                const float *restrict vw = w + 160;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 4] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j + 20]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j + 200]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j + 220]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 28] * in[ib + j + 400]; /* tap 2,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j + 420]; /* tap 2,1 */
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 20), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 200), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 220), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 400), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 420), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3882,41 +5212,77 @@ static void Dw_bn_acts_S1_8c1p(const float *restrict in, float *restrict out, co
     /* rows 4 x cols 0..3: kernel rows 0..1, cols 0..2 */
     {
         const int vy = 4;
-        for (int vx = 0; vx < 4; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 400 * vy + 40 * vx + 8 * ct;
-                const int ob = 100 * vy + 20 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 20]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 40]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 200]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 220]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 240]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 20; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 400 * vy + 40 * vx + ct;
+                const int ob = 100 * vy + 20 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 40), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 80), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 120), vk0);
                 }
-            }
-            {
-                const int ib = 400 * vy + 40 * vx + 16;
-                const int ob = 100 * vy + 20 * vx + 16;
-                const float *restrict vw = w + 160;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 4] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j + 20]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j + 40]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j + 200]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j + 220]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 24] * in[ib + j + 240]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 20), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 60), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 100), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 140), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 40), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 80), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 120), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 160), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 200), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 240), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 280), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 320), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 220), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 260), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 300), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 340), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 280), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 320), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 360), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 20) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 40) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 60) = vo;
                 }
             }
         }
@@ -3926,36 +5292,31 @@ static void Dw_bn_acts_S1_8c1p(const float *restrict in, float *restrict out, co
         const int vy = 4;
         {
             const int vx = 4;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 400 * vy + 40 * vx + 8 * ct;
-                const int ob = 100 * vy + 20 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 20]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 200]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 220]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 20; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 400 * vy + 40 * vx + ct;
+                const int ob = 100 * vy + 20 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
                 }
-            }
-            {
-                const int ib = 400 * vy + 40 * vx + 16;
-                const int ob = 100 * vy + 20 * vx + 16;
-                const float *restrict vw = w + 160;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 4] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j + 20]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j + 200]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j + 220]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 20), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 200), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 220), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3970,48 +5331,128 @@ static void Pw_bn_acts_S2_4x4(const float *restrict in, float *restrict out, con
             const float *restrict vw = w + 84 * n;
             const int ib = 20 * p;
             const int ob = 20 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 20; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 20];
                 const float vi2 = in[ib + s + 40];
                 const float vi3 = in[ib + s + 60];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = 1.0f / (1.0f + sg_expf(-v));
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
+            {
+                float v = vacc0x1;
                 v = 1.0f / (1.0f + sg_expf(-v));
-                out[ob + j + 20] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
+            {
+                float v = vacc0x2;
                 v = 1.0f / (1.0f + sg_expf(-v));
-                out[ob + j + 40] = v;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
+            {
+                float v = vacc0x3;
                 v = 1.0f / (1.0f + sg_expf(-v));
-                out[ob + j + 60] = v;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 20] = v;
+            }
+            {
+                float v = vacc1x1;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 21] = v;
+            }
+            {
+                float v = vacc1x2;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 22] = v;
+            }
+            {
+                float v = vacc1x3;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 23] = v;
+            }
+            {
+                float v = vacc2x0;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 40] = v;
+            }
+            {
+                float v = vacc2x1;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 41] = v;
+            }
+            {
+                float v = vacc2x2;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 42] = v;
+            }
+            {
+                float v = vacc2x3;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 43] = v;
+            }
+            {
+                float v = vacc3x0;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 60] = v;
+            }
+            {
+                float v = vacc3x1;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 61] = v;
+            }
+            {
+                float v = vacc3x2;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 62] = v;
+            }
+            {
+                float v = vacc3x3;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 63] = v;
             }
         }
     }
@@ -4020,60 +5461,68 @@ static void Pw_bn_acts_S2_4x4(const float *restrict in, float *restrict out, con
             const float *restrict vw = w + 84 * n;
             const int ib = 480;
             const int ob = 4 * n + 480;
-            float vacc0[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
             for (int s = 0; s < 20; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = 1.0f / (1.0f + sg_expf(-v));
-                out[ob + j] = v;
+                out[ob] = v;
+            }
+            {
+                float v = vacc0x1;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 3] = v;
             }
         }
     }
 }
 
-/* scalar/spatial.c.in: layer bn_acts, stage 3 (transposed depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Up_bn_acts_S3_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/spatial.c.in: layer bn_acts, stage 3 (transposed depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Up_bn_acts_S3_1c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 100 * vy + 20 * vx + 8 * ct;
-                const int ob = 400 * vy + 40 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 20; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 100 * vy + 20 * vx + ct;
+                const int ob = 400 * vy + 40 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
                 }
-            }
-            {
-                const int ib = 100 * vy + 20 * vx + 16;
-                const int ob = 400 * vy + 40 * vx + 16;
-                const float *restrict vw = w + 160;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 4] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+                {
+                    float vo = vacc0x0;
+                    vo = (vo + *(res + ob));
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -4081,35 +5530,53 @@ static void Up_bn_acts_S3_8c1p(const float *restrict in, float *restrict out, co
     /* rows 0 x cols 2..8 step 2: kernel rows 0, cols 0,2 */
     {
         const int vy = 0;
-        for (int vx = 1; vx < 5; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 100 * vy + 20 * vx + 8 * ct;
-                const int ob = 400 * vy + 40 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 20]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 20; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 100 * vy + 20 * vx + ct;
+                const int ob = 400 * vy + 40 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 20), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 40), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 60), vk0);
                 }
-            }
-            {
-                const int ib = 100 * vy + 20 * vx + 16;
-                const int ob = 400 * vy + 40 * vx + 16;
-                const float *restrict vw = w + 160;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 4] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j - 20]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 20), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 20), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 40), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo + *(res + ob));
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo + *(res + ob + 40));
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob + 40) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo + *(res + ob + 80));
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob + 80) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo + *(res + ob + 120));
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob + 120) = vo;
                 }
             }
         }
@@ -4117,33 +5584,54 @@ static void Up_bn_acts_S3_8c1p(const float *restrict in, float *restrict out, co
     /* rows 0 x cols 1..9 step 2: kernel rows 0, cols 1 */
     {
         const int vy = 0;
-        for (int vx = 0; vx < 5; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 100 * vy + 20 * vx + 8 * ct;
-                const int ob = 400 * vy + 40 * vx + 8 * ct + 20;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 20; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 100 * vy + 20 * vx + ct;
+                const int ob = 400 * vy + 40 * vx + ct + 20;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 20), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 40), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 60), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
                 }
-            }
-            {
-                const int ib = 100 * vy + 20 * vx + 16;
-                const int ob = 400 * vy + 40 * vx + 36;
-                const float *restrict vw = w + 160;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+                {
+                    float vo = vacc0x0;
+                    vo = (vo + *(res + ob));
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo + *(res + ob + 40));
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob + 40) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo + *(res + ob + 80));
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob + 80) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo + *(res + ob + 120));
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob + 120) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo + *(res + ob + 160));
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob + 160) = vo;
                 }
             }
         }
@@ -4152,108 +5640,153 @@ static void Up_bn_acts_S3_8c1p(const float *restrict in, float *restrict out, co
     for (int vy = 1; vy < 5; ++vy) {
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 100 * vy + 20 * vx + 8 * ct;
-                const int ob = 400 * vy + 40 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 100]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 20; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 100 * vy + 20 * vx + ct;
+                const int ob = 400 * vy + 40 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
                 }
-            }
-            {
-                const int ib = 100 * vy + 20 * vx + 16;
-                const int ob = 400 * vy + 40 * vx + 16;
-                const float *restrict vw = w + 160;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 4] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 28] * in[ib + j - 100]; /* tap 2,0 */
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 100), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo + *(res + ob));
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows 2..8 step 2 x cols 2..8 step 2: kernel rows 0,2, cols 0,2 */
     for (int vy = 1; vy < 5; ++vy) {
-        for (int vx = 1; vx < 5; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 100 * vy + 20 * vx + 8 * ct;
-                const int ob = 400 * vy + 40 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 20]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 100]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 120]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 20; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 100 * vy + 20 * vx + ct;
+                const int ob = 400 * vy + 40 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 20), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 40), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 60), vk0);
                 }
-            }
-            {
-                const int ib = 100 * vy + 20 * vx + 16;
-                const int ob = 400 * vy + 40 * vx + 16;
-                const float *restrict vw = w + 160;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 4] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j - 20]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 28] * in[ib + j - 100]; /* tap 2,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 36] * in[ib + j - 120]; /* tap 2,2 */
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 20), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 20), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 40), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 100), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 80), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 60), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 40), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 120), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 100), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 80), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 60), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo + *(res + ob));
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo + *(res + ob + 40));
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob + 40) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo + *(res + ob + 80));
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob + 80) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo + *(res + ob + 120));
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob + 120) = vo;
                 }
             }
         }
     }
     /* rows 2..8 step 2 x cols 1..9 step 2: kernel rows 0,2, cols 1 */
     for (int vy = 1; vy < 5; ++vy) {
-        for (int vx = 0; vx < 5; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 100 * vy + 20 * vx + 8 * ct;
-                const int ob = 400 * vy + 40 * vx + 8 * ct + 20;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 100]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 20; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 100 * vy + 20 * vx + ct;
+                const int ob = 400 * vy + 40 * vx + ct + 20;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 20), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 40), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 60), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
                 }
-            }
-            {
-                const int ib = 100 * vy + 20 * vx + 16;
-                const int ob = 400 * vy + 40 * vx + 36;
-                const float *restrict vw = w + 160;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j - 100]; /* tap 2,1 */
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 100), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 80), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 60), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 40), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 20), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo + *(res + ob));
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo + *(res + ob + 40));
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob + 40) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo + *(res + ob + 80));
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob + 80) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo + *(res + ob + 120));
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob + 120) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo + *(res + ob + 160));
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob + 160) = vo;
                 }
             }
         }
@@ -4262,100 +5795,127 @@ static void Up_bn_acts_S3_8c1p(const float *restrict in, float *restrict out, co
     for (int vy = 0; vy < 5; ++vy) {
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 100 * vy + 20 * vx + 8 * ct;
-                const int ob = 400 * vy + 40 * vx + 8 * ct + 200;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 20; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 100 * vy + 20 * vx + ct;
+                const int ob = 400 * vy + 40 * vx + ct + 200;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
                 }
-            }
-            {
-                const int ib = 100 * vy + 20 * vx + 16;
-                const int ob = 400 * vy + 40 * vx + 216;
-                const float *restrict vw = w + 160;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+                {
+                    float vo = vacc0x0;
+                    vo = (vo + *(res + ob));
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows 1..9 step 2 x cols 2..8 step 2: kernel rows 1, cols 0,2 */
     for (int vy = 0; vy < 5; ++vy) {
-        for (int vx = 1; vx < 5; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 100 * vy + 20 * vx + 8 * ct;
-                const int ob = 400 * vy + 40 * vx + 8 * ct + 200;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 20]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 20; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 100 * vy + 20 * vx + ct;
+                const int ob = 400 * vy + 40 * vx + ct + 200;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 20), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 40), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 60), vk0);
                 }
-            }
-            {
-                const int ib = 100 * vy + 20 * vx + 16;
-                const int ob = 400 * vy + 40 * vx + 216;
-                const float *restrict vw = w + 160;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 24] * in[ib + j - 20]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 20), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 20), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 40), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo + *(res + ob));
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo + *(res + ob + 40));
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob + 40) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo + *(res + ob + 80));
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob + 80) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo + *(res + ob + 120));
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob + 120) = vo;
                 }
             }
         }
     }
     /* rows 1..9 step 2 x cols 1..9 step 2: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 5; ++vy) {
-        for (int vx = 0; vx < 5; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 100 * vy + 20 * vx + 8 * ct;
-                const int ob = 400 * vy + 40 * vx + 8 * ct + 220;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 20; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 100 * vy + 20 * vx + ct;
+                const int ob = 400 * vy + 40 * vx + ct + 220;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 20), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 40), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 60), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
                 }
-            }
-            {
-                const int ib = 100 * vy + 20 * vx + 16;
-                const int ob = 400 * vy + 40 * vx + 236;
-                const float *restrict vw = w + 160;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+                {
+                    float vo = vacc0x0;
+                    vo = (vo + *(res + ob));
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo + *(res + ob + 40));
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob + 40) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo + *(res + ob + 80));
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob + 80) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo + *(res + ob + 120));
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob + 120) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo + *(res + ob + 160));
+                    vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
+                    *(out + ob + 160) = vo;
                 }
             }
         }
@@ -4365,20 +5925,12 @@ static void Up_bn_acts_S3_8c1p(const float *restrict in, float *restrict out, co
 /* layer.c.in: layer bn_acts: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void acts_bn_acts_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 20; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[20 * k + o0 + j];
-        }
-    }
-    {   /* 4-channel tiles from channel 16 */
-        float *restrict d = packed + 160;
-        const int o0 = 16;
-        for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
-        for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[20 * k + o0 + j];
+            d[k + 1] = w->dw_w[20 * k + o0];
         }
     }
     {
@@ -4391,20 +5943,12 @@ void acts_bn_acts_pack(const sg_weights *w, float *packed)
             }
         }
     }
-    for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 80 * ct + 620;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
+    for (int ct = 0; ct < 20; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct + 620;
+        const int o0 = ct;
+        d[0] = w->up_b[o0];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->up_w[20 * k + o0 + j];
-        }
-    }
-    {   /* 4-channel tiles from channel 16 */
-        float *restrict d = packed + 780;
-        const int o0 = 16;
-        for (int j = 0; j < 4; ++j) d[j] = w->up_b[o0 + j];
-        for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->up_w[20 * k + o0 + j];
+            d[k + 1] = w->up_w[20 * k + o0];
         }
     }
 }
@@ -4417,9 +5961,9 @@ void acts_bn_acts(const float *restrict in, float *restrict out, const float *re
         S2_W = 200,     /* stage 2's packed weights */
         S3_W = 620,     /* stage 3's packed weights */
     };
-    Dw_bn_acts_S1_8c1p(in, scratch, packed);
+    Dw_bn_acts_S1_1c8p(in, scratch, packed);
     Pw_bn_acts_S2_4x4(scratch, scratch + S2_OUT, packed + S2_W);
-    Up_bn_acts_S3_8c1p(scratch + S2_OUT, out, packed + S3_W, in);
+    Up_bn_acts_S3_1c8p(scratch + S2_OUT, out, packed + S3_W, in);
 }
 
 /* layer.c.in: layer bn_acts: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
@@ -4444,10 +5988,10 @@ static void Run_bn_acts(const float *in, const float *skip, float *out, const fl
  * packed weights 210 floats, scratch 0 floats
  *
  * stage 1: transposed depthwise 3x3 -> 10x12x21
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 21: 2 full tiles +
- *       a generated 5-channel tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 21: 21 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 248
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -4455,38 +5999,27 @@ static void Run_bn_acts(const float *in, const float *skip, float *out, const fl
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][21], dw_b [21]
  */
-/* scalar/spatial.c.in: layer up_sig, stage 1 (transposed depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Up_up_sig_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer up_sig, stage 1 (transposed depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Up_up_sig_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 126 * vy + 21 * vx + 8 * ct;
-                const int ob = 504 * vy + 42 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = 1.0f / (1.0f + sg_expf(-v));
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 21; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 126 * vy + 21 * vx + ct;
+                const int ob = 504 * vy + 42 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
                 }
-            }
-            {
-                const int ib = 126 * vy + 21 * vx + 16;
-                const int ob = 504 * vy + 42 * vx + 16;
-                const float *restrict vw = w + 160;
-                float vacc[5];
-                for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 5] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 5; ++j) {
-                    float v = vacc[j];
-                    v = 1.0f / (1.0f + sg_expf(-v));
-                    out[ob + j] = v;
+                {
+                    float vo = vacc0x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -4494,33 +6027,57 @@ static void Up_up_sig_8c1p(const float *restrict in, float *restrict out, const 
     /* rows 0 x cols 2..10 step 2: kernel rows 0, cols 0,2 */
     {
         const int vy = 0;
-        for (int vx = 1; vx < 6; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 126 * vy + 21 * vx + 8 * ct;
-                const int ob = 504 * vy + 42 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 21]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = 1.0f / (1.0f + sg_expf(-v));
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 21; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 126 * vy + 21 * vx + ct;
+                const int ob = 504 * vy + 42 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 21), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 42), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 63), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 84), vk0);
                 }
-            }
-            {
-                const int ib = 126 * vy + 21 * vx + 16;
-                const int ob = 504 * vy + 42 * vx + 16;
-                const float *restrict vw = w + 160;
-                float vacc[5];
-                for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 5] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j - 21]; /* tap 0,2 */
-                for (int j = 0; j < 5; ++j) {
-                    float v = vacc[j];
-                    v = 1.0f / (1.0f + sg_expf(-v));
-                    out[ob + j] = v;
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 21), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 21), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 42), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 63), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    *(out + ob + 42) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    *(out + ob + 84) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    *(out + ob + 126) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    *(out + ob + 168) = vo;
                 }
             }
         }
@@ -4528,31 +6085,56 @@ static void Up_up_sig_8c1p(const float *restrict in, float *restrict out, const 
     /* rows 0 x cols 1..11 step 2: kernel rows 0, cols 1 */
     {
         const int vy = 0;
-        for (int vx = 0; vx < 6; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 126 * vy + 21 * vx + 8 * ct;
-                const int ob = 504 * vy + 42 * vx + 8 * ct + 21;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = 1.0f / (1.0f + sg_expf(-v));
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 21; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 126 * vy + 21 * vx + ct;
+                const int ob = 504 * vy + 42 * vx + ct + 21;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 21), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 42), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 63), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 84), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 105), vk0);
                 }
-            }
-            {
-                const int ib = 126 * vy + 21 * vx + 16;
-                const int ob = 504 * vy + 42 * vx + 37;
-                const float *restrict vw = w + 160;
-                float vacc[5];
-                for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 10] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 5; ++j) {
-                    float v = vacc[j];
-                    v = 1.0f / (1.0f + sg_expf(-v));
-                    out[ob + j] = v;
+                {
+                    float vo = vacc0x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    *(out + ob + 42) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    *(out + ob + 84) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    *(out + ob + 126) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    *(out + ob + 168) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    *(out + ob + 210) = vo;
                 }
             }
         }
@@ -4561,102 +6143,161 @@ static void Up_up_sig_8c1p(const float *restrict in, float *restrict out, const 
     for (int vy = 1; vy < 5; ++vy) {
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 126 * vy + 21 * vx + 8 * ct;
-                const int ob = 504 * vy + 42 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 126]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = 1.0f / (1.0f + sg_expf(-v));
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 21; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 126 * vy + 21 * vx + ct;
+                const int ob = 504 * vy + 42 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
                 }
-            }
-            {
-                const int ib = 126 * vy + 21 * vx + 16;
-                const int ob = 504 * vy + 42 * vx + 16;
-                const float *restrict vw = w + 160;
-                float vacc[5];
-                for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 5] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 35] * in[ib + j - 126]; /* tap 2,0 */
-                for (int j = 0; j < 5; ++j) {
-                    float v = vacc[j];
-                    v = 1.0f / (1.0f + sg_expf(-v));
-                    out[ob + j] = v;
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 126), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows 2..8 step 2 x cols 2..10 step 2: kernel rows 0,2, cols 0,2 */
     for (int vy = 1; vy < 5; ++vy) {
-        for (int vx = 1; vx < 6; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 126 * vy + 21 * vx + 8 * ct;
-                const int ob = 504 * vy + 42 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 21]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 126]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 147]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = 1.0f / (1.0f + sg_expf(-v));
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 21; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 126 * vy + 21 * vx + ct;
+                const int ob = 504 * vy + 42 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 21), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 42), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 63), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 84), vk0);
                 }
-            }
-            {
-                const int ib = 126 * vy + 21 * vx + 16;
-                const int ob = 504 * vy + 42 * vx + 16;
-                const float *restrict vw = w + 160;
-                float vacc[5];
-                for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 5] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j - 21]; /* tap 0,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 35] * in[ib + j - 126]; /* tap 2,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 45] * in[ib + j - 147]; /* tap 2,2 */
-                for (int j = 0; j < 5; ++j) {
-                    float v = vacc[j];
-                    v = 1.0f / (1.0f + sg_expf(-v));
-                    out[ob + j] = v;
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 21), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 21), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 42), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 63), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 126), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 105), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 84), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 63), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 42), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 147), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 126), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 105), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 84), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 63), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    *(out + ob + 42) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    *(out + ob + 84) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    *(out + ob + 126) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    *(out + ob + 168) = vo;
                 }
             }
         }
     }
     /* rows 2..8 step 2 x cols 1..11 step 2: kernel rows 0,2, cols 1 */
     for (int vy = 1; vy < 5; ++vy) {
-        for (int vx = 0; vx < 6; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 126 * vy + 21 * vx + 8 * ct;
-                const int ob = 504 * vy + 42 * vx + 8 * ct + 21;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 126]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = 1.0f / (1.0f + sg_expf(-v));
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 21; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 126 * vy + 21 * vx + ct;
+                const int ob = 504 * vy + 42 * vx + ct + 21;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 21), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 42), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 63), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 84), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 105), vk0);
                 }
-            }
-            {
-                const int ib = 126 * vy + 21 * vx + 16;
-                const int ob = 504 * vy + 42 * vx + 37;
-                const float *restrict vw = w + 160;
-                float vacc[5];
-                for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 10] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j - 126]; /* tap 2,1 */
-                for (int j = 0; j < 5; ++j) {
-                    float v = vacc[j];
-                    v = 1.0f / (1.0f + sg_expf(-v));
-                    out[ob + j] = v;
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 126), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 105), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 84), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 63), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 42), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 21), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    *(out + ob + 42) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    *(out + ob + 84) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    *(out + ob + 126) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    *(out + ob + 168) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    *(out + ob + 210) = vo;
                 }
             }
         }
@@ -4665,94 +6306,132 @@ static void Up_up_sig_8c1p(const float *restrict in, float *restrict out, const 
     for (int vy = 0; vy < 5; ++vy) {
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 126 * vy + 21 * vx + 8 * ct;
-                const int ob = 504 * vy + 42 * vx + 8 * ct + 252;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = 1.0f / (1.0f + sg_expf(-v));
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 21; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 126 * vy + 21 * vx + ct;
+                const int ob = 504 * vy + 42 * vx + ct + 252;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
                 }
-            }
-            {
-                const int ib = 126 * vy + 21 * vx + 16;
-                const int ob = 504 * vy + 42 * vx + 268;
-                const float *restrict vw = w + 160;
-                float vacc[5];
-                for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 20] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 5; ++j) {
-                    float v = vacc[j];
-                    v = 1.0f / (1.0f + sg_expf(-v));
-                    out[ob + j] = v;
+                {
+                    float vo = vacc0x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows 1..9 step 2 x cols 2..10 step 2: kernel rows 1, cols 0,2 */
     for (int vy = 0; vy < 5; ++vy) {
-        for (int vx = 1; vx < 6; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 126 * vy + 21 * vx + 8 * ct;
-                const int ob = 504 * vy + 42 * vx + 8 * ct + 252;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 21]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = 1.0f / (1.0f + sg_expf(-v));
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 21; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 126 * vy + 21 * vx + ct;
+                const int ob = 504 * vy + 42 * vx + ct + 252;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 21), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 42), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 63), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 84), vk0);
                 }
-            }
-            {
-                const int ib = 126 * vy + 21 * vx + 16;
-                const int ob = 504 * vy + 42 * vx + 268;
-                const float *restrict vw = w + 160;
-                float vacc[5];
-                for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 20] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 30] * in[ib + j - 21]; /* tap 1,2 */
-                for (int j = 0; j < 5; ++j) {
-                    float v = vacc[j];
-                    v = 1.0f / (1.0f + sg_expf(-v));
-                    out[ob + j] = v;
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 21), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 21), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 42), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 63), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    *(out + ob + 42) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    *(out + ob + 84) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    *(out + ob + 126) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    *(out + ob + 168) = vo;
                 }
             }
         }
     }
     /* rows 1..9 step 2 x cols 1..11 step 2: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 5; ++vy) {
-        for (int vx = 0; vx < 6; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 126 * vy + 21 * vx + 8 * ct;
-                const int ob = 504 * vy + 42 * vx + 8 * ct + 273;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = 1.0f / (1.0f + sg_expf(-v));
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 21; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 126 * vy + 21 * vx + ct;
+                const int ob = 504 * vy + 42 * vx + ct + 273;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 21), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 42), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 63), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 84), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 105), vk0);
                 }
-            }
-            {
-                const int ib = 126 * vy + 21 * vx + 16;
-                const int ob = 504 * vy + 42 * vx + 289;
-                const float *restrict vw = w + 160;
-                float vacc[5];
-                for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 5; ++j) {
-                    float v = vacc[j];
-                    v = 1.0f / (1.0f + sg_expf(-v));
-                    out[ob + j] = v;
+                {
+                    float vo = vacc0x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    *(out + ob + 42) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    *(out + ob + 84) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    *(out + ob + 126) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    *(out + ob + 168) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    *(out + ob + 210) = vo;
                 }
             }
         }
@@ -4762,20 +6441,12 @@ static void Up_up_sig_8c1p(const float *restrict in, float *restrict out, const 
 /* layer.c.in: layer up_sig: the weights of its stage in the order the kernels read them (once, at load time) */
 void acts_up_sig_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 21; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[21 * k + o0 + j];
-        }
-    }
-    {   /* 5-channel tiles from channel 16 */
-        float *restrict d = packed + 160;
-        const int o0 = 16;
-        for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
-        for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 5; ++j) d[5 * k + j + 5] = w->dw_w[21 * k + o0 + j];
+            d[k + 1] = w->dw_w[21 * k + o0];
         }
     }
 }
@@ -4783,7 +6454,7 @@ void acts_up_sig_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer up_sig: runs its stage */
 void acts_up_sig(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_up_sig_8c1p(in, out, packed);
+    Up_up_sig_1c8p(in, out, packed);
     (void)scratch;
 }
 
@@ -4810,10 +6481,10 @@ static void Run_up_sig(const float *in, const float *skip, float *out, const flo
  * packed weights 848 floats, scratch 7168 floats
  *
  * stage 1: depthwise 3x3 -> 112x112x32
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 32: 4 full tiles,
- *       no tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 32: 32 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -4830,28 +6501,39 @@ static void Run_up_sig(const float *in, const float *skip, float *out, const flo
  *   dw_w [3][3][32], dw_b [32]
  *   pw_w [16][32], pw_b [16]
  */
-/* scalar/spatial.c.in: layer fused_hsw, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_fused_hsw_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer fused_hsw, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_fused_hsw_R1N1_1c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = y0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 3584 * vy + 32 * vx + 8 * ct;
-                const int ob = 3584 * (vy - y0) + 32 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 32]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 3584]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 3616]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 32; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 3584 * vy + 32 * vx + ct;
+                const int ob = 3584 * (vy - y0) + 32 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3584), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3616), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -4859,23 +6541,222 @@ static void Dw_fused_hsw_R1N1_8c1p(const float *restrict in, float *restrict out
     /* rows y0 x cols 1..110: kernel rows 1..2, cols 0..2 */
     {
         const int vy = y0;
-        for (int vx = 1; vx < 111; ++vx) {
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 3584 * vy + 32 * vx + 8 * ct;
-                const int ob = 3584 * (vy - y0) + 32 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 32]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 32]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 3552]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 3584]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 3616]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+        for (int vx = 1; vx < 105; vx += 8) {
+            for (int ct = 0; ct < 32; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 3584 * vy + 32 * vx + ct;
+                const int ob = 3584 * (vy - y0) + 32 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 128), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 160), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 192), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 128), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 160), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 192), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 224), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 64), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 128), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 160), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 192), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 224), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 256), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3552), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3584), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3616), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3648), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 3680), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3712), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3744), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3776), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3584), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3616), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3648), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3680), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 3712), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3744), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3776), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3808), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3616), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3648), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3680), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3712), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 3744), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3776), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3808), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3840), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 128) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 160) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 192) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 224) = vo;
+                }
+            }
+        }
+        {
+            const int vx = 105;
+            for (int ct = 0; ct < 32; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 3584 * vy + 32 * vx + ct;
+                const int ob = 3584 * (vy - y0) + 32 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 128), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 128), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 160), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 64), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 128), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 160), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 192), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3552), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3584), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3616), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3648), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 3680), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3712), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3584), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3616), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3648), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3680), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 3712), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3744), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3616), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3648), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3680), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3712), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 3744), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3776), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 128) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 160) = vo;
                 }
             }
         }
@@ -4885,75 +6766,359 @@ static void Dw_fused_hsw_R1N1_8c1p(const float *restrict in, float *restrict out
         const int vy = y0;
         {
             const int vx = 111;
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 3584 * vy + 32 * vx + 8 * ct;
-                const int ob = 3584 * (vy - y0) + 32 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 32]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 3552]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 3584]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 32; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 3584 * vy + 32 * vx + ct;
+                const int ob = 3584 * (vy - y0) + 32 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3552), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3584), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
                 }
             }
         }
     }
 }
 
-/* scalar/spatial.c.in: layer fused_hsw, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_fused_hsw_R2N2_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer fused_hsw, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_fused_hsw_R2N2_1c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     /* rows y0..y0 + 1 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 2; ++vy) {
         {
             const int vx = 0;
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 3584 * vy + 32 * vx + 8 * ct;
-                const int ob = 3584 * (vy - y0) + 32 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 3584]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 3552]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 32]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 3584]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 3616]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 32; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 3584 * vy + 32 * vx + ct;
+                const int ob = 3584 * (vy - y0) + 32 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3584), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3552), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3584), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3616), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows y0..y0 + 1 x cols 1..110: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = y0; vy < y0 + 2; ++vy) {
-        for (int vx = 1; vx < 111; ++vx) {
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 3584 * vy + 32 * vx + 8 * ct;
-                const int ob = 3584 * (vy - y0) + 32 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 3616]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 3584]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 3552]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 32]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 32]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 3552]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 3584]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 3616]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+        for (int vx = 1; vx < 105; vx += 8) {
+            for (int ct = 0; ct < 32; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 3584 * vy + 32 * vx + ct;
+                const int ob = 3584 * (vy - y0) + 32 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3616), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3584), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 3552), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3520), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3488), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 3456), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 3424), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3392), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3584), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3552), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 3520), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3488), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3456), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 3424), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 3392), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3360), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3552), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3520), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 3488), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3456), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3424), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 3392), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 3360), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3328), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 128), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 160), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 192), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 128), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 160), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 192), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 224), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 64), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 128), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 160), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 192), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 224), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 256), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3552), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3584), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3616), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3648), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 3680), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3712), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3744), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3776), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3584), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3616), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3648), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3680), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 3712), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3744), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3776), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3808), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3616), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3648), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3680), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3712), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 3744), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3776), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3808), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3840), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 128) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 160) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 192) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 224) = vo;
+                }
+            }
+        }
+        {
+            const int vx = 105;
+            for (int ct = 0; ct < 32; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 3584 * vy + 32 * vx + ct;
+                const int ob = 3584 * (vy - y0) + 32 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3616), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3584), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 3552), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3520), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3488), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 3456), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3584), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3552), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 3520), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3488), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3456), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 3424), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3552), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3520), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 3488), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3456), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3424), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 3392), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 128), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 128), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 160), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 64), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 128), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 160), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 192), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3552), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3584), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3616), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3648), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 3680), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3712), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3584), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3616), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3648), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3680), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 3712), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3744), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3616), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3648), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3680), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3712), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 3744), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3776), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 128) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 160) = vo;
                 }
             }
         }
@@ -4962,50 +7127,78 @@ static void Dw_fused_hsw_R2N2_8c1p(const float *restrict in, float *restrict out
     for (int vy = y0; vy < y0 + 2; ++vy) {
         {
             const int vx = 111;
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 3584 * vy + 32 * vx + 8 * ct;
-                const int ob = 3584 * (vy - y0) + 32 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 3616]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 3584]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 32]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 3552]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 3584]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 32; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 3584 * vy + 32 * vx + ct;
+                const int ob = 3584 * (vy - y0) + 32 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3616), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3584), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3552), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3584), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
                 }
             }
         }
     }
 }
 
-/* scalar/spatial.c.in: layer fused_hsw, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_fused_hsw_R3N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer fused_hsw, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_fused_hsw_R3N1_1c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
     {
         const int vy = y0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 3584 * vy + 32 * vx + 8 * ct;
-                const int ob = 3584 * (vy - y0) + 32 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 3584]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 3552]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 32]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 32; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 3584 * vy + 32 * vx + ct;
+                const int ob = 3584 * (vy - y0) + 32 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3584), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3552), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -5013,23 +7206,222 @@ static void Dw_fused_hsw_R3N1_8c1p(const float *restrict in, float *restrict out
     /* rows y0 x cols 1..110: kernel rows 0..1, cols 0..2 */
     {
         const int vy = y0;
-        for (int vx = 1; vx < 111; ++vx) {
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 3584 * vy + 32 * vx + 8 * ct;
-                const int ob = 3584 * (vy - y0) + 32 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 3616]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 3584]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 3552]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 32]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 32]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+        for (int vx = 1; vx < 105; vx += 8) {
+            for (int ct = 0; ct < 32; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 3584 * vy + 32 * vx + ct;
+                const int ob = 3584 * (vy - y0) + 32 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3616), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3584), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 3552), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3520), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3488), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 3456), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 3424), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3392), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3584), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3552), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 3520), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3488), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3456), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 3424), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 3392), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3360), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3552), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3520), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 3488), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3456), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3424), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 3392), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 3360), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3328), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 128), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 160), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 192), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 128), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 160), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 192), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 224), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 64), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 128), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 160), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 192), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 224), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 256), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 128) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 160) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 192) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 224) = vo;
+                }
+            }
+        }
+        {
+            const int vx = 105;
+            for (int ct = 0; ct < 32; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 3584 * vy + 32 * vx + ct;
+                const int ob = 3584 * (vy - y0) + 32 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3616), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3584), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 3552), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3520), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3488), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 3456), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3584), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3552), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 3520), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3488), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3456), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 3424), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3552), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3520), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 3488), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3456), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3424), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 3392), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 128), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 128), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 160), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 64), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 128), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 160), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 192), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 128) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 160) = vo;
                 }
             }
         }
@@ -5039,20 +7431,31 @@ static void Dw_fused_hsw_R3N1_8c1p(const float *restrict in, float *restrict out
         const int vy = y0;
         {
             const int vx = 111;
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 3584 * vy + 32 * vx + 8 * ct;
-                const int ob = 3584 * (vy - y0) + 32 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 3616]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 3584]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 32]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 32; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 3584 * vy + 32 * vx + ct;
+                const int ob = 3584 * (vy - y0) + 32 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3616), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3584), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -5067,48 +7470,128 @@ static void Pw_fused_hsw_P112_4x4(const float *restrict in, float *restrict out,
             const float *restrict vw = w + 132 * n;
             const int ib = 32 * p;
             const int ob = 16 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 32; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 32];
                 const float vi2 = in[ib + s + 64];
                 const float vi3 = in[ib + s + 96];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
+            {
+                float v = vacc0x1;
                 v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                out[ob + j + 16] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
+            {
+                float v = vacc0x2;
                 v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                out[ob + j + 32] = v;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
+            {
+                float v = vacc0x3;
                 v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                out[ob + j + 48] = v;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 16] = v;
+            }
+            {
+                float v = vacc1x1;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 17] = v;
+            }
+            {
+                float v = vacc1x2;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 18] = v;
+            }
+            {
+                float v = vacc1x3;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 19] = v;
+            }
+            {
+                float v = vacc2x0;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 32] = v;
+            }
+            {
+                float v = vacc2x1;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 33] = v;
+            }
+            {
+                float v = vacc2x2;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 34] = v;
+            }
+            {
+                float v = vacc2x3;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 35] = v;
+            }
+            {
+                float v = vacc3x0;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 48] = v;
+            }
+            {
+                float v = vacc3x1;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 49] = v;
+            }
+            {
+                float v = vacc3x2;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 50] = v;
+            }
+            {
+                float v = vacc3x3;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 51] = v;
             }
         }
     }
@@ -5122,48 +7605,128 @@ static void Pw_fused_hsw_P224_4x4(const float *restrict in, float *restrict out,
             const float *restrict vw = w + 132 * n;
             const int ib = 32 * p;
             const int ob = 16 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 32; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 32];
                 const float vi2 = in[ib + s + 64];
                 const float vi3 = in[ib + s + 96];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
+            {
+                float v = vacc0x1;
                 v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                out[ob + j + 16] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
+            {
+                float v = vacc0x2;
                 v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                out[ob + j + 32] = v;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
+            {
+                float v = vacc0x3;
                 v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                out[ob + j + 48] = v;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 16] = v;
+            }
+            {
+                float v = vacc1x1;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 17] = v;
+            }
+            {
+                float v = vacc1x2;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 18] = v;
+            }
+            {
+                float v = vacc1x3;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 19] = v;
+            }
+            {
+                float v = vacc2x0;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 32] = v;
+            }
+            {
+                float v = vacc2x1;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 33] = v;
+            }
+            {
+                float v = vacc2x2;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 34] = v;
+            }
+            {
+                float v = vacc2x3;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 35] = v;
+            }
+            {
+                float v = vacc3x0;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 48] = v;
+            }
+            {
+                float v = vacc3x1;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 49] = v;
+            }
+            {
+                float v = vacc3x2;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 50] = v;
+            }
+            {
+                float v = vacc3x3;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 51] = v;
             }
         }
     }
@@ -5172,12 +7735,12 @@ static void Pw_fused_hsw_P224_4x4(const float *restrict in, float *restrict out,
 /* layer.c.in: layer fused_hsw: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void acts_fused_hsw_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 4; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 32; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[32 * k + o0 + j];
+            d[k + 1] = w->dw_w[32 * k + o0];
         }
     }
     {
@@ -5199,13 +7762,13 @@ void acts_fused_hsw(const float *restrict in, float *restrict out, const float *
         OUT_ROW = 1792,   /* floats of an output row */
         S2_W = 320,       /* stage 2's packed weights */
     };
-    Dw_fused_hsw_R1N1_8c1p(in, scratch, packed, 0);
+    Dw_fused_hsw_R1N1_1c8p(in, scratch, packed, 0);
     Pw_fused_hsw_P112_4x4(scratch, out, packed + S2_W);
     for (int y = 1; y < 111; y += 2) {   /* bands of 2 rows */
-        Dw_fused_hsw_R2N2_8c1p(in, scratch, packed, y);
+        Dw_fused_hsw_R2N2_1c8p(in, scratch, packed, y);
         Pw_fused_hsw_P224_4x4(scratch, out + y * OUT_ROW, packed + S2_W);
     }
-    Dw_fused_hsw_R3N1_8c1p(in, scratch, packed, 111);
+    Dw_fused_hsw_R3N1_1c8p(in, scratch, packed, 111);
     Pw_fused_hsw_P112_4x4(scratch, out + 111 * OUT_ROW, packed + S2_W);
 }
 
@@ -5266,7 +7829,7 @@ const sg_layer acts_layers[ACTS_LAYER_COUNT] = {
         .dw_act = { 0, 0.0f, 0.0f, SG_ACT_CLAMP, 0.0f, 0.0f }, .mid_act = { 0, 0.0f, 0.0f, SG_ACT_CLAMP, 0.0f, 0.0f }, .act = { 0, 0.0f, 0.0f, SG_ACT_SIGMOID, 0.0f, 0.0f },
         .residual = SG_RESIDUAL_NONE, .skip_layer = -1,
         .macs = 15000LL, .params = 624LL,
-        .packed_floats = 624, .scratch_floats = 0,
+        .packed_floats = 624, .scratch_floats = 1944,
         .pack = acts_dw_sig_pack, .run = Run_dw_sig
     },
     {

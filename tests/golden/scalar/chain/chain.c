@@ -14,15 +14,15 @@
  * packed weights 448 floats, scratch 0 floats
  *
  * stage 1: convolution 3x3 -> 15x14x16
- *   tile: 8 output channels x 1 pixel a step (scalar code); 2 panels of 8 a group
+ *   tile: 4 output channels x 4 pixels a step (scalar code); 4 panels of 4 a group
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 255
  *       lines of C)
  *
  * weights (sg_weights, TFLite layouts):
  *   conv_w [16][3][3][3], conv_b [16]
  */
-/* scalar/conv.c.in: layer stem, stage 1 (convolution 3x3, 3 -> 16): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Conv_stem_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/conv.c.in: layer stem, stage 1 (convolution 3x3, 3 -> 16): tile 4c4p, 4 channels x 4 pixels */
+static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
@@ -30,36 +30,193 @@ static void Conv_stem_8c1p(const float *restrict in, float *restrict out, const 
         {
             const int vx = 0;
             {
-                for (int n = 0; n < 2; ++n) {
-                    const float *restrict vw = w + 224 * n;
+                for (int n = 0; n < 4; ++n) {
+                    const float *restrict vw = w + 112 * n;
                     const int ib = 162 * vy + 6 * vx;
-                    const int ob = 224 * vy + 16 * vx + 8 * n;
-                    float acc[8];
-                    for (int j = 0; j < 8; ++j) acc[j] = vw[j];
-                    for (int s = 0; s < 3; ++s) {   /* tap 1,1 */
-                        const float x = in[ib + s];
-                        const float *restrict vk = vw + 8 * s + 104;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    const int ob = 224 * vy + 16 * vx + 4 * n;
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    float vacc0x2 = *(vw + 2);
+                    float vacc0x3 = *(vw + 3);
+                    /* tap 1,1 */
+                    {
+                        const float vk0 = *(vw + 52);
+                        const float vk1 = *(vw + 53);
+                        const float vk2 = *(vw + 54);
+                        const float vk3 = *(vw + 55);
+                        {
+                            const float vi = in[ib];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 1,2 */
-                        const float x = in[ib + s + 3];
-                        const float *restrict vk = vw + 8 * s + 128;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 56);
+                        const float vk1 = *(vw + 57);
+                        const float vk2 = *(vw + 58);
+                        const float vk3 = *(vw + 59);
+                        {
+                            const float vi = in[ib + 1];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 2,1 */
-                        const float x = in[ib + s + 81];
-                        const float *restrict vk = vw + 8 * s + 176;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 60);
+                        const float vk1 = *(vw + 61);
+                        const float vk2 = *(vw + 62);
+                        const float vk3 = *(vw + 63);
+                        {
+                            const float vi = in[ib + 2];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 2,2 */
-                        const float x = in[ib + s + 84];
-                        const float *restrict vk = vw + 8 * s + 200;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    /* tap 1,2 */
+                    {
+                        const float vk0 = *(vw + 64);
+                        const float vk1 = *(vw + 65);
+                        const float vk2 = *(vw + 66);
+                        const float vk3 = *(vw + 67);
+                        {
+                            const float vi = in[ib + 3];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int j = 0; j < 8; ++j) {
-                        float v = acc[j];
-                        v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                        out[ob + j] = v;
+                    {
+                        const float vk0 = *(vw + 68);
+                        const float vk1 = *(vw + 69);
+                        const float vk2 = *(vw + 70);
+                        const float vk3 = *(vw + 71);
+                        {
+                            const float vi = in[ib + 4];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 72);
+                        const float vk1 = *(vw + 73);
+                        const float vk2 = *(vw + 74);
+                        const float vk3 = *(vw + 75);
+                        {
+                            const float vi = in[ib + 5];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 2,1 */
+                    {
+                        const float vk0 = *(vw + 88);
+                        const float vk1 = *(vw + 89);
+                        const float vk2 = *(vw + 90);
+                        const float vk3 = *(vw + 91);
+                        {
+                            const float vi = in[ib + 81];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 92);
+                        const float vk1 = *(vw + 93);
+                        const float vk2 = *(vw + 94);
+                        const float vk3 = *(vw + 95);
+                        {
+                            const float vi = in[ib + 82];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 96);
+                        const float vk1 = *(vw + 97);
+                        const float vk2 = *(vw + 98);
+                        const float vk3 = *(vw + 99);
+                        {
+                            const float vi = in[ib + 83];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 2,2 */
+                    {
+                        const float vk0 = *(vw + 100);
+                        const float vk1 = *(vw + 101);
+                        const float vk2 = *(vw + 102);
+                        const float vk3 = *(vw + 103);
+                        {
+                            const float vi = in[ib + 84];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 104);
+                        const float vk1 = *(vw + 105);
+                        const float vk2 = *(vw + 106);
+                        const float vk3 = *(vw + 107);
+                        {
+                            const float vi = in[ib + 85];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 108);
+                        const float vk1 = *(vw + 109);
+                        const float vk2 = *(vw + 110);
+                        const float vk3 = *(vw + 111);
+                        {
+                            const float vi = in[ib + 86];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        float vo = vacc0x0;
+                        vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                        *(out + ob + 1) = vo;
+                    }
+                    {
+                        float vo = vacc0x2;
+                        vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                        *(out + ob + 2) = vo;
+                    }
+                    {
+                        float vo = vacc0x3;
+                        vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                        *(out + ob + 3) = vo;
                     }
                 }
             }
@@ -68,48 +225,725 @@ static void Conv_stem_8c1p(const float *restrict in, float *restrict out, const 
     /* rows 0 x cols 1..12: kernel rows 1..2, cols 0..2 */
     {
         const int vy = 0;
-        for (int vx = 1; vx < 13; ++vx) {
+        for (int vx = 1; vx < 13; vx += 4) {
             {
-                for (int n = 0; n < 2; ++n) {
-                    const float *restrict vw = w + 224 * n;
+                for (int n = 0; n < 4; ++n) {
+                    const float *restrict vw = w + 112 * n;
                     const int ib = 162 * vy + 6 * vx;
-                    const int ob = 224 * vy + 16 * vx + 8 * n;
-                    float acc[8];
-                    for (int j = 0; j < 8; ++j) acc[j] = vw[j];
-                    for (int s = 0; s < 3; ++s) {   /* tap 1,0 */
-                        const float x = in[ib + s - 3];
-                        const float *restrict vk = vw + 8 * s + 80;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    const int ob = 224 * vy + 16 * vx + 4 * n;
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    float vacc0x2 = *(vw + 2);
+                    float vacc0x3 = *(vw + 3);
+                    float vacc1x0 = *(vw);
+                    float vacc1x1 = *(vw + 1);
+                    float vacc1x2 = *(vw + 2);
+                    float vacc1x3 = *(vw + 3);
+                    float vacc2x0 = *(vw);
+                    float vacc2x1 = *(vw + 1);
+                    float vacc2x2 = *(vw + 2);
+                    float vacc2x3 = *(vw + 3);
+                    float vacc3x0 = *(vw);
+                    float vacc3x1 = *(vw + 1);
+                    float vacc3x2 = *(vw + 2);
+                    float vacc3x3 = *(vw + 3);
+                    /* tap 1,0 */
+                    {
+                        const float vk0 = *(vw + 40);
+                        const float vk1 = *(vw + 41);
+                        const float vk2 = *(vw + 42);
+                        const float vk3 = *(vw + 43);
+                        {
+                            const float vi = in[ib - 3];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 3];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 9];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 15];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 1,1 */
-                        const float x = in[ib + s];
-                        const float *restrict vk = vw + 8 * s + 104;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 44);
+                        const float vk1 = *(vw + 45);
+                        const float vk2 = *(vw + 46);
+                        const float vk3 = *(vw + 47);
+                        {
+                            const float vi = in[ib - 2];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 4];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 10];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 16];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 1,2 */
-                        const float x = in[ib + s + 3];
-                        const float *restrict vk = vw + 8 * s + 128;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 48);
+                        const float vk1 = *(vw + 49);
+                        const float vk2 = *(vw + 50);
+                        const float vk3 = *(vw + 51);
+                        {
+                            const float vi = in[ib - 1];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 5];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 11];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 17];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 2,0 */
-                        const float x = in[ib + s + 78];
-                        const float *restrict vk = vw + 8 * s + 152;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    /* tap 1,1 */
+                    {
+                        const float vk0 = *(vw + 52);
+                        const float vk1 = *(vw + 53);
+                        const float vk2 = *(vw + 54);
+                        const float vk3 = *(vw + 55);
+                        {
+                            const float vi = in[ib];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 6];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 12];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 18];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 2,1 */
-                        const float x = in[ib + s + 81];
-                        const float *restrict vk = vw + 8 * s + 176;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 56);
+                        const float vk1 = *(vw + 57);
+                        const float vk2 = *(vw + 58);
+                        const float vk3 = *(vw + 59);
+                        {
+                            const float vi = in[ib + 1];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 7];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 13];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 19];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 2,2 */
-                        const float x = in[ib + s + 84];
-                        const float *restrict vk = vw + 8 * s + 200;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 60);
+                        const float vk1 = *(vw + 61);
+                        const float vk2 = *(vw + 62);
+                        const float vk3 = *(vw + 63);
+                        {
+                            const float vi = in[ib + 2];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 8];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 14];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 20];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int j = 0; j < 8; ++j) {
-                        float v = acc[j];
-                        v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                        out[ob + j] = v;
+                    /* tap 1,2 */
+                    {
+                        const float vk0 = *(vw + 64);
+                        const float vk1 = *(vw + 65);
+                        const float vk2 = *(vw + 66);
+                        const float vk3 = *(vw + 67);
+                        {
+                            const float vi = in[ib + 3];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 9];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 15];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 21];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 68);
+                        const float vk1 = *(vw + 69);
+                        const float vk2 = *(vw + 70);
+                        const float vk3 = *(vw + 71);
+                        {
+                            const float vi = in[ib + 4];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 10];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 16];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 22];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 72);
+                        const float vk1 = *(vw + 73);
+                        const float vk2 = *(vw + 74);
+                        const float vk3 = *(vw + 75);
+                        {
+                            const float vi = in[ib + 5];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 11];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 17];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 23];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    /* tap 2,0 */
+                    {
+                        const float vk0 = *(vw + 76);
+                        const float vk1 = *(vw + 77);
+                        const float vk2 = *(vw + 78);
+                        const float vk3 = *(vw + 79);
+                        {
+                            const float vi = in[ib + 78];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 84];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 90];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 96];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 80);
+                        const float vk1 = *(vw + 81);
+                        const float vk2 = *(vw + 82);
+                        const float vk3 = *(vw + 83);
+                        {
+                            const float vi = in[ib + 79];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 85];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 91];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 97];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 84);
+                        const float vk1 = *(vw + 85);
+                        const float vk2 = *(vw + 86);
+                        const float vk3 = *(vw + 87);
+                        {
+                            const float vi = in[ib + 80];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 86];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 92];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 98];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    /* tap 2,1 */
+                    {
+                        const float vk0 = *(vw + 88);
+                        const float vk1 = *(vw + 89);
+                        const float vk2 = *(vw + 90);
+                        const float vk3 = *(vw + 91);
+                        {
+                            const float vi = in[ib + 81];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 87];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 93];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 99];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 92);
+                        const float vk1 = *(vw + 93);
+                        const float vk2 = *(vw + 94);
+                        const float vk3 = *(vw + 95);
+                        {
+                            const float vi = in[ib + 82];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 88];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 94];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 100];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 96);
+                        const float vk1 = *(vw + 97);
+                        const float vk2 = *(vw + 98);
+                        const float vk3 = *(vw + 99);
+                        {
+                            const float vi = in[ib + 83];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 89];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 95];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 101];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    /* tap 2,2 */
+                    {
+                        const float vk0 = *(vw + 100);
+                        const float vk1 = *(vw + 101);
+                        const float vk2 = *(vw + 102);
+                        const float vk3 = *(vw + 103);
+                        {
+                            const float vi = in[ib + 84];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 90];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 96];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 102];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 104);
+                        const float vk1 = *(vw + 105);
+                        const float vk2 = *(vw + 106);
+                        const float vk3 = *(vw + 107);
+                        {
+                            const float vi = in[ib + 85];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 91];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 97];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 103];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 108);
+                        const float vk1 = *(vw + 109);
+                        const float vk2 = *(vw + 110);
+                        const float vk3 = *(vw + 111);
+                        {
+                            const float vi = in[ib + 86];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 92];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 98];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 104];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        float vo = vacc0x0;
+                        vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                        *(out + ob + 1) = vo;
+                    }
+                    {
+                        float vo = vacc0x2;
+                        vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                        *(out + ob + 2) = vo;
+                    }
+                    {
+                        float vo = vacc0x3;
+                        vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                        *(out + ob + 3) = vo;
+                    }
+                    {
+                        float vo = vacc1x0;
+                        vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                        *(out + ob + 16) = vo;
+                    }
+                    {
+                        float vo = vacc1x1;
+                        vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                        *(out + ob + 17) = vo;
+                    }
+                    {
+                        float vo = vacc1x2;
+                        vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                        *(out + ob + 18) = vo;
+                    }
+                    {
+                        float vo = vacc1x3;
+                        vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                        *(out + ob + 19) = vo;
+                    }
+                    {
+                        float vo = vacc2x0;
+                        vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                        *(out + ob + 32) = vo;
+                    }
+                    {
+                        float vo = vacc2x1;
+                        vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                        *(out + ob + 33) = vo;
+                    }
+                    {
+                        float vo = vacc2x2;
+                        vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                        *(out + ob + 34) = vo;
+                    }
+                    {
+                        float vo = vacc2x3;
+                        vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                        *(out + ob + 35) = vo;
+                    }
+                    {
+                        float vo = vacc3x0;
+                        vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                        *(out + ob + 48) = vo;
+                    }
+                    {
+                        float vo = vacc3x1;
+                        vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                        *(out + ob + 49) = vo;
+                    }
+                    {
+                        float vo = vacc3x2;
+                        vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                        *(out + ob + 50) = vo;
+                    }
+                    {
+                        float vo = vacc3x3;
+                        vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                        *(out + ob + 51) = vo;
                     }
                 }
             }
@@ -121,36 +955,193 @@ static void Conv_stem_8c1p(const float *restrict in, float *restrict out, const 
         {
             const int vx = 13;
             {
-                for (int n = 0; n < 2; ++n) {
-                    const float *restrict vw = w + 224 * n;
+                for (int n = 0; n < 4; ++n) {
+                    const float *restrict vw = w + 112 * n;
                     const int ib = 162 * vy + 6 * vx;
-                    const int ob = 224 * vy + 16 * vx + 8 * n;
-                    float acc[8];
-                    for (int j = 0; j < 8; ++j) acc[j] = vw[j];
-                    for (int s = 0; s < 3; ++s) {   /* tap 1,0 */
-                        const float x = in[ib + s - 3];
-                        const float *restrict vk = vw + 8 * s + 80;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    const int ob = 224 * vy + 16 * vx + 4 * n;
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    float vacc0x2 = *(vw + 2);
+                    float vacc0x3 = *(vw + 3);
+                    /* tap 1,0 */
+                    {
+                        const float vk0 = *(vw + 40);
+                        const float vk1 = *(vw + 41);
+                        const float vk2 = *(vw + 42);
+                        const float vk3 = *(vw + 43);
+                        {
+                            const float vi = in[ib - 3];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 1,1 */
-                        const float x = in[ib + s];
-                        const float *restrict vk = vw + 8 * s + 104;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 44);
+                        const float vk1 = *(vw + 45);
+                        const float vk2 = *(vw + 46);
+                        const float vk3 = *(vw + 47);
+                        {
+                            const float vi = in[ib - 2];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 2,0 */
-                        const float x = in[ib + s + 78];
-                        const float *restrict vk = vw + 8 * s + 152;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 48);
+                        const float vk1 = *(vw + 49);
+                        const float vk2 = *(vw + 50);
+                        const float vk3 = *(vw + 51);
+                        {
+                            const float vi = in[ib - 1];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 2,1 */
-                        const float x = in[ib + s + 81];
-                        const float *restrict vk = vw + 8 * s + 176;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    /* tap 1,1 */
+                    {
+                        const float vk0 = *(vw + 52);
+                        const float vk1 = *(vw + 53);
+                        const float vk2 = *(vw + 54);
+                        const float vk3 = *(vw + 55);
+                        {
+                            const float vi = in[ib];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int j = 0; j < 8; ++j) {
-                        float v = acc[j];
-                        v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                        out[ob + j] = v;
+                    {
+                        const float vk0 = *(vw + 56);
+                        const float vk1 = *(vw + 57);
+                        const float vk2 = *(vw + 58);
+                        const float vk3 = *(vw + 59);
+                        {
+                            const float vi = in[ib + 1];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 60);
+                        const float vk1 = *(vw + 61);
+                        const float vk2 = *(vw + 62);
+                        const float vk3 = *(vw + 63);
+                        {
+                            const float vi = in[ib + 2];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 2,0 */
+                    {
+                        const float vk0 = *(vw + 76);
+                        const float vk1 = *(vw + 77);
+                        const float vk2 = *(vw + 78);
+                        const float vk3 = *(vw + 79);
+                        {
+                            const float vi = in[ib + 78];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 80);
+                        const float vk1 = *(vw + 81);
+                        const float vk2 = *(vw + 82);
+                        const float vk3 = *(vw + 83);
+                        {
+                            const float vi = in[ib + 79];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 84);
+                        const float vk1 = *(vw + 85);
+                        const float vk2 = *(vw + 86);
+                        const float vk3 = *(vw + 87);
+                        {
+                            const float vi = in[ib + 80];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 2,1 */
+                    {
+                        const float vk0 = *(vw + 88);
+                        const float vk1 = *(vw + 89);
+                        const float vk2 = *(vw + 90);
+                        const float vk3 = *(vw + 91);
+                        {
+                            const float vi = in[ib + 81];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 92);
+                        const float vk1 = *(vw + 93);
+                        const float vk2 = *(vw + 94);
+                        const float vk3 = *(vw + 95);
+                        {
+                            const float vi = in[ib + 82];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 96);
+                        const float vk1 = *(vw + 97);
+                        const float vk2 = *(vw + 98);
+                        const float vk3 = *(vw + 99);
+                        {
+                            const float vi = in[ib + 83];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        float vo = vacc0x0;
+                        vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                        *(out + ob + 1) = vo;
+                    }
+                    {
+                        float vo = vacc0x2;
+                        vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                        *(out + ob + 2) = vo;
+                    }
+                    {
+                        float vo = vacc0x3;
+                        vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                        *(out + ob + 3) = vo;
                     }
                 }
             }
@@ -161,46 +1152,273 @@ static void Conv_stem_8c1p(const float *restrict in, float *restrict out, const 
         {
             const int vx = 0;
             {
-                for (int n = 0; n < 2; ++n) {
-                    const float *restrict vw = w + 224 * n;
+                for (int n = 0; n < 4; ++n) {
+                    const float *restrict vw = w + 112 * n;
                     const int ib = 162 * vy + 6 * vx;
-                    const int ob = 224 * vy + 16 * vx + 8 * n;
-                    float acc[8];
-                    for (int j = 0; j < 8; ++j) acc[j] = vw[j];
-                    for (int s = 0; s < 3; ++s) {   /* tap 0,1 */
-                        const float x = in[ib + s - 81];
-                        const float *restrict vk = vw + 8 * s + 32;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    const int ob = 224 * vy + 16 * vx + 4 * n;
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    float vacc0x2 = *(vw + 2);
+                    float vacc0x3 = *(vw + 3);
+                    /* tap 0,1 */
+                    {
+                        const float vk0 = *(vw + 16);
+                        const float vk1 = *(vw + 17);
+                        const float vk2 = *(vw + 18);
+                        const float vk3 = *(vw + 19);
+                        {
+                            const float vi = in[ib - 81];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 0,2 */
-                        const float x = in[ib + s - 78];
-                        const float *restrict vk = vw + 8 * s + 56;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 20);
+                        const float vk1 = *(vw + 21);
+                        const float vk2 = *(vw + 22);
+                        const float vk3 = *(vw + 23);
+                        {
+                            const float vi = in[ib - 80];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 1,1 */
-                        const float x = in[ib + s];
-                        const float *restrict vk = vw + 8 * s + 104;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 24);
+                        const float vk1 = *(vw + 25);
+                        const float vk2 = *(vw + 26);
+                        const float vk3 = *(vw + 27);
+                        {
+                            const float vi = in[ib - 79];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 1,2 */
-                        const float x = in[ib + s + 3];
-                        const float *restrict vk = vw + 8 * s + 128;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    /* tap 0,2 */
+                    {
+                        const float vk0 = *(vw + 28);
+                        const float vk1 = *(vw + 29);
+                        const float vk2 = *(vw + 30);
+                        const float vk3 = *(vw + 31);
+                        {
+                            const float vi = in[ib - 78];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 2,1 */
-                        const float x = in[ib + s + 81];
-                        const float *restrict vk = vw + 8 * s + 176;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 32);
+                        const float vk1 = *(vw + 33);
+                        const float vk2 = *(vw + 34);
+                        const float vk3 = *(vw + 35);
+                        {
+                            const float vi = in[ib - 77];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 2,2 */
-                        const float x = in[ib + s + 84];
-                        const float *restrict vk = vw + 8 * s + 200;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 36);
+                        const float vk1 = *(vw + 37);
+                        const float vk2 = *(vw + 38);
+                        const float vk3 = *(vw + 39);
+                        {
+                            const float vi = in[ib - 76];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int j = 0; j < 8; ++j) {
-                        float v = acc[j];
-                        v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                        out[ob + j] = v;
+                    /* tap 1,1 */
+                    {
+                        const float vk0 = *(vw + 52);
+                        const float vk1 = *(vw + 53);
+                        const float vk2 = *(vw + 54);
+                        const float vk3 = *(vw + 55);
+                        {
+                            const float vi = in[ib];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 56);
+                        const float vk1 = *(vw + 57);
+                        const float vk2 = *(vw + 58);
+                        const float vk3 = *(vw + 59);
+                        {
+                            const float vi = in[ib + 1];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 60);
+                        const float vk1 = *(vw + 61);
+                        const float vk2 = *(vw + 62);
+                        const float vk3 = *(vw + 63);
+                        {
+                            const float vi = in[ib + 2];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 1,2 */
+                    {
+                        const float vk0 = *(vw + 64);
+                        const float vk1 = *(vw + 65);
+                        const float vk2 = *(vw + 66);
+                        const float vk3 = *(vw + 67);
+                        {
+                            const float vi = in[ib + 3];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 68);
+                        const float vk1 = *(vw + 69);
+                        const float vk2 = *(vw + 70);
+                        const float vk3 = *(vw + 71);
+                        {
+                            const float vi = in[ib + 4];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 72);
+                        const float vk1 = *(vw + 73);
+                        const float vk2 = *(vw + 74);
+                        const float vk3 = *(vw + 75);
+                        {
+                            const float vi = in[ib + 5];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 2,1 */
+                    {
+                        const float vk0 = *(vw + 88);
+                        const float vk1 = *(vw + 89);
+                        const float vk2 = *(vw + 90);
+                        const float vk3 = *(vw + 91);
+                        {
+                            const float vi = in[ib + 81];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 92);
+                        const float vk1 = *(vw + 93);
+                        const float vk2 = *(vw + 94);
+                        const float vk3 = *(vw + 95);
+                        {
+                            const float vi = in[ib + 82];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 96);
+                        const float vk1 = *(vw + 97);
+                        const float vk2 = *(vw + 98);
+                        const float vk3 = *(vw + 99);
+                        {
+                            const float vi = in[ib + 83];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 2,2 */
+                    {
+                        const float vk0 = *(vw + 100);
+                        const float vk1 = *(vw + 101);
+                        const float vk2 = *(vw + 102);
+                        const float vk3 = *(vw + 103);
+                        {
+                            const float vi = in[ib + 84];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 104);
+                        const float vk1 = *(vw + 105);
+                        const float vk2 = *(vw + 106);
+                        const float vk3 = *(vw + 107);
+                        {
+                            const float vi = in[ib + 85];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 108);
+                        const float vk1 = *(vw + 109);
+                        const float vk2 = *(vw + 110);
+                        const float vk3 = *(vw + 111);
+                        {
+                            const float vi = in[ib + 86];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        float vo = vacc0x0;
+                        vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                        *(out + ob + 1) = vo;
+                    }
+                    {
+                        float vo = vacc0x2;
+                        vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                        *(out + ob + 2) = vo;
+                    }
+                    {
+                        float vo = vacc0x3;
+                        vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                        *(out + ob + 3) = vo;
                     }
                 }
             }
@@ -208,63 +1426,1034 @@ static void Conv_stem_8c1p(const float *restrict in, float *restrict out, const 
     }
     /* rows 1..13 x cols 1..12: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 14; ++vy) {
-        for (int vx = 1; vx < 13; ++vx) {
+        for (int vx = 1; vx < 13; vx += 4) {
             {
-                for (int n = 0; n < 2; ++n) {
-                    const float *restrict vw = w + 224 * n;
+                for (int n = 0; n < 4; ++n) {
+                    const float *restrict vw = w + 112 * n;
                     const int ib = 162 * vy + 6 * vx;
-                    const int ob = 224 * vy + 16 * vx + 8 * n;
-                    float acc[8];
-                    for (int j = 0; j < 8; ++j) acc[j] = vw[j];
-                    for (int s = 0; s < 3; ++s) {   /* tap 0,0 */
-                        const float x = in[ib + s - 84];
-                        const float *restrict vk = vw + 8 * s + 8;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    const int ob = 224 * vy + 16 * vx + 4 * n;
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    float vacc0x2 = *(vw + 2);
+                    float vacc0x3 = *(vw + 3);
+                    float vacc1x0 = *(vw);
+                    float vacc1x1 = *(vw + 1);
+                    float vacc1x2 = *(vw + 2);
+                    float vacc1x3 = *(vw + 3);
+                    float vacc2x0 = *(vw);
+                    float vacc2x1 = *(vw + 1);
+                    float vacc2x2 = *(vw + 2);
+                    float vacc2x3 = *(vw + 3);
+                    float vacc3x0 = *(vw);
+                    float vacc3x1 = *(vw + 1);
+                    float vacc3x2 = *(vw + 2);
+                    float vacc3x3 = *(vw + 3);
+                    /* tap 0,0 */
+                    {
+                        const float vk0 = *(vw + 4);
+                        const float vk1 = *(vw + 5);
+                        const float vk2 = *(vw + 6);
+                        const float vk3 = *(vw + 7);
+                        {
+                            const float vi = in[ib - 84];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib - 78];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib - 72];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib - 66];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 0,1 */
-                        const float x = in[ib + s - 81];
-                        const float *restrict vk = vw + 8 * s + 32;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 8);
+                        const float vk1 = *(vw + 9);
+                        const float vk2 = *(vw + 10);
+                        const float vk3 = *(vw + 11);
+                        {
+                            const float vi = in[ib - 83];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib - 77];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib - 71];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib - 65];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 0,2 */
-                        const float x = in[ib + s - 78];
-                        const float *restrict vk = vw + 8 * s + 56;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 12);
+                        const float vk1 = *(vw + 13);
+                        const float vk2 = *(vw + 14);
+                        const float vk3 = *(vw + 15);
+                        {
+                            const float vi = in[ib - 82];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib - 76];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib - 70];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib - 64];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 1,0 */
-                        const float x = in[ib + s - 3];
-                        const float *restrict vk = vw + 8 * s + 80;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    /* tap 0,1 */
+                    {
+                        const float vk0 = *(vw + 16);
+                        const float vk1 = *(vw + 17);
+                        const float vk2 = *(vw + 18);
+                        const float vk3 = *(vw + 19);
+                        {
+                            const float vi = in[ib - 81];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib - 75];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib - 69];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib - 63];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 1,1 */
-                        const float x = in[ib + s];
-                        const float *restrict vk = vw + 8 * s + 104;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 20);
+                        const float vk1 = *(vw + 21);
+                        const float vk2 = *(vw + 22);
+                        const float vk3 = *(vw + 23);
+                        {
+                            const float vi = in[ib - 80];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib - 74];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib - 68];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib - 62];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 1,2 */
-                        const float x = in[ib + s + 3];
-                        const float *restrict vk = vw + 8 * s + 128;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 24);
+                        const float vk1 = *(vw + 25);
+                        const float vk2 = *(vw + 26);
+                        const float vk3 = *(vw + 27);
+                        {
+                            const float vi = in[ib - 79];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib - 73];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib - 67];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib - 61];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 2,0 */
-                        const float x = in[ib + s + 78];
-                        const float *restrict vk = vw + 8 * s + 152;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    /* tap 0,2 */
+                    {
+                        const float vk0 = *(vw + 28);
+                        const float vk1 = *(vw + 29);
+                        const float vk2 = *(vw + 30);
+                        const float vk3 = *(vw + 31);
+                        {
+                            const float vi = in[ib - 78];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib - 72];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib - 66];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib - 60];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 2,1 */
-                        const float x = in[ib + s + 81];
-                        const float *restrict vk = vw + 8 * s + 176;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 32);
+                        const float vk1 = *(vw + 33);
+                        const float vk2 = *(vw + 34);
+                        const float vk3 = *(vw + 35);
+                        {
+                            const float vi = in[ib - 77];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib - 71];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib - 65];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib - 59];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 2,2 */
-                        const float x = in[ib + s + 84];
-                        const float *restrict vk = vw + 8 * s + 200;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 36);
+                        const float vk1 = *(vw + 37);
+                        const float vk2 = *(vw + 38);
+                        const float vk3 = *(vw + 39);
+                        {
+                            const float vi = in[ib - 76];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib - 70];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib - 64];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib - 58];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int j = 0; j < 8; ++j) {
-                        float v = acc[j];
-                        v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                        out[ob + j] = v;
+                    /* tap 1,0 */
+                    {
+                        const float vk0 = *(vw + 40);
+                        const float vk1 = *(vw + 41);
+                        const float vk2 = *(vw + 42);
+                        const float vk3 = *(vw + 43);
+                        {
+                            const float vi = in[ib - 3];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 3];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 9];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 15];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 44);
+                        const float vk1 = *(vw + 45);
+                        const float vk2 = *(vw + 46);
+                        const float vk3 = *(vw + 47);
+                        {
+                            const float vi = in[ib - 2];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 4];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 10];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 16];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 48);
+                        const float vk1 = *(vw + 49);
+                        const float vk2 = *(vw + 50);
+                        const float vk3 = *(vw + 51);
+                        {
+                            const float vi = in[ib - 1];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 5];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 11];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 17];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    /* tap 1,1 */
+                    {
+                        const float vk0 = *(vw + 52);
+                        const float vk1 = *(vw + 53);
+                        const float vk2 = *(vw + 54);
+                        const float vk3 = *(vw + 55);
+                        {
+                            const float vi = in[ib];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 6];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 12];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 18];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 56);
+                        const float vk1 = *(vw + 57);
+                        const float vk2 = *(vw + 58);
+                        const float vk3 = *(vw + 59);
+                        {
+                            const float vi = in[ib + 1];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 7];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 13];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 19];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 60);
+                        const float vk1 = *(vw + 61);
+                        const float vk2 = *(vw + 62);
+                        const float vk3 = *(vw + 63);
+                        {
+                            const float vi = in[ib + 2];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 8];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 14];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 20];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    /* tap 1,2 */
+                    {
+                        const float vk0 = *(vw + 64);
+                        const float vk1 = *(vw + 65);
+                        const float vk2 = *(vw + 66);
+                        const float vk3 = *(vw + 67);
+                        {
+                            const float vi = in[ib + 3];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 9];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 15];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 21];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 68);
+                        const float vk1 = *(vw + 69);
+                        const float vk2 = *(vw + 70);
+                        const float vk3 = *(vw + 71);
+                        {
+                            const float vi = in[ib + 4];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 10];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 16];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 22];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 72);
+                        const float vk1 = *(vw + 73);
+                        const float vk2 = *(vw + 74);
+                        const float vk3 = *(vw + 75);
+                        {
+                            const float vi = in[ib + 5];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 11];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 17];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 23];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    /* tap 2,0 */
+                    {
+                        const float vk0 = *(vw + 76);
+                        const float vk1 = *(vw + 77);
+                        const float vk2 = *(vw + 78);
+                        const float vk3 = *(vw + 79);
+                        {
+                            const float vi = in[ib + 78];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 84];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 90];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 96];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 80);
+                        const float vk1 = *(vw + 81);
+                        const float vk2 = *(vw + 82);
+                        const float vk3 = *(vw + 83);
+                        {
+                            const float vi = in[ib + 79];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 85];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 91];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 97];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 84);
+                        const float vk1 = *(vw + 85);
+                        const float vk2 = *(vw + 86);
+                        const float vk3 = *(vw + 87);
+                        {
+                            const float vi = in[ib + 80];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 86];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 92];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 98];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    /* tap 2,1 */
+                    {
+                        const float vk0 = *(vw + 88);
+                        const float vk1 = *(vw + 89);
+                        const float vk2 = *(vw + 90);
+                        const float vk3 = *(vw + 91);
+                        {
+                            const float vi = in[ib + 81];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 87];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 93];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 99];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 92);
+                        const float vk1 = *(vw + 93);
+                        const float vk2 = *(vw + 94);
+                        const float vk3 = *(vw + 95);
+                        {
+                            const float vi = in[ib + 82];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 88];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 94];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 100];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 96);
+                        const float vk1 = *(vw + 97);
+                        const float vk2 = *(vw + 98);
+                        const float vk3 = *(vw + 99);
+                        {
+                            const float vi = in[ib + 83];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 89];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 95];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 101];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    /* tap 2,2 */
+                    {
+                        const float vk0 = *(vw + 100);
+                        const float vk1 = *(vw + 101);
+                        const float vk2 = *(vw + 102);
+                        const float vk3 = *(vw + 103);
+                        {
+                            const float vi = in[ib + 84];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 90];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 96];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 102];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 104);
+                        const float vk1 = *(vw + 105);
+                        const float vk2 = *(vw + 106);
+                        const float vk3 = *(vw + 107);
+                        {
+                            const float vi = in[ib + 85];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 91];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 97];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 103];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 108);
+                        const float vk1 = *(vw + 109);
+                        const float vk2 = *(vw + 110);
+                        const float vk3 = *(vw + 111);
+                        {
+                            const float vi = in[ib + 86];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 92];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 98];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 104];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        float vo = vacc0x0;
+                        vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                        *(out + ob + 1) = vo;
+                    }
+                    {
+                        float vo = vacc0x2;
+                        vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                        *(out + ob + 2) = vo;
+                    }
+                    {
+                        float vo = vacc0x3;
+                        vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                        *(out + ob + 3) = vo;
+                    }
+                    {
+                        float vo = vacc1x0;
+                        vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                        *(out + ob + 16) = vo;
+                    }
+                    {
+                        float vo = vacc1x1;
+                        vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                        *(out + ob + 17) = vo;
+                    }
+                    {
+                        float vo = vacc1x2;
+                        vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                        *(out + ob + 18) = vo;
+                    }
+                    {
+                        float vo = vacc1x3;
+                        vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                        *(out + ob + 19) = vo;
+                    }
+                    {
+                        float vo = vacc2x0;
+                        vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                        *(out + ob + 32) = vo;
+                    }
+                    {
+                        float vo = vacc2x1;
+                        vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                        *(out + ob + 33) = vo;
+                    }
+                    {
+                        float vo = vacc2x2;
+                        vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                        *(out + ob + 34) = vo;
+                    }
+                    {
+                        float vo = vacc2x3;
+                        vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                        *(out + ob + 35) = vo;
+                    }
+                    {
+                        float vo = vacc3x0;
+                        vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                        *(out + ob + 48) = vo;
+                    }
+                    {
+                        float vo = vacc3x1;
+                        vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                        *(out + ob + 49) = vo;
+                    }
+                    {
+                        float vo = vacc3x2;
+                        vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                        *(out + ob + 50) = vo;
+                    }
+                    {
+                        float vo = vacc3x3;
+                        vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                        *(out + ob + 51) = vo;
                     }
                 }
             }
@@ -275,46 +2464,273 @@ static void Conv_stem_8c1p(const float *restrict in, float *restrict out, const 
         {
             const int vx = 13;
             {
-                for (int n = 0; n < 2; ++n) {
-                    const float *restrict vw = w + 224 * n;
+                for (int n = 0; n < 4; ++n) {
+                    const float *restrict vw = w + 112 * n;
                     const int ib = 162 * vy + 6 * vx;
-                    const int ob = 224 * vy + 16 * vx + 8 * n;
-                    float acc[8];
-                    for (int j = 0; j < 8; ++j) acc[j] = vw[j];
-                    for (int s = 0; s < 3; ++s) {   /* tap 0,0 */
-                        const float x = in[ib + s - 84];
-                        const float *restrict vk = vw + 8 * s + 8;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    const int ob = 224 * vy + 16 * vx + 4 * n;
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    float vacc0x2 = *(vw + 2);
+                    float vacc0x3 = *(vw + 3);
+                    /* tap 0,0 */
+                    {
+                        const float vk0 = *(vw + 4);
+                        const float vk1 = *(vw + 5);
+                        const float vk2 = *(vw + 6);
+                        const float vk3 = *(vw + 7);
+                        {
+                            const float vi = in[ib - 84];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 0,1 */
-                        const float x = in[ib + s - 81];
-                        const float *restrict vk = vw + 8 * s + 32;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 8);
+                        const float vk1 = *(vw + 9);
+                        const float vk2 = *(vw + 10);
+                        const float vk3 = *(vw + 11);
+                        {
+                            const float vi = in[ib - 83];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 1,0 */
-                        const float x = in[ib + s - 3];
-                        const float *restrict vk = vw + 8 * s + 80;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 12);
+                        const float vk1 = *(vw + 13);
+                        const float vk2 = *(vw + 14);
+                        const float vk3 = *(vw + 15);
+                        {
+                            const float vi = in[ib - 82];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 1,1 */
-                        const float x = in[ib + s];
-                        const float *restrict vk = vw + 8 * s + 104;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    /* tap 0,1 */
+                    {
+                        const float vk0 = *(vw + 16);
+                        const float vk1 = *(vw + 17);
+                        const float vk2 = *(vw + 18);
+                        const float vk3 = *(vw + 19);
+                        {
+                            const float vi = in[ib - 81];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 2,0 */
-                        const float x = in[ib + s + 78];
-                        const float *restrict vk = vw + 8 * s + 152;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 20);
+                        const float vk1 = *(vw + 21);
+                        const float vk2 = *(vw + 22);
+                        const float vk3 = *(vw + 23);
+                        {
+                            const float vi = in[ib - 80];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 2,1 */
-                        const float x = in[ib + s + 81];
-                        const float *restrict vk = vw + 8 * s + 176;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 24);
+                        const float vk1 = *(vw + 25);
+                        const float vk2 = *(vw + 26);
+                        const float vk3 = *(vw + 27);
+                        {
+                            const float vi = in[ib - 79];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int j = 0; j < 8; ++j) {
-                        float v = acc[j];
-                        v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                        out[ob + j] = v;
+                    /* tap 1,0 */
+                    {
+                        const float vk0 = *(vw + 40);
+                        const float vk1 = *(vw + 41);
+                        const float vk2 = *(vw + 42);
+                        const float vk3 = *(vw + 43);
+                        {
+                            const float vi = in[ib - 3];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 44);
+                        const float vk1 = *(vw + 45);
+                        const float vk2 = *(vw + 46);
+                        const float vk3 = *(vw + 47);
+                        {
+                            const float vi = in[ib - 2];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 48);
+                        const float vk1 = *(vw + 49);
+                        const float vk2 = *(vw + 50);
+                        const float vk3 = *(vw + 51);
+                        {
+                            const float vi = in[ib - 1];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 1,1 */
+                    {
+                        const float vk0 = *(vw + 52);
+                        const float vk1 = *(vw + 53);
+                        const float vk2 = *(vw + 54);
+                        const float vk3 = *(vw + 55);
+                        {
+                            const float vi = in[ib];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 56);
+                        const float vk1 = *(vw + 57);
+                        const float vk2 = *(vw + 58);
+                        const float vk3 = *(vw + 59);
+                        {
+                            const float vi = in[ib + 1];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 60);
+                        const float vk1 = *(vw + 61);
+                        const float vk2 = *(vw + 62);
+                        const float vk3 = *(vw + 63);
+                        {
+                            const float vi = in[ib + 2];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 2,0 */
+                    {
+                        const float vk0 = *(vw + 76);
+                        const float vk1 = *(vw + 77);
+                        const float vk2 = *(vw + 78);
+                        const float vk3 = *(vw + 79);
+                        {
+                            const float vi = in[ib + 78];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 80);
+                        const float vk1 = *(vw + 81);
+                        const float vk2 = *(vw + 82);
+                        const float vk3 = *(vw + 83);
+                        {
+                            const float vi = in[ib + 79];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 84);
+                        const float vk1 = *(vw + 85);
+                        const float vk2 = *(vw + 86);
+                        const float vk3 = *(vw + 87);
+                        {
+                            const float vi = in[ib + 80];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 2,1 */
+                    {
+                        const float vk0 = *(vw + 88);
+                        const float vk1 = *(vw + 89);
+                        const float vk2 = *(vw + 90);
+                        const float vk3 = *(vw + 91);
+                        {
+                            const float vi = in[ib + 81];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 92);
+                        const float vk1 = *(vw + 93);
+                        const float vk2 = *(vw + 94);
+                        const float vk3 = *(vw + 95);
+                        {
+                            const float vi = in[ib + 82];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 96);
+                        const float vk1 = *(vw + 97);
+                        const float vk2 = *(vw + 98);
+                        const float vk3 = *(vw + 99);
+                        {
+                            const float vi = in[ib + 83];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        float vo = vacc0x0;
+                        vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                        *(out + ob + 1) = vo;
+                    }
+                    {
+                        float vo = vacc0x2;
+                        vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                        *(out + ob + 2) = vo;
+                    }
+                    {
+                        float vo = vacc0x3;
+                        vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                        *(out + ob + 3) = vo;
                     }
                 }
             }
@@ -326,36 +2742,193 @@ static void Conv_stem_8c1p(const float *restrict in, float *restrict out, const 
         {
             const int vx = 0;
             {
-                for (int n = 0; n < 2; ++n) {
-                    const float *restrict vw = w + 224 * n;
+                for (int n = 0; n < 4; ++n) {
+                    const float *restrict vw = w + 112 * n;
                     const int ib = 162 * vy + 6 * vx;
-                    const int ob = 224 * vy + 16 * vx + 8 * n;
-                    float acc[8];
-                    for (int j = 0; j < 8; ++j) acc[j] = vw[j];
-                    for (int s = 0; s < 3; ++s) {   /* tap 0,1 */
-                        const float x = in[ib + s - 81];
-                        const float *restrict vk = vw + 8 * s + 32;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    const int ob = 224 * vy + 16 * vx + 4 * n;
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    float vacc0x2 = *(vw + 2);
+                    float vacc0x3 = *(vw + 3);
+                    /* tap 0,1 */
+                    {
+                        const float vk0 = *(vw + 16);
+                        const float vk1 = *(vw + 17);
+                        const float vk2 = *(vw + 18);
+                        const float vk3 = *(vw + 19);
+                        {
+                            const float vi = in[ib - 81];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 0,2 */
-                        const float x = in[ib + s - 78];
-                        const float *restrict vk = vw + 8 * s + 56;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 20);
+                        const float vk1 = *(vw + 21);
+                        const float vk2 = *(vw + 22);
+                        const float vk3 = *(vw + 23);
+                        {
+                            const float vi = in[ib - 80];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 1,1 */
-                        const float x = in[ib + s];
-                        const float *restrict vk = vw + 8 * s + 104;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 24);
+                        const float vk1 = *(vw + 25);
+                        const float vk2 = *(vw + 26);
+                        const float vk3 = *(vw + 27);
+                        {
+                            const float vi = in[ib - 79];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 1,2 */
-                        const float x = in[ib + s + 3];
-                        const float *restrict vk = vw + 8 * s + 128;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    /* tap 0,2 */
+                    {
+                        const float vk0 = *(vw + 28);
+                        const float vk1 = *(vw + 29);
+                        const float vk2 = *(vw + 30);
+                        const float vk3 = *(vw + 31);
+                        {
+                            const float vi = in[ib - 78];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int j = 0; j < 8; ++j) {
-                        float v = acc[j];
-                        v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                        out[ob + j] = v;
+                    {
+                        const float vk0 = *(vw + 32);
+                        const float vk1 = *(vw + 33);
+                        const float vk2 = *(vw + 34);
+                        const float vk3 = *(vw + 35);
+                        {
+                            const float vi = in[ib - 77];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 36);
+                        const float vk1 = *(vw + 37);
+                        const float vk2 = *(vw + 38);
+                        const float vk3 = *(vw + 39);
+                        {
+                            const float vi = in[ib - 76];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 1,1 */
+                    {
+                        const float vk0 = *(vw + 52);
+                        const float vk1 = *(vw + 53);
+                        const float vk2 = *(vw + 54);
+                        const float vk3 = *(vw + 55);
+                        {
+                            const float vi = in[ib];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 56);
+                        const float vk1 = *(vw + 57);
+                        const float vk2 = *(vw + 58);
+                        const float vk3 = *(vw + 59);
+                        {
+                            const float vi = in[ib + 1];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 60);
+                        const float vk1 = *(vw + 61);
+                        const float vk2 = *(vw + 62);
+                        const float vk3 = *(vw + 63);
+                        {
+                            const float vi = in[ib + 2];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 1,2 */
+                    {
+                        const float vk0 = *(vw + 64);
+                        const float vk1 = *(vw + 65);
+                        const float vk2 = *(vw + 66);
+                        const float vk3 = *(vw + 67);
+                        {
+                            const float vi = in[ib + 3];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 68);
+                        const float vk1 = *(vw + 69);
+                        const float vk2 = *(vw + 70);
+                        const float vk3 = *(vw + 71);
+                        {
+                            const float vi = in[ib + 4];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 72);
+                        const float vk1 = *(vw + 73);
+                        const float vk2 = *(vw + 74);
+                        const float vk3 = *(vw + 75);
+                        {
+                            const float vi = in[ib + 5];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        float vo = vacc0x0;
+                        vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                        *(out + ob + 1) = vo;
+                    }
+                    {
+                        float vo = vacc0x2;
+                        vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                        *(out + ob + 2) = vo;
+                    }
+                    {
+                        float vo = vacc0x3;
+                        vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                        *(out + ob + 3) = vo;
                     }
                 }
             }
@@ -364,48 +2937,725 @@ static void Conv_stem_8c1p(const float *restrict in, float *restrict out, const 
     /* rows 14 x cols 1..12: kernel rows 0..1, cols 0..2 */
     {
         const int vy = 14;
-        for (int vx = 1; vx < 13; ++vx) {
+        for (int vx = 1; vx < 13; vx += 4) {
             {
-                for (int n = 0; n < 2; ++n) {
-                    const float *restrict vw = w + 224 * n;
+                for (int n = 0; n < 4; ++n) {
+                    const float *restrict vw = w + 112 * n;
                     const int ib = 162 * vy + 6 * vx;
-                    const int ob = 224 * vy + 16 * vx + 8 * n;
-                    float acc[8];
-                    for (int j = 0; j < 8; ++j) acc[j] = vw[j];
-                    for (int s = 0; s < 3; ++s) {   /* tap 0,0 */
-                        const float x = in[ib + s - 84];
-                        const float *restrict vk = vw + 8 * s + 8;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    const int ob = 224 * vy + 16 * vx + 4 * n;
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    float vacc0x2 = *(vw + 2);
+                    float vacc0x3 = *(vw + 3);
+                    float vacc1x0 = *(vw);
+                    float vacc1x1 = *(vw + 1);
+                    float vacc1x2 = *(vw + 2);
+                    float vacc1x3 = *(vw + 3);
+                    float vacc2x0 = *(vw);
+                    float vacc2x1 = *(vw + 1);
+                    float vacc2x2 = *(vw + 2);
+                    float vacc2x3 = *(vw + 3);
+                    float vacc3x0 = *(vw);
+                    float vacc3x1 = *(vw + 1);
+                    float vacc3x2 = *(vw + 2);
+                    float vacc3x3 = *(vw + 3);
+                    /* tap 0,0 */
+                    {
+                        const float vk0 = *(vw + 4);
+                        const float vk1 = *(vw + 5);
+                        const float vk2 = *(vw + 6);
+                        const float vk3 = *(vw + 7);
+                        {
+                            const float vi = in[ib - 84];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib - 78];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib - 72];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib - 66];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 0,1 */
-                        const float x = in[ib + s - 81];
-                        const float *restrict vk = vw + 8 * s + 32;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 8);
+                        const float vk1 = *(vw + 9);
+                        const float vk2 = *(vw + 10);
+                        const float vk3 = *(vw + 11);
+                        {
+                            const float vi = in[ib - 83];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib - 77];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib - 71];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib - 65];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 0,2 */
-                        const float x = in[ib + s - 78];
-                        const float *restrict vk = vw + 8 * s + 56;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 12);
+                        const float vk1 = *(vw + 13);
+                        const float vk2 = *(vw + 14);
+                        const float vk3 = *(vw + 15);
+                        {
+                            const float vi = in[ib - 82];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib - 76];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib - 70];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib - 64];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 1,0 */
-                        const float x = in[ib + s - 3];
-                        const float *restrict vk = vw + 8 * s + 80;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    /* tap 0,1 */
+                    {
+                        const float vk0 = *(vw + 16);
+                        const float vk1 = *(vw + 17);
+                        const float vk2 = *(vw + 18);
+                        const float vk3 = *(vw + 19);
+                        {
+                            const float vi = in[ib - 81];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib - 75];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib - 69];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib - 63];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 1,1 */
-                        const float x = in[ib + s];
-                        const float *restrict vk = vw + 8 * s + 104;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 20);
+                        const float vk1 = *(vw + 21);
+                        const float vk2 = *(vw + 22);
+                        const float vk3 = *(vw + 23);
+                        {
+                            const float vi = in[ib - 80];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib - 74];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib - 68];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib - 62];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 1,2 */
-                        const float x = in[ib + s + 3];
-                        const float *restrict vk = vw + 8 * s + 128;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 24);
+                        const float vk1 = *(vw + 25);
+                        const float vk2 = *(vw + 26);
+                        const float vk3 = *(vw + 27);
+                        {
+                            const float vi = in[ib - 79];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib - 73];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib - 67];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib - 61];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int j = 0; j < 8; ++j) {
-                        float v = acc[j];
-                        v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                        out[ob + j] = v;
+                    /* tap 0,2 */
+                    {
+                        const float vk0 = *(vw + 28);
+                        const float vk1 = *(vw + 29);
+                        const float vk2 = *(vw + 30);
+                        const float vk3 = *(vw + 31);
+                        {
+                            const float vi = in[ib - 78];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib - 72];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib - 66];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib - 60];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 32);
+                        const float vk1 = *(vw + 33);
+                        const float vk2 = *(vw + 34);
+                        const float vk3 = *(vw + 35);
+                        {
+                            const float vi = in[ib - 77];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib - 71];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib - 65];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib - 59];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 36);
+                        const float vk1 = *(vw + 37);
+                        const float vk2 = *(vw + 38);
+                        const float vk3 = *(vw + 39);
+                        {
+                            const float vi = in[ib - 76];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib - 70];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib - 64];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib - 58];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    /* tap 1,0 */
+                    {
+                        const float vk0 = *(vw + 40);
+                        const float vk1 = *(vw + 41);
+                        const float vk2 = *(vw + 42);
+                        const float vk3 = *(vw + 43);
+                        {
+                            const float vi = in[ib - 3];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 3];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 9];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 15];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 44);
+                        const float vk1 = *(vw + 45);
+                        const float vk2 = *(vw + 46);
+                        const float vk3 = *(vw + 47);
+                        {
+                            const float vi = in[ib - 2];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 4];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 10];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 16];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 48);
+                        const float vk1 = *(vw + 49);
+                        const float vk2 = *(vw + 50);
+                        const float vk3 = *(vw + 51);
+                        {
+                            const float vi = in[ib - 1];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 5];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 11];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 17];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    /* tap 1,1 */
+                    {
+                        const float vk0 = *(vw + 52);
+                        const float vk1 = *(vw + 53);
+                        const float vk2 = *(vw + 54);
+                        const float vk3 = *(vw + 55);
+                        {
+                            const float vi = in[ib];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 6];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 12];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 18];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 56);
+                        const float vk1 = *(vw + 57);
+                        const float vk2 = *(vw + 58);
+                        const float vk3 = *(vw + 59);
+                        {
+                            const float vi = in[ib + 1];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 7];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 13];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 19];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 60);
+                        const float vk1 = *(vw + 61);
+                        const float vk2 = *(vw + 62);
+                        const float vk3 = *(vw + 63);
+                        {
+                            const float vi = in[ib + 2];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 8];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 14];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 20];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    /* tap 1,2 */
+                    {
+                        const float vk0 = *(vw + 64);
+                        const float vk1 = *(vw + 65);
+                        const float vk2 = *(vw + 66);
+                        const float vk3 = *(vw + 67);
+                        {
+                            const float vi = in[ib + 3];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 9];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 15];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 21];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 68);
+                        const float vk1 = *(vw + 69);
+                        const float vk2 = *(vw + 70);
+                        const float vk3 = *(vw + 71);
+                        {
+                            const float vi = in[ib + 4];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 10];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 16];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 22];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 72);
+                        const float vk1 = *(vw + 73);
+                        const float vk2 = *(vw + 74);
+                        const float vk3 = *(vw + 75);
+                        {
+                            const float vi = in[ib + 5];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 11];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 17];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 23];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        float vo = vacc0x0;
+                        vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                        *(out + ob + 1) = vo;
+                    }
+                    {
+                        float vo = vacc0x2;
+                        vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                        *(out + ob + 2) = vo;
+                    }
+                    {
+                        float vo = vacc0x3;
+                        vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                        *(out + ob + 3) = vo;
+                    }
+                    {
+                        float vo = vacc1x0;
+                        vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                        *(out + ob + 16) = vo;
+                    }
+                    {
+                        float vo = vacc1x1;
+                        vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                        *(out + ob + 17) = vo;
+                    }
+                    {
+                        float vo = vacc1x2;
+                        vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                        *(out + ob + 18) = vo;
+                    }
+                    {
+                        float vo = vacc1x3;
+                        vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                        *(out + ob + 19) = vo;
+                    }
+                    {
+                        float vo = vacc2x0;
+                        vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                        *(out + ob + 32) = vo;
+                    }
+                    {
+                        float vo = vacc2x1;
+                        vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                        *(out + ob + 33) = vo;
+                    }
+                    {
+                        float vo = vacc2x2;
+                        vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                        *(out + ob + 34) = vo;
+                    }
+                    {
+                        float vo = vacc2x3;
+                        vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                        *(out + ob + 35) = vo;
+                    }
+                    {
+                        float vo = vacc3x0;
+                        vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                        *(out + ob + 48) = vo;
+                    }
+                    {
+                        float vo = vacc3x1;
+                        vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                        *(out + ob + 49) = vo;
+                    }
+                    {
+                        float vo = vacc3x2;
+                        vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                        *(out + ob + 50) = vo;
+                    }
+                    {
+                        float vo = vacc3x3;
+                        vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                        *(out + ob + 51) = vo;
                     }
                 }
             }
@@ -417,36 +3667,193 @@ static void Conv_stem_8c1p(const float *restrict in, float *restrict out, const 
         {
             const int vx = 13;
             {
-                for (int n = 0; n < 2; ++n) {
-                    const float *restrict vw = w + 224 * n;
+                for (int n = 0; n < 4; ++n) {
+                    const float *restrict vw = w + 112 * n;
                     const int ib = 162 * vy + 6 * vx;
-                    const int ob = 224 * vy + 16 * vx + 8 * n;
-                    float acc[8];
-                    for (int j = 0; j < 8; ++j) acc[j] = vw[j];
-                    for (int s = 0; s < 3; ++s) {   /* tap 0,0 */
-                        const float x = in[ib + s - 84];
-                        const float *restrict vk = vw + 8 * s + 8;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    const int ob = 224 * vy + 16 * vx + 4 * n;
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    float vacc0x2 = *(vw + 2);
+                    float vacc0x3 = *(vw + 3);
+                    /* tap 0,0 */
+                    {
+                        const float vk0 = *(vw + 4);
+                        const float vk1 = *(vw + 5);
+                        const float vk2 = *(vw + 6);
+                        const float vk3 = *(vw + 7);
+                        {
+                            const float vi = in[ib - 84];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 0,1 */
-                        const float x = in[ib + s - 81];
-                        const float *restrict vk = vw + 8 * s + 32;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 8);
+                        const float vk1 = *(vw + 9);
+                        const float vk2 = *(vw + 10);
+                        const float vk3 = *(vw + 11);
+                        {
+                            const float vi = in[ib - 83];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 1,0 */
-                        const float x = in[ib + s - 3];
-                        const float *restrict vk = vw + 8 * s + 80;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 12);
+                        const float vk1 = *(vw + 13);
+                        const float vk2 = *(vw + 14);
+                        const float vk3 = *(vw + 15);
+                        {
+                            const float vi = in[ib - 82];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 1,1 */
-                        const float x = in[ib + s];
-                        const float *restrict vk = vw + 8 * s + 104;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    /* tap 0,1 */
+                    {
+                        const float vk0 = *(vw + 16);
+                        const float vk1 = *(vw + 17);
+                        const float vk2 = *(vw + 18);
+                        const float vk3 = *(vw + 19);
+                        {
+                            const float vi = in[ib - 81];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int j = 0; j < 8; ++j) {
-                        float v = acc[j];
-                        v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                        out[ob + j] = v;
+                    {
+                        const float vk0 = *(vw + 20);
+                        const float vk1 = *(vw + 21);
+                        const float vk2 = *(vw + 22);
+                        const float vk3 = *(vw + 23);
+                        {
+                            const float vi = in[ib - 80];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 24);
+                        const float vk1 = *(vw + 25);
+                        const float vk2 = *(vw + 26);
+                        const float vk3 = *(vw + 27);
+                        {
+                            const float vi = in[ib - 79];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 1,0 */
+                    {
+                        const float vk0 = *(vw + 40);
+                        const float vk1 = *(vw + 41);
+                        const float vk2 = *(vw + 42);
+                        const float vk3 = *(vw + 43);
+                        {
+                            const float vi = in[ib - 3];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 44);
+                        const float vk1 = *(vw + 45);
+                        const float vk2 = *(vw + 46);
+                        const float vk3 = *(vw + 47);
+                        {
+                            const float vi = in[ib - 2];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 48);
+                        const float vk1 = *(vw + 49);
+                        const float vk2 = *(vw + 50);
+                        const float vk3 = *(vw + 51);
+                        {
+                            const float vi = in[ib - 1];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 1,1 */
+                    {
+                        const float vk0 = *(vw + 52);
+                        const float vk1 = *(vw + 53);
+                        const float vk2 = *(vw + 54);
+                        const float vk3 = *(vw + 55);
+                        {
+                            const float vi = in[ib];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 56);
+                        const float vk1 = *(vw + 57);
+                        const float vk2 = *(vw + 58);
+                        const float vk3 = *(vw + 59);
+                        {
+                            const float vi = in[ib + 1];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 60);
+                        const float vk1 = *(vw + 61);
+                        const float vk2 = *(vw + 62);
+                        const float vk3 = *(vw + 63);
+                        {
+                            const float vi = in[ib + 2];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        float vo = vacc0x0;
+                        vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                        *(out + ob + 1) = vo;
+                    }
+                    {
+                        float vo = vacc0x2;
+                        vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                        *(out + ob + 2) = vo;
+                    }
+                    {
+                        float vo = vacc0x3;
+                        vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                        *(out + ob + 3) = vo;
                     }
                 }
             }
@@ -458,12 +3865,12 @@ static void Conv_stem_8c1p(const float *restrict in, float *restrict out, const 
 void chain_stem_pack(const sg_weights *w, float *packed)
 {
     {
-        for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 224 * n;
-            const int o0 = 8 * n;
-            for (int j = 0; j < 8; ++j) d[j] = w->conv_b[o0 + j];
+        for (int n = 0; n < 4; ++n) {
+            float *restrict d = packed + 112 * n;
+            const int o0 = 4 * n;
+            for (int j = 0; j < 4; ++j) d[j] = w->conv_b[o0 + j];
             for (int t = 0; t < 27; ++t) {   /* tap (i, j) and input channel s: t = (i * kw + j) * cin_g + s */
-                for (int j = 0; j < 8; ++j) d[8 * t + j + 8] = w->conv_w[27 * o0 + 27 * j + t];
+                for (int j = 0; j < 4; ++j) d[4 * t + j + 4] = w->conv_w[27 * o0 + 27 * j + t];
             }
         }
     }
@@ -472,7 +3879,7 @@ void chain_stem_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer stem: runs its stage */
 void chain_stem(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Conv_stem_8c1p(in, out, packed);
+    Conv_stem_4c4p(in, out, packed);
     (void)scratch;
 }
 
@@ -499,30 +3906,30 @@ static void Run_stem(const float *in, const float *skip, float *out, const float
  * packed weights 0 floats, scratch 0 floats
  *
  * stage 1: maximum pool 3x3 -> 15x14x16
- *   tile: 8 channels a step (scalar code)
+ *   tile: 16 channels a step (scalar code)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *
  * weights (sg_weights, TFLite layouts):
  *   none
  */
-/* scalar/pool.c.in: layer mp, stage 1 (maximum pool 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Pool_mp_8c1p(const float *restrict in, float *restrict out)
+/* scalar/pool.c.in: layer mp, stage 1 (maximum pool 3x3): tile 16c1p, 16 channels x 1 pixel (scalar code) */
+static void Pool_mp_16c1p(const float *restrict in, float *restrict out)
 {
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 224 * vy + 16 * vx + 8 * ct;
-                const int ob = 224 * vy + 16 * vx + 8 * ct;
-                float acc[8];
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j]; /* cell 1,1 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 16] > acc[j] ? in[ib + j + 16] : acc[j]; /* cell 1,2 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 224] > acc[j] ? in[ib + j + 224] : acc[j]; /* cell 2,1 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 240] > acc[j] ? in[ib + j + 240] : acc[j]; /* cell 2,2 */
-                for (int j = 0; j < 8; ++j) {
+            {
+                const int ib = 224 * vy + 16 * vx;
+                const int ob = 224 * vy + 16 * vx;
+                float acc[16];
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j]; /* cell 1,1 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 16] > acc[j] ? in[ib + j + 16] : acc[j]; /* cell 1,2 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 224] > acc[j] ? in[ib + j + 224] : acc[j]; /* cell 2,1 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 240] > acc[j] ? in[ib + j + 240] : acc[j]; /* cell 2,2 */
+                for (int j = 0; j < 16; ++j) {
                     float v = acc[j];
                     out[ob + j] = v;
                 }
@@ -533,17 +3940,17 @@ static void Pool_mp_8c1p(const float *restrict in, float *restrict out)
     {
         const int vy = 0;
         for (int vx = 1; vx < 13; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 224 * vy + 16 * vx + 8 * ct;
-                const int ob = 224 * vy + 16 * vx + 8 * ct;
-                float acc[8];
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 16]; /* cell 1,0 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 16] > acc[j] ? in[ib + j + 16] : acc[j]; /* cell 1,2 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 208] > acc[j] ? in[ib + j + 208] : acc[j]; /* cell 2,0 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 224] > acc[j] ? in[ib + j + 224] : acc[j]; /* cell 2,1 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 240] > acc[j] ? in[ib + j + 240] : acc[j]; /* cell 2,2 */
-                for (int j = 0; j < 8; ++j) {
+            {
+                const int ib = 224 * vy + 16 * vx;
+                const int ob = 224 * vy + 16 * vx;
+                float acc[16];
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 16]; /* cell 1,0 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 16] > acc[j] ? in[ib + j + 16] : acc[j]; /* cell 1,2 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 208] > acc[j] ? in[ib + j + 208] : acc[j]; /* cell 2,0 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 224] > acc[j] ? in[ib + j + 224] : acc[j]; /* cell 2,1 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 240] > acc[j] ? in[ib + j + 240] : acc[j]; /* cell 2,2 */
+                for (int j = 0; j < 16; ++j) {
                     float v = acc[j];
                     out[ob + j] = v;
                 }
@@ -555,15 +3962,15 @@ static void Pool_mp_8c1p(const float *restrict in, float *restrict out)
         const int vy = 0;
         {
             const int vx = 13;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 224 * vy + 16 * vx + 8 * ct;
-                const int ob = 224 * vy + 16 * vx + 8 * ct;
-                float acc[8];
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 16]; /* cell 1,0 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 208] > acc[j] ? in[ib + j + 208] : acc[j]; /* cell 2,0 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 224] > acc[j] ? in[ib + j + 224] : acc[j]; /* cell 2,1 */
-                for (int j = 0; j < 8; ++j) {
+            {
+                const int ib = 224 * vy + 16 * vx;
+                const int ob = 224 * vy + 16 * vx;
+                float acc[16];
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 16]; /* cell 1,0 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 208] > acc[j] ? in[ib + j + 208] : acc[j]; /* cell 2,0 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 224] > acc[j] ? in[ib + j + 224] : acc[j]; /* cell 2,1 */
+                for (int j = 0; j < 16; ++j) {
                     float v = acc[j];
                     out[ob + j] = v;
                 }
@@ -574,17 +3981,17 @@ static void Pool_mp_8c1p(const float *restrict in, float *restrict out)
     for (int vy = 1; vy < 14; ++vy) {
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 224 * vy + 16 * vx + 8 * ct;
-                const int ob = 224 * vy + 16 * vx + 8 * ct;
-                float acc[8];
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 224]; /* cell 0,1 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 208] > acc[j] ? in[ib + j - 208] : acc[j]; /* cell 0,2 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 16] > acc[j] ? in[ib + j + 16] : acc[j]; /* cell 1,2 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 224] > acc[j] ? in[ib + j + 224] : acc[j]; /* cell 2,1 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 240] > acc[j] ? in[ib + j + 240] : acc[j]; /* cell 2,2 */
-                for (int j = 0; j < 8; ++j) {
+            {
+                const int ib = 224 * vy + 16 * vx;
+                const int ob = 224 * vy + 16 * vx;
+                float acc[16];
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 224]; /* cell 0,1 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 208] > acc[j] ? in[ib + j - 208] : acc[j]; /* cell 0,2 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 16] > acc[j] ? in[ib + j + 16] : acc[j]; /* cell 1,2 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 224] > acc[j] ? in[ib + j + 224] : acc[j]; /* cell 2,1 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 240] > acc[j] ? in[ib + j + 240] : acc[j]; /* cell 2,2 */
+                for (int j = 0; j < 16; ++j) {
                     float v = acc[j];
                     out[ob + j] = v;
                 }
@@ -594,20 +4001,20 @@ static void Pool_mp_8c1p(const float *restrict in, float *restrict out)
     /* rows 1..13 x cols 1..12: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 14; ++vy) {
         for (int vx = 1; vx < 13; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 224 * vy + 16 * vx + 8 * ct;
-                const int ob = 224 * vy + 16 * vx + 8 * ct;
-                float acc[8];
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 240]; /* cell 0,0 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 224] > acc[j] ? in[ib + j - 224] : acc[j]; /* cell 0,1 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 208] > acc[j] ? in[ib + j - 208] : acc[j]; /* cell 0,2 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 16] > acc[j] ? in[ib + j - 16] : acc[j]; /* cell 1,0 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 16] > acc[j] ? in[ib + j + 16] : acc[j]; /* cell 1,2 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 208] > acc[j] ? in[ib + j + 208] : acc[j]; /* cell 2,0 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 224] > acc[j] ? in[ib + j + 224] : acc[j]; /* cell 2,1 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 240] > acc[j] ? in[ib + j + 240] : acc[j]; /* cell 2,2 */
-                for (int j = 0; j < 8; ++j) {
+            {
+                const int ib = 224 * vy + 16 * vx;
+                const int ob = 224 * vy + 16 * vx;
+                float acc[16];
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 240]; /* cell 0,0 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 224] > acc[j] ? in[ib + j - 224] : acc[j]; /* cell 0,1 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 208] > acc[j] ? in[ib + j - 208] : acc[j]; /* cell 0,2 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 16] > acc[j] ? in[ib + j - 16] : acc[j]; /* cell 1,0 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 16] > acc[j] ? in[ib + j + 16] : acc[j]; /* cell 1,2 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 208] > acc[j] ? in[ib + j + 208] : acc[j]; /* cell 2,0 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 224] > acc[j] ? in[ib + j + 224] : acc[j]; /* cell 2,1 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 240] > acc[j] ? in[ib + j + 240] : acc[j]; /* cell 2,2 */
+                for (int j = 0; j < 16; ++j) {
                     float v = acc[j];
                     out[ob + j] = v;
                 }
@@ -618,17 +4025,17 @@ static void Pool_mp_8c1p(const float *restrict in, float *restrict out)
     for (int vy = 1; vy < 14; ++vy) {
         {
             const int vx = 13;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 224 * vy + 16 * vx + 8 * ct;
-                const int ob = 224 * vy + 16 * vx + 8 * ct;
-                float acc[8];
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 240]; /* cell 0,0 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 224] > acc[j] ? in[ib + j - 224] : acc[j]; /* cell 0,1 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 16] > acc[j] ? in[ib + j - 16] : acc[j]; /* cell 1,0 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 208] > acc[j] ? in[ib + j + 208] : acc[j]; /* cell 2,0 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 224] > acc[j] ? in[ib + j + 224] : acc[j]; /* cell 2,1 */
-                for (int j = 0; j < 8; ++j) {
+            {
+                const int ib = 224 * vy + 16 * vx;
+                const int ob = 224 * vy + 16 * vx;
+                float acc[16];
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 240]; /* cell 0,0 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 224] > acc[j] ? in[ib + j - 224] : acc[j]; /* cell 0,1 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 16] > acc[j] ? in[ib + j - 16] : acc[j]; /* cell 1,0 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 208] > acc[j] ? in[ib + j + 208] : acc[j]; /* cell 2,0 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 224] > acc[j] ? in[ib + j + 224] : acc[j]; /* cell 2,1 */
+                for (int j = 0; j < 16; ++j) {
                     float v = acc[j];
                     out[ob + j] = v;
                 }
@@ -640,15 +4047,15 @@ static void Pool_mp_8c1p(const float *restrict in, float *restrict out)
         const int vy = 14;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 224 * vy + 16 * vx + 8 * ct;
-                const int ob = 224 * vy + 16 * vx + 8 * ct;
-                float acc[8];
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 224]; /* cell 0,1 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 208] > acc[j] ? in[ib + j - 208] : acc[j]; /* cell 0,2 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 16] > acc[j] ? in[ib + j + 16] : acc[j]; /* cell 1,2 */
-                for (int j = 0; j < 8; ++j) {
+            {
+                const int ib = 224 * vy + 16 * vx;
+                const int ob = 224 * vy + 16 * vx;
+                float acc[16];
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 224]; /* cell 0,1 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 208] > acc[j] ? in[ib + j - 208] : acc[j]; /* cell 0,2 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 16] > acc[j] ? in[ib + j + 16] : acc[j]; /* cell 1,2 */
+                for (int j = 0; j < 16; ++j) {
                     float v = acc[j];
                     out[ob + j] = v;
                 }
@@ -659,17 +4066,17 @@ static void Pool_mp_8c1p(const float *restrict in, float *restrict out)
     {
         const int vy = 14;
         for (int vx = 1; vx < 13; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 224 * vy + 16 * vx + 8 * ct;
-                const int ob = 224 * vy + 16 * vx + 8 * ct;
-                float acc[8];
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 240]; /* cell 0,0 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 224] > acc[j] ? in[ib + j - 224] : acc[j]; /* cell 0,1 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 208] > acc[j] ? in[ib + j - 208] : acc[j]; /* cell 0,2 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 16] > acc[j] ? in[ib + j - 16] : acc[j]; /* cell 1,0 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 16] > acc[j] ? in[ib + j + 16] : acc[j]; /* cell 1,2 */
-                for (int j = 0; j < 8; ++j) {
+            {
+                const int ib = 224 * vy + 16 * vx;
+                const int ob = 224 * vy + 16 * vx;
+                float acc[16];
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 240]; /* cell 0,0 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 224] > acc[j] ? in[ib + j - 224] : acc[j]; /* cell 0,1 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 208] > acc[j] ? in[ib + j - 208] : acc[j]; /* cell 0,2 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 16] > acc[j] ? in[ib + j - 16] : acc[j]; /* cell 1,0 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 16] > acc[j] ? in[ib + j + 16] : acc[j]; /* cell 1,2 */
+                for (int j = 0; j < 16; ++j) {
                     float v = acc[j];
                     out[ob + j] = v;
                 }
@@ -681,15 +4088,15 @@ static void Pool_mp_8c1p(const float *restrict in, float *restrict out)
         const int vy = 14;
         {
             const int vx = 13;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 224 * vy + 16 * vx + 8 * ct;
-                const int ob = 224 * vy + 16 * vx + 8 * ct;
-                float acc[8];
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 240]; /* cell 0,0 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 224] > acc[j] ? in[ib + j - 224] : acc[j]; /* cell 0,1 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 16] > acc[j] ? in[ib + j - 16] : acc[j]; /* cell 1,0 */
-                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
-                for (int j = 0; j < 8; ++j) {
+            {
+                const int ib = 224 * vy + 16 * vx;
+                const int ob = 224 * vy + 16 * vx;
+                float acc[16];
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 240]; /* cell 0,0 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 224] > acc[j] ? in[ib + j - 224] : acc[j]; /* cell 0,1 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 16] > acc[j] ? in[ib + j - 16] : acc[j]; /* cell 1,0 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
+                for (int j = 0; j < 16; ++j) {
                     float v = acc[j];
                     out[ob + j] = v;
                 }
@@ -708,7 +4115,7 @@ void chain_mp_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer mp: runs its stage */
 void chain_mp(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pool_mp_8c1p(in, out);
+    Pool_mp_16c1p(in, out);
     (void)packed;
     (void)scratch;
 }
@@ -735,10 +4142,10 @@ static void Run_mp(const float *in, const float *skip, float *out, const float *
  * packed weights 160 floats, scratch 0 floats
  *
  * stage 1: depthwise 3x3 -> 15x14x16
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 16: 2 full tiles,
- *       no tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -746,28 +4153,39 @@ static void Run_mp(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
  */
-/* scalar/spatial.c.in: layer d1, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_d1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer d1, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_d1_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 224 * vy + 16 * vx + 8 * ct;
-                const int ob = 224 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 224]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 240]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 224 * vy + 16 * vx + ct;
+                const int ob = 224 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 224), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -775,23 +4193,199 @@ static void Dw_d1_8c1p(const float *restrict in, float *restrict out, const floa
     /* rows 0 x cols 1..12: kernel rows 1..2, cols 0..2 */
     {
         const int vy = 0;
-        for (int vx = 1; vx < 13; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 224 * vy + 16 * vx + 8 * ct;
-                const int ob = 224 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 208]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 224]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 240]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 224 * vy + 16 * vx + ct;
+                const int ob = 224 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 80), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 96), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 96), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 112), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 112), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 128), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 208), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 224), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 240), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 256), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 272), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 288), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 304), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 320), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 224), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 240), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 256), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 272), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 288), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 304), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 320), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 336), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 256), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 272), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 288), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 304), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 320), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 336), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 352), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 80) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 112) = vo;
+                }
+            }
+        }
+        {
+            const int vx = 9;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 224 * vy + 16 * vx + ct;
+                const int ob = 224 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 208), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 224), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 240), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 256), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 224), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 240), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 256), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 272), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 256), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 272), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 288), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 48) = vo;
                 }
             }
         }
@@ -801,20 +4395,31 @@ static void Dw_d1_8c1p(const float *restrict in, float *restrict out, const floa
         const int vy = 0;
         {
             const int vx = 13;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 224 * vy + 16 * vx + 8 * ct;
-                const int ob = 224 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 208]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 224]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 224 * vy + 16 * vx + ct;
+                const int ob = 224 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 208), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 224), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -823,48 +4428,292 @@ static void Dw_d1_8c1p(const float *restrict in, float *restrict out, const floa
     for (int vy = 1; vy < 14; ++vy) {
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 224 * vy + 16 * vx + 8 * ct;
-                const int ob = 224 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 224]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 208]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 224]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 240]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 224 * vy + 16 * vx + ct;
+                const int ob = 224 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 224), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 208), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 224), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows 1..13 x cols 1..12: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 14; ++vy) {
-        for (int vx = 1; vx < 13; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 224 * vy + 16 * vx + 8 * ct;
-                const int ob = 224 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 240]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 224]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 208]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 208]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 224]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 240]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 224 * vy + 16 * vx + ct;
+                const int ob = 224 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 240), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 224), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 208), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 192), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 176), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 160), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 144), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 128), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 224), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 208), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 192), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 176), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 160), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 144), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 128), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 112), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 208), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 192), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 176), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 160), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 144), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 128), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 112), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 96), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 80), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 96), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 96), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 112), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 112), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 128), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 208), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 224), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 240), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 256), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 272), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 288), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 304), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 320), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 224), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 240), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 256), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 272), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 288), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 304), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 320), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 336), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 256), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 272), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 288), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 304), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 320), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 336), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 352), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 80) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 112) = vo;
+                }
+            }
+        }
+        {
+            const int vx = 9;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 224 * vy + 16 * vx + ct;
+                const int ob = 224 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 240), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 224), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 208), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 192), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 224), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 208), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 192), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 176), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 208), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 192), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 176), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 160), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 208), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 224), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 240), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 256), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 224), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 240), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 256), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 272), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 256), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 272), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 288), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 48) = vo;
                 }
             }
         }
@@ -873,22 +4722,39 @@ static void Dw_d1_8c1p(const float *restrict in, float *restrict out, const floa
     for (int vy = 1; vy < 14; ++vy) {
         {
             const int vx = 13;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 224 * vy + 16 * vx + 8 * ct;
-                const int ob = 224 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 240]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 224]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 208]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 224]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 224 * vy + 16 * vx + ct;
+                const int ob = 224 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 240), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 224), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 208), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 224), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -898,20 +4764,31 @@ static void Dw_d1_8c1p(const float *restrict in, float *restrict out, const floa
         const int vy = 14;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 224 * vy + 16 * vx + 8 * ct;
-                const int ob = 224 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 224]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 208]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 224 * vy + 16 * vx + ct;
+                const int ob = 224 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 224), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 208), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -919,23 +4796,199 @@ static void Dw_d1_8c1p(const float *restrict in, float *restrict out, const floa
     /* rows 14 x cols 1..12: kernel rows 0..1, cols 0..2 */
     {
         const int vy = 14;
-        for (int vx = 1; vx < 13; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 224 * vy + 16 * vx + 8 * ct;
-                const int ob = 224 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 240]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 224]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 208]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 224 * vy + 16 * vx + ct;
+                const int ob = 224 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 240), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 224), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 208), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 192), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 176), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 160), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 144), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 128), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 224), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 208), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 192), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 176), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 160), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 144), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 128), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 112), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 208), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 192), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 176), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 160), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 144), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 128), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 112), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 96), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 80), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 96), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 96), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 112), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 112), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 128), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 80) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 112) = vo;
+                }
+            }
+        }
+        {
+            const int vx = 9;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 224 * vy + 16 * vx + ct;
+                const int ob = 224 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 240), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 224), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 208), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 192), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 224), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 208), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 192), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 176), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 208), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 192), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 176), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 160), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 48) = vo;
                 }
             }
         }
@@ -945,20 +4998,31 @@ static void Dw_d1_8c1p(const float *restrict in, float *restrict out, const floa
         const int vy = 14;
         {
             const int vx = 13;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 224 * vy + 16 * vx + 8 * ct;
-                const int ob = 224 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 240]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 224]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 224 * vy + 16 * vx + ct;
+                const int ob = 224 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 240), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 224), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -968,12 +5032,12 @@ static void Dw_d1_8c1p(const float *restrict in, float *restrict out, const floa
 /* layer.c.in: layer d1: the weights of its stage in the order the kernels read them (once, at load time) */
 void chain_d1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 16; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
+            d[k + 1] = w->dw_w[16 * k + o0];
         }
     }
 }
@@ -981,7 +5045,7 @@ void chain_d1_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer d1: runs its stage */
 void chain_d1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_d1_8c1p(in, out, packed);
+    Dw_d1_1c8p(in, out, packed);
     (void)scratch;
 }
 
@@ -1052,21 +5116,41 @@ static void Pw_q1_S2_1x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 68 * n;
             const int ib = 16 * p;
             const int ob = 8 * p + 4 * n;
-            float vacc0[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j] = v;
+                out[ob] = v;
+            }
+            {
+                float v = vacc0x1;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 3] = v;
             }
         }
     }
@@ -1081,21 +5165,41 @@ static void Pw_q1_S3_1x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 36 * n;
             const int ib = 8 * p;
             const int ob = 16 * p + 4 * n;
-            float vacc0[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
             for (int s = 0; s < 8; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                out[ob + j] = v;
+                out[ob] = v;
+            }
+            {
+                float v = vacc0x1;
+                v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 3] = v;
             }
         }
     }
@@ -1189,48 +5293,128 @@ static void Pw_p1_4x4(const float *restrict in, float *restrict out, const float
             const float *restrict vw = w + 68 * n;
             const int ib = 16 * p;
             const int ob = 16 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 16];
                 const float vi2 = in[ib + s + 32];
                 const float vi3 = in[ib + s + 48];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                v += res[ob + j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                v += res[ob];
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                v += res[ob + j + 16];
-                out[ob + j + 16] = v;
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                v += res[ob + j + 32];
-                out[ob + j + 32] = v;
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                v += res[ob + j + 48];
-                out[ob + j + 48] = v;
+            {
+                float v = vacc0x3;
+                v += res[ob + 3];
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v += res[ob + 16];
+                out[ob + 16] = v;
+            }
+            {
+                float v = vacc1x1;
+                v += res[ob + 17];
+                out[ob + 17] = v;
+            }
+            {
+                float v = vacc1x2;
+                v += res[ob + 18];
+                out[ob + 18] = v;
+            }
+            {
+                float v = vacc1x3;
+                v += res[ob + 19];
+                out[ob + 19] = v;
+            }
+            {
+                float v = vacc2x0;
+                v += res[ob + 32];
+                out[ob + 32] = v;
+            }
+            {
+                float v = vacc2x1;
+                v += res[ob + 33];
+                out[ob + 33] = v;
+            }
+            {
+                float v = vacc2x2;
+                v += res[ob + 34];
+                out[ob + 34] = v;
+            }
+            {
+                float v = vacc2x3;
+                v += res[ob + 35];
+                out[ob + 35] = v;
+            }
+            {
+                float v = vacc3x0;
+                v += res[ob + 48];
+                out[ob + 48] = v;
+            }
+            {
+                float v = vacc3x1;
+                v += res[ob + 49];
+                out[ob + 49] = v;
+            }
+            {
+                float v = vacc3x2;
+                v += res[ob + 50];
+                out[ob + 50] = v;
+            }
+            {
+                float v = vacc3x3;
+                v += res[ob + 51];
+                out[ob + 51] = v;
             }
         }
     }
@@ -1239,30 +5423,70 @@ static void Pw_p1_4x4(const float *restrict in, float *restrict out, const float
             const float *restrict vw = w + 68 * n;
             const int ib = 3328;
             const int ob = 4 * n + 3328;
-            float vacc0[4];
-            float vacc1[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 16];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                v += res[ob + j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                v += res[ob];
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                v += res[ob + j + 16];
-                out[ob + j + 16] = v;
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                v += res[ob + 3];
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v += res[ob + 16];
+                out[ob + 16] = v;
+            }
+            {
+                float v = vacc1x1;
+                v += res[ob + 17];
+                out[ob + 17] = v;
+            }
+            {
+                float v = vacc1x2;
+                v += res[ob + 18];
+                out[ob + 18] = v;
+            }
+            {
+                float v = vacc1x3;
+                v += res[ob + 19];
+                out[ob + 19] = v;
             }
         }
     }
@@ -1327,48 +5551,128 @@ static void Pw_e2_4x4(const float *restrict in, float *restrict out, const float
             const float *restrict vw = w + 68 * n;
             const int ib = 16 * p;
             const int ob = 72 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 16];
                 const float vi2 = in[ib + s + 32];
                 const float vi3 = in[ib + s + 48];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
+            {
+                float v = vacc0x1;
                 v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                out[ob + j + 72] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
+            {
+                float v = vacc0x2;
                 v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                out[ob + j + 144] = v;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
+            {
+                float v = vacc0x3;
                 v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                out[ob + j + 216] = v;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 72] = v;
+            }
+            {
+                float v = vacc1x1;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 73] = v;
+            }
+            {
+                float v = vacc1x2;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 74] = v;
+            }
+            {
+                float v = vacc1x3;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 75] = v;
+            }
+            {
+                float v = vacc2x0;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 144] = v;
+            }
+            {
+                float v = vacc2x1;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 145] = v;
+            }
+            {
+                float v = vacc2x2;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 146] = v;
+            }
+            {
+                float v = vacc2x3;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 147] = v;
+            }
+            {
+                float v = vacc3x0;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 216] = v;
+            }
+            {
+                float v = vacc3x1;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 217] = v;
+            }
+            {
+                float v = vacc3x2;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 218] = v;
+            }
+            {
+                float v = vacc3x3;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 219] = v;
             }
         }
     }
@@ -1377,30 +5681,70 @@ static void Pw_e2_4x4(const float *restrict in, float *restrict out, const float
             const float *restrict vw = w + 68 * n;
             const int ib = 3328;
             const int ob = 4 * n + 14976;
-            float vacc0[4];
-            float vacc1[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 16];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
+            {
+                float v = vacc0x1;
                 v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                out[ob + j + 72] = v;
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 72] = v;
+            }
+            {
+                float v = vacc1x1;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 73] = v;
+            }
+            {
+                float v = vacc1x2;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 74] = v;
+            }
+            {
+                float v = vacc1x3;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 75] = v;
             }
         }
     }
@@ -1450,47 +5794,82 @@ static void Run_e2(const float *in, const float *skip, float *out, const float *
  * packed weights 1872 floats, scratch 0 floats
  *
  * stage 1: depthwise 5x5 -> 8x7x72
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 72: 9 full tiles,
- *       no tail
- *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 240
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 72: 72 tiles
+ *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 480
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][72], dw_b [72]
  */
-/* scalar/spatial.c.in: layer d2, stage 1 (depthwise 5x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_d2_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer d2, stage 1 (depthwise 5x5): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_d2_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 2..4, cols 1..4 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 9; ++ct) {
-                const int ib = 2016 * vy + 144 * vx + 8 * ct;
-                const int ob = 504 * vy + 72 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 72]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 144]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 216]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 1008]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 1080]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 1152]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 1224]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 2016]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 2088]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 2160]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 2232]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 72; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 2016 * vy + 144 * vx + ct;
+                const int ob = 504 * vy + 72 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 216), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1008), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1080), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1152), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1224), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 2016), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 2088), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 2160), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 2232), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1498,32 +5877,161 @@ static void Dw_d2_8c1p(const float *restrict in, float *restrict out, const floa
     /* rows 0 x cols 1..5: kernel rows 2..4, cols 0..4 */
     {
         const int vy = 0;
-        for (int vx = 1; vx < 6; ++vx) {
-            for (int ct = 0; ct < 9; ++ct) {
-                const int ib = 2016 * vy + 144 * vx + 8 * ct;
-                const int ob = 504 * vy + 72 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 72]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 72]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 144]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 216]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 936]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 1008]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 1080]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 1152]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 1224]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 1944]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 2016]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 2088]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 2160]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 2232]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 72; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 2016 * vy + 144 * vx + ct;
+                const int ob = 504 * vy + 72 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 72), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 216), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 360), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 504), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 288), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 432), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 576), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 216), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 360), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 504), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 648), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 288), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 432), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 576), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 720), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 216), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 360), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 504), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 648), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 792), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 936), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1080), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1224), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1368), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1512), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1008), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1152), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1296), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1440), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1584), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1080), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1224), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1368), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1512), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1656), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1152), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1296), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1440), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1584), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1728), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1224), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1368), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1512), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1656), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1800), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1944), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 2088), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 2232), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2376), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2520), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 2016), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 2160), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 2304), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2448), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2592), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 2088), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 2232), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 2376), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2520), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2664), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 2160), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 2304), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 2448), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2592), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2736), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 2232), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 2376), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 2520), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2664), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2808), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 72) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 144) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 216) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 288) = vo;
                 }
             }
         }
@@ -1533,25 +6041,51 @@ static void Dw_d2_8c1p(const float *restrict in, float *restrict out, const floa
         const int vy = 0;
         {
             const int vx = 6;
-            for (int ct = 0; ct < 9; ++ct) {
-                const int ib = 2016 * vy + 144 * vx + 8 * ct;
-                const int ob = 504 * vy + 72 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 72]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 72]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 936]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 1008]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 1080]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 1944]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 2016]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 2088]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 72; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 2016 * vy + 144 * vx + ct;
+                const int ob = 504 * vy + 72 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 936), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1008), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1080), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1944), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 2016), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 2088), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1560,78 +6094,336 @@ static void Dw_d2_8c1p(const float *restrict in, float *restrict out, const floa
     for (int vy = 1; vy < 7; ++vy) {
         {
             const int vx = 0;
-            for (int ct = 0; ct < 9; ++ct) {
-                const int ib = 2016 * vy + 144 * vx + 8 * ct;
-                const int ob = 504 * vy + 72 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 2016]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 1944]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 1872]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 1800]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 1008]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 936]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 864]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 792]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 72]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 144]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 216]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 1008]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 1080]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 1152]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 1224]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 2016]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 2088]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 2160]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 2232]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 72; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 2016 * vy + 144 * vx + ct;
+                const int ob = 504 * vy + 72 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 2016), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1944), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1872), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1800), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1008), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 936), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 864), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 792), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 216), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1008), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1080), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1152), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1224), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 2016), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 2088), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 2160), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 2232), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows 1..6 x cols 1..5: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 1; vx < 6; ++vx) {
-            for (int ct = 0; ct < 9; ++ct) {
-                const int ib = 2016 * vy + 144 * vx + 8 * ct;
-                const int ob = 504 * vy + 72 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 2088]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 2016]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 1944]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 1872]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 1800]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 1080]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 1008]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 936]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 864]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 792]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 72]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 72]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 144]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 216]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 936]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 1008]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 1080]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 1152]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 1224]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 1944]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 2016]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 2088]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 2160]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 2232]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 72; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 2016 * vy + 144 * vx + ct;
+                const int ob = 504 * vy + 72 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 2088), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1944), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1800), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1656), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 1512), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 2016), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1872), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1728), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1584), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 1440), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1944), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1800), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1656), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1512), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 1368), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1872), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1728), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1584), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1440), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 1296), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1800), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1656), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1512), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1368), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 1224), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1080), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 936), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 792), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 648), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 504), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1008), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 864), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 720), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 576), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 432), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 936), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 792), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 648), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 504), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 360), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 864), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 720), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 576), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 432), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 288), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 792), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 648), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 504), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 360), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 216), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 72), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 216), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 360), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 504), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 288), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 432), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 576), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 216), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 360), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 504), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 648), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 288), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 432), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 576), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 720), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 216), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 360), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 504), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 648), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 792), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 936), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1080), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1224), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1368), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1512), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1008), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1152), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1296), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1440), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1584), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1080), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1224), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1368), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1512), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1656), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1152), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1296), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1440), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1584), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1728), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1224), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1368), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1512), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1656), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1800), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1944), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 2088), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 2232), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2376), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2520), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 2016), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 2160), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 2304), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2448), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2592), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 2088), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 2232), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 2376), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2520), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2664), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 2160), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 2304), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 2448), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2592), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2736), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 2232), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 2376), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 2520), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2664), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2808), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 72) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 144) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 216) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 288) = vo;
                 }
             }
         }
@@ -1640,31 +6432,75 @@ static void Dw_d2_8c1p(const float *restrict in, float *restrict out, const floa
     for (int vy = 1; vy < 7; ++vy) {
         {
             const int vx = 6;
-            for (int ct = 0; ct < 9; ++ct) {
-                const int ib = 2016 * vy + 144 * vx + 8 * ct;
-                const int ob = 504 * vy + 72 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 2088]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 2016]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 1944]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 1080]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 1008]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 936]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 72]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 72]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 936]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 1008]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 1080]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 1944]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 2016]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 2088]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 72; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 2016 * vy + 144 * vx + ct;
+                const int ob = 504 * vy + 72 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 2088), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 2016), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1944), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1080), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1008), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 936), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 936), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1008), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1080), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1944), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 2016), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 2088), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1674,28 +6510,63 @@ static void Dw_d2_8c1p(const float *restrict in, float *restrict out, const floa
         const int vy = 7;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 9; ++ct) {
-                const int ib = 2016 * vy + 144 * vx + 8 * ct;
-                const int ob = 504 * vy + 72 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 2016]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 1944]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 1872]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 1800]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 1008]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 936]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 864]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 792]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 72]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 144]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 216]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 72; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 2016 * vy + 144 * vx + ct;
+                const int ob = 504 * vy + 72 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 2016), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1944), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1872), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1800), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1008), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 936), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 864), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 792), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 216), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1703,32 +6574,161 @@ static void Dw_d2_8c1p(const float *restrict in, float *restrict out, const floa
     /* rows 7 x cols 1..5: kernel rows 0..2, cols 0..4 */
     {
         const int vy = 7;
-        for (int vx = 1; vx < 6; ++vx) {
-            for (int ct = 0; ct < 9; ++ct) {
-                const int ib = 2016 * vy + 144 * vx + 8 * ct;
-                const int ob = 504 * vy + 72 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 2088]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 2016]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 1944]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 1872]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 1800]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 1080]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 1008]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 936]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 864]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 792]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 72]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 72]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 144]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 216]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 72; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 2016 * vy + 144 * vx + ct;
+                const int ob = 504 * vy + 72 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 2088), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1944), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1800), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1656), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 1512), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 2016), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1872), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1728), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1584), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 1440), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1944), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1800), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1656), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1512), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 1368), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1872), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1728), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1584), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1440), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 1296), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1800), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1656), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1512), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1368), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 1224), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1080), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 936), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 792), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 648), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 504), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1008), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 864), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 720), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 576), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 432), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 936), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 792), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 648), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 504), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 360), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 864), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 720), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 576), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 432), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 288), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 792), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 648), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 504), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 360), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 216), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 72), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 216), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 360), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 504), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 288), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 432), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 576), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 216), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 360), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 504), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 648), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 288), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 432), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 576), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 720), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 216), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 360), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 504), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 648), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 792), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 72) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 144) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 216) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 288) = vo;
                 }
             }
         }
@@ -1738,25 +6738,51 @@ static void Dw_d2_8c1p(const float *restrict in, float *restrict out, const floa
         const int vy = 7;
         {
             const int vx = 6;
-            for (int ct = 0; ct < 9; ++ct) {
-                const int ib = 2016 * vy + 144 * vx + 8 * ct;
-                const int ob = 504 * vy + 72 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 2088]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 2016]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 1944]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 1080]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 1008]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 936]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 72]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 72]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 72; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 2016 * vy + 144 * vx + ct;
+                const int ob = 504 * vy + 72 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 2088), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 2016), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1944), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1080), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1008), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 936), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1766,12 +6792,12 @@ static void Dw_d2_8c1p(const float *restrict in, float *restrict out, const floa
 /* layer.c.in: layer d2: the weights of its stage in the order the kernels read them (once, at load time) */
 void chain_d2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 9; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 208 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 72; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 26 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[72 * k + o0 + j];
+            d[k + 1] = w->dw_w[72 * k + o0];
         }
     }
 }
@@ -1779,7 +6805,7 @@ void chain_d2_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer d2: runs its stage */
 void chain_d2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_d2_8c1p(in, out, packed);
+    Dw_d2_1c8p(in, out, packed);
     (void)scratch;
 }
 
@@ -1850,21 +6876,41 @@ static void Pw_q2_S2_1x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 292 * n;
             const int ib = 72 * p;
             const int ob = 24 * p + 4 * n;
-            float vacc0[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
             for (int s = 0; s < 72; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j] = v;
+                out[ob] = v;
+            }
+            {
+                float v = vacc0x1;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 3] = v;
             }
         }
     }
@@ -1879,21 +6925,41 @@ static void Pw_q2_S3_1x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 100 * n;
             const int ib = 24 * p;
             const int ob = 72 * p + 4 * n;
-            float vacc0[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
             for (int s = 0; s < 24; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = 1.0f / (1.0f + sg_expf(-v));
-                out[ob + j] = v;
+                out[ob] = v;
+            }
+            {
+                float v = vacc0x1;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                v = 1.0f / (1.0f + sg_expf(-v));
+                out[ob + 3] = v;
             }
         }
     }
@@ -1987,44 +7053,112 @@ static void Pw_p2_4x4(const float *restrict in, float *restrict out, const float
             const float *restrict vw = w + 292 * n;
             const int ib = 72 * p;
             const int ob = 24 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 72; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 72];
                 const float vi2 = in[ib + s + 144];
                 const float vi3 = in[ib + s + 216];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 24] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                out[ob + j + 48] = v;
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                out[ob + j + 72] = v;
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                out[ob + 24] = v;
+            }
+            {
+                float v = vacc1x1;
+                out[ob + 25] = v;
+            }
+            {
+                float v = vacc1x2;
+                out[ob + 26] = v;
+            }
+            {
+                float v = vacc1x3;
+                out[ob + 27] = v;
+            }
+            {
+                float v = vacc2x0;
+                out[ob + 48] = v;
+            }
+            {
+                float v = vacc2x1;
+                out[ob + 49] = v;
+            }
+            {
+                float v = vacc2x2;
+                out[ob + 50] = v;
+            }
+            {
+                float v = vacc2x3;
+                out[ob + 51] = v;
+            }
+            {
+                float v = vacc3x0;
+                out[ob + 72] = v;
+            }
+            {
+                float v = vacc3x1;
+                out[ob + 73] = v;
+            }
+            {
+                float v = vacc3x2;
+                out[ob + 74] = v;
+            }
+            {
+                float v = vacc3x3;
+                out[ob + 75] = v;
             }
         }
     }
@@ -2074,15 +7208,16 @@ static void Run_p2(const float *in, const float *skip, float *out, const float *
  * packed weights 1320 floats, scratch 0 floats
  *
  * stage 1: convolution 3x3 -> 8x7x24
- *   tile: 6 output channels x 1 pixel a step (scalar code); 1 panel of 6 a group
- *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 255
+ *   tile: 4 output channels x 4 pixels a step (scalar code); 1 panel of 4 a group + a 2-channel
+ *       tail
+ *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 510
  *       lines of C)
  *
  * weights (sg_weights, TFLite layouts):
  *   conv_w [24][3][3][6], conv_b [24]
  */
-/* scalar/conv.c.in: layer g3, stage 1 (convolution 3x3, 24 -> 24): tile 6c1p, 6 channels x 1 pixel (scalar code) */
-static void Conv_g3_6c1p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/conv.c.in: layer g3, stage 1 (convolution 3x3, 24 -> 24): tile 4c4p, 4 channels x 4 pixels */
+static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
@@ -2094,33 +7229,162 @@ static void Conv_g3_6c1p(const float *restrict in, float *restrict out, const fl
                     const float *restrict vw = w + 330 * g;
                     const int ib = 168 * vy + 24 * vx + 6 * g;
                     const int ob = 168 * vy + 24 * vx + 6 * g;
-                    float acc[6];
-                    for (int j = 0; j < 6; ++j) acc[j] = vw[j];
-                    for (int s = 0; s < 6; ++s) {   /* tap 1,1 */
-                        const float x = in[ib + s];
-                        const float *restrict vk = vw + 6 * s + 150;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    float vacc0x2 = *(vw + 2);
+                    float vacc0x3 = *(vw + 3);
+                    /* tap 1,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 100);
+                        const float vk1 = *(vw + 4 * s + 101);
+                        const float vk2 = *(vw + 4 * s + 102);
+                        const float vk3 = *(vw + 4 * s + 103);
+                        {
+                            const float vi = in[ib + s];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 1,2 */
-                        const float x = in[ib + s + 24];
-                        const float *restrict vk = vw + 6 * s + 186;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 1,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 124);
+                        const float vk1 = *(vw + 4 * s + 125);
+                        const float vk2 = *(vw + 4 * s + 126);
+                        const float vk3 = *(vw + 4 * s + 127);
+                        {
+                            const float vi = in[ib + s + 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 2,1 */
-                        const float x = in[ib + s + 168];
-                        const float *restrict vk = vw + 6 * s + 258;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 2,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 172);
+                        const float vk1 = *(vw + 4 * s + 173);
+                        const float vk2 = *(vw + 4 * s + 174);
+                        const float vk3 = *(vw + 4 * s + 175);
+                        {
+                            const float vi = in[ib + s + 168];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 2,2 */
-                        const float x = in[ib + s + 192];
-                        const float *restrict vk = vw + 6 * s + 294;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 2,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 196);
+                        const float vk1 = *(vw + 4 * s + 197);
+                        const float vk2 = *(vw + 4 * s + 198);
+                        const float vk3 = *(vw + 4 * s + 199);
+                        {
+                            const float vi = in[ib + s + 192];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int j = 0; j < 6; ++j) {
-                        float v = acc[j];
-                        v += res[ob + j];
-                        v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                        out[ob + j] = v;
+                    {
+                        float vo = vacc0x0;
+                        vo = (vo + *(res + ob));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = (vo + *(res + ob + 1));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 1) = vo;
+                    }
+                    {
+                        float vo = vacc0x2;
+                        vo = (vo + *(res + ob + 2));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 2) = vo;
+                    }
+                    {
+                        float vo = vacc0x3;
+                        vo = (vo + *(res + ob + 3));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 3) = vo;
+                    }
+                }
+                {   /* 2-channel tail */
+                    const float *restrict vw = w + 330 * g + 220;
+                    const int ib = 168 * vy + 24 * vx + 6 * g;
+                    const int ob = 168 * vy + 24 * vx + 6 * g + 4;
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    /* tap 1,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 2 * s + 50);
+                        const float vk1 = *(vw + 2 * s + 51);
+                        {
+                            const float vi = in[ib + s];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 1,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 2 * s + 62);
+                        const float vk1 = *(vw + 2 * s + 63);
+                        {
+                            const float vi = in[ib + s + 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 2,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 2 * s + 86);
+                        const float vk1 = *(vw + 2 * s + 87);
+                        {
+                            const float vi = in[ib + s + 168];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 2,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 2 * s + 98);
+                        const float vk1 = *(vw + 2 * s + 99);
+                        {
+                            const float vi = in[ib + s + 192];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    {
+                        float vo = vacc0x0;
+                        vo = (vo + *(res + ob));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = (vo + *(res + ob + 1));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 1) = vo;
                     }
                 }
             }
@@ -2129,49 +7393,800 @@ static void Conv_g3_6c1p(const float *restrict in, float *restrict out, const fl
     /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
     {
         const int vy = 0;
-        for (int vx = 1; vx < 6; ++vx) {
+        {
+            const int vx = 1;
             for (int g = 0; g < 4; ++g) {
                 {
                     const float *restrict vw = w + 330 * g;
                     const int ib = 168 * vy + 24 * vx + 6 * g;
                     const int ob = 168 * vy + 24 * vx + 6 * g;
-                    float acc[6];
-                    for (int j = 0; j < 6; ++j) acc[j] = vw[j];
-                    for (int s = 0; s < 6; ++s) {   /* tap 1,0 */
-                        const float x = in[ib + s - 24];
-                        const float *restrict vk = vw + 6 * s + 114;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    float vacc0x2 = *(vw + 2);
+                    float vacc0x3 = *(vw + 3);
+                    float vacc1x0 = *(vw);
+                    float vacc1x1 = *(vw + 1);
+                    float vacc1x2 = *(vw + 2);
+                    float vacc1x3 = *(vw + 3);
+                    float vacc2x0 = *(vw);
+                    float vacc2x1 = *(vw + 1);
+                    float vacc2x2 = *(vw + 2);
+                    float vacc2x3 = *(vw + 3);
+                    float vacc3x0 = *(vw);
+                    float vacc3x1 = *(vw + 1);
+                    float vacc3x2 = *(vw + 2);
+                    float vacc3x3 = *(vw + 3);
+                    /* tap 1,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 76);
+                        const float vk1 = *(vw + 4 * s + 77);
+                        const float vk2 = *(vw + 4 * s + 78);
+                        const float vk3 = *(vw + 4 * s + 79);
+                        {
+                            const float vi = in[ib + s - 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 24];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 48];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 1,1 */
-                        const float x = in[ib + s];
-                        const float *restrict vk = vw + 6 * s + 150;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 1,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 100);
+                        const float vk1 = *(vw + 4 * s + 101);
+                        const float vk2 = *(vw + 4 * s + 102);
+                        const float vk3 = *(vw + 4 * s + 103);
+                        {
+                            const float vi = in[ib + s];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 24];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 48];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 72];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 1,2 */
-                        const float x = in[ib + s + 24];
-                        const float *restrict vk = vw + 6 * s + 186;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 1,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 124);
+                        const float vk1 = *(vw + 4 * s + 125);
+                        const float vk2 = *(vw + 4 * s + 126);
+                        const float vk3 = *(vw + 4 * s + 127);
+                        {
+                            const float vi = in[ib + s + 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 48];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 72];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 96];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 2,0 */
-                        const float x = in[ib + s + 144];
-                        const float *restrict vk = vw + 6 * s + 222;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 2,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 148);
+                        const float vk1 = *(vw + 4 * s + 149);
+                        const float vk2 = *(vw + 4 * s + 150);
+                        const float vk3 = *(vw + 4 * s + 151);
+                        {
+                            const float vi = in[ib + s + 144];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 168];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 192];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 216];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 2,1 */
-                        const float x = in[ib + s + 168];
-                        const float *restrict vk = vw + 6 * s + 258;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 2,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 172);
+                        const float vk1 = *(vw + 4 * s + 173);
+                        const float vk2 = *(vw + 4 * s + 174);
+                        const float vk3 = *(vw + 4 * s + 175);
+                        {
+                            const float vi = in[ib + s + 168];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 192];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 216];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 240];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 2,2 */
-                        const float x = in[ib + s + 192];
-                        const float *restrict vk = vw + 6 * s + 294;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 2,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 196);
+                        const float vk1 = *(vw + 4 * s + 197);
+                        const float vk2 = *(vw + 4 * s + 198);
+                        const float vk3 = *(vw + 4 * s + 199);
+                        {
+                            const float vi = in[ib + s + 192];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 216];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 240];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 264];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int j = 0; j < 6; ++j) {
-                        float v = acc[j];
-                        v += res[ob + j];
-                        v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                        out[ob + j] = v;
+                    {
+                        float vo = vacc0x0;
+                        vo = (vo + *(res + ob));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = (vo + *(res + ob + 1));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 1) = vo;
+                    }
+                    {
+                        float vo = vacc0x2;
+                        vo = (vo + *(res + ob + 2));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 2) = vo;
+                    }
+                    {
+                        float vo = vacc0x3;
+                        vo = (vo + *(res + ob + 3));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 3) = vo;
+                    }
+                    {
+                        float vo = vacc1x0;
+                        vo = (vo + *(res + ob + 24));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 24) = vo;
+                    }
+                    {
+                        float vo = vacc1x1;
+                        vo = (vo + *(res + ob + 25));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 25) = vo;
+                    }
+                    {
+                        float vo = vacc1x2;
+                        vo = (vo + *(res + ob + 26));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 26) = vo;
+                    }
+                    {
+                        float vo = vacc1x3;
+                        vo = (vo + *(res + ob + 27));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 27) = vo;
+                    }
+                    {
+                        float vo = vacc2x0;
+                        vo = (vo + *(res + ob + 48));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 48) = vo;
+                    }
+                    {
+                        float vo = vacc2x1;
+                        vo = (vo + *(res + ob + 49));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 49) = vo;
+                    }
+                    {
+                        float vo = vacc2x2;
+                        vo = (vo + *(res + ob + 50));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 50) = vo;
+                    }
+                    {
+                        float vo = vacc2x3;
+                        vo = (vo + *(res + ob + 51));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 51) = vo;
+                    }
+                    {
+                        float vo = vacc3x0;
+                        vo = (vo + *(res + ob + 72));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 72) = vo;
+                    }
+                    {
+                        float vo = vacc3x1;
+                        vo = (vo + *(res + ob + 73));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 73) = vo;
+                    }
+                    {
+                        float vo = vacc3x2;
+                        vo = (vo + *(res + ob + 74));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 74) = vo;
+                    }
+                    {
+                        float vo = vacc3x3;
+                        vo = (vo + *(res + ob + 75));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 75) = vo;
+                    }
+                }
+                {   /* 2-channel tail */
+                    const float *restrict vw = w + 330 * g + 220;
+                    const int ib = 168 * vy + 24 * vx + 6 * g;
+                    const int ob = 168 * vy + 24 * vx + 6 * g + 4;
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    float vacc1x0 = *(vw);
+                    float vacc1x1 = *(vw + 1);
+                    float vacc2x0 = *(vw);
+                    float vacc2x1 = *(vw + 1);
+                    float vacc3x0 = *(vw);
+                    float vacc3x1 = *(vw + 1);
+                    /* tap 1,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 2 * s + 38);
+                        const float vk1 = *(vw + 2 * s + 39);
+                        {
+                            const float vi = in[ib + s - 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 24];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 48];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                        }
+                    }
+                    /* tap 1,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 2 * s + 50);
+                        const float vk1 = *(vw + 2 * s + 51);
+                        {
+                            const float vi = in[ib + s];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 24];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 48];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 72];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                        }
+                    }
+                    /* tap 1,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 2 * s + 62);
+                        const float vk1 = *(vw + 2 * s + 63);
+                        {
+                            const float vi = in[ib + s + 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 48];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 72];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 96];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                        }
+                    }
+                    /* tap 2,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 2 * s + 74);
+                        const float vk1 = *(vw + 2 * s + 75);
+                        {
+                            const float vi = in[ib + s + 144];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 168];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 192];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 216];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                        }
+                    }
+                    /* tap 2,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 2 * s + 86);
+                        const float vk1 = *(vw + 2 * s + 87);
+                        {
+                            const float vi = in[ib + s + 168];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 192];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 216];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 240];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                        }
+                    }
+                    /* tap 2,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 2 * s + 98);
+                        const float vk1 = *(vw + 2 * s + 99);
+                        {
+                            const float vi = in[ib + s + 192];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 216];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 240];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 264];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                        }
+                    }
+                    {
+                        float vo = vacc0x0;
+                        vo = (vo + *(res + ob));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = (vo + *(res + ob + 1));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 1) = vo;
+                    }
+                    {
+                        float vo = vacc1x0;
+                        vo = (vo + *(res + ob + 24));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 24) = vo;
+                    }
+                    {
+                        float vo = vacc1x1;
+                        vo = (vo + *(res + ob + 25));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 25) = vo;
+                    }
+                    {
+                        float vo = vacc2x0;
+                        vo = (vo + *(res + ob + 48));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 48) = vo;
+                    }
+                    {
+                        float vo = vacc2x1;
+                        vo = (vo + *(res + ob + 49));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 49) = vo;
+                    }
+                    {
+                        float vo = vacc3x0;
+                        vo = (vo + *(res + ob + 72));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 72) = vo;
+                    }
+                    {
+                        float vo = vacc3x1;
+                        vo = (vo + *(res + ob + 73));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 73) = vo;
+                    }
+                }
+            }
+        }
+        {
+            const int vx = 5;
+            for (int g = 0; g < 4; ++g) {
+                {
+                    const float *restrict vw = w + 330 * g;
+                    const int ib = 168 * vy + 24 * vx + 6 * g;
+                    const int ob = 168 * vy + 24 * vx + 6 * g;
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    float vacc0x2 = *(vw + 2);
+                    float vacc0x3 = *(vw + 3);
+                    /* tap 1,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 76);
+                        const float vk1 = *(vw + 4 * s + 77);
+                        const float vk2 = *(vw + 4 * s + 78);
+                        const float vk3 = *(vw + 4 * s + 79);
+                        {
+                            const float vi = in[ib + s - 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 1,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 100);
+                        const float vk1 = *(vw + 4 * s + 101);
+                        const float vk2 = *(vw + 4 * s + 102);
+                        const float vk3 = *(vw + 4 * s + 103);
+                        {
+                            const float vi = in[ib + s];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 1,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 124);
+                        const float vk1 = *(vw + 4 * s + 125);
+                        const float vk2 = *(vw + 4 * s + 126);
+                        const float vk3 = *(vw + 4 * s + 127);
+                        {
+                            const float vi = in[ib + s + 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 2,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 148);
+                        const float vk1 = *(vw + 4 * s + 149);
+                        const float vk2 = *(vw + 4 * s + 150);
+                        const float vk3 = *(vw + 4 * s + 151);
+                        {
+                            const float vi = in[ib + s + 144];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 2,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 172);
+                        const float vk1 = *(vw + 4 * s + 173);
+                        const float vk2 = *(vw + 4 * s + 174);
+                        const float vk3 = *(vw + 4 * s + 175);
+                        {
+                            const float vi = in[ib + s + 168];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 2,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 196);
+                        const float vk1 = *(vw + 4 * s + 197);
+                        const float vk2 = *(vw + 4 * s + 198);
+                        const float vk3 = *(vw + 4 * s + 199);
+                        {
+                            const float vi = in[ib + s + 192];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        float vo = vacc0x0;
+                        vo = (vo + *(res + ob));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = (vo + *(res + ob + 1));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 1) = vo;
+                    }
+                    {
+                        float vo = vacc0x2;
+                        vo = (vo + *(res + ob + 2));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 2) = vo;
+                    }
+                    {
+                        float vo = vacc0x3;
+                        vo = (vo + *(res + ob + 3));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 3) = vo;
+                    }
+                }
+                {   /* 2-channel tail */
+                    const float *restrict vw = w + 330 * g + 220;
+                    const int ib = 168 * vy + 24 * vx + 6 * g;
+                    const int ob = 168 * vy + 24 * vx + 6 * g + 4;
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    /* tap 1,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 2 * s + 38);
+                        const float vk1 = *(vw + 2 * s + 39);
+                        {
+                            const float vi = in[ib + s - 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 1,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 2 * s + 50);
+                        const float vk1 = *(vw + 2 * s + 51);
+                        {
+                            const float vi = in[ib + s];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 1,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 2 * s + 62);
+                        const float vk1 = *(vw + 2 * s + 63);
+                        {
+                            const float vi = in[ib + s + 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 2,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 2 * s + 74);
+                        const float vk1 = *(vw + 2 * s + 75);
+                        {
+                            const float vi = in[ib + s + 144];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 2,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 2 * s + 86);
+                        const float vk1 = *(vw + 2 * s + 87);
+                        {
+                            const float vi = in[ib + s + 168];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 2,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 2 * s + 98);
+                        const float vk1 = *(vw + 2 * s + 99);
+                        {
+                            const float vi = in[ib + s + 192];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    {
+                        float vo = vacc0x0;
+                        vo = (vo + *(res + ob));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = (vo + *(res + ob + 1));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 1) = vo;
                     }
                 }
             }
@@ -2187,33 +8202,162 @@ static void Conv_g3_6c1p(const float *restrict in, float *restrict out, const fl
                     const float *restrict vw = w + 330 * g;
                     const int ib = 168 * vy + 24 * vx + 6 * g;
                     const int ob = 168 * vy + 24 * vx + 6 * g;
-                    float acc[6];
-                    for (int j = 0; j < 6; ++j) acc[j] = vw[j];
-                    for (int s = 0; s < 6; ++s) {   /* tap 1,0 */
-                        const float x = in[ib + s - 24];
-                        const float *restrict vk = vw + 6 * s + 114;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    float vacc0x2 = *(vw + 2);
+                    float vacc0x3 = *(vw + 3);
+                    /* tap 1,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 76);
+                        const float vk1 = *(vw + 4 * s + 77);
+                        const float vk2 = *(vw + 4 * s + 78);
+                        const float vk3 = *(vw + 4 * s + 79);
+                        {
+                            const float vi = in[ib + s - 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 1,1 */
-                        const float x = in[ib + s];
-                        const float *restrict vk = vw + 6 * s + 150;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 1,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 100);
+                        const float vk1 = *(vw + 4 * s + 101);
+                        const float vk2 = *(vw + 4 * s + 102);
+                        const float vk3 = *(vw + 4 * s + 103);
+                        {
+                            const float vi = in[ib + s];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 2,0 */
-                        const float x = in[ib + s + 144];
-                        const float *restrict vk = vw + 6 * s + 222;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 2,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 148);
+                        const float vk1 = *(vw + 4 * s + 149);
+                        const float vk2 = *(vw + 4 * s + 150);
+                        const float vk3 = *(vw + 4 * s + 151);
+                        {
+                            const float vi = in[ib + s + 144];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 2,1 */
-                        const float x = in[ib + s + 168];
-                        const float *restrict vk = vw + 6 * s + 258;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 2,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 172);
+                        const float vk1 = *(vw + 4 * s + 173);
+                        const float vk2 = *(vw + 4 * s + 174);
+                        const float vk3 = *(vw + 4 * s + 175);
+                        {
+                            const float vi = in[ib + s + 168];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int j = 0; j < 6; ++j) {
-                        float v = acc[j];
-                        v += res[ob + j];
-                        v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                        out[ob + j] = v;
+                    {
+                        float vo = vacc0x0;
+                        vo = (vo + *(res + ob));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = (vo + *(res + ob + 1));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 1) = vo;
+                    }
+                    {
+                        float vo = vacc0x2;
+                        vo = (vo + *(res + ob + 2));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 2) = vo;
+                    }
+                    {
+                        float vo = vacc0x3;
+                        vo = (vo + *(res + ob + 3));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 3) = vo;
+                    }
+                }
+                {   /* 2-channel tail */
+                    const float *restrict vw = w + 330 * g + 220;
+                    const int ib = 168 * vy + 24 * vx + 6 * g;
+                    const int ob = 168 * vy + 24 * vx + 6 * g + 4;
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    /* tap 1,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 2 * s + 38);
+                        const float vk1 = *(vw + 2 * s + 39);
+                        {
+                            const float vi = in[ib + s - 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 1,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 2 * s + 50);
+                        const float vk1 = *(vw + 2 * s + 51);
+                        {
+                            const float vi = in[ib + s];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 2,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 2 * s + 74);
+                        const float vk1 = *(vw + 2 * s + 75);
+                        {
+                            const float vi = in[ib + s + 144];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 2,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 2 * s + 86);
+                        const float vk1 = *(vw + 2 * s + 87);
+                        {
+                            const float vi = in[ib + s + 168];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    {
+                        float vo = vacc0x0;
+                        vo = (vo + *(res + ob));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = (vo + *(res + ob + 1));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 1) = vo;
                     }
                 }
             }
@@ -2228,43 +8372,214 @@ static void Conv_g3_6c1p(const float *restrict in, float *restrict out, const fl
                     const float *restrict vw = w + 330 * g;
                     const int ib = 168 * vy + 24 * vx + 6 * g;
                     const int ob = 168 * vy + 24 * vx + 6 * g;
-                    float acc[6];
-                    for (int j = 0; j < 6; ++j) acc[j] = vw[j];
-                    for (int s = 0; s < 6; ++s) {   /* tap 0,1 */
-                        const float x = in[ib + s - 168];
-                        const float *restrict vk = vw + 6 * s + 42;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    float vacc0x2 = *(vw + 2);
+                    float vacc0x3 = *(vw + 3);
+                    /* tap 0,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 28);
+                        const float vk1 = *(vw + 4 * s + 29);
+                        const float vk2 = *(vw + 4 * s + 30);
+                        const float vk3 = *(vw + 4 * s + 31);
+                        {
+                            const float vi = in[ib + s - 168];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 0,2 */
-                        const float x = in[ib + s - 144];
-                        const float *restrict vk = vw + 6 * s + 78;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 0,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 52);
+                        const float vk1 = *(vw + 4 * s + 53);
+                        const float vk2 = *(vw + 4 * s + 54);
+                        const float vk3 = *(vw + 4 * s + 55);
+                        {
+                            const float vi = in[ib + s - 144];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 1,1 */
-                        const float x = in[ib + s];
-                        const float *restrict vk = vw + 6 * s + 150;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 1,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 100);
+                        const float vk1 = *(vw + 4 * s + 101);
+                        const float vk2 = *(vw + 4 * s + 102);
+                        const float vk3 = *(vw + 4 * s + 103);
+                        {
+                            const float vi = in[ib + s];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 1,2 */
-                        const float x = in[ib + s + 24];
-                        const float *restrict vk = vw + 6 * s + 186;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 1,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 124);
+                        const float vk1 = *(vw + 4 * s + 125);
+                        const float vk2 = *(vw + 4 * s + 126);
+                        const float vk3 = *(vw + 4 * s + 127);
+                        {
+                            const float vi = in[ib + s + 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 2,1 */
-                        const float x = in[ib + s + 168];
-                        const float *restrict vk = vw + 6 * s + 258;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 2,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 172);
+                        const float vk1 = *(vw + 4 * s + 173);
+                        const float vk2 = *(vw + 4 * s + 174);
+                        const float vk3 = *(vw + 4 * s + 175);
+                        {
+                            const float vi = in[ib + s + 168];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 2,2 */
-                        const float x = in[ib + s + 192];
-                        const float *restrict vk = vw + 6 * s + 294;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 2,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 196);
+                        const float vk1 = *(vw + 4 * s + 197);
+                        const float vk2 = *(vw + 4 * s + 198);
+                        const float vk3 = *(vw + 4 * s + 199);
+                        {
+                            const float vi = in[ib + s + 192];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int j = 0; j < 6; ++j) {
-                        float v = acc[j];
-                        v += res[ob + j];
-                        v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                        out[ob + j] = v;
+                    {
+                        float vo = vacc0x0;
+                        vo = (vo + *(res + ob));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = (vo + *(res + ob + 1));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 1) = vo;
+                    }
+                    {
+                        float vo = vacc0x2;
+                        vo = (vo + *(res + ob + 2));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 2) = vo;
+                    }
+                    {
+                        float vo = vacc0x3;
+                        vo = (vo + *(res + ob + 3));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 3) = vo;
+                    }
+                }
+                {   /* 2-channel tail */
+                    const float *restrict vw = w + 330 * g + 220;
+                    const int ib = 168 * vy + 24 * vx + 6 * g;
+                    const int ob = 168 * vy + 24 * vx + 6 * g + 4;
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    /* tap 0,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 2 * s + 14);
+                        const float vk1 = *(vw + 2 * s + 15);
+                        {
+                            const float vi = in[ib + s - 168];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 0,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 2 * s + 26);
+                        const float vk1 = *(vw + 2 * s + 27);
+                        {
+                            const float vi = in[ib + s - 144];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 1,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 2 * s + 50);
+                        const float vk1 = *(vw + 2 * s + 51);
+                        {
+                            const float vi = in[ib + s];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 1,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 2 * s + 62);
+                        const float vk1 = *(vw + 2 * s + 63);
+                        {
+                            const float vi = in[ib + s + 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 2,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 2 * s + 86);
+                        const float vk1 = *(vw + 2 * s + 87);
+                        {
+                            const float vi = in[ib + s + 168];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 2,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 2 * s + 98);
+                        const float vk1 = *(vw + 2 * s + 99);
+                        {
+                            const float vi = in[ib + s + 192];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    {
+                        float vo = vacc0x0;
+                        vo = (vo + *(res + ob));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = (vo + *(res + ob + 1));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 1) = vo;
                     }
                 }
             }
@@ -2272,64 +8587,1064 @@ static void Conv_g3_6c1p(const float *restrict in, float *restrict out, const fl
     }
     /* rows 1..6 x cols 1..5: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 1; vx < 6; ++vx) {
+        {
+            const int vx = 1;
             for (int g = 0; g < 4; ++g) {
                 {
                     const float *restrict vw = w + 330 * g;
                     const int ib = 168 * vy + 24 * vx + 6 * g;
                     const int ob = 168 * vy + 24 * vx + 6 * g;
-                    float acc[6];
-                    for (int j = 0; j < 6; ++j) acc[j] = vw[j];
-                    for (int s = 0; s < 6; ++s) {   /* tap 0,0 */
-                        const float x = in[ib + s - 192];
-                        const float *restrict vk = vw + 6 * s + 6;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    float vacc0x2 = *(vw + 2);
+                    float vacc0x3 = *(vw + 3);
+                    float vacc1x0 = *(vw);
+                    float vacc1x1 = *(vw + 1);
+                    float vacc1x2 = *(vw + 2);
+                    float vacc1x3 = *(vw + 3);
+                    float vacc2x0 = *(vw);
+                    float vacc2x1 = *(vw + 1);
+                    float vacc2x2 = *(vw + 2);
+                    float vacc2x3 = *(vw + 3);
+                    float vacc3x0 = *(vw);
+                    float vacc3x1 = *(vw + 1);
+                    float vacc3x2 = *(vw + 2);
+                    float vacc3x3 = *(vw + 3);
+                    /* tap 0,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 4);
+                        const float vk1 = *(vw + 4 * s + 5);
+                        const float vk2 = *(vw + 4 * s + 6);
+                        const float vk3 = *(vw + 4 * s + 7);
+                        {
+                            const float vi = in[ib + s - 192];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s - 168];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s - 144];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s - 120];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 0,1 */
-                        const float x = in[ib + s - 168];
-                        const float *restrict vk = vw + 6 * s + 42;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 0,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 28);
+                        const float vk1 = *(vw + 4 * s + 29);
+                        const float vk2 = *(vw + 4 * s + 30);
+                        const float vk3 = *(vw + 4 * s + 31);
+                        {
+                            const float vi = in[ib + s - 168];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s - 144];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s - 120];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s - 96];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 0,2 */
-                        const float x = in[ib + s - 144];
-                        const float *restrict vk = vw + 6 * s + 78;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 0,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 52);
+                        const float vk1 = *(vw + 4 * s + 53);
+                        const float vk2 = *(vw + 4 * s + 54);
+                        const float vk3 = *(vw + 4 * s + 55);
+                        {
+                            const float vi = in[ib + s - 144];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s - 120];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s - 96];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s - 72];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 1,0 */
-                        const float x = in[ib + s - 24];
-                        const float *restrict vk = vw + 6 * s + 114;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 1,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 76);
+                        const float vk1 = *(vw + 4 * s + 77);
+                        const float vk2 = *(vw + 4 * s + 78);
+                        const float vk3 = *(vw + 4 * s + 79);
+                        {
+                            const float vi = in[ib + s - 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 24];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 48];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 1,1 */
-                        const float x = in[ib + s];
-                        const float *restrict vk = vw + 6 * s + 150;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 1,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 100);
+                        const float vk1 = *(vw + 4 * s + 101);
+                        const float vk2 = *(vw + 4 * s + 102);
+                        const float vk3 = *(vw + 4 * s + 103);
+                        {
+                            const float vi = in[ib + s];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 24];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 48];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 72];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 1,2 */
-                        const float x = in[ib + s + 24];
-                        const float *restrict vk = vw + 6 * s + 186;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 1,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 124);
+                        const float vk1 = *(vw + 4 * s + 125);
+                        const float vk2 = *(vw + 4 * s + 126);
+                        const float vk3 = *(vw + 4 * s + 127);
+                        {
+                            const float vi = in[ib + s + 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 48];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 72];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 96];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 2,0 */
-                        const float x = in[ib + s + 144];
-                        const float *restrict vk = vw + 6 * s + 222;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 2,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 148);
+                        const float vk1 = *(vw + 4 * s + 149);
+                        const float vk2 = *(vw + 4 * s + 150);
+                        const float vk3 = *(vw + 4 * s + 151);
+                        {
+                            const float vi = in[ib + s + 144];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 168];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 192];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 216];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 2,1 */
-                        const float x = in[ib + s + 168];
-                        const float *restrict vk = vw + 6 * s + 258;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 2,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 172);
+                        const float vk1 = *(vw + 4 * s + 173);
+                        const float vk2 = *(vw + 4 * s + 174);
+                        const float vk3 = *(vw + 4 * s + 175);
+                        {
+                            const float vi = in[ib + s + 168];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 192];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 216];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 240];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 2,2 */
-                        const float x = in[ib + s + 192];
-                        const float *restrict vk = vw + 6 * s + 294;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 2,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 196);
+                        const float vk1 = *(vw + 4 * s + 197);
+                        const float vk2 = *(vw + 4 * s + 198);
+                        const float vk3 = *(vw + 4 * s + 199);
+                        {
+                            const float vi = in[ib + s + 192];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 216];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 240];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 264];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int j = 0; j < 6; ++j) {
-                        float v = acc[j];
-                        v += res[ob + j];
-                        v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                        out[ob + j] = v;
+                    {
+                        float vo = vacc0x0;
+                        vo = (vo + *(res + ob));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = (vo + *(res + ob + 1));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 1) = vo;
+                    }
+                    {
+                        float vo = vacc0x2;
+                        vo = (vo + *(res + ob + 2));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 2) = vo;
+                    }
+                    {
+                        float vo = vacc0x3;
+                        vo = (vo + *(res + ob + 3));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 3) = vo;
+                    }
+                    {
+                        float vo = vacc1x0;
+                        vo = (vo + *(res + ob + 24));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 24) = vo;
+                    }
+                    {
+                        float vo = vacc1x1;
+                        vo = (vo + *(res + ob + 25));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 25) = vo;
+                    }
+                    {
+                        float vo = vacc1x2;
+                        vo = (vo + *(res + ob + 26));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 26) = vo;
+                    }
+                    {
+                        float vo = vacc1x3;
+                        vo = (vo + *(res + ob + 27));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 27) = vo;
+                    }
+                    {
+                        float vo = vacc2x0;
+                        vo = (vo + *(res + ob + 48));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 48) = vo;
+                    }
+                    {
+                        float vo = vacc2x1;
+                        vo = (vo + *(res + ob + 49));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 49) = vo;
+                    }
+                    {
+                        float vo = vacc2x2;
+                        vo = (vo + *(res + ob + 50));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 50) = vo;
+                    }
+                    {
+                        float vo = vacc2x3;
+                        vo = (vo + *(res + ob + 51));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 51) = vo;
+                    }
+                    {
+                        float vo = vacc3x0;
+                        vo = (vo + *(res + ob + 72));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 72) = vo;
+                    }
+                    {
+                        float vo = vacc3x1;
+                        vo = (vo + *(res + ob + 73));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 73) = vo;
+                    }
+                    {
+                        float vo = vacc3x2;
+                        vo = (vo + *(res + ob + 74));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 74) = vo;
+                    }
+                    {
+                        float vo = vacc3x3;
+                        vo = (vo + *(res + ob + 75));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 75) = vo;
+                    }
+                }
+                {   /* 2-channel tail */
+                    const float *restrict vw = w + 330 * g + 220;
+                    const int ib = 168 * vy + 24 * vx + 6 * g;
+                    const int ob = 168 * vy + 24 * vx + 6 * g + 4;
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    float vacc1x0 = *(vw);
+                    float vacc1x1 = *(vw + 1);
+                    float vacc2x0 = *(vw);
+                    float vacc2x1 = *(vw + 1);
+                    float vacc3x0 = *(vw);
+                    float vacc3x1 = *(vw + 1);
+                    /* tap 0,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 2 * s + 2);
+                        const float vk1 = *(vw + 2 * s + 3);
+                        {
+                            const float vi = in[ib + s - 192];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s - 168];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s - 144];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s - 120];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                        }
+                    }
+                    /* tap 0,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 2 * s + 14);
+                        const float vk1 = *(vw + 2 * s + 15);
+                        {
+                            const float vi = in[ib + s - 168];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s - 144];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s - 120];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s - 96];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                        }
+                    }
+                    /* tap 0,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 2 * s + 26);
+                        const float vk1 = *(vw + 2 * s + 27);
+                        {
+                            const float vi = in[ib + s - 144];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s - 120];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s - 96];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s - 72];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                        }
+                    }
+                    /* tap 1,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 2 * s + 38);
+                        const float vk1 = *(vw + 2 * s + 39);
+                        {
+                            const float vi = in[ib + s - 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 24];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 48];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                        }
+                    }
+                    /* tap 1,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 2 * s + 50);
+                        const float vk1 = *(vw + 2 * s + 51);
+                        {
+                            const float vi = in[ib + s];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 24];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 48];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 72];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                        }
+                    }
+                    /* tap 1,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 2 * s + 62);
+                        const float vk1 = *(vw + 2 * s + 63);
+                        {
+                            const float vi = in[ib + s + 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 48];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 72];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 96];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                        }
+                    }
+                    /* tap 2,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 2 * s + 74);
+                        const float vk1 = *(vw + 2 * s + 75);
+                        {
+                            const float vi = in[ib + s + 144];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 168];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 192];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 216];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                        }
+                    }
+                    /* tap 2,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 2 * s + 86);
+                        const float vk1 = *(vw + 2 * s + 87);
+                        {
+                            const float vi = in[ib + s + 168];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 192];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 216];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 240];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                        }
+                    }
+                    /* tap 2,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 2 * s + 98);
+                        const float vk1 = *(vw + 2 * s + 99);
+                        {
+                            const float vi = in[ib + s + 192];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 216];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 240];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 264];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                        }
+                    }
+                    {
+                        float vo = vacc0x0;
+                        vo = (vo + *(res + ob));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = (vo + *(res + ob + 1));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 1) = vo;
+                    }
+                    {
+                        float vo = vacc1x0;
+                        vo = (vo + *(res + ob + 24));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 24) = vo;
+                    }
+                    {
+                        float vo = vacc1x1;
+                        vo = (vo + *(res + ob + 25));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 25) = vo;
+                    }
+                    {
+                        float vo = vacc2x0;
+                        vo = (vo + *(res + ob + 48));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 48) = vo;
+                    }
+                    {
+                        float vo = vacc2x1;
+                        vo = (vo + *(res + ob + 49));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 49) = vo;
+                    }
+                    {
+                        float vo = vacc3x0;
+                        vo = (vo + *(res + ob + 72));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 72) = vo;
+                    }
+                    {
+                        float vo = vacc3x1;
+                        vo = (vo + *(res + ob + 73));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 73) = vo;
+                    }
+                }
+            }
+        }
+        {
+            const int vx = 5;
+            for (int g = 0; g < 4; ++g) {
+                {
+                    const float *restrict vw = w + 330 * g;
+                    const int ib = 168 * vy + 24 * vx + 6 * g;
+                    const int ob = 168 * vy + 24 * vx + 6 * g;
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    float vacc0x2 = *(vw + 2);
+                    float vacc0x3 = *(vw + 3);
+                    /* tap 0,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 4);
+                        const float vk1 = *(vw + 4 * s + 5);
+                        const float vk2 = *(vw + 4 * s + 6);
+                        const float vk3 = *(vw + 4 * s + 7);
+                        {
+                            const float vi = in[ib + s - 192];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 0,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 28);
+                        const float vk1 = *(vw + 4 * s + 29);
+                        const float vk2 = *(vw + 4 * s + 30);
+                        const float vk3 = *(vw + 4 * s + 31);
+                        {
+                            const float vi = in[ib + s - 168];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 0,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 52);
+                        const float vk1 = *(vw + 4 * s + 53);
+                        const float vk2 = *(vw + 4 * s + 54);
+                        const float vk3 = *(vw + 4 * s + 55);
+                        {
+                            const float vi = in[ib + s - 144];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 1,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 76);
+                        const float vk1 = *(vw + 4 * s + 77);
+                        const float vk2 = *(vw + 4 * s + 78);
+                        const float vk3 = *(vw + 4 * s + 79);
+                        {
+                            const float vi = in[ib + s - 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 1,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 100);
+                        const float vk1 = *(vw + 4 * s + 101);
+                        const float vk2 = *(vw + 4 * s + 102);
+                        const float vk3 = *(vw + 4 * s + 103);
+                        {
+                            const float vi = in[ib + s];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 1,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 124);
+                        const float vk1 = *(vw + 4 * s + 125);
+                        const float vk2 = *(vw + 4 * s + 126);
+                        const float vk3 = *(vw + 4 * s + 127);
+                        {
+                            const float vi = in[ib + s + 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 2,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 148);
+                        const float vk1 = *(vw + 4 * s + 149);
+                        const float vk2 = *(vw + 4 * s + 150);
+                        const float vk3 = *(vw + 4 * s + 151);
+                        {
+                            const float vi = in[ib + s + 144];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 2,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 172);
+                        const float vk1 = *(vw + 4 * s + 173);
+                        const float vk2 = *(vw + 4 * s + 174);
+                        const float vk3 = *(vw + 4 * s + 175);
+                        {
+                            const float vi = in[ib + s + 168];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 2,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 196);
+                        const float vk1 = *(vw + 4 * s + 197);
+                        const float vk2 = *(vw + 4 * s + 198);
+                        const float vk3 = *(vw + 4 * s + 199);
+                        {
+                            const float vi = in[ib + s + 192];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        float vo = vacc0x0;
+                        vo = (vo + *(res + ob));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = (vo + *(res + ob + 1));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 1) = vo;
+                    }
+                    {
+                        float vo = vacc0x2;
+                        vo = (vo + *(res + ob + 2));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 2) = vo;
+                    }
+                    {
+                        float vo = vacc0x3;
+                        vo = (vo + *(res + ob + 3));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 3) = vo;
+                    }
+                }
+                {   /* 2-channel tail */
+                    const float *restrict vw = w + 330 * g + 220;
+                    const int ib = 168 * vy + 24 * vx + 6 * g;
+                    const int ob = 168 * vy + 24 * vx + 6 * g + 4;
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    /* tap 0,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 2 * s + 2);
+                        const float vk1 = *(vw + 2 * s + 3);
+                        {
+                            const float vi = in[ib + s - 192];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 0,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 2 * s + 14);
+                        const float vk1 = *(vw + 2 * s + 15);
+                        {
+                            const float vi = in[ib + s - 168];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 0,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 2 * s + 26);
+                        const float vk1 = *(vw + 2 * s + 27);
+                        {
+                            const float vi = in[ib + s - 144];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 1,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 2 * s + 38);
+                        const float vk1 = *(vw + 2 * s + 39);
+                        {
+                            const float vi = in[ib + s - 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 1,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 2 * s + 50);
+                        const float vk1 = *(vw + 2 * s + 51);
+                        {
+                            const float vi = in[ib + s];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 1,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 2 * s + 62);
+                        const float vk1 = *(vw + 2 * s + 63);
+                        {
+                            const float vi = in[ib + s + 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 2,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 2 * s + 74);
+                        const float vk1 = *(vw + 2 * s + 75);
+                        {
+                            const float vi = in[ib + s + 144];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 2,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 2 * s + 86);
+                        const float vk1 = *(vw + 2 * s + 87);
+                        {
+                            const float vi = in[ib + s + 168];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 2,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 2 * s + 98);
+                        const float vk1 = *(vw + 2 * s + 99);
+                        {
+                            const float vi = in[ib + s + 192];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    {
+                        float vo = vacc0x0;
+                        vo = (vo + *(res + ob));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = (vo + *(res + ob + 1));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 1) = vo;
                     }
                 }
             }
@@ -2344,43 +9659,214 @@ static void Conv_g3_6c1p(const float *restrict in, float *restrict out, const fl
                     const float *restrict vw = w + 330 * g;
                     const int ib = 168 * vy + 24 * vx + 6 * g;
                     const int ob = 168 * vy + 24 * vx + 6 * g;
-                    float acc[6];
-                    for (int j = 0; j < 6; ++j) acc[j] = vw[j];
-                    for (int s = 0; s < 6; ++s) {   /* tap 0,0 */
-                        const float x = in[ib + s - 192];
-                        const float *restrict vk = vw + 6 * s + 6;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    float vacc0x2 = *(vw + 2);
+                    float vacc0x3 = *(vw + 3);
+                    /* tap 0,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 4);
+                        const float vk1 = *(vw + 4 * s + 5);
+                        const float vk2 = *(vw + 4 * s + 6);
+                        const float vk3 = *(vw + 4 * s + 7);
+                        {
+                            const float vi = in[ib + s - 192];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 0,1 */
-                        const float x = in[ib + s - 168];
-                        const float *restrict vk = vw + 6 * s + 42;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 0,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 28);
+                        const float vk1 = *(vw + 4 * s + 29);
+                        const float vk2 = *(vw + 4 * s + 30);
+                        const float vk3 = *(vw + 4 * s + 31);
+                        {
+                            const float vi = in[ib + s - 168];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 1,0 */
-                        const float x = in[ib + s - 24];
-                        const float *restrict vk = vw + 6 * s + 114;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 1,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 76);
+                        const float vk1 = *(vw + 4 * s + 77);
+                        const float vk2 = *(vw + 4 * s + 78);
+                        const float vk3 = *(vw + 4 * s + 79);
+                        {
+                            const float vi = in[ib + s - 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 1,1 */
-                        const float x = in[ib + s];
-                        const float *restrict vk = vw + 6 * s + 150;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 1,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 100);
+                        const float vk1 = *(vw + 4 * s + 101);
+                        const float vk2 = *(vw + 4 * s + 102);
+                        const float vk3 = *(vw + 4 * s + 103);
+                        {
+                            const float vi = in[ib + s];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 2,0 */
-                        const float x = in[ib + s + 144];
-                        const float *restrict vk = vw + 6 * s + 222;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 2,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 148);
+                        const float vk1 = *(vw + 4 * s + 149);
+                        const float vk2 = *(vw + 4 * s + 150);
+                        const float vk3 = *(vw + 4 * s + 151);
+                        {
+                            const float vi = in[ib + s + 144];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 2,1 */
-                        const float x = in[ib + s + 168];
-                        const float *restrict vk = vw + 6 * s + 258;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 2,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 172);
+                        const float vk1 = *(vw + 4 * s + 173);
+                        const float vk2 = *(vw + 4 * s + 174);
+                        const float vk3 = *(vw + 4 * s + 175);
+                        {
+                            const float vi = in[ib + s + 168];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int j = 0; j < 6; ++j) {
-                        float v = acc[j];
-                        v += res[ob + j];
-                        v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                        out[ob + j] = v;
+                    {
+                        float vo = vacc0x0;
+                        vo = (vo + *(res + ob));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = (vo + *(res + ob + 1));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 1) = vo;
+                    }
+                    {
+                        float vo = vacc0x2;
+                        vo = (vo + *(res + ob + 2));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 2) = vo;
+                    }
+                    {
+                        float vo = vacc0x3;
+                        vo = (vo + *(res + ob + 3));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 3) = vo;
+                    }
+                }
+                {   /* 2-channel tail */
+                    const float *restrict vw = w + 330 * g + 220;
+                    const int ib = 168 * vy + 24 * vx + 6 * g;
+                    const int ob = 168 * vy + 24 * vx + 6 * g + 4;
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    /* tap 0,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 2 * s + 2);
+                        const float vk1 = *(vw + 2 * s + 3);
+                        {
+                            const float vi = in[ib + s - 192];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 0,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 2 * s + 14);
+                        const float vk1 = *(vw + 2 * s + 15);
+                        {
+                            const float vi = in[ib + s - 168];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 1,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 2 * s + 38);
+                        const float vk1 = *(vw + 2 * s + 39);
+                        {
+                            const float vi = in[ib + s - 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 1,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 2 * s + 50);
+                        const float vk1 = *(vw + 2 * s + 51);
+                        {
+                            const float vi = in[ib + s];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 2,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 2 * s + 74);
+                        const float vk1 = *(vw + 2 * s + 75);
+                        {
+                            const float vi = in[ib + s + 144];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 2,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 2 * s + 86);
+                        const float vk1 = *(vw + 2 * s + 87);
+                        {
+                            const float vi = in[ib + s + 168];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    {
+                        float vo = vacc0x0;
+                        vo = (vo + *(res + ob));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = (vo + *(res + ob + 1));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 1) = vo;
                     }
                 }
             }
@@ -2396,33 +9882,162 @@ static void Conv_g3_6c1p(const float *restrict in, float *restrict out, const fl
                     const float *restrict vw = w + 330 * g;
                     const int ib = 168 * vy + 24 * vx + 6 * g;
                     const int ob = 168 * vy + 24 * vx + 6 * g;
-                    float acc[6];
-                    for (int j = 0; j < 6; ++j) acc[j] = vw[j];
-                    for (int s = 0; s < 6; ++s) {   /* tap 0,1 */
-                        const float x = in[ib + s - 168];
-                        const float *restrict vk = vw + 6 * s + 42;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    float vacc0x2 = *(vw + 2);
+                    float vacc0x3 = *(vw + 3);
+                    /* tap 0,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 28);
+                        const float vk1 = *(vw + 4 * s + 29);
+                        const float vk2 = *(vw + 4 * s + 30);
+                        const float vk3 = *(vw + 4 * s + 31);
+                        {
+                            const float vi = in[ib + s - 168];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 0,2 */
-                        const float x = in[ib + s - 144];
-                        const float *restrict vk = vw + 6 * s + 78;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 0,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 52);
+                        const float vk1 = *(vw + 4 * s + 53);
+                        const float vk2 = *(vw + 4 * s + 54);
+                        const float vk3 = *(vw + 4 * s + 55);
+                        {
+                            const float vi = in[ib + s - 144];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 1,1 */
-                        const float x = in[ib + s];
-                        const float *restrict vk = vw + 6 * s + 150;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 1,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 100);
+                        const float vk1 = *(vw + 4 * s + 101);
+                        const float vk2 = *(vw + 4 * s + 102);
+                        const float vk3 = *(vw + 4 * s + 103);
+                        {
+                            const float vi = in[ib + s];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 1,2 */
-                        const float x = in[ib + s + 24];
-                        const float *restrict vk = vw + 6 * s + 186;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 1,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 124);
+                        const float vk1 = *(vw + 4 * s + 125);
+                        const float vk2 = *(vw + 4 * s + 126);
+                        const float vk3 = *(vw + 4 * s + 127);
+                        {
+                            const float vi = in[ib + s + 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int j = 0; j < 6; ++j) {
-                        float v = acc[j];
-                        v += res[ob + j];
-                        v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                        out[ob + j] = v;
+                    {
+                        float vo = vacc0x0;
+                        vo = (vo + *(res + ob));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = (vo + *(res + ob + 1));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 1) = vo;
+                    }
+                    {
+                        float vo = vacc0x2;
+                        vo = (vo + *(res + ob + 2));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 2) = vo;
+                    }
+                    {
+                        float vo = vacc0x3;
+                        vo = (vo + *(res + ob + 3));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 3) = vo;
+                    }
+                }
+                {   /* 2-channel tail */
+                    const float *restrict vw = w + 330 * g + 220;
+                    const int ib = 168 * vy + 24 * vx + 6 * g;
+                    const int ob = 168 * vy + 24 * vx + 6 * g + 4;
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    /* tap 0,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 2 * s + 14);
+                        const float vk1 = *(vw + 2 * s + 15);
+                        {
+                            const float vi = in[ib + s - 168];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 0,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 2 * s + 26);
+                        const float vk1 = *(vw + 2 * s + 27);
+                        {
+                            const float vi = in[ib + s - 144];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 1,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 2 * s + 50);
+                        const float vk1 = *(vw + 2 * s + 51);
+                        {
+                            const float vi = in[ib + s];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 1,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 2 * s + 62);
+                        const float vk1 = *(vw + 2 * s + 63);
+                        {
+                            const float vi = in[ib + s + 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    {
+                        float vo = vacc0x0;
+                        vo = (vo + *(res + ob));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = (vo + *(res + ob + 1));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 1) = vo;
                     }
                 }
             }
@@ -2431,49 +10046,800 @@ static void Conv_g3_6c1p(const float *restrict in, float *restrict out, const fl
     /* rows 7 x cols 1..5: kernel rows 0..1, cols 0..2 */
     {
         const int vy = 7;
-        for (int vx = 1; vx < 6; ++vx) {
+        {
+            const int vx = 1;
             for (int g = 0; g < 4; ++g) {
                 {
                     const float *restrict vw = w + 330 * g;
                     const int ib = 168 * vy + 24 * vx + 6 * g;
                     const int ob = 168 * vy + 24 * vx + 6 * g;
-                    float acc[6];
-                    for (int j = 0; j < 6; ++j) acc[j] = vw[j];
-                    for (int s = 0; s < 6; ++s) {   /* tap 0,0 */
-                        const float x = in[ib + s - 192];
-                        const float *restrict vk = vw + 6 * s + 6;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    float vacc0x2 = *(vw + 2);
+                    float vacc0x3 = *(vw + 3);
+                    float vacc1x0 = *(vw);
+                    float vacc1x1 = *(vw + 1);
+                    float vacc1x2 = *(vw + 2);
+                    float vacc1x3 = *(vw + 3);
+                    float vacc2x0 = *(vw);
+                    float vacc2x1 = *(vw + 1);
+                    float vacc2x2 = *(vw + 2);
+                    float vacc2x3 = *(vw + 3);
+                    float vacc3x0 = *(vw);
+                    float vacc3x1 = *(vw + 1);
+                    float vacc3x2 = *(vw + 2);
+                    float vacc3x3 = *(vw + 3);
+                    /* tap 0,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 4);
+                        const float vk1 = *(vw + 4 * s + 5);
+                        const float vk2 = *(vw + 4 * s + 6);
+                        const float vk3 = *(vw + 4 * s + 7);
+                        {
+                            const float vi = in[ib + s - 192];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s - 168];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s - 144];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s - 120];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 0,1 */
-                        const float x = in[ib + s - 168];
-                        const float *restrict vk = vw + 6 * s + 42;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 0,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 28);
+                        const float vk1 = *(vw + 4 * s + 29);
+                        const float vk2 = *(vw + 4 * s + 30);
+                        const float vk3 = *(vw + 4 * s + 31);
+                        {
+                            const float vi = in[ib + s - 168];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s - 144];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s - 120];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s - 96];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 0,2 */
-                        const float x = in[ib + s - 144];
-                        const float *restrict vk = vw + 6 * s + 78;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 0,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 52);
+                        const float vk1 = *(vw + 4 * s + 53);
+                        const float vk2 = *(vw + 4 * s + 54);
+                        const float vk3 = *(vw + 4 * s + 55);
+                        {
+                            const float vi = in[ib + s - 144];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s - 120];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s - 96];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s - 72];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 1,0 */
-                        const float x = in[ib + s - 24];
-                        const float *restrict vk = vw + 6 * s + 114;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 1,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 76);
+                        const float vk1 = *(vw + 4 * s + 77);
+                        const float vk2 = *(vw + 4 * s + 78);
+                        const float vk3 = *(vw + 4 * s + 79);
+                        {
+                            const float vi = in[ib + s - 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 24];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 48];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 1,1 */
-                        const float x = in[ib + s];
-                        const float *restrict vk = vw + 6 * s + 150;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 1,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 100);
+                        const float vk1 = *(vw + 4 * s + 101);
+                        const float vk2 = *(vw + 4 * s + 102);
+                        const float vk3 = *(vw + 4 * s + 103);
+                        {
+                            const float vi = in[ib + s];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 24];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 48];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 72];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 1,2 */
-                        const float x = in[ib + s + 24];
-                        const float *restrict vk = vw + 6 * s + 186;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 1,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 124);
+                        const float vk1 = *(vw + 4 * s + 125);
+                        const float vk2 = *(vw + 4 * s + 126);
+                        const float vk3 = *(vw + 4 * s + 127);
+                        {
+                            const float vi = in[ib + s + 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 48];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 72];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + s + 96];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int j = 0; j < 6; ++j) {
-                        float v = acc[j];
-                        v += res[ob + j];
-                        v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                        out[ob + j] = v;
+                    {
+                        float vo = vacc0x0;
+                        vo = (vo + *(res + ob));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = (vo + *(res + ob + 1));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 1) = vo;
+                    }
+                    {
+                        float vo = vacc0x2;
+                        vo = (vo + *(res + ob + 2));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 2) = vo;
+                    }
+                    {
+                        float vo = vacc0x3;
+                        vo = (vo + *(res + ob + 3));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 3) = vo;
+                    }
+                    {
+                        float vo = vacc1x0;
+                        vo = (vo + *(res + ob + 24));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 24) = vo;
+                    }
+                    {
+                        float vo = vacc1x1;
+                        vo = (vo + *(res + ob + 25));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 25) = vo;
+                    }
+                    {
+                        float vo = vacc1x2;
+                        vo = (vo + *(res + ob + 26));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 26) = vo;
+                    }
+                    {
+                        float vo = vacc1x3;
+                        vo = (vo + *(res + ob + 27));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 27) = vo;
+                    }
+                    {
+                        float vo = vacc2x0;
+                        vo = (vo + *(res + ob + 48));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 48) = vo;
+                    }
+                    {
+                        float vo = vacc2x1;
+                        vo = (vo + *(res + ob + 49));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 49) = vo;
+                    }
+                    {
+                        float vo = vacc2x2;
+                        vo = (vo + *(res + ob + 50));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 50) = vo;
+                    }
+                    {
+                        float vo = vacc2x3;
+                        vo = (vo + *(res + ob + 51));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 51) = vo;
+                    }
+                    {
+                        float vo = vacc3x0;
+                        vo = (vo + *(res + ob + 72));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 72) = vo;
+                    }
+                    {
+                        float vo = vacc3x1;
+                        vo = (vo + *(res + ob + 73));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 73) = vo;
+                    }
+                    {
+                        float vo = vacc3x2;
+                        vo = (vo + *(res + ob + 74));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 74) = vo;
+                    }
+                    {
+                        float vo = vacc3x3;
+                        vo = (vo + *(res + ob + 75));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 75) = vo;
+                    }
+                }
+                {   /* 2-channel tail */
+                    const float *restrict vw = w + 330 * g + 220;
+                    const int ib = 168 * vy + 24 * vx + 6 * g;
+                    const int ob = 168 * vy + 24 * vx + 6 * g + 4;
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    float vacc1x0 = *(vw);
+                    float vacc1x1 = *(vw + 1);
+                    float vacc2x0 = *(vw);
+                    float vacc2x1 = *(vw + 1);
+                    float vacc3x0 = *(vw);
+                    float vacc3x1 = *(vw + 1);
+                    /* tap 0,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 2 * s + 2);
+                        const float vk1 = *(vw + 2 * s + 3);
+                        {
+                            const float vi = in[ib + s - 192];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s - 168];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s - 144];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s - 120];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                        }
+                    }
+                    /* tap 0,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 2 * s + 14);
+                        const float vk1 = *(vw + 2 * s + 15);
+                        {
+                            const float vi = in[ib + s - 168];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s - 144];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s - 120];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s - 96];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                        }
+                    }
+                    /* tap 0,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 2 * s + 26);
+                        const float vk1 = *(vw + 2 * s + 27);
+                        {
+                            const float vi = in[ib + s - 144];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s - 120];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s - 96];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s - 72];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                        }
+                    }
+                    /* tap 1,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 2 * s + 38);
+                        const float vk1 = *(vw + 2 * s + 39);
+                        {
+                            const float vi = in[ib + s - 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 24];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 48];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                        }
+                    }
+                    /* tap 1,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 2 * s + 50);
+                        const float vk1 = *(vw + 2 * s + 51);
+                        {
+                            const float vi = in[ib + s];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 24];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 48];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 72];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                        }
+                    }
+                    /* tap 1,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 2 * s + 62);
+                        const float vk1 = *(vw + 2 * s + 63);
+                        {
+                            const float vi = in[ib + s + 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 48];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 72];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                        }
+                        {
+                            const float vi = in[ib + s + 96];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                        }
+                    }
+                    {
+                        float vo = vacc0x0;
+                        vo = (vo + *(res + ob));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = (vo + *(res + ob + 1));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 1) = vo;
+                    }
+                    {
+                        float vo = vacc1x0;
+                        vo = (vo + *(res + ob + 24));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 24) = vo;
+                    }
+                    {
+                        float vo = vacc1x1;
+                        vo = (vo + *(res + ob + 25));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 25) = vo;
+                    }
+                    {
+                        float vo = vacc2x0;
+                        vo = (vo + *(res + ob + 48));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 48) = vo;
+                    }
+                    {
+                        float vo = vacc2x1;
+                        vo = (vo + *(res + ob + 49));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 49) = vo;
+                    }
+                    {
+                        float vo = vacc3x0;
+                        vo = (vo + *(res + ob + 72));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 72) = vo;
+                    }
+                    {
+                        float vo = vacc3x1;
+                        vo = (vo + *(res + ob + 73));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 73) = vo;
+                    }
+                }
+            }
+        }
+        {
+            const int vx = 5;
+            for (int g = 0; g < 4; ++g) {
+                {
+                    const float *restrict vw = w + 330 * g;
+                    const int ib = 168 * vy + 24 * vx + 6 * g;
+                    const int ob = 168 * vy + 24 * vx + 6 * g;
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    float vacc0x2 = *(vw + 2);
+                    float vacc0x3 = *(vw + 3);
+                    /* tap 0,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 4);
+                        const float vk1 = *(vw + 4 * s + 5);
+                        const float vk2 = *(vw + 4 * s + 6);
+                        const float vk3 = *(vw + 4 * s + 7);
+                        {
+                            const float vi = in[ib + s - 192];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 0,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 28);
+                        const float vk1 = *(vw + 4 * s + 29);
+                        const float vk2 = *(vw + 4 * s + 30);
+                        const float vk3 = *(vw + 4 * s + 31);
+                        {
+                            const float vi = in[ib + s - 168];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 0,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 52);
+                        const float vk1 = *(vw + 4 * s + 53);
+                        const float vk2 = *(vw + 4 * s + 54);
+                        const float vk3 = *(vw + 4 * s + 55);
+                        {
+                            const float vi = in[ib + s - 144];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 1,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 76);
+                        const float vk1 = *(vw + 4 * s + 77);
+                        const float vk2 = *(vw + 4 * s + 78);
+                        const float vk3 = *(vw + 4 * s + 79);
+                        {
+                            const float vi = in[ib + s - 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 1,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 100);
+                        const float vk1 = *(vw + 4 * s + 101);
+                        const float vk2 = *(vw + 4 * s + 102);
+                        const float vk3 = *(vw + 4 * s + 103);
+                        {
+                            const float vi = in[ib + s];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 1,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 124);
+                        const float vk1 = *(vw + 4 * s + 125);
+                        const float vk2 = *(vw + 4 * s + 126);
+                        const float vk3 = *(vw + 4 * s + 127);
+                        {
+                            const float vi = in[ib + s + 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        float vo = vacc0x0;
+                        vo = (vo + *(res + ob));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = (vo + *(res + ob + 1));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 1) = vo;
+                    }
+                    {
+                        float vo = vacc0x2;
+                        vo = (vo + *(res + ob + 2));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 2) = vo;
+                    }
+                    {
+                        float vo = vacc0x3;
+                        vo = (vo + *(res + ob + 3));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 3) = vo;
+                    }
+                }
+                {   /* 2-channel tail */
+                    const float *restrict vw = w + 330 * g + 220;
+                    const int ib = 168 * vy + 24 * vx + 6 * g;
+                    const int ob = 168 * vy + 24 * vx + 6 * g + 4;
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    /* tap 0,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 2 * s + 2);
+                        const float vk1 = *(vw + 2 * s + 3);
+                        {
+                            const float vi = in[ib + s - 192];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 0,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 2 * s + 14);
+                        const float vk1 = *(vw + 2 * s + 15);
+                        {
+                            const float vi = in[ib + s - 168];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 0,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 2 * s + 26);
+                        const float vk1 = *(vw + 2 * s + 27);
+                        {
+                            const float vi = in[ib + s - 144];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 1,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 2 * s + 38);
+                        const float vk1 = *(vw + 2 * s + 39);
+                        {
+                            const float vi = in[ib + s - 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 1,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 2 * s + 50);
+                        const float vk1 = *(vw + 2 * s + 51);
+                        {
+                            const float vi = in[ib + s];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 1,2 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 2 * s + 62);
+                        const float vk1 = *(vw + 2 * s + 63);
+                        {
+                            const float vi = in[ib + s + 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    {
+                        float vo = vacc0x0;
+                        vo = (vo + *(res + ob));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = (vo + *(res + ob + 1));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 1) = vo;
                     }
                 }
             }
@@ -2489,33 +10855,162 @@ static void Conv_g3_6c1p(const float *restrict in, float *restrict out, const fl
                     const float *restrict vw = w + 330 * g;
                     const int ib = 168 * vy + 24 * vx + 6 * g;
                     const int ob = 168 * vy + 24 * vx + 6 * g;
-                    float acc[6];
-                    for (int j = 0; j < 6; ++j) acc[j] = vw[j];
-                    for (int s = 0; s < 6; ++s) {   /* tap 0,0 */
-                        const float x = in[ib + s - 192];
-                        const float *restrict vk = vw + 6 * s + 6;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    float vacc0x2 = *(vw + 2);
+                    float vacc0x3 = *(vw + 3);
+                    /* tap 0,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 4);
+                        const float vk1 = *(vw + 4 * s + 5);
+                        const float vk2 = *(vw + 4 * s + 6);
+                        const float vk3 = *(vw + 4 * s + 7);
+                        {
+                            const float vi = in[ib + s - 192];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 0,1 */
-                        const float x = in[ib + s - 168];
-                        const float *restrict vk = vw + 6 * s + 42;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 0,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 28);
+                        const float vk1 = *(vw + 4 * s + 29);
+                        const float vk2 = *(vw + 4 * s + 30);
+                        const float vk3 = *(vw + 4 * s + 31);
+                        {
+                            const float vi = in[ib + s - 168];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 1,0 */
-                        const float x = in[ib + s - 24];
-                        const float *restrict vk = vw + 6 * s + 114;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 1,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 76);
+                        const float vk1 = *(vw + 4 * s + 77);
+                        const float vk2 = *(vw + 4 * s + 78);
+                        const float vk3 = *(vw + 4 * s + 79);
+                        {
+                            const float vi = in[ib + s - 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 6; ++s) {   /* tap 1,1 */
-                        const float x = in[ib + s];
-                        const float *restrict vk = vw + 6 * s + 150;
-                        for (int j = 0; j < 6; ++j) acc[j] += x * vk[j];
+                    /* tap 1,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 4 * s + 100);
+                        const float vk1 = *(vw + 4 * s + 101);
+                        const float vk2 = *(vw + 4 * s + 102);
+                        const float vk3 = *(vw + 4 * s + 103);
+                        {
+                            const float vi = in[ib + s];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int j = 0; j < 6; ++j) {
-                        float v = acc[j];
-                        v += res[ob + j];
-                        v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                        out[ob + j] = v;
+                    {
+                        float vo = vacc0x0;
+                        vo = (vo + *(res + ob));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = (vo + *(res + ob + 1));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 1) = vo;
+                    }
+                    {
+                        float vo = vacc0x2;
+                        vo = (vo + *(res + ob + 2));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 2) = vo;
+                    }
+                    {
+                        float vo = vacc0x3;
+                        vo = (vo + *(res + ob + 3));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 3) = vo;
+                    }
+                }
+                {   /* 2-channel tail */
+                    const float *restrict vw = w + 330 * g + 220;
+                    const int ib = 168 * vy + 24 * vx + 6 * g;
+                    const int ob = 168 * vy + 24 * vx + 6 * g + 4;
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    /* tap 0,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 2 * s + 2);
+                        const float vk1 = *(vw + 2 * s + 3);
+                        {
+                            const float vi = in[ib + s - 192];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 0,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 2 * s + 14);
+                        const float vk1 = *(vw + 2 * s + 15);
+                        {
+                            const float vi = in[ib + s - 168];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 1,0 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 2 * s + 38);
+                        const float vk1 = *(vw + 2 * s + 39);
+                        {
+                            const float vi = in[ib + s - 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    /* tap 1,1 */
+                    for (int s = 0; s < 6; ++s)
+                        {
+                        const float vk0 = *(vw + 2 * s + 50);
+                        const float vk1 = *(vw + 2 * s + 51);
+                        {
+                            const float vi = in[ib + s];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                        }
+                    }
+                    {
+                        float vo = vacc0x0;
+                        vo = (vo + *(res + ob));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = (vo + *(res + ob + 1));
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 1) = vo;
                     }
                 }
             }
@@ -2530,9 +11025,19 @@ void chain_g3_pack(const sg_weights *w, float *packed)
         {
             float *restrict d = packed + 330 * g;
             const int o0 = 6 * g;
-            for (int j = 0; j < 6; ++j) d[j] = w->conv_b[o0 + j];
+            for (int j = 0; j < 4; ++j) d[j] = w->conv_b[o0 + j];
             for (int t = 0; t < 54; ++t) {   /* tap (i, j) and input channel s: t = (i * kw + j) * cin_g + s */
-                for (int j = 0; j < 6; ++j) d[6 * t + j + 6] = w->conv_w[54 * o0 + 54 * j + t];
+                for (int j = 0; j < 4; ++j) d[4 * t + j + 4] = w->conv_w[54 * o0 + 54 * j + t];
+            }
+        }
+    }
+    for (int g = 0; g < 4; ++g) {
+        {
+            float *restrict d = packed + 330 * g + 220;
+            const int o0 = 6 * g + 4;
+            for (int j = 0; j < 2; ++j) d[j] = w->conv_b[o0 + j];
+            for (int t = 0; t < 54; ++t) {   /* tap (i, j) and input channel s: t = (i * kw + j) * cin_g + s */
+                for (int j = 0; j < 2; ++j) d[2 * t + j + 2] = w->conv_w[54 * o0 + 54 * j + t];
             }
         }
     }
@@ -2541,7 +11046,7 @@ void chain_g3_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer g3: runs its stage */
 void chain_g3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Conv_g3_6c1p(in, out, packed, in);
+    Conv_g3_4c4p(in, out, packed, in);
     (void)scratch;
 }
 
@@ -2583,48 +11088,128 @@ static void Pw_e4_4x4(const float *restrict in, float *restrict out, const float
             const float *restrict vw = w + 100 * n;
             const int ib = 24 * p;
             const int ob = 48 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 24; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 24];
                 const float vi2 = in[ib + s + 48];
                 const float vi3 = in[ib + s + 72];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
+            {
+                float v = vacc0x1;
                 v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                out[ob + j + 48] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
+            {
+                float v = vacc0x2;
                 v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                out[ob + j + 96] = v;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
+            {
+                float v = vacc0x3;
                 v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                out[ob + j + 144] = v;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 48] = v;
+            }
+            {
+                float v = vacc1x1;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 49] = v;
+            }
+            {
+                float v = vacc1x2;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 50] = v;
+            }
+            {
+                float v = vacc1x3;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 51] = v;
+            }
+            {
+                float v = vacc2x0;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 96] = v;
+            }
+            {
+                float v = vacc2x1;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 97] = v;
+            }
+            {
+                float v = vacc2x2;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 98] = v;
+            }
+            {
+                float v = vacc2x3;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 99] = v;
+            }
+            {
+                float v = vacc3x0;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 144] = v;
+            }
+            {
+                float v = vacc3x1;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 145] = v;
+            }
+            {
+                float v = vacc3x2;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 146] = v;
+            }
+            {
+                float v = vacc3x3;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 147] = v;
             }
         }
     }
@@ -2675,10 +11260,10 @@ static void Run_e4(const float *in, const float *skip, float *out, const float *
  * packed weights 1656 floats, scratch 2688 floats
  *
  * stage 1: depthwise 3x3 -> 8x7x48
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 48: 6 full tiles,
- *       no tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 48: 48 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -2694,28 +11279,39 @@ static void Run_e4(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][48], dw_b [48]
  *   pw_w [24][48], pw_b [24]
  */
-/* scalar/spatial.c.in: layer s4, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_s4_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s4, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_s4_S1_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 6; ++ct) {
-                const int ib = 336 * vy + 48 * vx + 8 * ct;
-                const int ob = 336 * vy + 48 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 48]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 336]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 384]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 48; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 336 * vy + 48 * vx + ct;
+                const int ob = 336 * vy + 48 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 336), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 384), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -2723,23 +11319,89 @@ static void Dw_s4_S1_8c1p(const float *restrict in, float *restrict out, const f
     /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
     {
         const int vy = 0;
-        for (int vx = 1; vx < 6; ++vx) {
-            for (int ct = 0; ct < 6; ++ct) {
-                const int ib = 336 * vy + 48 * vx + 8 * ct;
-                const int ob = 336 * vy + 48 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 48]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 48]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 288]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 336]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 384]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 48; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 336 * vy + 48 * vx + ct;
+                const int ob = 336 * vy + 48 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 144), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 192), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 96), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 192), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 240), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 336), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 384), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 432), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 480), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 336), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 384), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 432), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 480), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 528), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 384), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 432), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 480), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 528), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 576), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 144) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 192) = vo;
                 }
             }
         }
@@ -2749,20 +11411,31 @@ static void Dw_s4_S1_8c1p(const float *restrict in, float *restrict out, const f
         const int vy = 0;
         {
             const int vx = 6;
-            for (int ct = 0; ct < 6; ++ct) {
-                const int ib = 336 * vy + 48 * vx + 8 * ct;
-                const int ob = 336 * vy + 48 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 48]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 288]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 336]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 48; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 336 * vy + 48 * vx + ct;
+                const int ob = 336 * vy + 48 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 336), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -2771,48 +11444,152 @@ static void Dw_s4_S1_8c1p(const float *restrict in, float *restrict out, const f
     for (int vy = 1; vy < 7; ++vy) {
         {
             const int vx = 0;
-            for (int ct = 0; ct < 6; ++ct) {
-                const int ib = 336 * vy + 48 * vx + 8 * ct;
-                const int ob = 336 * vy + 48 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 336]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 288]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 48]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 336]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 384]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 48; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 336 * vy + 48 * vx + ct;
+                const int ob = 336 * vy + 48 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 336), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 336), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 384), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows 1..6 x cols 1..5: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 1; vx < 6; ++vx) {
-            for (int ct = 0; ct < 6; ++ct) {
-                const int ib = 336 * vy + 48 * vx + 8 * ct;
-                const int ob = 336 * vy + 48 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 384]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 336]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 288]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 48]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 48]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 288]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 336]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 384]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 48; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 336 * vy + 48 * vx + ct;
+                const int ob = 336 * vy + 48 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 384), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 336), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 288), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 240), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 192), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 336), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 288), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 240), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 192), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 144), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 240), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 192), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 144), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 96), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 144), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 192), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 96), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 192), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 240), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 336), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 384), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 432), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 480), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 336), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 384), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 432), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 480), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 528), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 384), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 432), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 480), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 528), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 576), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 144) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 192) = vo;
                 }
             }
         }
@@ -2821,22 +11598,39 @@ static void Dw_s4_S1_8c1p(const float *restrict in, float *restrict out, const f
     for (int vy = 1; vy < 7; ++vy) {
         {
             const int vx = 6;
-            for (int ct = 0; ct < 6; ++ct) {
-                const int ib = 336 * vy + 48 * vx + 8 * ct;
-                const int ob = 336 * vy + 48 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 384]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 336]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 48]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 288]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 336]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 48; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 336 * vy + 48 * vx + ct;
+                const int ob = 336 * vy + 48 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 384), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 336), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 336), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -2846,20 +11640,31 @@ static void Dw_s4_S1_8c1p(const float *restrict in, float *restrict out, const f
         const int vy = 7;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 6; ++ct) {
-                const int ib = 336 * vy + 48 * vx + 8 * ct;
-                const int ob = 336 * vy + 48 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 336]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 288]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 48]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 48; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 336 * vy + 48 * vx + ct;
+                const int ob = 336 * vy + 48 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 336), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -2867,23 +11672,89 @@ static void Dw_s4_S1_8c1p(const float *restrict in, float *restrict out, const f
     /* rows 7 x cols 1..5: kernel rows 0..1, cols 0..2 */
     {
         const int vy = 7;
-        for (int vx = 1; vx < 6; ++vx) {
-            for (int ct = 0; ct < 6; ++ct) {
-                const int ib = 336 * vy + 48 * vx + 8 * ct;
-                const int ob = 336 * vy + 48 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 384]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 336]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 288]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 48]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 48]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 48; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 336 * vy + 48 * vx + ct;
+                const int ob = 336 * vy + 48 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 384), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 336), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 288), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 240), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 192), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 336), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 288), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 240), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 192), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 144), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 240), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 192), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 144), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 96), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 144), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 192), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 96), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 192), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 240), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 144) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob + 192) = vo;
                 }
             }
         }
@@ -2893,20 +11764,31 @@ static void Dw_s4_S1_8c1p(const float *restrict in, float *restrict out, const f
         const int vy = 7;
         {
             const int vx = 6;
-            for (int ct = 0; ct < 6; ++ct) {
-                const int ib = 336 * vy + 48 * vx + 8 * ct;
-                const int ob = 336 * vy + 48 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 384]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 336]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 48]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 48; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 336 * vy + 48 * vx + ct;
+                const int ob = 336 * vy + 48 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 384), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 336), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -2921,48 +11803,128 @@ static void Pw_s4_S2_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 196 * n;
             const int ib = 48 * p;
             const int ob = 24 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 48; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 48];
                 const float vi2 = in[ib + s + 96];
                 const float vi3 = in[ib + s + 144];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                v += res[ob + j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                v += res[ob];
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                v += res[ob + j + 24];
-                out[ob + j + 24] = v;
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                v += res[ob + j + 48];
-                out[ob + j + 48] = v;
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                v += res[ob + j + 72];
-                out[ob + j + 72] = v;
+            {
+                float v = vacc0x3;
+                v += res[ob + 3];
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v += res[ob + 24];
+                out[ob + 24] = v;
+            }
+            {
+                float v = vacc1x1;
+                v += res[ob + 25];
+                out[ob + 25] = v;
+            }
+            {
+                float v = vacc1x2;
+                v += res[ob + 26];
+                out[ob + 26] = v;
+            }
+            {
+                float v = vacc1x3;
+                v += res[ob + 27];
+                out[ob + 27] = v;
+            }
+            {
+                float v = vacc2x0;
+                v += res[ob + 48];
+                out[ob + 48] = v;
+            }
+            {
+                float v = vacc2x1;
+                v += res[ob + 49];
+                out[ob + 49] = v;
+            }
+            {
+                float v = vacc2x2;
+                v += res[ob + 50];
+                out[ob + 50] = v;
+            }
+            {
+                float v = vacc2x3;
+                v += res[ob + 51];
+                out[ob + 51] = v;
+            }
+            {
+                float v = vacc3x0;
+                v += res[ob + 72];
+                out[ob + 72] = v;
+            }
+            {
+                float v = vacc3x1;
+                v += res[ob + 73];
+                out[ob + 73] = v;
+            }
+            {
+                float v = vacc3x2;
+                v += res[ob + 74];
+                out[ob + 74] = v;
+            }
+            {
+                float v = vacc3x3;
+                v += res[ob + 75];
+                out[ob + 75] = v;
             }
         }
     }
@@ -2971,12 +11933,12 @@ static void Pw_s4_S2_4x4(const float *restrict in, float *restrict out, const fl
 /* layer.c.in: layer s4: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void chain_s4_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 6; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 48; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[48 * k + o0 + j];
+            d[k + 1] = w->dw_w[48 * k + o0];
         }
     }
     {
@@ -2997,7 +11959,7 @@ void chain_s4(const float *restrict in, const float *restrict skip, float *restr
     enum {
         S2_W = 480,   /* stage 2's packed weights */
     };
-    Dw_s4_S1_8c1p(in, scratch, packed);
+    Dw_s4_S1_1c8p(in, scratch, packed);
     Pw_s4_S2_4x4(scratch, out, packed + S2_W, skip);
 }
 
@@ -3023,22 +11985,36 @@ static void Run_s4(const float *in, const float *skip, float *out, const float *
  * packed weights 0 floats, scratch 0 floats
  *
  * stage 1: average pool 2x2 -> 4x3x24
- *   tile: 8 channels a step (scalar code)
- *   borders: 1 row class x 1 column class, padding resolved at generation time (about 16 lines of
+ *   tile: 16 channels a step (scalar code)
+ *   borders: 1 row class x 1 column class, padding resolved at generation time (about 32 lines of
  *       C)
  *
  * weights (sg_weights, TFLite layouts):
  *   none
  */
-/* scalar/pool.c.in: layer ap, stage 1 (average pool 2x2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Pool_ap_8c1p(const float *restrict in, float *restrict out)
+/* scalar/pool.c.in: layer ap, stage 1 (average pool 2x2): tile 16c1p, 16 channels x 1 pixel (scalar code) */
+static void Pool_ap_16c1p(const float *restrict in, float *restrict out)
 {
     /* rows 0..3 x cols 0..2: kernel rows 0..1, cols 0..1 (interior) */
     for (int vy = 0; vy < 4; ++vy) {
         for (int vx = 0; vx < 3; ++vx) {
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 336 * vy + 48 * vx + 8 * ct;
-                const int ob = 72 * vy + 24 * vx + 8 * ct;
+            {
+                const int ib = 336 * vy + 48 * vx;
+                const int ob = 72 * vy + 24 * vx;
+                float acc[16];
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j]; /* cell 0,0 */
+                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j + 24]; /* cell 0,1 */
+                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j + 168]; /* cell 1,0 */
+                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j + 192]; /* cell 1,1 */
+                for (int j = 0; j < 16; ++j) {
+                    float v = acc[j] / 4.000000000e+00f;
+                    v = v < 0.0f ? 0.0f : v;
+                    out[ob + j] = v;
+                }
+            }
+            {
+                const int ib = 336 * vy + 48 * vx + 16;
+                const int ob = 72 * vy + 24 * vx + 16;
                 float acc[8];
                 for (int j = 0; j < 8; ++j) acc[j] = in[ib + j]; /* cell 0,0 */
                 for (int j = 0; j < 8; ++j) acc[j] += in[ib + j + 24]; /* cell 0,1 */
@@ -3064,7 +12040,7 @@ void chain_ap_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer ap: runs its stage */
 void chain_ap(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pool_ap_8c1p(in, out);
+    Pool_ap_16c1p(in, out);
     (void)packed;
     (void)scratch;
 }
@@ -3166,21 +12142,41 @@ static void Pw_fc1_1x4(const float *restrict in, float *restrict out, const floa
             const float *restrict vw = w + 100 * n;
             const int ib = 24 * p;
             const int ob = 40 * p + 4 * n;
-            float vacc0[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
             for (int s = 0; s < 24; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
-                out[ob + j] = v;
+                out[ob] = v;
+            }
+            {
+                float v = vacc0x1;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);
+                out[ob + 3] = v;
             }
         }
     }
@@ -3247,40 +12243,60 @@ static void Pw_fc2_1x4(const float *restrict in, float *restrict out, const floa
             const float *restrict vw = w + 164 * n;
             const int ib = 40 * p;
             const int ob = 10 * p + 4 * n;
-            float vacc0[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
             for (int s = 0; s < 40; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
+            }
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
             }
         }
         {   /* 2-channel tail */
             const float *restrict vw = w + 328;
             const int ib = 40 * p;
             const int ob = 10 * p + 8;
-            float vacc0[2];
-            for (int j = 0; j < 2; ++j) {
-                vacc0[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
             for (int s = 0; s < 40; ++s) {
                 const float *restrict vk = vw + 2 * s + 2;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 2; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
             }
-            for (int j = 0; j < 2; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
+            }
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
         }
     }

@@ -14,10 +14,10 @@
  * packed weights 80 floats, scratch 0 floats
  *
  * stage 1: depthwise 3x3 -> 7x8x8
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 8: 1 full tile, no
- *       tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 8: 8 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -25,27 +25,38 @@
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][8], dw_b [8]
  */
-/* scalar/spatial.c.in: layer same_s1, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_same_s1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer same_s1, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_same_s1_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            {
-                const int ib = 64 * vy + 8 * vx;
-                const int ob = 64 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 64]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 72]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 64 * vy + 8 * vx + ct;
+                const int ob = 64 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -53,22 +64,95 @@ static void Dw_same_s1_8c1p(const float *restrict in, float *restrict out, const
     /* rows 0 x cols 1..6: kernel rows 1..2, cols 0..2 */
     {
         const int vy = 0;
-        for (int vx = 1; vx < 7; ++vx) {
-            {
-                const int ib = 64 * vy + 8 * vx;
-                const int ob = 64 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 56]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 64]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 72]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 64 * vy + 8 * vx + ct;
+                const int ob = 64 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 16), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 24), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 32), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 24), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 32), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 40), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 40), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 48), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 56), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 64), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 72), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 80), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 88), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 72), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 80), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 88), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 104), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 80), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 88), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 104), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 112), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 8) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 24) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    *(out + ob + 40) = vo;
                 }
             }
         }
@@ -78,19 +162,30 @@ static void Dw_same_s1_8c1p(const float *restrict in, float *restrict out, const
         const int vy = 0;
         {
             const int vx = 7;
-            {
-                const int ib = 64 * vy + 8 * vx;
-                const int ob = 64 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 56]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 64]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 64 * vy + 8 * vx + ct;
+                const int ob = 64 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 56), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -99,46 +194,160 @@ static void Dw_same_s1_8c1p(const float *restrict in, float *restrict out, const
     for (int vy = 1; vy < 6; ++vy) {
         {
             const int vx = 0;
-            {
-                const int ib = 64 * vy + 8 * vx;
-                const int ob = 64 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 64]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 56]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 64]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 72]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 64 * vy + 8 * vx + ct;
+                const int ob = 64 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 64), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 56), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows 1..5 x cols 1..6: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 6; ++vy) {
-        for (int vx = 1; vx < 7; ++vx) {
-            {
-                const int ib = 64 * vy + 8 * vx;
-                const int ob = 64 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 72]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 64]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 56]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 56]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 64]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 72]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 64 * vy + 8 * vx + ct;
+                const int ob = 64 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 64), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 56), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 48), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 40), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 32), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 64), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 56), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 40), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 32), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 24), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 56), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 48), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 40), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 32), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 24), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 16), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 24), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 32), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 24), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 32), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 40), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 40), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 48), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 56), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 64), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 72), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 80), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 88), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 72), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 80), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 88), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 104), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 80), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 88), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 104), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 112), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 8) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 24) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    *(out + ob + 40) = vo;
                 }
             }
         }
@@ -147,21 +356,38 @@ static void Dw_same_s1_8c1p(const float *restrict in, float *restrict out, const
     for (int vy = 1; vy < 6; ++vy) {
         {
             const int vx = 7;
-            {
-                const int ib = 64 * vy + 8 * vx;
-                const int ob = 64 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 72]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 64]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 56]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 64]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 64 * vy + 8 * vx + ct;
+                const int ob = 64 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 64), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 56), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -171,19 +397,30 @@ static void Dw_same_s1_8c1p(const float *restrict in, float *restrict out, const
         const int vy = 6;
         {
             const int vx = 0;
-            {
-                const int ib = 64 * vy + 8 * vx;
-                const int ob = 64 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 64]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 56]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 64 * vy + 8 * vx + ct;
+                const int ob = 64 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 64), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 56), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -191,22 +428,95 @@ static void Dw_same_s1_8c1p(const float *restrict in, float *restrict out, const
     /* rows 6 x cols 1..6: kernel rows 0..1, cols 0..2 */
     {
         const int vy = 6;
-        for (int vx = 1; vx < 7; ++vx) {
-            {
-                const int ib = 64 * vy + 8 * vx;
-                const int ob = 64 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 72]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 64]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 56]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 64 * vy + 8 * vx + ct;
+                const int ob = 64 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 64), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 56), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 48), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 40), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 32), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 64), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 56), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 40), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 32), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 24), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 56), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 48), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 40), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 32), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 24), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 16), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 24), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 32), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 24), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 32), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 40), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 40), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 48), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 8) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 24) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    *(out + ob + 40) = vo;
                 }
             }
         }
@@ -216,19 +526,30 @@ static void Dw_same_s1_8c1p(const float *restrict in, float *restrict out, const
         const int vy = 6;
         {
             const int vx = 7;
-            {
-                const int ib = 64 * vy + 8 * vx;
-                const int ob = 64 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 72]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 64]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 64 * vy + 8 * vx + ct;
+                const int ob = 64 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 64), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -238,12 +559,12 @@ static void Dw_same_s1_8c1p(const float *restrict in, float *restrict out, const
 /* layer.c.in: layer same_s1: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_same_s1_pack(const sg_weights *w, float *packed)
 {
-    {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed;
-        const int o0 = 0;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 8; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[8 * k + o0 + j];
+            d[k + 1] = w->dw_w[8 * k + o0];
         }
     }
 }
@@ -251,7 +572,7 @@ void dw_padding_same_s1_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer same_s1: runs its stage */
 void dw_padding_same_s1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_same_s1_8c1p(in, out, packed);
+    Dw_same_s1_1c8p(in, out, packed);
     (void)scratch;
 }
 
@@ -277,56 +598,79 @@ static void Run_same_s1(const float *in, const float *skip, float *out, const fl
  * packed weights 90 floats, scratch 0 floats
  *
  * stage 1: depthwise 3x3 -> 4x4x9
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 9: 1 full tile + a
- *       generated 1-channel tail
- *   borders: 3 row classes x 2 column classes, padding resolved at generation time (about 214
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 9: 9 tiles
+ *   borders: 3 row classes x 2 column classes, padding resolved at generation time (about 107
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][9], dw_b [9]
  */
-/* scalar/spatial.c.in: layer same_s2, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_same_s2_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer same_s2, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_same_s2_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0..2: kernel rows 1..2, cols 0..2 */
     {
         const int vy = 0;
-        for (int vx = 0; vx < 3; ++vx) {
-            {
-                const int ib = 144 * vy + 18 * vx;
-                const int ob = 36 * vy + 9 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 9]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 18]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 72]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 81]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 90]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 144 * vy + 18 * vx + ct;
+                const int ob = 36 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 18), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 36), vk0);
                 }
-            }
-            {
-                const int ib = 144 * vy + 18 * vx + 8;
-                const int ob = 36 * vy + 9 * vx + 8;
-                const float *restrict vw = w + 80;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib + 9]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 18]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib + 72]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 81]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 90]; /* tap 2,2 */
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 27), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 45), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 36), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 54), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 90), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 108), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 81), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 99), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 117), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 90), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 108), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 126), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 9) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 18) = vo;
                 }
             }
         }
@@ -336,79 +680,110 @@ static void Dw_same_s2_8c1p(const float *restrict in, float *restrict out, const
         const int vy = 0;
         {
             const int vx = 3;
-            {
-                const int ib = 144 * vy + 18 * vx;
-                const int ob = 36 * vy + 9 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 9]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 72]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 81]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 144 * vy + 18 * vx + ct;
+                const int ob = 36 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
                 }
-            }
-            {
-                const int ib = 144 * vy + 18 * vx + 8;
-                const int ob = 36 * vy + 9 * vx + 8;
-                const float *restrict vw = w + 80;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib + 9]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib + 72]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 81]; /* tap 2,1 */
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 81), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows 1..2 x cols 0..2: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 3; ++vy) {
-        for (int vx = 0; vx < 3; ++vx) {
-            {
-                const int ib = 144 * vy + 18 * vx;
-                const int ob = 36 * vy + 9 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 72]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 63]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 54]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 9]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 18]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 72]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 81]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 90]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 144 * vy + 18 * vx + ct;
+                const int ob = 36 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 54), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 36), vk0);
                 }
-            }
-            {
-                const int ib = 144 * vy + 18 * vx + 8;
-                const int ob = 36 * vy + 9 * vx + 8;
-                const float *restrict vw = w + 80;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib + 9]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 18]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib + 72]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 81]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 90]; /* tap 2,2 */
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 45), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 27), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 54), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 36), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 18), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 18), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 36), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 27), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 45), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 36), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 54), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 90), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 108), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 81), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 99), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 117), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 90), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 108), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 126), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 9) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 18) = vo;
                 }
             }
         }
@@ -417,38 +792,38 @@ static void Dw_same_s2_8c1p(const float *restrict in, float *restrict out, const
     for (int vy = 1; vy < 3; ++vy) {
         {
             const int vx = 3;
-            {
-                const int ib = 144 * vy + 18 * vx;
-                const int ob = 36 * vy + 9 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 72]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 63]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 9]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 72]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 81]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 144 * vy + 18 * vx + ct;
+                const int ob = 36 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
                 }
-            }
-            {
-                const int ib = 144 * vy + 18 * vx + 8;
-                const int ob = 36 * vy + 9 * vx + 8;
-                const float *restrict vw = w + 80;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
-                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib + 9]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib + 72]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 81]; /* tap 2,1 */
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 81), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -456,39 +831,62 @@ static void Dw_same_s2_8c1p(const float *restrict in, float *restrict out, const
     /* rows 3 x cols 0..2: kernel rows 0..1, cols 0..2 */
     {
         const int vy = 3;
-        for (int vx = 0; vx < 3; ++vx) {
-            {
-                const int ib = 144 * vy + 18 * vx;
-                const int ob = 36 * vy + 9 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 72]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 63]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 54]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 9]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 18]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 144 * vy + 18 * vx + ct;
+                const int ob = 36 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 54), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 36), vk0);
                 }
-            }
-            {
-                const int ib = 144 * vy + 18 * vx + 8;
-                const int ob = 36 * vy + 9 * vx + 8;
-                const float *restrict vw = w + 80;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib + 9]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 18]; /* tap 1,2 */
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 45), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 27), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 54), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 36), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 18), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 18), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 36), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 27), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 45), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 36), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 54), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 9) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 18) = vo;
                 }
             }
         }
@@ -498,34 +896,30 @@ static void Dw_same_s2_8c1p(const float *restrict in, float *restrict out, const
         const int vy = 3;
         {
             const int vx = 3;
-            {
-                const int ib = 144 * vy + 18 * vx;
-                const int ob = 36 * vy + 9 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 72]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 63]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 9]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 144 * vy + 18 * vx + ct;
+                const int ob = 36 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
                 }
-            }
-            {
-                const int ib = 144 * vy + 18 * vx + 8;
-                const int ob = 36 * vy + 9 * vx + 8;
-                const float *restrict vw = w + 80;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
-                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib + 9]; /* tap 1,1 */
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -535,17 +929,9 @@ static void Dw_same_s2_8c1p(const float *restrict in, float *restrict out, const
 /* layer.c.in: layer same_s2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_same_s2_pack(const sg_weights *w, float *packed)
 {
-    {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed;
-        const int o0 = 0;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
-        for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[9 * k + o0 + j];
-        }
-    }
-    {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 80;
-        const int o0 = 8;
+    for (int ct = 0; ct < 9; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
         d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
             d[k + 1] = w->dw_w[9 * k + o0];
@@ -556,7 +942,7 @@ void dw_padding_same_s2_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer same_s2: runs its stage */
 void dw_padding_same_s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_same_s2_8c1p(in, out, packed);
+    Dw_same_s2_1c8p(in, out, packed);
     (void)scratch;
 }
 
@@ -582,10 +968,10 @@ static void Run_same_s2(const float *in, const float *skip, float *out, const fl
  * packed weights 272 floats, scratch 0 floats
  *
  * stage 1: depthwise 4x4 -> 4x4x16
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 16: 2 full tiles,
- *       no tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 208
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -593,32 +979,58 @@ static void Run_same_s2(const float *in, const float *skip, float *out, const fl
  * weights (sg_weights, TFLite layouts):
  *   dw_w [4][4][16], dw_b [16]
  */
-/* scalar/spatial.c.in: layer same_k4e, stage 1 (depthwise 4x4): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_same_k4e_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer same_k4e, stage 1 (depthwise 4x4): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_same_k4e_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 1..3, cols 1..3 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 256 * vy + 32 * vx + 8 * ct;
-                const int ob = 64 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 136 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 32]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 128]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 144]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 160]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 256]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 272]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 288]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 17 * ct;
+                const int ib = 256 * vy + 32 * vx + ct;
+                const int ob = 64 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -626,28 +1038,81 @@ static void Dw_same_k4e_8c1p(const float *restrict in, float *restrict out, cons
     /* rows 0 x cols 1..2: kernel rows 1..3, cols 0..3 */
     {
         const int vy = 0;
-        for (int vx = 1; vx < 3; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 256 * vy + 32 * vx + 8 * ct;
-                const int ob = 64 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 136 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 32]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 112]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 128]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 144]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 160]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 240]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 256]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 272]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 288]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 17 * ct;
+                const int ib = 256 * vy + 32 * vx + ct;
+                const int ob = 64 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 64), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 160), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 176), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 192), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 272), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 288), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 304), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 320), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 16) = vo;
                 }
             }
         }
@@ -657,24 +1122,50 @@ static void Dw_same_k4e_8c1p(const float *restrict in, float *restrict out, cons
         const int vy = 0;
         {
             const int vx = 3;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 256 * vy + 32 * vx + 8 * ct;
-                const int ob = 64 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 136 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 112]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 128]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 144]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 240]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 256]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 272]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 17 * ct;
+                const int ib = 256 * vy + 32 * vx + ct;
+                const int ob = 64 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -683,59 +1174,163 @@ static void Dw_same_k4e_8c1p(const float *restrict in, float *restrict out, cons
     for (int vy = 1; vy < 3; ++vy) {
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 256 * vy + 32 * vx + 8 * ct;
-                const int ob = 64 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 136 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 128]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 112]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 96]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 32]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 128]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 144]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 160]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 256]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 272]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 288]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 17 * ct;
+                const int ib = 256 * vy + 32 * vx + ct;
+                const int ob = 64 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 96), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows 1..2 x cols 1..2: kernel rows 0..3, cols 0..3 (interior) */
     for (int vy = 1; vy < 3; ++vy) {
-        for (int vx = 1; vx < 3; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 256 * vy + 32 * vx + 8 * ct;
-                const int ob = 64 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 136 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 144]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 128]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 112]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 96]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 32]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 112]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 128]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 144]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 160]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 240]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 256]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 272]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 288]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 17 * ct;
+                const int ib = 256 * vy + 32 * vx + ct;
+                const int ob = 64 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 112), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 96), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 80), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 96), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 64), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 64), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 160), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 176), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 192), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 272), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 288), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 304), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 320), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 16) = vo;
                 }
             }
         }
@@ -744,27 +1339,62 @@ static void Dw_same_k4e_8c1p(const float *restrict in, float *restrict out, cons
     for (int vy = 1; vy < 3; ++vy) {
         {
             const int vx = 3;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 256 * vy + 32 * vx + 8 * ct;
-                const int ob = 64 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 136 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 144]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 128]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 112]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 112]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 128]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 144]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 240]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 256]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 272]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 17 * ct;
+                const int ib = 256 * vy + 32 * vx + ct;
+                const int ob = 64 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -774,24 +1404,50 @@ static void Dw_same_k4e_8c1p(const float *restrict in, float *restrict out, cons
         const int vy = 3;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 256 * vy + 32 * vx + 8 * ct;
-                const int ob = 64 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 136 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 128]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 112]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 96]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 32]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 128]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 144]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 160]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 17 * ct;
+                const int ib = 256 * vy + 32 * vx + ct;
+                const int ob = 64 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 96), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -799,28 +1455,81 @@ static void Dw_same_k4e_8c1p(const float *restrict in, float *restrict out, cons
     /* rows 3 x cols 1..2: kernel rows 0..2, cols 0..3 */
     {
         const int vy = 3;
-        for (int vx = 1; vx < 3; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 256 * vy + 32 * vx + 8 * ct;
-                const int ob = 64 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 136 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 144]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 128]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 112]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 96]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 32]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 112]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 128]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 144]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 160]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 17 * ct;
+                const int ib = 256 * vy + 32 * vx + ct;
+                const int ob = 64 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 112), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 96), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 80), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 96), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 64), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 64), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 160), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 176), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 192), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 16) = vo;
                 }
             }
         }
@@ -830,24 +1539,50 @@ static void Dw_same_k4e_8c1p(const float *restrict in, float *restrict out, cons
         const int vy = 3;
         {
             const int vx = 3;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 256 * vy + 32 * vx + 8 * ct;
-                const int ob = 64 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 136 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 144]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 128]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 112]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 112]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 128]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 144]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 17 * ct;
+                const int ib = 256 * vy + 32 * vx + ct;
+                const int ob = 64 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -857,12 +1592,12 @@ static void Dw_same_k4e_8c1p(const float *restrict in, float *restrict out, cons
 /* layer.c.in: layer same_k4e: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_same_k4e_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 136 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 16; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 17 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 16; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
+            d[k + 1] = w->dw_w[16 * k + o0];
         }
     }
 }
@@ -870,7 +1605,7 @@ void dw_padding_same_k4e_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer same_k4e: runs its stage */
 void dw_padding_same_k4e(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_same_k4e_8c1p(in, out, packed);
+    Dw_same_k4e_1c8p(in, out, packed);
     (void)scratch;
 }
 
@@ -896,10 +1631,10 @@ static void Run_same_k4e(const float *in, const float *skip, float *out, const f
  * packed weights 272 floats, scratch 0 floats
  *
  * stage 1: depthwise 4x4 -> 5x5x16
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 16: 2 full tiles,
- *       no tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 189
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -907,32 +1642,58 @@ static void Run_same_k4e(const float *in, const float *skip, float *out, const f
  * weights (sg_weights, TFLite layouts):
  *   dw_w [4][4][16], dw_b [16]
  */
-/* scalar/spatial.c.in: layer same_k4o, stage 1 (depthwise 4x4): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_same_k4o_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer same_k4o, stage 1 (depthwise 4x4): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_same_k4o_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 1..3, cols 1..3 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 288 * vy + 32 * vx + 8 * ct;
-                const int ob = 80 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 136 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 32]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 144]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 160]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 176]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 288]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 304]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 320]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 17 * ct;
+                const int ib = 288 * vy + 32 * vx + ct;
+                const int ob = 80 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 176), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 320), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -940,28 +1701,98 @@ static void Dw_same_k4o_8c1p(const float *restrict in, float *restrict out, cons
     /* rows 0 x cols 1..3: kernel rows 1..3, cols 0..3 */
     {
         const int vy = 0;
-        for (int vx = 1; vx < 4; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 288 * vy + 32 * vx + 8 * ct;
-                const int ob = 80 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 136 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 32]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 128]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 144]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 160]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 176]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 272]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 288]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 304]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 320]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 17 * ct;
+                const int ib = 288 * vy + 32 * vx + ct;
+                const int ob = 80 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 80), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 64), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 160), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 192), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 176), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 208), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 192), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 224), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 176), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 208), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 240), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 304), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 336), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 320), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 352), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 336), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 368), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 320), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 352), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 384), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 32) = vo;
                 }
             }
         }
@@ -971,21 +1802,38 @@ static void Dw_same_k4o_8c1p(const float *restrict in, float *restrict out, cons
         const int vy = 0;
         {
             const int vx = 4;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 288 * vy + 32 * vx + 8 * ct;
-                const int ob = 80 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 136 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 128]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 144]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 272]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 288]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 17 * ct;
+                const int ib = 288 * vy + 32 * vx + ct;
+                const int ob = 80 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -994,59 +1842,184 @@ static void Dw_same_k4o_8c1p(const float *restrict in, float *restrict out, cons
     for (int vy = 1; vy < 4; ++vy) {
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 288 * vy + 32 * vx + 8 * ct;
-                const int ob = 80 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 136 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 144]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 128]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 112]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 32]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 144]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 160]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 176]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 288]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 304]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 320]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 17 * ct;
+                const int ib = 288 * vy + 32 * vx + ct;
+                const int ob = 80 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 176), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 320), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows 1..3 x cols 1..3: kernel rows 0..3, cols 0..3 (interior) */
     for (int vy = 1; vy < 4; ++vy) {
-        for (int vx = 1; vx < 4; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 288 * vy + 32 * vx + 8 * ct;
-                const int ob = 80 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 136 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 160]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 144]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 128]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 112]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 32]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 128]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 144]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 160]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 176]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 272]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 288]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 304]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 320]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 17 * ct;
+                const int ib = 288 * vy + 32 * vx + ct;
+                const int ob = 80 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 128), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 96), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 112), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 80), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 96), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 64), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 80), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 48), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 80), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 64), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 160), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 192), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 176), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 208), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 192), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 224), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 176), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 208), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 240), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 304), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 336), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 320), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 352), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 336), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 368), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 320), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 352), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 384), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 32) = vo;
                 }
             }
         }
@@ -1055,23 +2028,46 @@ static void Dw_same_k4o_8c1p(const float *restrict in, float *restrict out, cons
     for (int vy = 1; vy < 4; ++vy) {
         {
             const int vx = 4;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 288 * vy + 32 * vx + 8 * ct;
-                const int ob = 80 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 136 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 160]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 144]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 128]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 144]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 272]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 288]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 17 * ct;
+                const int ib = 288 * vy + 32 * vx + ct;
+                const int ob = 80 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1081,21 +2077,38 @@ static void Dw_same_k4o_8c1p(const float *restrict in, float *restrict out, cons
         const int vy = 4;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 288 * vy + 32 * vx + 8 * ct;
-                const int ob = 80 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 136 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 144]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 128]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 112]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 32]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 17 * ct;
+                const int ib = 288 * vy + 32 * vx + ct;
+                const int ob = 80 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1103,24 +2116,74 @@ static void Dw_same_k4o_8c1p(const float *restrict in, float *restrict out, cons
     /* rows 4 x cols 1..3: kernel rows 0..1, cols 0..3 */
     {
         const int vy = 4;
-        for (int vx = 1; vx < 4; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 288 * vy + 32 * vx + 8 * ct;
-                const int ob = 80 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 136 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 160]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 144]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 128]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 112]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 32]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 17 * ct;
+                const int ib = 288 * vy + 32 * vx + ct;
+                const int ob = 80 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 128), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 96), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 112), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 80), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 96), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 64), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 80), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 48), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 80), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 64), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 32) = vo;
                 }
             }
         }
@@ -1130,19 +2193,30 @@ static void Dw_same_k4o_8c1p(const float *restrict in, float *restrict out, cons
         const int vy = 4;
         {
             const int vx = 4;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 288 * vy + 32 * vx + 8 * ct;
-                const int ob = 80 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 136 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 160]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 144]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 17 * ct;
+                const int ib = 288 * vy + 32 * vx + ct;
+                const int ob = 80 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1152,12 +2226,12 @@ static void Dw_same_k4o_8c1p(const float *restrict in, float *restrict out, cons
 /* layer.c.in: layer same_k4o: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_same_k4o_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 136 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 16; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 17 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 16; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
+            d[k + 1] = w->dw_w[16 * k + o0];
         }
     }
 }
@@ -1165,7 +2239,7 @@ void dw_padding_same_k4o_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer same_k4o: runs its stage */
 void dw_padding_same_k4o(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_same_k4o_8c1p(in, out, packed);
+    Dw_same_k4o_1c8p(in, out, packed);
     (void)scratch;
 }
 
@@ -1191,10 +2265,10 @@ static void Run_same_k4o(const float *in, const float *skip, float *out, const f
  * packed weights 259 floats, scratch 0 floats
  *
  * stage 1: depthwise 6x6 -> 5x5x7
- *   tile: 7 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 7: 1 full tile, no
- *       tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 7: 7 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 290
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -1202,39 +2276,86 @@ static void Run_same_k4o(const float *in, const float *skip, float *out, const f
  * weights (sg_weights, TFLite layouts):
  *   dw_w [6][6][7], dw_b [7]
  */
-/* scalar/spatial.c.in: layer same_k6s3, stage 1 (depthwise 6x6): tile 7c1p, 7 channels x 1 pixel (scalar code) */
-static void Dw_same_k6s3_7c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer same_k6s3, stage 1 (depthwise 6x6): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_same_k6s3_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 2..5, cols 2..5 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            {
-                const int ib = 273 * vy + 21 * vx;
-                const int ob = 35 * vy + 7 * vx;
-                const float *restrict vw = w;
-                float vacc[7];
-                for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 105] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 112] * in[ib + j + 7]; /* tap 2,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 119] * in[ib + j + 14]; /* tap 2,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 126] * in[ib + j + 21]; /* tap 2,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 147] * in[ib + j + 91]; /* tap 3,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 154] * in[ib + j + 98]; /* tap 3,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 161] * in[ib + j + 105]; /* tap 3,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 168] * in[ib + j + 112]; /* tap 3,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 189] * in[ib + j + 182]; /* tap 4,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 196] * in[ib + j + 189]; /* tap 4,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 203] * in[ib + j + 196]; /* tap 4,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 210] * in[ib + j + 203]; /* tap 4,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 231] * in[ib + j + 273]; /* tap 5,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 238] * in[ib + j + 280]; /* tap 5,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 245] * in[ib + j + 287]; /* tap 5,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 252] * in[ib + j + 294]; /* tap 5,5 */
-                for (int j = 0; j < 7; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 7; ++ct) {
+                const float *restrict vw = w + 37 * ct;
+                const int ib = 273 * vy + 21 * vx + ct;
+                const int ob = 35 * vy + 7 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14), vk0);
+                }
+                {   /* tap 2,5 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 21), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 91), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 98), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 105), vk0);
+                }
+                {   /* tap 3,5 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 27);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 182), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 28);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 189), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 29);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 196), vk0);
+                }
+                {   /* tap 4,5 */
+                    const float vk0 = *(vw + 30);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 203), vk0);
+                }
+                {   /* tap 5,2 */
+                    const float vk0 = *(vw + 33);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 273), vk0);
+                }
+                {   /* tap 5,3 */
+                    const float vk0 = *(vw + 34);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 280), vk0);
+                }
+                {   /* tap 5,4 */
+                    const float vk0 = *(vw + 35);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 287), vk0);
+                }
+                {   /* tap 5,5 */
+                    const float vk0 = *(vw + 36);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 294), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1242,40 +2363,170 @@ static void Dw_same_k6s3_7c1p(const float *restrict in, float *restrict out, con
     /* rows 0 x cols 1..3: kernel rows 2..5, cols 0..5 */
     {
         const int vy = 0;
-        for (int vx = 1; vx < 4; ++vx) {
-            {
-                const int ib = 273 * vy + 21 * vx;
-                const int ob = 35 * vy + 7 * vx;
-                const float *restrict vw = w;
-                float vacc[7];
-                for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 91] * in[ib + j - 14]; /* tap 2,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 98] * in[ib + j - 7]; /* tap 2,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 105] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 112] * in[ib + j + 7]; /* tap 2,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 119] * in[ib + j + 14]; /* tap 2,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 126] * in[ib + j + 21]; /* tap 2,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 133] * in[ib + j + 77]; /* tap 3,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 140] * in[ib + j + 84]; /* tap 3,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 147] * in[ib + j + 91]; /* tap 3,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 154] * in[ib + j + 98]; /* tap 3,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 161] * in[ib + j + 105]; /* tap 3,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 168] * in[ib + j + 112]; /* tap 3,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 175] * in[ib + j + 168]; /* tap 4,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 182] * in[ib + j + 175]; /* tap 4,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 189] * in[ib + j + 182]; /* tap 4,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 196] * in[ib + j + 189]; /* tap 4,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 203] * in[ib + j + 196]; /* tap 4,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 210] * in[ib + j + 203]; /* tap 4,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 217] * in[ib + j + 259]; /* tap 5,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 224] * in[ib + j + 266]; /* tap 5,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 231] * in[ib + j + 273]; /* tap 5,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 238] * in[ib + j + 280]; /* tap 5,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 245] * in[ib + j + 287]; /* tap 5,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 252] * in[ib + j + 294]; /* tap 5,5 */
-                for (int j = 0; j < 7; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 7; ++ct) {
+                const float *restrict vw = w + 37 * ct;
+                const int ib = 273 * vy + 21 * vx + ct;
+                const int ob = 35 * vy + 7 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 14), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 28), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 14), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 35), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 21), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 42), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 28), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 49), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 35), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 56), vk0);
+                }
+                {   /* tap 2,5 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 21), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 42), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 63), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 77), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 98), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 119), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 84), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 105), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 126), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 91), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 112), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 133), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 98), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 119), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 140), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 105), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 126), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 147), vk0);
+                }
+                {   /* tap 3,5 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 133), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 154), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 189), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 210), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 26);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 175), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 196), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 217), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 27);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 182), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 203), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 224), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 28);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 189), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 210), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 231), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 29);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 196), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 217), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 238), vk0);
+                }
+                {   /* tap 4,5 */
+                    const float vk0 = *(vw + 30);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 203), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 224), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 245), vk0);
+                }
+                {   /* tap 5,0 */
+                    const float vk0 = *(vw + 31);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 259), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 280), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 301), vk0);
+                }
+                {   /* tap 5,1 */
+                    const float vk0 = *(vw + 32);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 266), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 287), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 308), vk0);
+                }
+                {   /* tap 5,2 */
+                    const float vk0 = *(vw + 33);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 273), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 294), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 315), vk0);
+                }
+                {   /* tap 5,3 */
+                    const float vk0 = *(vw + 34);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 280), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 301), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 322), vk0);
+                }
+                {   /* tap 5,4 */
+                    const float vk0 = *(vw + 35);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 287), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 308), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 329), vk0);
+                }
+                {   /* tap 5,5 */
+                    const float vk0 = *(vw + 36);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 294), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 315), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 336), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 7) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 14) = vo;
                 }
             }
         }
@@ -1285,27 +2536,62 @@ static void Dw_same_k6s3_7c1p(const float *restrict in, float *restrict out, con
         const int vy = 0;
         {
             const int vx = 4;
-            {
-                const int ib = 273 * vy + 21 * vx;
-                const int ob = 35 * vy + 7 * vx;
-                const float *restrict vw = w;
-                float vacc[7];
-                for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 91] * in[ib + j - 14]; /* tap 2,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 98] * in[ib + j - 7]; /* tap 2,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 105] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 133] * in[ib + j + 77]; /* tap 3,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 140] * in[ib + j + 84]; /* tap 3,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 147] * in[ib + j + 91]; /* tap 3,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 175] * in[ib + j + 168]; /* tap 4,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 182] * in[ib + j + 175]; /* tap 4,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 189] * in[ib + j + 182]; /* tap 4,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 217] * in[ib + j + 259]; /* tap 5,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 224] * in[ib + j + 266]; /* tap 5,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 231] * in[ib + j + 273]; /* tap 5,2 */
-                for (int j = 0; j < 7; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 7; ++ct) {
+                const float *restrict vw = w + 37 * ct;
+                const int ib = 273 * vy + 21 * vx + ct;
+                const int ob = 35 * vy + 7 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 14), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 77), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 84), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 91), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 168), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 26);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 175), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 27);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 182), vk0);
+                }
+                {   /* tap 5,0 */
+                    const float vk0 = *(vw + 31);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 259), vk0);
+                }
+                {   /* tap 5,1 */
+                    const float vk0 = *(vw + 32);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 266), vk0);
+                }
+                {   /* tap 5,2 */
+                    const float vk0 = *(vw + 33);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 273), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1314,91 +2600,352 @@ static void Dw_same_k6s3_7c1p(const float *restrict in, float *restrict out, con
     for (int vy = 1; vy < 4; ++vy) {
         {
             const int vx = 0;
-            {
-                const int ib = 273 * vy + 21 * vx;
-                const int ob = 35 * vy + 7 * vx;
-                const float *restrict vw = w;
-                float vacc[7];
-                for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * in[ib + j - 182]; /* tap 0,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j - 175]; /* tap 0,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j - 168]; /* tap 0,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * in[ib + j - 161]; /* tap 0,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 63] * in[ib + j - 91]; /* tap 1,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 70] * in[ib + j - 84]; /* tap 1,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 77] * in[ib + j - 77]; /* tap 1,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 84] * in[ib + j - 70]; /* tap 1,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 105] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 112] * in[ib + j + 7]; /* tap 2,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 119] * in[ib + j + 14]; /* tap 2,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 126] * in[ib + j + 21]; /* tap 2,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 147] * in[ib + j + 91]; /* tap 3,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 154] * in[ib + j + 98]; /* tap 3,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 161] * in[ib + j + 105]; /* tap 3,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 168] * in[ib + j + 112]; /* tap 3,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 189] * in[ib + j + 182]; /* tap 4,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 196] * in[ib + j + 189]; /* tap 4,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 203] * in[ib + j + 196]; /* tap 4,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 210] * in[ib + j + 203]; /* tap 4,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 231] * in[ib + j + 273]; /* tap 5,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 238] * in[ib + j + 280]; /* tap 5,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 245] * in[ib + j + 287]; /* tap 5,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 252] * in[ib + j + 294]; /* tap 5,5 */
-                for (int j = 0; j < 7; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 7; ++ct) {
+                const float *restrict vw = w + 37 * ct;
+                const int ib = 273 * vy + 21 * vx + ct;
+                const int ob = 35 * vy + 7 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 182), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 175), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 168), vk0);
+                }
+                {   /* tap 0,5 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 161), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 91), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 84), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 77), vk0);
+                }
+                {   /* tap 1,5 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 70), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14), vk0);
+                }
+                {   /* tap 2,5 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 21), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 91), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 98), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 105), vk0);
+                }
+                {   /* tap 3,5 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 27);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 182), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 28);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 189), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 29);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 196), vk0);
+                }
+                {   /* tap 4,5 */
+                    const float vk0 = *(vw + 30);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 203), vk0);
+                }
+                {   /* tap 5,2 */
+                    const float vk0 = *(vw + 33);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 273), vk0);
+                }
+                {   /* tap 5,3 */
+                    const float vk0 = *(vw + 34);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 280), vk0);
+                }
+                {   /* tap 5,4 */
+                    const float vk0 = *(vw + 35);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 287), vk0);
+                }
+                {   /* tap 5,5 */
+                    const float vk0 = *(vw + 36);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 294), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows 1..3 x cols 1..3: kernel rows 0..5, cols 0..5 (interior) */
     for (int vy = 1; vy < 4; ++vy) {
-        for (int vx = 1; vx < 4; ++vx) {
-            {
-                const int ib = 273 * vy + 21 * vx;
-                const int ob = 35 * vy + 7 * vx;
-                const float *restrict vw = w;
-                float vacc[7];
-                for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * in[ib + j - 196]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j - 189]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * in[ib + j - 182]; /* tap 0,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j - 175]; /* tap 0,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j - 168]; /* tap 0,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * in[ib + j - 161]; /* tap 0,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 49] * in[ib + j - 105]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j - 98]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 63] * in[ib + j - 91]; /* tap 1,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 70] * in[ib + j - 84]; /* tap 1,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 77] * in[ib + j - 77]; /* tap 1,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 84] * in[ib + j - 70]; /* tap 1,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 91] * in[ib + j - 14]; /* tap 2,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 98] * in[ib + j - 7]; /* tap 2,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 105] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 112] * in[ib + j + 7]; /* tap 2,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 119] * in[ib + j + 14]; /* tap 2,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 126] * in[ib + j + 21]; /* tap 2,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 133] * in[ib + j + 77]; /* tap 3,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 140] * in[ib + j + 84]; /* tap 3,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 147] * in[ib + j + 91]; /* tap 3,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 154] * in[ib + j + 98]; /* tap 3,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 161] * in[ib + j + 105]; /* tap 3,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 168] * in[ib + j + 112]; /* tap 3,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 175] * in[ib + j + 168]; /* tap 4,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 182] * in[ib + j + 175]; /* tap 4,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 189] * in[ib + j + 182]; /* tap 4,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 196] * in[ib + j + 189]; /* tap 4,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 203] * in[ib + j + 196]; /* tap 4,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 210] * in[ib + j + 203]; /* tap 4,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 217] * in[ib + j + 259]; /* tap 5,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 224] * in[ib + j + 266]; /* tap 5,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 231] * in[ib + j + 273]; /* tap 5,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 238] * in[ib + j + 280]; /* tap 5,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 245] * in[ib + j + 287]; /* tap 5,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 252] * in[ib + j + 294]; /* tap 5,5 */
-                for (int j = 0; j < 7; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 7; ++ct) {
+                const float *restrict vw = w + 37 * ct;
+                const int ib = 273 * vy + 21 * vx + ct;
+                const int ob = 35 * vy + 7 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 196), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 175), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 154), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 189), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 168), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 147), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 182), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 161), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 140), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 175), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 154), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 133), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 147), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 126), vk0);
+                }
+                {   /* tap 0,5 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 161), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 140), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 119), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 105), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 84), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 63), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 98), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 77), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 56), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 91), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 70), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 49), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 84), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 63), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 42), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 77), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 56), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 35), vk0);
+                }
+                {   /* tap 1,5 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 70), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 49), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 28), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 14), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 28), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 14), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 35), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 21), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 42), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 28), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 49), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 35), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 56), vk0);
+                }
+                {   /* tap 2,5 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 21), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 42), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 63), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 77), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 98), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 119), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 84), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 105), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 126), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 91), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 112), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 133), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 98), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 119), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 140), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 105), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 126), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 147), vk0);
+                }
+                {   /* tap 3,5 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 133), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 154), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 189), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 210), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 26);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 175), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 196), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 217), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 27);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 182), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 203), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 224), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 28);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 189), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 210), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 231), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 29);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 196), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 217), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 238), vk0);
+                }
+                {   /* tap 4,5 */
+                    const float vk0 = *(vw + 30);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 203), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 224), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 245), vk0);
+                }
+                {   /* tap 5,0 */
+                    const float vk0 = *(vw + 31);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 259), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 280), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 301), vk0);
+                }
+                {   /* tap 5,1 */
+                    const float vk0 = *(vw + 32);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 266), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 287), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 308), vk0);
+                }
+                {   /* tap 5,2 */
+                    const float vk0 = *(vw + 33);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 273), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 294), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 315), vk0);
+                }
+                {   /* tap 5,3 */
+                    const float vk0 = *(vw + 34);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 280), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 301), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 322), vk0);
+                }
+                {   /* tap 5,4 */
+                    const float vk0 = *(vw + 35);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 287), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 308), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 329), vk0);
+                }
+                {   /* tap 5,5 */
+                    const float vk0 = *(vw + 36);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 294), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 315), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 336), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 7) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 14) = vo;
                 }
             }
         }
@@ -1407,33 +2954,86 @@ static void Dw_same_k6s3_7c1p(const float *restrict in, float *restrict out, con
     for (int vy = 1; vy < 4; ++vy) {
         {
             const int vx = 4;
-            {
-                const int ib = 273 * vy + 21 * vx;
-                const int ob = 35 * vy + 7 * vx;
-                const float *restrict vw = w;
-                float vacc[7];
-                for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * in[ib + j - 196]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j - 189]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * in[ib + j - 182]; /* tap 0,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 49] * in[ib + j - 105]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j - 98]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 63] * in[ib + j - 91]; /* tap 1,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 91] * in[ib + j - 14]; /* tap 2,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 98] * in[ib + j - 7]; /* tap 2,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 105] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 133] * in[ib + j + 77]; /* tap 3,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 140] * in[ib + j + 84]; /* tap 3,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 147] * in[ib + j + 91]; /* tap 3,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 175] * in[ib + j + 168]; /* tap 4,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 182] * in[ib + j + 175]; /* tap 4,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 189] * in[ib + j + 182]; /* tap 4,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 217] * in[ib + j + 259]; /* tap 5,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 224] * in[ib + j + 266]; /* tap 5,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 231] * in[ib + j + 273]; /* tap 5,2 */
-                for (int j = 0; j < 7; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 7; ++ct) {
+                const float *restrict vw = w + 37 * ct;
+                const int ib = 273 * vy + 21 * vx + ct;
+                const int ob = 35 * vy + 7 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 196), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 189), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 182), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 105), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 98), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 91), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 14), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 77), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 84), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 91), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 168), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 26);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 175), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 27);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 182), vk0);
+                }
+                {   /* tap 5,0 */
+                    const float vk0 = *(vw + 31);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 259), vk0);
+                }
+                {   /* tap 5,1 */
+                    const float vk0 = *(vw + 32);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 266), vk0);
+                }
+                {   /* tap 5,2 */
+                    const float vk0 = *(vw + 33);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 273), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1443,31 +3043,78 @@ static void Dw_same_k6s3_7c1p(const float *restrict in, float *restrict out, con
         const int vy = 4;
         {
             const int vx = 0;
-            {
-                const int ib = 273 * vy + 21 * vx;
-                const int ob = 35 * vy + 7 * vx;
-                const float *restrict vw = w;
-                float vacc[7];
-                for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * in[ib + j - 182]; /* tap 0,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j - 175]; /* tap 0,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j - 168]; /* tap 0,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * in[ib + j - 161]; /* tap 0,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 63] * in[ib + j - 91]; /* tap 1,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 70] * in[ib + j - 84]; /* tap 1,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 77] * in[ib + j - 77]; /* tap 1,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 84] * in[ib + j - 70]; /* tap 1,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 105] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 112] * in[ib + j + 7]; /* tap 2,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 119] * in[ib + j + 14]; /* tap 2,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 126] * in[ib + j + 21]; /* tap 2,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 147] * in[ib + j + 91]; /* tap 3,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 154] * in[ib + j + 98]; /* tap 3,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 161] * in[ib + j + 105]; /* tap 3,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 168] * in[ib + j + 112]; /* tap 3,5 */
-                for (int j = 0; j < 7; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 7; ++ct) {
+                const float *restrict vw = w + 37 * ct;
+                const int ib = 273 * vy + 21 * vx + ct;
+                const int ob = 35 * vy + 7 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 182), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 175), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 168), vk0);
+                }
+                {   /* tap 0,5 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 161), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 91), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 84), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 77), vk0);
+                }
+                {   /* tap 1,5 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 70), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14), vk0);
+                }
+                {   /* tap 2,5 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 21), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 91), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 98), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 105), vk0);
+                }
+                {   /* tap 3,5 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1475,40 +3122,170 @@ static void Dw_same_k6s3_7c1p(const float *restrict in, float *restrict out, con
     /* rows 4 x cols 1..3: kernel rows 0..3, cols 0..5 */
     {
         const int vy = 4;
-        for (int vx = 1; vx < 4; ++vx) {
-            {
-                const int ib = 273 * vy + 21 * vx;
-                const int ob = 35 * vy + 7 * vx;
-                const float *restrict vw = w;
-                float vacc[7];
-                for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * in[ib + j - 196]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j - 189]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * in[ib + j - 182]; /* tap 0,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j - 175]; /* tap 0,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j - 168]; /* tap 0,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * in[ib + j - 161]; /* tap 0,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 49] * in[ib + j - 105]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j - 98]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 63] * in[ib + j - 91]; /* tap 1,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 70] * in[ib + j - 84]; /* tap 1,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 77] * in[ib + j - 77]; /* tap 1,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 84] * in[ib + j - 70]; /* tap 1,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 91] * in[ib + j - 14]; /* tap 2,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 98] * in[ib + j - 7]; /* tap 2,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 105] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 112] * in[ib + j + 7]; /* tap 2,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 119] * in[ib + j + 14]; /* tap 2,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 126] * in[ib + j + 21]; /* tap 2,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 133] * in[ib + j + 77]; /* tap 3,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 140] * in[ib + j + 84]; /* tap 3,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 147] * in[ib + j + 91]; /* tap 3,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 154] * in[ib + j + 98]; /* tap 3,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 161] * in[ib + j + 105]; /* tap 3,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 168] * in[ib + j + 112]; /* tap 3,5 */
-                for (int j = 0; j < 7; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 7; ++ct) {
+                const float *restrict vw = w + 37 * ct;
+                const int ib = 273 * vy + 21 * vx + ct;
+                const int ob = 35 * vy + 7 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 196), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 175), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 154), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 189), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 168), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 147), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 182), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 161), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 140), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 175), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 154), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 133), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 147), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 126), vk0);
+                }
+                {   /* tap 0,5 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 161), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 140), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 119), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 105), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 84), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 63), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 98), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 77), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 56), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 91), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 70), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 49), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 84), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 63), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 42), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 77), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 56), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 35), vk0);
+                }
+                {   /* tap 1,5 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 70), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 49), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 28), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 14), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 28), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 14), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 35), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 21), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 42), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 28), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 49), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 35), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 56), vk0);
+                }
+                {   /* tap 2,5 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 21), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 42), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 63), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 77), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 98), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 119), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 84), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 105), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 126), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 91), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 112), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 133), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 98), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 119), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 140), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 105), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 126), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 147), vk0);
+                }
+                {   /* tap 3,5 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 133), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 154), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 7) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 14) = vo;
                 }
             }
         }
@@ -1518,27 +3295,62 @@ static void Dw_same_k6s3_7c1p(const float *restrict in, float *restrict out, con
         const int vy = 4;
         {
             const int vx = 4;
-            {
-                const int ib = 273 * vy + 21 * vx;
-                const int ob = 35 * vy + 7 * vx;
-                const float *restrict vw = w;
-                float vacc[7];
-                for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * in[ib + j - 196]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j - 189]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * in[ib + j - 182]; /* tap 0,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 49] * in[ib + j - 105]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j - 98]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 63] * in[ib + j - 91]; /* tap 1,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 91] * in[ib + j - 14]; /* tap 2,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 98] * in[ib + j - 7]; /* tap 2,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 105] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 133] * in[ib + j + 77]; /* tap 3,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 140] * in[ib + j + 84]; /* tap 3,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 147] * in[ib + j + 91]; /* tap 3,2 */
-                for (int j = 0; j < 7; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 7; ++ct) {
+                const float *restrict vw = w + 37 * ct;
+                const int ib = 273 * vy + 21 * vx + ct;
+                const int ob = 35 * vy + 7 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 196), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 189), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 182), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 105), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 98), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 91), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 14), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 77), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 84), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 91), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1548,12 +3360,12 @@ static void Dw_same_k6s3_7c1p(const float *restrict in, float *restrict out, con
 /* layer.c.in: layer same_k6s3: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_same_k6s3_pack(const sg_weights *w, float *packed)
 {
-    {   /* 7-channel tiles from channel 0 */
-        float *restrict d = packed;
-        const int o0 = 0;
-        for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 7; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 37 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 36; ++k) {
-            for (int j = 0; j < 7; ++j) d[7 * k + j + 7] = w->dw_w[7 * k + o0 + j];
+            d[k + 1] = w->dw_w[7 * k + o0];
         }
     }
 }
@@ -1561,7 +3373,7 @@ void dw_padding_same_k6s3_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer same_k6s3: runs its stage */
 void dw_padding_same_k6s3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_same_k6s3_7c1p(in, out, packed);
+    Dw_same_k6s3_1c8p(in, out, packed);
     (void)scratch;
 }
 
@@ -1587,10 +3399,10 @@ static void Run_same_k6s3(const float *in, const float *skip, float *out, const 
  * packed weights 160 floats, scratch 0 floats
  *
  * stage 1: depthwise 3x3 -> 7x11x16
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 16: 2 full tiles,
- *       no tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 21 lines of
  *       C)
  *   order: one pass, pixels outer (scalar code)
@@ -1598,30 +3410,232 @@ static void Run_same_k6s3(const float *in, const float *skip, float *out, const 
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
  */
-/* scalar/spatial.c.in: layer valid_s1, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_valid_s1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer valid_s1, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_valid_s1_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0..6 x cols 0..10: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 7; ++vy) {
-        for (int vx = 0; vx < 11; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 208 * vy + 16 * vx + 8 * ct;
-                const int ob = 176 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 16]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 32]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 208]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 224]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 240]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 416]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 432]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 448]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 208 * vy + 16 * vx + ct;
+                const int ob = 176 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 96), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 112), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 112), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 128), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 80), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 112), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 128), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 208), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 224), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 240), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 256), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 272), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 288), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 304), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 320), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 224), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 240), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 256), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 272), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 288), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 304), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 320), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 336), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 256), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 272), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 288), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 304), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 320), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 336), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 352), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 416), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 432), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 448), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 464), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 480), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 496), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 512), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 528), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 432), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 448), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 464), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 480), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 496), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 512), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 528), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 544), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 448), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 464), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 480), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 496), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 512), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 528), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 544), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 560), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    *(out + ob + 80) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    *(out + ob + 112) = vo;
+                }
+            }
+        }
+        {
+            const int vx = 8;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 208 * vy + 16 * vx + ct;
+                const int ob = 176 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 208), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 224), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 240), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 224), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 240), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 256), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 256), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 272), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 416), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 432), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 448), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 432), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 448), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 464), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 448), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 464), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 480), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 32) = vo;
                 }
             }
         }
@@ -1631,12 +3645,12 @@ static void Dw_valid_s1_8c1p(const float *restrict in, float *restrict out, cons
 /* layer.c.in: layer valid_s1: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_valid_s1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 16; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
+            d[k + 1] = w->dw_w[16 * k + o0];
         }
     }
 }
@@ -1644,7 +3658,7 @@ void dw_padding_valid_s1_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer valid_s1: runs its stage */
 void dw_padding_valid_s1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_valid_s1_8c1p(in, out, packed);
+    Dw_valid_s1_1c8p(in, out, packed);
     (void)scratch;
 }
 
@@ -1670,10 +3684,10 @@ static void Run_valid_s1(const float *in, const float *skip, float *out, const f
  * packed weights 170 floats, scratch 0 floats
  *
  * stage 1: depthwise 3x3 -> 3x3x17
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 17: 2 full tiles +
- *       a generated 1-channel tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 17: 17 tiles
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 42 lines of
  *       C)
  *   order: one pass, pixels outer (scalar code)
@@ -1681,50 +3695,85 @@ static void Run_valid_s1(const float *in, const float *skip, float *out, const f
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][17], dw_b [17]
  */
-/* scalar/spatial.c.in: layer valid_s2, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_valid_s2_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer valid_s2, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_valid_s2_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0..2 x cols 0..2: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 3; ++vy) {
-        for (int vx = 0; vx < 3; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 272 * vy + 34 * vx + 8 * ct;
-                const int ob = 51 * vy + 17 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 17]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 34]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 136]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 153]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 170]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 272]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 289]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 306]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 17; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 272 * vy + 34 * vx + ct;
+                const int ob = 51 * vy + 17 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 34), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 68), vk0);
                 }
-            }
-            {
-                const int ib = 272 * vy + 34 * vx + 16;
-                const int ob = 51 * vy + 17 * vx + 16;
-                const float *restrict vw = w + 160;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib + 17]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib + 34]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib + 136]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib + 153]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 170]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib + 272]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 289]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 306]; /* tap 2,2 */
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 17), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 51), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 85), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 34), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 68), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 102), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 136), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 170), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 204), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 153), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 187), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 221), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 170), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 204), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 238), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 306), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 340), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 289), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 323), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 357), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 306), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 340), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 374), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 17) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 34) = vo;
                 }
             }
         }
@@ -1734,17 +3783,9 @@ static void Dw_valid_s2_8c1p(const float *restrict in, float *restrict out, cons
 /* layer.c.in: layer valid_s2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_valid_s2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
-        for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[17 * k + o0 + j];
-        }
-    }
-    {   /* 1-channel tiles from channel 16 */
-        float *restrict d = packed + 160;
-        const int o0 = 16;
+    for (int ct = 0; ct < 17; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
         d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
             d[k + 1] = w->dw_w[17 * k + o0];
@@ -1755,7 +3796,7 @@ void dw_padding_valid_s2_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer valid_s2: runs its stage */
 void dw_padding_valid_s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_valid_s2_8c1p(in, out, packed);
+    Dw_valid_s2_1c8p(in, out, packed);
     (void)scratch;
 }
 
@@ -1781,10 +3822,10 @@ static void Run_valid_s2(const float *in, const float *skip, float *out, const f
  * packed weights 104 floats, scratch 0 floats
  *
  * stage 1: depthwise 5x5 -> 1x3x4
- *   tile: 4 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 4: 1 full tile, no
- *       tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 4: 4 tiles
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 37 lines of
  *       C)
  *   order: one pass, pixels outer (scalar code)
@@ -1792,47 +3833,182 @@ static void Run_valid_s2(const float *in, const float *skip, float *out, const f
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][4], dw_b [4]
  */
-/* scalar/spatial.c.in: layer valid_k5, stage 1 (depthwise 5x5): tile 4c1p, 4 channels x 1 pixel (scalar code) */
-static void Dw_valid_k5_4c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer valid_k5, stage 1 (depthwise 5x5): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_valid_k5_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0..2: kernel rows 0..4, cols 0..4 (interior) */
     {
         const int vy = 0;
-        for (int vx = 0; vx < 3; ++vx) {
-            {
-                const int ib = 28 * vy + 4 * vx;
-                const int ob = 12 * vy + 4 * vx;
-                const float *restrict vw = w;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 4] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j + 4]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j + 8]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j + 12]; /* tap 0,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j + 16]; /* tap 0,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 24] * in[ib + j + 28]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 28] * in[ib + j + 32]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j + 36]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 36] * in[ib + j + 40]; /* tap 1,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 40] * in[ib + j + 44]; /* tap 1,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 44] * in[ib + j + 56]; /* tap 2,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 48] * in[ib + j + 60]; /* tap 2,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 52] * in[ib + j + 64]; /* tap 2,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 56] * in[ib + j + 68]; /* tap 2,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 60] * in[ib + j + 72]; /* tap 2,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 64] * in[ib + j + 84]; /* tap 3,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 68] * in[ib + j + 88]; /* tap 3,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 72] * in[ib + j + 92]; /* tap 3,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 76] * in[ib + j + 96]; /* tap 3,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 80] * in[ib + j + 100]; /* tap 3,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 84] * in[ib + j + 112]; /* tap 4,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 88] * in[ib + j + 116]; /* tap 4,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 92] * in[ib + j + 120]; /* tap 4,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 96] * in[ib + j + 124]; /* tap 4,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 100] * in[ib + j + 128]; /* tap 4,4 */
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 4; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 28 * vy + 4 * vx + ct;
+                const int ob = 12 * vy + 4 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 4), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 4), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 12), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 12), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 20), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 20), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 28), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 36), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 36), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 40), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 36), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 40), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 44), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 40), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 44), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 44), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 52), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 56), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 60), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 60), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 64), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 68), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 68), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 72), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 68), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 72), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 76), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 76), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 80), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 84), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 88), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 92), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 88), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 92), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 92), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 96), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 100), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 96), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 100), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 104), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 100), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 104), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 108), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 116), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 120), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 116), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 120), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 124), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 120), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 124), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 128), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 124), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 128), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 132), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 132), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 136), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 4) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 8) = vo;
                 }
             }
         }
@@ -1842,12 +4018,12 @@ static void Dw_valid_k5_4c1p(const float *restrict in, float *restrict out, cons
 /* layer.c.in: layer valid_k5: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_valid_k5_pack(const sg_weights *w, float *packed)
 {
-    {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed;
-        const int o0 = 0;
-        for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 4; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 26 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[4 * k + o0 + j];
+            d[k + 1] = w->dw_w[4 * k + o0];
         }
     }
 }
@@ -1855,7 +4031,7 @@ void dw_padding_valid_k5_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer valid_k5: runs its stage */
 void dw_padding_valid_k5(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_valid_k5_4c1p(in, out, packed);
+    Dw_valid_k5_1c8p(in, out, packed);
     (void)scratch;
 }
 
@@ -1881,93 +4057,192 @@ static void Run_valid_k5(const float *in, const float *skip, float *out, const f
  * packed weights 234 floats, scratch 0 floats
  *
  * stage 1: depthwise 5x5 -> 3x3x9
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 9: 1 full tile + a
- *       generated 1-channel tail
- *   borders: 1 row class x 1 column class, padding resolved at generation time (about 74 lines of
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 9: 9 tiles
+ *   borders: 1 row class x 1 column class, padding resolved at generation time (about 37 lines of
  *       C)
  *   order: one pass, pixels outer (scalar code)
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][9], dw_b [9]
  */
-/* scalar/spatial.c.in: layer int0, stage 1 (depthwise 5x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_int0_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer int0, stage 1 (depthwise 5x5): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_int0_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0..2 x cols 0..2: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 0; vy < 3; ++vy) {
-        for (int vx = 0; vx < 3; ++vx) {
-            {
-                const int ib = 63 * vy + 9 * vx;
-                const int ob = 27 * vy + 9 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 9]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 18]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 27]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 36]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 63]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 72]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 81]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 90]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 99]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 126]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 135]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 144]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 153]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 162]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 189]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 198]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 207]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 216]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 225]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 252]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 261]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 270]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 279]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 288]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 63 * vy + 9 * vx + ct;
+                const int ob = 27 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 18), vk0);
                 }
-            }
-            {
-                const int ib = 63 * vy + 9 * vx + 8;
-                const int ob = 27 * vy + 9 * vx + 8;
-                const float *restrict vw = w + 208;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib + 9]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib + 18]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib + 27]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib + 36]; /* tap 0,4 */
-                vacc[0] += vw[6] * in[ib + 63]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib + 72]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib + 81]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib + 90]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib + 99]; /* tap 1,4 */
-                vacc[0] += vw[11] * in[ib + 126]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib + 135]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib + 144]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 153]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 162]; /* tap 2,4 */
-                vacc[0] += vw[16] * in[ib + 189]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib + 198]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 207]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 216]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib + 225]; /* tap 3,4 */
-                vacc[0] += vw[21] * in[ib + 252]; /* tap 4,0 */
-                vacc[0] += vw[22] * in[ib + 261]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 270]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 279]; /* tap 4,3 */
-                vacc[0] += vw[25] * in[ib + 288]; /* tap 4,4 */
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 18), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 27), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 27), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 36), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 27), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 36), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 45), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 36), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 45), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 54), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 63), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 72), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 81), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 81), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 90), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 81), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 90), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 99), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 90), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 99), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 108), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 99), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 108), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 117), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 126), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 135), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 135), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 153), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 153), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 162), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 153), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 162), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 171), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 162), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 171), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 180), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 189), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 198), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 207), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 198), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 207), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 216), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 207), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 216), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 225), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 216), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 225), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 234), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 225), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 234), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 243), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 252), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 261), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 270), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 261), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 270), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 279), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 270), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 279), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 288), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 279), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 288), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 297), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 297), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 306), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 9) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 18) = vo;
                 }
             }
         }
@@ -1977,17 +4252,9 @@ static void Dw_int0_8c1p(const float *restrict in, float *restrict out, const fl
 /* layer.c.in: layer int0: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_int0_pack(const sg_weights *w, float *packed)
 {
-    {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed;
-        const int o0 = 0;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
-        for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[9 * k + o0 + j];
-        }
-    }
-    {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 208;
-        const int o0 = 8;
+    for (int ct = 0; ct < 9; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 26 * ct;
+        const int o0 = ct;
         d[0] = w->dw_b[o0];
         for (int k = 0; k < 25; ++k) {
             d[k + 1] = w->dw_w[9 * k + o0];
@@ -1998,7 +4265,7 @@ void dw_padding_int0_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer int0: runs its stage */
 void dw_padding_int0(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_int0_8c1p(in, out, packed);
+    Dw_int0_1c8p(in, out, packed);
     (void)scratch;
 }
 
@@ -2024,77 +4291,97 @@ static void Run_int0(const float *in, const float *skip, float *out, const float
  * packed weights 234 floats, scratch 0 floats
  *
  * stage 1: depthwise 5x5 -> 5x5x9
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 9: 1 full tile + a
- *       generated 1-channel tail
- *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 554
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 9: 9 tiles
+ *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 277
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][9], dw_b [9]
  */
-/* scalar/spatial.c.in: layer int1, stage 1 (depthwise 5x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_int1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer int1, stage 1 (depthwise 5x5): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_int1_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 1..4, cols 1..4 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            {
-                const int ib = 63 * vy + 9 * vx;
-                const int ob = 45 * vy + 9 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 9]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 18]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 27]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 63]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 72]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 81]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 90]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 126]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 135]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 144]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 153]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 189]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 198]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 207]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 216]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 63 * vy + 9 * vx + ct;
+                const int ob = 45 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
                 }
-            }
-            {
-                const int ib = 63 * vy + 9 * vx + 8;
-                const int ob = 45 * vy + 9 * vx + 8;
-                const float *restrict vw = w + 208;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[7] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib + 18]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib + 27]; /* tap 1,4 */
-                vacc[0] += vw[12] * in[ib + 63]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib + 72]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 81]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 90]; /* tap 2,4 */
-                vacc[0] += vw[17] * in[ib + 126]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 135]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 144]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib + 153]; /* tap 3,4 */
-                vacc[0] += vw[22] * in[ib + 189]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 198]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 207]; /* tap 4,3 */
-                vacc[0] += vw[25] * in[ib + 216]; /* tap 4,4 */
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 27), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 63), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 81), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 90), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 126), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 135), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 153), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 189), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 198), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 207), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 216), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -2102,67 +4389,146 @@ static void Dw_int1_8c1p(const float *restrict in, float *restrict out, const fl
     /* rows 0 x cols 1..3: kernel rows 1..4, cols 0..4 */
     {
         const int vy = 0;
-        for (int vx = 1; vx < 4; ++vx) {
-            {
-                const int ib = 63 * vy + 9 * vx;
-                const int ob = 45 * vy + 9 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 9]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 9]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 18]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 27]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 54]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 63]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 72]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 81]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 90]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 117]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 126]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 135]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 144]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 153]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 180]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 189]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 198]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 207]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 216]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 63 * vy + 9 * vx + ct;
+                const int ob = 45 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 9), vk0);
                 }
-            }
-            {
-                const int ib = 63 * vy + 9 * vx + 8;
-                const int ob = 45 * vy + 9 * vx + 8;
-                const float *restrict vw = w + 208;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib + 18]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib + 27]; /* tap 1,4 */
-                vacc[0] += vw[11] * in[ib + 54]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib + 63]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib + 72]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 81]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 90]; /* tap 2,4 */
-                vacc[0] += vw[16] * in[ib + 117]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib + 126]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 135]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 144]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib + 153]; /* tap 3,4 */
-                vacc[0] += vw[21] * in[ib + 180]; /* tap 4,0 */
-                vacc[0] += vw[22] * in[ib + 189]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 198]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 207]; /* tap 4,3 */
-                vacc[0] += vw[25] * in[ib + 216]; /* tap 4,4 */
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 18), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 18), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 27), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 27), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 36), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 27), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 36), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 45), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 54), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 63), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 72), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 63), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 72), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 81), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 81), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 90), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 81), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 90), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 99), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 90), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 99), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 108), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 117), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 126), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 135), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 126), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 135), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 135), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 153), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 153), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 162), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 153), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 162), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 171), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 180), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 189), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 198), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 189), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 198), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 207), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 198), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 207), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 216), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 207), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 216), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 225), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 216), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 225), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 234), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 9) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 18) = vo;
                 }
             }
         }
@@ -2172,58 +4538,78 @@ static void Dw_int1_8c1p(const float *restrict in, float *restrict out, const fl
         const int vy = 0;
         {
             const int vx = 4;
-            {
-                const int ib = 63 * vy + 9 * vx;
-                const int ob = 45 * vy + 9 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 9]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 9]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 18]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 54]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 63]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 72]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 81]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 117]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 126]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 135]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 144]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 180]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 189]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 198]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 207]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 63 * vy + 9 * vx + ct;
+                const int ob = 45 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
                 }
-            }
-            {
-                const int ib = 63 * vy + 9 * vx + 8;
-                const int ob = 45 * vy + 9 * vx + 8;
-                const float *restrict vw = w + 208;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib + 18]; /* tap 1,3 */
-                vacc[0] += vw[11] * in[ib + 54]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib + 63]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib + 72]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 81]; /* tap 2,3 */
-                vacc[0] += vw[16] * in[ib + 117]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib + 126]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 135]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 144]; /* tap 3,3 */
-                vacc[0] += vw[21] * in[ib + 180]; /* tap 4,0 */
-                vacc[0] += vw[22] * in[ib + 189]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 198]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 207]; /* tap 4,3 */
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 54), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 63), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 81), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 117), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 126), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 135), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 180), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 189), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 198), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 207), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -2232,143 +4618,270 @@ static void Dw_int1_8c1p(const float *restrict in, float *restrict out, const fl
     for (int vy = 1; vy < 4; ++vy) {
         {
             const int vx = 0;
-            {
-                const int ib = 63 * vy + 9 * vx;
-                const int ob = 45 * vy + 9 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 63]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 54]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 45]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 36]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 9]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 18]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 27]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 63]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 72]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 81]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 90]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 126]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 135]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 144]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 153]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 189]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 198]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 207]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 216]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 63 * vy + 9 * vx + ct;
+                const int ob = 45 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
                 }
-            }
-            {
-                const int ib = 63 * vy + 9 * vx + 8;
-                const int ob = 45 * vy + 9 * vx + 8;
-                const float *restrict vw = w + 208;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 45]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib - 36]; /* tap 0,4 */
-                vacc[0] += vw[7] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib + 18]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib + 27]; /* tap 1,4 */
-                vacc[0] += vw[12] * in[ib + 63]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib + 72]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 81]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 90]; /* tap 2,4 */
-                vacc[0] += vw[17] * in[ib + 126]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 135]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 144]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib + 153]; /* tap 3,4 */
-                vacc[0] += vw[22] * in[ib + 189]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 198]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 207]; /* tap 4,3 */
-                vacc[0] += vw[25] * in[ib + 216]; /* tap 4,4 */
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 54), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 45), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 36), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 27), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 63), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 81), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 90), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 126), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 135), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 153), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 189), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 198), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 207), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 216), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows 1..3 x cols 1..3: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 1; vy < 4; ++vy) {
-        for (int vx = 1; vx < 4; ++vx) {
-            {
-                const int ib = 63 * vy + 9 * vx;
-                const int ob = 45 * vy + 9 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 72]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 63]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 54]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 45]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 36]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 9]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 9]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 18]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 27]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 54]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 63]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 72]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 81]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 90]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 117]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 126]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 135]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 144]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 153]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 180]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 189]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 198]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 207]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 216]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 63 * vy + 9 * vx + ct;
+                const int ob = 45 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 63), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 54), vk0);
                 }
-            }
-            {
-                const int ib = 63 * vy + 9 * vx + 8;
-                const int ob = 45 * vy + 9 * vx + 8;
-                const float *restrict vw = w + 208;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 45]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib - 36]; /* tap 0,4 */
-                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib + 18]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib + 27]; /* tap 1,4 */
-                vacc[0] += vw[11] * in[ib + 54]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib + 63]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib + 72]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 81]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 90]; /* tap 2,4 */
-                vacc[0] += vw[16] * in[ib + 117]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib + 126]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 135]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 144]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib + 153]; /* tap 3,4 */
-                vacc[0] += vw[21] * in[ib + 180]; /* tap 4,0 */
-                vacc[0] += vw[22] * in[ib + 189]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 198]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 207]; /* tap 4,3 */
-                vacc[0] += vw[25] * in[ib + 216]; /* tap 4,4 */
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 54), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 45), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 54), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 45), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 36), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 45), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 36), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 27), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 36), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 27), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 18), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 9), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 18), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 18), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 27), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 27), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 36), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 27), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 36), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 45), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 54), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 63), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 72), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 63), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 72), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 81), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 81), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 90), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 81), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 90), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 99), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 90), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 99), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 108), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 117), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 126), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 135), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 126), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 135), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 135), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 153), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 153), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 162), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 153), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 162), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 171), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 180), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 189), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 198), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 189), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 198), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 207), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 198), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 207), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 216), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 207), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 216), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 225), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 216), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 225), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 234), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 9) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 18) = vo;
                 }
             }
         }
@@ -2377,66 +4890,94 @@ static void Dw_int1_8c1p(const float *restrict in, float *restrict out, const fl
     for (int vy = 1; vy < 4; ++vy) {
         {
             const int vx = 4;
-            {
-                const int ib = 63 * vy + 9 * vx;
-                const int ob = 45 * vy + 9 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 72]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 63]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 54]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 45]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 9]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 9]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 18]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 54]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 63]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 72]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 81]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 117]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 126]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 135]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 144]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 180]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 189]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 198]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 207]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 63 * vy + 9 * vx + ct;
+                const int ob = 45 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
                 }
-            }
-            {
-                const int ib = 63 * vy + 9 * vx + 8;
-                const int ob = 45 * vy + 9 * vx + 8;
-                const float *restrict vw = w + 208;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 45]; /* tap 0,3 */
-                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib + 18]; /* tap 1,3 */
-                vacc[0] += vw[11] * in[ib + 54]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib + 63]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib + 72]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 81]; /* tap 2,3 */
-                vacc[0] += vw[16] * in[ib + 117]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib + 126]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 135]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 144]; /* tap 3,3 */
-                vacc[0] += vw[21] * in[ib + 180]; /* tap 4,0 */
-                vacc[0] += vw[22] * in[ib + 189]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 198]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 207]; /* tap 4,3 */
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 54), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 45), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 54), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 63), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 81), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 117), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 126), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 135), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 180), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 189), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 198), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 207), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -2446,58 +4987,78 @@ static void Dw_int1_8c1p(const float *restrict in, float *restrict out, const fl
         const int vy = 4;
         {
             const int vx = 0;
-            {
-                const int ib = 63 * vy + 9 * vx;
-                const int ob = 45 * vy + 9 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 63]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 54]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 45]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 36]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 9]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 18]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 27]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 63]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 72]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 81]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 90]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 126]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 135]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 144]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 153]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 63 * vy + 9 * vx + ct;
+                const int ob = 45 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
                 }
-            }
-            {
-                const int ib = 63 * vy + 9 * vx + 8;
-                const int ob = 45 * vy + 9 * vx + 8;
-                const float *restrict vw = w + 208;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 45]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib - 36]; /* tap 0,4 */
-                vacc[0] += vw[7] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib + 18]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib + 27]; /* tap 1,4 */
-                vacc[0] += vw[12] * in[ib + 63]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib + 72]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 81]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 90]; /* tap 2,4 */
-                vacc[0] += vw[17] * in[ib + 126]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 135]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 144]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib + 153]; /* tap 3,4 */
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 54), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 45), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 36), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 27), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 63), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 81), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 90), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 126), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 135), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 153), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -2505,67 +5066,146 @@ static void Dw_int1_8c1p(const float *restrict in, float *restrict out, const fl
     /* rows 4 x cols 1..3: kernel rows 0..3, cols 0..4 */
     {
         const int vy = 4;
-        for (int vx = 1; vx < 4; ++vx) {
-            {
-                const int ib = 63 * vy + 9 * vx;
-                const int ob = 45 * vy + 9 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 72]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 63]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 54]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 45]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 36]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 9]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 9]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 18]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 27]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 54]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 63]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 72]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 81]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 90]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 117]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 126]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 135]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 144]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 153]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 63 * vy + 9 * vx + ct;
+                const int ob = 45 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 63), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 54), vk0);
                 }
-            }
-            {
-                const int ib = 63 * vy + 9 * vx + 8;
-                const int ob = 45 * vy + 9 * vx + 8;
-                const float *restrict vw = w + 208;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 45]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib - 36]; /* tap 0,4 */
-                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib + 18]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib + 27]; /* tap 1,4 */
-                vacc[0] += vw[11] * in[ib + 54]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib + 63]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib + 72]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 81]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 90]; /* tap 2,4 */
-                vacc[0] += vw[16] * in[ib + 117]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib + 126]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 135]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 144]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib + 153]; /* tap 3,4 */
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 54), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 45), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 54), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 45), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 36), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 45), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 36), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 27), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 36), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 27), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 18), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 9), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 18), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 18), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 27), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 27), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 36), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 27), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 36), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 45), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 54), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 63), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 72), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 63), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 72), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 81), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 81), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 90), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 81), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 90), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 99), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 90), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 99), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 108), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 117), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 126), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 135), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 126), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 135), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 135), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 153), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 153), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 162), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 153), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 162), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 171), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 9) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 18) = vo;
                 }
             }
         }
@@ -2575,58 +5215,78 @@ static void Dw_int1_8c1p(const float *restrict in, float *restrict out, const fl
         const int vy = 4;
         {
             const int vx = 4;
-            {
-                const int ib = 63 * vy + 9 * vx;
-                const int ob = 45 * vy + 9 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 72]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 63]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 54]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 45]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 9]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 9]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 18]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 54]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 63]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 72]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 81]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 117]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 126]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 135]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 144]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 63 * vy + 9 * vx + ct;
+                const int ob = 45 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
                 }
-            }
-            {
-                const int ib = 63 * vy + 9 * vx + 8;
-                const int ob = 45 * vy + 9 * vx + 8;
-                const float *restrict vw = w + 208;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 45]; /* tap 0,3 */
-                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib + 18]; /* tap 1,3 */
-                vacc[0] += vw[11] * in[ib + 54]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib + 63]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib + 72]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 81]; /* tap 2,3 */
-                vacc[0] += vw[16] * in[ib + 117]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib + 126]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 135]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 144]; /* tap 3,3 */
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 54), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 45), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 54), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 63), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 81), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 117), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 126), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 135), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -2636,17 +5296,9 @@ static void Dw_int1_8c1p(const float *restrict in, float *restrict out, const fl
 /* layer.c.in: layer int1: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_int1_pack(const sg_weights *w, float *packed)
 {
-    {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed;
-        const int o0 = 0;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
-        for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[9 * k + o0 + j];
-        }
-    }
-    {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 208;
-        const int o0 = 8;
+    for (int ct = 0; ct < 9; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 26 * ct;
+        const int o0 = ct;
         d[0] = w->dw_b[o0];
         for (int k = 0; k < 25; ++k) {
             d[k + 1] = w->dw_w[9 * k + o0];
@@ -2657,7 +5309,7 @@ void dw_padding_int1_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer int1: runs its stage */
 void dw_padding_int1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_int1_8c1p(in, out, packed);
+    Dw_int1_1c8p(in, out, packed);
     (void)scratch;
 }
 
@@ -2680,101 +5332,2123 @@ static void Run_int1(const float *in, const float *skip, float *out, const float
  * kernel 5x5, stride 1x1, dilation 1x1, padding explicit (top 2, left 2, bottom 2, right 2)
  * act none, bias yes
  * MACs 11025 (standard convolution: 99225, 9.0x fewer), parameters 234
- * packed weights 234 floats, scratch 1089 floats
+ * packed weights 234 floats, scratch 0 floats
  *
  * stage 1: depthwise 5x5 -> 7x7x9
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 9: 1 full tile + a
- *       generated 1-channel tail
- *   borders: borders staged through a zero-padded 11x11x9 copy of the input: unrolling every
- *       border class would take about 1322 lines of C (budget 800)
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 9: 9 tiles
+ *   borders: 5 row classes x 5 column classes, padding resolved at generation time (about 661
+ *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][9], dw_b [9]
  */
-/* scalar/spatial.c.in: layer int2, stage 1 (depthwise 5x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_int2_8c1p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* simd/spatial.c.in: layer int2, stage 1 (depthwise 5x5): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_int2_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    /* borders staged through a zero-padded 11x11x9 copy of the input: unrolling every border class would take about 1322 lines of C (budget 800) */
-    for (int j = 0; j < 1089; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 7; ++y) {
-        for (int j = 0; j < 63; ++j) stage[99 * y + j + 216] = in[63 * y + j];
-    }
-    /* rows 0..6 x cols 0..6: kernel rows 0..4, cols 0..4 (interior) */
-    for (int vy = 0; vy < 7; ++vy) {
-        for (int vx = 0; vx < 7; ++vx) {
-            {
-                const int ib = 99 * vy + 9 * vx;
-                const int ob = 63 * vy + 9 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * stage[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * stage[ib + j + 9]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * stage[ib + j + 18]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * stage[ib + j + 27]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * stage[ib + j + 36]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * stage[ib + j + 99]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * stage[ib + j + 108]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * stage[ib + j + 117]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * stage[ib + j + 126]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * stage[ib + j + 135]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * stage[ib + j + 198]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * stage[ib + j + 207]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * stage[ib + j + 216]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * stage[ib + j + 225]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * stage[ib + j + 234]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * stage[ib + j + 297]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * stage[ib + j + 306]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * stage[ib + j + 315]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * stage[ib + j + 324]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * stage[ib + j + 333]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * stage[ib + j + 396]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * stage[ib + j + 405]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * stage[ib + j + 414]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * stage[ib + j + 423]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * stage[ib + j + 432]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+    /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 63 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 63), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 81), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 126), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 135), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
-            {
-                const int ib = 99 * vy + 9 * vx + 8;
-                const int ob = 63 * vy + 9 * vx + 8;
-                const float *restrict vw = w + 208;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * stage[ib]; /* tap 0,0 */
-                vacc[0] += vw[2] * stage[ib + 9]; /* tap 0,1 */
-                vacc[0] += vw[3] * stage[ib + 18]; /* tap 0,2 */
-                vacc[0] += vw[4] * stage[ib + 27]; /* tap 0,3 */
-                vacc[0] += vw[5] * stage[ib + 36]; /* tap 0,4 */
-                vacc[0] += vw[6] * stage[ib + 99]; /* tap 1,0 */
-                vacc[0] += vw[7] * stage[ib + 108]; /* tap 1,1 */
-                vacc[0] += vw[8] * stage[ib + 117]; /* tap 1,2 */
-                vacc[0] += vw[9] * stage[ib + 126]; /* tap 1,3 */
-                vacc[0] += vw[10] * stage[ib + 135]; /* tap 1,4 */
-                vacc[0] += vw[11] * stage[ib + 198]; /* tap 2,0 */
-                vacc[0] += vw[12] * stage[ib + 207]; /* tap 2,1 */
-                vacc[0] += vw[13] * stage[ib + 216]; /* tap 2,2 */
-                vacc[0] += vw[14] * stage[ib + 225]; /* tap 2,3 */
-                vacc[0] += vw[15] * stage[ib + 234]; /* tap 2,4 */
-                vacc[0] += vw[16] * stage[ib + 297]; /* tap 3,0 */
-                vacc[0] += vw[17] * stage[ib + 306]; /* tap 3,1 */
-                vacc[0] += vw[18] * stage[ib + 315]; /* tap 3,2 */
-                vacc[0] += vw[19] * stage[ib + 324]; /* tap 3,3 */
-                vacc[0] += vw[20] * stage[ib + 333]; /* tap 3,4 */
-                vacc[0] += vw[21] * stage[ib + 396]; /* tap 4,0 */
-                vacc[0] += vw[22] * stage[ib + 405]; /* tap 4,1 */
-                vacc[0] += vw[23] * stage[ib + 414]; /* tap 4,2 */
-                vacc[0] += vw[24] * stage[ib + 423]; /* tap 4,3 */
-                vacc[0] += vw[25] * stage[ib + 432]; /* tap 4,4 */
+        }
+    }
+    /* rows 0 x cols 1: kernel rows 2..4, cols 1..4 */
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 63 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 54), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 63), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 81), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 117), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 126), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 135), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+            }
+        }
+    }
+    /* rows 0 x cols 2..4: kernel rows 2..4, cols 0..4 */
+    {
+        const int vy = 0;
+        {
+            const int vx = 2;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 63 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 18), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 9), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 9), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 18), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 18), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 27), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 27), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 36), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 45), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 54), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 63), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 54), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 63), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 72), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 63), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 72), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 81), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 81), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 90), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 81), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 90), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 99), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 108), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 117), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 126), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 117), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 126), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 135), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 126), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 135), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 135), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 153), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 153), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 162), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 9) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 18) = vo;
+                }
+            }
+        }
+    }
+    /* rows 0 x cols 5: kernel rows 2..4, cols 0..3 */
+    {
+        const int vy = 0;
+        {
+            const int vx = 5;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 63 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 18), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 45), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 54), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 63), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 108), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 117), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 126), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 135), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+            }
+        }
+    }
+    /* rows 0 x cols 6: kernel rows 2..4, cols 0..2 */
+    {
+        const int vy = 0;
+        {
+            const int vx = 6;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 63 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 18), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 45), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 54), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 63), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 108), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 117), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 126), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+            }
+        }
+    }
+    /* rows 1 x cols 0: kernel rows 1..4, cols 2..4 */
+    {
+        const int vy = 1;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 63 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 54), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 45), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 63), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 81), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 126), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 135), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+            }
+        }
+    }
+    /* rows 1 x cols 1: kernel rows 1..4, cols 1..4 */
+    {
+        const int vy = 1;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 63 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 54), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 45), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 54), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 63), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 81), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 117), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 126), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 135), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+            }
+        }
+    }
+    /* rows 1 x cols 2..4: kernel rows 1..4, cols 0..4 */
+    {
+        const int vy = 1;
+        {
+            const int vx = 2;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 63 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 81), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 72), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 63), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 63), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 54), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 54), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 45), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 54), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 45), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 36), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 45), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 36), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 27), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 18), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 9), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 9), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 18), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 18), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 27), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 27), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 36), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 45), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 54), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 63), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 54), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 63), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 72), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 63), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 72), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 81), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 81), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 90), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 81), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 90), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 99), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 108), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 117), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 126), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 117), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 126), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 135), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 126), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 135), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 135), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 153), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 153), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 162), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 9) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 18) = vo;
+                }
+            }
+        }
+    }
+    /* rows 1 x cols 5: kernel rows 1..4, cols 0..3 */
+    {
+        const int vy = 1;
+        {
+            const int vx = 5;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 63 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 81), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 54), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 18), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 45), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 54), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 63), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 108), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 117), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 126), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 135), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+            }
+        }
+    }
+    /* rows 1 x cols 6: kernel rows 1..4, cols 0..2 */
+    {
+        const int vy = 1;
+        {
+            const int vx = 6;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 63 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 81), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 18), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 45), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 54), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 63), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 108), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 117), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 126), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+            }
+        }
+    }
+    /* rows 2..4 x cols 0: kernel rows 0..4, cols 2..4 */
+    for (int vy = 2; vy < 5; ++vy) {
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 63 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 126), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 117), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 108), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 54), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 45), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 63), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 81), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 126), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 135), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+            }
+        }
+    }
+    /* rows 2..4 x cols 1: kernel rows 0..4, cols 1..4 */
+    for (int vy = 2; vy < 5; ++vy) {
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 63 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 135), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 126), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 117), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 108), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 54), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 45), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 54), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 63), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 81), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 117), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 126), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 135), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+            }
+        }
+    }
+    /* rows 2..4 x cols 2..4: kernel rows 0..4, cols 0..4 (interior) */
+    for (int vy = 2; vy < 5; ++vy) {
+        {
+            const int vx = 2;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 63 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 135), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 126), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 135), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 126), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 117), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 126), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 117), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 108), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 117), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 108), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 99), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 108), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 99), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 90), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 81), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 72), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 63), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 63), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 54), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 54), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 45), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 54), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 45), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 36), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 45), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 36), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 27), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 18), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 9), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 9), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 18), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 18), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 27), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 27), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 36), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 45), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 54), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 63), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 54), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 63), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 72), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 63), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 72), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 81), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 81), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 90), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 81), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 90), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 99), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 108), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 117), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 126), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 117), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 126), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 135), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 126), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 135), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 135), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 153), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 153), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 162), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 9) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 18) = vo;
+                }
+            }
+        }
+    }
+    /* rows 2..4 x cols 5: kernel rows 0..4, cols 0..3 */
+    for (int vy = 2; vy < 5; ++vy) {
+        {
+            const int vx = 5;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 63 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 135), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 126), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 117), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 81), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 54), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 18), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 45), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 54), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 63), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 108), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 117), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 126), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 135), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+            }
+        }
+    }
+    /* rows 2..4 x cols 6: kernel rows 0..4, cols 0..2 */
+    for (int vy = 2; vy < 5; ++vy) {
+        {
+            const int vx = 6;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 63 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 135), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 126), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 81), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 18), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 45), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 54), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 63), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 108), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 117), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 126), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+            }
+        }
+    }
+    /* rows 5 x cols 0: kernel rows 0..3, cols 2..4 */
+    {
+        const int vy = 5;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 63 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 126), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 117), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 108), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 54), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 45), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 63), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 81), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+            }
+        }
+    }
+    /* rows 5 x cols 1: kernel rows 0..3, cols 1..4 */
+    {
+        const int vy = 5;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 63 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 135), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 126), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 117), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 108), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 54), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 45), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 54), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 63), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 81), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+            }
+        }
+    }
+    /* rows 5 x cols 2..4: kernel rows 0..3, cols 0..4 */
+    {
+        const int vy = 5;
+        {
+            const int vx = 2;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 63 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 135), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 126), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 135), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 126), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 117), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 126), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 117), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 108), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 117), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 108), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 99), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 108), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 99), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 90), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 81), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 72), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 63), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 63), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 54), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 54), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 45), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 54), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 45), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 36), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 45), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 36), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 27), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 18), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 9), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 9), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 18), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 18), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 27), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 27), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 36), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 45), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 54), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 63), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 54), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 63), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 72), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 63), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 72), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 81), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 81), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 90), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 81), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 90), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 99), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 9) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 18) = vo;
+                }
+            }
+        }
+    }
+    /* rows 5 x cols 5: kernel rows 0..3, cols 0..3 */
+    {
+        const int vy = 5;
+        {
+            const int vx = 5;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 63 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 135), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 126), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 117), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 81), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 54), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 18), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 45), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 54), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 63), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+            }
+        }
+    }
+    /* rows 5 x cols 6: kernel rows 0..3, cols 0..2 */
+    {
+        const int vy = 5;
+        {
+            const int vx = 6;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 63 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 135), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 126), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 81), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 18), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 45), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 54), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 63), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+            }
+        }
+    }
+    /* rows 6 x cols 0: kernel rows 0..2, cols 2..4 */
+    {
+        const int vy = 6;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 63 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 126), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 117), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 108), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 54), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 45), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+            }
+        }
+    }
+    /* rows 6 x cols 1: kernel rows 0..2, cols 1..4 */
+    {
+        const int vy = 6;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 63 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 135), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 126), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 117), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 108), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 54), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 45), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+            }
+        }
+    }
+    /* rows 6 x cols 2..4: kernel rows 0..2, cols 0..4 */
+    {
+        const int vy = 6;
+        {
+            const int vx = 2;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 63 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 135), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 126), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 135), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 126), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 117), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 126), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 117), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 108), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 117), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 108), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 99), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 108), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 99), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 90), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 81), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 72), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 63), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 63), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 54), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 54), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 45), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 54), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 45), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 36), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 45), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 36), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 27), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 18), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 9), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 9), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 18), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 18), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 27), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 27), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 36), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 9) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 18) = vo;
+                }
+            }
+        }
+    }
+    /* rows 6 x cols 5: kernel rows 0..2, cols 0..3 */
+    {
+        const int vy = 6;
+        {
+            const int vx = 5;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 63 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 135), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 126), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 117), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 81), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 54), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 18), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+            }
+        }
+    }
+    /* rows 6 x cols 6: kernel rows 0..2, cols 0..2 */
+    {
+        const int vy = 6;
+        {
+            const int vx = 6;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 63 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 135), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 126), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 81), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 18), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -2784,17 +7458,9 @@ static void Dw_int2_8c1p(const float *restrict in, float *restrict out, const fl
 /* layer.c.in: layer int2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_int2_pack(const sg_weights *w, float *packed)
 {
-    {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed;
-        const int o0 = 0;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
-        for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[9 * k + o0 + j];
-        }
-    }
-    {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 208;
-        const int o0 = 8;
+    for (int ct = 0; ct < 9; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 26 * ct;
+        const int o0 = ct;
         d[0] = w->dw_b[o0];
         for (int k = 0; k < 25; ++k) {
             d[k + 1] = w->dw_w[9 * k + o0];
@@ -2805,10 +7471,8 @@ void dw_padding_int2_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer int2: runs its stage */
 void dw_padding_int2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    enum {
-        S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
-    };
-    Dw_int2_8c1p(in, out, packed, scratch + S1_STAGE);
+    Dw_int2_1c8p(in, out, packed);
+    (void)scratch;
 }
 
 /* layer.c.in: layer int2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
@@ -2833,10 +7497,10 @@ static void Run_int2(const float *in, const float *skip, float *out, const float
  * packed weights 208 floats, scratch 1800 floats
  *
  * stage 1: depthwise 5x5 -> 11x11x8
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 8: 1 full tile, no
- *       tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 8: 8 tiles
  *   borders: borders staged through a zero-padded 15x15x8 copy of the input: unrolling every
  *       border class would take about 1597 lines of C (budget 800)
  *   order: one pass, pixels outer (scalar code)
@@ -2844,8 +7508,8 @@ static void Run_int2(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][8], dw_b [8]
  */
-/* scalar/spatial.c.in: layer int4, stage 1 (depthwise 5x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_int4_8c1p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* simd/spatial.c.in: layer int4, stage 1 (depthwise 5x5): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_int4_1c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     /* borders staged through a zero-padded 15x15x8 copy of the input: unrolling every border class would take about 1597 lines of C (budget 800) */
     for (int j = 0; j < 1800; ++j) stage[j] = 0.0f;
@@ -2854,41 +7518,499 @@ static void Dw_int4_8c1p(const float *restrict in, float *restrict out, const fl
     }
     /* rows 0..10 x cols 0..10: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 0; vy < 11; ++vy) {
-        for (int vx = 0; vx < 11; ++vx) {
-            {
-                const int ib = 120 * vy + 8 * vx;
-                const int ob = 88 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * stage[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * stage[ib + j + 8]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * stage[ib + j + 16]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * stage[ib + j + 24]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * stage[ib + j + 32]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * stage[ib + j + 120]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * stage[ib + j + 128]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * stage[ib + j + 136]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * stage[ib + j + 144]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * stage[ib + j + 152]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * stage[ib + j + 240]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * stage[ib + j + 248]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * stage[ib + j + 256]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * stage[ib + j + 264]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * stage[ib + j + 272]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * stage[ib + j + 360]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * stage[ib + j + 368]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * stage[ib + j + 376]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * stage[ib + j + 384]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * stage[ib + j + 392]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * stage[ib + j + 480]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * stage[ib + j + 488]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * stage[ib + j + 496]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * stage[ib + j + 504]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * stage[ib + j + 512]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 120 * vy + 8 * vx + ct;
+                const int ob = 88 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 8), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 16), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 24), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 32), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 40), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 48), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 56), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 8), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 24), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 32), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 40), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 48), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 56), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 64), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 24), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 32), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 40), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 48), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 56), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 64), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 72), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 24), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 40), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 48), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 56), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 64), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 72), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 80), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 32), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 40), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 56), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 64), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 72), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 80), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 88), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 120), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 128), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 136), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 144), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 152), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 160), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 168), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 176), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 128), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 136), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 144), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 152), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 160), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 168), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 176), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 184), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 136), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 152), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 160), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 168), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 176), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 184), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 192), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 144), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 152), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 160), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 168), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 176), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 184), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 192), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 200), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 152), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 160), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 168), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 176), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 184), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 192), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 200), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 208), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 240), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 248), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 256), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 264), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 272), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 280), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 288), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 296), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 248), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 256), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 264), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 272), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 280), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 288), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 296), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 304), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 256), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 264), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 272), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 280), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 288), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 296), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 304), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 312), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 264), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 272), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 280), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 288), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 296), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 304), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 312), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 320), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 272), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 280), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 288), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 296), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 304), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 312), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 320), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 328), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 360), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 368), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 376), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 384), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 392), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 400), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 408), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 416), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 368), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 376), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 384), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 392), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 400), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 408), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 416), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 424), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 376), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 384), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 392), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 400), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 408), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 416), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 424), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 432), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 384), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 392), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 400), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 408), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 416), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 424), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 432), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 440), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 392), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 400), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 408), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 416), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 424), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 432), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 440), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 448), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 480), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 488), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 496), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 504), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 512), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 520), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 528), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 536), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 488), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 496), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 504), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 512), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 520), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 528), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 536), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 544), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 496), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 504), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 512), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 520), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 528), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 536), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 544), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 552), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 504), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 512), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 520), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 528), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 536), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 544), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 552), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 560), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 512), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 520), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 528), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 536), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 544), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 552), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 560), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 568), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 8) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 24) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    *(out + ob + 40) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    *(out + ob + 56) = vo;
+                }
+            }
+        }
+        {
+            const int vx = 8;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 120 * vy + 8 * vx + ct;
+                const int ob = 88 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 8), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 16), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 8), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 24), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 24), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 32), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 24), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 40), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 32), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 40), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 48), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 120), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 128), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 136), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 128), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 136), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 144), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 136), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 152), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 144), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 152), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 160), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 152), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 160), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 168), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 240), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 248), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 256), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 248), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 256), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 264), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 256), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 264), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 272), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 264), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 272), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 280), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 272), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 280), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 288), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 360), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 368), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 376), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 368), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 376), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 384), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 376), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 384), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 392), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 384), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 392), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 400), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 392), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 400), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 408), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 480), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 488), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 496), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 488), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 496), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 504), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 496), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 504), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 512), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 504), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 512), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 520), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 512), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 520), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 528), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 8) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 16) = vo;
                 }
             }
         }
@@ -2898,12 +8020,12 @@ static void Dw_int4_8c1p(const float *restrict in, float *restrict out, const fl
 /* layer.c.in: layer int4: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_int4_pack(const sg_weights *w, float *packed)
 {
-    {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed;
-        const int o0 = 0;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 8; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 26 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[8 * k + o0 + j];
+            d[k + 1] = w->dw_w[8 * k + o0];
         }
     }
 }
@@ -2914,7 +8036,7 @@ void dw_padding_int4(const float *restrict in, float *restrict out, const float 
     enum {
         S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
     };
-    Dw_int4_8c1p(in, out, packed, scratch + S1_STAGE);
+    Dw_int4_1c8p(in, out, packed, scratch + S1_STAGE);
 }
 
 /* layer.c.in: layer int4: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
@@ -2939,10 +8061,10 @@ static void Run_int4(const float *in, const float *skip, float *out, const float
  * packed weights 1600 floats, scratch 12768 floats
  *
  * stage 1: depthwise 7x7 -> 7x8x32
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 32: 4 full tiles,
- *       no tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 32: 32 tiles
  *   borders: borders staged through a zero-padded 19x21x32 copy of the input: unrolling every
  *       border class would take about 1029 lines of C (budget 800)
  *   order: one pass, pixels outer (scalar code)
@@ -2950,8 +8072,8 @@ static void Run_int4(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [7][7][32], dw_b [32]
  */
-/* scalar/spatial.c.in: layer int3s2, stage 1 (depthwise 7x7): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_int3s2_8c1p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* simd/spatial.c.in: layer int3s2, stage 1 (depthwise 7x7): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_int3s2_1c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     /* borders staged through a zero-padded 19x21x32 copy of the input: unrolling every border class would take about 1029 lines of C (budget 800) */
     for (int j = 0; j < 12768; ++j) stage[j] = 0.0f;
@@ -2960,65 +8082,590 @@ static void Dw_int3s2_8c1p(const float *restrict in, float *restrict out, const 
     }
     /* rows 0..6 x cols 0..7: kernel rows 0..6, cols 0..6 (interior) */
     for (int vy = 0; vy < 7; ++vy) {
-        for (int vx = 0; vx < 8; ++vx) {
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 1344 * vy + 64 * vx + 8 * ct;
-                const int ob = 256 * vy + 32 * vx + 8 * ct;
-                const float *restrict vw = w + 400 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * stage[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * stage[ib + j + 32]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * stage[ib + j + 64]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * stage[ib + j + 96]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * stage[ib + j + 128]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * stage[ib + j + 160]; /* tap 0,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * stage[ib + j + 192]; /* tap 0,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * stage[ib + j + 672]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * stage[ib + j + 704]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * stage[ib + j + 736]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * stage[ib + j + 768]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * stage[ib + j + 800]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * stage[ib + j + 832]; /* tap 1,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * stage[ib + j + 864]; /* tap 1,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * stage[ib + j + 1344]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * stage[ib + j + 1376]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * stage[ib + j + 1408]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * stage[ib + j + 1440]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * stage[ib + j + 1472]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * stage[ib + j + 1504]; /* tap 2,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * stage[ib + j + 1536]; /* tap 2,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * stage[ib + j + 2016]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * stage[ib + j + 2048]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * stage[ib + j + 2080]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * stage[ib + j + 2112]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 208] * stage[ib + j + 2144]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 216] * stage[ib + j + 2176]; /* tap 3,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 224] * stage[ib + j + 2208]; /* tap 3,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 232] * stage[ib + j + 2688]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 240] * stage[ib + j + 2720]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 248] * stage[ib + j + 2752]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 256] * stage[ib + j + 2784]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 264] * stage[ib + j + 2816]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 272] * stage[ib + j + 2848]; /* tap 4,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 280] * stage[ib + j + 2880]; /* tap 4,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 288] * stage[ib + j + 3360]; /* tap 5,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 296] * stage[ib + j + 3392]; /* tap 5,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 304] * stage[ib + j + 3424]; /* tap 5,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 312] * stage[ib + j + 3456]; /* tap 5,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 320] * stage[ib + j + 3488]; /* tap 5,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 328] * stage[ib + j + 3520]; /* tap 5,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 336] * stage[ib + j + 3552]; /* tap 5,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 344] * stage[ib + j + 4032]; /* tap 6,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 352] * stage[ib + j + 4064]; /* tap 6,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 360] * stage[ib + j + 4096]; /* tap 6,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 368] * stage[ib + j + 4128]; /* tap 6,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 376] * stage[ib + j + 4160]; /* tap 6,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 384] * stage[ib + j + 4192]; /* tap 6,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 392] * stage[ib + j + 4224]; /* tap 6,6 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 32; ++ct) {
+                const float *restrict vw = w + 50 * ct;
+                const int ib = 1344 * vy + 64 * vx + ct;
+                const int ob = 256 * vy + 32 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 64), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 128), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 192), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 256), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 320), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 384), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 448), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 32), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 96), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 160), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 224), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 288), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 352), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 416), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 480), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 64), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 128), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 192), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 256), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 320), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 384), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 448), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 512), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 96), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 160), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 224), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 288), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 352), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 416), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 480), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 544), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 128), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 192), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 256), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 320), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 384), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 448), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 512), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 576), vk0);
+                }
+                {   /* tap 0,5 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 160), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 224), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 288), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 352), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 416), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 480), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 544), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 608), vk0);
+                }
+                {   /* tap 0,6 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 192), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 256), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 320), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 384), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 448), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 512), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 576), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 640), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 672), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 736), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 800), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 864), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 928), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 992), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 1056), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 1120), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 704), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 768), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 832), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 896), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 960), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 1024), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 1088), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 1152), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 736), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 800), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 864), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 928), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 992), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 1056), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 1120), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 1184), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 768), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 832), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 896), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 960), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1024), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 1088), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 1152), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 1216), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 800), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 864), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 928), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 992), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1056), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 1120), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 1184), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 1248), vk0);
+                }
+                {   /* tap 1,5 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 832), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 896), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 960), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 1024), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1088), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 1152), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 1216), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 1280), vk0);
+                }
+                {   /* tap 1,6 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 864), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 928), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 992), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 1056), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1120), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 1184), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 1248), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 1312), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 1344), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 1408), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 1472), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 1536), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1600), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 1664), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 1728), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 1792), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 1376), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 1440), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 1504), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 1568), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1632), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 1696), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 1760), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 1824), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 1408), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 1472), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 1536), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 1600), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1664), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 1728), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 1792), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 1856), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 1440), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 1504), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 1568), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 1632), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1696), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 1760), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 1824), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 1888), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 1472), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 1536), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 1600), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 1664), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1728), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 1792), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 1856), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 1920), vk0);
+                }
+                {   /* tap 2,5 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 1504), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 1568), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 1632), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 1696), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1760), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 1824), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 1888), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 1952), vk0);
+                }
+                {   /* tap 2,6 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 1536), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 1600), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 1664), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 1728), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1792), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 1856), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 1920), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 1984), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 2016), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 2080), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 2144), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 2208), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 2272), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 2336), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 2400), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 2464), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 2048), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 2112), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 2176), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 2240), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 2304), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 2368), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 2432), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 2496), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 2080), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 2144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 2208), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 2272), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 2336), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 2400), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 2464), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 2528), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 2112), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 2176), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 2240), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 2304), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 2368), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 2432), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 2496), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 2560), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 26);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 2144), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 2208), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 2272), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 2336), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 2400), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 2464), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 2528), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 2592), vk0);
+                }
+                {   /* tap 3,5 */
+                    const float vk0 = *(vw + 27);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 2176), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 2240), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 2304), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 2368), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 2432), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 2496), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 2560), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 2624), vk0);
+                }
+                {   /* tap 3,6 */
+                    const float vk0 = *(vw + 28);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 2208), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 2272), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 2336), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 2400), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 2464), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 2528), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 2592), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 2656), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 29);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 2688), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 2752), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 2816), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 2880), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 2944), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 3008), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 3072), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 3136), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 30);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 2720), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 2784), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 2848), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 2912), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 2976), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 3040), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 3104), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 3168), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 31);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 2752), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 2816), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 2880), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 2944), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 3008), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 3072), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 3136), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 3200), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 32);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 2784), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 2848), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 2912), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 2976), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 3040), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 3104), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 3168), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 3232), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 33);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 2816), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 2880), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 2944), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 3008), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 3072), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 3136), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 3200), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 3264), vk0);
+                }
+                {   /* tap 4,5 */
+                    const float vk0 = *(vw + 34);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 2848), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 2912), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 2976), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 3040), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 3104), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 3168), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 3232), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 3296), vk0);
+                }
+                {   /* tap 4,6 */
+                    const float vk0 = *(vw + 35);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 2880), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 2944), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 3008), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 3072), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 3136), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 3200), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 3264), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 3328), vk0);
+                }
+                {   /* tap 5,0 */
+                    const float vk0 = *(vw + 36);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 3360), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 3424), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 3488), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 3552), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 3616), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 3680), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 3744), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 3808), vk0);
+                }
+                {   /* tap 5,1 */
+                    const float vk0 = *(vw + 37);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 3392), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 3456), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 3520), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 3584), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 3648), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 3712), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 3776), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 3840), vk0);
+                }
+                {   /* tap 5,2 */
+                    const float vk0 = *(vw + 38);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 3424), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 3488), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 3552), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 3616), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 3680), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 3744), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 3808), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 3872), vk0);
+                }
+                {   /* tap 5,3 */
+                    const float vk0 = *(vw + 39);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 3456), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 3520), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 3584), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 3648), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 3712), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 3776), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 3840), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 3904), vk0);
+                }
+                {   /* tap 5,4 */
+                    const float vk0 = *(vw + 40);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 3488), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 3552), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 3616), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 3680), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 3744), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 3808), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 3872), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 3936), vk0);
+                }
+                {   /* tap 5,5 */
+                    const float vk0 = *(vw + 41);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 3520), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 3584), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 3648), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 3712), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 3776), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 3840), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 3904), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 3968), vk0);
+                }
+                {   /* tap 5,6 */
+                    const float vk0 = *(vw + 42);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 3552), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 3616), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 3680), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 3744), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 3808), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 3872), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 3936), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 4000), vk0);
+                }
+                {   /* tap 6,0 */
+                    const float vk0 = *(vw + 43);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 4032), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 4096), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 4160), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 4224), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 4288), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 4352), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 4416), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 4480), vk0);
+                }
+                {   /* tap 6,1 */
+                    const float vk0 = *(vw + 44);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 4064), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 4128), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 4192), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 4256), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 4320), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 4384), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 4448), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 4512), vk0);
+                }
+                {   /* tap 6,2 */
+                    const float vk0 = *(vw + 45);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 4096), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 4160), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 4224), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 4288), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 4352), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 4416), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 4480), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 4544), vk0);
+                }
+                {   /* tap 6,3 */
+                    const float vk0 = *(vw + 46);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 4128), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 4192), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 4256), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 4320), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 4384), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 4448), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 4512), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 4576), vk0);
+                }
+                {   /* tap 6,4 */
+                    const float vk0 = *(vw + 47);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 4160), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 4224), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 4288), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 4352), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 4416), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 4480), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 4544), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 4608), vk0);
+                }
+                {   /* tap 6,5 */
+                    const float vk0 = *(vw + 48);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 4192), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 4256), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 4320), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 4384), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 4448), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 4512), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 4576), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 4640), vk0);
+                }
+                {   /* tap 6,6 */
+                    const float vk0 = *(vw + 49);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 4224), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 4288), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 4352), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 4416), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 4480), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 4544), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 4608), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 4672), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 128) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    *(out + ob + 160) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    *(out + ob + 192) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    *(out + ob + 224) = vo;
                 }
             }
         }
@@ -3028,12 +8675,12 @@ static void Dw_int3s2_8c1p(const float *restrict in, float *restrict out, const 
 /* layer.c.in: layer int3s2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_int3s2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 4; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 400 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 32; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 50 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[32 * k + o0 + j];
+            d[k + 1] = w->dw_w[32 * k + o0];
         }
     }
 }
@@ -3044,7 +8691,7 @@ void dw_padding_int3s2(const float *restrict in, float *restrict out, const floa
     enum {
         S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
     };
-    Dw_int3s2_8c1p(in, out, packed, scratch + S1_STAGE);
+    Dw_int3s2_1c8p(in, out, packed, scratch + S1_STAGE);
 }
 
 /* layer.c.in: layer int3s2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
@@ -3069,10 +8716,10 @@ static void Run_int3s2(const float *in, const float *skip, float *out, const flo
  * packed weights 50 floats, scratch 0 floats
  *
  * stage 1: depthwise 3x3 -> 12x14x5
- *   tile: 5 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 5: 1 full tile, no
- *       tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 5: 5 tiles
  *   borders: 2 row classes x 3 column classes, padding resolved at generation time (about 102
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -3080,25 +8727,33 @@ static void Run_int3s2(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][5], dw_b [5]
  */
-/* scalar/spatial.c.in: layer tab_a, stage 1 (depthwise 3x3): tile 5c1p, 5 channels x 1 pixel (scalar code) */
-static void Dw_tab_a_5c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer tab_a, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_tab_a_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0..10 x cols 0: kernel rows 0..2, cols 2 */
     for (int vy = 0; vy < 11; ++vy) {
         {
             const int vx = 0;
-            {
-                const int ib = 70 * vy + 5 * vx;
-                const int ob = 70 * vy + 5 * vx;
-                const float *restrict vw = w;
-                float vacc[5];
-                for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 0,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 30] * in[ib + j + 70]; /* tap 1,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 45] * in[ib + j + 140]; /* tap 2,2 */
-                for (int j = 0; j < 5; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 5; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 70 * vy + 5 * vx + ct;
+                const int ob = 70 * vy + 5 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 70), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 140), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3107,46 +8762,279 @@ static void Dw_tab_a_5c1p(const float *restrict in, float *restrict out, const f
     for (int vy = 0; vy < 11; ++vy) {
         {
             const int vx = 1;
-            {
-                const int ib = 70 * vy + 5 * vx;
-                const int ob = 70 * vy + 5 * vx;
-                const float *restrict vw = w;
-                float vacc[5];
-                for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 10] * in[ib + j - 5]; /* tap 0,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 0,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j + 65]; /* tap 1,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 30] * in[ib + j + 70]; /* tap 1,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j + 135]; /* tap 2,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 45] * in[ib + j + 140]; /* tap 2,2 */
-                for (int j = 0; j < 5; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 5; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 70 * vy + 5 * vx + ct;
+                const int ob = 70 * vy + 5 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 5), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 65), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 70), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 135), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 140), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows 0..10 x cols 2..13: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 11; ++vy) {
-        for (int vx = 2; vx < 14; ++vx) {
-            {
-                const int ib = 70 * vy + 5 * vx;
-                const int ob = 70 * vy + 5 * vx;
-                const float *restrict vw = w;
-                float vacc[5];
-                for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 5] * in[ib + j - 10]; /* tap 0,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 10] * in[ib + j - 5]; /* tap 0,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 0,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 20] * in[ib + j + 60]; /* tap 1,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j + 65]; /* tap 1,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 30] * in[ib + j + 70]; /* tap 1,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 35] * in[ib + j + 130]; /* tap 2,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j + 135]; /* tap 2,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 45] * in[ib + j + 140]; /* tap 2,2 */
-                for (int j = 0; j < 5; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 2;
+            for (int ct = 0; ct < 5; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 70 * vy + 5 * vx + ct;
+                const int ob = 70 * vy + 5 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 10), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 5), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 5), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 10), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 15), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 20), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 25), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 5), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 5), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 10), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 15), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 20), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 25), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 30), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 5), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 10), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 15), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 20), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 25), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 30), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 35), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 60), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 65), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 70), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 75), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 85), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 90), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 95), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 65), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 70), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 75), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 80), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 85), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 90), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 95), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 100), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 70), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 75), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 80), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 85), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 90), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 95), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 100), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 105), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 130), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 135), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 140), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 145), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 150), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 155), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 160), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 165), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 135), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 140), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 145), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 150), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 155), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 160), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 165), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 170), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 140), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 145), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 150), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 155), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 160), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 165), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 170), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 175), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 5) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 10) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 15) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 20) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    *(out + ob + 25) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    *(out + ob + 30) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    *(out + ob + 35) = vo;
+                }
+            }
+        }
+        {
+            const int vx = 10;
+            for (int ct = 0; ct < 5; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 70 * vy + 5 * vx + ct;
+                const int ob = 70 * vy + 5 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 10), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 5), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 5), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 5), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 5), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 10), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 5), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 10), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 15), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 60), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 65), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 70), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 75), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 65), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 70), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 75), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 80), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 70), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 75), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 80), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 85), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 130), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 135), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 140), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 145), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 135), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 140), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 145), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 150), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 140), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 145), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 150), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 155), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 5) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 10) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 15) = vo;
                 }
             }
         }
@@ -3156,17 +9044,22 @@ static void Dw_tab_a_5c1p(const float *restrict in, float *restrict out, const f
         const int vy = 11;
         {
             const int vx = 0;
-            {
-                const int ib = 70 * vy + 5 * vx;
-                const int ob = 70 * vy + 5 * vx;
-                const float *restrict vw = w;
-                float vacc[5];
-                for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 0,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 30] * in[ib + j + 70]; /* tap 1,2 */
-                for (int j = 0; j < 5; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 5; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 70 * vy + 5 * vx + ct;
+                const int ob = 70 * vy + 5 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 70), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3176,19 +9069,30 @@ static void Dw_tab_a_5c1p(const float *restrict in, float *restrict out, const f
         const int vy = 11;
         {
             const int vx = 1;
-            {
-                const int ib = 70 * vy + 5 * vx;
-                const int ob = 70 * vy + 5 * vx;
-                const float *restrict vw = w;
-                float vacc[5];
-                for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 10] * in[ib + j - 5]; /* tap 0,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 0,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j + 65]; /* tap 1,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 30] * in[ib + j + 70]; /* tap 1,2 */
-                for (int j = 0; j < 5; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 5; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 70 * vy + 5 * vx + ct;
+                const int ob = 70 * vy + 5 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 5), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 65), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 70), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3196,22 +9100,187 @@ static void Dw_tab_a_5c1p(const float *restrict in, float *restrict out, const f
     /* rows 11 x cols 2..13: kernel rows 0..1, cols 0..2 */
     {
         const int vy = 11;
-        for (int vx = 2; vx < 14; ++vx) {
-            {
-                const int ib = 70 * vy + 5 * vx;
-                const int ob = 70 * vy + 5 * vx;
-                const float *restrict vw = w;
-                float vacc[5];
-                for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 5] * in[ib + j - 10]; /* tap 0,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 10] * in[ib + j - 5]; /* tap 0,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 0,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 20] * in[ib + j + 60]; /* tap 1,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j + 65]; /* tap 1,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 30] * in[ib + j + 70]; /* tap 1,2 */
-                for (int j = 0; j < 5; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 2;
+            for (int ct = 0; ct < 5; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 70 * vy + 5 * vx + ct;
+                const int ob = 70 * vy + 5 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 10), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 5), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 5), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 10), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 15), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 20), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 25), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 5), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 5), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 10), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 15), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 20), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 25), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 30), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 5), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 10), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 15), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 20), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 25), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 30), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 35), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 60), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 65), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 70), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 75), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 85), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 90), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 95), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 65), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 70), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 75), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 80), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 85), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 90), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 95), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 100), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 70), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 75), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 80), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 85), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 90), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 95), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 100), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 105), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 5) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 10) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 15) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 20) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    *(out + ob + 25) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    *(out + ob + 30) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    *(out + ob + 35) = vo;
+                }
+            }
+        }
+        {
+            const int vx = 10;
+            for (int ct = 0; ct < 5; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 70 * vy + 5 * vx + ct;
+                const int ob = 70 * vy + 5 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 10), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 5), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 5), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 5), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 5), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 10), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 5), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 10), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 15), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 60), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 65), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 70), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 75), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 65), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 70), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 75), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 80), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 70), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 75), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 80), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 85), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 5) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 10) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 15) = vo;
                 }
             }
         }
@@ -3221,12 +9290,12 @@ static void Dw_tab_a_5c1p(const float *restrict in, float *restrict out, const f
 /* layer.c.in: layer tab_a: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_tab_a_pack(const sg_weights *w, float *packed)
 {
-    {   /* 5-channel tiles from channel 0 */
-        float *restrict d = packed;
-        const int o0 = 0;
-        for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 5; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 5; ++j) d[5 * k + j + 5] = w->dw_w[5 * k + o0 + j];
+            d[k + 1] = w->dw_w[5 * k + o0];
         }
     }
 }
@@ -3234,7 +9303,7 @@ void dw_padding_tab_a_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer tab_a: runs its stage */
 void dw_padding_tab_a(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_tab_a_5c1p(in, out, packed);
+    Dw_tab_a_1c8p(in, out, packed);
     (void)scratch;
 }
 
@@ -3260,10 +9329,10 @@ static void Run_tab_a(const float *in, const float *skip, float *out, const floa
  * packed weights 170 floats, scratch 0 floats
  *
  * stage 1: depthwise 3x3 -> 8x8x17
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 17: 2 full tiles +
- *       a generated 1-channel tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 17: 17 tiles
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 136
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -3271,39 +9340,82 @@ static void Run_tab_a(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][17], dw_b [17]
  */
-/* scalar/spatial.c.in: layer tab_b, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_tab_b_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer tab_b, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_tab_b_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0..6: kernel rows 2, cols 0..2 */
     {
         const int vy = 0;
-        for (int vx = 0; vx < 7; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 544 * vy + 34 * vx + 8 * ct;
-                const int ob = 136 * vy + 17 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 17]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 34]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 17; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 544 * vy + 34 * vx + ct;
+                const int ob = 136 * vy + 17 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 34), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 68), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 102), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 136), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 170), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 204), vk0);
                 }
-            }
-            {
-                const int ib = 544 * vy + 34 * vx + 16;
-                const int ob = 136 * vy + 17 * vx + 16;
-                const float *restrict vw = w + 160;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[7] * in[ib]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 17]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 34]; /* tap 2,2 */
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 17), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 51), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 85), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 119), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 153), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 187), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 221), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 34), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 68), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 102), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 136), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 170), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 204), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 238), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 17) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 34) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 51) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 68) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    *(out + ob + 85) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    *(out + ob + 102) = vo;
                 }
             }
         }
@@ -3313,75 +9425,158 @@ static void Dw_tab_b_8c1p(const float *restrict in, float *restrict out, const f
         const int vy = 0;
         {
             const int vx = 7;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 544 * vy + 34 * vx + 8 * ct;
-                const int ob = 136 * vy + 17 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 17]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 17; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 544 * vy + 34 * vx + ct;
+                const int ob = 136 * vy + 17 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
                 }
-            }
-            {
-                const int ib = 544 * vy + 34 * vx + 16;
-                const int ob = 136 * vy + 17 * vx + 16;
-                const float *restrict vw = w + 160;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[7] * in[ib]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 17]; /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 17), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows 1..7 x cols 0..6: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 8; ++vy) {
-        for (int vx = 0; vx < 7; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 544 * vy + 34 * vx + 8 * ct;
-                const int ob = 136 * vy + 17 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 544]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 527]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 510]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 272]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 255]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 238]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 17]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 34]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 17; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 544 * vy + 34 * vx + ct;
+                const int ob = 136 * vy + 17 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 544), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 510), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 476), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 442), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 408), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 374), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 340), vk0);
                 }
-            }
-            {
-                const int ib = 544 * vy + 34 * vx + 16;
-                const int ob = 136 * vy + 17 * vx + 16;
-                const float *restrict vw = w + 160;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 544]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 527]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 510]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 272]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib - 255]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib - 238]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 17]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 34]; /* tap 2,2 */
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 527), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 493), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 459), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 425), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 391), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 357), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 323), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 510), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 476), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 442), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 408), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 374), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 340), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 306), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 238), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 204), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 170), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 136), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 102), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 68), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 255), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 221), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 187), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 153), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 119), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 85), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 51), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 238), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 204), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 170), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 136), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 102), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 68), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 34), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 34), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 68), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 102), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 136), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 170), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 204), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 17), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 51), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 85), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 119), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 153), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 187), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 221), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 34), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 68), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 102), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 136), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 170), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 204), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 238), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 17) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 34) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 51) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 68) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    *(out + ob + 85) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    *(out + ob + 102) = vo;
                 }
             }
         }
@@ -3390,38 +9585,38 @@ static void Dw_tab_b_8c1p(const float *restrict in, float *restrict out, const f
     for (int vy = 1; vy < 8; ++vy) {
         {
             const int vx = 7;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 544 * vy + 34 * vx + 8 * ct;
-                const int ob = 136 * vy + 17 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 544]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 527]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 272]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 255]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 17]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 17; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 544 * vy + 34 * vx + ct;
+                const int ob = 136 * vy + 17 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 544), vk0);
                 }
-            }
-            {
-                const int ib = 544 * vy + 34 * vx + 16;
-                const int ob = 136 * vy + 17 * vx + 16;
-                const float *restrict vw = w + 160;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 544]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 527]; /* tap 0,1 */
-                vacc[0] += vw[4] * in[ib - 272]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib - 255]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 17]; /* tap 2,1 */
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 527), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 255), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 17), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3431,17 +9626,9 @@ static void Dw_tab_b_8c1p(const float *restrict in, float *restrict out, const f
 /* layer.c.in: layer tab_b: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_tab_b_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
-        for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[17 * k + o0 + j];
-        }
-    }
-    {   /* 1-channel tiles from channel 16 */
-        float *restrict d = packed + 160;
-        const int o0 = 16;
+    for (int ct = 0; ct < 17; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
         d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
             d[k + 1] = w->dw_w[17 * k + o0];
@@ -3452,7 +9639,7 @@ void dw_padding_tab_b_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer tab_b: runs its stage */
 void dw_padding_tab_b(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_tab_b_8c1p(in, out, packed);
+    Dw_tab_b_1c8p(in, out, packed);
     (void)scratch;
 }
 
@@ -3478,10 +9665,10 @@ static void Run_tab_b(const float *in, const float *skip, float *out, const floa
  * packed weights 350 floats, scratch 1365 floats
  *
  * stage 1: depthwise 7x7 -> 7x9x7
- *   tile: 7 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 7: 1 full tile, no
- *       tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 7: 7 tiles
  *   borders: borders staged through a zero-padded 13x15x7 copy of the input: unrolling every
  *       border class would take about 1330 lines of C (budget 800)
  *   order: one pass, pixels outer (scalar code)
@@ -3489,8 +9676,8 @@ static void Run_tab_b(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [7][7][7], dw_b [7]
  */
-/* scalar/spatial.c.in: layer tab_c, stage 1 (depthwise 7x7): tile 7c1p, 7 channels x 1 pixel (scalar code) */
-static void Dw_tab_c_7c1p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* simd/spatial.c.in: layer tab_c, stage 1 (depthwise 7x7): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_tab_c_1c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     /* borders staged through a zero-padded 13x15x7 copy of the input: unrolling every border class would take about 1330 lines of C (budget 800) */
     for (int j = 0; j < 1365; ++j) stage[j] = 0.0f;
@@ -3499,65 +9686,799 @@ static void Dw_tab_c_7c1p(const float *restrict in, float *restrict out, const f
     }
     /* rows 0..6 x cols 0..8: kernel rows 0..6, cols 0..6 (interior) */
     for (int vy = 0; vy < 7; ++vy) {
-        for (int vx = 0; vx < 9; ++vx) {
-            {
-                const int ib = 105 * vy + 7 * vx;
-                const int ob = 63 * vy + 7 * vx;
-                const float *restrict vw = w;
-                float vacc[7];
-                for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * stage[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * stage[ib + j + 7]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * stage[ib + j + 14]; /* tap 0,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * stage[ib + j + 21]; /* tap 0,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * stage[ib + j + 28]; /* tap 0,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * stage[ib + j + 35]; /* tap 0,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 49] * stage[ib + j + 42]; /* tap 0,6 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * stage[ib + j + 105]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 63] * stage[ib + j + 112]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 70] * stage[ib + j + 119]; /* tap 1,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 77] * stage[ib + j + 126]; /* tap 1,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 84] * stage[ib + j + 133]; /* tap 1,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 91] * stage[ib + j + 140]; /* tap 1,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 98] * stage[ib + j + 147]; /* tap 1,6 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 105] * stage[ib + j + 210]; /* tap 2,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 112] * stage[ib + j + 217]; /* tap 2,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 119] * stage[ib + j + 224]; /* tap 2,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 126] * stage[ib + j + 231]; /* tap 2,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 133] * stage[ib + j + 238]; /* tap 2,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 140] * stage[ib + j + 245]; /* tap 2,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 147] * stage[ib + j + 252]; /* tap 2,6 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 154] * stage[ib + j + 315]; /* tap 3,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 161] * stage[ib + j + 322]; /* tap 3,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 168] * stage[ib + j + 329]; /* tap 3,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 175] * stage[ib + j + 336]; /* tap 3,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 182] * stage[ib + j + 343]; /* tap 3,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 189] * stage[ib + j + 350]; /* tap 3,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 196] * stage[ib + j + 357]; /* tap 3,6 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 203] * stage[ib + j + 420]; /* tap 4,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 210] * stage[ib + j + 427]; /* tap 4,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 217] * stage[ib + j + 434]; /* tap 4,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 224] * stage[ib + j + 441]; /* tap 4,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 231] * stage[ib + j + 448]; /* tap 4,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 238] * stage[ib + j + 455]; /* tap 4,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 245] * stage[ib + j + 462]; /* tap 4,6 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 252] * stage[ib + j + 525]; /* tap 5,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 259] * stage[ib + j + 532]; /* tap 5,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 266] * stage[ib + j + 539]; /* tap 5,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 273] * stage[ib + j + 546]; /* tap 5,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 280] * stage[ib + j + 553]; /* tap 5,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 287] * stage[ib + j + 560]; /* tap 5,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 294] * stage[ib + j + 567]; /* tap 5,6 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 301] * stage[ib + j + 630]; /* tap 6,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 308] * stage[ib + j + 637]; /* tap 6,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 315] * stage[ib + j + 644]; /* tap 6,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 322] * stage[ib + j + 651]; /* tap 6,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 329] * stage[ib + j + 658]; /* tap 6,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 336] * stage[ib + j + 665]; /* tap 6,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 343] * stage[ib + j + 672]; /* tap 6,6 */
-                for (int j = 0; j < 7; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 7; ++ct) {
+                const float *restrict vw = w + 50 * ct;
+                const int ib = 105 * vy + 7 * vx + ct;
+                const int ob = 63 * vy + 7 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 7), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 14), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 21), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 28), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 35), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 42), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 49), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 7), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 14), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 21), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 28), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 35), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 42), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 49), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 56), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 14), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 21), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 28), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 35), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 42), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 49), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 56), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 63), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 21), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 28), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 35), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 42), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 49), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 56), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 63), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 70), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 28), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 35), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 42), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 49), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 56), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 63), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 70), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 77), vk0);
+                }
+                {   /* tap 0,5 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 35), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 42), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 49), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 56), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 63), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 70), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 77), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 84), vk0);
+                }
+                {   /* tap 0,6 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 42), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 49), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 56), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 63), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 70), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 77), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 84), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 91), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 105), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 112), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 119), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 126), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 133), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 140), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 147), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 154), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 112), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 119), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 126), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 133), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 140), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 147), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 154), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 161), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 119), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 126), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 133), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 140), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 147), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 154), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 161), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 168), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 126), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 133), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 140), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 147), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 154), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 161), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 168), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 175), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 133), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 140), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 147), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 154), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 161), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 168), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 175), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 182), vk0);
+                }
+                {   /* tap 1,5 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 140), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 147), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 154), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 161), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 168), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 175), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 182), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 189), vk0);
+                }
+                {   /* tap 1,6 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 147), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 154), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 161), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 168), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 175), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 182), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 189), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 196), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 210), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 217), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 224), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 231), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 238), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 245), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 252), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 259), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 217), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 224), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 231), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 238), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 245), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 252), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 259), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 266), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 224), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 231), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 238), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 245), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 252), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 259), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 266), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 273), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 231), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 238), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 245), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 252), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 259), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 266), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 273), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 280), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 238), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 245), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 252), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 259), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 266), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 273), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 280), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 287), vk0);
+                }
+                {   /* tap 2,5 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 245), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 252), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 259), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 266), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 273), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 280), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 287), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 294), vk0);
+                }
+                {   /* tap 2,6 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 252), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 259), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 266), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 273), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 280), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 287), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 294), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 301), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 315), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 322), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 329), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 336), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 343), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 350), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 357), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 364), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 322), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 329), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 336), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 343), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 350), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 357), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 364), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 371), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 329), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 336), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 343), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 350), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 357), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 364), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 371), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 378), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 336), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 343), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 350), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 357), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 364), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 371), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 378), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 385), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 26);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 343), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 350), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 357), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 364), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 371), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 378), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 385), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 392), vk0);
+                }
+                {   /* tap 3,5 */
+                    const float vk0 = *(vw + 27);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 350), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 357), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 364), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 371), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 378), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 385), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 392), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 399), vk0);
+                }
+                {   /* tap 3,6 */
+                    const float vk0 = *(vw + 28);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 357), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 364), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 371), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 378), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 385), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 392), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 399), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 406), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 29);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 420), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 427), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 434), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 441), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 448), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 455), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 462), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 469), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 30);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 427), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 434), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 441), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 448), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 455), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 462), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 469), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 476), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 31);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 434), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 441), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 448), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 455), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 462), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 469), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 476), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 483), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 32);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 441), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 448), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 455), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 462), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 469), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 476), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 483), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 490), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 33);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 448), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 455), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 462), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 469), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 476), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 483), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 490), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 497), vk0);
+                }
+                {   /* tap 4,5 */
+                    const float vk0 = *(vw + 34);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 455), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 462), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 469), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 476), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 483), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 490), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 497), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 504), vk0);
+                }
+                {   /* tap 4,6 */
+                    const float vk0 = *(vw + 35);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 462), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 469), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 476), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 483), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 490), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 497), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 504), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 511), vk0);
+                }
+                {   /* tap 5,0 */
+                    const float vk0 = *(vw + 36);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 525), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 532), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 539), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 546), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 553), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 560), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 567), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 574), vk0);
+                }
+                {   /* tap 5,1 */
+                    const float vk0 = *(vw + 37);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 532), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 539), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 546), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 553), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 560), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 567), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 574), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 581), vk0);
+                }
+                {   /* tap 5,2 */
+                    const float vk0 = *(vw + 38);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 539), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 546), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 553), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 560), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 567), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 574), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 581), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 588), vk0);
+                }
+                {   /* tap 5,3 */
+                    const float vk0 = *(vw + 39);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 546), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 553), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 560), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 567), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 574), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 581), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 588), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 595), vk0);
+                }
+                {   /* tap 5,4 */
+                    const float vk0 = *(vw + 40);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 553), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 560), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 567), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 574), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 581), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 588), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 595), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 602), vk0);
+                }
+                {   /* tap 5,5 */
+                    const float vk0 = *(vw + 41);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 560), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 567), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 574), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 581), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 588), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 595), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 602), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 609), vk0);
+                }
+                {   /* tap 5,6 */
+                    const float vk0 = *(vw + 42);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 567), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 574), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 581), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 588), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 595), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 602), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 609), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 616), vk0);
+                }
+                {   /* tap 6,0 */
+                    const float vk0 = *(vw + 43);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 630), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 637), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 644), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 651), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 658), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 665), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 672), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 679), vk0);
+                }
+                {   /* tap 6,1 */
+                    const float vk0 = *(vw + 44);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 637), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 644), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 651), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 658), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 665), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 672), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 679), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 686), vk0);
+                }
+                {   /* tap 6,2 */
+                    const float vk0 = *(vw + 45);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 644), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 651), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 658), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 665), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 672), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 679), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 686), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 693), vk0);
+                }
+                {   /* tap 6,3 */
+                    const float vk0 = *(vw + 46);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 651), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 658), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 665), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 672), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 679), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 686), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 693), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 700), vk0);
+                }
+                {   /* tap 6,4 */
+                    const float vk0 = *(vw + 47);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 658), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 665), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 672), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 679), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 686), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 693), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 700), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 707), vk0);
+                }
+                {   /* tap 6,5 */
+                    const float vk0 = *(vw + 48);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 665), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 672), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 679), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 686), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 693), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 700), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 707), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 714), vk0);
+                }
+                {   /* tap 6,6 */
+                    const float vk0 = *(vw + 49);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 672), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 679), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 686), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 693), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 700), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 707), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 714), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 721), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 7) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 14) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 21) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 28) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    *(out + ob + 35) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    *(out + ob + 42) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    *(out + ob + 49) = vo;
+                }
+            }
+        }
+        {
+            const int vx = 8;
+            for (int ct = 0; ct < 7; ++ct) {
+                const float *restrict vw = w + 50 * ct;
+                const int ib = 105 * vy + 7 * vx + ct;
+                const int ob = 63 * vy + 7 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 7), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 14), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 21), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 28), vk0);
+                }
+                {   /* tap 0,5 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 35), vk0);
+                }
+                {   /* tap 0,6 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 42), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 105), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 112), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 119), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 126), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 133), vk0);
+                }
+                {   /* tap 1,5 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 140), vk0);
+                }
+                {   /* tap 1,6 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 147), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 210), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 217), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 224), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 231), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 238), vk0);
+                }
+                {   /* tap 2,5 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 245), vk0);
+                }
+                {   /* tap 2,6 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 252), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 315), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 322), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 329), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 336), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 26);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 343), vk0);
+                }
+                {   /* tap 3,5 */
+                    const float vk0 = *(vw + 27);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 350), vk0);
+                }
+                {   /* tap 3,6 */
+                    const float vk0 = *(vw + 28);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 357), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 29);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 420), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 30);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 427), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 31);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 434), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 32);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 441), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 33);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 448), vk0);
+                }
+                {   /* tap 4,5 */
+                    const float vk0 = *(vw + 34);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 455), vk0);
+                }
+                {   /* tap 4,6 */
+                    const float vk0 = *(vw + 35);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 462), vk0);
+                }
+                {   /* tap 5,0 */
+                    const float vk0 = *(vw + 36);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 525), vk0);
+                }
+                {   /* tap 5,1 */
+                    const float vk0 = *(vw + 37);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 532), vk0);
+                }
+                {   /* tap 5,2 */
+                    const float vk0 = *(vw + 38);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 539), vk0);
+                }
+                {   /* tap 5,3 */
+                    const float vk0 = *(vw + 39);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 546), vk0);
+                }
+                {   /* tap 5,4 */
+                    const float vk0 = *(vw + 40);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 553), vk0);
+                }
+                {   /* tap 5,5 */
+                    const float vk0 = *(vw + 41);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 560), vk0);
+                }
+                {   /* tap 5,6 */
+                    const float vk0 = *(vw + 42);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 567), vk0);
+                }
+                {   /* tap 6,0 */
+                    const float vk0 = *(vw + 43);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 630), vk0);
+                }
+                {   /* tap 6,1 */
+                    const float vk0 = *(vw + 44);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 637), vk0);
+                }
+                {   /* tap 6,2 */
+                    const float vk0 = *(vw + 45);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 644), vk0);
+                }
+                {   /* tap 6,3 */
+                    const float vk0 = *(vw + 46);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 651), vk0);
+                }
+                {   /* tap 6,4 */
+                    const float vk0 = *(vw + 47);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 658), vk0);
+                }
+                {   /* tap 6,5 */
+                    const float vk0 = *(vw + 48);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 665), vk0);
+                }
+                {   /* tap 6,6 */
+                    const float vk0 = *(vw + 49);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 672), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3567,12 +10488,12 @@ static void Dw_tab_c_7c1p(const float *restrict in, float *restrict out, const f
 /* layer.c.in: layer tab_c: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_tab_c_pack(const sg_weights *w, float *packed)
 {
-    {   /* 7-channel tiles from channel 0 */
-        float *restrict d = packed;
-        const int o0 = 0;
-        for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 7; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 50 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 7; ++j) d[7 * k + j + 7] = w->dw_w[7 * k + o0 + j];
+            d[k + 1] = w->dw_w[7 * k + o0];
         }
     }
 }
@@ -3583,7 +10504,7 @@ void dw_padding_tab_c(const float *restrict in, float *restrict out, const float
     enum {
         S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
     };
-    Dw_tab_c_7c1p(in, out, packed, scratch + S1_STAGE);
+    Dw_tab_c_1c8p(in, out, packed, scratch + S1_STAGE);
 }
 
 /* layer.c.in: layer tab_c: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
@@ -3608,10 +10529,10 @@ static void Run_tab_c(const float *in, const float *skip, float *out, const floa
  * packed weights 528 floats, scratch 5148 floats
  *
  * stage 1: depthwise 3x5 -> 10x9x33
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 33: 4 full tiles +
- *       a generated 1-channel tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 33: 33 tiles
  *   borders: borders staged through a zero-padded 12x13x33 copy of the input: unrolling every
  *       border class would take about 870 lines of C (budget 800)
  *   order: one pass, pixels outer (scalar code)
@@ -3619,8 +10540,8 @@ static void Run_tab_c(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][5][33], dw_b [33]
  */
-/* scalar/spatial.c.in: layer tab_d, stage 1 (depthwise 3x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_tab_d_8c1p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* simd/spatial.c.in: layer tab_d, stage 1 (depthwise 3x5): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_tab_d_1c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     /* borders staged through a zero-padded 12x13x33 copy of the input: unrolling every border class would take about 870 lines of C (budget 800) */
     for (int j = 0; j < 5148; ++j) stage[j] = 0.0f;
@@ -3629,57 +10550,289 @@ static void Dw_tab_d_8c1p(const float *restrict in, float *restrict out, const f
     }
     /* rows 0..9 x cols 0..8: kernel rows 0..2, cols 0..4 (interior) */
     for (int vy = 0; vy < 10; ++vy) {
-        for (int vx = 0; vx < 9; ++vx) {
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 429 * vy + 33 * vx + 8 * ct;
-                const int ob = 297 * vy + 33 * vx + 8 * ct;
-                const float *restrict vw = w + 128 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * stage[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * stage[ib + j + 33]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * stage[ib + j + 66]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * stage[ib + j + 99]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * stage[ib + j + 132]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * stage[ib + j + 429]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * stage[ib + j + 462]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * stage[ib + j + 495]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * stage[ib + j + 528]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * stage[ib + j + 561]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * stage[ib + j + 858]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * stage[ib + j + 891]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * stage[ib + j + 924]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * stage[ib + j + 957]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * stage[ib + j + 990]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 33; ++ct) {
+                const float *restrict vw = w + 16 * ct;
+                const int ib = 429 * vy + 33 * vx + ct;
+                const int ob = 297 * vy + 33 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 33), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 66), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 99), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 132), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 165), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 198), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 231), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 33), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 66), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 99), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 132), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 165), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 198), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 231), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 264), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 66), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 99), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 132), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 165), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 198), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 231), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 264), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 297), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 99), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 132), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 165), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 198), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 231), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 264), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 297), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 330), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 132), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 165), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 198), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 231), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 264), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 297), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 330), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 363), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 429), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 462), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 495), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 528), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 561), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 594), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 627), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 660), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 462), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 495), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 528), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 561), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 594), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 627), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 660), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 693), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 495), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 528), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 561), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 594), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 627), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 660), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 693), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 726), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 528), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 561), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 594), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 627), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 660), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 693), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 726), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 759), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 561), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 594), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 627), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 660), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 693), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 726), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 759), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 792), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 858), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 891), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 924), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 957), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 990), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 1023), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 1056), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 1089), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 891), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 924), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 957), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 990), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1023), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 1056), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 1089), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 1122), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 924), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 957), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 990), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 1023), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1056), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 1089), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 1122), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 1155), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 957), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 990), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 1023), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 1056), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1089), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 1122), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 1155), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 1188), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 990), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 1023), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 1056), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 1089), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1122), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 1155), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 1188), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 1221), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 33) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 66) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 99) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 132) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    *(out + ob + 165) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    *(out + ob + 198) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    *(out + ob + 231) = vo;
                 }
             }
-            {
-                const int ib = 429 * vy + 33 * vx + 32;
-                const int ob = 297 * vy + 33 * vx + 32;
-                const float *restrict vw = w + 512;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * stage[ib]; /* tap 0,0 */
-                vacc[0] += vw[2] * stage[ib + 33]; /* tap 0,1 */
-                vacc[0] += vw[3] * stage[ib + 66]; /* tap 0,2 */
-                vacc[0] += vw[4] * stage[ib + 99]; /* tap 0,3 */
-                vacc[0] += vw[5] * stage[ib + 132]; /* tap 0,4 */
-                vacc[0] += vw[6] * stage[ib + 429]; /* tap 1,0 */
-                vacc[0] += vw[7] * stage[ib + 462]; /* tap 1,1 */
-                vacc[0] += vw[8] * stage[ib + 495]; /* tap 1,2 */
-                vacc[0] += vw[9] * stage[ib + 528]; /* tap 1,3 */
-                vacc[0] += vw[10] * stage[ib + 561]; /* tap 1,4 */
-                vacc[0] += vw[11] * stage[ib + 858]; /* tap 2,0 */
-                vacc[0] += vw[12] * stage[ib + 891]; /* tap 2,1 */
-                vacc[0] += vw[13] * stage[ib + 924]; /* tap 2,2 */
-                vacc[0] += vw[14] * stage[ib + 957]; /* tap 2,3 */
-                vacc[0] += vw[15] * stage[ib + 990]; /* tap 2,4 */
+        }
+        {
+            const int vx = 8;
+            for (int ct = 0; ct < 33; ++ct) {
+                const float *restrict vw = w + 16 * ct;
+                const int ib = 429 * vy + 33 * vx + ct;
+                const int ob = 297 * vy + 33 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 33), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 66), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 99), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 132), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 429), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 462), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 495), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 528), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 561), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 858), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 891), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 924), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 957), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 990), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3689,17 +10842,9 @@ static void Dw_tab_d_8c1p(const float *restrict in, float *restrict out, const f
 /* layer.c.in: layer tab_d: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_tab_d_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 4; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 128 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
-        for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[33 * k + o0 + j];
-        }
-    }
-    {   /* 1-channel tiles from channel 32 */
-        float *restrict d = packed + 512;
-        const int o0 = 32;
+    for (int ct = 0; ct < 33; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 16 * ct;
+        const int o0 = ct;
         d[0] = w->dw_b[o0];
         for (int k = 0; k < 15; ++k) {
             d[k + 1] = w->dw_w[33 * k + o0];
@@ -3713,7 +10858,7 @@ void dw_padding_tab_d(const float *restrict in, float *restrict out, const float
     enum {
         S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
     };
-    Dw_tab_d_8c1p(in, out, packed, scratch + S1_STAGE);
+    Dw_tab_d_1c8p(in, out, packed, scratch + S1_STAGE);
 }
 
 /* layer.c.in: layer tab_d: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
@@ -3738,10 +10883,10 @@ static void Run_tab_d(const float *in, const float *skip, float *out, const floa
  * packed weights 400 floats, scratch 0 floats
  *
  * stage 1: depthwise 7x7 -> 3x3x8
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 8: 1 full tile, no
- *       tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 8: 8 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 189
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -3749,32 +10894,58 @@ static void Run_tab_d(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [7][7][8], dw_b [8]
  */
-/* scalar/spatial.c.in: layer big_same, stage 1 (depthwise 7x7): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_big_same_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer big_same, stage 1 (depthwise 7x7): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_big_same_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 3..5, cols 3..5 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            {
-                const int ib = 24 * vy + 8 * vx;
-                const int ob = 24 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 208] * in[ib + j + 8]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 216] * in[ib + j + 16]; /* tap 3,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 256] * in[ib + j + 24]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 264] * in[ib + j + 32]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 272] * in[ib + j + 40]; /* tap 4,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 312] * in[ib + j + 48]; /* tap 5,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 320] * in[ib + j + 56]; /* tap 5,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 328] * in[ib + j + 64]; /* tap 5,5 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 50 * ct;
+                const int ib = 24 * vy + 8 * vx + ct;
+                const int ob = 24 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 26);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                }
+                {   /* tap 3,5 */
+                    const float vk0 = *(vw + 27);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 32);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 33);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                }
+                {   /* tap 4,5 */
+                    const float vk0 = *(vw + 34);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 40), vk0);
+                }
+                {   /* tap 5,3 */
+                    const float vk0 = *(vw + 39);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                }
+                {   /* tap 5,4 */
+                    const float vk0 = *(vw + 40);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 56), vk0);
+                }
+                {   /* tap 5,5 */
+                    const float vk0 = *(vw + 41);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3784,24 +10955,50 @@ static void Dw_big_same_8c1p(const float *restrict in, float *restrict out, cons
         const int vy = 0;
         {
             const int vx = 1;
-            {
-                const int ib = 24 * vy + 8 * vx;
-                const int ob = 24 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j - 8]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 208] * in[ib + j + 8]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 248] * in[ib + j + 16]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 256] * in[ib + j + 24]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 264] * in[ib + j + 32]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 304] * in[ib + j + 40]; /* tap 5,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 312] * in[ib + j + 48]; /* tap 5,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 320] * in[ib + j + 56]; /* tap 5,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 50 * ct;
+                const int ib = 24 * vy + 8 * vx + ct;
+                const int ob = 24 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 26);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 31);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 32);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 33);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                }
+                {   /* tap 5,2 */
+                    const float vk0 = *(vw + 38);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 40), vk0);
+                }
+                {   /* tap 5,3 */
+                    const float vk0 = *(vw + 39);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                }
+                {   /* tap 5,4 */
+                    const float vk0 = *(vw + 40);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 56), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3811,24 +11008,50 @@ static void Dw_big_same_8c1p(const float *restrict in, float *restrict out, cons
         const int vy = 0;
         {
             const int vx = 2;
-            {
-                const int ib = 24 * vy + 8 * vx;
-                const int ob = 24 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j - 16]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j - 8]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 240] * in[ib + j + 8]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 248] * in[ib + j + 16]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 256] * in[ib + j + 24]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 296] * in[ib + j + 32]; /* tap 5,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 304] * in[ib + j + 40]; /* tap 5,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 312] * in[ib + j + 48]; /* tap 5,3 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 50 * ct;
+                const int ib = 24 * vy + 8 * vx + ct;
+                const int ob = 24 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 30);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 31);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 32);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                }
+                {   /* tap 5,1 */
+                    const float vk0 = *(vw + 37);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                }
+                {   /* tap 5,2 */
+                    const float vk0 = *(vw + 38);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 40), vk0);
+                }
+                {   /* tap 5,3 */
+                    const float vk0 = *(vw + 39);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3838,24 +11061,50 @@ static void Dw_big_same_8c1p(const float *restrict in, float *restrict out, cons
         const int vy = 1;
         {
             const int vx = 0;
-            {
-                const int ib = 24 * vy + 8 * vx;
-                const int ob = 24 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j - 24]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j - 16]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j - 8]; /* tap 2,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 208] * in[ib + j + 8]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 216] * in[ib + j + 16]; /* tap 3,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 256] * in[ib + j + 24]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 264] * in[ib + j + 32]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 272] * in[ib + j + 40]; /* tap 4,5 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 50 * ct;
+                const int ib = 24 * vy + 8 * vx + ct;
+                const int ob = 24 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 2,5 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 26);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                }
+                {   /* tap 3,5 */
+                    const float vk0 = *(vw + 27);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 32);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 33);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                }
+                {   /* tap 4,5 */
+                    const float vk0 = *(vw + 34);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 40), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3865,24 +11114,50 @@ static void Dw_big_same_8c1p(const float *restrict in, float *restrict out, cons
         const int vy = 1;
         {
             const int vx = 1;
-            {
-                const int ib = 24 * vy + 8 * vx;
-                const int ob = 24 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j - 32]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j - 24]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j - 16]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j - 8]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 208] * in[ib + j + 8]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 248] * in[ib + j + 16]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 256] * in[ib + j + 24]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 264] * in[ib + j + 32]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 50 * ct;
+                const int ib = 24 * vy + 8 * vx + ct;
+                const int ob = 24 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 26);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 31);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 32);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 33);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3892,24 +11167,50 @@ static void Dw_big_same_8c1p(const float *restrict in, float *restrict out, cons
         const int vy = 1;
         {
             const int vx = 2;
-            {
-                const int ib = 24 * vy + 8 * vx;
-                const int ob = 24 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j - 40]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j - 32]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j - 24]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j - 16]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j - 8]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 240] * in[ib + j + 8]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 248] * in[ib + j + 16]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 256] * in[ib + j + 24]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 50 * ct;
+                const int ib = 24 * vy + 8 * vx + ct;
+                const int ob = 24 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 40), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 30);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 31);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 32);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3919,24 +11220,50 @@ static void Dw_big_same_8c1p(const float *restrict in, float *restrict out, cons
         const int vy = 2;
         {
             const int vx = 0;
-            {
-                const int ib = 24 * vy + 8 * vx;
-                const int ob = 24 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 48]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 40]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j - 32]; /* tap 1,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j - 24]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j - 16]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j - 8]; /* tap 2,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 208] * in[ib + j + 8]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 216] * in[ib + j + 16]; /* tap 3,5 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 50 * ct;
+                const int ib = 24 * vy + 8 * vx + ct;
+                const int ob = 24 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 40), vk0);
+                }
+                {   /* tap 1,5 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 2,5 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 26);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                }
+                {   /* tap 3,5 */
+                    const float vk0 = *(vw + 27);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3946,24 +11273,50 @@ static void Dw_big_same_8c1p(const float *restrict in, float *restrict out, cons
         const int vy = 2;
         {
             const int vx = 1;
-            {
-                const int ib = 24 * vy + 8 * vx;
-                const int ob = 24 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 56]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 48]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 40]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j - 32]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j - 24]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j - 16]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j - 8]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 208] * in[ib + j + 8]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 50 * ct;
+                const int ib = 24 * vy + 8 * vx + ct;
+                const int ob = 24 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 56), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 40), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 26);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3973,24 +11326,50 @@ static void Dw_big_same_8c1p(const float *restrict in, float *restrict out, cons
         const int vy = 2;
         {
             const int vx = 2;
-            {
-                const int ib = 24 * vy + 8 * vx;
-                const int ob = 24 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 64]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 56]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 48]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j - 40]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j - 32]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j - 24]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j - 16]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j - 8]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 50 * ct;
+                const int ib = 24 * vy + 8 * vx + ct;
+                const int ob = 24 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 64), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 56), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 40), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -4000,12 +11379,12 @@ static void Dw_big_same_8c1p(const float *restrict in, float *restrict out, cons
 /* layer.c.in: layer big_same: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_big_same_pack(const sg_weights *w, float *packed)
 {
-    {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed;
-        const int o0 = 0;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 8; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 50 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[8 * k + o0 + j];
+            d[k + 1] = w->dw_w[8 * k + o0];
         }
     }
 }
@@ -4013,7 +11392,7 @@ void dw_padding_big_same_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer big_same: runs its stage */
 void dw_padding_big_same(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_big_same_8c1p(in, out, packed);
+    Dw_big_same_1c8p(in, out, packed);
     (void)scratch;
 }
 
@@ -4039,10 +11418,10 @@ static void Run_big_same(const float *in, const float *skip, float *out, const f
  * packed weights 1312 floats, scratch 0 floats
  *
  * stage 1: depthwise 9x9 -> 1x1x16
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 16: 2 full tiles,
- *       no tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: one pass, pixels outer (scalar code)
@@ -4050,24 +11429,26 @@ static void Run_big_same(const float *in, const float *skip, float *out, const f
  * weights (sg_weights, TFLite layouts):
  *   dw_w [9][9][16], dw_b [16]
  */
-/* scalar/spatial.c.in: layer big_1x1, stage 1 (depthwise 9x9): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_big_1x1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer big_1x1, stage 1 (depthwise 9x9): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_big_1x1_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 4, cols 4 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 16 * vy + 16 * vx + 8 * ct;
-                const int ob = 16 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 656 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 328] * in[ib + j]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 82 * ct;
+                const int ib = 16 * vy + 16 * vx + ct;
+                const int ob = 16 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 41);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -4077,12 +11458,12 @@ static void Dw_big_1x1_8c1p(const float *restrict in, float *restrict out, const
 /* layer.c.in: layer big_1x1: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_big_1x1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 656 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 16; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 82 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 81; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
+            d[k + 1] = w->dw_w[16 * k + o0];
         }
     }
 }
@@ -4090,7 +11471,7 @@ void dw_padding_big_1x1_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer big_1x1: runs its stage */
 void dw_padding_big_1x1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_big_1x1_8c1p(in, out, packed);
+    Dw_big_1x1_1c8p(in, out, packed);
     (void)scratch;
 }
 
@@ -4116,10 +11497,10 @@ static void Run_big_1x1(const float *in, const float *skip, float *out, const fl
  * packed weights 678 floats, scratch 0 floats
  *
  * stage 1: depthwise 15x15 -> 2x2x3
- *   tile: 3 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 3: 1 full tile, no
- *       tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 3: 3 tiles
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 64
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -4127,27 +11508,38 @@ static void Run_big_1x1(const float *in, const float *skip, float *out, const fl
  * weights (sg_weights, TFLite layouts):
  *   dw_w [15][15][3], dw_b [3]
  */
-/* scalar/spatial.c.in: layer big_k15, stage 1 (depthwise 15x15): tile 3c1p, 3 channels x 1 pixel (scalar code) */
-static void Dw_big_k15_3c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer big_k15, stage 1 (depthwise 15x15): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_big_k15_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 7..8, cols 7..8 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            {
-                const int ib = 6 * vy + 3 * vx;
-                const int ob = 6 * vy + 3 * vx;
-                const float *restrict vw = w;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 339] * in[ib + j]; /* tap 7,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 342] * in[ib + j + 3]; /* tap 7,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 384] * in[ib + j + 6]; /* tap 8,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 387] * in[ib + j + 9]; /* tap 8,8 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 3; ++ct) {
+                const float *restrict vw = w + 226 * ct;
+                const int ib = 6 * vy + 3 * vx + ct;
+                const int ob = 6 * vy + 3 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 7,7 */
+                    const float vk0 = *(vw + 113);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 7,8 */
+                    const float vk0 = *(vw + 114);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3), vk0);
+                }
+                {   /* tap 8,7 */
+                    const float vk0 = *(vw + 128);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6), vk0);
+                }
+                {   /* tap 8,8 */
+                    const float vk0 = *(vw + 129);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -4157,19 +11549,30 @@ static void Dw_big_k15_3c1p(const float *restrict in, float *restrict out, const
         const int vy = 0;
         {
             const int vx = 1;
-            {
-                const int ib = 6 * vy + 3 * vx;
-                const int ob = 6 * vy + 3 * vx;
-                const float *restrict vw = w;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 336] * in[ib + j - 3]; /* tap 7,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 339] * in[ib + j]; /* tap 7,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 381] * in[ib + j + 3]; /* tap 8,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 384] * in[ib + j + 6]; /* tap 8,7 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 3; ++ct) {
+                const float *restrict vw = w + 226 * ct;
+                const int ib = 6 * vy + 3 * vx + ct;
+                const int ob = 6 * vy + 3 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 7,6 */
+                    const float vk0 = *(vw + 112);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3), vk0);
+                }
+                {   /* tap 7,7 */
+                    const float vk0 = *(vw + 113);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 8,6 */
+                    const float vk0 = *(vw + 127);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3), vk0);
+                }
+                {   /* tap 8,7 */
+                    const float vk0 = *(vw + 128);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -4179,19 +11582,30 @@ static void Dw_big_k15_3c1p(const float *restrict in, float *restrict out, const
         const int vy = 1;
         {
             const int vx = 0;
-            {
-                const int ib = 6 * vy + 3 * vx;
-                const int ob = 6 * vy + 3 * vx;
-                const float *restrict vw = w;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 294] * in[ib + j - 6]; /* tap 6,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 297] * in[ib + j - 3]; /* tap 6,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 339] * in[ib + j]; /* tap 7,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 342] * in[ib + j + 3]; /* tap 7,8 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 3; ++ct) {
+                const float *restrict vw = w + 226 * ct;
+                const int ib = 6 * vy + 3 * vx + ct;
+                const int ob = 6 * vy + 3 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 6,7 */
+                    const float vk0 = *(vw + 98);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6), vk0);
+                }
+                {   /* tap 6,8 */
+                    const float vk0 = *(vw + 99);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3), vk0);
+                }
+                {   /* tap 7,7 */
+                    const float vk0 = *(vw + 113);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 7,8 */
+                    const float vk0 = *(vw + 114);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -4201,19 +11615,30 @@ static void Dw_big_k15_3c1p(const float *restrict in, float *restrict out, const
         const int vy = 1;
         {
             const int vx = 1;
-            {
-                const int ib = 6 * vy + 3 * vx;
-                const int ob = 6 * vy + 3 * vx;
-                const float *restrict vw = w;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 291] * in[ib + j - 9]; /* tap 6,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 294] * in[ib + j - 6]; /* tap 6,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 336] * in[ib + j - 3]; /* tap 7,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 339] * in[ib + j]; /* tap 7,7 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 3; ++ct) {
+                const float *restrict vw = w + 226 * ct;
+                const int ib = 6 * vy + 3 * vx + ct;
+                const int ob = 6 * vy + 3 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 6,6 */
+                    const float vk0 = *(vw + 97);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
+                }
+                {   /* tap 6,7 */
+                    const float vk0 = *(vw + 98);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6), vk0);
+                }
+                {   /* tap 7,6 */
+                    const float vk0 = *(vw + 112);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3), vk0);
+                }
+                {   /* tap 7,7 */
+                    const float vk0 = *(vw + 113);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -4223,12 +11648,12 @@ static void Dw_big_k15_3c1p(const float *restrict in, float *restrict out, const
 /* layer.c.in: layer big_k15: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_big_k15_pack(const sg_weights *w, float *packed)
 {
-    {   /* 3-channel tiles from channel 0 */
-        float *restrict d = packed;
-        const int o0 = 0;
-        for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 3; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 226 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 225; ++k) {
-            for (int j = 0; j < 3; ++j) d[3 * k + j + 3] = w->dw_w[3 * k + o0 + j];
+            d[k + 1] = w->dw_w[3 * k + o0];
         }
     }
 }
@@ -4236,7 +11661,7 @@ void dw_padding_big_k15_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer big_k15: runs its stage */
 void dw_padding_big_k15(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_big_k15_3c1p(in, out, packed);
+    Dw_big_k15_1c8p(in, out, packed);
     (void)scratch;
 }
 
@@ -4259,101 +11684,1333 @@ static void Run_big_k15(const float *in, const float *skip, float *out, const fl
  * kernel 5x5, stride 1x1, dilation 1x1, padding explicit (top 4, left 4, bottom 4, right 4)
  * act none, bias yes
  * MACs 9450 (standard convolution: 85050, 9.0x fewer), parameters 234
- * packed weights 234 floats, scratch 990 floats
+ * packed weights 234 floats, scratch 0 floats
  *
  * stage 1: depthwise 5x5 -> 6x7x9
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 9: 1 full tile + a
- *       generated 1-channel tail
- *   borders: borders staged through a zero-padded 10x11x9 copy of the input: unrolling every
- *       border class would take about 1308 lines of C (budget 800)
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 9: 9 tiles
+ *   borders: 6 row classes x 7 column classes, padding resolved at generation time (about 654
+ *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][9], dw_b [9]
  */
-/* scalar/spatial.c.in: layer big_tab, stage 1 (depthwise 5x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_big_tab_8c1p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* simd/spatial.c.in: layer big_tab, stage 1 (depthwise 5x5): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_big_tab_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    /* borders staged through a zero-padded 10x11x9 copy of the input: unrolling every border class would take about 1308 lines of C (budget 800) */
-    for (int j = 0; j < 990; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 2; ++y) {
-        for (int j = 0; j < 27; ++j) stage[99 * y + j + 432] = in[27 * y + j];
-    }
-    /* rows 0..5 x cols 0..6: kernel rows 0..4, cols 0..4 (interior) */
-    for (int vy = 0; vy < 6; ++vy) {
-        for (int vx = 0; vx < 7; ++vx) {
-            {
-                const int ib = 99 * vy + 9 * vx;
-                const int ob = 63 * vy + 9 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * stage[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * stage[ib + j + 9]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * stage[ib + j + 18]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * stage[ib + j + 27]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * stage[ib + j + 36]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * stage[ib + j + 99]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * stage[ib + j + 108]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * stage[ib + j + 117]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * stage[ib + j + 126]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * stage[ib + j + 135]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * stage[ib + j + 198]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * stage[ib + j + 207]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * stage[ib + j + 216]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * stage[ib + j + 225]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * stage[ib + j + 234]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * stage[ib + j + 297]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * stage[ib + j + 306]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * stage[ib + j + 315]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * stage[ib + j + 324]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * stage[ib + j + 333]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * stage[ib + j + 396]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * stage[ib + j + 405]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * stage[ib + j + 414]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * stage[ib + j + 423]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * stage[ib + j + 432]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+    /* rows 0 x cols 0: kernel rows 4, cols 4 */
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
-            {
-                const int ib = 99 * vy + 9 * vx + 8;
-                const int ob = 63 * vy + 9 * vx + 8;
-                const float *restrict vw = w + 208;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * stage[ib]; /* tap 0,0 */
-                vacc[0] += vw[2] * stage[ib + 9]; /* tap 0,1 */
-                vacc[0] += vw[3] * stage[ib + 18]; /* tap 0,2 */
-                vacc[0] += vw[4] * stage[ib + 27]; /* tap 0,3 */
-                vacc[0] += vw[5] * stage[ib + 36]; /* tap 0,4 */
-                vacc[0] += vw[6] * stage[ib + 99]; /* tap 1,0 */
-                vacc[0] += vw[7] * stage[ib + 108]; /* tap 1,1 */
-                vacc[0] += vw[8] * stage[ib + 117]; /* tap 1,2 */
-                vacc[0] += vw[9] * stage[ib + 126]; /* tap 1,3 */
-                vacc[0] += vw[10] * stage[ib + 135]; /* tap 1,4 */
-                vacc[0] += vw[11] * stage[ib + 198]; /* tap 2,0 */
-                vacc[0] += vw[12] * stage[ib + 207]; /* tap 2,1 */
-                vacc[0] += vw[13] * stage[ib + 216]; /* tap 2,2 */
-                vacc[0] += vw[14] * stage[ib + 225]; /* tap 2,3 */
-                vacc[0] += vw[15] * stage[ib + 234]; /* tap 2,4 */
-                vacc[0] += vw[16] * stage[ib + 297]; /* tap 3,0 */
-                vacc[0] += vw[17] * stage[ib + 306]; /* tap 3,1 */
-                vacc[0] += vw[18] * stage[ib + 315]; /* tap 3,2 */
-                vacc[0] += vw[19] * stage[ib + 324]; /* tap 3,3 */
-                vacc[0] += vw[20] * stage[ib + 333]; /* tap 3,4 */
-                vacc[0] += vw[21] * stage[ib + 396]; /* tap 4,0 */
-                vacc[0] += vw[22] * stage[ib + 405]; /* tap 4,1 */
-                vacc[0] += vw[23] * stage[ib + 414]; /* tap 4,2 */
-                vacc[0] += vw[24] * stage[ib + 423]; /* tap 4,3 */
-                vacc[0] += vw[25] * stage[ib + 432]; /* tap 4,4 */
+        }
+    }
+    /* rows 0 x cols 1: kernel rows 4, cols 3..4 */
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+            }
+        }
+    }
+    /* rows 0 x cols 2: kernel rows 4, cols 2..4 */
+    {
+        const int vy = 0;
+        {
+            const int vx = 2;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 18), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+            }
+        }
+    }
+    /* rows 0 x cols 3: kernel rows 4, cols 1..3 */
+    {
+        const int vy = 0;
+        {
+            const int vx = 3;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 27), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 18), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+            }
+        }
+    }
+    /* rows 0 x cols 4: kernel rows 4, cols 0..2 */
+    {
+        const int vy = 0;
+        {
+            const int vx = 4;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 36), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 27), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 18), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+            }
+        }
+    }
+    /* rows 0 x cols 5: kernel rows 4, cols 0..1 */
+    {
+        const int vy = 0;
+        {
+            const int vx = 5;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 36), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 27), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+            }
+        }
+    }
+    /* rows 0 x cols 6: kernel rows 4, cols 0 */
+    {
+        const int vy = 0;
+        {
+            const int vx = 6;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 36), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+            }
+        }
+    }
+    /* rows 1 x cols 0: kernel rows 3..4, cols 4 */
+    {
+        const int vy = 1;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 27), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+            }
+        }
+    }
+    /* rows 1 x cols 1: kernel rows 3..4, cols 3..4 */
+    {
+        const int vy = 1;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 36), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 27), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+            }
+        }
+    }
+    /* rows 1 x cols 2: kernel rows 3..4, cols 2..4 */
+    {
+        const int vy = 1;
+        {
+            const int vx = 2;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 45), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 36), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 27), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 18), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+            }
+        }
+    }
+    /* rows 1 x cols 3: kernel rows 3..4, cols 1..3 */
+    {
+        const int vy = 1;
+        {
+            const int vx = 3;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 54), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 45), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 36), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 27), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 18), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+            }
+        }
+    }
+    /* rows 1 x cols 4: kernel rows 3..4, cols 0..2 */
+    {
+        const int vy = 1;
+        {
+            const int vx = 4;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 54), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 45), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 36), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 27), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 18), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+            }
+        }
+    }
+    /* rows 1 x cols 5: kernel rows 3..4, cols 0..1 */
+    {
+        const int vy = 1;
+        {
+            const int vx = 5;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 54), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 36), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 27), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+            }
+        }
+    }
+    /* rows 1 x cols 6: kernel rows 3..4, cols 0 */
+    {
+        const int vy = 1;
+        {
+            const int vx = 6;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 36), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+            }
+        }
+    }
+    /* rows 2 x cols 0: kernel rows 2..3, cols 4 */
+    {
+        const int vy = 2;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 54), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 27), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+            }
+        }
+    }
+    /* rows 2 x cols 1: kernel rows 2..3, cols 3..4 */
+    {
+        const int vy = 2;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 54), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 36), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 27), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+            }
+        }
+    }
+    /* rows 2 x cols 2: kernel rows 2..3, cols 2..4 */
+    {
+        const int vy = 2;
+        {
+            const int vx = 2;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 54), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 45), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 36), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 27), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+            }
+        }
+    }
+    /* rows 2 x cols 3: kernel rows 2..3, cols 1..3 */
+    {
+        const int vy = 2;
+        {
+            const int vx = 3;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 81), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 54), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 45), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 36), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+            }
+        }
+    }
+    /* rows 2 x cols 4: kernel rows 2..3, cols 0..2 */
+    {
+        const int vy = 2;
+        {
+            const int vx = 4;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 90), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 81), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 54), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 45), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+            }
+        }
+    }
+    /* rows 2 x cols 5: kernel rows 2..3, cols 0..1 */
+    {
+        const int vy = 2;
+        {
+            const int vx = 5;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 90), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 81), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 54), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+            }
+        }
+    }
+    /* rows 2 x cols 6: kernel rows 2..3, cols 0 */
+    {
+        const int vy = 2;
+        {
+            const int vx = 6;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 90), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+            }
+        }
+    }
+    /* rows 3 x cols 0: kernel rows 1..2, cols 4 */
+    {
+        const int vy = 3;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 81), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 54), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+            }
+        }
+    }
+    /* rows 3 x cols 1: kernel rows 1..2, cols 3..4 */
+    {
+        const int vy = 3;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 90), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 81), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 54), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+            }
+        }
+    }
+    /* rows 3 x cols 2: kernel rows 1..2, cols 2..4 */
+    {
+        const int vy = 3;
+        {
+            const int vx = 2;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 99), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 90), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 81), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 54), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+            }
+        }
+    }
+    /* rows 3 x cols 3: kernel rows 1..2, cols 1..3 */
+    {
+        const int vy = 3;
+        {
+            const int vx = 3;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 108), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 99), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 90), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 81), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+            }
+        }
+    }
+    /* rows 3 x cols 4: kernel rows 1..2, cols 0..2 */
+    {
+        const int vy = 3;
+        {
+            const int vx = 4;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 117), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 108), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 99), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 90), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 81), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+            }
+        }
+    }
+    /* rows 3 x cols 5: kernel rows 1..2, cols 0..1 */
+    {
+        const int vy = 3;
+        {
+            const int vx = 5;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 117), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 108), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 90), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 81), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+            }
+        }
+    }
+    /* rows 3 x cols 6: kernel rows 1..2, cols 0 */
+    {
+        const int vy = 3;
+        {
+            const int vx = 6;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 117), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 90), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+            }
+        }
+    }
+    /* rows 4 x cols 0: kernel rows 0..1, cols 4 */
+    {
+        const int vy = 4;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 108), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 81), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+            }
+        }
+    }
+    /* rows 4 x cols 1: kernel rows 0..1, cols 3..4 */
+    {
+        const int vy = 4;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 117), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 108), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 90), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 81), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+            }
+        }
+    }
+    /* rows 4 x cols 2: kernel rows 0..1, cols 2..4 */
+    {
+        const int vy = 4;
+        {
+            const int vx = 2;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 126), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 117), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 108), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 99), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 90), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 81), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+            }
+        }
+    }
+    /* rows 4 x cols 3: kernel rows 0..1, cols 1..3 */
+    {
+        const int vy = 4;
+        {
+            const int vx = 3;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 135), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 126), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 117), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 108), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 99), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 90), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+            }
+        }
+    }
+    /* rows 4 x cols 4: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = 4;
+        {
+            const int vx = 4;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 135), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 126), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 117), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 108), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 99), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+            }
+        }
+    }
+    /* rows 4 x cols 5: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = 4;
+        {
+            const int vx = 5;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 135), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 117), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 108), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+            }
+        }
+    }
+    /* rows 4 x cols 6: kernel rows 0..1, cols 0 */
+    {
+        const int vy = 4;
+        {
+            const int vx = 6;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 117), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+            }
+        }
+    }
+    /* rows 5 x cols 0: kernel rows 0, cols 4 */
+    {
+        const int vy = 5;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 108), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+            }
+        }
+    }
+    /* rows 5 x cols 1: kernel rows 0, cols 3..4 */
+    {
+        const int vy = 5;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 117), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 108), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+            }
+        }
+    }
+    /* rows 5 x cols 2: kernel rows 0, cols 2..4 */
+    {
+        const int vy = 5;
+        {
+            const int vx = 2;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 126), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 117), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 108), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+            }
+        }
+    }
+    /* rows 5 x cols 3: kernel rows 0, cols 1..3 */
+    {
+        const int vy = 5;
+        {
+            const int vx = 3;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 135), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 126), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 117), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+            }
+        }
+    }
+    /* rows 5 x cols 4: kernel rows 0, cols 0..2 */
+    {
+        const int vy = 5;
+        {
+            const int vx = 4;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 135), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 126), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+            }
+        }
+    }
+    /* rows 5 x cols 5: kernel rows 0, cols 0..1 */
+    {
+        const int vy = 5;
+        {
+            const int vx = 5;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 135), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+            }
+        }
+    }
+    /* rows 5 x cols 6: kernel rows 0, cols 0 */
+    {
+        const int vy = 5;
+        {
+            const int vx = 6;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -4363,17 +13020,9 @@ static void Dw_big_tab_8c1p(const float *restrict in, float *restrict out, const
 /* layer.c.in: layer big_tab: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_big_tab_pack(const sg_weights *w, float *packed)
 {
-    {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed;
-        const int o0 = 0;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
-        for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[9 * k + o0 + j];
-        }
-    }
-    {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 208;
-        const int o0 = 8;
+    for (int ct = 0; ct < 9; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 26 * ct;
+        const int o0 = ct;
         d[0] = w->dw_b[o0];
         for (int k = 0; k < 25; ++k) {
             d[k + 1] = w->dw_w[9 * k + o0];
@@ -4384,10 +13033,8 @@ void dw_padding_big_tab_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer big_tab: runs its stage */
 void dw_padding_big_tab(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    enum {
-        S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
-    };
-    Dw_big_tab_8c1p(in, out, packed, scratch + S1_STAGE);
+    Dw_big_tab_1c8p(in, out, packed);
+    (void)scratch;
 }
 
 /* layer.c.in: layer big_tab: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
@@ -4412,10 +13059,10 @@ static void Run_big_tab(const float *in, const float *skip, float *out, const fl
  * packed weights 488 floats, scratch 0 floats
  *
  * stage 1: depthwise 11x11 -> 1x1x4
- *   tile: 4 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 4: 1 full tile, no
- *       tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 4: 4 tiles
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: one pass, pixels outer (scalar code)
@@ -4423,24 +13070,26 @@ static void Run_big_tab(const float *in, const float *skip, float *out, const fl
  * weights (sg_weights, TFLite layouts):
  *   dw_w [11][11][4], dw_b [4]
  */
-/* scalar/spatial.c.in: layer big_tab2, stage 1 (depthwise 11x11): tile 4c1p, 4 channels x 1 pixel (scalar code) */
-static void Dw_big_tab2_4c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer big_tab2, stage 1 (depthwise 11x11): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_big_tab2_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 10, cols 0 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            {
-                const int ib = 4 * vy + 4 * vx;
-                const int ob = 4 * vy + 4 * vx;
-                const float *restrict vw = w;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 444] * in[ib + j]; /* tap 10,0 */
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 4; ++ct) {
+                const float *restrict vw = w + 122 * ct;
+                const int ib = 4 * vy + 4 * vx + ct;
+                const int ob = 4 * vy + 4 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 10,0 */
+                    const float vk0 = *(vw + 111);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -4450,12 +13099,12 @@ static void Dw_big_tab2_4c1p(const float *restrict in, float *restrict out, cons
 /* layer.c.in: layer big_tab2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_big_tab2_pack(const sg_weights *w, float *packed)
 {
-    {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed;
-        const int o0 = 0;
-        for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 4; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 122 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 121; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[4 * k + o0 + j];
+            d[k + 1] = w->dw_w[4 * k + o0];
         }
     }
 }
@@ -4463,7 +13112,7 @@ void dw_padding_big_tab2_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer big_tab2: runs its stage */
 void dw_padding_big_tab2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_big_tab2_4c1p(in, out, packed);
+    Dw_big_tab2_1c8p(in, out, packed);
     (void)scratch;
 }
 
@@ -4489,45 +13138,42 @@ static void Run_big_tab2(const float *in, const float *skip, float *out, const f
  * packed weights 150 floats, scratch 0 floats
  *
  * stage 1: depthwise 3x3 -> 3x2x15
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 15: 1 full tile + a
- *       generated 7-channel tail
- *   borders: 1 row class x 1 column class, padding resolved at generation time (about 26 lines of
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 15: 15 tiles
+ *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: one pass, pixels outer (scalar code)
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][15], dw_b [15]
  */
-/* scalar/spatial.c.in: layer big_d4, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_big_d4_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer big_d4, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_big_d4_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0..2 x cols 0..1: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 3; ++vy) {
-        for (int vx = 0; vx < 2; ++vx) {
-            {
-                const int ib = 30 * vy + 15 * vx;
-                const int ob = 30 * vy + 15 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 15; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 30 * vy + 15 * vx + ct;
+                const int ob = 30 * vy + 15 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 15), vk0);
                 }
-            }
-            {
-                const int ib = 30 * vy + 15 * vx + 8;
-                const int ob = 30 * vy + 15 * vx + 8;
-                const float *restrict vw = w + 80;
-                float vacc[7];
-                for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 15) = vo;
                 }
             }
         }
@@ -4537,20 +13183,12 @@ static void Dw_big_d4_8c1p(const float *restrict in, float *restrict out, const 
 /* layer.c.in: layer big_d4: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_big_d4_pack(const sg_weights *w, float *packed)
 {
-    {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed;
-        const int o0 = 0;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 15; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[15 * k + o0 + j];
-        }
-    }
-    {   /* 7-channel tiles from channel 8 */
-        float *restrict d = packed + 80;
-        const int o0 = 8;
-        for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
-        for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 7; ++j) d[7 * k + j + 7] = w->dw_w[15 * k + o0 + j];
+            d[k + 1] = w->dw_w[15 * k + o0];
         }
     }
 }
@@ -4558,7 +13196,7 @@ void dw_padding_big_d4_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer big_d4: runs its stage */
 void dw_padding_big_d4(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_big_d4_8c1p(in, out, packed);
+    Dw_big_d4_1c8p(in, out, packed);
     (void)scratch;
 }
 
@@ -4584,10 +13222,10 @@ static void Run_big_d4(const float *in, const float *skip, float *out, const flo
  * packed weights 50 floats, scratch 0 floats
  *
  * stage 1: depthwise 7x7 -> 1x1x1
- *   tile: 1 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 1: 1 full tile, no
- *       tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 1: 1 tiles
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: one pass, pixels outer (scalar code)
@@ -4595,8 +13233,8 @@ static void Run_big_d4(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   dw_w [7][7][1], dw_b [1]
  */
-/* scalar/spatial.c.in: layer big_bot, stage 1 (depthwise 7x7): tile 1c1p, 1 channels x 1 pixel (scalar code) */
-static void Dw_big_bot_1c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer big_bot, stage 1 (depthwise 7x7): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_big_bot_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
     {
@@ -4604,15 +13242,17 @@ static void Dw_big_bot_1c1p(const float *restrict in, float *restrict out, const
         {
             const int vx = 0;
             {
+                const float *restrict vw = w;
                 const int ib = vy + vx;
                 const int ob = vy + vx;
-                const float *restrict vw = w;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib]; /* tap 0,0 */
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -4635,7 +13275,7 @@ void dw_padding_big_bot_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer big_bot: runs its stage */
 void dw_padding_big_bot(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_big_bot_1c1p(in, out, packed);
+    Dw_big_bot_1c8p(in, out, packed);
     (void)scratch;
 }
 
@@ -4661,10 +13301,10 @@ static void Run_big_bot(const float *in, const float *skip, float *out, const fl
  * packed weights 160 floats, scratch 0 floats
  *
  * stage 1: depthwise 3x3 -> 1x1x16
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 16: 2 full tiles,
- *       no tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: one pass, pixels outer (scalar code)
@@ -4672,24 +13312,26 @@ static void Run_big_bot(const float *in, const float *skip, float *out, const fl
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
  */
-/* scalar/spatial.c.in: layer px_s2, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_px_s2_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer px_s2, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_px_s2_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 32 * vy + 32 * vx + 8 * ct;
-                const int ob = 16 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 32 * vy + 32 * vx + ct;
+                const int ob = 16 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -4699,12 +13341,12 @@ static void Dw_px_s2_8c1p(const float *restrict in, float *restrict out, const f
 /* layer.c.in: layer px_s2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_px_s2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 16; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
+            d[k + 1] = w->dw_w[16 * k + o0];
         }
     }
 }
@@ -4712,7 +13354,7 @@ void dw_padding_px_s2_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer px_s2: runs its stage */
 void dw_padding_px_s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_px_s2_8c1p(in, out, packed);
+    Dw_px_s2_1c8p(in, out, packed);
     (void)scratch;
 }
 
@@ -4738,10 +13380,10 @@ static void Run_px_s2(const float *in, const float *skip, float *out, const floa
  * packed weights 2 floats, scratch 0 floats
  *
  * stage 1: depthwise 1x1 -> 1x1x1
- *   tile: 1 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 1: 1 full tile, no
- *       tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 1: 1 tiles
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: one pass, pixels outer (scalar code)
@@ -4749,8 +13391,8 @@ static void Run_px_s2(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [1][1][1], dw_b [1]
  */
-/* scalar/spatial.c.in: layer px_k1, stage 1 (depthwise 1x1): tile 1c1p, 1 channels x 1 pixel (scalar code) */
-static void Dw_px_k1_1c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer px_k1, stage 1 (depthwise 1x1): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_px_k1_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 0, cols 0 (interior) */
     {
@@ -4758,15 +13400,17 @@ static void Dw_px_k1_1c1p(const float *restrict in, float *restrict out, const f
         {
             const int vx = 0;
             {
+                const float *restrict vw = w;
                 const int ib = vy + vx;
                 const int ob = vy + vx;
-                const float *restrict vw = w;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib]; /* tap 0,0 */
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -4789,7 +13433,7 @@ void dw_padding_px_k1_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer px_k1: runs its stage */
 void dw_padding_px_k1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_px_k1_1c1p(in, out, packed);
+    Dw_px_k1_1c8p(in, out, packed);
     (void)scratch;
 }
 
@@ -4815,10 +13459,10 @@ static void Run_px_k1(const float *in, const float *skip, float *out, const floa
  * packed weights 80 floats, scratch 0 floats
  *
  * stage 1: depthwise 3x3 -> 1x17x8
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 8: 1 full tile, no
- *       tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 8: 8 tiles
  *   borders: 1 row class x 3 column classes, padding resolved at generation time (about 43 lines
  *       of C)
  *   order: one pass, pixels outer (scalar code)
@@ -4826,25 +13470,30 @@ static void Run_px_k1(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][8], dw_b [8]
  */
-/* scalar/spatial.c.in: layer row, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_row_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer row, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_row_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 1, cols 1..2 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            {
-                const int ib = 136 * vy + 8 * vx;
-                const int ob = 136 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 136 * vy + 8 * vx + ct;
+                const int ob = 136 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -4852,19 +13501,157 @@ static void Dw_row_8c1p(const float *restrict in, float *restrict out, const flo
     /* rows 0 x cols 1..15: kernel rows 1, cols 0..2 */
     {
         const int vy = 0;
-        for (int vx = 1; vx < 16; ++vx) {
-            {
-                const int ib = 136 * vy + 8 * vx;
-                const int ob = 136 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 136 * vy + 8 * vx + ct;
+                const int ob = 136 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 16), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 24), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 32), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 40), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 48), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 24), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 32), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 40), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 48), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 56), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 40), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 48), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 56), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 64), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 8) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 24) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    *(out + ob + 40) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    *(out + ob + 56) = vo;
+                }
+            }
+        }
+        {
+            const int vx = 9;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 136 * vy + 8 * vx + ct;
+                const int ob = 136 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 16), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 24), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 32), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 40), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 24), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 32), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 40), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 48), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 40), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 48), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 56), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 8) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 24) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    *(out + ob + 40) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    *(out + ob + 48) = vo;
                 }
             }
         }
@@ -4874,17 +13661,22 @@ static void Dw_row_8c1p(const float *restrict in, float *restrict out, const flo
         const int vy = 0;
         {
             const int vx = 16;
-            {
-                const int ib = 136 * vy + 8 * vx;
-                const int ob = 136 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 136 * vy + 8 * vx + ct;
+                const int ob = 136 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -4894,12 +13686,12 @@ static void Dw_row_8c1p(const float *restrict in, float *restrict out, const flo
 /* layer.c.in: layer row: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_row_pack(const sg_weights *w, float *packed)
 {
-    {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed;
-        const int o0 = 0;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 8; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[8 * k + o0 + j];
+            d[k + 1] = w->dw_w[8 * k + o0];
         }
     }
 }
@@ -4907,7 +13699,7 @@ void dw_padding_row_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer row: runs its stage */
 void dw_padding_row(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_row_8c1p(in, out, packed);
+    Dw_row_1c8p(in, out, packed);
     (void)scratch;
 }
 
@@ -4933,10 +13725,10 @@ static void Run_row(const float *in, const float *skip, float *out, const float 
  * packed weights 30 floats, scratch 0 floats
  *
  * stage 1: depthwise 5x1 -> 17x1x5
- *   tile: 5 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 5: 1 full tile, no
- *       tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 5: 5 tiles
  *   borders: 5 row classes x 1 column class, padding resolved at generation time (about 79 lines
  *       of C)
  *   order: one pass, pixels outer (scalar code)
@@ -4944,26 +13736,34 @@ static void Run_row(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][1][5], dw_b [5]
  */
-/* scalar/spatial.c.in: layer col, stage 1 (depthwise 5x1): tile 5c1p, 5 channels x 1 pixel (scalar code) */
-static void Dw_col_5c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer col, stage 1 (depthwise 5x1): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_col_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 2..4, cols 0 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            {
-                const int ib = 5 * vy + 5 * vx;
-                const int ob = 5 * vy + 5 * vx;
-                const float *restrict vw = w;
-                float vacc[5];
-                for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 20] * in[ib + j + 5]; /* tap 3,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j + 10]; /* tap 4,0 */
-                for (int j = 0; j < 5; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 5; ++ct) {
+                const float *restrict vw = w + 6 * ct;
+                const int ib = 5 * vy + 5 * vx + ct;
+                const int ob = 5 * vy + 5 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 5), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 10), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -4973,19 +13773,30 @@ static void Dw_col_5c1p(const float *restrict in, float *restrict out, const flo
         const int vy = 1;
         {
             const int vx = 0;
-            {
-                const int ib = 5 * vy + 5 * vx;
-                const int ob = 5 * vy + 5 * vx;
-                const float *restrict vw = w;
-                float vacc[5];
-                for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 10] * in[ib + j - 5]; /* tap 1,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 20] * in[ib + j + 5]; /* tap 3,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j + 10]; /* tap 4,0 */
-                for (int j = 0; j < 5; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 5; ++ct) {
+                const float *restrict vw = w + 6 * ct;
+                const int ib = 5 * vy + 5 * vx + ct;
+                const int ob = 5 * vy + 5 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 5), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 5), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 10), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -4994,20 +13805,34 @@ static void Dw_col_5c1p(const float *restrict in, float *restrict out, const flo
     for (int vy = 2; vy < 15; ++vy) {
         {
             const int vx = 0;
-            {
-                const int ib = 5 * vy + 5 * vx;
-                const int ob = 5 * vy + 5 * vx;
-                const float *restrict vw = w;
-                float vacc[5];
-                for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 5] * in[ib + j - 10]; /* tap 0,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 10] * in[ib + j - 5]; /* tap 1,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 20] * in[ib + j + 5]; /* tap 3,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j + 10]; /* tap 4,0 */
-                for (int j = 0; j < 5; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 5; ++ct) {
+                const float *restrict vw = w + 6 * ct;
+                const int ib = 5 * vy + 5 * vx + ct;
+                const int ob = 5 * vy + 5 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 10), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 5), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 5), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 10), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -5017,19 +13842,30 @@ static void Dw_col_5c1p(const float *restrict in, float *restrict out, const flo
         const int vy = 15;
         {
             const int vx = 0;
-            {
-                const int ib = 5 * vy + 5 * vx;
-                const int ob = 5 * vy + 5 * vx;
-                const float *restrict vw = w;
-                float vacc[5];
-                for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 5] * in[ib + j - 10]; /* tap 0,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 10] * in[ib + j - 5]; /* tap 1,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 20] * in[ib + j + 5]; /* tap 3,0 */
-                for (int j = 0; j < 5; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 5; ++ct) {
+                const float *restrict vw = w + 6 * ct;
+                const int ib = 5 * vy + 5 * vx + ct;
+                const int ob = 5 * vy + 5 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 10), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 5), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 5), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -5039,18 +13875,26 @@ static void Dw_col_5c1p(const float *restrict in, float *restrict out, const flo
         const int vy = 16;
         {
             const int vx = 0;
-            {
-                const int ib = 5 * vy + 5 * vx;
-                const int ob = 5 * vy + 5 * vx;
-                const float *restrict vw = w;
-                float vacc[5];
-                for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 5] * in[ib + j - 10]; /* tap 0,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 10] * in[ib + j - 5]; /* tap 1,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 5; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 5; ++ct) {
+                const float *restrict vw = w + 6 * ct;
+                const int ib = 5 * vy + 5 * vx + ct;
+                const int ob = 5 * vy + 5 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 10), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 5), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -5060,12 +13904,12 @@ static void Dw_col_5c1p(const float *restrict in, float *restrict out, const flo
 /* layer.c.in: layer col: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_col_pack(const sg_weights *w, float *packed)
 {
-    {   /* 5-channel tiles from channel 0 */
-        float *restrict d = packed;
-        const int o0 = 0;
-        for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 5; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 6 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 5; ++k) {
-            for (int j = 0; j < 5; ++j) d[5 * k + j + 5] = w->dw_w[5 * k + o0 + j];
+            d[k + 1] = w->dw_w[5 * k + o0];
         }
     }
 }
@@ -5073,7 +13917,7 @@ void dw_padding_col_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer col: runs its stage */
 void dw_padding_col(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_col_5c1p(in, out, packed);
+    Dw_col_1c8p(in, out, packed);
     (void)scratch;
 }
 
@@ -5254,7 +14098,7 @@ const sg_layer dw_padding_layers[DW_PADDING_LAYER_COUNT] = {
         .dw_act = { 0, 0.0f, 0.0f, SG_ACT_CLAMP, 0.0f, 0.0f }, .mid_act = { 0, 0.0f, 0.0f, SG_ACT_CLAMP, 0.0f, 0.0f }, .act = { 0, 0.0f, 0.0f, SG_ACT_CLAMP, 0.0f, 0.0f },
         .residual = SG_RESIDUAL_NONE, .skip_layer = -1,
         .macs = 11025LL, .params = 234LL,
-        .packed_floats = 234, .scratch_floats = 1089,
+        .packed_floats = 234, .scratch_floats = 0,
         .pack = dw_padding_int2_pack, .run = Run_int2
     },
     {
@@ -5404,7 +14248,7 @@ const sg_layer dw_padding_layers[DW_PADDING_LAYER_COUNT] = {
         .dw_act = { 0, 0.0f, 0.0f, SG_ACT_CLAMP, 0.0f, 0.0f }, .mid_act = { 0, 0.0f, 0.0f, SG_ACT_CLAMP, 0.0f, 0.0f }, .act = { 0, 0.0f, 0.0f, SG_ACT_CLAMP, 0.0f, 0.0f },
         .residual = SG_RESIDUAL_NONE, .skip_layer = -1,
         .macs = 9450LL, .params = 234LL,
-        .packed_floats = 234, .scratch_floats = 990,
+        .packed_floats = 234, .scratch_floats = 0,
         .pack = dw_padding_big_tab_pack, .run = Run_big_tab
     },
     {

@@ -14,10 +14,10 @@
  * packed weights 80 floats, scratch 0 floats
  *
  * stage 1: depthwise 3x3 -> 4x5x8
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 8: 1 full tile, no
- *       tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 8: 8 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -25,27 +25,38 @@
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][8], dw_b [8]
  */
-/* scalar/spatial.c.in: layer s2, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_s2_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s2, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_s2_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            {
-                const int ib = 144 * vy + 16 * vx;
-                const int ob = 40 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 72]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 80]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 144 * vy + 16 * vx + ct;
+                const int ob = 40 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 80), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -53,22 +64,62 @@ static void Dw_s2_8c1p(const float *restrict in, float *restrict out, const floa
     /* rows 0 x cols 1..3: kernel rows 1..2, cols 0..2 */
     {
         const int vy = 0;
-        for (int vx = 1; vx < 4; ++vx) {
-            {
-                const int ib = 144 * vy + 16 * vx;
-                const int ob = 40 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 64]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 72]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 80]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 144 * vy + 16 * vx + ct;
+                const int ob = 40 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 40), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 80), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 88), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 104), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 80), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 96), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 112), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 8) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 16) = vo;
                 }
             }
         }
@@ -78,19 +129,30 @@ static void Dw_s2_8c1p(const float *restrict in, float *restrict out, const floa
         const int vy = 0;
         {
             const int vx = 4;
-            {
-                const int ib = 144 * vy + 16 * vx;
-                const int ob = 40 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 64]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 72]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 144 * vy + 16 * vx + ct;
+                const int ob = 40 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -99,46 +161,118 @@ static void Dw_s2_8c1p(const float *restrict in, float *restrict out, const floa
     for (int vy = 1; vy < 3; ++vy) {
         {
             const int vx = 0;
-            {
-                const int ib = 144 * vy + 16 * vx;
-                const int ob = 40 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 72]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 64]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 72]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 80]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 144 * vy + 16 * vx + ct;
+                const int ob = 40 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 64), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 80), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows 1..2 x cols 1..3: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 3; ++vy) {
-        for (int vx = 1; vx < 4; ++vx) {
-            {
-                const int ib = 144 * vy + 16 * vx;
-                const int ob = 40 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 80]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 72]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 64]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 64]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 72]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 80]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 144 * vy + 16 * vx + ct;
+                const int ob = 40 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 80), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 64), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 48), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 56), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 40), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 64), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 48), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 32), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 40), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 80), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 88), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 104), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 80), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 96), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 112), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 8) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 16) = vo;
                 }
             }
         }
@@ -147,21 +281,38 @@ static void Dw_s2_8c1p(const float *restrict in, float *restrict out, const floa
     for (int vy = 1; vy < 3; ++vy) {
         {
             const int vx = 4;
-            {
-                const int ib = 144 * vy + 16 * vx;
-                const int ob = 40 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 80]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 72]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 64]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 72]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 144 * vy + 16 * vx + ct;
+                const int ob = 40 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 80), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -171,19 +322,30 @@ static void Dw_s2_8c1p(const float *restrict in, float *restrict out, const floa
         const int vy = 3;
         {
             const int vx = 0;
-            {
-                const int ib = 144 * vy + 16 * vx;
-                const int ob = 40 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 72]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 64]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 144 * vy + 16 * vx + ct;
+                const int ob = 40 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 64), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -191,22 +353,62 @@ static void Dw_s2_8c1p(const float *restrict in, float *restrict out, const floa
     /* rows 3 x cols 1..3: kernel rows 0..1, cols 0..2 */
     {
         const int vy = 3;
-        for (int vx = 1; vx < 4; ++vx) {
-            {
-                const int ib = 144 * vy + 16 * vx;
-                const int ob = 40 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 80]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 72]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 64]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 144 * vy + 16 * vx + ct;
+                const int ob = 40 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 80), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 64), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 48), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 56), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 40), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 64), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 48), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 32), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 40), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 8) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 16) = vo;
                 }
             }
         }
@@ -216,19 +418,30 @@ static void Dw_s2_8c1p(const float *restrict in, float *restrict out, const floa
         const int vy = 3;
         {
             const int vx = 4;
-            {
-                const int ib = 144 * vy + 16 * vx;
-                const int ob = 40 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 80]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 72]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 144 * vy + 16 * vx + ct;
+                const int ob = 40 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 80), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -238,12 +451,12 @@ static void Dw_s2_8c1p(const float *restrict in, float *restrict out, const floa
 /* layer.c.in: layer s2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_s2_pack(const sg_weights *w, float *packed)
 {
-    {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed;
-        const int o0 = 0;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 8; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[8 * k + o0 + j];
+            d[k + 1] = w->dw_w[8 * k + o0];
         }
     }
 }
@@ -251,7 +464,7 @@ void dw_stride_dilation_s2_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer s2: runs its stage */
 void dw_stride_dilation_s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s2_8c1p(in, out, packed);
+    Dw_s2_1c8p(in, out, packed);
     (void)scratch;
 }
 
@@ -277,10 +490,10 @@ static void Run_s2(const float *in, const float *skip, float *out, const float *
  * packed weights 160 floats, scratch 0 floats
  *
  * stage 1: depthwise 3x3 -> 4x8x16
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 16: 2 full tiles,
- *       no tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 73
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -288,30 +501,141 @@ static void Run_s2(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
  */
-/* scalar/spatial.c.in: layer s2e, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_s2e_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s2e, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_s2e_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0..2 x cols 0..6: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 3; ++vy) {
-        for (int vx = 0; vx < 7; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 512 * vy + 32 * vx + 8 * ct;
-                const int ob = 128 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 16]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 32]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 256]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 272]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 288]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 512]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 528]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 544]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 512 * vy + 32 * vx + ct;
+                const int ob = 128 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 128), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 160), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 192), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 80), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 112), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 144), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 176), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 208), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 64), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 128), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 160), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 192), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 224), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 288), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 320), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 352), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 384), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 416), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 448), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 304), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 336), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 368), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 400), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 432), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 464), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 320), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 352), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 384), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 416), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 448), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 480), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 544), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 576), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 608), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 640), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 672), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 704), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 528), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 560), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 592), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 624), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 656), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 688), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 720), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 544), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 576), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 608), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 640), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 672), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 704), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 736), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    *(out + ob + 80) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    *(out + ob + 96) = vo;
                 }
             }
         }
@@ -320,21 +644,38 @@ static void Dw_s2e_8c1p(const float *restrict in, float *restrict out, const flo
     for (int vy = 0; vy < 3; ++vy) {
         {
             const int vx = 7;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 512 * vy + 32 * vx + 8 * ct;
-                const int ob = 128 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 16]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 256]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 272]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 512]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 528]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 512 * vy + 32 * vx + ct;
+                const int ob = 128 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 528), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -342,22 +683,106 @@ static void Dw_s2e_8c1p(const float *restrict in, float *restrict out, const flo
     /* rows 3 x cols 0..6: kernel rows 0..1, cols 0..2 */
     {
         const int vy = 3;
-        for (int vx = 0; vx < 7; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 512 * vy + 32 * vx + 8 * ct;
-                const int ob = 128 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 16]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 32]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 256]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 272]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 288]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 512 * vy + 32 * vx + ct;
+                const int ob = 128 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 128), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 160), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 192), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 80), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 112), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 144), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 176), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 208), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 64), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 128), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 160), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 192), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 224), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 288), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 320), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 352), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 384), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 416), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 448), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 304), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 336), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 368), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 400), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 432), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 464), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 320), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 352), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 384), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 416), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 448), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 480), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    *(out + ob + 80) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    *(out + ob + 96) = vo;
                 }
             }
         }
@@ -367,19 +792,30 @@ static void Dw_s2e_8c1p(const float *restrict in, float *restrict out, const flo
         const int vy = 3;
         {
             const int vx = 7;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 512 * vy + 32 * vx + 8 * ct;
-                const int ob = 128 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 16]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 256]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 272]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 512 * vy + 32 * vx + ct;
+                const int ob = 128 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -389,12 +825,12 @@ static void Dw_s2e_8c1p(const float *restrict in, float *restrict out, const flo
 /* layer.c.in: layer s2e: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_s2e_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 16; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
+            d[k + 1] = w->dw_w[16 * k + o0];
         }
     }
 }
@@ -402,7 +838,7 @@ void dw_stride_dilation_s2e_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer s2e: runs its stage */
 void dw_stride_dilation_s2e(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s2e_8c1p(in, out, packed);
+    Dw_s2e_1c8p(in, out, packed);
     (void)scratch;
 }
 
@@ -428,10 +864,10 @@ static void Run_s2e(const float *in, const float *skip, float *out, const float 
  * packed weights 160 floats, scratch 0 floats
  *
  * stage 1: depthwise 3x3 -> 5x5x16
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 16: 2 full tiles,
- *       no tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
  *   borders: 3 row classes x 2 column classes, padding resolved at generation time (about 107
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -439,28 +875,79 @@ static void Run_s2e(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
  */
-/* scalar/spatial.c.in: layer s3, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_s3_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s3, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_s3_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0..3: kernel rows 1..2, cols 0..2 */
     {
         const int vy = 0;
-        for (int vx = 0; vx < 4; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 672 * vy + 48 * vx + 8 * ct;
-                const int ob = 80 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 16]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 32]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 224]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 240]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 256]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 672 * vy + 48 * vx + ct;
+                const int ob = 80 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 64), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 112), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 160), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 80), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 128), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 176), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 224), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 272), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 320), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 368), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 288), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 336), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 384), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 304), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 352), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 400), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 48) = vo;
                 }
             }
         }
@@ -470,44 +957,124 @@ static void Dw_s3_8c1p(const float *restrict in, float *restrict out, const floa
         const int vy = 0;
         {
             const int vx = 4;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 672 * vy + 48 * vx + 8 * ct;
-                const int ob = 80 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 16]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 224]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 240]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 672 * vy + 48 * vx + ct;
+                const int ob = 80 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 224), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows 1..3 x cols 0..3: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 4; ++vy) {
-        for (int vx = 0; vx < 4; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 672 * vy + 48 * vx + 8 * ct;
-                const int ob = 80 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 224]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 208]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 192]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 16]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 32]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 224]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 240]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 256]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 672 * vy + 48 * vx + ct;
+                const int ob = 80 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 224), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 176), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 128), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 80), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 208), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 160), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 112), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 64), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 96), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 48), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 64), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 112), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 160), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 80), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 128), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 176), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 224), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 272), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 320), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 368), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 288), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 336), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 384), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 304), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 352), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 400), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 48) = vo;
                 }
             }
         }
@@ -516,21 +1083,38 @@ static void Dw_s3_8c1p(const float *restrict in, float *restrict out, const floa
     for (int vy = 1; vy < 4; ++vy) {
         {
             const int vx = 4;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 672 * vy + 48 * vx + 8 * ct;
-                const int ob = 80 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 224]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 208]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 16]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 224]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 240]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 672 * vy + 48 * vx + ct;
+                const int ob = 80 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 224), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 208), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 224), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -538,22 +1122,73 @@ static void Dw_s3_8c1p(const float *restrict in, float *restrict out, const floa
     /* rows 4 x cols 0..3: kernel rows 0..1, cols 0..2 */
     {
         const int vy = 4;
-        for (int vx = 0; vx < 4; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 672 * vy + 48 * vx + 8 * ct;
-                const int ob = 80 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 224]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 208]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 192]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 16]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 32]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 672 * vy + 48 * vx + ct;
+                const int ob = 80 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 224), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 176), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 128), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 80), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 208), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 160), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 112), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 64), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 96), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 48), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 64), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 112), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 160), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 80), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 128), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 176), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 48) = vo;
                 }
             }
         }
@@ -563,19 +1198,30 @@ static void Dw_s3_8c1p(const float *restrict in, float *restrict out, const floa
         const int vy = 4;
         {
             const int vx = 4;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 672 * vy + 48 * vx + 8 * ct;
-                const int ob = 80 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 224]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 208]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 16]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 672 * vy + 48 * vx + ct;
+                const int ob = 80 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 224), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 208), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -585,12 +1231,12 @@ static void Dw_s3_8c1p(const float *restrict in, float *restrict out, const floa
 /* layer.c.in: layer s3: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_s3_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 16; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
+            d[k + 1] = w->dw_w[16 * k + o0];
         }
     }
 }
@@ -598,7 +1244,7 @@ void dw_stride_dilation_s3_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer s3: runs its stage */
 void dw_stride_dilation_s3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s3_8c1p(in, out, packed);
+    Dw_s3_1c8p(in, out, packed);
     (void)scratch;
 }
 
@@ -624,53 +1270,49 @@ static void Run_s3(const float *in, const float *skip, float *out, const float *
  * packed weights 90 floats, scratch 0 floats
  *
  * stage 1: depthwise 3x3 -> 9x9x9
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 9: 1 full tile + a
- *       generated 1-channel tail
- *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 9: 9 tiles
+ *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][9], dw_b [9]
  */
-/* scalar/spatial.c.in: layer s1x2, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_s1x2_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s1x2, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_s1x2_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            {
-                const int ib = 153 * vy + 18 * vx;
-                const int ob = 81 * vy + 9 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 9]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 153]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 162]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 153 * vy + 18 * vx + ct;
+                const int ob = 81 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
                 }
-            }
-            {
-                const int ib = 153 * vy + 18 * vx + 8;
-                const int ob = 81 * vy + 9 * vx + 8;
-                const float *restrict vw = w + 80;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
-                vacc[0] += vw[8] * in[ib + 153]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 162]; /* tap 2,2 */
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 153), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 162), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -678,39 +1320,106 @@ static void Dw_s1x2_8c1p(const float *restrict in, float *restrict out, const fl
     /* rows 0 x cols 1..7: kernel rows 1..2, cols 0..2 */
     {
         const int vy = 0;
-        for (int vx = 1; vx < 8; ++vx) {
-            {
-                const int ib = 153 * vy + 18 * vx;
-                const int ob = 81 * vy + 9 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 9]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 9]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 144]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 153]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 162]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 153 * vy + 18 * vx + ct;
+                const int ob = 81 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 27), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 45), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 63), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 81), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 99), vk0);
                 }
-            }
-            {
-                const int ib = 153 * vy + 18 * vx + 8;
-                const int ob = 81 * vy + 9 * vx + 8;
-                const float *restrict vw = w + 80;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib + 144]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 153]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 162]; /* tap 2,2 */
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 18), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 36), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 54), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 72), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 90), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 108), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 27), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 45), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 63), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 81), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 99), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 117), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 162), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 180), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 198), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 216), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 234), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 252), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 153), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 171), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 189), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 207), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 225), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 243), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 261), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 162), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 180), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 198), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 216), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 234), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 252), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 270), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 9) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 18) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 27) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 36) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    *(out + ob + 45) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    *(out + ob + 54) = vo;
                 }
             }
         }
@@ -720,34 +1429,30 @@ static void Dw_s1x2_8c1p(const float *restrict in, float *restrict out, const fl
         const int vy = 0;
         {
             const int vx = 8;
-            {
-                const int ib = 153 * vy + 18 * vx;
-                const int ob = 81 * vy + 9 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 9]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 144]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 153]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 153 * vy + 18 * vx + ct;
+                const int ob = 81 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
                 }
-            }
-            {
-                const int ib = 153 * vy + 18 * vx + 8;
-                const int ob = 81 * vy + 9 * vx + 8;
-                const float *restrict vw = w + 80;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib + 144]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 153]; /* tap 2,1 */
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 153), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -756,83 +1461,174 @@ static void Dw_s1x2_8c1p(const float *restrict in, float *restrict out, const fl
     for (int vy = 1; vy < 8; ++vy) {
         {
             const int vx = 0;
-            {
-                const int ib = 153 * vy + 18 * vx;
-                const int ob = 81 * vy + 9 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 153]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 144]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 9]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 153]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 162]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 153 * vy + 18 * vx + ct;
+                const int ob = 81 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 153), vk0);
                 }
-            }
-            {
-                const int ib = 153 * vy + 18 * vx + 8;
-                const int ob = 81 * vy + 9 * vx + 8;
-                const float *restrict vw = w + 80;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib - 153]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 144]; /* tap 0,2 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
-                vacc[0] += vw[8] * in[ib + 153]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 162]; /* tap 2,2 */
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 153), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 162), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows 1..7 x cols 1..7: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 8; ++vy) {
-        for (int vx = 1; vx < 8; ++vx) {
-            {
-                const int ib = 153 * vy + 18 * vx;
-                const int ob = 81 * vy + 9 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 162]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 153]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 144]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 9]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 9]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 144]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 153]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 162]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 153 * vy + 18 * vx + ct;
+                const int ob = 81 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 162), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 126), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 108), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 90), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 72), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 54), vk0);
                 }
-            }
-            {
-                const int ib = 153 * vy + 18 * vx + 8;
-                const int ob = 81 * vy + 9 * vx + 8;
-                const float *restrict vw = w + 80;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 162]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 153]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 144]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib + 144]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 153]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 162]; /* tap 2,2 */
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 153), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 135), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 117), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 99), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 81), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 63), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 45), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 126), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 108), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 90), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 72), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 54), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 36), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 27), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 45), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 63), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 81), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 99), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 18), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 36), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 54), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 72), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 90), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 108), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 27), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 45), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 63), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 81), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 99), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 117), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 162), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 180), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 198), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 216), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 234), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 252), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 153), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 171), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 189), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 207), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 225), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 243), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 261), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 162), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 180), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 198), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 216), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 234), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 252), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 270), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 9) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 18) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 27) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 36) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    *(out + ob + 45) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    *(out + ob + 54) = vo;
                 }
             }
         }
@@ -841,38 +1637,38 @@ static void Dw_s1x2_8c1p(const float *restrict in, float *restrict out, const fl
     for (int vy = 1; vy < 8; ++vy) {
         {
             const int vx = 8;
-            {
-                const int ib = 153 * vy + 18 * vx;
-                const int ob = 81 * vy + 9 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 162]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 153]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 9]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 144]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 153]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 153 * vy + 18 * vx + ct;
+                const int ob = 81 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 162), vk0);
                 }
-            }
-            {
-                const int ib = 153 * vy + 18 * vx + 8;
-                const int ob = 81 * vy + 9 * vx + 8;
-                const float *restrict vw = w + 80;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 162]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 153]; /* tap 0,1 */
-                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib + 144]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 153]; /* tap 2,1 */
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 153), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 153), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -882,34 +1678,30 @@ static void Dw_s1x2_8c1p(const float *restrict in, float *restrict out, const fl
         const int vy = 8;
         {
             const int vx = 0;
-            {
-                const int ib = 153 * vy + 18 * vx;
-                const int ob = 81 * vy + 9 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 153]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 144]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 9]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 153 * vy + 18 * vx + ct;
+                const int ob = 81 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 153), vk0);
                 }
-            }
-            {
-                const int ib = 153 * vy + 18 * vx + 8;
-                const int ob = 81 * vy + 9 * vx + 8;
-                const float *restrict vw = w + 80;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib - 153]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 144]; /* tap 0,2 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -917,39 +1709,106 @@ static void Dw_s1x2_8c1p(const float *restrict in, float *restrict out, const fl
     /* rows 8 x cols 1..7: kernel rows 0..1, cols 0..2 */
     {
         const int vy = 8;
-        for (int vx = 1; vx < 8; ++vx) {
-            {
-                const int ib = 153 * vy + 18 * vx;
-                const int ob = 81 * vy + 9 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 162]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 153]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 144]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 9]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 9]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 153 * vy + 18 * vx + ct;
+                const int ob = 81 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 162), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 126), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 108), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 90), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 72), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 54), vk0);
                 }
-            }
-            {
-                const int ib = 153 * vy + 18 * vx + 8;
-                const int ob = 81 * vy + 9 * vx + 8;
-                const float *restrict vw = w + 80;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 162]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 153]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 144]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 153), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 135), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 117), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 99), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 81), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 63), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 45), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 126), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 108), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 90), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 72), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 54), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 36), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 27), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 45), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 63), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 81), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 99), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 18), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 36), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 54), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 72), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 90), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 108), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 27), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 45), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 63), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 81), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 99), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 117), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 9) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 18) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 27) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 36) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    *(out + ob + 45) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    *(out + ob + 54) = vo;
                 }
             }
         }
@@ -959,34 +1818,30 @@ static void Dw_s1x2_8c1p(const float *restrict in, float *restrict out, const fl
         const int vy = 8;
         {
             const int vx = 8;
-            {
-                const int ib = 153 * vy + 18 * vx;
-                const int ob = 81 * vy + 9 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 162]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 153]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 9]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 153 * vy + 18 * vx + ct;
+                const int ob = 81 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 162), vk0);
                 }
-            }
-            {
-                const int ib = 153 * vy + 18 * vx + 8;
-                const int ob = 81 * vy + 9 * vx + 8;
-                const float *restrict vw = w + 80;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 162]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 153]; /* tap 0,1 */
-                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 153), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -996,17 +1851,9 @@ static void Dw_s1x2_8c1p(const float *restrict in, float *restrict out, const fl
 /* layer.c.in: layer s1x2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_s1x2_pack(const sg_weights *w, float *packed)
 {
-    {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed;
-        const int o0 = 0;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
-        for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[9 * k + o0 + j];
-        }
-    }
-    {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 80;
-        const int o0 = 8;
+    for (int ct = 0; ct < 9; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
         d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
             d[k + 1] = w->dw_w[9 * k + o0];
@@ -1017,7 +1864,7 @@ void dw_stride_dilation_s1x2_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer s1x2: runs its stage */
 void dw_stride_dilation_s1x2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s1x2_8c1p(in, out, packed);
+    Dw_s1x2_1c8p(in, out, packed);
     (void)scratch;
 }
 
@@ -1043,10 +1890,10 @@ static void Run_s1x2(const float *in, const float *skip, float *out, const float
  * packed weights 442 floats, scratch 0 floats
  *
  * stage 1: depthwise 5x5 -> 8x8x17
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 17: 2 full tiles +
- *       a generated 1-channel tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 17: 17 tiles
  *   borders: 3 row classes x 5 column classes, padding resolved at generation time (about 778
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -1054,52 +1901,58 @@ static void Run_s1x2(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][17], dw_b [17]
  */
-/* scalar/spatial.c.in: layer s2x1, stage 1 (depthwise 5x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_s2x1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s2x1, stage 1 (depthwise 5x5): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_s2x1_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 272 * vy + 17 * vx + 8 * ct;
-                const int ob = 136 * vy + 17 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 17]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 34]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 136]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 153]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 170]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 272]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 289]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 306]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 17; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 272 * vy + 17 * vx + ct;
+                const int ob = 136 * vy + 17 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
                 }
-            }
-            {
-                const int ib = 272 * vy + 17 * vx + 16;
-                const int ob = 136 * vy + 17 * vx + 16;
-                const float *restrict vw = w + 416;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
-                vacc[0] += vw[18] * in[ib + 136]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 153]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib + 170]; /* tap 3,4 */
-                vacc[0] += vw[23] * in[ib + 272]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 289]; /* tap 4,3 */
-                vacc[0] += vw[25] * in[ib + 306]; /* tap 4,4 */
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 17), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 34), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 136), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 153), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 170), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 289), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 306), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1109,50 +1962,62 @@ static void Dw_s2x1_8c1p(const float *restrict in, float *restrict out, const fl
         const int vy = 0;
         {
             const int vx = 1;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 272 * vy + 17 * vx + 8 * ct;
-                const int ob = 136 * vy + 17 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 17]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 17]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 34]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 119]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 136]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 153]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 170]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 255]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 272]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 289]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 306]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 17; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 272 * vy + 17 * vx + ct;
+                const int ob = 136 * vy + 17 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 17), vk0);
                 }
-            }
-            {
-                const int ib = 272 * vy + 17 * vx + 16;
-                const int ob = 136 * vy + 17 * vx + 16;
-                const float *restrict vw = w + 416;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
-                vacc[0] += vw[17] * in[ib + 119]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 136]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 153]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib + 170]; /* tap 3,4 */
-                vacc[0] += vw[22] * in[ib + 255]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 272]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 289]; /* tap 4,3 */
-                vacc[0] += vw[25] * in[ib + 306]; /* tap 4,4 */
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 17), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 34), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 119), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 136), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 153), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 170), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 255), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 289), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 306), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1160,57 +2025,136 @@ static void Dw_s2x1_8c1p(const float *restrict in, float *restrict out, const fl
     /* rows 0 x cols 2..5: kernel rows 2..4, cols 0..4 */
     {
         const int vy = 0;
-        for (int vx = 2; vx < 6; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 272 * vy + 17 * vx + 8 * ct;
-                const int ob = 136 * vy + 17 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 34]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 17]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 17]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 34]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 102]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 119]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 136]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 153]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 170]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 238]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 255]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 272]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 289]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 306]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 2;
+            for (int ct = 0; ct < 17; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 272 * vy + 17 * vx + ct;
+                const int ob = 136 * vy + 17 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 34), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 17), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 17), vk0);
                 }
-            }
-            {
-                const int ib = 272 * vy + 17 * vx + 16;
-                const int ob = 136 * vy + 17 * vx + 16;
-                const float *restrict vw = w + 416;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
-                vacc[0] += vw[16] * in[ib + 102]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib + 119]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 136]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 153]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib + 170]; /* tap 3,4 */
-                vacc[0] += vw[21] * in[ib + 238]; /* tap 4,0 */
-                vacc[0] += vw[22] * in[ib + 255]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 272]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 289]; /* tap 4,3 */
-                vacc[0] += vw[25] * in[ib + 306]; /* tap 4,4 */
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 17), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 17), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 34), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 17), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 34), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 51), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 17), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 34), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 51), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 68), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 34), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 51), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 68), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 85), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 102), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 119), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 136), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 153), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 119), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 136), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 153), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 170), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 136), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 153), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 170), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 187), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 153), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 170), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 187), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 204), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 170), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 187), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 204), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 221), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 238), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 255), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 272), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 289), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 255), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 272), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 289), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 306), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 289), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 306), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 323), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 289), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 306), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 323), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 340), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 306), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 323), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 340), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 357), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 17) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 34) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 51) = vo;
                 }
             }
         }
@@ -1220,50 +2164,62 @@ static void Dw_s2x1_8c1p(const float *restrict in, float *restrict out, const fl
         const int vy = 0;
         {
             const int vx = 6;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 272 * vy + 17 * vx + 8 * ct;
-                const int ob = 136 * vy + 17 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 34]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 17]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 17]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 102]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 119]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 136]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 153]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 238]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 255]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 272]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 289]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 17; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 272 * vy + 17 * vx + ct;
+                const int ob = 136 * vy + 17 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 34), vk0);
                 }
-            }
-            {
-                const int ib = 272 * vy + 17 * vx + 16;
-                const int ob = 136 * vy + 17 * vx + 16;
-                const float *restrict vw = w + 416;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
-                vacc[0] += vw[16] * in[ib + 102]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib + 119]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 136]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 153]; /* tap 3,3 */
-                vacc[0] += vw[21] * in[ib + 238]; /* tap 4,0 */
-                vacc[0] += vw[22] * in[ib + 255]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 272]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 289]; /* tap 4,3 */
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 17), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 17), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 102), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 119), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 136), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 153), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 238), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 255), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 289), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1273,44 +2229,50 @@ static void Dw_s2x1_8c1p(const float *restrict in, float *restrict out, const fl
         const int vy = 0;
         {
             const int vx = 7;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 272 * vy + 17 * vx + 8 * ct;
-                const int ob = 136 * vy + 17 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 34]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 17]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 102]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 119]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 136]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 238]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 255]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 272]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 17; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 272 * vy + 17 * vx + ct;
+                const int ob = 136 * vy + 17 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 34), vk0);
                 }
-            }
-            {
-                const int ib = 272 * vy + 17 * vx + 16;
-                const int ob = 136 * vy + 17 * vx + 16;
-                const float *restrict vw = w + 416;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[16] * in[ib + 102]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib + 119]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 136]; /* tap 3,2 */
-                vacc[0] += vw[21] * in[ib + 238]; /* tap 4,0 */
-                vacc[0] += vw[22] * in[ib + 255]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 272]; /* tap 4,2 */
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 17), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 102), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 119), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 136), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 238), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 255), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1319,56 +2281,74 @@ static void Dw_s2x1_8c1p(const float *restrict in, float *restrict out, const fl
     for (int vy = 1; vy < 7; ++vy) {
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 272 * vy + 17 * vx + 8 * ct;
-                const int ob = 136 * vy + 17 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 272]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 255]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 238]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 136]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 119]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 102]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 17]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 34]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 136]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 153]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 170]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 272]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 289]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 306]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 17; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 272 * vy + 17 * vx + ct;
+                const int ob = 136 * vy + 17 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
                 }
-            }
-            {
-                const int ib = 272 * vy + 17 * vx + 16;
-                const int ob = 136 * vy + 17 * vx + 16;
-                const float *restrict vw = w + 416;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[3] * in[ib - 272]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 255]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib - 238]; /* tap 0,4 */
-                vacc[0] += vw[8] * in[ib - 136]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 119]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib - 102]; /* tap 1,4 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
-                vacc[0] += vw[18] * in[ib + 136]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 153]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib + 170]; /* tap 3,4 */
-                vacc[0] += vw[23] * in[ib + 272]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 289]; /* tap 4,3 */
-                vacc[0] += vw[25] * in[ib + 306]; /* tap 4,4 */
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 255), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 238), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 136), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 119), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 102), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 17), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 34), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 136), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 153), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 170), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 289), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 306), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1377,143 +2357,300 @@ static void Dw_s2x1_8c1p(const float *restrict in, float *restrict out, const fl
     for (int vy = 1; vy < 7; ++vy) {
         {
             const int vx = 1;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 272 * vy + 17 * vx + 8 * ct;
-                const int ob = 136 * vy + 17 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 289]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 272]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 255]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 238]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 153]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 136]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 119]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 102]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 17]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 17]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 34]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 119]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 136]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 153]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 170]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 255]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 272]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 289]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 306]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 17; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 272 * vy + 17 * vx + ct;
+                const int ob = 136 * vy + 17 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 289), vk0);
                 }
-            }
-            {
-                const int ib = 272 * vy + 17 * vx + 16;
-                const int ob = 136 * vy + 17 * vx + 16;
-                const float *restrict vw = w + 416;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib - 289]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 272]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 255]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib - 238]; /* tap 0,4 */
-                vacc[0] += vw[7] * in[ib - 153]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 136]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 119]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib - 102]; /* tap 1,4 */
-                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
-                vacc[0] += vw[17] * in[ib + 119]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 136]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 153]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib + 170]; /* tap 3,4 */
-                vacc[0] += vw[22] * in[ib + 255]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 272]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 289]; /* tap 4,3 */
-                vacc[0] += vw[25] * in[ib + 306]; /* tap 4,4 */
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 255), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 238), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 153), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 136), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 119), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 102), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 17), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 17), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 34), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 119), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 136), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 153), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 170), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 255), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 289), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 306), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows 1..6 x cols 2..5: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 2; vx < 6; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 272 * vy + 17 * vx + 8 * ct;
-                const int ob = 136 * vy + 17 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 306]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 289]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 272]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 255]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 238]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 170]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 153]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 136]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 119]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 102]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 34]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 17]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 17]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 34]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 102]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 119]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 136]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 153]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 170]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 238]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 255]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 272]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 289]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 306]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 2;
+            for (int ct = 0; ct < 17; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 272 * vy + 17 * vx + ct;
+                const int ob = 136 * vy + 17 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 306), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 289), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 272), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 255), vk0);
                 }
-            }
-            {
-                const int ib = 272 * vy + 17 * vx + 16;
-                const int ob = 136 * vy + 17 * vx + 16;
-                const float *restrict vw = w + 416;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 306]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 289]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 272]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 255]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib - 238]; /* tap 0,4 */
-                vacc[0] += vw[6] * in[ib - 170]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib - 153]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 136]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 119]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib - 102]; /* tap 1,4 */
-                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
-                vacc[0] += vw[16] * in[ib + 102]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib + 119]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 136]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 153]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib + 170]; /* tap 3,4 */
-                vacc[0] += vw[21] * in[ib + 238]; /* tap 4,0 */
-                vacc[0] += vw[22] * in[ib + 255]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 272]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 289]; /* tap 4,3 */
-                vacc[0] += vw[25] * in[ib + 306]; /* tap 4,4 */
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 289), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 272), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 255), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 238), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 255), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 238), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 221), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 255), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 238), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 221), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 204), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 238), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 221), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 204), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 187), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 170), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 153), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 136), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 119), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 153), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 136), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 119), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 102), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 136), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 119), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 102), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 85), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 119), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 102), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 85), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 68), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 102), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 85), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 68), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 51), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 34), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 17), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 17), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 17), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 17), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 34), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 17), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 34), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 51), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 17), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 34), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 51), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 68), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 34), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 51), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 68), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 85), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 102), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 119), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 136), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 153), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 119), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 136), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 153), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 170), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 136), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 153), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 170), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 187), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 153), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 170), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 187), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 204), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 170), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 187), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 204), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 221), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 238), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 255), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 272), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 289), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 255), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 272), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 289), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 306), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 289), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 306), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 323), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 289), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 306), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 323), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 340), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 306), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 323), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 340), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 357), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 17) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 34) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 51) = vo;
                 }
             }
         }
@@ -1522,66 +2659,94 @@ static void Dw_s2x1_8c1p(const float *restrict in, float *restrict out, const fl
     for (int vy = 1; vy < 7; ++vy) {
         {
             const int vx = 6;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 272 * vy + 17 * vx + 8 * ct;
-                const int ob = 136 * vy + 17 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 306]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 289]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 272]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 255]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 170]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 153]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 136]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 119]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 34]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 17]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 17]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 102]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 119]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 136]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 153]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 238]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 255]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 272]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 289]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 17; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 272 * vy + 17 * vx + ct;
+                const int ob = 136 * vy + 17 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 306), vk0);
                 }
-            }
-            {
-                const int ib = 272 * vy + 17 * vx + 16;
-                const int ob = 136 * vy + 17 * vx + 16;
-                const float *restrict vw = w + 416;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 306]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 289]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 272]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 255]; /* tap 0,3 */
-                vacc[0] += vw[6] * in[ib - 170]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib - 153]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 136]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 119]; /* tap 1,3 */
-                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
-                vacc[0] += vw[16] * in[ib + 102]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib + 119]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 136]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 153]; /* tap 3,3 */
-                vacc[0] += vw[21] * in[ib + 238]; /* tap 4,0 */
-                vacc[0] += vw[22] * in[ib + 255]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 272]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 289]; /* tap 4,3 */
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 289), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 255), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 170), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 153), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 136), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 119), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 34), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 17), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 17), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 102), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 119), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 136), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 153), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 238), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 255), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 289), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1590,56 +2755,74 @@ static void Dw_s2x1_8c1p(const float *restrict in, float *restrict out, const fl
     for (int vy = 1; vy < 7; ++vy) {
         {
             const int vx = 7;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 272 * vy + 17 * vx + 8 * ct;
-                const int ob = 136 * vy + 17 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 306]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 289]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 272]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 170]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 153]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 136]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 34]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 17]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 102]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 119]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 136]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 238]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 255]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 272]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 17; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 272 * vy + 17 * vx + ct;
+                const int ob = 136 * vy + 17 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 306), vk0);
                 }
-            }
-            {
-                const int ib = 272 * vy + 17 * vx + 16;
-                const int ob = 136 * vy + 17 * vx + 16;
-                const float *restrict vw = w + 416;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 306]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 289]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 272]; /* tap 0,2 */
-                vacc[0] += vw[6] * in[ib - 170]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib - 153]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 136]; /* tap 1,2 */
-                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[16] * in[ib + 102]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib + 119]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 136]; /* tap 3,2 */
-                vacc[0] += vw[21] * in[ib + 238]; /* tap 4,0 */
-                vacc[0] += vw[22] * in[ib + 255]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 272]; /* tap 4,2 */
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 289), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 170), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 153), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 136), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 34), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 17), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 102), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 119), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 136), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 238), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 255), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1649,44 +2832,50 @@ static void Dw_s2x1_8c1p(const float *restrict in, float *restrict out, const fl
         const int vy = 7;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 272 * vy + 17 * vx + 8 * ct;
-                const int ob = 136 * vy + 17 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 272]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 255]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 238]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 136]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 119]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 102]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 17]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 34]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 17; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 272 * vy + 17 * vx + ct;
+                const int ob = 136 * vy + 17 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
                 }
-            }
-            {
-                const int ib = 272 * vy + 17 * vx + 16;
-                const int ob = 136 * vy + 17 * vx + 16;
-                const float *restrict vw = w + 416;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[3] * in[ib - 272]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 255]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib - 238]; /* tap 0,4 */
-                vacc[0] += vw[8] * in[ib - 136]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 119]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib - 102]; /* tap 1,4 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 255), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 238), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 136), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 119), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 102), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 17), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 34), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1696,50 +2885,62 @@ static void Dw_s2x1_8c1p(const float *restrict in, float *restrict out, const fl
         const int vy = 7;
         {
             const int vx = 1;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 272 * vy + 17 * vx + 8 * ct;
-                const int ob = 136 * vy + 17 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 289]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 272]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 255]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 238]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 153]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 136]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 119]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 102]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 17]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 17]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 34]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 17; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 272 * vy + 17 * vx + ct;
+                const int ob = 136 * vy + 17 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 289), vk0);
                 }
-            }
-            {
-                const int ib = 272 * vy + 17 * vx + 16;
-                const int ob = 136 * vy + 17 * vx + 16;
-                const float *restrict vw = w + 416;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib - 289]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 272]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 255]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib - 238]; /* tap 0,4 */
-                vacc[0] += vw[7] * in[ib - 153]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 136]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 119]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib - 102]; /* tap 1,4 */
-                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 255), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 238), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 153), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 136), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 119), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 102), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 17), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 17), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 34), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1747,57 +2948,136 @@ static void Dw_s2x1_8c1p(const float *restrict in, float *restrict out, const fl
     /* rows 7 x cols 2..5: kernel rows 0..2, cols 0..4 */
     {
         const int vy = 7;
-        for (int vx = 2; vx < 6; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 272 * vy + 17 * vx + 8 * ct;
-                const int ob = 136 * vy + 17 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 306]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 289]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 272]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 255]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 238]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 170]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 153]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 136]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 119]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 102]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 34]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 17]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 17]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 34]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 2;
+            for (int ct = 0; ct < 17; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 272 * vy + 17 * vx + ct;
+                const int ob = 136 * vy + 17 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 306), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 289), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 272), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 255), vk0);
                 }
-            }
-            {
-                const int ib = 272 * vy + 17 * vx + 16;
-                const int ob = 136 * vy + 17 * vx + 16;
-                const float *restrict vw = w + 416;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 306]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 289]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 272]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 255]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib - 238]; /* tap 0,4 */
-                vacc[0] += vw[6] * in[ib - 170]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib - 153]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 136]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 119]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib - 102]; /* tap 1,4 */
-                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 289), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 272), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 255), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 238), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 255), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 238), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 221), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 255), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 238), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 221), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 204), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 238), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 221), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 204), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 187), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 170), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 153), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 136), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 119), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 153), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 136), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 119), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 102), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 136), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 119), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 102), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 85), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 119), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 102), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 85), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 68), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 102), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 85), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 68), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 51), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 34), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 17), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 17), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 17), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 17), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 34), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 17), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 34), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 51), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 17), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 34), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 51), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 68), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 34), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 51), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 68), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 85), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 17) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 34) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 51) = vo;
                 }
             }
         }
@@ -1807,50 +3087,62 @@ static void Dw_s2x1_8c1p(const float *restrict in, float *restrict out, const fl
         const int vy = 7;
         {
             const int vx = 6;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 272 * vy + 17 * vx + 8 * ct;
-                const int ob = 136 * vy + 17 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 306]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 289]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 272]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 255]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 170]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 153]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 136]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 119]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 34]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 17]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 17]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 17; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 272 * vy + 17 * vx + ct;
+                const int ob = 136 * vy + 17 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 306), vk0);
                 }
-            }
-            {
-                const int ib = 272 * vy + 17 * vx + 16;
-                const int ob = 136 * vy + 17 * vx + 16;
-                const float *restrict vw = w + 416;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 306]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 289]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 272]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 255]; /* tap 0,3 */
-                vacc[0] += vw[6] * in[ib - 170]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib - 153]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 136]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 119]; /* tap 1,3 */
-                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 289), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 255), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 170), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 153), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 136), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 119), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 34), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 17), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 17), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1860,44 +3152,50 @@ static void Dw_s2x1_8c1p(const float *restrict in, float *restrict out, const fl
         const int vy = 7;
         {
             const int vx = 7;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 272 * vy + 17 * vx + 8 * ct;
-                const int ob = 136 * vy + 17 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 306]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 289]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 272]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 170]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 153]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 136]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 34]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 17]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 17; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 272 * vy + 17 * vx + ct;
+                const int ob = 136 * vy + 17 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 306), vk0);
                 }
-            }
-            {
-                const int ib = 272 * vy + 17 * vx + 16;
-                const int ob = 136 * vy + 17 * vx + 16;
-                const float *restrict vw = w + 416;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 306]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 289]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 272]; /* tap 0,2 */
-                vacc[0] += vw[6] * in[ib - 170]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib - 153]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 136]; /* tap 1,2 */
-                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 289), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 170), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 153), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 136), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 34), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 17), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1907,17 +3205,9 @@ static void Dw_s2x1_8c1p(const float *restrict in, float *restrict out, const fl
 /* layer.c.in: layer s2x1: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_s2x1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 208 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
-        for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[17 * k + o0 + j];
-        }
-    }
-    {   /* 1-channel tiles from channel 16 */
-        float *restrict d = packed + 416;
-        const int o0 = 16;
+    for (int ct = 0; ct < 17; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 26 * ct;
+        const int o0 = ct;
         d[0] = w->dw_b[o0];
         for (int k = 0; k < 25; ++k) {
             d[k + 1] = w->dw_w[17 * k + o0];
@@ -1928,7 +3218,7 @@ void dw_stride_dilation_s2x1_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer s2x1: runs its stage */
 void dw_stride_dilation_s2x1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s2x1_8c1p(in, out, packed);
+    Dw_s2x1_1c8p(in, out, packed);
     (void)scratch;
 }
 
@@ -1954,10 +3244,10 @@ static void Run_s2x1(const float *in, const float *skip, float *out, const float
  * packed weights 70 floats, scratch 0 floats
  *
  * stage 1: depthwise 3x3 -> 6x7x7
- *   tile: 7 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 7: 1 full tile, no
- *       tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 7: 7 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -1965,27 +3255,38 @@ static void Run_s2x1(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][7], dw_b [7]
  */
-/* scalar/spatial.c.in: layer s3x2, stage 1 (depthwise 3x3): tile 7c1p, 7 channels x 1 pixel (scalar code) */
-static void Dw_s3x2_7c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s3x2, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_s3x2_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            {
-                const int ib = 273 * vy + 14 * vx;
-                const int ob = 49 * vy + 7 * vx;
-                const float *restrict vw = w;
-                float vacc[7];
-                for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * in[ib + j + 7]; /* tap 1,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j + 91]; /* tap 2,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 63] * in[ib + j + 98]; /* tap 2,2 */
-                for (int j = 0; j < 7; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 7; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 273 * vy + 14 * vx + ct;
+                const int ob = 49 * vy + 7 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 91), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 98), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1993,22 +3294,84 @@ static void Dw_s3x2_7c1p(const float *restrict in, float *restrict out, const fl
     /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
     {
         const int vy = 0;
-        for (int vx = 1; vx < 6; ++vx) {
-            {
-                const int ib = 273 * vy + 14 * vx;
-                const int ob = 49 * vy + 7 * vx;
-                const float *restrict vw = w;
-                float vacc[7];
-                for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j - 7]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * in[ib + j + 7]; /* tap 1,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 49] * in[ib + j + 84]; /* tap 2,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j + 91]; /* tap 2,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 63] * in[ib + j + 98]; /* tap 2,2 */
-                for (int j = 0; j < 7; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 7; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 273 * vy + 14 * vx + ct;
+                const int ob = 49 * vy + 7 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 21), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 35), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 49), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 14), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 28), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 42), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 56), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 21), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 35), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 49), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 63), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 84), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 98), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 112), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 126), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 140), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 91), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 105), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 119), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 133), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 147), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 98), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 112), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 126), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 140), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 154), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 7) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 14) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 21) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 28) = vo;
                 }
             }
         }
@@ -2018,19 +3381,30 @@ static void Dw_s3x2_7c1p(const float *restrict in, float *restrict out, const fl
         const int vy = 0;
         {
             const int vx = 6;
-            {
-                const int ib = 273 * vy + 14 * vx;
-                const int ob = 49 * vy + 7 * vx;
-                const float *restrict vw = w;
-                float vacc[7];
-                for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j - 7]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 49] * in[ib + j + 84]; /* tap 2,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j + 91]; /* tap 2,1 */
-                for (int j = 0; j < 7; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 7; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 273 * vy + 14 * vx + ct;
+                const int ob = 49 * vy + 7 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 84), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 91), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -2039,46 +3413,146 @@ static void Dw_s3x2_7c1p(const float *restrict in, float *restrict out, const fl
     for (int vy = 1; vy < 5; ++vy) {
         {
             const int vx = 0;
-            {
-                const int ib = 273 * vy + 14 * vx;
-                const int ob = 49 * vy + 7 * vx;
-                const float *restrict vw = w;
-                float vacc[7];
-                for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j - 91]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * in[ib + j - 84]; /* tap 0,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * in[ib + j + 7]; /* tap 1,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j + 91]; /* tap 2,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 63] * in[ib + j + 98]; /* tap 2,2 */
-                for (int j = 0; j < 7; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 7; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 273 * vy + 14 * vx + ct;
+                const int ob = 49 * vy + 7 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 91), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 84), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 91), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 98), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows 1..4 x cols 1..5: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 5; ++vy) {
-        for (int vx = 1; vx < 6; ++vx) {
-            {
-                const int ib = 273 * vy + 14 * vx;
-                const int ob = 49 * vy + 7 * vx;
-                const float *restrict vw = w;
-                float vacc[7];
-                for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * in[ib + j - 98]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j - 91]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * in[ib + j - 84]; /* tap 0,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j - 7]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * in[ib + j + 7]; /* tap 1,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 49] * in[ib + j + 84]; /* tap 2,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j + 91]; /* tap 2,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 63] * in[ib + j + 98]; /* tap 2,2 */
-                for (int j = 0; j < 7; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 7; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 273 * vy + 14 * vx + ct;
+                const int ob = 49 * vy + 7 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 98), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 84), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 70), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 56), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 42), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 91), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 77), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 63), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 49), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 35), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 84), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 70), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 56), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 42), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 28), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 21), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 35), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 49), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 14), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 28), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 42), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 56), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 21), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 35), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 49), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 63), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 84), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 98), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 112), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 126), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 140), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 91), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 105), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 119), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 133), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 147), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 98), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 112), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 126), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 140), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 154), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 7) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 14) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 21) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 28) = vo;
                 }
             }
         }
@@ -2087,21 +3561,38 @@ static void Dw_s3x2_7c1p(const float *restrict in, float *restrict out, const fl
     for (int vy = 1; vy < 5; ++vy) {
         {
             const int vx = 6;
-            {
-                const int ib = 273 * vy + 14 * vx;
-                const int ob = 49 * vy + 7 * vx;
-                const float *restrict vw = w;
-                float vacc[7];
-                for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * in[ib + j - 98]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j - 91]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j - 7]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 49] * in[ib + j + 84]; /* tap 2,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j + 91]; /* tap 2,1 */
-                for (int j = 0; j < 7; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 7; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 273 * vy + 14 * vx + ct;
+                const int ob = 49 * vy + 7 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 98), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 91), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 84), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 91), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -2111,19 +3602,30 @@ static void Dw_s3x2_7c1p(const float *restrict in, float *restrict out, const fl
         const int vy = 5;
         {
             const int vx = 0;
-            {
-                const int ib = 273 * vy + 14 * vx;
-                const int ob = 49 * vy + 7 * vx;
-                const float *restrict vw = w;
-                float vacc[7];
-                for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j - 91]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * in[ib + j - 84]; /* tap 0,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * in[ib + j + 7]; /* tap 1,2 */
-                for (int j = 0; j < 7; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 7; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 273 * vy + 14 * vx + ct;
+                const int ob = 49 * vy + 7 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 91), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 84), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -2131,22 +3633,84 @@ static void Dw_s3x2_7c1p(const float *restrict in, float *restrict out, const fl
     /* rows 5 x cols 1..5: kernel rows 0..1, cols 0..2 */
     {
         const int vy = 5;
-        for (int vx = 1; vx < 6; ++vx) {
-            {
-                const int ib = 273 * vy + 14 * vx;
-                const int ob = 49 * vy + 7 * vx;
-                const float *restrict vw = w;
-                float vacc[7];
-                for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * in[ib + j - 98]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j - 91]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * in[ib + j - 84]; /* tap 0,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j - 7]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * in[ib + j + 7]; /* tap 1,2 */
-                for (int j = 0; j < 7; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 7; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 273 * vy + 14 * vx + ct;
+                const int ob = 49 * vy + 7 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 98), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 84), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 70), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 56), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 42), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 91), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 77), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 63), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 49), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 35), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 84), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 70), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 56), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 42), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 28), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 21), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 35), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 49), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 14), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 28), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 42), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 56), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 21), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 35), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 49), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 63), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 7) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 14) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 21) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 28) = vo;
                 }
             }
         }
@@ -2156,19 +3720,30 @@ static void Dw_s3x2_7c1p(const float *restrict in, float *restrict out, const fl
         const int vy = 5;
         {
             const int vx = 6;
-            {
-                const int ib = 273 * vy + 14 * vx;
-                const int ob = 49 * vy + 7 * vx;
-                const float *restrict vw = w;
-                float vacc[7];
-                for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * in[ib + j - 98]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j - 91]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j - 7]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 7; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 273 * vy + 14 * vx + ct;
+                const int ob = 49 * vy + 7 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 98), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 91), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -2178,12 +3753,12 @@ static void Dw_s3x2_7c1p(const float *restrict in, float *restrict out, const fl
 /* layer.c.in: layer s3x2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_s3x2_pack(const sg_weights *w, float *packed)
 {
-    {   /* 7-channel tiles from channel 0 */
-        float *restrict d = packed;
-        const int o0 = 0;
-        for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 7; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 7; ++j) d[7 * k + j + 7] = w->dw_w[7 * k + o0 + j];
+            d[k + 1] = w->dw_w[7 * k + o0];
         }
     }
 }
@@ -2191,7 +3766,7 @@ void dw_stride_dilation_s3x2_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer s3x2: runs its stage */
 void dw_stride_dilation_s3x2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s3x2_7c1p(in, out, packed);
+    Dw_s3x2_1c8p(in, out, packed);
     (void)scratch;
 }
 
@@ -2217,10 +3792,10 @@ static void Run_s3x2(const float *in, const float *skip, float *out, const float
  * packed weights 528 floats, scratch 0 floats
  *
  * stage 1: depthwise 3x5 -> 7x6x33
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 33: 4 full tiles +
- *       a generated 1-channel tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 33: 33 tiles
  *   borders: 2 row classes x 3 column classes, padding resolved at generation time (about 264
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -2228,114 +3803,205 @@ static void Run_s3x2(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][5][33], dw_b [33]
  */
-/* scalar/spatial.c.in: layer s2x3, stage 1 (depthwise 3x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_s2x3_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s2x3, stage 1 (depthwise 3x5): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_s2x3_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0..5 x cols 0: kernel rows 0..2, cols 1..4 */
     for (int vy = 0; vy < 6; ++vy) {
         {
             const int vx = 0;
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 1122 * vy + 99 * vx + 8 * ct;
-                const int ob = 198 * vy + 33 * vx + 8 * ct;
-                const float *restrict vw = w + 128 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 33]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 66]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 99]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 561]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 594]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 627]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 660]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 1122]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 1155]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 1188]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 1221]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 33; ++ct) {
+                const float *restrict vw = w + 16 * ct;
+                const int ib = 1122 * vy + 99 * vx + ct;
+                const int ob = 198 * vy + 33 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
                 }
-            }
-            {
-                const int ib = 1122 * vy + 99 * vx + 32;
-                const int ob = 198 * vy + 33 * vx + 32;
-                const float *restrict vw = w + 512;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib + 33]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib + 66]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib + 99]; /* tap 0,4 */
-                vacc[0] += vw[7] * in[ib + 561]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib + 594]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib + 627]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib + 660]; /* tap 1,4 */
-                vacc[0] += vw[12] * in[ib + 1122]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib + 1155]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 1188]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 1221]; /* tap 2,4 */
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 33), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 66), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 99), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 561), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 594), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 627), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 660), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1122), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1155), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1188), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1221), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows 0..5 x cols 1..4: kernel rows 0..2, cols 0..4 (interior) */
     for (int vy = 0; vy < 6; ++vy) {
-        for (int vx = 1; vx < 5; ++vx) {
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 1122 * vy + 99 * vx + 8 * ct;
-                const int ob = 198 * vy + 33 * vx + 8 * ct;
-                const float *restrict vw = w + 128 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 33]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 33]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 66]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 99]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 528]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 561]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 594]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 627]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 660]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 1089]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 1122]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 1155]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 1188]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 1221]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 33; ++ct) {
+                const float *restrict vw = w + 16 * ct;
+                const int ib = 1122 * vy + 99 * vx + ct;
+                const int ob = 198 * vy + 33 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 33), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 66), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 165), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 264), vk0);
                 }
-            }
-            {
-                const int ib = 1122 * vy + 99 * vx + 32;
-                const int ob = 198 * vy + 33 * vx + 32;
-                const float *restrict vw = w + 512;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 33]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib + 33]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib + 66]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib + 99]; /* tap 0,4 */
-                vacc[0] += vw[6] * in[ib + 528]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib + 561]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib + 594]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib + 627]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib + 660]; /* tap 1,4 */
-                vacc[0] += vw[11] * in[ib + 1089]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib + 1122]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib + 1155]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 1188]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 1221]; /* tap 2,4 */
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 99), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 198), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 297), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 33), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 132), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 231), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 330), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 66), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 165), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 264), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 363), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 99), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 198), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 297), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 396), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 528), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 627), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 726), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 825), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 561), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 660), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 759), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 858), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 594), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 693), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 792), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 891), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 627), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 726), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 825), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 924), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 660), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 759), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 858), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 957), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1089), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1188), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1287), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1386), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1122), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1221), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1320), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1419), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1155), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1254), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1353), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1452), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1188), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1287), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1386), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1485), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1221), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1320), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1419), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1518), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 33) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 66) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 99) = vo;
                 }
             }
         }
@@ -2344,44 +4010,50 @@ static void Dw_s2x3_8c1p(const float *restrict in, float *restrict out, const fl
     for (int vy = 0; vy < 6; ++vy) {
         {
             const int vx = 5;
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 1122 * vy + 99 * vx + 8 * ct;
-                const int ob = 198 * vy + 33 * vx + 8 * ct;
-                const float *restrict vw = w + 128 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 33]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 33]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 528]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 561]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 594]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 1089]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 1122]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 1155]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 33; ++ct) {
+                const float *restrict vw = w + 16 * ct;
+                const int ib = 1122 * vy + 99 * vx + ct;
+                const int ob = 198 * vy + 33 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 33), vk0);
                 }
-            }
-            {
-                const int ib = 1122 * vy + 99 * vx + 32;
-                const int ob = 198 * vy + 33 * vx + 32;
-                const float *restrict vw = w + 512;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 33]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib + 33]; /* tap 0,2 */
-                vacc[0] += vw[6] * in[ib + 528]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib + 561]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib + 594]; /* tap 1,2 */
-                vacc[0] += vw[11] * in[ib + 1089]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib + 1122]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib + 1155]; /* tap 2,2 */
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 33), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 528), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 561), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 594), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1089), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1122), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1155), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -2391,42 +4063,46 @@ static void Dw_s2x3_8c1p(const float *restrict in, float *restrict out, const fl
         const int vy = 6;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 1122 * vy + 99 * vx + 8 * ct;
-                const int ob = 198 * vy + 33 * vx + 8 * ct;
-                const float *restrict vw = w + 128 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 33]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 66]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 99]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 561]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 594]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 627]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 660]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 33; ++ct) {
+                const float *restrict vw = w + 16 * ct;
+                const int ib = 1122 * vy + 99 * vx + ct;
+                const int ob = 198 * vy + 33 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
                 }
-            }
-            {
-                const int ib = 1122 * vy + 99 * vx + 32;
-                const int ob = 198 * vy + 33 * vx + 32;
-                const float *restrict vw = w + 512;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib + 33]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib + 66]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib + 99]; /* tap 0,4 */
-                vacc[0] += vw[7] * in[ib + 561]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib + 594]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib + 627]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib + 660]; /* tap 1,4 */
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 33), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 66), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 99), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 561), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 594), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 627), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 660), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -2434,47 +4110,101 @@ static void Dw_s2x3_8c1p(const float *restrict in, float *restrict out, const fl
     /* rows 6 x cols 1..4: kernel rows 0..1, cols 0..4 */
     {
         const int vy = 6;
-        for (int vx = 1; vx < 5; ++vx) {
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 1122 * vy + 99 * vx + 8 * ct;
-                const int ob = 198 * vy + 33 * vx + 8 * ct;
-                const float *restrict vw = w + 128 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 33]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 33]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 66]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 99]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 528]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 561]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 594]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 627]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 660]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 33; ++ct) {
+                const float *restrict vw = w + 16 * ct;
+                const int ib = 1122 * vy + 99 * vx + ct;
+                const int ob = 198 * vy + 33 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 33), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 66), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 165), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 264), vk0);
                 }
-            }
-            {
-                const int ib = 1122 * vy + 99 * vx + 32;
-                const int ob = 198 * vy + 33 * vx + 32;
-                const float *restrict vw = w + 512;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 33]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib + 33]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib + 66]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib + 99]; /* tap 0,4 */
-                vacc[0] += vw[6] * in[ib + 528]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib + 561]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib + 594]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib + 627]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib + 660]; /* tap 1,4 */
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 99), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 198), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 297), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 33), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 132), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 231), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 330), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 66), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 165), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 264), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 363), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 99), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 198), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 297), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 396), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 528), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 627), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 726), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 825), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 561), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 660), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 759), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 858), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 594), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 693), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 792), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 891), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 627), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 726), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 825), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 924), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 660), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 759), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 858), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 957), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 33) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 66) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 99) = vo;
                 }
             }
         }
@@ -2484,38 +4214,38 @@ static void Dw_s2x3_8c1p(const float *restrict in, float *restrict out, const fl
         const int vy = 6;
         {
             const int vx = 5;
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 1122 * vy + 99 * vx + 8 * ct;
-                const int ob = 198 * vy + 33 * vx + 8 * ct;
-                const float *restrict vw = w + 128 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 33]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 33]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 528]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 561]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 594]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 33; ++ct) {
+                const float *restrict vw = w + 16 * ct;
+                const int ib = 1122 * vy + 99 * vx + ct;
+                const int ob = 198 * vy + 33 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 33), vk0);
                 }
-            }
-            {
-                const int ib = 1122 * vy + 99 * vx + 32;
-                const int ob = 198 * vy + 33 * vx + 32;
-                const float *restrict vw = w + 512;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 33]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib + 33]; /* tap 0,2 */
-                vacc[0] += vw[6] * in[ib + 528]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib + 561]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib + 594]; /* tap 1,2 */
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 33), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 528), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 561), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 594), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -2525,17 +4255,9 @@ static void Dw_s2x3_8c1p(const float *restrict in, float *restrict out, const fl
 /* layer.c.in: layer s2x3: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_s2x3_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 4; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 128 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
-        for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[33 * k + o0 + j];
-        }
-    }
-    {   /* 1-channel tiles from channel 32 */
-        float *restrict d = packed + 512;
-        const int o0 = 32;
+    for (int ct = 0; ct < 33; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 16 * ct;
+        const int o0 = ct;
         d[0] = w->dw_b[o0];
         for (int k = 0; k < 15; ++k) {
             d[k + 1] = w->dw_w[33 * k + o0];
@@ -2546,7 +4268,7 @@ void dw_stride_dilation_s2x3_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer s2x3: runs its stage */
 void dw_stride_dilation_s2x3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s2x3_8c1p(in, out, packed);
+    Dw_s2x3_1c8p(in, out, packed);
     (void)scratch;
 }
 
@@ -2572,10 +4294,10 @@ static void Run_s2x3(const float *in, const float *skip, float *out, const float
  * packed weights 104 floats, scratch 0 floats
  *
  * stage 1: depthwise 5x5 -> 5x5x4
- *   tile: 4 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 4: 1 full tile, no
- *       tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 4: 4 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 229
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -2583,32 +4305,58 @@ static void Run_s2x3(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][4], dw_b [4]
  */
-/* scalar/spatial.c.in: layer s4, stage 1 (depthwise 5x5): tile 4c1p, 4 channels x 1 pixel (scalar code) */
-static void Dw_s4_4c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s4, stage 1 (depthwise 5x5): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_s4_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            {
-                const int ib = 272 * vy + 16 * vx;
-                const int ob = 20 * vy + 4 * vx;
-                const float *restrict vw = w;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 52] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 56] * in[ib + j + 4]; /* tap 2,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 60] * in[ib + j + 8]; /* tap 2,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 72] * in[ib + j + 68]; /* tap 3,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 76] * in[ib + j + 72]; /* tap 3,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 80] * in[ib + j + 76]; /* tap 3,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 92] * in[ib + j + 136]; /* tap 4,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 96] * in[ib + j + 140]; /* tap 4,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 100] * in[ib + j + 144]; /* tap 4,4 */
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 4; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 272 * vy + 16 * vx + ct;
+                const int ob = 20 * vy + 4 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 4), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 68), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 76), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 136), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 140), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -2616,31 +4364,116 @@ static void Dw_s4_4c1p(const float *restrict in, float *restrict out, const floa
     /* rows 0 x cols 1..3: kernel rows 2..4, cols 0..4 */
     {
         const int vy = 0;
-        for (int vx = 1; vx < 4; ++vx) {
-            {
-                const int ib = 272 * vy + 16 * vx;
-                const int ob = 20 * vy + 4 * vx;
-                const float *restrict vw = w;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 44] * in[ib + j - 8]; /* tap 2,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 48] * in[ib + j - 4]; /* tap 2,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 52] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 56] * in[ib + j + 4]; /* tap 2,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 60] * in[ib + j + 8]; /* tap 2,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 64] * in[ib + j + 60]; /* tap 3,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 68] * in[ib + j + 64]; /* tap 3,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 72] * in[ib + j + 68]; /* tap 3,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 76] * in[ib + j + 72]; /* tap 3,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 80] * in[ib + j + 76]; /* tap 3,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 84] * in[ib + j + 128]; /* tap 4,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 88] * in[ib + j + 132]; /* tap 4,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 92] * in[ib + j + 136]; /* tap 4,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 96] * in[ib + j + 140]; /* tap 4,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 100] * in[ib + j + 144]; /* tap 4,4 */
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 4; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 272 * vy + 16 * vx + ct;
+                const int ob = 20 * vy + 4 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 4), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 12), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 28), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 4), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 20), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 36), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 40), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 60), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 76), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 92), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 80), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 68), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 84), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 100), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 88), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 104), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 76), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 92), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 108), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 160), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 132), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 148), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 164), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 136), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 152), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 168), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 140), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 156), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 172), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 160), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 176), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 4) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 8) = vo;
                 }
             }
         }
@@ -2650,24 +4483,50 @@ static void Dw_s4_4c1p(const float *restrict in, float *restrict out, const floa
         const int vy = 0;
         {
             const int vx = 4;
-            {
-                const int ib = 272 * vy + 16 * vx;
-                const int ob = 20 * vy + 4 * vx;
-                const float *restrict vw = w;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 44] * in[ib + j - 8]; /* tap 2,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 48] * in[ib + j - 4]; /* tap 2,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 52] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 64] * in[ib + j + 60]; /* tap 3,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 68] * in[ib + j + 64]; /* tap 3,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 72] * in[ib + j + 68]; /* tap 3,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 84] * in[ib + j + 128]; /* tap 4,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 88] * in[ib + j + 132]; /* tap 4,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 92] * in[ib + j + 136]; /* tap 4,2 */
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 4; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 272 * vy + 16 * vx + ct;
+                const int ob = 20 * vy + 4 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 4), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 60), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 68), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 132), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 136), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -2676,71 +4535,250 @@ static void Dw_s4_4c1p(const float *restrict in, float *restrict out, const floa
     for (int vy = 1; vy < 4; ++vy) {
         {
             const int vx = 0;
-            {
-                const int ib = 272 * vy + 16 * vx;
-                const int ob = 20 * vy + 4 * vx;
-                const float *restrict vw = w;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j - 136]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j - 132]; /* tap 0,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j - 128]; /* tap 0,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j - 68]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 36] * in[ib + j - 64]; /* tap 1,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 40] * in[ib + j - 60]; /* tap 1,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 52] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 56] * in[ib + j + 4]; /* tap 2,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 60] * in[ib + j + 8]; /* tap 2,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 72] * in[ib + j + 68]; /* tap 3,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 76] * in[ib + j + 72]; /* tap 3,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 80] * in[ib + j + 76]; /* tap 3,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 92] * in[ib + j + 136]; /* tap 4,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 96] * in[ib + j + 140]; /* tap 4,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 100] * in[ib + j + 144]; /* tap 4,4 */
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 4; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 272 * vy + 16 * vx + ct;
+                const int ob = 20 * vy + 4 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 136), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 132), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 68), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 64), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 60), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 4), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 68), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 76), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 136), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 140), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows 1..3 x cols 1..3: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 1; vy < 4; ++vy) {
-        for (int vx = 1; vx < 4; ++vx) {
-            {
-                const int ib = 272 * vy + 16 * vx;
-                const int ob = 20 * vy + 4 * vx;
-                const float *restrict vw = w;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 4] * in[ib + j - 144]; /* tap 0,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j - 140]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j - 136]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j - 132]; /* tap 0,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j - 128]; /* tap 0,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 24] * in[ib + j - 76]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 28] * in[ib + j - 72]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j - 68]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 36] * in[ib + j - 64]; /* tap 1,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 40] * in[ib + j - 60]; /* tap 1,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 44] * in[ib + j - 8]; /* tap 2,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 48] * in[ib + j - 4]; /* tap 2,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 52] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 56] * in[ib + j + 4]; /* tap 2,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 60] * in[ib + j + 8]; /* tap 2,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 64] * in[ib + j + 60]; /* tap 3,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 68] * in[ib + j + 64]; /* tap 3,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 72] * in[ib + j + 68]; /* tap 3,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 76] * in[ib + j + 72]; /* tap 3,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 80] * in[ib + j + 76]; /* tap 3,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 84] * in[ib + j + 128]; /* tap 4,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 88] * in[ib + j + 132]; /* tap 4,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 92] * in[ib + j + 136]; /* tap 4,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 96] * in[ib + j + 140]; /* tap 4,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 100] * in[ib + j + 144]; /* tap 4,4 */
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 4; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 272 * vy + 16 * vx + ct;
+                const int ob = 20 * vy + 4 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 128), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 112), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 140), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 124), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 108), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 136), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 120), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 104), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 132), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 116), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 100), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 112), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 96), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 76), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 60), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 44), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 56), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 40), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 68), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 52), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 36), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 64), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 48), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 32), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 60), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 44), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 28), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 4), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 12), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 28), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 4), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 20), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 36), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 40), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 60), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 76), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 92), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 80), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 68), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 84), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 100), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 88), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 104), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 76), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 92), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 108), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 160), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 132), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 148), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 164), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 136), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 152), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 168), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 140), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 156), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 172), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 160), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 176), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 4) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 8) = vo;
                 }
             }
         }
@@ -2749,30 +4787,74 @@ static void Dw_s4_4c1p(const float *restrict in, float *restrict out, const floa
     for (int vy = 1; vy < 4; ++vy) {
         {
             const int vx = 4;
-            {
-                const int ib = 272 * vy + 16 * vx;
-                const int ob = 20 * vy + 4 * vx;
-                const float *restrict vw = w;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 4] * in[ib + j - 144]; /* tap 0,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j - 140]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j - 136]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 24] * in[ib + j - 76]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 28] * in[ib + j - 72]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j - 68]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 44] * in[ib + j - 8]; /* tap 2,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 48] * in[ib + j - 4]; /* tap 2,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 52] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 64] * in[ib + j + 60]; /* tap 3,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 68] * in[ib + j + 64]; /* tap 3,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 72] * in[ib + j + 68]; /* tap 3,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 84] * in[ib + j + 128]; /* tap 4,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 88] * in[ib + j + 132]; /* tap 4,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 92] * in[ib + j + 136]; /* tap 4,2 */
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 4; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 272 * vy + 16 * vx + ct;
+                const int ob = 20 * vy + 4 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 140), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 136), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 76), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 68), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 4), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 60), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 68), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 132), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 136), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -2782,24 +4864,50 @@ static void Dw_s4_4c1p(const float *restrict in, float *restrict out, const floa
         const int vy = 4;
         {
             const int vx = 0;
-            {
-                const int ib = 272 * vy + 16 * vx;
-                const int ob = 20 * vy + 4 * vx;
-                const float *restrict vw = w;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j - 136]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j - 132]; /* tap 0,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j - 128]; /* tap 0,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j - 68]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 36] * in[ib + j - 64]; /* tap 1,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 40] * in[ib + j - 60]; /* tap 1,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 52] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 56] * in[ib + j + 4]; /* tap 2,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 60] * in[ib + j + 8]; /* tap 2,4 */
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 4; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 272 * vy + 16 * vx + ct;
+                const int ob = 20 * vy + 4 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 136), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 132), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 68), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 64), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 60), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 4), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -2807,31 +4915,116 @@ static void Dw_s4_4c1p(const float *restrict in, float *restrict out, const floa
     /* rows 4 x cols 1..3: kernel rows 0..2, cols 0..4 */
     {
         const int vy = 4;
-        for (int vx = 1; vx < 4; ++vx) {
-            {
-                const int ib = 272 * vy + 16 * vx;
-                const int ob = 20 * vy + 4 * vx;
-                const float *restrict vw = w;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 4] * in[ib + j - 144]; /* tap 0,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j - 140]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j - 136]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j - 132]; /* tap 0,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j - 128]; /* tap 0,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 24] * in[ib + j - 76]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 28] * in[ib + j - 72]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j - 68]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 36] * in[ib + j - 64]; /* tap 1,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 40] * in[ib + j - 60]; /* tap 1,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 44] * in[ib + j - 8]; /* tap 2,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 48] * in[ib + j - 4]; /* tap 2,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 52] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 56] * in[ib + j + 4]; /* tap 2,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 60] * in[ib + j + 8]; /* tap 2,4 */
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 4; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 272 * vy + 16 * vx + ct;
+                const int ob = 20 * vy + 4 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 128), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 112), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 140), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 124), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 108), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 136), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 120), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 104), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 132), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 116), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 100), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 112), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 96), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 76), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 60), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 44), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 56), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 40), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 68), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 52), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 36), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 64), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 48), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 32), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 60), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 44), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 28), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 4), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 12), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 28), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 4), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 20), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 36), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 40), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 4) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 8) = vo;
                 }
             }
         }
@@ -2841,24 +5034,50 @@ static void Dw_s4_4c1p(const float *restrict in, float *restrict out, const floa
         const int vy = 4;
         {
             const int vx = 4;
-            {
-                const int ib = 272 * vy + 16 * vx;
-                const int ob = 20 * vy + 4 * vx;
-                const float *restrict vw = w;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 4] * in[ib + j - 144]; /* tap 0,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j - 140]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j - 136]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 24] * in[ib + j - 76]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 28] * in[ib + j - 72]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j - 68]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 44] * in[ib + j - 8]; /* tap 2,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 48] * in[ib + j - 4]; /* tap 2,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 52] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 4; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 272 * vy + 16 * vx + ct;
+                const int ob = 20 * vy + 4 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 140), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 136), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 76), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 68), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 4), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -2868,12 +5087,12 @@ static void Dw_s4_4c1p(const float *restrict in, float *restrict out, const floa
 /* layer.c.in: layer s4: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_s4_pack(const sg_weights *w, float *packed)
 {
-    {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed;
-        const int o0 = 0;
-        for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 4; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 26 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[4 * k + o0 + j];
+            d[k + 1] = w->dw_w[4 * k + o0];
         }
     }
 }
@@ -2881,7 +5100,7 @@ void dw_stride_dilation_s4_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer s4: runs its stage */
 void dw_stride_dilation_s4(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s4_4c1p(in, out, packed);
+    Dw_s4_1c8p(in, out, packed);
     (void)scratch;
 }
 
@@ -2907,10 +5126,10 @@ static void Run_s4(const float *in, const float *skip, float *out, const float *
  * packed weights 50 floats, scratch 0 floats
  *
  * stage 1: depthwise 3x3 -> 2x2x5
- *   tile: 5 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 5: 1 full tile, no
- *       tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 5: 5 tiles
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 21 lines of
  *       C)
  *   order: one pass, pixels outer (scalar code)
@@ -2918,30 +5137,71 @@ static void Run_s4(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][5], dw_b [5]
  */
-/* scalar/spatial.c.in: layer s8, stage 1 (depthwise 3x3): tile 5c1p, 5 channels x 1 pixel (scalar code) */
-static void Dw_s8_5c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s8, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_s8_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0..1 x cols 0..1: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 2; ++vy) {
-        for (int vx = 0; vx < 2; ++vx) {
-            {
-                const int ib = 600 * vy + 40 * vx;
-                const int ob = 10 * vy + 5 * vx;
-                const float *restrict vw = w;
-                float vacc[5];
-                for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 5] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 10] * in[ib + j + 5]; /* tap 0,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j + 10]; /* tap 0,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 20] * in[ib + j + 75]; /* tap 1,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j + 80]; /* tap 1,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 30] * in[ib + j + 85]; /* tap 1,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 35] * in[ib + j + 150]; /* tap 2,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j + 155]; /* tap 2,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 45] * in[ib + j + 160]; /* tap 2,2 */
-                for (int j = 0; j < 5; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 5; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 600 * vy + 40 * vx + ct;
+                const int ob = 10 * vy + 5 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 40), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 5), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 45), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 10), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 50), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 75), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 115), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 80), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 120), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 85), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 125), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 150), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 190), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 155), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 195), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 200), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 5) = vo;
                 }
             }
         }
@@ -2951,12 +5211,12 @@ static void Dw_s8_5c1p(const float *restrict in, float *restrict out, const floa
 /* layer.c.in: layer s8: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_s8_pack(const sg_weights *w, float *packed)
 {
-    {   /* 5-channel tiles from channel 0 */
-        float *restrict d = packed;
-        const int o0 = 0;
-        for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 5; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 5; ++j) d[5 * k + j + 5] = w->dw_w[5 * k + o0 + j];
+            d[k + 1] = w->dw_w[5 * k + o0];
         }
     }
 }
@@ -2964,7 +5224,7 @@ void dw_stride_dilation_s8_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer s8: runs its stage */
 void dw_stride_dilation_s8(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s8_5c1p(in, out, packed);
+    Dw_s8_1c8p(in, out, packed);
     (void)scratch;
 }
 
@@ -2990,51 +5250,75 @@ static void Run_s8(const float *in, const float *skip, float *out, const float *
  * packed weights 75 floats, scratch 0 floats
  *
  * stage 1: depthwise 2x2 -> 5x5x15
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 15: 1 full tile + a
- *       generated 7-channel tail
- *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 114
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 15: 15 tiles
+ *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 57
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [2][2][15], dw_b [15]
  */
-/* scalar/spatial.c.in: layer s3k2, stage 1 (depthwise 2x2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_s3k2_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s3k2, stage 1 (depthwise 2x2): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_s3k2_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0..3 x cols 0..3: kernel rows 0..1, cols 0..1 (interior) */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 0; vx < 4; ++vx) {
-            {
-                const int ib = 585 * vy + 45 * vx;
-                const int ob = 75 * vy + 15 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 15]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 195]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 210]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 15; ++ct) {
+                const float *restrict vw = w + 5 * ct;
+                const int ib = 585 * vy + 45 * vx + ct;
+                const int ob = 75 * vy + 15 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 45), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 90), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 135), vk0);
                 }
-            }
-            {
-                const int ib = 585 * vy + 45 * vx + 8;
-                const int ob = 75 * vy + 15 * vx + 8;
-                const float *restrict vw = w + 40;
-                float vacc[7];
-                for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j + 15]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * in[ib + j + 195]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j + 210]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 15), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 60), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 105), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 150), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 195), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 240), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 285), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 330), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 210), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 255), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 300), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 345), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 15) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 30) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 45) = vo;
                 }
             }
         }
@@ -3043,30 +5327,22 @@ static void Dw_s3k2_8c1p(const float *restrict in, float *restrict out, const fl
     for (int vy = 0; vy < 4; ++vy) {
         {
             const int vx = 4;
-            {
-                const int ib = 585 * vy + 45 * vx;
-                const int ob = 75 * vy + 15 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 195]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 15; ++ct) {
+                const float *restrict vw = w + 5 * ct;
+                const int ib = 585 * vy + 45 * vx + ct;
+                const int ob = 75 * vy + 15 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
                 }
-            }
-            {
-                const int ib = 585 * vy + 45 * vx + 8;
-                const int ob = 75 * vy + 15 * vx + 8;
-                const float *restrict vw = w + 40;
-                float vacc[7];
-                for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * in[ib + j + 195]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 195), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3074,31 +5350,45 @@ static void Dw_s3k2_8c1p(const float *restrict in, float *restrict out, const fl
     /* rows 4 x cols 0..3: kernel rows 0, cols 0..1 */
     {
         const int vy = 4;
-        for (int vx = 0; vx < 4; ++vx) {
-            {
-                const int ib = 585 * vy + 45 * vx;
-                const int ob = 75 * vy + 15 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 15]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 15; ++ct) {
+                const float *restrict vw = w + 5 * ct;
+                const int ib = 585 * vy + 45 * vx + ct;
+                const int ob = 75 * vy + 15 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 45), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 90), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 135), vk0);
                 }
-            }
-            {
-                const int ib = 585 * vy + 45 * vx + 8;
-                const int ob = 75 * vy + 15 * vx + 8;
-                const float *restrict vw = w + 40;
-                float vacc[7];
-                for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j + 15]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 15), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 60), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 105), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 150), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 15) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 30) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 45) = vo;
                 }
             }
         }
@@ -3108,28 +5398,18 @@ static void Dw_s3k2_8c1p(const float *restrict in, float *restrict out, const fl
         const int vy = 4;
         {
             const int vx = 4;
-            {
-                const int ib = 585 * vy + 45 * vx;
-                const int ob = 75 * vy + 15 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 15; ++ct) {
+                const float *restrict vw = w + 5 * ct;
+                const int ib = 585 * vy + 45 * vx + ct;
+                const int ob = 75 * vy + 15 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
                 }
-            }
-            {
-                const int ib = 585 * vy + 45 * vx + 8;
-                const int ob = 75 * vy + 15 * vx + 8;
-                const float *restrict vw = w + 40;
-                float vacc[7];
-                for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3139,20 +5419,12 @@ static void Dw_s3k2_8c1p(const float *restrict in, float *restrict out, const fl
 /* layer.c.in: layer s3k2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_s3k2_pack(const sg_weights *w, float *packed)
 {
-    {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed;
-        const int o0 = 0;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 15; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 5 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 4; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[15 * k + o0 + j];
-        }
-    }
-    {   /* 7-channel tiles from channel 8 */
-        float *restrict d = packed + 40;
-        const int o0 = 8;
-        for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
-        for (int k = 0; k < 4; ++k) {
-            for (int j = 0; j < 7; ++j) d[7 * k + j + 7] = w->dw_w[15 * k + o0 + j];
+            d[k + 1] = w->dw_w[15 * k + o0];
         }
     }
 }
@@ -3160,7 +5432,7 @@ void dw_stride_dilation_s3k2_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer s3k2: runs its stage */
 void dw_stride_dilation_s3k2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s3k2_8c1p(in, out, packed);
+    Dw_s3k2_1c8p(in, out, packed);
     (void)scratch;
 }
 
@@ -3186,10 +5458,10 @@ static void Run_s3k2(const float *in, const float *skip, float *out, const float
  * packed weights 16 floats, scratch 0 floats
  *
  * stage 1: depthwise 1x1 -> 3x3x8
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 8: 1 full tile, no
- *       tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 8: 8 tiles
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: one pass, pixels outer (scalar code)
@@ -3197,22 +5469,37 @@ static void Run_s3k2(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [1][1][8], dw_b [8]
  */
-/* scalar/spatial.c.in: layer s3k1v, stage 1 (depthwise 1x1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_s3k1v_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s3k1v, stage 1 (depthwise 1x1): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_s3k1v_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0..2 x cols 0..2: kernel rows 0, cols 0 (interior) */
     for (int vy = 0; vy < 3; ++vy) {
-        for (int vx = 0; vx < 3; ++vx) {
-            {
-                const int ib = 168 * vy + 24 * vx;
-                const int ob = 24 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 2 * ct;
+                const int ib = 168 * vy + 24 * vx + ct;
+                const int ob = 24 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 8) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 16) = vo;
                 }
             }
         }
@@ -3222,12 +5509,12 @@ static void Dw_s3k1v_8c1p(const float *restrict in, float *restrict out, const f
 /* layer.c.in: layer s3k1v: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_s3k1v_pack(const sg_weights *w, float *packed)
 {
-    {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed;
-        const int o0 = 0;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 8; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 2 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         {
-            for (int j = 0; j < 8; ++j) d[j + 8] = w->dw_w[o0 + j];
+            d[1] = w->dw_w[o0];
         }
     }
 }
@@ -3235,7 +5522,7 @@ void dw_stride_dilation_s3k1v_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer s3k1v: runs its stage */
 void dw_stride_dilation_s3k1v(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s3k1v_8c1p(in, out, packed);
+    Dw_s3k1v_1c8p(in, out, packed);
     (void)scratch;
 }
 
@@ -3261,10 +5548,10 @@ static void Run_s3k1v(const float *in, const float *skip, float *out, const floa
  * packed weights 80 floats, scratch 0 floats
  *
  * stage 1: depthwise 3x3 -> 13x13x8
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 8: 1 full tile, no
- *       tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 8: 8 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -3272,198 +5559,778 @@ static void Run_s3k1v(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][8], dw_b [8]
  */
-/* scalar/spatial.c.in: layer d2, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_d2_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer d2, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_d2_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0..1 x cols 0..1: kernel rows 1..2, cols 1..2 */
     for (int vy = 0; vy < 2; ++vy) {
-        for (int vx = 0; vx < 2; ++vx) {
-            {
-                const int ib = 104 * vy + 8 * vx;
-                const int ob = 104 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 208]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 224]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 104 * vy + 8 * vx + ct;
+                const int ob = 104 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 208), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 216), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 224), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 232), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 8) = vo;
                 }
             }
         }
     }
     /* rows 0..1 x cols 2..10: kernel rows 1..2, cols 0..2 */
     for (int vy = 0; vy < 2; ++vy) {
-        for (int vx = 2; vx < 11; ++vx) {
-            {
-                const int ib = 104 * vy + 8 * vx;
-                const int ob = 104 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 192]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 208]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 224]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 2;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 104 * vy + 8 * vx + ct;
+                const int ob = 104 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 8), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 16), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 24), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 32), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 40), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 24), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 32), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 40), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 48), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 56), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 40), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 56), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 64), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 72), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 200), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 208), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 216), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 224), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 232), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 240), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 248), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 208), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 216), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 224), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 232), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 240), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 248), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 256), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 264), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 224), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 232), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 240), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 248), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 256), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 264), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 272), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 280), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 8) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 24) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    *(out + ob + 40) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    *(out + ob + 56) = vo;
+                }
+            }
+        }
+        {
+            const int vx = 10;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 104 * vy + 8 * vx + ct;
+                const int ob = 104 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 208), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 224), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows 0..1 x cols 11..12: kernel rows 1..2, cols 0..1 */
     for (int vy = 0; vy < 2; ++vy) {
-        for (int vx = 11; vx < 13; ++vx) {
-            {
-                const int ib = 104 * vy + 8 * vx;
-                const int ob = 104 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 192]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 208]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 11;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 104 * vy + 8 * vx + ct;
+                const int ob = 104 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 8), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 200), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 208), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 216), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 8) = vo;
                 }
             }
         }
     }
     /* rows 2..10 x cols 0..1: kernel rows 0..2, cols 1..2 */
     for (int vy = 2; vy < 11; ++vy) {
-        for (int vx = 0; vx < 2; ++vx) {
-            {
-                const int ib = 104 * vy + 8 * vx;
-                const int ob = 104 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 208]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 192]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 208]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 224]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 104 * vy + 8 * vx + ct;
+                const int ob = 104 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 208), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 200), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 184), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 208), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 216), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 224), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 232), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 8) = vo;
                 }
             }
         }
     }
     /* rows 2..10 x cols 2..10: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 2; vy < 11; ++vy) {
-        for (int vx = 2; vx < 11; ++vx) {
-            {
-                const int ib = 104 * vy + 8 * vx;
-                const int ob = 104 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 224]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 208]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 192]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 192]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 208]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 224]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 2;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 104 * vy + 8 * vx + ct;
+                const int ob = 104 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 224), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 216), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 208), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 200), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 192), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 184), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 176), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 168), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 208), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 200), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 192), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 184), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 176), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 168), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 160), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 152), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 184), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 176), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 168), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 160), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 152), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 144), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 136), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 8), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 16), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 24), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 32), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 40), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 24), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 32), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 40), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 48), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 56), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 40), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 56), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 64), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 72), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 200), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 208), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 216), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 224), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 232), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 240), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 248), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 208), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 216), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 224), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 232), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 240), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 248), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 256), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 264), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 224), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 232), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 240), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 248), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 256), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 264), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 272), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 280), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 8) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 24) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    *(out + ob + 40) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    *(out + ob + 56) = vo;
+                }
+            }
+        }
+        {
+            const int vx = 10;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 104 * vy + 8 * vx + ct;
+                const int ob = 104 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 224), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 208), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 208), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 224), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows 2..10 x cols 11..12: kernel rows 0..2, cols 0..1 */
     for (int vy = 2; vy < 11; ++vy) {
-        for (int vx = 11; vx < 13; ++vx) {
-            {
-                const int ib = 104 * vy + 8 * vx;
-                const int ob = 104 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 224]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 208]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 192]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 208]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 11;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 104 * vy + 8 * vx + ct;
+                const int ob = 104 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 224), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 216), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 208), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 200), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 8), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 200), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 208), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 216), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 8) = vo;
                 }
             }
         }
     }
     /* rows 11..12 x cols 0..1: kernel rows 0..1, cols 1..2 */
     for (int vy = 11; vy < 13; ++vy) {
-        for (int vx = 0; vx < 2; ++vx) {
-            {
-                const int ib = 104 * vy + 8 * vx;
-                const int ob = 104 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 208]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 192]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 104 * vy + 8 * vx + ct;
+                const int ob = 104 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 208), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 200), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 184), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 8) = vo;
                 }
             }
         }
     }
     /* rows 11..12 x cols 2..10: kernel rows 0..1, cols 0..2 */
     for (int vy = 11; vy < 13; ++vy) {
-        for (int vx = 2; vx < 11; ++vx) {
-            {
-                const int ib = 104 * vy + 8 * vx;
-                const int ob = 104 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 224]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 208]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 192]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 2;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 104 * vy + 8 * vx + ct;
+                const int ob = 104 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 224), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 216), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 208), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 200), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 192), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 184), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 176), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 168), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 208), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 200), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 192), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 184), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 176), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 168), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 160), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 152), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 184), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 176), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 168), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 160), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 152), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 144), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 136), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 8), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 16), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 24), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 32), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 40), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 24), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 32), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 40), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 48), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 56), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 40), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 56), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 64), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 72), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 8) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 24) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    *(out + ob + 40) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    *(out + ob + 56) = vo;
+                }
+            }
+        }
+        {
+            const int vx = 10;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 104 * vy + 8 * vx + ct;
+                const int ob = 104 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 224), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 208), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows 11..12 x cols 11..12: kernel rows 0..1, cols 0..1 */
     for (int vy = 11; vy < 13; ++vy) {
-        for (int vx = 11; vx < 13; ++vx) {
-            {
-                const int ib = 104 * vy + 8 * vx;
-                const int ob = 104 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 224]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 208]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 11;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 104 * vy + 8 * vx + ct;
+                const int ob = 104 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 224), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 216), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 208), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 200), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 8), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 8) = vo;
                 }
             }
         }
@@ -3473,12 +6340,12 @@ static void Dw_d2_8c1p(const float *restrict in, float *restrict out, const floa
 /* layer.c.in: layer d2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_d2_pack(const sg_weights *w, float *packed)
 {
-    {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed;
-        const int o0 = 0;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 8; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[8 * k + o0 + j];
+            d[k + 1] = w->dw_w[8 * k + o0];
         }
     }
 }
@@ -3486,7 +6353,7 @@ void dw_stride_dilation_d2_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer d2: runs its stage */
 void dw_stride_dilation_d2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_d2_8c1p(in, out, packed);
+    Dw_d2_1c8p(in, out, packed);
     (void)scratch;
 }
 
@@ -3512,357 +6379,724 @@ static void Run_d2(const float *in, const float *skip, float *out, const float *
  * packed weights 90 floats, scratch 0 floats
  *
  * stage 1: depthwise 3x3 -> 15x14x9
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 9: 1 full tile + a
- *       generated 1-channel tail
- *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 9: 9 tiles
+ *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][9], dw_b [9]
  */
-/* scalar/spatial.c.in: layer d3, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_d3_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer d3, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_d3_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0..2 x cols 0..2: kernel rows 1..2, cols 1..2 */
     for (int vy = 0; vy < 3; ++vy) {
-        for (int vx = 0; vx < 3; ++vx) {
-            {
-                const int ib = 126 * vy + 9 * vx;
-                const int ob = 126 * vy + 9 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 27]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 378]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 405]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 126 * vy + 9 * vx + ct;
+                const int ob = 126 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 18), vk0);
                 }
-            }
-            {
-                const int ib = 126 * vy + 9 * vx + 8;
-                const int ob = 126 * vy + 9 * vx + 8;
-                const float *restrict vw = w + 80;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 27]; /* tap 1,2 */
-                vacc[0] += vw[8] * in[ib + 378]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 405]; /* tap 2,2 */
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 27), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 36), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 45), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 378), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 387), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 396), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 405), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 414), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 423), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 9) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 18) = vo;
                 }
             }
         }
     }
     /* rows 0..2 x cols 3..10: kernel rows 1..2, cols 0..2 */
     for (int vy = 0; vy < 3; ++vy) {
-        for (int vx = 3; vx < 11; ++vx) {
-            {
-                const int ib = 126 * vy + 9 * vx;
-                const int ob = 126 * vy + 9 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 27]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 27]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 351]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 378]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 405]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 3;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 126 * vy + 9 * vx + ct;
+                const int ob = 126 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 27), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 18), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 9), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 9), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 18), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 27), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 36), vk0);
                 }
-            }
-            {
-                const int ib = 126 * vy + 9 * vx + 8;
-                const int ob = 126 * vy + 9 * vx + 8;
-                const float *restrict vw = w + 80;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[4] * in[ib - 27]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 27]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib + 351]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 378]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 405]; /* tap 2,2 */
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 18), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 27), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 36), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 45), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 54), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 63), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 27), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 36), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 45), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 54), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 63), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 72), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 81), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 90), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 351), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 360), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 369), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 378), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 387), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 396), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 405), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 414), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 378), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 387), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 396), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 405), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 414), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 423), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 432), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 441), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 405), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 414), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 423), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 432), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 441), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 450), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 459), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 468), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 9) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 18) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 27) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 36) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    *(out + ob + 45) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    *(out + ob + 54) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    *(out + ob + 63) = vo;
                 }
             }
         }
     }
     /* rows 0..2 x cols 11..13: kernel rows 1..2, cols 0..1 */
     for (int vy = 0; vy < 3; ++vy) {
-        for (int vx = 11; vx < 14; ++vx) {
-            {
-                const int ib = 126 * vy + 9 * vx;
-                const int ob = 126 * vy + 9 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 27]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 351]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 378]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 11;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 126 * vy + 9 * vx + ct;
+                const int ob = 126 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 27), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 18), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 9), vk0);
                 }
-            }
-            {
-                const int ib = 126 * vy + 9 * vx + 8;
-                const int ob = 126 * vy + 9 * vx + 8;
-                const float *restrict vw = w + 80;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[4] * in[ib - 27]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib + 351]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 378]; /* tap 2,1 */
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 18), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 351), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 360), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 369), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 378), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 387), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 396), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 9) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 18) = vo;
                 }
             }
         }
     }
     /* rows 3..11 x cols 0..2: kernel rows 0..2, cols 1..2 */
     for (int vy = 3; vy < 12; ++vy) {
-        for (int vx = 0; vx < 3; ++vx) {
-            {
-                const int ib = 126 * vy + 9 * vx;
-                const int ob = 126 * vy + 9 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 378]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 351]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 27]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 378]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 405]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 126 * vy + 9 * vx + ct;
+                const int ob = 126 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 378), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 369), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 360), vk0);
                 }
-            }
-            {
-                const int ib = 126 * vy + 9 * vx + 8;
-                const int ob = 126 * vy + 9 * vx + 8;
-                const float *restrict vw = w + 80;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib - 378]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 351]; /* tap 0,2 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 27]; /* tap 1,2 */
-                vacc[0] += vw[8] * in[ib + 378]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 405]; /* tap 2,2 */
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 351), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 342), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 333), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 18), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 27), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 36), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 45), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 378), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 387), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 396), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 405), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 414), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 423), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 9) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 18) = vo;
                 }
             }
         }
     }
     /* rows 3..11 x cols 3..10: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 3; vy < 12; ++vy) {
-        for (int vx = 3; vx < 11; ++vx) {
-            {
-                const int ib = 126 * vy + 9 * vx;
-                const int ob = 126 * vy + 9 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 405]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 378]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 351]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 27]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 27]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 351]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 378]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 405]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 3;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 126 * vy + 9 * vx + ct;
+                const int ob = 126 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 405), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 396), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 387), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 378), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 369), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 360), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 351), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 342), vk0);
                 }
-            }
-            {
-                const int ib = 126 * vy + 9 * vx + 8;
-                const int ob = 126 * vy + 9 * vx + 8;
-                const float *restrict vw = w + 80;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 405]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 378]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 351]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 27]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 27]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib + 351]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 378]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 405]; /* tap 2,2 */
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 378), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 369), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 360), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 351), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 342), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 333), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 324), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 315), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 351), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 342), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 333), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 324), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 315), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 306), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 297), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 288), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 27), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 18), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 9), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 9), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 18), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 27), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 36), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 18), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 27), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 36), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 45), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 54), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 63), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 27), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 36), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 45), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 54), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 63), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 72), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 81), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 90), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 351), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 360), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 369), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 378), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 387), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 396), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 405), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 414), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 378), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 387), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 396), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 405), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 414), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 423), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 432), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 441), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 405), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 414), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 423), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 432), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 441), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 450), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 459), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 468), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 9) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 18) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 27) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 36) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    *(out + ob + 45) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    *(out + ob + 54) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    *(out + ob + 63) = vo;
                 }
             }
         }
     }
     /* rows 3..11 x cols 11..13: kernel rows 0..2, cols 0..1 */
     for (int vy = 3; vy < 12; ++vy) {
-        for (int vx = 11; vx < 14; ++vx) {
-            {
-                const int ib = 126 * vy + 9 * vx;
-                const int ob = 126 * vy + 9 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 405]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 378]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 27]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 351]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 378]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 11;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 126 * vy + 9 * vx + ct;
+                const int ob = 126 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 405), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 396), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 387), vk0);
                 }
-            }
-            {
-                const int ib = 126 * vy + 9 * vx + 8;
-                const int ob = 126 * vy + 9 * vx + 8;
-                const float *restrict vw = w + 80;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 405]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 378]; /* tap 0,1 */
-                vacc[0] += vw[4] * in[ib - 27]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib + 351]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 378]; /* tap 2,1 */
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 378), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 369), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 360), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 27), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 18), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 9), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 18), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 351), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 360), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 369), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 378), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 387), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 396), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 9) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 18) = vo;
                 }
             }
         }
     }
     /* rows 12..14 x cols 0..2: kernel rows 0..1, cols 1..2 */
     for (int vy = 12; vy < 15; ++vy) {
-        for (int vx = 0; vx < 3; ++vx) {
-            {
-                const int ib = 126 * vy + 9 * vx;
-                const int ob = 126 * vy + 9 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 378]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 351]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 27]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 126 * vy + 9 * vx + ct;
+                const int ob = 126 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 378), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 369), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 360), vk0);
                 }
-            }
-            {
-                const int ib = 126 * vy + 9 * vx + 8;
-                const int ob = 126 * vy + 9 * vx + 8;
-                const float *restrict vw = w + 80;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib - 378]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 351]; /* tap 0,2 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 27]; /* tap 1,2 */
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 351), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 342), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 333), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 18), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 27), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 36), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 45), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 9) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 18) = vo;
                 }
             }
         }
     }
     /* rows 12..14 x cols 3..10: kernel rows 0..1, cols 0..2 */
     for (int vy = 12; vy < 15; ++vy) {
-        for (int vx = 3; vx < 11; ++vx) {
-            {
-                const int ib = 126 * vy + 9 * vx;
-                const int ob = 126 * vy + 9 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 405]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 378]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 351]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 27]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 27]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 3;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 126 * vy + 9 * vx + ct;
+                const int ob = 126 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 405), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 396), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 387), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 378), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 369), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 360), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 351), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 342), vk0);
                 }
-            }
-            {
-                const int ib = 126 * vy + 9 * vx + 8;
-                const int ob = 126 * vy + 9 * vx + 8;
-                const float *restrict vw = w + 80;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 405]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 378]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 351]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 27]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 27]; /* tap 1,2 */
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 378), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 369), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 360), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 351), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 342), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 333), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 324), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 315), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 351), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 342), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 333), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 324), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 315), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 306), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 297), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 288), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 27), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 18), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 9), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 9), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 18), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 27), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 36), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 18), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 27), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 36), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 45), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 54), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 63), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 27), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 36), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 45), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 54), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 63), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 72), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 81), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 90), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 9) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 18) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 27) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 36) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    *(out + ob + 45) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    *(out + ob + 54) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    *(out + ob + 63) = vo;
                 }
             }
         }
     }
     /* rows 12..14 x cols 11..13: kernel rows 0..1, cols 0..1 */
     for (int vy = 12; vy < 15; ++vy) {
-        for (int vx = 11; vx < 14; ++vx) {
-            {
-                const int ib = 126 * vy + 9 * vx;
-                const int ob = 126 * vy + 9 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 405]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 378]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 27]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 11;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 126 * vy + 9 * vx + ct;
+                const int ob = 126 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 405), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 396), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 387), vk0);
                 }
-            }
-            {
-                const int ib = 126 * vy + 9 * vx + 8;
-                const int ob = 126 * vy + 9 * vx + 8;
-                const float *restrict vw = w + 80;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 405]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 378]; /* tap 0,1 */
-                vacc[0] += vw[4] * in[ib - 27]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 378), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 369), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 360), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 27), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 18), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 9), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 18), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 9) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 18) = vo;
                 }
             }
         }
@@ -3872,17 +7106,9 @@ static void Dw_d3_8c1p(const float *restrict in, float *restrict out, const floa
 /* layer.c.in: layer d3: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_d3_pack(const sg_weights *w, float *packed)
 {
-    {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed;
-        const int o0 = 0;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
-        for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[9 * k + o0 + j];
-        }
-    }
-    {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 80;
-        const int o0 = 8;
+    for (int ct = 0; ct < 9; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
         d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
             d[k + 1] = w->dw_w[9 * k + o0];
@@ -3893,7 +7119,7 @@ void dw_stride_dilation_d3_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer d3: runs its stage */
 void dw_stride_dilation_d3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_d3_8c1p(in, out, packed);
+    Dw_d3_1c8p(in, out, packed);
     (void)scratch;
 }
 
@@ -3919,10 +7145,10 @@ static void Run_d3(const float *in, const float *skip, float *out, const float *
  * packed weights 160 floats, scratch 0 floats
  *
  * stage 1: depthwise 3x3 -> 8x9x16
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 16: 2 full tiles,
- *       no tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -3930,27 +7156,38 @@ static void Run_d3(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
  */
-/* scalar/spatial.c.in: layer d2s2, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_d2s2_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer d2s2, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_d2s2_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 544 * vy + 32 * vx + 8 * ct;
-                const int ob = 144 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 272]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 304]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 816]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 848]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 544 * vy + 32 * vx + ct;
+                const int ob = 144 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 816), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 848), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3958,22 +7195,106 @@ static void Dw_d2s2_8c1p(const float *restrict in, float *restrict out, const fl
     /* rows 0 x cols 1..7: kernel rows 1..2, cols 0..2 */
     {
         const int vy = 0;
-        for (int vx = 1; vx < 8; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 544 * vy + 32 * vx + 8 * ct;
-                const int ob = 144 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 240]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 272]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 304]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 784]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 816]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 848]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 544 * vy + 32 * vx + ct;
+                const int ob = 144 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 272), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 304), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 336), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 368), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 400), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 432), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 304), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 336), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 368), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 400), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 432), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 464), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 336), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 368), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 400), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 432), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 464), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 496), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 784), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 816), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 848), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 880), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 912), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 944), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 976), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 816), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 848), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 880), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 912), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 944), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 976), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1008), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 848), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 880), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 912), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 944), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 976), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 1008), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1040), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    *(out + ob + 80) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    *(out + ob + 96) = vo;
                 }
             }
         }
@@ -3983,19 +7304,30 @@ static void Dw_d2s2_8c1p(const float *restrict in, float *restrict out, const fl
         const int vy = 0;
         {
             const int vx = 8;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 544 * vy + 32 * vx + 8 * ct;
-                const int ob = 144 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 240]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 272]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 784]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 816]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 544 * vy + 32 * vx + ct;
+                const int ob = 144 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 784), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 816), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -4004,46 +7336,174 @@ static void Dw_d2s2_8c1p(const float *restrict in, float *restrict out, const fl
     for (int vy = 1; vy < 7; ++vy) {
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 544 * vy + 32 * vx + 8 * ct;
-                const int ob = 144 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 272]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 240]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 272]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 304]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 816]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 848]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 544 * vy + 32 * vx + ct;
+                const int ob = 144 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 240), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 816), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 848), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows 1..6 x cols 1..7: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 1; vx < 8; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 544 * vy + 32 * vx + 8 * ct;
-                const int ob = 144 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 304]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 272]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 240]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 240]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 272]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 304]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 784]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 816]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 848]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 544 * vy + 32 * vx + ct;
+                const int ob = 144 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 304), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 272), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 240), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 208), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 176), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 144), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 112), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 240), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 208), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 176), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 144), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 112), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 80), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 240), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 208), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 176), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 144), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 112), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 80), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 48), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 272), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 304), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 336), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 368), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 400), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 432), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 304), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 336), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 368), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 400), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 432), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 464), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 336), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 368), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 400), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 432), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 464), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 496), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 784), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 816), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 848), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 880), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 912), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 944), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 976), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 816), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 848), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 880), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 912), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 944), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 976), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1008), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 848), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 880), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 912), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 944), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 976), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 1008), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1040), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    *(out + ob + 80) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    *(out + ob + 96) = vo;
                 }
             }
         }
@@ -4052,21 +7512,38 @@ static void Dw_d2s2_8c1p(const float *restrict in, float *restrict out, const fl
     for (int vy = 1; vy < 7; ++vy) {
         {
             const int vx = 8;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 544 * vy + 32 * vx + 8 * ct;
-                const int ob = 144 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 304]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 272]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 240]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 272]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 784]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 816]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 544 * vy + 32 * vx + ct;
+                const int ob = 144 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 304), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 784), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 816), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -4076,19 +7553,30 @@ static void Dw_d2s2_8c1p(const float *restrict in, float *restrict out, const fl
         const int vy = 7;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 544 * vy + 32 * vx + 8 * ct;
-                const int ob = 144 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 272]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 240]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 272]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 304]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 544 * vy + 32 * vx + ct;
+                const int ob = 144 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 240), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -4096,22 +7584,106 @@ static void Dw_d2s2_8c1p(const float *restrict in, float *restrict out, const fl
     /* rows 7 x cols 1..7: kernel rows 0..1, cols 0..2 */
     {
         const int vy = 7;
-        for (int vx = 1; vx < 8; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 544 * vy + 32 * vx + 8 * ct;
-                const int ob = 144 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 304]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 272]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 240]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 240]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 272]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 304]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 544 * vy + 32 * vx + ct;
+                const int ob = 144 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 304), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 272), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 240), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 208), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 176), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 144), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 112), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 240), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 208), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 176), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 144), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 112), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 80), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 240), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 208), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 176), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 144), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 112), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 80), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 48), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 272), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 304), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 336), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 368), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 400), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 432), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 304), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 336), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 368), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 400), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 432), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 464), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 336), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 368), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 400), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 432), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 464), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 496), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    *(out + ob + 80) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    *(out + ob + 96) = vo;
                 }
             }
         }
@@ -4121,19 +7693,30 @@ static void Dw_d2s2_8c1p(const float *restrict in, float *restrict out, const fl
         const int vy = 7;
         {
             const int vx = 8;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 544 * vy + 32 * vx + 8 * ct;
-                const int ob = 144 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 304]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 272]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 240]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 272]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 544 * vy + 32 * vx + ct;
+                const int ob = 144 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 304), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -4143,12 +7726,12 @@ static void Dw_d2s2_8c1p(const float *restrict in, float *restrict out, const fl
 /* layer.c.in: layer d2s2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_d2s2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 16; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
+            d[k + 1] = w->dw_w[16 * k + o0];
         }
     }
 }
@@ -4156,7 +7739,7 @@ void dw_stride_dilation_d2s2_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer d2s2: runs its stage */
 void dw_stride_dilation_d2s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_d2s2_8c1p(in, out, packed);
+    Dw_d2s2_1c8p(in, out, packed);
     (void)scratch;
 }
 
@@ -4182,10 +7765,10 @@ static void Run_d2s2(const float *in, const float *skip, float *out, const float
  * packed weights 78 floats, scratch 0 floats
  *
  * stage 1: depthwise 5x5 -> 9x8x3
- *   tile: 3 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 3: 1 full tile, no
- *       tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 3: 3 tiles
  *   borders: 5 row classes x 5 column classes, padding resolved at generation time (about 661
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -4193,90 +7776,234 @@ static void Run_d2s2(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][3], dw_b [3]
  */
-/* scalar/spatial.c.in: layer d3s2k5, stage 1 (depthwise 5x5): tile 3c1p, 3 channels x 1 pixel (scalar code) */
-static void Dw_d3s2k5_3c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer d3s2k5, stage 1 (depthwise 5x5): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_d3s2k5_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0..1 x cols 0: kernel rows 2..4, cols 2..4 */
     for (int vy = 0; vy < 2; ++vy) {
         {
             const int vx = 0;
-            {
-                const int ib = 96 * vy + 6 * vx;
-                const int ob = 24 * vy + 3 * vx;
-                const float *restrict vw = w;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 12]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 21]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 147]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 156]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 165]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 291]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 300]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 309]; /* tap 4,4 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 3; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 96 * vy + 6 * vx + ct;
+                const int ob = 24 * vy + 3 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 21), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 147), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 156), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 165), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 291), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 300), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 309), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows 0..1 x cols 1..2: kernel rows 2..4, cols 1..4 */
     for (int vy = 0; vy < 2; ++vy) {
-        for (int vx = 1; vx < 3; ++vx) {
-            {
-                const int ib = 96 * vy + 6 * vx;
-                const int ob = 24 * vy + 3 * vx;
-                const float *restrict vw = w;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 6]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 12]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 21]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 138]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 147]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 156]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 165]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 282]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 291]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 300]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 309]; /* tap 4,4 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 3; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 96 * vy + 6 * vx + ct;
+                const int ob = 24 * vy + 3 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 18), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 21), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 27), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 138), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 147), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 153), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 156), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 162), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 165), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 171), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 282), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 288), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 291), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 297), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 300), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 306), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 309), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 315), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 3) = vo;
                 }
             }
         }
     }
     /* rows 0..1 x cols 3..4: kernel rows 2..4, cols 0..4 */
     for (int vy = 0; vy < 2; ++vy) {
-        for (int vx = 3; vx < 5; ++vx) {
-            {
-                const int ib = 96 * vy + 6 * vx;
-                const int ob = 24 * vy + 3 * vx;
-                const float *restrict vw = w;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 15]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 6]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 12]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 21]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 129]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 138]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 147]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 156]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 165]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j + 273]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 282]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 291]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 300]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 309]; /* tap 4,4 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 3;
+            for (int ct = 0; ct < 3; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 96 * vy + 6 * vx + ct;
+                const int ob = 24 * vy + 3 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 15), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 9), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 18), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 21), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 27), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 129), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 135), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 138), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 147), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 153), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 156), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 162), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 165), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 171), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 273), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 279), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 282), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 288), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 291), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 297), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 300), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 306), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 309), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 315), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 3) = vo;
                 }
             }
         }
@@ -4285,52 +8012,128 @@ static void Dw_d3s2k5_3c1p(const float *restrict in, float *restrict out, const 
     for (int vy = 0; vy < 2; ++vy) {
         {
             const int vx = 5;
-            {
-                const int ib = 96 * vy + 6 * vx;
-                const int ob = 24 * vy + 3 * vx;
-                const float *restrict vw = w;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 15]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 6]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 12]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 129]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 138]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 147]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 156]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j + 273]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 282]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 291]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 300]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 3; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 96 * vy + 6 * vx + ct;
+                const int ob = 24 * vy + 3 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 15), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 129), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 138), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 147), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 156), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 273), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 282), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 291), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 300), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows 0..1 x cols 6..7: kernel rows 2..4, cols 0..2 */
     for (int vy = 0; vy < 2; ++vy) {
-        for (int vx = 6; vx < 8; ++vx) {
-            {
-                const int ib = 96 * vy + 6 * vx;
-                const int ob = 24 * vy + 3 * vx;
-                const float *restrict vw = w;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 15]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 6]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 129]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 138]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 147]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j + 273]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 282]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 291]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 6;
+            for (int ct = 0; ct < 3; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 96 * vy + 6 * vx + ct;
+                const int ob = 24 * vy + 3 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 15), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 9), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 129), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 135), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 138), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 147), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 153), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 273), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 279), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 282), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 288), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 291), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 297), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 3) = vo;
                 }
             }
         }
@@ -4340,27 +8143,62 @@ static void Dw_d3s2k5_3c1p(const float *restrict in, float *restrict out, const 
         const int vy = 2;
         {
             const int vx = 0;
-            {
-                const int ib = 96 * vy + 6 * vx;
-                const int ob = 24 * vy + 3 * vx;
-                const float *restrict vw = w;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 141]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 132]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 123]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 12]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 21]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 147]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 156]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 165]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 291]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 300]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 309]; /* tap 4,4 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 3; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 96 * vy + 6 * vx + ct;
+                const int ob = 24 * vy + 3 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 141), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 132), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 123), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 21), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 147), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 156), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 165), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 291), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 300), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 309), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -4368,32 +8206,101 @@ static void Dw_d3s2k5_3c1p(const float *restrict in, float *restrict out, const 
     /* rows 2 x cols 1..2: kernel rows 1..4, cols 1..4 */
     {
         const int vy = 2;
-        for (int vx = 1; vx < 3; ++vx) {
-            {
-                const int ib = 96 * vy + 6 * vx;
-                const int ob = 24 * vy + 3 * vx;
-                const float *restrict vw = w;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 150]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 141]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 132]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 123]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 6]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 12]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 21]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 138]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 147]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 156]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 165]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 282]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 291]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 300]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 309]; /* tap 4,4 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 3; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 96 * vy + 6 * vx + ct;
+                const int ob = 24 * vy + 3 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 150), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 144), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 141), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 135), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 132), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 126), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 123), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 117), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 18), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 21), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 27), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 138), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 147), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 153), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 156), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 162), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 165), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 171), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 282), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 288), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 291), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 297), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 300), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 306), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 309), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 315), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 3) = vo;
                 }
             }
         }
@@ -4401,36 +8308,121 @@ static void Dw_d3s2k5_3c1p(const float *restrict in, float *restrict out, const 
     /* rows 2 x cols 3..4: kernel rows 1..4, cols 0..4 */
     {
         const int vy = 2;
-        for (int vx = 3; vx < 5; ++vx) {
-            {
-                const int ib = 96 * vy + 6 * vx;
-                const int ob = 24 * vy + 3 * vx;
-                const float *restrict vw = w;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 159]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 150]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 141]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 132]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 123]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 15]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 6]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 12]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 21]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 129]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 138]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 147]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 156]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 165]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j + 273]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 282]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 291]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 300]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 309]; /* tap 4,4 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 3;
+            for (int ct = 0; ct < 3; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 96 * vy + 6 * vx + ct;
+                const int ob = 24 * vy + 3 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 159), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 153), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 150), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 144), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 141), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 135), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 132), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 126), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 123), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 117), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 15), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 9), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 18), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 21), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 27), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 129), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 135), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 138), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 147), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 153), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 156), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 162), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 165), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 171), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 273), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 279), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 282), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 288), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 291), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 297), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 300), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 306), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 309), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 315), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 3) = vo;
                 }
             }
         }
@@ -4440,31 +8432,78 @@ static void Dw_d3s2k5_3c1p(const float *restrict in, float *restrict out, const 
         const int vy = 2;
         {
             const int vx = 5;
-            {
-                const int ib = 96 * vy + 6 * vx;
-                const int ob = 24 * vy + 3 * vx;
-                const float *restrict vw = w;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 159]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 150]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 141]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 132]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 15]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 6]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 12]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 129]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 138]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 147]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 156]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j + 273]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 282]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 291]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 300]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 3; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 96 * vy + 6 * vx + ct;
+                const int ob = 24 * vy + 3 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 159), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 150), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 141), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 132), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 15), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 129), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 138), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 147), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 156), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 273), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 282), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 291), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 300), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -4472,28 +8511,81 @@ static void Dw_d3s2k5_3c1p(const float *restrict in, float *restrict out, const 
     /* rows 2 x cols 6..7: kernel rows 1..4, cols 0..2 */
     {
         const int vy = 2;
-        for (int vx = 6; vx < 8; ++vx) {
-            {
-                const int ib = 96 * vy + 6 * vx;
-                const int ob = 24 * vy + 3 * vx;
-                const float *restrict vw = w;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 159]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 150]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 141]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 15]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 6]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 129]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 138]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 147]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j + 273]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 282]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 291]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 6;
+            for (int ct = 0; ct < 3; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 96 * vy + 6 * vx + ct;
+                const int ob = 24 * vy + 3 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 159), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 153), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 150), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 144), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 141), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 135), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 15), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 9), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 129), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 135), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 138), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 147), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 153), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 273), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 279), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 282), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 288), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 291), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 297), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 3) = vo;
                 }
             }
         }
@@ -4502,107 +8594,341 @@ static void Dw_d3s2k5_3c1p(const float *restrict in, float *restrict out, const 
     for (int vy = 3; vy < 6; ++vy) {
         {
             const int vx = 0;
-            {
-                const int ib = 96 * vy + 6 * vx;
-                const int ob = 24 * vy + 3 * vx;
-                const float *restrict vw = w;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 285]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 276]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 267]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 141]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 132]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 123]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 12]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 21]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 147]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 156]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 165]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 291]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 300]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 309]; /* tap 4,4 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 3; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 96 * vy + 6 * vx + ct;
+                const int ob = 24 * vy + 3 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 285), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 276), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 267), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 141), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 132), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 123), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 21), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 147), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 156), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 165), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 291), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 300), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 309), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows 3..5 x cols 1..2: kernel rows 0..4, cols 1..4 */
     for (int vy = 3; vy < 6; ++vy) {
-        for (int vx = 1; vx < 3; ++vx) {
-            {
-                const int ib = 96 * vy + 6 * vx;
-                const int ob = 24 * vy + 3 * vx;
-                const float *restrict vw = w;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 294]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 285]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 276]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 267]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 150]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 141]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 132]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 123]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 6]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 12]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 21]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 138]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 147]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 156]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 165]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 282]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 291]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 300]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 309]; /* tap 4,4 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 3; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 96 * vy + 6 * vx + ct;
+                const int ob = 24 * vy + 3 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 294), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 288), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 285), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 279), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 276), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 270), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 267), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 261), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 150), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 144), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 141), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 135), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 132), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 126), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 123), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 117), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 18), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 21), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 27), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 138), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 147), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 153), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 156), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 162), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 165), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 171), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 282), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 288), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 291), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 297), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 300), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 306), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 309), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 315), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 3) = vo;
                 }
             }
         }
     }
     /* rows 3..5 x cols 3..4: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 3; vy < 6; ++vy) {
-        for (int vx = 3; vx < 5; ++vx) {
-            {
-                const int ib = 96 * vy + 6 * vx;
-                const int ob = 24 * vy + 3 * vx;
-                const float *restrict vw = w;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 303]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 294]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 285]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 276]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 267]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 159]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 150]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 141]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 132]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 123]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 15]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 6]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 12]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 21]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 129]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 138]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 147]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 156]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 165]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j + 273]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 282]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 291]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 300]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 309]; /* tap 4,4 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 3;
+            for (int ct = 0; ct < 3; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 96 * vy + 6 * vx + ct;
+                const int ob = 24 * vy + 3 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 303), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 297), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 294), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 288), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 285), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 279), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 276), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 270), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 267), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 261), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 159), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 153), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 150), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 144), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 141), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 135), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 132), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 126), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 123), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 117), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 15), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 9), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 18), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 21), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 27), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 129), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 135), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 138), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 147), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 153), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 156), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 162), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 165), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 171), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 273), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 279), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 282), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 288), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 291), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 297), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 300), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 306), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 309), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 315), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 3) = vo;
                 }
             }
         }
@@ -4611,66 +8937,190 @@ static void Dw_d3s2k5_3c1p(const float *restrict in, float *restrict out, const 
     for (int vy = 3; vy < 6; ++vy) {
         {
             const int vx = 5;
-            {
-                const int ib = 96 * vy + 6 * vx;
-                const int ob = 24 * vy + 3 * vx;
-                const float *restrict vw = w;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 303]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 294]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 285]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 276]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 159]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 150]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 141]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 132]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 15]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 6]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 12]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 129]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 138]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 147]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 156]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j + 273]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 282]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 291]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 300]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 3; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 96 * vy + 6 * vx + ct;
+                const int ob = 24 * vy + 3 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 303), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 294), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 285), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 276), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 159), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 150), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 141), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 132), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 15), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 129), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 138), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 147), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 156), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 273), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 282), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 291), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 300), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows 3..5 x cols 6..7: kernel rows 0..4, cols 0..2 */
     for (int vy = 3; vy < 6; ++vy) {
-        for (int vx = 6; vx < 8; ++vx) {
-            {
-                const int ib = 96 * vy + 6 * vx;
-                const int ob = 24 * vy + 3 * vx;
-                const float *restrict vw = w;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 303]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 294]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 285]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 159]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 150]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 141]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 15]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 6]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 129]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 138]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 147]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j + 273]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 282]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 291]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 6;
+            for (int ct = 0; ct < 3; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 96 * vy + 6 * vx + ct;
+                const int ob = 24 * vy + 3 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 303), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 297), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 294), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 288), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 285), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 279), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 159), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 153), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 150), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 144), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 141), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 135), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 15), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 9), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 129), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 135), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 138), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 147), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 153), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 273), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 279), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 282), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 288), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 291), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 297), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 3) = vo;
                 }
             }
         }
@@ -4680,27 +9130,62 @@ static void Dw_d3s2k5_3c1p(const float *restrict in, float *restrict out, const 
         const int vy = 6;
         {
             const int vx = 0;
-            {
-                const int ib = 96 * vy + 6 * vx;
-                const int ob = 24 * vy + 3 * vx;
-                const float *restrict vw = w;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 285]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 276]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 267]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 141]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 132]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 123]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 12]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 21]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 147]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 156]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 165]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 3; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 96 * vy + 6 * vx + ct;
+                const int ob = 24 * vy + 3 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 285), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 276), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 267), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 141), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 132), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 123), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 21), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 147), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 156), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 165), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -4708,32 +9193,101 @@ static void Dw_d3s2k5_3c1p(const float *restrict in, float *restrict out, const 
     /* rows 6 x cols 1..2: kernel rows 0..3, cols 1..4 */
     {
         const int vy = 6;
-        for (int vx = 1; vx < 3; ++vx) {
-            {
-                const int ib = 96 * vy + 6 * vx;
-                const int ob = 24 * vy + 3 * vx;
-                const float *restrict vw = w;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 294]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 285]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 276]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 267]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 150]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 141]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 132]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 123]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 6]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 12]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 21]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 138]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 147]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 156]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 165]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 3; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 96 * vy + 6 * vx + ct;
+                const int ob = 24 * vy + 3 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 294), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 288), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 285), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 279), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 276), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 270), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 267), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 261), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 150), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 144), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 141), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 135), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 132), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 126), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 123), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 117), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 18), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 21), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 27), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 138), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 147), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 153), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 156), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 162), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 165), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 171), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 3) = vo;
                 }
             }
         }
@@ -4741,36 +9295,121 @@ static void Dw_d3s2k5_3c1p(const float *restrict in, float *restrict out, const 
     /* rows 6 x cols 3..4: kernel rows 0..3, cols 0..4 */
     {
         const int vy = 6;
-        for (int vx = 3; vx < 5; ++vx) {
-            {
-                const int ib = 96 * vy + 6 * vx;
-                const int ob = 24 * vy + 3 * vx;
-                const float *restrict vw = w;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 303]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 294]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 285]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 276]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 267]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 159]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 150]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 141]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 132]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 123]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 15]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 6]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 12]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 21]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 129]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 138]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 147]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 156]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 165]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 3;
+            for (int ct = 0; ct < 3; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 96 * vy + 6 * vx + ct;
+                const int ob = 24 * vy + 3 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 303), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 297), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 294), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 288), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 285), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 279), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 276), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 270), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 267), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 261), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 159), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 153), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 150), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 144), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 141), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 135), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 132), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 126), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 123), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 117), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 15), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 9), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 18), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 21), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 27), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 129), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 135), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 138), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 147), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 153), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 156), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 162), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 165), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 171), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 3) = vo;
                 }
             }
         }
@@ -4780,31 +9419,78 @@ static void Dw_d3s2k5_3c1p(const float *restrict in, float *restrict out, const 
         const int vy = 6;
         {
             const int vx = 5;
-            {
-                const int ib = 96 * vy + 6 * vx;
-                const int ob = 24 * vy + 3 * vx;
-                const float *restrict vw = w;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 303]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 294]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 285]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 276]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 159]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 150]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 141]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 132]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 15]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 6]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 12]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 129]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 138]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 147]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 156]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 3; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 96 * vy + 6 * vx + ct;
+                const int ob = 24 * vy + 3 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 303), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 294), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 285), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 276), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 159), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 150), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 141), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 132), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 15), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 129), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 138), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 147), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 156), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -4812,28 +9498,81 @@ static void Dw_d3s2k5_3c1p(const float *restrict in, float *restrict out, const 
     /* rows 6 x cols 6..7: kernel rows 0..3, cols 0..2 */
     {
         const int vy = 6;
-        for (int vx = 6; vx < 8; ++vx) {
-            {
-                const int ib = 96 * vy + 6 * vx;
-                const int ob = 24 * vy + 3 * vx;
-                const float *restrict vw = w;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 303]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 294]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 285]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 159]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 150]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 141]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 15]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 6]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 129]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 138]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 147]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 6;
+            for (int ct = 0; ct < 3; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 96 * vy + 6 * vx + ct;
+                const int ob = 24 * vy + 3 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 303), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 297), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 294), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 288), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 285), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 279), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 159), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 153), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 150), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 144), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 141), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 135), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 15), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 9), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 129), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 135), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 138), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 147), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 153), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 3) = vo;
                 }
             }
         }
@@ -4842,83 +9581,227 @@ static void Dw_d3s2k5_3c1p(const float *restrict in, float *restrict out, const 
     for (int vy = 7; vy < 9; ++vy) {
         {
             const int vx = 0;
-            {
-                const int ib = 96 * vy + 6 * vx;
-                const int ob = 24 * vy + 3 * vx;
-                const float *restrict vw = w;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 285]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 276]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 267]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 141]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 132]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 123]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 12]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 21]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 3; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 96 * vy + 6 * vx + ct;
+                const int ob = 24 * vy + 3 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 285), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 276), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 267), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 141), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 132), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 123), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 21), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows 7..8 x cols 1..2: kernel rows 0..2, cols 1..4 */
     for (int vy = 7; vy < 9; ++vy) {
-        for (int vx = 1; vx < 3; ++vx) {
-            {
-                const int ib = 96 * vy + 6 * vx;
-                const int ob = 24 * vy + 3 * vx;
-                const float *restrict vw = w;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 294]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 285]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 276]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 267]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 150]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 141]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 132]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 123]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 6]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 12]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 21]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 3; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 96 * vy + 6 * vx + ct;
+                const int ob = 24 * vy + 3 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 294), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 288), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 285), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 279), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 276), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 270), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 267), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 261), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 150), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 144), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 141), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 135), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 132), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 126), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 123), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 117), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 18), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 21), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 27), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 3) = vo;
                 }
             }
         }
     }
     /* rows 7..8 x cols 3..4: kernel rows 0..2, cols 0..4 */
     for (int vy = 7; vy < 9; ++vy) {
-        for (int vx = 3; vx < 5; ++vx) {
-            {
-                const int ib = 96 * vy + 6 * vx;
-                const int ob = 24 * vy + 3 * vx;
-                const float *restrict vw = w;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 303]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 294]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 285]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 276]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 267]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 159]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 150]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 141]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 132]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 123]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 15]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 6]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 12]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 21]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 3;
+            for (int ct = 0; ct < 3; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 96 * vy + 6 * vx + ct;
+                const int ob = 24 * vy + 3 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 303), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 297), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 294), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 288), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 285), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 279), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 276), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 270), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 267), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 261), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 159), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 153), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 150), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 144), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 141), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 135), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 132), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 126), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 123), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 117), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 15), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 9), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 18), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 21), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 27), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 3) = vo;
                 }
             }
         }
@@ -4927,52 +9810,128 @@ static void Dw_d3s2k5_3c1p(const float *restrict in, float *restrict out, const 
     for (int vy = 7; vy < 9; ++vy) {
         {
             const int vx = 5;
-            {
-                const int ib = 96 * vy + 6 * vx;
-                const int ob = 24 * vy + 3 * vx;
-                const float *restrict vw = w;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 303]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 294]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 285]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 276]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 159]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 150]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 141]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 132]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 15]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 6]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 12]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 3; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 96 * vy + 6 * vx + ct;
+                const int ob = 24 * vy + 3 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 303), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 294), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 285), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 276), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 159), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 150), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 141), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 132), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 15), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows 7..8 x cols 6..7: kernel rows 0..2, cols 0..2 */
     for (int vy = 7; vy < 9; ++vy) {
-        for (int vx = 6; vx < 8; ++vx) {
-            {
-                const int ib = 96 * vy + 6 * vx;
-                const int ob = 24 * vy + 3 * vx;
-                const float *restrict vw = w;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 303]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 294]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 285]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 159]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 150]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 141]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 15]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 6]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 6;
+            for (int ct = 0; ct < 3; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 96 * vy + 6 * vx + ct;
+                const int ob = 24 * vy + 3 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 303), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 297), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 294), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 288), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 285), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 279), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 159), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 153), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 150), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 144), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 141), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 135), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 15), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 9), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 3) = vo;
                 }
             }
         }
@@ -4982,12 +9941,12 @@ static void Dw_d3s2k5_3c1p(const float *restrict in, float *restrict out, const 
 /* layer.c.in: layer d3s2k5: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_d3s2k5_pack(const sg_weights *w, float *packed)
 {
-    {   /* 3-channel tiles from channel 0 */
-        float *restrict d = packed;
-        const int o0 = 0;
-        for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 3; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 26 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 3; ++j) d[3 * k + j + 3] = w->dw_w[3 * k + o0 + j];
+            d[k + 1] = w->dw_w[3 * k + o0];
         }
     }
 }
@@ -4995,7 +9954,7 @@ void dw_stride_dilation_d3s2k5_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer d3s2k5: runs its stage */
 void dw_stride_dilation_d3s2k5(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_d3s2k5_3c1p(in, out, packed);
+    Dw_d3s2k5_1c8p(in, out, packed);
     (void)scratch;
 }
 
@@ -5021,10 +9980,10 @@ static void Run_d3s2k5(const float *in, const float *skip, float *out, const flo
  * packed weights 310 floats, scratch 0 floats
  *
  * stage 1: depthwise 3x3 -> 9x9x31
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 31: 3 full tiles +
- *       a generated 7-channel tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 31: 31 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -5032,41 +9991,47 @@ static void Run_d3s2k5(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][31], dw_b [31]
  */
-/* scalar/spatial.c.in: layer d1x2, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_d1x2_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer d1x2, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_d1x2_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0..1: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
-        for (int vx = 0; vx < 2; ++vx) {
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 279 * vy + 31 * vx + 8 * ct;
-                const int ob = 279 * vy + 31 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 62]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 279]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 341]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 279 * vy + 31 * vx + ct;
+                const int ob = 279 * vy + 31 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 31), vk0);
                 }
-            }
-            {
-                const int ib = 279 * vy + 31 * vx + 24;
-                const int ob = 279 * vy + 31 * vx + 24;
-                const float *restrict vw = w + 240;
-                float vacc[7];
-                for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * in[ib + j + 62]; /* tap 1,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j + 279]; /* tap 2,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 63] * in[ib + j + 341]; /* tap 2,2 */
-                for (int j = 0; j < 7; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 62), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 93), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 279), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 310), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 341), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 372), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 31) = vo;
                 }
             }
         }
@@ -5074,39 +10039,84 @@ static void Dw_d1x2_8c1p(const float *restrict in, float *restrict out, const fl
     /* rows 0 x cols 2..6: kernel rows 1..2, cols 0..2 */
     {
         const int vy = 0;
-        for (int vx = 2; vx < 7; ++vx) {
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 279 * vy + 31 * vx + 8 * ct;
-                const int ob = 279 * vy + 31 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 62]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 62]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 217]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 279]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 341]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 2;
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 279 * vy + 31 * vx + ct;
+                const int ob = 279 * vy + 31 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 62), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 31), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 31), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 62), vk0);
                 }
-            }
-            {
-                const int ib = 279 * vy + 31 * vx + 24;
-                const int ob = 279 * vy + 31 * vx + 24;
-                const float *restrict vw = w + 240;
-                float vacc[7];
-                for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j - 62]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * in[ib + j + 62]; /* tap 1,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 49] * in[ib + j + 217]; /* tap 2,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j + 279]; /* tap 2,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 63] * in[ib + j + 341]; /* tap 2,2 */
-                for (int j = 0; j < 7; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 31), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 62), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 93), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 124), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 62), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 93), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 124), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 155), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 186), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 217), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 248), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 279), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 310), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 341), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 279), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 310), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 341), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 372), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 403), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 341), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 372), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 403), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 434), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 465), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 31) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 62) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 93) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 124) = vo;
                 }
             }
         }
@@ -5114,158 +10124,251 @@ static void Dw_d1x2_8c1p(const float *restrict in, float *restrict out, const fl
     /* rows 0 x cols 7..8: kernel rows 1..2, cols 0..1 */
     {
         const int vy = 0;
-        for (int vx = 7; vx < 9; ++vx) {
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 279 * vy + 31 * vx + 8 * ct;
-                const int ob = 279 * vy + 31 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 62]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 217]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 279]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 7;
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 279 * vy + 31 * vx + ct;
+                const int ob = 279 * vy + 31 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 62), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 31), vk0);
                 }
-            }
-            {
-                const int ib = 279 * vy + 31 * vx + 24;
-                const int ob = 279 * vy + 31 * vx + 24;
-                const float *restrict vw = w + 240;
-                float vacc[7];
-                for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j - 62]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 49] * in[ib + j + 217]; /* tap 2,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j + 279]; /* tap 2,1 */
-                for (int j = 0; j < 7; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 31), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 217), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 248), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 279), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 310), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 31) = vo;
                 }
             }
         }
     }
     /* rows 1..7 x cols 0..1: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 8; ++vy) {
-        for (int vx = 0; vx < 2; ++vx) {
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 279 * vy + 31 * vx + 8 * ct;
-                const int ob = 279 * vy + 31 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 279]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 217]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 62]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 279]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 341]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 279 * vy + 31 * vx + ct;
+                const int ob = 279 * vy + 31 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 279), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 248), vk0);
                 }
-            }
-            {
-                const int ib = 279 * vy + 31 * vx + 24;
-                const int ob = 279 * vy + 31 * vx + 24;
-                const float *restrict vw = w + 240;
-                float vacc[7];
-                for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j - 279]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * in[ib + j - 217]; /* tap 0,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * in[ib + j + 62]; /* tap 1,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j + 279]; /* tap 2,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 63] * in[ib + j + 341]; /* tap 2,2 */
-                for (int j = 0; j < 7; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 217), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 186), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 31), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 62), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 93), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 279), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 310), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 341), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 372), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 31) = vo;
                 }
             }
         }
     }
     /* rows 1..7 x cols 2..6: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 8; ++vy) {
-        for (int vx = 2; vx < 7; ++vx) {
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 279 * vy + 31 * vx + 8 * ct;
-                const int ob = 279 * vy + 31 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 341]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 279]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 217]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 62]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 62]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 217]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 279]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 341]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 2;
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 279 * vy + 31 * vx + ct;
+                const int ob = 279 * vy + 31 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 341), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 310), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 279), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 248), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 217), vk0);
                 }
-            }
-            {
-                const int ib = 279 * vy + 31 * vx + 24;
-                const int ob = 279 * vy + 31 * vx + 24;
-                const float *restrict vw = w + 240;
-                float vacc[7];
-                for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * in[ib + j - 341]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j - 279]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * in[ib + j - 217]; /* tap 0,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j - 62]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * in[ib + j + 62]; /* tap 1,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 49] * in[ib + j + 217]; /* tap 2,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j + 279]; /* tap 2,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 63] * in[ib + j + 341]; /* tap 2,2 */
-                for (int j = 0; j < 7; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 279), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 248), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 217), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 186), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 155), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 217), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 186), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 155), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 124), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 93), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 62), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 31), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 31), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 62), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 31), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 62), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 93), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 124), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 62), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 93), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 124), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 155), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 186), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 217), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 248), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 279), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 310), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 341), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 279), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 310), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 341), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 372), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 403), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 341), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 372), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 403), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 434), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 465), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 31) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 62) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 93) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 124) = vo;
                 }
             }
         }
     }
     /* rows 1..7 x cols 7..8: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 8; ++vy) {
-        for (int vx = 7; vx < 9; ++vx) {
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 279 * vy + 31 * vx + 8 * ct;
-                const int ob = 279 * vy + 31 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 341]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 279]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 62]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 217]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 279]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 7;
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 279 * vy + 31 * vx + ct;
+                const int ob = 279 * vy + 31 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 341), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 310), vk0);
                 }
-            }
-            {
-                const int ib = 279 * vy + 31 * vx + 24;
-                const int ob = 279 * vy + 31 * vx + 24;
-                const float *restrict vw = w + 240;
-                float vacc[7];
-                for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * in[ib + j - 341]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j - 279]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j - 62]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 49] * in[ib + j + 217]; /* tap 2,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j + 279]; /* tap 2,1 */
-                for (int j = 0; j < 7; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 279), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 248), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 62), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 31), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 31), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 217), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 248), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 279), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 310), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 31) = vo;
                 }
             }
         }
@@ -5273,35 +10376,41 @@ static void Dw_d1x2_8c1p(const float *restrict in, float *restrict out, const fl
     /* rows 8 x cols 0..1: kernel rows 0..1, cols 1..2 */
     {
         const int vy = 8;
-        for (int vx = 0; vx < 2; ++vx) {
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 279 * vy + 31 * vx + 8 * ct;
-                const int ob = 279 * vy + 31 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 279]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 217]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 62]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 279 * vy + 31 * vx + ct;
+                const int ob = 279 * vy + 31 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 279), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 248), vk0);
                 }
-            }
-            {
-                const int ib = 279 * vy + 31 * vx + 24;
-                const int ob = 279 * vy + 31 * vx + 24;
-                const float *restrict vw = w + 240;
-                float vacc[7];
-                for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j - 279]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * in[ib + j - 217]; /* tap 0,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * in[ib + j + 62]; /* tap 1,2 */
-                for (int j = 0; j < 7; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 217), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 186), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 31), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 62), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 93), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 31) = vo;
                 }
             }
         }
@@ -5309,39 +10418,84 @@ static void Dw_d1x2_8c1p(const float *restrict in, float *restrict out, const fl
     /* rows 8 x cols 2..6: kernel rows 0..1, cols 0..2 */
     {
         const int vy = 8;
-        for (int vx = 2; vx < 7; ++vx) {
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 279 * vy + 31 * vx + 8 * ct;
-                const int ob = 279 * vy + 31 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 341]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 279]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 217]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 62]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 62]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 2;
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 279 * vy + 31 * vx + ct;
+                const int ob = 279 * vy + 31 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 341), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 310), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 279), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 248), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 217), vk0);
                 }
-            }
-            {
-                const int ib = 279 * vy + 31 * vx + 24;
-                const int ob = 279 * vy + 31 * vx + 24;
-                const float *restrict vw = w + 240;
-                float vacc[7];
-                for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * in[ib + j - 341]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j - 279]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * in[ib + j - 217]; /* tap 0,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j - 62]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * in[ib + j + 62]; /* tap 1,2 */
-                for (int j = 0; j < 7; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 279), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 248), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 217), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 186), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 155), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 217), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 186), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 155), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 124), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 93), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 62), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 31), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 31), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 62), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 31), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 62), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 93), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 124), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 62), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 93), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 124), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 155), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 186), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 31) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 62) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 93) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 124) = vo;
                 }
             }
         }
@@ -5349,35 +10503,41 @@ static void Dw_d1x2_8c1p(const float *restrict in, float *restrict out, const fl
     /* rows 8 x cols 7..8: kernel rows 0..1, cols 0..1 */
     {
         const int vy = 8;
-        for (int vx = 7; vx < 9; ++vx) {
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 279 * vy + 31 * vx + 8 * ct;
-                const int ob = 279 * vy + 31 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 341]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 279]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 62]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 7;
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 279 * vy + 31 * vx + ct;
+                const int ob = 279 * vy + 31 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 341), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 310), vk0);
                 }
-            }
-            {
-                const int ib = 279 * vy + 31 * vx + 24;
-                const int ob = 279 * vy + 31 * vx + 24;
-                const float *restrict vw = w + 240;
-                float vacc[7];
-                for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * in[ib + j - 341]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j - 279]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j - 62]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 279), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 248), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 62), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 31), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 31), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 31) = vo;
                 }
             }
         }
@@ -5387,20 +10547,12 @@ static void Dw_d1x2_8c1p(const float *restrict in, float *restrict out, const fl
 /* layer.c.in: layer d1x2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_d1x2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 3; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 31; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[31 * k + o0 + j];
-        }
-    }
-    {   /* 7-channel tiles from channel 24 */
-        float *restrict d = packed + 240;
-        const int o0 = 24;
-        for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
-        for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 7; ++j) d[7 * k + j + 7] = w->dw_w[31 * k + o0 + j];
+            d[k + 1] = w->dw_w[31 * k + o0];
         }
     }
 }
@@ -5408,7 +10560,7 @@ void dw_stride_dilation_d1x2_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer d1x2: runs its stage */
 void dw_stride_dilation_d1x2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_d1x2_8c1p(in, out, packed);
+    Dw_d1x2_1c8p(in, out, packed);
     (void)scratch;
 }
 
@@ -5434,10 +10586,10 @@ static void Run_d1x2(const float *in, const float *skip, float *out, const float
  * packed weights 64 floats, scratch 0 floats
  *
  * stage 1: depthwise 3x5 -> 13x17x4
- *   tile: 4 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 4: 1 full tile, no
- *       tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 4: 4 tiles
  *   borders: 3 row classes x 5 column classes, padding resolved at generation time (about 313
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -5445,378 +10597,1293 @@ static void Run_d1x2(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][5][4], dw_b [4]
  */
-/* scalar/spatial.c.in: layer d2x3, stage 1 (depthwise 3x5): tile 4c1p, 4 channels x 1 pixel (scalar code) */
-static void Dw_d2x3_4c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer d2x3, stage 1 (depthwise 3x5): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_d2x3_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0..1 x cols 0..2: kernel rows 1..2, cols 2..4 */
     for (int vy = 0; vy < 2; ++vy) {
-        for (int vx = 0; vx < 3; ++vx) {
-            {
-                const int ib = 68 * vy + 4 * vx;
-                const int ob = 68 * vy + 4 * vx;
-                const float *restrict vw = w;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 36] * in[ib + j + 12]; /* tap 1,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 40] * in[ib + j + 24]; /* tap 1,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 52] * in[ib + j + 136]; /* tap 2,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 56] * in[ib + j + 148]; /* tap 2,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 60] * in[ib + j + 160]; /* tap 2,4 */
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 4; ++ct) {
+                const float *restrict vw = w + 16 * ct;
+                const int ib = 68 * vy + 4 * vx + ct;
+                const int ob = 68 * vy + 4 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 4), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 20), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 28), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 136), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 140), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 148), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 152), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 156), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 164), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 168), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 4) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 8) = vo;
                 }
             }
         }
     }
     /* rows 0..1 x cols 3..5: kernel rows 1..2, cols 1..4 */
     for (int vy = 0; vy < 2; ++vy) {
-        for (int vx = 3; vx < 6; ++vx) {
-            {
-                const int ib = 68 * vy + 4 * vx;
-                const int ob = 68 * vy + 4 * vx;
-                const float *restrict vw = w;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 28] * in[ib + j - 12]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 36] * in[ib + j + 12]; /* tap 1,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 40] * in[ib + j + 24]; /* tap 1,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 48] * in[ib + j + 124]; /* tap 2,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 52] * in[ib + j + 136]; /* tap 2,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 56] * in[ib + j + 148]; /* tap 2,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 60] * in[ib + j + 160]; /* tap 2,4 */
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 3;
+            for (int ct = 0; ct < 4; ++ct) {
+                const float *restrict vw = w + 16 * ct;
+                const int ib = 68 * vy + 4 * vx + ct;
+                const int ob = 68 * vy + 4 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 12), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 8), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 4), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 4), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 20), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 28), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 124), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 128), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 132), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 136), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 140), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 148), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 152), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 156), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 164), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 168), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 4) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 8) = vo;
                 }
             }
         }
     }
     /* rows 0..1 x cols 6..10: kernel rows 1..2, cols 0..4 */
     for (int vy = 0; vy < 2; ++vy) {
-        for (int vx = 6; vx < 11; ++vx) {
-            {
-                const int ib = 68 * vy + 4 * vx;
-                const int ob = 68 * vy + 4 * vx;
-                const float *restrict vw = w;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 24] * in[ib + j - 24]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 28] * in[ib + j - 12]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 36] * in[ib + j + 12]; /* tap 1,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 40] * in[ib + j + 24]; /* tap 1,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 44] * in[ib + j + 112]; /* tap 2,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 48] * in[ib + j + 124]; /* tap 2,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 52] * in[ib + j + 136]; /* tap 2,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 56] * in[ib + j + 148]; /* tap 2,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 60] * in[ib + j + 160]; /* tap 2,4 */
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 6;
+            for (int ct = 0; ct < 4; ++ct) {
+                const float *restrict vw = w + 16 * ct;
+                const int ib = 68 * vy + 4 * vx + ct;
+                const int ob = 68 * vy + 4 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 20), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 16), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 12), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 8), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 12), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 8), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 4), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 4), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 4), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 12), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 20), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 24), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 28), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 28), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 36), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 40), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 116), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 120), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 124), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 128), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 124), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 128), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 132), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 136), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 140), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 136), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 140), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 148), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 152), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 148), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 152), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 156), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 160), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 164), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 164), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 168), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 172), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 176), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 4) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 8) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 12) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 16) = vo;
                 }
             }
         }
     }
     /* rows 0..1 x cols 11..13: kernel rows 1..2, cols 0..3 */
     for (int vy = 0; vy < 2; ++vy) {
-        for (int vx = 11; vx < 14; ++vx) {
-            {
-                const int ib = 68 * vy + 4 * vx;
-                const int ob = 68 * vy + 4 * vx;
-                const float *restrict vw = w;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 24] * in[ib + j - 24]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 28] * in[ib + j - 12]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 36] * in[ib + j + 12]; /* tap 1,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 44] * in[ib + j + 112]; /* tap 2,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 48] * in[ib + j + 124]; /* tap 2,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 52] * in[ib + j + 136]; /* tap 2,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 56] * in[ib + j + 148]; /* tap 2,3 */
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 11;
+            for (int ct = 0; ct < 4; ++ct) {
+                const float *restrict vw = w + 16 * ct;
+                const int ib = 68 * vy + 4 * vx + ct;
+                const int ob = 68 * vy + 4 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 20), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 12), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 8), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 4), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 4), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 20), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 116), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 120), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 124), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 128), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 132), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 136), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 140), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 148), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 152), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 156), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 4) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 8) = vo;
                 }
             }
         }
     }
     /* rows 0..1 x cols 14..16: kernel rows 1..2, cols 0..2 */
     for (int vy = 0; vy < 2; ++vy) {
-        for (int vx = 14; vx < 17; ++vx) {
-            {
-                const int ib = 68 * vy + 4 * vx;
-                const int ob = 68 * vy + 4 * vx;
-                const float *restrict vw = w;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 24] * in[ib + j - 24]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 28] * in[ib + j - 12]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 44] * in[ib + j + 112]; /* tap 2,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 48] * in[ib + j + 124]; /* tap 2,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 52] * in[ib + j + 136]; /* tap 2,2 */
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 14;
+            for (int ct = 0; ct < 4; ++ct) {
+                const float *restrict vw = w + 16 * ct;
+                const int ib = 68 * vy + 4 * vx + ct;
+                const int ob = 68 * vy + 4 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 20), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 12), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 8), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 4), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 4), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 116), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 120), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 124), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 128), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 132), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 136), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 140), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 4) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 8) = vo;
                 }
             }
         }
     }
     /* rows 2..10 x cols 0..2: kernel rows 0..2, cols 2..4 */
     for (int vy = 2; vy < 11; ++vy) {
-        for (int vx = 0; vx < 3; ++vx) {
-            {
-                const int ib = 68 * vy + 4 * vx;
-                const int ob = 68 * vy + 4 * vx;
-                const float *restrict vw = w;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j - 136]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j - 124]; /* tap 0,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j - 112]; /* tap 0,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 36] * in[ib + j + 12]; /* tap 1,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 40] * in[ib + j + 24]; /* tap 1,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 52] * in[ib + j + 136]; /* tap 2,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 56] * in[ib + j + 148]; /* tap 2,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 60] * in[ib + j + 160]; /* tap 2,4 */
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 4; ++ct) {
+                const float *restrict vw = w + 16 * ct;
+                const int ib = 68 * vy + 4 * vx + ct;
+                const int ob = 68 * vy + 4 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 136), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 132), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 128), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 124), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 120), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 116), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 108), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 104), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 4), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 20), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 28), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 136), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 140), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 148), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 152), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 156), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 164), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 168), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 4) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 8) = vo;
                 }
             }
         }
     }
     /* rows 2..10 x cols 3..5: kernel rows 0..2, cols 1..4 */
     for (int vy = 2; vy < 11; ++vy) {
-        for (int vx = 3; vx < 6; ++vx) {
-            {
-                const int ib = 68 * vy + 4 * vx;
-                const int ob = 68 * vy + 4 * vx;
-                const float *restrict vw = w;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j - 148]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j - 136]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j - 124]; /* tap 0,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j - 112]; /* tap 0,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 28] * in[ib + j - 12]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 36] * in[ib + j + 12]; /* tap 1,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 40] * in[ib + j + 24]; /* tap 1,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 48] * in[ib + j + 124]; /* tap 2,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 52] * in[ib + j + 136]; /* tap 2,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 56] * in[ib + j + 148]; /* tap 2,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 60] * in[ib + j + 160]; /* tap 2,4 */
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 3;
+            for (int ct = 0; ct < 4; ++ct) {
+                const float *restrict vw = w + 16 * ct;
+                const int ib = 68 * vy + 4 * vx + ct;
+                const int ob = 68 * vy + 4 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 148), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 140), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 136), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 132), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 128), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 124), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 120), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 116), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 108), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 104), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 12), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 8), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 4), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 4), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 20), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 28), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 124), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 128), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 132), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 136), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 140), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 148), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 152), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 156), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 164), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 168), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 4) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 8) = vo;
                 }
             }
         }
     }
     /* rows 2..10 x cols 6..10: kernel rows 0..2, cols 0..4 (interior) */
     for (int vy = 2; vy < 11; ++vy) {
-        for (int vx = 6; vx < 11; ++vx) {
-            {
-                const int ib = 68 * vy + 4 * vx;
-                const int ob = 68 * vy + 4 * vx;
-                const float *restrict vw = w;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 4] * in[ib + j - 160]; /* tap 0,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j - 148]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j - 136]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j - 124]; /* tap 0,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j - 112]; /* tap 0,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 24] * in[ib + j - 24]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 28] * in[ib + j - 12]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 36] * in[ib + j + 12]; /* tap 1,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 40] * in[ib + j + 24]; /* tap 1,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 44] * in[ib + j + 112]; /* tap 2,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 48] * in[ib + j + 124]; /* tap 2,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 52] * in[ib + j + 136]; /* tap 2,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 56] * in[ib + j + 148]; /* tap 2,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 60] * in[ib + j + 160]; /* tap 2,4 */
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 6;
+            for (int ct = 0; ct < 4; ++ct) {
+                const float *restrict vw = w + 16 * ct;
+                const int ib = 68 * vy + 4 * vx + ct;
+                const int ob = 68 * vy + 4 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 156), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 152), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 148), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 144), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 148), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 140), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 136), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 132), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 136), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 132), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 128), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 124), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 120), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 124), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 120), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 116), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 112), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 108), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 108), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 104), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 100), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 96), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 20), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 16), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 12), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 8), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 12), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 8), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 4), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 4), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 4), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 12), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 20), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 24), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 28), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 28), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 36), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 40), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 116), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 120), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 124), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 128), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 124), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 128), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 132), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 136), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 140), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 136), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 140), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 148), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 152), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 148), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 152), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 156), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 160), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 164), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 164), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 168), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 172), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 176), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 4) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 8) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 12) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 16) = vo;
                 }
             }
         }
     }
     /* rows 2..10 x cols 11..13: kernel rows 0..2, cols 0..3 */
     for (int vy = 2; vy < 11; ++vy) {
-        for (int vx = 11; vx < 14; ++vx) {
-            {
-                const int ib = 68 * vy + 4 * vx;
-                const int ob = 68 * vy + 4 * vx;
-                const float *restrict vw = w;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 4] * in[ib + j - 160]; /* tap 0,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j - 148]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j - 136]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j - 124]; /* tap 0,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 24] * in[ib + j - 24]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 28] * in[ib + j - 12]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 36] * in[ib + j + 12]; /* tap 1,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 44] * in[ib + j + 112]; /* tap 2,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 48] * in[ib + j + 124]; /* tap 2,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 52] * in[ib + j + 136]; /* tap 2,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 56] * in[ib + j + 148]; /* tap 2,3 */
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 11;
+            for (int ct = 0; ct < 4; ++ct) {
+                const float *restrict vw = w + 16 * ct;
+                const int ib = 68 * vy + 4 * vx + ct;
+                const int ob = 68 * vy + 4 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 156), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 152), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 148), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 140), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 136), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 132), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 128), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 124), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 120), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 116), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 20), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 12), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 8), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 4), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 4), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 20), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 116), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 120), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 124), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 128), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 132), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 136), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 140), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 148), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 152), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 156), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 4) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 8) = vo;
                 }
             }
         }
     }
     /* rows 2..10 x cols 14..16: kernel rows 0..2, cols 0..2 */
     for (int vy = 2; vy < 11; ++vy) {
-        for (int vx = 14; vx < 17; ++vx) {
-            {
-                const int ib = 68 * vy + 4 * vx;
-                const int ob = 68 * vy + 4 * vx;
-                const float *restrict vw = w;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 4] * in[ib + j - 160]; /* tap 0,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j - 148]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j - 136]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 24] * in[ib + j - 24]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 28] * in[ib + j - 12]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 44] * in[ib + j + 112]; /* tap 2,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 48] * in[ib + j + 124]; /* tap 2,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 52] * in[ib + j + 136]; /* tap 2,2 */
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 14;
+            for (int ct = 0; ct < 4; ++ct) {
+                const float *restrict vw = w + 16 * ct;
+                const int ib = 68 * vy + 4 * vx + ct;
+                const int ob = 68 * vy + 4 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 156), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 152), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 148), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 140), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 136), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 132), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 128), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 20), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 12), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 8), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 4), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 4), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 116), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 120), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 124), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 128), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 132), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 136), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 140), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 4) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 8) = vo;
                 }
             }
         }
     }
     /* rows 11..12 x cols 0..2: kernel rows 0..1, cols 2..4 */
     for (int vy = 11; vy < 13; ++vy) {
-        for (int vx = 0; vx < 3; ++vx) {
-            {
-                const int ib = 68 * vy + 4 * vx;
-                const int ob = 68 * vy + 4 * vx;
-                const float *restrict vw = w;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j - 136]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j - 124]; /* tap 0,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j - 112]; /* tap 0,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 36] * in[ib + j + 12]; /* tap 1,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 40] * in[ib + j + 24]; /* tap 1,4 */
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 4; ++ct) {
+                const float *restrict vw = w + 16 * ct;
+                const int ib = 68 * vy + 4 * vx + ct;
+                const int ob = 68 * vy + 4 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 136), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 132), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 128), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 124), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 120), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 116), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 108), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 104), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 4), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 20), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 28), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 4) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 8) = vo;
                 }
             }
         }
     }
     /* rows 11..12 x cols 3..5: kernel rows 0..1, cols 1..4 */
     for (int vy = 11; vy < 13; ++vy) {
-        for (int vx = 3; vx < 6; ++vx) {
-            {
-                const int ib = 68 * vy + 4 * vx;
-                const int ob = 68 * vy + 4 * vx;
-                const float *restrict vw = w;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j - 148]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j - 136]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j - 124]; /* tap 0,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j - 112]; /* tap 0,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 28] * in[ib + j - 12]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 36] * in[ib + j + 12]; /* tap 1,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 40] * in[ib + j + 24]; /* tap 1,4 */
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 3;
+            for (int ct = 0; ct < 4; ++ct) {
+                const float *restrict vw = w + 16 * ct;
+                const int ib = 68 * vy + 4 * vx + ct;
+                const int ob = 68 * vy + 4 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 148), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 140), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 136), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 132), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 128), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 124), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 120), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 116), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 108), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 104), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 12), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 8), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 4), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 4), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 20), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 28), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 4) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 8) = vo;
                 }
             }
         }
     }
     /* rows 11..12 x cols 6..10: kernel rows 0..1, cols 0..4 */
     for (int vy = 11; vy < 13; ++vy) {
-        for (int vx = 6; vx < 11; ++vx) {
-            {
-                const int ib = 68 * vy + 4 * vx;
-                const int ob = 68 * vy + 4 * vx;
-                const float *restrict vw = w;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 4] * in[ib + j - 160]; /* tap 0,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j - 148]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j - 136]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j - 124]; /* tap 0,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j - 112]; /* tap 0,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 24] * in[ib + j - 24]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 28] * in[ib + j - 12]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 36] * in[ib + j + 12]; /* tap 1,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 40] * in[ib + j + 24]; /* tap 1,4 */
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 6;
+            for (int ct = 0; ct < 4; ++ct) {
+                const float *restrict vw = w + 16 * ct;
+                const int ib = 68 * vy + 4 * vx + ct;
+                const int ob = 68 * vy + 4 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 156), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 152), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 148), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 144), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 148), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 140), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 136), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 132), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 136), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 132), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 128), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 124), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 120), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 124), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 120), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 116), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 112), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 108), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 108), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 104), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 100), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 96), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 20), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 16), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 12), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 8), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 12), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 8), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 4), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 4), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 4), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 12), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 20), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 24), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 28), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 28), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 36), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 40), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 4) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 8) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 12) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 16) = vo;
                 }
             }
         }
     }
     /* rows 11..12 x cols 11..13: kernel rows 0..1, cols 0..3 */
     for (int vy = 11; vy < 13; ++vy) {
-        for (int vx = 11; vx < 14; ++vx) {
-            {
-                const int ib = 68 * vy + 4 * vx;
-                const int ob = 68 * vy + 4 * vx;
-                const float *restrict vw = w;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 4] * in[ib + j - 160]; /* tap 0,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j - 148]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j - 136]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j - 124]; /* tap 0,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 24] * in[ib + j - 24]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 28] * in[ib + j - 12]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 36] * in[ib + j + 12]; /* tap 1,3 */
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 11;
+            for (int ct = 0; ct < 4; ++ct) {
+                const float *restrict vw = w + 16 * ct;
+                const int ib = 68 * vy + 4 * vx + ct;
+                const int ob = 68 * vy + 4 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 156), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 152), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 148), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 140), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 136), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 132), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 128), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 124), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 120), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 116), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 20), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 12), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 8), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 4), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 4), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 20), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 4) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 8) = vo;
                 }
             }
         }
     }
     /* rows 11..12 x cols 14..16: kernel rows 0..1, cols 0..2 */
     for (int vy = 11; vy < 13; ++vy) {
-        for (int vx = 14; vx < 17; ++vx) {
-            {
-                const int ib = 68 * vy + 4 * vx;
-                const int ob = 68 * vy + 4 * vx;
-                const float *restrict vw = w;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 4] * in[ib + j - 160]; /* tap 0,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j - 148]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j - 136]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 24] * in[ib + j - 24]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 28] * in[ib + j - 12]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 14;
+            for (int ct = 0; ct < 4; ++ct) {
+                const float *restrict vw = w + 16 * ct;
+                const int ib = 68 * vy + 4 * vx + ct;
+                const int ob = 68 * vy + 4 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 156), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 152), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 148), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 140), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 136), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 132), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 128), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 20), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 12), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 8), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 4), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 4), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 4) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 8) = vo;
                 }
             }
         }
@@ -5826,12 +11893,12 @@ static void Dw_d2x3_4c1p(const float *restrict in, float *restrict out, const fl
 /* layer.c.in: layer d2x3: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_d2x3_pack(const sg_weights *w, float *packed)
 {
-    {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed;
-        const int o0 = 0;
-        for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 4; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 16 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[4 * k + o0 + j];
+            d[k + 1] = w->dw_w[4 * k + o0];
         }
     }
 }
@@ -5839,7 +11906,7 @@ void dw_stride_dilation_d2x3_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer d2x3: runs its stage */
 void dw_stride_dilation_d2x3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_d2x3_4c1p(in, out, packed);
+    Dw_d2x3_1c8p(in, out, packed);
     (void)scratch;
 }
 
@@ -5865,10 +11932,10 @@ static void Run_d2x3(const float *in, const float *skip, float *out, const float
  * packed weights 170 floats, scratch 0 floats
  *
  * stage 1: depthwise 3x3 -> 4x4x17
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 17: 2 full tiles +
- *       a generated 1-channel tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 17: 17 tiles
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 42 lines of
  *       C)
  *   order: one pass, pixels outer (scalar code)
@@ -5876,50 +11943,99 @@ static void Run_d2x3(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][17], dw_b [17]
  */
-/* scalar/spatial.c.in: layer d2s3v, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_d2s3v_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer d2s3v, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_d2s3v_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0..3 x cols 0..3: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 0; vx < 4; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 714 * vy + 51 * vx + 8 * ct;
-                const int ob = 68 * vy + 17 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 34]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 68]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 476]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 510]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 544]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 952]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 986]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 1020]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 17; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 714 * vy + 51 * vx + ct;
+                const int ob = 68 * vy + 17 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 51), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 102), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 153), vk0);
                 }
-            }
-            {
-                const int ib = 714 * vy + 51 * vx + 16;
-                const int ob = 68 * vy + 17 * vx + 16;
-                const float *restrict vw = w + 160;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib + 34]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib + 68]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib + 476]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib + 510]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 544]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib + 952]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 986]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 1020]; /* tap 2,2 */
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 34), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 85), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 136), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 187), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 68), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 119), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 170), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 221), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 476), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 527), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 578), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 629), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 510), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 561), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 612), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 663), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 544), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 595), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 646), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 697), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 952), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1003), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1054), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1105), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 986), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1037), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1088), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1139), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1020), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1071), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1122), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1173), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 17) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 34) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 51) = vo;
                 }
             }
         }
@@ -5929,17 +12045,9 @@ static void Dw_d2s3v_8c1p(const float *restrict in, float *restrict out, const f
 /* layer.c.in: layer d2s3v: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_d2s3v_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
-        for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[17 * k + o0 + j];
-        }
-    }
-    {   /* 1-channel tiles from channel 16 */
-        float *restrict d = packed + 160;
-        const int o0 = 16;
+    for (int ct = 0; ct < 17; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
         d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
             d[k + 1] = w->dw_w[17 * k + o0];
@@ -5950,7 +12058,7 @@ void dw_stride_dilation_d2s3v_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer d2s3v: runs its stage */
 void dw_stride_dilation_d2s3v(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_d2s3v_8c1p(in, out, packed);
+    Dw_d2s3v_1c8p(in, out, packed);
     (void)scratch;
 }
 
@@ -5976,10 +12084,10 @@ static void Run_d2s3v(const float *in, const float *skip, float *out, const floa
  * packed weights 20 floats, scratch 0 floats
  *
  * stage 1: depthwise 2x2 -> 9x9x4
- *   tile: 4 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 4: 1 full tile, no
- *       tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 4: 4 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 124
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -5987,22 +12095,43 @@ static void Run_d2s3v(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [2][2][4], dw_b [4]
  */
-/* scalar/spatial.c.in: layer d8k2, stage 1 (depthwise 2x2): tile 4c1p, 4 channels x 1 pixel (scalar code) */
-static void Dw_d8k2_4c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer d8k2, stage 1 (depthwise 2x2): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_d8k2_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0..3 x cols 0..3: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 0; vx < 4; ++vx) {
-            {
-                const int ib = 36 * vy + 4 * vx;
-                const int ob = 36 * vy + 4 * vx;
-                const float *restrict vw = w;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j + 160]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 4; ++ct) {
+                const float *restrict vw = w + 5 * ct;
+                const int ib = 36 * vy + 4 * vx + ct;
+                const int ob = 36 * vy + 4 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 164), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 168), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 172), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 4) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 8) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 12) = vo;
                 }
             }
         }
@@ -6011,34 +12140,60 @@ static void Dw_d8k2_4c1p(const float *restrict in, float *restrict out, const fl
     for (int vy = 0; vy < 4; ++vy) {
         {
             const int vx = 4;
-            {
-                const int ib = 36 * vy + 4 * vx;
-                const int ob = 36 * vy + 4 * vx;
-                const float *restrict vw = w;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j + 128]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j + 160]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 4; ++ct) {
+                const float *restrict vw = w + 5 * ct;
+                const int ib = 36 * vy + 4 * vx + ct;
+                const int ob = 36 * vy + 4 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows 0..3 x cols 5..8: kernel rows 1, cols 0 */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 5; vx < 9; ++vx) {
-            {
-                const int ib = 36 * vy + 4 * vx;
-                const int ob = 36 * vy + 4 * vx;
-                const float *restrict vw = w;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j + 128]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 5;
+            for (int ct = 0; ct < 4; ++ct) {
+                const float *restrict vw = w + 5 * ct;
+                const int ib = 36 * vy + 4 * vx + ct;
+                const int ob = 36 * vy + 4 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 132), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 136), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 140), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 4) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 8) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 12) = vo;
                 }
             }
         }
@@ -6046,18 +12201,45 @@ static void Dw_d8k2_4c1p(const float *restrict in, float *restrict out, const fl
     /* rows 4 x cols 0..3: kernel rows 0..1, cols 1 */
     {
         const int vy = 4;
-        for (int vx = 0; vx < 4; ++vx) {
-            {
-                const int ib = 36 * vy + 4 * vx;
-                const int ob = 36 * vy + 4 * vx;
-                const float *restrict vw = w;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j - 128]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j + 160]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 4; ++ct) {
+                const float *restrict vw = w + 5 * ct;
+                const int ib = 36 * vy + 4 * vx + ct;
+                const int ob = 36 * vy + 4 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 124), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 120), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 116), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 164), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 168), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 172), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 4) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 8) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 12) = vo;
                 }
             }
         }
@@ -6067,19 +12249,30 @@ static void Dw_d8k2_4c1p(const float *restrict in, float *restrict out, const fl
         const int vy = 4;
         {
             const int vx = 4;
-            {
-                const int ib = 36 * vy + 4 * vx;
-                const int ob = 36 * vy + 4 * vx;
-                const float *restrict vw = w;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 4] * in[ib + j - 160]; /* tap 0,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j - 128]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j + 128]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j + 160]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 4; ++ct) {
+                const float *restrict vw = w + 5 * ct;
+                const int ib = 36 * vy + 4 * vx + ct;
+                const int ob = 36 * vy + 4 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -6087,35 +12280,83 @@ static void Dw_d8k2_4c1p(const float *restrict in, float *restrict out, const fl
     /* rows 4 x cols 5..8: kernel rows 0..1, cols 0 */
     {
         const int vy = 4;
-        for (int vx = 5; vx < 9; ++vx) {
-            {
-                const int ib = 36 * vy + 4 * vx;
-                const int ob = 36 * vy + 4 * vx;
-                const float *restrict vw = w;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 4] * in[ib + j - 160]; /* tap 0,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j + 128]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 5;
+            for (int ct = 0; ct < 4; ++ct) {
+                const float *restrict vw = w + 5 * ct;
+                const int ib = 36 * vy + 4 * vx + ct;
+                const int ob = 36 * vy + 4 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 156), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 152), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 148), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 132), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 136), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 140), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 4) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 8) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 12) = vo;
                 }
             }
         }
     }
     /* rows 5..8 x cols 0..3: kernel rows 0, cols 1 */
     for (int vy = 5; vy < 9; ++vy) {
-        for (int vx = 0; vx < 4; ++vx) {
-            {
-                const int ib = 36 * vy + 4 * vx;
-                const int ob = 36 * vy + 4 * vx;
-                const float *restrict vw = w;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j - 128]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 4; ++ct) {
+                const float *restrict vw = w + 5 * ct;
+                const int ib = 36 * vy + 4 * vx + ct;
+                const int ob = 36 * vy + 4 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 124), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 120), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 116), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 4) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 8) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 12) = vo;
                 }
             }
         }
@@ -6124,34 +12365,60 @@ static void Dw_d8k2_4c1p(const float *restrict in, float *restrict out, const fl
     for (int vy = 5; vy < 9; ++vy) {
         {
             const int vx = 4;
-            {
-                const int ib = 36 * vy + 4 * vx;
-                const int ob = 36 * vy + 4 * vx;
-                const float *restrict vw = w;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 4] * in[ib + j - 160]; /* tap 0,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j - 128]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 4; ++ct) {
+                const float *restrict vw = w + 5 * ct;
+                const int ib = 36 * vy + 4 * vx + ct;
+                const int ob = 36 * vy + 4 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows 5..8 x cols 5..8: kernel rows 0, cols 0 */
     for (int vy = 5; vy < 9; ++vy) {
-        for (int vx = 5; vx < 9; ++vx) {
-            {
-                const int ib = 36 * vy + 4 * vx;
-                const int ob = 36 * vy + 4 * vx;
-                const float *restrict vw = w;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 4] * in[ib + j - 160]; /* tap 0,0 */
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 5;
+            for (int ct = 0; ct < 4; ++ct) {
+                const float *restrict vw = w + 5 * ct;
+                const int ib = 36 * vy + 4 * vx + ct;
+                const int ob = 36 * vy + 4 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 156), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 152), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 148), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 4) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 8) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 12) = vo;
                 }
             }
         }
@@ -6161,12 +12428,12 @@ static void Dw_d8k2_4c1p(const float *restrict in, float *restrict out, const fl
 /* layer.c.in: layer d8k2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_d8k2_pack(const sg_weights *w, float *packed)
 {
-    {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed;
-        const int o0 = 0;
-        for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 4; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 5 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 4; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[4 * k + o0 + j];
+            d[k + 1] = w->dw_w[4 * k + o0];
         }
     }
 }
@@ -6174,7 +12441,7 @@ void dw_stride_dilation_d8k2_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer d8k2: runs its stage */
 void dw_stride_dilation_d8k2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_d8k2_4c1p(in, out, packed);
+    Dw_d8k2_1c8p(in, out, packed);
     (void)scratch;
 }
 
@@ -6200,10 +12467,10 @@ static void Run_d8k2(const float *in, const float *skip, float *out, const float
  * packed weights 80 floats, scratch 0 floats
  *
  * stage 1: depthwise 3x3 -> 13x6x8
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 8: 1 full tile, no
- *       tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 8: 8 tiles
  *   borders: 3 row classes x 2 column classes, padding resolved at generation time (about 100
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -6211,46 +12478,113 @@ static void Run_d8k2(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][8], dw_b [8]
  */
-/* scalar/spatial.c.in: layer d3x1s13, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_d3x1s13_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer d3x1s13, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_d3x1s13_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0..1 x cols 0: kernel rows 1..2, cols 2 */
     for (int vy = 0; vy < 2; ++vy) {
         {
             const int vx = 0;
-            {
-                const int ib = 128 * vy + 24 * vx;
-                const int ob = 48 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 128]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 512]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 128 * vy + 24 * vx + ct;
+                const int ob = 48 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows 0..1 x cols 1..5: kernel rows 1..2, cols 0..2 */
     for (int vy = 0; vy < 2; ++vy) {
-        for (int vx = 1; vx < 6; ++vx) {
-            {
-                const int ib = 128 * vy + 24 * vx;
-                const int ob = 48 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 112]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 120]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 128]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 496]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 504]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 512]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 128 * vy + 24 * vx + ct;
+                const int ob = 48 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 136), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 160), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 184), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 208), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 120), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 168), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 192), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 216), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 152), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 176), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 200), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 224), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 496), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 520), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 544), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 568), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 592), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 504), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 528), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 552), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 576), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 600), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 536), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 560), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 584), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 608), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 8) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 24) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 32) = vo;
                 }
             }
         }
@@ -6259,43 +12593,134 @@ static void Dw_d3x1s13_8c1p(const float *restrict in, float *restrict out, const
     for (int vy = 2; vy < 11; ++vy) {
         {
             const int vx = 0;
-            {
-                const int ib = 128 * vy + 24 * vx;
-                const int ob = 48 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 256]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 128]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 512]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 128 * vy + 24 * vx + ct;
+                const int ob = 48 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows 2..10 x cols 1..5: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 2; vy < 11; ++vy) {
-        for (int vx = 1; vx < 6; ++vx) {
-            {
-                const int ib = 128 * vy + 24 * vx;
-                const int ob = 48 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 272]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 264]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 256]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 112]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 120]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 128]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 496]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 504]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 512]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 128 * vy + 24 * vx + ct;
+                const int ob = 48 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 248), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 224), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 200), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 176), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 264), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 240), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 216), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 192), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 168), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 232), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 208), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 184), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 160), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 136), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 160), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 184), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 208), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 120), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 168), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 192), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 216), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 152), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 176), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 200), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 224), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 496), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 520), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 544), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 568), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 592), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 504), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 528), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 552), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 576), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 600), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 536), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 560), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 584), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 608), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 8) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 24) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 32) = vo;
                 }
             }
         }
@@ -6304,39 +12729,106 @@ static void Dw_d3x1s13_8c1p(const float *restrict in, float *restrict out, const
     for (int vy = 11; vy < 13; ++vy) {
         {
             const int vx = 0;
-            {
-                const int ib = 128 * vy + 24 * vx;
-                const int ob = 48 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 256]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 128]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 128 * vy + 24 * vx + ct;
+                const int ob = 48 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows 11..12 x cols 1..5: kernel rows 0..1, cols 0..2 */
     for (int vy = 11; vy < 13; ++vy) {
-        for (int vx = 1; vx < 6; ++vx) {
-            {
-                const int ib = 128 * vy + 24 * vx;
-                const int ob = 48 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 272]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 264]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 256]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 112]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 120]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 128]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 128 * vy + 24 * vx + ct;
+                const int ob = 48 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 248), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 224), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 200), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 176), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 264), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 240), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 216), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 192), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 168), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 232), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 208), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 184), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 160), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 136), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 160), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 184), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 208), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 120), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 168), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 192), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 216), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 152), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 176), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 200), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 224), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 8) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 24) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 32) = vo;
                 }
             }
         }
@@ -6346,12 +12838,12 @@ static void Dw_d3x1s13_8c1p(const float *restrict in, float *restrict out, const
 /* layer.c.in: layer d3x1s13: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_d3x1s13_pack(const sg_weights *w, float *packed)
 {
-    {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed;
-        const int o0 = 0;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 8; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[8 * k + o0 + j];
+            d[k + 1] = w->dw_w[8 * k + o0];
         }
     }
 }
@@ -6359,7 +12851,7 @@ void dw_stride_dilation_d3x1s13_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer d3x1s13: runs its stage */
 void dw_stride_dilation_d3x1s13(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_d3x1s13_8c1p(in, out, packed);
+    Dw_d3x1s13_1c8p(in, out, packed);
     (void)scratch;
 }
 
@@ -6385,10 +12877,10 @@ static void Run_d3x1s13(const float *in, const float *skip, float *out, const fl
  * packed weights 50 floats, scratch 0 floats
  *
  * stage 1: depthwise 3x3 -> 7x4x5
- *   tile: 5 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 5: 1 full tile, no
- *       tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 5: 5 tiles
  *   borders: 3 row classes x 2 column classes, padding resolved at generation time (about 102
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -6396,25 +12888,50 @@ static void Run_d3x1s13(const float *in, const float *skip, float *out, const fl
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][5], dw_b [5]
  */
-/* scalar/spatial.c.in: layer d2s2t, stage 1 (depthwise 3x3): tile 5c1p, 5 channels x 1 pixel (scalar code) */
-static void Dw_d2s2t_5c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer d2s2t, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_d2s2t_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0..2: kernel rows 2, cols 0..2 */
     {
         const int vy = 0;
-        for (int vx = 0; vx < 3; ++vx) {
-            {
-                const int ib = 90 * vy + 10 * vx;
-                const int ob = 20 * vy + 5 * vx;
-                const float *restrict vw = w;
-                float vacc[5];
-                for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j + 10]; /* tap 2,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 45] * in[ib + j + 20]; /* tap 2,2 */
-                for (int j = 0; j < 5; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 5; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 90 * vy + 10 * vx + ct;
+                const int ob = 20 * vy + 5 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 10), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 20), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 10), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 20), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 30), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 20), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 30), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 40), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 5) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 10) = vo;
                 }
             }
         }
@@ -6424,17 +12941,22 @@ static void Dw_d2s2t_5c1p(const float *restrict in, float *restrict out, const f
         const int vy = 0;
         {
             const int vx = 3;
-            {
-                const int ib = 90 * vy + 10 * vx;
-                const int ob = 20 * vy + 5 * vx;
-                const float *restrict vw = w;
-                float vacc[5];
-                for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j + 10]; /* tap 2,1 */
-                for (int j = 0; j < 5; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 5; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 90 * vy + 10 * vx + ct;
+                const int ob = 20 * vy + 5 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 10), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -6442,22 +12964,62 @@ static void Dw_d2s2t_5c1p(const float *restrict in, float *restrict out, const f
     /* rows 1 x cols 0..2: kernel rows 1..2, cols 0..2 */
     {
         const int vy = 1;
-        for (int vx = 0; vx < 3; ++vx) {
-            {
-                const int ib = 90 * vy + 10 * vx;
-                const int ob = 20 * vy + 5 * vx;
-                const float *restrict vw = w;
-                float vacc[5];
-                for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 20] * in[ib + j - 90]; /* tap 1,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j - 80]; /* tap 1,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 30] * in[ib + j - 70]; /* tap 1,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j + 10]; /* tap 2,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 45] * in[ib + j + 20]; /* tap 2,2 */
-                for (int j = 0; j < 5; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 5; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 90 * vy + 10 * vx + ct;
+                const int ob = 20 * vy + 5 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 90), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 80), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 70), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 80), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 70), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 60), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 70), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 60), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 50), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 10), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 20), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 10), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 20), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 30), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 20), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 30), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 40), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 5) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 10) = vo;
                 }
             }
         }
@@ -6467,44 +13029,110 @@ static void Dw_d2s2t_5c1p(const float *restrict in, float *restrict out, const f
         const int vy = 1;
         {
             const int vx = 3;
-            {
-                const int ib = 90 * vy + 10 * vx;
-                const int ob = 20 * vy + 5 * vx;
-                const float *restrict vw = w;
-                float vacc[5];
-                for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 20] * in[ib + j - 90]; /* tap 1,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j - 80]; /* tap 1,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j + 10]; /* tap 2,1 */
-                for (int j = 0; j < 5; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 5; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 90 * vy + 10 * vx + ct;
+                const int ob = 20 * vy + 5 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 90), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 80), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 10), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows 2..6 x cols 0..2: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 2; vy < 7; ++vy) {
-        for (int vx = 0; vx < 3; ++vx) {
-            {
-                const int ib = 90 * vy + 10 * vx;
-                const int ob = 20 * vy + 5 * vx;
-                const float *restrict vw = w;
-                float vacc[5];
-                for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 5] * in[ib + j - 180]; /* tap 0,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 10] * in[ib + j - 170]; /* tap 0,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j - 160]; /* tap 0,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 20] * in[ib + j - 90]; /* tap 1,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j - 80]; /* tap 1,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 30] * in[ib + j - 70]; /* tap 1,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j + 10]; /* tap 2,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 45] * in[ib + j + 20]; /* tap 2,2 */
-                for (int j = 0; j < 5; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 5; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 90 * vy + 10 * vx + ct;
+                const int ob = 20 * vy + 5 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 180), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 170), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 160), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 170), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 160), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 150), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 150), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 140), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 90), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 80), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 70), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 80), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 70), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 60), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 70), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 60), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 50), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 10), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 20), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 10), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 20), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 30), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 20), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 30), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 40), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 5) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 10) = vo;
                 }
             }
         }
@@ -6513,21 +13141,38 @@ static void Dw_d2s2t_5c1p(const float *restrict in, float *restrict out, const f
     for (int vy = 2; vy < 7; ++vy) {
         {
             const int vx = 3;
-            {
-                const int ib = 90 * vy + 10 * vx;
-                const int ob = 20 * vy + 5 * vx;
-                const float *restrict vw = w;
-                float vacc[5];
-                for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 5] * in[ib + j - 180]; /* tap 0,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 10] * in[ib + j - 170]; /* tap 0,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 20] * in[ib + j - 90]; /* tap 1,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j - 80]; /* tap 1,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j + 10]; /* tap 2,1 */
-                for (int j = 0; j < 5; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 5; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 90 * vy + 10 * vx + ct;
+                const int ob = 20 * vy + 5 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 180), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 170), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 90), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 80), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 10), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -6537,12 +13182,12 @@ static void Dw_d2s2t_5c1p(const float *restrict in, float *restrict out, const f
 /* layer.c.in: layer d2s2t: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_d2s2t_pack(const sg_weights *w, float *packed)
 {
-    {   /* 5-channel tiles from channel 0 */
-        float *restrict d = packed;
-        const int o0 = 0;
-        for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 5; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 5; ++j) d[5 * k + j + 5] = w->dw_w[5 * k + o0 + j];
+            d[k + 1] = w->dw_w[5 * k + o0];
         }
     }
 }
@@ -6550,7 +13195,7 @@ void dw_stride_dilation_d2s2t_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer d2s2t: runs its stage */
 void dw_stride_dilation_d2s2t(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_d2s2t_5c1p(in, out, packed);
+    Dw_d2s2t_1c8p(in, out, packed);
     (void)scratch;
 }
 
@@ -6576,10 +13221,10 @@ static void Run_d2s2t(const float *in, const float *skip, float *out, const floa
  * packed weights 650 floats, scratch 0 floats
  *
  * stage 1: depthwise 3x3 -> 6x6x65
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 65: 8 full tiles +
- *       a generated 1-channel tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 65: 65 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -6587,42 +13232,38 @@ static void Run_d2s2t(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][65], dw_b [65]
  */
-/* scalar/spatial.c.in: layer d3s3, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_d3s3_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer d3s3, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_d3s3_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 8; ++ct) {
-                const int ib = 3120 * vy + 195 * vx + 8 * ct;
-                const int ob = 390 * vy + 65 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 195]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 3120]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 3315]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 65; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 3120 * vy + 195 * vx + ct;
+                const int ob = 390 * vy + 65 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
                 }
-            }
-            {
-                const int ib = 3120 * vy + 195 * vx + 64;
-                const int ob = 390 * vy + 65 * vx + 64;
-                const float *restrict vw = w + 640;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 195]; /* tap 1,2 */
-                vacc[0] += vw[8] * in[ib + 3120]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 3315]; /* tap 2,2 */
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 195), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3120), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3315), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -6630,39 +13271,73 @@ static void Dw_d3s3_8c1p(const float *restrict in, float *restrict out, const fl
     /* rows 0 x cols 1..4: kernel rows 1..2, cols 0..2 */
     {
         const int vy = 0;
-        for (int vx = 1; vx < 5; ++vx) {
-            for (int ct = 0; ct < 8; ++ct) {
-                const int ib = 3120 * vy + 195 * vx + 8 * ct;
-                const int ob = 390 * vy + 65 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 195]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 195]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 2925]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 3120]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 3315]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 65; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 3120 * vy + 195 * vx + ct;
+                const int ob = 390 * vy + 65 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 195), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 195), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 390), vk0);
                 }
-            }
-            {
-                const int ib = 3120 * vy + 195 * vx + 64;
-                const int ob = 390 * vy + 65 * vx + 64;
-                const float *restrict vw = w + 640;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[4] * in[ib - 195]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 195]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib + 2925]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 3120]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 3315]; /* tap 2,2 */
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 195), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 390), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 585), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 195), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 390), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 585), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 780), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 2925), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3120), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3315), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3510), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3120), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3315), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3510), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3705), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3315), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3510), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3705), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3900), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 65) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 130) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 195) = vo;
                 }
             }
         }
@@ -6672,34 +13347,30 @@ static void Dw_d3s3_8c1p(const float *restrict in, float *restrict out, const fl
         const int vy = 0;
         {
             const int vx = 5;
-            for (int ct = 0; ct < 8; ++ct) {
-                const int ib = 3120 * vy + 195 * vx + 8 * ct;
-                const int ob = 390 * vy + 65 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 195]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 2925]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 3120]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 65; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 3120 * vy + 195 * vx + ct;
+                const int ob = 390 * vy + 65 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 195), vk0);
                 }
-            }
-            {
-                const int ib = 3120 * vy + 195 * vx + 64;
-                const int ob = 390 * vy + 65 * vx + 64;
-                const float *restrict vw = w + 640;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[4] * in[ib - 195]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib + 2925]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 3120]; /* tap 2,1 */
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 2925), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3120), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -6708,83 +13379,132 @@ static void Dw_d3s3_8c1p(const float *restrict in, float *restrict out, const fl
     for (int vy = 1; vy < 5; ++vy) {
         {
             const int vx = 0;
-            for (int ct = 0; ct < 8; ++ct) {
-                const int ib = 3120 * vy + 195 * vx + 8 * ct;
-                const int ob = 390 * vy + 65 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 3120]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 2925]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 195]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 3120]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 3315]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 65; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 3120 * vy + 195 * vx + ct;
+                const int ob = 390 * vy + 65 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3120), vk0);
                 }
-            }
-            {
-                const int ib = 3120 * vy + 195 * vx + 64;
-                const int ob = 390 * vy + 65 * vx + 64;
-                const float *restrict vw = w + 640;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib - 3120]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 2925]; /* tap 0,2 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 195]; /* tap 1,2 */
-                vacc[0] += vw[8] * in[ib + 3120]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 3315]; /* tap 2,2 */
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 2925), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 195), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3120), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3315), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows 1..4 x cols 1..4: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 5; ++vy) {
-        for (int vx = 1; vx < 5; ++vx) {
-            for (int ct = 0; ct < 8; ++ct) {
-                const int ib = 3120 * vy + 195 * vx + 8 * ct;
-                const int ob = 390 * vy + 65 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 3315]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 3120]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 2925]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 195]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 195]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 2925]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 3120]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 3315]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 65; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 3120 * vy + 195 * vx + ct;
+                const int ob = 390 * vy + 65 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3315), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3120), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 2925), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 2730), vk0);
                 }
-            }
-            {
-                const int ib = 3120 * vy + 195 * vx + 64;
-                const int ob = 390 * vy + 65 * vx + 64;
-                const float *restrict vw = w + 640;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 3315]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 3120]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 2925]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 195]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 195]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib + 2925]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 3120]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 3315]; /* tap 2,2 */
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3120), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 2925), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 2730), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 2535), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 2925), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 2730), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 2535), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 2340), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 195), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 195), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 390), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 195), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 390), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 585), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 195), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 390), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 585), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 780), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 2925), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3120), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3315), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3510), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3120), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3315), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3510), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3705), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3315), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3510), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3705), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3900), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 65) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 130) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 195) = vo;
                 }
             }
         }
@@ -6793,38 +13513,38 @@ static void Dw_d3s3_8c1p(const float *restrict in, float *restrict out, const fl
     for (int vy = 1; vy < 5; ++vy) {
         {
             const int vx = 5;
-            for (int ct = 0; ct < 8; ++ct) {
-                const int ib = 3120 * vy + 195 * vx + 8 * ct;
-                const int ob = 390 * vy + 65 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 3315]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 3120]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 195]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 2925]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 3120]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 65; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 3120 * vy + 195 * vx + ct;
+                const int ob = 390 * vy + 65 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3315), vk0);
                 }
-            }
-            {
-                const int ib = 3120 * vy + 195 * vx + 64;
-                const int ob = 390 * vy + 65 * vx + 64;
-                const float *restrict vw = w + 640;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 3315]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 3120]; /* tap 0,1 */
-                vacc[0] += vw[4] * in[ib - 195]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib + 2925]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 3120]; /* tap 2,1 */
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3120), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 195), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 2925), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3120), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -6834,34 +13554,30 @@ static void Dw_d3s3_8c1p(const float *restrict in, float *restrict out, const fl
         const int vy = 5;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 8; ++ct) {
-                const int ib = 3120 * vy + 195 * vx + 8 * ct;
-                const int ob = 390 * vy + 65 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 3120]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 2925]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 195]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 65; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 3120 * vy + 195 * vx + ct;
+                const int ob = 390 * vy + 65 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3120), vk0);
                 }
-            }
-            {
-                const int ib = 3120 * vy + 195 * vx + 64;
-                const int ob = 390 * vy + 65 * vx + 64;
-                const float *restrict vw = w + 640;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib - 3120]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 2925]; /* tap 0,2 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 195]; /* tap 1,2 */
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 2925), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 195), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -6869,39 +13585,73 @@ static void Dw_d3s3_8c1p(const float *restrict in, float *restrict out, const fl
     /* rows 5 x cols 1..4: kernel rows 0..1, cols 0..2 */
     {
         const int vy = 5;
-        for (int vx = 1; vx < 5; ++vx) {
-            for (int ct = 0; ct < 8; ++ct) {
-                const int ib = 3120 * vy + 195 * vx + 8 * ct;
-                const int ob = 390 * vy + 65 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 3315]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 3120]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 2925]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 195]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 195]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 65; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 3120 * vy + 195 * vx + ct;
+                const int ob = 390 * vy + 65 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3315), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3120), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 2925), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 2730), vk0);
                 }
-            }
-            {
-                const int ib = 3120 * vy + 195 * vx + 64;
-                const int ob = 390 * vy + 65 * vx + 64;
-                const float *restrict vw = w + 640;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 3315]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 3120]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 2925]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 195]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 195]; /* tap 1,2 */
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3120), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 2925), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 2730), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 2535), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 2925), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 2730), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 2535), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 2340), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 195), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 195), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 390), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 195), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 390), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 585), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 195), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 390), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 585), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 780), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 65) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 130) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 195) = vo;
                 }
             }
         }
@@ -6911,34 +13661,30 @@ static void Dw_d3s3_8c1p(const float *restrict in, float *restrict out, const fl
         const int vy = 5;
         {
             const int vx = 5;
-            for (int ct = 0; ct < 8; ++ct) {
-                const int ib = 3120 * vy + 195 * vx + 8 * ct;
-                const int ob = 390 * vy + 65 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 3315]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 3120]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 195]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 65; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 3120 * vy + 195 * vx + ct;
+                const int ob = 390 * vy + 65 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3315), vk0);
                 }
-            }
-            {
-                const int ib = 3120 * vy + 195 * vx + 64;
-                const int ob = 390 * vy + 65 * vx + 64;
-                const float *restrict vw = w + 640;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 3315]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 3120]; /* tap 0,1 */
-                vacc[0] += vw[4] * in[ib - 195]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3120), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 195), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -6948,17 +13694,9 @@ static void Dw_d3s3_8c1p(const float *restrict in, float *restrict out, const fl
 /* layer.c.in: layer d3s3: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_d3s3_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 8; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
-        for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[65 * k + o0 + j];
-        }
-    }
-    {   /* 1-channel tiles from channel 64 */
-        float *restrict d = packed + 640;
-        const int o0 = 64;
+    for (int ct = 0; ct < 65; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
         d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
             d[k + 1] = w->dw_w[65 * k + o0];
@@ -6969,7 +13707,7 @@ void dw_stride_dilation_d3s3_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer d3s3: runs its stage */
 void dw_stride_dilation_d3s3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_d3s3_8c1p(in, out, packed);
+    Dw_d3s3_1c8p(in, out, packed);
     (void)scratch;
 }
 

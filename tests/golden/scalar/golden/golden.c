@@ -14,10 +14,10 @@
  * packed weights 80 floats, scratch 0 floats
  *
  * stage 1: depthwise 3x3 -> 6x5x8
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 8: 1 full tile, no
- *       tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 8: 8 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -25,28 +25,39 @@
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][8], dw_b [8]
  */
-/* scalar/spatial.c.in: layer d1, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_d1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer d1, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_d1_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            {
-                const int ib = 40 * vy + 8 * vx;
-                const int ob = 40 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 40]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 48]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 40 * vy + 8 * vx + ct;
+                const int ob = 40 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 40), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -54,23 +65,65 @@ static void Dw_d1_8c1p(const float *restrict in, float *restrict out, const floa
     /* rows 0 x cols 1..3: kernel rows 1..2, cols 0..2 */
     {
         const int vy = 0;
-        for (int vx = 1; vx < 4; ++vx) {
-            {
-                const int ib = 40 * vy + 8 * vx;
-                const int ob = 40 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 32]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 40]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 48]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 40 * vy + 8 * vx + ct;
+                const int ob = 40 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 40), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 40), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 56), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 56), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 8) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 16) = vo;
                 }
             }
         }
@@ -80,20 +133,31 @@ static void Dw_d1_8c1p(const float *restrict in, float *restrict out, const floa
         const int vy = 0;
         {
             const int vx = 4;
-            {
-                const int ib = 40 * vy + 8 * vx;
-                const int ob = 40 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 32]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 40]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 40 * vy + 8 * vx + ct;
+                const int ob = 40 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 40), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -102,48 +166,122 @@ static void Dw_d1_8c1p(const float *restrict in, float *restrict out, const floa
     for (int vy = 1; vy < 5; ++vy) {
         {
             const int vx = 0;
-            {
-                const int ib = 40 * vy + 8 * vx;
-                const int ob = 40 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 40]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 32]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 40]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 48]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 40 * vy + 8 * vx + ct;
+                const int ob = 40 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 40), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 40), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows 1..4 x cols 1..3: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 5; ++vy) {
-        for (int vx = 1; vx < 4; ++vx) {
-            {
-                const int ib = 40 * vy + 8 * vx;
-                const int ob = 40 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 48]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 40]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 32]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 32]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 40]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 48]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 40 * vy + 8 * vx + ct;
+                const int ob = 40 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 40), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 32), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 40), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 24), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 24), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 40), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 40), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 56), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 56), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 8) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 16) = vo;
                 }
             }
         }
@@ -152,22 +290,39 @@ static void Dw_d1_8c1p(const float *restrict in, float *restrict out, const floa
     for (int vy = 1; vy < 5; ++vy) {
         {
             const int vx = 4;
-            {
-                const int ib = 40 * vy + 8 * vx;
-                const int ob = 40 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 48]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 40]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 32]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 40]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 40 * vy + 8 * vx + ct;
+                const int ob = 40 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 40), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 40), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -177,20 +332,31 @@ static void Dw_d1_8c1p(const float *restrict in, float *restrict out, const floa
         const int vy = 5;
         {
             const int vx = 0;
-            {
-                const int ib = 40 * vy + 8 * vx;
-                const int ob = 40 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 40]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 32]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 40 * vy + 8 * vx + ct;
+                const int ob = 40 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 40), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -198,23 +364,65 @@ static void Dw_d1_8c1p(const float *restrict in, float *restrict out, const floa
     /* rows 5 x cols 1..3: kernel rows 0..1, cols 0..2 */
     {
         const int vy = 5;
-        for (int vx = 1; vx < 4; ++vx) {
-            {
-                const int ib = 40 * vy + 8 * vx;
-                const int ob = 40 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 48]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 40]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 32]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 40 * vy + 8 * vx + ct;
+                const int ob = 40 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 40), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 32), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 40), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 24), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 24), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 8) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 16) = vo;
                 }
             }
         }
@@ -224,20 +432,31 @@ static void Dw_d1_8c1p(const float *restrict in, float *restrict out, const floa
         const int vy = 5;
         {
             const int vx = 4;
-            {
-                const int ib = 40 * vy + 8 * vx;
-                const int ob = 40 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 48]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 40]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 40 * vy + 8 * vx + ct;
+                const int ob = 40 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 40), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -247,12 +466,12 @@ static void Dw_d1_8c1p(const float *restrict in, float *restrict out, const floa
 /* layer.c.in: layer d1: the weights of its stage in the order the kernels read them (once, at load time) */
 void golden_d1_pack(const sg_weights *w, float *packed)
 {
-    {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed;
-        const int o0 = 0;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 8; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[8 * k + o0 + j];
+            d[k + 1] = w->dw_w[8 * k + o0];
         }
     }
 }
@@ -260,7 +479,7 @@ void golden_d1_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer d1: runs its stage */
 void golden_d1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_d1_8c1p(in, out, packed);
+    Dw_d1_1c8p(in, out, packed);
     (void)scratch;
 }
 
@@ -304,48 +523,99 @@ static void Pw_p2_4x3(const float *restrict in, float *restrict out, const float
                 const float *restrict vw = w + 9 * g;
                 const int ib = 8 * p + 2 * g;
                 const int ob = 12 * p + 3 * g;
-                float vacc0[3];
-                float vacc1[3];
-                float vacc2[3];
-                float vacc3[3];
-                for (int j = 0; j < 3; ++j) {
-                    vacc0[j] = vw[j];
-                    vacc1[j] = vw[j];
-                    vacc2[j] = vw[j];
-                    vacc3[j] = vw[j];
-                }
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc0x2 = vw[2];
+                float vacc1x0 = vw[0];
+                float vacc1x1 = vw[1];
+                float vacc1x2 = vw[2];
+                float vacc2x0 = vw[0];
+                float vacc2x1 = vw[1];
+                float vacc2x2 = vw[2];
+                float vacc3x0 = vw[0];
+                float vacc3x1 = vw[1];
+                float vacc3x2 = vw[2];
                 for (int s = 0; s < 2; ++s) {
                     const float *restrict vk = vw + 3 * s + 3;
                     const float vi0 = in[ib + s];
                     const float vi1 = in[ib + s + 8];
                     const float vi2 = in[ib + s + 16];
                     const float vi3 = in[ib + s + 24];
-                    for (int j = 0; j < 3; ++j) {
-                        vacc0[j] += vi0 * vk[j];
-                        vacc1[j] += vi1 * vk[j];
-                        vacc2[j] += vi2 * vk[j];
-                        vacc3[j] += vi3 * vk[j];
-                    }
+                    const float vk0 = vk[0];
+                    vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                    const float vk1 = vk[1];
+                    vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                    vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                    vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                    vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                    const float vk2 = vk[2];
+                    vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                    vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                    vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                    vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc0[j];
+                {
+                    float v = vacc0x0;
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc1[j];
+                {
+                    float v = vacc0x1;
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j + 12] = v;
+                    out[ob + 1] = v;
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc2[j];
+                {
+                    float v = vacc0x2;
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j + 24] = v;
+                    out[ob + 2] = v;
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc3[j];
+                {
+                    float v = vacc1x0;
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j + 36] = v;
+                    out[ob + 12] = v;
+                }
+                {
+                    float v = vacc1x1;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 13] = v;
+                }
+                {
+                    float v = vacc1x2;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 14] = v;
+                }
+                {
+                    float v = vacc2x0;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 24] = v;
+                }
+                {
+                    float v = vacc2x1;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 25] = v;
+                }
+                {
+                    float v = vacc2x2;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 26] = v;
+                }
+                {
+                    float v = vacc3x0;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 36] = v;
+                }
+                {
+                    float v = vacc3x1;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 37] = v;
+                }
+                {
+                    float v = vacc3x2;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 38] = v;
                 }
             }
         }
@@ -354,30 +624,55 @@ static void Pw_p2_4x3(const float *restrict in, float *restrict out, const float
                 const float *restrict vw = w + 9 * g;
                 const int ib = 2 * g + 224;
                 const int ob = 3 * g + 336;
-                float vacc0[3];
-                float vacc1[3];
-                for (int j = 0; j < 3; ++j) {
-                    vacc0[j] = vw[j];
-                    vacc1[j] = vw[j];
-                }
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc0x2 = vw[2];
+                float vacc1x0 = vw[0];
+                float vacc1x1 = vw[1];
+                float vacc1x2 = vw[2];
                 for (int s = 0; s < 2; ++s) {
                     const float *restrict vk = vw + 3 * s + 3;
                     const float vi0 = in[ib + s];
                     const float vi1 = in[ib + s + 8];
-                    for (int j = 0; j < 3; ++j) {
-                        vacc0[j] += vi0 * vk[j];
-                        vacc1[j] += vi1 * vk[j];
-                    }
+                    const float vk0 = vk[0];
+                    vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                    const float vk1 = vk[1];
+                    vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                    vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                    const float vk2 = vk[2];
+                    vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                    vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc0[j];
+                {
+                    float v = vacc0x0;
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc1[j];
+                {
+                    float v = vacc0x1;
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j + 12] = v;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc0x2;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 2] = v;
+                }
+                {
+                    float v = vacc1x0;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 12] = v;
+                }
+                {
+                    float v = vacc1x1;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 13] = v;
+                }
+                {
+                    float v = vacc1x2;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + 14] = v;
                 }
             }
         }
@@ -429,11 +724,11 @@ static void Run_p2(const float *in, const float *skip, float *out, const float *
  * packed weights 276 floats, scratch 360 floats
  *
  * stage 1: depthwise 3x3 -> 6x5x12
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 12: 1 full tile + a
- *       generated 4-channel tail
- *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 12: 12 tiles
+ *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *   not fused: the 2 KiB intermediate stays in scratch (at most 32 KiB) between the two stages
@@ -448,44 +743,40 @@ static void Run_p2(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][12], dw_b [12]
  *   pw_w [12][12], pw_b [12]
  */
-/* scalar/spatial.c.in: layer s3, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_s3_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s3, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_s3_S1_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            {
-                const int ib = 60 * vy + 12 * vx;
-                const int ob = 60 * vy + 12 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 12]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 60]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 72]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 12; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 60 * vy + 12 * vx + ct;
+                const int ob = 60 * vy + 12 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
                 }
-            }
-            {
-                const int ib = 60 * vy + 12 * vx + 8;
-                const int ob = 60 * vy + 12 * vx + 8;
-                const float *restrict vw = w + 80;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 24] * in[ib + j + 12]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j + 60]; /* tap 2,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 36] * in[ib + j + 72]; /* tap 2,2 */
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 60), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -493,41 +784,68 @@ static void Dw_s3_S1_8c1p(const float *restrict in, float *restrict out, const f
     /* rows 0 x cols 1..3: kernel rows 1..2, cols 0..2 */
     {
         const int vy = 0;
-        for (int vx = 1; vx < 4; ++vx) {
-            {
-                const int ib = 60 * vy + 12 * vx;
-                const int ob = 60 * vy + 12 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 12]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 12]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 48]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 60]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 72]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 12; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 60 * vy + 12 * vx + ct;
+                const int ob = 60 * vy + 12 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 12), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 12), vk0);
                 }
-            }
-            {
-                const int ib = 60 * vy + 12 * vx + 8;
-                const int ob = 60 * vy + 12 * vx + 8;
-                const float *restrict vw = w + 80;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j - 12]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 24] * in[ib + j + 12]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 28] * in[ib + j + 48]; /* tap 2,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j + 60]; /* tap 2,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 36] * in[ib + j + 72]; /* tap 2,2 */
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 12), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 36), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 60), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 72), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 60), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 72), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 84), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 84), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 12) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 24) = vo;
                 }
             }
         }
@@ -537,36 +855,32 @@ static void Dw_s3_S1_8c1p(const float *restrict in, float *restrict out, const f
         const int vy = 0;
         {
             const int vx = 4;
-            {
-                const int ib = 60 * vy + 12 * vx;
-                const int ob = 60 * vy + 12 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 12]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 48]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 60]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 12; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 60 * vy + 12 * vx + ct;
+                const int ob = 60 * vy + 12 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 12), vk0);
                 }
-            }
-            {
-                const int ib = 60 * vy + 12 * vx + 8;
-                const int ob = 60 * vy + 12 * vx + 8;
-                const float *restrict vw = w + 80;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j - 12]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 28] * in[ib + j + 48]; /* tap 2,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j + 60]; /* tap 2,1 */
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 60), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -575,87 +889,126 @@ static void Dw_s3_S1_8c1p(const float *restrict in, float *restrict out, const f
     for (int vy = 1; vy < 5; ++vy) {
         {
             const int vx = 0;
-            {
-                const int ib = 60 * vy + 12 * vx;
-                const int ob = 60 * vy + 12 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 60]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 48]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 12]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 60]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 72]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 12; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 60 * vy + 12 * vx + ct;
+                const int ob = 60 * vy + 12 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 60), vk0);
                 }
-            }
-            {
-                const int ib = 60 * vy + 12 * vx + 8;
-                const int ob = 60 * vy + 12 * vx + 8;
-                const float *restrict vw = w + 80;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j - 60]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j - 48]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 24] * in[ib + j + 12]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j + 60]; /* tap 2,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 36] * in[ib + j + 72]; /* tap 2,2 */
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 60), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows 1..4 x cols 1..3: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 5; ++vy) {
-        for (int vx = 1; vx < 4; ++vx) {
-            {
-                const int ib = 60 * vy + 12 * vx;
-                const int ob = 60 * vy + 12 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 72]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 60]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 48]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 12]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 12]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 48]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 60]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 72]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 12; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 60 * vy + 12 * vx + ct;
+                const int ob = 60 * vy + 12 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 60), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 48), vk0);
                 }
-            }
-            {
-                const int ib = 60 * vy + 12 * vx + 8;
-                const int ob = 60 * vy + 12 * vx + 8;
-                const float *restrict vw = w + 80;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 4] * in[ib + j - 72]; /* tap 0,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j - 60]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j - 48]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j - 12]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 24] * in[ib + j + 12]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 28] * in[ib + j + 48]; /* tap 2,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j + 60]; /* tap 2,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 36] * in[ib + j + 72]; /* tap 2,2 */
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 60), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 48), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 36), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 36), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 24), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 12), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 12), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 12), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 36), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 60), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 72), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 60), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 72), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 84), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 84), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 12) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 24) = vo;
                 }
             }
         }
@@ -664,40 +1017,40 @@ static void Dw_s3_S1_8c1p(const float *restrict in, float *restrict out, const f
     for (int vy = 1; vy < 5; ++vy) {
         {
             const int vx = 4;
-            {
-                const int ib = 60 * vy + 12 * vx;
-                const int ob = 60 * vy + 12 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 72]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 60]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 12]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 48]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 60]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 12; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 60 * vy + 12 * vx + ct;
+                const int ob = 60 * vy + 12 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
                 }
-            }
-            {
-                const int ib = 60 * vy + 12 * vx + 8;
-                const int ob = 60 * vy + 12 * vx + 8;
-                const float *restrict vw = w + 80;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 4] * in[ib + j - 72]; /* tap 0,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j - 60]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j - 12]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 28] * in[ib + j + 48]; /* tap 2,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j + 60]; /* tap 2,1 */
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 60), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 12), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 60), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -707,36 +1060,32 @@ static void Dw_s3_S1_8c1p(const float *restrict in, float *restrict out, const f
         const int vy = 5;
         {
             const int vx = 0;
-            {
-                const int ib = 60 * vy + 12 * vx;
-                const int ob = 60 * vy + 12 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 60]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 48]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 12]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 12; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 60 * vy + 12 * vx + ct;
+                const int ob = 60 * vy + 12 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 60), vk0);
                 }
-            }
-            {
-                const int ib = 60 * vy + 12 * vx + 8;
-                const int ob = 60 * vy + 12 * vx + 8;
-                const float *restrict vw = w + 80;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j - 60]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j - 48]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 24] * in[ib + j + 12]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -744,41 +1093,68 @@ static void Dw_s3_S1_8c1p(const float *restrict in, float *restrict out, const f
     /* rows 5 x cols 1..3: kernel rows 0..1, cols 0..2 */
     {
         const int vy = 5;
-        for (int vx = 1; vx < 4; ++vx) {
-            {
-                const int ib = 60 * vy + 12 * vx;
-                const int ob = 60 * vy + 12 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 72]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 60]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 48]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 12]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 12]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 12; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 60 * vy + 12 * vx + ct;
+                const int ob = 60 * vy + 12 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 60), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 48), vk0);
                 }
-            }
-            {
-                const int ib = 60 * vy + 12 * vx + 8;
-                const int ob = 60 * vy + 12 * vx + 8;
-                const float *restrict vw = w + 80;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 4] * in[ib + j - 72]; /* tap 0,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j - 60]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j - 48]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j - 12]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 24] * in[ib + j + 12]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 60), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 48), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 36), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 36), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 24), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 12), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 12), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 12), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 36), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 12) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 24) = vo;
                 }
             }
         }
@@ -788,36 +1164,32 @@ static void Dw_s3_S1_8c1p(const float *restrict in, float *restrict out, const f
         const int vy = 5;
         {
             const int vx = 4;
-            {
-                const int ib = 60 * vy + 12 * vx;
-                const int ob = 60 * vy + 12 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 72]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 60]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 12]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 12; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 60 * vy + 12 * vx + ct;
+                const int ob = 60 * vy + 12 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
                 }
-            }
-            {
-                const int ib = 60 * vy + 12 * vx + 8;
-                const int ob = 60 * vy + 12 * vx + 8;
-                const float *restrict vw = w + 80;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 4] * in[ib + j - 72]; /* tap 0,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j - 60]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j - 12]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 60), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 12), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -832,48 +1204,128 @@ static void Pw_s3_S2_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 52 * n;
             const int ib = 12 * p;
             const int ob = 12 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 12; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 12];
                 const float vi2 = in[ib + s + 24];
                 const float vi3 = in[ib + s + 36];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                v += res[ob + j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                v += res[ob];
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                v += res[ob + j + 12];
-                out[ob + j + 12] = v;
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                v += res[ob + j + 24];
-                out[ob + j + 24] = v;
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                v += res[ob + j + 36];
-                out[ob + j + 36] = v;
+            {
+                float v = vacc0x3;
+                v += res[ob + 3];
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v += res[ob + 12];
+                out[ob + 12] = v;
+            }
+            {
+                float v = vacc1x1;
+                v += res[ob + 13];
+                out[ob + 13] = v;
+            }
+            {
+                float v = vacc1x2;
+                v += res[ob + 14];
+                out[ob + 14] = v;
+            }
+            {
+                float v = vacc1x3;
+                v += res[ob + 15];
+                out[ob + 15] = v;
+            }
+            {
+                float v = vacc2x0;
+                v += res[ob + 24];
+                out[ob + 24] = v;
+            }
+            {
+                float v = vacc2x1;
+                v += res[ob + 25];
+                out[ob + 25] = v;
+            }
+            {
+                float v = vacc2x2;
+                v += res[ob + 26];
+                out[ob + 26] = v;
+            }
+            {
+                float v = vacc2x3;
+                v += res[ob + 27];
+                out[ob + 27] = v;
+            }
+            {
+                float v = vacc3x0;
+                v += res[ob + 36];
+                out[ob + 36] = v;
+            }
+            {
+                float v = vacc3x1;
+                v += res[ob + 37];
+                out[ob + 37] = v;
+            }
+            {
+                float v = vacc3x2;
+                v += res[ob + 38];
+                out[ob + 38] = v;
+            }
+            {
+                float v = vacc3x3;
+                v += res[ob + 39];
+                out[ob + 39] = v;
             }
         }
     }
@@ -882,30 +1334,70 @@ static void Pw_s3_S2_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 52 * n;
             const int ib = 336;
             const int ob = 4 * n + 336;
-            float vacc0[4];
-            float vacc1[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
             for (int s = 0; s < 12; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 12];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                v += res[ob + j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                v += res[ob];
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                v += res[ob + j + 12];
-                out[ob + j + 12] = v;
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                v += res[ob + 3];
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v += res[ob + 12];
+                out[ob + 12] = v;
+            }
+            {
+                float v = vacc1x1;
+                v += res[ob + 13];
+                out[ob + 13] = v;
+            }
+            {
+                float v = vacc1x2;
+                v += res[ob + 14];
+                out[ob + 14] = v;
+            }
+            {
+                float v = vacc1x3;
+                v += res[ob + 15];
+                out[ob + 15] = v;
             }
         }
     }
@@ -914,20 +1406,12 @@ static void Pw_s3_S2_4x4(const float *restrict in, float *restrict out, const fl
 /* layer.c.in: layer s3: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void golden_s3_pack(const sg_weights *w, float *packed)
 {
-    {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed;
-        const int o0 = 0;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 12; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[12 * k + o0 + j];
-        }
-    }
-    {   /* 4-channel tiles from channel 8 */
-        float *restrict d = packed + 80;
-        const int o0 = 8;
-        for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
-        for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[12 * k + o0 + j];
+            d[k + 1] = w->dw_w[12 * k + o0];
         }
     }
     {
@@ -948,7 +1432,7 @@ void golden_s3(const float *restrict in, float *restrict out, const float *restr
     enum {
         S2_W = 120,   /* stage 2's packed weights */
     };
-    Dw_s3_S1_8c1p(in, scratch, packed);
+    Dw_s3_S1_1c8p(in, scratch, packed);
     Pw_s3_S2_4x4(scratch, out, packed + S2_W, in);
 }
 
@@ -977,11 +1461,11 @@ static void Run_s3(const float *in, const float *skip, float *out, const float *
  * packed weights 396 floats, scratch 216 floats
  *
  * stage 1: depthwise 3x3 -> 3x3x12
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 12: 1 full tile + a
- *       generated 4-channel tail
- *   borders: 2 row classes x 3 column classes, padding resolved at generation time (about 214
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 12: 12 tiles
+ *   borders: 2 row classes x 3 column classes, padding resolved at generation time (about 107
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
@@ -992,11 +1476,11 @@ static void Run_s3(const float *in, const float *skip, float *out, const float *
  *       tail, 3 channel panels; pixel tiles outer, then channel panels (scalar code)
  *
  * stage 3: transposed depthwise 3x3 -> 6x5x12
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 12: 1 full tile + a
- *       generated 4-channel tail
- *   borders: 3 row classes x 2 column classes, padding resolved at generation time (about 168
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 12: 12 tiles
+ *   borders: 3 row classes x 2 column classes, padding resolved at generation time (about 84
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
@@ -1005,45 +1489,45 @@ static void Run_s3(const float *in, const float *skip, float *out, const float *
  *   pw_w [12][12], pw_b [12]
  *   up_w [3][3][12], up_b [12]
  */
-/* scalar/spatial.c.in: layer b4, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_b4_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer b4, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_b4_S1_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0..1 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 0; vy < 2; ++vy) {
         {
             const int vx = 0;
-            {
-                const int ib = 120 * vy + 24 * vx;
-                const int ob = 36 * vy + 12 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 12]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 60]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 72]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 120]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 132]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 12; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 120 * vy + 24 * vx + ct;
+                const int ob = 36 * vy + 12 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
                 }
-            }
-            {
-                const int ib = 120 * vy + 24 * vx + 8;
-                const int ob = 36 * vy + 12 * vx + 8;
-                const float *restrict vw = w + 80;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j + 12]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j + 60]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 24] * in[ib + j + 72]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j + 120]; /* tap 2,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 36] * in[ib + j + 132]; /* tap 2,2 */
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 60), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 120), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 132), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1052,44 +1536,50 @@ static void Dw_b4_S1_8c1p(const float *restrict in, float *restrict out, const f
     for (int vy = 0; vy < 2; ++vy) {
         {
             const int vx = 1;
-            {
-                const int ib = 120 * vy + 24 * vx;
-                const int ob = 36 * vy + 12 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 12]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 12]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 48]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 60]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 72]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 108]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 120]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 132]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 12; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 120 * vy + 24 * vx + ct;
+                const int ob = 36 * vy + 12 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 12), vk0);
                 }
-            }
-            {
-                const int ib = 120 * vy + 24 * vx + 8;
-                const int ob = 36 * vy + 12 * vx + 8;
-                const float *restrict vw = w + 80;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 4] * in[ib + j - 12]; /* tap 0,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j + 12]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j + 48]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j + 60]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 24] * in[ib + j + 72]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 28] * in[ib + j + 108]; /* tap 2,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j + 120]; /* tap 2,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 36] * in[ib + j + 132]; /* tap 2,2 */
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 60), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 108), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 120), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 132), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1098,38 +1588,38 @@ static void Dw_b4_S1_8c1p(const float *restrict in, float *restrict out, const f
     for (int vy = 0; vy < 2; ++vy) {
         {
             const int vx = 2;
-            {
-                const int ib = 120 * vy + 24 * vx;
-                const int ob = 36 * vy + 12 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 12]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 48]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 60]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 108]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 120]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 12; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 120 * vy + 24 * vx + ct;
+                const int ob = 36 * vy + 12 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 12), vk0);
                 }
-            }
-            {
-                const int ib = 120 * vy + 24 * vx + 8;
-                const int ob = 36 * vy + 12 * vx + 8;
-                const float *restrict vw = w + 80;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 4] * in[ib + j - 12]; /* tap 0,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j + 48]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j + 60]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 28] * in[ib + j + 108]; /* tap 2,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j + 120]; /* tap 2,1 */
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 60), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 108), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 120), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1139,34 +1629,30 @@ static void Dw_b4_S1_8c1p(const float *restrict in, float *restrict out, const f
         const int vy = 2;
         {
             const int vx = 0;
-            {
-                const int ib = 120 * vy + 24 * vx;
-                const int ob = 36 * vy + 12 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 12]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 60]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 72]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 12; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 120 * vy + 24 * vx + ct;
+                const int ob = 36 * vy + 12 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
                 }
-            }
-            {
-                const int ib = 120 * vy + 24 * vx + 8;
-                const int ob = 36 * vy + 12 * vx + 8;
-                const float *restrict vw = w + 80;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j + 12]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j + 60]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 24] * in[ib + j + 72]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 60), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1176,38 +1662,38 @@ static void Dw_b4_S1_8c1p(const float *restrict in, float *restrict out, const f
         const int vy = 2;
         {
             const int vx = 1;
-            {
-                const int ib = 120 * vy + 24 * vx;
-                const int ob = 36 * vy + 12 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 12]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 12]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 48]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 60]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 72]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 12; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 120 * vy + 24 * vx + ct;
+                const int ob = 36 * vy + 12 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 12), vk0);
                 }
-            }
-            {
-                const int ib = 120 * vy + 24 * vx + 8;
-                const int ob = 36 * vy + 12 * vx + 8;
-                const float *restrict vw = w + 80;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 4] * in[ib + j - 12]; /* tap 0,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j + 12]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j + 48]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j + 60]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 24] * in[ib + j + 72]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 60), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1217,34 +1703,30 @@ static void Dw_b4_S1_8c1p(const float *restrict in, float *restrict out, const f
         const int vy = 2;
         {
             const int vx = 2;
-            {
-                const int ib = 120 * vy + 24 * vx;
-                const int ob = 36 * vy + 12 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 12]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 48]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 60]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 12; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 120 * vy + 24 * vx + ct;
+                const int ob = 36 * vy + 12 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 12), vk0);
                 }
-            }
-            {
-                const int ib = 120 * vy + 24 * vx + 8;
-                const int ob = 36 * vy + 12 * vx + 8;
-                const float *restrict vw = w + 80;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 4] * in[ib + j - 12]; /* tap 0,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j + 48]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j + 60]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 60), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1259,44 +1741,112 @@ static void Pw_b4_S2_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 52 * n;
             const int ib = 12 * p;
             const int ob = 12 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 12; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 12];
                 const float vi2 = in[ib + s + 24];
                 const float vi3 = in[ib + s + 36];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 12] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                out[ob + j + 24] = v;
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                out[ob + j + 36] = v;
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                out[ob + 12] = v;
+            }
+            {
+                float v = vacc1x1;
+                out[ob + 13] = v;
+            }
+            {
+                float v = vacc1x2;
+                out[ob + 14] = v;
+            }
+            {
+                float v = vacc1x3;
+                out[ob + 15] = v;
+            }
+            {
+                float v = vacc2x0;
+                out[ob + 24] = v;
+            }
+            {
+                float v = vacc2x1;
+                out[ob + 25] = v;
+            }
+            {
+                float v = vacc2x2;
+                out[ob + 26] = v;
+            }
+            {
+                float v = vacc2x3;
+                out[ob + 27] = v;
+            }
+            {
+                float v = vacc3x0;
+                out[ob + 36] = v;
+            }
+            {
+                float v = vacc3x1;
+                out[ob + 37] = v;
+            }
+            {
+                float v = vacc3x2;
+                out[ob + 38] = v;
+            }
+            {
+                float v = vacc3x3;
+                out[ob + 39] = v;
             }
         }
     }
@@ -1305,56 +1855,77 @@ static void Pw_b4_S2_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 52 * n;
             const int ib = 96;
             const int ob = 4 * n + 96;
-            float vacc0[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
             for (int s = 0; s < 12; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
+            }
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
             }
         }
     }
 }
 
-/* scalar/spatial.c.in: layer b4, stage 3 (transposed depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Up_b4_S3_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer b4, stage 3 (transposed depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Up_b4_S3_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0..4 step 2: kernel rows 0, cols 1 */
     {
         const int vy = 0;
-        for (int vx = 0; vx < 3; ++vx) {
-            {
-                const int ib = 36 * vy + 12 * vx;
-                const int ob = 120 * vy + 24 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 12; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 36 * vy + 12 * vx + ct;
+                const int ob = 120 * vy + 24 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 12), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
                 }
-            }
-            {
-                const int ib = 36 * vy + 12 * vx + 8;
-                const int ob = 120 * vy + 24 * vx + 8;
-                const float *restrict vw = w + 80;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 24) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 48) = vo;
                 }
             }
         }
@@ -1362,167 +1933,185 @@ static void Up_b4_S3_8c1p(const float *restrict in, float *restrict out, const f
     /* rows 0 x cols 1..3 step 2: kernel rows 0, cols 0,2 */
     {
         const int vy = 0;
-        for (int vx = 0; vx < 2; ++vx) {
-            {
-                const int ib = 36 * vy + 12 * vx;
-                const int ob = 120 * vy + 24 * vx + 12;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 12]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 12; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 36 * vy + 12 * vx + ct;
+                const int ob = 120 * vy + 24 * vx + ct + 12;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
                 }
-            }
-            {
-                const int ib = 36 * vy + 12 * vx + 8;
-                const int ob = 120 * vy + 24 * vx + 20;
-                const float *restrict vw = w + 80;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 4] * in[ib + j + 12]; /* tap 0,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 12), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 24) = vo;
                 }
             }
         }
     }
     /* rows 2..4 step 2 x cols 0..4 step 2: kernel rows 0,2, cols 1 */
     for (int vy = 1; vy < 3; ++vy) {
-        for (int vx = 0; vx < 3; ++vx) {
-            {
-                const int ib = 36 * vy + 12 * vx;
-                const int ob = 120 * vy + 24 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 36]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 12; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 36 * vy + 12 * vx + ct;
+                const int ob = 120 * vy + 24 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 12), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
                 }
-            }
-            {
-                const int ib = 36 * vy + 12 * vx + 8;
-                const int ob = 120 * vy + 24 * vx + 8;
-                const float *restrict vw = w + 80;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j - 36]; /* tap 2,1 */
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 36), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 24), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 12), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 24) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 48) = vo;
                 }
             }
         }
     }
     /* rows 2..4 step 2 x cols 1..3 step 2: kernel rows 0,2, cols 0,2 */
     for (int vy = 1; vy < 3; ++vy) {
-        for (int vx = 0; vx < 2; ++vx) {
-            {
-                const int ib = 36 * vy + 12 * vx;
-                const int ob = 120 * vy + 24 * vx + 12;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 12]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 24]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 36]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 12; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 36 * vy + 12 * vx + ct;
+                const int ob = 120 * vy + 24 * vx + ct + 12;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
                 }
-            }
-            {
-                const int ib = 36 * vy + 12 * vx + 8;
-                const int ob = 120 * vy + 24 * vx + 20;
-                const float *restrict vw = w + 80;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 4] * in[ib + j + 12]; /* tap 0,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 28] * in[ib + j - 24]; /* tap 2,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 36] * in[ib + j - 36]; /* tap 2,2 */
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 12), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 12), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 36), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 24), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 24) = vo;
                 }
             }
         }
     }
     /* rows 1..5 step 2 x cols 0..4 step 2: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 3; ++vy) {
-        for (int vx = 0; vx < 3; ++vx) {
-            {
-                const int ib = 36 * vy + 12 * vx;
-                const int ob = 120 * vy + 24 * vx + 60;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 12; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 36 * vy + 12 * vx + ct;
+                const int ob = 120 * vy + 24 * vx + ct + 60;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 12), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
                 }
-            }
-            {
-                const int ib = 36 * vy + 12 * vx + 8;
-                const int ob = 120 * vy + 24 * vx + 68;
-                const float *restrict vw = w + 80;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 24) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 48) = vo;
                 }
             }
         }
     }
     /* rows 1..5 step 2 x cols 1..3 step 2: kernel rows 1, cols 0,2 */
     for (int vy = 0; vy < 3; ++vy) {
-        for (int vx = 0; vx < 2; ++vx) {
-            {
-                const int ib = 36 * vy + 12 * vx;
-                const int ob = 120 * vy + 24 * vx + 72;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 12]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 12; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 36 * vy + 12 * vx + ct;
+                const int ob = 120 * vy + 24 * vx + ct + 72;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
                 }
-            }
-            {
-                const int ib = 36 * vy + 12 * vx + 8;
-                const int ob = 120 * vy + 24 * vx + 80;
-                const float *restrict vw = w + 80;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j + 12]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 24] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 12), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 24) = vo;
                 }
             }
         }
@@ -1532,20 +2121,12 @@ static void Up_b4_S3_8c1p(const float *restrict in, float *restrict out, const f
 /* layer.c.in: layer b4: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void golden_b4_pack(const sg_weights *w, float *packed)
 {
-    {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed;
-        const int o0 = 0;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 12; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[12 * k + o0 + j];
-        }
-    }
-    {   /* 4-channel tiles from channel 8 */
-        float *restrict d = packed + 80;
-        const int o0 = 8;
-        for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
-        for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[12 * k + o0 + j];
+            d[k + 1] = w->dw_w[12 * k + o0];
         }
     }
     {
@@ -1558,20 +2139,12 @@ void golden_b4_pack(const sg_weights *w, float *packed)
             }
         }
     }
-    {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 276;
-        const int o0 = 0;
-        for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
+    for (int ct = 0; ct < 12; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct + 276;
+        const int o0 = ct;
+        d[0] = w->up_b[o0];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->up_w[12 * k + o0 + j];
-        }
-    }
-    {   /* 4-channel tiles from channel 8 */
-        float *restrict d = packed + 356;
-        const int o0 = 8;
-        for (int j = 0; j < 4; ++j) d[j] = w->up_b[o0 + j];
-        for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->up_w[12 * k + o0 + j];
+            d[k + 1] = w->up_w[12 * k + o0];
         }
     }
 }
@@ -1584,9 +2157,9 @@ void golden_b4(const float *restrict in, float *restrict out, const float *restr
         S2_W = 120,     /* stage 2's packed weights */
         S3_W = 276,     /* stage 3's packed weights */
     };
-    Dw_b4_S1_8c1p(in, scratch, packed);
+    Dw_b4_S1_1c8p(in, scratch, packed);
     Pw_b4_S2_4x4(scratch, scratch + S2_OUT, packed + S2_W);
-    Up_b4_S3_8c1p(scratch + S2_OUT, out, packed + S3_W);
+    Up_b4_S3_1c8p(scratch + S2_OUT, out, packed + S3_W);
 }
 
 /* layer.c.in: layer b4: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */

@@ -15,79 +15,64 @@
  * packed weights 140 floats, scratch 0 floats
  *
  * stage 1: depthwise 3x3 -> 15x13x14
- *   tile: 4 input channels x multiplier 2 = 8 accumulators per tile (8 accumulators: with the
- *       current weight and input they fit the 16-32 FP registers of scalar FPUs (Cortex-M4F/M7:
- *       32 single-precision registers), and compilers vectorize the 8-wide tap statements where
- *       SIMD exists); C = 7: 1 full tile + a generated 3-channel tail
- *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 608
+ *   tile: 1 channel (x multiplier 2 = 2 accumulators) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 7: 7 tiles
+ *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 304
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][14], dw_b [14]
  */
-/* scalar/spatial.c.in: layer m1, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_m1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m1, stage 1 (depthwise 3x3): tile 2c8p, 2 channels x 8 pixels */
+static void Dw_m1_2c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            {
-                const int ib = 91 * vy + 7 * vx;
-                const int ob = 182 * vy + 14 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
+            for (int ct = 0; ct < 7; ++ct) {
+                const float *restrict vw = w + 20 * ct;
+                const int ib = 91 * vy + 7 * vx + ct;
+                const int ob = 182 * vy + 14 * vx + 2 * ct;
+                float vacc0x0 = *(vw);
+                float vacc0x1 = *(vw + 1);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 10);
+                    const float vk1 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + j + 7];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 12);
+                    const float vk1 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 7], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + j + 91];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 16);
+                    const float vk1 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 91], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 91], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + j + 98];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 72] * vi;
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 18);
+                    const float vk1 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 98], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 98], vk1);
                 }
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob) = vo;
                 }
-            }
-            {
-                const int ib = 91 * vy + 7 * vx + 4;
-                const int ob = 182 * vy + 14 * vx + 8;
-                const float *restrict vw = w + 80;
-                float vacc[6];
-                for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 30] * vi;
-                }
-                for (int j = 0; j < 3; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + j + 7];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 36] * vi;
-                }
-                for (int j = 0; j < 3; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + j + 91];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
-                }
-                for (int j = 0; j < 3; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + j + 98];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 54] * vi;
-                }
-                for (int j = 0; j < 6; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                {
+                    float vo = vacc0x1;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 1) = vo;
                 }
             }
         }
@@ -95,77 +80,331 @@ static void Dw_m1_8c1p(const float *restrict in, float *restrict out, const floa
     /* rows 0 x cols 1..11: kernel rows 1..2, cols 0..2 */
     {
         const int vy = 0;
-        for (int vx = 1; vx < 12; ++vx) {
-            {
-                const int ib = 91 * vy + 7 * vx;
-                const int ob = 182 * vy + 14 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib + j - 7];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 7; ++ct) {
+                const float *restrict vw = w + 20 * ct;
+                const int ib = 91 * vy + 7 * vx + ct;
+                const int ob = 182 * vy + 14 * vx + 2 * ct;
+                float vacc0x0 = *(vw);
+                float vacc0x1 = *(vw + 1);
+                float vacc1x0 = *(vw);
+                float vacc1x1 = *(vw + 1);
+                float vacc2x0 = *(vw);
+                float vacc2x1 = *(vw + 1);
+                float vacc3x0 = *(vw);
+                float vacc3x1 = *(vw + 1);
+                float vacc4x0 = *(vw);
+                float vacc4x1 = *(vw + 1);
+                float vacc5x0 = *(vw);
+                float vacc5x1 = *(vw + 1);
+                float vacc6x0 = *(vw);
+                float vacc6x1 = *(vw + 1);
+                float vacc7x0 = *(vw);
+                float vacc7x1 = *(vw + 1);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 8);
+                    const float vk1 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 7], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 7], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 14], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib + 14], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 21], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, in[ib + 21], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 28], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, in[ib + 28], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 35], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, in[ib + 35], vk1);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 42], vk0);
+                    vacc7x1 = SG_MADD(vacc7x1, in[ib + 42], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 10);
+                    const float vk1 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib + 7], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 14], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 14], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 21], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib + 21], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 28], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, in[ib + 28], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 35], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, in[ib + 35], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 42], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, in[ib + 42], vk1);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 49], vk0);
+                    vacc7x1 = SG_MADD(vacc7x1, in[ib + 49], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + j + 7];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 12);
+                    const float vk1 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 7], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 14], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib + 14], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 21], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 21], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 28], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib + 28], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 35], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, in[ib + 35], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 42], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, in[ib + 42], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 49], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, in[ib + 49], vk1);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 56], vk0);
+                    vacc7x1 = SG_MADD(vacc7x1, in[ib + 56], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + j + 84];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 56] * vi;
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 14);
+                    const float vk1 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 84], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 84], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 91], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib + 91], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 98], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 98], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 105], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib + 105], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 112], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, in[ib + 112], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 119], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, in[ib + 119], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 126], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, in[ib + 126], vk1);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 133], vk0);
+                    vacc7x1 = SG_MADD(vacc7x1, in[ib + 133], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + j + 91];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 16);
+                    const float vk1 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 91], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 91], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 98], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib + 98], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 105], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 105], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 112], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib + 112], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 119], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, in[ib + 119], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 126], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, in[ib + 126], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 133], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, in[ib + 133], vk1);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 140], vk0);
+                    vacc7x1 = SG_MADD(vacc7x1, in[ib + 140], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + j + 98];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 72] * vi;
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 18);
+                    const float vk1 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 98], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 98], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 105], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib + 105], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 112], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 112], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 119], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib + 119], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 126], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, in[ib + 126], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 133], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, in[ib + 133], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 140], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, in[ib + 140], vk1);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 147], vk0);
+                    vacc7x1 = SG_MADD(vacc7x1, in[ib + 147], vk1);
                 }
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc0x1;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 1) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 14) = vo;
+                }
+                {
+                    float vo = vacc1x1;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 15) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 28) = vo;
+                }
+                {
+                    float vo = vacc2x1;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 29) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 42) = vo;
+                }
+                {
+                    float vo = vacc3x1;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 43) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 56) = vo;
+                }
+                {
+                    float vo = vacc4x1;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 57) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 70) = vo;
+                }
+                {
+                    float vo = vacc5x1;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 71) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 84) = vo;
+                }
+                {
+                    float vo = vacc6x1;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 85) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 98) = vo;
+                }
+                {
+                    float vo = vacc7x1;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 99) = vo;
                 }
             }
-            {
-                const int ib = 91 * vy + 7 * vx + 4;
-                const int ob = 182 * vy + 14 * vx + 8;
-                const float *restrict vw = w + 80;
-                float vacc[6];
-                for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib + j - 7];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
+        }
+        {
+            const int vx = 9;
+            for (int ct = 0; ct < 7; ++ct) {
+                const float *restrict vw = w + 20 * ct;
+                const int ib = 91 * vy + 7 * vx + ct;
+                const int ob = 182 * vy + 14 * vx + 2 * ct;
+                float vacc0x0 = *(vw);
+                float vacc0x1 = *(vw + 1);
+                float vacc1x0 = *(vw);
+                float vacc1x1 = *(vw + 1);
+                float vacc2x0 = *(vw);
+                float vacc2x1 = *(vw + 1);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 8);
+                    const float vk1 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 7], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 7], vk1);
                 }
-                for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 30] * vi;
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 10);
+                    const float vk1 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib + 7], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 14], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 14], vk1);
                 }
-                for (int j = 0; j < 3; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + j + 7];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 36] * vi;
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 12);
+                    const float vk1 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 7], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 14], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib + 14], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 21], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 21], vk1);
                 }
-                for (int j = 0; j < 3; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + j + 84];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 42] * vi;
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 14);
+                    const float vk1 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 84], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 84], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 91], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib + 91], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 98], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 98], vk1);
                 }
-                for (int j = 0; j < 3; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + j + 91];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 16);
+                    const float vk1 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 91], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 91], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 98], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib + 98], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 105], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 105], vk1);
                 }
-                for (int j = 0; j < 3; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + j + 98];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 54] * vi;
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 18);
+                    const float vk1 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 98], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 98], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 105], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib + 105], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 112], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 112], vk1);
                 }
-                for (int j = 0; j < 6; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc0x1;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 1) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 14) = vo;
+                }
+                {
+                    float vo = vacc1x1;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 15) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 28) = vo;
+                }
+                {
+                    float vo = vacc2x1;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 29) = vo;
                 }
             }
         }
@@ -175,60 +414,45 @@ static void Dw_m1_8c1p(const float *restrict in, float *restrict out, const floa
         const int vy = 0;
         {
             const int vx = 12;
-            {
-                const int ib = 91 * vy + 7 * vx;
-                const int ob = 182 * vy + 14 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib + j - 7];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
+            for (int ct = 0; ct < 7; ++ct) {
+                const float *restrict vw = w + 20 * ct;
+                const int ib = 91 * vy + 7 * vx + ct;
+                const int ob = 182 * vy + 14 * vx + 2 * ct;
+                float vacc0x0 = *(vw);
+                float vacc0x1 = *(vw + 1);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 8);
+                    const float vk1 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 7], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 10);
+                    const float vk1 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + j + 84];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 56] * vi;
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 14);
+                    const float vk1 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 84], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 84], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + j + 91];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 16);
+                    const float vk1 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 91], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 91], vk1);
                 }
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob) = vo;
                 }
-            }
-            {
-                const int ib = 91 * vy + 7 * vx + 4;
-                const int ob = 182 * vy + 14 * vx + 8;
-                const float *restrict vw = w + 80;
-                float vacc[6];
-                for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib + j - 7];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
-                }
-                for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 30] * vi;
-                }
-                for (int j = 0; j < 3; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + j + 84];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 42] * vi;
-                }
-                for (int j = 0; j < 3; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + j + 91];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
-                }
-                for (int j = 0; j < 6; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                {
+                    float vo = vacc0x1;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 1) = vo;
                 }
             }
         }
@@ -237,177 +461,478 @@ static void Dw_m1_8c1p(const float *restrict in, float *restrict out, const floa
     for (int vy = 1; vy < 14; ++vy) {
         {
             const int vx = 0;
-            {
-                const int ib = 91 * vy + 7 * vx;
-                const int ob = 182 * vy + 14 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib + j - 91];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
+            for (int ct = 0; ct < 7; ++ct) {
+                const float *restrict vw = w + 20 * ct;
+                const int ib = 91 * vy + 7 * vx + ct;
+                const int ob = 182 * vy + 14 * vx + 2 * ct;
+                float vacc0x0 = *(vw);
+                float vacc0x1 = *(vw + 1);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 4);
+                    const float vk1 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 91], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 91], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib + j - 84];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 6);
+                    const float vk1 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 84], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 84], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 10);
+                    const float vk1 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + j + 7];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 12);
+                    const float vk1 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 7], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + j + 91];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 16);
+                    const float vk1 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 91], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 91], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + j + 98];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 72] * vi;
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 18);
+                    const float vk1 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 98], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 98], vk1);
                 }
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob) = vo;
                 }
-            }
-            {
-                const int ib = 91 * vy + 7 * vx + 4;
-                const int ob = 182 * vy + 14 * vx + 8;
-                const float *restrict vw = w + 80;
-                float vacc[6];
-                for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib + j - 91];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 12] * vi;
-                }
-                for (int j = 0; j < 3; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib + j - 84];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 18] * vi;
-                }
-                for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 30] * vi;
-                }
-                for (int j = 0; j < 3; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + j + 7];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 36] * vi;
-                }
-                for (int j = 0; j < 3; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + j + 91];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
-                }
-                for (int j = 0; j < 3; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + j + 98];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 54] * vi;
-                }
-                for (int j = 0; j < 6; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                {
+                    float vo = vacc0x1;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 1) = vo;
                 }
             }
         }
     }
     /* rows 1..13 x cols 1..11: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 14; ++vy) {
-        for (int vx = 1; vx < 12; ++vx) {
-            {
-                const int ib = 91 * vy + 7 * vx;
-                const int ob = 182 * vy + 14 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib + j - 98];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 8] * vi;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 7; ++ct) {
+                const float *restrict vw = w + 20 * ct;
+                const int ib = 91 * vy + 7 * vx + ct;
+                const int ob = 182 * vy + 14 * vx + 2 * ct;
+                float vacc0x0 = *(vw);
+                float vacc0x1 = *(vw + 1);
+                float vacc1x0 = *(vw);
+                float vacc1x1 = *(vw + 1);
+                float vacc2x0 = *(vw);
+                float vacc2x1 = *(vw + 1);
+                float vacc3x0 = *(vw);
+                float vacc3x1 = *(vw + 1);
+                float vacc4x0 = *(vw);
+                float vacc4x1 = *(vw + 1);
+                float vacc5x0 = *(vw);
+                float vacc5x1 = *(vw + 1);
+                float vacc6x0 = *(vw);
+                float vacc6x1 = *(vw + 1);
+                float vacc7x0 = *(vw);
+                float vacc7x1 = *(vw + 1);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 2);
+                    const float vk1 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 98], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 98], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 91], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib - 91], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 84], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib - 84], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 77], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib - 77], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 70], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, in[ib - 70], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 63], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, in[ib - 63], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 56], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, in[ib - 56], vk1);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 49], vk0);
+                    vacc7x1 = SG_MADD(vacc7x1, in[ib - 49], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib + j - 91];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 4);
+                    const float vk1 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 91], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 91], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 84], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib - 84], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 77], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib - 77], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 70], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib - 70], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 63], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, in[ib - 63], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 56], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, in[ib - 56], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 49], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, in[ib - 49], vk1);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 42], vk0);
+                    vacc7x1 = SG_MADD(vacc7x1, in[ib - 42], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib + j - 84];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 6);
+                    const float vk1 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 84], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 84], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 77], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib - 77], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 70], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib - 70], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 63], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib - 63], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 56], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, in[ib - 56], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 49], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, in[ib - 49], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 42], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, in[ib - 42], vk1);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 35], vk0);
+                    vacc7x1 = SG_MADD(vacc7x1, in[ib - 35], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib + j - 7];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 8);
+                    const float vk1 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 7], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 7], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 14], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib + 14], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 21], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, in[ib + 21], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 28], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, in[ib + 28], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 35], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, in[ib + 35], vk1);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 42], vk0);
+                    vacc7x1 = SG_MADD(vacc7x1, in[ib + 42], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 10);
+                    const float vk1 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib + 7], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 14], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 14], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 21], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib + 21], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 28], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, in[ib + 28], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 35], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, in[ib + 35], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 42], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, in[ib + 42], vk1);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 49], vk0);
+                    vacc7x1 = SG_MADD(vacc7x1, in[ib + 49], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + j + 7];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 12);
+                    const float vk1 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 7], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 14], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib + 14], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 21], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 21], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 28], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib + 28], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 35], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, in[ib + 35], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 42], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, in[ib + 42], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 49], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, in[ib + 49], vk1);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 56], vk0);
+                    vacc7x1 = SG_MADD(vacc7x1, in[ib + 56], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + j + 84];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 56] * vi;
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 14);
+                    const float vk1 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 84], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 84], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 91], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib + 91], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 98], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 98], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 105], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib + 105], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 112], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, in[ib + 112], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 119], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, in[ib + 119], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 126], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, in[ib + 126], vk1);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 133], vk0);
+                    vacc7x1 = SG_MADD(vacc7x1, in[ib + 133], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + j + 91];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 16);
+                    const float vk1 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 91], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 91], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 98], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib + 98], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 105], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 105], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 112], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib + 112], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 119], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, in[ib + 119], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 126], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, in[ib + 126], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 133], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, in[ib + 133], vk1);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 140], vk0);
+                    vacc7x1 = SG_MADD(vacc7x1, in[ib + 140], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + j + 98];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 72] * vi;
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 18);
+                    const float vk1 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 98], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 98], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 105], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib + 105], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 112], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 112], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 119], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib + 119], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 126], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, in[ib + 126], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 133], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, in[ib + 133], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 140], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, in[ib + 140], vk1);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 147], vk0);
+                    vacc7x1 = SG_MADD(vacc7x1, in[ib + 147], vk1);
                 }
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc0x1;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 1) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 14) = vo;
+                }
+                {
+                    float vo = vacc1x1;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 15) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 28) = vo;
+                }
+                {
+                    float vo = vacc2x1;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 29) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 42) = vo;
+                }
+                {
+                    float vo = vacc3x1;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 43) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 56) = vo;
+                }
+                {
+                    float vo = vacc4x1;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 57) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 70) = vo;
+                }
+                {
+                    float vo = vacc5x1;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 71) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 84) = vo;
+                }
+                {
+                    float vo = vacc6x1;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 85) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 98) = vo;
+                }
+                {
+                    float vo = vacc7x1;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 99) = vo;
                 }
             }
-            {
-                const int ib = 91 * vy + 7 * vx + 4;
-                const int ob = 182 * vy + 14 * vx + 8;
-                const float *restrict vw = w + 80;
-                float vacc[6];
-                for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib + j - 98];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 6] * vi;
+        }
+        {
+            const int vx = 9;
+            for (int ct = 0; ct < 7; ++ct) {
+                const float *restrict vw = w + 20 * ct;
+                const int ib = 91 * vy + 7 * vx + ct;
+                const int ob = 182 * vy + 14 * vx + 2 * ct;
+                float vacc0x0 = *(vw);
+                float vacc0x1 = *(vw + 1);
+                float vacc1x0 = *(vw);
+                float vacc1x1 = *(vw + 1);
+                float vacc2x0 = *(vw);
+                float vacc2x1 = *(vw + 1);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 2);
+                    const float vk1 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 98], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 98], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 91], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib - 91], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 84], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib - 84], vk1);
                 }
-                for (int j = 0; j < 3; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib + j - 91];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 12] * vi;
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 4);
+                    const float vk1 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 91], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 91], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 84], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib - 84], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 77], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib - 77], vk1);
                 }
-                for (int j = 0; j < 3; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib + j - 84];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 18] * vi;
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 6);
+                    const float vk1 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 84], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 84], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 77], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib - 77], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 70], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib - 70], vk1);
                 }
-                for (int j = 0; j < 3; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib + j - 7];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 8);
+                    const float vk1 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 7], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 7], vk1);
                 }
-                for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 30] * vi;
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 10);
+                    const float vk1 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib + 7], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 14], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 14], vk1);
                 }
-                for (int j = 0; j < 3; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + j + 7];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 36] * vi;
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 12);
+                    const float vk1 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 7], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 14], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib + 14], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 21], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 21], vk1);
                 }
-                for (int j = 0; j < 3; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + j + 84];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 42] * vi;
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 14);
+                    const float vk1 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 84], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 84], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 91], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib + 91], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 98], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 98], vk1);
                 }
-                for (int j = 0; j < 3; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + j + 91];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 16);
+                    const float vk1 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 91], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 91], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 98], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib + 98], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 105], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 105], vk1);
                 }
-                for (int j = 0; j < 3; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + j + 98];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 54] * vi;
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 18);
+                    const float vk1 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 98], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 98], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 105], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib + 105], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 112], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 112], vk1);
                 }
-                for (int j = 0; j < 6; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc0x1;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 1) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 14) = vo;
+                }
+                {
+                    float vo = vacc1x1;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 15) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 28) = vo;
+                }
+                {
+                    float vo = vacc2x1;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 29) = vo;
                 }
             }
         }
@@ -416,76 +941,57 @@ static void Dw_m1_8c1p(const float *restrict in, float *restrict out, const floa
     for (int vy = 1; vy < 14; ++vy) {
         {
             const int vx = 12;
-            {
-                const int ib = 91 * vy + 7 * vx;
-                const int ob = 182 * vy + 14 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib + j - 98];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 8] * vi;
+            for (int ct = 0; ct < 7; ++ct) {
+                const float *restrict vw = w + 20 * ct;
+                const int ib = 91 * vy + 7 * vx + ct;
+                const int ob = 182 * vy + 14 * vx + 2 * ct;
+                float vacc0x0 = *(vw);
+                float vacc0x1 = *(vw + 1);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 2);
+                    const float vk1 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 98], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 98], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib + j - 91];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 4);
+                    const float vk1 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 91], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 91], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib + j - 7];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 8);
+                    const float vk1 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 7], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 10);
+                    const float vk1 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + j + 84];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 56] * vi;
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 14);
+                    const float vk1 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 84], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 84], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + j + 91];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 16);
+                    const float vk1 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 91], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 91], vk1);
                 }
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob) = vo;
                 }
-            }
-            {
-                const int ib = 91 * vy + 7 * vx + 4;
-                const int ob = 182 * vy + 14 * vx + 8;
-                const float *restrict vw = w + 80;
-                float vacc[6];
-                for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib + j - 98];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 6] * vi;
-                }
-                for (int j = 0; j < 3; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib + j - 91];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 12] * vi;
-                }
-                for (int j = 0; j < 3; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib + j - 7];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
-                }
-                for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 30] * vi;
-                }
-                for (int j = 0; j < 3; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + j + 84];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 42] * vi;
-                }
-                for (int j = 0; j < 3; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + j + 91];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
-                }
-                for (int j = 0; j < 6; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                {
+                    float vo = vacc0x1;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 1) = vo;
                 }
             }
         }
@@ -495,60 +1001,45 @@ static void Dw_m1_8c1p(const float *restrict in, float *restrict out, const floa
         const int vy = 14;
         {
             const int vx = 0;
-            {
-                const int ib = 91 * vy + 7 * vx;
-                const int ob = 182 * vy + 14 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib + j - 91];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
+            for (int ct = 0; ct < 7; ++ct) {
+                const float *restrict vw = w + 20 * ct;
+                const int ib = 91 * vy + 7 * vx + ct;
+                const int ob = 182 * vy + 14 * vx + 2 * ct;
+                float vacc0x0 = *(vw);
+                float vacc0x1 = *(vw + 1);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 4);
+                    const float vk1 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 91], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 91], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib + j - 84];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 6);
+                    const float vk1 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 84], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 84], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 10);
+                    const float vk1 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + j + 7];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 12);
+                    const float vk1 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 7], vk1);
                 }
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob) = vo;
                 }
-            }
-            {
-                const int ib = 91 * vy + 7 * vx + 4;
-                const int ob = 182 * vy + 14 * vx + 8;
-                const float *restrict vw = w + 80;
-                float vacc[6];
-                for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib + j - 91];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 12] * vi;
-                }
-                for (int j = 0; j < 3; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib + j - 84];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 18] * vi;
-                }
-                for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 30] * vi;
-                }
-                for (int j = 0; j < 3; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + j + 7];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 36] * vi;
-                }
-                for (int j = 0; j < 6; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                {
+                    float vo = vacc0x1;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 1) = vo;
                 }
             }
         }
@@ -556,77 +1047,331 @@ static void Dw_m1_8c1p(const float *restrict in, float *restrict out, const floa
     /* rows 14 x cols 1..11: kernel rows 0..1, cols 0..2 */
     {
         const int vy = 14;
-        for (int vx = 1; vx < 12; ++vx) {
-            {
-                const int ib = 91 * vy + 7 * vx;
-                const int ob = 182 * vy + 14 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib + j - 98];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 8] * vi;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 7; ++ct) {
+                const float *restrict vw = w + 20 * ct;
+                const int ib = 91 * vy + 7 * vx + ct;
+                const int ob = 182 * vy + 14 * vx + 2 * ct;
+                float vacc0x0 = *(vw);
+                float vacc0x1 = *(vw + 1);
+                float vacc1x0 = *(vw);
+                float vacc1x1 = *(vw + 1);
+                float vacc2x0 = *(vw);
+                float vacc2x1 = *(vw + 1);
+                float vacc3x0 = *(vw);
+                float vacc3x1 = *(vw + 1);
+                float vacc4x0 = *(vw);
+                float vacc4x1 = *(vw + 1);
+                float vacc5x0 = *(vw);
+                float vacc5x1 = *(vw + 1);
+                float vacc6x0 = *(vw);
+                float vacc6x1 = *(vw + 1);
+                float vacc7x0 = *(vw);
+                float vacc7x1 = *(vw + 1);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 2);
+                    const float vk1 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 98], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 98], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 91], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib - 91], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 84], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib - 84], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 77], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib - 77], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 70], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, in[ib - 70], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 63], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, in[ib - 63], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 56], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, in[ib - 56], vk1);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 49], vk0);
+                    vacc7x1 = SG_MADD(vacc7x1, in[ib - 49], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib + j - 91];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 4);
+                    const float vk1 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 91], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 91], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 84], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib - 84], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 77], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib - 77], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 70], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib - 70], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 63], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, in[ib - 63], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 56], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, in[ib - 56], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 49], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, in[ib - 49], vk1);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 42], vk0);
+                    vacc7x1 = SG_MADD(vacc7x1, in[ib - 42], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib + j - 84];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 6);
+                    const float vk1 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 84], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 84], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 77], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib - 77], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 70], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib - 70], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 63], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib - 63], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 56], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, in[ib - 56], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 49], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, in[ib - 49], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 42], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, in[ib - 42], vk1);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 35], vk0);
+                    vacc7x1 = SG_MADD(vacc7x1, in[ib - 35], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib + j - 7];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 8);
+                    const float vk1 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 7], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 7], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 14], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib + 14], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 21], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, in[ib + 21], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 28], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, in[ib + 28], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 35], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, in[ib + 35], vk1);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 42], vk0);
+                    vacc7x1 = SG_MADD(vacc7x1, in[ib + 42], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 10);
+                    const float vk1 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib + 7], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 14], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 14], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 21], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib + 21], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 28], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, in[ib + 28], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 35], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, in[ib + 35], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 42], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, in[ib + 42], vk1);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 49], vk0);
+                    vacc7x1 = SG_MADD(vacc7x1, in[ib + 49], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + j + 7];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 12);
+                    const float vk1 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 7], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 14], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib + 14], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 21], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 21], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 28], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib + 28], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 35], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, in[ib + 35], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 42], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, in[ib + 42], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 49], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, in[ib + 49], vk1);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 56], vk0);
+                    vacc7x1 = SG_MADD(vacc7x1, in[ib + 56], vk1);
                 }
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc0x1;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 1) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 14) = vo;
+                }
+                {
+                    float vo = vacc1x1;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 15) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 28) = vo;
+                }
+                {
+                    float vo = vacc2x1;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 29) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 42) = vo;
+                }
+                {
+                    float vo = vacc3x1;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 43) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 56) = vo;
+                }
+                {
+                    float vo = vacc4x1;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 57) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 70) = vo;
+                }
+                {
+                    float vo = vacc5x1;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 71) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 84) = vo;
+                }
+                {
+                    float vo = vacc6x1;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 85) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 98) = vo;
+                }
+                {
+                    float vo = vacc7x1;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 99) = vo;
                 }
             }
-            {
-                const int ib = 91 * vy + 7 * vx + 4;
-                const int ob = 182 * vy + 14 * vx + 8;
-                const float *restrict vw = w + 80;
-                float vacc[6];
-                for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib + j - 98];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 6] * vi;
+        }
+        {
+            const int vx = 9;
+            for (int ct = 0; ct < 7; ++ct) {
+                const float *restrict vw = w + 20 * ct;
+                const int ib = 91 * vy + 7 * vx + ct;
+                const int ob = 182 * vy + 14 * vx + 2 * ct;
+                float vacc0x0 = *(vw);
+                float vacc0x1 = *(vw + 1);
+                float vacc1x0 = *(vw);
+                float vacc1x1 = *(vw + 1);
+                float vacc2x0 = *(vw);
+                float vacc2x1 = *(vw + 1);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 2);
+                    const float vk1 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 98], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 98], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 91], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib - 91], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 84], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib - 84], vk1);
                 }
-                for (int j = 0; j < 3; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib + j - 91];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 12] * vi;
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 4);
+                    const float vk1 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 91], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 91], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 84], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib - 84], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 77], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib - 77], vk1);
                 }
-                for (int j = 0; j < 3; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib + j - 84];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 18] * vi;
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 6);
+                    const float vk1 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 84], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 84], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 77], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib - 77], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 70], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib - 70], vk1);
                 }
-                for (int j = 0; j < 3; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib + j - 7];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 8);
+                    const float vk1 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 7], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 7], vk1);
                 }
-                for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 30] * vi;
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 10);
+                    const float vk1 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib + 7], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 14], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 14], vk1);
                 }
-                for (int j = 0; j < 3; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + j + 7];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 36] * vi;
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 12);
+                    const float vk1 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 7], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 14], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib + 14], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 21], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 21], vk1);
                 }
-                for (int j = 0; j < 6; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc0x1;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 1) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 14) = vo;
+                }
+                {
+                    float vo = vacc1x1;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 15) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 28) = vo;
+                }
+                {
+                    float vo = vacc2x1;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 29) = vo;
                 }
             }
         }
@@ -636,60 +1381,45 @@ static void Dw_m1_8c1p(const float *restrict in, float *restrict out, const floa
         const int vy = 14;
         {
             const int vx = 12;
-            {
-                const int ib = 91 * vy + 7 * vx;
-                const int ob = 182 * vy + 14 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib + j - 98];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 8] * vi;
+            for (int ct = 0; ct < 7; ++ct) {
+                const float *restrict vw = w + 20 * ct;
+                const int ib = 91 * vy + 7 * vx + ct;
+                const int ob = 182 * vy + 14 * vx + 2 * ct;
+                float vacc0x0 = *(vw);
+                float vacc0x1 = *(vw + 1);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 2);
+                    const float vk1 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 98], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 98], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib + j - 91];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 4);
+                    const float vk1 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 91], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 91], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib + j - 7];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 8);
+                    const float vk1 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 7], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 10);
+                    const float vk1 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                 }
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob) = vo;
                 }
-            }
-            {
-                const int ib = 91 * vy + 7 * vx + 4;
-                const int ob = 182 * vy + 14 * vx + 8;
-                const float *restrict vw = w + 80;
-                float vacc[6];
-                for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib + j - 98];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 6] * vi;
-                }
-                for (int j = 0; j < 3; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib + j - 91];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 12] * vi;
-                }
-                for (int j = 0; j < 3; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib + j - 7];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
-                }
-                for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 30] * vi;
-                }
-                for (int j = 0; j < 6; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                {
+                    float vo = vacc0x1;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 1) = vo;
                 }
             }
         }
@@ -699,20 +1429,12 @@ static void Dw_m1_8c1p(const float *restrict in, float *restrict out, const floa
 /* layer.c.in: layer m1: the weights of its stage in the order the kernels read them (once, at load time) */
 void mixed_m1_pack(const sg_weights *w, float *packed)
 {
-    {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed;
-        const int o0 = 0;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 7; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 20 * ct;
+        const int o0 = 2 * ct;
+        for (int j = 0; j < 2; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[14 * k + o0 + j];
-        }
-    }
-    {   /* 3-channel tiles from channel 4 */
-        float *restrict d = packed + 80;
-        const int o0 = 8;
-        for (int j = 0; j < 6; ++j) d[j] = w->dw_b[o0 + j];
-        for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 6; ++j) d[6 * k + j + 6] = w->dw_w[14 * k + o0 + j];
+            for (int j = 0; j < 2; ++j) d[2 * k + j + 2] = w->dw_w[14 * k + o0 + j];
         }
     }
 }
@@ -720,7 +1442,7 @@ void mixed_m1_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer m1: runs its stage */
 void mixed_m1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m1_8c1p(in, out, packed);
+    Dw_m1_2c8p(in, out, packed);
     (void)scratch;
 }
 
@@ -763,94 +1485,167 @@ static void Pw_m2_4x4(const float *restrict in, float *restrict out, const float
             const float *restrict vw = w + 60 * n;
             const int ib = 14 * p;
             const int ob = 17 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 14; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 14];
                 const float vi2 = in[ib + s + 28];
                 const float vi3 = in[ib + s + 42];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
+            {
+                float v = vacc0x1;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 17] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
+            {
+                float v = vacc0x2;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 34] = v;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
+            {
+                float v = vacc0x3;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 51] = v;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 17] = v;
+            }
+            {
+                float v = vacc1x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 18] = v;
+            }
+            {
+                float v = vacc1x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 19] = v;
+            }
+            {
+                float v = vacc1x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 20] = v;
+            }
+            {
+                float v = vacc2x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 34] = v;
+            }
+            {
+                float v = vacc2x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 35] = v;
+            }
+            {
+                float v = vacc2x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 36] = v;
+            }
+            {
+                float v = vacc2x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 37] = v;
+            }
+            {
+                float v = vacc3x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 51] = v;
+            }
+            {
+                float v = vacc3x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 52] = v;
+            }
+            {
+                float v = vacc3x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 53] = v;
+            }
+            {
+                float v = vacc3x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 54] = v;
             }
         }
         {   /* 1-channel tail */
             const float *restrict vw = w + 240;
             const int ib = 14 * p;
             const int ob = 17 * p + 16;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
             for (int s = 0; s < 14; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 14];
                 const float vi2 = in[ib + s + 28];
                 const float vi3 = in[ib + s + 42];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                 out[ob + 17] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                 out[ob + 34] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                 out[ob + 51] = v;
             }
@@ -861,76 +1656,130 @@ static void Pw_m2_4x4(const float *restrict in, float *restrict out, const float
             const float *restrict vw = w + 60 * n;
             const int ib = 2688;
             const int ob = 4 * n + 3264;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
             for (int s = 0; s < 14; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 14];
                 const float vi2 = in[ib + s + 28];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
+            {
+                float v = vacc0x1;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 17] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
+            {
+                float v = vacc0x2;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 34] = v;
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 17] = v;
+            }
+            {
+                float v = vacc1x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 18] = v;
+            }
+            {
+                float v = vacc1x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 19] = v;
+            }
+            {
+                float v = vacc1x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 20] = v;
+            }
+            {
+                float v = vacc2x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 34] = v;
+            }
+            {
+                float v = vacc2x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 35] = v;
+            }
+            {
+                float v = vacc2x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 36] = v;
+            }
+            {
+                float v = vacc2x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 37] = v;
             }
         }
         {   /* 1-channel tail */
             const float *restrict vw = w + 240;
             const int ib = 2688;
             const int ob = 3280;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
             for (int s = 0; s < 14; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 14];
                 const float vi2 = in[ib + s + 28];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                 out[ob + 17] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                 out[ob + 34] = v;
             }
@@ -993,10 +1842,10 @@ static void Run_m2(const float *in, const float *skip, float *out, const float *
  * packed weights 874 floats, scratch 952 floats
  *
  * stage 1: depthwise 5x5 -> 8x7x17
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 17: 2 full tiles +
- *       a generated 1-channel tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 17: 17 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 458
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -1012,54 +1861,59 @@ static void Run_m2(const float *in, const float *skip, float *out, const float *
  *   dw_w [5][5][17], dw_b [17]
  *   pw_w [24][17], pw_b [24]
  */
-/* scalar/spatial.c.in: layer m3, stage 1 (depthwise 5x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_m3_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m3, stage 1 (depthwise 5x5): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_m3_S1_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 442 * vy + 34 * vx + 8 * ct;
-                const int ob = 119 * vy + 17 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 17]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 34]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 221]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 238]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 255]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 442]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 459]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 476]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 17; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 442 * vy + 34 * vx + ct;
+                const int ob = 119 * vy + 17 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
                 }
-            }
-            {
-                const int ib = 442 * vy + 34 * vx + 16;
-                const int ob = 119 * vy + 17 * vx + 16;
-                const float *restrict vw = w + 416;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
-                vacc[0] += vw[18] * in[ib + 221]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 238]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib + 255]; /* tap 3,4 */
-                vacc[0] += vw[23] * in[ib + 442]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 459]; /* tap 4,3 */
-                vacc[0] += vw[25] * in[ib + 476]; /* tap 4,4 */
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 17), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 34), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 221), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 238), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 255), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 442), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 459), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 476), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1067,59 +1921,161 @@ static void Dw_m3_S1_8c1p(const float *restrict in, float *restrict out, const f
     /* rows 0 x cols 1..5: kernel rows 2..4, cols 0..4 */
     {
         const int vy = 0;
-        for (int vx = 1; vx < 6; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 442 * vy + 34 * vx + 8 * ct;
-                const int ob = 119 * vy + 17 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 34]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 17]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 17]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 34]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 187]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 204]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 221]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 238]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 255]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 408]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 425]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 442]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 459]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 476]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 17; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 442 * vy + 34 * vx + ct;
+                const int ob = 119 * vy + 17 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 34), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 34), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 68), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 102), vk0);
                 }
-            }
-            {
-                const int ib = 442 * vy + 34 * vx + 16;
-                const int ob = 119 * vy + 17 * vx + 16;
-                const float *restrict vw = w + 416;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
-                vacc[0] += vw[16] * in[ib + 187]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib + 204]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 221]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 238]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib + 255]; /* tap 3,4 */
-                vacc[0] += vw[21] * in[ib + 408]; /* tap 4,0 */
-                vacc[0] += vw[22] * in[ib + 425]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 442]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 459]; /* tap 4,3 */
-                vacc[0] += vw[25] * in[ib + 476]; /* tap 4,4 */
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 17), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 17), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 51), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 85), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 119), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 34), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 68), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 102), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 136), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 17), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 51), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 85), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 119), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 153), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 34), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 68), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 102), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 136), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 170), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 187), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 221), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 255), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 289), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 323), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 204), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 238), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 272), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 306), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 340), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 221), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 255), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 289), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 323), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 357), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 238), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 272), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 306), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 340), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 374), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 255), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 289), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 323), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 357), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 391), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 408), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 442), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 476), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 510), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 544), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 425), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 459), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 493), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 527), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 561), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 442), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 476), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 510), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 544), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 578), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 459), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 493), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 527), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 561), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 595), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 476), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 510), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 544), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 578), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 612), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 17) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 34) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 51) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 68) = vo;
                 }
             }
         }
@@ -1129,46 +2085,51 @@ static void Dw_m3_S1_8c1p(const float *restrict in, float *restrict out, const f
         const int vy = 0;
         {
             const int vx = 6;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 442 * vy + 34 * vx + 8 * ct;
-                const int ob = 119 * vy + 17 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 34]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 17]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 187]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 204]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 221]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 408]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 425]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 442]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 17; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 442 * vy + 34 * vx + ct;
+                const int ob = 119 * vy + 17 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 34), vk0);
                 }
-            }
-            {
-                const int ib = 442 * vy + 34 * vx + 16;
-                const int ob = 119 * vy + 17 * vx + 16;
-                const float *restrict vw = w + 416;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[16] * in[ib + 187]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib + 204]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 221]; /* tap 3,2 */
-                vacc[0] += vw[21] * in[ib + 408]; /* tap 4,0 */
-                vacc[0] += vw[22] * in[ib + 425]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 442]; /* tap 4,2 */
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 17), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 187), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 204), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 221), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 408), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 425), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 442), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1177,137 +2138,316 @@ static void Dw_m3_S1_8c1p(const float *restrict in, float *restrict out, const f
     for (int vy = 1; vy < 7; ++vy) {
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 442 * vy + 34 * vx + 8 * ct;
-                const int ob = 119 * vy + 17 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 442]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 425]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 408]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 221]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 204]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 187]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 17]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 34]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 221]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 238]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 255]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 442]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 459]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 476]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 17; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 442 * vy + 34 * vx + ct;
+                const int ob = 119 * vy + 17 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 442), vk0);
                 }
-            }
-            {
-                const int ib = 442 * vy + 34 * vx + 16;
-                const int ob = 119 * vy + 17 * vx + 16;
-                const float *restrict vw = w + 416;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[3] * in[ib - 442]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 425]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib - 408]; /* tap 0,4 */
-                vacc[0] += vw[8] * in[ib - 221]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 204]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib - 187]; /* tap 1,4 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
-                vacc[0] += vw[18] * in[ib + 221]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 238]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib + 255]; /* tap 3,4 */
-                vacc[0] += vw[23] * in[ib + 442]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 459]; /* tap 4,3 */
-                vacc[0] += vw[25] * in[ib + 476]; /* tap 4,4 */
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 425), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 408), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 221), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 204), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 187), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 17), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 34), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 221), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 238), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 255), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 442), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 459), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 476), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows 1..6 x cols 1..5: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 1; vx < 6; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 442 * vy + 34 * vx + 8 * ct;
-                const int ob = 119 * vy + 17 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 476]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 459]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 442]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 425]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 408]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 255]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 238]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 221]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 204]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 187]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 34]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 17]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 17]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 34]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 187]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 204]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 221]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 238]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 255]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 408]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 425]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 442]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 459]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 476]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 17; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 442 * vy + 34 * vx + ct;
+                const int ob = 119 * vy + 17 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 476), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 442), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 408), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 374), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 340), vk0);
                 }
-            }
-            {
-                const int ib = 442 * vy + 34 * vx + 16;
-                const int ob = 119 * vy + 17 * vx + 16;
-                const float *restrict vw = w + 416;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 476]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 459]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 442]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 425]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib - 408]; /* tap 0,4 */
-                vacc[0] += vw[6] * in[ib - 255]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib - 238]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 221]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 204]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib - 187]; /* tap 1,4 */
-                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
-                vacc[0] += vw[16] * in[ib + 187]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib + 204]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 221]; /* tap 3,2 */
-                vacc[0] += vw[19] * in[ib + 238]; /* tap 3,3 */
-                vacc[0] += vw[20] * in[ib + 255]; /* tap 3,4 */
-                vacc[0] += vw[21] * in[ib + 408]; /* tap 4,0 */
-                vacc[0] += vw[22] * in[ib + 425]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 442]; /* tap 4,2 */
-                vacc[0] += vw[24] * in[ib + 459]; /* tap 4,3 */
-                vacc[0] += vw[25] * in[ib + 476]; /* tap 4,4 */
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 459), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 425), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 391), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 357), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 323), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 442), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 408), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 374), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 340), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 306), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 425), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 391), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 357), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 323), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 289), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 408), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 374), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 340), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 306), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 272), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 255), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 221), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 187), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 153), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 119), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 238), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 204), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 170), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 136), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 102), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 221), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 187), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 153), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 119), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 85), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 204), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 170), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 136), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 102), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 68), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 187), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 153), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 119), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 85), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 51), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 34), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 34), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 68), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 102), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 17), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 17), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 51), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 85), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 119), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 34), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 68), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 102), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 136), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 17), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 51), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 85), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 119), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 153), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 34), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 68), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 102), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 136), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 170), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 187), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 221), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 255), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 289), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 323), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 204), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 238), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 272), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 306), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 340), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 221), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 255), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 289), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 323), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 357), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 238), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 272), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 306), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 340), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 374), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 255), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 289), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 323), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 357), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 391), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 408), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 442), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 476), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 510), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 544), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 425), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 459), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 493), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 527), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 561), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 442), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 476), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 510), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 544), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 578), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 459), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 493), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 527), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 561), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 595), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 476), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 510), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 544), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 578), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 612), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 17) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 34) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 51) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 68) = vo;
                 }
             }
         }
@@ -1316,58 +2456,75 @@ static void Dw_m3_S1_8c1p(const float *restrict in, float *restrict out, const f
     for (int vy = 1; vy < 7; ++vy) {
         {
             const int vx = 6;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 442 * vy + 34 * vx + 8 * ct;
-                const int ob = 119 * vy + 17 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 476]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 459]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 442]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 255]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 238]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 221]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 34]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 17]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 187]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 204]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 221]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 408]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 425]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 442]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 17; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 442 * vy + 34 * vx + ct;
+                const int ob = 119 * vy + 17 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 476), vk0);
                 }
-            }
-            {
-                const int ib = 442 * vy + 34 * vx + 16;
-                const int ob = 119 * vy + 17 * vx + 16;
-                const float *restrict vw = w + 416;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 476]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 459]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 442]; /* tap 0,2 */
-                vacc[0] += vw[6] * in[ib - 255]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib - 238]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 221]; /* tap 1,2 */
-                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[16] * in[ib + 187]; /* tap 3,0 */
-                vacc[0] += vw[17] * in[ib + 204]; /* tap 3,1 */
-                vacc[0] += vw[18] * in[ib + 221]; /* tap 3,2 */
-                vacc[0] += vw[21] * in[ib + 408]; /* tap 4,0 */
-                vacc[0] += vw[22] * in[ib + 425]; /* tap 4,1 */
-                vacc[0] += vw[23] * in[ib + 442]; /* tap 4,2 */
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 459), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 442), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 255), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 238), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 221), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 34), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 17), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 187), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 204), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 221), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 408), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 425), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 442), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1377,46 +2534,51 @@ static void Dw_m3_S1_8c1p(const float *restrict in, float *restrict out, const f
         const int vy = 7;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 442 * vy + 34 * vx + 8 * ct;
-                const int ob = 119 * vy + 17 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 442]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 425]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 408]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 221]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 204]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 187]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 17]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 34]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 17; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 442 * vy + 34 * vx + ct;
+                const int ob = 119 * vy + 17 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 442), vk0);
                 }
-            }
-            {
-                const int ib = 442 * vy + 34 * vx + 16;
-                const int ob = 119 * vy + 17 * vx + 16;
-                const float *restrict vw = w + 416;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[3] * in[ib - 442]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 425]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib - 408]; /* tap 0,4 */
-                vacc[0] += vw[8] * in[ib - 221]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 204]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib - 187]; /* tap 1,4 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 425), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 408), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 221), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 204), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 187), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 17), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 34), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1424,59 +2586,161 @@ static void Dw_m3_S1_8c1p(const float *restrict in, float *restrict out, const f
     /* rows 7 x cols 1..5: kernel rows 0..2, cols 0..4 */
     {
         const int vy = 7;
-        for (int vx = 1; vx < 6; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 442 * vy + 34 * vx + 8 * ct;
-                const int ob = 119 * vy + 17 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 476]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 459]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 442]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 425]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 408]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 255]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 238]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 221]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 204]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 187]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 34]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 17]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 17]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 34]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 17; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 442 * vy + 34 * vx + ct;
+                const int ob = 119 * vy + 17 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 476), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 442), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 408), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 374), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 340), vk0);
                 }
-            }
-            {
-                const int ib = 442 * vy + 34 * vx + 16;
-                const int ob = 119 * vy + 17 * vx + 16;
-                const float *restrict vw = w + 416;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 476]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 459]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 442]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 425]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib - 408]; /* tap 0,4 */
-                vacc[0] += vw[6] * in[ib - 255]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib - 238]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 221]; /* tap 1,2 */
-                vacc[0] += vw[9] * in[ib - 204]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib - 187]; /* tap 1,4 */
-                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
-                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
-                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 459), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 425), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 391), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 357), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 323), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 442), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 408), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 374), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 340), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 306), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 425), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 391), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 357), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 323), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 289), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 408), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 374), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 340), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 306), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 272), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 255), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 221), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 187), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 153), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 119), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 238), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 204), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 170), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 136), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 102), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 221), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 187), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 153), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 119), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 85), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 204), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 170), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 136), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 102), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 68), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 187), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 153), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 119), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 85), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 51), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 34), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 34), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 68), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 102), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 17), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 17), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 51), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 85), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 119), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 34), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 68), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 102), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 136), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 17), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 51), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 85), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 119), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 153), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 34), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 68), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 102), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 136), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 170), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 17) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 34) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 51) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 68) = vo;
                 }
             }
         }
@@ -1486,46 +2750,51 @@ static void Dw_m3_S1_8c1p(const float *restrict in, float *restrict out, const f
         const int vy = 7;
         {
             const int vx = 6;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 442 * vy + 34 * vx + 8 * ct;
-                const int ob = 119 * vy + 17 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 476]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 459]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 442]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 255]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 238]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 221]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 34]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 17]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 17; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 442 * vy + 34 * vx + ct;
+                const int ob = 119 * vy + 17 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 476), vk0);
                 }
-            }
-            {
-                const int ib = 442 * vy + 34 * vx + 16;
-                const int ob = 119 * vy + 17 * vx + 16;
-                const float *restrict vw = w + 416;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 476]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 459]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 442]; /* tap 0,2 */
-                vacc[0] += vw[6] * in[ib - 255]; /* tap 1,0 */
-                vacc[0] += vw[7] * in[ib - 238]; /* tap 1,1 */
-                vacc[0] += vw[8] * in[ib - 221]; /* tap 1,2 */
-                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
-                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
-                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 459), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 442), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 255), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 238), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 221), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 34), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 17), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1540,44 +2809,112 @@ static void Pw_m3_S2_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 72 * n;
             const int ib = 17 * p;
             const int ob = 24 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 17; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 17];
                 const float vi2 = in[ib + s + 34];
                 const float vi3 = in[ib + s + 51];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 24] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                out[ob + j + 48] = v;
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                out[ob + j + 72] = v;
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                out[ob + 24] = v;
+            }
+            {
+                float v = vacc1x1;
+                out[ob + 25] = v;
+            }
+            {
+                float v = vacc1x2;
+                out[ob + 26] = v;
+            }
+            {
+                float v = vacc1x3;
+                out[ob + 27] = v;
+            }
+            {
+                float v = vacc2x0;
+                out[ob + 48] = v;
+            }
+            {
+                float v = vacc2x1;
+                out[ob + 49] = v;
+            }
+            {
+                float v = vacc2x2;
+                out[ob + 50] = v;
+            }
+            {
+                float v = vacc2x3;
+                out[ob + 51] = v;
+            }
+            {
+                float v = vacc3x0;
+                out[ob + 72] = v;
+            }
+            {
+                float v = vacc3x1;
+                out[ob + 73] = v;
+            }
+            {
+                float v = vacc3x2;
+                out[ob + 74] = v;
+            }
+            {
+                float v = vacc3x3;
+                out[ob + 75] = v;
             }
         }
     }
@@ -1586,17 +2923,9 @@ static void Pw_m3_S2_4x4(const float *restrict in, float *restrict out, const fl
 /* layer.c.in: layer m3: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mixed_m3_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 208 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
-        for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[17 * k + o0 + j];
-        }
-    }
-    {   /* 1-channel tiles from channel 16 */
-        float *restrict d = packed + 416;
-        const int o0 = 16;
+    for (int ct = 0; ct < 17; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 26 * ct;
+        const int o0 = ct;
         d[0] = w->dw_b[o0];
         for (int k = 0; k < 25; ++k) {
             d[k + 1] = w->dw_w[17 * k + o0];
@@ -1620,7 +2949,7 @@ void mixed_m3(const float *restrict in, float *restrict out, const float *restri
     enum {
         S2_W = 442,   /* stage 2's packed weights */
     };
-    Dw_m3_S1_8c1p(in, scratch, packed);
+    Dw_m3_S1_1c8p(in, scratch, packed);
     Pw_m3_S2_4x4(scratch, out, packed + S2_W);
 }
 
@@ -1649,11 +2978,11 @@ static void Run_m3(const float *in, const float *skip, float *out, const float *
  * packed weights 1080 floats, scratch 768 floats
  *
  * stage 1: depthwise 3x3 -> 4x4x24
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 24: 3 full tiles,
- *       no tail
- *   borders: 2 row classes x 3 column classes, padding resolved at generation time (about 107
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 24: 24 tiles
+ *   borders: 2 row classes x 3 column classes, padding resolved at generation time (about 214
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
@@ -1664,11 +2993,11 @@ static void Run_m3(const float *in, const float *skip, float *out, const float *
  *       panels; pixel tiles outer, then channel panels (scalar code)
  *
  * stage 3: transposed depthwise 3x3 -> 8x7x24
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 24: 3 full tiles,
- *       no tail
- *   borders: 3 row classes x 2 column classes, padding resolved at generation time (about 84
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 24: 24 tiles
+ *   borders: 3 row classes x 2 column classes, padding resolved at generation time (about 168
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
@@ -1677,53 +3006,111 @@ static void Run_m3(const float *in, const float *skip, float *out, const float *
  *   pw_w [24][24], pw_b [24]
  *   up_w [3][3][24], up_b [24]
  */
-/* scalar/spatial.c.in: layer m4, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_m4_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m4, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_m4_S1_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0..2 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 0; vy < 3; ++vy) {
         {
             const int vx = 0;
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 336 * vy + 48 * vx + 8 * ct;
-                const int ob = 96 * vy + 24 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 24]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 168]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 192]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 336]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 360]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 336 * vy + 48 * vx + ct;
+                const int ob = 96 * vy + 24 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 168), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 336), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 360), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows 0..2 x cols 1..2: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 3; ++vy) {
-        for (int vx = 1; vx < 3; ++vx) {
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 336 * vy + 48 * vx + 8 * ct;
-                const int ob = 96 * vy + 24 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 24]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 24]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 144]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 168]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 192]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 312]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 336]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 360]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 336 * vy + 48 * vx + ct;
+                const int ob = 96 * vy + 24 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 72), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 192), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 216), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 240), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 312), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 360), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 336), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 384), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 360), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 408), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 24) = vo;
                 }
             }
         }
@@ -1732,21 +3119,38 @@ static void Dw_m4_S1_8c1p(const float *restrict in, float *restrict out, const f
     for (int vy = 0; vy < 3; ++vy) {
         {
             const int vx = 3;
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 336 * vy + 48 * vx + 8 * ct;
-                const int ob = 96 * vy + 24 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 24]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 144]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 168]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 312]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 336]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 336 * vy + 48 * vx + ct;
+                const int ob = 96 * vy + 24 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 168), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 312), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 336), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1756,19 +3160,30 @@ static void Dw_m4_S1_8c1p(const float *restrict in, float *restrict out, const f
         const int vy = 3;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 336 * vy + 48 * vx + 8 * ct;
-                const int ob = 96 * vy + 24 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 24]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 168]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 192]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 336 * vy + 48 * vx + ct;
+                const int ob = 96 * vy + 24 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 168), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1776,22 +3191,51 @@ static void Dw_m4_S1_8c1p(const float *restrict in, float *restrict out, const f
     /* rows 3 x cols 1..2: kernel rows 0..1, cols 0..2 */
     {
         const int vy = 3;
-        for (int vx = 1; vx < 3; ++vx) {
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 336 * vy + 48 * vx + 8 * ct;
-                const int ob = 96 * vy + 24 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 24]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 24]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 144]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 168]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 192]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 336 * vy + 48 * vx + ct;
+                const int ob = 96 * vy + 24 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 72), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 192), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 216), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 240), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 24) = vo;
                 }
             }
         }
@@ -1801,19 +3245,30 @@ static void Dw_m4_S1_8c1p(const float *restrict in, float *restrict out, const f
         const int vy = 3;
         {
             const int vx = 3;
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 336 * vy + 48 * vx + 8 * ct;
-                const int ob = 96 * vy + 24 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 24]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 144]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 168]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 336 * vy + 48 * vx + ct;
+                const int ob = 96 * vy + 24 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 168), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1828,71 +3283,175 @@ static void Pw_m4_S2_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 100 * n;
             const int ib = 24 * p;
             const int ob = 24 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 24; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 24];
                 const float vi2 = in[ib + s + 48];
                 const float vi3 = in[ib + s + 72];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
+            {
+                float v = vacc0x1;
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 24] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
+            {
+                float v = vacc0x2;
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 48] = v;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
+            {
+                float v = vacc0x3;
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 72] = v;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 24] = v;
+            }
+            {
+                float v = vacc1x1;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 25] = v;
+            }
+            {
+                float v = vacc1x2;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 26] = v;
+            }
+            {
+                float v = vacc1x3;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 27] = v;
+            }
+            {
+                float v = vacc2x0;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 48] = v;
+            }
+            {
+                float v = vacc2x1;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 49] = v;
+            }
+            {
+                float v = vacc2x2;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 50] = v;
+            }
+            {
+                float v = vacc2x3;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 51] = v;
+            }
+            {
+                float v = vacc3x0;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 72] = v;
+            }
+            {
+                float v = vacc3x1;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 73] = v;
+            }
+            {
+                float v = vacc3x2;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 74] = v;
+            }
+            {
+                float v = vacc3x3;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 75] = v;
             }
         }
     }
 }
 
-/* scalar/spatial.c.in: layer m4, stage 3 (transposed depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Up_m4_S3_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/spatial.c.in: layer m4, stage 3 (transposed depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Up_m4_S3_1c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     /* rows 0 x cols 0..6 step 2: kernel rows 0, cols 1 */
     {
         const int vy = 0;
-        for (int vx = 0; vx < 4; ++vx) {
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 96 * vy + 24 * vx + 8 * ct;
-                const int ob = 336 * vy + 48 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 96 * vy + 24 * vx + ct;
+                const int ob = 336 * vy + 48 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 72), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo + *(res + ob));
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo + *(res + ob + 48));
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo + *(res + ob + 96));
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo + *(res + ob + 144));
+                    *(out + ob + 144) = vo;
                 }
             }
         }
@@ -1900,96 +3459,226 @@ static void Up_m4_S3_8c1p(const float *restrict in, float *restrict out, const f
     /* rows 0 x cols 1..5 step 2: kernel rows 0, cols 0,2 */
     {
         const int vy = 0;
-        for (int vx = 0; vx < 3; ++vx) {
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 96 * vy + 24 * vx + 8 * ct;
-                const int ob = 336 * vy + 48 * vx + 8 * ct + 24;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 24]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 96 * vy + 24 * vx + ct;
+                const int ob = 336 * vy + 48 * vx + ct + 24;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 72), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo + *(res + ob));
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo + *(res + ob + 48));
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo + *(res + ob + 96));
+                    *(out + ob + 96) = vo;
                 }
             }
         }
     }
     /* rows 2..6 step 2 x cols 0..6 step 2: kernel rows 0,2, cols 1 */
     for (int vy = 1; vy < 4; ++vy) {
-        for (int vx = 0; vx < 4; ++vx) {
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 96 * vy + 24 * vx + 8 * ct;
-                const int ob = 336 * vy + 48 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 96]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 96 * vy + 24 * vx + ct;
+                const int ob = 336 * vy + 48 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 72), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 96), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 72), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 24), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo + *(res + ob));
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo + *(res + ob + 48));
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo + *(res + ob + 96));
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo + *(res + ob + 144));
+                    *(out + ob + 144) = vo;
                 }
             }
         }
     }
     /* rows 2..6 step 2 x cols 1..5 step 2: kernel rows 0,2, cols 0,2 */
     for (int vy = 1; vy < 4; ++vy) {
-        for (int vx = 0; vx < 3; ++vx) {
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 96 * vy + 24 * vx + 8 * ct;
-                const int ob = 336 * vy + 48 * vx + 8 * ct + 24;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 24]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 72]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 96]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 96 * vy + 24 * vx + ct;
+                const int ob = 336 * vy + 48 * vx + ct + 24;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 72), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 48), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 24), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 96), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 72), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 48), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo + *(res + ob));
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo + *(res + ob + 48));
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo + *(res + ob + 96));
+                    *(out + ob + 96) = vo;
                 }
             }
         }
     }
     /* rows 1..7 step 2 x cols 0..6 step 2: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 0; vx < 4; ++vx) {
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 96 * vy + 24 * vx + 8 * ct;
-                const int ob = 336 * vy + 48 * vx + 8 * ct + 168;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 96 * vy + 24 * vx + ct;
+                const int ob = 336 * vy + 48 * vx + ct + 168;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 72), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo + *(res + ob));
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo + *(res + ob + 48));
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo + *(res + ob + 96));
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo + *(res + ob + 144));
+                    *(out + ob + 144) = vo;
                 }
             }
         }
     }
     /* rows 1..7 step 2 x cols 1..5 step 2: kernel rows 1, cols 0,2 */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 0; vx < 3; ++vx) {
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 96 * vy + 24 * vx + 8 * ct;
-                const int ob = 336 * vy + 48 * vx + 8 * ct + 192;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 24]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 96 * vy + 24 * vx + ct;
+                const int ob = 336 * vy + 48 * vx + ct + 192;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 72), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo + *(res + ob));
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo + *(res + ob + 48));
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo + *(res + ob + 96));
+                    *(out + ob + 96) = vo;
                 }
             }
         }
@@ -1999,12 +3688,12 @@ static void Up_m4_S3_8c1p(const float *restrict in, float *restrict out, const f
 /* layer.c.in: layer m4: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void mixed_m4_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 3; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 24; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[24 * k + o0 + j];
+            d[k + 1] = w->dw_w[24 * k + o0];
         }
     }
     {
@@ -2017,12 +3706,12 @@ void mixed_m4_pack(const sg_weights *w, float *packed)
             }
         }
     }
-    for (int ct = 0; ct < 3; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 80 * ct + 840;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
+    for (int ct = 0; ct < 24; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct + 840;
+        const int o0 = ct;
+        d[0] = w->up_b[o0];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->up_w[24 * k + o0 + j];
+            d[k + 1] = w->up_w[24 * k + o0];
         }
     }
 }
@@ -2035,9 +3724,9 @@ void mixed_m4(const float *restrict in, float *restrict out, const float *restri
         S2_W = 240,     /* stage 2's packed weights */
         S3_W = 840,     /* stage 3's packed weights */
     };
-    Dw_m4_S1_8c1p(in, scratch, packed);
+    Dw_m4_S1_1c8p(in, scratch, packed);
     Pw_m4_S2_4x4(scratch, scratch + S2_OUT, packed + S2_W);
-    Up_m4_S3_8c1p(scratch + S2_OUT, out, packed + S3_W, in);
+    Up_m4_S3_1c8p(scratch + S2_OUT, out, packed + S3_W, in);
 }
 
 /* layer.c.in: layer m4: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
@@ -2108,49 +3797,144 @@ static void Pw_m5_4x4(const float *restrict in, float *restrict out, const float
             const float *restrict vw = w + 28 * n;
             const int ib = 24 * p;
             const int ob = 24 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 6; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_m5_S1[6 * j + s + 24 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 24] * vk[j];
-                    vacc2[j] += in[ib + k + 48] * vk[j];
-                    vacc3[j] += in[ib + k + 72] * vk[j];
-                }
+                const int k0 = Src_m5_S1[s + 24 * n];
+                const int k1 = Src_m5_S1[s + 24 * n + 6];
+                const int k2 = Src_m5_S1[s + 24 * n + 12];
+                const int k3 = Src_m5_S1[s + 24 * n + 18];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 24], vk0);
+                vacc2x0 = SG_MADD(vacc2x0, in[ib + k0 + 48], vk0);
+                vacc3x0 = SG_MADD(vacc3x0, in[ib + k0 + 72], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 24], vk1);
+                vacc2x1 = SG_MADD(vacc2x1, in[ib + k1 + 48], vk1);
+                vacc3x1 = SG_MADD(vacc3x1, in[ib + k1 + 72], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                vacc1x2 = SG_MADD(vacc1x2, in[ib + k2 + 24], vk2);
+                vacc2x2 = SG_MADD(vacc2x2, in[ib + k2 + 48], vk2);
+                vacc3x2 = SG_MADD(vacc3x2, in[ib + k2 + 72], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
+                vacc1x3 = SG_MADD(vacc1x3, in[ib + k3 + 24], vk3);
+                vacc2x3 = SG_MADD(vacc2x3, in[ib + k3 + 48], vk3);
+                vacc3x3 = SG_MADD(vacc3x3, in[ib + k3 + 72], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                v += res[ob + j];
+            {
+                float v = vacc0x0;
+                v += res[ob];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                v += res[ob + j + 24];
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 24] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                v += res[ob + j + 48];
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 48] = v;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                v += res[ob + j + 72];
+            {
+                float v = vacc0x3;
+                v += res[ob + 3];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 72] = v;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v += res[ob + 24];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 24] = v;
+            }
+            {
+                float v = vacc1x1;
+                v += res[ob + 25];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 25] = v;
+            }
+            {
+                float v = vacc1x2;
+                v += res[ob + 26];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 26] = v;
+            }
+            {
+                float v = vacc1x3;
+                v += res[ob + 27];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 27] = v;
+            }
+            {
+                float v = vacc2x0;
+                v += res[ob + 48];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 48] = v;
+            }
+            {
+                float v = vacc2x1;
+                v += res[ob + 49];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 49] = v;
+            }
+            {
+                float v = vacc2x2;
+                v += res[ob + 50];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 50] = v;
+            }
+            {
+                float v = vacc2x3;
+                v += res[ob + 51];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 51] = v;
+            }
+            {
+                float v = vacc3x0;
+                v += res[ob + 72];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 72] = v;
+            }
+            {
+                float v = vacc3x1;
+                v += res[ob + 73];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 73] = v;
+            }
+            {
+                float v = vacc3x2;
+                v += res[ob + 74];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 74] = v;
+            }
+            {
+                float v = vacc3x3;
+                v += res[ob + 75];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 75] = v;
             }
         }
     }
@@ -2200,89 +3984,274 @@ static void Run_m5(const float *in, const float *skip, float *out, const float *
  * packed weights 240 floats, scratch 0 floats
  *
  * stage 1: transposed depthwise 3x3 -> 15x13x24
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 24: 3 full tiles,
- *       no tail
- *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 57
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 24: 24 tiles
+ *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 114
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][24], dw_b [24]
  */
-/* scalar/spatial.c.in: layer m6, stage 1 (transposed depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Up_m6_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m6, stage 1 (transposed depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Up_m6_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0..14 step 2 x cols 0..12 step 2: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 8; ++vy) {
-        for (int vx = 0; vx < 7; ++vx) {
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 168 * vy + 24 * vx + 8 * ct;
-                const int ob = 624 * vy + 48 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 168 * vy + 24 * vx + ct;
+                const int ob = 624 * vy + 48 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 72), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 120), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 144), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 144) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 192) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    *(out + ob + 240) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    *(out + ob + 288) = vo;
                 }
             }
         }
     }
     /* rows 0..14 step 2 x cols 1..11 step 2: kernel rows 1, cols 0,2 */
     for (int vy = 0; vy < 8; ++vy) {
-        for (int vx = 0; vx < 6; ++vx) {
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 168 * vy + 24 * vx + 8 * ct;
-                const int ob = 624 * vy + 48 * vx + 8 * ct + 24;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 24]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 168 * vy + 24 * vx + ct;
+                const int ob = 624 * vy + 48 * vx + ct + 24;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 72), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 120), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 72), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 120), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 144) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 192) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    *(out + ob + 240) = vo;
                 }
             }
         }
     }
     /* rows 1..13 step 2 x cols 0..12 step 2: kernel rows 0,2, cols 1 */
     for (int vy = 0; vy < 7; ++vy) {
-        for (int vx = 0; vx < 7; ++vx) {
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 168 * vy + 24 * vx + 8 * ct;
-                const int ob = 624 * vy + 48 * vx + 8 * ct + 312;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 168]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 168 * vy + 24 * vx + ct;
+                const int ob = 624 * vy + 48 * vx + ct + 312;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 192), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 216), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 240), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 264), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 288), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 312), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 72), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 120), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 144), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 144) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 192) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    *(out + ob + 240) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    *(out + ob + 288) = vo;
                 }
             }
         }
     }
     /* rows 1..13 step 2 x cols 1..11 step 2: kernel rows 0,2, cols 0,2 */
     for (int vy = 0; vy < 7; ++vy) {
-        for (int vx = 0; vx < 6; ++vx) {
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 168 * vy + 24 * vx + 8 * ct;
-                const int ob = 624 * vy + 48 * vx + 8 * ct + 336;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 192]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 168]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 24]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 168 * vy + 24 * vx + ct;
+                const int ob = 624 * vy + 48 * vx + ct + 336;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 216), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 240), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 264), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 288), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 312), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 192), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 216), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 240), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 264), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 288), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 72), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 120), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 72), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 120), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 144) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 192) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    *(out + ob + 240) = vo;
                 }
             }
         }
@@ -2292,12 +4261,12 @@ static void Up_m6_8c1p(const float *restrict in, float *restrict out, const floa
 /* layer.c.in: layer m6: the weights of its stage in the order the kernels read them (once, at load time) */
 void mixed_m6_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 3; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 24; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[24 * k + o0 + j];
+            d[k + 1] = w->dw_w[24 * k + o0];
         }
     }
 }
@@ -2305,7 +4274,7 @@ void mixed_m6_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer m6: runs its stage */
 void mixed_m6(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_m6_8c1p(in, out, packed);
+    Up_m6_1c8p(in, out, packed);
     (void)scratch;
 }
 
@@ -2332,11 +4301,11 @@ static void Run_m6(const float *in, const float *skip, float *out, const float *
  * packed weights 304 floats, scratch 4680 floats
  *
  * stage 1: depthwise 3x3 -> 15x13x24
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 24: 3 full tiles,
- *       no tail
- *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 24: 24 tiles
+ *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *   not fused: the 19 KiB intermediate stays in scratch (at most 32 KiB) between the two stages
@@ -2352,198 +4321,778 @@ static void Run_m6(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][24], dw_b [24]
  *   pw_w [16][3], pw_b [16]
  */
-/* scalar/spatial.c.in: layer m7, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_m7_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m7, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_m7_S1_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0..1 x cols 0..1: kernel rows 1..2, cols 1..2 */
     for (int vy = 0; vy < 2; ++vy) {
-        for (int vx = 0; vx < 2; ++vx) {
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 312 * vy + 24 * vx + 8 * ct;
-                const int ob = 312 * vy + 24 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 48]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 624]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 672]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 312 * vy + 24 * vx + ct;
+                const int ob = 312 * vy + 24 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 72), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 624), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 648), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 672), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 696), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 24) = vo;
                 }
             }
         }
     }
     /* rows 0..1 x cols 2..10: kernel rows 1..2, cols 0..2 */
     for (int vy = 0; vy < 2; ++vy) {
-        for (int vx = 2; vx < 11; ++vx) {
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 312 * vy + 24 * vx + 8 * ct;
-                const int ob = 312 * vy + 24 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 48]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 48]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 576]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 624]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 672]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 2;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 312 * vy + 24 * vx + ct;
+                const int ob = 312 * vy + 24 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 24), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 24), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 72), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 96), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 120), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 72), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 120), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 144), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 168), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 72), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 120), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 144), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 168), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 192), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 216), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 576), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 600), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 624), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 648), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 672), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 696), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 720), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 744), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 624), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 648), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 672), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 696), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 720), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 744), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 768), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 792), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 672), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 696), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 720), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 744), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 768), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 792), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 816), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 840), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 24) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 72) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    *(out + ob + 120) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    *(out + ob + 144) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    *(out + ob + 168) = vo;
+                }
+            }
+        }
+        {
+            const int vx = 10;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 312 * vy + 24 * vx + ct;
+                const int ob = 312 * vy + 24 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 576), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 624), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 672), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows 0..1 x cols 11..12: kernel rows 1..2, cols 0..1 */
     for (int vy = 0; vy < 2; ++vy) {
-        for (int vx = 11; vx < 13; ++vx) {
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 312 * vy + 24 * vx + 8 * ct;
-                const int ob = 312 * vy + 24 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 48]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 576]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 624]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 11;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 312 * vy + 24 * vx + ct;
+                const int ob = 312 * vy + 24 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 24), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 576), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 600), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 624), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 648), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 24) = vo;
                 }
             }
         }
     }
     /* rows 2..12 x cols 0..1: kernel rows 0..2, cols 1..2 */
     for (int vy = 2; vy < 13; ++vy) {
-        for (int vx = 0; vx < 2; ++vx) {
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 312 * vy + 24 * vx + 8 * ct;
-                const int ob = 312 * vy + 24 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 624]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 576]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 48]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 624]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 672]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 312 * vy + 24 * vx + ct;
+                const int ob = 312 * vy + 24 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 624), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 600), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 576), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 552), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 72), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 624), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 648), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 672), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 696), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 24) = vo;
                 }
             }
         }
     }
     /* rows 2..12 x cols 2..10: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 2; vy < 13; ++vy) {
-        for (int vx = 2; vx < 11; ++vx) {
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 312 * vy + 24 * vx + 8 * ct;
-                const int ob = 312 * vy + 24 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 672]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 624]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 576]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 48]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 48]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 576]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 624]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 672]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 2;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 312 * vy + 24 * vx + ct;
+                const int ob = 312 * vy + 24 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 672), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 648), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 624), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 600), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 576), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 552), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 528), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 504), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 624), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 600), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 576), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 552), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 528), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 504), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 480), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 456), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 576), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 552), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 528), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 504), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 480), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 456), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 432), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 408), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 24), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 24), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 72), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 96), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 120), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 72), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 120), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 144), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 168), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 72), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 120), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 144), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 168), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 192), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 216), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 576), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 600), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 624), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 648), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 672), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 696), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 720), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 744), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 624), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 648), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 672), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 696), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 720), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 744), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 768), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 792), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 672), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 696), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 720), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 744), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 768), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 792), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 816), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 840), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 24) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 72) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    *(out + ob + 120) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    *(out + ob + 144) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    *(out + ob + 168) = vo;
+                }
+            }
+        }
+        {
+            const int vx = 10;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 312 * vy + 24 * vx + ct;
+                const int ob = 312 * vy + 24 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 672), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 624), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 576), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 576), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 624), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 672), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows 2..12 x cols 11..12: kernel rows 0..2, cols 0..1 */
     for (int vy = 2; vy < 13; ++vy) {
-        for (int vx = 11; vx < 13; ++vx) {
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 312 * vy + 24 * vx + 8 * ct;
-                const int ob = 312 * vy + 24 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 672]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 624]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 48]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 576]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 624]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 11;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 312 * vy + 24 * vx + ct;
+                const int ob = 312 * vy + 24 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 672), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 648), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 624), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 600), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 24), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 576), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 600), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 624), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 648), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 24) = vo;
                 }
             }
         }
     }
     /* rows 13..14 x cols 0..1: kernel rows 0..1, cols 1..2 */
     for (int vy = 13; vy < 15; ++vy) {
-        for (int vx = 0; vx < 2; ++vx) {
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 312 * vy + 24 * vx + 8 * ct;
-                const int ob = 312 * vy + 24 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 624]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 576]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 48]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 312 * vy + 24 * vx + ct;
+                const int ob = 312 * vy + 24 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 624), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 600), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 576), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 552), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 72), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 24) = vo;
                 }
             }
         }
     }
     /* rows 13..14 x cols 2..10: kernel rows 0..1, cols 0..2 */
     for (int vy = 13; vy < 15; ++vy) {
-        for (int vx = 2; vx < 11; ++vx) {
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 312 * vy + 24 * vx + 8 * ct;
-                const int ob = 312 * vy + 24 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 672]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 624]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 576]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 48]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 48]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 2;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 312 * vy + 24 * vx + ct;
+                const int ob = 312 * vy + 24 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 672), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 648), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 624), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 600), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 576), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 552), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 528), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 504), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 624), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 600), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 576), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 552), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 528), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 504), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 480), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 456), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 576), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 552), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 528), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 504), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 480), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 456), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 432), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 408), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 24), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 24), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 72), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 96), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 120), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 72), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 120), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 144), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 168), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 72), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 120), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 144), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 168), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 192), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 216), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 24) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 72) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    *(out + ob + 120) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    *(out + ob + 144) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    *(out + ob + 168) = vo;
+                }
+            }
+        }
+        {
+            const int vx = 10;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 312 * vy + 24 * vx + ct;
+                const int ob = 312 * vy + 24 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 672), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 624), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 576), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows 13..14 x cols 11..12: kernel rows 0..1, cols 0..1 */
     for (int vy = 13; vy < 15; ++vy) {
-        for (int vx = 11; vx < 13; ++vx) {
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 312 * vy + 24 * vx + 8 * ct;
-                const int ob = 312 * vy + 24 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 672]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 624]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 48]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 11;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 312 * vy + 24 * vx + ct;
+                const int ob = 312 * vy + 24 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 672), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 648), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 624), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 600), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 24), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 24) = vo;
                 }
             }
         }
@@ -2559,48 +5108,70 @@ static void Pw_m7_S2_4x2(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 8 * g;
                 const int ib = 24 * p + 3 * g;
                 const int ob = 16 * p + 2 * g;
-                float vacc0[2];
-                float vacc1[2];
-                float vacc2[2];
-                float vacc3[2];
-                for (int j = 0; j < 2; ++j) {
-                    vacc0[j] = vw[j];
-                    vacc1[j] = vw[j];
-                    vacc2[j] = vw[j];
-                    vacc3[j] = vw[j];
-                }
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc1x0 = vw[0];
+                float vacc1x1 = vw[1];
+                float vacc2x0 = vw[0];
+                float vacc2x1 = vw[1];
+                float vacc3x0 = vw[0];
+                float vacc3x1 = vw[1];
                 for (int s = 0; s < 3; ++s) {
                     const float *restrict vk = vw + 2 * s + 2;
                     const float vi0 = in[ib + s];
                     const float vi1 = in[ib + s + 24];
                     const float vi2 = in[ib + s + 48];
                     const float vi3 = in[ib + s + 72];
-                    for (int j = 0; j < 2; ++j) {
-                        vacc0[j] += vi0 * vk[j];
-                        vacc1[j] += vi1 * vk[j];
-                        vacc2[j] += vi2 * vk[j];
-                        vacc3[j] += vi3 * vk[j];
-                    }
+                    const float vk0 = vk[0];
+                    vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                    const float vk1 = vk[1];
+                    vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                    vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                    vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                    vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc0[j];
+                {
+                    float v = vacc0x0;
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc1[j];
+                {
+                    float v = vacc0x1;
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j + 16] = v;
+                    out[ob + 1] = v;
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc2[j];
+                {
+                    float v = vacc1x0;
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j + 32] = v;
+                    out[ob + 16] = v;
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc3[j];
+                {
+                    float v = vacc1x1;
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j + 48] = v;
+                    out[ob + 17] = v;
+                }
+                {
+                    float v = vacc2x0;
+                    v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                    out[ob + 32] = v;
+                }
+                {
+                    float v = vacc2x1;
+                    v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                    out[ob + 33] = v;
+                }
+                {
+                    float v = vacc3x0;
+                    v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                    out[ob + 48] = v;
+                }
+                {
+                    float v = vacc3x1;
+                    v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                    out[ob + 49] = v;
                 }
             }
         }
@@ -2609,39 +5180,55 @@ static void Pw_m7_S2_4x2(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 8 * g;
                 const int ib = 3 * g + 4608;
                 const int ob = 2 * g + 3072;
-                float vacc0[2];
-                float vacc1[2];
-                float vacc2[2];
-                for (int j = 0; j < 2; ++j) {
-                    vacc0[j] = vw[j];
-                    vacc1[j] = vw[j];
-                    vacc2[j] = vw[j];
-                }
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc1x0 = vw[0];
+                float vacc1x1 = vw[1];
+                float vacc2x0 = vw[0];
+                float vacc2x1 = vw[1];
                 for (int s = 0; s < 3; ++s) {
                     const float *restrict vk = vw + 2 * s + 2;
                     const float vi0 = in[ib + s];
                     const float vi1 = in[ib + s + 24];
                     const float vi2 = in[ib + s + 48];
-                    for (int j = 0; j < 2; ++j) {
-                        vacc0[j] += vi0 * vk[j];
-                        vacc1[j] += vi1 * vk[j];
-                        vacc2[j] += vi2 * vk[j];
-                    }
+                    const float vk0 = vk[0];
+                    vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                    const float vk1 = vk[1];
+                    vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                    vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                    vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc0[j];
+                {
+                    float v = vacc0x0;
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc1[j];
+                {
+                    float v = vacc0x1;
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j + 16] = v;
+                    out[ob + 1] = v;
                 }
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc2[j];
+                {
+                    float v = vacc1x0;
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j + 32] = v;
+                    out[ob + 16] = v;
+                }
+                {
+                    float v = vacc1x1;
+                    v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                    out[ob + 17] = v;
+                }
+                {
+                    float v = vacc2x0;
+                    v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                    out[ob + 32] = v;
+                }
+                {
+                    float v = vacc2x1;
+                    v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                    out[ob + 33] = v;
                 }
             }
         }
@@ -2651,12 +5238,12 @@ static void Pw_m7_S2_4x2(const float *restrict in, float *restrict out, const fl
 /* layer.c.in: layer m7: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mixed_m7_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 3; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 24; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[24 * k + o0 + j];
+            d[k + 1] = w->dw_w[24 * k + o0];
         }
     }
     for (int g = 0; g < 8; ++g) {
@@ -2677,7 +5264,7 @@ void mixed_m7(const float *restrict in, float *restrict out, const float *restri
     enum {
         S2_W = 240,   /* stage 2's packed weights */
     };
-    Dw_m7_S1_8c1p(in, scratch, packed);
+    Dw_m7_S1_1c8p(in, scratch, packed);
     Pw_m7_S2_4x2(scratch, out, packed + S2_W);
 }
 
@@ -2704,10 +5291,10 @@ static void Run_m7(const float *in, const float *skip, float *out, const float *
  * packed weights 400 floats, scratch 3120 floats
  *
  * stage 1: depthwise 3x3 -> 15x13x16
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 16: 2 full tiles,
- *       no tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -2724,27 +5311,38 @@ static void Run_m7(const float *in, const float *skip, float *out, const float *
  *   pw_w [16][16], pw_b [16]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-/* scalar/spatial.c.in: layer m8, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_m8_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m8, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_m8_S1_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 208 * vy + 16 * vx + 8 * ct;
-                const int ob = 208 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 72 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 208]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 224]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 9 * ct;
+                const int ib = 208 * vy + 16 * vx + ct;
+                const int ob = 208 * vy + 16 * vx + ct;
+                float vacc0x0 = 0.0f;
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 208), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 224), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -2752,22 +5350,176 @@ static void Dw_m8_S1_8c1p(const float *restrict in, float *restrict out, const f
     /* rows 0 x cols 1..11: kernel rows 1..2, cols 0..2 */
     {
         const int vy = 0;
-        for (int vx = 1; vx < 12; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 208 * vy + 16 * vx + 8 * ct;
-                const int ob = 208 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 72 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 192]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 208]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 224]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 9 * ct;
+                const int ib = 208 * vy + 16 * vx + ct;
+                const int ob = 208 * vy + 16 * vx + ct;
+                float vacc0x0 = 0.0f;
+                float vacc1x0 = 0.0f;
+                float vacc2x0 = 0.0f;
+                float vacc3x0 = 0.0f;
+                float vacc4x0 = 0.0f;
+                float vacc5x0 = 0.0f;
+                float vacc6x0 = 0.0f;
+                float vacc7x0 = 0.0f;
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 80), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 96), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 96), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 112), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 112), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 128), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 208), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 224), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 240), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 256), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 272), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 288), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 304), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 208), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 224), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 240), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 256), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 272), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 288), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 304), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 320), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 224), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 240), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 256), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 272), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 288), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 304), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 320), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 336), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    *(out + ob + 80) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    *(out + ob + 112) = vo;
+                }
+            }
+        }
+        {
+            const int vx = 9;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 9 * ct;
+                const int ib = 208 * vy + 16 * vx + ct;
+                const int ob = 208 * vy + 16 * vx + ct;
+                float vacc0x0 = 0.0f;
+                float vacc1x0 = 0.0f;
+                float vacc2x0 = 0.0f;
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 208), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 224), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 208), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 224), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 240), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 224), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 240), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 256), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 32) = vo;
                 }
             }
         }
@@ -2777,19 +5529,30 @@ static void Dw_m8_S1_8c1p(const float *restrict in, float *restrict out, const f
         const int vy = 0;
         {
             const int vx = 12;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 208 * vy + 16 * vx + 8 * ct;
-                const int ob = 208 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 72 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 192]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 208]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 9 * ct;
+                const int ib = 208 * vy + 16 * vx + ct;
+                const int ob = 208 * vy + 16 * vx + ct;
+                float vacc0x0 = 0.0f;
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 208), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -2798,46 +5561,265 @@ static void Dw_m8_S1_8c1p(const float *restrict in, float *restrict out, const f
     for (int vy = 1; vy < 14; ++vy) {
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 208 * vy + 16 * vx + 8 * ct;
-                const int ob = 208 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 72 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 208]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 192]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 208]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 224]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 9 * ct;
+                const int ib = 208 * vy + 16 * vx + ct;
+                const int ob = 208 * vy + 16 * vx + ct;
+                float vacc0x0 = 0.0f;
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 208), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 208), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 224), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows 1..13 x cols 1..11: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 14; ++vy) {
-        for (int vx = 1; vx < 12; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 208 * vy + 16 * vx + 8 * ct;
-                const int ob = 208 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 72 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + j - 224]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 208]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 192]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 192]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 208]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 224]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 9 * ct;
+                const int ib = 208 * vy + 16 * vx + ct;
+                const int ob = 208 * vy + 16 * vx + ct;
+                float vacc0x0 = 0.0f;
+                float vacc1x0 = 0.0f;
+                float vacc2x0 = 0.0f;
+                float vacc3x0 = 0.0f;
+                float vacc4x0 = 0.0f;
+                float vacc5x0 = 0.0f;
+                float vacc6x0 = 0.0f;
+                float vacc7x0 = 0.0f;
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 224), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 208), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 192), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 176), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 160), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 144), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 128), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 112), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 208), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 192), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 176), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 160), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 144), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 128), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 112), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 96), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 176), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 160), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 144), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 128), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 112), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 96), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 80), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 80), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 96), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 96), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 112), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 112), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 128), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 208), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 224), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 240), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 256), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 272), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 288), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 304), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 208), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 224), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 240), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 256), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 272), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 288), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 304), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 320), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 224), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 240), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 256), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 272), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 288), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 304), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 320), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 336), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    *(out + ob + 80) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    *(out + ob + 112) = vo;
+                }
+            }
+        }
+        {
+            const int vx = 9;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 9 * ct;
+                const int ib = 208 * vy + 16 * vx + ct;
+                const int ob = 208 * vy + 16 * vx + ct;
+                float vacc0x0 = 0.0f;
+                float vacc1x0 = 0.0f;
+                float vacc2x0 = 0.0f;
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 224), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 208), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 192), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 208), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 192), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 176), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 176), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 160), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 208), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 224), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 208), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 224), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 240), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 224), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 240), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 256), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 32) = vo;
                 }
             }
         }
@@ -2846,21 +5828,38 @@ static void Dw_m8_S1_8c1p(const float *restrict in, float *restrict out, const f
     for (int vy = 1; vy < 14; ++vy) {
         {
             const int vx = 12;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 208 * vy + 16 * vx + 8 * ct;
-                const int ob = 208 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 72 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + j - 224]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 208]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 192]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 208]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 9 * ct;
+                const int ib = 208 * vy + 16 * vx + ct;
+                const int ob = 208 * vy + 16 * vx + ct;
+                float vacc0x0 = 0.0f;
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 224), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 208), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 208), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -2870,19 +5869,30 @@ static void Dw_m8_S1_8c1p(const float *restrict in, float *restrict out, const f
         const int vy = 14;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 208 * vy + 16 * vx + 8 * ct;
-                const int ob = 208 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 72 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 208]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 192]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 9 * ct;
+                const int ib = 208 * vy + 16 * vx + ct;
+                const int ob = 208 * vy + 16 * vx + ct;
+                float vacc0x0 = 0.0f;
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 208), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -2890,22 +5900,176 @@ static void Dw_m8_S1_8c1p(const float *restrict in, float *restrict out, const f
     /* rows 14 x cols 1..11: kernel rows 0..1, cols 0..2 */
     {
         const int vy = 14;
-        for (int vx = 1; vx < 12; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 208 * vy + 16 * vx + 8 * ct;
-                const int ob = 208 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 72 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + j - 224]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 208]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 192]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 9 * ct;
+                const int ib = 208 * vy + 16 * vx + ct;
+                const int ob = 208 * vy + 16 * vx + ct;
+                float vacc0x0 = 0.0f;
+                float vacc1x0 = 0.0f;
+                float vacc2x0 = 0.0f;
+                float vacc3x0 = 0.0f;
+                float vacc4x0 = 0.0f;
+                float vacc5x0 = 0.0f;
+                float vacc6x0 = 0.0f;
+                float vacc7x0 = 0.0f;
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 224), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 208), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 192), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 176), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 160), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 144), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 128), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 112), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 208), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 192), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 176), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 160), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 144), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 128), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 112), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 96), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 176), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 160), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 144), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 128), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 112), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 96), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 80), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 80), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 96), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 96), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 112), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 112), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 128), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    *(out + ob + 80) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    *(out + ob + 112) = vo;
+                }
+            }
+        }
+        {
+            const int vx = 9;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 9 * ct;
+                const int ib = 208 * vy + 16 * vx + ct;
+                const int ob = 208 * vy + 16 * vx + ct;
+                float vacc0x0 = 0.0f;
+                float vacc1x0 = 0.0f;
+                float vacc2x0 = 0.0f;
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 224), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 208), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 192), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 208), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 192), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 176), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 176), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 160), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 32) = vo;
                 }
             }
         }
@@ -2915,19 +6079,30 @@ static void Dw_m8_S1_8c1p(const float *restrict in, float *restrict out, const f
         const int vy = 14;
         {
             const int vx = 12;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 208 * vy + 16 * vx + 8 * ct;
-                const int ob = 208 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 72 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + j - 224]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 208]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 9 * ct;
+                const int ib = 208 * vy + 16 * vx + ct;
+                const int ob = 208 * vy + 16 * vx + ct;
+                float vacc0x0 = 0.0f;
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 224), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 208), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -2942,48 +6117,128 @@ static void Pw_m8_S2_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 64 * n;
             const int ib = 16 * p;
             const int ob = 16 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = 0.0f;
-                vacc1[j] = 0.0f;
-                vacc2[j] = 0.0f;
-                vacc3[j] = 0.0f;
-            }
+            float vacc0x0 = 0.0f;
+            float vacc0x1 = 0.0f;
+            float vacc0x2 = 0.0f;
+            float vacc0x3 = 0.0f;
+            float vacc1x0 = 0.0f;
+            float vacc1x1 = 0.0f;
+            float vacc1x2 = 0.0f;
+            float vacc1x3 = 0.0f;
+            float vacc2x0 = 0.0f;
+            float vacc2x1 = 0.0f;
+            float vacc2x2 = 0.0f;
+            float vacc2x3 = 0.0f;
+            float vacc3x0 = 0.0f;
+            float vacc3x1 = 0.0f;
+            float vacc3x2 = 0.0f;
+            float vacc3x3 = 0.0f;
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + 4 * s;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 16];
                 const float vi2 = in[ib + s + 32];
                 const float vi3 = in[ib + s + 48];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                v += res[ob + j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                v += res[ob];
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                v += res[ob + j + 16];
-                out[ob + j + 16] = v;
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                v += res[ob + j + 32];
-                out[ob + j + 32] = v;
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                v += res[ob + j + 48];
-                out[ob + j + 48] = v;
+            {
+                float v = vacc0x3;
+                v += res[ob + 3];
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v += res[ob + 16];
+                out[ob + 16] = v;
+            }
+            {
+                float v = vacc1x1;
+                v += res[ob + 17];
+                out[ob + 17] = v;
+            }
+            {
+                float v = vacc1x2;
+                v += res[ob + 18];
+                out[ob + 18] = v;
+            }
+            {
+                float v = vacc1x3;
+                v += res[ob + 19];
+                out[ob + 19] = v;
+            }
+            {
+                float v = vacc2x0;
+                v += res[ob + 32];
+                out[ob + 32] = v;
+            }
+            {
+                float v = vacc2x1;
+                v += res[ob + 33];
+                out[ob + 33] = v;
+            }
+            {
+                float v = vacc2x2;
+                v += res[ob + 34];
+                out[ob + 34] = v;
+            }
+            {
+                float v = vacc2x3;
+                v += res[ob + 35];
+                out[ob + 35] = v;
+            }
+            {
+                float v = vacc3x0;
+                v += res[ob + 48];
+                out[ob + 48] = v;
+            }
+            {
+                float v = vacc3x1;
+                v += res[ob + 49];
+                out[ob + 49] = v;
+            }
+            {
+                float v = vacc3x2;
+                v += res[ob + 50];
+                out[ob + 50] = v;
+            }
+            {
+                float v = vacc3x3;
+                v += res[ob + 51];
+                out[ob + 51] = v;
             }
         }
     }
@@ -2992,39 +6247,99 @@ static void Pw_m8_S2_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 64 * n;
             const int ib = 3072;
             const int ob = 4 * n + 3072;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = 0.0f;
-                vacc1[j] = 0.0f;
-                vacc2[j] = 0.0f;
-            }
+            float vacc0x0 = 0.0f;
+            float vacc0x1 = 0.0f;
+            float vacc0x2 = 0.0f;
+            float vacc0x3 = 0.0f;
+            float vacc1x0 = 0.0f;
+            float vacc1x1 = 0.0f;
+            float vacc1x2 = 0.0f;
+            float vacc1x3 = 0.0f;
+            float vacc2x0 = 0.0f;
+            float vacc2x1 = 0.0f;
+            float vacc2x2 = 0.0f;
+            float vacc2x3 = 0.0f;
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + 4 * s;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 16];
                 const float vi2 = in[ib + s + 32];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                v += res[ob + j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                v += res[ob];
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                v += res[ob + j + 16];
-                out[ob + j + 16] = v;
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                v += res[ob + j + 32];
-                out[ob + j + 32] = v;
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                v += res[ob + 3];
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v += res[ob + 16];
+                out[ob + 16] = v;
+            }
+            {
+                float v = vacc1x1;
+                v += res[ob + 17];
+                out[ob + 17] = v;
+            }
+            {
+                float v = vacc1x2;
+                v += res[ob + 18];
+                out[ob + 18] = v;
+            }
+            {
+                float v = vacc1x3;
+                v += res[ob + 19];
+                out[ob + 19] = v;
+            }
+            {
+                float v = vacc2x0;
+                v += res[ob + 32];
+                out[ob + 32] = v;
+            }
+            {
+                float v = vacc2x1;
+                v += res[ob + 33];
+                out[ob + 33] = v;
+            }
+            {
+                float v = vacc2x2;
+                v += res[ob + 34];
+                out[ob + 34] = v;
+            }
+            {
+                float v = vacc2x3;
+                v += res[ob + 35];
+                out[ob + 35] = v;
             }
         }
     }
@@ -3033,11 +6348,11 @@ static void Pw_m8_S2_4x4(const float *restrict in, float *restrict out, const fl
 /* layer.c.in: layer m8: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mixed_m8_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 72 * ct;
-        const int o0 = 8 * ct;
+    for (int ct = 0; ct < 16; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 9 * ct;
+        const int o0 = ct;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j] = w->dw_w[16 * k + o0 + j];
+            d[k] = w->dw_w[16 * k + o0];
         }
     }
     {
@@ -3057,7 +6372,7 @@ void mixed_m8(const float *restrict in, float *restrict out, const float *restri
     enum {
         S2_W = 144,   /* stage 2's packed weights */
     };
-    Dw_m8_S1_8c1p(in, scratch, packed);
+    Dw_m8_S1_1c8p(in, scratch, packed);
     Pw_m8_S2_4x4(scratch, out, packed + S2_W, in);
 }
 
@@ -3099,52 +6414,144 @@ static void Pw_m9_4x4(const float *restrict in, float *restrict out, const float
             const float *restrict vw = w + 68 * n;
             const int ib = 16 * p;
             const int ob = 16 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 16];
                 const float vi2 = in[ib + s + 32];
                 const float vi3 = in[ib + s + 48];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                v += res[ob + j];
+            {
+                float v = vacc0x0;
+                v += res[ob];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                v += res[ob + j + 16];
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 16] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                v += res[ob + j + 32];
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 32] = v;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                v += res[ob + j + 48];
+            {
+                float v = vacc0x3;
+                v += res[ob + 3];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 48] = v;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v += res[ob + 16];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 16] = v;
+            }
+            {
+                float v = vacc1x1;
+                v += res[ob + 17];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 17] = v;
+            }
+            {
+                float v = vacc1x2;
+                v += res[ob + 18];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 18] = v;
+            }
+            {
+                float v = vacc1x3;
+                v += res[ob + 19];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 19] = v;
+            }
+            {
+                float v = vacc2x0;
+                v += res[ob + 32];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 32] = v;
+            }
+            {
+                float v = vacc2x1;
+                v += res[ob + 33];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 33] = v;
+            }
+            {
+                float v = vacc2x2;
+                v += res[ob + 34];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 34] = v;
+            }
+            {
+                float v = vacc2x3;
+                v += res[ob + 35];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 35] = v;
+            }
+            {
+                float v = vacc3x0;
+                v += res[ob + 48];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 48] = v;
+            }
+            {
+                float v = vacc3x1;
+                v += res[ob + 49];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 49] = v;
+            }
+            {
+                float v = vacc3x2;
+                v += res[ob + 50];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 50] = v;
+            }
+            {
+                float v = vacc3x3;
+                v += res[ob + 51];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 51] = v;
             }
         }
     }
@@ -3153,42 +6560,111 @@ static void Pw_m9_4x4(const float *restrict in, float *restrict out, const float
             const float *restrict vw = w + 68 * n;
             const int ib = 3072;
             const int ob = 4 * n + 3072;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 16];
                 const float vi2 = in[ib + s + 32];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                v += res[ob + j];
+            {
+                float v = vacc0x0;
+                v += res[ob];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                v += res[ob + j + 16];
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 16] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                v += res[ob + j + 32];
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 32] = v;
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                v += res[ob + 3];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v += res[ob + 16];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 16] = v;
+            }
+            {
+                float v = vacc1x1;
+                v += res[ob + 17];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 17] = v;
+            }
+            {
+                float v = vacc1x2;
+                v += res[ob + 18];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 18] = v;
+            }
+            {
+                float v = vacc1x3;
+                v += res[ob + 19];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 19] = v;
+            }
+            {
+                float v = vacc2x0;
+                v += res[ob + 32];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 32] = v;
+            }
+            {
+                float v = vacc2x1;
+                v += res[ob + 33];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 33] = v;
+            }
+            {
+                float v = vacc2x2;
+                v += res[ob + 34];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 34] = v;
+            }
+            {
+                float v = vacc2x3;
+                v += res[ob + 35];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 35] = v;
             }
         }
     }
@@ -3237,10 +6713,10 @@ static void Run_m9(const float *in, const float *skip, float *out, const float *
  * packed weights 256 floats, scratch 0 floats
  *
  * stage 1: depthwise 3x5 -> 13x9x16
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 16: 2 full tiles,
- *       no tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 27 lines of
  *       C)
  *   order: one pass, pixels outer (scalar code)
@@ -3248,36 +6724,294 @@ static void Run_m9(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][5][16], dw_b [16]
  */
-/* scalar/spatial.c.in: layer m10, stage 1 (depthwise 3x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_m10_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m10, stage 1 (depthwise 3x5): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_m10_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0..12 x cols 0..8: kernel rows 0..2, cols 0..4 (interior) */
     for (int vy = 0; vy < 13; ++vy) {
-        for (int vx = 0; vx < 9; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 208 * vy + 16 * vx + 8 * ct;
-                const int ob = 144 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 128 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 16]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 32]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 48]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 64]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 208]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 224]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 240]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 256]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 272]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 416]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 432]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 448]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 464]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 480]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 16 * ct;
+                const int ib = 208 * vy + 16 * vx + ct;
+                const int ob = 144 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 96), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 112), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 112), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 128), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 80), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 112), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 128), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 64), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 80), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 112), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 128), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 144), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 160), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 80), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 112), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 128), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 144), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 160), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 176), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 208), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 224), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 240), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 256), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 272), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 288), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 304), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 320), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 224), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 240), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 256), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 272), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 288), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 304), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 320), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 336), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 256), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 272), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 288), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 304), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 320), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 336), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 352), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 272), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 288), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 304), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 320), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 336), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 352), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 368), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 288), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 304), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 320), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 336), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 352), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 368), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 384), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 416), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 432), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 448), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 464), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 480), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 496), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 512), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 528), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 432), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 448), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 464), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 480), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 496), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 512), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 528), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 544), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 448), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 464), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 480), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 496), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 512), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 528), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 544), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 560), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 464), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 480), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 496), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 512), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 528), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 544), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 560), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 576), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 480), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 496), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 528), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 544), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 560), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 576), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 592), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    *(out + ob + 80) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    *(out + ob + 112) = vo;
+                }
+            }
+        }
+        {
+            const int vx = 8;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 16 * ct;
+                const int ib = 208 * vy + 16 * vx + ct;
+                const int ob = 144 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 208), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 224), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 416), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 432), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 448), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 464), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 480), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3287,12 +7021,12 @@ static void Dw_m10_8c1p(const float *restrict in, float *restrict out, const flo
 /* layer.c.in: layer m10: the weights of its stage in the order the kernels read them (once, at load time) */
 void mixed_m10_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 128 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 16; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 16 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
+            d[k + 1] = w->dw_w[16 * k + o0];
         }
     }
 }
@@ -3300,7 +7034,7 @@ void mixed_m10_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer m10: runs its stage */
 void mixed_m10(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m10_8c1p(in, out, packed);
+    Dw_m10_1c8p(in, out, packed);
     (void)scratch;
 }
 
@@ -3326,10 +7060,10 @@ static void Run_m10(const float *in, const float *skip, float *out, const float 
  * packed weights 800 floats, scratch 0 floats
  *
  * stage 1: depthwise 7x7 -> 5x3x16
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 16: 2 full tiles,
- *       no tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 363
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -3337,43 +7071,102 @@ static void Run_m10(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   dw_w [7][7][16], dw_b [16]
  */
-/* scalar/spatial.c.in: layer m11, stage 1 (depthwise 7x7): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_m11_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m11, stage 1 (depthwise 7x7): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_m11_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 3..6, cols 2..6 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 432 * vy + 48 * vx + 8 * ct;
-                const int ob = 48 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 400 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 16]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 208] * in[ib + j + 32]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 216] * in[ib + j + 48]; /* tap 3,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 224] * in[ib + j + 64]; /* tap 3,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 248] * in[ib + j + 144]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 256] * in[ib + j + 160]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 264] * in[ib + j + 176]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 272] * in[ib + j + 192]; /* tap 4,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 280] * in[ib + j + 208]; /* tap 4,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 304] * in[ib + j + 288]; /* tap 5,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 312] * in[ib + j + 304]; /* tap 5,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 320] * in[ib + j + 320]; /* tap 5,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 328] * in[ib + j + 336]; /* tap 5,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 336] * in[ib + j + 352]; /* tap 5,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 360] * in[ib + j + 432]; /* tap 6,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 368] * in[ib + j + 448]; /* tap 6,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 376] * in[ib + j + 464]; /* tap 6,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 384] * in[ib + j + 480]; /* tap 6,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 392] * in[ib + j + 496]; /* tap 6,6 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 50 * ct;
+                const int ib = 432 * vy + 48 * vx + ct;
+                const int ob = 48 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 26);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                }
+                {   /* tap 3,5 */
+                    const float vk0 = *(vw + 27);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                }
+                {   /* tap 3,6 */
+                    const float vk0 = *(vw + 28);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 31);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 32);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 33);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 176), vk0);
+                }
+                {   /* tap 4,5 */
+                    const float vk0 = *(vw + 34);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
+                }
+                {   /* tap 4,6 */
+                    const float vk0 = *(vw + 35);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 208), vk0);
+                }
+                {   /* tap 5,2 */
+                    const float vk0 = *(vw + 38);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                }
+                {   /* tap 5,3 */
+                    const float vk0 = *(vw + 39);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
+                }
+                {   /* tap 5,4 */
+                    const float vk0 = *(vw + 40);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 320), vk0);
+                }
+                {   /* tap 5,5 */
+                    const float vk0 = *(vw + 41);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 336), vk0);
+                }
+                {   /* tap 5,6 */
+                    const float vk0 = *(vw + 42);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 352), vk0);
+                }
+                {   /* tap 6,2 */
+                    const float vk0 = *(vw + 45);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 432), vk0);
+                }
+                {   /* tap 6,3 */
+                    const float vk0 = *(vw + 46);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 448), vk0);
+                }
+                {   /* tap 6,4 */
+                    const float vk0 = *(vw + 47);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 464), vk0);
+                }
+                {   /* tap 6,5 */
+                    const float vk0 = *(vw + 48);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 480), vk0);
+                }
+                {   /* tap 6,6 */
+                    const float vk0 = *(vw + 49);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 496), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3383,43 +7176,126 @@ static void Dw_m11_8c1p(const float *restrict in, float *restrict out, const flo
         const int vy = 0;
         {
             const int vx = 1;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 432 * vy + 48 * vx + 8 * ct;
-                const int ob = 48 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 400 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j - 32]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j - 16]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 16]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 208] * in[ib + j + 32]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 216] * in[ib + j + 48]; /* tap 3,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 224] * in[ib + j + 64]; /* tap 3,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 232] * in[ib + j + 112]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 240] * in[ib + j + 128]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 248] * in[ib + j + 144]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 256] * in[ib + j + 160]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 264] * in[ib + j + 176]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 272] * in[ib + j + 192]; /* tap 4,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 280] * in[ib + j + 208]; /* tap 4,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 288] * in[ib + j + 256]; /* tap 5,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 296] * in[ib + j + 272]; /* tap 5,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 304] * in[ib + j + 288]; /* tap 5,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 312] * in[ib + j + 304]; /* tap 5,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 320] * in[ib + j + 320]; /* tap 5,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 328] * in[ib + j + 336]; /* tap 5,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 336] * in[ib + j + 352]; /* tap 5,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 344] * in[ib + j + 400]; /* tap 6,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 352] * in[ib + j + 416]; /* tap 6,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 360] * in[ib + j + 432]; /* tap 6,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 368] * in[ib + j + 448]; /* tap 6,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 376] * in[ib + j + 464]; /* tap 6,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 384] * in[ib + j + 480]; /* tap 6,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 392] * in[ib + j + 496]; /* tap 6,6 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 50 * ct;
+                const int ib = 432 * vy + 48 * vx + ct;
+                const int ob = 48 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 26);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                }
+                {   /* tap 3,5 */
+                    const float vk0 = *(vw + 27);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                }
+                {   /* tap 3,6 */
+                    const float vk0 = *(vw + 28);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 29);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 30);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 31);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 32);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 33);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 176), vk0);
+                }
+                {   /* tap 4,5 */
+                    const float vk0 = *(vw + 34);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
+                }
+                {   /* tap 4,6 */
+                    const float vk0 = *(vw + 35);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 208), vk0);
+                }
+                {   /* tap 5,0 */
+                    const float vk0 = *(vw + 36);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                }
+                {   /* tap 5,1 */
+                    const float vk0 = *(vw + 37);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                }
+                {   /* tap 5,2 */
+                    const float vk0 = *(vw + 38);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                }
+                {   /* tap 5,3 */
+                    const float vk0 = *(vw + 39);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
+                }
+                {   /* tap 5,4 */
+                    const float vk0 = *(vw + 40);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 320), vk0);
+                }
+                {   /* tap 5,5 */
+                    const float vk0 = *(vw + 41);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 336), vk0);
+                }
+                {   /* tap 5,6 */
+                    const float vk0 = *(vw + 42);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 352), vk0);
+                }
+                {   /* tap 6,0 */
+                    const float vk0 = *(vw + 43);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 400), vk0);
+                }
+                {   /* tap 6,1 */
+                    const float vk0 = *(vw + 44);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 416), vk0);
+                }
+                {   /* tap 6,2 */
+                    const float vk0 = *(vw + 45);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 432), vk0);
+                }
+                {   /* tap 6,3 */
+                    const float vk0 = *(vw + 46);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 448), vk0);
+                }
+                {   /* tap 6,4 */
+                    const float vk0 = *(vw + 47);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 464), vk0);
+                }
+                {   /* tap 6,5 */
+                    const float vk0 = *(vw + 48);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 480), vk0);
+                }
+                {   /* tap 6,6 */
+                    const float vk0 = *(vw + 49);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 496), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3429,35 +7305,94 @@ static void Dw_m11_8c1p(const float *restrict in, float *restrict out, const flo
         const int vy = 0;
         {
             const int vx = 2;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 432 * vy + 48 * vx + 8 * ct;
-                const int ob = 48 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 400 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j - 32]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j - 16]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 16]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 208] * in[ib + j + 32]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 232] * in[ib + j + 112]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 240] * in[ib + j + 128]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 248] * in[ib + j + 144]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 256] * in[ib + j + 160]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 264] * in[ib + j + 176]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 288] * in[ib + j + 256]; /* tap 5,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 296] * in[ib + j + 272]; /* tap 5,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 304] * in[ib + j + 288]; /* tap 5,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 312] * in[ib + j + 304]; /* tap 5,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 320] * in[ib + j + 320]; /* tap 5,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 344] * in[ib + j + 400]; /* tap 6,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 352] * in[ib + j + 416]; /* tap 6,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 360] * in[ib + j + 432]; /* tap 6,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 368] * in[ib + j + 448]; /* tap 6,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 376] * in[ib + j + 464]; /* tap 6,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 50 * ct;
+                const int ib = 432 * vy + 48 * vx + ct;
+                const int ob = 48 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 26);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 29);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 30);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 31);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 32);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 33);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 176), vk0);
+                }
+                {   /* tap 5,0 */
+                    const float vk0 = *(vw + 36);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                }
+                {   /* tap 5,1 */
+                    const float vk0 = *(vw + 37);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                }
+                {   /* tap 5,2 */
+                    const float vk0 = *(vw + 38);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                }
+                {   /* tap 5,3 */
+                    const float vk0 = *(vw + 39);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
+                }
+                {   /* tap 5,4 */
+                    const float vk0 = *(vw + 40);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 320), vk0);
+                }
+                {   /* tap 6,0 */
+                    const float vk0 = *(vw + 43);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 400), vk0);
+                }
+                {   /* tap 6,1 */
+                    const float vk0 = *(vw + 44);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 416), vk0);
+                }
+                {   /* tap 6,2 */
+                    const float vk0 = *(vw + 45);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 432), vk0);
+                }
+                {   /* tap 6,3 */
+                    const float vk0 = *(vw + 46);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 448), vk0);
+                }
+                {   /* tap 6,4 */
+                    const float vk0 = *(vw + 47);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 464), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3466,50 +7401,154 @@ static void Dw_m11_8c1p(const float *restrict in, float *restrict out, const flo
     for (int vy = 1; vy < 4; ++vy) {
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 432 * vy + 48 * vx + 8 * ct;
-                const int ob = 48 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 400 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 432]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 416]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 400]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 384]; /* tap 0,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 368]; /* tap 0,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 288]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 272]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 256]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j - 240]; /* tap 1,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j - 224]; /* tap 1,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j - 144]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j - 128]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j - 112]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j - 96]; /* tap 2,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j - 80]; /* tap 2,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 16]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 208] * in[ib + j + 32]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 216] * in[ib + j + 48]; /* tap 3,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 224] * in[ib + j + 64]; /* tap 3,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 248] * in[ib + j + 144]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 256] * in[ib + j + 160]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 264] * in[ib + j + 176]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 272] * in[ib + j + 192]; /* tap 4,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 280] * in[ib + j + 208]; /* tap 4,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 304] * in[ib + j + 288]; /* tap 5,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 312] * in[ib + j + 304]; /* tap 5,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 320] * in[ib + j + 320]; /* tap 5,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 328] * in[ib + j + 336]; /* tap 5,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 336] * in[ib + j + 352]; /* tap 5,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 360] * in[ib + j + 432]; /* tap 6,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 368] * in[ib + j + 448]; /* tap 6,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 376] * in[ib + j + 464]; /* tap 6,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 384] * in[ib + j + 480]; /* tap 6,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 392] * in[ib + j + 496]; /* tap 6,6 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 50 * ct;
+                const int ib = 432 * vy + 48 * vx + ct;
+                const int ob = 48 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 432), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 416), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 400), vk0);
+                }
+                {   /* tap 0,5 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 384), vk0);
+                }
+                {   /* tap 0,6 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 368), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                }
+                {   /* tap 1,5 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 240), vk0);
+                }
+                {   /* tap 1,6 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 224), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
+                }
+                {   /* tap 2,5 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 96), vk0);
+                }
+                {   /* tap 2,6 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 80), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 26);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                }
+                {   /* tap 3,5 */
+                    const float vk0 = *(vw + 27);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                }
+                {   /* tap 3,6 */
+                    const float vk0 = *(vw + 28);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 31);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 32);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 33);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 176), vk0);
+                }
+                {   /* tap 4,5 */
+                    const float vk0 = *(vw + 34);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
+                }
+                {   /* tap 4,6 */
+                    const float vk0 = *(vw + 35);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 208), vk0);
+                }
+                {   /* tap 5,2 */
+                    const float vk0 = *(vw + 38);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                }
+                {   /* tap 5,3 */
+                    const float vk0 = *(vw + 39);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
+                }
+                {   /* tap 5,4 */
+                    const float vk0 = *(vw + 40);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 320), vk0);
+                }
+                {   /* tap 5,5 */
+                    const float vk0 = *(vw + 41);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 336), vk0);
+                }
+                {   /* tap 5,6 */
+                    const float vk0 = *(vw + 42);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 352), vk0);
+                }
+                {   /* tap 6,2 */
+                    const float vk0 = *(vw + 45);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 432), vk0);
+                }
+                {   /* tap 6,3 */
+                    const float vk0 = *(vw + 46);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 448), vk0);
+                }
+                {   /* tap 6,4 */
+                    const float vk0 = *(vw + 47);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 464), vk0);
+                }
+                {   /* tap 6,5 */
+                    const float vk0 = *(vw + 48);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 480), vk0);
+                }
+                {   /* tap 6,6 */
+                    const float vk0 = *(vw + 49);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 496), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3518,64 +7557,210 @@ static void Dw_m11_8c1p(const float *restrict in, float *restrict out, const flo
     for (int vy = 1; vy < 4; ++vy) {
         {
             const int vx = 1;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 432 * vy + 48 * vx + 8 * ct;
-                const int ob = 48 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 400 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 464]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 448]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 432]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 416]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 400]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 384]; /* tap 0,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 368]; /* tap 0,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 320]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 304]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 288]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 272]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 256]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j - 240]; /* tap 1,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j - 224]; /* tap 1,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j - 176]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j - 160]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j - 144]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j - 128]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j - 112]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j - 96]; /* tap 2,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j - 80]; /* tap 2,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j - 32]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j - 16]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 16]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 208] * in[ib + j + 32]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 216] * in[ib + j + 48]; /* tap 3,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 224] * in[ib + j + 64]; /* tap 3,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 232] * in[ib + j + 112]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 240] * in[ib + j + 128]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 248] * in[ib + j + 144]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 256] * in[ib + j + 160]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 264] * in[ib + j + 176]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 272] * in[ib + j + 192]; /* tap 4,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 280] * in[ib + j + 208]; /* tap 4,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 288] * in[ib + j + 256]; /* tap 5,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 296] * in[ib + j + 272]; /* tap 5,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 304] * in[ib + j + 288]; /* tap 5,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 312] * in[ib + j + 304]; /* tap 5,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 320] * in[ib + j + 320]; /* tap 5,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 328] * in[ib + j + 336]; /* tap 5,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 336] * in[ib + j + 352]; /* tap 5,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 344] * in[ib + j + 400]; /* tap 6,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 352] * in[ib + j + 416]; /* tap 6,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 360] * in[ib + j + 432]; /* tap 6,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 368] * in[ib + j + 448]; /* tap 6,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 376] * in[ib + j + 464]; /* tap 6,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 384] * in[ib + j + 480]; /* tap 6,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 392] * in[ib + j + 496]; /* tap 6,6 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 50 * ct;
+                const int ib = 432 * vy + 48 * vx + ct;
+                const int ob = 48 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 464), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 448), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 432), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 416), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 400), vk0);
+                }
+                {   /* tap 0,5 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 384), vk0);
+                }
+                {   /* tap 0,6 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 368), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 320), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 304), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                }
+                {   /* tap 1,5 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 240), vk0);
+                }
+                {   /* tap 1,6 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 224), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 176), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
+                }
+                {   /* tap 2,5 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 96), vk0);
+                }
+                {   /* tap 2,6 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 80), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 26);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                }
+                {   /* tap 3,5 */
+                    const float vk0 = *(vw + 27);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                }
+                {   /* tap 3,6 */
+                    const float vk0 = *(vw + 28);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 29);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 30);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 31);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 32);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 33);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 176), vk0);
+                }
+                {   /* tap 4,5 */
+                    const float vk0 = *(vw + 34);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
+                }
+                {   /* tap 4,6 */
+                    const float vk0 = *(vw + 35);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 208), vk0);
+                }
+                {   /* tap 5,0 */
+                    const float vk0 = *(vw + 36);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                }
+                {   /* tap 5,1 */
+                    const float vk0 = *(vw + 37);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                }
+                {   /* tap 5,2 */
+                    const float vk0 = *(vw + 38);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                }
+                {   /* tap 5,3 */
+                    const float vk0 = *(vw + 39);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
+                }
+                {   /* tap 5,4 */
+                    const float vk0 = *(vw + 40);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 320), vk0);
+                }
+                {   /* tap 5,5 */
+                    const float vk0 = *(vw + 41);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 336), vk0);
+                }
+                {   /* tap 5,6 */
+                    const float vk0 = *(vw + 42);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 352), vk0);
+                }
+                {   /* tap 6,0 */
+                    const float vk0 = *(vw + 43);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 400), vk0);
+                }
+                {   /* tap 6,1 */
+                    const float vk0 = *(vw + 44);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 416), vk0);
+                }
+                {   /* tap 6,2 */
+                    const float vk0 = *(vw + 45);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 432), vk0);
+                }
+                {   /* tap 6,3 */
+                    const float vk0 = *(vw + 46);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 448), vk0);
+                }
+                {   /* tap 6,4 */
+                    const float vk0 = *(vw + 47);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 464), vk0);
+                }
+                {   /* tap 6,5 */
+                    const float vk0 = *(vw + 48);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 480), vk0);
+                }
+                {   /* tap 6,6 */
+                    const float vk0 = *(vw + 49);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 496), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3584,50 +7769,154 @@ static void Dw_m11_8c1p(const float *restrict in, float *restrict out, const flo
     for (int vy = 1; vy < 4; ++vy) {
         {
             const int vx = 2;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 432 * vy + 48 * vx + 8 * ct;
-                const int ob = 48 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 400 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 464]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 448]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 432]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 416]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 400]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 320]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 304]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 288]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 272]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 256]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j - 176]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j - 160]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j - 144]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j - 128]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j - 112]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j - 32]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j - 16]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 16]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 208] * in[ib + j + 32]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 232] * in[ib + j + 112]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 240] * in[ib + j + 128]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 248] * in[ib + j + 144]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 256] * in[ib + j + 160]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 264] * in[ib + j + 176]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 288] * in[ib + j + 256]; /* tap 5,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 296] * in[ib + j + 272]; /* tap 5,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 304] * in[ib + j + 288]; /* tap 5,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 312] * in[ib + j + 304]; /* tap 5,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 320] * in[ib + j + 320]; /* tap 5,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 344] * in[ib + j + 400]; /* tap 6,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 352] * in[ib + j + 416]; /* tap 6,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 360] * in[ib + j + 432]; /* tap 6,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 368] * in[ib + j + 448]; /* tap 6,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 376] * in[ib + j + 464]; /* tap 6,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 50 * ct;
+                const int ib = 432 * vy + 48 * vx + ct;
+                const int ob = 48 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 464), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 448), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 432), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 416), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 400), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 320), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 304), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 176), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 26);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 29);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 30);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 31);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 32);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 33);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 176), vk0);
+                }
+                {   /* tap 5,0 */
+                    const float vk0 = *(vw + 36);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                }
+                {   /* tap 5,1 */
+                    const float vk0 = *(vw + 37);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                }
+                {   /* tap 5,2 */
+                    const float vk0 = *(vw + 38);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                }
+                {   /* tap 5,3 */
+                    const float vk0 = *(vw + 39);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
+                }
+                {   /* tap 5,4 */
+                    const float vk0 = *(vw + 40);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 320), vk0);
+                }
+                {   /* tap 6,0 */
+                    const float vk0 = *(vw + 43);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 400), vk0);
+                }
+                {   /* tap 6,1 */
+                    const float vk0 = *(vw + 44);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 416), vk0);
+                }
+                {   /* tap 6,2 */
+                    const float vk0 = *(vw + 45);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 432), vk0);
+                }
+                {   /* tap 6,3 */
+                    const float vk0 = *(vw + 46);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 448), vk0);
+                }
+                {   /* tap 6,4 */
+                    const float vk0 = *(vw + 47);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 464), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3637,35 +7926,94 @@ static void Dw_m11_8c1p(const float *restrict in, float *restrict out, const flo
         const int vy = 4;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 432 * vy + 48 * vx + 8 * ct;
-                const int ob = 48 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 400 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 432]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 416]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 400]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 384]; /* tap 0,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 368]; /* tap 0,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 288]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 272]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 256]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j - 240]; /* tap 1,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j - 224]; /* tap 1,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j - 144]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j - 128]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j - 112]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j - 96]; /* tap 2,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j - 80]; /* tap 2,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 16]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 208] * in[ib + j + 32]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 216] * in[ib + j + 48]; /* tap 3,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 224] * in[ib + j + 64]; /* tap 3,6 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 50 * ct;
+                const int ib = 432 * vy + 48 * vx + ct;
+                const int ob = 48 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 432), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 416), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 400), vk0);
+                }
+                {   /* tap 0,5 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 384), vk0);
+                }
+                {   /* tap 0,6 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 368), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                }
+                {   /* tap 1,5 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 240), vk0);
+                }
+                {   /* tap 1,6 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 224), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
+                }
+                {   /* tap 2,5 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 96), vk0);
+                }
+                {   /* tap 2,6 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 80), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 26);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                }
+                {   /* tap 3,5 */
+                    const float vk0 = *(vw + 27);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                }
+                {   /* tap 3,6 */
+                    const float vk0 = *(vw + 28);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3675,43 +8023,126 @@ static void Dw_m11_8c1p(const float *restrict in, float *restrict out, const flo
         const int vy = 4;
         {
             const int vx = 1;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 432 * vy + 48 * vx + 8 * ct;
-                const int ob = 48 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 400 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 464]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 448]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 432]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 416]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 400]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 384]; /* tap 0,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 368]; /* tap 0,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 320]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 304]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 288]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 272]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 256]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j - 240]; /* tap 1,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j - 224]; /* tap 1,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j - 176]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j - 160]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j - 144]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j - 128]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j - 112]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j - 96]; /* tap 2,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j - 80]; /* tap 2,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j - 32]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j - 16]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 16]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 208] * in[ib + j + 32]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 216] * in[ib + j + 48]; /* tap 3,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 224] * in[ib + j + 64]; /* tap 3,6 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 50 * ct;
+                const int ib = 432 * vy + 48 * vx + ct;
+                const int ob = 48 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 464), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 448), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 432), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 416), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 400), vk0);
+                }
+                {   /* tap 0,5 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 384), vk0);
+                }
+                {   /* tap 0,6 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 368), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 320), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 304), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                }
+                {   /* tap 1,5 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 240), vk0);
+                }
+                {   /* tap 1,6 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 224), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 176), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
+                }
+                {   /* tap 2,5 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 96), vk0);
+                }
+                {   /* tap 2,6 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 80), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 26);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                }
+                {   /* tap 3,5 */
+                    const float vk0 = *(vw + 27);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                }
+                {   /* tap 3,6 */
+                    const float vk0 = *(vw + 28);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3721,35 +8152,94 @@ static void Dw_m11_8c1p(const float *restrict in, float *restrict out, const flo
         const int vy = 4;
         {
             const int vx = 2;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 432 * vy + 48 * vx + 8 * ct;
-                const int ob = 48 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 400 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 464]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 448]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 432]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 416]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 400]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 320]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 304]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 288]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 272]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 256]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j - 176]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j - 160]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j - 144]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j - 128]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j - 112]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j - 32]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j - 16]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 16]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 208] * in[ib + j + 32]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 50 * ct;
+                const int ib = 432 * vy + 48 * vx + ct;
+                const int ob = 48 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 464), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 448), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 432), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 416), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 400), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 320), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 304), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 176), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 26);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3759,12 +8249,12 @@ static void Dw_m11_8c1p(const float *restrict in, float *restrict out, const flo
 /* layer.c.in: layer m11: the weights of its stage in the order the kernels read them (once, at load time) */
 void mixed_m11_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 400 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 16; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 50 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
+            d[k + 1] = w->dw_w[16 * k + o0];
         }
     }
 }
@@ -3772,7 +8262,7 @@ void mixed_m11_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer m11: runs its stage */
 void mixed_m11(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m11_8c1p(in, out, packed);
+    Dw_m11_1c8p(in, out, packed);
     (void)scratch;
 }
 
@@ -3801,10 +8291,10 @@ static void Run_m11(const float *in, const float *skip, float *out, const float 
  * packed weights 800 floats, scratch 288 floats
  *
  * stage 1: depthwise 5x5 -> 3x3x16
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 16: 2 full tiles,
- *       no tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 207
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -3816,10 +8306,10 @@ static void Run_m11(const float *in, const float *skip, float *out, const float 
  *       tail, 4 channel panels; pixel tiles outer, then channel panels (scalar code)
  *
  * stage 3: transposed depthwise 3x3 -> 5x3x16
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 16: 2 full tiles,
- *       no tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
  *   borders: 2 row classes x 3 column classes, padding resolved at generation time (about 93
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -3830,33 +8320,60 @@ static void Run_m11(const float *in, const float *skip, float *out, const float 
  *   up_w [3][3][16], up_b [16]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-/* scalar/spatial.c.in: layer m12, stage 1 (depthwise 5x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_m12_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m12, stage 1 (depthwise 5x5): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_m12_S1_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 96 * vy + 16 * vx + 8 * ct;
-                const int ob = 48 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 200 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 16]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 32]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 48]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 64]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 80]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 96]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 112]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 128]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 25 * ct;
+                const int ib = 96 * vy + 16 * vx + ct;
+                const int ob = 48 * vy + 16 * vx + ct;
+                float vacc0x0 = 0.0f;
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 80), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 96), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3866,25 +8383,52 @@ static void Dw_m12_S1_8c1p(const float *restrict in, float *restrict out, const 
         const int vy = 0;
         {
             const int vx = 1;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 96 * vy + 16 * vx + 8 * ct;
-                const int ob = 48 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 200 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 16]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 16]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 32]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 48]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 64]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 80]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 96]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 112]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 25 * ct;
+                const int ib = 96 * vy + 16 * vx + ct;
+                const int ob = 48 * vy + 16 * vx + ct;
+                float vacc0x0 = 0.0f;
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 80), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 96), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3894,25 +8438,52 @@ static void Dw_m12_S1_8c1p(const float *restrict in, float *restrict out, const 
         const int vy = 0;
         {
             const int vx = 2;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 96 * vy + 16 * vx + 8 * ct;
-                const int ob = 48 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 200 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 32]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 16]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 16]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 32]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 48]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 64]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 80]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 96]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 25 * ct;
+                const int ib = 96 * vy + 16 * vx + ct;
+                const int ob = 48 * vy + 16 * vx + ct;
+                float vacc0x0 = 0.0f;
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 80), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 96), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3922,31 +8493,76 @@ static void Dw_m12_S1_8c1p(const float *restrict in, float *restrict out, const 
         const int vy = 1;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 96 * vy + 16 * vx + 8 * ct;
-                const int ob = 48 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 200 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 96]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 80]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 64]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 48]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 32]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 16]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 16]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 32]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 48]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 64]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 80]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 96]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 112]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 128]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 25 * ct;
+                const int ib = 96 * vy + 16 * vx + ct;
+                const int ob = 48 * vy + 16 * vx + ct;
+                float vacc0x0 = 0.0f;
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 96), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 80), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 64), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 80), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 96), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3956,31 +8572,76 @@ static void Dw_m12_S1_8c1p(const float *restrict in, float *restrict out, const 
         const int vy = 1;
         {
             const int vx = 1;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 96 * vy + 16 * vx + 8 * ct;
-                const int ob = 48 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 200 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 112]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 96]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 80]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 64]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 48]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 32]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 16]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 16]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 32]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 48]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 64]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 80]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 96]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 112]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 25 * ct;
+                const int ib = 96 * vy + 16 * vx + ct;
+                const int ob = 48 * vy + 16 * vx + ct;
+                float vacc0x0 = 0.0f;
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 96), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 80), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 64), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 80), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 96), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3990,31 +8651,76 @@ static void Dw_m12_S1_8c1p(const float *restrict in, float *restrict out, const 
         const int vy = 1;
         {
             const int vx = 2;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 96 * vy + 16 * vx + 8 * ct;
-                const int ob = 48 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 200 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + j - 128]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 112]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 96]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 80]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 64]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 48]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 32]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 16]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 16]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 32]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 48]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 64]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 80]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 96]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 25 * ct;
+                const int ib = 96 * vy + 16 * vx + ct;
+                const int ob = 48 * vy + 16 * vx + ct;
+                float vacc0x0 = 0.0f;
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 96), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 80), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 64), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 80), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 96), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -4024,25 +8730,52 @@ static void Dw_m12_S1_8c1p(const float *restrict in, float *restrict out, const 
         const int vy = 2;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 96 * vy + 16 * vx + 8 * ct;
-                const int ob = 48 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 200 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 96]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 80]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 64]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 48]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 32]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 16]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 16]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 32]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 25 * ct;
+                const int ib = 96 * vy + 16 * vx + ct;
+                const int ob = 48 * vy + 16 * vx + ct;
+                float vacc0x0 = 0.0f;
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 96), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 80), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 64), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -4052,25 +8785,52 @@ static void Dw_m12_S1_8c1p(const float *restrict in, float *restrict out, const 
         const int vy = 2;
         {
             const int vx = 1;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 96 * vy + 16 * vx + 8 * ct;
-                const int ob = 48 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 200 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 112]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 96]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 80]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 64]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 48]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 32]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 16]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 16]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 25 * ct;
+                const int ib = 96 * vy + 16 * vx + ct;
+                const int ob = 48 * vy + 16 * vx + ct;
+                float vacc0x0 = 0.0f;
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 96), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 80), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 64), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -4080,25 +8840,52 @@ static void Dw_m12_S1_8c1p(const float *restrict in, float *restrict out, const 
         const int vy = 2;
         {
             const int vx = 2;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 96 * vy + 16 * vx + 8 * ct;
-                const int ob = 48 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 200 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + j - 128]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 112]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 96]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 80]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 64]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 48]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 32]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 16]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 25 * ct;
+                const int ib = 96 * vy + 16 * vx + ct;
+                const int ob = 48 * vy + 16 * vx + ct;
+                float vacc0x0 = 0.0f;
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 96), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 80), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 64), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -4113,44 +8900,112 @@ static void Pw_m12_S2_4x4(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w + 64 * n;
             const int ib = 16 * p;
             const int ob = 16 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = 0.0f;
-                vacc1[j] = 0.0f;
-                vacc2[j] = 0.0f;
-                vacc3[j] = 0.0f;
-            }
+            float vacc0x0 = 0.0f;
+            float vacc0x1 = 0.0f;
+            float vacc0x2 = 0.0f;
+            float vacc0x3 = 0.0f;
+            float vacc1x0 = 0.0f;
+            float vacc1x1 = 0.0f;
+            float vacc1x2 = 0.0f;
+            float vacc1x3 = 0.0f;
+            float vacc2x0 = 0.0f;
+            float vacc2x1 = 0.0f;
+            float vacc2x2 = 0.0f;
+            float vacc2x3 = 0.0f;
+            float vacc3x0 = 0.0f;
+            float vacc3x1 = 0.0f;
+            float vacc3x2 = 0.0f;
+            float vacc3x3 = 0.0f;
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + 4 * s;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 16];
                 const float vi2 = in[ib + s + 32];
                 const float vi3 = in[ib + s + 48];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 16] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                out[ob + j + 32] = v;
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                out[ob + j + 48] = v;
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                out[ob + 16] = v;
+            }
+            {
+                float v = vacc1x1;
+                out[ob + 17] = v;
+            }
+            {
+                float v = vacc1x2;
+                out[ob + 18] = v;
+            }
+            {
+                float v = vacc1x3;
+                out[ob + 19] = v;
+            }
+            {
+                float v = vacc2x0;
+                out[ob + 32] = v;
+            }
+            {
+                float v = vacc2x1;
+                out[ob + 33] = v;
+            }
+            {
+                float v = vacc2x2;
+                out[ob + 34] = v;
+            }
+            {
+                float v = vacc2x3;
+                out[ob + 35] = v;
+            }
+            {
+                float v = vacc3x0;
+                out[ob + 48] = v;
+            }
+            {
+                float v = vacc3x1;
+                out[ob + 49] = v;
+            }
+            {
+                float v = vacc3x2;
+                out[ob + 50] = v;
+            }
+            {
+                float v = vacc3x3;
+                out[ob + 51] = v;
             }
         }
     }
@@ -4159,44 +9014,66 @@ static void Pw_m12_S2_4x4(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w + 64 * n;
             const int ib = 128;
             const int ob = 4 * n + 128;
-            float vacc0[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = 0.0f;
-            }
+            float vacc0x0 = 0.0f;
+            float vacc0x1 = 0.0f;
+            float vacc0x2 = 0.0f;
+            float vacc0x3 = 0.0f;
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + 4 * s;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
+            }
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
             }
         }
     }
 }
 
-/* scalar/spatial.c.in: layer m12, stage 3 (transposed depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Up_m12_S3_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m12, stage 3 (transposed depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Up_m12_S3_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0..4 step 2 x cols 0: kernel rows 1, cols 0..1 */
     for (int vy = 0; vy < 3; ++vy) {
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 48 * vy + 16 * vx + 8 * ct;
-                const int ob = 96 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 72 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 9 * ct;
+                const int ib = 48 * vy + 16 * vx + ct;
+                const int ob = 96 * vy + 16 * vx + ct;
+                float vacc0x0 = 0.0f;
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -4205,19 +9082,27 @@ static void Up_m12_S3_8c1p(const float *restrict in, float *restrict out, const 
     for (int vy = 0; vy < 3; ++vy) {
         {
             const int vx = 1;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 48 * vy + 16 * vx + 8 * ct;
-                const int ob = 96 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 72 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 9 * ct;
+                const int ib = 48 * vy + 16 * vx + ct;
+                const int ob = 96 * vy + 16 * vx + ct;
+                float vacc0x0 = 0.0f;
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -4226,18 +9111,23 @@ static void Up_m12_S3_8c1p(const float *restrict in, float *restrict out, const 
     for (int vy = 0; vy < 3; ++vy) {
         {
             const int vx = 2;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 48 * vy + 16 * vx + 8 * ct;
-                const int ob = 96 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 72 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 9 * ct;
+                const int ib = 48 * vy + 16 * vx + ct;
+                const int ob = 96 * vy + 16 * vx + ct;
+                float vacc0x0 = 0.0f;
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -4246,20 +9136,31 @@ static void Up_m12_S3_8c1p(const float *restrict in, float *restrict out, const 
     for (int vy = 0; vy < 2; ++vy) {
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 48 * vy + 16 * vx + 8 * ct;
-                const int ob = 96 * vy + 16 * vx + 8 * ct + 48;
-                const float *restrict vw = w + 72 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + j + 64]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 48]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 9 * ct;
+                const int ib = 48 * vy + 16 * vx + ct;
+                const int ob = 96 * vy + 16 * vx + ct + 48;
+                float vacc0x0 = 0.0f;
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -4268,22 +9169,39 @@ static void Up_m12_S3_8c1p(const float *restrict in, float *restrict out, const 
     for (int vy = 0; vy < 2; ++vy) {
         {
             const int vx = 1;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 48 * vy + 16 * vx + 8 * ct;
-                const int ob = 96 * vy + 16 * vx + 8 * ct + 48;
-                const float *restrict vw = w + 72 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + j + 64]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 48]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 32]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 16]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 9 * ct;
+                const int ib = 48 * vy + 16 * vx + ct;
+                const int ob = 96 * vy + 16 * vx + ct + 48;
+                float vacc0x0 = 0.0f;
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -4292,20 +9210,31 @@ static void Up_m12_S3_8c1p(const float *restrict in, float *restrict out, const 
     for (int vy = 0; vy < 2; ++vy) {
         {
             const int vx = 2;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 48 * vy + 16 * vx + 8 * ct;
-                const int ob = 96 * vy + 16 * vx + 8 * ct + 48;
-                const float *restrict vw = w + 72 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 48]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 32]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 16]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 9 * ct;
+                const int ib = 48 * vy + 16 * vx + ct;
+                const int ob = 96 * vy + 16 * vx + ct + 48;
+                float vacc0x0 = 0.0f;
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -4315,11 +9244,11 @@ static void Up_m12_S3_8c1p(const float *restrict in, float *restrict out, const 
 /* layer.c.in: layer m12: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void mixed_m12_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 200 * ct;
-        const int o0 = 8 * ct;
+    for (int ct = 0; ct < 16; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 25 * ct;
+        const int o0 = ct;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j] = w->dw_w[16 * k + o0 + j];
+            d[k] = w->dw_w[16 * k + o0];
         }
     }
     {
@@ -4331,11 +9260,11 @@ void mixed_m12_pack(const sg_weights *w, float *packed)
             }
         }
     }
-    for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 72 * ct + 656;
-        const int o0 = 8 * ct;
+    for (int ct = 0; ct < 16; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 9 * ct + 656;
+        const int o0 = ct;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j] = w->up_w[16 * k + o0 + j];
+            d[k] = w->up_w[16 * k + o0];
         }
     }
 }
@@ -4348,9 +9277,9 @@ void mixed_m12(const float *restrict in, float *restrict out, const float *restr
         S2_W = 400,     /* stage 2's packed weights */
         S3_W = 656,     /* stage 3's packed weights */
     };
-    Dw_m12_S1_8c1p(in, scratch, packed);
+    Dw_m12_S1_1c8p(in, scratch, packed);
     Pw_m12_S2_4x4(scratch, scratch + S2_OUT, packed + S2_W);
-    Up_m12_S3_8c1p(scratch + S2_OUT, out, packed + S3_W);
+    Up_m12_S3_1c8p(scratch + S2_OUT, out, packed + S3_W);
 }
 
 /* layer.c.in: layer m12: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
@@ -4392,94 +9321,167 @@ static void Pw_m13_4x4(const float *restrict in, float *restrict out, const floa
             const float *restrict vw = w + 68 * n;
             const int ib = 16 * p;
             const int ob = 65 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 16];
                 const float vi2 = in[ib + s + 32];
                 const float vi3 = in[ib + s + 48];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
+            {
+                float v = vacc0x1;
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 65] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
+            {
+                float v = vacc0x2;
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 130] = v;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
+            {
+                float v = vacc0x3;
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 195] = v;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 65] = v;
+            }
+            {
+                float v = vacc1x1;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 66] = v;
+            }
+            {
+                float v = vacc1x2;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 67] = v;
+            }
+            {
+                float v = vacc1x3;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 68] = v;
+            }
+            {
+                float v = vacc2x0;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 130] = v;
+            }
+            {
+                float v = vacc2x1;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 131] = v;
+            }
+            {
+                float v = vacc2x2;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 132] = v;
+            }
+            {
+                float v = vacc2x3;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 133] = v;
+            }
+            {
+                float v = vacc3x0;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 195] = v;
+            }
+            {
+                float v = vacc3x1;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 196] = v;
+            }
+            {
+                float v = vacc3x2;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 197] = v;
+            }
+            {
+                float v = vacc3x3;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 198] = v;
             }
         }
         {   /* 1-channel tail */
             const float *restrict vw = w + 1088;
             const int ib = 16 * p;
             const int ob = 65 * p + 64;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 16];
                 const float vi2 = in[ib + s + 32];
                 const float vi3 = in[ib + s + 48];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 v = v < 0.0f ? 0.0f : v;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 65] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 130] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 195] = v;
             }
@@ -4490,76 +9492,130 @@ static void Pw_m13_4x4(const float *restrict in, float *restrict out, const floa
             const float *restrict vw = w + 68 * n;
             const int ib = 192;
             const int ob = 4 * n + 780;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 16];
                 const float vi2 = in[ib + s + 32];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
+            {
+                float v = vacc0x1;
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 65] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
+            {
+                float v = vacc0x2;
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 130] = v;
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 65] = v;
+            }
+            {
+                float v = vacc1x1;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 66] = v;
+            }
+            {
+                float v = vacc1x2;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 67] = v;
+            }
+            {
+                float v = vacc1x3;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 68] = v;
+            }
+            {
+                float v = vacc2x0;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 130] = v;
+            }
+            {
+                float v = vacc2x1;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 131] = v;
+            }
+            {
+                float v = vacc2x2;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 132] = v;
+            }
+            {
+                float v = vacc2x3;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 133] = v;
             }
         }
         {   /* 1-channel tail */
             const float *restrict vw = w + 1088;
             const int ib = 192;
             const int ob = 844;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 16];
                 const float vi2 = in[ib + s + 32];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 v = v < 0.0f ? 0.0f : v;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 65] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 130] = v;
             }

@@ -14,75 +14,1894 @@
  * packed weights 896 floats, scratch 0 floats
  *
  * stage 1: convolution 3x3 -> 112x112x32
- *   tile: 8 output channels x 1 pixel a step (scalar code); 4 panels of 8 a group
+ *   tile: 4 output channels x 4 pixels a step (scalar code); 8 panels of 4 a group
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 123
  *       lines of C)
  *
  * weights (sg_weights, TFLite layouts):
  *   conv_w [32][3][3][3], conv_b [32]
  */
-/* scalar/conv.c.in: layer stem, stage 1 (convolution 3x3, 3 -> 32): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Conv_stem_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/conv.c.in: layer stem, stage 1 (convolution 3x3, 3 -> 32): tile 4c4p, 4 channels x 4 pixels */
+static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0..110 x cols 0..110: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 111; ++vy) {
-        for (int vx = 0; vx < 111; ++vx) {
+        for (int vx = 0; vx < 108; vx += 4) {
             {
-                for (int n = 0; n < 4; ++n) {
-                    const float *restrict vw = w + 224 * n;
+                for (int n = 0; n < 8; ++n) {
+                    const float *restrict vw = w + 112 * n;
                     const int ib = 1344 * vy + 6 * vx;
-                    const int ob = 3584 * vy + 32 * vx + 8 * n;
-                    float acc[8];
-                    for (int j = 0; j < 8; ++j) acc[j] = vw[j];
-                    for (int s = 0; s < 3; ++s) {   /* tap 0,0 */
-                        const float x = in[ib + s];
-                        const float *restrict vk = vw + 8 * s + 8;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    const int ob = 3584 * vy + 32 * vx + 4 * n;
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    float vacc0x2 = *(vw + 2);
+                    float vacc0x3 = *(vw + 3);
+                    float vacc1x0 = *(vw);
+                    float vacc1x1 = *(vw + 1);
+                    float vacc1x2 = *(vw + 2);
+                    float vacc1x3 = *(vw + 3);
+                    float vacc2x0 = *(vw);
+                    float vacc2x1 = *(vw + 1);
+                    float vacc2x2 = *(vw + 2);
+                    float vacc2x3 = *(vw + 3);
+                    float vacc3x0 = *(vw);
+                    float vacc3x1 = *(vw + 1);
+                    float vacc3x2 = *(vw + 2);
+                    float vacc3x3 = *(vw + 3);
+                    /* tap 0,0 */
+                    {
+                        const float vk0 = *(vw + 4);
+                        const float vk1 = *(vw + 5);
+                        const float vk2 = *(vw + 6);
+                        const float vk3 = *(vw + 7);
+                        {
+                            const float vi = in[ib];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 6];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 12];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 18];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 0,1 */
-                        const float x = in[ib + s + 3];
-                        const float *restrict vk = vw + 8 * s + 32;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 8);
+                        const float vk1 = *(vw + 9);
+                        const float vk2 = *(vw + 10);
+                        const float vk3 = *(vw + 11);
+                        {
+                            const float vi = in[ib + 1];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 7];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 13];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 19];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 0,2 */
-                        const float x = in[ib + s + 6];
-                        const float *restrict vk = vw + 8 * s + 56;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 12);
+                        const float vk1 = *(vw + 13);
+                        const float vk2 = *(vw + 14);
+                        const float vk3 = *(vw + 15);
+                        {
+                            const float vi = in[ib + 2];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 8];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 14];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 20];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 1,0 */
-                        const float x = in[ib + s + 672];
-                        const float *restrict vk = vw + 8 * s + 80;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    /* tap 0,1 */
+                    {
+                        const float vk0 = *(vw + 16);
+                        const float vk1 = *(vw + 17);
+                        const float vk2 = *(vw + 18);
+                        const float vk3 = *(vw + 19);
+                        {
+                            const float vi = in[ib + 3];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 9];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 15];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 21];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 1,1 */
-                        const float x = in[ib + s + 675];
-                        const float *restrict vk = vw + 8 * s + 104;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 20);
+                        const float vk1 = *(vw + 21);
+                        const float vk2 = *(vw + 22);
+                        const float vk3 = *(vw + 23);
+                        {
+                            const float vi = in[ib + 4];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 10];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 16];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 22];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 1,2 */
-                        const float x = in[ib + s + 678];
-                        const float *restrict vk = vw + 8 * s + 128;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 24);
+                        const float vk1 = *(vw + 25);
+                        const float vk2 = *(vw + 26);
+                        const float vk3 = *(vw + 27);
+                        {
+                            const float vi = in[ib + 5];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 11];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 17];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 23];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 2,0 */
-                        const float x = in[ib + s + 1344];
-                        const float *restrict vk = vw + 8 * s + 152;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    /* tap 0,2 */
+                    {
+                        const float vk0 = *(vw + 28);
+                        const float vk1 = *(vw + 29);
+                        const float vk2 = *(vw + 30);
+                        const float vk3 = *(vw + 31);
+                        {
+                            const float vi = in[ib + 6];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 12];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 18];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 24];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 2,1 */
-                        const float x = in[ib + s + 1347];
-                        const float *restrict vk = vw + 8 * s + 176;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 32);
+                        const float vk1 = *(vw + 33);
+                        const float vk2 = *(vw + 34);
+                        const float vk3 = *(vw + 35);
+                        {
+                            const float vi = in[ib + 7];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 13];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 19];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 25];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 2,2 */
-                        const float x = in[ib + s + 1350];
-                        const float *restrict vk = vw + 8 * s + 200;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 36);
+                        const float vk1 = *(vw + 37);
+                        const float vk2 = *(vw + 38);
+                        const float vk3 = *(vw + 39);
+                        {
+                            const float vi = in[ib + 8];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 14];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 20];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 26];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int j = 0; j < 8; ++j) {
-                        float v = acc[j];
-                        v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                        out[ob + j] = v;
+                    /* tap 1,0 */
+                    {
+                        const float vk0 = *(vw + 40);
+                        const float vk1 = *(vw + 41);
+                        const float vk2 = *(vw + 42);
+                        const float vk3 = *(vw + 43);
+                        {
+                            const float vi = in[ib + 672];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 678];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 684];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 690];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 44);
+                        const float vk1 = *(vw + 45);
+                        const float vk2 = *(vw + 46);
+                        const float vk3 = *(vw + 47);
+                        {
+                            const float vi = in[ib + 673];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 679];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 685];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 691];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 48);
+                        const float vk1 = *(vw + 49);
+                        const float vk2 = *(vw + 50);
+                        const float vk3 = *(vw + 51);
+                        {
+                            const float vi = in[ib + 674];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 680];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 686];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 692];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    /* tap 1,1 */
+                    {
+                        const float vk0 = *(vw + 52);
+                        const float vk1 = *(vw + 53);
+                        const float vk2 = *(vw + 54);
+                        const float vk3 = *(vw + 55);
+                        {
+                            const float vi = in[ib + 675];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 681];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 687];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 693];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 56);
+                        const float vk1 = *(vw + 57);
+                        const float vk2 = *(vw + 58);
+                        const float vk3 = *(vw + 59);
+                        {
+                            const float vi = in[ib + 676];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 682];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 688];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 694];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 60);
+                        const float vk1 = *(vw + 61);
+                        const float vk2 = *(vw + 62);
+                        const float vk3 = *(vw + 63);
+                        {
+                            const float vi = in[ib + 677];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 683];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 689];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 695];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    /* tap 1,2 */
+                    {
+                        const float vk0 = *(vw + 64);
+                        const float vk1 = *(vw + 65);
+                        const float vk2 = *(vw + 66);
+                        const float vk3 = *(vw + 67);
+                        {
+                            const float vi = in[ib + 678];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 684];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 690];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 696];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 68);
+                        const float vk1 = *(vw + 69);
+                        const float vk2 = *(vw + 70);
+                        const float vk3 = *(vw + 71);
+                        {
+                            const float vi = in[ib + 679];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 685];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 691];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 697];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 72);
+                        const float vk1 = *(vw + 73);
+                        const float vk2 = *(vw + 74);
+                        const float vk3 = *(vw + 75);
+                        {
+                            const float vi = in[ib + 680];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 686];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 692];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 698];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    /* tap 2,0 */
+                    {
+                        const float vk0 = *(vw + 76);
+                        const float vk1 = *(vw + 77);
+                        const float vk2 = *(vw + 78);
+                        const float vk3 = *(vw + 79);
+                        {
+                            const float vi = in[ib + 1344];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 1350];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 1356];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 1362];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 80);
+                        const float vk1 = *(vw + 81);
+                        const float vk2 = *(vw + 82);
+                        const float vk3 = *(vw + 83);
+                        {
+                            const float vi = in[ib + 1345];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 1351];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 1357];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 1363];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 84);
+                        const float vk1 = *(vw + 85);
+                        const float vk2 = *(vw + 86);
+                        const float vk3 = *(vw + 87);
+                        {
+                            const float vi = in[ib + 1346];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 1352];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 1358];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 1364];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    /* tap 2,1 */
+                    {
+                        const float vk0 = *(vw + 88);
+                        const float vk1 = *(vw + 89);
+                        const float vk2 = *(vw + 90);
+                        const float vk3 = *(vw + 91);
+                        {
+                            const float vi = in[ib + 1347];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 1353];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 1359];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 1365];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 92);
+                        const float vk1 = *(vw + 93);
+                        const float vk2 = *(vw + 94);
+                        const float vk3 = *(vw + 95);
+                        {
+                            const float vi = in[ib + 1348];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 1354];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 1360];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 1366];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 96);
+                        const float vk1 = *(vw + 97);
+                        const float vk2 = *(vw + 98);
+                        const float vk3 = *(vw + 99);
+                        {
+                            const float vi = in[ib + 1349];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 1355];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 1361];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 1367];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    /* tap 2,2 */
+                    {
+                        const float vk0 = *(vw + 100);
+                        const float vk1 = *(vw + 101);
+                        const float vk2 = *(vw + 102);
+                        const float vk3 = *(vw + 103);
+                        {
+                            const float vi = in[ib + 1350];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 1356];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 1362];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 1368];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 104);
+                        const float vk1 = *(vw + 105);
+                        const float vk2 = *(vw + 106);
+                        const float vk3 = *(vw + 107);
+                        {
+                            const float vi = in[ib + 1351];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 1357];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 1363];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 1369];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 108);
+                        const float vk1 = *(vw + 109);
+                        const float vk2 = *(vw + 110);
+                        const float vk3 = *(vw + 111);
+                        {
+                            const float vi = in[ib + 1352];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 1358];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 1364];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 1370];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        float vo = vacc0x0;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 1) = vo;
+                    }
+                    {
+                        float vo = vacc0x2;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 2) = vo;
+                    }
+                    {
+                        float vo = vacc0x3;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 3) = vo;
+                    }
+                    {
+                        float vo = vacc1x0;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 32) = vo;
+                    }
+                    {
+                        float vo = vacc1x1;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 33) = vo;
+                    }
+                    {
+                        float vo = vacc1x2;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 34) = vo;
+                    }
+                    {
+                        float vo = vacc1x3;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 35) = vo;
+                    }
+                    {
+                        float vo = vacc2x0;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 64) = vo;
+                    }
+                    {
+                        float vo = vacc2x1;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 65) = vo;
+                    }
+                    {
+                        float vo = vacc2x2;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 66) = vo;
+                    }
+                    {
+                        float vo = vacc2x3;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 67) = vo;
+                    }
+                    {
+                        float vo = vacc3x0;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 96) = vo;
+                    }
+                    {
+                        float vo = vacc3x1;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 97) = vo;
+                    }
+                    {
+                        float vo = vacc3x2;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 98) = vo;
+                    }
+                    {
+                        float vo = vacc3x3;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 99) = vo;
+                    }
+                }
+            }
+        }
+        {
+            const int vx = 108;
+            {
+                for (int n = 0; n < 8; ++n) {
+                    const float *restrict vw = w + 112 * n;
+                    const int ib = 1344 * vy + 6 * vx;
+                    const int ob = 3584 * vy + 32 * vx + 4 * n;
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    float vacc0x2 = *(vw + 2);
+                    float vacc0x3 = *(vw + 3);
+                    float vacc1x0 = *(vw);
+                    float vacc1x1 = *(vw + 1);
+                    float vacc1x2 = *(vw + 2);
+                    float vacc1x3 = *(vw + 3);
+                    float vacc2x0 = *(vw);
+                    float vacc2x1 = *(vw + 1);
+                    float vacc2x2 = *(vw + 2);
+                    float vacc2x3 = *(vw + 3);
+                    /* tap 0,0 */
+                    {
+                        const float vk0 = *(vw + 4);
+                        const float vk1 = *(vw + 5);
+                        const float vk2 = *(vw + 6);
+                        const float vk3 = *(vw + 7);
+                        {
+                            const float vi = in[ib];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 6];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 12];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 8);
+                        const float vk1 = *(vw + 9);
+                        const float vk2 = *(vw + 10);
+                        const float vk3 = *(vw + 11);
+                        {
+                            const float vi = in[ib + 1];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 7];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 13];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 12);
+                        const float vk1 = *(vw + 13);
+                        const float vk2 = *(vw + 14);
+                        const float vk3 = *(vw + 15);
+                        {
+                            const float vi = in[ib + 2];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 8];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 14];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                    }
+                    /* tap 0,1 */
+                    {
+                        const float vk0 = *(vw + 16);
+                        const float vk1 = *(vw + 17);
+                        const float vk2 = *(vw + 18);
+                        const float vk3 = *(vw + 19);
+                        {
+                            const float vi = in[ib + 3];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 9];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 15];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 20);
+                        const float vk1 = *(vw + 21);
+                        const float vk2 = *(vw + 22);
+                        const float vk3 = *(vw + 23);
+                        {
+                            const float vi = in[ib + 4];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 10];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 16];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 24);
+                        const float vk1 = *(vw + 25);
+                        const float vk2 = *(vw + 26);
+                        const float vk3 = *(vw + 27);
+                        {
+                            const float vi = in[ib + 5];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 11];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 17];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                    }
+                    /* tap 0,2 */
+                    {
+                        const float vk0 = *(vw + 28);
+                        const float vk1 = *(vw + 29);
+                        const float vk2 = *(vw + 30);
+                        const float vk3 = *(vw + 31);
+                        {
+                            const float vi = in[ib + 6];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 12];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 18];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 32);
+                        const float vk1 = *(vw + 33);
+                        const float vk2 = *(vw + 34);
+                        const float vk3 = *(vw + 35);
+                        {
+                            const float vi = in[ib + 7];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 13];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 19];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 36);
+                        const float vk1 = *(vw + 37);
+                        const float vk2 = *(vw + 38);
+                        const float vk3 = *(vw + 39);
+                        {
+                            const float vi = in[ib + 8];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 14];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 20];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                    }
+                    /* tap 1,0 */
+                    {
+                        const float vk0 = *(vw + 40);
+                        const float vk1 = *(vw + 41);
+                        const float vk2 = *(vw + 42);
+                        const float vk3 = *(vw + 43);
+                        {
+                            const float vi = in[ib + 672];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 678];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 684];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 44);
+                        const float vk1 = *(vw + 45);
+                        const float vk2 = *(vw + 46);
+                        const float vk3 = *(vw + 47);
+                        {
+                            const float vi = in[ib + 673];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 679];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 685];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 48);
+                        const float vk1 = *(vw + 49);
+                        const float vk2 = *(vw + 50);
+                        const float vk3 = *(vw + 51);
+                        {
+                            const float vi = in[ib + 674];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 680];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 686];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                    }
+                    /* tap 1,1 */
+                    {
+                        const float vk0 = *(vw + 52);
+                        const float vk1 = *(vw + 53);
+                        const float vk2 = *(vw + 54);
+                        const float vk3 = *(vw + 55);
+                        {
+                            const float vi = in[ib + 675];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 681];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 687];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 56);
+                        const float vk1 = *(vw + 57);
+                        const float vk2 = *(vw + 58);
+                        const float vk3 = *(vw + 59);
+                        {
+                            const float vi = in[ib + 676];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 682];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 688];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 60);
+                        const float vk1 = *(vw + 61);
+                        const float vk2 = *(vw + 62);
+                        const float vk3 = *(vw + 63);
+                        {
+                            const float vi = in[ib + 677];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 683];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 689];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                    }
+                    /* tap 1,2 */
+                    {
+                        const float vk0 = *(vw + 64);
+                        const float vk1 = *(vw + 65);
+                        const float vk2 = *(vw + 66);
+                        const float vk3 = *(vw + 67);
+                        {
+                            const float vi = in[ib + 678];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 684];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 690];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 68);
+                        const float vk1 = *(vw + 69);
+                        const float vk2 = *(vw + 70);
+                        const float vk3 = *(vw + 71);
+                        {
+                            const float vi = in[ib + 679];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 685];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 691];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 72);
+                        const float vk1 = *(vw + 73);
+                        const float vk2 = *(vw + 74);
+                        const float vk3 = *(vw + 75);
+                        {
+                            const float vi = in[ib + 680];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 686];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 692];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                    }
+                    /* tap 2,0 */
+                    {
+                        const float vk0 = *(vw + 76);
+                        const float vk1 = *(vw + 77);
+                        const float vk2 = *(vw + 78);
+                        const float vk3 = *(vw + 79);
+                        {
+                            const float vi = in[ib + 1344];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 1350];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 1356];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 80);
+                        const float vk1 = *(vw + 81);
+                        const float vk2 = *(vw + 82);
+                        const float vk3 = *(vw + 83);
+                        {
+                            const float vi = in[ib + 1345];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 1351];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 1357];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 84);
+                        const float vk1 = *(vw + 85);
+                        const float vk2 = *(vw + 86);
+                        const float vk3 = *(vw + 87);
+                        {
+                            const float vi = in[ib + 1346];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 1352];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 1358];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                    }
+                    /* tap 2,1 */
+                    {
+                        const float vk0 = *(vw + 88);
+                        const float vk1 = *(vw + 89);
+                        const float vk2 = *(vw + 90);
+                        const float vk3 = *(vw + 91);
+                        {
+                            const float vi = in[ib + 1347];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 1353];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 1359];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 92);
+                        const float vk1 = *(vw + 93);
+                        const float vk2 = *(vw + 94);
+                        const float vk3 = *(vw + 95);
+                        {
+                            const float vi = in[ib + 1348];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 1354];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 1360];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 96);
+                        const float vk1 = *(vw + 97);
+                        const float vk2 = *(vw + 98);
+                        const float vk3 = *(vw + 99);
+                        {
+                            const float vi = in[ib + 1349];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 1355];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 1361];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                    }
+                    /* tap 2,2 */
+                    {
+                        const float vk0 = *(vw + 100);
+                        const float vk1 = *(vw + 101);
+                        const float vk2 = *(vw + 102);
+                        const float vk3 = *(vw + 103);
+                        {
+                            const float vi = in[ib + 1350];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 1356];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 1362];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 104);
+                        const float vk1 = *(vw + 105);
+                        const float vk2 = *(vw + 106);
+                        const float vk3 = *(vw + 107);
+                        {
+                            const float vi = in[ib + 1351];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 1357];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 1363];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 108);
+                        const float vk1 = *(vw + 109);
+                        const float vk2 = *(vw + 110);
+                        const float vk3 = *(vw + 111);
+                        {
+                            const float vi = in[ib + 1352];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 1358];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 1364];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                    }
+                    {
+                        float vo = vacc0x0;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 1) = vo;
+                    }
+                    {
+                        float vo = vacc0x2;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 2) = vo;
+                    }
+                    {
+                        float vo = vacc0x3;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 3) = vo;
+                    }
+                    {
+                        float vo = vacc1x0;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 32) = vo;
+                    }
+                    {
+                        float vo = vacc1x1;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 33) = vo;
+                    }
+                    {
+                        float vo = vacc1x2;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 34) = vo;
+                    }
+                    {
+                        float vo = vacc1x3;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 35) = vo;
+                    }
+                    {
+                        float vo = vacc2x0;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 64) = vo;
+                    }
+                    {
+                        float vo = vacc2x1;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 65) = vo;
+                    }
+                    {
+                        float vo = vacc2x2;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 66) = vo;
+                    }
+                    {
+                        float vo = vacc2x3;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 67) = vo;
                     }
                 }
             }
@@ -93,46 +1912,277 @@ static void Conv_stem_8c1p(const float *restrict in, float *restrict out, const 
         {
             const int vx = 111;
             {
-                for (int n = 0; n < 4; ++n) {
-                    const float *restrict vw = w + 224 * n;
+                for (int n = 0; n < 8; ++n) {
+                    const float *restrict vw = w + 112 * n;
                     const int ib = 1344 * vy + 6 * vx;
-                    const int ob = 3584 * vy + 32 * vx + 8 * n;
-                    float acc[8];
-                    for (int j = 0; j < 8; ++j) acc[j] = vw[j];
-                    for (int s = 0; s < 3; ++s) {   /* tap 0,0 */
-                        const float x = in[ib + s];
-                        const float *restrict vk = vw + 8 * s + 8;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    const int ob = 3584 * vy + 32 * vx + 4 * n;
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    float vacc0x2 = *(vw + 2);
+                    float vacc0x3 = *(vw + 3);
+                    /* tap 0,0 */
+                    {
+                        const float vk0 = *(vw + 4);
+                        const float vk1 = *(vw + 5);
+                        const float vk2 = *(vw + 6);
+                        const float vk3 = *(vw + 7);
+                        {
+                            const float vi = in[ib];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 0,1 */
-                        const float x = in[ib + s + 3];
-                        const float *restrict vk = vw + 8 * s + 32;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 8);
+                        const float vk1 = *(vw + 9);
+                        const float vk2 = *(vw + 10);
+                        const float vk3 = *(vw + 11);
+                        {
+                            const float vi = in[ib + 1];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 1,0 */
-                        const float x = in[ib + s + 672];
-                        const float *restrict vk = vw + 8 * s + 80;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 12);
+                        const float vk1 = *(vw + 13);
+                        const float vk2 = *(vw + 14);
+                        const float vk3 = *(vw + 15);
+                        {
+                            const float vi = in[ib + 2];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 1,1 */
-                        const float x = in[ib + s + 675];
-                        const float *restrict vk = vw + 8 * s + 104;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    /* tap 0,1 */
+                    {
+                        const float vk0 = *(vw + 16);
+                        const float vk1 = *(vw + 17);
+                        const float vk2 = *(vw + 18);
+                        const float vk3 = *(vw + 19);
+                        {
+                            const float vi = in[ib + 3];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 2,0 */
-                        const float x = in[ib + s + 1344];
-                        const float *restrict vk = vw + 8 * s + 152;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 20);
+                        const float vk1 = *(vw + 21);
+                        const float vk2 = *(vw + 22);
+                        const float vk3 = *(vw + 23);
+                        {
+                            const float vi = in[ib + 4];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 2,1 */
-                        const float x = in[ib + s + 1347];
-                        const float *restrict vk = vw + 8 * s + 176;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 24);
+                        const float vk1 = *(vw + 25);
+                        const float vk2 = *(vw + 26);
+                        const float vk3 = *(vw + 27);
+                        {
+                            const float vi = in[ib + 5];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int j = 0; j < 8; ++j) {
-                        float v = acc[j];
-                        v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                        out[ob + j] = v;
+                    /* tap 1,0 */
+                    {
+                        const float vk0 = *(vw + 40);
+                        const float vk1 = *(vw + 41);
+                        const float vk2 = *(vw + 42);
+                        const float vk3 = *(vw + 43);
+                        {
+                            const float vi = in[ib + 672];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 44);
+                        const float vk1 = *(vw + 45);
+                        const float vk2 = *(vw + 46);
+                        const float vk3 = *(vw + 47);
+                        {
+                            const float vi = in[ib + 673];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 48);
+                        const float vk1 = *(vw + 49);
+                        const float vk2 = *(vw + 50);
+                        const float vk3 = *(vw + 51);
+                        {
+                            const float vi = in[ib + 674];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 1,1 */
+                    {
+                        const float vk0 = *(vw + 52);
+                        const float vk1 = *(vw + 53);
+                        const float vk2 = *(vw + 54);
+                        const float vk3 = *(vw + 55);
+                        {
+                            const float vi = in[ib + 675];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 56);
+                        const float vk1 = *(vw + 57);
+                        const float vk2 = *(vw + 58);
+                        const float vk3 = *(vw + 59);
+                        {
+                            const float vi = in[ib + 676];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 60);
+                        const float vk1 = *(vw + 61);
+                        const float vk2 = *(vw + 62);
+                        const float vk3 = *(vw + 63);
+                        {
+                            const float vi = in[ib + 677];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 2,0 */
+                    {
+                        const float vk0 = *(vw + 76);
+                        const float vk1 = *(vw + 77);
+                        const float vk2 = *(vw + 78);
+                        const float vk3 = *(vw + 79);
+                        {
+                            const float vi = in[ib + 1344];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 80);
+                        const float vk1 = *(vw + 81);
+                        const float vk2 = *(vw + 82);
+                        const float vk3 = *(vw + 83);
+                        {
+                            const float vi = in[ib + 1345];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 84);
+                        const float vk1 = *(vw + 85);
+                        const float vk2 = *(vw + 86);
+                        const float vk3 = *(vw + 87);
+                        {
+                            const float vi = in[ib + 1346];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 2,1 */
+                    {
+                        const float vk0 = *(vw + 88);
+                        const float vk1 = *(vw + 89);
+                        const float vk2 = *(vw + 90);
+                        const float vk3 = *(vw + 91);
+                        {
+                            const float vi = in[ib + 1347];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 92);
+                        const float vk1 = *(vw + 93);
+                        const float vk2 = *(vw + 94);
+                        const float vk3 = *(vw + 95);
+                        {
+                            const float vi = in[ib + 1348];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 96);
+                        const float vk1 = *(vw + 97);
+                        const float vk2 = *(vw + 98);
+                        const float vk3 = *(vw + 99);
+                        {
+                            const float vi = in[ib + 1349];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        float vo = vacc0x0;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 1) = vo;
+                    }
+                    {
+                        float vo = vacc0x2;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 2) = vo;
+                    }
+                    {
+                        float vo = vacc0x3;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 3) = vo;
                     }
                 }
             }
@@ -141,48 +2191,1327 @@ static void Conv_stem_8c1p(const float *restrict in, float *restrict out, const 
     /* rows 111 x cols 0..110: kernel rows 0..1, cols 0..2 */
     {
         const int vy = 111;
-        for (int vx = 0; vx < 111; ++vx) {
+        for (int vx = 0; vx < 108; vx += 4) {
             {
-                for (int n = 0; n < 4; ++n) {
-                    const float *restrict vw = w + 224 * n;
+                for (int n = 0; n < 8; ++n) {
+                    const float *restrict vw = w + 112 * n;
                     const int ib = 1344 * vy + 6 * vx;
-                    const int ob = 3584 * vy + 32 * vx + 8 * n;
-                    float acc[8];
-                    for (int j = 0; j < 8; ++j) acc[j] = vw[j];
-                    for (int s = 0; s < 3; ++s) {   /* tap 0,0 */
-                        const float x = in[ib + s];
-                        const float *restrict vk = vw + 8 * s + 8;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    const int ob = 3584 * vy + 32 * vx + 4 * n;
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    float vacc0x2 = *(vw + 2);
+                    float vacc0x3 = *(vw + 3);
+                    float vacc1x0 = *(vw);
+                    float vacc1x1 = *(vw + 1);
+                    float vacc1x2 = *(vw + 2);
+                    float vacc1x3 = *(vw + 3);
+                    float vacc2x0 = *(vw);
+                    float vacc2x1 = *(vw + 1);
+                    float vacc2x2 = *(vw + 2);
+                    float vacc2x3 = *(vw + 3);
+                    float vacc3x0 = *(vw);
+                    float vacc3x1 = *(vw + 1);
+                    float vacc3x2 = *(vw + 2);
+                    float vacc3x3 = *(vw + 3);
+                    /* tap 0,0 */
+                    {
+                        const float vk0 = *(vw + 4);
+                        const float vk1 = *(vw + 5);
+                        const float vk2 = *(vw + 6);
+                        const float vk3 = *(vw + 7);
+                        {
+                            const float vi = in[ib];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 6];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 12];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 18];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 0,1 */
-                        const float x = in[ib + s + 3];
-                        const float *restrict vk = vw + 8 * s + 32;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 8);
+                        const float vk1 = *(vw + 9);
+                        const float vk2 = *(vw + 10);
+                        const float vk3 = *(vw + 11);
+                        {
+                            const float vi = in[ib + 1];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 7];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 13];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 19];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 0,2 */
-                        const float x = in[ib + s + 6];
-                        const float *restrict vk = vw + 8 * s + 56;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 12);
+                        const float vk1 = *(vw + 13);
+                        const float vk2 = *(vw + 14);
+                        const float vk3 = *(vw + 15);
+                        {
+                            const float vi = in[ib + 2];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 8];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 14];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 20];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 1,0 */
-                        const float x = in[ib + s + 672];
-                        const float *restrict vk = vw + 8 * s + 80;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    /* tap 0,1 */
+                    {
+                        const float vk0 = *(vw + 16);
+                        const float vk1 = *(vw + 17);
+                        const float vk2 = *(vw + 18);
+                        const float vk3 = *(vw + 19);
+                        {
+                            const float vi = in[ib + 3];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 9];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 15];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 21];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 1,1 */
-                        const float x = in[ib + s + 675];
-                        const float *restrict vk = vw + 8 * s + 104;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 20);
+                        const float vk1 = *(vw + 21);
+                        const float vk2 = *(vw + 22);
+                        const float vk3 = *(vw + 23);
+                        {
+                            const float vi = in[ib + 4];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 10];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 16];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 22];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 1,2 */
-                        const float x = in[ib + s + 678];
-                        const float *restrict vk = vw + 8 * s + 128;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 24);
+                        const float vk1 = *(vw + 25);
+                        const float vk2 = *(vw + 26);
+                        const float vk3 = *(vw + 27);
+                        {
+                            const float vi = in[ib + 5];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 11];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 17];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 23];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int j = 0; j < 8; ++j) {
-                        float v = acc[j];
-                        v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                        out[ob + j] = v;
+                    /* tap 0,2 */
+                    {
+                        const float vk0 = *(vw + 28);
+                        const float vk1 = *(vw + 29);
+                        const float vk2 = *(vw + 30);
+                        const float vk3 = *(vw + 31);
+                        {
+                            const float vi = in[ib + 6];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 12];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 18];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 24];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 32);
+                        const float vk1 = *(vw + 33);
+                        const float vk2 = *(vw + 34);
+                        const float vk3 = *(vw + 35);
+                        {
+                            const float vi = in[ib + 7];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 13];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 19];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 25];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 36);
+                        const float vk1 = *(vw + 37);
+                        const float vk2 = *(vw + 38);
+                        const float vk3 = *(vw + 39);
+                        {
+                            const float vi = in[ib + 8];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 14];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 20];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 26];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    /* tap 1,0 */
+                    {
+                        const float vk0 = *(vw + 40);
+                        const float vk1 = *(vw + 41);
+                        const float vk2 = *(vw + 42);
+                        const float vk3 = *(vw + 43);
+                        {
+                            const float vi = in[ib + 672];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 678];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 684];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 690];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 44);
+                        const float vk1 = *(vw + 45);
+                        const float vk2 = *(vw + 46);
+                        const float vk3 = *(vw + 47);
+                        {
+                            const float vi = in[ib + 673];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 679];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 685];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 691];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 48);
+                        const float vk1 = *(vw + 49);
+                        const float vk2 = *(vw + 50);
+                        const float vk3 = *(vw + 51);
+                        {
+                            const float vi = in[ib + 674];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 680];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 686];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 692];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    /* tap 1,1 */
+                    {
+                        const float vk0 = *(vw + 52);
+                        const float vk1 = *(vw + 53);
+                        const float vk2 = *(vw + 54);
+                        const float vk3 = *(vw + 55);
+                        {
+                            const float vi = in[ib + 675];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 681];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 687];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 693];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 56);
+                        const float vk1 = *(vw + 57);
+                        const float vk2 = *(vw + 58);
+                        const float vk3 = *(vw + 59);
+                        {
+                            const float vi = in[ib + 676];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 682];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 688];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 694];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 60);
+                        const float vk1 = *(vw + 61);
+                        const float vk2 = *(vw + 62);
+                        const float vk3 = *(vw + 63);
+                        {
+                            const float vi = in[ib + 677];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 683];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 689];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 695];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    /* tap 1,2 */
+                    {
+                        const float vk0 = *(vw + 64);
+                        const float vk1 = *(vw + 65);
+                        const float vk2 = *(vw + 66);
+                        const float vk3 = *(vw + 67);
+                        {
+                            const float vi = in[ib + 678];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 684];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 690];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 696];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 68);
+                        const float vk1 = *(vw + 69);
+                        const float vk2 = *(vw + 70);
+                        const float vk3 = *(vw + 71);
+                        {
+                            const float vi = in[ib + 679];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 685];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 691];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 697];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 72);
+                        const float vk1 = *(vw + 73);
+                        const float vk2 = *(vw + 74);
+                        const float vk3 = *(vw + 75);
+                        {
+                            const float vi = in[ib + 680];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 686];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 692];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 698];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        float vo = vacc0x0;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 1) = vo;
+                    }
+                    {
+                        float vo = vacc0x2;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 2) = vo;
+                    }
+                    {
+                        float vo = vacc0x3;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 3) = vo;
+                    }
+                    {
+                        float vo = vacc1x0;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 32) = vo;
+                    }
+                    {
+                        float vo = vacc1x1;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 33) = vo;
+                    }
+                    {
+                        float vo = vacc1x2;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 34) = vo;
+                    }
+                    {
+                        float vo = vacc1x3;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 35) = vo;
+                    }
+                    {
+                        float vo = vacc2x0;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 64) = vo;
+                    }
+                    {
+                        float vo = vacc2x1;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 65) = vo;
+                    }
+                    {
+                        float vo = vacc2x2;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 66) = vo;
+                    }
+                    {
+                        float vo = vacc2x3;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 67) = vo;
+                    }
+                    {
+                        float vo = vacc3x0;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 96) = vo;
+                    }
+                    {
+                        float vo = vacc3x1;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 97) = vo;
+                    }
+                    {
+                        float vo = vacc3x2;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 98) = vo;
+                    }
+                    {
+                        float vo = vacc3x3;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 99) = vo;
+                    }
+                }
+            }
+        }
+        {
+            const int vx = 108;
+            {
+                for (int n = 0; n < 8; ++n) {
+                    const float *restrict vw = w + 112 * n;
+                    const int ib = 1344 * vy + 6 * vx;
+                    const int ob = 3584 * vy + 32 * vx + 4 * n;
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    float vacc0x2 = *(vw + 2);
+                    float vacc0x3 = *(vw + 3);
+                    float vacc1x0 = *(vw);
+                    float vacc1x1 = *(vw + 1);
+                    float vacc1x2 = *(vw + 2);
+                    float vacc1x3 = *(vw + 3);
+                    float vacc2x0 = *(vw);
+                    float vacc2x1 = *(vw + 1);
+                    float vacc2x2 = *(vw + 2);
+                    float vacc2x3 = *(vw + 3);
+                    /* tap 0,0 */
+                    {
+                        const float vk0 = *(vw + 4);
+                        const float vk1 = *(vw + 5);
+                        const float vk2 = *(vw + 6);
+                        const float vk3 = *(vw + 7);
+                        {
+                            const float vi = in[ib];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 6];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 12];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 8);
+                        const float vk1 = *(vw + 9);
+                        const float vk2 = *(vw + 10);
+                        const float vk3 = *(vw + 11);
+                        {
+                            const float vi = in[ib + 1];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 7];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 13];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 12);
+                        const float vk1 = *(vw + 13);
+                        const float vk2 = *(vw + 14);
+                        const float vk3 = *(vw + 15);
+                        {
+                            const float vi = in[ib + 2];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 8];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 14];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                    }
+                    /* tap 0,1 */
+                    {
+                        const float vk0 = *(vw + 16);
+                        const float vk1 = *(vw + 17);
+                        const float vk2 = *(vw + 18);
+                        const float vk3 = *(vw + 19);
+                        {
+                            const float vi = in[ib + 3];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 9];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 15];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 20);
+                        const float vk1 = *(vw + 21);
+                        const float vk2 = *(vw + 22);
+                        const float vk3 = *(vw + 23);
+                        {
+                            const float vi = in[ib + 4];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 10];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 16];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 24);
+                        const float vk1 = *(vw + 25);
+                        const float vk2 = *(vw + 26);
+                        const float vk3 = *(vw + 27);
+                        {
+                            const float vi = in[ib + 5];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 11];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 17];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                    }
+                    /* tap 0,2 */
+                    {
+                        const float vk0 = *(vw + 28);
+                        const float vk1 = *(vw + 29);
+                        const float vk2 = *(vw + 30);
+                        const float vk3 = *(vw + 31);
+                        {
+                            const float vi = in[ib + 6];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 12];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 18];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 32);
+                        const float vk1 = *(vw + 33);
+                        const float vk2 = *(vw + 34);
+                        const float vk3 = *(vw + 35);
+                        {
+                            const float vi = in[ib + 7];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 13];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 19];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 36);
+                        const float vk1 = *(vw + 37);
+                        const float vk2 = *(vw + 38);
+                        const float vk3 = *(vw + 39);
+                        {
+                            const float vi = in[ib + 8];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 14];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 20];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                    }
+                    /* tap 1,0 */
+                    {
+                        const float vk0 = *(vw + 40);
+                        const float vk1 = *(vw + 41);
+                        const float vk2 = *(vw + 42);
+                        const float vk3 = *(vw + 43);
+                        {
+                            const float vi = in[ib + 672];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 678];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 684];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 44);
+                        const float vk1 = *(vw + 45);
+                        const float vk2 = *(vw + 46);
+                        const float vk3 = *(vw + 47);
+                        {
+                            const float vi = in[ib + 673];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 679];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 685];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 48);
+                        const float vk1 = *(vw + 49);
+                        const float vk2 = *(vw + 50);
+                        const float vk3 = *(vw + 51);
+                        {
+                            const float vi = in[ib + 674];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 680];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 686];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                    }
+                    /* tap 1,1 */
+                    {
+                        const float vk0 = *(vw + 52);
+                        const float vk1 = *(vw + 53);
+                        const float vk2 = *(vw + 54);
+                        const float vk3 = *(vw + 55);
+                        {
+                            const float vi = in[ib + 675];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 681];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 687];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 56);
+                        const float vk1 = *(vw + 57);
+                        const float vk2 = *(vw + 58);
+                        const float vk3 = *(vw + 59);
+                        {
+                            const float vi = in[ib + 676];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 682];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 688];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 60);
+                        const float vk1 = *(vw + 61);
+                        const float vk2 = *(vw + 62);
+                        const float vk3 = *(vw + 63);
+                        {
+                            const float vi = in[ib + 677];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 683];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 689];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                    }
+                    /* tap 1,2 */
+                    {
+                        const float vk0 = *(vw + 64);
+                        const float vk1 = *(vw + 65);
+                        const float vk2 = *(vw + 66);
+                        const float vk3 = *(vw + 67);
+                        {
+                            const float vi = in[ib + 678];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 684];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 690];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 68);
+                        const float vk1 = *(vw + 69);
+                        const float vk2 = *(vw + 70);
+                        const float vk3 = *(vw + 71);
+                        {
+                            const float vi = in[ib + 679];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 685];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 691];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 72);
+                        const float vk1 = *(vw + 73);
+                        const float vk2 = *(vw + 74);
+                        const float vk3 = *(vw + 75);
+                        {
+                            const float vi = in[ib + 680];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 686];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 692];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                    }
+                    {
+                        float vo = vacc0x0;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 1) = vo;
+                    }
+                    {
+                        float vo = vacc0x2;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 2) = vo;
+                    }
+                    {
+                        float vo = vacc0x3;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 3) = vo;
+                    }
+                    {
+                        float vo = vacc1x0;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 32) = vo;
+                    }
+                    {
+                        float vo = vacc1x1;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 33) = vo;
+                    }
+                    {
+                        float vo = vacc1x2;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 34) = vo;
+                    }
+                    {
+                        float vo = vacc1x3;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 35) = vo;
+                    }
+                    {
+                        float vo = vacc2x0;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 64) = vo;
+                    }
+                    {
+                        float vo = vacc2x1;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 65) = vo;
+                    }
+                    {
+                        float vo = vacc2x2;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 66) = vo;
+                    }
+                    {
+                        float vo = vacc2x3;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 67) = vo;
                     }
                 }
             }
@@ -194,36 +3523,197 @@ static void Conv_stem_8c1p(const float *restrict in, float *restrict out, const 
         {
             const int vx = 111;
             {
-                for (int n = 0; n < 4; ++n) {
-                    const float *restrict vw = w + 224 * n;
+                for (int n = 0; n < 8; ++n) {
+                    const float *restrict vw = w + 112 * n;
                     const int ib = 1344 * vy + 6 * vx;
-                    const int ob = 3584 * vy + 32 * vx + 8 * n;
-                    float acc[8];
-                    for (int j = 0; j < 8; ++j) acc[j] = vw[j];
-                    for (int s = 0; s < 3; ++s) {   /* tap 0,0 */
-                        const float x = in[ib + s];
-                        const float *restrict vk = vw + 8 * s + 8;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    const int ob = 3584 * vy + 32 * vx + 4 * n;
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    float vacc0x2 = *(vw + 2);
+                    float vacc0x3 = *(vw + 3);
+                    /* tap 0,0 */
+                    {
+                        const float vk0 = *(vw + 4);
+                        const float vk1 = *(vw + 5);
+                        const float vk2 = *(vw + 6);
+                        const float vk3 = *(vw + 7);
+                        {
+                            const float vi = in[ib];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 0,1 */
-                        const float x = in[ib + s + 3];
-                        const float *restrict vk = vw + 8 * s + 32;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 8);
+                        const float vk1 = *(vw + 9);
+                        const float vk2 = *(vw + 10);
+                        const float vk3 = *(vw + 11);
+                        {
+                            const float vi = in[ib + 1];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 1,0 */
-                        const float x = in[ib + s + 672];
-                        const float *restrict vk = vw + 8 * s + 80;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 12);
+                        const float vk1 = *(vw + 13);
+                        const float vk2 = *(vw + 14);
+                        const float vk3 = *(vw + 15);
+                        {
+                            const float vi = in[ib + 2];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 1,1 */
-                        const float x = in[ib + s + 675];
-                        const float *restrict vk = vw + 8 * s + 104;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    /* tap 0,1 */
+                    {
+                        const float vk0 = *(vw + 16);
+                        const float vk1 = *(vw + 17);
+                        const float vk2 = *(vw + 18);
+                        const float vk3 = *(vw + 19);
+                        {
+                            const float vi = in[ib + 3];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int j = 0; j < 8; ++j) {
-                        float v = acc[j];
-                        v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                        out[ob + j] = v;
+                    {
+                        const float vk0 = *(vw + 20);
+                        const float vk1 = *(vw + 21);
+                        const float vk2 = *(vw + 22);
+                        const float vk3 = *(vw + 23);
+                        {
+                            const float vi = in[ib + 4];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 24);
+                        const float vk1 = *(vw + 25);
+                        const float vk2 = *(vw + 26);
+                        const float vk3 = *(vw + 27);
+                        {
+                            const float vi = in[ib + 5];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 1,0 */
+                    {
+                        const float vk0 = *(vw + 40);
+                        const float vk1 = *(vw + 41);
+                        const float vk2 = *(vw + 42);
+                        const float vk3 = *(vw + 43);
+                        {
+                            const float vi = in[ib + 672];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 44);
+                        const float vk1 = *(vw + 45);
+                        const float vk2 = *(vw + 46);
+                        const float vk3 = *(vw + 47);
+                        {
+                            const float vi = in[ib + 673];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 48);
+                        const float vk1 = *(vw + 49);
+                        const float vk2 = *(vw + 50);
+                        const float vk3 = *(vw + 51);
+                        {
+                            const float vi = in[ib + 674];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 1,1 */
+                    {
+                        const float vk0 = *(vw + 52);
+                        const float vk1 = *(vw + 53);
+                        const float vk2 = *(vw + 54);
+                        const float vk3 = *(vw + 55);
+                        {
+                            const float vi = in[ib + 675];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 56);
+                        const float vk1 = *(vw + 57);
+                        const float vk2 = *(vw + 58);
+                        const float vk3 = *(vw + 59);
+                        {
+                            const float vi = in[ib + 676];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 60);
+                        const float vk1 = *(vw + 61);
+                        const float vk2 = *(vw + 62);
+                        const float vk3 = *(vw + 63);
+                        {
+                            const float vi = in[ib + 677];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        float vo = vacc0x0;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 1) = vo;
+                    }
+                    {
+                        float vo = vacc0x2;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 2) = vo;
+                    }
+                    {
+                        float vo = vacc0x3;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 3) = vo;
                     }
                 }
             }
@@ -235,12 +3725,12 @@ static void Conv_stem_8c1p(const float *restrict in, float *restrict out, const 
 void mbv1_stem_pack(const sg_weights *w, float *packed)
 {
     {
-        for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 224 * n;
-            const int o0 = 8 * n;
-            for (int j = 0; j < 8; ++j) d[j] = w->conv_b[o0 + j];
+        for (int n = 0; n < 8; ++n) {
+            float *restrict d = packed + 112 * n;
+            const int o0 = 4 * n;
+            for (int j = 0; j < 4; ++j) d[j] = w->conv_b[o0 + j];
             for (int t = 0; t < 27; ++t) {   /* tap (i, j) and input channel s: t = (i * kw + j) * cin_g + s */
-                for (int j = 0; j < 8; ++j) d[8 * t + j + 8] = w->conv_w[27 * o0 + 27 * j + t];
+                for (int j = 0; j < 4; ++j) d[4 * t + j + 4] = w->conv_w[27 * o0 + 27 * j + t];
             }
         }
     }
@@ -249,7 +3739,7 @@ void mbv1_stem_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer stem: runs its stage */
 void mbv1_stem(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Conv_stem_8c1p(in, out, packed);
+    Conv_stem_4c4p(in, out, packed);
     (void)scratch;
 }
 
@@ -276,10 +3766,10 @@ static void Run_stem(const float *in, const float *skip, float *out, const float
  * packed weights 2432 floats, scratch 7168 floats
  *
  * stage 1: depthwise 3x3 -> 112x112x32
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 32: 4 full tiles,
- *       no tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 32: 32 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -296,28 +3786,40 @@ static void Run_stem(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][32], dw_b [32]
  *   pw_w [64][32], pw_b [64]
  */
-/* scalar/spatial.c.in: layer b1, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_b1_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer b1, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_b1_R1N1_1c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = y0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 3584 * vy + 32 * vx + 8 * ct;
-                const int ob = 3584 * (vy - y0) + 32 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 32]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 3584]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 3616]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 32; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 3584 * vy + 32 * vx + ct;
+                const int ob = 3584 * (vy - y0) + 32 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3584), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3616), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -325,23 +3827,236 @@ static void Dw_b1_R1N1_8c1p(const float *restrict in, float *restrict out, const
     /* rows y0 x cols 1..110: kernel rows 1..2, cols 0..2 */
     {
         const int vy = y0;
-        for (int vx = 1; vx < 111; ++vx) {
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 3584 * vy + 32 * vx + 8 * ct;
-                const int ob = 3584 * (vy - y0) + 32 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 32]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 32]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 3552]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 3584]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 3616]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+        for (int vx = 1; vx < 105; vx += 8) {
+            for (int ct = 0; ct < 32; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 3584 * vy + 32 * vx + ct;
+                const int ob = 3584 * (vy - y0) + 32 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 128), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 160), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 192), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 128), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 160), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 192), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 224), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 64), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 128), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 160), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 192), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 224), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 256), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3552), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3584), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3616), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3648), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 3680), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3712), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3744), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3776), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3584), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3616), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3648), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3680), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 3712), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3744), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3776), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3808), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3616), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3648), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3680), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3712), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 3744), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3776), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3808), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3840), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 128) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 160) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 192) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 224) = vo;
+                }
+            }
+        }
+        {
+            const int vx = 105;
+            for (int ct = 0; ct < 32; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 3584 * vy + 32 * vx + ct;
+                const int ob = 3584 * (vy - y0) + 32 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 128), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 128), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 160), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 64), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 128), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 160), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 192), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3552), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3584), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3616), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3648), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 3680), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3712), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3584), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3616), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3648), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3680), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 3712), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3744), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3616), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3648), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3680), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3712), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 3744), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3776), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 128) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 160) = vo;
                 }
             }
         }
@@ -351,75 +4066,375 @@ static void Dw_b1_R1N1_8c1p(const float *restrict in, float *restrict out, const
         const int vy = y0;
         {
             const int vx = 111;
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 3584 * vy + 32 * vx + 8 * ct;
-                const int ob = 3584 * (vy - y0) + 32 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 32]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 3552]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 3584]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 32; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 3584 * vy + 32 * vx + ct;
+                const int ob = 3584 * (vy - y0) + 32 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3552), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3584), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
     }
 }
 
-/* scalar/spatial.c.in: layer b1, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_b1_R2N2_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer b1, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_b1_R2N2_1c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     /* rows y0..y0 + 1 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 2; ++vy) {
         {
             const int vx = 0;
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 3584 * vy + 32 * vx + 8 * ct;
-                const int ob = 3584 * (vy - y0) + 32 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 3584]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 3552]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 32]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 3584]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 3616]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 32; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 3584 * vy + 32 * vx + ct;
+                const int ob = 3584 * (vy - y0) + 32 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3584), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3552), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3584), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3616), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows y0..y0 + 1 x cols 1..110: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = y0; vy < y0 + 2; ++vy) {
-        for (int vx = 1; vx < 111; ++vx) {
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 3584 * vy + 32 * vx + 8 * ct;
-                const int ob = 3584 * (vy - y0) + 32 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 3616]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 3584]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 3552]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 32]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 32]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 3552]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 3584]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 3616]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+        for (int vx = 1; vx < 105; vx += 8) {
+            for (int ct = 0; ct < 32; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 3584 * vy + 32 * vx + ct;
+                const int ob = 3584 * (vy - y0) + 32 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3616), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3584), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 3552), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3520), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3488), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 3456), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 3424), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3392), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3584), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3552), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 3520), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3488), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3456), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 3424), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 3392), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3360), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3552), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3520), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 3488), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3456), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3424), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 3392), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 3360), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3328), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 128), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 160), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 192), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 128), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 160), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 192), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 224), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 64), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 128), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 160), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 192), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 224), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 256), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3552), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3584), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3616), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3648), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 3680), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3712), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3744), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3776), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3584), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3616), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3648), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3680), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 3712), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3744), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3776), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3808), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3616), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3648), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3680), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3712), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 3744), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3776), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3808), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3840), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 128) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 160) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 192) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 224) = vo;
+                }
+            }
+        }
+        {
+            const int vx = 105;
+            for (int ct = 0; ct < 32; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 3584 * vy + 32 * vx + ct;
+                const int ob = 3584 * (vy - y0) + 32 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3616), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3584), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 3552), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3520), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3488), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 3456), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3584), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3552), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 3520), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3488), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3456), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 3424), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3552), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3520), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 3488), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3456), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3424), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 3392), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 128), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 128), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 160), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 64), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 128), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 160), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 192), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3552), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3584), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3616), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3648), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 3680), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3712), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3584), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3616), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3648), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3680), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 3712), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3744), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3616), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3648), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3680), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3712), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 3744), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3776), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 128) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 160) = vo;
                 }
             }
         }
@@ -428,50 +4443,80 @@ static void Dw_b1_R2N2_8c1p(const float *restrict in, float *restrict out, const
     for (int vy = y0; vy < y0 + 2; ++vy) {
         {
             const int vx = 111;
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 3584 * vy + 32 * vx + 8 * ct;
-                const int ob = 3584 * (vy - y0) + 32 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 3616]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 3584]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 32]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 3552]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 3584]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 32; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 3584 * vy + 32 * vx + ct;
+                const int ob = 3584 * (vy - y0) + 32 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3616), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3584), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3552), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3584), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
     }
 }
 
-/* scalar/spatial.c.in: layer b1, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_b1_R3N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer b1, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_b1_R3N1_1c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
     {
         const int vy = y0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 3584 * vy + 32 * vx + 8 * ct;
-                const int ob = 3584 * (vy - y0) + 32 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 3584]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 3552]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 32]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 32; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 3584 * vy + 32 * vx + ct;
+                const int ob = 3584 * (vy - y0) + 32 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3584), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3552), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -479,23 +4524,236 @@ static void Dw_b1_R3N1_8c1p(const float *restrict in, float *restrict out, const
     /* rows y0 x cols 1..110: kernel rows 0..1, cols 0..2 */
     {
         const int vy = y0;
-        for (int vx = 1; vx < 111; ++vx) {
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 3584 * vy + 32 * vx + 8 * ct;
-                const int ob = 3584 * (vy - y0) + 32 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 3616]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 3584]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 3552]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 32]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 32]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+        for (int vx = 1; vx < 105; vx += 8) {
+            for (int ct = 0; ct < 32; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 3584 * vy + 32 * vx + ct;
+                const int ob = 3584 * (vy - y0) + 32 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3616), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3584), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 3552), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3520), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3488), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 3456), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 3424), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3392), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3584), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3552), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 3520), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3488), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3456), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 3424), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 3392), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3360), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3552), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3520), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 3488), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3456), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3424), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 3392), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 3360), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3328), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 128), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 160), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 192), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 128), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 160), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 192), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 224), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 64), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 128), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 160), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 192), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 224), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 256), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 128) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 160) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 192) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 224) = vo;
+                }
+            }
+        }
+        {
+            const int vx = 105;
+            for (int ct = 0; ct < 32; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 3584 * vy + 32 * vx + ct;
+                const int ob = 3584 * (vy - y0) + 32 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3616), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3584), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 3552), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3520), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3488), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 3456), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3584), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3552), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 3520), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3488), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3456), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 3424), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3552), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3520), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 3488), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3456), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3424), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 3392), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 128), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 128), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 160), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 64), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 128), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 160), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 192), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 128) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 160) = vo;
                 }
             }
         }
@@ -505,20 +4763,32 @@ static void Dw_b1_R3N1_8c1p(const float *restrict in, float *restrict out, const
         const int vy = y0;
         {
             const int vx = 111;
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 3584 * vy + 32 * vx + 8 * ct;
-                const int ob = 3584 * (vy - y0) + 32 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 3616]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 3584]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 32]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 32; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 3584 * vy + 32 * vx + ct;
+                const int ob = 3584 * (vy - y0) + 32 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3616), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3584), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -533,48 +4803,128 @@ static void Pw_b1_P112_4x4(const float *restrict in, float *restrict out, const 
             const float *restrict vw = w + 132 * n;
             const int ib = 32 * p;
             const int ob = 64 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 32; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 32];
                 const float vi2 = in[ib + s + 64];
                 const float vi3 = in[ib + s + 96];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
+            {
+                float v = vacc0x1;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 64] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
+            {
+                float v = vacc0x2;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 128] = v;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
+            {
+                float v = vacc0x3;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 192] = v;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 64] = v;
+            }
+            {
+                float v = vacc1x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 65] = v;
+            }
+            {
+                float v = vacc1x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 66] = v;
+            }
+            {
+                float v = vacc1x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 67] = v;
+            }
+            {
+                float v = vacc2x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 128] = v;
+            }
+            {
+                float v = vacc2x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 129] = v;
+            }
+            {
+                float v = vacc2x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 130] = v;
+            }
+            {
+                float v = vacc2x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 131] = v;
+            }
+            {
+                float v = vacc3x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 192] = v;
+            }
+            {
+                float v = vacc3x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 193] = v;
+            }
+            {
+                float v = vacc3x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 194] = v;
+            }
+            {
+                float v = vacc3x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 195] = v;
             }
         }
     }
@@ -588,48 +4938,128 @@ static void Pw_b1_P224_4x4(const float *restrict in, float *restrict out, const 
             const float *restrict vw = w + 132 * n;
             const int ib = 32 * p;
             const int ob = 64 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 32; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 32];
                 const float vi2 = in[ib + s + 64];
                 const float vi3 = in[ib + s + 96];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
+            {
+                float v = vacc0x1;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 64] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
+            {
+                float v = vacc0x2;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 128] = v;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
+            {
+                float v = vacc0x3;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 192] = v;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 64] = v;
+            }
+            {
+                float v = vacc1x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 65] = v;
+            }
+            {
+                float v = vacc1x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 66] = v;
+            }
+            {
+                float v = vacc1x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 67] = v;
+            }
+            {
+                float v = vacc2x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 128] = v;
+            }
+            {
+                float v = vacc2x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 129] = v;
+            }
+            {
+                float v = vacc2x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 130] = v;
+            }
+            {
+                float v = vacc2x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 131] = v;
+            }
+            {
+                float v = vacc3x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 192] = v;
+            }
+            {
+                float v = vacc3x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 193] = v;
+            }
+            {
+                float v = vacc3x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 194] = v;
+            }
+            {
+                float v = vacc3x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 195] = v;
             }
         }
     }
@@ -638,12 +5068,12 @@ static void Pw_b1_P224_4x4(const float *restrict in, float *restrict out, const 
 /* layer.c.in: layer b1: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv1_b1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 4; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 32; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[32 * k + o0 + j];
+            d[k + 1] = w->dw_w[32 * k + o0];
         }
     }
     {
@@ -665,13 +5095,13 @@ void mbv1_b1(const float *restrict in, float *restrict out, const float *restric
         OUT_ROW = 7168,   /* floats of an output row */
         S2_W = 320,       /* stage 2's packed weights */
     };
-    Dw_b1_R1N1_8c1p(in, scratch, packed, 0);
+    Dw_b1_R1N1_1c8p(in, scratch, packed, 0);
     Pw_b1_P112_4x4(scratch, out, packed + S2_W);
     for (int y = 1; y < 111; y += 2) {   /* bands of 2 rows */
-        Dw_b1_R2N2_8c1p(in, scratch, packed, y);
+        Dw_b1_R2N2_1c8p(in, scratch, packed, y);
         Pw_b1_P224_4x4(scratch, out + y * OUT_ROW, packed + S2_W);
     }
-    Dw_b1_R3N1_8c1p(in, scratch, packed, 111);
+    Dw_b1_R3N1_1c8p(in, scratch, packed, 111);
     Pw_b1_P112_4x4(scratch, out + 111 * OUT_ROW, packed + S2_W);
 }
 
@@ -698,10 +5128,10 @@ static void Run_b1(const float *in, const float *skip, float *out, const float *
  * packed weights 8960 floats, scratch 7168 floats
  *
  * stage 1: depthwise 3x3 -> 56x56x64
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 64: 8 full tiles,
- *       no tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 64: 64 tiles
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 73
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -718,31 +5148,317 @@ static void Run_b1(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][64], dw_b [64]
  *   pw_w [128][64], pw_b [128]
  */
-/* scalar/spatial.c.in: layer b2, stage 1 (depthwise 3x3), band of 2 rows (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_b2_R1N2_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer b2, stage 1 (depthwise 3x3), band of 2 rows (row class 1): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_b2_R1N2_1c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     /* rows y0..y0 + 1 x cols 0..54: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = y0; vy < y0 + 2; ++vy) {
-        for (int vx = 0; vx < 55; ++vx) {
-            for (int ct = 0; ct < 8; ++ct) {
-                const int ib = 14336 * vy + 128 * vx + 8 * ct;
-                const int ob = 3584 * (vy - y0) + 64 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 64]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 128]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 7168]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 7232]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 7296]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 14336]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 14400]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 14464]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+        for (int vx = 0; vx < 48; vx += 8) {
+            for (int ct = 0; ct < 64; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 14336 * vy + 128 * vx + ct;
+                const int ob = 3584 * (vy - y0) + 64 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 128), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 256), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 384), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 512), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 640), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 768), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 896), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 192), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 320), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 448), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 576), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 704), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 832), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 960), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 256), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 384), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 512), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 640), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 768), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 896), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 1024), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7296), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7424), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7552), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 7680), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 7808), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 7936), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 8064), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7232), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7360), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7488), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7616), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 7744), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 7872), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 8000), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 8128), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7296), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7424), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7552), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7680), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 7808), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 7936), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 8064), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 8192), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14336), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 14464), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 14592), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 14720), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 14848), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 14976), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 15104), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 15232), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14400), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 14528), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 14656), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 14784), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 14912), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 15040), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 15168), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 15296), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14464), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 14592), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 14720), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 14848), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 14976), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 15104), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 15232), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 15360), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 128) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 192) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 256) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 320) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 384) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 448) = vo;
+                }
+            }
+        }
+        {
+            const int vx = 48;
+            for (int ct = 0; ct < 64; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 14336 * vy + 128 * vx + ct;
+                const int ob = 3584 * (vy - y0) + 64 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 128), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 256), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 384), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 512), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 640), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 768), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 192), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 320), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 448), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 576), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 704), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 832), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 256), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 384), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 512), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 640), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 768), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 896), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7296), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7424), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7552), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 7680), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 7808), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 7936), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7232), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7360), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7488), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7616), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 7744), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 7872), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 8000), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7296), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7424), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7552), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7680), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 7808), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 7936), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 8064), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14336), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 14464), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 14592), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 14720), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 14848), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 14976), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 15104), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14400), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 14528), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 14656), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 14784), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 14912), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 15040), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 15168), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14464), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 14592), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 14720), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 14848), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 14976), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 15104), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 15232), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 128) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 192) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 256) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 320) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 384) = vo;
                 }
             }
         }
@@ -751,54 +5467,358 @@ static void Dw_b2_R1N2_8c1p(const float *restrict in, float *restrict out, const
     for (int vy = y0; vy < y0 + 2; ++vy) {
         {
             const int vx = 55;
-            for (int ct = 0; ct < 8; ++ct) {
-                const int ib = 14336 * vy + 128 * vx + 8 * ct;
-                const int ob = 3584 * (vy - y0) + 64 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 64]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 7168]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 7232]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 14336]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 14400]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 64; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 14336 * vy + 128 * vx + ct;
+                const int ob = 3584 * (vy - y0) + 64 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7232), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14336), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14400), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
     }
 }
 
-/* scalar/spatial.c.in: layer b2, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_b2_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer b2, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_b2_R1N1_1c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     /* rows y0 x cols 0..54: kernel rows 0..2, cols 0..2 (interior) */
     {
         const int vy = y0;
-        for (int vx = 0; vx < 55; ++vx) {
-            for (int ct = 0; ct < 8; ++ct) {
-                const int ib = 14336 * vy + 128 * vx + 8 * ct;
-                const int ob = 3584 * (vy - y0) + 64 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 64]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 128]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 7168]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 7232]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 7296]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 14336]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 14400]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 14464]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+        for (int vx = 0; vx < 48; vx += 8) {
+            for (int ct = 0; ct < 64; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 14336 * vy + 128 * vx + ct;
+                const int ob = 3584 * (vy - y0) + 64 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 128), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 256), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 384), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 512), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 640), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 768), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 896), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 192), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 320), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 448), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 576), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 704), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 832), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 960), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 256), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 384), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 512), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 640), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 768), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 896), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 1024), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7296), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7424), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7552), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 7680), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 7808), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 7936), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 8064), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7232), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7360), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7488), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7616), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 7744), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 7872), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 8000), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 8128), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7296), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7424), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7552), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7680), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 7808), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 7936), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 8064), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 8192), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14336), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 14464), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 14592), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 14720), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 14848), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 14976), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 15104), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 15232), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14400), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 14528), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 14656), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 14784), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 14912), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 15040), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 15168), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 15296), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14464), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 14592), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 14720), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 14848), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 14976), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 15104), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 15232), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 15360), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 128) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 192) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 256) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 320) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 384) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 448) = vo;
+                }
+            }
+        }
+        {
+            const int vx = 48;
+            for (int ct = 0; ct < 64; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 14336 * vy + 128 * vx + ct;
+                const int ob = 3584 * (vy - y0) + 64 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 128), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 256), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 384), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 512), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 640), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 768), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 192), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 320), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 448), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 576), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 704), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 832), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 256), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 384), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 512), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 640), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 768), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 896), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7296), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7424), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7552), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 7680), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 7808), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 7936), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7232), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7360), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7488), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7616), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 7744), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 7872), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 8000), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7296), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7424), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7552), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7680), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 7808), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 7936), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 8064), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14336), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 14464), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 14592), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 14720), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 14848), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 14976), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 15104), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14400), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 14528), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 14656), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 14784), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 14912), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 15040), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 15168), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14464), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 14592), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 14720), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 14848), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 14976), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 15104), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 15232), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 128) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 192) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 256) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 320) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 384) = vo;
                 }
             }
         }
@@ -808,51 +5828,295 @@ static void Dw_b2_R1N1_8c1p(const float *restrict in, float *restrict out, const
         const int vy = y0;
         {
             const int vx = 55;
-            for (int ct = 0; ct < 8; ++ct) {
-                const int ib = 14336 * vy + 128 * vx + 8 * ct;
-                const int ob = 3584 * (vy - y0) + 64 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 64]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 7168]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 7232]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 14336]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 14400]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 64; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 14336 * vy + 128 * vx + ct;
+                const int ob = 3584 * (vy - y0) + 64 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7232), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14336), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14400), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
     }
 }
 
-/* scalar/spatial.c.in: layer b2, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_b2_R2N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer b2, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_b2_R2N1_1c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     /* rows y0 x cols 0..54: kernel rows 0..1, cols 0..2 */
     {
         const int vy = y0;
-        for (int vx = 0; vx < 55; ++vx) {
-            for (int ct = 0; ct < 8; ++ct) {
-                const int ib = 14336 * vy + 128 * vx + 8 * ct;
-                const int ob = 3584 * (vy - y0) + 64 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 64]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 128]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 7168]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 7232]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 7296]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+        for (int vx = 0; vx < 48; vx += 8) {
+            for (int ct = 0; ct < 64; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 14336 * vy + 128 * vx + ct;
+                const int ob = 3584 * (vy - y0) + 64 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 128), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 256), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 384), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 512), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 640), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 768), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 896), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 192), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 320), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 448), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 576), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 704), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 832), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 960), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 256), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 384), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 512), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 640), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 768), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 896), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 1024), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7296), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7424), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7552), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 7680), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 7808), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 7936), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 8064), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7232), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7360), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7488), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7616), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 7744), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 7872), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 8000), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 8128), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7296), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7424), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7552), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7680), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 7808), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 7936), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 8064), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 8192), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 128) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 192) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 256) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 320) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 384) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 448) = vo;
+                }
+            }
+        }
+        {
+            const int vx = 48;
+            for (int ct = 0; ct < 64; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 14336 * vy + 128 * vx + ct;
+                const int ob = 3584 * (vy - y0) + 64 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 128), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 256), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 384), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 512), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 640), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 768), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 192), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 320), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 448), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 576), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 704), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 832), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 256), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 384), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 512), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 640), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 768), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 896), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7296), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7424), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7552), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 7680), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 7808), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 7936), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7232), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7360), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7488), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7616), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 7744), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 7872), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 8000), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7296), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7424), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7552), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7680), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 7808), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 7936), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 8064), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 128) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 192) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 256) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 320) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 384) = vo;
                 }
             }
         }
@@ -862,20 +6126,32 @@ static void Dw_b2_R2N1_8c1p(const float *restrict in, float *restrict out, const
         const int vy = y0;
         {
             const int vx = 55;
-            for (int ct = 0; ct < 8; ++ct) {
-                const int ib = 14336 * vy + 128 * vx + 8 * ct;
-                const int ob = 3584 * (vy - y0) + 64 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 64]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 7168]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 7232]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 64; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 14336 * vy + 128 * vx + ct;
+                const int ob = 3584 * (vy - y0) + 64 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7232), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -890,48 +6166,128 @@ static void Pw_b2_P112_4x4(const float *restrict in, float *restrict out, const 
             const float *restrict vw = w + 260 * n;
             const int ib = 64 * p;
             const int ob = 128 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 64; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 64];
                 const float vi2 = in[ib + s + 128];
                 const float vi3 = in[ib + s + 192];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
+            {
+                float v = vacc0x1;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 128] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
+            {
+                float v = vacc0x2;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 256] = v;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
+            {
+                float v = vacc0x3;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 384] = v;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 128] = v;
+            }
+            {
+                float v = vacc1x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 129] = v;
+            }
+            {
+                float v = vacc1x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 130] = v;
+            }
+            {
+                float v = vacc1x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 131] = v;
+            }
+            {
+                float v = vacc2x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 256] = v;
+            }
+            {
+                float v = vacc2x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 257] = v;
+            }
+            {
+                float v = vacc2x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 258] = v;
+            }
+            {
+                float v = vacc2x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 259] = v;
+            }
+            {
+                float v = vacc3x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 384] = v;
+            }
+            {
+                float v = vacc3x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 385] = v;
+            }
+            {
+                float v = vacc3x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 386] = v;
+            }
+            {
+                float v = vacc3x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 387] = v;
             }
         }
     }
@@ -945,48 +6301,128 @@ static void Pw_b2_P56_4x4(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w + 260 * n;
             const int ib = 64 * p;
             const int ob = 128 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 64; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 64];
                 const float vi2 = in[ib + s + 128];
                 const float vi3 = in[ib + s + 192];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
+            {
+                float v = vacc0x1;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 128] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
+            {
+                float v = vacc0x2;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 256] = v;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
+            {
+                float v = vacc0x3;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 384] = v;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 128] = v;
+            }
+            {
+                float v = vacc1x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 129] = v;
+            }
+            {
+                float v = vacc1x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 130] = v;
+            }
+            {
+                float v = vacc1x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 131] = v;
+            }
+            {
+                float v = vacc2x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 256] = v;
+            }
+            {
+                float v = vacc2x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 257] = v;
+            }
+            {
+                float v = vacc2x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 258] = v;
+            }
+            {
+                float v = vacc2x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 259] = v;
+            }
+            {
+                float v = vacc3x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 384] = v;
+            }
+            {
+                float v = vacc3x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 385] = v;
+            }
+            {
+                float v = vacc3x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 386] = v;
+            }
+            {
+                float v = vacc3x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 387] = v;
             }
         }
     }
@@ -995,12 +6431,12 @@ static void Pw_b2_P56_4x4(const float *restrict in, float *restrict out, const f
 /* layer.c.in: layer b2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv1_b2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 8; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 64; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[64 * k + o0 + j];
+            d[k + 1] = w->dw_w[64 * k + o0];
         }
     }
     {
@@ -1023,12 +6459,12 @@ void mbv1_b2(const float *restrict in, float *restrict out, const float *restric
         S2_W = 640,       /* stage 2's packed weights */
     };
     for (int y = 0; y < 54; y += 2) {   /* bands of 2 rows */
-        Dw_b2_R1N2_8c1p(in, scratch, packed, y);
+        Dw_b2_R1N2_1c8p(in, scratch, packed, y);
         Pw_b2_P112_4x4(scratch, out + y * OUT_ROW, packed + S2_W);
     }
-    Dw_b2_R1N1_8c1p(in, scratch, packed, 54);
+    Dw_b2_R1N1_1c8p(in, scratch, packed, 54);
     Pw_b2_P56_4x4(scratch, out + 54 * OUT_ROW, packed + S2_W);
-    Dw_b2_R2N1_8c1p(in, scratch, packed, 55);
+    Dw_b2_R2N1_1c8p(in, scratch, packed, 55);
     Pw_b2_P56_4x4(scratch, out + 55 * OUT_ROW, packed + S2_W);
 }
 
@@ -1055,10 +6491,10 @@ static void Run_b2(const float *in, const float *skip, float *out, const float *
  * packed weights 17792 floats, scratch 7168 floats
  *
  * stage 1: depthwise 3x3 -> 56x56x128
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 128: 16 full tiles,
- *       no tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 128: 128 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -1075,28 +6511,40 @@ static void Run_b2(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][128], dw_b [128]
  *   pw_w [128][128], pw_b [128]
  */
-/* scalar/spatial.c.in: layer b3, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_b3_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer b3, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_b3_R1N1_1c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = y0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 16; ++ct) {
-                const int ib = 7168 * vy + 128 * vx + 8 * ct;
-                const int ob = 7168 * (vy - y0) + 128 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 128]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 7296]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 128; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 128 * vx + ct;
+                const int ob = 7168 * (vy - y0) + 128 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7296), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1104,23 +6552,236 @@ static void Dw_b3_R1N1_8c1p(const float *restrict in, float *restrict out, const
     /* rows y0 x cols 1..54: kernel rows 1..2, cols 0..2 */
     {
         const int vy = y0;
-        for (int vx = 1; vx < 55; ++vx) {
-            for (int ct = 0; ct < 16; ++ct) {
-                const int ib = 7168 * vy + 128 * vx + 8 * ct;
-                const int ob = 7168 * (vy - y0) + 128 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 128]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 128]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 7040]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 7296]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+        for (int vx = 1; vx < 49; vx += 8) {
+            for (int ct = 0; ct < 128; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 128 * vx + ct;
+                const int ob = 7168 * (vy - y0) + 128 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 128), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 256), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 384), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 512), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 640), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 768), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 128), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 256), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 384), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 512), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 640), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 768), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 896), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 256), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 384), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 512), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 640), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 768), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 896), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 1024), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7040), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7168), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7296), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7424), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 7552), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 7680), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 7808), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 7936), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7296), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7424), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7552), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 7680), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 7808), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 7936), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 8064), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7296), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7424), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7552), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7680), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 7808), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 7936), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 8064), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 8192), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 128) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 256) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 384) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 512) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 640) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 768) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 896) = vo;
+                }
+            }
+        }
+        {
+            const int vx = 49;
+            for (int ct = 0; ct < 128; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 128 * vx + ct;
+                const int ob = 7168 * (vy - y0) + 128 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 128), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 256), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 384), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 512), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 128), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 256), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 384), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 512), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 640), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 256), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 384), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 512), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 640), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 768), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7040), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7168), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7296), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7424), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 7552), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 7680), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7296), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7424), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7552), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 7680), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 7808), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7296), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7424), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7552), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7680), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 7808), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 7936), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 128) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 256) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 384) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 512) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 640) = vo;
                 }
             }
         }
@@ -1130,50 +6791,80 @@ static void Dw_b3_R1N1_8c1p(const float *restrict in, float *restrict out, const
         const int vy = y0;
         {
             const int vx = 55;
-            for (int ct = 0; ct < 16; ++ct) {
-                const int ib = 7168 * vy + 128 * vx + 8 * ct;
-                const int ob = 7168 * (vy - y0) + 128 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 128]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 7040]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 128; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 128 * vx + ct;
+                const int ob = 7168 * (vy - y0) + 128 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7040), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
     }
 }
 
-/* scalar/spatial.c.in: layer b3, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_b3_R2N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer b3, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_b3_R2N1_1c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     /* rows y0 x cols 0: kernel rows 0..2, cols 1..2 */
     {
         const int vy = y0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 16; ++ct) {
-                const int ib = 7168 * vy + 128 * vx + 8 * ct;
-                const int ob = 7168 * (vy - y0) + 128 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 7040]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 128]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 7296]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 128; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 128 * vx + ct;
+                const int ob = 7168 * (vy - y0) + 128 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7040), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7296), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1181,26 +6872,296 @@ static void Dw_b3_R2N1_8c1p(const float *restrict in, float *restrict out, const
     /* rows y0 x cols 1..54: kernel rows 0..2, cols 0..2 (interior) */
     {
         const int vy = y0;
-        for (int vx = 1; vx < 55; ++vx) {
-            for (int ct = 0; ct < 16; ++ct) {
-                const int ib = 7168 * vy + 128 * vx + 8 * ct;
-                const int ob = 7168 * (vy - y0) + 128 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 7296]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 7040]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 128]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 128]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 7040]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 7296]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+        for (int vx = 1; vx < 49; vx += 8) {
+            for (int ct = 0; ct < 128; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 128 * vx + ct;
+                const int ob = 7168 * (vy - y0) + 128 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7296), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 7168), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 7040), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6912), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 6784), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 6656), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 6528), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 6400), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 7040), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6912), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6784), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 6656), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 6528), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 6400), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 6272), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7040), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6912), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6784), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6656), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 6528), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 6400), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 6272), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 6144), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 128), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 256), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 384), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 512), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 640), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 768), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 128), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 256), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 384), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 512), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 640), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 768), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 896), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 256), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 384), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 512), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 640), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 768), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 896), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 1024), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7040), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7168), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7296), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7424), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 7552), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 7680), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 7808), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 7936), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7296), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7424), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7552), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 7680), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 7808), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 7936), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 8064), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7296), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7424), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7552), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7680), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 7808), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 7936), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 8064), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 8192), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 128) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 256) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 384) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 512) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 640) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 768) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 896) = vo;
+                }
+            }
+        }
+        {
+            const int vx = 49;
+            for (int ct = 0; ct < 128; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 128 * vx + ct;
+                const int ob = 7168 * (vy - y0) + 128 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7296), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 7168), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 7040), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6912), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 6784), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 6656), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 7040), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6912), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6784), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 6656), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 6528), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7040), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6912), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6784), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6656), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 6528), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 6400), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 128), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 256), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 384), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 512), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 128), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 256), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 384), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 512), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 640), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 256), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 384), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 512), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 640), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 768), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7040), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7168), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7296), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7424), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 7552), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 7680), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7296), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7424), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7552), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 7680), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 7808), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7296), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7424), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7552), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7680), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 7808), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 7936), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 128) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 256) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 384) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 512) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 640) = vo;
                 }
             }
         }
@@ -1210,50 +7171,80 @@ static void Dw_b3_R2N1_8c1p(const float *restrict in, float *restrict out, const
         const int vy = y0;
         {
             const int vx = 55;
-            for (int ct = 0; ct < 16; ++ct) {
-                const int ib = 7168 * vy + 128 * vx + 8 * ct;
-                const int ob = 7168 * (vy - y0) + 128 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 7296]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 128]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 7040]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 128; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 128 * vx + ct;
+                const int ob = 7168 * (vy - y0) + 128 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7296), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7040), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
     }
 }
 
-/* scalar/spatial.c.in: layer b3, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_b3_R3N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer b3, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_b3_R3N1_1c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
     {
         const int vy = y0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 16; ++ct) {
-                const int ib = 7168 * vy + 128 * vx + 8 * ct;
-                const int ob = 7168 * (vy - y0) + 128 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 7040]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 128]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 128; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 128 * vx + ct;
+                const int ob = 7168 * (vy - y0) + 128 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7040), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1261,23 +7252,236 @@ static void Dw_b3_R3N1_8c1p(const float *restrict in, float *restrict out, const
     /* rows y0 x cols 1..54: kernel rows 0..1, cols 0..2 */
     {
         const int vy = y0;
-        for (int vx = 1; vx < 55; ++vx) {
-            for (int ct = 0; ct < 16; ++ct) {
-                const int ib = 7168 * vy + 128 * vx + 8 * ct;
-                const int ob = 7168 * (vy - y0) + 128 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 7296]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 7040]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 128]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 128]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+        for (int vx = 1; vx < 49; vx += 8) {
+            for (int ct = 0; ct < 128; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 128 * vx + ct;
+                const int ob = 7168 * (vy - y0) + 128 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7296), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 7168), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 7040), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6912), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 6784), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 6656), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 6528), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 6400), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 7040), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6912), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6784), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 6656), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 6528), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 6400), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 6272), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7040), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6912), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6784), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6656), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 6528), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 6400), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 6272), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 6144), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 128), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 256), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 384), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 512), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 640), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 768), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 128), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 256), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 384), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 512), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 640), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 768), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 896), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 256), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 384), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 512), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 640), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 768), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 896), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 1024), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 128) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 256) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 384) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 512) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 640) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 768) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 896) = vo;
+                }
+            }
+        }
+        {
+            const int vx = 49;
+            for (int ct = 0; ct < 128; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 128 * vx + ct;
+                const int ob = 7168 * (vy - y0) + 128 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7296), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 7168), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 7040), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6912), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 6784), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 6656), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 7040), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6912), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6784), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 6656), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 6528), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7040), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6912), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6784), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6656), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 6528), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 6400), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 128), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 256), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 384), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 512), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 128), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 256), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 384), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 512), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 640), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 256), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 384), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 512), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 640), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 768), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 128) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 256) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 384) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 512) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 640) = vo;
                 }
             }
         }
@@ -1287,20 +7491,32 @@ static void Dw_b3_R3N1_8c1p(const float *restrict in, float *restrict out, const
         const int vy = y0;
         {
             const int vx = 55;
-            for (int ct = 0; ct < 16; ++ct) {
-                const int ib = 7168 * vy + 128 * vx + 8 * ct;
-                const int ob = 7168 * (vy - y0) + 128 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 7296]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 128]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 128; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 128 * vx + ct;
+                const int ob = 7168 * (vy - y0) + 128 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7296), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1315,48 +7531,128 @@ static void Pw_b3_P56_4x4(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w + 516 * n;
             const int ib = 128 * p;
             const int ob = 128 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 128; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 128];
                 const float vi2 = in[ib + s + 256];
                 const float vi3 = in[ib + s + 384];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
+            {
+                float v = vacc0x1;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 128] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
+            {
+                float v = vacc0x2;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 256] = v;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
+            {
+                float v = vacc0x3;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 384] = v;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 128] = v;
+            }
+            {
+                float v = vacc1x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 129] = v;
+            }
+            {
+                float v = vacc1x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 130] = v;
+            }
+            {
+                float v = vacc1x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 131] = v;
+            }
+            {
+                float v = vacc2x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 256] = v;
+            }
+            {
+                float v = vacc2x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 257] = v;
+            }
+            {
+                float v = vacc2x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 258] = v;
+            }
+            {
+                float v = vacc2x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 259] = v;
+            }
+            {
+                float v = vacc3x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 384] = v;
+            }
+            {
+                float v = vacc3x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 385] = v;
+            }
+            {
+                float v = vacc3x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 386] = v;
+            }
+            {
+                float v = vacc3x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 387] = v;
             }
         }
     }
@@ -1365,12 +7661,12 @@ static void Pw_b3_P56_4x4(const float *restrict in, float *restrict out, const f
 /* layer.c.in: layer b3: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv1_b3_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 16; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 128; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[128 * k + o0 + j];
+            d[k + 1] = w->dw_w[128 * k + o0];
         }
     }
     {
@@ -1392,13 +7688,13 @@ void mbv1_b3(const float *restrict in, float *restrict out, const float *restric
         OUT_ROW = 7168,   /* floats of an output row */
         S2_W = 1280,      /* stage 2's packed weights */
     };
-    Dw_b3_R1N1_8c1p(in, scratch, packed, 0);
+    Dw_b3_R1N1_1c8p(in, scratch, packed, 0);
     Pw_b3_P56_4x4(scratch, out, packed + S2_W);
     for (int y = 1; y < 55; ++y) {   /* bands of 1 rows */
-        Dw_b3_R2N1_8c1p(in, scratch, packed, y);
+        Dw_b3_R2N1_1c8p(in, scratch, packed, y);
         Pw_b3_P56_4x4(scratch, out + y * OUT_ROW, packed + S2_W);
     }
-    Dw_b3_R3N1_8c1p(in, scratch, packed, 55);
+    Dw_b3_R3N1_1c8p(in, scratch, packed, 55);
     Pw_b3_P56_4x4(scratch, out + 55 * OUT_ROW, packed + S2_W);
 }
 
@@ -1425,10 +7721,10 @@ static void Run_b3(const float *in, const float *skip, float *out, const float *
  * packed weights 34304 floats, scratch 7168 floats
  *
  * stage 1: depthwise 3x3 -> 28x28x128
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 128: 16 full tiles,
- *       no tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 128: 128 tiles
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 73
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -1445,31 +7741,253 @@ static void Run_b3(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][128], dw_b [128]
  *   pw_w [256][128], pw_b [256]
  */
-/* scalar/spatial.c.in: layer b4, stage 1 (depthwise 3x3), band of 2 rows (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_b4_R1N2_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer b4, stage 1 (depthwise 3x3), band of 2 rows (row class 1): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_b4_R1N2_1c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     /* rows y0..y0 + 1 x cols 0..26: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = y0; vy < y0 + 2; ++vy) {
-        for (int vx = 0; vx < 27; ++vx) {
-            for (int ct = 0; ct < 16; ++ct) {
-                const int ib = 14336 * vy + 256 * vx + 8 * ct;
-                const int ob = 3584 * (vy - y0) + 128 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 128]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 256]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 7168]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 7296]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 7424]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 14336]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 14464]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 14592]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+        for (int vx = 0; vx < 24; vx += 8) {
+            for (int ct = 0; ct < 128; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 14336 * vy + 256 * vx + ct;
+                const int ob = 3584 * (vy - y0) + 128 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 256), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 768), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1024), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 1280), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1536), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 1792), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 384), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 640), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 896), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1152), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 1408), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1664), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 1920), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 768), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1024), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1280), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 1536), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1792), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 2048), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7424), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7680), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7936), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 8192), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 8448), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 8704), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 8960), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7296), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7552), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7808), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8064), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 8320), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 8576), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 8832), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 9088), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7424), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7680), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7936), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8192), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 8448), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 8704), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 8960), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 9216), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14336), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 14592), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 14848), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 15104), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 15360), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 15616), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 15872), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 16128), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14464), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 14720), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 14976), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 15232), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 15488), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 15744), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 16000), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 16256), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14592), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 14848), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 15104), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 15360), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 15616), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 15872), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 16128), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 16384), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 128) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 256) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 384) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 512) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 640) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 768) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 896) = vo;
+                }
+            }
+        }
+        {
+            const int vx = 24;
+            for (int ct = 0; ct < 128; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 14336 * vy + 256 * vx + ct;
+                const int ob = 3584 * (vy - y0) + 128 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 256), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 384), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 640), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 768), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7424), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7680), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7296), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7552), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7808), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7424), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7680), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7936), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14336), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 14592), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 14848), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14464), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 14720), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 14976), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14592), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 14848), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 15104), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 128) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 256) = vo;
                 }
             }
         }
@@ -1478,54 +7996,294 @@ static void Dw_b4_R1N2_8c1p(const float *restrict in, float *restrict out, const
     for (int vy = y0; vy < y0 + 2; ++vy) {
         {
             const int vx = 27;
-            for (int ct = 0; ct < 16; ++ct) {
-                const int ib = 14336 * vy + 256 * vx + 8 * ct;
-                const int ob = 3584 * (vy - y0) + 128 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 128]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 7168]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 7296]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 14336]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 14464]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 128; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 14336 * vy + 256 * vx + ct;
+                const int ob = 3584 * (vy - y0) + 128 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7296), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14336), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14464), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
     }
 }
 
-/* scalar/spatial.c.in: layer b4, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_b4_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer b4, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_b4_R1N1_1c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     /* rows y0 x cols 0..26: kernel rows 0..2, cols 0..2 (interior) */
     {
         const int vy = y0;
-        for (int vx = 0; vx < 27; ++vx) {
-            for (int ct = 0; ct < 16; ++ct) {
-                const int ib = 14336 * vy + 256 * vx + 8 * ct;
-                const int ob = 3584 * (vy - y0) + 128 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 128]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 256]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 7168]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 7296]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 7424]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 14336]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 14464]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 14592]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+        for (int vx = 0; vx < 24; vx += 8) {
+            for (int ct = 0; ct < 128; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 14336 * vy + 256 * vx + ct;
+                const int ob = 3584 * (vy - y0) + 128 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 256), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 768), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1024), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 1280), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1536), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 1792), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 384), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 640), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 896), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1152), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 1408), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1664), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 1920), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 768), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1024), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1280), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 1536), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1792), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 2048), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7424), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7680), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7936), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 8192), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 8448), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 8704), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 8960), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7296), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7552), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7808), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8064), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 8320), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 8576), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 8832), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 9088), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7424), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7680), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7936), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8192), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 8448), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 8704), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 8960), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 9216), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14336), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 14592), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 14848), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 15104), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 15360), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 15616), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 15872), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 16128), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14464), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 14720), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 14976), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 15232), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 15488), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 15744), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 16000), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 16256), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14592), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 14848), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 15104), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 15360), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 15616), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 15872), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 16128), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 16384), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 128) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 256) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 384) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 512) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 640) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 768) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 896) = vo;
+                }
+            }
+        }
+        {
+            const int vx = 24;
+            for (int ct = 0; ct < 128; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 14336 * vy + 256 * vx + ct;
+                const int ob = 3584 * (vy - y0) + 128 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 256), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 384), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 640), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 768), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7424), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7680), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7296), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7552), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7808), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7424), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7680), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7936), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14336), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 14592), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 14848), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14464), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 14720), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 14976), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14592), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 14848), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 15104), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 128) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 256) = vo;
                 }
             }
         }
@@ -1535,51 +8293,243 @@ static void Dw_b4_R1N1_8c1p(const float *restrict in, float *restrict out, const
         const int vy = y0;
         {
             const int vx = 27;
-            for (int ct = 0; ct < 16; ++ct) {
-                const int ib = 14336 * vy + 256 * vx + 8 * ct;
-                const int ob = 3584 * (vy - y0) + 128 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 128]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 7168]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 7296]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 14336]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 14464]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 128; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 14336 * vy + 256 * vx + ct;
+                const int ob = 3584 * (vy - y0) + 128 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7296), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14336), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14464), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
     }
 }
 
-/* scalar/spatial.c.in: layer b4, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_b4_R2N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer b4, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_b4_R2N1_1c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     /* rows y0 x cols 0..26: kernel rows 0..1, cols 0..2 */
     {
         const int vy = y0;
-        for (int vx = 0; vx < 27; ++vx) {
-            for (int ct = 0; ct < 16; ++ct) {
-                const int ib = 14336 * vy + 256 * vx + 8 * ct;
-                const int ob = 3584 * (vy - y0) + 128 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 128]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 256]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 7168]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 7296]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 7424]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+        for (int vx = 0; vx < 24; vx += 8) {
+            for (int ct = 0; ct < 128; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 14336 * vy + 256 * vx + ct;
+                const int ob = 3584 * (vy - y0) + 128 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 256), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 768), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1024), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 1280), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1536), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 1792), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 384), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 640), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 896), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1152), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 1408), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1664), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 1920), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 768), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1024), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1280), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 1536), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1792), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 2048), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7424), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7680), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7936), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 8192), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 8448), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 8704), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 8960), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7296), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7552), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7808), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8064), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 8320), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 8576), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 8832), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 9088), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7424), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7680), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7936), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8192), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 8448), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 8704), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 8960), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 9216), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 128) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 256) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 384) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 512) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 640) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 768) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 896) = vo;
+                }
+            }
+        }
+        {
+            const int vx = 24;
+            for (int ct = 0; ct < 128; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 14336 * vy + 256 * vx + ct;
+                const int ob = 3584 * (vy - y0) + 128 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 256), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 384), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 640), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 768), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7424), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7680), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7296), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7552), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7808), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7424), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7680), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7936), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 128) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 256) = vo;
                 }
             }
         }
@@ -1589,20 +8539,32 @@ static void Dw_b4_R2N1_8c1p(const float *restrict in, float *restrict out, const
         const int vy = y0;
         {
             const int vx = 27;
-            for (int ct = 0; ct < 16; ++ct) {
-                const int ib = 14336 * vy + 256 * vx + 8 * ct;
-                const int ob = 3584 * (vy - y0) + 128 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 128]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 7168]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 7296]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 128; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 14336 * vy + 256 * vx + ct;
+                const int ob = 3584 * (vy - y0) + 128 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7296), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1617,48 +8579,128 @@ static void Pw_b4_P56_4x4(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w + 516 * n;
             const int ib = 128 * p;
             const int ob = 256 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 128; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 128];
                 const float vi2 = in[ib + s + 256];
                 const float vi3 = in[ib + s + 384];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
+            {
+                float v = vacc0x1;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 256] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
+            {
+                float v = vacc0x2;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 512] = v;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
+            {
+                float v = vacc0x3;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 768] = v;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 256] = v;
+            }
+            {
+                float v = vacc1x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 257] = v;
+            }
+            {
+                float v = vacc1x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 258] = v;
+            }
+            {
+                float v = vacc1x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 259] = v;
+            }
+            {
+                float v = vacc2x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 512] = v;
+            }
+            {
+                float v = vacc2x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 513] = v;
+            }
+            {
+                float v = vacc2x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 514] = v;
+            }
+            {
+                float v = vacc2x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 515] = v;
+            }
+            {
+                float v = vacc3x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 768] = v;
+            }
+            {
+                float v = vacc3x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 769] = v;
+            }
+            {
+                float v = vacc3x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 770] = v;
+            }
+            {
+                float v = vacc3x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 771] = v;
             }
         }
     }
@@ -1672,48 +8714,128 @@ static void Pw_b4_P28_4x4(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w + 516 * n;
             const int ib = 128 * p;
             const int ob = 256 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 128; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 128];
                 const float vi2 = in[ib + s + 256];
                 const float vi3 = in[ib + s + 384];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
+            {
+                float v = vacc0x1;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 256] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
+            {
+                float v = vacc0x2;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 512] = v;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
+            {
+                float v = vacc0x3;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 768] = v;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 256] = v;
+            }
+            {
+                float v = vacc1x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 257] = v;
+            }
+            {
+                float v = vacc1x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 258] = v;
+            }
+            {
+                float v = vacc1x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 259] = v;
+            }
+            {
+                float v = vacc2x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 512] = v;
+            }
+            {
+                float v = vacc2x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 513] = v;
+            }
+            {
+                float v = vacc2x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 514] = v;
+            }
+            {
+                float v = vacc2x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 515] = v;
+            }
+            {
+                float v = vacc3x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 768] = v;
+            }
+            {
+                float v = vacc3x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 769] = v;
+            }
+            {
+                float v = vacc3x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 770] = v;
+            }
+            {
+                float v = vacc3x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 771] = v;
             }
         }
     }
@@ -1722,12 +8844,12 @@ static void Pw_b4_P28_4x4(const float *restrict in, float *restrict out, const f
 /* layer.c.in: layer b4: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv1_b4_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 16; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 128; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[128 * k + o0 + j];
+            d[k + 1] = w->dw_w[128 * k + o0];
         }
     }
     {
@@ -1750,12 +8872,12 @@ void mbv1_b4(const float *restrict in, float *restrict out, const float *restric
         S2_W = 1280,      /* stage 2's packed weights */
     };
     for (int y = 0; y < 26; y += 2) {   /* bands of 2 rows */
-        Dw_b4_R1N2_8c1p(in, scratch, packed, y);
+        Dw_b4_R1N2_1c8p(in, scratch, packed, y);
         Pw_b4_P56_4x4(scratch, out + y * OUT_ROW, packed + S2_W);
     }
-    Dw_b4_R1N1_8c1p(in, scratch, packed, 26);
+    Dw_b4_R1N1_1c8p(in, scratch, packed, 26);
     Pw_b4_P28_4x4(scratch, out + 26 * OUT_ROW, packed + S2_W);
-    Dw_b4_R2N1_8c1p(in, scratch, packed, 27);
+    Dw_b4_R2N1_1c8p(in, scratch, packed, 27);
     Pw_b4_P28_4x4(scratch, out + 27 * OUT_ROW, packed + S2_W);
 }
 
@@ -1782,10 +8904,10 @@ static void Run_b4(const float *in, const float *skip, float *out, const float *
  * packed weights 68352 floats, scratch 7168 floats
  *
  * stage 1: depthwise 3x3 -> 28x28x256
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 256: 32 full tiles,
- *       no tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 256: 256 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -1802,28 +8924,40 @@ static void Run_b4(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][256], dw_b [256]
  *   pw_w [256][256], pw_b [256]
  */
-/* scalar/spatial.c.in: layer b5, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_b5_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer b5, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_b5_R1N1_1c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = y0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 32; ++ct) {
-                const int ib = 7168 * vy + 256 * vx + 8 * ct;
-                const int ob = 7168 * (vy - y0) + 256 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 256]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 7424]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 256; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 256 * vx + ct;
+                const int ob = 7168 * (vy - y0) + 256 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7424), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1831,23 +8965,184 @@ static void Dw_b5_R1N1_8c1p(const float *restrict in, float *restrict out, const
     /* rows y0 x cols 1..26: kernel rows 1..2, cols 0..2 */
     {
         const int vy = y0;
-        for (int vx = 1; vx < 27; ++vx) {
-            for (int ct = 0; ct < 32; ++ct) {
-                const int ib = 7168 * vy + 256 * vx + 8 * ct;
-                const int ob = 7168 * (vy - y0) + 256 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 256]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 256]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 6912]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 7424]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+        for (int vx = 1; vx < 25; vx += 8) {
+            for (int ct = 0; ct < 256; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 256 * vx + ct;
+                const int ob = 7168 * (vy - y0) + 256 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 256), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 512), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 768), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 1024), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1280), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 1536), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 256), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 768), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1024), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 1280), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1536), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 1792), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 768), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1024), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1280), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 1536), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1792), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 2048), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6912), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7168), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7424), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7680), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 7936), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 8192), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 8448), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 8704), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7424), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7680), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7936), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 8192), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 8448), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 8704), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 8960), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7424), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7680), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7936), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8192), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 8448), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 8704), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 8960), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 9216), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 256) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 512) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 768) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1024) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1280) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1536) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1792) = vo;
+                }
+            }
+        }
+        {
+            const int vx = 25;
+            for (int ct = 0; ct < 256; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 256 * vx + ct;
+                const int ob = 7168 * (vy - y0) + 256 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 256), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6912), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7168), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7424), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7424), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7680), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 256) = vo;
                 }
             }
         }
@@ -1857,50 +9152,80 @@ static void Dw_b5_R1N1_8c1p(const float *restrict in, float *restrict out, const
         const int vy = y0;
         {
             const int vx = 27;
-            for (int ct = 0; ct < 32; ++ct) {
-                const int ib = 7168 * vy + 256 * vx + 8 * ct;
-                const int ob = 7168 * (vy - y0) + 256 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 256]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 6912]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 256; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 256 * vx + ct;
+                const int ob = 7168 * (vy - y0) + 256 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6912), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
     }
 }
 
-/* scalar/spatial.c.in: layer b5, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_b5_R2N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer b5, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_b5_R2N1_1c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     /* rows y0 x cols 0: kernel rows 0..2, cols 1..2 */
     {
         const int vy = y0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 32; ++ct) {
-                const int ib = 7168 * vy + 256 * vx + 8 * ct;
-                const int ob = 7168 * (vy - y0) + 256 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 6912]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 256]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 7424]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 256; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 256 * vx + ct;
+                const int ob = 7168 * (vy - y0) + 256 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6912), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7424), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1908,26 +9233,232 @@ static void Dw_b5_R2N1_8c1p(const float *restrict in, float *restrict out, const
     /* rows y0 x cols 1..26: kernel rows 0..2, cols 0..2 (interior) */
     {
         const int vy = y0;
-        for (int vx = 1; vx < 27; ++vx) {
-            for (int ct = 0; ct < 32; ++ct) {
-                const int ib = 7168 * vy + 256 * vx + 8 * ct;
-                const int ob = 7168 * (vy - y0) + 256 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 7424]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 6912]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 256]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 256]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 6912]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 7424]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+        for (int vx = 1; vx < 25; vx += 8) {
+            for (int ct = 0; ct < 256; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 256 * vx + ct;
+                const int ob = 7168 * (vy - y0) + 256 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7424), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 7168), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6912), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6656), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 6400), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 6144), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 5888), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 5632), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6912), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6656), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6400), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 6144), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 5888), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 5632), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 5376), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6912), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6656), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6400), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6144), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 5888), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 5632), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 5376), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 5120), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 256), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 512), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 768), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 1024), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1280), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 1536), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 256), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 768), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1024), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 1280), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1536), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 1792), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 768), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1024), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1280), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 1536), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1792), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 2048), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6912), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7168), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7424), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7680), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 7936), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 8192), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 8448), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 8704), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7424), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7680), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7936), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 8192), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 8448), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 8704), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 8960), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7424), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7680), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7936), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8192), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 8448), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 8704), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 8960), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 9216), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 256) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 512) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 768) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1024) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1280) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1536) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1792) = vo;
+                }
+            }
+        }
+        {
+            const int vx = 25;
+            for (int ct = 0; ct < 256; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 256 * vx + ct;
+                const int ob = 7168 * (vy - y0) + 256 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7424), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 7168), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6912), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6912), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6656), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 256), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6912), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7168), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7424), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7424), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7680), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 256) = vo;
                 }
             }
         }
@@ -1937,50 +9468,80 @@ static void Dw_b5_R2N1_8c1p(const float *restrict in, float *restrict out, const
         const int vy = y0;
         {
             const int vx = 27;
-            for (int ct = 0; ct < 32; ++ct) {
-                const int ib = 7168 * vy + 256 * vx + 8 * ct;
-                const int ob = 7168 * (vy - y0) + 256 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 7424]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 256]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 6912]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 256; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 256 * vx + ct;
+                const int ob = 7168 * (vy - y0) + 256 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7424), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6912), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
     }
 }
 
-/* scalar/spatial.c.in: layer b5, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_b5_R3N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer b5, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_b5_R3N1_1c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
     {
         const int vy = y0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 32; ++ct) {
-                const int ib = 7168 * vy + 256 * vx + 8 * ct;
-                const int ob = 7168 * (vy - y0) + 256 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 6912]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 256]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 256; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 256 * vx + ct;
+                const int ob = 7168 * (vy - y0) + 256 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6912), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1988,23 +9549,184 @@ static void Dw_b5_R3N1_8c1p(const float *restrict in, float *restrict out, const
     /* rows y0 x cols 1..26: kernel rows 0..1, cols 0..2 */
     {
         const int vy = y0;
-        for (int vx = 1; vx < 27; ++vx) {
-            for (int ct = 0; ct < 32; ++ct) {
-                const int ib = 7168 * vy + 256 * vx + 8 * ct;
-                const int ob = 7168 * (vy - y0) + 256 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 7424]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 6912]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 256]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 256]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+        for (int vx = 1; vx < 25; vx += 8) {
+            for (int ct = 0; ct < 256; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 256 * vx + ct;
+                const int ob = 7168 * (vy - y0) + 256 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7424), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 7168), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6912), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6656), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 6400), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 6144), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 5888), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 5632), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6912), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6656), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6400), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 6144), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 5888), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 5632), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 5376), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6912), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6656), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6400), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6144), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 5888), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 5632), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 5376), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 5120), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 256), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 512), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 768), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 1024), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1280), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 1536), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 256), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 768), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1024), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 1280), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1536), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 1792), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 768), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1024), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1280), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 1536), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1792), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 2048), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 256) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 512) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 768) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1024) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1280) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1536) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1792) = vo;
+                }
+            }
+        }
+        {
+            const int vx = 25;
+            for (int ct = 0; ct < 256; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 256 * vx + ct;
+                const int ob = 7168 * (vy - y0) + 256 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7424), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 7168), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6912), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6912), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6656), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 256), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 256) = vo;
                 }
             }
         }
@@ -2014,20 +9736,32 @@ static void Dw_b5_R3N1_8c1p(const float *restrict in, float *restrict out, const
         const int vy = y0;
         {
             const int vx = 27;
-            for (int ct = 0; ct < 32; ++ct) {
-                const int ib = 7168 * vy + 256 * vx + 8 * ct;
-                const int ob = 7168 * (vy - y0) + 256 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 7424]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 256]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 256; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 256 * vx + ct;
+                const int ob = 7168 * (vy - y0) + 256 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7424), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -2042,48 +9776,128 @@ static void Pw_b5_P28_4x4(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w + 1028 * n;
             const int ib = 256 * p;
             const int ob = 256 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 256; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 256];
                 const float vi2 = in[ib + s + 512];
                 const float vi3 = in[ib + s + 768];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
+            {
+                float v = vacc0x1;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 256] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
+            {
+                float v = vacc0x2;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 512] = v;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
+            {
+                float v = vacc0x3;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 768] = v;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 256] = v;
+            }
+            {
+                float v = vacc1x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 257] = v;
+            }
+            {
+                float v = vacc1x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 258] = v;
+            }
+            {
+                float v = vacc1x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 259] = v;
+            }
+            {
+                float v = vacc2x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 512] = v;
+            }
+            {
+                float v = vacc2x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 513] = v;
+            }
+            {
+                float v = vacc2x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 514] = v;
+            }
+            {
+                float v = vacc2x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 515] = v;
+            }
+            {
+                float v = vacc3x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 768] = v;
+            }
+            {
+                float v = vacc3x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 769] = v;
+            }
+            {
+                float v = vacc3x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 770] = v;
+            }
+            {
+                float v = vacc3x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 771] = v;
             }
         }
     }
@@ -2092,12 +9906,12 @@ static void Pw_b5_P28_4x4(const float *restrict in, float *restrict out, const f
 /* layer.c.in: layer b5: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv1_b5_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 32; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 256; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[256 * k + o0 + j];
+            d[k + 1] = w->dw_w[256 * k + o0];
         }
     }
     {
@@ -2119,13 +9933,13 @@ void mbv1_b5(const float *restrict in, float *restrict out, const float *restric
         OUT_ROW = 7168,   /* floats of an output row */
         S2_W = 2560,      /* stage 2's packed weights */
     };
-    Dw_b5_R1N1_8c1p(in, scratch, packed, 0);
+    Dw_b5_R1N1_1c8p(in, scratch, packed, 0);
     Pw_b5_P28_4x4(scratch, out, packed + S2_W);
     for (int y = 1; y < 27; ++y) {   /* bands of 1 rows */
-        Dw_b5_R2N1_8c1p(in, scratch, packed, y);
+        Dw_b5_R2N1_1c8p(in, scratch, packed, y);
         Pw_b5_P28_4x4(scratch, out + y * OUT_ROW, packed + S2_W);
     }
-    Dw_b5_R3N1_8c1p(in, scratch, packed, 27);
+    Dw_b5_R3N1_1c8p(in, scratch, packed, 27);
     Pw_b5_P28_4x4(scratch, out + 27 * OUT_ROW, packed + S2_W);
 }
 
@@ -2152,10 +9966,10 @@ static void Run_b5(const float *in, const float *skip, float *out, const float *
  * packed weights 134144 floats, scratch 50176 floats
  *
  * stage 1: depthwise 3x3 -> 14x14x256
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 256: 32 full tiles,
- *       no tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 256: 256 tiles
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 73
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -2172,31 +9986,286 @@ static void Run_b5(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][256], dw_b [256]
  *   pw_w [512][256], pw_b [512]
  */
-/* scalar/spatial.c.in: layer b6, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_b6_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer b6, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_b6_S1_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0..12 x cols 0..12: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 13; ++vy) {
-        for (int vx = 0; vx < 13; ++vx) {
-            for (int ct = 0; ct < 32; ++ct) {
-                const int ib = 14336 * vy + 512 * vx + 8 * ct;
-                const int ob = 3584 * vy + 256 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 256]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 512]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 7168]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 7424]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 7680]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 14336]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 14592]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 14848]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 256; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 14336 * vy + 512 * vx + ct;
+                const int ob = 3584 * vy + 256 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2048), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2560), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3072), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3584), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 768), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1280), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1792), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2304), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2816), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3328), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3840), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1536), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2560), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3072), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3584), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 4096), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7680), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8192), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8704), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 9216), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 9728), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 10240), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 10752), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7424), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7936), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8448), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8960), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 9472), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 9984), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 10496), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 11008), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8192), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8704), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 9216), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 9728), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 10240), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 10752), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 11264), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14336), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 14848), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 15360), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 15872), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 16384), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 16896), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 17408), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 17920), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14592), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 15104), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 15616), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 16128), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 16640), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 17152), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 17664), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 18176), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14848), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 15360), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 15872), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 16384), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 16896), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 17408), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 17920), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 18432), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 256) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 512) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 768) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1024) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1280) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1536) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1792) = vo;
+                }
+            }
+        }
+        {
+            const int vx = 8;
+            for (int ct = 0; ct < 256; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 14336 * vy + 512 * vx + ct;
+                const int ob = 3584 * vy + 256 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2048), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 768), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1280), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1792), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2304), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1536), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2560), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7680), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8192), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8704), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 9216), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7424), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7936), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8448), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8960), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 9472), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8192), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8704), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 9216), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 9728), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14336), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 14848), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 15360), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 15872), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 16384), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14592), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 15104), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 15616), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 16128), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 16640), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14848), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 15360), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 15872), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 16384), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 16896), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 256) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 512) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 768) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1024) = vo;
                 }
             }
         }
@@ -2205,22 +10274,40 @@ static void Dw_b6_S1_8c1p(const float *restrict in, float *restrict out, const f
     for (int vy = 0; vy < 13; ++vy) {
         {
             const int vx = 13;
-            for (int ct = 0; ct < 32; ++ct) {
-                const int ib = 14336 * vy + 512 * vx + 8 * ct;
-                const int ob = 3584 * vy + 256 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 256]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 7168]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 7424]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 14336]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 14592]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 256; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 14336 * vy + 512 * vx + ct;
+                const int ob = 3584 * vy + 256 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7424), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14336), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14592), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -2228,23 +10315,224 @@ static void Dw_b6_S1_8c1p(const float *restrict in, float *restrict out, const f
     /* rows 13 x cols 0..12: kernel rows 0..1, cols 0..2 */
     {
         const int vy = 13;
-        for (int vx = 0; vx < 13; ++vx) {
-            for (int ct = 0; ct < 32; ++ct) {
-                const int ib = 14336 * vy + 512 * vx + 8 * ct;
-                const int ob = 3584 * vy + 256 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 256]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 512]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 7168]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 7424]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 7680]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 256; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 14336 * vy + 512 * vx + ct;
+                const int ob = 3584 * vy + 256 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2048), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2560), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3072), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3584), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 768), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1280), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1792), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2304), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2816), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3328), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3840), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1536), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2560), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3072), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3584), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 4096), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7680), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8192), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8704), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 9216), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 9728), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 10240), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 10752), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7424), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7936), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8448), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8960), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 9472), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 9984), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 10496), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 11008), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8192), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8704), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 9216), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 9728), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 10240), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 10752), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 11264), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 256) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 512) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 768) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1024) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1280) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1536) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1792) = vo;
+                }
+            }
+        }
+        {
+            const int vx = 8;
+            for (int ct = 0; ct < 256; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 14336 * vy + 512 * vx + ct;
+                const int ob = 3584 * vy + 256 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2048), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 768), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1280), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1792), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2304), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1536), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2560), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7680), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8192), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8704), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 9216), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7424), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7936), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8448), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8960), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 9472), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8192), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8704), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 9216), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 9728), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 256) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 512) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 768) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1024) = vo;
                 }
             }
         }
@@ -2254,20 +10542,32 @@ static void Dw_b6_S1_8c1p(const float *restrict in, float *restrict out, const f
         const int vy = 13;
         {
             const int vx = 13;
-            for (int ct = 0; ct < 32; ++ct) {
-                const int ib = 14336 * vy + 512 * vx + 8 * ct;
-                const int ob = 3584 * vy + 256 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 256]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 7168]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 7424]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 256; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 14336 * vy + 512 * vx + ct;
+                const int ob = 3584 * vy + 256 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7424), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -2282,48 +10582,128 @@ static void Pw_b6_S2_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 1028 * n;
             const int ib = 256 * p;
             const int ob = 512 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 256; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 256];
                 const float vi2 = in[ib + s + 512];
                 const float vi3 = in[ib + s + 768];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
+            {
+                float v = vacc0x1;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 512] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
+            {
+                float v = vacc0x2;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 1024] = v;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
+            {
+                float v = vacc0x3;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 1536] = v;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 512] = v;
+            }
+            {
+                float v = vacc1x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 513] = v;
+            }
+            {
+                float v = vacc1x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 514] = v;
+            }
+            {
+                float v = vacc1x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 515] = v;
+            }
+            {
+                float v = vacc2x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 1024] = v;
+            }
+            {
+                float v = vacc2x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 1025] = v;
+            }
+            {
+                float v = vacc2x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 1026] = v;
+            }
+            {
+                float v = vacc2x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 1027] = v;
+            }
+            {
+                float v = vacc3x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 1536] = v;
+            }
+            {
+                float v = vacc3x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 1537] = v;
+            }
+            {
+                float v = vacc3x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 1538] = v;
+            }
+            {
+                float v = vacc3x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 1539] = v;
             }
         }
     }
@@ -2332,12 +10712,12 @@ static void Pw_b6_S2_4x4(const float *restrict in, float *restrict out, const fl
 /* layer.c.in: layer b6: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv1_b6_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 32; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 256; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[256 * k + o0 + j];
+            d[k + 1] = w->dw_w[256 * k + o0];
         }
     }
     {
@@ -2358,7 +10738,7 @@ void mbv1_b6(const float *restrict in, float *restrict out, const float *restric
     enum {
         S2_W = 2560,   /* stage 2's packed weights */
     };
-    Dw_b6_S1_8c1p(in, scratch, packed);
+    Dw_b6_S1_1c8p(in, scratch, packed);
     Pw_b6_S2_4x4(scratch, out, packed + S2_W);
 }
 
@@ -2385,10 +10765,10 @@ static void Run_b6(const float *in, const float *skip, float *out, const float *
  * packed weights 267776 floats, scratch 100352 floats
  *
  * stage 1: depthwise 3x3 -> 14x14x512
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 512: 64 full tiles,
- *       no tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 512: 512 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -2405,28 +10785,40 @@ static void Run_b6(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][512], dw_b [512]
  *   pw_w [512][512], pw_b [512]
  */
-/* scalar/spatial.c.in: layer b7, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_b7_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer b7, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_b7_S1_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 64; ++ct) {
-                const int ib = 7168 * vy + 512 * vx + 8 * ct;
-                const int ob = 7168 * vy + 512 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 512]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 7680]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 512; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 512 * vx + ct;
+                const int ob = 7168 * vy + 512 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -2434,23 +10826,211 @@ static void Dw_b7_S1_8c1p(const float *restrict in, float *restrict out, const f
     /* rows 0 x cols 1..12: kernel rows 1..2, cols 0..2 */
     {
         const int vy = 0;
-        for (int vx = 1; vx < 13; ++vx) {
-            for (int ct = 0; ct < 64; ++ct) {
-                const int ib = 7168 * vy + 512 * vx + 8 * ct;
-                const int ob = 7168 * vy + 512 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 512]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 512]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 6656]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 7680]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 512; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 512 * vx + ct;
+                const int ob = 7168 * vy + 512 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1024), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1536), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2048), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 2560), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3072), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2048), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2560), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3072), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3584), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1536), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2560), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3072), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3584), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 4096), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6656), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7168), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7680), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8192), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 8704), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 9216), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 9728), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 10240), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7680), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8192), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8704), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 9216), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 9728), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 10240), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 10752), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8192), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8704), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 9216), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 9728), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 10240), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 10752), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 11264), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 512) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1024) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1536) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 2048) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 2560) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 3072) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 3584) = vo;
+                }
+            }
+        }
+        {
+            const int vx = 9;
+            for (int ct = 0; ct < 512; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 512 * vx + ct;
+                const int ob = 7168 * vy + 512 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1024), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1536), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6656), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7168), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7680), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8192), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7680), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8192), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8704), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8192), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8704), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 9216), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 512) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1024) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1536) = vo;
                 }
             }
         }
@@ -2460,20 +11040,32 @@ static void Dw_b7_S1_8c1p(const float *restrict in, float *restrict out, const f
         const int vy = 0;
         {
             const int vx = 13;
-            for (int ct = 0; ct < 64; ++ct) {
-                const int ib = 7168 * vy + 512 * vx + 8 * ct;
-                const int ob = 7168 * vy + 512 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 512]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 6656]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 512; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 512 * vx + ct;
+                const int ob = 7168 * vy + 512 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6656), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -2482,48 +11074,305 @@ static void Dw_b7_S1_8c1p(const float *restrict in, float *restrict out, const f
     for (int vy = 1; vy < 13; ++vy) {
         {
             const int vx = 0;
-            for (int ct = 0; ct < 64; ++ct) {
-                const int ib = 7168 * vy + 512 * vx + 8 * ct;
-                const int ob = 7168 * vy + 512 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 6656]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 512]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 7680]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 512; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 512 * vx + ct;
+                const int ob = 7168 * vy + 512 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6656), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows 1..12 x cols 1..12: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 13; ++vy) {
-        for (int vx = 1; vx < 13; ++vx) {
-            for (int ct = 0; ct < 64; ++ct) {
-                const int ib = 7168 * vy + 512 * vx + 8 * ct;
-                const int ob = 7168 * vy + 512 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 7680]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 6656]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 512]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 512]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 6656]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 7680]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 512; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 512 * vx + ct;
+                const int ob = 7168 * vy + 512 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7680), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 7168), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6656), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6144), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 5632), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 5120), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 4608), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 4096), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6656), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6144), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5632), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 5120), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 4608), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 4096), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3584), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6656), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 5632), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5120), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 4608), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 4096), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 3584), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3072), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1024), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1536), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2048), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 2560), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3072), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2048), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2560), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3072), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3584), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1536), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2560), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3072), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3584), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 4096), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6656), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7168), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7680), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8192), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 8704), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 9216), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 9728), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 10240), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7680), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8192), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8704), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 9216), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 9728), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 10240), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 10752), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8192), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8704), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 9216), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 9728), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 10240), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 10752), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 11264), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 512) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1024) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1536) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 2048) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 2560) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 3072) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 3584) = vo;
+                }
+            }
+        }
+        {
+            const int vx = 9;
+            for (int ct = 0; ct < 512; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 512 * vx + ct;
+                const int ob = 7168 * vy + 512 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7680), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 7168), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6656), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6144), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6656), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6144), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5632), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6656), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 5632), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5120), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1024), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1536), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6656), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7168), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7680), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8192), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7680), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8192), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8704), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8192), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8704), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 9216), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 512) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1024) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1536) = vo;
                 }
             }
         }
@@ -2532,22 +11381,40 @@ static void Dw_b7_S1_8c1p(const float *restrict in, float *restrict out, const f
     for (int vy = 1; vy < 13; ++vy) {
         {
             const int vx = 13;
-            for (int ct = 0; ct < 64; ++ct) {
-                const int ib = 7168 * vy + 512 * vx + 8 * ct;
-                const int ob = 7168 * vy + 512 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 7680]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 512]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 6656]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 512; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 512 * vx + ct;
+                const int ob = 7168 * vy + 512 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7680), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6656), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -2557,20 +11424,32 @@ static void Dw_b7_S1_8c1p(const float *restrict in, float *restrict out, const f
         const int vy = 13;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 64; ++ct) {
-                const int ib = 7168 * vy + 512 * vx + 8 * ct;
-                const int ob = 7168 * vy + 512 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 6656]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 512]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 512; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 512 * vx + ct;
+                const int ob = 7168 * vy + 512 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6656), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -2578,23 +11457,211 @@ static void Dw_b7_S1_8c1p(const float *restrict in, float *restrict out, const f
     /* rows 13 x cols 1..12: kernel rows 0..1, cols 0..2 */
     {
         const int vy = 13;
-        for (int vx = 1; vx < 13; ++vx) {
-            for (int ct = 0; ct < 64; ++ct) {
-                const int ib = 7168 * vy + 512 * vx + 8 * ct;
-                const int ob = 7168 * vy + 512 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 7680]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 6656]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 512]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 512]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 512; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 512 * vx + ct;
+                const int ob = 7168 * vy + 512 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7680), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 7168), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6656), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6144), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 5632), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 5120), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 4608), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 4096), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6656), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6144), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5632), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 5120), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 4608), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 4096), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3584), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6656), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 5632), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5120), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 4608), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 4096), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 3584), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3072), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1024), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1536), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2048), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 2560), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3072), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2048), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2560), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3072), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3584), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1536), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2560), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3072), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3584), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 4096), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 512) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1024) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1536) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 2048) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 2560) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 3072) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 3584) = vo;
+                }
+            }
+        }
+        {
+            const int vx = 9;
+            for (int ct = 0; ct < 512; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 512 * vx + ct;
+                const int ob = 7168 * vy + 512 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7680), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 7168), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6656), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6144), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6656), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6144), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5632), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6656), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 5632), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5120), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1024), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1536), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 512) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1024) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1536) = vo;
                 }
             }
         }
@@ -2604,20 +11671,32 @@ static void Dw_b7_S1_8c1p(const float *restrict in, float *restrict out, const f
         const int vy = 13;
         {
             const int vx = 13;
-            for (int ct = 0; ct < 64; ++ct) {
-                const int ib = 7168 * vy + 512 * vx + 8 * ct;
-                const int ob = 7168 * vy + 512 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 7680]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 512]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 512; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 512 * vx + ct;
+                const int ob = 7168 * vy + 512 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7680), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -2632,48 +11711,128 @@ static void Pw_b7_S2_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 2052 * n;
             const int ib = 512 * p;
             const int ob = 512 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 512; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 512];
                 const float vi2 = in[ib + s + 1024];
                 const float vi3 = in[ib + s + 1536];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
+            {
+                float v = vacc0x1;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 512] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
+            {
+                float v = vacc0x2;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 1024] = v;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
+            {
+                float v = vacc0x3;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 1536] = v;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 512] = v;
+            }
+            {
+                float v = vacc1x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 513] = v;
+            }
+            {
+                float v = vacc1x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 514] = v;
+            }
+            {
+                float v = vacc1x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 515] = v;
+            }
+            {
+                float v = vacc2x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 1024] = v;
+            }
+            {
+                float v = vacc2x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 1025] = v;
+            }
+            {
+                float v = vacc2x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 1026] = v;
+            }
+            {
+                float v = vacc2x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 1027] = v;
+            }
+            {
+                float v = vacc3x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 1536] = v;
+            }
+            {
+                float v = vacc3x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 1537] = v;
+            }
+            {
+                float v = vacc3x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 1538] = v;
+            }
+            {
+                float v = vacc3x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 1539] = v;
             }
         }
     }
@@ -2682,12 +11841,12 @@ static void Pw_b7_S2_4x4(const float *restrict in, float *restrict out, const fl
 /* layer.c.in: layer b7: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv1_b7_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 64; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 512; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[512 * k + o0 + j];
+            d[k + 1] = w->dw_w[512 * k + o0];
         }
     }
     {
@@ -2708,7 +11867,7 @@ void mbv1_b7(const float *restrict in, float *restrict out, const float *restric
     enum {
         S2_W = 5120,   /* stage 2's packed weights */
     };
-    Dw_b7_S1_8c1p(in, scratch, packed);
+    Dw_b7_S1_1c8p(in, scratch, packed);
     Pw_b7_S2_4x4(scratch, out, packed + S2_W);
 }
 
@@ -2735,10 +11894,10 @@ static void Run_b7(const float *in, const float *skip, float *out, const float *
  * packed weights 267776 floats, scratch 100352 floats
  *
  * stage 1: depthwise 3x3 -> 14x14x512
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 512: 64 full tiles,
- *       no tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 512: 512 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -2755,28 +11914,40 @@ static void Run_b7(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][512], dw_b [512]
  *   pw_w [512][512], pw_b [512]
  */
-/* scalar/spatial.c.in: layer b8, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_b8_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer b8, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_b8_S1_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 64; ++ct) {
-                const int ib = 7168 * vy + 512 * vx + 8 * ct;
-                const int ob = 7168 * vy + 512 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 512]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 7680]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 512; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 512 * vx + ct;
+                const int ob = 7168 * vy + 512 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -2784,23 +11955,211 @@ static void Dw_b8_S1_8c1p(const float *restrict in, float *restrict out, const f
     /* rows 0 x cols 1..12: kernel rows 1..2, cols 0..2 */
     {
         const int vy = 0;
-        for (int vx = 1; vx < 13; ++vx) {
-            for (int ct = 0; ct < 64; ++ct) {
-                const int ib = 7168 * vy + 512 * vx + 8 * ct;
-                const int ob = 7168 * vy + 512 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 512]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 512]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 6656]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 7680]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 512; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 512 * vx + ct;
+                const int ob = 7168 * vy + 512 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1024), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1536), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2048), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 2560), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3072), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2048), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2560), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3072), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3584), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1536), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2560), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3072), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3584), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 4096), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6656), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7168), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7680), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8192), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 8704), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 9216), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 9728), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 10240), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7680), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8192), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8704), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 9216), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 9728), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 10240), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 10752), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8192), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8704), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 9216), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 9728), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 10240), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 10752), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 11264), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 512) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1024) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1536) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 2048) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 2560) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 3072) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 3584) = vo;
+                }
+            }
+        }
+        {
+            const int vx = 9;
+            for (int ct = 0; ct < 512; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 512 * vx + ct;
+                const int ob = 7168 * vy + 512 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1024), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1536), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6656), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7168), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7680), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8192), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7680), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8192), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8704), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8192), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8704), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 9216), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 512) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1024) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1536) = vo;
                 }
             }
         }
@@ -2810,20 +12169,32 @@ static void Dw_b8_S1_8c1p(const float *restrict in, float *restrict out, const f
         const int vy = 0;
         {
             const int vx = 13;
-            for (int ct = 0; ct < 64; ++ct) {
-                const int ib = 7168 * vy + 512 * vx + 8 * ct;
-                const int ob = 7168 * vy + 512 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 512]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 6656]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 512; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 512 * vx + ct;
+                const int ob = 7168 * vy + 512 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6656), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -2832,48 +12203,305 @@ static void Dw_b8_S1_8c1p(const float *restrict in, float *restrict out, const f
     for (int vy = 1; vy < 13; ++vy) {
         {
             const int vx = 0;
-            for (int ct = 0; ct < 64; ++ct) {
-                const int ib = 7168 * vy + 512 * vx + 8 * ct;
-                const int ob = 7168 * vy + 512 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 6656]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 512]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 7680]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 512; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 512 * vx + ct;
+                const int ob = 7168 * vy + 512 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6656), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows 1..12 x cols 1..12: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 13; ++vy) {
-        for (int vx = 1; vx < 13; ++vx) {
-            for (int ct = 0; ct < 64; ++ct) {
-                const int ib = 7168 * vy + 512 * vx + 8 * ct;
-                const int ob = 7168 * vy + 512 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 7680]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 6656]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 512]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 512]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 6656]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 7680]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 512; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 512 * vx + ct;
+                const int ob = 7168 * vy + 512 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7680), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 7168), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6656), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6144), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 5632), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 5120), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 4608), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 4096), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6656), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6144), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5632), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 5120), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 4608), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 4096), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3584), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6656), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 5632), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5120), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 4608), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 4096), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 3584), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3072), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1024), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1536), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2048), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 2560), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3072), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2048), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2560), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3072), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3584), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1536), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2560), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3072), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3584), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 4096), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6656), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7168), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7680), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8192), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 8704), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 9216), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 9728), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 10240), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7680), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8192), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8704), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 9216), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 9728), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 10240), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 10752), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8192), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8704), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 9216), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 9728), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 10240), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 10752), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 11264), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 512) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1024) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1536) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 2048) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 2560) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 3072) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 3584) = vo;
+                }
+            }
+        }
+        {
+            const int vx = 9;
+            for (int ct = 0; ct < 512; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 512 * vx + ct;
+                const int ob = 7168 * vy + 512 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7680), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 7168), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6656), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6144), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6656), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6144), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5632), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6656), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 5632), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5120), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1024), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1536), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6656), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7168), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7680), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8192), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7680), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8192), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8704), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8192), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8704), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 9216), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 512) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1024) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1536) = vo;
                 }
             }
         }
@@ -2882,22 +12510,40 @@ static void Dw_b8_S1_8c1p(const float *restrict in, float *restrict out, const f
     for (int vy = 1; vy < 13; ++vy) {
         {
             const int vx = 13;
-            for (int ct = 0; ct < 64; ++ct) {
-                const int ib = 7168 * vy + 512 * vx + 8 * ct;
-                const int ob = 7168 * vy + 512 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 7680]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 512]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 6656]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 512; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 512 * vx + ct;
+                const int ob = 7168 * vy + 512 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7680), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6656), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -2907,20 +12553,32 @@ static void Dw_b8_S1_8c1p(const float *restrict in, float *restrict out, const f
         const int vy = 13;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 64; ++ct) {
-                const int ib = 7168 * vy + 512 * vx + 8 * ct;
-                const int ob = 7168 * vy + 512 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 6656]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 512]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 512; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 512 * vx + ct;
+                const int ob = 7168 * vy + 512 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6656), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -2928,23 +12586,211 @@ static void Dw_b8_S1_8c1p(const float *restrict in, float *restrict out, const f
     /* rows 13 x cols 1..12: kernel rows 0..1, cols 0..2 */
     {
         const int vy = 13;
-        for (int vx = 1; vx < 13; ++vx) {
-            for (int ct = 0; ct < 64; ++ct) {
-                const int ib = 7168 * vy + 512 * vx + 8 * ct;
-                const int ob = 7168 * vy + 512 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 7680]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 6656]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 512]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 512]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 512; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 512 * vx + ct;
+                const int ob = 7168 * vy + 512 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7680), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 7168), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6656), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6144), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 5632), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 5120), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 4608), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 4096), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6656), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6144), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5632), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 5120), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 4608), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 4096), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3584), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6656), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 5632), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5120), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 4608), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 4096), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 3584), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3072), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1024), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1536), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2048), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 2560), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3072), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2048), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2560), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3072), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3584), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1536), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2560), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3072), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3584), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 4096), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 512) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1024) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1536) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 2048) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 2560) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 3072) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 3584) = vo;
+                }
+            }
+        }
+        {
+            const int vx = 9;
+            for (int ct = 0; ct < 512; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 512 * vx + ct;
+                const int ob = 7168 * vy + 512 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7680), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 7168), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6656), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6144), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6656), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6144), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5632), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6656), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 5632), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5120), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1024), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1536), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 512) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1024) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1536) = vo;
                 }
             }
         }
@@ -2954,20 +12800,32 @@ static void Dw_b8_S1_8c1p(const float *restrict in, float *restrict out, const f
         const int vy = 13;
         {
             const int vx = 13;
-            for (int ct = 0; ct < 64; ++ct) {
-                const int ib = 7168 * vy + 512 * vx + 8 * ct;
-                const int ob = 7168 * vy + 512 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 7680]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 512]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 512; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 512 * vx + ct;
+                const int ob = 7168 * vy + 512 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7680), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -2982,48 +12840,128 @@ static void Pw_b8_S2_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 2052 * n;
             const int ib = 512 * p;
             const int ob = 512 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 512; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 512];
                 const float vi2 = in[ib + s + 1024];
                 const float vi3 = in[ib + s + 1536];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
+            {
+                float v = vacc0x1;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 512] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
+            {
+                float v = vacc0x2;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 1024] = v;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
+            {
+                float v = vacc0x3;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 1536] = v;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 512] = v;
+            }
+            {
+                float v = vacc1x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 513] = v;
+            }
+            {
+                float v = vacc1x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 514] = v;
+            }
+            {
+                float v = vacc1x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 515] = v;
+            }
+            {
+                float v = vacc2x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 1024] = v;
+            }
+            {
+                float v = vacc2x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 1025] = v;
+            }
+            {
+                float v = vacc2x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 1026] = v;
+            }
+            {
+                float v = vacc2x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 1027] = v;
+            }
+            {
+                float v = vacc3x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 1536] = v;
+            }
+            {
+                float v = vacc3x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 1537] = v;
+            }
+            {
+                float v = vacc3x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 1538] = v;
+            }
+            {
+                float v = vacc3x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 1539] = v;
             }
         }
     }
@@ -3032,12 +12970,12 @@ static void Pw_b8_S2_4x4(const float *restrict in, float *restrict out, const fl
 /* layer.c.in: layer b8: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv1_b8_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 64; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 512; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[512 * k + o0 + j];
+            d[k + 1] = w->dw_w[512 * k + o0];
         }
     }
     {
@@ -3058,7 +12996,7 @@ void mbv1_b8(const float *restrict in, float *restrict out, const float *restric
     enum {
         S2_W = 5120,   /* stage 2's packed weights */
     };
-    Dw_b8_S1_8c1p(in, scratch, packed);
+    Dw_b8_S1_1c8p(in, scratch, packed);
     Pw_b8_S2_4x4(scratch, out, packed + S2_W);
 }
 
@@ -3085,10 +13023,10 @@ static void Run_b8(const float *in, const float *skip, float *out, const float *
  * packed weights 267776 floats, scratch 100352 floats
  *
  * stage 1: depthwise 3x3 -> 14x14x512
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 512: 64 full tiles,
- *       no tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 512: 512 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -3105,28 +13043,40 @@ static void Run_b8(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][512], dw_b [512]
  *   pw_w [512][512], pw_b [512]
  */
-/* scalar/spatial.c.in: layer b9, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_b9_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer b9, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_b9_S1_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 64; ++ct) {
-                const int ib = 7168 * vy + 512 * vx + 8 * ct;
-                const int ob = 7168 * vy + 512 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 512]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 7680]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 512; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 512 * vx + ct;
+                const int ob = 7168 * vy + 512 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3134,23 +13084,211 @@ static void Dw_b9_S1_8c1p(const float *restrict in, float *restrict out, const f
     /* rows 0 x cols 1..12: kernel rows 1..2, cols 0..2 */
     {
         const int vy = 0;
-        for (int vx = 1; vx < 13; ++vx) {
-            for (int ct = 0; ct < 64; ++ct) {
-                const int ib = 7168 * vy + 512 * vx + 8 * ct;
-                const int ob = 7168 * vy + 512 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 512]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 512]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 6656]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 7680]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 512; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 512 * vx + ct;
+                const int ob = 7168 * vy + 512 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1024), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1536), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2048), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 2560), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3072), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2048), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2560), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3072), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3584), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1536), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2560), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3072), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3584), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 4096), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6656), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7168), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7680), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8192), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 8704), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 9216), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 9728), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 10240), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7680), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8192), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8704), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 9216), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 9728), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 10240), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 10752), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8192), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8704), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 9216), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 9728), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 10240), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 10752), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 11264), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 512) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1024) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1536) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 2048) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 2560) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 3072) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 3584) = vo;
+                }
+            }
+        }
+        {
+            const int vx = 9;
+            for (int ct = 0; ct < 512; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 512 * vx + ct;
+                const int ob = 7168 * vy + 512 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1024), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1536), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6656), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7168), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7680), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8192), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7680), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8192), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8704), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8192), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8704), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 9216), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 512) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1024) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1536) = vo;
                 }
             }
         }
@@ -3160,20 +13298,32 @@ static void Dw_b9_S1_8c1p(const float *restrict in, float *restrict out, const f
         const int vy = 0;
         {
             const int vx = 13;
-            for (int ct = 0; ct < 64; ++ct) {
-                const int ib = 7168 * vy + 512 * vx + 8 * ct;
-                const int ob = 7168 * vy + 512 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 512]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 6656]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 512; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 512 * vx + ct;
+                const int ob = 7168 * vy + 512 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6656), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3182,48 +13332,305 @@ static void Dw_b9_S1_8c1p(const float *restrict in, float *restrict out, const f
     for (int vy = 1; vy < 13; ++vy) {
         {
             const int vx = 0;
-            for (int ct = 0; ct < 64; ++ct) {
-                const int ib = 7168 * vy + 512 * vx + 8 * ct;
-                const int ob = 7168 * vy + 512 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 6656]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 512]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 7680]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 512; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 512 * vx + ct;
+                const int ob = 7168 * vy + 512 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6656), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows 1..12 x cols 1..12: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 13; ++vy) {
-        for (int vx = 1; vx < 13; ++vx) {
-            for (int ct = 0; ct < 64; ++ct) {
-                const int ib = 7168 * vy + 512 * vx + 8 * ct;
-                const int ob = 7168 * vy + 512 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 7680]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 6656]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 512]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 512]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 6656]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 7680]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 512; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 512 * vx + ct;
+                const int ob = 7168 * vy + 512 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7680), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 7168), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6656), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6144), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 5632), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 5120), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 4608), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 4096), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6656), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6144), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5632), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 5120), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 4608), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 4096), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3584), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6656), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 5632), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5120), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 4608), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 4096), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 3584), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3072), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1024), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1536), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2048), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 2560), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3072), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2048), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2560), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3072), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3584), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1536), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2560), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3072), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3584), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 4096), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6656), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7168), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7680), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8192), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 8704), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 9216), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 9728), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 10240), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7680), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8192), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8704), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 9216), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 9728), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 10240), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 10752), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8192), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8704), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 9216), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 9728), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 10240), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 10752), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 11264), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 512) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1024) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1536) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 2048) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 2560) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 3072) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 3584) = vo;
+                }
+            }
+        }
+        {
+            const int vx = 9;
+            for (int ct = 0; ct < 512; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 512 * vx + ct;
+                const int ob = 7168 * vy + 512 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7680), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 7168), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6656), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6144), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6656), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6144), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5632), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6656), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 5632), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5120), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1024), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1536), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6656), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7168), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7680), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8192), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7680), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8192), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8704), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8192), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8704), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 9216), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 512) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1024) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1536) = vo;
                 }
             }
         }
@@ -3232,22 +13639,40 @@ static void Dw_b9_S1_8c1p(const float *restrict in, float *restrict out, const f
     for (int vy = 1; vy < 13; ++vy) {
         {
             const int vx = 13;
-            for (int ct = 0; ct < 64; ++ct) {
-                const int ib = 7168 * vy + 512 * vx + 8 * ct;
-                const int ob = 7168 * vy + 512 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 7680]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 512]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 6656]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 512; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 512 * vx + ct;
+                const int ob = 7168 * vy + 512 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7680), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6656), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3257,20 +13682,32 @@ static void Dw_b9_S1_8c1p(const float *restrict in, float *restrict out, const f
         const int vy = 13;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 64; ++ct) {
-                const int ib = 7168 * vy + 512 * vx + 8 * ct;
-                const int ob = 7168 * vy + 512 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 6656]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 512]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 512; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 512 * vx + ct;
+                const int ob = 7168 * vy + 512 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6656), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3278,23 +13715,211 @@ static void Dw_b9_S1_8c1p(const float *restrict in, float *restrict out, const f
     /* rows 13 x cols 1..12: kernel rows 0..1, cols 0..2 */
     {
         const int vy = 13;
-        for (int vx = 1; vx < 13; ++vx) {
-            for (int ct = 0; ct < 64; ++ct) {
-                const int ib = 7168 * vy + 512 * vx + 8 * ct;
-                const int ob = 7168 * vy + 512 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 7680]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 6656]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 512]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 512]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 512; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 512 * vx + ct;
+                const int ob = 7168 * vy + 512 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7680), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 7168), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6656), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6144), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 5632), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 5120), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 4608), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 4096), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6656), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6144), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5632), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 5120), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 4608), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 4096), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3584), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6656), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 5632), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5120), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 4608), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 4096), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 3584), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3072), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1024), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1536), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2048), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 2560), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3072), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2048), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2560), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3072), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3584), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1536), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2560), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3072), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3584), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 4096), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 512) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1024) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1536) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 2048) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 2560) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 3072) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 3584) = vo;
+                }
+            }
+        }
+        {
+            const int vx = 9;
+            for (int ct = 0; ct < 512; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 512 * vx + ct;
+                const int ob = 7168 * vy + 512 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7680), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 7168), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6656), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6144), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6656), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6144), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5632), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6656), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 5632), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5120), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1024), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1536), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 512) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1024) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1536) = vo;
                 }
             }
         }
@@ -3304,20 +13929,32 @@ static void Dw_b9_S1_8c1p(const float *restrict in, float *restrict out, const f
         const int vy = 13;
         {
             const int vx = 13;
-            for (int ct = 0; ct < 64; ++ct) {
-                const int ib = 7168 * vy + 512 * vx + 8 * ct;
-                const int ob = 7168 * vy + 512 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 7680]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 512]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 512; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 512 * vx + ct;
+                const int ob = 7168 * vy + 512 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7680), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3332,48 +13969,128 @@ static void Pw_b9_S2_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 2052 * n;
             const int ib = 512 * p;
             const int ob = 512 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 512; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 512];
                 const float vi2 = in[ib + s + 1024];
                 const float vi3 = in[ib + s + 1536];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
+            {
+                float v = vacc0x1;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 512] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
+            {
+                float v = vacc0x2;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 1024] = v;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
+            {
+                float v = vacc0x3;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 1536] = v;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 512] = v;
+            }
+            {
+                float v = vacc1x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 513] = v;
+            }
+            {
+                float v = vacc1x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 514] = v;
+            }
+            {
+                float v = vacc1x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 515] = v;
+            }
+            {
+                float v = vacc2x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 1024] = v;
+            }
+            {
+                float v = vacc2x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 1025] = v;
+            }
+            {
+                float v = vacc2x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 1026] = v;
+            }
+            {
+                float v = vacc2x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 1027] = v;
+            }
+            {
+                float v = vacc3x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 1536] = v;
+            }
+            {
+                float v = vacc3x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 1537] = v;
+            }
+            {
+                float v = vacc3x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 1538] = v;
+            }
+            {
+                float v = vacc3x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 1539] = v;
             }
         }
     }
@@ -3382,12 +14099,12 @@ static void Pw_b9_S2_4x4(const float *restrict in, float *restrict out, const fl
 /* layer.c.in: layer b9: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv1_b9_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 64; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 512; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[512 * k + o0 + j];
+            d[k + 1] = w->dw_w[512 * k + o0];
         }
     }
     {
@@ -3408,7 +14125,7 @@ void mbv1_b9(const float *restrict in, float *restrict out, const float *restric
     enum {
         S2_W = 5120,   /* stage 2's packed weights */
     };
-    Dw_b9_S1_8c1p(in, scratch, packed);
+    Dw_b9_S1_1c8p(in, scratch, packed);
     Pw_b9_S2_4x4(scratch, out, packed + S2_W);
 }
 
@@ -3435,10 +14152,10 @@ static void Run_b9(const float *in, const float *skip, float *out, const float *
  * packed weights 267776 floats, scratch 100352 floats
  *
  * stage 1: depthwise 3x3 -> 14x14x512
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 512: 64 full tiles,
- *       no tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 512: 512 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -3455,28 +14172,40 @@ static void Run_b9(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][512], dw_b [512]
  *   pw_w [512][512], pw_b [512]
  */
-/* scalar/spatial.c.in: layer b10, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_b10_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer b10, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_b10_S1_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 64; ++ct) {
-                const int ib = 7168 * vy + 512 * vx + 8 * ct;
-                const int ob = 7168 * vy + 512 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 512]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 7680]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 512; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 512 * vx + ct;
+                const int ob = 7168 * vy + 512 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3484,23 +14213,211 @@ static void Dw_b10_S1_8c1p(const float *restrict in, float *restrict out, const 
     /* rows 0 x cols 1..12: kernel rows 1..2, cols 0..2 */
     {
         const int vy = 0;
-        for (int vx = 1; vx < 13; ++vx) {
-            for (int ct = 0; ct < 64; ++ct) {
-                const int ib = 7168 * vy + 512 * vx + 8 * ct;
-                const int ob = 7168 * vy + 512 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 512]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 512]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 6656]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 7680]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 512; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 512 * vx + ct;
+                const int ob = 7168 * vy + 512 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1024), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1536), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2048), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 2560), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3072), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2048), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2560), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3072), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3584), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1536), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2560), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3072), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3584), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 4096), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6656), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7168), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7680), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8192), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 8704), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 9216), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 9728), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 10240), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7680), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8192), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8704), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 9216), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 9728), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 10240), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 10752), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8192), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8704), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 9216), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 9728), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 10240), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 10752), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 11264), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 512) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1024) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1536) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 2048) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 2560) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 3072) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 3584) = vo;
+                }
+            }
+        }
+        {
+            const int vx = 9;
+            for (int ct = 0; ct < 512; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 512 * vx + ct;
+                const int ob = 7168 * vy + 512 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1024), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1536), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6656), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7168), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7680), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8192), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7680), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8192), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8704), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8192), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8704), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 9216), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 512) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1024) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1536) = vo;
                 }
             }
         }
@@ -3510,20 +14427,32 @@ static void Dw_b10_S1_8c1p(const float *restrict in, float *restrict out, const 
         const int vy = 0;
         {
             const int vx = 13;
-            for (int ct = 0; ct < 64; ++ct) {
-                const int ib = 7168 * vy + 512 * vx + 8 * ct;
-                const int ob = 7168 * vy + 512 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 512]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 6656]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 512; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 512 * vx + ct;
+                const int ob = 7168 * vy + 512 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6656), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3532,48 +14461,305 @@ static void Dw_b10_S1_8c1p(const float *restrict in, float *restrict out, const 
     for (int vy = 1; vy < 13; ++vy) {
         {
             const int vx = 0;
-            for (int ct = 0; ct < 64; ++ct) {
-                const int ib = 7168 * vy + 512 * vx + 8 * ct;
-                const int ob = 7168 * vy + 512 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 6656]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 512]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 7680]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 512; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 512 * vx + ct;
+                const int ob = 7168 * vy + 512 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6656), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows 1..12 x cols 1..12: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 13; ++vy) {
-        for (int vx = 1; vx < 13; ++vx) {
-            for (int ct = 0; ct < 64; ++ct) {
-                const int ib = 7168 * vy + 512 * vx + 8 * ct;
-                const int ob = 7168 * vy + 512 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 7680]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 6656]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 512]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 512]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 6656]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 7680]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 512; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 512 * vx + ct;
+                const int ob = 7168 * vy + 512 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7680), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 7168), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6656), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6144), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 5632), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 5120), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 4608), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 4096), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6656), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6144), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5632), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 5120), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 4608), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 4096), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3584), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6656), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 5632), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5120), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 4608), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 4096), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 3584), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3072), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1024), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1536), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2048), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 2560), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3072), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2048), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2560), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3072), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3584), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1536), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2560), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3072), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3584), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 4096), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6656), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7168), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7680), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8192), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 8704), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 9216), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 9728), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 10240), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7680), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8192), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8704), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 9216), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 9728), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 10240), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 10752), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8192), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8704), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 9216), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 9728), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 10240), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 10752), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 11264), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 512) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1024) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1536) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 2048) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 2560) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 3072) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 3584) = vo;
+                }
+            }
+        }
+        {
+            const int vx = 9;
+            for (int ct = 0; ct < 512; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 512 * vx + ct;
+                const int ob = 7168 * vy + 512 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7680), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 7168), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6656), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6144), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6656), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6144), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5632), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6656), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 5632), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5120), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1024), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1536), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6656), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7168), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7680), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8192), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7680), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8192), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8704), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8192), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8704), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 9216), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 512) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1024) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1536) = vo;
                 }
             }
         }
@@ -3582,22 +14768,40 @@ static void Dw_b10_S1_8c1p(const float *restrict in, float *restrict out, const 
     for (int vy = 1; vy < 13; ++vy) {
         {
             const int vx = 13;
-            for (int ct = 0; ct < 64; ++ct) {
-                const int ib = 7168 * vy + 512 * vx + 8 * ct;
-                const int ob = 7168 * vy + 512 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 7680]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 512]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 6656]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 512; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 512 * vx + ct;
+                const int ob = 7168 * vy + 512 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7680), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6656), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3607,20 +14811,32 @@ static void Dw_b10_S1_8c1p(const float *restrict in, float *restrict out, const 
         const int vy = 13;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 64; ++ct) {
-                const int ib = 7168 * vy + 512 * vx + 8 * ct;
-                const int ob = 7168 * vy + 512 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 6656]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 512]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 512; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 512 * vx + ct;
+                const int ob = 7168 * vy + 512 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6656), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3628,23 +14844,211 @@ static void Dw_b10_S1_8c1p(const float *restrict in, float *restrict out, const 
     /* rows 13 x cols 1..12: kernel rows 0..1, cols 0..2 */
     {
         const int vy = 13;
-        for (int vx = 1; vx < 13; ++vx) {
-            for (int ct = 0; ct < 64; ++ct) {
-                const int ib = 7168 * vy + 512 * vx + 8 * ct;
-                const int ob = 7168 * vy + 512 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 7680]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 6656]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 512]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 512]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 512; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 512 * vx + ct;
+                const int ob = 7168 * vy + 512 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7680), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 7168), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6656), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6144), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 5632), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 5120), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 4608), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 4096), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6656), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6144), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5632), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 5120), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 4608), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 4096), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3584), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6656), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 5632), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5120), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 4608), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 4096), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 3584), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3072), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1024), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1536), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2048), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 2560), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3072), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2048), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2560), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3072), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3584), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1536), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2560), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3072), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3584), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 4096), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 512) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1024) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1536) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 2048) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 2560) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 3072) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 3584) = vo;
+                }
+            }
+        }
+        {
+            const int vx = 9;
+            for (int ct = 0; ct < 512; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 512 * vx + ct;
+                const int ob = 7168 * vy + 512 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7680), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 7168), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6656), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6144), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6656), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6144), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5632), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6656), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 5632), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5120), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1024), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1536), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 512) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1024) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1536) = vo;
                 }
             }
         }
@@ -3654,20 +15058,32 @@ static void Dw_b10_S1_8c1p(const float *restrict in, float *restrict out, const 
         const int vy = 13;
         {
             const int vx = 13;
-            for (int ct = 0; ct < 64; ++ct) {
-                const int ib = 7168 * vy + 512 * vx + 8 * ct;
-                const int ob = 7168 * vy + 512 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 7680]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 512]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 512; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 512 * vx + ct;
+                const int ob = 7168 * vy + 512 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7680), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3682,48 +15098,128 @@ static void Pw_b10_S2_4x4(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w + 2052 * n;
             const int ib = 512 * p;
             const int ob = 512 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 512; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 512];
                 const float vi2 = in[ib + s + 1024];
                 const float vi3 = in[ib + s + 1536];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
+            {
+                float v = vacc0x1;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 512] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
+            {
+                float v = vacc0x2;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 1024] = v;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
+            {
+                float v = vacc0x3;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 1536] = v;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 512] = v;
+            }
+            {
+                float v = vacc1x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 513] = v;
+            }
+            {
+                float v = vacc1x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 514] = v;
+            }
+            {
+                float v = vacc1x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 515] = v;
+            }
+            {
+                float v = vacc2x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 1024] = v;
+            }
+            {
+                float v = vacc2x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 1025] = v;
+            }
+            {
+                float v = vacc2x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 1026] = v;
+            }
+            {
+                float v = vacc2x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 1027] = v;
+            }
+            {
+                float v = vacc3x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 1536] = v;
+            }
+            {
+                float v = vacc3x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 1537] = v;
+            }
+            {
+                float v = vacc3x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 1538] = v;
+            }
+            {
+                float v = vacc3x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 1539] = v;
             }
         }
     }
@@ -3732,12 +15228,12 @@ static void Pw_b10_S2_4x4(const float *restrict in, float *restrict out, const f
 /* layer.c.in: layer b10: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv1_b10_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 64; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 512; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[512 * k + o0 + j];
+            d[k + 1] = w->dw_w[512 * k + o0];
         }
     }
     {
@@ -3758,7 +15254,7 @@ void mbv1_b10(const float *restrict in, float *restrict out, const float *restri
     enum {
         S2_W = 5120,   /* stage 2's packed weights */
     };
-    Dw_b10_S1_8c1p(in, scratch, packed);
+    Dw_b10_S1_1c8p(in, scratch, packed);
     Pw_b10_S2_4x4(scratch, out, packed + S2_W);
 }
 
@@ -3785,10 +15281,10 @@ static void Run_b10(const float *in, const float *skip, float *out, const float 
  * packed weights 267776 floats, scratch 100352 floats
  *
  * stage 1: depthwise 3x3 -> 14x14x512
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 512: 64 full tiles,
- *       no tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 512: 512 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -3805,28 +15301,40 @@ static void Run_b10(const float *in, const float *skip, float *out, const float 
  *   dw_w [3][3][512], dw_b [512]
  *   pw_w [512][512], pw_b [512]
  */
-/* scalar/spatial.c.in: layer b11, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_b11_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer b11, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_b11_S1_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 64; ++ct) {
-                const int ib = 7168 * vy + 512 * vx + 8 * ct;
-                const int ob = 7168 * vy + 512 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 512]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 7680]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 512; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 512 * vx + ct;
+                const int ob = 7168 * vy + 512 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3834,23 +15342,211 @@ static void Dw_b11_S1_8c1p(const float *restrict in, float *restrict out, const 
     /* rows 0 x cols 1..12: kernel rows 1..2, cols 0..2 */
     {
         const int vy = 0;
-        for (int vx = 1; vx < 13; ++vx) {
-            for (int ct = 0; ct < 64; ++ct) {
-                const int ib = 7168 * vy + 512 * vx + 8 * ct;
-                const int ob = 7168 * vy + 512 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 512]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 512]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 6656]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 7680]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 512; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 512 * vx + ct;
+                const int ob = 7168 * vy + 512 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1024), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1536), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2048), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 2560), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3072), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2048), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2560), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3072), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3584), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1536), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2560), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3072), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3584), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 4096), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6656), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7168), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7680), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8192), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 8704), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 9216), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 9728), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 10240), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7680), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8192), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8704), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 9216), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 9728), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 10240), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 10752), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8192), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8704), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 9216), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 9728), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 10240), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 10752), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 11264), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 512) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1024) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1536) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 2048) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 2560) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 3072) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 3584) = vo;
+                }
+            }
+        }
+        {
+            const int vx = 9;
+            for (int ct = 0; ct < 512; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 512 * vx + ct;
+                const int ob = 7168 * vy + 512 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1024), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1536), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6656), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7168), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7680), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8192), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7680), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8192), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8704), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8192), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8704), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 9216), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 512) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1024) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1536) = vo;
                 }
             }
         }
@@ -3860,20 +15556,32 @@ static void Dw_b11_S1_8c1p(const float *restrict in, float *restrict out, const 
         const int vy = 0;
         {
             const int vx = 13;
-            for (int ct = 0; ct < 64; ++ct) {
-                const int ib = 7168 * vy + 512 * vx + 8 * ct;
-                const int ob = 7168 * vy + 512 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 512]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 6656]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 512; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 512 * vx + ct;
+                const int ob = 7168 * vy + 512 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6656), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3882,48 +15590,305 @@ static void Dw_b11_S1_8c1p(const float *restrict in, float *restrict out, const 
     for (int vy = 1; vy < 13; ++vy) {
         {
             const int vx = 0;
-            for (int ct = 0; ct < 64; ++ct) {
-                const int ib = 7168 * vy + 512 * vx + 8 * ct;
-                const int ob = 7168 * vy + 512 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 6656]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 512]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 7680]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 512; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 512 * vx + ct;
+                const int ob = 7168 * vy + 512 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6656), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows 1..12 x cols 1..12: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 13; ++vy) {
-        for (int vx = 1; vx < 13; ++vx) {
-            for (int ct = 0; ct < 64; ++ct) {
-                const int ib = 7168 * vy + 512 * vx + 8 * ct;
-                const int ob = 7168 * vy + 512 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 7680]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 6656]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 512]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 512]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 6656]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 7680]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 512; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 512 * vx + ct;
+                const int ob = 7168 * vy + 512 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7680), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 7168), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6656), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6144), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 5632), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 5120), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 4608), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 4096), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6656), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6144), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5632), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 5120), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 4608), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 4096), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3584), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6656), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 5632), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5120), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 4608), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 4096), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 3584), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3072), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1024), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1536), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2048), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 2560), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3072), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2048), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2560), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3072), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3584), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1536), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2560), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3072), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3584), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 4096), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6656), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7168), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7680), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8192), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 8704), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 9216), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 9728), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 10240), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7680), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8192), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8704), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 9216), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 9728), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 10240), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 10752), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8192), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8704), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 9216), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 9728), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 10240), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 10752), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 11264), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 512) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1024) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1536) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 2048) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 2560) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 3072) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 3584) = vo;
+                }
+            }
+        }
+        {
+            const int vx = 9;
+            for (int ct = 0; ct < 512; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 512 * vx + ct;
+                const int ob = 7168 * vy + 512 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7680), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 7168), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6656), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6144), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6656), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6144), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5632), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6656), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 5632), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5120), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1024), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1536), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6656), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7168), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7680), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8192), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7680), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8192), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8704), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8192), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8704), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 9216), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 512) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1024) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1536) = vo;
                 }
             }
         }
@@ -3932,22 +15897,40 @@ static void Dw_b11_S1_8c1p(const float *restrict in, float *restrict out, const 
     for (int vy = 1; vy < 13; ++vy) {
         {
             const int vx = 13;
-            for (int ct = 0; ct < 64; ++ct) {
-                const int ib = 7168 * vy + 512 * vx + 8 * ct;
-                const int ob = 7168 * vy + 512 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 7680]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 512]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 6656]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 512; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 512 * vx + ct;
+                const int ob = 7168 * vy + 512 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7680), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6656), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3957,20 +15940,32 @@ static void Dw_b11_S1_8c1p(const float *restrict in, float *restrict out, const 
         const int vy = 13;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 64; ++ct) {
-                const int ib = 7168 * vy + 512 * vx + 8 * ct;
-                const int ob = 7168 * vy + 512 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 6656]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 512]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 512; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 512 * vx + ct;
+                const int ob = 7168 * vy + 512 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6656), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3978,23 +15973,211 @@ static void Dw_b11_S1_8c1p(const float *restrict in, float *restrict out, const 
     /* rows 13 x cols 1..12: kernel rows 0..1, cols 0..2 */
     {
         const int vy = 13;
-        for (int vx = 1; vx < 13; ++vx) {
-            for (int ct = 0; ct < 64; ++ct) {
-                const int ib = 7168 * vy + 512 * vx + 8 * ct;
-                const int ob = 7168 * vy + 512 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 7680]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 6656]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 512]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 512]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 512; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 512 * vx + ct;
+                const int ob = 7168 * vy + 512 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7680), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 7168), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6656), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6144), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 5632), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 5120), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 4608), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 4096), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6656), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6144), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5632), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 5120), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 4608), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 4096), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3584), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6656), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 5632), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5120), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 4608), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 4096), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 3584), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3072), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1024), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1536), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2048), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 2560), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3072), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2048), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2560), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3072), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3584), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1536), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2560), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3072), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3584), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 4096), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 512) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1024) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1536) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 2048) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 2560) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 3072) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 3584) = vo;
+                }
+            }
+        }
+        {
+            const int vx = 9;
+            for (int ct = 0; ct < 512; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 512 * vx + ct;
+                const int ob = 7168 * vy + 512 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7680), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 7168), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6656), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6144), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6656), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6144), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5632), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6656), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 5632), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5120), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1024), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1536), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 512) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1024) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1536) = vo;
                 }
             }
         }
@@ -4004,20 +16187,32 @@ static void Dw_b11_S1_8c1p(const float *restrict in, float *restrict out, const 
         const int vy = 13;
         {
             const int vx = 13;
-            for (int ct = 0; ct < 64; ++ct) {
-                const int ib = 7168 * vy + 512 * vx + 8 * ct;
-                const int ob = 7168 * vy + 512 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 7680]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 512]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 512; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 512 * vx + ct;
+                const int ob = 7168 * vy + 512 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7680), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -4032,48 +16227,128 @@ static void Pw_b11_S2_4x4(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w + 2052 * n;
             const int ib = 512 * p;
             const int ob = 512 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 512; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 512];
                 const float vi2 = in[ib + s + 1024];
                 const float vi3 = in[ib + s + 1536];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
+            {
+                float v = vacc0x1;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 512] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
+            {
+                float v = vacc0x2;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 1024] = v;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
+            {
+                float v = vacc0x3;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 1536] = v;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 512] = v;
+            }
+            {
+                float v = vacc1x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 513] = v;
+            }
+            {
+                float v = vacc1x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 514] = v;
+            }
+            {
+                float v = vacc1x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 515] = v;
+            }
+            {
+                float v = vacc2x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 1024] = v;
+            }
+            {
+                float v = vacc2x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 1025] = v;
+            }
+            {
+                float v = vacc2x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 1026] = v;
+            }
+            {
+                float v = vacc2x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 1027] = v;
+            }
+            {
+                float v = vacc3x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 1536] = v;
+            }
+            {
+                float v = vacc3x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 1537] = v;
+            }
+            {
+                float v = vacc3x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 1538] = v;
+            }
+            {
+                float v = vacc3x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 1539] = v;
             }
         }
     }
@@ -4082,12 +16357,12 @@ static void Pw_b11_S2_4x4(const float *restrict in, float *restrict out, const f
 /* layer.c.in: layer b11: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv1_b11_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 64; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 512; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[512 * k + o0 + j];
+            d[k + 1] = w->dw_w[512 * k + o0];
         }
     }
     {
@@ -4108,7 +16383,7 @@ void mbv1_b11(const float *restrict in, float *restrict out, const float *restri
     enum {
         S2_W = 5120,   /* stage 2's packed weights */
     };
-    Dw_b11_S1_8c1p(in, scratch, packed);
+    Dw_b11_S1_1c8p(in, scratch, packed);
     Pw_b11_S2_4x4(scratch, out, packed + S2_W);
 }
 
@@ -4135,10 +16410,10 @@ static void Run_b11(const float *in, const float *skip, float *out, const float 
  * packed weights 530432 floats, scratch 25088 floats
  *
  * stage 1: depthwise 3x3 -> 7x7x512
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 512: 64 full tiles,
- *       no tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 512: 512 tiles
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 73
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -4156,31 +16431,139 @@ static void Run_b11(const float *in, const float *skip, float *out, const float 
  *   dw_w [3][3][512], dw_b [512]
  *   pw_w [1024][512], pw_b [1024]
  */
-/* scalar/spatial.c.in: layer b12, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_b12_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer b12, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_b12_S1_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0..5 x cols 0..5: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 6; ++vy) {
-        for (int vx = 0; vx < 6; ++vx) {
-            for (int ct = 0; ct < 64; ++ct) {
-                const int ib = 14336 * vy + 1024 * vx + 8 * ct;
-                const int ob = 3584 * vy + 512 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 512]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 1024]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 7168]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 7680]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8192]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 14336]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 14848]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 15360]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 512; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 14336 * vy + 1024 * vx + ct;
+                const int ob = 3584 * vy + 512 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 2048), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3072), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 4096), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 5120), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1536), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 2560), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3584), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 4608), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 5632), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1024), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 2048), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3072), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 4096), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 5120), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 6144), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8192), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 9216), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 10240), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 11264), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 12288), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8704), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 9728), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 10752), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 11776), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 12800), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8192), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9216), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 10240), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 11264), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 12288), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 13312), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14336), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 15360), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16384), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 17408), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 18432), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 19456), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14848), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 15872), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16896), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 17920), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 18944), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 19968), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 15360), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16384), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 17408), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 18432), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 19456), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 20480), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 512) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1024) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1536) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 2048) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 2560) = vo;
                 }
             }
         }
@@ -4189,22 +16572,40 @@ static void Dw_b12_S1_8c1p(const float *restrict in, float *restrict out, const 
     for (int vy = 0; vy < 6; ++vy) {
         {
             const int vx = 6;
-            for (int ct = 0; ct < 64; ++ct) {
-                const int ib = 14336 * vy + 1024 * vx + 8 * ct;
-                const int ob = 3584 * vy + 512 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 512]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 7168]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 7680]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 14336]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 14848]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 512; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 14336 * vy + 1024 * vx + ct;
+                const int ob = 3584 * vy + 512 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14336), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14848), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -4212,23 +16613,107 @@ static void Dw_b12_S1_8c1p(const float *restrict in, float *restrict out, const 
     /* rows 6 x cols 0..5: kernel rows 0..1, cols 0..2 */
     {
         const int vy = 6;
-        for (int vx = 0; vx < 6; ++vx) {
-            for (int ct = 0; ct < 64; ++ct) {
-                const int ib = 14336 * vy + 1024 * vx + 8 * ct;
-                const int ob = 3584 * vy + 512 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 512]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 1024]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 7168]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 7680]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8192]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 512; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 14336 * vy + 1024 * vx + ct;
+                const int ob = 3584 * vy + 512 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 2048), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3072), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 4096), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 5120), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1536), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 2560), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3584), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 4608), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 5632), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1024), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 2048), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3072), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 4096), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 5120), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 6144), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8192), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 9216), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 10240), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 11264), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 12288), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8704), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 9728), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 10752), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 11776), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 12800), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8192), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9216), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 10240), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 11264), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 12288), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 13312), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 512) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1024) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1536) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 2048) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 2560) = vo;
                 }
             }
         }
@@ -4238,20 +16723,32 @@ static void Dw_b12_S1_8c1p(const float *restrict in, float *restrict out, const 
         const int vy = 6;
         {
             const int vx = 6;
-            for (int ct = 0; ct < 64; ++ct) {
-                const int ib = 14336 * vy + 1024 * vx + 8 * ct;
-                const int ob = 3584 * vy + 512 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 512]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 7168]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 7680]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 512; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 14336 * vy + 1024 * vx + ct;
+                const int ob = 3584 * vy + 512 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -4266,48 +16763,128 @@ static void Pw_b12_S2_4x4(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w + 2052 * n;
             const int ib = 512 * p;
             const int ob = 1024 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 512; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 512];
                 const float vi2 = in[ib + s + 1024];
                 const float vi3 = in[ib + s + 1536];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
+            {
+                float v = vacc0x1;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 1024] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
+            {
+                float v = vacc0x2;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 2048] = v;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
+            {
+                float v = vacc0x3;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 3072] = v;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 1024] = v;
+            }
+            {
+                float v = vacc1x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 1025] = v;
+            }
+            {
+                float v = vacc1x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 1026] = v;
+            }
+            {
+                float v = vacc1x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 1027] = v;
+            }
+            {
+                float v = vacc2x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 2048] = v;
+            }
+            {
+                float v = vacc2x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 2049] = v;
+            }
+            {
+                float v = vacc2x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 2050] = v;
+            }
+            {
+                float v = vacc2x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 2051] = v;
+            }
+            {
+                float v = vacc3x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 3072] = v;
+            }
+            {
+                float v = vacc3x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 3073] = v;
+            }
+            {
+                float v = vacc3x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 3074] = v;
+            }
+            {
+                float v = vacc3x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 3075] = v;
             }
         }
     }
@@ -4316,21 +16893,41 @@ static void Pw_b12_S2_4x4(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w + 2052 * n;
             const int ib = 24576;
             const int ob = 4 * n + 49152;
-            float vacc0[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
             for (int s = 0; s < 512; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j] = v;
+                out[ob] = v;
+            }
+            {
+                float v = vacc0x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 3] = v;
             }
         }
     }
@@ -4339,12 +16936,12 @@ static void Pw_b12_S2_4x4(const float *restrict in, float *restrict out, const f
 /* layer.c.in: layer b12: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv1_b12_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 64; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 512; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[512 * k + o0 + j];
+            d[k + 1] = w->dw_w[512 * k + o0];
         }
     }
     {
@@ -4365,7 +16962,7 @@ void mbv1_b12(const float *restrict in, float *restrict out, const float *restri
     enum {
         S2_W = 5120,   /* stage 2's packed weights */
     };
-    Dw_b12_S1_8c1p(in, scratch, packed);
+    Dw_b12_S1_1c8p(in, scratch, packed);
     Pw_b12_S2_4x4(scratch, out, packed + S2_W);
 }
 
@@ -4392,10 +16989,10 @@ static void Run_b12(const float *in, const float *skip, float *out, const float 
  * packed weights 1059840 floats, scratch 50176 floats
  *
  * stage 1: depthwise 3x3 -> 7x7x1024
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 1024: 128 full
- *       tiles, no tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 1024: 1024 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -4413,28 +17010,40 @@ static void Run_b12(const float *in, const float *skip, float *out, const float 
  *   dw_w [3][3][1024], dw_b [1024]
  *   pw_w [1024][1024], pw_b [1024]
  */
-/* scalar/spatial.c.in: layer b13, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_b13_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer b13, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_b13_S1_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 128; ++ct) {
-                const int ib = 7168 * vy + 1024 * vx + 8 * ct;
-                const int ob = 7168 * vy + 1024 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 1024]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 8192]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 1024; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 1024 * vx + ct;
+                const int ob = 7168 * vy + 1024 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1024), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8192), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -4442,23 +17051,94 @@ static void Dw_b13_S1_8c1p(const float *restrict in, float *restrict out, const 
     /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
     {
         const int vy = 0;
-        for (int vx = 1; vx < 6; ++vx) {
-            for (int ct = 0; ct < 128; ++ct) {
-                const int ib = 7168 * vy + 1024 * vx + 8 * ct;
-                const int ob = 7168 * vy + 1024 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 1024]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 1024]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 6144]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 8192]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 1024; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 1024 * vx + ct;
+                const int ob = 7168 * vy + 1024 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1024), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 3072), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 2048), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3072), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 4096), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1024), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 2048), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3072), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 4096), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 5120), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6144), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7168), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8192), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 9216), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 10240), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8192), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 9216), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 10240), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 11264), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8192), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9216), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 10240), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 11264), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 12288), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1024) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 2048) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 3072) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 4096) = vo;
                 }
             }
         }
@@ -4468,20 +17148,32 @@ static void Dw_b13_S1_8c1p(const float *restrict in, float *restrict out, const 
         const int vy = 0;
         {
             const int vx = 6;
-            for (int ct = 0; ct < 128; ++ct) {
-                const int ib = 7168 * vy + 1024 * vx + 8 * ct;
-                const int ob = 7168 * vy + 1024 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 1024]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 6144]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 1024; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 1024 * vx + ct;
+                const int ob = 7168 * vy + 1024 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1024), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6144), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -4490,48 +17182,158 @@ static void Dw_b13_S1_8c1p(const float *restrict in, float *restrict out, const 
     for (int vy = 1; vy < 6; ++vy) {
         {
             const int vx = 0;
-            for (int ct = 0; ct < 128; ++ct) {
-                const int ib = 7168 * vy + 1024 * vx + 8 * ct;
-                const int ob = 7168 * vy + 1024 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 6144]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 1024]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 8192]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 1024; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 1024 * vx + ct;
+                const int ob = 7168 * vy + 1024 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6144), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1024), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8192), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows 1..5 x cols 1..5: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 6; ++vy) {
-        for (int vx = 1; vx < 6; ++vx) {
-            for (int ct = 0; ct < 128; ++ct) {
-                const int ib = 7168 * vy + 1024 * vx + 8 * ct;
-                const int ob = 7168 * vy + 1024 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 8192]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 6144]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 1024]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 1024]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 6144]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 8192]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 1024; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 1024 * vx + ct;
+                const int ob = 7168 * vy + 1024 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8192), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 7168), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6144), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5120), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 4096), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 5120), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 4096), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3072), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6144), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 5120), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 4096), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3072), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 2048), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1024), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 3072), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 2048), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3072), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 4096), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1024), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 2048), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3072), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 4096), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 5120), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6144), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7168), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8192), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 9216), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 10240), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8192), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 9216), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 10240), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 11264), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8192), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9216), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 10240), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 11264), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 12288), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1024) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 2048) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 3072) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 4096) = vo;
                 }
             }
         }
@@ -4540,22 +17342,40 @@ static void Dw_b13_S1_8c1p(const float *restrict in, float *restrict out, const 
     for (int vy = 1; vy < 6; ++vy) {
         {
             const int vx = 6;
-            for (int ct = 0; ct < 128; ++ct) {
-                const int ib = 7168 * vy + 1024 * vx + 8 * ct;
-                const int ob = 7168 * vy + 1024 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 8192]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 1024]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 6144]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 1024; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 1024 * vx + ct;
+                const int ob = 7168 * vy + 1024 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8192), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1024), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6144), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -4565,20 +17385,32 @@ static void Dw_b13_S1_8c1p(const float *restrict in, float *restrict out, const 
         const int vy = 6;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 128; ++ct) {
-                const int ib = 7168 * vy + 1024 * vx + 8 * ct;
-                const int ob = 7168 * vy + 1024 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 6144]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 1024]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 1024; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 1024 * vx + ct;
+                const int ob = 7168 * vy + 1024 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6144), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1024), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -4586,23 +17418,94 @@ static void Dw_b13_S1_8c1p(const float *restrict in, float *restrict out, const 
     /* rows 6 x cols 1..5: kernel rows 0..1, cols 0..2 */
     {
         const int vy = 6;
-        for (int vx = 1; vx < 6; ++vx) {
-            for (int ct = 0; ct < 128; ++ct) {
-                const int ib = 7168 * vy + 1024 * vx + 8 * ct;
-                const int ob = 7168 * vy + 1024 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 8192]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 6144]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 1024]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 1024]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 1024; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 1024 * vx + ct;
+                const int ob = 7168 * vy + 1024 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8192), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 7168), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6144), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5120), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 4096), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 5120), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 4096), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3072), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6144), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 5120), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 4096), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3072), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 2048), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1024), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 3072), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 2048), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3072), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 4096), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1024), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 2048), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3072), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 4096), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 5120), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 1024) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 2048) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 3072) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 4096) = vo;
                 }
             }
         }
@@ -4612,20 +17515,32 @@ static void Dw_b13_S1_8c1p(const float *restrict in, float *restrict out, const 
         const int vy = 6;
         {
             const int vx = 6;
-            for (int ct = 0; ct < 128; ++ct) {
-                const int ib = 7168 * vy + 1024 * vx + 8 * ct;
-                const int ob = 7168 * vy + 1024 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 8192]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 1024]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 1024; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 7168 * vy + 1024 * vx + ct;
+                const int ob = 7168 * vy + 1024 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8192), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1024), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -4640,48 +17555,128 @@ static void Pw_b13_S2_4x4(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w + 4100 * n;
             const int ib = 1024 * p;
             const int ob = 1024 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 1024; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 1024];
                 const float vi2 = in[ib + s + 2048];
                 const float vi3 = in[ib + s + 3072];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
+            {
+                float v = vacc0x1;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 1024] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
+            {
+                float v = vacc0x2;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 2048] = v;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
+            {
+                float v = vacc0x3;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 3072] = v;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 1024] = v;
+            }
+            {
+                float v = vacc1x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 1025] = v;
+            }
+            {
+                float v = vacc1x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 1026] = v;
+            }
+            {
+                float v = vacc1x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 1027] = v;
+            }
+            {
+                float v = vacc2x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 2048] = v;
+            }
+            {
+                float v = vacc2x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 2049] = v;
+            }
+            {
+                float v = vacc2x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 2050] = v;
+            }
+            {
+                float v = vacc2x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 2051] = v;
+            }
+            {
+                float v = vacc3x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 3072] = v;
+            }
+            {
+                float v = vacc3x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 3073] = v;
+            }
+            {
+                float v = vacc3x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 3074] = v;
+            }
+            {
+                float v = vacc3x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 3075] = v;
             }
         }
     }
@@ -4690,21 +17685,41 @@ static void Pw_b13_S2_4x4(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w + 4100 * n;
             const int ib = 49152;
             const int ob = 4 * n + 49152;
-            float vacc0[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
             for (int s = 0; s < 1024; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j] = v;
+                out[ob] = v;
+            }
+            {
+                float v = vacc0x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 3] = v;
             }
         }
     }
@@ -4713,12 +17728,12 @@ static void Pw_b13_S2_4x4(const float *restrict in, float *restrict out, const f
 /* layer.c.in: layer b13: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv1_b13_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 128; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 1024; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[1024 * k + o0 + j];
+            d[k + 1] = w->dw_w[1024 * k + o0];
         }
     }
     {
@@ -4739,7 +17754,7 @@ void mbv1_b13(const float *restrict in, float *restrict out, const float *restri
     enum {
         S2_W = 10240,   /* stage 2's packed weights */
     };
-    Dw_b13_S1_8c1p(in, scratch, packed);
+    Dw_b13_S1_1c8p(in, scratch, packed);
     Pw_b13_S2_4x4(scratch, out, packed + S2_W);
 }
 
@@ -4840,20 +17855,37 @@ static void Pw_fc_1x4(const float *restrict in, float *restrict out, const float
             const float *restrict vw = w + 4100 * n;
             const int ib = 1024 * p;
             const int ob = 1000 * p + 4 * n;
-            float vacc0[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
             for (int s = 0; s < 1024; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
+            }
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
             }
         }
     }

@@ -32,44 +32,112 @@ static void Pw_g2_4x4(const float *restrict in, float *restrict out, const float
                 const float *restrict vw = w + 36 * g;
                 const int ib = 16 * p + 8 * g;
                 const int ob = 8 * p + 4 * g;
-                float vacc0[4];
-                float vacc1[4];
-                float vacc2[4];
-                float vacc3[4];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] = vw[j];
-                    vacc1[j] = vw[j];
-                    vacc2[j] = vw[j];
-                    vacc3[j] = vw[j];
-                }
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc0x2 = vw[2];
+                float vacc0x3 = vw[3];
+                float vacc1x0 = vw[0];
+                float vacc1x1 = vw[1];
+                float vacc1x2 = vw[2];
+                float vacc1x3 = vw[3];
+                float vacc2x0 = vw[0];
+                float vacc2x1 = vw[1];
+                float vacc2x2 = vw[2];
+                float vacc2x3 = vw[3];
+                float vacc3x0 = vw[0];
+                float vacc3x1 = vw[1];
+                float vacc3x2 = vw[2];
+                float vacc3x3 = vw[3];
                 for (int s = 0; s < 8; ++s) {
                     const float *restrict vk = vw + 4 * s + 4;
                     const float vi0 = in[ib + s];
                     const float vi1 = in[ib + s + 16];
                     const float vi2 = in[ib + s + 32];
                     const float vi3 = in[ib + s + 48];
-                    for (int j = 0; j < 4; ++j) {
-                        vacc0[j] += vi0 * vk[j];
-                        vacc1[j] += vi1 * vk[j];
-                        vacc2[j] += vi2 * vk[j];
-                        vacc3[j] += vi3 * vk[j];
-                    }
+                    const float vk0 = vk[0];
+                    vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                    const float vk1 = vk[1];
+                    vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                    vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                    vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                    vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                    const float vk2 = vk[2];
+                    vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                    vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                    vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                    vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                    const float vk3 = vk[3];
+                    vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                    vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                    vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                    vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
                 }
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc0[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0x0;
+                    out[ob] = v;
                 }
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc1[j];
-                    out[ob + j + 8] = v;
+                {
+                    float v = vacc0x1;
+                    out[ob + 1] = v;
                 }
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc2[j];
-                    out[ob + j + 16] = v;
+                {
+                    float v = vacc0x2;
+                    out[ob + 2] = v;
                 }
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc3[j];
-                    out[ob + j + 24] = v;
+                {
+                    float v = vacc0x3;
+                    out[ob + 3] = v;
+                }
+                {
+                    float v = vacc1x0;
+                    out[ob + 8] = v;
+                }
+                {
+                    float v = vacc1x1;
+                    out[ob + 9] = v;
+                }
+                {
+                    float v = vacc1x2;
+                    out[ob + 10] = v;
+                }
+                {
+                    float v = vacc1x3;
+                    out[ob + 11] = v;
+                }
+                {
+                    float v = vacc2x0;
+                    out[ob + 16] = v;
+                }
+                {
+                    float v = vacc2x1;
+                    out[ob + 17] = v;
+                }
+                {
+                    float v = vacc2x2;
+                    out[ob + 18] = v;
+                }
+                {
+                    float v = vacc2x3;
+                    out[ob + 19] = v;
+                }
+                {
+                    float v = vacc3x0;
+                    out[ob + 24] = v;
+                }
+                {
+                    float v = vacc3x1;
+                    out[ob + 25] = v;
+                }
+                {
+                    float v = vacc3x2;
+                    out[ob + 26] = v;
+                }
+                {
+                    float v = vacc3x3;
+                    out[ob + 27] = v;
                 }
             }
         }
@@ -78,20 +146,37 @@ static void Pw_g2_4x4(const float *restrict in, float *restrict out, const float
                 const float *restrict vw = w + 36 * g;
                 const int ib = 8 * g + 768;
                 const int ob = 4 * g + 384;
-                float vacc0[4];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] = vw[j];
-                }
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc0x2 = vw[2];
+                float vacc0x3 = vw[3];
                 for (int s = 0; s < 8; ++s) {
                     const float *restrict vk = vw + 4 * s + 4;
                     const float vi0 = in[ib + s];
-                    for (int j = 0; j < 4; ++j) {
-                        vacc0[j] += vi0 * vk[j];
-                    }
+                    const float vk0 = vk[0];
+                    vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                    const float vk1 = vk[1];
+                    vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                    const float vk2 = vk[2];
+                    vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                    const float vk3 = vk[3];
+                    vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
                 }
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc0[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0x0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc0x1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc0x2;
+                    out[ob + 2] = v;
+                }
+                {
+                    float v = vacc0x3;
+                    out[ob + 3] = v;
                 }
             }
         }
@@ -160,44 +245,112 @@ static void Pw_g4_4x4(const float *restrict in, float *restrict out, const float
                 const float *restrict vw = w + 144 * g + 36 * n;
                 const int ib = 32 * p + 8 * g;
                 const int ob = 64 * p + 16 * g + 4 * n;
-                float vacc0[4];
-                float vacc1[4];
-                float vacc2[4];
-                float vacc3[4];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] = vw[j];
-                    vacc1[j] = vw[j];
-                    vacc2[j] = vw[j];
-                    vacc3[j] = vw[j];
-                }
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc0x2 = vw[2];
+                float vacc0x3 = vw[3];
+                float vacc1x0 = vw[0];
+                float vacc1x1 = vw[1];
+                float vacc1x2 = vw[2];
+                float vacc1x3 = vw[3];
+                float vacc2x0 = vw[0];
+                float vacc2x1 = vw[1];
+                float vacc2x2 = vw[2];
+                float vacc2x3 = vw[3];
+                float vacc3x0 = vw[0];
+                float vacc3x1 = vw[1];
+                float vacc3x2 = vw[2];
+                float vacc3x3 = vw[3];
                 for (int s = 0; s < 8; ++s) {
                     const float *restrict vk = vw + 4 * s + 4;
                     const float vi0 = in[ib + s];
                     const float vi1 = in[ib + s + 32];
                     const float vi2 = in[ib + s + 64];
                     const float vi3 = in[ib + s + 96];
-                    for (int j = 0; j < 4; ++j) {
-                        vacc0[j] += vi0 * vk[j];
-                        vacc1[j] += vi1 * vk[j];
-                        vacc2[j] += vi2 * vk[j];
-                        vacc3[j] += vi3 * vk[j];
-                    }
+                    const float vk0 = vk[0];
+                    vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                    const float vk1 = vk[1];
+                    vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                    vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                    vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                    vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                    const float vk2 = vk[2];
+                    vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                    vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                    vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                    vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                    const float vk3 = vk[3];
+                    vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                    vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                    vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                    vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
                 }
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc0[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0x0;
+                    out[ob] = v;
                 }
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc1[j];
-                    out[ob + j + 64] = v;
+                {
+                    float v = vacc0x1;
+                    out[ob + 1] = v;
                 }
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc2[j];
-                    out[ob + j + 128] = v;
+                {
+                    float v = vacc0x2;
+                    out[ob + 2] = v;
                 }
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc3[j];
-                    out[ob + j + 192] = v;
+                {
+                    float v = vacc0x3;
+                    out[ob + 3] = v;
+                }
+                {
+                    float v = vacc1x0;
+                    out[ob + 64] = v;
+                }
+                {
+                    float v = vacc1x1;
+                    out[ob + 65] = v;
+                }
+                {
+                    float v = vacc1x2;
+                    out[ob + 66] = v;
+                }
+                {
+                    float v = vacc1x3;
+                    out[ob + 67] = v;
+                }
+                {
+                    float v = vacc2x0;
+                    out[ob + 128] = v;
+                }
+                {
+                    float v = vacc2x1;
+                    out[ob + 129] = v;
+                }
+                {
+                    float v = vacc2x2;
+                    out[ob + 130] = v;
+                }
+                {
+                    float v = vacc2x3;
+                    out[ob + 131] = v;
+                }
+                {
+                    float v = vacc3x0;
+                    out[ob + 192] = v;
+                }
+                {
+                    float v = vacc3x1;
+                    out[ob + 193] = v;
+                }
+                {
+                    float v = vacc3x2;
+                    out[ob + 194] = v;
+                }
+                {
+                    float v = vacc3x3;
+                    out[ob + 195] = v;
                 }
             }
         }
@@ -206,20 +359,37 @@ static void Pw_g4_4x4(const float *restrict in, float *restrict out, const float
                 const float *restrict vw = w + 144 * g + 36 * n;
                 const int ib = 8 * g + 2560;
                 const int ob = 16 * g + 4 * n + 5120;
-                float vacc0[4];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] = vw[j];
-                }
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc0x2 = vw[2];
+                float vacc0x3 = vw[3];
                 for (int s = 0; s < 8; ++s) {
                     const float *restrict vk = vw + 4 * s + 4;
                     const float vi0 = in[ib + s];
-                    for (int j = 0; j < 4; ++j) {
-                        vacc0[j] += vi0 * vk[j];
-                    }
+                    const float vk0 = vk[0];
+                    vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                    const float vk1 = vk[1];
+                    vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                    const float vk2 = vk[2];
+                    vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                    const float vk3 = vk[3];
+                    vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
                 }
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc0[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0x0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc0x1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc0x2;
+                    out[ob + 2] = v;
+                }
+                {
+                    float v = vacc0x3;
+                    out[ob + 3] = v;
                 }
             }
         }
@@ -288,48 +458,99 @@ static void Pw_g4odd_4x3(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 30 * g;
                 const int ib = 36 * p + 9 * g;
                 const int ob = 12 * p + 3 * g;
-                float vacc0[3];
-                float vacc1[3];
-                float vacc2[3];
-                float vacc3[3];
-                for (int j = 0; j < 3; ++j) {
-                    vacc0[j] = vw[j];
-                    vacc1[j] = vw[j];
-                    vacc2[j] = vw[j];
-                    vacc3[j] = vw[j];
-                }
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc0x2 = vw[2];
+                float vacc1x0 = vw[0];
+                float vacc1x1 = vw[1];
+                float vacc1x2 = vw[2];
+                float vacc2x0 = vw[0];
+                float vacc2x1 = vw[1];
+                float vacc2x2 = vw[2];
+                float vacc3x0 = vw[0];
+                float vacc3x1 = vw[1];
+                float vacc3x2 = vw[2];
                 for (int s = 0; s < 9; ++s) {
                     const float *restrict vk = vw + 3 * s + 3;
                     const float vi0 = in[ib + s];
                     const float vi1 = in[ib + s + 36];
                     const float vi2 = in[ib + s + 72];
                     const float vi3 = in[ib + s + 108];
-                    for (int j = 0; j < 3; ++j) {
-                        vacc0[j] += vi0 * vk[j];
-                        vacc1[j] += vi1 * vk[j];
-                        vacc2[j] += vi2 * vk[j];
-                        vacc3[j] += vi3 * vk[j];
-                    }
+                    const float vk0 = vk[0];
+                    vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                    const float vk1 = vk[1];
+                    vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                    vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                    vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                    vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                    const float vk2 = vk[2];
+                    vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                    vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                    vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                    vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc0[j];
+                {
+                    float v = vacc0x0;
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc1[j];
+                {
+                    float v = vacc0x1;
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j + 12] = v;
+                    out[ob + 1] = v;
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc2[j];
+                {
+                    float v = vacc0x2;
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j + 24] = v;
+                    out[ob + 2] = v;
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc3[j];
+                {
+                    float v = vacc1x0;
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j + 36] = v;
+                    out[ob + 12] = v;
+                }
+                {
+                    float v = vacc1x1;
+                    v = v < 0.0f ? 0.0f : v;
+                    out[ob + 13] = v;
+                }
+                {
+                    float v = vacc1x2;
+                    v = v < 0.0f ? 0.0f : v;
+                    out[ob + 14] = v;
+                }
+                {
+                    float v = vacc2x0;
+                    v = v < 0.0f ? 0.0f : v;
+                    out[ob + 24] = v;
+                }
+                {
+                    float v = vacc2x1;
+                    v = v < 0.0f ? 0.0f : v;
+                    out[ob + 25] = v;
+                }
+                {
+                    float v = vacc2x2;
+                    v = v < 0.0f ? 0.0f : v;
+                    out[ob + 26] = v;
+                }
+                {
+                    float v = vacc3x0;
+                    v = v < 0.0f ? 0.0f : v;
+                    out[ob + 36] = v;
+                }
+                {
+                    float v = vacc3x1;
+                    v = v < 0.0f ? 0.0f : v;
+                    out[ob + 37] = v;
+                }
+                {
+                    float v = vacc3x2;
+                    v = v < 0.0f ? 0.0f : v;
+                    out[ob + 38] = v;
                 }
             }
         }
@@ -338,39 +559,77 @@ static void Pw_g4odd_4x3(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 30 * g;
                 const int ib = 9 * g + 432;
                 const int ob = 3 * g + 144;
-                float vacc0[3];
-                float vacc1[3];
-                float vacc2[3];
-                for (int j = 0; j < 3; ++j) {
-                    vacc0[j] = vw[j];
-                    vacc1[j] = vw[j];
-                    vacc2[j] = vw[j];
-                }
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc0x2 = vw[2];
+                float vacc1x0 = vw[0];
+                float vacc1x1 = vw[1];
+                float vacc1x2 = vw[2];
+                float vacc2x0 = vw[0];
+                float vacc2x1 = vw[1];
+                float vacc2x2 = vw[2];
                 for (int s = 0; s < 9; ++s) {
                     const float *restrict vk = vw + 3 * s + 3;
                     const float vi0 = in[ib + s];
                     const float vi1 = in[ib + s + 36];
                     const float vi2 = in[ib + s + 72];
-                    for (int j = 0; j < 3; ++j) {
-                        vacc0[j] += vi0 * vk[j];
-                        vacc1[j] += vi1 * vk[j];
-                        vacc2[j] += vi2 * vk[j];
-                    }
+                    const float vk0 = vk[0];
+                    vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                    const float vk1 = vk[1];
+                    vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                    vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                    vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                    const float vk2 = vk[2];
+                    vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                    vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                    vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc0[j];
+                {
+                    float v = vacc0x0;
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc1[j];
+                {
+                    float v = vacc0x1;
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j + 12] = v;
+                    out[ob + 1] = v;
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc2[j];
+                {
+                    float v = vacc0x2;
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j + 24] = v;
+                    out[ob + 2] = v;
+                }
+                {
+                    float v = vacc1x0;
+                    v = v < 0.0f ? 0.0f : v;
+                    out[ob + 12] = v;
+                }
+                {
+                    float v = vacc1x1;
+                    v = v < 0.0f ? 0.0f : v;
+                    out[ob + 13] = v;
+                }
+                {
+                    float v = vacc1x2;
+                    v = v < 0.0f ? 0.0f : v;
+                    out[ob + 14] = v;
+                }
+                {
+                    float v = vacc2x0;
+                    v = v < 0.0f ? 0.0f : v;
+                    out[ob + 24] = v;
+                }
+                {
+                    float v = vacc2x1;
+                    v = v < 0.0f ? 0.0f : v;
+                    out[ob + 25] = v;
+                }
+                {
+                    float v = vacc2x2;
+                    v = v < 0.0f ? 0.0f : v;
+                    out[ob + 26] = v;
                 }
             }
         }
@@ -440,88 +699,199 @@ static void Pw_g3_4x4(const float *restrict in, float *restrict out, const float
                 const float *restrict vw = w + 33 * g + 12 * n;
                 const int ib = 9 * p + 3 * g;
                 const int ob = 33 * p + 11 * g + 4 * n;
-                float vacc0[4];
-                float vacc1[4];
-                float vacc2[4];
-                float vacc3[4];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] = 0.0f;
-                    vacc1[j] = 0.0f;
-                    vacc2[j] = 0.0f;
-                    vacc3[j] = 0.0f;
-                }
+                float vacc0x0 = 0.0f;
+                float vacc0x1 = 0.0f;
+                float vacc0x2 = 0.0f;
+                float vacc0x3 = 0.0f;
+                float vacc1x0 = 0.0f;
+                float vacc1x1 = 0.0f;
+                float vacc1x2 = 0.0f;
+                float vacc1x3 = 0.0f;
+                float vacc2x0 = 0.0f;
+                float vacc2x1 = 0.0f;
+                float vacc2x2 = 0.0f;
+                float vacc2x3 = 0.0f;
+                float vacc3x0 = 0.0f;
+                float vacc3x1 = 0.0f;
+                float vacc3x2 = 0.0f;
+                float vacc3x3 = 0.0f;
                 for (int s = 0; s < 3; ++s) {
                     const float *restrict vk = vw + 4 * s;
                     const float vi0 = in[ib + s];
                     const float vi1 = in[ib + s + 9];
                     const float vi2 = in[ib + s + 18];
                     const float vi3 = in[ib + s + 27];
-                    for (int j = 0; j < 4; ++j) {
-                        vacc0[j] += vi0 * vk[j];
-                        vacc1[j] += vi1 * vk[j];
-                        vacc2[j] += vi2 * vk[j];
-                        vacc3[j] += vi3 * vk[j];
-                    }
+                    const float vk0 = vk[0];
+                    vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                    const float vk1 = vk[1];
+                    vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                    vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                    vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                    vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                    const float vk2 = vk[2];
+                    vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                    vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                    vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                    vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                    const float vk3 = vk[3];
+                    vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                    vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                    vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                    vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
                 }
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc0[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0x0;
+                    out[ob] = v;
                 }
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc1[j];
-                    out[ob + j + 33] = v;
+                {
+                    float v = vacc0x1;
+                    out[ob + 1] = v;
                 }
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc2[j];
-                    out[ob + j + 66] = v;
+                {
+                    float v = vacc0x2;
+                    out[ob + 2] = v;
                 }
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc3[j];
-                    out[ob + j + 99] = v;
+                {
+                    float v = vacc0x3;
+                    out[ob + 3] = v;
+                }
+                {
+                    float v = vacc1x0;
+                    out[ob + 33] = v;
+                }
+                {
+                    float v = vacc1x1;
+                    out[ob + 34] = v;
+                }
+                {
+                    float v = vacc1x2;
+                    out[ob + 35] = v;
+                }
+                {
+                    float v = vacc1x3;
+                    out[ob + 36] = v;
+                }
+                {
+                    float v = vacc2x0;
+                    out[ob + 66] = v;
+                }
+                {
+                    float v = vacc2x1;
+                    out[ob + 67] = v;
+                }
+                {
+                    float v = vacc2x2;
+                    out[ob + 68] = v;
+                }
+                {
+                    float v = vacc2x3;
+                    out[ob + 69] = v;
+                }
+                {
+                    float v = vacc3x0;
+                    out[ob + 99] = v;
+                }
+                {
+                    float v = vacc3x1;
+                    out[ob + 100] = v;
+                }
+                {
+                    float v = vacc3x2;
+                    out[ob + 101] = v;
+                }
+                {
+                    float v = vacc3x3;
+                    out[ob + 102] = v;
                 }
             }
             {   /* 3-channel tail */
                 const float *restrict vw = w + 33 * g + 24;
                 const int ib = 9 * p + 3 * g;
                 const int ob = 33 * p + 11 * g + 8;
-                float vacc0[3];
-                float vacc1[3];
-                float vacc2[3];
-                float vacc3[3];
-                for (int j = 0; j < 3; ++j) {
-                    vacc0[j] = 0.0f;
-                    vacc1[j] = 0.0f;
-                    vacc2[j] = 0.0f;
-                    vacc3[j] = 0.0f;
-                }
+                float vacc0x0 = 0.0f;
+                float vacc0x1 = 0.0f;
+                float vacc0x2 = 0.0f;
+                float vacc1x0 = 0.0f;
+                float vacc1x1 = 0.0f;
+                float vacc1x2 = 0.0f;
+                float vacc2x0 = 0.0f;
+                float vacc2x1 = 0.0f;
+                float vacc2x2 = 0.0f;
+                float vacc3x0 = 0.0f;
+                float vacc3x1 = 0.0f;
+                float vacc3x2 = 0.0f;
                 for (int s = 0; s < 3; ++s) {
                     const float *restrict vk = vw + 3 * s;
                     const float vi0 = in[ib + s];
                     const float vi1 = in[ib + s + 9];
                     const float vi2 = in[ib + s + 18];
                     const float vi3 = in[ib + s + 27];
-                    for (int j = 0; j < 3; ++j) {
-                        vacc0[j] += vi0 * vk[j];
-                        vacc1[j] += vi1 * vk[j];
-                        vacc2[j] += vi2 * vk[j];
-                        vacc3[j] += vi3 * vk[j];
-                    }
+                    const float vk0 = vk[0];
+                    vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                    const float vk1 = vk[1];
+                    vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                    vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                    vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                    vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                    const float vk2 = vk[2];
+                    vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                    vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                    vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                    vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc0[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0x0;
+                    out[ob] = v;
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc1[j];
-                    out[ob + j + 33] = v;
+                {
+                    float v = vacc0x1;
+                    out[ob + 1] = v;
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc2[j];
-                    out[ob + j + 66] = v;
+                {
+                    float v = vacc0x2;
+                    out[ob + 2] = v;
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc3[j];
-                    out[ob + j + 99] = v;
+                {
+                    float v = vacc1x0;
+                    out[ob + 33] = v;
+                }
+                {
+                    float v = vacc1x1;
+                    out[ob + 34] = v;
+                }
+                {
+                    float v = vacc1x2;
+                    out[ob + 35] = v;
+                }
+                {
+                    float v = vacc2x0;
+                    out[ob + 66] = v;
+                }
+                {
+                    float v = vacc2x1;
+                    out[ob + 67] = v;
+                }
+                {
+                    float v = vacc2x2;
+                    out[ob + 68] = v;
+                }
+                {
+                    float v = vacc3x0;
+                    out[ob + 99] = v;
+                }
+                {
+                    float v = vacc3x1;
+                    out[ob + 100] = v;
+                }
+                {
+                    float v = vacc3x2;
+                    out[ob + 101] = v;
                 }
             }
         }
@@ -530,40 +900,67 @@ static void Pw_g3_4x4(const float *restrict in, float *restrict out, const float
                 const float *restrict vw = w + 33 * g + 12 * n;
                 const int ib = 3 * g + 108;
                 const int ob = 11 * g + 4 * n + 396;
-                float vacc0[4];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] = 0.0f;
-                }
+                float vacc0x0 = 0.0f;
+                float vacc0x1 = 0.0f;
+                float vacc0x2 = 0.0f;
+                float vacc0x3 = 0.0f;
                 for (int s = 0; s < 3; ++s) {
                     const float *restrict vk = vw + 4 * s;
                     const float vi0 = in[ib + s];
-                    for (int j = 0; j < 4; ++j) {
-                        vacc0[j] += vi0 * vk[j];
-                    }
+                    const float vk0 = vk[0];
+                    vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                    const float vk1 = vk[1];
+                    vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                    const float vk2 = vk[2];
+                    vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                    const float vk3 = vk[3];
+                    vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
                 }
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc0[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0x0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc0x1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc0x2;
+                    out[ob + 2] = v;
+                }
+                {
+                    float v = vacc0x3;
+                    out[ob + 3] = v;
                 }
             }
             {   /* 3-channel tail */
                 const float *restrict vw = w + 33 * g + 24;
                 const int ib = 3 * g + 108;
                 const int ob = 11 * g + 404;
-                float vacc0[3];
-                for (int j = 0; j < 3; ++j) {
-                    vacc0[j] = 0.0f;
-                }
+                float vacc0x0 = 0.0f;
+                float vacc0x1 = 0.0f;
+                float vacc0x2 = 0.0f;
                 for (int s = 0; s < 3; ++s) {
                     const float *restrict vk = vw + 3 * s;
                     const float vi0 = in[ib + s];
-                    for (int j = 0; j < 3; ++j) {
-                        vacc0[j] += vi0 * vk[j];
-                    }
+                    const float vk0 = vk[0];
+                    vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                    const float vk1 = vk[1];
+                    vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                    const float vk2 = vk[2];
+                    vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc0[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0x0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc0x1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc0x2;
+                    out[ob + 2] = v;
                 }
             }
         }
@@ -640,43 +1037,36 @@ static void Pw_gcin_4x1(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 2 * g;
                 const int ib = 17 * p + g;
                 const int ob = 17 * p + g;
-                float vacc0[1];
-                float vacc1[1];
-                float vacc2[1];
-                float vacc3[1];
-                {
-                    vacc0[0] = vw[0];
-                    vacc1[0] = vw[0];
-                    vacc2[0] = vw[0];
-                    vacc3[0] = vw[0];
-                }
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
                 {
                     const float *restrict vk = vw + 1;
                     const float vi0 = in[ib];
                     const float vi1 = in[ib + 17];
                     const float vi2 = in[ib + 34];
                     const float vi3 = in[ib + 51];
-                    {
-                        vacc0[0] += vi0 * vk[0];
-                        vacc1[0] += vi1 * vk[0];
-                        vacc2[0] += vi2 * vk[0];
-                        vacc3[0] += vi3 * vk[0];
-                    }
+                    const float vk0 = vk[0];
+                    vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
                 }
                 {
-                    float v = vacc0[0];
+                    float v = vacc0x0;
                     out[ob] = v;
                 }
                 {
-                    float v = vacc1[0];
+                    float v = vacc1x0;
                     out[ob + 17] = v;
                 }
                 {
-                    float v = vacc2[0];
+                    float v = vacc2x0;
                     out[ob + 34] = v;
                 }
                 {
-                    float v = vacc3[0];
+                    float v = vacc3x0;
                     out[ob + 51] = v;
                 }
             }
@@ -686,19 +1076,15 @@ static void Pw_gcin_4x1(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 2 * g;
                 const int ib = g + 2856;
                 const int ob = g + 2856;
-                float vacc0[1];
-                {
-                    vacc0[0] = vw[0];
-                }
+                float vacc0x0 = vw[0];
                 {
                     const float *restrict vk = vw + 1;
                     const float vi0 = in[ib];
-                    {
-                        vacc0[0] += vi0 * vk[0];
-                    }
+                    const float vk0 = vk[0];
+                    vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
                 }
                 {
-                    float v = vacc0[0];
+                    float v = vacc0x0;
                     out[ob] = v;
                 }
             }
@@ -768,44 +1154,87 @@ static void Pw_gcin3_4x3(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 6 * g;
                 const int ib = 8 * p + g;
                 const int ob = 24 * p + 3 * g;
-                float vacc0[3];
-                float vacc1[3];
-                float vacc2[3];
-                float vacc3[3];
-                for (int j = 0; j < 3; ++j) {
-                    vacc0[j] = vw[j];
-                    vacc1[j] = vw[j];
-                    vacc2[j] = vw[j];
-                    vacc3[j] = vw[j];
-                }
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc0x2 = vw[2];
+                float vacc1x0 = vw[0];
+                float vacc1x1 = vw[1];
+                float vacc1x2 = vw[2];
+                float vacc2x0 = vw[0];
+                float vacc2x1 = vw[1];
+                float vacc2x2 = vw[2];
+                float vacc3x0 = vw[0];
+                float vacc3x1 = vw[1];
+                float vacc3x2 = vw[2];
                 {
                     const float *restrict vk = vw + 3;
                     const float vi0 = in[ib];
                     const float vi1 = in[ib + 8];
                     const float vi2 = in[ib + 16];
                     const float vi3 = in[ib + 24];
-                    for (int j = 0; j < 3; ++j) {
-                        vacc0[j] += vi0 * vk[j];
-                        vacc1[j] += vi1 * vk[j];
-                        vacc2[j] += vi2 * vk[j];
-                        vacc3[j] += vi3 * vk[j];
-                    }
+                    const float vk0 = vk[0];
+                    vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                    const float vk1 = vk[1];
+                    vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                    vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                    vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                    vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                    const float vk2 = vk[2];
+                    vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                    vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                    vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                    vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc0[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0x0;
+                    out[ob] = v;
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc1[j];
-                    out[ob + j + 24] = v;
+                {
+                    float v = vacc0x1;
+                    out[ob + 1] = v;
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc2[j];
-                    out[ob + j + 48] = v;
+                {
+                    float v = vacc0x2;
+                    out[ob + 2] = v;
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc3[j];
-                    out[ob + j + 72] = v;
+                {
+                    float v = vacc1x0;
+                    out[ob + 24] = v;
+                }
+                {
+                    float v = vacc1x1;
+                    out[ob + 25] = v;
+                }
+                {
+                    float v = vacc1x2;
+                    out[ob + 26] = v;
+                }
+                {
+                    float v = vacc2x0;
+                    out[ob + 48] = v;
+                }
+                {
+                    float v = vacc2x1;
+                    out[ob + 49] = v;
+                }
+                {
+                    float v = vacc2x2;
+                    out[ob + 50] = v;
+                }
+                {
+                    float v = vacc3x0;
+                    out[ob + 72] = v;
+                }
+                {
+                    float v = vacc3x1;
+                    out[ob + 73] = v;
+                }
+                {
+                    float v = vacc3x2;
+                    out[ob + 74] = v;
                 }
             }
         }
@@ -814,36 +1243,68 @@ static void Pw_gcin3_4x3(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 6 * g;
                 const int ib = g + 96;
                 const int ob = 3 * g + 288;
-                float vacc0[3];
-                float vacc1[3];
-                float vacc2[3];
-                for (int j = 0; j < 3; ++j) {
-                    vacc0[j] = vw[j];
-                    vacc1[j] = vw[j];
-                    vacc2[j] = vw[j];
-                }
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc0x2 = vw[2];
+                float vacc1x0 = vw[0];
+                float vacc1x1 = vw[1];
+                float vacc1x2 = vw[2];
+                float vacc2x0 = vw[0];
+                float vacc2x1 = vw[1];
+                float vacc2x2 = vw[2];
                 {
                     const float *restrict vk = vw + 3;
                     const float vi0 = in[ib];
                     const float vi1 = in[ib + 8];
                     const float vi2 = in[ib + 16];
-                    for (int j = 0; j < 3; ++j) {
-                        vacc0[j] += vi0 * vk[j];
-                        vacc1[j] += vi1 * vk[j];
-                        vacc2[j] += vi2 * vk[j];
-                    }
+                    const float vk0 = vk[0];
+                    vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                    const float vk1 = vk[1];
+                    vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                    vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                    vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                    const float vk2 = vk[2];
+                    vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                    vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                    vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc0[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0x0;
+                    out[ob] = v;
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc1[j];
-                    out[ob + j + 24] = v;
+                {
+                    float v = vacc0x1;
+                    out[ob + 1] = v;
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc2[j];
-                    out[ob + j + 48] = v;
+                {
+                    float v = vacc0x2;
+                    out[ob + 2] = v;
+                }
+                {
+                    float v = vacc1x0;
+                    out[ob + 24] = v;
+                }
+                {
+                    float v = vacc1x1;
+                    out[ob + 25] = v;
+                }
+                {
+                    float v = vacc1x2;
+                    out[ob + 26] = v;
+                }
+                {
+                    float v = vacc2x0;
+                    out[ob + 48] = v;
+                }
+                {
+                    float v = vacc2x1;
+                    out[ob + 49] = v;
+                }
+                {
+                    float v = vacc2x2;
+                    out[ob + 50] = v;
                 }
             }
         }
@@ -912,49 +1373,42 @@ static void Pw_g16res_4x1(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 2 * g;
                 const int ib = 16 * p + g;
                 const int ob = 16 * p + g;
-                float vacc0[1];
-                float vacc1[1];
-                float vacc2[1];
-                float vacc3[1];
-                {
-                    vacc0[0] = vw[0];
-                    vacc1[0] = vw[0];
-                    vacc2[0] = vw[0];
-                    vacc3[0] = vw[0];
-                }
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
                 {
                     const float *restrict vk = vw + 1;
                     const float vi0 = in[ib];
                     const float vi1 = in[ib + 16];
                     const float vi2 = in[ib + 32];
                     const float vi3 = in[ib + 48];
-                    {
-                        vacc0[0] += vi0 * vk[0];
-                        vacc1[0] += vi1 * vk[0];
-                        vacc2[0] += vi2 * vk[0];
-                        vacc3[0] += vi3 * vk[0];
-                    }
+                    const float vk0 = vk[0];
+                    vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
                 }
                 {
-                    float v = vacc0[0];
+                    float v = vacc0x0;
                     v += res[ob];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob] = v;
                 }
                 {
-                    float v = vacc1[0];
+                    float v = vacc1x0;
                     v += res[ob + 16];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob + 16] = v;
                 }
                 {
-                    float v = vacc2[0];
+                    float v = vacc2x0;
                     v += res[ob + 32];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob + 32] = v;
                 }
                 {
-                    float v = vacc3[0];
+                    float v = vacc3x0;
                     v += res[ob + 48];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob + 48] = v;
@@ -1027,39 +1481,52 @@ static void Pw_g2px_1x4(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 1089 * g + 132 * n;
                 const int ib = 64 * p + 32 * g;
                 const int ob = 66 * p + 33 * g + 4 * n;
-                float vacc0[4];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] = vw[j];
-                }
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc0x2 = vw[2];
+                float vacc0x3 = vw[3];
                 for (int s = 0; s < 32; ++s) {
                     const float *restrict vk = vw + 4 * s + 4;
                     const float vi0 = in[ib + s];
-                    for (int j = 0; j < 4; ++j) {
-                        vacc0[j] += vi0 * vk[j];
-                    }
+                    const float vk0 = vk[0];
+                    vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                    const float vk1 = vk[1];
+                    vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                    const float vk2 = vk[2];
+                    vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                    const float vk3 = vk[3];
+                    vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
                 }
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc0[j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0x0;
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc0x1;
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc0x2;
+                    out[ob + 2] = v;
+                }
+                {
+                    float v = vacc0x3;
+                    out[ob + 3] = v;
                 }
             }
             {   /* 1-channel tail */
                 const float *restrict vw = w + 1089 * g + 1056;
                 const int ib = 64 * p + 32 * g;
                 const int ob = 66 * p + 33 * g + 32;
-                float vacc0[1];
-                {
-                    vacc0[0] = vw[0];
-                }
+                float vacc0x0 = vw[0];
                 for (int s = 0; s < 32; ++s) {
                     const float *restrict vk = vw + s + 1;
                     const float vi0 = in[ib + s];
-                    {
-                        vacc0[0] += vi0 * vk[0];
-                    }
+                    const float vk0 = vk[0];
+                    vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
                 }
                 {
-                    float v = vacc0[0];
+                    float v = vacc0x0;
                     out[ob] = v;
                 }
             }
@@ -1167,41 +1634,112 @@ static void Pw_t1wrap_4x4(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w + 24 * n;
             const int ib = 16 * p;
             const int ob = 24 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 5; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_t1wrap_S1[5 * j + s + 20 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 16] * vk[j];
-                    vacc2[j] += in[ib + k + 32] * vk[j];
-                    vacc3[j] += in[ib + k + 48] * vk[j];
-                }
+                const int k0 = Src_t1wrap_S1[s + 20 * n];
+                const int k1 = Src_t1wrap_S1[s + 20 * n + 5];
+                const int k2 = Src_t1wrap_S1[s + 20 * n + 10];
+                const int k3 = Src_t1wrap_S1[s + 20 * n + 15];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 16], vk0);
+                vacc2x0 = SG_MADD(vacc2x0, in[ib + k0 + 32], vk0);
+                vacc3x0 = SG_MADD(vacc3x0, in[ib + k0 + 48], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 16], vk1);
+                vacc2x1 = SG_MADD(vacc2x1, in[ib + k1 + 32], vk1);
+                vacc3x1 = SG_MADD(vacc3x1, in[ib + k1 + 48], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                vacc1x2 = SG_MADD(vacc1x2, in[ib + k2 + 16], vk2);
+                vacc2x2 = SG_MADD(vacc2x2, in[ib + k2 + 32], vk2);
+                vacc3x2 = SG_MADD(vacc3x2, in[ib + k2 + 48], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
+                vacc1x3 = SG_MADD(vacc1x3, in[ib + k3 + 16], vk3);
+                vacc2x3 = SG_MADD(vacc2x3, in[ib + k3 + 32], vk3);
+                vacc3x3 = SG_MADD(vacc3x3, in[ib + k3 + 48], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 24] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                out[ob + j + 48] = v;
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                out[ob + j + 72] = v;
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                out[ob + 24] = v;
+            }
+            {
+                float v = vacc1x1;
+                out[ob + 25] = v;
+            }
+            {
+                float v = vacc1x2;
+                out[ob + 26] = v;
+            }
+            {
+                float v = vacc1x3;
+                out[ob + 27] = v;
+            }
+            {
+                float v = vacc2x0;
+                out[ob + 48] = v;
+            }
+            {
+                float v = vacc2x1;
+                out[ob + 49] = v;
+            }
+            {
+                float v = vacc2x2;
+                out[ob + 50] = v;
+            }
+            {
+                float v = vacc2x3;
+                out[ob + 51] = v;
+            }
+            {
+                float v = vacc3x0;
+                out[ob + 72] = v;
+            }
+            {
+                float v = vacc3x1;
+                out[ob + 73] = v;
+            }
+            {
+                float v = vacc3x2;
+                out[ob + 74] = v;
+            }
+            {
+                float v = vacc3x3;
+                out[ob + 75] = v;
             }
         }
     }
@@ -1210,34 +1748,88 @@ static void Pw_t1wrap_4x4(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w + 24 * n;
             const int ib = 960;
             const int ob = 4 * n + 1440;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
             for (int s = 0; s < 5; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_t1wrap_S1[5 * j + s + 20 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 16] * vk[j];
-                    vacc2[j] += in[ib + k + 32] * vk[j];
-                }
+                const int k0 = Src_t1wrap_S1[s + 20 * n];
+                const int k1 = Src_t1wrap_S1[s + 20 * n + 5];
+                const int k2 = Src_t1wrap_S1[s + 20 * n + 10];
+                const int k3 = Src_t1wrap_S1[s + 20 * n + 15];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 16], vk0);
+                vacc2x0 = SG_MADD(vacc2x0, in[ib + k0 + 32], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 16], vk1);
+                vacc2x1 = SG_MADD(vacc2x1, in[ib + k1 + 32], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                vacc1x2 = SG_MADD(vacc1x2, in[ib + k2 + 16], vk2);
+                vacc2x2 = SG_MADD(vacc2x2, in[ib + k2 + 32], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
+                vacc1x3 = SG_MADD(vacc1x3, in[ib + k3 + 16], vk3);
+                vacc2x3 = SG_MADD(vacc2x3, in[ib + k3 + 32], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 24] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                out[ob + j + 48] = v;
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                out[ob + 24] = v;
+            }
+            {
+                float v = vacc1x1;
+                out[ob + 25] = v;
+            }
+            {
+                float v = vacc1x2;
+                out[ob + 26] = v;
+            }
+            {
+                float v = vacc1x3;
+                out[ob + 27] = v;
+            }
+            {
+                float v = vacc2x0;
+                out[ob + 48] = v;
+            }
+            {
+                float v = vacc2x1;
+                out[ob + 49] = v;
+            }
+            {
+                float v = vacc2x2;
+                out[ob + 50] = v;
+            }
+            {
+                float v = vacc2x3;
+                out[ob + 51] = v;
             }
         }
     }
@@ -1317,41 +1909,112 @@ static void Pw_t1down_4x4(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w + 32 * n;
             const int ib = 32 * p;
             const int ob = 8 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 7; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_t1down_S1[7 * j + s + 28 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 32] * vk[j];
-                    vacc2[j] += in[ib + k + 64] * vk[j];
-                    vacc3[j] += in[ib + k + 96] * vk[j];
-                }
+                const int k0 = Src_t1down_S1[s + 28 * n];
+                const int k1 = Src_t1down_S1[s + 28 * n + 7];
+                const int k2 = Src_t1down_S1[s + 28 * n + 14];
+                const int k3 = Src_t1down_S1[s + 28 * n + 21];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 32], vk0);
+                vacc2x0 = SG_MADD(vacc2x0, in[ib + k0 + 64], vk0);
+                vacc3x0 = SG_MADD(vacc3x0, in[ib + k0 + 96], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 32], vk1);
+                vacc2x1 = SG_MADD(vacc2x1, in[ib + k1 + 64], vk1);
+                vacc3x1 = SG_MADD(vacc3x1, in[ib + k1 + 96], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                vacc1x2 = SG_MADD(vacc1x2, in[ib + k2 + 32], vk2);
+                vacc2x2 = SG_MADD(vacc2x2, in[ib + k2 + 64], vk2);
+                vacc3x2 = SG_MADD(vacc3x2, in[ib + k2 + 96], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
+                vacc1x3 = SG_MADD(vacc1x3, in[ib + k3 + 32], vk3);
+                vacc2x3 = SG_MADD(vacc2x3, in[ib + k3 + 64], vk3);
+                vacc3x3 = SG_MADD(vacc3x3, in[ib + k3 + 96], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 8] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                out[ob + j + 16] = v;
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                out[ob + j + 24] = v;
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                out[ob + 8] = v;
+            }
+            {
+                float v = vacc1x1;
+                out[ob + 9] = v;
+            }
+            {
+                float v = vacc1x2;
+                out[ob + 10] = v;
+            }
+            {
+                float v = vacc1x3;
+                out[ob + 11] = v;
+            }
+            {
+                float v = vacc2x0;
+                out[ob + 16] = v;
+            }
+            {
+                float v = vacc2x1;
+                out[ob + 17] = v;
+            }
+            {
+                float v = vacc2x2;
+                out[ob + 18] = v;
+            }
+            {
+                float v = vacc2x3;
+                out[ob + 19] = v;
+            }
+            {
+                float v = vacc3x0;
+                out[ob + 24] = v;
+            }
+            {
+                float v = vacc3x1;
+                out[ob + 25] = v;
+            }
+            {
+                float v = vacc3x2;
+                out[ob + 26] = v;
+            }
+            {
+                float v = vacc3x3;
+                out[ob + 27] = v;
             }
         }
     }
@@ -1360,20 +2023,40 @@ static void Pw_t1down_4x4(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w + 32 * n;
             const int ib = 256;
             const int ob = 4 * n + 64;
-            float vacc0[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
             for (int s = 0; s < 7; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_t1down_S1[7 * j + s + 28 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                }
+                const int k0 = Src_t1down_S1[s + 28 * n];
+                const int k1 = Src_t1down_S1[s + 28 * n + 7];
+                const int k2 = Src_t1down_S1[s + 28 * n + 14];
+                const int k3 = Src_t1down_S1[s + 28 * n + 21];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
+            }
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
             }
         }
     }
@@ -1476,82 +2159,198 @@ static void Pw_t1one_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 8 * n;
             const int ib = 9 * p;
             const int ob = 31 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             {
                 const float *restrict vk = vw + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_t1one_S1[j + 4 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 9] * vk[j];
-                    vacc2[j] += in[ib + k + 18] * vk[j];
-                    vacc3[j] += in[ib + k + 27] * vk[j];
-                }
+                const int k0 = Src_t1one_S1[4 * n];
+                const int k1 = Src_t1one_S1[4 * n + 1];
+                const int k2 = Src_t1one_S1[4 * n + 2];
+                const int k3 = Src_t1one_S1[4 * n + 3];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 9], vk0);
+                vacc2x0 = SG_MADD(vacc2x0, in[ib + k0 + 18], vk0);
+                vacc3x0 = SG_MADD(vacc3x0, in[ib + k0 + 27], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 9], vk1);
+                vacc2x1 = SG_MADD(vacc2x1, in[ib + k1 + 18], vk1);
+                vacc3x1 = SG_MADD(vacc3x1, in[ib + k1 + 27], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                vacc1x2 = SG_MADD(vacc1x2, in[ib + k2 + 9], vk2);
+                vacc2x2 = SG_MADD(vacc2x2, in[ib + k2 + 18], vk2);
+                vacc3x2 = SG_MADD(vacc3x2, in[ib + k2 + 27], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
+                vacc1x3 = SG_MADD(vacc1x3, in[ib + k3 + 9], vk3);
+                vacc2x3 = SG_MADD(vacc2x3, in[ib + k3 + 18], vk3);
+                vacc3x3 = SG_MADD(vacc3x3, in[ib + k3 + 27], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 31] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                out[ob + j + 62] = v;
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                out[ob + j + 93] = v;
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                out[ob + 31] = v;
+            }
+            {
+                float v = vacc1x1;
+                out[ob + 32] = v;
+            }
+            {
+                float v = vacc1x2;
+                out[ob + 33] = v;
+            }
+            {
+                float v = vacc1x3;
+                out[ob + 34] = v;
+            }
+            {
+                float v = vacc2x0;
+                out[ob + 62] = v;
+            }
+            {
+                float v = vacc2x1;
+                out[ob + 63] = v;
+            }
+            {
+                float v = vacc2x2;
+                out[ob + 64] = v;
+            }
+            {
+                float v = vacc2x3;
+                out[ob + 65] = v;
+            }
+            {
+                float v = vacc3x0;
+                out[ob + 93] = v;
+            }
+            {
+                float v = vacc3x1;
+                out[ob + 94] = v;
+            }
+            {
+                float v = vacc3x2;
+                out[ob + 95] = v;
+            }
+            {
+                float v = vacc3x3;
+                out[ob + 96] = v;
             }
         }
         {   /* 3-channel tail */
             const float *restrict vw = w + 56;
             const int ib = 9 * p;
             const int ob = 31 * p + 28;
-            float vacc0[3];
-            float vacc1[3];
-            float vacc2[3];
-            float vacc3[3];
-            for (int j = 0; j < 3; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
             {
                 const float *restrict vk = vw + 3;
-                for (int j = 0; j < 3; ++j) {
-                    const int k = Src_t1one_S1[j + 28];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 9] * vk[j];
-                    vacc2[j] += in[ib + k + 18] * vk[j];
-                    vacc3[j] += in[ib + k + 27] * vk[j];
-                }
+                const int k0 = Src_t1one_S1[28];
+                const int k1 = Src_t1one_S1[29];
+                const int k2 = Src_t1one_S1[30];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 9], vk0);
+                vacc2x0 = SG_MADD(vacc2x0, in[ib + k0 + 18], vk0);
+                vacc3x0 = SG_MADD(vacc3x0, in[ib + k0 + 27], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 9], vk1);
+                vacc2x1 = SG_MADD(vacc2x1, in[ib + k1 + 18], vk1);
+                vacc3x1 = SG_MADD(vacc3x1, in[ib + k1 + 27], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                vacc1x2 = SG_MADD(vacc1x2, in[ib + k2 + 9], vk2);
+                vacc2x2 = SG_MADD(vacc2x2, in[ib + k2 + 18], vk2);
+                vacc3x2 = SG_MADD(vacc3x2, in[ib + k2 + 27], vk2);
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 31] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc2[j];
-                out[ob + j + 62] = v;
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc3[j];
-                out[ob + j + 93] = v;
+            {
+                float v = vacc1x0;
+                out[ob + 31] = v;
+            }
+            {
+                float v = vacc1x1;
+                out[ob + 32] = v;
+            }
+            {
+                float v = vacc1x2;
+                out[ob + 33] = v;
+            }
+            {
+                float v = vacc2x0;
+                out[ob + 62] = v;
+            }
+            {
+                float v = vacc2x1;
+                out[ob + 63] = v;
+            }
+            {
+                float v = vacc2x2;
+                out[ob + 64] = v;
+            }
+            {
+                float v = vacc3x0;
+                out[ob + 93] = v;
+            }
+            {
+                float v = vacc3x1;
+                out[ob + 94] = v;
+            }
+            {
+                float v = vacc3x2;
+                out[ob + 95] = v;
             }
         }
     }
@@ -1560,54 +2359,114 @@ static void Pw_t1one_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 8 * n;
             const int ib = 108;
             const int ob = 4 * n + 372;
-            float vacc0[4];
-            float vacc1[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
             {
                 const float *restrict vk = vw + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_t1one_S1[j + 4 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 9] * vk[j];
-                }
+                const int k0 = Src_t1one_S1[4 * n];
+                const int k1 = Src_t1one_S1[4 * n + 1];
+                const int k2 = Src_t1one_S1[4 * n + 2];
+                const int k3 = Src_t1one_S1[4 * n + 3];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 9], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 9], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                vacc1x2 = SG_MADD(vacc1x2, in[ib + k2 + 9], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
+                vacc1x3 = SG_MADD(vacc1x3, in[ib + k3 + 9], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 31] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                out[ob + 31] = v;
+            }
+            {
+                float v = vacc1x1;
+                out[ob + 32] = v;
+            }
+            {
+                float v = vacc1x2;
+                out[ob + 33] = v;
+            }
+            {
+                float v = vacc1x3;
+                out[ob + 34] = v;
             }
         }
         {   /* 3-channel tail */
             const float *restrict vw = w + 56;
             const int ib = 108;
             const int ob = 400;
-            float vacc0[3];
-            float vacc1[3];
-            for (int j = 0; j < 3; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
             {
                 const float *restrict vk = vw + 3;
-                for (int j = 0; j < 3; ++j) {
-                    const int k = Src_t1one_S1[j + 28];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 9] * vk[j];
-                }
+                const int k0 = Src_t1one_S1[28];
+                const int k1 = Src_t1one_S1[29];
+                const int k2 = Src_t1one_S1[30];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 9], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 9], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                vacc1x2 = SG_MADD(vacc1x2, in[ib + k2 + 9], vk2);
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 31] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc1x0;
+                out[ob + 31] = v;
+            }
+            {
+                float v = vacc1x1;
+                out[ob + 32] = v;
+            }
+            {
+                float v = vacc1x2;
+                out[ob + 33] = v;
             }
         }
     }
@@ -1709,41 +2568,112 @@ static void Pw_t1cls_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 16 * n;
             const int ib = 4 * p;
             const int ob = 20 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 3; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_t1cls_S1[3 * j + s + 12 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 4] * vk[j];
-                    vacc2[j] += in[ib + k + 8] * vk[j];
-                    vacc3[j] += in[ib + k + 12] * vk[j];
-                }
+                const int k0 = Src_t1cls_S1[s + 12 * n];
+                const int k1 = Src_t1cls_S1[s + 12 * n + 3];
+                const int k2 = Src_t1cls_S1[s + 12 * n + 6];
+                const int k3 = Src_t1cls_S1[s + 12 * n + 9];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 4], vk0);
+                vacc2x0 = SG_MADD(vacc2x0, in[ib + k0 + 8], vk0);
+                vacc3x0 = SG_MADD(vacc3x0, in[ib + k0 + 12], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 4], vk1);
+                vacc2x1 = SG_MADD(vacc2x1, in[ib + k1 + 8], vk1);
+                vacc3x1 = SG_MADD(vacc3x1, in[ib + k1 + 12], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                vacc1x2 = SG_MADD(vacc1x2, in[ib + k2 + 4], vk2);
+                vacc2x2 = SG_MADD(vacc2x2, in[ib + k2 + 8], vk2);
+                vacc3x2 = SG_MADD(vacc3x2, in[ib + k2 + 12], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
+                vacc1x3 = SG_MADD(vacc1x3, in[ib + k3 + 4], vk3);
+                vacc2x3 = SG_MADD(vacc2x3, in[ib + k3 + 8], vk3);
+                vacc3x3 = SG_MADD(vacc3x3, in[ib + k3 + 12], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 20] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                out[ob + j + 40] = v;
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                out[ob + j + 60] = v;
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                out[ob + 20] = v;
+            }
+            {
+                float v = vacc1x1;
+                out[ob + 21] = v;
+            }
+            {
+                float v = vacc1x2;
+                out[ob + 22] = v;
+            }
+            {
+                float v = vacc1x3;
+                out[ob + 23] = v;
+            }
+            {
+                float v = vacc2x0;
+                out[ob + 40] = v;
+            }
+            {
+                float v = vacc2x1;
+                out[ob + 41] = v;
+            }
+            {
+                float v = vacc2x2;
+                out[ob + 42] = v;
+            }
+            {
+                float v = vacc2x3;
+                out[ob + 43] = v;
+            }
+            {
+                float v = vacc3x0;
+                out[ob + 60] = v;
+            }
+            {
+                float v = vacc3x1;
+                out[ob + 61] = v;
+            }
+            {
+                float v = vacc3x2;
+                out[ob + 62] = v;
+            }
+            {
+                float v = vacc3x3;
+                out[ob + 63] = v;
             }
         }
     }
@@ -1752,20 +2682,40 @@ static void Pw_t1cls_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 16 * n;
             const int ib = 32;
             const int ob = 4 * n + 160;
-            float vacc0[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
             for (int s = 0; s < 3; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_t1cls_S1[3 * j + s + 12 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                }
+                const int k0 = Src_t1cls_S1[s + 12 * n];
+                const int k1 = Src_t1cls_S1[s + 12 * n + 3];
+                const int k2 = Src_t1cls_S1[s + 12 * n + 6];
+                const int k3 = Src_t1cls_S1[s + 12 * n + 9];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
+            }
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
             }
         }
     }
@@ -1834,39 +2784,52 @@ static void Pw_t1full_1x4(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w + 136 * n;
             const int ib = 33 * p;
             const int ob = 9 * p + 4 * n;
-            float vacc0[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
             for (int s = 0; s < 33; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
+            }
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
             }
         }
         {   /* 1-channel tail */
             const float *restrict vw = w + 272;
             const int ib = 33 * p;
             const int ob = 9 * p + 8;
-            float vacc0[1];
-            {
-                vacc0[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
             for (int s = 0; s < 33; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 out[ob] = v;
             }
         }
@@ -1981,41 +2944,112 @@ static void Pw_t2mix_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 64 * n;
             const int ib = 32 * p;
             const int ob = 32 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 15; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_t2mix_S1[15 * j + s + 60 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 32] * vk[j];
-                    vacc2[j] += in[ib + k + 64] * vk[j];
-                    vacc3[j] += in[ib + k + 96] * vk[j];
-                }
+                const int k0 = Src_t2mix_S1[s + 60 * n];
+                const int k1 = Src_t2mix_S1[s + 60 * n + 15];
+                const int k2 = Src_t2mix_S1[s + 60 * n + 30];
+                const int k3 = Src_t2mix_S1[s + 60 * n + 45];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 32], vk0);
+                vacc2x0 = SG_MADD(vacc2x0, in[ib + k0 + 64], vk0);
+                vacc3x0 = SG_MADD(vacc3x0, in[ib + k0 + 96], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 32], vk1);
+                vacc2x1 = SG_MADD(vacc2x1, in[ib + k1 + 64], vk1);
+                vacc3x1 = SG_MADD(vacc3x1, in[ib + k1 + 96], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                vacc1x2 = SG_MADD(vacc1x2, in[ib + k2 + 32], vk2);
+                vacc2x2 = SG_MADD(vacc2x2, in[ib + k2 + 64], vk2);
+                vacc3x2 = SG_MADD(vacc3x2, in[ib + k2 + 96], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
+                vacc1x3 = SG_MADD(vacc1x3, in[ib + k3 + 32], vk3);
+                vacc2x3 = SG_MADD(vacc2x3, in[ib + k3 + 64], vk3);
+                vacc3x3 = SG_MADD(vacc3x3, in[ib + k3 + 96], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 32] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                out[ob + j + 64] = v;
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                out[ob + j + 96] = v;
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                out[ob + 32] = v;
+            }
+            {
+                float v = vacc1x1;
+                out[ob + 33] = v;
+            }
+            {
+                float v = vacc1x2;
+                out[ob + 34] = v;
+            }
+            {
+                float v = vacc1x3;
+                out[ob + 35] = v;
+            }
+            {
+                float v = vacc2x0;
+                out[ob + 64] = v;
+            }
+            {
+                float v = vacc2x1;
+                out[ob + 65] = v;
+            }
+            {
+                float v = vacc2x2;
+                out[ob + 66] = v;
+            }
+            {
+                float v = vacc2x3;
+                out[ob + 67] = v;
+            }
+            {
+                float v = vacc3x0;
+                out[ob + 96] = v;
+            }
+            {
+                float v = vacc3x1;
+                out[ob + 97] = v;
+            }
+            {
+                float v = vacc3x2;
+                out[ob + 98] = v;
+            }
+            {
+                float v = vacc3x3;
+                out[ob + 99] = v;
             }
         }
     }
@@ -2024,20 +3058,40 @@ static void Pw_t2mix_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 64 * n;
             const int ib = 1536;
             const int ob = 4 * n + 1536;
-            float vacc0[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
             for (int s = 0; s < 15; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_t2mix_S1[15 * j + s + 60 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                }
+                const int k0 = Src_t2mix_S1[s + 60 * n];
+                const int k1 = Src_t2mix_S1[s + 60 * n + 15];
+                const int k2 = Src_t2mix_S1[s + 60 * n + 30];
+                const int k3 = Src_t2mix_S1[s + 60 * n + 45];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
+            }
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
             }
         }
     }
@@ -2124,98 +3178,254 @@ static void Pw_t2res_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 36 * n;
             const int ib = 15 * p;
             const int ob = 15 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 8; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_t2res_S1[8 * j + s + 32 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 15] * vk[j];
-                    vacc2[j] += in[ib + k + 30] * vk[j];
-                    vacc3[j] += in[ib + k + 45] * vk[j];
-                }
+                const int k0 = Src_t2res_S1[s + 32 * n];
+                const int k1 = Src_t2res_S1[s + 32 * n + 8];
+                const int k2 = Src_t2res_S1[s + 32 * n + 16];
+                const int k3 = Src_t2res_S1[s + 32 * n + 24];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 15], vk0);
+                vacc2x0 = SG_MADD(vacc2x0, in[ib + k0 + 30], vk0);
+                vacc3x0 = SG_MADD(vacc3x0, in[ib + k0 + 45], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 15], vk1);
+                vacc2x1 = SG_MADD(vacc2x1, in[ib + k1 + 30], vk1);
+                vacc3x1 = SG_MADD(vacc3x1, in[ib + k1 + 45], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                vacc1x2 = SG_MADD(vacc1x2, in[ib + k2 + 15], vk2);
+                vacc2x2 = SG_MADD(vacc2x2, in[ib + k2 + 30], vk2);
+                vacc3x2 = SG_MADD(vacc3x2, in[ib + k2 + 45], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
+                vacc1x3 = SG_MADD(vacc1x3, in[ib + k3 + 15], vk3);
+                vacc2x3 = SG_MADD(vacc2x3, in[ib + k3 + 30], vk3);
+                vacc3x3 = SG_MADD(vacc3x3, in[ib + k3 + 45], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                v += res[ob + j];
+            {
+                float v = vacc0x0;
+                v += res[ob];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                v += res[ob + j + 15];
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 15] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                v += res[ob + j + 30];
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 30] = v;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                v += res[ob + j + 45];
+            {
+                float v = vacc0x3;
+                v += res[ob + 3];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 45] = v;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v += res[ob + 15];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 15] = v;
+            }
+            {
+                float v = vacc1x1;
+                v += res[ob + 16];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 16] = v;
+            }
+            {
+                float v = vacc1x2;
+                v += res[ob + 17];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 17] = v;
+            }
+            {
+                float v = vacc1x3;
+                v += res[ob + 18];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 18] = v;
+            }
+            {
+                float v = vacc2x0;
+                v += res[ob + 30];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 30] = v;
+            }
+            {
+                float v = vacc2x1;
+                v += res[ob + 31];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 31] = v;
+            }
+            {
+                float v = vacc2x2;
+                v += res[ob + 32];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 32] = v;
+            }
+            {
+                float v = vacc2x3;
+                v += res[ob + 33];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 33] = v;
+            }
+            {
+                float v = vacc3x0;
+                v += res[ob + 45];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 45] = v;
+            }
+            {
+                float v = vacc3x1;
+                v += res[ob + 46];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 46] = v;
+            }
+            {
+                float v = vacc3x2;
+                v += res[ob + 47];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 47] = v;
+            }
+            {
+                float v = vacc3x3;
+                v += res[ob + 48];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 48] = v;
             }
         }
         {   /* 3-channel tail */
             const float *restrict vw = w + 108;
             const int ib = 15 * p;
             const int ob = 15 * p + 12;
-            float vacc0[3];
-            float vacc1[3];
-            float vacc2[3];
-            float vacc3[3];
-            for (int j = 0; j < 3; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
             for (int s = 0; s < 8; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
-                for (int j = 0; j < 3; ++j) {
-                    const int k = Src_t2res_S1[8 * j + s + 96];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 15] * vk[j];
-                    vacc2[j] += in[ib + k + 30] * vk[j];
-                    vacc3[j] += in[ib + k + 45] * vk[j];
-                }
+                const int k0 = Src_t2res_S1[s + 96];
+                const int k1 = Src_t2res_S1[s + 104];
+                const int k2 = Src_t2res_S1[s + 112];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 15], vk0);
+                vacc2x0 = SG_MADD(vacc2x0, in[ib + k0 + 30], vk0);
+                vacc3x0 = SG_MADD(vacc3x0, in[ib + k0 + 45], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 15], vk1);
+                vacc2x1 = SG_MADD(vacc2x1, in[ib + k1 + 30], vk1);
+                vacc3x1 = SG_MADD(vacc3x1, in[ib + k1 + 45], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                vacc1x2 = SG_MADD(vacc1x2, in[ib + k2 + 15], vk2);
+                vacc2x2 = SG_MADD(vacc2x2, in[ib + k2 + 30], vk2);
+                vacc3x2 = SG_MADD(vacc3x2, in[ib + k2 + 45], vk2);
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc0[j];
-                v += res[ob + j];
+            {
+                float v = vacc0x0;
+                v += res[ob];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc1[j];
-                v += res[ob + j + 15];
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 15] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc2[j];
-                v += res[ob + j + 30];
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 30] = v;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc3[j];
-                v += res[ob + j + 45];
+            {
+                float v = vacc1x0;
+                v += res[ob + 15];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 45] = v;
+                out[ob + 15] = v;
+            }
+            {
+                float v = vacc1x1;
+                v += res[ob + 16];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 16] = v;
+            }
+            {
+                float v = vacc1x2;
+                v += res[ob + 17];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 17] = v;
+            }
+            {
+                float v = vacc2x0;
+                v += res[ob + 30];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 30] = v;
+            }
+            {
+                float v = vacc2x1;
+                v += res[ob + 31];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 31] = v;
+            }
+            {
+                float v = vacc2x2;
+                v += res[ob + 32];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 32] = v;
+            }
+            {
+                float v = vacc3x0;
+                v += res[ob + 45];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 45] = v;
+            }
+            {
+                float v = vacc3x1;
+                v += res[ob + 46];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 46] = v;
+            }
+            {
+                float v = vacc3x2;
+                v += res[ob + 47];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 47] = v;
             }
         }
     }
@@ -2361,41 +3571,112 @@ static void Pw_t2rows_4x4(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w + 100 * n;
             const int ib = 64 * p;
             const int ob = 64 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 24; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_t2rows_S1[24 * j + s + 96 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 64] * vk[j];
-                    vacc2[j] += in[ib + k + 128] * vk[j];
-                    vacc3[j] += in[ib + k + 192] * vk[j];
-                }
+                const int k0 = Src_t2rows_S1[s + 96 * n];
+                const int k1 = Src_t2rows_S1[s + 96 * n + 24];
+                const int k2 = Src_t2rows_S1[s + 96 * n + 48];
+                const int k3 = Src_t2rows_S1[s + 96 * n + 72];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 64], vk0);
+                vacc2x0 = SG_MADD(vacc2x0, in[ib + k0 + 128], vk0);
+                vacc3x0 = SG_MADD(vacc3x0, in[ib + k0 + 192], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 64], vk1);
+                vacc2x1 = SG_MADD(vacc2x1, in[ib + k1 + 128], vk1);
+                vacc3x1 = SG_MADD(vacc3x1, in[ib + k1 + 192], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                vacc1x2 = SG_MADD(vacc1x2, in[ib + k2 + 64], vk2);
+                vacc2x2 = SG_MADD(vacc2x2, in[ib + k2 + 128], vk2);
+                vacc3x2 = SG_MADD(vacc3x2, in[ib + k2 + 192], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
+                vacc1x3 = SG_MADD(vacc1x3, in[ib + k3 + 64], vk3);
+                vacc2x3 = SG_MADD(vacc2x3, in[ib + k3 + 128], vk3);
+                vacc3x3 = SG_MADD(vacc3x3, in[ib + k3 + 192], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 64] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                out[ob + j + 128] = v;
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                out[ob + j + 192] = v;
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                out[ob + 64] = v;
+            }
+            {
+                float v = vacc1x1;
+                out[ob + 65] = v;
+            }
+            {
+                float v = vacc1x2;
+                out[ob + 66] = v;
+            }
+            {
+                float v = vacc1x3;
+                out[ob + 67] = v;
+            }
+            {
+                float v = vacc2x0;
+                out[ob + 128] = v;
+            }
+            {
+                float v = vacc2x1;
+                out[ob + 129] = v;
+            }
+            {
+                float v = vacc2x2;
+                out[ob + 130] = v;
+            }
+            {
+                float v = vacc2x3;
+                out[ob + 131] = v;
+            }
+            {
+                float v = vacc3x0;
+                out[ob + 192] = v;
+            }
+            {
+                float v = vacc3x1;
+                out[ob + 193] = v;
+            }
+            {
+                float v = vacc3x2;
+                out[ob + 194] = v;
+            }
+            {
+                float v = vacc3x3;
+                out[ob + 195] = v;
             }
         }
     }
@@ -2485,81 +3766,145 @@ static void Pw_t2odd_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 24 * n;
             const int ib = 32 * p;
             const int ob = 17 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = 0.0f;
-                vacc1[j] = 0.0f;
-                vacc2[j] = 0.0f;
-                vacc3[j] = 0.0f;
-            }
+            float vacc0x0 = 0.0f;
+            float vacc0x1 = 0.0f;
+            float vacc0x2 = 0.0f;
+            float vacc0x3 = 0.0f;
+            float vacc1x0 = 0.0f;
+            float vacc1x1 = 0.0f;
+            float vacc1x2 = 0.0f;
+            float vacc1x3 = 0.0f;
+            float vacc2x0 = 0.0f;
+            float vacc2x1 = 0.0f;
+            float vacc2x2 = 0.0f;
+            float vacc2x3 = 0.0f;
+            float vacc3x0 = 0.0f;
+            float vacc3x1 = 0.0f;
+            float vacc3x2 = 0.0f;
+            float vacc3x3 = 0.0f;
             for (int s = 0; s < 6; ++s) {
                 const float *restrict vk = vw + 4 * s;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_t2odd_S1[6 * j + s + 24 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 32] * vk[j];
-                    vacc2[j] += in[ib + k + 64] * vk[j];
-                    vacc3[j] += in[ib + k + 96] * vk[j];
-                }
+                const int k0 = Src_t2odd_S1[s + 24 * n];
+                const int k1 = Src_t2odd_S1[s + 24 * n + 6];
+                const int k2 = Src_t2odd_S1[s + 24 * n + 12];
+                const int k3 = Src_t2odd_S1[s + 24 * n + 18];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 32], vk0);
+                vacc2x0 = SG_MADD(vacc2x0, in[ib + k0 + 64], vk0);
+                vacc3x0 = SG_MADD(vacc3x0, in[ib + k0 + 96], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 32], vk1);
+                vacc2x1 = SG_MADD(vacc2x1, in[ib + k1 + 64], vk1);
+                vacc3x1 = SG_MADD(vacc3x1, in[ib + k1 + 96], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                vacc1x2 = SG_MADD(vacc1x2, in[ib + k2 + 32], vk2);
+                vacc2x2 = SG_MADD(vacc2x2, in[ib + k2 + 64], vk2);
+                vacc3x2 = SG_MADD(vacc3x2, in[ib + k2 + 96], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
+                vacc1x3 = SG_MADD(vacc1x3, in[ib + k3 + 32], vk3);
+                vacc2x3 = SG_MADD(vacc2x3, in[ib + k3 + 64], vk3);
+                vacc3x3 = SG_MADD(vacc3x3, in[ib + k3 + 96], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 17] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                out[ob + j + 34] = v;
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                out[ob + j + 51] = v;
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                out[ob + 17] = v;
+            }
+            {
+                float v = vacc1x1;
+                out[ob + 18] = v;
+            }
+            {
+                float v = vacc1x2;
+                out[ob + 19] = v;
+            }
+            {
+                float v = vacc1x3;
+                out[ob + 20] = v;
+            }
+            {
+                float v = vacc2x0;
+                out[ob + 34] = v;
+            }
+            {
+                float v = vacc2x1;
+                out[ob + 35] = v;
+            }
+            {
+                float v = vacc2x2;
+                out[ob + 36] = v;
+            }
+            {
+                float v = vacc2x3;
+                out[ob + 37] = v;
+            }
+            {
+                float v = vacc3x0;
+                out[ob + 51] = v;
+            }
+            {
+                float v = vacc3x1;
+                out[ob + 52] = v;
+            }
+            {
+                float v = vacc3x2;
+                out[ob + 53] = v;
+            }
+            {
+                float v = vacc3x3;
+                out[ob + 54] = v;
             }
         }
         {   /* 1-channel tail */
             const float *restrict vw = w + 96;
             const int ib = 32 * p;
             const int ob = 17 * p + 16;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            {
-                vacc0[0] = 0.0f;
-                vacc1[0] = 0.0f;
-                vacc2[0] = 0.0f;
-                vacc3[0] = 0.0f;
-            }
+            float vacc0x0 = 0.0f;
+            float vacc1x0 = 0.0f;
+            float vacc2x0 = 0.0f;
+            float vacc3x0 = 0.0f;
             for (int s = 0; s < 6; ++s) {
                 const float *restrict vk = vw + s;
-                {
-                    const int k = Src_t2odd_S1[s + 96];
-                    vacc0[0] += in[ib + k] * vk[0];
-                    vacc1[0] += in[ib + k + 32] * vk[0];
-                    vacc2[0] += in[ib + k + 64] * vk[0];
-                    vacc3[0] += in[ib + k + 96] * vk[0];
-                }
+                const int k0 = Src_t2odd_S1[s + 96];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 32], vk0);
+                vacc2x0 = SG_MADD(vacc2x0, in[ib + k0 + 64], vk0);
+                vacc3x0 = SG_MADD(vacc3x0, in[ib + k0 + 96], vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 out[ob + 17] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 out[ob + 34] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 out[ob + 51] = v;
             }
         }
@@ -2569,39 +3914,55 @@ static void Pw_t2odd_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 24 * n;
             const int ib = 384;
             const int ob = 4 * n + 204;
-            float vacc0[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = 0.0f;
-            }
+            float vacc0x0 = 0.0f;
+            float vacc0x1 = 0.0f;
+            float vacc0x2 = 0.0f;
+            float vacc0x3 = 0.0f;
             for (int s = 0; s < 6; ++s) {
                 const float *restrict vk = vw + 4 * s;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_t2odd_S1[6 * j + s + 24 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                }
+                const int k0 = Src_t2odd_S1[s + 24 * n];
+                const int k1 = Src_t2odd_S1[s + 24 * n + 6];
+                const int k2 = Src_t2odd_S1[s + 24 * n + 12];
+                const int k3 = Src_t2odd_S1[s + 24 * n + 18];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
+            }
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
             }
         }
         {   /* 1-channel tail */
             const float *restrict vw = w + 96;
             const int ib = 384;
             const int ob = 220;
-            float vacc0[1];
-            {
-                vacc0[0] = 0.0f;
-            }
+            float vacc0x0 = 0.0f;
             for (int s = 0; s < 6; ++s) {
                 const float *restrict vk = vw + s;
-                {
-                    const int k = Src_t2odd_S1[s + 96];
-                    vacc0[0] += in[ib + k] * vk[0];
-                }
+                const int k0 = Src_t2odd_S1[s + 96];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 out[ob] = v;
             }
         }
@@ -2730,41 +4091,112 @@ static void Pw_t3a_4x4(const float *restrict in, float *restrict out, const floa
             const float *restrict vw = w + 100 * n;
             const int ib = 64 * p;
             const int ob = 48 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 24; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_t3a_S1[24 * j + s + 96 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 64] * vk[j];
-                    vacc2[j] += in[ib + k + 128] * vk[j];
-                    vacc3[j] += in[ib + k + 192] * vk[j];
-                }
+                const int k0 = Src_t3a_S1[s + 96 * n];
+                const int k1 = Src_t3a_S1[s + 96 * n + 24];
+                const int k2 = Src_t3a_S1[s + 96 * n + 48];
+                const int k3 = Src_t3a_S1[s + 96 * n + 72];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 64], vk0);
+                vacc2x0 = SG_MADD(vacc2x0, in[ib + k0 + 128], vk0);
+                vacc3x0 = SG_MADD(vacc3x0, in[ib + k0 + 192], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 64], vk1);
+                vacc2x1 = SG_MADD(vacc2x1, in[ib + k1 + 128], vk1);
+                vacc3x1 = SG_MADD(vacc3x1, in[ib + k1 + 192], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                vacc1x2 = SG_MADD(vacc1x2, in[ib + k2 + 64], vk2);
+                vacc2x2 = SG_MADD(vacc2x2, in[ib + k2 + 128], vk2);
+                vacc3x2 = SG_MADD(vacc3x2, in[ib + k2 + 192], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
+                vacc1x3 = SG_MADD(vacc1x3, in[ib + k3 + 64], vk3);
+                vacc2x3 = SG_MADD(vacc2x3, in[ib + k3 + 128], vk3);
+                vacc3x3 = SG_MADD(vacc3x3, in[ib + k3 + 192], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 48] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                out[ob + j + 96] = v;
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                out[ob + j + 144] = v;
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                out[ob + 48] = v;
+            }
+            {
+                float v = vacc1x1;
+                out[ob + 49] = v;
+            }
+            {
+                float v = vacc1x2;
+                out[ob + 50] = v;
+            }
+            {
+                float v = vacc1x3;
+                out[ob + 51] = v;
+            }
+            {
+                float v = vacc2x0;
+                out[ob + 96] = v;
+            }
+            {
+                float v = vacc2x1;
+                out[ob + 97] = v;
+            }
+            {
+                float v = vacc2x2;
+                out[ob + 98] = v;
+            }
+            {
+                float v = vacc2x3;
+                out[ob + 99] = v;
+            }
+            {
+                float v = vacc3x0;
+                out[ob + 144] = v;
+            }
+            {
+                float v = vacc3x1;
+                out[ob + 145] = v;
+            }
+            {
+                float v = vacc3x2;
+                out[ob + 146] = v;
+            }
+            {
+                float v = vacc3x3;
+                out[ob + 147] = v;
             }
         }
     }
@@ -2773,34 +4205,88 @@ static void Pw_t3a_4x4(const float *restrict in, float *restrict out, const floa
             const float *restrict vw = w + 100 * n;
             const int ib = 2048;
             const int ob = 4 * n + 1536;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
             for (int s = 0; s < 24; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_t3a_S1[24 * j + s + 96 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 64] * vk[j];
-                    vacc2[j] += in[ib + k + 128] * vk[j];
-                }
+                const int k0 = Src_t3a_S1[s + 96 * n];
+                const int k1 = Src_t3a_S1[s + 96 * n + 24];
+                const int k2 = Src_t3a_S1[s + 96 * n + 48];
+                const int k3 = Src_t3a_S1[s + 96 * n + 72];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 64], vk0);
+                vacc2x0 = SG_MADD(vacc2x0, in[ib + k0 + 128], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 64], vk1);
+                vacc2x1 = SG_MADD(vacc2x1, in[ib + k1 + 128], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                vacc1x2 = SG_MADD(vacc1x2, in[ib + k2 + 64], vk2);
+                vacc2x2 = SG_MADD(vacc2x2, in[ib + k2 + 128], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
+                vacc1x3 = SG_MADD(vacc1x3, in[ib + k3 + 64], vk3);
+                vacc2x3 = SG_MADD(vacc2x3, in[ib + k3 + 128], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 48] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                out[ob + j + 96] = v;
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                out[ob + 48] = v;
+            }
+            {
+                float v = vacc1x1;
+                out[ob + 49] = v;
+            }
+            {
+                float v = vacc1x2;
+                out[ob + 50] = v;
+            }
+            {
+                float v = vacc1x3;
+                out[ob + 51] = v;
+            }
+            {
+                float v = vacc2x0;
+                out[ob + 96] = v;
+            }
+            {
+                float v = vacc2x1;
+                out[ob + 97] = v;
+            }
+            {
+                float v = vacc2x2;
+                out[ob + 98] = v;
+            }
+            {
+                float v = vacc2x3;
+                out[ob + 99] = v;
             }
         }
     }
@@ -2899,90 +4385,226 @@ static void Pw_t3b_4x4(const float *restrict in, float *restrict out, const floa
             const float *restrict vw = w + 44 * n;
             const int ib = 30 * p;
             const int ob = 27 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 10; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_t3b_S1[10 * j + s + 40 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 30] * vk[j];
-                    vacc2[j] += in[ib + k + 60] * vk[j];
-                    vacc3[j] += in[ib + k + 90] * vk[j];
-                }
+                const int k0 = Src_t3b_S1[s + 40 * n];
+                const int k1 = Src_t3b_S1[s + 40 * n + 10];
+                const int k2 = Src_t3b_S1[s + 40 * n + 20];
+                const int k3 = Src_t3b_S1[s + 40 * n + 30];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 30], vk0);
+                vacc2x0 = SG_MADD(vacc2x0, in[ib + k0 + 60], vk0);
+                vacc3x0 = SG_MADD(vacc3x0, in[ib + k0 + 90], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 30], vk1);
+                vacc2x1 = SG_MADD(vacc2x1, in[ib + k1 + 60], vk1);
+                vacc3x1 = SG_MADD(vacc3x1, in[ib + k1 + 90], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                vacc1x2 = SG_MADD(vacc1x2, in[ib + k2 + 30], vk2);
+                vacc2x2 = SG_MADD(vacc2x2, in[ib + k2 + 60], vk2);
+                vacc3x2 = SG_MADD(vacc3x2, in[ib + k2 + 90], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
+                vacc1x3 = SG_MADD(vacc1x3, in[ib + k3 + 30], vk3);
+                vacc2x3 = SG_MADD(vacc2x3, in[ib + k3 + 60], vk3);
+                vacc3x3 = SG_MADD(vacc3x3, in[ib + k3 + 90], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
+            {
+                float v = vacc0x1;
                 v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                out[ob + j + 27] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
+            {
+                float v = vacc0x2;
                 v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                out[ob + j + 54] = v;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
+            {
+                float v = vacc0x3;
                 v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                out[ob + j + 81] = v;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 27] = v;
+            }
+            {
+                float v = vacc1x1;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 28] = v;
+            }
+            {
+                float v = vacc1x2;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 29] = v;
+            }
+            {
+                float v = vacc1x3;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 30] = v;
+            }
+            {
+                float v = vacc2x0;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 54] = v;
+            }
+            {
+                float v = vacc2x1;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 55] = v;
+            }
+            {
+                float v = vacc2x2;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 56] = v;
+            }
+            {
+                float v = vacc2x3;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 57] = v;
+            }
+            {
+                float v = vacc3x0;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 81] = v;
+            }
+            {
+                float v = vacc3x1;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 82] = v;
+            }
+            {
+                float v = vacc3x2;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 83] = v;
+            }
+            {
+                float v = vacc3x3;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 84] = v;
             }
         }
         {   /* 3-channel tail */
             const float *restrict vw = w + 264;
             const int ib = 30 * p;
             const int ob = 27 * p + 24;
-            float vacc0[3];
-            float vacc1[3];
-            float vacc2[3];
-            float vacc3[3];
-            for (int j = 0; j < 3; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
             for (int s = 0; s < 10; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
-                for (int j = 0; j < 3; ++j) {
-                    const int k = Src_t3b_S1[10 * j + s + 240];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 30] * vk[j];
-                    vacc2[j] += in[ib + k + 60] * vk[j];
-                    vacc3[j] += in[ib + k + 90] * vk[j];
-                }
+                const int k0 = Src_t3b_S1[s + 240];
+                const int k1 = Src_t3b_S1[s + 250];
+                const int k2 = Src_t3b_S1[s + 260];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 30], vk0);
+                vacc2x0 = SG_MADD(vacc2x0, in[ib + k0 + 60], vk0);
+                vacc3x0 = SG_MADD(vacc3x0, in[ib + k0 + 90], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 30], vk1);
+                vacc2x1 = SG_MADD(vacc2x1, in[ib + k1 + 60], vk1);
+                vacc3x1 = SG_MADD(vacc3x1, in[ib + k1 + 90], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                vacc1x2 = SG_MADD(vacc1x2, in[ib + k2 + 30], vk2);
+                vacc2x2 = SG_MADD(vacc2x2, in[ib + k2 + 60], vk2);
+                vacc3x2 = SG_MADD(vacc3x2, in[ib + k2 + 90], vk2);
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc1[j];
+            {
+                float v = vacc0x1;
                 v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                out[ob + j + 27] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc2[j];
+            {
+                float v = vacc0x2;
                 v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                out[ob + j + 54] = v;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc3[j];
+            {
+                float v = vacc1x0;
                 v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                out[ob + j + 81] = v;
+                out[ob + 27] = v;
+            }
+            {
+                float v = vacc1x1;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 28] = v;
+            }
+            {
+                float v = vacc1x2;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 29] = v;
+            }
+            {
+                float v = vacc2x0;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 54] = v;
+            }
+            {
+                float v = vacc2x1;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 55] = v;
+            }
+            {
+                float v = vacc2x2;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 56] = v;
+            }
+            {
+                float v = vacc3x0;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 81] = v;
+            }
+            {
+                float v = vacc3x1;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 82] = v;
+            }
+            {
+                float v = vacc3x2;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 83] = v;
             }
         }
     }
@@ -2991,42 +4613,79 @@ static void Pw_t3b_4x4(const float *restrict in, float *restrict out, const floa
             const float *restrict vw = w + 44 * n;
             const int ib = 240;
             const int ob = 4 * n + 216;
-            float vacc0[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
             for (int s = 0; s < 10; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_t3b_S1[10 * j + s + 40 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                }
+                const int k0 = Src_t3b_S1[s + 40 * n];
+                const int k1 = Src_t3b_S1[s + 40 * n + 10];
+                const int k2 = Src_t3b_S1[s + 40 * n + 20];
+                const int k3 = Src_t3b_S1[s + 40 * n + 30];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                out[ob + j] = v;
+                out[ob] = v;
+            }
+            {
+                float v = vacc0x1;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 3] = v;
             }
         }
         {   /* 3-channel tail */
             const float *restrict vw = w + 264;
             const int ib = 240;
             const int ob = 240;
-            float vacc0[3];
-            for (int j = 0; j < 3; ++j) {
-                vacc0[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
             for (int s = 0; s < 10; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
-                for (int j = 0; j < 3; ++j) {
-                    const int k = Src_t3b_S1[10 * j + s + 240];
-                    vacc0[j] += in[ib + k] * vk[j];
-                }
+                const int k0 = Src_t3b_S1[s + 240];
+                const int k1 = Src_t3b_S1[s + 250];
+                const int k2 = Src_t3b_S1[s + 260];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                out[ob + j] = v;
+                out[ob] = v;
+            }
+            {
+                float v = vacc0x1;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 2] = v;
             }
         }
     }
@@ -3157,21 +4816,44 @@ static void Pw_t3c_1x4(const float *restrict in, float *restrict out, const floa
             const float *restrict vw = w + 28 * n;
             const int ib = 48 * p;
             const int ob = 48 * p + 4 * n;
-            float vacc0[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
             for (int s = 0; s < 6; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_t3c_S1[6 * j + s + 24 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                }
+                const int k0 = Src_t3c_S1[s + 24 * n];
+                const int k1 = Src_t3c_S1[s + 24 * n + 6];
+                const int k2 = Src_t3c_S1[s + 24 * n + 12];
+                const int k3 = Src_t3c_S1[s + 24 * n + 18];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                v += res[ob + j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                v += res[ob];
+                out[ob] = v;
+            }
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                v += res[ob + 3];
+                out[ob + 3] = v;
             }
         }
     }
@@ -3263,41 +4945,112 @@ static void Pw_t3one_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 20 * n;
             const int ib = 16 * p;
             const int ob = 20 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 4; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_t3one_S1[4 * j + s + 16 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 16] * vk[j];
-                    vacc2[j] += in[ib + k + 32] * vk[j];
-                    vacc3[j] += in[ib + k + 48] * vk[j];
-                }
+                const int k0 = Src_t3one_S1[s + 16 * n];
+                const int k1 = Src_t3one_S1[s + 16 * n + 4];
+                const int k2 = Src_t3one_S1[s + 16 * n + 8];
+                const int k3 = Src_t3one_S1[s + 16 * n + 12];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 16], vk0);
+                vacc2x0 = SG_MADD(vacc2x0, in[ib + k0 + 32], vk0);
+                vacc3x0 = SG_MADD(vacc3x0, in[ib + k0 + 48], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 16], vk1);
+                vacc2x1 = SG_MADD(vacc2x1, in[ib + k1 + 32], vk1);
+                vacc3x1 = SG_MADD(vacc3x1, in[ib + k1 + 48], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                vacc1x2 = SG_MADD(vacc1x2, in[ib + k2 + 16], vk2);
+                vacc2x2 = SG_MADD(vacc2x2, in[ib + k2 + 32], vk2);
+                vacc3x2 = SG_MADD(vacc3x2, in[ib + k2 + 48], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
+                vacc1x3 = SG_MADD(vacc1x3, in[ib + k3 + 16], vk3);
+                vacc2x3 = SG_MADD(vacc2x3, in[ib + k3 + 32], vk3);
+                vacc3x3 = SG_MADD(vacc3x3, in[ib + k3 + 48], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 20] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                out[ob + j + 40] = v;
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                out[ob + j + 60] = v;
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                out[ob + 20] = v;
+            }
+            {
+                float v = vacc1x1;
+                out[ob + 21] = v;
+            }
+            {
+                float v = vacc1x2;
+                out[ob + 22] = v;
+            }
+            {
+                float v = vacc1x3;
+                out[ob + 23] = v;
+            }
+            {
+                float v = vacc2x0;
+                out[ob + 40] = v;
+            }
+            {
+                float v = vacc2x1;
+                out[ob + 41] = v;
+            }
+            {
+                float v = vacc2x2;
+                out[ob + 42] = v;
+            }
+            {
+                float v = vacc2x3;
+                out[ob + 43] = v;
+            }
+            {
+                float v = vacc3x0;
+                out[ob + 60] = v;
+            }
+            {
+                float v = vacc3x1;
+                out[ob + 61] = v;
+            }
+            {
+                float v = vacc3x2;
+                out[ob + 62] = v;
+            }
+            {
+                float v = vacc3x3;
+                out[ob + 63] = v;
             }
         }
     }
@@ -3306,27 +5059,64 @@ static void Pw_t3one_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 20 * n;
             const int ib = 448;
             const int ob = 4 * n + 560;
-            float vacc0[4];
-            float vacc1[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
             for (int s = 0; s < 4; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_t3one_S1[4 * j + s + 16 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 16] * vk[j];
-                }
+                const int k0 = Src_t3one_S1[s + 16 * n];
+                const int k1 = Src_t3one_S1[s + 16 * n + 4];
+                const int k2 = Src_t3one_S1[s + 16 * n + 8];
+                const int k3 = Src_t3one_S1[s + 16 * n + 12];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 16], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 16], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                vacc1x2 = SG_MADD(vacc1x2, in[ib + k2 + 16], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
+                vacc1x3 = SG_MADD(vacc1x3, in[ib + k3 + 16], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 20] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                out[ob + 20] = v;
+            }
+            {
+                float v = vacc1x1;
+                out[ob + 21] = v;
+            }
+            {
+                float v = vacc1x2;
+                out[ob + 22] = v;
+            }
+            {
+                float v = vacc1x3;
+                out[ob + 23] = v;
             }
         }
     }
@@ -3414,41 +5204,112 @@ static void Pw_t4_4x4(const float *restrict in, float *restrict out, const float
             const float *restrict vw = w + 52 * n;
             const int ib = 36 * p;
             const int ob = 16 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 12; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_t4_S1[12 * j + s + 48 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 36] * vk[j];
-                    vacc2[j] += in[ib + k + 72] * vk[j];
-                    vacc3[j] += in[ib + k + 108] * vk[j];
-                }
+                const int k0 = Src_t4_S1[s + 48 * n];
+                const int k1 = Src_t4_S1[s + 48 * n + 12];
+                const int k2 = Src_t4_S1[s + 48 * n + 24];
+                const int k3 = Src_t4_S1[s + 48 * n + 36];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 36], vk0);
+                vacc2x0 = SG_MADD(vacc2x0, in[ib + k0 + 72], vk0);
+                vacc3x0 = SG_MADD(vacc3x0, in[ib + k0 + 108], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 36], vk1);
+                vacc2x1 = SG_MADD(vacc2x1, in[ib + k1 + 72], vk1);
+                vacc3x1 = SG_MADD(vacc3x1, in[ib + k1 + 108], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                vacc1x2 = SG_MADD(vacc1x2, in[ib + k2 + 36], vk2);
+                vacc2x2 = SG_MADD(vacc2x2, in[ib + k2 + 72], vk2);
+                vacc3x2 = SG_MADD(vacc3x2, in[ib + k2 + 108], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
+                vacc1x3 = SG_MADD(vacc1x3, in[ib + k3 + 36], vk3);
+                vacc2x3 = SG_MADD(vacc2x3, in[ib + k3 + 72], vk3);
+                vacc3x3 = SG_MADD(vacc3x3, in[ib + k3 + 108], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 16] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                out[ob + j + 32] = v;
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                out[ob + j + 48] = v;
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                out[ob + 16] = v;
+            }
+            {
+                float v = vacc1x1;
+                out[ob + 17] = v;
+            }
+            {
+                float v = vacc1x2;
+                out[ob + 18] = v;
+            }
+            {
+                float v = vacc1x3;
+                out[ob + 19] = v;
+            }
+            {
+                float v = vacc2x0;
+                out[ob + 32] = v;
+            }
+            {
+                float v = vacc2x1;
+                out[ob + 33] = v;
+            }
+            {
+                float v = vacc2x2;
+                out[ob + 34] = v;
+            }
+            {
+                float v = vacc2x3;
+                out[ob + 35] = v;
+            }
+            {
+                float v = vacc3x0;
+                out[ob + 48] = v;
+            }
+            {
+                float v = vacc3x1;
+                out[ob + 49] = v;
+            }
+            {
+                float v = vacc3x2;
+                out[ob + 50] = v;
+            }
+            {
+                float v = vacc3x3;
+                out[ob + 51] = v;
             }
         }
     }
@@ -3457,20 +5318,40 @@ static void Pw_t4_4x4(const float *restrict in, float *restrict out, const float
             const float *restrict vw = w + 52 * n;
             const int ib = 720;
             const int ob = 4 * n + 320;
-            float vacc0[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
             for (int s = 0; s < 12; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_t4_S1[12 * j + s + 48 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                }
+                const int k0 = Src_t4_S1[s + 48 * n];
+                const int k1 = Src_t4_S1[s + 48 * n + 12];
+                const int k2 = Src_t4_S1[s + 48 * n + 24];
+                const int k3 = Src_t4_S1[s + 48 * n + 36];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
+            }
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
             }
         }
     }
@@ -3590,41 +5471,112 @@ static void Pw_t8_4x4(const float *restrict in, float *restrict out, const float
             const float *restrict vw = w + 68 * n;
             const int ib = 256 * p;
             const int ob = 48 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_t8_S1[16 * j + s + 64 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 256] * vk[j];
-                    vacc2[j] += in[ib + k + 512] * vk[j];
-                    vacc3[j] += in[ib + k + 768] * vk[j];
-                }
+                const int k0 = Src_t8_S1[s + 64 * n];
+                const int k1 = Src_t8_S1[s + 64 * n + 16];
+                const int k2 = Src_t8_S1[s + 64 * n + 32];
+                const int k3 = Src_t8_S1[s + 64 * n + 48];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 256], vk0);
+                vacc2x0 = SG_MADD(vacc2x0, in[ib + k0 + 512], vk0);
+                vacc3x0 = SG_MADD(vacc3x0, in[ib + k0 + 768], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 256], vk1);
+                vacc2x1 = SG_MADD(vacc2x1, in[ib + k1 + 512], vk1);
+                vacc3x1 = SG_MADD(vacc3x1, in[ib + k1 + 768], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                vacc1x2 = SG_MADD(vacc1x2, in[ib + k2 + 256], vk2);
+                vacc2x2 = SG_MADD(vacc2x2, in[ib + k2 + 512], vk2);
+                vacc3x2 = SG_MADD(vacc3x2, in[ib + k2 + 768], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
+                vacc1x3 = SG_MADD(vacc1x3, in[ib + k3 + 256], vk3);
+                vacc2x3 = SG_MADD(vacc2x3, in[ib + k3 + 512], vk3);
+                vacc3x3 = SG_MADD(vacc3x3, in[ib + k3 + 768], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 48] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                out[ob + j + 96] = v;
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                out[ob + j + 144] = v;
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                out[ob + 48] = v;
+            }
+            {
+                float v = vacc1x1;
+                out[ob + 49] = v;
+            }
+            {
+                float v = vacc1x2;
+                out[ob + 50] = v;
+            }
+            {
+                float v = vacc1x3;
+                out[ob + 51] = v;
+            }
+            {
+                float v = vacc2x0;
+                out[ob + 96] = v;
+            }
+            {
+                float v = vacc2x1;
+                out[ob + 97] = v;
+            }
+            {
+                float v = vacc2x2;
+                out[ob + 98] = v;
+            }
+            {
+                float v = vacc2x3;
+                out[ob + 99] = v;
+            }
+            {
+                float v = vacc3x0;
+                out[ob + 144] = v;
+            }
+            {
+                float v = vacc3x1;
+                out[ob + 145] = v;
+            }
+            {
+                float v = vacc3x2;
+                out[ob + 146] = v;
+            }
+            {
+                float v = vacc3x3;
+                out[ob + 147] = v;
             }
         }
     }
@@ -3633,20 +5585,40 @@ static void Pw_t8_4x4(const float *restrict in, float *restrict out, const float
             const float *restrict vw = w + 68 * n;
             const int ib = 2048;
             const int ob = 4 * n + 384;
-            float vacc0[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_t8_S1[16 * j + s + 64 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                }
+                const int k0 = Src_t8_S1[s + 64 * n];
+                const int k1 = Src_t8_S1[s + 64 * n + 16];
+                const int k2 = Src_t8_S1[s + 64 * n + 32];
+                const int k3 = Src_t8_S1[s + 64 * n + 48];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
+            }
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
             }
         }
     }

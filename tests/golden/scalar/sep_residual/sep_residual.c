@@ -15,10 +15,10 @@
  * packed weights 432 floats, scratch 1296 floats
  *
  * stage 1: depthwise 3x3 -> 9x9x16
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 16: 2 full tiles,
- *       no tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -34,27 +34,38 @@
  *   dw_w [3][3][16], dw_b [16]
  *   pw_w [16][16], pw_b [16]
  */
-/* scalar/spatial.c.in: layer a1, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_a1_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer a1, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_a1_S1_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 144 * vy + 16 * vx + 8 * ct;
-                const int ob = 144 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 144]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 160]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 144 * vy + 16 * vx + ct;
+                const int ob = 144 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -62,22 +73,106 @@ static void Dw_a1_S1_8c1p(const float *restrict in, float *restrict out, const f
     /* rows 0 x cols 1..7: kernel rows 1..2, cols 0..2 */
     {
         const int vy = 0;
-        for (int vx = 1; vx < 8; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 144 * vy + 16 * vx + 8 * ct;
-                const int ob = 144 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 128]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 144]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 160]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 144 * vy + 16 * vx + ct;
+                const int ob = 144 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 80), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 96), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 112), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 160), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 176), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 192), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 208), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 224), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 160), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 176), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 192), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 208), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 224), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 240), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 176), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 192), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 208), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 224), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 240), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 256), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    *(out + ob + 80) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    *(out + ob + 96) = vo;
                 }
             }
         }
@@ -87,19 +182,30 @@ static void Dw_a1_S1_8c1p(const float *restrict in, float *restrict out, const f
         const int vy = 0;
         {
             const int vx = 8;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 144 * vy + 16 * vx + 8 * ct;
-                const int ob = 144 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 128]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 144]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 144 * vy + 16 * vx + ct;
+                const int ob = 144 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -108,46 +214,174 @@ static void Dw_a1_S1_8c1p(const float *restrict in, float *restrict out, const f
     for (int vy = 1; vy < 8; ++vy) {
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 144 * vy + 16 * vx + 8 * ct;
-                const int ob = 144 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 144]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 128]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 144]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 160]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 144 * vy + 16 * vx + ct;
+                const int ob = 144 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows 1..7 x cols 1..7: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 8; ++vy) {
-        for (int vx = 1; vx < 8; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 144 * vy + 16 * vx + 8 * ct;
-                const int ob = 144 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 160]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 144]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 128]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 128]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 144]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 160]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 144 * vy + 16 * vx + ct;
+                const int ob = 144 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 128), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 112), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 96), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 80), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 64), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 128), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 112), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 96), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 80), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 64), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 48), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 112), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 96), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 80), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 64), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 48), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 32), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 80), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 96), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 112), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 160), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 176), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 192), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 208), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 224), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 160), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 176), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 192), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 208), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 224), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 240), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 176), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 192), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 208), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 224), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 240), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 256), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    *(out + ob + 80) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    *(out + ob + 96) = vo;
                 }
             }
         }
@@ -156,21 +390,38 @@ static void Dw_a1_S1_8c1p(const float *restrict in, float *restrict out, const f
     for (int vy = 1; vy < 8; ++vy) {
         {
             const int vx = 8;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 144 * vy + 16 * vx + 8 * ct;
-                const int ob = 144 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 160]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 144]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 128]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 144]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 144 * vy + 16 * vx + ct;
+                const int ob = 144 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -180,19 +431,30 @@ static void Dw_a1_S1_8c1p(const float *restrict in, float *restrict out, const f
         const int vy = 8;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 144 * vy + 16 * vx + 8 * ct;
-                const int ob = 144 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 144]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 128]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 144 * vy + 16 * vx + ct;
+                const int ob = 144 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -200,22 +462,106 @@ static void Dw_a1_S1_8c1p(const float *restrict in, float *restrict out, const f
     /* rows 8 x cols 1..7: kernel rows 0..1, cols 0..2 */
     {
         const int vy = 8;
-        for (int vx = 1; vx < 8; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 144 * vy + 16 * vx + 8 * ct;
-                const int ob = 144 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 160]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 144]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 128]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 144 * vy + 16 * vx + ct;
+                const int ob = 144 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 128), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 112), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 96), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 80), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 64), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 128), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 112), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 96), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 80), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 64), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 48), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 112), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 96), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 80), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 64), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 48), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 32), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 80), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 96), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 112), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    *(out + ob + 80) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    *(out + ob + 96) = vo;
                 }
             }
         }
@@ -225,19 +571,30 @@ static void Dw_a1_S1_8c1p(const float *restrict in, float *restrict out, const f
         const int vy = 8;
         {
             const int vx = 8;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 144 * vy + 16 * vx + 8 * ct;
-                const int ob = 144 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 160]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 144]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 144 * vy + 16 * vx + ct;
+                const int ob = 144 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -252,52 +609,144 @@ static void Pw_a1_S2_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 68 * n;
             const int ib = 16 * p;
             const int ob = 16 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 16];
                 const float vi2 = in[ib + s + 32];
                 const float vi3 = in[ib + s + 48];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                v += res[ob + j];
+            {
+                float v = vacc0x0;
+                v += res[ob];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                v += res[ob + j + 16];
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 16] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                v += res[ob + j + 32];
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 32] = v;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                v += res[ob + j + 48];
+            {
+                float v = vacc0x3;
+                v += res[ob + 3];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 48] = v;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v += res[ob + 16];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 16] = v;
+            }
+            {
+                float v = vacc1x1;
+                v += res[ob + 17];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 17] = v;
+            }
+            {
+                float v = vacc1x2;
+                v += res[ob + 18];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 18] = v;
+            }
+            {
+                float v = vacc1x3;
+                v += res[ob + 19];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 19] = v;
+            }
+            {
+                float v = vacc2x0;
+                v += res[ob + 32];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 32] = v;
+            }
+            {
+                float v = vacc2x1;
+                v += res[ob + 33];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 33] = v;
+            }
+            {
+                float v = vacc2x2;
+                v += res[ob + 34];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 34] = v;
+            }
+            {
+                float v = vacc2x3;
+                v += res[ob + 35];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 35] = v;
+            }
+            {
+                float v = vacc3x0;
+                v += res[ob + 48];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 48] = v;
+            }
+            {
+                float v = vacc3x1;
+                v += res[ob + 49];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 49] = v;
+            }
+            {
+                float v = vacc3x2;
+                v += res[ob + 50];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 50] = v;
+            }
+            {
+                float v = vacc3x3;
+                v += res[ob + 51];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 51] = v;
             }
         }
     }
@@ -306,22 +755,45 @@ static void Pw_a1_S2_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 68 * n;
             const int ib = 1280;
             const int ob = 4 * n + 1280;
-            float vacc0[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                v += res[ob + j];
+            {
+                float v = vacc0x0;
+                v += res[ob];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j] = v;
+                out[ob] = v;
+            }
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                v += res[ob + 3];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 3] = v;
             }
         }
     }
@@ -330,12 +802,12 @@ static void Pw_a1_S2_4x4(const float *restrict in, float *restrict out, const fl
 /* layer.c.in: layer a1: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_a1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 16; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
+            d[k + 1] = w->dw_w[16 * k + o0];
         }
     }
     {
@@ -356,7 +828,7 @@ void sep_residual_a1(const float *restrict in, float *restrict out, const float 
     enum {
         S2_W = 160,   /* stage 2's packed weights */
     };
-    Dw_a1_S1_8c1p(in, scratch, packed);
+    Dw_a1_S1_1c8p(in, scratch, packed);
     Pw_a1_S2_4x4(scratch, out, packed + S2_W, in);
 }
 
@@ -384,10 +856,10 @@ static void Run_a1(const float *in, const float *skip, float *out, const float *
  * packed weights 272 floats, scratch 1296 floats
  *
  * stage 1: depthwise 3x3 -> 9x9x16
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 16: 2 full tiles,
- *       no tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -404,28 +876,40 @@ static void Run_a1(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][16], dw_b [16]
  *   pw_w [16][6], pw_b [16]
  */
-/* scalar/spatial.c.in: layer a2, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_a2_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer a2, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_a2_S1_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 144 * vy + 16 * vx + 8 * ct;
-                const int ob = 144 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 144]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 160]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 144 * vy + 16 * vx + ct;
+                const int ob = 144 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -433,23 +917,120 @@ static void Dw_a2_S1_8c1p(const float *restrict in, float *restrict out, const f
     /* rows 0 x cols 1..7: kernel rows 1..2, cols 0..2 */
     {
         const int vy = 0;
-        for (int vx = 1; vx < 8; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 144 * vy + 16 * vx + 8 * ct;
-                const int ob = 144 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 128]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 144]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 160]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 144 * vy + 16 * vx + ct;
+                const int ob = 144 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 80), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 96), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 112), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 160), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 176), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 192), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 208), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 224), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 160), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 176), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 192), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 208), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 224), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 240), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 176), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 192), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 208), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 224), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 240), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 256), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 80) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 96) = vo;
                 }
             }
         }
@@ -459,20 +1040,32 @@ static void Dw_a2_S1_8c1p(const float *restrict in, float *restrict out, const f
         const int vy = 0;
         {
             const int vx = 8;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 144 * vy + 16 * vx + 8 * ct;
-                const int ob = 144 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 128]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 144]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 144 * vy + 16 * vx + ct;
+                const int ob = 144 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -481,48 +1074,190 @@ static void Dw_a2_S1_8c1p(const float *restrict in, float *restrict out, const f
     for (int vy = 1; vy < 8; ++vy) {
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 144 * vy + 16 * vx + 8 * ct;
-                const int ob = 144 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 144]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 128]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 144]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 160]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 144 * vy + 16 * vx + ct;
+                const int ob = 144 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows 1..7 x cols 1..7: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 8; ++vy) {
-        for (int vx = 1; vx < 8; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 144 * vy + 16 * vx + 8 * ct;
-                const int ob = 144 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 160]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 144]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 128]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 128]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 144]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 160]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 144 * vy + 16 * vx + ct;
+                const int ob = 144 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 128), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 112), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 96), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 80), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 64), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 128), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 112), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 96), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 80), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 64), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 48), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 112), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 96), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 80), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 64), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 48), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 32), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 80), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 96), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 112), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 160), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 176), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 192), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 208), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 224), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 160), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 176), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 192), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 208), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 224), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 240), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 176), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 192), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 208), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 224), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 240), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 256), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 80) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 96) = vo;
                 }
             }
         }
@@ -531,22 +1266,40 @@ static void Dw_a2_S1_8c1p(const float *restrict in, float *restrict out, const f
     for (int vy = 1; vy < 8; ++vy) {
         {
             const int vx = 8;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 144 * vy + 16 * vx + 8 * ct;
-                const int ob = 144 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 160]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 144]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 128]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 144]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 144 * vy + 16 * vx + ct;
+                const int ob = 144 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -556,20 +1309,32 @@ static void Dw_a2_S1_8c1p(const float *restrict in, float *restrict out, const f
         const int vy = 8;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 144 * vy + 16 * vx + 8 * ct;
-                const int ob = 144 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 144]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 128]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 144 * vy + 16 * vx + ct;
+                const int ob = 144 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -577,23 +1342,120 @@ static void Dw_a2_S1_8c1p(const float *restrict in, float *restrict out, const f
     /* rows 8 x cols 1..7: kernel rows 0..1, cols 0..2 */
     {
         const int vy = 8;
-        for (int vx = 1; vx < 8; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 144 * vy + 16 * vx + 8 * ct;
-                const int ob = 144 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 160]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 144]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 128]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 144 * vy + 16 * vx + ct;
+                const int ob = 144 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 128), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 112), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 96), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 80), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 64), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 128), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 112), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 96), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 80), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 64), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 48), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 112), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 96), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 80), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 64), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 48), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 32), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 80), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 96), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 112), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 80) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 96) = vo;
                 }
             }
         }
@@ -603,20 +1465,32 @@ static void Dw_a2_S1_8c1p(const float *restrict in, float *restrict out, const f
         const int vy = 8;
         {
             const int vx = 8;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 144 * vy + 16 * vx + 8 * ct;
-                const int ob = 144 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 160]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 144]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 144 * vy + 16 * vx + ct;
+                const int ob = 144 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -651,45 +1525,128 @@ static void Pw_a2_S2_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 28 * n;
             const int ib = 16 * p;
             const int ob = 16 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 6; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_a2_S2[6 * j + s + 24 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 16] * vk[j];
-                    vacc2[j] += in[ib + k + 32] * vk[j];
-                    vacc3[j] += in[ib + k + 48] * vk[j];
-                }
+                const int k0 = Src_a2_S2[s + 24 * n];
+                const int k1 = Src_a2_S2[s + 24 * n + 6];
+                const int k2 = Src_a2_S2[s + 24 * n + 12];
+                const int k3 = Src_a2_S2[s + 24 * n + 18];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 16], vk0);
+                vacc2x0 = SG_MADD(vacc2x0, in[ib + k0 + 32], vk0);
+                vacc3x0 = SG_MADD(vacc3x0, in[ib + k0 + 48], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 16], vk1);
+                vacc2x1 = SG_MADD(vacc2x1, in[ib + k1 + 32], vk1);
+                vacc3x1 = SG_MADD(vacc3x1, in[ib + k1 + 48], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                vacc1x2 = SG_MADD(vacc1x2, in[ib + k2 + 16], vk2);
+                vacc2x2 = SG_MADD(vacc2x2, in[ib + k2 + 32], vk2);
+                vacc3x2 = SG_MADD(vacc3x2, in[ib + k2 + 48], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
+                vacc1x3 = SG_MADD(vacc1x3, in[ib + k3 + 16], vk3);
+                vacc2x3 = SG_MADD(vacc2x3, in[ib + k3 + 32], vk3);
+                vacc3x3 = SG_MADD(vacc3x3, in[ib + k3 + 48], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                v += res[ob + j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                v += res[ob];
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                v += res[ob + j + 16];
-                out[ob + j + 16] = v;
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                v += res[ob + j + 32];
-                out[ob + j + 32] = v;
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                v += res[ob + j + 48];
-                out[ob + j + 48] = v;
+            {
+                float v = vacc0x3;
+                v += res[ob + 3];
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v += res[ob + 16];
+                out[ob + 16] = v;
+            }
+            {
+                float v = vacc1x1;
+                v += res[ob + 17];
+                out[ob + 17] = v;
+            }
+            {
+                float v = vacc1x2;
+                v += res[ob + 18];
+                out[ob + 18] = v;
+            }
+            {
+                float v = vacc1x3;
+                v += res[ob + 19];
+                out[ob + 19] = v;
+            }
+            {
+                float v = vacc2x0;
+                v += res[ob + 32];
+                out[ob + 32] = v;
+            }
+            {
+                float v = vacc2x1;
+                v += res[ob + 33];
+                out[ob + 33] = v;
+            }
+            {
+                float v = vacc2x2;
+                v += res[ob + 34];
+                out[ob + 34] = v;
+            }
+            {
+                float v = vacc2x3;
+                v += res[ob + 35];
+                out[ob + 35] = v;
+            }
+            {
+                float v = vacc3x0;
+                v += res[ob + 48];
+                out[ob + 48] = v;
+            }
+            {
+                float v = vacc3x1;
+                v += res[ob + 49];
+                out[ob + 49] = v;
+            }
+            {
+                float v = vacc3x2;
+                v += res[ob + 50];
+                out[ob + 50] = v;
+            }
+            {
+                float v = vacc3x3;
+                v += res[ob + 51];
+                out[ob + 51] = v;
             }
         }
     }
@@ -698,21 +1655,44 @@ static void Pw_a2_S2_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 28 * n;
             const int ib = 1280;
             const int ob = 4 * n + 1280;
-            float vacc0[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
             for (int s = 0; s < 6; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_a2_S2[6 * j + s + 24 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                }
+                const int k0 = Src_a2_S2[s + 24 * n];
+                const int k1 = Src_a2_S2[s + 24 * n + 6];
+                const int k2 = Src_a2_S2[s + 24 * n + 12];
+                const int k3 = Src_a2_S2[s + 24 * n + 18];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                v += res[ob + j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                v += res[ob];
+                out[ob] = v;
+            }
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                v += res[ob + 3];
+                out[ob + 3] = v;
             }
         }
     }
@@ -721,12 +1701,12 @@ static void Pw_a2_S2_4x4(const float *restrict in, float *restrict out, const fl
 /* layer.c.in: layer a2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_a2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 16; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
+            d[k + 1] = w->dw_w[16 * k + o0];
         }
     }
     {
@@ -747,7 +1727,7 @@ void sep_residual_a2(const float *restrict in, float *restrict out, const float 
     enum {
         S2_W = 160,   /* stage 2's packed weights */
     };
-    Dw_a2_S1_8c1p(in, scratch, packed);
+    Dw_a2_S1_1c8p(in, scratch, packed);
     Pw_a2_S2_4x4(scratch, out, packed + S2_W, in);
 }
 
@@ -775,10 +1755,10 @@ static void Run_a2(const float *in, const float *skip, float *out, const float *
  * packed weights 1104 floats, scratch 5296 floats
  *
  * stage 1: depthwise 5x5 -> 9x9x32
- *   tile: 4 input channels x multiplier 2 = 8 accumulators per tile (8 accumulators: with the
- *       current weight and input they fit the 16-32 FP registers of scalar FPUs (Cortex-M4F/M7:
- *       32 single-precision registers), and compilers vectorize the 8-wide tap statements where
- *       SIMD exists); C = 16: 4 full tiles, no tail
+ *   tile: 1 channel (x multiplier 2 = 2 accumulators) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
  *   borders: borders staged through a zero-padded 13x13x16 copy of the input: unrolling every
  *       border class would take about 1744 lines of C (budget 800)
  *   order: one pass, pixels outer (scalar code)
@@ -795,8 +1775,8 @@ static void Run_a2(const float *in, const float *skip, float *out, const float *
  *   dw_w [5][5][32], dw_b [32]
  *   pw_w [16][16], pw_b [16]
  */
-/* scalar/spatial.c.in: layer a3, stage 1 (depthwise 5x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_a3_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* simd/spatial.c.in: layer a3, stage 1 (depthwise 5x5): tile 2c8p, 2 channels x 8 pixels */
+static void Dw_a3_S1_2c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     /* borders staged through a zero-padded 13x13x16 copy of the input: unrolling every border class would take about 1744 lines of C (budget 800) */
     for (int j = 0; j < 2704; ++j) stage[j] = 0.0f;
@@ -805,116 +1785,759 @@ static void Dw_a3_S1_8c1p(const float *restrict in, float *restrict out, const f
     }
     /* rows 0..8 x cols 0..8: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 0; vy < 9; ++vy) {
-        for (int vx = 0; vx < 9; ++vx) {
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 208 * vy + 16 * vx + 4 * ct;
-                const int ob = 288 * vy + 32 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
-                    const float vi = stage[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 8] * vi;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 52 * ct;
+                const int ib = 208 * vy + 16 * vx + ct;
+                const int ob = 288 * vy + 32 * vx + 2 * ct;
+                float vacc0x0 = *(vw);
+                float vacc0x1 = *(vw + 1);
+                float vacc1x0 = *(vw);
+                float vacc1x1 = *(vw + 1);
+                float vacc2x0 = *(vw);
+                float vacc2x1 = *(vw + 1);
+                float vacc3x0 = *(vw);
+                float vacc3x1 = *(vw + 1);
+                float vacc4x0 = *(vw);
+                float vacc4x1 = *(vw + 1);
+                float vacc5x0 = *(vw);
+                float vacc5x1 = *(vw + 1);
+                float vacc6x0 = *(vw);
+                float vacc6x1 = *(vw + 1);
+                float vacc7x0 = *(vw);
+                float vacc7x1 = *(vw + 1);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 2);
+                    const float vk1 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 16], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 16], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 32], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 32], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 48], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, stage[ib + 48], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 64], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, stage[ib + 64], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 80], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, stage[ib + 80], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 96], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, stage[ib + 96], vk1);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 112], vk0);
+                    vacc7x1 = SG_MADD(vacc7x1, stage[ib + 112], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = stage[ib + j + 16];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 4);
+                    const float vk1 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 16], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 16], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 32], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 32], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 48], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 48], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 64], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, stage[ib + 64], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 80], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, stage[ib + 80], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 96], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, stage[ib + 96], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 112], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, stage[ib + 112], vk1);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 128], vk0);
+                    vacc7x1 = SG_MADD(vacc7x1, stage[ib + 128], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
-                    const float vi = stage[ib + j + 32];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 6);
+                    const float vk1 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 32], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 32], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 48], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 48], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 64], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 64], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 80], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, stage[ib + 80], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 96], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, stage[ib + 96], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 112], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, stage[ib + 112], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 128], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, stage[ib + 128], vk1);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 144], vk0);
+                    vacc7x1 = SG_MADD(vacc7x1, stage[ib + 144], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 0,3 */
-                    const float vi = stage[ib + j + 48];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 8);
+                    const float vk1 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 48], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 48], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 64], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 64], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 80], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 80], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 96], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, stage[ib + 96], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 112], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, stage[ib + 112], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 128], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, stage[ib + 128], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 144], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, stage[ib + 144], vk1);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 160], vk0);
+                    vacc7x1 = SG_MADD(vacc7x1, stage[ib + 160], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 0,4 */
-                    const float vi = stage[ib + j + 64];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 10);
+                    const float vk1 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 64], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 64], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 80], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 80], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 96], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 96], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 112], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, stage[ib + 112], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 128], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, stage[ib + 128], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 144], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, stage[ib + 144], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 160], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, stage[ib + 160], vk1);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 176], vk0);
+                    vacc7x1 = SG_MADD(vacc7x1, stage[ib + 176], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = stage[ib + j + 208];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 12);
+                    const float vk1 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 208], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 208], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 224], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 224], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 240], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 240], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 256], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, stage[ib + 256], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 272], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, stage[ib + 272], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 288], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, stage[ib + 288], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 304], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, stage[ib + 304], vk1);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 320], vk0);
+                    vacc7x1 = SG_MADD(vacc7x1, stage[ib + 320], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
-                    const float vi = stage[ib + j + 224];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 56] * vi;
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 14);
+                    const float vk1 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 224], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 224], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 240], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 240], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 256], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 256], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 272], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, stage[ib + 272], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 288], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, stage[ib + 288], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 304], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, stage[ib + 304], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 320], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, stage[ib + 320], vk1);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 336], vk0);
+                    vacc7x1 = SG_MADD(vacc7x1, stage[ib + 336], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = stage[ib + j + 240];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 16);
+                    const float vk1 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 240], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 240], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 256], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 256], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 272], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 272], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 288], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, stage[ib + 288], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 304], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, stage[ib + 304], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 320], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, stage[ib + 320], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 336], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, stage[ib + 336], vk1);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 352], vk0);
+                    vacc7x1 = SG_MADD(vacc7x1, stage[ib + 352], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 1,3 */
-                    const float vi = stage[ib + j + 256];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 72] * vi;
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 18);
+                    const float vk1 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 256], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 256], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 272], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 272], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 288], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 288], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 304], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, stage[ib + 304], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 320], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, stage[ib + 320], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 336], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, stage[ib + 336], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 352], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, stage[ib + 352], vk1);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 368], vk0);
+                    vacc7x1 = SG_MADD(vacc7x1, stage[ib + 368], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 1,4 */
-                    const float vi = stage[ib + j + 272];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 80] * vi;
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 20);
+                    const float vk1 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 272], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 272], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 288], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 288], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 304], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 304], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 320], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, stage[ib + 320], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 336], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, stage[ib + 336], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 352], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, stage[ib + 352], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 368], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, stage[ib + 368], vk1);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 384], vk0);
+                    vacc7x1 = SG_MADD(vacc7x1, stage[ib + 384], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
-                    const float vi = stage[ib + j + 416];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 88] * vi;
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 22);
+                    const float vk1 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 416], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 416], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 432], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 432], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 448], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 448], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 464], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, stage[ib + 464], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 480], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, stage[ib + 480], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 496], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, stage[ib + 496], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 512], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, stage[ib + 512], vk1);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 528], vk0);
+                    vacc7x1 = SG_MADD(vacc7x1, stage[ib + 528], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = stage[ib + j + 432];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 96] * vi;
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 24);
+                    const float vk1 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 432], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 432], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 448], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 448], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 464], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 464], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 480], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, stage[ib + 480], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 496], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, stage[ib + 496], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 512], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, stage[ib + 512], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 528], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, stage[ib + 528], vk1);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 544], vk0);
+                    vacc7x1 = SG_MADD(vacc7x1, stage[ib + 544], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
-                    const float vi = stage[ib + j + 448];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 104] * vi;
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 26);
+                    const float vk1 = *(vw + 27);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 448], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 448], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 464], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 464], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 480], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 480], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 496], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, stage[ib + 496], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 512], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, stage[ib + 512], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 528], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, stage[ib + 528], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 544], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, stage[ib + 544], vk1);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 560], vk0);
+                    vacc7x1 = SG_MADD(vacc7x1, stage[ib + 560], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 2,3 */
-                    const float vi = stage[ib + j + 464];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 112] * vi;
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 28);
+                    const float vk1 = *(vw + 29);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 464], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 464], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 480], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 480], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 496], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 496], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 512], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, stage[ib + 512], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 528], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, stage[ib + 528], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 544], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, stage[ib + 544], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 560], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, stage[ib + 560], vk1);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 576], vk0);
+                    vacc7x1 = SG_MADD(vacc7x1, stage[ib + 576], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 2,4 */
-                    const float vi = stage[ib + j + 480];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 120] * vi;
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 30);
+                    const float vk1 = *(vw + 31);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 480], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 480], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 496], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 496], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 512], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 512], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 528], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, stage[ib + 528], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 544], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, stage[ib + 544], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 560], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, stage[ib + 560], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 576], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, stage[ib + 576], vk1);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 592], vk0);
+                    vacc7x1 = SG_MADD(vacc7x1, stage[ib + 592], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 3,0 */
-                    const float vi = stage[ib + j + 624];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 128] * vi;
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 32);
+                    const float vk1 = *(vw + 33);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 624], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 624], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 640], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 640], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 656], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 656], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 672], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, stage[ib + 672], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 688], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, stage[ib + 688], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 704], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, stage[ib + 704], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 720], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, stage[ib + 720], vk1);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 736], vk0);
+                    vacc7x1 = SG_MADD(vacc7x1, stage[ib + 736], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 3,1 */
-                    const float vi = stage[ib + j + 640];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 136] * vi;
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 34);
+                    const float vk1 = *(vw + 35);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 640], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 640], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 656], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 656], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 672], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 672], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 688], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, stage[ib + 688], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 704], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, stage[ib + 704], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 720], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, stage[ib + 720], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 736], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, stage[ib + 736], vk1);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 752], vk0);
+                    vacc7x1 = SG_MADD(vacc7x1, stage[ib + 752], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 3,2 */
-                    const float vi = stage[ib + j + 656];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 144] * vi;
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 36);
+                    const float vk1 = *(vw + 37);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 656], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 656], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 672], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 672], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 688], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 688], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 704], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, stage[ib + 704], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 720], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, stage[ib + 720], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 736], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, stage[ib + 736], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 752], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, stage[ib + 752], vk1);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 768], vk0);
+                    vacc7x1 = SG_MADD(vacc7x1, stage[ib + 768], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 3,3 */
-                    const float vi = stage[ib + j + 672];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 152] * vi;
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 38);
+                    const float vk1 = *(vw + 39);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 672], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 672], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 688], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 688], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 704], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 704], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 720], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, stage[ib + 720], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 736], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, stage[ib + 736], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 752], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, stage[ib + 752], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 768], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, stage[ib + 768], vk1);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 784], vk0);
+                    vacc7x1 = SG_MADD(vacc7x1, stage[ib + 784], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 3,4 */
-                    const float vi = stage[ib + j + 688];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 160] * vi;
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 40);
+                    const float vk1 = *(vw + 41);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 688], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 688], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 704], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 704], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 720], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 720], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 736], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, stage[ib + 736], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 752], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, stage[ib + 752], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 768], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, stage[ib + 768], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 784], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, stage[ib + 784], vk1);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 800], vk0);
+                    vacc7x1 = SG_MADD(vacc7x1, stage[ib + 800], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 4,0 */
-                    const float vi = stage[ib + j + 832];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 168] * vi;
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 42);
+                    const float vk1 = *(vw + 43);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 832], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 832], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 848], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 848], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 864], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 864], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 880], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, stage[ib + 880], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 896], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, stage[ib + 896], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 912], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, stage[ib + 912], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 928], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, stage[ib + 928], vk1);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 944], vk0);
+                    vacc7x1 = SG_MADD(vacc7x1, stage[ib + 944], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 4,1 */
-                    const float vi = stage[ib + j + 848];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 176] * vi;
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 44);
+                    const float vk1 = *(vw + 45);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 848], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 848], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 864], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 864], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 880], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 880], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 896], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, stage[ib + 896], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 912], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, stage[ib + 912], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 928], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, stage[ib + 928], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 944], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, stage[ib + 944], vk1);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 960], vk0);
+                    vacc7x1 = SG_MADD(vacc7x1, stage[ib + 960], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 4,2 */
-                    const float vi = stage[ib + j + 864];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 184] * vi;
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 46);
+                    const float vk1 = *(vw + 47);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 864], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 864], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 880], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 880], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 896], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 896], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 912], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, stage[ib + 912], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 928], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, stage[ib + 928], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 944], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, stage[ib + 944], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 960], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, stage[ib + 960], vk1);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 976], vk0);
+                    vacc7x1 = SG_MADD(vacc7x1, stage[ib + 976], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 4,3 */
-                    const float vi = stage[ib + j + 880];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 192] * vi;
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 48);
+                    const float vk1 = *(vw + 49);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 880], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 880], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 896], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 896], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 912], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 912], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 928], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, stage[ib + 928], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 944], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, stage[ib + 944], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 960], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, stage[ib + 960], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 976], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, stage[ib + 976], vk1);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 992], vk0);
+                    vacc7x1 = SG_MADD(vacc7x1, stage[ib + 992], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 4,4 */
-                    const float vi = stage[ib + j + 896];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 200] * vi;
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 50);
+                    const float vk1 = *(vw + 51);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 896], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 896], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 912], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 912], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 928], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 928], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 944], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, stage[ib + 944], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 960], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, stage[ib + 960], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 976], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, stage[ib + 976], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 992], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, stage[ib + 992], vk1);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 1008], vk0);
+                    vacc7x1 = SG_MADD(vacc7x1, stage[ib + 1008], vk1);
                 }
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc0x1;
+                    *(out + ob + 1) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc1x1;
+                    *(out + ob + 33) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc2x1;
+                    *(out + ob + 65) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc3x1;
+                    *(out + ob + 97) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 128) = vo;
+                }
+                {
+                    float vo = vacc4x1;
+                    *(out + ob + 129) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    *(out + ob + 160) = vo;
+                }
+                {
+                    float vo = vacc5x1;
+                    *(out + ob + 161) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    *(out + ob + 192) = vo;
+                }
+                {
+                    float vo = vacc6x1;
+                    *(out + ob + 193) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    *(out + ob + 224) = vo;
+                }
+                {
+                    float vo = vacc7x1;
+                    *(out + ob + 225) = vo;
+                }
+            }
+        }
+        {
+            const int vx = 8;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 52 * ct;
+                const int ib = 208 * vy + 16 * vx + ct;
+                const int ob = 288 * vy + 32 * vx + 2 * ct;
+                float vacc0x0 = *(vw);
+                float vacc0x1 = *(vw + 1);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 2);
+                    const float vk1 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib], vk1);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 4);
+                    const float vk1 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 16], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 16], vk1);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 6);
+                    const float vk1 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 32], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 32], vk1);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 8);
+                    const float vk1 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 48], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 48], vk1);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 10);
+                    const float vk1 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 64], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 64], vk1);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 12);
+                    const float vk1 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 208], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 208], vk1);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 14);
+                    const float vk1 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 224], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 224], vk1);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 16);
+                    const float vk1 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 240], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 240], vk1);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 18);
+                    const float vk1 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 256], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 256], vk1);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 20);
+                    const float vk1 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 272], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 272], vk1);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 22);
+                    const float vk1 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 416], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 416], vk1);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 24);
+                    const float vk1 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 432], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 432], vk1);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 26);
+                    const float vk1 = *(vw + 27);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 448], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 448], vk1);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 28);
+                    const float vk1 = *(vw + 29);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 464], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 464], vk1);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 30);
+                    const float vk1 = *(vw + 31);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 480], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 480], vk1);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 32);
+                    const float vk1 = *(vw + 33);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 624], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 624], vk1);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 34);
+                    const float vk1 = *(vw + 35);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 640], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 640], vk1);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 36);
+                    const float vk1 = *(vw + 37);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 656], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 656], vk1);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 38);
+                    const float vk1 = *(vw + 39);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 672], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 672], vk1);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 40);
+                    const float vk1 = *(vw + 41);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 688], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 688], vk1);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 42);
+                    const float vk1 = *(vw + 43);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 832], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 832], vk1);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 44);
+                    const float vk1 = *(vw + 45);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 848], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 848], vk1);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 46);
+                    const float vk1 = *(vw + 47);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 864], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 864], vk1);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 48);
+                    const float vk1 = *(vw + 49);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 880], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 880], vk1);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 50);
+                    const float vk1 = *(vw + 51);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 896], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 896], vk1);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc0x1;
+                    *(out + ob + 1) = vo;
                 }
             }
         }
@@ -930,48 +2553,128 @@ static void Pw_a3_S2_4x4(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 136 * g + 68 * n;
                 const int ib = 32 * p + 16 * g;
                 const int ob = 16 * p + 8 * g + 4 * n;
-                float vacc0[4];
-                float vacc1[4];
-                float vacc2[4];
-                float vacc3[4];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] = vw[j];
-                    vacc1[j] = vw[j];
-                    vacc2[j] = vw[j];
-                    vacc3[j] = vw[j];
-                }
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc0x2 = vw[2];
+                float vacc0x3 = vw[3];
+                float vacc1x0 = vw[0];
+                float vacc1x1 = vw[1];
+                float vacc1x2 = vw[2];
+                float vacc1x3 = vw[3];
+                float vacc2x0 = vw[0];
+                float vacc2x1 = vw[1];
+                float vacc2x2 = vw[2];
+                float vacc2x3 = vw[3];
+                float vacc3x0 = vw[0];
+                float vacc3x1 = vw[1];
+                float vacc3x2 = vw[2];
+                float vacc3x3 = vw[3];
                 for (int s = 0; s < 16; ++s) {
                     const float *restrict vk = vw + 4 * s + 4;
                     const float vi0 = in[ib + s];
                     const float vi1 = in[ib + s + 32];
                     const float vi2 = in[ib + s + 64];
                     const float vi3 = in[ib + s + 96];
-                    for (int j = 0; j < 4; ++j) {
-                        vacc0[j] += vi0 * vk[j];
-                        vacc1[j] += vi1 * vk[j];
-                        vacc2[j] += vi2 * vk[j];
-                        vacc3[j] += vi3 * vk[j];
-                    }
+                    const float vk0 = vk[0];
+                    vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                    const float vk1 = vk[1];
+                    vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                    vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                    vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                    vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                    const float vk2 = vk[2];
+                    vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                    vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                    vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                    vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                    const float vk3 = vk[3];
+                    vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                    vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                    vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                    vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
                 }
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc0[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0x0;
+                    v += res[ob];
+                    out[ob] = v;
                 }
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc1[j];
-                    v += res[ob + j + 16];
-                    out[ob + j + 16] = v;
+                {
+                    float v = vacc0x1;
+                    v += res[ob + 1];
+                    out[ob + 1] = v;
                 }
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc2[j];
-                    v += res[ob + j + 32];
-                    out[ob + j + 32] = v;
+                {
+                    float v = vacc0x2;
+                    v += res[ob + 2];
+                    out[ob + 2] = v;
                 }
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc3[j];
-                    v += res[ob + j + 48];
-                    out[ob + j + 48] = v;
+                {
+                    float v = vacc0x3;
+                    v += res[ob + 3];
+                    out[ob + 3] = v;
+                }
+                {
+                    float v = vacc1x0;
+                    v += res[ob + 16];
+                    out[ob + 16] = v;
+                }
+                {
+                    float v = vacc1x1;
+                    v += res[ob + 17];
+                    out[ob + 17] = v;
+                }
+                {
+                    float v = vacc1x2;
+                    v += res[ob + 18];
+                    out[ob + 18] = v;
+                }
+                {
+                    float v = vacc1x3;
+                    v += res[ob + 19];
+                    out[ob + 19] = v;
+                }
+                {
+                    float v = vacc2x0;
+                    v += res[ob + 32];
+                    out[ob + 32] = v;
+                }
+                {
+                    float v = vacc2x1;
+                    v += res[ob + 33];
+                    out[ob + 33] = v;
+                }
+                {
+                    float v = vacc2x2;
+                    v += res[ob + 34];
+                    out[ob + 34] = v;
+                }
+                {
+                    float v = vacc2x3;
+                    v += res[ob + 35];
+                    out[ob + 35] = v;
+                }
+                {
+                    float v = vacc3x0;
+                    v += res[ob + 48];
+                    out[ob + 48] = v;
+                }
+                {
+                    float v = vacc3x1;
+                    v += res[ob + 49];
+                    out[ob + 49] = v;
+                }
+                {
+                    float v = vacc3x2;
+                    v += res[ob + 50];
+                    out[ob + 50] = v;
+                }
+                {
+                    float v = vacc3x3;
+                    v += res[ob + 51];
+                    out[ob + 51] = v;
                 }
             }
         }
@@ -980,21 +2683,41 @@ static void Pw_a3_S2_4x4(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 136 * g + 68 * n;
                 const int ib = 16 * g + 2560;
                 const int ob = 8 * g + 4 * n + 1280;
-                float vacc0[4];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] = vw[j];
-                }
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc0x2 = vw[2];
+                float vacc0x3 = vw[3];
                 for (int s = 0; s < 16; ++s) {
                     const float *restrict vk = vw + 4 * s + 4;
                     const float vi0 = in[ib + s];
-                    for (int j = 0; j < 4; ++j) {
-                        vacc0[j] += vi0 * vk[j];
-                    }
+                    const float vk0 = vk[0];
+                    vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                    const float vk1 = vk[1];
+                    vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                    const float vk2 = vk[2];
+                    vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                    const float vk3 = vk[3];
+                    vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
                 }
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc0[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0x0;
+                    v += res[ob];
+                    out[ob] = v;
+                }
+                {
+                    float v = vacc0x1;
+                    v += res[ob + 1];
+                    out[ob + 1] = v;
+                }
+                {
+                    float v = vacc0x2;
+                    v += res[ob + 2];
+                    out[ob + 2] = v;
+                }
+                {
+                    float v = vacc0x3;
+                    v += res[ob + 3];
+                    out[ob + 3] = v;
                 }
             }
         }
@@ -1004,12 +2727,12 @@ static void Pw_a3_S2_4x4(const float *restrict in, float *restrict out, const fl
 /* layer.c.in: layer a3: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_a3_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 4; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 208 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 16; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 52 * ct;
+        const int o0 = 2 * ct;
+        for (int j = 0; j < 2; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[32 * k + o0 + j];
+            for (int j = 0; j < 2; ++j) d[2 * k + j + 2] = w->dw_w[32 * k + o0 + j];
         }
     }
     for (int g = 0; g < 2; ++g) {
@@ -1031,7 +2754,7 @@ void sep_residual_a3(const float *restrict in, const float *restrict skip, float
         S1_STAGE = 2592,   /* stage 1's zero-padded input copy in scratch */
         S2_W = 832,        /* stage 2's packed weights */
     };
-    Dw_a3_S1_8c1p(in, scratch, packed, scratch + S1_STAGE);
+    Dw_a3_S1_2c8p(in, scratch, packed, scratch + S1_STAGE);
     Pw_a3_S2_4x4(scratch, out, packed + S2_W, skip);
 }
 
@@ -1073,96 +2796,227 @@ static void Pw_b1_4x4(const float *restrict in, float *restrict out, const float
             const float *restrict vw = w + 72 * n;
             const int ib = 17 * p;
             const int ob = 51 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 17; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 17];
                 const float vi2 = in[ib + s + 34];
                 const float vi3 = in[ib + s + 51];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
+            {
+                float v = vacc0x1;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 51] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
+            {
+                float v = vacc0x2;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 102] = v;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
+            {
+                float v = vacc0x3;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 153] = v;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 51] = v;
+            }
+            {
+                float v = vacc1x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 52] = v;
+            }
+            {
+                float v = vacc1x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 53] = v;
+            }
+            {
+                float v = vacc1x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 54] = v;
+            }
+            {
+                float v = vacc2x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 102] = v;
+            }
+            {
+                float v = vacc2x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 103] = v;
+            }
+            {
+                float v = vacc2x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 104] = v;
+            }
+            {
+                float v = vacc2x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 105] = v;
+            }
+            {
+                float v = vacc3x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 153] = v;
+            }
+            {
+                float v = vacc3x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 154] = v;
+            }
+            {
+                float v = vacc3x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 155] = v;
+            }
+            {
+                float v = vacc3x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 156] = v;
             }
         }
         {   /* 3-channel tail */
             const float *restrict vw = w + 864;
             const int ib = 17 * p;
             const int ob = 51 * p + 48;
-            float vacc0[3];
-            float vacc1[3];
-            float vacc2[3];
-            float vacc3[3];
-            for (int j = 0; j < 3; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
             for (int s = 0; s < 17; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 17];
                 const float vi2 = in[ib + s + 34];
                 const float vi3 = in[ib + s + 51];
-                for (int j = 0; j < 3; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc1[j];
+            {
+                float v = vacc0x1;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 51] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc2[j];
+            {
+                float v = vacc0x2;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 102] = v;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc3[j];
+            {
+                float v = vacc1x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 153] = v;
+                out[ob + 51] = v;
+            }
+            {
+                float v = vacc1x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 52] = v;
+            }
+            {
+                float v = vacc1x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 53] = v;
+            }
+            {
+                float v = vacc2x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 102] = v;
+            }
+            {
+                float v = vacc2x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 103] = v;
+            }
+            {
+                float v = vacc2x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 104] = v;
+            }
+            {
+                float v = vacc3x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 153] = v;
+            }
+            {
+                float v = vacc3x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 154] = v;
+            }
+            {
+                float v = vacc3x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 155] = v;
             }
         }
     }
@@ -1171,42 +3025,74 @@ static void Pw_b1_4x4(const float *restrict in, float *restrict out, const float
             const float *restrict vw = w + 72 * n;
             const int ib = 2856;
             const int ob = 4 * n + 8568;
-            float vacc0[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
             for (int s = 0; s < 17; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j] = v;
+                out[ob] = v;
+            }
+            {
+                float v = vacc0x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 3] = v;
             }
         }
         {   /* 3-channel tail */
             const float *restrict vw = w + 864;
             const int ib = 2856;
             const int ob = 8616;
-            float vacc0[3];
-            for (int j = 0; j < 3; ++j) {
-                vacc0[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
             for (int s = 0; s < 17; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 3; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j] = v;
+                out[ob] = v;
+            }
+            {
+                float v = vacc0x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 2] = v;
             }
         }
     }
@@ -1267,10 +3153,10 @@ static void Run_b1(const float *in, const float *skip, float *out, const float *
  * packed weights 1394 floats, scratch 7956 floats
  *
  * stage 1: depthwise 3x3 -> 13x13x51
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 51: 6 full tiles +
- *       a generated 3-channel tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 51: 51 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -1288,44 +3174,40 @@ static void Run_b1(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][51], dw_b [51]
  *   pw_w [17][51], pw_b [17]
  */
-/* scalar/spatial.c.in: layer b2, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_b2_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer b2, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_b2_R1N1_1c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = y0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 6; ++ct) {
-                const int ib = 663 * vy + 51 * vx + 8 * ct;
-                const int ob = 663 * (vy - y0) + 51 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 51]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 663]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 714]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 51; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 663 * vy + 51 * vx + ct;
+                const int ob = 663 * (vy - y0) + 51 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
                 }
-            }
-            {
-                const int ib = 663 * vy + 51 * vx + 48;
-                const int ob = 663 * (vy - y0) + 51 * vx + 48;
-                const float *restrict vw = w + 480;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 51]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 663]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 714]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 51), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 663), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 714), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1333,41 +3215,198 @@ static void Dw_b2_R1N1_8c1p(const float *restrict in, float *restrict out, const
     /* rows y0 x cols 1..11: kernel rows 1..2, cols 0..2 */
     {
         const int vy = y0;
-        for (int vx = 1; vx < 12; ++vx) {
-            for (int ct = 0; ct < 6; ++ct) {
-                const int ib = 663 * vy + 51 * vx + 8 * ct;
-                const int ob = 663 * (vy - y0) + 51 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 51]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 51]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 612]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 663]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 714]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 51; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 663 * vy + 51 * vx + ct;
+                const int ob = 663 * (vy - y0) + 51 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 51), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 51), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 102), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 153), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 204), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 255), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 306), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 51), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 102), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 153), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 204), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 255), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 306), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 357), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 51), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 102), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 153), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 204), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 255), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 306), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 357), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 408), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 612), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 663), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 714), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 765), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 816), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 867), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 918), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 969), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 663), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 714), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 765), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 816), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 867), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 918), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 969), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 1020), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 714), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 765), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 816), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 867), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 918), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 969), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1020), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 1071), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 51) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 102) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 153) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 204) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 255) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 306) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 357) = vo;
                 }
             }
-            {
-                const int ib = 663 * vy + 51 * vx + 48;
-                const int ob = 663 * (vy - y0) + 51 * vx + 48;
-                const float *restrict vw = w + 480;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 51]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 51]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 612]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 663]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 714]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+        }
+        {
+            const int vx = 9;
+            for (int ct = 0; ct < 51; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 663 * vy + 51 * vx + ct;
+                const int ob = 663 * (vy - y0) + 51 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 51), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 51), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 51), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 102), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 51), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 102), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 153), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 612), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 663), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 714), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 663), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 714), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 765), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 714), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 765), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 816), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 51) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 102) = vo;
                 }
             }
         }
@@ -1377,130 +3416,328 @@ static void Dw_b2_R1N1_8c1p(const float *restrict in, float *restrict out, const
         const int vy = y0;
         {
             const int vx = 12;
-            for (int ct = 0; ct < 6; ++ct) {
-                const int ib = 663 * vy + 51 * vx + 8 * ct;
-                const int ob = 663 * (vy - y0) + 51 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 51]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 612]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 663]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 51; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 663 * vy + 51 * vx + ct;
+                const int ob = 663 * (vy - y0) + 51 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 51), vk0);
                 }
-            }
-            {
-                const int ib = 663 * vy + 51 * vx + 48;
-                const int ob = 663 * (vy - y0) + 51 * vx + 48;
-                const float *restrict vw = w + 480;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 51]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 612]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 663]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 612), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 663), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
     }
 }
 
-/* scalar/spatial.c.in: layer b2, stage 1 (depthwise 3x3), band of 11 rows (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_b2_R2N11_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer b2, stage 1 (depthwise 3x3), band of 11 rows (row class 2): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_b2_R2N11_1c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     /* rows y0..y0 + 10 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 11; ++vy) {
         {
             const int vx = 0;
-            for (int ct = 0; ct < 6; ++ct) {
-                const int ib = 663 * vy + 51 * vx + 8 * ct;
-                const int ob = 663 * (vy - y0) + 51 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 663]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 612]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 51]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 663]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 714]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 51; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 663 * vy + 51 * vx + ct;
+                const int ob = 663 * (vy - y0) + 51 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 663), vk0);
                 }
-            }
-            {
-                const int ib = 663 * vy + 51 * vx + 48;
-                const int ob = 663 * (vy - y0) + 51 * vx + 48;
-                const float *restrict vw = w + 480;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 663]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 612]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 51]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 663]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 714]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 612), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 51), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 663), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 714), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows y0..y0 + 10 x cols 1..11: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = y0; vy < y0 + 11; ++vy) {
-        for (int vx = 1; vx < 12; ++vx) {
-            for (int ct = 0; ct < 6; ++ct) {
-                const int ib = 663 * vy + 51 * vx + 8 * ct;
-                const int ob = 663 * (vy - y0) + 51 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 714]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 663]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 612]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 51]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 51]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 612]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 663]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 714]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 51; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 663 * vy + 51 * vx + ct;
+                const int ob = 663 * (vy - y0) + 51 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 714), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 663), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 612), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 561), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 510), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 459), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 408), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 357), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 663), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 612), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 561), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 510), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 459), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 408), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 357), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 306), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 612), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 561), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 510), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 459), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 408), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 357), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 306), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 255), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 51), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 51), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 102), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 153), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 204), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 255), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 306), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 51), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 102), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 153), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 204), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 255), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 306), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 357), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 51), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 102), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 153), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 204), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 255), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 306), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 357), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 408), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 612), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 663), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 714), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 765), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 816), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 867), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 918), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 969), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 663), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 714), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 765), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 816), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 867), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 918), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 969), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 1020), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 714), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 765), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 816), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 867), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 918), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 969), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1020), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 1071), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 51) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 102) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 153) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 204) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 255) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 306) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 357) = vo;
                 }
             }
-            {
-                const int ib = 663 * vy + 51 * vx + 48;
-                const int ob = 663 * (vy - y0) + 51 * vx + 48;
-                const float *restrict vw = w + 480;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 714]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 663]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 612]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 51]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 51]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 612]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 663]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 714]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+        }
+        {
+            const int vx = 9;
+            for (int ct = 0; ct < 51; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 663 * vy + 51 * vx + ct;
+                const int ob = 663 * (vy - y0) + 51 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 714), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 663), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 612), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 663), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 612), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 561), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 612), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 561), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 510), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 51), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 51), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 51), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 102), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 51), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 102), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 153), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 612), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 663), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 714), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 663), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 714), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 765), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 714), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 765), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 816), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 51) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 102) = vo;
                 }
             }
         }
@@ -1509,84 +3746,80 @@ static void Dw_b2_R2N11_8c1p(const float *restrict in, float *restrict out, cons
     for (int vy = y0; vy < y0 + 11; ++vy) {
         {
             const int vx = 12;
-            for (int ct = 0; ct < 6; ++ct) {
-                const int ib = 663 * vy + 51 * vx + 8 * ct;
-                const int ob = 663 * (vy - y0) + 51 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 714]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 663]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 51]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 612]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 663]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 51; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 663 * vy + 51 * vx + ct;
+                const int ob = 663 * (vy - y0) + 51 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 714), vk0);
                 }
-            }
-            {
-                const int ib = 663 * vy + 51 * vx + 48;
-                const int ob = 663 * (vy - y0) + 51 * vx + 48;
-                const float *restrict vw = w + 480;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 714]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 663]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 51]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 612]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 663]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 663), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 51), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 612), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 663), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
     }
 }
 
-/* scalar/spatial.c.in: layer b2, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_b2_R3N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer b2, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_b2_R3N1_1c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
     {
         const int vy = y0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 6; ++ct) {
-                const int ib = 663 * vy + 51 * vx + 8 * ct;
-                const int ob = 663 * (vy - y0) + 51 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 663]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 612]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 51]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 51; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 663 * vy + 51 * vx + ct;
+                const int ob = 663 * (vy - y0) + 51 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 663), vk0);
                 }
-            }
-            {
-                const int ib = 663 * vy + 51 * vx + 48;
-                const int ob = 663 * (vy - y0) + 51 * vx + 48;
-                const float *restrict vw = w + 480;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 663]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 612]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 51]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 612), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 51), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1594,41 +3827,198 @@ static void Dw_b2_R3N1_8c1p(const float *restrict in, float *restrict out, const
     /* rows y0 x cols 1..11: kernel rows 0..1, cols 0..2 */
     {
         const int vy = y0;
-        for (int vx = 1; vx < 12; ++vx) {
-            for (int ct = 0; ct < 6; ++ct) {
-                const int ib = 663 * vy + 51 * vx + 8 * ct;
-                const int ob = 663 * (vy - y0) + 51 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 714]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 663]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 612]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 51]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 51]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 51; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 663 * vy + 51 * vx + ct;
+                const int ob = 663 * (vy - y0) + 51 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 714), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 663), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 612), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 561), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 510), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 459), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 408), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 357), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 663), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 612), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 561), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 510), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 459), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 408), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 357), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 306), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 612), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 561), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 510), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 459), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 408), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 357), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 306), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 255), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 51), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 51), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 102), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 153), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 204), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 255), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 306), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 51), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 102), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 153), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 204), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 255), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 306), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 357), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 51), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 102), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 153), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 204), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 255), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 306), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 357), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 408), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 51) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 102) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 153) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 204) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 255) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 306) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 357) = vo;
                 }
             }
-            {
-                const int ib = 663 * vy + 51 * vx + 48;
-                const int ob = 663 * (vy - y0) + 51 * vx + 48;
-                const float *restrict vw = w + 480;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 714]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 663]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 612]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 51]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 51]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+        }
+        {
+            const int vx = 9;
+            for (int ct = 0; ct < 51; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 663 * vy + 51 * vx + ct;
+                const int ob = 663 * (vy - y0) + 51 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 714), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 663), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 612), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 663), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 612), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 561), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 612), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 561), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 510), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 51), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 51), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 51), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 102), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 51), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 102), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 153), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 51) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 102) = vo;
                 }
             }
         }
@@ -1638,36 +4028,32 @@ static void Dw_b2_R3N1_8c1p(const float *restrict in, float *restrict out, const
         const int vy = y0;
         {
             const int vx = 12;
-            for (int ct = 0; ct < 6; ++ct) {
-                const int ib = 663 * vy + 51 * vx + 8 * ct;
-                const int ob = 663 * (vy - y0) + 51 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 714]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 663]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 51]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 51; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 663 * vy + 51 * vx + ct;
+                const int ob = 663 * (vy - y0) + 51 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 714), vk0);
                 }
-            }
-            {
-                const int ib = 663 * vy + 51 * vx + 48;
-                const int ob = 663 * (vy - y0) + 51 * vx + 48;
-                const float *restrict vw = w + 480;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 714]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 663]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 51]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 663), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 51), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1682,94 +4068,167 @@ static void Pw_b2_P13_4x4(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w + 208 * n;
             const int ib = 51 * p;
             const int ob = 17 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 51; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 51];
                 const float vi2 = in[ib + s + 102];
                 const float vi3 = in[ib + s + 153];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                v += res[ob + j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                v += res[ob];
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                v += res[ob + j + 17];
-                out[ob + j + 17] = v;
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                v += res[ob + j + 34];
-                out[ob + j + 34] = v;
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                v += res[ob + j + 51];
-                out[ob + j + 51] = v;
+            {
+                float v = vacc0x3;
+                v += res[ob + 3];
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v += res[ob + 17];
+                out[ob + 17] = v;
+            }
+            {
+                float v = vacc1x1;
+                v += res[ob + 18];
+                out[ob + 18] = v;
+            }
+            {
+                float v = vacc1x2;
+                v += res[ob + 19];
+                out[ob + 19] = v;
+            }
+            {
+                float v = vacc1x3;
+                v += res[ob + 20];
+                out[ob + 20] = v;
+            }
+            {
+                float v = vacc2x0;
+                v += res[ob + 34];
+                out[ob + 34] = v;
+            }
+            {
+                float v = vacc2x1;
+                v += res[ob + 35];
+                out[ob + 35] = v;
+            }
+            {
+                float v = vacc2x2;
+                v += res[ob + 36];
+                out[ob + 36] = v;
+            }
+            {
+                float v = vacc2x3;
+                v += res[ob + 37];
+                out[ob + 37] = v;
+            }
+            {
+                float v = vacc3x0;
+                v += res[ob + 51];
+                out[ob + 51] = v;
+            }
+            {
+                float v = vacc3x1;
+                v += res[ob + 52];
+                out[ob + 52] = v;
+            }
+            {
+                float v = vacc3x2;
+                v += res[ob + 53];
+                out[ob + 53] = v;
+            }
+            {
+                float v = vacc3x3;
+                v += res[ob + 54];
+                out[ob + 54] = v;
             }
         }
         {   /* 1-channel tail */
             const float *restrict vw = w + 832;
             const int ib = 51 * p;
             const int ob = 17 * p + 16;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
             for (int s = 0; s < 51; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 51];
                 const float vi2 = in[ib + s + 102];
                 const float vi3 = in[ib + s + 153];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 v += res[ob];
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 v += res[ob + 17];
                 out[ob + 17] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 v += res[ob + 34];
                 out[ob + 34] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 v += res[ob + 51];
                 out[ob + 51] = v;
             }
@@ -1780,40 +4239,56 @@ static void Pw_b2_P13_4x4(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w + 208 * n;
             const int ib = 612;
             const int ob = 4 * n + 204;
-            float vacc0[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
             for (int s = 0; s < 51; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                v += res[ob + j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                v += res[ob];
+                out[ob] = v;
+            }
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                v += res[ob + 3];
+                out[ob + 3] = v;
             }
         }
         {   /* 1-channel tail */
             const float *restrict vw = w + 832;
             const int ib = 612;
             const int ob = 220;
-            float vacc0[1];
-            {
-                vacc0[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
             for (int s = 0; s < 51; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 v += res[ob];
                 out[ob] = v;
             }
@@ -1829,94 +4304,167 @@ static void Pw_b2_P143_4x4(const float *restrict in, float *restrict out, const 
             const float *restrict vw = w + 208 * n;
             const int ib = 51 * p;
             const int ob = 17 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 51; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 51];
                 const float vi2 = in[ib + s + 102];
                 const float vi3 = in[ib + s + 153];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                v += res[ob + j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                v += res[ob];
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                v += res[ob + j + 17];
-                out[ob + j + 17] = v;
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                v += res[ob + j + 34];
-                out[ob + j + 34] = v;
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                v += res[ob + j + 51];
-                out[ob + j + 51] = v;
+            {
+                float v = vacc0x3;
+                v += res[ob + 3];
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v += res[ob + 17];
+                out[ob + 17] = v;
+            }
+            {
+                float v = vacc1x1;
+                v += res[ob + 18];
+                out[ob + 18] = v;
+            }
+            {
+                float v = vacc1x2;
+                v += res[ob + 19];
+                out[ob + 19] = v;
+            }
+            {
+                float v = vacc1x3;
+                v += res[ob + 20];
+                out[ob + 20] = v;
+            }
+            {
+                float v = vacc2x0;
+                v += res[ob + 34];
+                out[ob + 34] = v;
+            }
+            {
+                float v = vacc2x1;
+                v += res[ob + 35];
+                out[ob + 35] = v;
+            }
+            {
+                float v = vacc2x2;
+                v += res[ob + 36];
+                out[ob + 36] = v;
+            }
+            {
+                float v = vacc2x3;
+                v += res[ob + 37];
+                out[ob + 37] = v;
+            }
+            {
+                float v = vacc3x0;
+                v += res[ob + 51];
+                out[ob + 51] = v;
+            }
+            {
+                float v = vacc3x1;
+                v += res[ob + 52];
+                out[ob + 52] = v;
+            }
+            {
+                float v = vacc3x2;
+                v += res[ob + 53];
+                out[ob + 53] = v;
+            }
+            {
+                float v = vacc3x3;
+                v += res[ob + 54];
+                out[ob + 54] = v;
             }
         }
         {   /* 1-channel tail */
             const float *restrict vw = w + 832;
             const int ib = 51 * p;
             const int ob = 17 * p + 16;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
             for (int s = 0; s < 51; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 51];
                 const float vi2 = in[ib + s + 102];
                 const float vi3 = in[ib + s + 153];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 v += res[ob];
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 v += res[ob + 17];
                 out[ob + 17] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 v += res[ob + 34];
                 out[ob + 34] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 v += res[ob + 51];
                 out[ob + 51] = v;
             }
@@ -1927,76 +4475,130 @@ static void Pw_b2_P143_4x4(const float *restrict in, float *restrict out, const 
             const float *restrict vw = w + 208 * n;
             const int ib = 7140;
             const int ob = 4 * n + 2380;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
             for (int s = 0; s < 51; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 51];
                 const float vi2 = in[ib + s + 102];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                v += res[ob + j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                v += res[ob];
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                v += res[ob + j + 17];
-                out[ob + j + 17] = v;
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                v += res[ob + j + 34];
-                out[ob + j + 34] = v;
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                v += res[ob + 3];
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v += res[ob + 17];
+                out[ob + 17] = v;
+            }
+            {
+                float v = vacc1x1;
+                v += res[ob + 18];
+                out[ob + 18] = v;
+            }
+            {
+                float v = vacc1x2;
+                v += res[ob + 19];
+                out[ob + 19] = v;
+            }
+            {
+                float v = vacc1x3;
+                v += res[ob + 20];
+                out[ob + 20] = v;
+            }
+            {
+                float v = vacc2x0;
+                v += res[ob + 34];
+                out[ob + 34] = v;
+            }
+            {
+                float v = vacc2x1;
+                v += res[ob + 35];
+                out[ob + 35] = v;
+            }
+            {
+                float v = vacc2x2;
+                v += res[ob + 36];
+                out[ob + 36] = v;
+            }
+            {
+                float v = vacc2x3;
+                v += res[ob + 37];
+                out[ob + 37] = v;
             }
         }
         {   /* 1-channel tail */
             const float *restrict vw = w + 832;
             const int ib = 7140;
             const int ob = 2396;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
             for (int s = 0; s < 51; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 51];
                 const float vi2 = in[ib + s + 102];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 v += res[ob];
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 v += res[ob + 17];
                 out[ob + 17] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 v += res[ob + 34];
                 out[ob + 34] = v;
             }
@@ -2007,20 +4609,12 @@ static void Pw_b2_P143_4x4(const float *restrict in, float *restrict out, const 
 /* layer.c.in: layer b2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_b2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 6; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 51; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[51 * k + o0 + j];
-        }
-    }
-    {   /* 3-channel tiles from channel 48 */
-        float *restrict d = packed + 480;
-        const int o0 = 48;
-        for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
-        for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 3; ++j) d[3 * k + j + 3] = w->dw_w[51 * k + o0 + j];
+            d[k + 1] = w->dw_w[51 * k + o0];
         }
     }
     {
@@ -2052,11 +4646,11 @@ void sep_residual_b2(const float *restrict in, const float *restrict skip, float
         OUT_ROW = 221,   /* floats of an output row */
         S2_W = 510,      /* stage 2's packed weights */
     };
-    Dw_b2_R1N1_8c1p(in, scratch, packed, 0);
+    Dw_b2_R1N1_1c8p(in, scratch, packed, 0);
     Pw_b2_P13_4x4(scratch, out, packed + S2_W, skip);
-    Dw_b2_R2N11_8c1p(in, scratch, packed, 1);
+    Dw_b2_R2N11_1c8p(in, scratch, packed, 1);
     Pw_b2_P143_4x4(scratch, out + 1 * OUT_ROW, packed + S2_W, skip + 1 * OUT_ROW);
-    Dw_b2_R3N1_8c1p(in, scratch, packed, 12);
+    Dw_b2_R3N1_1c8p(in, scratch, packed, 12);
     Pw_b2_P13_4x4(scratch, out + 12 * OUT_ROW, packed + S2_W, skip + 12 * OUT_ROW);
 }
 
@@ -2098,96 +4692,198 @@ static void Pw_b3_4x4(const float *restrict in, float *restrict out, const float
             const float *restrict vw = w + 72 * n;
             const int ib = 17 * p;
             const int ob = 34 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 17; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 17];
                 const float vi2 = in[ib + s + 34];
                 const float vi3 = in[ib + s + 51];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
+            {
+                float v = vacc0x1;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 34] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
+            {
+                float v = vacc0x2;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 68] = v;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
+            {
+                float v = vacc0x3;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 102] = v;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 34] = v;
+            }
+            {
+                float v = vacc1x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 35] = v;
+            }
+            {
+                float v = vacc1x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 36] = v;
+            }
+            {
+                float v = vacc1x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 37] = v;
+            }
+            {
+                float v = vacc2x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 68] = v;
+            }
+            {
+                float v = vacc2x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 69] = v;
+            }
+            {
+                float v = vacc2x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 70] = v;
+            }
+            {
+                float v = vacc2x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 71] = v;
+            }
+            {
+                float v = vacc3x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 102] = v;
+            }
+            {
+                float v = vacc3x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 103] = v;
+            }
+            {
+                float v = vacc3x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 104] = v;
+            }
+            {
+                float v = vacc3x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 105] = v;
             }
         }
         {   /* 2-channel tail */
             const float *restrict vw = w + 576;
             const int ib = 17 * p;
             const int ob = 34 * p + 32;
-            float vacc0[2];
-            float vacc1[2];
-            float vacc2[2];
-            float vacc3[2];
-            for (int j = 0; j < 2; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
             for (int s = 0; s < 17; ++s) {
                 const float *restrict vk = vw + 2 * s + 2;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 17];
                 const float vi2 = in[ib + s + 34];
                 const float vi3 = in[ib + s + 51];
-                for (int j = 0; j < 2; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
             }
-            for (int j = 0; j < 2; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 2; ++j) {
-                float v = vacc1[j];
+            {
+                float v = vacc0x1;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 34] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 2; ++j) {
-                float v = vacc2[j];
+            {
+                float v = vacc1x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 68] = v;
+                out[ob + 34] = v;
             }
-            for (int j = 0; j < 2; ++j) {
-                float v = vacc3[j];
+            {
+                float v = vacc1x1;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 102] = v;
+                out[ob + 35] = v;
+            }
+            {
+                float v = vacc2x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 68] = v;
+            }
+            {
+                float v = vacc2x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 69] = v;
+            }
+            {
+                float v = vacc3x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 102] = v;
+            }
+            {
+                float v = vacc3x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 103] = v;
             }
         }
     }
@@ -2196,42 +4892,66 @@ static void Pw_b3_4x4(const float *restrict in, float *restrict out, const float
             const float *restrict vw = w + 72 * n;
             const int ib = 2856;
             const int ob = 4 * n + 5712;
-            float vacc0[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
             for (int s = 0; s < 17; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j] = v;
+                out[ob] = v;
+            }
+            {
+                float v = vacc0x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 3] = v;
             }
         }
         {   /* 2-channel tail */
             const float *restrict vw = w + 576;
             const int ib = 2856;
             const int ob = 5744;
-            float vacc0[2];
-            for (int j = 0; j < 2; ++j) {
-                vacc0[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
             for (int s = 0; s < 17; ++s) {
                 const float *restrict vk = vw + 2 * s + 2;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 2; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
             }
-            for (int j = 0; j < 2; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j] = v;
+                out[ob] = v;
+            }
+            {
+                float v = vacc0x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 1] = v;
             }
         }
     }
@@ -2292,10 +5012,10 @@ static void Run_b3(const float *in, const float *skip, float *out, const float *
  * packed weights 935 floats, scratch 5746 floats
  *
  * stage 1: depthwise 3x3 -> 13x13x34
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 34: 4 full tiles +
- *       a generated 2-channel tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 34: 34 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -2312,44 +5032,40 @@ static void Run_b3(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][34], dw_b [34]
  *   pw_w [17][34], pw_b [17]
  */
-/* scalar/spatial.c.in: layer b4, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_b4_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer b4, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_b4_S1_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 442 * vy + 34 * vx + 8 * ct;
-                const int ob = 442 * vy + 34 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 34]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 442]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 476]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 34; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 442 * vy + 34 * vx + ct;
+                const int ob = 442 * vy + 34 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
                 }
-            }
-            {
-                const int ib = 442 * vy + 34 * vx + 32;
-                const int ob = 442 * vy + 34 * vx + 32;
-                const float *restrict vw = w + 320;
-                float vacc[2];
-                for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 10] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 12] * in[ib + j + 34]; /* tap 1,2 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 16] * in[ib + j + 442]; /* tap 2,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 18] * in[ib + j + 476]; /* tap 2,2 */
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 34), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 442), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 476), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -2357,41 +5073,198 @@ static void Dw_b4_S1_8c1p(const float *restrict in, float *restrict out, const f
     /* rows 0 x cols 1..11: kernel rows 1..2, cols 0..2 */
     {
         const int vy = 0;
-        for (int vx = 1; vx < 12; ++vx) {
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 442 * vy + 34 * vx + 8 * ct;
-                const int ob = 442 * vy + 34 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 34]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 34]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 408]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 442]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 476]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 34; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 442 * vy + 34 * vx + ct;
+                const int ob = 442 * vy + 34 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 34), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 34), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 68), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 102), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 136), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 170), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 204), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 34), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 68), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 102), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 136), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 170), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 204), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 238), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 34), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 68), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 102), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 136), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 170), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 204), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 238), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 272), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 408), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 442), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 476), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 510), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 544), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 578), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 612), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 646), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 442), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 476), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 510), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 544), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 578), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 612), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 646), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 680), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 476), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 510), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 544), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 578), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 612), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 646), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 680), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 714), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 34) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 68) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 102) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 136) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 170) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 204) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 238) = vo;
                 }
             }
-            {
-                const int ib = 442 * vy + 34 * vx + 32;
-                const int ob = 442 * vy + 34 * vx + 32;
-                const float *restrict vw = w + 320;
-                float vacc[2];
-                for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 8] * in[ib + j - 34]; /* tap 1,0 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 10] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 12] * in[ib + j + 34]; /* tap 1,2 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 14] * in[ib + j + 408]; /* tap 2,0 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 16] * in[ib + j + 442]; /* tap 2,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 18] * in[ib + j + 476]; /* tap 2,2 */
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+        }
+        {
+            const int vx = 9;
+            for (int ct = 0; ct < 34; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 442 * vy + 34 * vx + ct;
+                const int ob = 442 * vy + 34 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 34), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 34), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 34), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 68), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 34), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 68), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 102), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 408), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 442), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 476), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 442), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 476), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 510), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 476), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 510), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 544), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 34) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 68) = vo;
                 }
             }
         }
@@ -2401,36 +5274,32 @@ static void Dw_b4_S1_8c1p(const float *restrict in, float *restrict out, const f
         const int vy = 0;
         {
             const int vx = 12;
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 442 * vy + 34 * vx + 8 * ct;
-                const int ob = 442 * vy + 34 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 34]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 408]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 442]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 34; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 442 * vy + 34 * vx + ct;
+                const int ob = 442 * vy + 34 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 34), vk0);
                 }
-            }
-            {
-                const int ib = 442 * vy + 34 * vx + 32;
-                const int ob = 442 * vy + 34 * vx + 32;
-                const float *restrict vw = w + 320;
-                float vacc[2];
-                for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 8] * in[ib + j - 34]; /* tap 1,0 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 10] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 14] * in[ib + j + 408]; /* tap 2,0 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 16] * in[ib + j + 442]; /* tap 2,1 */
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 408), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 442), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -2439,87 +5308,289 @@ static void Dw_b4_S1_8c1p(const float *restrict in, float *restrict out, const f
     for (int vy = 1; vy < 12; ++vy) {
         {
             const int vx = 0;
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 442 * vy + 34 * vx + 8 * ct;
-                const int ob = 442 * vy + 34 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 442]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 408]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 34]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 442]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 476]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 34; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 442 * vy + 34 * vx + ct;
+                const int ob = 442 * vy + 34 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 442), vk0);
                 }
-            }
-            {
-                const int ib = 442 * vy + 34 * vx + 32;
-                const int ob = 442 * vy + 34 * vx + 32;
-                const float *restrict vw = w + 320;
-                float vacc[2];
-                for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 4] * in[ib + j - 442]; /* tap 0,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 6] * in[ib + j - 408]; /* tap 0,2 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 10] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 12] * in[ib + j + 34]; /* tap 1,2 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 16] * in[ib + j + 442]; /* tap 2,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 18] * in[ib + j + 476]; /* tap 2,2 */
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 408), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 34), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 442), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 476), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows 1..11 x cols 1..11: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 12; ++vy) {
-        for (int vx = 1; vx < 12; ++vx) {
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 442 * vy + 34 * vx + 8 * ct;
-                const int ob = 442 * vy + 34 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 476]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 442]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 408]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 34]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 34]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 408]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 442]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 476]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 34; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 442 * vy + 34 * vx + ct;
+                const int ob = 442 * vy + 34 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 476), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 442), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 408), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 374), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 340), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 306), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 272), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 238), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 442), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 408), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 374), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 340), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 306), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 272), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 238), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 204), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 408), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 374), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 340), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 306), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 272), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 238), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 204), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 170), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 34), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 34), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 68), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 102), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 136), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 170), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 204), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 34), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 68), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 102), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 136), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 170), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 204), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 238), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 34), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 68), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 102), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 136), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 170), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 204), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 238), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 272), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 408), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 442), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 476), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 510), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 544), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 578), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 612), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 646), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 442), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 476), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 510), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 544), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 578), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 612), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 646), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 680), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 476), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 510), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 544), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 578), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 612), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 646), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 680), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 714), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 34) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 68) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 102) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 136) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 170) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 204) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 238) = vo;
                 }
             }
-            {
-                const int ib = 442 * vy + 34 * vx + 32;
-                const int ob = 442 * vy + 34 * vx + 32;
-                const float *restrict vw = w + 320;
-                float vacc[2];
-                for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 2] * in[ib + j - 476]; /* tap 0,0 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 4] * in[ib + j - 442]; /* tap 0,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 6] * in[ib + j - 408]; /* tap 0,2 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 8] * in[ib + j - 34]; /* tap 1,0 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 10] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 12] * in[ib + j + 34]; /* tap 1,2 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 14] * in[ib + j + 408]; /* tap 2,0 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 16] * in[ib + j + 442]; /* tap 2,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 18] * in[ib + j + 476]; /* tap 2,2 */
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+        }
+        {
+            const int vx = 9;
+            for (int ct = 0; ct < 34; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 442 * vy + 34 * vx + ct;
+                const int ob = 442 * vy + 34 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 476), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 442), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 408), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 442), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 408), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 374), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 408), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 374), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 340), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 34), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 34), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 34), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 68), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 34), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 68), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 102), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 408), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 442), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 476), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 442), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 476), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 510), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 476), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 510), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 544), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 34) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 68) = vo;
                 }
             }
         }
@@ -2528,40 +5599,40 @@ static void Dw_b4_S1_8c1p(const float *restrict in, float *restrict out, const f
     for (int vy = 1; vy < 12; ++vy) {
         {
             const int vx = 12;
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 442 * vy + 34 * vx + 8 * ct;
-                const int ob = 442 * vy + 34 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 476]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 442]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 34]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 408]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 442]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 34; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 442 * vy + 34 * vx + ct;
+                const int ob = 442 * vy + 34 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 476), vk0);
                 }
-            }
-            {
-                const int ib = 442 * vy + 34 * vx + 32;
-                const int ob = 442 * vy + 34 * vx + 32;
-                const float *restrict vw = w + 320;
-                float vacc[2];
-                for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 2] * in[ib + j - 476]; /* tap 0,0 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 4] * in[ib + j - 442]; /* tap 0,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 8] * in[ib + j - 34]; /* tap 1,0 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 10] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 14] * in[ib + j + 408]; /* tap 2,0 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 16] * in[ib + j + 442]; /* tap 2,1 */
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 442), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 34), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 408), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 442), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -2571,36 +5642,32 @@ static void Dw_b4_S1_8c1p(const float *restrict in, float *restrict out, const f
         const int vy = 12;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 442 * vy + 34 * vx + 8 * ct;
-                const int ob = 442 * vy + 34 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 442]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 408]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 34]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 34; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 442 * vy + 34 * vx + ct;
+                const int ob = 442 * vy + 34 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 442), vk0);
                 }
-            }
-            {
-                const int ib = 442 * vy + 34 * vx + 32;
-                const int ob = 442 * vy + 34 * vx + 32;
-                const float *restrict vw = w + 320;
-                float vacc[2];
-                for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 4] * in[ib + j - 442]; /* tap 0,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 6] * in[ib + j - 408]; /* tap 0,2 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 10] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 12] * in[ib + j + 34]; /* tap 1,2 */
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 408), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 34), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -2608,41 +5675,198 @@ static void Dw_b4_S1_8c1p(const float *restrict in, float *restrict out, const f
     /* rows 12 x cols 1..11: kernel rows 0..1, cols 0..2 */
     {
         const int vy = 12;
-        for (int vx = 1; vx < 12; ++vx) {
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 442 * vy + 34 * vx + 8 * ct;
-                const int ob = 442 * vy + 34 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 476]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 442]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 408]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 34]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 34]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 34; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 442 * vy + 34 * vx + ct;
+                const int ob = 442 * vy + 34 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 476), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 442), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 408), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 374), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 340), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 306), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 272), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 238), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 442), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 408), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 374), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 340), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 306), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 272), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 238), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 204), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 408), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 374), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 340), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 306), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 272), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 238), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 204), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 170), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 34), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 34), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 68), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 102), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 136), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 170), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 204), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 34), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 68), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 102), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 136), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 170), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 204), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 238), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 34), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 68), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 102), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 136), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 170), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 204), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 238), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 272), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 34) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 68) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 102) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 136) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 170) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 204) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 238) = vo;
                 }
             }
-            {
-                const int ib = 442 * vy + 34 * vx + 32;
-                const int ob = 442 * vy + 34 * vx + 32;
-                const float *restrict vw = w + 320;
-                float vacc[2];
-                for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 2] * in[ib + j - 476]; /* tap 0,0 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 4] * in[ib + j - 442]; /* tap 0,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 6] * in[ib + j - 408]; /* tap 0,2 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 8] * in[ib + j - 34]; /* tap 1,0 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 10] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 12] * in[ib + j + 34]; /* tap 1,2 */
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+        }
+        {
+            const int vx = 9;
+            for (int ct = 0; ct < 34; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 442 * vy + 34 * vx + ct;
+                const int ob = 442 * vy + 34 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 476), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 442), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 408), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 442), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 408), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 374), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 408), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 374), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 340), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 34), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 34), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 34), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 68), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 34), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 68), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 102), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 34) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 68) = vo;
                 }
             }
         }
@@ -2652,36 +5876,32 @@ static void Dw_b4_S1_8c1p(const float *restrict in, float *restrict out, const f
         const int vy = 12;
         {
             const int vx = 12;
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 442 * vy + 34 * vx + 8 * ct;
-                const int ob = 442 * vy + 34 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 476]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 442]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 34]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 34; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 442 * vy + 34 * vx + ct;
+                const int ob = 442 * vy + 34 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 476), vk0);
                 }
-            }
-            {
-                const int ib = 442 * vy + 34 * vx + 32;
-                const int ob = 442 * vy + 34 * vx + 32;
-                const float *restrict vw = w + 320;
-                float vacc[2];
-                for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 2] * in[ib + j - 476]; /* tap 0,0 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 4] * in[ib + j - 442]; /* tap 0,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 8] * in[ib + j - 34]; /* tap 1,0 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 10] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 2; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 442), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 34), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -2696,94 +5916,167 @@ static void Pw_b4_S2_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 140 * n;
             const int ib = 34 * p;
             const int ob = 17 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 34; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 34];
                 const float vi2 = in[ib + s + 68];
                 const float vi3 = in[ib + s + 102];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                v += res[ob + j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                v += res[ob];
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                v += res[ob + j + 17];
-                out[ob + j + 17] = v;
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                v += res[ob + j + 34];
-                out[ob + j + 34] = v;
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                v += res[ob + j + 51];
-                out[ob + j + 51] = v;
+            {
+                float v = vacc0x3;
+                v += res[ob + 3];
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v += res[ob + 17];
+                out[ob + 17] = v;
+            }
+            {
+                float v = vacc1x1;
+                v += res[ob + 18];
+                out[ob + 18] = v;
+            }
+            {
+                float v = vacc1x2;
+                v += res[ob + 19];
+                out[ob + 19] = v;
+            }
+            {
+                float v = vacc1x3;
+                v += res[ob + 20];
+                out[ob + 20] = v;
+            }
+            {
+                float v = vacc2x0;
+                v += res[ob + 34];
+                out[ob + 34] = v;
+            }
+            {
+                float v = vacc2x1;
+                v += res[ob + 35];
+                out[ob + 35] = v;
+            }
+            {
+                float v = vacc2x2;
+                v += res[ob + 36];
+                out[ob + 36] = v;
+            }
+            {
+                float v = vacc2x3;
+                v += res[ob + 37];
+                out[ob + 37] = v;
+            }
+            {
+                float v = vacc3x0;
+                v += res[ob + 51];
+                out[ob + 51] = v;
+            }
+            {
+                float v = vacc3x1;
+                v += res[ob + 52];
+                out[ob + 52] = v;
+            }
+            {
+                float v = vacc3x2;
+                v += res[ob + 53];
+                out[ob + 53] = v;
+            }
+            {
+                float v = vacc3x3;
+                v += res[ob + 54];
+                out[ob + 54] = v;
             }
         }
         {   /* 1-channel tail */
             const float *restrict vw = w + 560;
             const int ib = 34 * p;
             const int ob = 17 * p + 16;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
             for (int s = 0; s < 34; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 34];
                 const float vi2 = in[ib + s + 68];
                 const float vi3 = in[ib + s + 102];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 v += res[ob];
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 v += res[ob + 17];
                 out[ob + 17] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 v += res[ob + 34];
                 out[ob + 34] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 v += res[ob + 51];
                 out[ob + 51] = v;
             }
@@ -2794,40 +6087,56 @@ static void Pw_b4_S2_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 140 * n;
             const int ib = 5712;
             const int ob = 4 * n + 2856;
-            float vacc0[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
             for (int s = 0; s < 34; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                v += res[ob + j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                v += res[ob];
+                out[ob] = v;
+            }
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                v += res[ob + 3];
+                out[ob + 3] = v;
             }
         }
         {   /* 1-channel tail */
             const float *restrict vw = w + 560;
             const int ib = 5712;
             const int ob = 2872;
-            float vacc0[1];
-            {
-                vacc0[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
             for (int s = 0; s < 34; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 v += res[ob];
                 out[ob] = v;
             }
@@ -2838,20 +6147,12 @@ static void Pw_b4_S2_4x4(const float *restrict in, float *restrict out, const fl
 /* layer.c.in: layer b4: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_b4_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 4; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 34; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[34 * k + o0 + j];
-        }
-    }
-    {   /* 2-channel tiles from channel 32 */
-        float *restrict d = packed + 320;
-        const int o0 = 32;
-        for (int j = 0; j < 2; ++j) d[j] = w->dw_b[o0 + j];
-        for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 2; ++j) d[2 * k + j + 2] = w->dw_w[34 * k + o0 + j];
+            d[k + 1] = w->dw_w[34 * k + o0];
         }
     }
     {
@@ -2882,7 +6183,7 @@ void sep_residual_b4(const float *restrict in, const float *restrict skip, float
     enum {
         S2_W = 340,   /* stage 2's packed weights */
     };
-    Dw_b4_S1_8c1p(in, scratch, packed);
+    Dw_b4_S1_1c8p(in, scratch, packed);
     Pw_b4_S2_4x4(scratch, out, packed + S2_W, skip);
 }
 
@@ -2908,10 +6209,10 @@ static void Run_b4(const float *in, const float *skip, float *out, const float *
  * packed weights 748 floats, scratch 7786 floats
  *
  * stage 1: depthwise 5x5 -> 13x13x17
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 17: 2 full tiles +
- *       a generated 1-channel tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 17: 17 tiles
  *   borders: borders staged through a zero-padded 17x17x17 copy of the input: unrolling every
  *       border class would take about 1322 lines of C (budget 800)
  *   order: one pass, pixels outer (scalar code)
@@ -2928,8 +6229,8 @@ static void Run_b4(const float *in, const float *skip, float *out, const float *
  *   dw_w [5][5][17], dw_b [17]
  *   pw_w [17][17], pw_b [17]
  */
-/* scalar/spatial.c.in: layer b5, stage 1 (depthwise 5x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_b5_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* simd/spatial.c.in: layer b5, stage 1 (depthwise 5x5): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_b5_S1_1c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     /* borders staged through a zero-padded 17x17x17 copy of the input: unrolling every border class would take about 1322 lines of C (budget 800) */
     for (int j = 0; j < 4913; ++j) stage[j] = 0.0f;
@@ -2938,77 +6239,559 @@ static void Dw_b5_S1_8c1p(const float *restrict in, float *restrict out, const f
     }
     /* rows 0..12 x cols 0..12: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 0; vy < 13; ++vy) {
-        for (int vx = 0; vx < 13; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 289 * vy + 17 * vx + 8 * ct;
-                const int ob = 221 * vy + 17 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * stage[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * stage[ib + j + 17]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * stage[ib + j + 34]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * stage[ib + j + 51]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * stage[ib + j + 68]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * stage[ib + j + 289]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * stage[ib + j + 306]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * stage[ib + j + 323]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * stage[ib + j + 340]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * stage[ib + j + 357]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * stage[ib + j + 578]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * stage[ib + j + 595]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * stage[ib + j + 612]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * stage[ib + j + 629]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * stage[ib + j + 646]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * stage[ib + j + 867]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * stage[ib + j + 884]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * stage[ib + j + 901]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * stage[ib + j + 918]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * stage[ib + j + 935]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * stage[ib + j + 1156]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * stage[ib + j + 1173]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * stage[ib + j + 1190]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * stage[ib + j + 1207]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * stage[ib + j + 1224]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 17; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 289 * vy + 17 * vx + ct;
+                const int ob = 221 * vy + 17 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 17), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 34), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 51), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 68), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 85), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 102), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 119), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 17), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 34), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 51), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 68), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 85), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 102), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 119), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 136), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 34), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 51), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 68), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 85), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 102), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 119), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 136), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 153), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 51), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 68), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 85), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 102), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 119), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 136), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 153), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 170), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 68), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 85), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 102), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 119), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 136), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 153), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 170), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 187), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 289), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 306), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 323), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 340), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 357), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 374), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 391), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 408), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 306), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 323), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 340), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 357), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 374), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 391), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 408), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 425), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 323), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 340), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 357), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 374), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 391), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 408), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 425), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 442), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 340), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 357), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 374), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 391), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 408), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 425), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 442), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 459), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 357), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 374), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 391), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 408), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 425), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 442), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 459), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 476), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 578), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 595), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 612), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 629), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 646), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 663), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 680), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 697), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 595), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 612), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 629), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 646), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 663), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 680), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 697), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 714), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 612), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 629), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 646), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 663), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 680), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 697), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 714), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 731), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 629), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 646), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 663), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 680), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 697), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 714), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 731), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 748), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 646), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 663), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 680), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 697), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 714), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 731), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 748), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 765), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 867), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 884), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 901), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 918), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 935), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 952), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 969), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 986), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 884), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 901), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 918), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 935), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 952), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 969), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 986), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 1003), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 901), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 918), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 935), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 952), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 969), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 986), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 1003), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 1020), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 918), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 935), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 952), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 969), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 986), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 1003), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 1020), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 1037), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 935), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 952), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 969), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 986), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1003), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 1020), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 1037), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 1054), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 1156), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 1173), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 1190), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 1207), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1224), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 1241), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 1258), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 1275), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 1173), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 1190), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 1207), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 1224), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1241), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 1258), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 1275), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 1292), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 1190), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 1207), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 1224), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 1241), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1258), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 1275), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 1292), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 1309), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 1207), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 1224), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 1241), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 1258), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1275), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 1292), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 1309), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 1326), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 1224), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 1241), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 1258), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 1275), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1292), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 1309), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 1326), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 1343), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 17) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 34) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 51) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 68) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    *(out + ob + 85) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    *(out + ob + 102) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    *(out + ob + 119) = vo;
                 }
             }
-            {
-                const int ib = 289 * vy + 17 * vx + 16;
-                const int ob = 221 * vy + 17 * vx + 16;
-                const float *restrict vw = w + 416;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * stage[ib]; /* tap 0,0 */
-                vacc[0] += vw[2] * stage[ib + 17]; /* tap 0,1 */
-                vacc[0] += vw[3] * stage[ib + 34]; /* tap 0,2 */
-                vacc[0] += vw[4] * stage[ib + 51]; /* tap 0,3 */
-                vacc[0] += vw[5] * stage[ib + 68]; /* tap 0,4 */
-                vacc[0] += vw[6] * stage[ib + 289]; /* tap 1,0 */
-                vacc[0] += vw[7] * stage[ib + 306]; /* tap 1,1 */
-                vacc[0] += vw[8] * stage[ib + 323]; /* tap 1,2 */
-                vacc[0] += vw[9] * stage[ib + 340]; /* tap 1,3 */
-                vacc[0] += vw[10] * stage[ib + 357]; /* tap 1,4 */
-                vacc[0] += vw[11] * stage[ib + 578]; /* tap 2,0 */
-                vacc[0] += vw[12] * stage[ib + 595]; /* tap 2,1 */
-                vacc[0] += vw[13] * stage[ib + 612]; /* tap 2,2 */
-                vacc[0] += vw[14] * stage[ib + 629]; /* tap 2,3 */
-                vacc[0] += vw[15] * stage[ib + 646]; /* tap 2,4 */
-                vacc[0] += vw[16] * stage[ib + 867]; /* tap 3,0 */
-                vacc[0] += vw[17] * stage[ib + 884]; /* tap 3,1 */
-                vacc[0] += vw[18] * stage[ib + 901]; /* tap 3,2 */
-                vacc[0] += vw[19] * stage[ib + 918]; /* tap 3,3 */
-                vacc[0] += vw[20] * stage[ib + 935]; /* tap 3,4 */
-                vacc[0] += vw[21] * stage[ib + 1156]; /* tap 4,0 */
-                vacc[0] += vw[22] * stage[ib + 1173]; /* tap 4,1 */
-                vacc[0] += vw[23] * stage[ib + 1190]; /* tap 4,2 */
-                vacc[0] += vw[24] * stage[ib + 1207]; /* tap 4,3 */
-                vacc[0] += vw[25] * stage[ib + 1224]; /* tap 4,4 */
+        }
+        {
+            const int vx = 8;
+            for (int ct = 0; ct < 17; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 289 * vy + 17 * vx + ct;
+                const int ob = 221 * vy + 17 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 17), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 34), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 51), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 68), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 17), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 34), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 51), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 68), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 85), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 34), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 51), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 68), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 85), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 102), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 51), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 68), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 85), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 102), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 119), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 68), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 85), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 102), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 119), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 136), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 289), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 306), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 323), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 340), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 357), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 306), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 323), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 340), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 357), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 374), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 323), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 340), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 357), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 374), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 391), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 340), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 357), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 374), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 391), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 408), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 357), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 374), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 391), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 408), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 425), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 578), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 595), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 612), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 629), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 646), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 595), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 612), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 629), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 646), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 663), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 612), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 629), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 646), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 663), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 680), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 629), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 646), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 663), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 680), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 697), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 646), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 663), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 680), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 697), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 714), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 867), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 884), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 901), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 918), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 935), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 884), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 901), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 918), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 935), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 952), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 901), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 918), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 935), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 952), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 969), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 918), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 935), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 952), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 969), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 986), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 935), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 952), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 969), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 986), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1003), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 1156), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 1173), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 1190), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 1207), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1224), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 1173), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 1190), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 1207), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 1224), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1241), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 1190), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 1207), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 1224), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 1241), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1258), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 1207), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 1224), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 1241), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 1258), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1275), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 1224), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 1241), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 1258), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 1275), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1292), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 17) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 34) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 51) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 68) = vo;
                 }
             }
         }
@@ -3023,101 +6806,186 @@ static void Pw_b5_S2_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 72 * n;
             const int ib = 17 * p;
             const int ob = 17 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 17; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 17];
                 const float vi2 = in[ib + s + 34];
                 const float vi3 = in[ib + s + 51];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                v += res[ob + j];
+            {
+                float v = vacc0x0;
+                v += res[ob];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                v += res[ob + j + 17];
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 17] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                v += res[ob + j + 34];
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 34] = v;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                v += res[ob + j + 51];
+            {
+                float v = vacc0x3;
+                v += res[ob + 3];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 51] = v;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v += res[ob + 17];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 17] = v;
+            }
+            {
+                float v = vacc1x1;
+                v += res[ob + 18];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 18] = v;
+            }
+            {
+                float v = vacc1x2;
+                v += res[ob + 19];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 19] = v;
+            }
+            {
+                float v = vacc1x3;
+                v += res[ob + 20];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 20] = v;
+            }
+            {
+                float v = vacc2x0;
+                v += res[ob + 34];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 34] = v;
+            }
+            {
+                float v = vacc2x1;
+                v += res[ob + 35];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 35] = v;
+            }
+            {
+                float v = vacc2x2;
+                v += res[ob + 36];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 36] = v;
+            }
+            {
+                float v = vacc2x3;
+                v += res[ob + 37];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 37] = v;
+            }
+            {
+                float v = vacc3x0;
+                v += res[ob + 51];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 51] = v;
+            }
+            {
+                float v = vacc3x1;
+                v += res[ob + 52];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 52] = v;
+            }
+            {
+                float v = vacc3x2;
+                v += res[ob + 53];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 53] = v;
+            }
+            {
+                float v = vacc3x3;
+                v += res[ob + 54];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 54] = v;
             }
         }
         {   /* 1-channel tail */
             const float *restrict vw = w + 288;
             const int ib = 17 * p;
             const int ob = 17 * p + 16;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
             for (int s = 0; s < 17; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 17];
                 const float vi2 = in[ib + s + 34];
                 const float vi3 = in[ib + s + 51];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 v += res[ob];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 v += res[ob + 17];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 17] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 v += res[ob + 34];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 34] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 v += res[ob + 51];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 51] = v;
@@ -3129,41 +6997,60 @@ static void Pw_b5_S2_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 72 * n;
             const int ib = 2856;
             const int ob = 4 * n + 2856;
-            float vacc0[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
             for (int s = 0; s < 17; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                v += res[ob + j];
+            {
+                float v = vacc0x0;
+                v += res[ob];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j] = v;
+                out[ob] = v;
+            }
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                v += res[ob + 3];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 3] = v;
             }
         }
         {   /* 1-channel tail */
             const float *restrict vw = w + 288;
             const int ib = 2856;
             const int ob = 2872;
-            float vacc0[1];
-            {
-                vacc0[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
             for (int s = 0; s < 17; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 v += res[ob];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob] = v;
@@ -3175,17 +7062,9 @@ static void Pw_b5_S2_4x4(const float *restrict in, float *restrict out, const fl
 /* layer.c.in: layer b5: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_b5_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 208 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
-        for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[17 * k + o0 + j];
-        }
-    }
-    {   /* 1-channel tiles from channel 16 */
-        float *restrict d = packed + 416;
-        const int o0 = 16;
+    for (int ct = 0; ct < 17; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 26 * ct;
+        const int o0 = ct;
         d[0] = w->dw_b[o0];
         for (int k = 0; k < 25; ++k) {
             d[k + 1] = w->dw_w[17 * k + o0];
@@ -3220,7 +7099,7 @@ void sep_residual_b5(const float *restrict in, const float *restrict skip, float
         S1_STAGE = 2873,   /* stage 1's zero-padded input copy in scratch */
         S2_W = 442,        /* stage 2's packed weights */
     };
-    Dw_b5_S1_8c1p(in, scratch, packed, scratch + S1_STAGE);
+    Dw_b5_S1_1c8p(in, scratch, packed, scratch + S1_STAGE);
     Pw_b5_S2_4x4(scratch, out, packed + S2_W, skip);
 }
 
@@ -3246,10 +7125,10 @@ static void Run_b5(const float *in, const float *skip, float *out, const float *
  * packed weights 224 floats, scratch 512 floats
  *
  * stage 1: depthwise 3x3 -> 8x8x8
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 8: 1 full tile, no
- *       tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 8: 8 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -3265,27 +7144,38 @@ static void Run_b5(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][8], dw_b [8]
  *   pw_w [16][8], pw_b [16]
  */
-/* scalar/spatial.c.in: layer c1, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_c1_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer c1, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_c1_S1_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            {
-                const int ib = 240 * vy + 16 * vx;
-                const int ob = 64 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 120]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 128]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 240 * vy + 16 * vx + ct;
+                const int ob = 64 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 120), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3293,22 +7183,95 @@ static void Dw_c1_S1_8c1p(const float *restrict in, float *restrict out, const f
     /* rows 0 x cols 1..6: kernel rows 1..2, cols 0..2 */
     {
         const int vy = 0;
-        for (int vx = 1; vx < 7; ++vx) {
-            {
-                const int ib = 240 * vy + 16 * vx;
-                const int ob = 64 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 112]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 120]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 128]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 240 * vy + 16 * vx + ct;
+                const int ob = 64 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 40), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 56), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 72), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 40), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 56), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 72), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 88), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 128), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 160), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 176), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 192), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 120), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 136), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 152), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 168), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 184), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 200), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 160), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 176), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 192), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 208), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 8) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 24) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    *(out + ob + 40) = vo;
                 }
             }
         }
@@ -3318,19 +7281,30 @@ static void Dw_c1_S1_8c1p(const float *restrict in, float *restrict out, const f
         const int vy = 0;
         {
             const int vx = 7;
-            {
-                const int ib = 240 * vy + 16 * vx;
-                const int ob = 64 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 112]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 120]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 240 * vy + 16 * vx + ct;
+                const int ob = 64 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 120), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3339,46 +7313,160 @@ static void Dw_c1_S1_8c1p(const float *restrict in, float *restrict out, const f
     for (int vy = 1; vy < 7; ++vy) {
         {
             const int vx = 0;
-            {
-                const int ib = 240 * vy + 16 * vx;
-                const int ob = 64 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 120]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 112]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 120]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 128]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 240 * vy + 16 * vx + ct;
+                const int ob = 64 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 120), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 120), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows 1..6 x cols 1..6: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 1; vx < 7; ++vx) {
-            {
-                const int ib = 240 * vy + 16 * vx;
-                const int ob = 64 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 128]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 120]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 112]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 112]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 120]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 128]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 240 * vy + 16 * vx + ct;
+                const int ob = 64 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 112), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 96), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 80), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 64), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 48), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 120), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 104), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 88), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 72), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 56), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 40), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 96), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 80), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 64), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 48), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 32), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 40), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 56), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 72), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 40), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 56), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 72), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 88), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 128), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 160), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 176), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 192), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 120), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 136), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 152), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 168), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 184), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 200), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 160), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 176), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 192), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 208), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 8) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 24) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    *(out + ob + 40) = vo;
                 }
             }
         }
@@ -3387,21 +7475,38 @@ static void Dw_c1_S1_8c1p(const float *restrict in, float *restrict out, const f
     for (int vy = 1; vy < 7; ++vy) {
         {
             const int vx = 7;
-            {
-                const int ib = 240 * vy + 16 * vx;
-                const int ob = 64 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 128]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 120]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 112]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 120]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 240 * vy + 16 * vx + ct;
+                const int ob = 64 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 120), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 120), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3411,19 +7516,30 @@ static void Dw_c1_S1_8c1p(const float *restrict in, float *restrict out, const f
         const int vy = 7;
         {
             const int vx = 0;
-            {
-                const int ib = 240 * vy + 16 * vx;
-                const int ob = 64 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 120]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 112]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 240 * vy + 16 * vx + ct;
+                const int ob = 64 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 120), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3431,22 +7547,95 @@ static void Dw_c1_S1_8c1p(const float *restrict in, float *restrict out, const f
     /* rows 7 x cols 1..6: kernel rows 0..1, cols 0..2 */
     {
         const int vy = 7;
-        for (int vx = 1; vx < 7; ++vx) {
-            {
-                const int ib = 240 * vy + 16 * vx;
-                const int ob = 64 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 128]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 120]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 112]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 240 * vy + 16 * vx + ct;
+                const int ob = 64 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 112), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 96), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 80), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 64), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 48), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 120), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 104), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 88), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 72), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 56), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 40), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 96), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 80), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 64), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 48), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 32), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 40), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 56), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 72), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 40), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 56), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 72), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 88), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 8) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 24) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    *(out + ob + 40) = vo;
                 }
             }
         }
@@ -3456,19 +7645,30 @@ static void Dw_c1_S1_8c1p(const float *restrict in, float *restrict out, const f
         const int vy = 7;
         {
             const int vx = 7;
-            {
-                const int ib = 240 * vy + 16 * vx;
-                const int ob = 64 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 128]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 120]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 240 * vy + 16 * vx + ct;
+                const int ob = 64 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 120), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3483,48 +7683,128 @@ static void Pw_c1_S2_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 36 * n;
             const int ib = 8 * p;
             const int ob = 16 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 8; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 8];
                 const float vi2 = in[ib + s + 16];
                 const float vi3 = in[ib + s + 24];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
+            {
+                float v = vacc0x1;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 16] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
+            {
+                float v = vacc0x2;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 32] = v;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
+            {
+                float v = vacc0x3;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 48] = v;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 16] = v;
+            }
+            {
+                float v = vacc1x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 17] = v;
+            }
+            {
+                float v = vacc1x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 18] = v;
+            }
+            {
+                float v = vacc1x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 19] = v;
+            }
+            {
+                float v = vacc2x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 32] = v;
+            }
+            {
+                float v = vacc2x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 33] = v;
+            }
+            {
+                float v = vacc2x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 34] = v;
+            }
+            {
+                float v = vacc2x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 35] = v;
+            }
+            {
+                float v = vacc3x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 48] = v;
+            }
+            {
+                float v = vacc3x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 49] = v;
+            }
+            {
+                float v = vacc3x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 50] = v;
+            }
+            {
+                float v = vacc3x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 51] = v;
             }
         }
     }
@@ -3533,12 +7813,12 @@ static void Pw_c1_S2_4x4(const float *restrict in, float *restrict out, const fl
 /* layer.c.in: layer c1: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_c1_pack(const sg_weights *w, float *packed)
 {
-    {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed;
-        const int o0 = 0;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 8; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[8 * k + o0 + j];
+            d[k + 1] = w->dw_w[8 * k + o0];
         }
     }
     {
@@ -3559,7 +7839,7 @@ void sep_residual_c1(const float *restrict in, float *restrict out, const float 
     enum {
         S2_W = 80,   /* stage 2's packed weights */
     };
-    Dw_c1_S1_8c1p(in, scratch, packed);
+    Dw_c1_S1_1c8p(in, scratch, packed);
     Pw_c1_S2_4x4(scratch, out, packed + S2_W);
 }
 
@@ -3587,10 +7867,10 @@ static void Run_c1(const float *in, const float *skip, float *out, const float *
  * packed weights 272 floats, scratch 1024 floats
  *
  * stage 1: depthwise 3x3 -> 8x8x16
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 16: 2 full tiles,
- *       no tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -3607,27 +7887,38 @@ static void Run_c1(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][16], dw_b [16]
  *   pw_w [16][6], pw_b [16]
  */
-/* scalar/spatial.c.in: layer c2, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_c2_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer c2, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_c2_S1_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 128 * vy + 16 * vx + 8 * ct;
-                const int ob = 128 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 128]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 144]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 128 * vy + 16 * vx + ct;
+                const int ob = 128 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3635,22 +7926,95 @@ static void Dw_c2_S1_8c1p(const float *restrict in, float *restrict out, const f
     /* rows 0 x cols 1..6: kernel rows 1..2, cols 0..2 */
     {
         const int vy = 0;
-        for (int vx = 1; vx < 7; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 128 * vy + 16 * vx + 8 * ct;
-                const int ob = 128 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 112]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 128]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 144]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 128 * vy + 16 * vx + ct;
+                const int ob = 128 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 128), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 160), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 176), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 192), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 160), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 176), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 192), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 208), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 160), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 176), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 192), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 208), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 224), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    *(out + ob + 80) = vo;
                 }
             }
         }
@@ -3660,19 +8024,30 @@ static void Dw_c2_S1_8c1p(const float *restrict in, float *restrict out, const f
         const int vy = 0;
         {
             const int vx = 7;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 128 * vy + 16 * vx + 8 * ct;
-                const int ob = 128 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 112]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 128]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 128 * vy + 16 * vx + ct;
+                const int ob = 128 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3681,46 +8056,160 @@ static void Dw_c2_S1_8c1p(const float *restrict in, float *restrict out, const f
     for (int vy = 1; vy < 7; ++vy) {
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 128 * vy + 16 * vx + 8 * ct;
-                const int ob = 128 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 128]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 112]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 128]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 144]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 128 * vy + 16 * vx + ct;
+                const int ob = 128 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows 1..6 x cols 1..6: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 1; vx < 7; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 128 * vy + 16 * vx + 8 * ct;
-                const int ob = 128 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 144]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 128]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 112]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 112]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 128]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 144]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 128 * vy + 16 * vx + ct;
+                const int ob = 128 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 128), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 112), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 96), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 80), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 64), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 112), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 96), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 80), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 64), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 48), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 96), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 80), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 64), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 48), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 32), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 128), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 160), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 176), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 192), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 160), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 176), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 192), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 208), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 160), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 176), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 192), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 208), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 224), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    *(out + ob + 80) = vo;
                 }
             }
         }
@@ -3729,21 +8218,38 @@ static void Dw_c2_S1_8c1p(const float *restrict in, float *restrict out, const f
     for (int vy = 1; vy < 7; ++vy) {
         {
             const int vx = 7;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 128 * vy + 16 * vx + 8 * ct;
-                const int ob = 128 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 144]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 128]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 112]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 128]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 128 * vy + 16 * vx + ct;
+                const int ob = 128 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3753,19 +8259,30 @@ static void Dw_c2_S1_8c1p(const float *restrict in, float *restrict out, const f
         const int vy = 7;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 128 * vy + 16 * vx + 8 * ct;
-                const int ob = 128 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 128]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 112]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 128 * vy + 16 * vx + ct;
+                const int ob = 128 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3773,22 +8290,95 @@ static void Dw_c2_S1_8c1p(const float *restrict in, float *restrict out, const f
     /* rows 7 x cols 1..6: kernel rows 0..1, cols 0..2 */
     {
         const int vy = 7;
-        for (int vx = 1; vx < 7; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 128 * vy + 16 * vx + 8 * ct;
-                const int ob = 128 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 144]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 128]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 112]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 128 * vy + 16 * vx + ct;
+                const int ob = 128 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 128), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 112), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 96), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 80), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 64), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 112), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 96), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 80), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 64), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 48), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 96), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 80), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 64), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 48), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 32), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    *(out + ob + 80) = vo;
                 }
             }
         }
@@ -3798,19 +8388,30 @@ static void Dw_c2_S1_8c1p(const float *restrict in, float *restrict out, const f
         const int vy = 7;
         {
             const int vx = 7;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 128 * vy + 16 * vx + 8 * ct;
-                const int ob = 128 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 144]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 128]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 128 * vy + 16 * vx + ct;
+                const int ob = 128 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3845,45 +8446,128 @@ static void Pw_c2_S2_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 28 * n;
             const int ib = 16 * p;
             const int ob = 16 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 6; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_c2_S2[6 * j + s + 24 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 16] * vk[j];
-                    vacc2[j] += in[ib + k + 32] * vk[j];
-                    vacc3[j] += in[ib + k + 48] * vk[j];
-                }
+                const int k0 = Src_c2_S2[s + 24 * n];
+                const int k1 = Src_c2_S2[s + 24 * n + 6];
+                const int k2 = Src_c2_S2[s + 24 * n + 12];
+                const int k3 = Src_c2_S2[s + 24 * n + 18];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 16], vk0);
+                vacc2x0 = SG_MADD(vacc2x0, in[ib + k0 + 32], vk0);
+                vacc3x0 = SG_MADD(vacc3x0, in[ib + k0 + 48], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 16], vk1);
+                vacc2x1 = SG_MADD(vacc2x1, in[ib + k1 + 32], vk1);
+                vacc3x1 = SG_MADD(vacc3x1, in[ib + k1 + 48], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                vacc1x2 = SG_MADD(vacc1x2, in[ib + k2 + 16], vk2);
+                vacc2x2 = SG_MADD(vacc2x2, in[ib + k2 + 32], vk2);
+                vacc3x2 = SG_MADD(vacc3x2, in[ib + k2 + 48], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
+                vacc1x3 = SG_MADD(vacc1x3, in[ib + k3 + 16], vk3);
+                vacc2x3 = SG_MADD(vacc2x3, in[ib + k3 + 32], vk3);
+                vacc3x3 = SG_MADD(vacc3x3, in[ib + k3 + 48], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                v += res[ob + j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                v += res[ob];
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                v += res[ob + j + 16];
-                out[ob + j + 16] = v;
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                v += res[ob + j + 32];
-                out[ob + j + 32] = v;
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                v += res[ob + j + 48];
-                out[ob + j + 48] = v;
+            {
+                float v = vacc0x3;
+                v += res[ob + 3];
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v += res[ob + 16];
+                out[ob + 16] = v;
+            }
+            {
+                float v = vacc1x1;
+                v += res[ob + 17];
+                out[ob + 17] = v;
+            }
+            {
+                float v = vacc1x2;
+                v += res[ob + 18];
+                out[ob + 18] = v;
+            }
+            {
+                float v = vacc1x3;
+                v += res[ob + 19];
+                out[ob + 19] = v;
+            }
+            {
+                float v = vacc2x0;
+                v += res[ob + 32];
+                out[ob + 32] = v;
+            }
+            {
+                float v = vacc2x1;
+                v += res[ob + 33];
+                out[ob + 33] = v;
+            }
+            {
+                float v = vacc2x2;
+                v += res[ob + 34];
+                out[ob + 34] = v;
+            }
+            {
+                float v = vacc2x3;
+                v += res[ob + 35];
+                out[ob + 35] = v;
+            }
+            {
+                float v = vacc3x0;
+                v += res[ob + 48];
+                out[ob + 48] = v;
+            }
+            {
+                float v = vacc3x1;
+                v += res[ob + 49];
+                out[ob + 49] = v;
+            }
+            {
+                float v = vacc3x2;
+                v += res[ob + 50];
+                out[ob + 50] = v;
+            }
+            {
+                float v = vacc3x3;
+                v += res[ob + 51];
+                out[ob + 51] = v;
             }
         }
     }
@@ -3892,12 +8576,12 @@ static void Pw_c2_S2_4x4(const float *restrict in, float *restrict out, const fl
 /* layer.c.in: layer c2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_c2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 16; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
+            d[k + 1] = w->dw_w[16 * k + o0];
         }
     }
     {
@@ -3918,7 +8602,7 @@ void sep_residual_c2(const float *restrict in, float *restrict out, const float 
     enum {
         S2_W = 160,   /* stage 2's packed weights */
     };
-    Dw_c2_S1_8c1p(in, scratch, packed);
+    Dw_c2_S1_1c8p(in, scratch, packed);
     Pw_c2_S2_4x4(scratch, out, packed + S2_W, in);
 }
 
@@ -3945,10 +8629,10 @@ static void Run_c2(const float *in, const float *skip, float *out, const float *
  * packed weights 208 floats, scratch 1024 floats
  *
  * stage 1: depthwise 3x3 -> 8x8x16
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 16: 2 full tiles,
- *       no tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -3966,27 +8650,38 @@ static void Run_c2(const float *in, const float *skip, float *out, const float *
  *   pw_w [16][4], pw_b [16]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-/* scalar/spatial.c.in: layer c3, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_c3_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer c3, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_c3_S1_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 128 * vy + 16 * vx + 8 * ct;
-                const int ob = 128 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 72 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 128]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 144]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 9 * ct;
+                const int ib = 128 * vy + 16 * vx + ct;
+                const int ob = 128 * vy + 16 * vx + ct;
+                float vacc0x0 = 0.0f;
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3994,22 +8689,95 @@ static void Dw_c3_S1_8c1p(const float *restrict in, float *restrict out, const f
     /* rows 0 x cols 1..6: kernel rows 1..2, cols 0..2 */
     {
         const int vy = 0;
-        for (int vx = 1; vx < 7; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 128 * vy + 16 * vx + 8 * ct;
-                const int ob = 128 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 72 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 112]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 128]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 144]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 9 * ct;
+                const int ib = 128 * vy + 16 * vx + ct;
+                const int ob = 128 * vy + 16 * vx + ct;
+                float vacc0x0 = 0.0f;
+                float vacc1x0 = 0.0f;
+                float vacc2x0 = 0.0f;
+                float vacc3x0 = 0.0f;
+                float vacc4x0 = 0.0f;
+                float vacc5x0 = 0.0f;
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 128), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 160), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 176), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 192), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 160), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 176), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 192), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 208), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 160), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 176), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 192), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 208), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 224), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    *(out + ob + 80) = vo;
                 }
             }
         }
@@ -4019,19 +8787,30 @@ static void Dw_c3_S1_8c1p(const float *restrict in, float *restrict out, const f
         const int vy = 0;
         {
             const int vx = 7;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 128 * vy + 16 * vx + 8 * ct;
-                const int ob = 128 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 72 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 112]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 128]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 9 * ct;
+                const int ib = 128 * vy + 16 * vx + ct;
+                const int ob = 128 * vy + 16 * vx + ct;
+                float vacc0x0 = 0.0f;
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -4040,46 +8819,160 @@ static void Dw_c3_S1_8c1p(const float *restrict in, float *restrict out, const f
     for (int vy = 1; vy < 7; ++vy) {
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 128 * vy + 16 * vx + 8 * ct;
-                const int ob = 128 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 72 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 128]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 112]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 128]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 144]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 9 * ct;
+                const int ib = 128 * vy + 16 * vx + ct;
+                const int ob = 128 * vy + 16 * vx + ct;
+                float vacc0x0 = 0.0f;
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows 1..6 x cols 1..6: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 1; vx < 7; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 128 * vy + 16 * vx + 8 * ct;
-                const int ob = 128 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 72 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + j - 144]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 128]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 112]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 112]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 128]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 144]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 9 * ct;
+                const int ib = 128 * vy + 16 * vx + ct;
+                const int ob = 128 * vy + 16 * vx + ct;
+                float vacc0x0 = 0.0f;
+                float vacc1x0 = 0.0f;
+                float vacc2x0 = 0.0f;
+                float vacc3x0 = 0.0f;
+                float vacc4x0 = 0.0f;
+                float vacc5x0 = 0.0f;
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 128), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 112), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 96), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 80), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 64), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 112), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 96), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 80), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 64), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 48), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 96), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 80), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 64), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 48), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 32), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 128), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 160), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 176), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 192), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 160), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 176), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 192), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 208), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 160), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 176), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 192), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 208), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 224), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    *(out + ob + 80) = vo;
                 }
             }
         }
@@ -4088,21 +8981,38 @@ static void Dw_c3_S1_8c1p(const float *restrict in, float *restrict out, const f
     for (int vy = 1; vy < 7; ++vy) {
         {
             const int vx = 7;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 128 * vy + 16 * vx + 8 * ct;
-                const int ob = 128 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 72 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + j - 144]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 128]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 112]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 128]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 9 * ct;
+                const int ib = 128 * vy + 16 * vx + ct;
+                const int ob = 128 * vy + 16 * vx + ct;
+                float vacc0x0 = 0.0f;
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -4112,19 +9022,30 @@ static void Dw_c3_S1_8c1p(const float *restrict in, float *restrict out, const f
         const int vy = 7;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 128 * vy + 16 * vx + 8 * ct;
-                const int ob = 128 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 72 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 128]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 112]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 9 * ct;
+                const int ib = 128 * vy + 16 * vx + ct;
+                const int ob = 128 * vy + 16 * vx + ct;
+                float vacc0x0 = 0.0f;
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -4132,22 +9053,95 @@ static void Dw_c3_S1_8c1p(const float *restrict in, float *restrict out, const f
     /* rows 7 x cols 1..6: kernel rows 0..1, cols 0..2 */
     {
         const int vy = 7;
-        for (int vx = 1; vx < 7; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 128 * vy + 16 * vx + 8 * ct;
-                const int ob = 128 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 72 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + j - 144]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 128]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 112]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 9 * ct;
+                const int ib = 128 * vy + 16 * vx + ct;
+                const int ob = 128 * vy + 16 * vx + ct;
+                float vacc0x0 = 0.0f;
+                float vacc1x0 = 0.0f;
+                float vacc2x0 = 0.0f;
+                float vacc3x0 = 0.0f;
+                float vacc4x0 = 0.0f;
+                float vacc5x0 = 0.0f;
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 128), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 112), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 96), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 80), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 64), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 112), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 96), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 80), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 64), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 48), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 96), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 80), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 64), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 48), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 32), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    *(out + ob + 80) = vo;
                 }
             }
         }
@@ -4157,19 +9151,30 @@ static void Dw_c3_S1_8c1p(const float *restrict in, float *restrict out, const f
         const int vy = 7;
         {
             const int vx = 7;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 128 * vy + 16 * vx + 8 * ct;
-                const int ob = 128 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 72 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + j - 144]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 128]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 9 * ct;
+                const int ib = 128 * vy + 16 * vx + ct;
+                const int ob = 128 * vy + 16 * vx + ct;
+                float vacc0x0 = 0.0f;
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -4185,48 +9190,128 @@ static void Pw_c3_S2_4x4(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 16 * g;
                 const int ib = 16 * p + 4 * g;
                 const int ob = 16 * p + 4 * g;
-                float vacc0[4];
-                float vacc1[4];
-                float vacc2[4];
-                float vacc3[4];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] = 0.0f;
-                    vacc1[j] = 0.0f;
-                    vacc2[j] = 0.0f;
-                    vacc3[j] = 0.0f;
-                }
+                float vacc0x0 = 0.0f;
+                float vacc0x1 = 0.0f;
+                float vacc0x2 = 0.0f;
+                float vacc0x3 = 0.0f;
+                float vacc1x0 = 0.0f;
+                float vacc1x1 = 0.0f;
+                float vacc1x2 = 0.0f;
+                float vacc1x3 = 0.0f;
+                float vacc2x0 = 0.0f;
+                float vacc2x1 = 0.0f;
+                float vacc2x2 = 0.0f;
+                float vacc2x3 = 0.0f;
+                float vacc3x0 = 0.0f;
+                float vacc3x1 = 0.0f;
+                float vacc3x2 = 0.0f;
+                float vacc3x3 = 0.0f;
                 for (int s = 0; s < 4; ++s) {
                     const float *restrict vk = vw + 4 * s;
                     const float vi0 = in[ib + s];
                     const float vi1 = in[ib + s + 16];
                     const float vi2 = in[ib + s + 32];
                     const float vi3 = in[ib + s + 48];
-                    for (int j = 0; j < 4; ++j) {
-                        vacc0[j] += vi0 * vk[j];
-                        vacc1[j] += vi1 * vk[j];
-                        vacc2[j] += vi2 * vk[j];
-                        vacc3[j] += vi3 * vk[j];
-                    }
+                    const float vk0 = vk[0];
+                    vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                    const float vk1 = vk[1];
+                    vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                    vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                    vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                    vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                    const float vk2 = vk[2];
+                    vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                    vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                    vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                    vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                    const float vk3 = vk[3];
+                    vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                    vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                    vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                    vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
                 }
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc0[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0x0;
+                    v += res[ob];
+                    out[ob] = v;
                 }
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc1[j];
-                    v += res[ob + j + 16];
-                    out[ob + j + 16] = v;
+                {
+                    float v = vacc0x1;
+                    v += res[ob + 1];
+                    out[ob + 1] = v;
                 }
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc2[j];
-                    v += res[ob + j + 32];
-                    out[ob + j + 32] = v;
+                {
+                    float v = vacc0x2;
+                    v += res[ob + 2];
+                    out[ob + 2] = v;
                 }
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc3[j];
-                    v += res[ob + j + 48];
-                    out[ob + j + 48] = v;
+                {
+                    float v = vacc0x3;
+                    v += res[ob + 3];
+                    out[ob + 3] = v;
+                }
+                {
+                    float v = vacc1x0;
+                    v += res[ob + 16];
+                    out[ob + 16] = v;
+                }
+                {
+                    float v = vacc1x1;
+                    v += res[ob + 17];
+                    out[ob + 17] = v;
+                }
+                {
+                    float v = vacc1x2;
+                    v += res[ob + 18];
+                    out[ob + 18] = v;
+                }
+                {
+                    float v = vacc1x3;
+                    v += res[ob + 19];
+                    out[ob + 19] = v;
+                }
+                {
+                    float v = vacc2x0;
+                    v += res[ob + 32];
+                    out[ob + 32] = v;
+                }
+                {
+                    float v = vacc2x1;
+                    v += res[ob + 33];
+                    out[ob + 33] = v;
+                }
+                {
+                    float v = vacc2x2;
+                    v += res[ob + 34];
+                    out[ob + 34] = v;
+                }
+                {
+                    float v = vacc2x3;
+                    v += res[ob + 35];
+                    out[ob + 35] = v;
+                }
+                {
+                    float v = vacc3x0;
+                    v += res[ob + 48];
+                    out[ob + 48] = v;
+                }
+                {
+                    float v = vacc3x1;
+                    v += res[ob + 49];
+                    out[ob + 49] = v;
+                }
+                {
+                    float v = vacc3x2;
+                    v += res[ob + 50];
+                    out[ob + 50] = v;
+                }
+                {
+                    float v = vacc3x3;
+                    v += res[ob + 51];
+                    out[ob + 51] = v;
                 }
             }
         }
@@ -4236,11 +9321,11 @@ static void Pw_c3_S2_4x4(const float *restrict in, float *restrict out, const fl
 /* layer.c.in: layer c3: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_c3_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 72 * ct;
-        const int o0 = 8 * ct;
+    for (int ct = 0; ct < 16; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 9 * ct;
+        const int o0 = ct;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j] = w->dw_w[16 * k + o0 + j];
+            d[k] = w->dw_w[16 * k + o0];
         }
     }
     for (int g = 0; g < 4; ++g) {
@@ -4260,7 +9345,7 @@ void sep_residual_c3(const float *restrict in, const float *restrict skip, float
     enum {
         S2_W = 144,   /* stage 2's packed weights */
     };
-    Dw_c3_S1_8c1p(in, scratch, packed);
+    Dw_c3_S1_1c8p(in, scratch, packed);
     Pw_c3_S2_4x4(scratch, out, packed + S2_W, skip);
 }
 
@@ -4286,10 +9371,10 @@ static void Run_c3(const float *in, const float *skip, float *out, const float *
  * packed weights 1384 floats, scratch 660 floats
  *
  * stage 1: depthwise 3x3 -> 4x5x33
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 33: 4 full tiles +
- *       a generated 1-channel tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 33: 33 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -4305,42 +9390,38 @@ static void Run_c3(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][33], dw_b [33]
  *   pw_w [31][33], pw_b [31]
  */
-/* scalar/spatial.c.in: layer d1, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_d1_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer d1, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_d1_S1_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 594 * vy + 66 * vx + 8 * ct;
-                const int ob = 165 * vy + 33 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 33]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 297]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 330]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 33; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 594 * vy + 66 * vx + ct;
+                const int ob = 165 * vy + 33 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
                 }
-            }
-            {
-                const int ib = 594 * vy + 66 * vx + 32;
-                const int ob = 165 * vy + 33 * vx + 32;
-                const float *restrict vw = w + 320;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 33]; /* tap 1,2 */
-                vacc[0] += vw[8] * in[ib + 297]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 330]; /* tap 2,2 */
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 33), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 297), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 330), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -4348,39 +9429,62 @@ static void Dw_d1_S1_8c1p(const float *restrict in, float *restrict out, const f
     /* rows 0 x cols 1..3: kernel rows 1..2, cols 0..2 */
     {
         const int vy = 0;
-        for (int vx = 1; vx < 4; ++vx) {
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 594 * vy + 66 * vx + 8 * ct;
-                const int ob = 165 * vy + 33 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 33]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 33]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 264]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 297]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 330]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 33; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 594 * vy + 66 * vx + ct;
+                const int ob = 165 * vy + 33 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 33), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 33), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 99), vk0);
                 }
-            }
-            {
-                const int ib = 594 * vy + 66 * vx + 32;
-                const int ob = 165 * vy + 33 * vx + 32;
-                const float *restrict vw = w + 320;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[4] * in[ib - 33]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 33]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib + 264]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 297]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 330]; /* tap 2,2 */
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 66), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 132), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 33), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 99), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 165), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 264), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 330), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 396), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 297), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 363), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 429), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 330), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 396), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 462), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 33) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 66) = vo;
                 }
             }
         }
@@ -4390,34 +9494,30 @@ static void Dw_d1_S1_8c1p(const float *restrict in, float *restrict out, const f
         const int vy = 0;
         {
             const int vx = 4;
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 594 * vy + 66 * vx + 8 * ct;
-                const int ob = 165 * vy + 33 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 33]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 264]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 297]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 33; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 594 * vy + 66 * vx + ct;
+                const int ob = 165 * vy + 33 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 33), vk0);
                 }
-            }
-            {
-                const int ib = 594 * vy + 66 * vx + 32;
-                const int ob = 165 * vy + 33 * vx + 32;
-                const float *restrict vw = w + 320;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[4] * in[ib - 33]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib + 264]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 297]; /* tap 2,1 */
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 264), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 297), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -4426,83 +9526,118 @@ static void Dw_d1_S1_8c1p(const float *restrict in, float *restrict out, const f
     for (int vy = 1; vy < 3; ++vy) {
         {
             const int vx = 0;
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 594 * vy + 66 * vx + 8 * ct;
-                const int ob = 165 * vy + 33 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 297]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 264]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 33]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 297]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 330]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 33; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 594 * vy + 66 * vx + ct;
+                const int ob = 165 * vy + 33 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 297), vk0);
                 }
-            }
-            {
-                const int ib = 594 * vy + 66 * vx + 32;
-                const int ob = 165 * vy + 33 * vx + 32;
-                const float *restrict vw = w + 320;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib - 297]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 264]; /* tap 0,2 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 33]; /* tap 1,2 */
-                vacc[0] += vw[8] * in[ib + 297]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 330]; /* tap 2,2 */
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 264), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 33), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 297), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 330), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows 1..2 x cols 1..3: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 3; ++vy) {
-        for (int vx = 1; vx < 4; ++vx) {
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 594 * vy + 66 * vx + 8 * ct;
-                const int ob = 165 * vy + 33 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 330]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 297]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 264]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 33]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 33]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 264]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 297]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 330]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 33; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 594 * vy + 66 * vx + ct;
+                const int ob = 165 * vy + 33 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 330), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 264), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 198), vk0);
                 }
-            }
-            {
-                const int ib = 594 * vy + 66 * vx + 32;
-                const int ob = 165 * vy + 33 * vx + 32;
-                const float *restrict vw = w + 320;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 330]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 297]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 264]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 33]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 33]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib + 264]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 297]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 330]; /* tap 2,2 */
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 297), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 231), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 165), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 264), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 198), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 132), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 33), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 33), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 99), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 66), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 132), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 33), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 99), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 165), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 264), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 330), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 396), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 297), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 363), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 429), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 330), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 396), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 462), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 33) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 66) = vo;
                 }
             }
         }
@@ -4511,38 +9646,38 @@ static void Dw_d1_S1_8c1p(const float *restrict in, float *restrict out, const f
     for (int vy = 1; vy < 3; ++vy) {
         {
             const int vx = 4;
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 594 * vy + 66 * vx + 8 * ct;
-                const int ob = 165 * vy + 33 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 330]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 297]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 33]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 264]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 297]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 33; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 594 * vy + 66 * vx + ct;
+                const int ob = 165 * vy + 33 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 330), vk0);
                 }
-            }
-            {
-                const int ib = 594 * vy + 66 * vx + 32;
-                const int ob = 165 * vy + 33 * vx + 32;
-                const float *restrict vw = w + 320;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 330]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 297]; /* tap 0,1 */
-                vacc[0] += vw[4] * in[ib - 33]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib + 264]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 297]; /* tap 2,1 */
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 297), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 33), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 264), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 297), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -4552,34 +9687,30 @@ static void Dw_d1_S1_8c1p(const float *restrict in, float *restrict out, const f
         const int vy = 3;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 594 * vy + 66 * vx + 8 * ct;
-                const int ob = 165 * vy + 33 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 297]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 264]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 33]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 33; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 594 * vy + 66 * vx + ct;
+                const int ob = 165 * vy + 33 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 297), vk0);
                 }
-            }
-            {
-                const int ib = 594 * vy + 66 * vx + 32;
-                const int ob = 165 * vy + 33 * vx + 32;
-                const float *restrict vw = w + 320;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib - 297]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 264]; /* tap 0,2 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 33]; /* tap 1,2 */
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 264), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 33), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -4587,39 +9718,62 @@ static void Dw_d1_S1_8c1p(const float *restrict in, float *restrict out, const f
     /* rows 3 x cols 1..3: kernel rows 0..1, cols 0..2 */
     {
         const int vy = 3;
-        for (int vx = 1; vx < 4; ++vx) {
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 594 * vy + 66 * vx + 8 * ct;
-                const int ob = 165 * vy + 33 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 330]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 297]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 264]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 33]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 33]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 33; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 594 * vy + 66 * vx + ct;
+                const int ob = 165 * vy + 33 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 330), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 264), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 198), vk0);
                 }
-            }
-            {
-                const int ib = 594 * vy + 66 * vx + 32;
-                const int ob = 165 * vy + 33 * vx + 32;
-                const float *restrict vw = w + 320;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 330]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 297]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 264]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 33]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 33]; /* tap 1,2 */
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 297), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 231), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 165), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 264), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 198), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 132), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 33), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 33), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 99), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 66), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 132), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 33), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 99), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 165), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 33) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 66) = vo;
                 }
             }
         }
@@ -4629,34 +9783,30 @@ static void Dw_d1_S1_8c1p(const float *restrict in, float *restrict out, const f
         const int vy = 3;
         {
             const int vx = 4;
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 594 * vy + 66 * vx + 8 * ct;
-                const int ob = 165 * vy + 33 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 330]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 297]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 33]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 33; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 594 * vy + 66 * vx + ct;
+                const int ob = 165 * vy + 33 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 330), vk0);
                 }
-            }
-            {
-                const int ib = 594 * vy + 66 * vx + 32;
-                const int ob = 165 * vy + 33 * vx + 32;
-                const float *restrict vw = w + 320;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 330]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 297]; /* tap 0,1 */
-                vacc[0] += vw[4] * in[ib - 33]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 297), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 33), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -4671,88 +9821,199 @@ static void Pw_d1_S2_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 136 * n;
             const int ib = 33 * p;
             const int ob = 31 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 33; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 33];
                 const float vi2 = in[ib + s + 66];
                 const float vi3 = in[ib + s + 99];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 31] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                out[ob + j + 62] = v;
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                out[ob + j + 93] = v;
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                out[ob + 31] = v;
+            }
+            {
+                float v = vacc1x1;
+                out[ob + 32] = v;
+            }
+            {
+                float v = vacc1x2;
+                out[ob + 33] = v;
+            }
+            {
+                float v = vacc1x3;
+                out[ob + 34] = v;
+            }
+            {
+                float v = vacc2x0;
+                out[ob + 62] = v;
+            }
+            {
+                float v = vacc2x1;
+                out[ob + 63] = v;
+            }
+            {
+                float v = vacc2x2;
+                out[ob + 64] = v;
+            }
+            {
+                float v = vacc2x3;
+                out[ob + 65] = v;
+            }
+            {
+                float v = vacc3x0;
+                out[ob + 93] = v;
+            }
+            {
+                float v = vacc3x1;
+                out[ob + 94] = v;
+            }
+            {
+                float v = vacc3x2;
+                out[ob + 95] = v;
+            }
+            {
+                float v = vacc3x3;
+                out[ob + 96] = v;
             }
         }
         {   /* 3-channel tail */
             const float *restrict vw = w + 952;
             const int ib = 33 * p;
             const int ob = 31 * p + 28;
-            float vacc0[3];
-            float vacc1[3];
-            float vacc2[3];
-            float vacc3[3];
-            for (int j = 0; j < 3; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
             for (int s = 0; s < 33; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 33];
                 const float vi2 = in[ib + s + 66];
                 const float vi3 = in[ib + s + 99];
-                for (int j = 0; j < 3; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 31] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc2[j];
-                out[ob + j + 62] = v;
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc3[j];
-                out[ob + j + 93] = v;
+            {
+                float v = vacc1x0;
+                out[ob + 31] = v;
+            }
+            {
+                float v = vacc1x1;
+                out[ob + 32] = v;
+            }
+            {
+                float v = vacc1x2;
+                out[ob + 33] = v;
+            }
+            {
+                float v = vacc2x0;
+                out[ob + 62] = v;
+            }
+            {
+                float v = vacc2x1;
+                out[ob + 63] = v;
+            }
+            {
+                float v = vacc2x2;
+                out[ob + 64] = v;
+            }
+            {
+                float v = vacc3x0;
+                out[ob + 93] = v;
+            }
+            {
+                float v = vacc3x1;
+                out[ob + 94] = v;
+            }
+            {
+                float v = vacc3x2;
+                out[ob + 95] = v;
             }
         }
     }
@@ -4761,17 +10022,9 @@ static void Pw_d1_S2_4x4(const float *restrict in, float *restrict out, const fl
 /* layer.c.in: layer d1: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_d1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 4; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
-        for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[33 * k + o0 + j];
-        }
-    }
-    {   /* 1-channel tiles from channel 32 */
-        float *restrict d = packed + 320;
-        const int o0 = 32;
+    for (int ct = 0; ct < 33; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
         d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
             d[k + 1] = w->dw_w[33 * k + o0];
@@ -4805,7 +10058,7 @@ void sep_residual_d1(const float *restrict in, float *restrict out, const float 
     enum {
         S2_W = 330,   /* stage 2's packed weights */
     };
-    Dw_d1_S1_8c1p(in, scratch, packed);
+    Dw_d1_S1_1c8p(in, scratch, packed);
     Pw_d1_S2_4x4(scratch, out, packed + S2_W);
 }
 
@@ -4831,10 +10084,10 @@ static void Run_d1(const float *in, const float *skip, float *out, const float *
  * packed weights 806 floats, scratch 2232 floats
  *
  * stage 1: depthwise 5x5 -> 4x5x31
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 31: 3 full tiles +
- *       a generated 7-channel tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 31: 31 tiles
  *   borders: borders staged through a zero-padded 8x9x31 copy of the input: unrolling every
  *       border class would take about 1012 lines of C (budget 800)
  *   order: one pass, pixels outer (scalar code)
@@ -4842,8 +10095,8 @@ static void Run_d1(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][31], dw_b [31]
  */
-/* scalar/spatial.c.in: layer d2, stage 1 (depthwise 5x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_d2_8c1p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* simd/spatial.c.in: layer d2, stage 1 (depthwise 5x5): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_d2_1c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     /* borders staged through a zero-padded 8x9x31 copy of the input: unrolling every border class would take about 1012 lines of C (budget 800) */
     for (int j = 0; j < 2232; ++j) stage[j] = 0.0f;
@@ -4852,79 +10105,241 @@ static void Dw_d2_8c1p(const float *restrict in, float *restrict out, const floa
     }
     /* rows 0..3 x cols 0..4: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 0; vx < 5; ++vx) {
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 279 * vy + 31 * vx + 8 * ct;
-                const int ob = 155 * vy + 31 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * stage[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * stage[ib + j + 31]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * stage[ib + j + 62]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * stage[ib + j + 93]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * stage[ib + j + 124]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * stage[ib + j + 279]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * stage[ib + j + 310]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * stage[ib + j + 341]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * stage[ib + j + 372]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * stage[ib + j + 403]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * stage[ib + j + 558]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * stage[ib + j + 589]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * stage[ib + j + 620]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * stage[ib + j + 651]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * stage[ib + j + 682]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * stage[ib + j + 837]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * stage[ib + j + 868]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * stage[ib + j + 899]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * stage[ib + j + 930]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * stage[ib + j + 961]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * stage[ib + j + 1116]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * stage[ib + j + 1147]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * stage[ib + j + 1178]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * stage[ib + j + 1209]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * stage[ib + j + 1240]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 279 * vy + 31 * vx + ct;
+                const int ob = 155 * vy + 31 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 31), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 62), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 93), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 124), vk0);
                 }
-            }
-            {
-                const int ib = 279 * vy + 31 * vx + 24;
-                const int ob = 155 * vy + 31 * vx + 24;
-                const float *restrict vw = w + 624;
-                float vacc[7];
-                for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * stage[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * stage[ib + j + 31]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * stage[ib + j + 62]; /* tap 0,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * stage[ib + j + 93]; /* tap 0,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * stage[ib + j + 124]; /* tap 0,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * stage[ib + j + 279]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 49] * stage[ib + j + 310]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * stage[ib + j + 341]; /* tap 1,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 63] * stage[ib + j + 372]; /* tap 1,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 70] * stage[ib + j + 403]; /* tap 1,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 77] * stage[ib + j + 558]; /* tap 2,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 84] * stage[ib + j + 589]; /* tap 2,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 91] * stage[ib + j + 620]; /* tap 2,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 98] * stage[ib + j + 651]; /* tap 2,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 105] * stage[ib + j + 682]; /* tap 2,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 112] * stage[ib + j + 837]; /* tap 3,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 119] * stage[ib + j + 868]; /* tap 3,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 126] * stage[ib + j + 899]; /* tap 3,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 133] * stage[ib + j + 930]; /* tap 3,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 140] * stage[ib + j + 961]; /* tap 3,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 147] * stage[ib + j + 1116]; /* tap 4,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 154] * stage[ib + j + 1147]; /* tap 4,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 161] * stage[ib + j + 1178]; /* tap 4,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 168] * stage[ib + j + 1209]; /* tap 4,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 175] * stage[ib + j + 1240]; /* tap 4,4 */
-                for (int j = 0; j < 7; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 31), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 62), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 93), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 124), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 155), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 62), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 93), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 124), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 155), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 186), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 93), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 124), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 155), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 186), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 217), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 124), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 155), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 186), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 217), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 248), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 279), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 310), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 341), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 372), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 403), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 310), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 341), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 372), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 403), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 434), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 341), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 372), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 403), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 434), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 465), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 372), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 403), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 434), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 465), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 496), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 403), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 434), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 465), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 496), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 527), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 558), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 589), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 620), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 651), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 682), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 589), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 620), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 651), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 682), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 713), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 620), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 651), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 682), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 713), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 744), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 651), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 682), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 713), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 744), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 775), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 682), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 713), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 744), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 775), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 806), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 837), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 868), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 899), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 930), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 961), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 868), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 899), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 930), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 961), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 992), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 899), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 930), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 961), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 992), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1023), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 930), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 961), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 992), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 1023), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1054), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 961), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 992), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 1023), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 1054), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1085), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 1116), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 1147), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 1178), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 1209), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1240), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 1147), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 1178), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 1209), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 1240), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1271), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 1178), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 1209), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 1240), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 1271), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1302), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 1209), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 1240), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 1271), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 1302), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1333), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 1240), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 1271), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 1302), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 1333), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1364), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 31) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 62) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 93) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 124) = vo;
                 }
             }
         }
@@ -4934,20 +10349,12 @@ static void Dw_d2_8c1p(const float *restrict in, float *restrict out, const floa
 /* layer.c.in: layer d2: the weights of its stage in the order the kernels read them (once, at load time) */
 void sep_residual_d2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 3; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 208 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 31; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 26 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[31 * k + o0 + j];
-        }
-    }
-    {   /* 7-channel tiles from channel 24 */
-        float *restrict d = packed + 624;
-        const int o0 = 24;
-        for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
-        for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 7; ++j) d[7 * k + j + 7] = w->dw_w[31 * k + o0 + j];
+            d[k + 1] = w->dw_w[31 * k + o0];
         }
     }
 }
@@ -4958,7 +10365,7 @@ void sep_residual_d2(const float *restrict in, float *restrict out, const float 
     enum {
         S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
     };
-    Dw_d2_8c1p(in, out, packed, scratch + S1_STAGE);
+    Dw_d2_1c8p(in, out, packed, scratch + S1_STAGE);
 }
 
 /* layer.c.in: layer d2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
@@ -4986,10 +10393,10 @@ static void Run_d2(const float *in, const float *skip, float *out, const float *
  * packed weights 1147 floats, scratch 1860 floats
  *
  * stage 1: depthwise 3x3 -> 4x5x93
- *   tile: 2 input channels x multiplier 3 = 6 accumulators per tile (8 accumulators: with the
- *       current weight and input they fit the 16-32 FP registers of scalar FPUs (Cortex-M4F/M7:
- *       32 single-precision registers), and compilers vectorize the 8-wide tap statements where
- *       SIMD exists); C = 31: 15 full tiles + a generated 1-channel tail
+ *   tile: 1 channel (x multiplier 3 = 3 accumulators) x 5 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 31: 31 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 608
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -5006,66 +10413,64 @@ static void Run_d2(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][93], dw_b [93]
  *   pw_w [31][6], pw_b [31]
  */
-/* scalar/spatial.c.in: layer d3, stage 1 (depthwise 3x3): tile 6c1p, 6 channels x 1 pixel (scalar code) */
-static void Dw_d3_S1_6c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer d3, stage 1 (depthwise 3x3): tile 3c5p, 3 channels x 5 pixels */
+static void Dw_d3_S1_3c5p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 15; ++ct) {
-                const int ib = 155 * vy + 31 * vx + 2 * ct;
-                const int ob = 465 * vy + 93 * vx + 6 * ct;
-                const float *restrict vw = w + 60 * ct;
-                float vacc[6];
-                for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 30] * vi;
-                }
-                for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + j + 31];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 36] * vi;
-                }
-                for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + j + 155];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 48] * vi;
-                }
-                for (int j = 0; j < 2; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + j + 186];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 54] * vi;
-                }
-                for (int j = 0; j < 6; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
-                }
-            }
-            {
-                const int ib = 155 * vy + 31 * vx + 30;
-                const int ob = 465 * vy + 93 * vx + 90;
-                const float *restrict vw = w + 900;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 30 * ct;
+                const int ib = 155 * vy + 31 * vx + ct;
+                const int ob = 465 * vy + 93 * vx + 3 * ct;
+                float vacc0x0 = *(vw);
+                float vacc0x1 = *(vw + 1);
+                float vacc0x2 = *(vw + 2);
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 15] * vi;
+                    const float vk0 = *(vw + 15);
+                    const float vk1 = *(vw + 16);
+                    const float vk2 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib], vk2);
                 }
                 {   /* tap 1,2 */
-                    const float vi = in[ib + 31];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 18] * vi;
+                    const float vk0 = *(vw + 18);
+                    const float vk1 = *(vw + 19);
+                    const float vk2 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 31], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 31], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib + 31], vk2);
                 }
                 {   /* tap 2,1 */
-                    const float vi = in[ib + 155];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 24] * vi;
+                    const float vk0 = *(vw + 24);
+                    const float vk1 = *(vw + 25);
+                    const float vk2 = *(vw + 26);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 155], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 155], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib + 155], vk2);
                 }
                 {   /* tap 2,2 */
-                    const float vi = in[ib + 186];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 27] * vi;
+                    const float vk0 = *(vw + 27);
+                    const float vk1 = *(vw + 28);
+                    const float vk2 = *(vw + 29);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 186], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 186], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib + 186], vk2);
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc0x1;
+                    *(out + ob + 1) = vo;
+                }
+                {
+                    float vo = vacc0x2;
+                    *(out + ob + 2) = vo;
                 }
             }
         }
@@ -5073,75 +10478,140 @@ static void Dw_d3_S1_6c1p(const float *restrict in, float *restrict out, const f
     /* rows 0 x cols 1..3: kernel rows 1..2, cols 0..2 */
     {
         const int vy = 0;
-        for (int vx = 1; vx < 4; ++vx) {
-            for (int ct = 0; ct < 15; ++ct) {
-                const int ib = 155 * vy + 31 * vx + 2 * ct;
-                const int ob = 465 * vy + 93 * vx + 6 * ct;
-                const float *restrict vw = w + 60 * ct;
-                float vacc[6];
-                for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib + j - 31];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 24] * vi;
-                }
-                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 30] * vi;
-                }
-                for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + j + 31];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 36] * vi;
-                }
-                for (int j = 0; j < 2; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + j + 124];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 42] * vi;
-                }
-                for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + j + 155];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 48] * vi;
-                }
-                for (int j = 0; j < 2; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + j + 186];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 54] * vi;
-                }
-                for (int j = 0; j < 6; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
-                }
-            }
-            {
-                const int ib = 155 * vy + 31 * vx + 30;
-                const int ob = 465 * vy + 93 * vx + 90;
-                const float *restrict vw = w + 900;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 30 * ct;
+                const int ib = 155 * vy + 31 * vx + ct;
+                const int ob = 465 * vy + 93 * vx + 3 * ct;
+                float vacc0x0 = *(vw);
+                float vacc0x1 = *(vw + 1);
+                float vacc0x2 = *(vw + 2);
+                float vacc1x0 = *(vw);
+                float vacc1x1 = *(vw + 1);
+                float vacc1x2 = *(vw + 2);
+                float vacc2x0 = *(vw);
+                float vacc2x1 = *(vw + 1);
+                float vacc2x2 = *(vw + 2);
                 {   /* tap 1,0 */
-                    const float vi = in[ib - 31];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 12] * vi;
+                    const float vk0 = *(vw + 12);
+                    const float vk1 = *(vw + 13);
+                    const float vk2 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 31], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 31], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib - 31], vk2);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib], vk1);
+                    vacc1x2 = SG_MADD(vacc1x2, in[ib], vk2);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 31], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 31], vk1);
+                    vacc2x2 = SG_MADD(vacc2x2, in[ib + 31], vk2);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 15] * vi;
+                    const float vk0 = *(vw + 15);
+                    const float vk1 = *(vw + 16);
+                    const float vk2 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib], vk2);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 31], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib + 31], vk1);
+                    vacc1x2 = SG_MADD(vacc1x2, in[ib + 31], vk2);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 62], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 62], vk1);
+                    vacc2x2 = SG_MADD(vacc2x2, in[ib + 62], vk2);
                 }
                 {   /* tap 1,2 */
-                    const float vi = in[ib + 31];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 18] * vi;
+                    const float vk0 = *(vw + 18);
+                    const float vk1 = *(vw + 19);
+                    const float vk2 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 31], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 31], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib + 31], vk2);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 62], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib + 62], vk1);
+                    vacc1x2 = SG_MADD(vacc1x2, in[ib + 62], vk2);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 93], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 93], vk1);
+                    vacc2x2 = SG_MADD(vacc2x2, in[ib + 93], vk2);
                 }
                 {   /* tap 2,0 */
-                    const float vi = in[ib + 124];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 21] * vi;
+                    const float vk0 = *(vw + 21);
+                    const float vk1 = *(vw + 22);
+                    const float vk2 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 124], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib + 124], vk2);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 155], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib + 155], vk1);
+                    vacc1x2 = SG_MADD(vacc1x2, in[ib + 155], vk2);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 186], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 186], vk1);
+                    vacc2x2 = SG_MADD(vacc2x2, in[ib + 186], vk2);
                 }
                 {   /* tap 2,1 */
-                    const float vi = in[ib + 155];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 24] * vi;
+                    const float vk0 = *(vw + 24);
+                    const float vk1 = *(vw + 25);
+                    const float vk2 = *(vw + 26);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 155], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 155], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib + 155], vk2);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 186], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib + 186], vk1);
+                    vacc1x2 = SG_MADD(vacc1x2, in[ib + 186], vk2);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 217], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 217], vk1);
+                    vacc2x2 = SG_MADD(vacc2x2, in[ib + 217], vk2);
                 }
                 {   /* tap 2,2 */
-                    const float vi = in[ib + 186];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 27] * vi;
+                    const float vk0 = *(vw + 27);
+                    const float vk1 = *(vw + 28);
+                    const float vk2 = *(vw + 29);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 186], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 186], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib + 186], vk2);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 217], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib + 217], vk1);
+                    vacc1x2 = SG_MADD(vacc1x2, in[ib + 217], vk2);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 248], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 248], vk1);
+                    vacc2x2 = SG_MADD(vacc2x2, in[ib + 248], vk2);
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc0x1;
+                    *(out + ob + 1) = vo;
+                }
+                {
+                    float vo = vacc0x2;
+                    *(out + ob + 2) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 93) = vo;
+                }
+                {
+                    float vo = vacc1x1;
+                    *(out + ob + 94) = vo;
+                }
+                {
+                    float vo = vacc1x2;
+                    *(out + ob + 95) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 186) = vo;
+                }
+                {
+                    float vo = vacc2x1;
+                    *(out + ob + 187) = vo;
+                }
+                {
+                    float vo = vacc2x2;
+                    *(out + ob + 188) = vo;
                 }
             }
         }
@@ -5151,58 +10621,56 @@ static void Dw_d3_S1_6c1p(const float *restrict in, float *restrict out, const f
         const int vy = 0;
         {
             const int vx = 4;
-            for (int ct = 0; ct < 15; ++ct) {
-                const int ib = 155 * vy + 31 * vx + 2 * ct;
-                const int ob = 465 * vy + 93 * vx + 6 * ct;
-                const float *restrict vw = w + 60 * ct;
-                float vacc[6];
-                for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib + j - 31];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 24] * vi;
-                }
-                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 30] * vi;
-                }
-                for (int j = 0; j < 2; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + j + 124];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 42] * vi;
-                }
-                for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + j + 155];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 48] * vi;
-                }
-                for (int j = 0; j < 6; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
-                }
-            }
-            {
-                const int ib = 155 * vy + 31 * vx + 30;
-                const int ob = 465 * vy + 93 * vx + 90;
-                const float *restrict vw = w + 900;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 30 * ct;
+                const int ib = 155 * vy + 31 * vx + ct;
+                const int ob = 465 * vy + 93 * vx + 3 * ct;
+                float vacc0x0 = *(vw);
+                float vacc0x1 = *(vw + 1);
+                float vacc0x2 = *(vw + 2);
                 {   /* tap 1,0 */
-                    const float vi = in[ib - 31];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 12] * vi;
+                    const float vk0 = *(vw + 12);
+                    const float vk1 = *(vw + 13);
+                    const float vk2 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 31], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 31], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib - 31], vk2);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 15] * vi;
+                    const float vk0 = *(vw + 15);
+                    const float vk1 = *(vw + 16);
+                    const float vk2 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib], vk2);
                 }
                 {   /* tap 2,0 */
-                    const float vi = in[ib + 124];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 21] * vi;
+                    const float vk0 = *(vw + 21);
+                    const float vk1 = *(vw + 22);
+                    const float vk2 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 124], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib + 124], vk2);
                 }
                 {   /* tap 2,1 */
-                    const float vi = in[ib + 155];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 24] * vi;
+                    const float vk0 = *(vw + 24);
+                    const float vk1 = *(vw + 25);
+                    const float vk2 = *(vw + 26);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 155], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 155], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib + 155], vk2);
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc0x1;
+                    *(out + ob + 1) = vo;
+                }
+                {
+                    float vo = vacc0x2;
+                    *(out + ob + 2) = vo;
                 }
             }
         }
@@ -5211,173 +10679,254 @@ static void Dw_d3_S1_6c1p(const float *restrict in, float *restrict out, const f
     for (int vy = 1; vy < 3; ++vy) {
         {
             const int vx = 0;
-            for (int ct = 0; ct < 15; ++ct) {
-                const int ib = 155 * vy + 31 * vx + 2 * ct;
-                const int ob = 465 * vy + 93 * vx + 6 * ct;
-                const float *restrict vw = w + 60 * ct;
-                float vacc[6];
-                for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib + j - 155];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 12] * vi;
-                }
-                for (int j = 0; j < 2; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib + j - 124];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 18] * vi;
-                }
-                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 30] * vi;
-                }
-                for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + j + 31];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 36] * vi;
-                }
-                for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + j + 155];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 48] * vi;
-                }
-                for (int j = 0; j < 2; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + j + 186];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 54] * vi;
-                }
-                for (int j = 0; j < 6; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
-                }
-            }
-            {
-                const int ib = 155 * vy + 31 * vx + 30;
-                const int ob = 465 * vy + 93 * vx + 90;
-                const float *restrict vw = w + 900;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 30 * ct;
+                const int ib = 155 * vy + 31 * vx + ct;
+                const int ob = 465 * vy + 93 * vx + 3 * ct;
+                float vacc0x0 = *(vw);
+                float vacc0x1 = *(vw + 1);
+                float vacc0x2 = *(vw + 2);
                 {   /* tap 0,1 */
-                    const float vi = in[ib - 155];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 6] * vi;
+                    const float vk0 = *(vw + 6);
+                    const float vk1 = *(vw + 7);
+                    const float vk2 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 155], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 155], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib - 155], vk2);
                 }
                 {   /* tap 0,2 */
-                    const float vi = in[ib - 124];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 9] * vi;
+                    const float vk0 = *(vw + 9);
+                    const float vk1 = *(vw + 10);
+                    const float vk2 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 124], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 124], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib - 124], vk2);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 15] * vi;
+                    const float vk0 = *(vw + 15);
+                    const float vk1 = *(vw + 16);
+                    const float vk2 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib], vk2);
                 }
                 {   /* tap 1,2 */
-                    const float vi = in[ib + 31];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 18] * vi;
+                    const float vk0 = *(vw + 18);
+                    const float vk1 = *(vw + 19);
+                    const float vk2 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 31], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 31], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib + 31], vk2);
                 }
                 {   /* tap 2,1 */
-                    const float vi = in[ib + 155];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 24] * vi;
+                    const float vk0 = *(vw + 24);
+                    const float vk1 = *(vw + 25);
+                    const float vk2 = *(vw + 26);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 155], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 155], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib + 155], vk2);
                 }
                 {   /* tap 2,2 */
-                    const float vi = in[ib + 186];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 27] * vi;
+                    const float vk0 = *(vw + 27);
+                    const float vk1 = *(vw + 28);
+                    const float vk2 = *(vw + 29);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 186], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 186], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib + 186], vk2);
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc0x1;
+                    *(out + ob + 1) = vo;
+                }
+                {
+                    float vo = vacc0x2;
+                    *(out + ob + 2) = vo;
                 }
             }
         }
     }
     /* rows 1..2 x cols 1..3: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 3; ++vy) {
-        for (int vx = 1; vx < 4; ++vx) {
-            for (int ct = 0; ct < 15; ++ct) {
-                const int ib = 155 * vy + 31 * vx + 2 * ct;
-                const int ob = 465 * vy + 93 * vx + 6 * ct;
-                const float *restrict vw = w + 60 * ct;
-                float vacc[6];
-                for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib + j - 186];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 6] * vi;
-                }
-                for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib + j - 155];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 12] * vi;
-                }
-                for (int j = 0; j < 2; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib + j - 124];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 18] * vi;
-                }
-                for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib + j - 31];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 24] * vi;
-                }
-                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 30] * vi;
-                }
-                for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + j + 31];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 36] * vi;
-                }
-                for (int j = 0; j < 2; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + j + 124];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 42] * vi;
-                }
-                for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + j + 155];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 48] * vi;
-                }
-                for (int j = 0; j < 2; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + j + 186];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 54] * vi;
-                }
-                for (int j = 0; j < 6; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
-                }
-            }
-            {
-                const int ib = 155 * vy + 31 * vx + 30;
-                const int ob = 465 * vy + 93 * vx + 90;
-                const float *restrict vw = w + 900;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 30 * ct;
+                const int ib = 155 * vy + 31 * vx + ct;
+                const int ob = 465 * vy + 93 * vx + 3 * ct;
+                float vacc0x0 = *(vw);
+                float vacc0x1 = *(vw + 1);
+                float vacc0x2 = *(vw + 2);
+                float vacc1x0 = *(vw);
+                float vacc1x1 = *(vw + 1);
+                float vacc1x2 = *(vw + 2);
+                float vacc2x0 = *(vw);
+                float vacc2x1 = *(vw + 1);
+                float vacc2x2 = *(vw + 2);
                 {   /* tap 0,0 */
-                    const float vi = in[ib - 186];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 3] * vi;
+                    const float vk0 = *(vw + 3);
+                    const float vk1 = *(vw + 4);
+                    const float vk2 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 186], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 186], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib - 186], vk2);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 155], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib - 155], vk1);
+                    vacc1x2 = SG_MADD(vacc1x2, in[ib - 155], vk2);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 124], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib - 124], vk1);
+                    vacc2x2 = SG_MADD(vacc2x2, in[ib - 124], vk2);
                 }
                 {   /* tap 0,1 */
-                    const float vi = in[ib - 155];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 6] * vi;
+                    const float vk0 = *(vw + 6);
+                    const float vk1 = *(vw + 7);
+                    const float vk2 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 155], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 155], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib - 155], vk2);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 124], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib - 124], vk1);
+                    vacc1x2 = SG_MADD(vacc1x2, in[ib - 124], vk2);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 93], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib - 93], vk1);
+                    vacc2x2 = SG_MADD(vacc2x2, in[ib - 93], vk2);
                 }
                 {   /* tap 0,2 */
-                    const float vi = in[ib - 124];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 9] * vi;
+                    const float vk0 = *(vw + 9);
+                    const float vk1 = *(vw + 10);
+                    const float vk2 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 124], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 124], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib - 124], vk2);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 93], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib - 93], vk1);
+                    vacc1x2 = SG_MADD(vacc1x2, in[ib - 93], vk2);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 62], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib - 62], vk1);
+                    vacc2x2 = SG_MADD(vacc2x2, in[ib - 62], vk2);
                 }
                 {   /* tap 1,0 */
-                    const float vi = in[ib - 31];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 12] * vi;
+                    const float vk0 = *(vw + 12);
+                    const float vk1 = *(vw + 13);
+                    const float vk2 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 31], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 31], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib - 31], vk2);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib], vk1);
+                    vacc1x2 = SG_MADD(vacc1x2, in[ib], vk2);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 31], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 31], vk1);
+                    vacc2x2 = SG_MADD(vacc2x2, in[ib + 31], vk2);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 15] * vi;
+                    const float vk0 = *(vw + 15);
+                    const float vk1 = *(vw + 16);
+                    const float vk2 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib], vk2);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 31], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib + 31], vk1);
+                    vacc1x2 = SG_MADD(vacc1x2, in[ib + 31], vk2);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 62], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 62], vk1);
+                    vacc2x2 = SG_MADD(vacc2x2, in[ib + 62], vk2);
                 }
                 {   /* tap 1,2 */
-                    const float vi = in[ib + 31];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 18] * vi;
+                    const float vk0 = *(vw + 18);
+                    const float vk1 = *(vw + 19);
+                    const float vk2 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 31], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 31], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib + 31], vk2);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 62], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib + 62], vk1);
+                    vacc1x2 = SG_MADD(vacc1x2, in[ib + 62], vk2);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 93], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 93], vk1);
+                    vacc2x2 = SG_MADD(vacc2x2, in[ib + 93], vk2);
                 }
                 {   /* tap 2,0 */
-                    const float vi = in[ib + 124];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 21] * vi;
+                    const float vk0 = *(vw + 21);
+                    const float vk1 = *(vw + 22);
+                    const float vk2 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 124], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib + 124], vk2);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 155], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib + 155], vk1);
+                    vacc1x2 = SG_MADD(vacc1x2, in[ib + 155], vk2);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 186], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 186], vk1);
+                    vacc2x2 = SG_MADD(vacc2x2, in[ib + 186], vk2);
                 }
                 {   /* tap 2,1 */
-                    const float vi = in[ib + 155];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 24] * vi;
+                    const float vk0 = *(vw + 24);
+                    const float vk1 = *(vw + 25);
+                    const float vk2 = *(vw + 26);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 155], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 155], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib + 155], vk2);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 186], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib + 186], vk1);
+                    vacc1x2 = SG_MADD(vacc1x2, in[ib + 186], vk2);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 217], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 217], vk1);
+                    vacc2x2 = SG_MADD(vacc2x2, in[ib + 217], vk2);
                 }
                 {   /* tap 2,2 */
-                    const float vi = in[ib + 186];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 27] * vi;
+                    const float vk0 = *(vw + 27);
+                    const float vk1 = *(vw + 28);
+                    const float vk2 = *(vw + 29);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 186], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 186], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib + 186], vk2);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 217], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib + 217], vk1);
+                    vacc1x2 = SG_MADD(vacc1x2, in[ib + 217], vk2);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 248], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 248], vk1);
+                    vacc2x2 = SG_MADD(vacc2x2, in[ib + 248], vk2);
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc0x1;
+                    *(out + ob + 1) = vo;
+                }
+                {
+                    float vo = vacc0x2;
+                    *(out + ob + 2) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 93) = vo;
+                }
+                {
+                    float vo = vacc1x1;
+                    *(out + ob + 94) = vo;
+                }
+                {
+                    float vo = vacc1x2;
+                    *(out + ob + 95) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 186) = vo;
+                }
+                {
+                    float vo = vacc2x1;
+                    *(out + ob + 187) = vo;
+                }
+                {
+                    float vo = vacc2x2;
+                    *(out + ob + 188) = vo;
                 }
             }
         }
@@ -5386,74 +10935,72 @@ static void Dw_d3_S1_6c1p(const float *restrict in, float *restrict out, const f
     for (int vy = 1; vy < 3; ++vy) {
         {
             const int vx = 4;
-            for (int ct = 0; ct < 15; ++ct) {
-                const int ib = 155 * vy + 31 * vx + 2 * ct;
-                const int ob = 465 * vy + 93 * vx + 6 * ct;
-                const float *restrict vw = w + 60 * ct;
-                float vacc[6];
-                for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib + j - 186];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 6] * vi;
-                }
-                for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib + j - 155];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 12] * vi;
-                }
-                for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib + j - 31];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 24] * vi;
-                }
-                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 30] * vi;
-                }
-                for (int j = 0; j < 2; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + j + 124];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 42] * vi;
-                }
-                for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + j + 155];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 48] * vi;
-                }
-                for (int j = 0; j < 6; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
-                }
-            }
-            {
-                const int ib = 155 * vy + 31 * vx + 30;
-                const int ob = 465 * vy + 93 * vx + 90;
-                const float *restrict vw = w + 900;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 30 * ct;
+                const int ib = 155 * vy + 31 * vx + ct;
+                const int ob = 465 * vy + 93 * vx + 3 * ct;
+                float vacc0x0 = *(vw);
+                float vacc0x1 = *(vw + 1);
+                float vacc0x2 = *(vw + 2);
                 {   /* tap 0,0 */
-                    const float vi = in[ib - 186];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 3] * vi;
+                    const float vk0 = *(vw + 3);
+                    const float vk1 = *(vw + 4);
+                    const float vk2 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 186], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 186], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib - 186], vk2);
                 }
                 {   /* tap 0,1 */
-                    const float vi = in[ib - 155];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 6] * vi;
+                    const float vk0 = *(vw + 6);
+                    const float vk1 = *(vw + 7);
+                    const float vk2 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 155], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 155], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib - 155], vk2);
                 }
                 {   /* tap 1,0 */
-                    const float vi = in[ib - 31];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 12] * vi;
+                    const float vk0 = *(vw + 12);
+                    const float vk1 = *(vw + 13);
+                    const float vk2 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 31], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 31], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib - 31], vk2);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 15] * vi;
+                    const float vk0 = *(vw + 15);
+                    const float vk1 = *(vw + 16);
+                    const float vk2 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib], vk2);
                 }
                 {   /* tap 2,0 */
-                    const float vi = in[ib + 124];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 21] * vi;
+                    const float vk0 = *(vw + 21);
+                    const float vk1 = *(vw + 22);
+                    const float vk2 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 124], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib + 124], vk2);
                 }
                 {   /* tap 2,1 */
-                    const float vi = in[ib + 155];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 24] * vi;
+                    const float vk0 = *(vw + 24);
+                    const float vk1 = *(vw + 25);
+                    const float vk2 = *(vw + 26);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 155], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 155], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib + 155], vk2);
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc0x1;
+                    *(out + ob + 1) = vo;
+                }
+                {
+                    float vo = vacc0x2;
+                    *(out + ob + 2) = vo;
                 }
             }
         }
@@ -5463,58 +11010,56 @@ static void Dw_d3_S1_6c1p(const float *restrict in, float *restrict out, const f
         const int vy = 3;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 15; ++ct) {
-                const int ib = 155 * vy + 31 * vx + 2 * ct;
-                const int ob = 465 * vy + 93 * vx + 6 * ct;
-                const float *restrict vw = w + 60 * ct;
-                float vacc[6];
-                for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib + j - 155];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 12] * vi;
-                }
-                for (int j = 0; j < 2; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib + j - 124];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 18] * vi;
-                }
-                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 30] * vi;
-                }
-                for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + j + 31];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 36] * vi;
-                }
-                for (int j = 0; j < 6; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
-                }
-            }
-            {
-                const int ib = 155 * vy + 31 * vx + 30;
-                const int ob = 465 * vy + 93 * vx + 90;
-                const float *restrict vw = w + 900;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 30 * ct;
+                const int ib = 155 * vy + 31 * vx + ct;
+                const int ob = 465 * vy + 93 * vx + 3 * ct;
+                float vacc0x0 = *(vw);
+                float vacc0x1 = *(vw + 1);
+                float vacc0x2 = *(vw + 2);
                 {   /* tap 0,1 */
-                    const float vi = in[ib - 155];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 6] * vi;
+                    const float vk0 = *(vw + 6);
+                    const float vk1 = *(vw + 7);
+                    const float vk2 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 155], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 155], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib - 155], vk2);
                 }
                 {   /* tap 0,2 */
-                    const float vi = in[ib - 124];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 9] * vi;
+                    const float vk0 = *(vw + 9);
+                    const float vk1 = *(vw + 10);
+                    const float vk2 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 124], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 124], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib - 124], vk2);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 15] * vi;
+                    const float vk0 = *(vw + 15);
+                    const float vk1 = *(vw + 16);
+                    const float vk2 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib], vk2);
                 }
                 {   /* tap 1,2 */
-                    const float vi = in[ib + 31];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 18] * vi;
+                    const float vk0 = *(vw + 18);
+                    const float vk1 = *(vw + 19);
+                    const float vk2 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 31], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 31], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib + 31], vk2);
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc0x1;
+                    *(out + ob + 1) = vo;
+                }
+                {
+                    float vo = vacc0x2;
+                    *(out + ob + 2) = vo;
                 }
             }
         }
@@ -5522,75 +11067,140 @@ static void Dw_d3_S1_6c1p(const float *restrict in, float *restrict out, const f
     /* rows 3 x cols 1..3: kernel rows 0..1, cols 0..2 */
     {
         const int vy = 3;
-        for (int vx = 1; vx < 4; ++vx) {
-            for (int ct = 0; ct < 15; ++ct) {
-                const int ib = 155 * vy + 31 * vx + 2 * ct;
-                const int ob = 465 * vy + 93 * vx + 6 * ct;
-                const float *restrict vw = w + 60 * ct;
-                float vacc[6];
-                for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib + j - 186];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 6] * vi;
-                }
-                for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib + j - 155];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 12] * vi;
-                }
-                for (int j = 0; j < 2; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib + j - 124];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 18] * vi;
-                }
-                for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib + j - 31];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 24] * vi;
-                }
-                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 30] * vi;
-                }
-                for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + j + 31];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 36] * vi;
-                }
-                for (int j = 0; j < 6; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
-                }
-            }
-            {
-                const int ib = 155 * vy + 31 * vx + 30;
-                const int ob = 465 * vy + 93 * vx + 90;
-                const float *restrict vw = w + 900;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 30 * ct;
+                const int ib = 155 * vy + 31 * vx + ct;
+                const int ob = 465 * vy + 93 * vx + 3 * ct;
+                float vacc0x0 = *(vw);
+                float vacc0x1 = *(vw + 1);
+                float vacc0x2 = *(vw + 2);
+                float vacc1x0 = *(vw);
+                float vacc1x1 = *(vw + 1);
+                float vacc1x2 = *(vw + 2);
+                float vacc2x0 = *(vw);
+                float vacc2x1 = *(vw + 1);
+                float vacc2x2 = *(vw + 2);
                 {   /* tap 0,0 */
-                    const float vi = in[ib - 186];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 3] * vi;
+                    const float vk0 = *(vw + 3);
+                    const float vk1 = *(vw + 4);
+                    const float vk2 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 186], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 186], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib - 186], vk2);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 155], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib - 155], vk1);
+                    vacc1x2 = SG_MADD(vacc1x2, in[ib - 155], vk2);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 124], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib - 124], vk1);
+                    vacc2x2 = SG_MADD(vacc2x2, in[ib - 124], vk2);
                 }
                 {   /* tap 0,1 */
-                    const float vi = in[ib - 155];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 6] * vi;
+                    const float vk0 = *(vw + 6);
+                    const float vk1 = *(vw + 7);
+                    const float vk2 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 155], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 155], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib - 155], vk2);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 124], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib - 124], vk1);
+                    vacc1x2 = SG_MADD(vacc1x2, in[ib - 124], vk2);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 93], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib - 93], vk1);
+                    vacc2x2 = SG_MADD(vacc2x2, in[ib - 93], vk2);
                 }
                 {   /* tap 0,2 */
-                    const float vi = in[ib - 124];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 9] * vi;
+                    const float vk0 = *(vw + 9);
+                    const float vk1 = *(vw + 10);
+                    const float vk2 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 124], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 124], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib - 124], vk2);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 93], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib - 93], vk1);
+                    vacc1x2 = SG_MADD(vacc1x2, in[ib - 93], vk2);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 62], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib - 62], vk1);
+                    vacc2x2 = SG_MADD(vacc2x2, in[ib - 62], vk2);
                 }
                 {   /* tap 1,0 */
-                    const float vi = in[ib - 31];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 12] * vi;
+                    const float vk0 = *(vw + 12);
+                    const float vk1 = *(vw + 13);
+                    const float vk2 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 31], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 31], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib - 31], vk2);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib], vk1);
+                    vacc1x2 = SG_MADD(vacc1x2, in[ib], vk2);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 31], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 31], vk1);
+                    vacc2x2 = SG_MADD(vacc2x2, in[ib + 31], vk2);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 15] * vi;
+                    const float vk0 = *(vw + 15);
+                    const float vk1 = *(vw + 16);
+                    const float vk2 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib], vk2);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 31], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib + 31], vk1);
+                    vacc1x2 = SG_MADD(vacc1x2, in[ib + 31], vk2);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 62], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 62], vk1);
+                    vacc2x2 = SG_MADD(vacc2x2, in[ib + 62], vk2);
                 }
                 {   /* tap 1,2 */
-                    const float vi = in[ib + 31];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 18] * vi;
+                    const float vk0 = *(vw + 18);
+                    const float vk1 = *(vw + 19);
+                    const float vk2 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 31], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 31], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib + 31], vk2);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 62], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib + 62], vk1);
+                    vacc1x2 = SG_MADD(vacc1x2, in[ib + 62], vk2);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 93], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 93], vk1);
+                    vacc2x2 = SG_MADD(vacc2x2, in[ib + 93], vk2);
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc0x1;
+                    *(out + ob + 1) = vo;
+                }
+                {
+                    float vo = vacc0x2;
+                    *(out + ob + 2) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 93) = vo;
+                }
+                {
+                    float vo = vacc1x1;
+                    *(out + ob + 94) = vo;
+                }
+                {
+                    float vo = vacc1x2;
+                    *(out + ob + 95) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 186) = vo;
+                }
+                {
+                    float vo = vacc2x1;
+                    *(out + ob + 187) = vo;
+                }
+                {
+                    float vo = vacc2x2;
+                    *(out + ob + 188) = vo;
                 }
             }
         }
@@ -5600,58 +11210,56 @@ static void Dw_d3_S1_6c1p(const float *restrict in, float *restrict out, const f
         const int vy = 3;
         {
             const int vx = 4;
-            for (int ct = 0; ct < 15; ++ct) {
-                const int ib = 155 * vy + 31 * vx + 2 * ct;
-                const int ob = 465 * vy + 93 * vx + 6 * ct;
-                const float *restrict vw = w + 60 * ct;
-                float vacc[6];
-                for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib + j - 186];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 6] * vi;
-                }
-                for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib + j - 155];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 12] * vi;
-                }
-                for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib + j - 31];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 24] * vi;
-                }
-                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 30] * vi;
-                }
-                for (int j = 0; j < 6; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
-                }
-            }
-            {
-                const int ib = 155 * vy + 31 * vx + 30;
-                const int ob = 465 * vy + 93 * vx + 90;
-                const float *restrict vw = w + 900;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 30 * ct;
+                const int ib = 155 * vy + 31 * vx + ct;
+                const int ob = 465 * vy + 93 * vx + 3 * ct;
+                float vacc0x0 = *(vw);
+                float vacc0x1 = *(vw + 1);
+                float vacc0x2 = *(vw + 2);
                 {   /* tap 0,0 */
-                    const float vi = in[ib - 186];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 3] * vi;
+                    const float vk0 = *(vw + 3);
+                    const float vk1 = *(vw + 4);
+                    const float vk2 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 186], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 186], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib - 186], vk2);
                 }
                 {   /* tap 0,1 */
-                    const float vi = in[ib - 155];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 6] * vi;
+                    const float vk0 = *(vw + 6);
+                    const float vk1 = *(vw + 7);
+                    const float vk2 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 155], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 155], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib - 155], vk2);
                 }
                 {   /* tap 1,0 */
-                    const float vi = in[ib - 31];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 12] * vi;
+                    const float vk0 = *(vw + 12);
+                    const float vk1 = *(vw + 13);
+                    const float vk2 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 31], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 31], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib - 31], vk2);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 15] * vi;
+                    const float vk0 = *(vw + 15);
+                    const float vk1 = *(vw + 16);
+                    const float vk2 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib], vk2);
                 }
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc0x1;
+                    *(out + ob + 1) = vo;
+                }
+                {
+                    float vo = vacc0x2;
+                    *(out + ob + 2) = vo;
                 }
             }
         }
@@ -5701,90 +11309,226 @@ static void Pw_d3_S2_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 28 * n;
             const int ib = 93 * p;
             const int ob = 31 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 6; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_d3_S2[6 * j + s + 24 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 93] * vk[j];
-                    vacc2[j] += in[ib + k + 186] * vk[j];
-                    vacc3[j] += in[ib + k + 279] * vk[j];
-                }
+                const int k0 = Src_d3_S2[s + 24 * n];
+                const int k1 = Src_d3_S2[s + 24 * n + 6];
+                const int k2 = Src_d3_S2[s + 24 * n + 12];
+                const int k3 = Src_d3_S2[s + 24 * n + 18];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 93], vk0);
+                vacc2x0 = SG_MADD(vacc2x0, in[ib + k0 + 186], vk0);
+                vacc3x0 = SG_MADD(vacc3x0, in[ib + k0 + 279], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 93], vk1);
+                vacc2x1 = SG_MADD(vacc2x1, in[ib + k1 + 186], vk1);
+                vacc3x1 = SG_MADD(vacc3x1, in[ib + k1 + 279], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                vacc1x2 = SG_MADD(vacc1x2, in[ib + k2 + 93], vk2);
+                vacc2x2 = SG_MADD(vacc2x2, in[ib + k2 + 186], vk2);
+                vacc3x2 = SG_MADD(vacc3x2, in[ib + k2 + 279], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
+                vacc1x3 = SG_MADD(vacc1x3, in[ib + k3 + 93], vk3);
+                vacc2x3 = SG_MADD(vacc2x3, in[ib + k3 + 186], vk3);
+                vacc3x3 = SG_MADD(vacc3x3, in[ib + k3 + 279], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                v += res[ob + j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                v += res[ob];
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                v += res[ob + j + 31];
-                out[ob + j + 31] = v;
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                v += res[ob + j + 62];
-                out[ob + j + 62] = v;
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                v += res[ob + j + 93];
-                out[ob + j + 93] = v;
+            {
+                float v = vacc0x3;
+                v += res[ob + 3];
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v += res[ob + 31];
+                out[ob + 31] = v;
+            }
+            {
+                float v = vacc1x1;
+                v += res[ob + 32];
+                out[ob + 32] = v;
+            }
+            {
+                float v = vacc1x2;
+                v += res[ob + 33];
+                out[ob + 33] = v;
+            }
+            {
+                float v = vacc1x3;
+                v += res[ob + 34];
+                out[ob + 34] = v;
+            }
+            {
+                float v = vacc2x0;
+                v += res[ob + 62];
+                out[ob + 62] = v;
+            }
+            {
+                float v = vacc2x1;
+                v += res[ob + 63];
+                out[ob + 63] = v;
+            }
+            {
+                float v = vacc2x2;
+                v += res[ob + 64];
+                out[ob + 64] = v;
+            }
+            {
+                float v = vacc2x3;
+                v += res[ob + 65];
+                out[ob + 65] = v;
+            }
+            {
+                float v = vacc3x0;
+                v += res[ob + 93];
+                out[ob + 93] = v;
+            }
+            {
+                float v = vacc3x1;
+                v += res[ob + 94];
+                out[ob + 94] = v;
+            }
+            {
+                float v = vacc3x2;
+                v += res[ob + 95];
+                out[ob + 95] = v;
+            }
+            {
+                float v = vacc3x3;
+                v += res[ob + 96];
+                out[ob + 96] = v;
             }
         }
         {   /* 3-channel tail */
             const float *restrict vw = w + 196;
             const int ib = 93 * p;
             const int ob = 31 * p + 28;
-            float vacc0[3];
-            float vacc1[3];
-            float vacc2[3];
-            float vacc3[3];
-            for (int j = 0; j < 3; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
             for (int s = 0; s < 6; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
-                for (int j = 0; j < 3; ++j) {
-                    const int k = Src_d3_S2[6 * j + s + 168];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 93] * vk[j];
-                    vacc2[j] += in[ib + k + 186] * vk[j];
-                    vacc3[j] += in[ib + k + 279] * vk[j];
-                }
+                const int k0 = Src_d3_S2[s + 168];
+                const int k1 = Src_d3_S2[s + 174];
+                const int k2 = Src_d3_S2[s + 180];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 93], vk0);
+                vacc2x0 = SG_MADD(vacc2x0, in[ib + k0 + 186], vk0);
+                vacc3x0 = SG_MADD(vacc3x0, in[ib + k0 + 279], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 93], vk1);
+                vacc2x1 = SG_MADD(vacc2x1, in[ib + k1 + 186], vk1);
+                vacc3x1 = SG_MADD(vacc3x1, in[ib + k1 + 279], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                vacc1x2 = SG_MADD(vacc1x2, in[ib + k2 + 93], vk2);
+                vacc2x2 = SG_MADD(vacc2x2, in[ib + k2 + 186], vk2);
+                vacc3x2 = SG_MADD(vacc3x2, in[ib + k2 + 279], vk2);
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc0[j];
-                v += res[ob + j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                v += res[ob];
+                out[ob] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc1[j];
-                v += res[ob + j + 31];
-                out[ob + j + 31] = v;
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc2[j];
-                v += res[ob + j + 62];
-                out[ob + j + 62] = v;
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 3; ++j) {
-                float v = vacc3[j];
-                v += res[ob + j + 93];
-                out[ob + j + 93] = v;
+            {
+                float v = vacc1x0;
+                v += res[ob + 31];
+                out[ob + 31] = v;
+            }
+            {
+                float v = vacc1x1;
+                v += res[ob + 32];
+                out[ob + 32] = v;
+            }
+            {
+                float v = vacc1x2;
+                v += res[ob + 33];
+                out[ob + 33] = v;
+            }
+            {
+                float v = vacc2x0;
+                v += res[ob + 62];
+                out[ob + 62] = v;
+            }
+            {
+                float v = vacc2x1;
+                v += res[ob + 63];
+                out[ob + 63] = v;
+            }
+            {
+                float v = vacc2x2;
+                v += res[ob + 64];
+                out[ob + 64] = v;
+            }
+            {
+                float v = vacc3x0;
+                v += res[ob + 93];
+                out[ob + 93] = v;
+            }
+            {
+                float v = vacc3x1;
+                v += res[ob + 94];
+                out[ob + 94] = v;
+            }
+            {
+                float v = vacc3x2;
+                v += res[ob + 95];
+                out[ob + 95] = v;
             }
         }
     }
@@ -5793,17 +11537,9 @@ static void Pw_d3_S2_4x4(const float *restrict in, float *restrict out, const fl
 /* layer.c.in: layer d3: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_d3_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 15; ++ct) {   /* 2-channel tiles from channel 0 */
-        float *restrict d = packed + 60 * ct;
-        const int o0 = 6 * ct;
-        for (int j = 0; j < 6; ++j) d[j] = w->dw_b[o0 + j];
-        for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 6; ++j) d[6 * k + j + 6] = w->dw_w[93 * k + o0 + j];
-        }
-    }
-    {   /* 1-channel tiles from channel 30 */
-        float *restrict d = packed + 900;
-        const int o0 = 90;
+    for (int ct = 0; ct < 31; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 30 * ct;
+        const int o0 = 3 * ct;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
             for (int j = 0; j < 3; ++j) d[3 * k + j + 3] = w->dw_w[93 * k + o0 + j];
@@ -5837,7 +11573,7 @@ void sep_residual_d3(const float *restrict in, const float *restrict skip, float
     enum {
         S2_W = 930,   /* stage 2's packed weights */
     };
-    Dw_d3_S1_6c1p(in, scratch, packed);
+    Dw_d3_S1_3c5p(in, scratch, packed);
     Pw_d3_S2_4x4(scratch, out, packed + S2_W, skip);
 }
 
@@ -5865,11 +11601,11 @@ static void Run_d3(const float *in, const float *skip, float *out, const float *
  * packed weights 312 floats, scratch 1176 floats
  *
  * stage 1: depthwise 3x3 -> 7x7x24
- *   tile: 2 input channels x multiplier 3 = 6 accumulators per tile (8 accumulators: with the
- *       current weight and input they fit the 16-32 FP registers of scalar FPUs (Cortex-M4F/M7:
- *       32 single-precision registers), and compilers vectorize the 8-wide tap statements where
- *       SIMD exists); C = 8: 4 full tiles, no tail
- *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 304
+ *   tile: 1 channel (x multiplier 3 = 3 accumulators) x 5 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 8: 8 tiles
+ *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 608
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *   not fused: the 5 KiB intermediate stays in scratch (at most 32 KiB) between the two stages
@@ -5885,39 +11621,64 @@ static void Run_d3(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][24], dw_b [24]
  *   pw_w [9][7], pw_b [9]
  */
-/* scalar/spatial.c.in: layer t1, stage 1 (depthwise 3x3): tile 6c1p, 6 channels x 1 pixel (scalar code) */
-static void Dw_t1_S1_6c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer t1, stage 1 (depthwise 3x3): tile 3c5p, 3 channels x 5 pixels */
+static void Dw_t1_S1_3c5p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 56 * vy + 8 * vx + 2 * ct;
-                const int ob = 168 * vy + 24 * vx + 6 * ct;
-                const float *restrict vw = w + 60 * ct;
-                float vacc[6];
-                for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 30] * vi;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 30 * ct;
+                const int ib = 56 * vy + 8 * vx + ct;
+                const int ob = 168 * vy + 24 * vx + 3 * ct;
+                float vacc0x0 = *(vw);
+                float vacc0x1 = *(vw + 1);
+                float vacc0x2 = *(vw + 2);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 15);
+                    const float vk1 = *(vw + 16);
+                    const float vk2 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib], vk2);
                 }
-                for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + j + 8];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 36] * vi;
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 18);
+                    const float vk1 = *(vw + 19);
+                    const float vk2 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 8], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib + 8], vk2);
                 }
-                for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + j + 56];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 48] * vi;
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 24);
+                    const float vk1 = *(vw + 25);
+                    const float vk2 = *(vw + 26);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 56], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 56], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib + 56], vk2);
                 }
-                for (int j = 0; j < 2; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + j + 64];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 54] * vi;
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 27);
+                    const float vk1 = *(vw + 28);
+                    const float vk2 = *(vw + 29);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 64], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 64], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib + 64], vk2);
                 }
-                for (int j = 0; j < 6; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc0x1;
+                    *(out + ob + 1) = vo;
+                }
+                {
+                    float vo = vacc0x2;
+                    *(out + ob + 2) = vo;
                 }
             }
         }
@@ -5925,40 +11686,206 @@ static void Dw_t1_S1_6c1p(const float *restrict in, float *restrict out, const f
     /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
     {
         const int vy = 0;
-        for (int vx = 1; vx < 6; ++vx) {
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 56 * vy + 8 * vx + 2 * ct;
-                const int ob = 168 * vy + 24 * vx + 6 * ct;
-                const float *restrict vw = w + 60 * ct;
-                float vacc[6];
-                for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib + j - 8];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 24] * vi;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 30 * ct;
+                const int ib = 56 * vy + 8 * vx + ct;
+                const int ob = 168 * vy + 24 * vx + 3 * ct;
+                float vacc0x0 = *(vw);
+                float vacc0x1 = *(vw + 1);
+                float vacc0x2 = *(vw + 2);
+                float vacc1x0 = *(vw);
+                float vacc1x1 = *(vw + 1);
+                float vacc1x2 = *(vw + 2);
+                float vacc2x0 = *(vw);
+                float vacc2x1 = *(vw + 1);
+                float vacc2x2 = *(vw + 2);
+                float vacc3x0 = *(vw);
+                float vacc3x1 = *(vw + 1);
+                float vacc3x2 = *(vw + 2);
+                float vacc4x0 = *(vw);
+                float vacc4x1 = *(vw + 1);
+                float vacc4x2 = *(vw + 2);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 12);
+                    const float vk1 = *(vw + 13);
+                    const float vk2 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 8], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib - 8], vk2);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib], vk1);
+                    vacc1x2 = SG_MADD(vacc1x2, in[ib], vk2);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 8], vk1);
+                    vacc2x2 = SG_MADD(vacc2x2, in[ib + 8], vk2);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 16], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib + 16], vk1);
+                    vacc3x2 = SG_MADD(vacc3x2, in[ib + 16], vk2);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 24], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, in[ib + 24], vk1);
+                    vacc4x2 = SG_MADD(vacc4x2, in[ib + 24], vk2);
                 }
-                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 30] * vi;
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 15);
+                    const float vk1 = *(vw + 16);
+                    const float vk2 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib], vk2);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 8], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib + 8], vk1);
+                    vacc1x2 = SG_MADD(vacc1x2, in[ib + 8], vk2);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 16], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 16], vk1);
+                    vacc2x2 = SG_MADD(vacc2x2, in[ib + 16], vk2);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 24], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib + 24], vk1);
+                    vacc3x2 = SG_MADD(vacc3x2, in[ib + 24], vk2);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 32], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, in[ib + 32], vk1);
+                    vacc4x2 = SG_MADD(vacc4x2, in[ib + 32], vk2);
                 }
-                for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + j + 8];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 36] * vi;
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 18);
+                    const float vk1 = *(vw + 19);
+                    const float vk2 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 8], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib + 8], vk2);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib + 16], vk1);
+                    vacc1x2 = SG_MADD(vacc1x2, in[ib + 16], vk2);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 24], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 24], vk1);
+                    vacc2x2 = SG_MADD(vacc2x2, in[ib + 24], vk2);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 32], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib + 32], vk1);
+                    vacc3x2 = SG_MADD(vacc3x2, in[ib + 32], vk2);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 40], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, in[ib + 40], vk1);
+                    vacc4x2 = SG_MADD(vacc4x2, in[ib + 40], vk2);
                 }
-                for (int j = 0; j < 2; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + j + 48];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 42] * vi;
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 21);
+                    const float vk1 = *(vw + 22);
+                    const float vk2 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 48], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib + 48], vk2);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 56], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib + 56], vk1);
+                    vacc1x2 = SG_MADD(vacc1x2, in[ib + 56], vk2);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 64], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 64], vk1);
+                    vacc2x2 = SG_MADD(vacc2x2, in[ib + 64], vk2);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 72], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib + 72], vk1);
+                    vacc3x2 = SG_MADD(vacc3x2, in[ib + 72], vk2);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 80], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, in[ib + 80], vk1);
+                    vacc4x2 = SG_MADD(vacc4x2, in[ib + 80], vk2);
                 }
-                for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + j + 56];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 48] * vi;
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 24);
+                    const float vk1 = *(vw + 25);
+                    const float vk2 = *(vw + 26);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 56], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 56], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib + 56], vk2);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 64], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib + 64], vk1);
+                    vacc1x2 = SG_MADD(vacc1x2, in[ib + 64], vk2);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 72], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 72], vk1);
+                    vacc2x2 = SG_MADD(vacc2x2, in[ib + 72], vk2);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 80], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib + 80], vk1);
+                    vacc3x2 = SG_MADD(vacc3x2, in[ib + 80], vk2);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 88], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, in[ib + 88], vk1);
+                    vacc4x2 = SG_MADD(vacc4x2, in[ib + 88], vk2);
                 }
-                for (int j = 0; j < 2; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + j + 64];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 54] * vi;
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 27);
+                    const float vk1 = *(vw + 28);
+                    const float vk2 = *(vw + 29);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 64], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 64], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib + 64], vk2);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 72], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib + 72], vk1);
+                    vacc1x2 = SG_MADD(vacc1x2, in[ib + 72], vk2);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 80], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 80], vk1);
+                    vacc2x2 = SG_MADD(vacc2x2, in[ib + 80], vk2);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 88], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib + 88], vk1);
+                    vacc3x2 = SG_MADD(vacc3x2, in[ib + 88], vk2);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 96], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, in[ib + 96], vk1);
+                    vacc4x2 = SG_MADD(vacc4x2, in[ib + 96], vk2);
                 }
-                for (int j = 0; j < 6; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc0x1;
+                    *(out + ob + 1) = vo;
+                }
+                {
+                    float vo = vacc0x2;
+                    *(out + ob + 2) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 24) = vo;
+                }
+                {
+                    float vo = vacc1x1;
+                    *(out + ob + 25) = vo;
+                }
+                {
+                    float vo = vacc1x2;
+                    *(out + ob + 26) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc2x1;
+                    *(out + ob + 49) = vo;
+                }
+                {
+                    float vo = vacc2x2;
+                    *(out + ob + 50) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 72) = vo;
+                }
+                {
+                    float vo = vacc3x1;
+                    *(out + ob + 73) = vo;
+                }
+                {
+                    float vo = vacc3x2;
+                    *(out + ob + 74) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc4x1;
+                    *(out + ob + 97) = vo;
+                }
+                {
+                    float vo = vacc4x2;
+                    *(out + ob + 98) = vo;
                 }
             }
         }
@@ -5968,31 +11895,56 @@ static void Dw_t1_S1_6c1p(const float *restrict in, float *restrict out, const f
         const int vy = 0;
         {
             const int vx = 6;
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 56 * vy + 8 * vx + 2 * ct;
-                const int ob = 168 * vy + 24 * vx + 6 * ct;
-                const float *restrict vw = w + 60 * ct;
-                float vacc[6];
-                for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib + j - 8];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 24] * vi;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 30 * ct;
+                const int ib = 56 * vy + 8 * vx + ct;
+                const int ob = 168 * vy + 24 * vx + 3 * ct;
+                float vacc0x0 = *(vw);
+                float vacc0x1 = *(vw + 1);
+                float vacc0x2 = *(vw + 2);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 12);
+                    const float vk1 = *(vw + 13);
+                    const float vk2 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 8], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib - 8], vk2);
                 }
-                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 30] * vi;
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 15);
+                    const float vk1 = *(vw + 16);
+                    const float vk2 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib], vk2);
                 }
-                for (int j = 0; j < 2; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + j + 48];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 42] * vi;
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 21);
+                    const float vk1 = *(vw + 22);
+                    const float vk2 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 48], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib + 48], vk2);
                 }
-                for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + j + 56];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 48] * vi;
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 24);
+                    const float vk1 = *(vw + 25);
+                    const float vk2 = *(vw + 26);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 56], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 56], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib + 56], vk2);
                 }
-                for (int j = 0; j < 6; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc0x1;
+                    *(out + ob + 1) = vo;
+                }
+                {
+                    float vo = vacc0x2;
+                    *(out + ob + 2) = vo;
                 }
             }
         }
@@ -6001,91 +11953,338 @@ static void Dw_t1_S1_6c1p(const float *restrict in, float *restrict out, const f
     for (int vy = 1; vy < 6; ++vy) {
         {
             const int vx = 0;
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 56 * vy + 8 * vx + 2 * ct;
-                const int ob = 168 * vy + 24 * vx + 6 * ct;
-                const float *restrict vw = w + 60 * ct;
-                float vacc[6];
-                for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib + j - 56];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 12] * vi;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 30 * ct;
+                const int ib = 56 * vy + 8 * vx + ct;
+                const int ob = 168 * vy + 24 * vx + 3 * ct;
+                float vacc0x0 = *(vw);
+                float vacc0x1 = *(vw + 1);
+                float vacc0x2 = *(vw + 2);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 6);
+                    const float vk1 = *(vw + 7);
+                    const float vk2 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 56], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 56], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib - 56], vk2);
                 }
-                for (int j = 0; j < 2; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib + j - 48];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 18] * vi;
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 9);
+                    const float vk1 = *(vw + 10);
+                    const float vk2 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 48], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 48], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib - 48], vk2);
                 }
-                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 30] * vi;
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 15);
+                    const float vk1 = *(vw + 16);
+                    const float vk2 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib], vk2);
                 }
-                for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + j + 8];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 36] * vi;
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 18);
+                    const float vk1 = *(vw + 19);
+                    const float vk2 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 8], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib + 8], vk2);
                 }
-                for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + j + 56];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 48] * vi;
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 24);
+                    const float vk1 = *(vw + 25);
+                    const float vk2 = *(vw + 26);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 56], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 56], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib + 56], vk2);
                 }
-                for (int j = 0; j < 2; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + j + 64];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 54] * vi;
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 27);
+                    const float vk1 = *(vw + 28);
+                    const float vk2 = *(vw + 29);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 64], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 64], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib + 64], vk2);
                 }
-                for (int j = 0; j < 6; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc0x1;
+                    *(out + ob + 1) = vo;
+                }
+                {
+                    float vo = vacc0x2;
+                    *(out + ob + 2) = vo;
                 }
             }
         }
     }
     /* rows 1..5 x cols 1..5: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 6; ++vy) {
-        for (int vx = 1; vx < 6; ++vx) {
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 56 * vy + 8 * vx + 2 * ct;
-                const int ob = 168 * vy + 24 * vx + 6 * ct;
-                const float *restrict vw = w + 60 * ct;
-                float vacc[6];
-                for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib + j - 64];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 6] * vi;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 30 * ct;
+                const int ib = 56 * vy + 8 * vx + ct;
+                const int ob = 168 * vy + 24 * vx + 3 * ct;
+                float vacc0x0 = *(vw);
+                float vacc0x1 = *(vw + 1);
+                float vacc0x2 = *(vw + 2);
+                float vacc1x0 = *(vw);
+                float vacc1x1 = *(vw + 1);
+                float vacc1x2 = *(vw + 2);
+                float vacc2x0 = *(vw);
+                float vacc2x1 = *(vw + 1);
+                float vacc2x2 = *(vw + 2);
+                float vacc3x0 = *(vw);
+                float vacc3x1 = *(vw + 1);
+                float vacc3x2 = *(vw + 2);
+                float vacc4x0 = *(vw);
+                float vacc4x1 = *(vw + 1);
+                float vacc4x2 = *(vw + 2);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 3);
+                    const float vk1 = *(vw + 4);
+                    const float vk2 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 64], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 64], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib - 64], vk2);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 56], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib - 56], vk1);
+                    vacc1x2 = SG_MADD(vacc1x2, in[ib - 56], vk2);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 48], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib - 48], vk1);
+                    vacc2x2 = SG_MADD(vacc2x2, in[ib - 48], vk2);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 40], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib - 40], vk1);
+                    vacc3x2 = SG_MADD(vacc3x2, in[ib - 40], vk2);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 32], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, in[ib - 32], vk1);
+                    vacc4x2 = SG_MADD(vacc4x2, in[ib - 32], vk2);
                 }
-                for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib + j - 56];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 12] * vi;
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 6);
+                    const float vk1 = *(vw + 7);
+                    const float vk2 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 56], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 56], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib - 56], vk2);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 48], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib - 48], vk1);
+                    vacc1x2 = SG_MADD(vacc1x2, in[ib - 48], vk2);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 40], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib - 40], vk1);
+                    vacc2x2 = SG_MADD(vacc2x2, in[ib - 40], vk2);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 32], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib - 32], vk1);
+                    vacc3x2 = SG_MADD(vacc3x2, in[ib - 32], vk2);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 24], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, in[ib - 24], vk1);
+                    vacc4x2 = SG_MADD(vacc4x2, in[ib - 24], vk2);
                 }
-                for (int j = 0; j < 2; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib + j - 48];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 18] * vi;
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 9);
+                    const float vk1 = *(vw + 10);
+                    const float vk2 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 48], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 48], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib - 48], vk2);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 40], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib - 40], vk1);
+                    vacc1x2 = SG_MADD(vacc1x2, in[ib - 40], vk2);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 32], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib - 32], vk1);
+                    vacc2x2 = SG_MADD(vacc2x2, in[ib - 32], vk2);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 24], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib - 24], vk1);
+                    vacc3x2 = SG_MADD(vacc3x2, in[ib - 24], vk2);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 16], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, in[ib - 16], vk1);
+                    vacc4x2 = SG_MADD(vacc4x2, in[ib - 16], vk2);
                 }
-                for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib + j - 8];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 24] * vi;
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 12);
+                    const float vk1 = *(vw + 13);
+                    const float vk2 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 8], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib - 8], vk2);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib], vk1);
+                    vacc1x2 = SG_MADD(vacc1x2, in[ib], vk2);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 8], vk1);
+                    vacc2x2 = SG_MADD(vacc2x2, in[ib + 8], vk2);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 16], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib + 16], vk1);
+                    vacc3x2 = SG_MADD(vacc3x2, in[ib + 16], vk2);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 24], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, in[ib + 24], vk1);
+                    vacc4x2 = SG_MADD(vacc4x2, in[ib + 24], vk2);
                 }
-                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 30] * vi;
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 15);
+                    const float vk1 = *(vw + 16);
+                    const float vk2 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib], vk2);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 8], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib + 8], vk1);
+                    vacc1x2 = SG_MADD(vacc1x2, in[ib + 8], vk2);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 16], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 16], vk1);
+                    vacc2x2 = SG_MADD(vacc2x2, in[ib + 16], vk2);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 24], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib + 24], vk1);
+                    vacc3x2 = SG_MADD(vacc3x2, in[ib + 24], vk2);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 32], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, in[ib + 32], vk1);
+                    vacc4x2 = SG_MADD(vacc4x2, in[ib + 32], vk2);
                 }
-                for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + j + 8];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 36] * vi;
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 18);
+                    const float vk1 = *(vw + 19);
+                    const float vk2 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 8], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib + 8], vk2);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib + 16], vk1);
+                    vacc1x2 = SG_MADD(vacc1x2, in[ib + 16], vk2);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 24], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 24], vk1);
+                    vacc2x2 = SG_MADD(vacc2x2, in[ib + 24], vk2);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 32], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib + 32], vk1);
+                    vacc3x2 = SG_MADD(vacc3x2, in[ib + 32], vk2);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 40], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, in[ib + 40], vk1);
+                    vacc4x2 = SG_MADD(vacc4x2, in[ib + 40], vk2);
                 }
-                for (int j = 0; j < 2; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + j + 48];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 42] * vi;
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 21);
+                    const float vk1 = *(vw + 22);
+                    const float vk2 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 48], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib + 48], vk2);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 56], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib + 56], vk1);
+                    vacc1x2 = SG_MADD(vacc1x2, in[ib + 56], vk2);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 64], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 64], vk1);
+                    vacc2x2 = SG_MADD(vacc2x2, in[ib + 64], vk2);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 72], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib + 72], vk1);
+                    vacc3x2 = SG_MADD(vacc3x2, in[ib + 72], vk2);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 80], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, in[ib + 80], vk1);
+                    vacc4x2 = SG_MADD(vacc4x2, in[ib + 80], vk2);
                 }
-                for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + j + 56];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 48] * vi;
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 24);
+                    const float vk1 = *(vw + 25);
+                    const float vk2 = *(vw + 26);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 56], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 56], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib + 56], vk2);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 64], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib + 64], vk1);
+                    vacc1x2 = SG_MADD(vacc1x2, in[ib + 64], vk2);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 72], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 72], vk1);
+                    vacc2x2 = SG_MADD(vacc2x2, in[ib + 72], vk2);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 80], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib + 80], vk1);
+                    vacc3x2 = SG_MADD(vacc3x2, in[ib + 80], vk2);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 88], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, in[ib + 88], vk1);
+                    vacc4x2 = SG_MADD(vacc4x2, in[ib + 88], vk2);
                 }
-                for (int j = 0; j < 2; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + j + 64];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 54] * vi;
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 27);
+                    const float vk1 = *(vw + 28);
+                    const float vk2 = *(vw + 29);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 64], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 64], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib + 64], vk2);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 72], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib + 72], vk1);
+                    vacc1x2 = SG_MADD(vacc1x2, in[ib + 72], vk2);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 80], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 80], vk1);
+                    vacc2x2 = SG_MADD(vacc2x2, in[ib + 80], vk2);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 88], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib + 88], vk1);
+                    vacc3x2 = SG_MADD(vacc3x2, in[ib + 88], vk2);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 96], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, in[ib + 96], vk1);
+                    vacc4x2 = SG_MADD(vacc4x2, in[ib + 96], vk2);
                 }
-                for (int j = 0; j < 6; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc0x1;
+                    *(out + ob + 1) = vo;
+                }
+                {
+                    float vo = vacc0x2;
+                    *(out + ob + 2) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 24) = vo;
+                }
+                {
+                    float vo = vacc1x1;
+                    *(out + ob + 25) = vo;
+                }
+                {
+                    float vo = vacc1x2;
+                    *(out + ob + 26) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc2x1;
+                    *(out + ob + 49) = vo;
+                }
+                {
+                    float vo = vacc2x2;
+                    *(out + ob + 50) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 72) = vo;
+                }
+                {
+                    float vo = vacc3x1;
+                    *(out + ob + 73) = vo;
+                }
+                {
+                    float vo = vacc3x2;
+                    *(out + ob + 74) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc4x1;
+                    *(out + ob + 97) = vo;
+                }
+                {
+                    float vo = vacc4x2;
+                    *(out + ob + 98) = vo;
                 }
             }
         }
@@ -6094,39 +12293,72 @@ static void Dw_t1_S1_6c1p(const float *restrict in, float *restrict out, const f
     for (int vy = 1; vy < 6; ++vy) {
         {
             const int vx = 6;
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 56 * vy + 8 * vx + 2 * ct;
-                const int ob = 168 * vy + 24 * vx + 6 * ct;
-                const float *restrict vw = w + 60 * ct;
-                float vacc[6];
-                for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib + j - 64];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 6] * vi;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 30 * ct;
+                const int ib = 56 * vy + 8 * vx + ct;
+                const int ob = 168 * vy + 24 * vx + 3 * ct;
+                float vacc0x0 = *(vw);
+                float vacc0x1 = *(vw + 1);
+                float vacc0x2 = *(vw + 2);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 3);
+                    const float vk1 = *(vw + 4);
+                    const float vk2 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 64], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 64], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib - 64], vk2);
                 }
-                for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib + j - 56];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 12] * vi;
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 6);
+                    const float vk1 = *(vw + 7);
+                    const float vk2 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 56], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 56], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib - 56], vk2);
                 }
-                for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib + j - 8];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 24] * vi;
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 12);
+                    const float vk1 = *(vw + 13);
+                    const float vk2 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 8], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib - 8], vk2);
                 }
-                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 30] * vi;
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 15);
+                    const float vk1 = *(vw + 16);
+                    const float vk2 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib], vk2);
                 }
-                for (int j = 0; j < 2; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + j + 48];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 42] * vi;
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 21);
+                    const float vk1 = *(vw + 22);
+                    const float vk2 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 48], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib + 48], vk2);
                 }
-                for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + j + 56];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 48] * vi;
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 24);
+                    const float vk1 = *(vw + 25);
+                    const float vk2 = *(vw + 26);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 56], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 56], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib + 56], vk2);
                 }
-                for (int j = 0; j < 6; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc0x1;
+                    *(out + ob + 1) = vo;
+                }
+                {
+                    float vo = vacc0x2;
+                    *(out + ob + 2) = vo;
                 }
             }
         }
@@ -6136,31 +12368,56 @@ static void Dw_t1_S1_6c1p(const float *restrict in, float *restrict out, const f
         const int vy = 6;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 56 * vy + 8 * vx + 2 * ct;
-                const int ob = 168 * vy + 24 * vx + 6 * ct;
-                const float *restrict vw = w + 60 * ct;
-                float vacc[6];
-                for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib + j - 56];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 12] * vi;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 30 * ct;
+                const int ib = 56 * vy + 8 * vx + ct;
+                const int ob = 168 * vy + 24 * vx + 3 * ct;
+                float vacc0x0 = *(vw);
+                float vacc0x1 = *(vw + 1);
+                float vacc0x2 = *(vw + 2);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 6);
+                    const float vk1 = *(vw + 7);
+                    const float vk2 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 56], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 56], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib - 56], vk2);
                 }
-                for (int j = 0; j < 2; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib + j - 48];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 18] * vi;
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 9);
+                    const float vk1 = *(vw + 10);
+                    const float vk2 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 48], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 48], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib - 48], vk2);
                 }
-                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 30] * vi;
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 15);
+                    const float vk1 = *(vw + 16);
+                    const float vk2 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib], vk2);
                 }
-                for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + j + 8];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 36] * vi;
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 18);
+                    const float vk1 = *(vw + 19);
+                    const float vk2 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 8], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib + 8], vk2);
                 }
-                for (int j = 0; j < 6; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc0x1;
+                    *(out + ob + 1) = vo;
+                }
+                {
+                    float vo = vacc0x2;
+                    *(out + ob + 2) = vo;
                 }
             }
         }
@@ -6168,40 +12425,206 @@ static void Dw_t1_S1_6c1p(const float *restrict in, float *restrict out, const f
     /* rows 6 x cols 1..5: kernel rows 0..1, cols 0..2 */
     {
         const int vy = 6;
-        for (int vx = 1; vx < 6; ++vx) {
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 56 * vy + 8 * vx + 2 * ct;
-                const int ob = 168 * vy + 24 * vx + 6 * ct;
-                const float *restrict vw = w + 60 * ct;
-                float vacc[6];
-                for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib + j - 64];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 6] * vi;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 30 * ct;
+                const int ib = 56 * vy + 8 * vx + ct;
+                const int ob = 168 * vy + 24 * vx + 3 * ct;
+                float vacc0x0 = *(vw);
+                float vacc0x1 = *(vw + 1);
+                float vacc0x2 = *(vw + 2);
+                float vacc1x0 = *(vw);
+                float vacc1x1 = *(vw + 1);
+                float vacc1x2 = *(vw + 2);
+                float vacc2x0 = *(vw);
+                float vacc2x1 = *(vw + 1);
+                float vacc2x2 = *(vw + 2);
+                float vacc3x0 = *(vw);
+                float vacc3x1 = *(vw + 1);
+                float vacc3x2 = *(vw + 2);
+                float vacc4x0 = *(vw);
+                float vacc4x1 = *(vw + 1);
+                float vacc4x2 = *(vw + 2);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 3);
+                    const float vk1 = *(vw + 4);
+                    const float vk2 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 64], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 64], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib - 64], vk2);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 56], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib - 56], vk1);
+                    vacc1x2 = SG_MADD(vacc1x2, in[ib - 56], vk2);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 48], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib - 48], vk1);
+                    vacc2x2 = SG_MADD(vacc2x2, in[ib - 48], vk2);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 40], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib - 40], vk1);
+                    vacc3x2 = SG_MADD(vacc3x2, in[ib - 40], vk2);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 32], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, in[ib - 32], vk1);
+                    vacc4x2 = SG_MADD(vacc4x2, in[ib - 32], vk2);
                 }
-                for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib + j - 56];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 12] * vi;
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 6);
+                    const float vk1 = *(vw + 7);
+                    const float vk2 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 56], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 56], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib - 56], vk2);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 48], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib - 48], vk1);
+                    vacc1x2 = SG_MADD(vacc1x2, in[ib - 48], vk2);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 40], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib - 40], vk1);
+                    vacc2x2 = SG_MADD(vacc2x2, in[ib - 40], vk2);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 32], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib - 32], vk1);
+                    vacc3x2 = SG_MADD(vacc3x2, in[ib - 32], vk2);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 24], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, in[ib - 24], vk1);
+                    vacc4x2 = SG_MADD(vacc4x2, in[ib - 24], vk2);
                 }
-                for (int j = 0; j < 2; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib + j - 48];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 18] * vi;
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 9);
+                    const float vk1 = *(vw + 10);
+                    const float vk2 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 48], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 48], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib - 48], vk2);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 40], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib - 40], vk1);
+                    vacc1x2 = SG_MADD(vacc1x2, in[ib - 40], vk2);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 32], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib - 32], vk1);
+                    vacc2x2 = SG_MADD(vacc2x2, in[ib - 32], vk2);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 24], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib - 24], vk1);
+                    vacc3x2 = SG_MADD(vacc3x2, in[ib - 24], vk2);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 16], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, in[ib - 16], vk1);
+                    vacc4x2 = SG_MADD(vacc4x2, in[ib - 16], vk2);
                 }
-                for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib + j - 8];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 24] * vi;
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 12);
+                    const float vk1 = *(vw + 13);
+                    const float vk2 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 8], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib - 8], vk2);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib], vk1);
+                    vacc1x2 = SG_MADD(vacc1x2, in[ib], vk2);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 8], vk1);
+                    vacc2x2 = SG_MADD(vacc2x2, in[ib + 8], vk2);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 16], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib + 16], vk1);
+                    vacc3x2 = SG_MADD(vacc3x2, in[ib + 16], vk2);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 24], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, in[ib + 24], vk1);
+                    vacc4x2 = SG_MADD(vacc4x2, in[ib + 24], vk2);
                 }
-                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 30] * vi;
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 15);
+                    const float vk1 = *(vw + 16);
+                    const float vk2 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib], vk2);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 8], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib + 8], vk1);
+                    vacc1x2 = SG_MADD(vacc1x2, in[ib + 8], vk2);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 16], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 16], vk1);
+                    vacc2x2 = SG_MADD(vacc2x2, in[ib + 16], vk2);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 24], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib + 24], vk1);
+                    vacc3x2 = SG_MADD(vacc3x2, in[ib + 24], vk2);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 32], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, in[ib + 32], vk1);
+                    vacc4x2 = SG_MADD(vacc4x2, in[ib + 32], vk2);
                 }
-                for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + j + 8];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 36] * vi;
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 18);
+                    const float vk1 = *(vw + 19);
+                    const float vk2 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 8], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib + 8], vk2);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib + 16], vk1);
+                    vacc1x2 = SG_MADD(vacc1x2, in[ib + 16], vk2);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 24], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 24], vk1);
+                    vacc2x2 = SG_MADD(vacc2x2, in[ib + 24], vk2);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 32], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib + 32], vk1);
+                    vacc3x2 = SG_MADD(vacc3x2, in[ib + 32], vk2);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 40], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, in[ib + 40], vk1);
+                    vacc4x2 = SG_MADD(vacc4x2, in[ib + 40], vk2);
                 }
-                for (int j = 0; j < 6; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc0x1;
+                    *(out + ob + 1) = vo;
+                }
+                {
+                    float vo = vacc0x2;
+                    *(out + ob + 2) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 24) = vo;
+                }
+                {
+                    float vo = vacc1x1;
+                    *(out + ob + 25) = vo;
+                }
+                {
+                    float vo = vacc1x2;
+                    *(out + ob + 26) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc2x1;
+                    *(out + ob + 49) = vo;
+                }
+                {
+                    float vo = vacc2x2;
+                    *(out + ob + 50) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 72) = vo;
+                }
+                {
+                    float vo = vacc3x1;
+                    *(out + ob + 73) = vo;
+                }
+                {
+                    float vo = vacc3x2;
+                    *(out + ob + 74) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc4x1;
+                    *(out + ob + 97) = vo;
+                }
+                {
+                    float vo = vacc4x2;
+                    *(out + ob + 98) = vo;
                 }
             }
         }
@@ -6211,31 +12634,56 @@ static void Dw_t1_S1_6c1p(const float *restrict in, float *restrict out, const f
         const int vy = 6;
         {
             const int vx = 6;
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 56 * vy + 8 * vx + 2 * ct;
-                const int ob = 168 * vy + 24 * vx + 6 * ct;
-                const float *restrict vw = w + 60 * ct;
-                float vacc[6];
-                for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib + j - 64];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 6] * vi;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 30 * ct;
+                const int ib = 56 * vy + 8 * vx + ct;
+                const int ob = 168 * vy + 24 * vx + 3 * ct;
+                float vacc0x0 = *(vw);
+                float vacc0x1 = *(vw + 1);
+                float vacc0x2 = *(vw + 2);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 3);
+                    const float vk1 = *(vw + 4);
+                    const float vk2 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 64], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 64], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib - 64], vk2);
                 }
-                for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib + j - 56];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 12] * vi;
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 6);
+                    const float vk1 = *(vw + 7);
+                    const float vk2 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 56], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 56], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib - 56], vk2);
                 }
-                for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib + j - 8];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 24] * vi;
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 12);
+                    const float vk1 = *(vw + 13);
+                    const float vk2 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 8], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib - 8], vk2);
                 }
-                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 30] * vi;
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 15);
+                    const float vk1 = *(vw + 16);
+                    const float vk2 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib], vk2);
                 }
-                for (int j = 0; j < 6; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc0x1;
+                    *(out + ob + 1) = vo;
+                }
+                {
+                    float vo = vacc0x2;
+                    *(out + ob + 2) = vo;
                 }
             }
         }
@@ -6263,81 +12711,145 @@ static void Pw_t1_S2_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 32 * n;
             const int ib = 24 * p;
             const int ob = 9 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 7; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_t1_S2[7 * j + s + 28 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 24] * vk[j];
-                    vacc2[j] += in[ib + k + 48] * vk[j];
-                    vacc3[j] += in[ib + k + 72] * vk[j];
-                }
+                const int k0 = Src_t1_S2[s + 28 * n];
+                const int k1 = Src_t1_S2[s + 28 * n + 7];
+                const int k2 = Src_t1_S2[s + 28 * n + 14];
+                const int k3 = Src_t1_S2[s + 28 * n + 21];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 24], vk0);
+                vacc2x0 = SG_MADD(vacc2x0, in[ib + k0 + 48], vk0);
+                vacc3x0 = SG_MADD(vacc3x0, in[ib + k0 + 72], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 24], vk1);
+                vacc2x1 = SG_MADD(vacc2x1, in[ib + k1 + 48], vk1);
+                vacc3x1 = SG_MADD(vacc3x1, in[ib + k1 + 72], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                vacc1x2 = SG_MADD(vacc1x2, in[ib + k2 + 24], vk2);
+                vacc2x2 = SG_MADD(vacc2x2, in[ib + k2 + 48], vk2);
+                vacc3x2 = SG_MADD(vacc3x2, in[ib + k2 + 72], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
+                vacc1x3 = SG_MADD(vacc1x3, in[ib + k3 + 24], vk3);
+                vacc2x3 = SG_MADD(vacc2x3, in[ib + k3 + 48], vk3);
+                vacc3x3 = SG_MADD(vacc3x3, in[ib + k3 + 72], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 9] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                out[ob + j + 18] = v;
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                out[ob + j + 27] = v;
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                out[ob + 9] = v;
+            }
+            {
+                float v = vacc1x1;
+                out[ob + 10] = v;
+            }
+            {
+                float v = vacc1x2;
+                out[ob + 11] = v;
+            }
+            {
+                float v = vacc1x3;
+                out[ob + 12] = v;
+            }
+            {
+                float v = vacc2x0;
+                out[ob + 18] = v;
+            }
+            {
+                float v = vacc2x1;
+                out[ob + 19] = v;
+            }
+            {
+                float v = vacc2x2;
+                out[ob + 20] = v;
+            }
+            {
+                float v = vacc2x3;
+                out[ob + 21] = v;
+            }
+            {
+                float v = vacc3x0;
+                out[ob + 27] = v;
+            }
+            {
+                float v = vacc3x1;
+                out[ob + 28] = v;
+            }
+            {
+                float v = vacc3x2;
+                out[ob + 29] = v;
+            }
+            {
+                float v = vacc3x3;
+                out[ob + 30] = v;
             }
         }
         {   /* 1-channel tail */
             const float *restrict vw = w + 64;
             const int ib = 24 * p;
             const int ob = 9 * p + 8;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
             for (int s = 0; s < 7; ++s) {
                 const float *restrict vk = vw + s + 1;
-                {
-                    const int k = Src_t1_S2[s + 56];
-                    vacc0[0] += in[ib + k] * vk[0];
-                    vacc1[0] += in[ib + k + 24] * vk[0];
-                    vacc2[0] += in[ib + k + 48] * vk[0];
-                    vacc3[0] += in[ib + k + 72] * vk[0];
-                }
+                const int k0 = Src_t1_S2[s + 56];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 24], vk0);
+                vacc2x0 = SG_MADD(vacc2x0, in[ib + k0 + 48], vk0);
+                vacc3x0 = SG_MADD(vacc3x0, in[ib + k0 + 72], vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 out[ob + 9] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 out[ob + 18] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 out[ob + 27] = v;
             }
         }
@@ -6347,39 +12859,55 @@ static void Pw_t1_S2_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 32 * n;
             const int ib = 1152;
             const int ob = 4 * n + 432;
-            float vacc0[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
             for (int s = 0; s < 7; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_t1_S2[7 * j + s + 28 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                }
+                const int k0 = Src_t1_S2[s + 28 * n];
+                const int k1 = Src_t1_S2[s + 28 * n + 7];
+                const int k2 = Src_t1_S2[s + 28 * n + 14];
+                const int k3 = Src_t1_S2[s + 28 * n + 21];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
+            }
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
             }
         }
         {   /* 1-channel tail */
             const float *restrict vw = w + 64;
             const int ib = 1152;
             const int ob = 440;
-            float vacc0[1];
-            {
-                vacc0[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
             for (int s = 0; s < 7; ++s) {
                 const float *restrict vk = vw + s + 1;
-                {
-                    const int k = Src_t1_S2[s + 56];
-                    vacc0[0] += in[ib + k] * vk[0];
-                }
+                const int k0 = Src_t1_S2[s + 56];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 out[ob] = v;
             }
         }
@@ -6389,12 +12917,12 @@ static void Pw_t1_S2_4x4(const float *restrict in, float *restrict out, const fl
 /* layer.c.in: layer t1: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_t1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 4; ++ct) {   /* 2-channel tiles from channel 0 */
-        float *restrict d = packed + 60 * ct;
-        const int o0 = 6 * ct;
-        for (int j = 0; j < 6; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 8; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 30 * ct;
+        const int o0 = 3 * ct;
+        for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 6; ++j) d[6 * k + j + 6] = w->dw_w[24 * k + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + j + 3] = w->dw_w[24 * k + o0 + j];
         }
     }
     {
@@ -6425,7 +12953,7 @@ void sep_residual_t1(const float *restrict in, float *restrict out, const float 
     enum {
         S2_W = 240,   /* stage 2's packed weights */
     };
-    Dw_t1_S1_6c1p(in, scratch, packed);
+    Dw_t1_S1_3c5p(in, scratch, packed);
     Pw_t1_S2_4x4(scratch, out, packed + S2_W);
 }
 
@@ -6453,10 +12981,10 @@ static void Run_t1(const float *in, const float *skip, float *out, const float *
  * packed weights 192 floats, scratch 720 floats
  *
  * stage 1: depthwise 3x3 -> 5x9x16
- *   tile: 4 input channels x multiplier 2 = 8 accumulators per tile (8 accumulators: with the
- *       current weight and input they fit the 16-32 FP registers of scalar FPUs (Cortex-M4F/M7:
- *       32 single-precision registers), and compilers vectorize the 8-wide tap statements where
- *       SIMD exists); C = 8: 2 full tiles, no tail
+ *   tile: 1 channel (x multiplier 2 = 2 accumulators) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 8: 8 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 304
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -6473,39 +13001,51 @@ static void Run_t1(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][16], dw_b [16]
  *   pw_w [16][1], pw_b [16]
  */
-/* scalar/spatial.c.in: layer gdw, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_gdw_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer gdw, stage 1 (depthwise 3x3): tile 2c8p, 2 channels x 8 pixels */
+static void Dw_gdw_S1_2c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 72 * vy + 8 * vx + 4 * ct;
-                const int ob = 144 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 20 * ct;
+                const int ib = 72 * vy + 8 * vx + ct;
+                const int ob = 144 * vy + 16 * vx + 2 * ct;
+                float vacc0x0 = *(vw);
+                float vacc0x1 = *(vw + 1);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 10);
+                    const float vk1 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + j + 8];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 12);
+                    const float vk1 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 8], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + j + 72];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 16);
+                    const float vk1 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 72], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + j + 80];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 72] * vi;
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 18);
+                    const float vk1 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 80], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 80], vk1);
                 }
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc0x1;
+                    *(out + ob + 1) = vo;
                 }
             }
         }
@@ -6513,40 +13053,189 @@ static void Dw_gdw_S1_8c1p(const float *restrict in, float *restrict out, const 
     /* rows 0 x cols 1..7: kernel rows 1..2, cols 0..2 */
     {
         const int vy = 0;
-        for (int vx = 1; vx < 8; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 72 * vy + 8 * vx + 4 * ct;
-                const int ob = 144 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib + j - 8];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 20 * ct;
+                const int ib = 72 * vy + 8 * vx + ct;
+                const int ob = 144 * vy + 16 * vx + 2 * ct;
+                float vacc0x0 = *(vw);
+                float vacc0x1 = *(vw + 1);
+                float vacc1x0 = *(vw);
+                float vacc1x1 = *(vw + 1);
+                float vacc2x0 = *(vw);
+                float vacc2x1 = *(vw + 1);
+                float vacc3x0 = *(vw);
+                float vacc3x1 = *(vw + 1);
+                float vacc4x0 = *(vw);
+                float vacc4x1 = *(vw + 1);
+                float vacc5x0 = *(vw);
+                float vacc5x1 = *(vw + 1);
+                float vacc6x0 = *(vw);
+                float vacc6x1 = *(vw + 1);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 8);
+                    const float vk1 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 8], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 8], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 16], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib + 16], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 24], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, in[ib + 24], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 32], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, in[ib + 32], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 40], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, in[ib + 40], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 10);
+                    const float vk1 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 8], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib + 8], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 16], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 16], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 24], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib + 24], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 32], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, in[ib + 32], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 40], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, in[ib + 40], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 48], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, in[ib + 48], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + j + 8];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 12);
+                    const float vk1 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 8], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib + 16], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 24], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 24], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 32], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib + 32], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 40], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, in[ib + 40], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 48], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, in[ib + 48], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 56], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, in[ib + 56], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + j + 64];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 56] * vi;
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 14);
+                    const float vk1 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 64], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 64], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 72], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib + 72], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 80], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 80], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 88], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib + 88], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 96], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, in[ib + 96], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 104], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, in[ib + 104], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 112], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, in[ib + 112], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + j + 72];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 16);
+                    const float vk1 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 72], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 80], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib + 80], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 88], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 88], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 96], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib + 96], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 104], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, in[ib + 104], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 112], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, in[ib + 112], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 120], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, in[ib + 120], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + j + 80];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 72] * vi;
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 18);
+                    const float vk1 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 80], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 80], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 88], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib + 88], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 96], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 96], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 104], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib + 104], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 112], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, in[ib + 112], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 120], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, in[ib + 120], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 128], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, in[ib + 128], vk1);
                 }
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc0x1;
+                    *(out + ob + 1) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc1x1;
+                    *(out + ob + 17) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc2x1;
+                    *(out + ob + 33) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc3x1;
+                    *(out + ob + 49) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc4x1;
+                    *(out + ob + 65) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    *(out + ob + 80) = vo;
+                }
+                {
+                    float vo = vacc5x1;
+                    *(out + ob + 81) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc6x1;
+                    *(out + ob + 97) = vo;
                 }
             }
         }
@@ -6556,31 +13245,43 @@ static void Dw_gdw_S1_8c1p(const float *restrict in, float *restrict out, const 
         const int vy = 0;
         {
             const int vx = 8;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 72 * vy + 8 * vx + 4 * ct;
-                const int ob = 144 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib + j - 8];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 20 * ct;
+                const int ib = 72 * vy + 8 * vx + ct;
+                const int ob = 144 * vy + 16 * vx + 2 * ct;
+                float vacc0x0 = *(vw);
+                float vacc0x1 = *(vw + 1);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 8);
+                    const float vk1 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 8], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 10);
+                    const float vk1 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + j + 64];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 56] * vi;
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 14);
+                    const float vk1 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 64], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 64], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + j + 72];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 16);
+                    const float vk1 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 72], vk1);
                 }
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc0x1;
+                    *(out + ob + 1) = vo;
                 }
             }
         }
@@ -6589,91 +13290,298 @@ static void Dw_gdw_S1_8c1p(const float *restrict in, float *restrict out, const 
     for (int vy = 1; vy < 4; ++vy) {
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 72 * vy + 8 * vx + 4 * ct;
-                const int ob = 144 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib + j - 72];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 20 * ct;
+                const int ib = 72 * vy + 8 * vx + ct;
+                const int ob = 144 * vy + 16 * vx + 2 * ct;
+                float vacc0x0 = *(vw);
+                float vacc0x1 = *(vw + 1);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 4);
+                    const float vk1 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 72], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib + j - 64];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 6);
+                    const float vk1 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 64], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 64], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 10);
+                    const float vk1 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + j + 8];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 12);
+                    const float vk1 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 8], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + j + 72];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 16);
+                    const float vk1 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 72], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + j + 80];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 72] * vi;
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 18);
+                    const float vk1 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 80], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 80], vk1);
                 }
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc0x1;
+                    *(out + ob + 1) = vo;
                 }
             }
         }
     }
     /* rows 1..3 x cols 1..7: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 4; ++vy) {
-        for (int vx = 1; vx < 8; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 72 * vy + 8 * vx + 4 * ct;
-                const int ob = 144 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib + j - 80];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 8] * vi;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 20 * ct;
+                const int ib = 72 * vy + 8 * vx + ct;
+                const int ob = 144 * vy + 16 * vx + 2 * ct;
+                float vacc0x0 = *(vw);
+                float vacc0x1 = *(vw + 1);
+                float vacc1x0 = *(vw);
+                float vacc1x1 = *(vw + 1);
+                float vacc2x0 = *(vw);
+                float vacc2x1 = *(vw + 1);
+                float vacc3x0 = *(vw);
+                float vacc3x1 = *(vw + 1);
+                float vacc4x0 = *(vw);
+                float vacc4x1 = *(vw + 1);
+                float vacc5x0 = *(vw);
+                float vacc5x1 = *(vw + 1);
+                float vacc6x0 = *(vw);
+                float vacc6x1 = *(vw + 1);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 2);
+                    const float vk1 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 80], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 80], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 72], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib - 72], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 64], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib - 64], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 56], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib - 56], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 48], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, in[ib - 48], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 40], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, in[ib - 40], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 32], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, in[ib - 32], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib + j - 72];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 4);
+                    const float vk1 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 72], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 64], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib - 64], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 56], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib - 56], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 48], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib - 48], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 40], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, in[ib - 40], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 32], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, in[ib - 32], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 24], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, in[ib - 24], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib + j - 64];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 6);
+                    const float vk1 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 64], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 64], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 56], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib - 56], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 48], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib - 48], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 40], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib - 40], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 32], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, in[ib - 32], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 24], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, in[ib - 24], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 16], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, in[ib - 16], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib + j - 8];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 8);
+                    const float vk1 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 8], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 8], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 16], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib + 16], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 24], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, in[ib + 24], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 32], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, in[ib + 32], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 40], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, in[ib + 40], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 10);
+                    const float vk1 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 8], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib + 8], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 16], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 16], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 24], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib + 24], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 32], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, in[ib + 32], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 40], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, in[ib + 40], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 48], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, in[ib + 48], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + j + 8];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 12);
+                    const float vk1 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 8], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib + 16], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 24], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 24], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 32], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib + 32], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 40], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, in[ib + 40], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 48], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, in[ib + 48], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 56], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, in[ib + 56], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + j + 64];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 56] * vi;
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 14);
+                    const float vk1 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 64], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 64], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 72], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib + 72], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 80], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 80], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 88], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib + 88], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 96], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, in[ib + 96], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 104], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, in[ib + 104], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 112], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, in[ib + 112], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + j + 72];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 16);
+                    const float vk1 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 72], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 80], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib + 80], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 88], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 88], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 96], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib + 96], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 104], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, in[ib + 104], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 112], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, in[ib + 112], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 120], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, in[ib + 120], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + j + 80];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 72] * vi;
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 18);
+                    const float vk1 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 80], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 80], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 88], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib + 88], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 96], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 96], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 104], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib + 104], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 112], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, in[ib + 112], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 120], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, in[ib + 120], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 128], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, in[ib + 128], vk1);
                 }
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc0x1;
+                    *(out + ob + 1) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc1x1;
+                    *(out + ob + 17) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc2x1;
+                    *(out + ob + 33) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc3x1;
+                    *(out + ob + 49) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc4x1;
+                    *(out + ob + 65) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    *(out + ob + 80) = vo;
+                }
+                {
+                    float vo = vacc5x1;
+                    *(out + ob + 81) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc6x1;
+                    *(out + ob + 97) = vo;
                 }
             }
         }
@@ -6682,39 +13590,55 @@ static void Dw_gdw_S1_8c1p(const float *restrict in, float *restrict out, const 
     for (int vy = 1; vy < 4; ++vy) {
         {
             const int vx = 8;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 72 * vy + 8 * vx + 4 * ct;
-                const int ob = 144 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib + j - 80];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 8] * vi;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 20 * ct;
+                const int ib = 72 * vy + 8 * vx + ct;
+                const int ob = 144 * vy + 16 * vx + 2 * ct;
+                float vacc0x0 = *(vw);
+                float vacc0x1 = *(vw + 1);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 2);
+                    const float vk1 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 80], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 80], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib + j - 72];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 4);
+                    const float vk1 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 72], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib + j - 8];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 8);
+                    const float vk1 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 8], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 10);
+                    const float vk1 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + j + 64];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 56] * vi;
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 14);
+                    const float vk1 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 64], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 64], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + j + 72];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 16);
+                    const float vk1 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 72], vk1);
                 }
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc0x1;
+                    *(out + ob + 1) = vo;
                 }
             }
         }
@@ -6724,31 +13648,43 @@ static void Dw_gdw_S1_8c1p(const float *restrict in, float *restrict out, const 
         const int vy = 4;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 72 * vy + 8 * vx + 4 * ct;
-                const int ob = 144 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib + j - 72];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 20 * ct;
+                const int ib = 72 * vy + 8 * vx + ct;
+                const int ob = 144 * vy + 16 * vx + 2 * ct;
+                float vacc0x0 = *(vw);
+                float vacc0x1 = *(vw + 1);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 4);
+                    const float vk1 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 72], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib + j - 64];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 6);
+                    const float vk1 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 64], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 64], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 10);
+                    const float vk1 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + j + 8];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 12);
+                    const float vk1 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 8], vk1);
                 }
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc0x1;
+                    *(out + ob + 1) = vo;
                 }
             }
         }
@@ -6756,40 +13692,189 @@ static void Dw_gdw_S1_8c1p(const float *restrict in, float *restrict out, const 
     /* rows 4 x cols 1..7: kernel rows 0..1, cols 0..2 */
     {
         const int vy = 4;
-        for (int vx = 1; vx < 8; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 72 * vy + 8 * vx + 4 * ct;
-                const int ob = 144 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib + j - 80];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 8] * vi;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 20 * ct;
+                const int ib = 72 * vy + 8 * vx + ct;
+                const int ob = 144 * vy + 16 * vx + 2 * ct;
+                float vacc0x0 = *(vw);
+                float vacc0x1 = *(vw + 1);
+                float vacc1x0 = *(vw);
+                float vacc1x1 = *(vw + 1);
+                float vacc2x0 = *(vw);
+                float vacc2x1 = *(vw + 1);
+                float vacc3x0 = *(vw);
+                float vacc3x1 = *(vw + 1);
+                float vacc4x0 = *(vw);
+                float vacc4x1 = *(vw + 1);
+                float vacc5x0 = *(vw);
+                float vacc5x1 = *(vw + 1);
+                float vacc6x0 = *(vw);
+                float vacc6x1 = *(vw + 1);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 2);
+                    const float vk1 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 80], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 80], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 72], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib - 72], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 64], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib - 64], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 56], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib - 56], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 48], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, in[ib - 48], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 40], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, in[ib - 40], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 32], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, in[ib - 32], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib + j - 72];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 4);
+                    const float vk1 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 72], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 64], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib - 64], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 56], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib - 56], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 48], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib - 48], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 40], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, in[ib - 40], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 32], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, in[ib - 32], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 24], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, in[ib - 24], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib + j - 64];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 6);
+                    const float vk1 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 64], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 64], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 56], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib - 56], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 48], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib - 48], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 40], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib - 40], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 32], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, in[ib - 32], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 24], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, in[ib - 24], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 16], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, in[ib - 16], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib + j - 8];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 8);
+                    const float vk1 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 8], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 8], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 16], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib + 16], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 24], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, in[ib + 24], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 32], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, in[ib + 32], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 40], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, in[ib + 40], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 10);
+                    const float vk1 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 8], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib + 8], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 16], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 16], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 24], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib + 24], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 32], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, in[ib + 32], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 40], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, in[ib + 40], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 48], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, in[ib + 48], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + j + 8];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 12);
+                    const float vk1 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 8], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, in[ib + 16], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 24], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, in[ib + 24], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 32], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, in[ib + 32], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 40], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, in[ib + 40], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 48], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, in[ib + 48], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 56], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, in[ib + 56], vk1);
                 }
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc0x1;
+                    *(out + ob + 1) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc1x1;
+                    *(out + ob + 17) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc2x1;
+                    *(out + ob + 33) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc3x1;
+                    *(out + ob + 49) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc4x1;
+                    *(out + ob + 65) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    *(out + ob + 80) = vo;
+                }
+                {
+                    float vo = vacc5x1;
+                    *(out + ob + 81) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc6x1;
+                    *(out + ob + 97) = vo;
                 }
             }
         }
@@ -6799,31 +13884,43 @@ static void Dw_gdw_S1_8c1p(const float *restrict in, float *restrict out, const 
         const int vy = 4;
         {
             const int vx = 8;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 72 * vy + 8 * vx + 4 * ct;
-                const int ob = 144 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib + j - 80];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 8] * vi;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 20 * ct;
+                const int ib = 72 * vy + 8 * vx + ct;
+                const int ob = 144 * vy + 16 * vx + 2 * ct;
+                float vacc0x0 = *(vw);
+                float vacc0x1 = *(vw + 1);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 2);
+                    const float vk1 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 80], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 80], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib + j - 72];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 4);
+                    const float vk1 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 72], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib + j - 8];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 8);
+                    const float vk1 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 8], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 10);
+                    const float vk1 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                 }
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc0x1;
+                    *(out + ob + 1) = vo;
                 }
             }
         }
@@ -6839,43 +13936,36 @@ static void Pw_gdw_S2_4x1(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 2 * g;
                 const int ib = 16 * p + g;
                 const int ob = 16 * p + g;
-                float vacc0[1];
-                float vacc1[1];
-                float vacc2[1];
-                float vacc3[1];
-                {
-                    vacc0[0] = vw[0];
-                    vacc1[0] = vw[0];
-                    vacc2[0] = vw[0];
-                    vacc3[0] = vw[0];
-                }
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
                 {
                     const float *restrict vk = vw + 1;
                     const float vi0 = in[ib];
                     const float vi1 = in[ib + 16];
                     const float vi2 = in[ib + 32];
                     const float vi3 = in[ib + 48];
-                    {
-                        vacc0[0] += vi0 * vk[0];
-                        vacc1[0] += vi1 * vk[0];
-                        vacc2[0] += vi2 * vk[0];
-                        vacc3[0] += vi3 * vk[0];
-                    }
+                    const float vk0 = vk[0];
+                    vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
                 }
                 {
-                    float v = vacc0[0];
+                    float v = vacc0x0;
                     out[ob] = v;
                 }
                 {
-                    float v = vacc1[0];
+                    float v = vacc1x0;
                     out[ob + 16] = v;
                 }
                 {
-                    float v = vacc2[0];
+                    float v = vacc2x0;
                     out[ob + 32] = v;
                 }
                 {
-                    float v = vacc3[0];
+                    float v = vacc3x0;
                     out[ob + 48] = v;
                 }
             }
@@ -6885,19 +13975,15 @@ static void Pw_gdw_S2_4x1(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 2 * g;
                 const int ib = g + 704;
                 const int ob = g + 704;
-                float vacc0[1];
-                {
-                    vacc0[0] = vw[0];
-                }
+                float vacc0x0 = vw[0];
                 {
                     const float *restrict vk = vw + 1;
                     const float vi0 = in[ib];
-                    {
-                        vacc0[0] += vi0 * vk[0];
-                    }
+                    const float vk0 = vk[0];
+                    vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
                 }
                 {
-                    float v = vacc0[0];
+                    float v = vacc0x0;
                     out[ob] = v;
                 }
             }
@@ -6908,12 +13994,12 @@ static void Pw_gdw_S2_4x1(const float *restrict in, float *restrict out, const f
 /* layer.c.in: layer gdw: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_gdw_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 2; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 8; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 20 * ct;
+        const int o0 = 2 * ct;
+        for (int j = 0; j < 2; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 2; ++j) d[2 * k + j + 2] = w->dw_w[16 * k + o0 + j];
         }
     }
     for (int g = 0; g < 16; ++g) {
@@ -6934,7 +14020,7 @@ void sep_residual_gdw(const float *restrict in, float *restrict out, const float
     enum {
         S2_W = 160,   /* stage 2's packed weights */
     };
-    Dw_gdw_S1_8c1p(in, scratch, packed);
+    Dw_gdw_S1_2c8p(in, scratch, packed);
     Pw_gdw_S2_4x1(scratch, out, packed + S2_W);
 }
 
@@ -6961,11 +14047,11 @@ static void Run_gdw(const float *in, const float *skip, float *out, const float 
  * packed weights 216 floats, scratch 1638 floats
  *
  * stage 1: depthwise 3x5 -> 14x13x9
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 9: 1 full tile + a
- *       generated 1-channel tail
- *   borders: 3 row classes x 5 column classes, padding resolved at generation time (about 626
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 9: 9 tiles
+ *   borders: 3 row classes x 5 column classes, padding resolved at generation time (about 313
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *   not fused: the 7 KiB intermediate stays in scratch (at most 32 KiB) between the two stages
@@ -6982,46 +14068,46 @@ static void Run_gdw(const float *in, const float *skip, float *out, const float 
  *   pw_w [9][9], pw_b [9]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-/* scalar/spatial.c.in: layer rnb, stage 1 (depthwise 3x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_rnb_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer rnb, stage 1 (depthwise 3x5): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_rnb_S1_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 1..2, cols 2..4 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            {
-                const int ib = 117 * vy + 9 * vx;
-                const int ob = 117 * vy + 9 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 9]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 18]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 117]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 126]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 135]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 15 * ct;
+                const int ib = 117 * vy + 9 * vx + ct;
+                const int ob = 117 * vy + 9 * vx + ct;
+                float vacc0x0 = 0.0f;
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
                 }
-            }
-            {
-                const int ib = 117 * vy + 9 * vx + 8;
-                const int ob = 117 * vy + 9 * vx + 8;
-                const float *restrict vw = w + 120;
-                float vacc[1];
-                vacc[0] = 0.0f;
-                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
-                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,3 */
-                vacc[0] += vw[9] * in[ib + 18]; /* tap 1,4 */
-                vacc[0] += vw[12] * in[ib + 117]; /* tap 2,2 */
-                vacc[0] += vw[13] * in[ib + 126]; /* tap 2,3 */
-                vacc[0] += vw[14] * in[ib + 135]; /* tap 2,4 */
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 117), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 126), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 135), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -7031,42 +14117,46 @@ static void Dw_rnb_S1_8c1p(const float *restrict in, float *restrict out, const 
         const int vy = 0;
         {
             const int vx = 1;
-            {
-                const int ib = 117 * vy + 9 * vx;
-                const int ob = 117 * vy + 9 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 9]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 9]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 18]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 108]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 117]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 126]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 135]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 15 * ct;
+                const int ib = 117 * vy + 9 * vx + ct;
+                const int ob = 117 * vy + 9 * vx + ct;
+                float vacc0x0 = 0.0f;
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
                 }
-            }
-            {
-                const int ib = 117 * vy + 9 * vx + 8;
-                const int ob = 117 * vy + 9 * vx + 8;
-                const float *restrict vw = w + 120;
-                float vacc[1];
-                vacc[0] = 0.0f;
-                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
-                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,3 */
-                vacc[0] += vw[9] * in[ib + 18]; /* tap 1,4 */
-                vacc[0] += vw[11] * in[ib + 108]; /* tap 2,1 */
-                vacc[0] += vw[12] * in[ib + 117]; /* tap 2,2 */
-                vacc[0] += vw[13] * in[ib + 126]; /* tap 2,3 */
-                vacc[0] += vw[14] * in[ib + 135]; /* tap 2,4 */
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 108), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 117), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 126), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 135), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -7074,47 +14164,214 @@ static void Dw_rnb_S1_8c1p(const float *restrict in, float *restrict out, const 
     /* rows 0 x cols 2..10: kernel rows 1..2, cols 0..4 */
     {
         const int vy = 0;
-        for (int vx = 2; vx < 11; ++vx) {
-            {
-                const int ib = 117 * vy + 9 * vx;
-                const int ob = 117 * vy + 9 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 18]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 9]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 9]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 18]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 99]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 108]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 117]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 126]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 135]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 2;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 15 * ct;
+                const int ib = 117 * vy + 9 * vx + ct;
+                const int ob = 117 * vy + 9 * vx + ct;
+                float vacc0x0 = 0.0f;
+                float vacc1x0 = 0.0f;
+                float vacc2x0 = 0.0f;
+                float vacc3x0 = 0.0f;
+                float vacc4x0 = 0.0f;
+                float vacc5x0 = 0.0f;
+                float vacc6x0 = 0.0f;
+                float vacc7x0 = 0.0f;
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 18), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 9), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 9), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 18), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 27), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 36), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 45), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 9), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 18), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 27), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 36), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 45), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 54), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 18), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 27), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 36), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 45), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 54), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 63), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 18), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 27), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 36), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 45), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 54), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 63), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 72), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 27), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 36), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 45), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 54), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 63), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 72), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 81), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 99), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 108), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 117), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 126), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 135), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 144), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 153), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 162), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 108), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 117), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 126), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 135), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 144), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 153), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 162), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 171), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 117), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 126), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 135), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 144), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 153), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 162), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 171), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 180), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 126), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 135), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 153), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 162), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 171), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 180), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 189), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 135), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 153), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 162), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 171), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 180), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 189), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 198), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 9) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 18) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 27) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 36) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    *(out + ob + 45) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    *(out + ob + 54) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    *(out + ob + 63) = vo;
                 }
             }
-            {
-                const int ib = 117 * vy + 9 * vx + 8;
-                const int ob = 117 * vy + 9 * vx + 8;
-                const float *restrict vw = w + 120;
-                float vacc[1];
-                vacc[0] = 0.0f;
-                vacc[0] += vw[5] * in[ib - 18]; /* tap 1,0 */
-                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
-                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,3 */
-                vacc[0] += vw[9] * in[ib + 18]; /* tap 1,4 */
-                vacc[0] += vw[10] * in[ib + 99]; /* tap 2,0 */
-                vacc[0] += vw[11] * in[ib + 108]; /* tap 2,1 */
-                vacc[0] += vw[12] * in[ib + 117]; /* tap 2,2 */
-                vacc[0] += vw[13] * in[ib + 126]; /* tap 2,3 */
-                vacc[0] += vw[14] * in[ib + 135]; /* tap 2,4 */
+        }
+        {
+            const int vx = 10;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 15 * ct;
+                const int ib = 117 * vy + 9 * vx + ct;
+                const int ob = 117 * vy + 9 * vx + ct;
+                float vacc0x0 = 0.0f;
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 18), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 99), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 108), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 117), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 126), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 135), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -7124,42 +14381,46 @@ static void Dw_rnb_S1_8c1p(const float *restrict in, float *restrict out, const 
         const int vy = 0;
         {
             const int vx = 11;
-            {
-                const int ib = 117 * vy + 9 * vx;
-                const int ob = 117 * vy + 9 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 18]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 9]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 9]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 99]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 108]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 117]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 126]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 15 * ct;
+                const int ib = 117 * vy + 9 * vx + ct;
+                const int ob = 117 * vy + 9 * vx + ct;
+                float vacc0x0 = 0.0f;
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 18), vk0);
                 }
-            }
-            {
-                const int ib = 117 * vy + 9 * vx + 8;
-                const int ob = 117 * vy + 9 * vx + 8;
-                const float *restrict vw = w + 120;
-                float vacc[1];
-                vacc[0] = 0.0f;
-                vacc[0] += vw[5] * in[ib - 18]; /* tap 1,0 */
-                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
-                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib + 99]; /* tap 2,0 */
-                vacc[0] += vw[11] * in[ib + 108]; /* tap 2,1 */
-                vacc[0] += vw[12] * in[ib + 117]; /* tap 2,2 */
-                vacc[0] += vw[13] * in[ib + 126]; /* tap 2,3 */
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 99), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 108), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 117), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 126), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -7169,38 +14430,38 @@ static void Dw_rnb_S1_8c1p(const float *restrict in, float *restrict out, const 
         const int vy = 0;
         {
             const int vx = 12;
-            {
-                const int ib = 117 * vy + 9 * vx;
-                const int ob = 117 * vy + 9 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 18]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 9]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 99]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 108]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 117]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 15 * ct;
+                const int ib = 117 * vy + 9 * vx + ct;
+                const int ob = 117 * vy + 9 * vx + ct;
+                float vacc0x0 = 0.0f;
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 18), vk0);
                 }
-            }
-            {
-                const int ib = 117 * vy + 9 * vx + 8;
-                const int ob = 117 * vy + 9 * vx + 8;
-                const float *restrict vw = w + 120;
-                float vacc[1];
-                vacc[0] = 0.0f;
-                vacc[0] += vw[5] * in[ib - 18]; /* tap 1,0 */
-                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
-                vacc[0] += vw[10] * in[ib + 99]; /* tap 2,0 */
-                vacc[0] += vw[11] * in[ib + 108]; /* tap 2,1 */
-                vacc[0] += vw[12] * in[ib + 117]; /* tap 2,2 */
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 99), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 108), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 117), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -7209,44 +14470,50 @@ static void Dw_rnb_S1_8c1p(const float *restrict in, float *restrict out, const 
     for (int vy = 1; vy < 13; ++vy) {
         {
             const int vx = 0;
-            {
-                const int ib = 117 * vy + 9 * vx;
-                const int ob = 117 * vy + 9 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 117]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 108]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 99]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 9]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 18]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 117]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 126]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 135]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 15 * ct;
+                const int ib = 117 * vy + 9 * vx + ct;
+                const int ob = 117 * vy + 9 * vx + ct;
+                float vacc0x0 = 0.0f;
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 117), vk0);
                 }
-            }
-            {
-                const int ib = 117 * vy + 9 * vx + 8;
-                const int ob = 117 * vy + 9 * vx + 8;
-                const float *restrict vw = w + 120;
-                float vacc[1];
-                vacc[0] = 0.0f;
-                vacc[0] += vw[2] * in[ib - 117]; /* tap 0,2 */
-                vacc[0] += vw[3] * in[ib - 108]; /* tap 0,3 */
-                vacc[0] += vw[4] * in[ib - 99]; /* tap 0,4 */
-                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
-                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,3 */
-                vacc[0] += vw[9] * in[ib + 18]; /* tap 1,4 */
-                vacc[0] += vw[12] * in[ib + 117]; /* tap 2,2 */
-                vacc[0] += vw[13] * in[ib + 126]; /* tap 2,3 */
-                vacc[0] += vw[14] * in[ib + 135]; /* tap 2,4 */
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 108), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 99), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 117), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 126), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 135), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -7255,107 +14522,351 @@ static void Dw_rnb_S1_8c1p(const float *restrict in, float *restrict out, const 
     for (int vy = 1; vy < 13; ++vy) {
         {
             const int vx = 1;
-            {
-                const int ib = 117 * vy + 9 * vx;
-                const int ob = 117 * vy + 9 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 126]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 117]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 108]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 99]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 9]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 9]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 18]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 108]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 117]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 126]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 135]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 15 * ct;
+                const int ib = 117 * vy + 9 * vx + ct;
+                const int ob = 117 * vy + 9 * vx + ct;
+                float vacc0x0 = 0.0f;
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 126), vk0);
                 }
-            }
-            {
-                const int ib = 117 * vy + 9 * vx + 8;
-                const int ob = 117 * vy + 9 * vx + 8;
-                const float *restrict vw = w + 120;
-                float vacc[1];
-                vacc[0] = 0.0f;
-                vacc[0] += vw[1] * in[ib - 126]; /* tap 0,1 */
-                vacc[0] += vw[2] * in[ib - 117]; /* tap 0,2 */
-                vacc[0] += vw[3] * in[ib - 108]; /* tap 0,3 */
-                vacc[0] += vw[4] * in[ib - 99]; /* tap 0,4 */
-                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
-                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,3 */
-                vacc[0] += vw[9] * in[ib + 18]; /* tap 1,4 */
-                vacc[0] += vw[11] * in[ib + 108]; /* tap 2,1 */
-                vacc[0] += vw[12] * in[ib + 117]; /* tap 2,2 */
-                vacc[0] += vw[13] * in[ib + 126]; /* tap 2,3 */
-                vacc[0] += vw[14] * in[ib + 135]; /* tap 2,4 */
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 117), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 108), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 99), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 108), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 117), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 126), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 135), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows 1..12 x cols 2..10: kernel rows 0..2, cols 0..4 (interior) */
     for (int vy = 1; vy < 13; ++vy) {
-        for (int vx = 2; vx < 11; ++vx) {
-            {
-                const int ib = 117 * vy + 9 * vx;
-                const int ob = 117 * vy + 9 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + j - 135]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 126]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 117]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 108]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 99]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 18]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 9]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 9]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 18]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 99]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 108]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 117]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 126]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 135]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 2;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 15 * ct;
+                const int ib = 117 * vy + 9 * vx + ct;
+                const int ob = 117 * vy + 9 * vx + ct;
+                float vacc0x0 = 0.0f;
+                float vacc1x0 = 0.0f;
+                float vacc2x0 = 0.0f;
+                float vacc3x0 = 0.0f;
+                float vacc4x0 = 0.0f;
+                float vacc5x0 = 0.0f;
+                float vacc6x0 = 0.0f;
+                float vacc7x0 = 0.0f;
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 135), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 126), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 117), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 108), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 99), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 90), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 81), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 72), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 126), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 117), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 108), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 99), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 90), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 81), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 72), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 63), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 117), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 108), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 99), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 90), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 81), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 72), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 63), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 54), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 108), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 99), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 90), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 81), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 72), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 63), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 54), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 45), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 99), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 90), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 81), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 72), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 63), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 54), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 45), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 36), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 18), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 9), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 9), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 18), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 27), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 36), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 45), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 9), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 18), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 27), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 36), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 45), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 54), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 18), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 27), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 36), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 45), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 54), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 63), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 18), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 27), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 36), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 45), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 54), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 63), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 72), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 27), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 36), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 45), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 54), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 63), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 72), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 81), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 99), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 108), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 117), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 126), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 135), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 144), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 153), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 162), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 108), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 117), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 126), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 135), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 144), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 153), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 162), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 171), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 117), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 126), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 135), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 144), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 153), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 162), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 171), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 180), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 126), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 135), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 153), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 162), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 171), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 180), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 189), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 135), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 153), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 162), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 171), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 180), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 189), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 198), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 9) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 18) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 27) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 36) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    *(out + ob + 45) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    *(out + ob + 54) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    *(out + ob + 63) = vo;
                 }
             }
-            {
-                const int ib = 117 * vy + 9 * vx + 8;
-                const int ob = 117 * vy + 9 * vx + 8;
-                const float *restrict vw = w + 120;
-                float vacc[1];
-                vacc[0] = 0.0f;
-                vacc[0] += vw[0] * in[ib - 135]; /* tap 0,0 */
-                vacc[0] += vw[1] * in[ib - 126]; /* tap 0,1 */
-                vacc[0] += vw[2] * in[ib - 117]; /* tap 0,2 */
-                vacc[0] += vw[3] * in[ib - 108]; /* tap 0,3 */
-                vacc[0] += vw[4] * in[ib - 99]; /* tap 0,4 */
-                vacc[0] += vw[5] * in[ib - 18]; /* tap 1,0 */
-                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
-                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,3 */
-                vacc[0] += vw[9] * in[ib + 18]; /* tap 1,4 */
-                vacc[0] += vw[10] * in[ib + 99]; /* tap 2,0 */
-                vacc[0] += vw[11] * in[ib + 108]; /* tap 2,1 */
-                vacc[0] += vw[12] * in[ib + 117]; /* tap 2,2 */
-                vacc[0] += vw[13] * in[ib + 126]; /* tap 2,3 */
-                vacc[0] += vw[14] * in[ib + 135]; /* tap 2,4 */
+        }
+        {
+            const int vx = 10;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 15 * ct;
+                const int ib = 117 * vy + 9 * vx + ct;
+                const int ob = 117 * vy + 9 * vx + ct;
+                float vacc0x0 = 0.0f;
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 135), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 126), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 117), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 108), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 99), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 18), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 99), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 108), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 117), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 126), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 135), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -7364,50 +14875,62 @@ static void Dw_rnb_S1_8c1p(const float *restrict in, float *restrict out, const 
     for (int vy = 1; vy < 13; ++vy) {
         {
             const int vx = 11;
-            {
-                const int ib = 117 * vy + 9 * vx;
-                const int ob = 117 * vy + 9 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + j - 135]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 126]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 117]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 108]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 18]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 9]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 9]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 99]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 108]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 117]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 126]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 15 * ct;
+                const int ib = 117 * vy + 9 * vx + ct;
+                const int ob = 117 * vy + 9 * vx + ct;
+                float vacc0x0 = 0.0f;
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 135), vk0);
                 }
-            }
-            {
-                const int ib = 117 * vy + 9 * vx + 8;
-                const int ob = 117 * vy + 9 * vx + 8;
-                const float *restrict vw = w + 120;
-                float vacc[1];
-                vacc[0] = 0.0f;
-                vacc[0] += vw[0] * in[ib - 135]; /* tap 0,0 */
-                vacc[0] += vw[1] * in[ib - 126]; /* tap 0,1 */
-                vacc[0] += vw[2] * in[ib - 117]; /* tap 0,2 */
-                vacc[0] += vw[3] * in[ib - 108]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib - 18]; /* tap 1,0 */
-                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
-                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,3 */
-                vacc[0] += vw[10] * in[ib + 99]; /* tap 2,0 */
-                vacc[0] += vw[11] * in[ib + 108]; /* tap 2,1 */
-                vacc[0] += vw[12] * in[ib + 117]; /* tap 2,2 */
-                vacc[0] += vw[13] * in[ib + 126]; /* tap 2,3 */
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 126), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 117), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 108), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 18), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 99), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 108), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 117), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 126), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -7416,44 +14939,50 @@ static void Dw_rnb_S1_8c1p(const float *restrict in, float *restrict out, const 
     for (int vy = 1; vy < 13; ++vy) {
         {
             const int vx = 12;
-            {
-                const int ib = 117 * vy + 9 * vx;
-                const int ob = 117 * vy + 9 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + j - 135]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 126]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 117]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 18]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 9]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 99]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 108]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 117]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 15 * ct;
+                const int ib = 117 * vy + 9 * vx + ct;
+                const int ob = 117 * vy + 9 * vx + ct;
+                float vacc0x0 = 0.0f;
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 135), vk0);
                 }
-            }
-            {
-                const int ib = 117 * vy + 9 * vx + 8;
-                const int ob = 117 * vy + 9 * vx + 8;
-                const float *restrict vw = w + 120;
-                float vacc[1];
-                vacc[0] = 0.0f;
-                vacc[0] += vw[0] * in[ib - 135]; /* tap 0,0 */
-                vacc[0] += vw[1] * in[ib - 126]; /* tap 0,1 */
-                vacc[0] += vw[2] * in[ib - 117]; /* tap 0,2 */
-                vacc[0] += vw[5] * in[ib - 18]; /* tap 1,0 */
-                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
-                vacc[0] += vw[10] * in[ib + 99]; /* tap 2,0 */
-                vacc[0] += vw[11] * in[ib + 108]; /* tap 2,1 */
-                vacc[0] += vw[12] * in[ib + 117]; /* tap 2,2 */
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 126), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 117), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 18), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 99), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 108), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 117), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -7463,38 +14992,38 @@ static void Dw_rnb_S1_8c1p(const float *restrict in, float *restrict out, const 
         const int vy = 13;
         {
             const int vx = 0;
-            {
-                const int ib = 117 * vy + 9 * vx;
-                const int ob = 117 * vy + 9 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 117]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 108]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 99]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 9]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 18]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 15 * ct;
+                const int ib = 117 * vy + 9 * vx + ct;
+                const int ob = 117 * vy + 9 * vx + ct;
+                float vacc0x0 = 0.0f;
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 117), vk0);
                 }
-            }
-            {
-                const int ib = 117 * vy + 9 * vx + 8;
-                const int ob = 117 * vy + 9 * vx + 8;
-                const float *restrict vw = w + 120;
-                float vacc[1];
-                vacc[0] = 0.0f;
-                vacc[0] += vw[2] * in[ib - 117]; /* tap 0,2 */
-                vacc[0] += vw[3] * in[ib - 108]; /* tap 0,3 */
-                vacc[0] += vw[4] * in[ib - 99]; /* tap 0,4 */
-                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
-                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,3 */
-                vacc[0] += vw[9] * in[ib + 18]; /* tap 1,4 */
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 108), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 99), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -7504,42 +15033,46 @@ static void Dw_rnb_S1_8c1p(const float *restrict in, float *restrict out, const 
         const int vy = 13;
         {
             const int vx = 1;
-            {
-                const int ib = 117 * vy + 9 * vx;
-                const int ob = 117 * vy + 9 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 126]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 117]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 108]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 99]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 9]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 9]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 18]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 15 * ct;
+                const int ib = 117 * vy + 9 * vx + ct;
+                const int ob = 117 * vy + 9 * vx + ct;
+                float vacc0x0 = 0.0f;
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 126), vk0);
                 }
-            }
-            {
-                const int ib = 117 * vy + 9 * vx + 8;
-                const int ob = 117 * vy + 9 * vx + 8;
-                const float *restrict vw = w + 120;
-                float vacc[1];
-                vacc[0] = 0.0f;
-                vacc[0] += vw[1] * in[ib - 126]; /* tap 0,1 */
-                vacc[0] += vw[2] * in[ib - 117]; /* tap 0,2 */
-                vacc[0] += vw[3] * in[ib - 108]; /* tap 0,3 */
-                vacc[0] += vw[4] * in[ib - 99]; /* tap 0,4 */
-                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
-                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,3 */
-                vacc[0] += vw[9] * in[ib + 18]; /* tap 1,4 */
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 117), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 108), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 99), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -7547,47 +15080,214 @@ static void Dw_rnb_S1_8c1p(const float *restrict in, float *restrict out, const 
     /* rows 13 x cols 2..10: kernel rows 0..1, cols 0..4 */
     {
         const int vy = 13;
-        for (int vx = 2; vx < 11; ++vx) {
-            {
-                const int ib = 117 * vy + 9 * vx;
-                const int ob = 117 * vy + 9 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + j - 135]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 126]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 117]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 108]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 99]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 18]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 9]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 9]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 18]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 2;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 15 * ct;
+                const int ib = 117 * vy + 9 * vx + ct;
+                const int ob = 117 * vy + 9 * vx + ct;
+                float vacc0x0 = 0.0f;
+                float vacc1x0 = 0.0f;
+                float vacc2x0 = 0.0f;
+                float vacc3x0 = 0.0f;
+                float vacc4x0 = 0.0f;
+                float vacc5x0 = 0.0f;
+                float vacc6x0 = 0.0f;
+                float vacc7x0 = 0.0f;
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 135), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 126), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 117), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 108), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 99), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 90), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 81), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 72), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 126), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 117), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 108), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 99), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 90), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 81), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 72), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 63), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 117), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 108), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 99), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 90), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 81), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 72), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 63), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 54), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 108), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 99), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 90), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 81), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 72), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 63), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 54), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 45), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 99), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 90), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 81), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 72), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 63), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 54), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 45), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 36), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 18), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 9), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 9), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 18), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 27), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 36), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 45), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 9), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 18), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 27), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 36), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 45), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 54), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 18), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 27), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 36), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 45), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 54), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 63), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 18), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 27), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 36), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 45), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 54), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 63), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 72), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 27), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 36), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 45), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 54), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 63), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 72), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 81), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 9) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 18) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 27) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 36) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    *(out + ob + 45) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    *(out + ob + 54) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    *(out + ob + 63) = vo;
                 }
             }
-            {
-                const int ib = 117 * vy + 9 * vx + 8;
-                const int ob = 117 * vy + 9 * vx + 8;
-                const float *restrict vw = w + 120;
-                float vacc[1];
-                vacc[0] = 0.0f;
-                vacc[0] += vw[0] * in[ib - 135]; /* tap 0,0 */
-                vacc[0] += vw[1] * in[ib - 126]; /* tap 0,1 */
-                vacc[0] += vw[2] * in[ib - 117]; /* tap 0,2 */
-                vacc[0] += vw[3] * in[ib - 108]; /* tap 0,3 */
-                vacc[0] += vw[4] * in[ib - 99]; /* tap 0,4 */
-                vacc[0] += vw[5] * in[ib - 18]; /* tap 1,0 */
-                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
-                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,3 */
-                vacc[0] += vw[9] * in[ib + 18]; /* tap 1,4 */
+        }
+        {
+            const int vx = 10;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 15 * ct;
+                const int ib = 117 * vy + 9 * vx + ct;
+                const int ob = 117 * vy + 9 * vx + ct;
+                float vacc0x0 = 0.0f;
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 135), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 126), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 117), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 108), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 99), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 18), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -7597,42 +15297,46 @@ static void Dw_rnb_S1_8c1p(const float *restrict in, float *restrict out, const 
         const int vy = 13;
         {
             const int vx = 11;
-            {
-                const int ib = 117 * vy + 9 * vx;
-                const int ob = 117 * vy + 9 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + j - 135]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 126]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 117]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 108]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 18]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 9]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 9]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 15 * ct;
+                const int ib = 117 * vy + 9 * vx + ct;
+                const int ob = 117 * vy + 9 * vx + ct;
+                float vacc0x0 = 0.0f;
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 135), vk0);
                 }
-            }
-            {
-                const int ib = 117 * vy + 9 * vx + 8;
-                const int ob = 117 * vy + 9 * vx + 8;
-                const float *restrict vw = w + 120;
-                float vacc[1];
-                vacc[0] = 0.0f;
-                vacc[0] += vw[0] * in[ib - 135]; /* tap 0,0 */
-                vacc[0] += vw[1] * in[ib - 126]; /* tap 0,1 */
-                vacc[0] += vw[2] * in[ib - 117]; /* tap 0,2 */
-                vacc[0] += vw[3] * in[ib - 108]; /* tap 0,3 */
-                vacc[0] += vw[5] * in[ib - 18]; /* tap 1,0 */
-                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
-                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,3 */
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 126), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 117), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 108), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 18), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -7642,38 +15346,38 @@ static void Dw_rnb_S1_8c1p(const float *restrict in, float *restrict out, const 
         const int vy = 13;
         {
             const int vx = 12;
-            {
-                const int ib = 117 * vy + 9 * vx;
-                const int ob = 117 * vy + 9 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + j - 135]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 126]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 117]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 18]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 9]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 15 * ct;
+                const int ib = 117 * vy + 9 * vx + ct;
+                const int ob = 117 * vy + 9 * vx + ct;
+                float vacc0x0 = 0.0f;
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 135), vk0);
                 }
-            }
-            {
-                const int ib = 117 * vy + 9 * vx + 8;
-                const int ob = 117 * vy + 9 * vx + 8;
-                const float *restrict vw = w + 120;
-                float vacc[1];
-                vacc[0] = 0.0f;
-                vacc[0] += vw[0] * in[ib - 135]; /* tap 0,0 */
-                vacc[0] += vw[1] * in[ib - 126]; /* tap 0,1 */
-                vacc[0] += vw[2] * in[ib - 117]; /* tap 0,2 */
-                vacc[0] += vw[5] * in[ib - 18]; /* tap 1,0 */
-                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 126), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 117), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 18), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -7688,101 +15392,186 @@ static void Pw_rnb_S2_4x4(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w + 36 * n;
             const int ib = 9 * p;
             const int ob = 9 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = 0.0f;
-                vacc1[j] = 0.0f;
-                vacc2[j] = 0.0f;
-                vacc3[j] = 0.0f;
-            }
+            float vacc0x0 = 0.0f;
+            float vacc0x1 = 0.0f;
+            float vacc0x2 = 0.0f;
+            float vacc0x3 = 0.0f;
+            float vacc1x0 = 0.0f;
+            float vacc1x1 = 0.0f;
+            float vacc1x2 = 0.0f;
+            float vacc1x3 = 0.0f;
+            float vacc2x0 = 0.0f;
+            float vacc2x1 = 0.0f;
+            float vacc2x2 = 0.0f;
+            float vacc2x3 = 0.0f;
+            float vacc3x0 = 0.0f;
+            float vacc3x1 = 0.0f;
+            float vacc3x2 = 0.0f;
+            float vacc3x3 = 0.0f;
             for (int s = 0; s < 9; ++s) {
                 const float *restrict vk = vw + 4 * s;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 9];
                 const float vi2 = in[ib + s + 18];
                 const float vi3 = in[ib + s + 27];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                v += res[ob + j];
+            {
+                float v = vacc0x0;
+                v += res[ob];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                v += res[ob + j + 9];
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 9] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                v += res[ob + j + 18];
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 18] = v;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                v += res[ob + j + 27];
+            {
+                float v = vacc0x3;
+                v += res[ob + 3];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 27] = v;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v += res[ob + 9];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 9] = v;
+            }
+            {
+                float v = vacc1x1;
+                v += res[ob + 10];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 10] = v;
+            }
+            {
+                float v = vacc1x2;
+                v += res[ob + 11];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 11] = v;
+            }
+            {
+                float v = vacc1x3;
+                v += res[ob + 12];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 12] = v;
+            }
+            {
+                float v = vacc2x0;
+                v += res[ob + 18];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 18] = v;
+            }
+            {
+                float v = vacc2x1;
+                v += res[ob + 19];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 19] = v;
+            }
+            {
+                float v = vacc2x2;
+                v += res[ob + 20];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 20] = v;
+            }
+            {
+                float v = vacc2x3;
+                v += res[ob + 21];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 21] = v;
+            }
+            {
+                float v = vacc3x0;
+                v += res[ob + 27];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 27] = v;
+            }
+            {
+                float v = vacc3x1;
+                v += res[ob + 28];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 28] = v;
+            }
+            {
+                float v = vacc3x2;
+                v += res[ob + 29];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 29] = v;
+            }
+            {
+                float v = vacc3x3;
+                v += res[ob + 30];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 30] = v;
             }
         }
         {   /* 1-channel tail */
             const float *restrict vw = w + 72;
             const int ib = 9 * p;
             const int ob = 9 * p + 8;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            {
-                vacc0[0] = 0.0f;
-                vacc1[0] = 0.0f;
-                vacc2[0] = 0.0f;
-                vacc3[0] = 0.0f;
-            }
+            float vacc0x0 = 0.0f;
+            float vacc1x0 = 0.0f;
+            float vacc2x0 = 0.0f;
+            float vacc3x0 = 0.0f;
             for (int s = 0; s < 9; ++s) {
                 const float *restrict vk = vw + s;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 9];
                 const float vi2 = in[ib + s + 18];
                 const float vi3 = in[ib + s + 27];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 v += res[ob];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 v += res[ob + 9];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 9] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 v += res[ob + 18];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 18] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 v += res[ob + 27];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 27] = v;
@@ -7794,61 +15583,102 @@ static void Pw_rnb_S2_4x4(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w + 36 * n;
             const int ib = 1620;
             const int ob = 4 * n + 1620;
-            float vacc0[4];
-            float vacc1[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = 0.0f;
-                vacc1[j] = 0.0f;
-            }
+            float vacc0x0 = 0.0f;
+            float vacc0x1 = 0.0f;
+            float vacc0x2 = 0.0f;
+            float vacc0x3 = 0.0f;
+            float vacc1x0 = 0.0f;
+            float vacc1x1 = 0.0f;
+            float vacc1x2 = 0.0f;
+            float vacc1x3 = 0.0f;
             for (int s = 0; s < 9; ++s) {
                 const float *restrict vk = vw + 4 * s;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 9];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                v += res[ob + j];
+            {
+                float v = vacc0x0;
+                v += res[ob];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                v += res[ob + j + 9];
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 9] = v;
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                v += res[ob + 3];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v += res[ob + 9];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 9] = v;
+            }
+            {
+                float v = vacc1x1;
+                v += res[ob + 10];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 10] = v;
+            }
+            {
+                float v = vacc1x2;
+                v += res[ob + 11];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 11] = v;
+            }
+            {
+                float v = vacc1x3;
+                v += res[ob + 12];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 12] = v;
             }
         }
         {   /* 1-channel tail */
             const float *restrict vw = w + 72;
             const int ib = 1620;
             const int ob = 1628;
-            float vacc0[1];
-            float vacc1[1];
-            {
-                vacc0[0] = 0.0f;
-                vacc1[0] = 0.0f;
-            }
+            float vacc0x0 = 0.0f;
+            float vacc1x0 = 0.0f;
             for (int s = 0; s < 9; ++s) {
                 const float *restrict vk = vw + s;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 9];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 v += res[ob];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 v += res[ob + 9];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 9] = v;
@@ -7860,16 +15690,9 @@ static void Pw_rnb_S2_4x4(const float *restrict in, float *restrict out, const f
 /* layer.c.in: layer rnb: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_rnb_pack(const sg_weights *w, float *packed)
 {
-    {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed;
-        const int o0 = 0;
-        for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j] = w->dw_w[9 * k + o0 + j];
-        }
-    }
-    {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 120;
-        const int o0 = 8;
+    for (int ct = 0; ct < 9; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 15 * ct;
+        const int o0 = ct;
         for (int k = 0; k < 15; ++k) {
             d[k] = w->dw_w[9 * k + o0];
         }
@@ -7900,7 +15723,7 @@ void sep_residual_rnb(const float *restrict in, float *restrict out, const float
     enum {
         S2_W = 135,   /* stage 2's packed weights */
     };
-    Dw_rnb_S1_8c1p(in, scratch, packed);
+    Dw_rnb_S1_1c8p(in, scratch, packed);
     Pw_rnb_S2_4x4(scratch, out, packed + S2_W, in);
 }
 
@@ -7927,10 +15750,10 @@ static void Run_rnb(const float *in, const float *skip, float *out, const float 
  * packed weights 4940 floats, scratch 65 floats
  *
  * stage 1: depthwise 3x3 -> 1x1x65
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 65: 8 full tiles +
- *       a generated 1-channel tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 65: 65 tiles
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 26 lines of
  *       C)
  *   order: one pass, pixels outer (scalar code)
@@ -7946,38 +15769,28 @@ static void Run_rnb(const float *in, const float *skip, float *out, const float 
  *   dw_w [3][3][65], dw_b [65]
  *   pw_w [65][65], pw_b [65]
  */
-/* scalar/spatial.c.in: layer rpx, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_rpx_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer rpx, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_rpx_S1_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 8; ++ct) {
-                const int ib = 65 * vy + 65 * vx + 8 * ct;
-                const int ob = 65 * vy + 65 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 65; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 65 * vy + 65 * vx + ct;
+                const int ob = 65 * vy + 65 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
                 }
-            }
-            {
-                const int ib = 65 * vy + 65 * vx + 64;
-                const int ob = 65 * vy + 65 * vx + 64;
-                const float *restrict vw = w + 640;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
                 {
-                    float v = vacc[0];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -7993,40 +15806,56 @@ static void Pw_rpx_S2_1x4(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w + 264 * n;
             const int ib = 65 * p;
             const int ob = 65 * p + 4 * n;
-            float vacc0[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
             for (int s = 0; s < 65; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                v += res[ob + j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                v += res[ob];
+                out[ob] = v;
+            }
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                v += res[ob + 3];
+                out[ob + 3] = v;
             }
         }
         {   /* 1-channel tail */
             const float *restrict vw = w + 4224;
             const int ib = 65 * p;
             const int ob = 65 * p + 64;
-            float vacc0[1];
-            {
-                vacc0[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
             for (int s = 0; s < 65; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 v += res[ob];
                 out[ob] = v;
             }
@@ -8037,17 +15866,9 @@ static void Pw_rpx_S2_1x4(const float *restrict in, float *restrict out, const f
 /* layer.c.in: layer rpx: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_rpx_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 8; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
-        for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[65 * k + o0 + j];
-        }
-    }
-    {   /* 1-channel tiles from channel 64 */
-        float *restrict d = packed + 640;
-        const int o0 = 64;
+    for (int ct = 0; ct < 65; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
         d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
             d[k + 1] = w->dw_w[65 * k + o0];
@@ -8081,7 +15902,7 @@ void sep_residual_rpx(const float *restrict in, float *restrict out, const float
     enum {
         S2_W = 650,   /* stage 2's packed weights */
     };
-    Dw_rpx_S1_8c1p(in, scratch, packed);
+    Dw_rpx_S1_1c8p(in, scratch, packed);
     Pw_rpx_S2_1x4(scratch, out, packed + S2_W, in);
 }
 

@@ -30,48 +30,128 @@ static void Pw_only_4x4(const float *restrict in, float *restrict out, const flo
             const float *restrict vw = w + 36 * n;
             const int ib = 8 * p;
             const int ob = 12 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 8; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 8];
                 const float vi2 = in[ib + s + 16];
                 const float vi3 = in[ib + s + 24];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
+            {
+                float v = vacc0x1;
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 12] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
+            {
+                float v = vacc0x2;
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 24] = v;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
+            {
+                float v = vacc0x3;
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 36] = v;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 12] = v;
+            }
+            {
+                float v = vacc1x1;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 13] = v;
+            }
+            {
+                float v = vacc1x2;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 14] = v;
+            }
+            {
+                float v = vacc1x3;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 15] = v;
+            }
+            {
+                float v = vacc2x0;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 24] = v;
+            }
+            {
+                float v = vacc2x1;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 25] = v;
+            }
+            {
+                float v = vacc2x2;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 26] = v;
+            }
+            {
+                float v = vacc2x3;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 27] = v;
+            }
+            {
+                float v = vacc3x0;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 36] = v;
+            }
+            {
+                float v = vacc3x1;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 37] = v;
+            }
+            {
+                float v = vacc3x2;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 38] = v;
+            }
+            {
+                float v = vacc3x3;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 39] = v;
             }
         }
     }
@@ -80,39 +160,99 @@ static void Pw_only_4x4(const float *restrict in, float *restrict out, const flo
             const float *restrict vw = w + 36 * n;
             const int ib = 96;
             const int ob = 4 * n + 144;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
             for (int s = 0; s < 8; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 8];
                 const float vi2 = in[ib + s + 16];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
+            {
+                float v = vacc0x1;
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 12] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
+            {
+                float v = vacc0x2;
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 24] = v;
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 12] = v;
+            }
+            {
+                float v = vacc1x1;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 13] = v;
+            }
+            {
+                float v = vacc1x2;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 14] = v;
+            }
+            {
+                float v = vacc1x3;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 15] = v;
+            }
+            {
+                float v = vacc2x0;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 24] = v;
+            }
+            {
+                float v = vacc2x1;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 25] = v;
+            }
+            {
+                float v = vacc2x2;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 26] = v;
+            }
+            {
+                float v = vacc2x3;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 27] = v;
             }
         }
     }

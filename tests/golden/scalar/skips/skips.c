@@ -30,48 +30,128 @@ static void Pw_x1_4x4(const float *restrict in, float *restrict out, const float
             const float *restrict vw = w + 68 * n;
             const int ib = 16 * p;
             const int ob = 48 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 16];
                 const float vi2 = in[ib + s + 32];
                 const float vi3 = in[ib + s + 48];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
+            {
+                float v = vacc0x1;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 48] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
+            {
+                float v = vacc0x2;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 96] = v;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
+            {
+                float v = vacc0x3;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 144] = v;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 48] = v;
+            }
+            {
+                float v = vacc1x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 49] = v;
+            }
+            {
+                float v = vacc1x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 50] = v;
+            }
+            {
+                float v = vacc1x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 51] = v;
+            }
+            {
+                float v = vacc2x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 96] = v;
+            }
+            {
+                float v = vacc2x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 97] = v;
+            }
+            {
+                float v = vacc2x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 98] = v;
+            }
+            {
+                float v = vacc2x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 99] = v;
+            }
+            {
+                float v = vacc3x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 144] = v;
+            }
+            {
+                float v = vacc3x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 145] = v;
+            }
+            {
+                float v = vacc3x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 146] = v;
+            }
+            {
+                float v = vacc3x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 147] = v;
             }
         }
     }
@@ -80,39 +160,99 @@ static void Pw_x1_4x4(const float *restrict in, float *restrict out, const float
             const float *restrict vw = w + 68 * n;
             const int ib = 1536;
             const int ob = 4 * n + 4608;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 16];
                 const float vi2 = in[ib + s + 32];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
+            {
+                float v = vacc0x1;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 48] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
+            {
+                float v = vacc0x2;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 96] = v;
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 48] = v;
+            }
+            {
+                float v = vacc1x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 49] = v;
+            }
+            {
+                float v = vacc1x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 50] = v;
+            }
+            {
+                float v = vacc1x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 51] = v;
+            }
+            {
+                float v = vacc2x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 96] = v;
+            }
+            {
+                float v = vacc2x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 97] = v;
+            }
+            {
+                float v = vacc2x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 98] = v;
+            }
+            {
+                float v = vacc2x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 99] = v;
             }
         }
     }
@@ -163,10 +303,10 @@ static void Run_x1(const float *in, const float *skip, float *out, const float *
  * packed weights 1264 floats, scratch 4752 floats
  *
  * stage 1: depthwise 3x3 -> 9x11x48
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 48: 6 full tiles,
- *       no tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 48: 48 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -182,28 +322,40 @@ static void Run_x1(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][48], dw_b [48]
  *   pw_w [16][48], pw_b [16]
  */
-/* scalar/spatial.c.in: layer x2, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_x2_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer x2, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_x2_S1_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 6; ++ct) {
-                const int ib = 528 * vy + 48 * vx + 8 * ct;
-                const int ob = 528 * vy + 48 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 48]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 528]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 576]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 48; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 528 * vy + 48 * vx + ct;
+                const int ob = 528 * vy + 48 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 528), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 576), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -211,23 +363,172 @@ static void Dw_x2_S1_8c1p(const float *restrict in, float *restrict out, const f
     /* rows 0 x cols 1..9: kernel rows 1..2, cols 0..2 */
     {
         const int vy = 0;
-        for (int vx = 1; vx < 10; ++vx) {
-            for (int ct = 0; ct < 6; ++ct) {
-                const int ib = 528 * vy + 48 * vx + 8 * ct;
-                const int ob = 528 * vy + 48 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 48]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 48]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 480]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 528]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 576]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 48; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 528 * vy + 48 * vx + ct;
+                const int ob = 528 * vy + 48 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 144), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 192), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 240), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 288), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 144), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 192), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 240), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 288), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 336), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 96), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 192), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 240), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 288), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 336), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 384), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 480), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 528), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 576), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 624), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 672), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 720), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 768), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 816), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 528), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 576), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 624), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 672), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 720), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 768), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 816), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 864), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 576), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 624), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 672), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 720), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 768), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 816), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 864), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 912), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 144) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 192) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 240) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 288) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 336) = vo;
+                }
+            }
+        }
+        {
+            const int vx = 9;
+            for (int ct = 0; ct < 48; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 528 * vy + 48 * vx + ct;
+                const int ob = 528 * vy + 48 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 480), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 528), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 576), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -237,20 +538,32 @@ static void Dw_x2_S1_8c1p(const float *restrict in, float *restrict out, const f
         const int vy = 0;
         {
             const int vx = 10;
-            for (int ct = 0; ct < 6; ++ct) {
-                const int ib = 528 * vy + 48 * vx + 8 * ct;
-                const int ob = 528 * vy + 48 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 48]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 480]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 528]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 48; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 528 * vy + 48 * vx + ct;
+                const int ob = 528 * vy + 48 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 480), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 528), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -259,48 +572,257 @@ static void Dw_x2_S1_8c1p(const float *restrict in, float *restrict out, const f
     for (int vy = 1; vy < 8; ++vy) {
         {
             const int vx = 0;
-            for (int ct = 0; ct < 6; ++ct) {
-                const int ib = 528 * vy + 48 * vx + 8 * ct;
-                const int ob = 528 * vy + 48 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 528]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 480]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 48]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 528]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 576]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 48; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 528 * vy + 48 * vx + ct;
+                const int ob = 528 * vy + 48 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 528), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 480), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 528), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 576), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows 1..7 x cols 1..9: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 8; ++vy) {
-        for (int vx = 1; vx < 10; ++vx) {
-            for (int ct = 0; ct < 6; ++ct) {
-                const int ib = 528 * vy + 48 * vx + 8 * ct;
-                const int ob = 528 * vy + 48 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 576]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 528]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 480]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 48]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 48]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 480]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 528]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 576]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 48; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 528 * vy + 48 * vx + ct;
+                const int ob = 528 * vy + 48 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 576), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 528), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 480), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 432), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 384), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 336), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 288), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 240), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 528), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 480), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 432), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 384), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 336), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 288), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 240), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 192), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 480), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 432), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 384), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 336), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 288), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 240), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 192), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 144), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 144), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 192), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 240), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 288), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 144), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 192), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 240), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 288), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 336), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 96), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 192), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 240), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 288), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 336), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 384), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 480), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 528), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 576), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 624), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 672), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 720), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 768), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 816), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 528), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 576), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 624), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 672), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 720), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 768), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 816), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 864), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 576), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 624), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 672), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 720), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 768), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 816), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 864), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 912), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 144) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 192) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 240) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 288) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 336) = vo;
+                }
+            }
+        }
+        {
+            const int vx = 9;
+            for (int ct = 0; ct < 48; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 528 * vy + 48 * vx + ct;
+                const int ob = 528 * vy + 48 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 576), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 528), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 480), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 480), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 528), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 576), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -309,22 +831,40 @@ static void Dw_x2_S1_8c1p(const float *restrict in, float *restrict out, const f
     for (int vy = 1; vy < 8; ++vy) {
         {
             const int vx = 10;
-            for (int ct = 0; ct < 6; ++ct) {
-                const int ib = 528 * vy + 48 * vx + 8 * ct;
-                const int ob = 528 * vy + 48 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 576]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 528]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 48]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 480]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 528]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 48; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 528 * vy + 48 * vx + ct;
+                const int ob = 528 * vy + 48 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 576), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 528), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 480), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 528), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -334,20 +874,32 @@ static void Dw_x2_S1_8c1p(const float *restrict in, float *restrict out, const f
         const int vy = 8;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 6; ++ct) {
-                const int ib = 528 * vy + 48 * vx + 8 * ct;
-                const int ob = 528 * vy + 48 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 528]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 480]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 48]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 48; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 528 * vy + 48 * vx + ct;
+                const int ob = 528 * vy + 48 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 528), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 480), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -355,23 +907,172 @@ static void Dw_x2_S1_8c1p(const float *restrict in, float *restrict out, const f
     /* rows 8 x cols 1..9: kernel rows 0..1, cols 0..2 */
     {
         const int vy = 8;
-        for (int vx = 1; vx < 10; ++vx) {
-            for (int ct = 0; ct < 6; ++ct) {
-                const int ib = 528 * vy + 48 * vx + 8 * ct;
-                const int ob = 528 * vy + 48 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 576]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 528]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 480]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 48]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 48]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 48; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 528 * vy + 48 * vx + ct;
+                const int ob = 528 * vy + 48 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 576), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 528), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 480), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 432), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 384), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 336), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 288), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 240), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 528), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 480), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 432), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 384), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 336), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 288), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 240), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 192), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 480), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 432), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 384), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 336), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 288), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 240), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 192), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 144), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 144), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 192), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 240), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 288), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 144), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 192), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 240), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 288), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 336), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 96), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 192), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 240), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 288), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 336), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 384), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 144) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 192) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 240) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 288) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 336) = vo;
+                }
+            }
+        }
+        {
+            const int vx = 9;
+            for (int ct = 0; ct < 48; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 528 * vy + 48 * vx + ct;
+                const int ob = 528 * vy + 48 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 576), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 528), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 480), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -381,20 +1082,32 @@ static void Dw_x2_S1_8c1p(const float *restrict in, float *restrict out, const f
         const int vy = 8;
         {
             const int vx = 10;
-            for (int ct = 0; ct < 6; ++ct) {
-                const int ib = 528 * vy + 48 * vx + 8 * ct;
-                const int ob = 528 * vy + 48 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 576]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 528]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 48]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 48; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 528 * vy + 48 * vx + ct;
+                const int ob = 528 * vy + 48 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 576), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 528), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -409,48 +1122,128 @@ static void Pw_x2_S2_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 196 * n;
             const int ib = 48 * p;
             const int ob = 16 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 48; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 48];
                 const float vi2 = in[ib + s + 96];
                 const float vi3 = in[ib + s + 144];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                v += res[ob + j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                v += res[ob];
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                v += res[ob + j + 16];
-                out[ob + j + 16] = v;
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                v += res[ob + j + 32];
-                out[ob + j + 32] = v;
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                v += res[ob + j + 48];
-                out[ob + j + 48] = v;
+            {
+                float v = vacc0x3;
+                v += res[ob + 3];
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v += res[ob + 16];
+                out[ob + 16] = v;
+            }
+            {
+                float v = vacc1x1;
+                v += res[ob + 17];
+                out[ob + 17] = v;
+            }
+            {
+                float v = vacc1x2;
+                v += res[ob + 18];
+                out[ob + 18] = v;
+            }
+            {
+                float v = vacc1x3;
+                v += res[ob + 19];
+                out[ob + 19] = v;
+            }
+            {
+                float v = vacc2x0;
+                v += res[ob + 32];
+                out[ob + 32] = v;
+            }
+            {
+                float v = vacc2x1;
+                v += res[ob + 33];
+                out[ob + 33] = v;
+            }
+            {
+                float v = vacc2x2;
+                v += res[ob + 34];
+                out[ob + 34] = v;
+            }
+            {
+                float v = vacc2x3;
+                v += res[ob + 35];
+                out[ob + 35] = v;
+            }
+            {
+                float v = vacc3x0;
+                v += res[ob + 48];
+                out[ob + 48] = v;
+            }
+            {
+                float v = vacc3x1;
+                v += res[ob + 49];
+                out[ob + 49] = v;
+            }
+            {
+                float v = vacc3x2;
+                v += res[ob + 50];
+                out[ob + 50] = v;
+            }
+            {
+                float v = vacc3x3;
+                v += res[ob + 51];
+                out[ob + 51] = v;
             }
         }
     }
@@ -459,39 +1252,99 @@ static void Pw_x2_S2_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 196 * n;
             const int ib = 4608;
             const int ob = 4 * n + 1536;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
             for (int s = 0; s < 48; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 48];
                 const float vi2 = in[ib + s + 96];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                v += res[ob + j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                v += res[ob];
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                v += res[ob + j + 16];
-                out[ob + j + 16] = v;
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                v += res[ob + j + 32];
-                out[ob + j + 32] = v;
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                v += res[ob + 3];
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v += res[ob + 16];
+                out[ob + 16] = v;
+            }
+            {
+                float v = vacc1x1;
+                v += res[ob + 17];
+                out[ob + 17] = v;
+            }
+            {
+                float v = vacc1x2;
+                v += res[ob + 18];
+                out[ob + 18] = v;
+            }
+            {
+                float v = vacc1x3;
+                v += res[ob + 19];
+                out[ob + 19] = v;
+            }
+            {
+                float v = vacc2x0;
+                v += res[ob + 32];
+                out[ob + 32] = v;
+            }
+            {
+                float v = vacc2x1;
+                v += res[ob + 33];
+                out[ob + 33] = v;
+            }
+            {
+                float v = vacc2x2;
+                v += res[ob + 34];
+                out[ob + 34] = v;
+            }
+            {
+                float v = vacc2x3;
+                v += res[ob + 35];
+                out[ob + 35] = v;
             }
         }
     }
@@ -500,12 +1353,12 @@ static void Pw_x2_S2_4x4(const float *restrict in, float *restrict out, const fl
 /* layer.c.in: layer x2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void skips_x2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 6; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 48; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[48 * k + o0 + j];
+            d[k + 1] = w->dw_w[48 * k + o0];
         }
     }
     {
@@ -526,7 +1379,7 @@ void skips_x2(const float *restrict in, const float *restrict skip, float *restr
     enum {
         S2_W = 480,   /* stage 2's packed weights */
     };
-    Dw_x2_S1_8c1p(in, scratch, packed);
+    Dw_x2_S1_1c8p(in, scratch, packed);
     Pw_x2_S2_4x4(scratch, out, packed + S2_W, skip);
 }
 
@@ -551,10 +1404,10 @@ static void Run_x2(const float *in, const float *skip, float *out, const float *
  * packed weights 160 floats, scratch 0 floats
  *
  * stage 1: depthwise 3x3 -> 9x11x16
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 16: 2 full tiles,
- *       no tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -562,28 +1415,39 @@ static void Run_x2(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
  */
-/* scalar/spatial.c.in: layer x3, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_x3_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer x3, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_x3_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 176 * vy + 16 * vx + 8 * ct;
-                const int ob = 176 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 176]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 192]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 176 * vy + 16 * vx + ct;
+                const int ob = 176 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 176), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -591,23 +1455,163 @@ static void Dw_x3_8c1p(const float *restrict in, float *restrict out, const floa
     /* rows 0 x cols 1..9: kernel rows 1..2, cols 0..2 */
     {
         const int vy = 0;
-        for (int vx = 1; vx < 10; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 176 * vy + 16 * vx + 8 * ct;
-                const int ob = 176 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 160]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 176]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 192]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 176 * vy + 16 * vx + ct;
+                const int ob = 176 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 80), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 96), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 96), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 112), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 112), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 128), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 176), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 192), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 208), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 224), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 240), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 256), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 272), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 176), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 192), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 208), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 224), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 240), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 256), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 272), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 288), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 208), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 224), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 240), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 256), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 272), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 288), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 304), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 80) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 112) = vo;
+                }
+            }
+        }
+        {
+            const int vx = 9;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 176 * vy + 16 * vx + ct;
+                const int ob = 176 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 176), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -617,20 +1621,31 @@ static void Dw_x3_8c1p(const float *restrict in, float *restrict out, const floa
         const int vy = 0;
         {
             const int vx = 10;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 176 * vy + 16 * vx + 8 * ct;
-                const int ob = 176 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 160]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 176]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 176 * vy + 16 * vx + ct;
+                const int ob = 176 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 176), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -639,48 +1654,247 @@ static void Dw_x3_8c1p(const float *restrict in, float *restrict out, const floa
     for (int vy = 1; vy < 8; ++vy) {
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 176 * vy + 16 * vx + 8 * ct;
-                const int ob = 176 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 176]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 160]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 176]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 192]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 176 * vy + 16 * vx + ct;
+                const int ob = 176 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 176), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 176), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows 1..7 x cols 1..9: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 8; ++vy) {
-        for (int vx = 1; vx < 10; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 176 * vy + 16 * vx + 8 * ct;
-                const int ob = 176 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 192]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 176]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 160]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 160]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 176]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 192]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 176 * vy + 16 * vx + ct;
+                const int ob = 176 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 176), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 160), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 144), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 128), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 112), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 96), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 80), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 176), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 160), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 144), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 128), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 112), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 96), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 80), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 64), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 128), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 112), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 96), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 80), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 64), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 48), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 80), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 96), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 96), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 112), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 112), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 128), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 176), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 192), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 208), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 224), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 240), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 256), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 272), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 176), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 192), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 208), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 224), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 240), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 256), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 272), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 288), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 208), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 224), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 240), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 256), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 272), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 288), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 304), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 80) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 112) = vo;
+                }
+            }
+        }
+        {
+            const int vx = 9;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 176 * vy + 16 * vx + ct;
+                const int ob = 176 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 176), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 176), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -689,22 +1903,39 @@ static void Dw_x3_8c1p(const float *restrict in, float *restrict out, const floa
     for (int vy = 1; vy < 8; ++vy) {
         {
             const int vx = 10;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 176 * vy + 16 * vx + 8 * ct;
-                const int ob = 176 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 192]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 176]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 160]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 176]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 176 * vy + 16 * vx + ct;
+                const int ob = 176 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 176), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 176), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -714,20 +1945,31 @@ static void Dw_x3_8c1p(const float *restrict in, float *restrict out, const floa
         const int vy = 8;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 176 * vy + 16 * vx + 8 * ct;
-                const int ob = 176 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 176]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 160]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 176 * vy + 16 * vx + ct;
+                const int ob = 176 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 176), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -735,23 +1977,163 @@ static void Dw_x3_8c1p(const float *restrict in, float *restrict out, const floa
     /* rows 8 x cols 1..9: kernel rows 0..1, cols 0..2 */
     {
         const int vy = 8;
-        for (int vx = 1; vx < 10; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 176 * vy + 16 * vx + 8 * ct;
-                const int ob = 176 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 192]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 176]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 160]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 176 * vy + 16 * vx + ct;
+                const int ob = 176 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 176), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 160), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 144), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 128), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 112), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 96), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 80), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 176), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 160), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 144), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 128), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 112), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 96), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 80), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 64), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 128), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 112), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 96), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 80), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 64), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 48), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 80), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 96), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 96), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 112), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 112), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 128), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 80) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 112) = vo;
+                }
+            }
+        }
+        {
+            const int vx = 9;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 176 * vy + 16 * vx + ct;
+                const int ob = 176 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 176), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -761,20 +2143,31 @@ static void Dw_x3_8c1p(const float *restrict in, float *restrict out, const floa
         const int vy = 8;
         {
             const int vx = 10;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 176 * vy + 16 * vx + 8 * ct;
-                const int ob = 176 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 192]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 176]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 176 * vy + 16 * vx + ct;
+                const int ob = 176 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 176), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -784,12 +2177,12 @@ static void Dw_x3_8c1p(const float *restrict in, float *restrict out, const floa
 /* layer.c.in: layer x3: the weights of its stage in the order the kernels read them (once, at load time) */
 void skips_x3_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 16; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
+            d[k + 1] = w->dw_w[16 * k + o0];
         }
     }
 }
@@ -797,7 +2190,7 @@ void skips_x3_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer x3: runs its stage */
 void skips_x3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_x3_8c1p(in, out, packed);
+    Dw_x3_1c8p(in, out, packed);
     (void)scratch;
 }
 
@@ -839,48 +2232,128 @@ static void Pw_x4_4x4(const float *restrict in, float *restrict out, const float
             const float *restrict vw = w + 68 * n;
             const int ib = 16 * p;
             const int ob = 16 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 16];
                 const float vi2 = in[ib + s + 32];
                 const float vi3 = in[ib + s + 48];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                v += res[ob + j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                v += res[ob];
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                v += res[ob + j + 16];
-                out[ob + j + 16] = v;
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                v += res[ob + j + 32];
-                out[ob + j + 32] = v;
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                v += res[ob + j + 48];
-                out[ob + j + 48] = v;
+            {
+                float v = vacc0x3;
+                v += res[ob + 3];
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v += res[ob + 16];
+                out[ob + 16] = v;
+            }
+            {
+                float v = vacc1x1;
+                v += res[ob + 17];
+                out[ob + 17] = v;
+            }
+            {
+                float v = vacc1x2;
+                v += res[ob + 18];
+                out[ob + 18] = v;
+            }
+            {
+                float v = vacc1x3;
+                v += res[ob + 19];
+                out[ob + 19] = v;
+            }
+            {
+                float v = vacc2x0;
+                v += res[ob + 32];
+                out[ob + 32] = v;
+            }
+            {
+                float v = vacc2x1;
+                v += res[ob + 33];
+                out[ob + 33] = v;
+            }
+            {
+                float v = vacc2x2;
+                v += res[ob + 34];
+                out[ob + 34] = v;
+            }
+            {
+                float v = vacc2x3;
+                v += res[ob + 35];
+                out[ob + 35] = v;
+            }
+            {
+                float v = vacc3x0;
+                v += res[ob + 48];
+                out[ob + 48] = v;
+            }
+            {
+                float v = vacc3x1;
+                v += res[ob + 49];
+                out[ob + 49] = v;
+            }
+            {
+                float v = vacc3x2;
+                v += res[ob + 50];
+                out[ob + 50] = v;
+            }
+            {
+                float v = vacc3x3;
+                v += res[ob + 51];
+                out[ob + 51] = v;
             }
         }
     }
@@ -889,39 +2362,99 @@ static void Pw_x4_4x4(const float *restrict in, float *restrict out, const float
             const float *restrict vw = w + 68 * n;
             const int ib = 1536;
             const int ob = 4 * n + 1536;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 16];
                 const float vi2 = in[ib + s + 32];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                v += res[ob + j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                v += res[ob];
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                v += res[ob + j + 16];
-                out[ob + j + 16] = v;
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                v += res[ob + j + 32];
-                out[ob + j + 32] = v;
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                v += res[ob + 3];
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v += res[ob + 16];
+                out[ob + 16] = v;
+            }
+            {
+                float v = vacc1x1;
+                v += res[ob + 17];
+                out[ob + 17] = v;
+            }
+            {
+                float v = vacc1x2;
+                v += res[ob + 18];
+                out[ob + 18] = v;
+            }
+            {
+                float v = vacc1x3;
+                v += res[ob + 19];
+                out[ob + 19] = v;
+            }
+            {
+                float v = vacc2x0;
+                v += res[ob + 32];
+                out[ob + 32] = v;
+            }
+            {
+                float v = vacc2x1;
+                v += res[ob + 33];
+                out[ob + 33] = v;
+            }
+            {
+                float v = vacc2x2;
+                v += res[ob + 34];
+                out[ob + 34] = v;
+            }
+            {
+                float v = vacc2x3;
+                v += res[ob + 35];
+                out[ob + 35] = v;
             }
         }
     }
@@ -973,10 +2506,10 @@ static void Run_x4(const float *in, const float *skip, float *out, const float *
  * packed weights 592 floats, scratch 960 floats
  *
  * stage 1: depthwise 3x3 -> 5x6x16
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 16: 2 full tiles,
- *       no tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -988,10 +2521,10 @@ static void Run_x4(const float *in, const float *skip, float *out, const float *
  *       tail, 4 channel panels; pixel tiles outer, then channel panels (scalar code)
  *
  * stage 3: transposed depthwise 3x3 -> 9x11x16
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 16: 2 full tiles,
- *       no tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 57
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -1001,27 +2534,38 @@ static void Run_x4(const float *in, const float *skip, float *out, const float *
  *   pw_w [16][16], pw_b [16]
  *   up_w [3][3][16], up_b [16]
  */
-/* scalar/spatial.c.in: layer x5, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_x5_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer x5, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_x5_S1_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 352 * vy + 32 * vx + 8 * ct;
-                const int ob = 96 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 176]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 192]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 352 * vy + 32 * vx + ct;
+                const int ob = 96 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 176), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1029,22 +2573,73 @@ static void Dw_x5_S1_8c1p(const float *restrict in, float *restrict out, const f
     /* rows 0 x cols 1..4: kernel rows 1..2, cols 0..2 */
     {
         const int vy = 0;
-        for (int vx = 1; vx < 5; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 352 * vy + 32 * vx + 8 * ct;
-                const int ob = 96 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 160]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 176]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 192]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 352 * vy + 32 * vx + ct;
+                const int ob = 96 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 80), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 80), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 112), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 192), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 224), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 256), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 176), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 208), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 240), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 272), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 224), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 256), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 288), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 48) = vo;
                 }
             }
         }
@@ -1054,19 +2649,30 @@ static void Dw_x5_S1_8c1p(const float *restrict in, float *restrict out, const f
         const int vy = 0;
         {
             const int vx = 5;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 352 * vy + 32 * vx + 8 * ct;
-                const int ob = 96 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 160]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 176]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 352 * vy + 32 * vx + ct;
+                const int ob = 96 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 176), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1075,46 +2681,132 @@ static void Dw_x5_S1_8c1p(const float *restrict in, float *restrict out, const f
     for (int vy = 1; vy < 4; ++vy) {
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 352 * vy + 32 * vx + 8 * ct;
-                const int ob = 96 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 176]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 160]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 176]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 192]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 352 * vy + 32 * vx + ct;
+                const int ob = 96 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 176), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 176), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows 1..3 x cols 1..4: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 4; ++vy) {
-        for (int vx = 1; vx < 5; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 352 * vy + 32 * vx + 8 * ct;
-                const int ob = 96 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 192]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 176]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 160]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 160]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 176]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 192]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 352 * vy + 32 * vx + ct;
+                const int ob = 96 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 160), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 128), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 96), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 176), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 112), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 80), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 128), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 96), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 64), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 80), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 80), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 112), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 192), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 224), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 256), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 176), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 208), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 240), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 272), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 224), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 256), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 288), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 48) = vo;
                 }
             }
         }
@@ -1123,21 +2815,38 @@ static void Dw_x5_S1_8c1p(const float *restrict in, float *restrict out, const f
     for (int vy = 1; vy < 4; ++vy) {
         {
             const int vx = 5;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 352 * vy + 32 * vx + 8 * ct;
-                const int ob = 96 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 192]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 176]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 160]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 176]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 352 * vy + 32 * vx + ct;
+                const int ob = 96 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 176), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 176), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1147,19 +2856,30 @@ static void Dw_x5_S1_8c1p(const float *restrict in, float *restrict out, const f
         const int vy = 4;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 352 * vy + 32 * vx + 8 * ct;
-                const int ob = 96 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 176]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 160]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 352 * vy + 32 * vx + ct;
+                const int ob = 96 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 176), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1167,22 +2887,73 @@ static void Dw_x5_S1_8c1p(const float *restrict in, float *restrict out, const f
     /* rows 4 x cols 1..4: kernel rows 0..1, cols 0..2 */
     {
         const int vy = 4;
-        for (int vx = 1; vx < 5; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 352 * vy + 32 * vx + 8 * ct;
-                const int ob = 96 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 192]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 176]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 160]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 352 * vy + 32 * vx + ct;
+                const int ob = 96 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 160), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 128), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 96), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 176), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 112), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 80), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 128), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 96), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 64), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 80), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 80), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 112), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 48) = vo;
                 }
             }
         }
@@ -1192,19 +2963,30 @@ static void Dw_x5_S1_8c1p(const float *restrict in, float *restrict out, const f
         const int vy = 4;
         {
             const int vx = 5;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 352 * vy + 32 * vx + 8 * ct;
-                const int ob = 96 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 192]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 176]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 352 * vy + 32 * vx + ct;
+                const int ob = 96 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 176), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1219,44 +3001,112 @@ static void Pw_x5_S2_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 68 * n;
             const int ib = 16 * p;
             const int ob = 16 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 16];
                 const float vi2 = in[ib + s + 32];
                 const float vi3 = in[ib + s + 48];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 16] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                out[ob + j + 32] = v;
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                out[ob + j + 48] = v;
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                out[ob + 16] = v;
+            }
+            {
+                float v = vacc1x1;
+                out[ob + 17] = v;
+            }
+            {
+                float v = vacc1x2;
+                out[ob + 18] = v;
+            }
+            {
+                float v = vacc1x3;
+                out[ob + 19] = v;
+            }
+            {
+                float v = vacc2x0;
+                out[ob + 32] = v;
+            }
+            {
+                float v = vacc2x1;
+                out[ob + 33] = v;
+            }
+            {
+                float v = vacc2x2;
+                out[ob + 34] = v;
+            }
+            {
+                float v = vacc2x3;
+                out[ob + 35] = v;
+            }
+            {
+                float v = vacc3x0;
+                out[ob + 48] = v;
+            }
+            {
+                float v = vacc3x1;
+                out[ob + 49] = v;
+            }
+            {
+                float v = vacc3x2;
+                out[ob + 50] = v;
+            }
+            {
+                float v = vacc3x3;
+                out[ob + 51] = v;
             }
         }
     }
@@ -1265,113 +3115,339 @@ static void Pw_x5_S2_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 68 * n;
             const int ib = 448;
             const int ob = 4 * n + 448;
-            float vacc0[4];
-            float vacc1[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 16];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 16] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                out[ob + 16] = v;
+            }
+            {
+                float v = vacc1x1;
+                out[ob + 17] = v;
+            }
+            {
+                float v = vacc1x2;
+                out[ob + 18] = v;
+            }
+            {
+                float v = vacc1x3;
+                out[ob + 19] = v;
             }
         }
     }
 }
 
-/* scalar/spatial.c.in: layer x5, stage 3 (transposed depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Up_x5_S3_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/spatial.c.in: layer x5, stage 3 (transposed depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Up_x5_S3_1c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     /* rows 0..8 step 2 x cols 0..10 step 2: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 5; ++vy) {
-        for (int vx = 0; vx < 6; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 96 * vy + 16 * vx + 8 * ct;
-                const int ob = 352 * vy + 32 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 96 * vy + 16 * vx + ct;
+                const int ob = 352 * vy + 32 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo + *(res + ob));
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo + *(res + ob + 32));
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo + *(res + ob + 64));
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo + *(res + ob + 96));
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo + *(res + ob + 128));
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 128) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo + *(res + ob + 160));
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 160) = vo;
                 }
             }
         }
     }
     /* rows 0..8 step 2 x cols 1..9 step 2: kernel rows 1, cols 0,2 */
     for (int vy = 0; vy < 5; ++vy) {
-        for (int vx = 0; vx < 5; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 96 * vy + 16 * vx + 8 * ct;
-                const int ob = 352 * vy + 32 * vx + 8 * ct + 16;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 96 * vy + 16 * vx + ct;
+                const int ob = 352 * vy + 32 * vx + ct + 16;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo + *(res + ob));
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo + *(res + ob + 32));
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo + *(res + ob + 64));
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo + *(res + ob + 96));
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo + *(res + ob + 128));
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 128) = vo;
                 }
             }
         }
     }
     /* rows 1..7 step 2 x cols 0..10 step 2: kernel rows 0,2, cols 1 */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 0; vx < 6; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 96 * vy + 16 * vx + 8 * ct;
-                const int ob = 352 * vy + 32 * vx + 8 * ct + 176;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 96]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 96 * vy + 16 * vx + ct;
+                const int ob = 352 * vy + 32 * vx + ct + 176;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 96), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 112), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 128), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 144), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 160), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 176), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo + *(res + ob));
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo + *(res + ob + 32));
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo + *(res + ob + 64));
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo + *(res + ob + 96));
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo + *(res + ob + 128));
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 128) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo + *(res + ob + 160));
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 160) = vo;
                 }
             }
         }
     }
     /* rows 1..7 step 2 x cols 1..9 step 2: kernel rows 0,2, cols 0,2 */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 0; vx < 5; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 96 * vy + 16 * vx + 8 * ct;
-                const int ob = 352 * vy + 32 * vx + 8 * ct + 192;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 112]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 96]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 16]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 96 * vy + 16 * vx + ct;
+                const int ob = 352 * vy + 32 * vx + ct + 192;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 128), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 160), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 176), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 96), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 112), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 128), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 144), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 160), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo + *(res + ob));
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo + *(res + ob + 32));
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo + *(res + ob + 64));
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo + *(res + ob + 96));
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo + *(res + ob + 128));
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    *(out + ob + 128) = vo;
                 }
             }
         }
@@ -1381,12 +3457,12 @@ static void Up_x5_S3_8c1p(const float *restrict in, float *restrict out, const f
 /* layer.c.in: layer x5: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void skips_x5_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 16; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
+            d[k + 1] = w->dw_w[16 * k + o0];
         }
     }
     {
@@ -1399,12 +3475,12 @@ void skips_x5_pack(const sg_weights *w, float *packed)
             }
         }
     }
-    for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 80 * ct + 432;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
+    for (int ct = 0; ct < 16; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct + 432;
+        const int o0 = ct;
+        d[0] = w->up_b[o0];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->up_w[16 * k + o0 + j];
+            d[k + 1] = w->up_w[16 * k + o0];
         }
     }
 }
@@ -1417,9 +3493,9 @@ void skips_x5(const float *restrict in, const float *restrict skip, float *restr
         S2_W = 160,     /* stage 2's packed weights */
         S3_W = 432,     /* stage 3's packed weights */
     };
-    Dw_x5_S1_8c1p(in, scratch, packed);
+    Dw_x5_S1_1c8p(in, scratch, packed);
     Pw_x5_S2_4x4(scratch, scratch + S2_OUT, packed + S2_W);
-    Up_x5_S3_8c1p(scratch + S2_OUT, out, packed + S3_W, skip);
+    Up_x5_S3_1c8p(scratch + S2_OUT, out, packed + S3_W, skip);
 }
 
 /* layer.c.in: layer x5: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
@@ -1444,10 +3520,10 @@ static void Run_x5(const float *in, const float *skip, float *out, const float *
  * packed weights 832 floats, scratch 3120 floats
  *
  * stage 1: depthwise 5x5 -> 9x11x32
- *   tile: 4 input channels x multiplier 2 = 8 accumulators per tile (8 accumulators: with the
- *       current weight and input they fit the 16-32 FP registers of scalar FPUs (Cortex-M4F/M7:
- *       32 single-precision registers), and compilers vectorize the 8-wide tap statements where
- *       SIMD exists); C = 16: 4 full tiles, no tail
+ *   tile: 1 channel (x multiplier 2 = 2 accumulators) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
  *   borders: borders staged through a zero-padded 13x15x16 copy of the input: unrolling every
  *       border class would take about 1744 lines of C (budget 800)
  *   order: one pass, pixels outer (scalar code)
@@ -1455,8 +3531,8 @@ static void Run_x5(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][32], dw_b [32]
  */
-/* scalar/spatial.c.in: layer x6, stage 1 (depthwise 5x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_x6_8c1p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* simd/spatial.c.in: layer x6, stage 1 (depthwise 5x5): tile 2c8p, 2 channels x 8 pixels */
+static void Dw_x6_2c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     /* borders staged through a zero-padded 13x15x16 copy of the input: unrolling every border class would take about 1744 lines of C (budget 800) */
     for (int j = 0; j < 3120; ++j) stage[j] = 0.0f;
@@ -1465,116 +3541,879 @@ static void Dw_x6_8c1p(const float *restrict in, float *restrict out, const floa
     }
     /* rows 0..8 x cols 0..10: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 0; vy < 9; ++vy) {
-        for (int vx = 0; vx < 11; ++vx) {
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 240 * vy + 16 * vx + 4 * ct;
-                const int ob = 352 * vy + 32 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
-                    const float vi = stage[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 8] * vi;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 52 * ct;
+                const int ib = 240 * vy + 16 * vx + ct;
+                const int ob = 352 * vy + 32 * vx + 2 * ct;
+                float vacc0x0 = *(vw);
+                float vacc0x1 = *(vw + 1);
+                float vacc1x0 = *(vw);
+                float vacc1x1 = *(vw + 1);
+                float vacc2x0 = *(vw);
+                float vacc2x1 = *(vw + 1);
+                float vacc3x0 = *(vw);
+                float vacc3x1 = *(vw + 1);
+                float vacc4x0 = *(vw);
+                float vacc4x1 = *(vw + 1);
+                float vacc5x0 = *(vw);
+                float vacc5x1 = *(vw + 1);
+                float vacc6x0 = *(vw);
+                float vacc6x1 = *(vw + 1);
+                float vacc7x0 = *(vw);
+                float vacc7x1 = *(vw + 1);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 2);
+                    const float vk1 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 16], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 16], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 32], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 32], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 48], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, stage[ib + 48], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 64], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, stage[ib + 64], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 80], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, stage[ib + 80], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 96], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, stage[ib + 96], vk1);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 112], vk0);
+                    vacc7x1 = SG_MADD(vacc7x1, stage[ib + 112], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = stage[ib + j + 16];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 4);
+                    const float vk1 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 16], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 16], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 32], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 32], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 48], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 48], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 64], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, stage[ib + 64], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 80], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, stage[ib + 80], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 96], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, stage[ib + 96], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 112], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, stage[ib + 112], vk1);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 128], vk0);
+                    vacc7x1 = SG_MADD(vacc7x1, stage[ib + 128], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
-                    const float vi = stage[ib + j + 32];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 6);
+                    const float vk1 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 32], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 32], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 48], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 48], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 64], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 64], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 80], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, stage[ib + 80], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 96], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, stage[ib + 96], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 112], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, stage[ib + 112], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 128], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, stage[ib + 128], vk1);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 144], vk0);
+                    vacc7x1 = SG_MADD(vacc7x1, stage[ib + 144], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 0,3 */
-                    const float vi = stage[ib + j + 48];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 8);
+                    const float vk1 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 48], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 48], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 64], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 64], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 80], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 80], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 96], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, stage[ib + 96], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 112], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, stage[ib + 112], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 128], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, stage[ib + 128], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 144], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, stage[ib + 144], vk1);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 160], vk0);
+                    vacc7x1 = SG_MADD(vacc7x1, stage[ib + 160], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 0,4 */
-                    const float vi = stage[ib + j + 64];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 10);
+                    const float vk1 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 64], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 64], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 80], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 80], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 96], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 96], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 112], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, stage[ib + 112], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 128], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, stage[ib + 128], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 144], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, stage[ib + 144], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 160], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, stage[ib + 160], vk1);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 176], vk0);
+                    vacc7x1 = SG_MADD(vacc7x1, stage[ib + 176], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = stage[ib + j + 240];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 12);
+                    const float vk1 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 240], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 240], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 256], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 256], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 272], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 272], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 288], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, stage[ib + 288], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 304], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, stage[ib + 304], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 320], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, stage[ib + 320], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 336], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, stage[ib + 336], vk1);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 352], vk0);
+                    vacc7x1 = SG_MADD(vacc7x1, stage[ib + 352], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
-                    const float vi = stage[ib + j + 256];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 56] * vi;
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 14);
+                    const float vk1 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 256], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 256], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 272], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 272], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 288], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 288], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 304], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, stage[ib + 304], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 320], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, stage[ib + 320], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 336], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, stage[ib + 336], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 352], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, stage[ib + 352], vk1);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 368], vk0);
+                    vacc7x1 = SG_MADD(vacc7x1, stage[ib + 368], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = stage[ib + j + 272];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 16);
+                    const float vk1 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 272], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 272], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 288], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 288], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 304], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 304], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 320], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, stage[ib + 320], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 336], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, stage[ib + 336], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 352], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, stage[ib + 352], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 368], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, stage[ib + 368], vk1);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 384], vk0);
+                    vacc7x1 = SG_MADD(vacc7x1, stage[ib + 384], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 1,3 */
-                    const float vi = stage[ib + j + 288];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 72] * vi;
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 18);
+                    const float vk1 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 288], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 288], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 304], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 304], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 320], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 320], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 336], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, stage[ib + 336], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 352], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, stage[ib + 352], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 368], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, stage[ib + 368], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 384], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, stage[ib + 384], vk1);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 400], vk0);
+                    vacc7x1 = SG_MADD(vacc7x1, stage[ib + 400], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 1,4 */
-                    const float vi = stage[ib + j + 304];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 80] * vi;
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 20);
+                    const float vk1 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 304], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 304], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 320], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 320], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 336], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 336], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 352], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, stage[ib + 352], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 368], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, stage[ib + 368], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 384], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, stage[ib + 384], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 400], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, stage[ib + 400], vk1);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 416], vk0);
+                    vacc7x1 = SG_MADD(vacc7x1, stage[ib + 416], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
-                    const float vi = stage[ib + j + 480];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 88] * vi;
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 22);
+                    const float vk1 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 480], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 480], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 496], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 496], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 512], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 512], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 528], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, stage[ib + 528], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 544], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, stage[ib + 544], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 560], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, stage[ib + 560], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 576], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, stage[ib + 576], vk1);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 592], vk0);
+                    vacc7x1 = SG_MADD(vacc7x1, stage[ib + 592], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = stage[ib + j + 496];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 96] * vi;
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 24);
+                    const float vk1 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 496], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 496], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 512], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 512], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 528], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 528], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 544], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, stage[ib + 544], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 560], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, stage[ib + 560], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 576], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, stage[ib + 576], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 592], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, stage[ib + 592], vk1);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 608], vk0);
+                    vacc7x1 = SG_MADD(vacc7x1, stage[ib + 608], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
-                    const float vi = stage[ib + j + 512];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 104] * vi;
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 26);
+                    const float vk1 = *(vw + 27);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 512], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 512], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 528], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 528], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 544], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 544], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 560], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, stage[ib + 560], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 576], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, stage[ib + 576], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 592], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, stage[ib + 592], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 608], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, stage[ib + 608], vk1);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 624], vk0);
+                    vacc7x1 = SG_MADD(vacc7x1, stage[ib + 624], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 2,3 */
-                    const float vi = stage[ib + j + 528];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 112] * vi;
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 28);
+                    const float vk1 = *(vw + 29);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 528], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 528], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 544], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 544], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 560], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 560], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 576], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, stage[ib + 576], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 592], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, stage[ib + 592], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 608], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, stage[ib + 608], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 624], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, stage[ib + 624], vk1);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 640], vk0);
+                    vacc7x1 = SG_MADD(vacc7x1, stage[ib + 640], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 2,4 */
-                    const float vi = stage[ib + j + 544];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 120] * vi;
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 30);
+                    const float vk1 = *(vw + 31);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 544], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 544], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 560], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 560], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 576], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 576], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 592], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, stage[ib + 592], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 608], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, stage[ib + 608], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 624], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, stage[ib + 624], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 640], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, stage[ib + 640], vk1);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 656], vk0);
+                    vacc7x1 = SG_MADD(vacc7x1, stage[ib + 656], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 3,0 */
-                    const float vi = stage[ib + j + 720];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 128] * vi;
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 32);
+                    const float vk1 = *(vw + 33);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 720], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 720], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 736], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 736], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 752], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 752], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 768], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, stage[ib + 768], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 784], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, stage[ib + 784], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 800], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, stage[ib + 800], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 816], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, stage[ib + 816], vk1);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 832], vk0);
+                    vacc7x1 = SG_MADD(vacc7x1, stage[ib + 832], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 3,1 */
-                    const float vi = stage[ib + j + 736];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 136] * vi;
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 34);
+                    const float vk1 = *(vw + 35);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 736], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 736], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 752], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 752], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 768], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 768], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 784], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, stage[ib + 784], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 800], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, stage[ib + 800], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 816], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, stage[ib + 816], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 832], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, stage[ib + 832], vk1);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 848], vk0);
+                    vacc7x1 = SG_MADD(vacc7x1, stage[ib + 848], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 3,2 */
-                    const float vi = stage[ib + j + 752];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 144] * vi;
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 36);
+                    const float vk1 = *(vw + 37);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 752], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 752], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 768], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 768], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 784], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 784], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 800], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, stage[ib + 800], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 816], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, stage[ib + 816], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 832], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, stage[ib + 832], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 848], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, stage[ib + 848], vk1);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 864], vk0);
+                    vacc7x1 = SG_MADD(vacc7x1, stage[ib + 864], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 3,3 */
-                    const float vi = stage[ib + j + 768];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 152] * vi;
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 38);
+                    const float vk1 = *(vw + 39);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 768], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 768], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 784], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 784], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 800], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 800], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 816], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, stage[ib + 816], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 832], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, stage[ib + 832], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 848], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, stage[ib + 848], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 864], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, stage[ib + 864], vk1);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 880], vk0);
+                    vacc7x1 = SG_MADD(vacc7x1, stage[ib + 880], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 3,4 */
-                    const float vi = stage[ib + j + 784];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 160] * vi;
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 40);
+                    const float vk1 = *(vw + 41);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 784], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 784], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 800], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 800], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 816], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 816], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 832], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, stage[ib + 832], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 848], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, stage[ib + 848], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 864], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, stage[ib + 864], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 880], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, stage[ib + 880], vk1);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 896], vk0);
+                    vacc7x1 = SG_MADD(vacc7x1, stage[ib + 896], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 4,0 */
-                    const float vi = stage[ib + j + 960];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 168] * vi;
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 42);
+                    const float vk1 = *(vw + 43);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 960], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 960], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 976], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 976], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 992], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 992], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 1008], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, stage[ib + 1008], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 1024], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, stage[ib + 1024], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 1040], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, stage[ib + 1040], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 1056], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, stage[ib + 1056], vk1);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 1072], vk0);
+                    vacc7x1 = SG_MADD(vacc7x1, stage[ib + 1072], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 4,1 */
-                    const float vi = stage[ib + j + 976];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 176] * vi;
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 44);
+                    const float vk1 = *(vw + 45);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 976], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 976], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 992], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 992], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 1008], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 1008], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 1024], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, stage[ib + 1024], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 1040], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, stage[ib + 1040], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 1056], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, stage[ib + 1056], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 1072], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, stage[ib + 1072], vk1);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 1088], vk0);
+                    vacc7x1 = SG_MADD(vacc7x1, stage[ib + 1088], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 4,2 */
-                    const float vi = stage[ib + j + 992];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 184] * vi;
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 46);
+                    const float vk1 = *(vw + 47);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 992], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 992], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 1008], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 1008], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 1024], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 1024], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 1040], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, stage[ib + 1040], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 1056], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, stage[ib + 1056], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 1072], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, stage[ib + 1072], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 1088], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, stage[ib + 1088], vk1);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 1104], vk0);
+                    vacc7x1 = SG_MADD(vacc7x1, stage[ib + 1104], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 4,3 */
-                    const float vi = stage[ib + j + 1008];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 192] * vi;
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 48);
+                    const float vk1 = *(vw + 49);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 1008], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 1008], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 1024], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 1024], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 1040], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 1040], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 1056], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, stage[ib + 1056], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 1072], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, stage[ib + 1072], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 1088], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, stage[ib + 1088], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 1104], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, stage[ib + 1104], vk1);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 1120], vk0);
+                    vacc7x1 = SG_MADD(vacc7x1, stage[ib + 1120], vk1);
                 }
-                for (int j = 0; j < 4; ++j) {   /* tap 4,4 */
-                    const float vi = stage[ib + j + 1024];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 200] * vi;
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 50);
+                    const float vk1 = *(vw + 51);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 1024], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 1024], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 1040], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 1040], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 1056], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 1056], vk1);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 1072], vk0);
+                    vacc3x1 = SG_MADD(vacc3x1, stage[ib + 1072], vk1);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 1088], vk0);
+                    vacc4x1 = SG_MADD(vacc4x1, stage[ib + 1088], vk1);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 1104], vk0);
+                    vacc5x1 = SG_MADD(vacc5x1, stage[ib + 1104], vk1);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 1120], vk0);
+                    vacc6x1 = SG_MADD(vacc6x1, stage[ib + 1120], vk1);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 1136], vk0);
+                    vacc7x1 = SG_MADD(vacc7x1, stage[ib + 1136], vk1);
                 }
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc0x1;
+                    *(out + ob + 1) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc1x1;
+                    *(out + ob + 33) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc2x1;
+                    *(out + ob + 65) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc3x1;
+                    *(out + ob + 97) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 128) = vo;
+                }
+                {
+                    float vo = vacc4x1;
+                    *(out + ob + 129) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    *(out + ob + 160) = vo;
+                }
+                {
+                    float vo = vacc5x1;
+                    *(out + ob + 161) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    *(out + ob + 192) = vo;
+                }
+                {
+                    float vo = vacc6x1;
+                    *(out + ob + 193) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    *(out + ob + 224) = vo;
+                }
+                {
+                    float vo = vacc7x1;
+                    *(out + ob + 225) = vo;
+                }
+            }
+        }
+        {
+            const int vx = 8;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 52 * ct;
+                const int ib = 240 * vy + 16 * vx + ct;
+                const int ob = 352 * vy + 32 * vx + 2 * ct;
+                float vacc0x0 = *(vw);
+                float vacc0x1 = *(vw + 1);
+                float vacc1x0 = *(vw);
+                float vacc1x1 = *(vw + 1);
+                float vacc2x0 = *(vw);
+                float vacc2x1 = *(vw + 1);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 2);
+                    const float vk1 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 16], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 16], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 32], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 32], vk1);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 4);
+                    const float vk1 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 16], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 16], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 32], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 32], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 48], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 48], vk1);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 6);
+                    const float vk1 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 32], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 32], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 48], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 48], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 64], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 64], vk1);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 8);
+                    const float vk1 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 48], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 48], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 64], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 64], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 80], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 80], vk1);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 10);
+                    const float vk1 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 64], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 64], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 80], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 80], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 96], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 96], vk1);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 12);
+                    const float vk1 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 240], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 240], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 256], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 256], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 272], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 272], vk1);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 14);
+                    const float vk1 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 256], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 256], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 272], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 272], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 288], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 288], vk1);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 16);
+                    const float vk1 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 272], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 272], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 288], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 288], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 304], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 304], vk1);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 18);
+                    const float vk1 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 288], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 288], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 304], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 304], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 320], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 320], vk1);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 20);
+                    const float vk1 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 304], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 304], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 320], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 320], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 336], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 336], vk1);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 22);
+                    const float vk1 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 480], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 480], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 496], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 496], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 512], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 512], vk1);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 24);
+                    const float vk1 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 496], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 496], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 512], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 512], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 528], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 528], vk1);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 26);
+                    const float vk1 = *(vw + 27);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 512], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 512], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 528], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 528], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 544], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 544], vk1);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 28);
+                    const float vk1 = *(vw + 29);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 528], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 528], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 544], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 544], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 560], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 560], vk1);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 30);
+                    const float vk1 = *(vw + 31);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 544], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 544], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 560], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 560], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 576], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 576], vk1);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 32);
+                    const float vk1 = *(vw + 33);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 720], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 720], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 736], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 736], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 752], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 752], vk1);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 34);
+                    const float vk1 = *(vw + 35);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 736], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 736], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 752], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 752], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 768], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 768], vk1);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 36);
+                    const float vk1 = *(vw + 37);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 752], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 752], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 768], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 768], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 784], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 784], vk1);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 38);
+                    const float vk1 = *(vw + 39);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 768], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 768], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 784], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 784], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 800], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 800], vk1);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 40);
+                    const float vk1 = *(vw + 41);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 784], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 784], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 800], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 800], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 816], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 816], vk1);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 42);
+                    const float vk1 = *(vw + 43);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 960], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 960], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 976], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 976], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 992], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 992], vk1);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 44);
+                    const float vk1 = *(vw + 45);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 976], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 976], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 992], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 992], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 1008], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 1008], vk1);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 46);
+                    const float vk1 = *(vw + 47);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 992], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 992], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 1008], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 1008], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 1024], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 1024], vk1);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 48);
+                    const float vk1 = *(vw + 49);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 1008], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 1008], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 1024], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 1024], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 1040], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 1040], vk1);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 50);
+                    const float vk1 = *(vw + 51);
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 1024], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, stage[ib + 1024], vk1);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 1040], vk0);
+                    vacc1x1 = SG_MADD(vacc1x1, stage[ib + 1040], vk1);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 1056], vk0);
+                    vacc2x1 = SG_MADD(vacc2x1, stage[ib + 1056], vk1);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc0x1;
+                    *(out + ob + 1) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc1x1;
+                    *(out + ob + 33) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc2x1;
+                    *(out + ob + 65) = vo;
                 }
             }
         }
@@ -1584,12 +4423,12 @@ static void Dw_x6_8c1p(const float *restrict in, float *restrict out, const floa
 /* layer.c.in: layer x6: the weights of its stage in the order the kernels read them (once, at load time) */
 void skips_x6_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 4; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 208 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 16; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 52 * ct;
+        const int o0 = 2 * ct;
+        for (int j = 0; j < 2; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[32 * k + o0 + j];
+            for (int j = 0; j < 2; ++j) d[2 * k + j + 2] = w->dw_w[32 * k + o0 + j];
         }
     }
 }
@@ -1600,7 +4439,7 @@ void skips_x6(const float *restrict in, float *restrict out, const float *restri
     enum {
         S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
     };
-    Dw_x6_8c1p(in, out, packed, scratch + S1_STAGE);
+    Dw_x6_2c8p(in, out, packed, scratch + S1_STAGE);
 }
 
 /* layer.c.in: layer x6: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
@@ -1643,48 +4482,128 @@ static void Pw_x7_4x4(const float *restrict in, float *restrict out, const float
                 const float *restrict vw = w + 136 * g + 68 * n;
                 const int ib = 32 * p + 16 * g;
                 const int ob = 16 * p + 8 * g + 4 * n;
-                float vacc0[4];
-                float vacc1[4];
-                float vacc2[4];
-                float vacc3[4];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] = vw[j];
-                    vacc1[j] = vw[j];
-                    vacc2[j] = vw[j];
-                    vacc3[j] = vw[j];
-                }
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc0x2 = vw[2];
+                float vacc0x3 = vw[3];
+                float vacc1x0 = vw[0];
+                float vacc1x1 = vw[1];
+                float vacc1x2 = vw[2];
+                float vacc1x3 = vw[3];
+                float vacc2x0 = vw[0];
+                float vacc2x1 = vw[1];
+                float vacc2x2 = vw[2];
+                float vacc2x3 = vw[3];
+                float vacc3x0 = vw[0];
+                float vacc3x1 = vw[1];
+                float vacc3x2 = vw[2];
+                float vacc3x3 = vw[3];
                 for (int s = 0; s < 16; ++s) {
                     const float *restrict vk = vw + 4 * s + 4;
                     const float vi0 = in[ib + s];
                     const float vi1 = in[ib + s + 32];
                     const float vi2 = in[ib + s + 64];
                     const float vi3 = in[ib + s + 96];
-                    for (int j = 0; j < 4; ++j) {
-                        vacc0[j] += vi0 * vk[j];
-                        vacc1[j] += vi1 * vk[j];
-                        vacc2[j] += vi2 * vk[j];
-                        vacc3[j] += vi3 * vk[j];
-                    }
+                    const float vk0 = vk[0];
+                    vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                    const float vk1 = vk[1];
+                    vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                    vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                    vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                    vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                    const float vk2 = vk[2];
+                    vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                    vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                    vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                    vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                    const float vk3 = vk[3];
+                    vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                    vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                    vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                    vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
                 }
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc0[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0x0;
+                    v += res[ob];
+                    out[ob] = v;
                 }
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc1[j];
-                    v += res[ob + j + 16];
-                    out[ob + j + 16] = v;
+                {
+                    float v = vacc0x1;
+                    v += res[ob + 1];
+                    out[ob + 1] = v;
                 }
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc2[j];
-                    v += res[ob + j + 32];
-                    out[ob + j + 32] = v;
+                {
+                    float v = vacc0x2;
+                    v += res[ob + 2];
+                    out[ob + 2] = v;
                 }
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc3[j];
-                    v += res[ob + j + 48];
-                    out[ob + j + 48] = v;
+                {
+                    float v = vacc0x3;
+                    v += res[ob + 3];
+                    out[ob + 3] = v;
+                }
+                {
+                    float v = vacc1x0;
+                    v += res[ob + 16];
+                    out[ob + 16] = v;
+                }
+                {
+                    float v = vacc1x1;
+                    v += res[ob + 17];
+                    out[ob + 17] = v;
+                }
+                {
+                    float v = vacc1x2;
+                    v += res[ob + 18];
+                    out[ob + 18] = v;
+                }
+                {
+                    float v = vacc1x3;
+                    v += res[ob + 19];
+                    out[ob + 19] = v;
+                }
+                {
+                    float v = vacc2x0;
+                    v += res[ob + 32];
+                    out[ob + 32] = v;
+                }
+                {
+                    float v = vacc2x1;
+                    v += res[ob + 33];
+                    out[ob + 33] = v;
+                }
+                {
+                    float v = vacc2x2;
+                    v += res[ob + 34];
+                    out[ob + 34] = v;
+                }
+                {
+                    float v = vacc2x3;
+                    v += res[ob + 35];
+                    out[ob + 35] = v;
+                }
+                {
+                    float v = vacc3x0;
+                    v += res[ob + 48];
+                    out[ob + 48] = v;
+                }
+                {
+                    float v = vacc3x1;
+                    v += res[ob + 49];
+                    out[ob + 49] = v;
+                }
+                {
+                    float v = vacc3x2;
+                    v += res[ob + 50];
+                    out[ob + 50] = v;
+                }
+                {
+                    float v = vacc3x3;
+                    v += res[ob + 51];
+                    out[ob + 51] = v;
                 }
             }
         }
@@ -1693,39 +4612,99 @@ static void Pw_x7_4x4(const float *restrict in, float *restrict out, const float
                 const float *restrict vw = w + 136 * g + 68 * n;
                 const int ib = 16 * g + 3072;
                 const int ob = 8 * g + 4 * n + 1536;
-                float vacc0[4];
-                float vacc1[4];
-                float vacc2[4];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] = vw[j];
-                    vacc1[j] = vw[j];
-                    vacc2[j] = vw[j];
-                }
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc0x2 = vw[2];
+                float vacc0x3 = vw[3];
+                float vacc1x0 = vw[0];
+                float vacc1x1 = vw[1];
+                float vacc1x2 = vw[2];
+                float vacc1x3 = vw[3];
+                float vacc2x0 = vw[0];
+                float vacc2x1 = vw[1];
+                float vacc2x2 = vw[2];
+                float vacc2x3 = vw[3];
                 for (int s = 0; s < 16; ++s) {
                     const float *restrict vk = vw + 4 * s + 4;
                     const float vi0 = in[ib + s];
                     const float vi1 = in[ib + s + 32];
                     const float vi2 = in[ib + s + 64];
-                    for (int j = 0; j < 4; ++j) {
-                        vacc0[j] += vi0 * vk[j];
-                        vacc1[j] += vi1 * vk[j];
-                        vacc2[j] += vi2 * vk[j];
-                    }
+                    const float vk0 = vk[0];
+                    vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                    const float vk1 = vk[1];
+                    vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                    vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                    vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                    const float vk2 = vk[2];
+                    vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                    vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                    vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                    const float vk3 = vk[3];
+                    vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                    vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                    vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
                 }
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc0[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+                {
+                    float v = vacc0x0;
+                    v += res[ob];
+                    out[ob] = v;
                 }
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc1[j];
-                    v += res[ob + j + 16];
-                    out[ob + j + 16] = v;
+                {
+                    float v = vacc0x1;
+                    v += res[ob + 1];
+                    out[ob + 1] = v;
                 }
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc2[j];
-                    v += res[ob + j + 32];
-                    out[ob + j + 32] = v;
+                {
+                    float v = vacc0x2;
+                    v += res[ob + 2];
+                    out[ob + 2] = v;
+                }
+                {
+                    float v = vacc0x3;
+                    v += res[ob + 3];
+                    out[ob + 3] = v;
+                }
+                {
+                    float v = vacc1x0;
+                    v += res[ob + 16];
+                    out[ob + 16] = v;
+                }
+                {
+                    float v = vacc1x1;
+                    v += res[ob + 17];
+                    out[ob + 17] = v;
+                }
+                {
+                    float v = vacc1x2;
+                    v += res[ob + 18];
+                    out[ob + 18] = v;
+                }
+                {
+                    float v = vacc1x3;
+                    v += res[ob + 19];
+                    out[ob + 19] = v;
+                }
+                {
+                    float v = vacc2x0;
+                    v += res[ob + 32];
+                    out[ob + 32] = v;
+                }
+                {
+                    float v = vacc2x1;
+                    v += res[ob + 33];
+                    out[ob + 33] = v;
+                }
+                {
+                    float v = vacc2x2;
+                    v += res[ob + 34];
+                    out[ob + 34] = v;
+                }
+                {
+                    float v = vacc2x3;
+                    v += res[ob + 35];
+                    out[ob + 35] = v;
                 }
             }
         }
@@ -1775,10 +4754,10 @@ static void Run_x7(const float *in, const float *skip, float *out, const float *
  * packed weights 160 floats, scratch 0 floats
  *
  * stage 1: depthwise 3x3 -> 5x6x16
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 16: 2 full tiles,
- *       no tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -1786,28 +4765,40 @@ static void Run_x7(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
  */
-/* scalar/spatial.c.in: layer x8, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_x8_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer x8, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_x8_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 352 * vy + 32 * vx + 8 * ct;
-                const int ob = 96 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 176]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 192]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 352 * vy + 32 * vx + ct;
+                const int ob = 96 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 176), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1815,23 +4806,81 @@ static void Dw_x8_8c1p(const float *restrict in, float *restrict out, const floa
     /* rows 0 x cols 1..4: kernel rows 1..2, cols 0..2 */
     {
         const int vy = 0;
-        for (int vx = 1; vx < 5; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 352 * vy + 32 * vx + 8 * ct;
-                const int ob = 96 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 160]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 176]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 192]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 352 * vy + 32 * vx + ct;
+                const int ob = 96 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 80), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 80), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 112), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 192), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 224), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 256), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 176), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 208), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 240), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 272), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 224), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 256), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 288), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 48) = vo;
                 }
             }
         }
@@ -1841,20 +4890,32 @@ static void Dw_x8_8c1p(const float *restrict in, float *restrict out, const floa
         const int vy = 0;
         {
             const int vx = 5;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 352 * vy + 32 * vx + 8 * ct;
-                const int ob = 96 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 160]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 176]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 352 * vy + 32 * vx + ct;
+                const int ob = 96 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 176), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1863,48 +4924,142 @@ static void Dw_x8_8c1p(const float *restrict in, float *restrict out, const floa
     for (int vy = 1; vy < 4; ++vy) {
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 352 * vy + 32 * vx + 8 * ct;
-                const int ob = 96 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 176]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 160]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 176]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 192]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 352 * vy + 32 * vx + ct;
+                const int ob = 96 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 176), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 176), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows 1..3 x cols 1..4: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 4; ++vy) {
-        for (int vx = 1; vx < 5; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 352 * vy + 32 * vx + 8 * ct;
-                const int ob = 96 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 192]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 176]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 160]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 160]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 176]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 192]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 352 * vy + 32 * vx + ct;
+                const int ob = 96 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 160), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 128), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 96), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 176), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 112), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 80), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 128), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 96), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 64), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 80), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 80), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 112), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 192), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 224), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 256), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 176), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 208), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 240), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 272), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 224), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 256), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 288), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 48) = vo;
                 }
             }
         }
@@ -1913,22 +5068,40 @@ static void Dw_x8_8c1p(const float *restrict in, float *restrict out, const floa
     for (int vy = 1; vy < 4; ++vy) {
         {
             const int vx = 5;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 352 * vy + 32 * vx + 8 * ct;
-                const int ob = 96 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 192]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 176]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 160]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 176]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 352 * vy + 32 * vx + ct;
+                const int ob = 96 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 176), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 176), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1938,20 +5111,32 @@ static void Dw_x8_8c1p(const float *restrict in, float *restrict out, const floa
         const int vy = 4;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 352 * vy + 32 * vx + 8 * ct;
-                const int ob = 96 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 176]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 160]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 352 * vy + 32 * vx + ct;
+                const int ob = 96 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 176), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1959,23 +5144,81 @@ static void Dw_x8_8c1p(const float *restrict in, float *restrict out, const floa
     /* rows 4 x cols 1..4: kernel rows 0..1, cols 0..2 */
     {
         const int vy = 4;
-        for (int vx = 1; vx < 5; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 352 * vy + 32 * vx + 8 * ct;
-                const int ob = 96 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 192]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 176]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 160]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 352 * vy + 32 * vx + ct;
+                const int ob = 96 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 160), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 128), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 96), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 176), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 112), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 80), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 128), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 96), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 64), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 80), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 80), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 112), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 48) = vo;
                 }
             }
         }
@@ -1985,20 +5228,32 @@ static void Dw_x8_8c1p(const float *restrict in, float *restrict out, const floa
         const int vy = 4;
         {
             const int vx = 5;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 352 * vy + 32 * vx + 8 * ct;
-                const int ob = 96 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 192]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 176]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 352 * vy + 32 * vx + ct;
+                const int ob = 96 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 176), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -2008,12 +5263,12 @@ static void Dw_x8_8c1p(const float *restrict in, float *restrict out, const floa
 /* layer.c.in: layer x8: the weights of its stage in the order the kernels read them (once, at load time) */
 void skips_x8_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 16; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
+            d[k + 1] = w->dw_w[16 * k + o0];
         }
     }
 }
@@ -2021,7 +5276,7 @@ void skips_x8_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer x8: runs its stage */
 void skips_x8(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_x8_8c1p(in, out, packed);
+    Dw_x8_1c8p(in, out, packed);
     (void)scratch;
 }
 
@@ -2047,10 +5302,10 @@ static void Run_x8(const float *in, const float *skip, float *out, const float *
  * packed weights 160 floats, scratch 0 floats
  *
  * stage 1: transposed depthwise 3x3 -> 9x11x16
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 16: 2 full tiles,
- *       no tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 57
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -2058,82 +5313,256 @@ static void Run_x8(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
  */
-/* scalar/spatial.c.in: layer x9, stage 1 (transposed depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Up_x9_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/spatial.c.in: layer x9, stage 1 (transposed depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Up_x9_1c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     /* rows 0..8 step 2 x cols 0..10 step 2: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 5; ++vy) {
-        for (int vx = 0; vx < 6; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 96 * vy + 16 * vx + 8 * ct;
-                const int ob = 352 * vy + 32 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 96 * vy + 16 * vx + ct;
+                const int ob = 352 * vy + 32 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo + *(res + ob));
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo + *(res + ob + 32));
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo + *(res + ob + 64));
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo + *(res + ob + 96));
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo + *(res + ob + 128));
+                    *(out + ob + 128) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo + *(res + ob + 160));
+                    *(out + ob + 160) = vo;
                 }
             }
         }
     }
     /* rows 0..8 step 2 x cols 1..9 step 2: kernel rows 1, cols 0,2 */
     for (int vy = 0; vy < 5; ++vy) {
-        for (int vx = 0; vx < 5; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 96 * vy + 16 * vx + 8 * ct;
-                const int ob = 352 * vy + 32 * vx + 8 * ct + 16;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 96 * vy + 16 * vx + ct;
+                const int ob = 352 * vy + 32 * vx + ct + 16;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo + *(res + ob));
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo + *(res + ob + 32));
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo + *(res + ob + 64));
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo + *(res + ob + 96));
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo + *(res + ob + 128));
+                    *(out + ob + 128) = vo;
                 }
             }
         }
     }
     /* rows 1..7 step 2 x cols 0..10 step 2: kernel rows 0,2, cols 1 */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 0; vx < 6; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 96 * vy + 16 * vx + 8 * ct;
-                const int ob = 352 * vy + 32 * vx + 8 * ct + 176;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 96]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 96 * vy + 16 * vx + ct;
+                const int ob = 352 * vy + 32 * vx + ct + 176;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 96), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 112), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 128), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 144), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 160), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 176), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo + *(res + ob));
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo + *(res + ob + 32));
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo + *(res + ob + 64));
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo + *(res + ob + 96));
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo + *(res + ob + 128));
+                    *(out + ob + 128) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo + *(res + ob + 160));
+                    *(out + ob + 160) = vo;
                 }
             }
         }
     }
     /* rows 1..7 step 2 x cols 1..9 step 2: kernel rows 0,2, cols 0,2 */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 0; vx < 5; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 96 * vy + 16 * vx + 8 * ct;
-                const int ob = 352 * vy + 32 * vx + 8 * ct + 192;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 112]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 96]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 16]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 96 * vy + 16 * vx + ct;
+                const int ob = 352 * vy + 32 * vx + ct + 192;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 128), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 160), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 176), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 96), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 112), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 128), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 144), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 160), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo + *(res + ob));
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo + *(res + ob + 32));
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo + *(res + ob + 64));
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo + *(res + ob + 96));
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo + *(res + ob + 128));
+                    *(out + ob + 128) = vo;
                 }
             }
         }
@@ -2143,12 +5572,12 @@ static void Up_x9_8c1p(const float *restrict in, float *restrict out, const floa
 /* layer.c.in: layer x9: the weights of its stage in the order the kernels read them (once, at load time) */
 void skips_x9_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 16; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
+            d[k + 1] = w->dw_w[16 * k + o0];
         }
     }
 }
@@ -2156,7 +5585,7 @@ void skips_x9_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer x9: runs its stage */
 void skips_x9(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_x9_8c1p(in, out, packed, skip);
+    Up_x9_1c8p(in, out, packed, skip);
     (void)scratch;
 }
 
@@ -2182,10 +5611,10 @@ static void Run_x9(const float *in, const float *skip, float *out, const float *
  * packed weights 721 floats, scratch 480 floats
  *
  * stage 1: depthwise 3x3 -> 5x6x16
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 16: 2 full tiles,
- *       no tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -2202,27 +5631,38 @@ static void Run_x9(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][16], dw_b [16]
  *   pw_w [33][16], pw_b [33]
  */
-/* scalar/spatial.c.in: layer x10, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_x10_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer x10, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_x10_S1_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 352 * vy + 32 * vx + 8 * ct;
-                const int ob = 96 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 176]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 192]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 352 * vy + 32 * vx + ct;
+                const int ob = 96 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 176), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -2230,22 +5670,73 @@ static void Dw_x10_S1_8c1p(const float *restrict in, float *restrict out, const 
     /* rows 0 x cols 1..4: kernel rows 1..2, cols 0..2 */
     {
         const int vy = 0;
-        for (int vx = 1; vx < 5; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 352 * vy + 32 * vx + 8 * ct;
-                const int ob = 96 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 160]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 176]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 192]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 352 * vy + 32 * vx + ct;
+                const int ob = 96 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 80), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 80), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 112), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 192), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 224), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 256), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 176), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 208), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 240), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 272), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 224), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 256), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 288), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 48) = vo;
                 }
             }
         }
@@ -2255,19 +5746,30 @@ static void Dw_x10_S1_8c1p(const float *restrict in, float *restrict out, const 
         const int vy = 0;
         {
             const int vx = 5;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 352 * vy + 32 * vx + 8 * ct;
-                const int ob = 96 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 160]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 176]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 352 * vy + 32 * vx + ct;
+                const int ob = 96 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 176), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -2276,46 +5778,132 @@ static void Dw_x10_S1_8c1p(const float *restrict in, float *restrict out, const 
     for (int vy = 1; vy < 4; ++vy) {
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 352 * vy + 32 * vx + 8 * ct;
-                const int ob = 96 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 176]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 160]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 176]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 192]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 352 * vy + 32 * vx + ct;
+                const int ob = 96 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 176), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 176), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows 1..3 x cols 1..4: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 4; ++vy) {
-        for (int vx = 1; vx < 5; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 352 * vy + 32 * vx + 8 * ct;
-                const int ob = 96 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 192]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 176]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 160]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 160]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 176]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 192]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 352 * vy + 32 * vx + ct;
+                const int ob = 96 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 160), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 128), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 96), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 176), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 112), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 80), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 128), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 96), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 64), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 80), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 80), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 112), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 192), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 224), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 256), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 176), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 208), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 240), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 272), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 224), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 256), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 288), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 48) = vo;
                 }
             }
         }
@@ -2324,21 +5912,38 @@ static void Dw_x10_S1_8c1p(const float *restrict in, float *restrict out, const 
     for (int vy = 1; vy < 4; ++vy) {
         {
             const int vx = 5;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 352 * vy + 32 * vx + 8 * ct;
-                const int ob = 96 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 192]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 176]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 160]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 176]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 352 * vy + 32 * vx + ct;
+                const int ob = 96 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 176), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 176), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -2348,19 +5953,30 @@ static void Dw_x10_S1_8c1p(const float *restrict in, float *restrict out, const 
         const int vy = 4;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 352 * vy + 32 * vx + 8 * ct;
-                const int ob = 96 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 176]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 160]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 352 * vy + 32 * vx + ct;
+                const int ob = 96 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 176), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -2368,22 +5984,73 @@ static void Dw_x10_S1_8c1p(const float *restrict in, float *restrict out, const 
     /* rows 4 x cols 1..4: kernel rows 0..1, cols 0..2 */
     {
         const int vy = 4;
-        for (int vx = 1; vx < 5; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 352 * vy + 32 * vx + 8 * ct;
-                const int ob = 96 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 192]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 176]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 160]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 352 * vy + 32 * vx + ct;
+                const int ob = 96 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 160), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 128), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 96), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 176), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 144), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 112), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 80), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 128), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 96), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 64), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 80), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 80), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 112), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 48) = vo;
                 }
             }
         }
@@ -2393,19 +6060,30 @@ static void Dw_x10_S1_8c1p(const float *restrict in, float *restrict out, const 
         const int vy = 4;
         {
             const int vx = 5;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 352 * vy + 32 * vx + 8 * ct;
-                const int ob = 96 * vy + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 192]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 176]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 352 * vy + 32 * vx + ct;
+                const int ob = 96 * vy + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 176), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -2420,87 +6098,148 @@ static void Pw_x10_S2_4x4(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w + 68 * n;
             const int ib = 16 * p;
             const int ob = 33 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 16];
                 const float vi2 = in[ib + s + 32];
                 const float vi3 = in[ib + s + 48];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 33] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                out[ob + j + 66] = v;
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                out[ob + j + 99] = v;
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                out[ob + 33] = v;
+            }
+            {
+                float v = vacc1x1;
+                out[ob + 34] = v;
+            }
+            {
+                float v = vacc1x2;
+                out[ob + 35] = v;
+            }
+            {
+                float v = vacc1x3;
+                out[ob + 36] = v;
+            }
+            {
+                float v = vacc2x0;
+                out[ob + 66] = v;
+            }
+            {
+                float v = vacc2x1;
+                out[ob + 67] = v;
+            }
+            {
+                float v = vacc2x2;
+                out[ob + 68] = v;
+            }
+            {
+                float v = vacc2x3;
+                out[ob + 69] = v;
+            }
+            {
+                float v = vacc3x0;
+                out[ob + 99] = v;
+            }
+            {
+                float v = vacc3x1;
+                out[ob + 100] = v;
+            }
+            {
+                float v = vacc3x2;
+                out[ob + 101] = v;
+            }
+            {
+                float v = vacc3x3;
+                out[ob + 102] = v;
             }
         }
         {   /* 1-channel tail */
             const float *restrict vw = w + 544;
             const int ib = 16 * p;
             const int ob = 33 * p + 32;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 16];
                 const float vi2 = in[ib + s + 32];
                 const float vi3 = in[ib + s + 48];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 out[ob + 33] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 out[ob + 66] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 out[ob + 99] = v;
             }
         }
@@ -2510,55 +6249,84 @@ static void Pw_x10_S2_4x4(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w + 68 * n;
             const int ib = 448;
             const int ob = 4 * n + 924;
-            float vacc0[4];
-            float vacc1[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 16];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 33] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                out[ob + 33] = v;
+            }
+            {
+                float v = vacc1x1;
+                out[ob + 34] = v;
+            }
+            {
+                float v = vacc1x2;
+                out[ob + 35] = v;
+            }
+            {
+                float v = vacc1x3;
+                out[ob + 36] = v;
             }
         }
         {   /* 1-channel tail */
             const float *restrict vw = w + 544;
             const int ib = 448;
             const int ob = 956;
-            float vacc0[1];
-            float vacc1[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 16];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 out[ob + 33] = v;
             }
         }
@@ -2568,12 +6336,12 @@ static void Pw_x10_S2_4x4(const float *restrict in, float *restrict out, const f
 /* layer.c.in: layer x10: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void skips_x10_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 16; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
+            d[k + 1] = w->dw_w[16 * k + o0];
         }
     }
     {
@@ -2604,7 +6372,7 @@ void skips_x10(const float *restrict in, float *restrict out, const float *restr
     enum {
         S2_W = 160,   /* stage 2's packed weights */
     };
-    Dw_x10_S1_8c1p(in, scratch, packed);
+    Dw_x10_S1_1c8p(in, scratch, packed);
     Pw_x10_S2_4x4(scratch, out, packed + S2_W);
 }
 
@@ -2685,88 +6453,164 @@ static void Pw_x11_4x4(const float *restrict in, float *restrict out, const floa
             const float *restrict vw = w + 36 * n;
             const int ib = 33 * p;
             const int ob = 33 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 8; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_x11_S1[8 * j + s + 32 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 33] * vk[j];
-                    vacc2[j] += in[ib + k + 66] * vk[j];
-                    vacc3[j] += in[ib + k + 99] * vk[j];
-                }
+                const int k0 = Src_x11_S1[s + 32 * n];
+                const int k1 = Src_x11_S1[s + 32 * n + 8];
+                const int k2 = Src_x11_S1[s + 32 * n + 16];
+                const int k3 = Src_x11_S1[s + 32 * n + 24];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 33], vk0);
+                vacc2x0 = SG_MADD(vacc2x0, in[ib + k0 + 66], vk0);
+                vacc3x0 = SG_MADD(vacc3x0, in[ib + k0 + 99], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 33], vk1);
+                vacc2x1 = SG_MADD(vacc2x1, in[ib + k1 + 66], vk1);
+                vacc3x1 = SG_MADD(vacc3x1, in[ib + k1 + 99], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                vacc1x2 = SG_MADD(vacc1x2, in[ib + k2 + 33], vk2);
+                vacc2x2 = SG_MADD(vacc2x2, in[ib + k2 + 66], vk2);
+                vacc3x2 = SG_MADD(vacc3x2, in[ib + k2 + 99], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
+                vacc1x3 = SG_MADD(vacc1x3, in[ib + k3 + 33], vk3);
+                vacc2x3 = SG_MADD(vacc2x3, in[ib + k3 + 66], vk3);
+                vacc3x3 = SG_MADD(vacc3x3, in[ib + k3 + 99], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                v += res[ob + j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                v += res[ob];
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                v += res[ob + j + 33];
-                out[ob + j + 33] = v;
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                v += res[ob + j + 66];
-                out[ob + j + 66] = v;
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                v += res[ob + j + 99];
-                out[ob + j + 99] = v;
+            {
+                float v = vacc0x3;
+                v += res[ob + 3];
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v += res[ob + 33];
+                out[ob + 33] = v;
+            }
+            {
+                float v = vacc1x1;
+                v += res[ob + 34];
+                out[ob + 34] = v;
+            }
+            {
+                float v = vacc1x2;
+                v += res[ob + 35];
+                out[ob + 35] = v;
+            }
+            {
+                float v = vacc1x3;
+                v += res[ob + 36];
+                out[ob + 36] = v;
+            }
+            {
+                float v = vacc2x0;
+                v += res[ob + 66];
+                out[ob + 66] = v;
+            }
+            {
+                float v = vacc2x1;
+                v += res[ob + 67];
+                out[ob + 67] = v;
+            }
+            {
+                float v = vacc2x2;
+                v += res[ob + 68];
+                out[ob + 68] = v;
+            }
+            {
+                float v = vacc2x3;
+                v += res[ob + 69];
+                out[ob + 69] = v;
+            }
+            {
+                float v = vacc3x0;
+                v += res[ob + 99];
+                out[ob + 99] = v;
+            }
+            {
+                float v = vacc3x1;
+                v += res[ob + 100];
+                out[ob + 100] = v;
+            }
+            {
+                float v = vacc3x2;
+                v += res[ob + 101];
+                out[ob + 101] = v;
+            }
+            {
+                float v = vacc3x3;
+                v += res[ob + 102];
+                out[ob + 102] = v;
             }
         }
         {   /* 1-channel tail */
             const float *restrict vw = w + 288;
             const int ib = 33 * p;
             const int ob = 33 * p + 32;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
             for (int s = 0; s < 8; ++s) {
                 const float *restrict vk = vw + s + 1;
-                {
-                    const int k = Src_x11_S1[s + 256];
-                    vacc0[0] += in[ib + k] * vk[0];
-                    vacc1[0] += in[ib + k + 33] * vk[0];
-                    vacc2[0] += in[ib + k + 66] * vk[0];
-                    vacc3[0] += in[ib + k + 99] * vk[0];
-                }
+                const int k0 = Src_x11_S1[s + 256];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 33], vk0);
+                vacc2x0 = SG_MADD(vacc2x0, in[ib + k0 + 66], vk0);
+                vacc3x0 = SG_MADD(vacc3x0, in[ib + k0 + 99], vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 v += res[ob];
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 v += res[ob + 33];
                 out[ob + 33] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 v += res[ob + 66];
                 out[ob + 66] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 v += res[ob + 99];
                 out[ob + 99] = v;
             }
@@ -2777,56 +6621,94 @@ static void Pw_x11_4x4(const float *restrict in, float *restrict out, const floa
             const float *restrict vw = w + 36 * n;
             const int ib = 924;
             const int ob = 4 * n + 924;
-            float vacc0[4];
-            float vacc1[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
             for (int s = 0; s < 8; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
-                for (int j = 0; j < 4; ++j) {
-                    const int k = Src_x11_S1[8 * j + s + 32 * n];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + k + 33] * vk[j];
-                }
+                const int k0 = Src_x11_S1[s + 32 * n];
+                const int k1 = Src_x11_S1[s + 32 * n + 8];
+                const int k2 = Src_x11_S1[s + 32 * n + 16];
+                const int k3 = Src_x11_S1[s + 32 * n + 24];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 33], vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, in[ib + k1], vk1);
+                vacc1x1 = SG_MADD(vacc1x1, in[ib + k1 + 33], vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, in[ib + k2], vk2);
+                vacc1x2 = SG_MADD(vacc1x2, in[ib + k2 + 33], vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, in[ib + k3], vk3);
+                vacc1x3 = SG_MADD(vacc1x3, in[ib + k3 + 33], vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                v += res[ob + j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                v += res[ob];
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                v += res[ob + j + 33];
-                out[ob + j + 33] = v;
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                v += res[ob + 3];
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v += res[ob + 33];
+                out[ob + 33] = v;
+            }
+            {
+                float v = vacc1x1;
+                v += res[ob + 34];
+                out[ob + 34] = v;
+            }
+            {
+                float v = vacc1x2;
+                v += res[ob + 35];
+                out[ob + 35] = v;
+            }
+            {
+                float v = vacc1x3;
+                v += res[ob + 36];
+                out[ob + 36] = v;
             }
         }
         {   /* 1-channel tail */
             const float *restrict vw = w + 288;
             const int ib = 924;
             const int ob = 956;
-            float vacc0[1];
-            float vacc1[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
             for (int s = 0; s < 8; ++s) {
                 const float *restrict vk = vw + s + 1;
-                {
-                    const int k = Src_x11_S1[s + 256];
-                    vacc0[0] += in[ib + k] * vk[0];
-                    vacc1[0] += in[ib + k + 33] * vk[0];
-                }
+                const int k0 = Src_x11_S1[s + 256];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, in[ib + k0], vk0);
+                vacc1x0 = SG_MADD(vacc1x0, in[ib + k0 + 33], vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 v += res[ob];
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 v += res[ob + 33];
                 out[ob + 33] = v;
             }
@@ -2889,10 +6771,10 @@ static void Run_x11(const float *in, const float *skip, float *out, const float 
  * packed weights 1452 floats, scratch 990 floats
  *
  * stage 1: depthwise 3x3 -> 5x6x33
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 33: 4 full tiles +
- *       a generated 1-channel tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 33: 33 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -2909,42 +6791,38 @@ static void Run_x11(const float *in, const float *skip, float *out, const float 
  *   dw_w [3][3][33], dw_b [33]
  *   pw_w [33][33], pw_b [33]
  */
-/* scalar/spatial.c.in: layer x12, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_x12_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer x12, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_x12_S1_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 198 * vy + 33 * vx + 8 * ct;
-                const int ob = 198 * vy + 33 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 33]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 198]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 231]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 33; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 198 * vy + 33 * vx + ct;
+                const int ob = 198 * vy + 33 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
                 }
-            }
-            {
-                const int ib = 198 * vy + 33 * vx + 32;
-                const int ob = 198 * vy + 33 * vx + 32;
-                const float *restrict vw = w + 320;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 33]; /* tap 1,2 */
-                vacc[0] += vw[8] * in[ib + 198]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 231]; /* tap 2,2 */
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 33), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 198), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 231), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -2952,39 +6830,73 @@ static void Dw_x12_S1_8c1p(const float *restrict in, float *restrict out, const 
     /* rows 0 x cols 1..4: kernel rows 1..2, cols 0..2 */
     {
         const int vy = 0;
-        for (int vx = 1; vx < 5; ++vx) {
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 198 * vy + 33 * vx + 8 * ct;
-                const int ob = 198 * vy + 33 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 33]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 33]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 165]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 198]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 231]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 33; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 198 * vy + 33 * vx + ct;
+                const int ob = 198 * vy + 33 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 33), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 33), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 66), vk0);
                 }
-            }
-            {
-                const int ib = 198 * vy + 33 * vx + 32;
-                const int ob = 198 * vy + 33 * vx + 32;
-                const float *restrict vw = w + 320;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[4] * in[ib - 33]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 33]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib + 165]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 198]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 231]; /* tap 2,2 */
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 33), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 66), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 99), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 33), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 66), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 99), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 132), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 165), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 198), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 231), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 264), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 198), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 231), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 264), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 297), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 231), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 264), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 297), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 330), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 33) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 66) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 99) = vo;
                 }
             }
         }
@@ -2994,34 +6906,30 @@ static void Dw_x12_S1_8c1p(const float *restrict in, float *restrict out, const 
         const int vy = 0;
         {
             const int vx = 5;
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 198 * vy + 33 * vx + 8 * ct;
-                const int ob = 198 * vy + 33 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 33]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 165]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 198]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 33; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 198 * vy + 33 * vx + ct;
+                const int ob = 198 * vy + 33 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 33), vk0);
                 }
-            }
-            {
-                const int ib = 198 * vy + 33 * vx + 32;
-                const int ob = 198 * vy + 33 * vx + 32;
-                const float *restrict vw = w + 320;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[4] * in[ib - 33]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib + 165]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 198]; /* tap 2,1 */
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 165), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 198), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3030,83 +6938,132 @@ static void Dw_x12_S1_8c1p(const float *restrict in, float *restrict out, const 
     for (int vy = 1; vy < 4; ++vy) {
         {
             const int vx = 0;
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 198 * vy + 33 * vx + 8 * ct;
-                const int ob = 198 * vy + 33 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 198]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 165]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 33]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 198]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 231]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 33; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 198 * vy + 33 * vx + ct;
+                const int ob = 198 * vy + 33 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 198), vk0);
                 }
-            }
-            {
-                const int ib = 198 * vy + 33 * vx + 32;
-                const int ob = 198 * vy + 33 * vx + 32;
-                const float *restrict vw = w + 320;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib - 198]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 165]; /* tap 0,2 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 33]; /* tap 1,2 */
-                vacc[0] += vw[8] * in[ib + 198]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 231]; /* tap 2,2 */
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 165), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 33), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 198), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 231), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
     }
     /* rows 1..3 x cols 1..4: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 4; ++vy) {
-        for (int vx = 1; vx < 5; ++vx) {
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 198 * vy + 33 * vx + 8 * ct;
-                const int ob = 198 * vy + 33 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 231]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 198]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 165]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 33]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 33]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 165]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 198]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 231]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 33; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 198 * vy + 33 * vx + ct;
+                const int ob = 198 * vy + 33 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 231), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 198), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 165), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 132), vk0);
                 }
-            }
-            {
-                const int ib = 198 * vy + 33 * vx + 32;
-                const int ob = 198 * vy + 33 * vx + 32;
-                const float *restrict vw = w + 320;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 231]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 198]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 165]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 33]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 33]; /* tap 1,2 */
-                vacc[0] += vw[7] * in[ib + 165]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 198]; /* tap 2,1 */
-                vacc[0] += vw[9] * in[ib + 231]; /* tap 2,2 */
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 198), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 165), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 132), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 99), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 165), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 132), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 99), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 66), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 33), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 33), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 66), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 33), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 66), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 99), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 33), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 66), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 99), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 132), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 165), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 198), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 231), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 264), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 198), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 231), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 264), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 297), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 231), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 264), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 297), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 330), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 33) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 66) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 99) = vo;
                 }
             }
         }
@@ -3115,38 +7072,38 @@ static void Dw_x12_S1_8c1p(const float *restrict in, float *restrict out, const 
     for (int vy = 1; vy < 4; ++vy) {
         {
             const int vx = 5;
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 198 * vy + 33 * vx + 8 * ct;
-                const int ob = 198 * vy + 33 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 231]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 198]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 33]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 165]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 198]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 33; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 198 * vy + 33 * vx + ct;
+                const int ob = 198 * vy + 33 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 231), vk0);
                 }
-            }
-            {
-                const int ib = 198 * vy + 33 * vx + 32;
-                const int ob = 198 * vy + 33 * vx + 32;
-                const float *restrict vw = w + 320;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 231]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 198]; /* tap 0,1 */
-                vacc[0] += vw[4] * in[ib - 33]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[7] * in[ib + 165]; /* tap 2,0 */
-                vacc[0] += vw[8] * in[ib + 198]; /* tap 2,1 */
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 198), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 33), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 165), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 198), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3156,34 +7113,30 @@ static void Dw_x12_S1_8c1p(const float *restrict in, float *restrict out, const 
         const int vy = 4;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 198 * vy + 33 * vx + 8 * ct;
-                const int ob = 198 * vy + 33 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 198]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 165]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 33]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 33; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 198 * vy + 33 * vx + ct;
+                const int ob = 198 * vy + 33 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 198), vk0);
                 }
-            }
-            {
-                const int ib = 198 * vy + 33 * vx + 32;
-                const int ob = 198 * vy + 33 * vx + 32;
-                const float *restrict vw = w + 320;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib - 198]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 165]; /* tap 0,2 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 33]; /* tap 1,2 */
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 165), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 33), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3191,39 +7144,73 @@ static void Dw_x12_S1_8c1p(const float *restrict in, float *restrict out, const 
     /* rows 4 x cols 1..4: kernel rows 0..1, cols 0..2 */
     {
         const int vy = 4;
-        for (int vx = 1; vx < 5; ++vx) {
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 198 * vy + 33 * vx + 8 * ct;
-                const int ob = 198 * vy + 33 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 231]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 198]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 165]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 33]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 33]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 33; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 198 * vy + 33 * vx + ct;
+                const int ob = 198 * vy + 33 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 231), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 198), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 165), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 132), vk0);
                 }
-            }
-            {
-                const int ib = 198 * vy + 33 * vx + 32;
-                const int ob = 198 * vy + 33 * vx + 32;
-                const float *restrict vw = w + 320;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 231]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 198]; /* tap 0,1 */
-                vacc[0] += vw[3] * in[ib - 165]; /* tap 0,2 */
-                vacc[0] += vw[4] * in[ib - 33]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
-                vacc[0] += vw[6] * in[ib + 33]; /* tap 1,2 */
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 198), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 165), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 132), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 99), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 165), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 132), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 99), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 66), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 33), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 33), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 66), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 33), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 66), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 99), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 33), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 66), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 99), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 132), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 33) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 66) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 99) = vo;
                 }
             }
         }
@@ -3233,34 +7220,30 @@ static void Dw_x12_S1_8c1p(const float *restrict in, float *restrict out, const 
         const int vy = 4;
         {
             const int vx = 5;
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 198 * vy + 33 * vx + 8 * ct;
-                const int ob = 198 * vy + 33 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 231]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 198]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 33]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 33; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 198 * vy + 33 * vx + ct;
+                const int ob = 198 * vy + 33 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 231), vk0);
                 }
-            }
-            {
-                const int ib = 198 * vy + 33 * vx + 32;
-                const int ob = 198 * vy + 33 * vx + 32;
-                const float *restrict vw = w + 320;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 231]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib - 198]; /* tap 0,1 */
-                vacc[0] += vw[4] * in[ib - 33]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 198), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 33), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3275,101 +7258,186 @@ static void Pw_x12_S2_4x4(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w + 136 * n;
             const int ib = 33 * p;
             const int ob = 33 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 33; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 33];
                 const float vi2 = in[ib + s + 66];
                 const float vi3 = in[ib + s + 99];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                v += res[ob + j];
+            {
+                float v = vacc0x0;
+                v += res[ob];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                v += res[ob + j + 33];
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 33] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                v += res[ob + j + 66];
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 66] = v;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                v += res[ob + j + 99];
+            {
+                float v = vacc0x3;
+                v += res[ob + 3];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 99] = v;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v += res[ob + 33];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 33] = v;
+            }
+            {
+                float v = vacc1x1;
+                v += res[ob + 34];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 34] = v;
+            }
+            {
+                float v = vacc1x2;
+                v += res[ob + 35];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 35] = v;
+            }
+            {
+                float v = vacc1x3;
+                v += res[ob + 36];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 36] = v;
+            }
+            {
+                float v = vacc2x0;
+                v += res[ob + 66];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 66] = v;
+            }
+            {
+                float v = vacc2x1;
+                v += res[ob + 67];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 67] = v;
+            }
+            {
+                float v = vacc2x2;
+                v += res[ob + 68];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 68] = v;
+            }
+            {
+                float v = vacc2x3;
+                v += res[ob + 69];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 69] = v;
+            }
+            {
+                float v = vacc3x0;
+                v += res[ob + 99];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 99] = v;
+            }
+            {
+                float v = vacc3x1;
+                v += res[ob + 100];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 100] = v;
+            }
+            {
+                float v = vacc3x2;
+                v += res[ob + 101];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 101] = v;
+            }
+            {
+                float v = vacc3x3;
+                v += res[ob + 102];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 102] = v;
             }
         }
         {   /* 1-channel tail */
             const float *restrict vw = w + 1088;
             const int ib = 33 * p;
             const int ob = 33 * p + 32;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
             for (int s = 0; s < 33; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 33];
                 const float vi2 = in[ib + s + 66];
                 const float vi3 = in[ib + s + 99];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 v += res[ob];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 v += res[ob + 33];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 33] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 v += res[ob + 66];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 66] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 v += res[ob + 99];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 99] = v;
@@ -3381,61 +7449,102 @@ static void Pw_x12_S2_4x4(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w + 136 * n;
             const int ib = 924;
             const int ob = 4 * n + 924;
-            float vacc0[4];
-            float vacc1[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
             for (int s = 0; s < 33; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 33];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                v += res[ob + j];
+            {
+                float v = vacc0x0;
+                v += res[ob];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                v += res[ob + j + 33];
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 33] = v;
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                v += res[ob + 3];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v += res[ob + 33];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 33] = v;
+            }
+            {
+                float v = vacc1x1;
+                v += res[ob + 34];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 34] = v;
+            }
+            {
+                float v = vacc1x2;
+                v += res[ob + 35];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 35] = v;
+            }
+            {
+                float v = vacc1x3;
+                v += res[ob + 36];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 36] = v;
             }
         }
         {   /* 1-channel tail */
             const float *restrict vw = w + 1088;
             const int ib = 924;
             const int ob = 956;
-            float vacc0[1];
-            float vacc1[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
             for (int s = 0; s < 33; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 33];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 v += res[ob];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 v += res[ob + 33];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 33] = v;
@@ -3447,17 +7556,9 @@ static void Pw_x12_S2_4x4(const float *restrict in, float *restrict out, const f
 /* layer.c.in: layer x12: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void skips_x12_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 4; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
-        for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[33 * k + o0 + j];
-        }
-    }
-    {   /* 1-channel tiles from channel 32 */
-        float *restrict d = packed + 320;
-        const int o0 = 32;
+    for (int ct = 0; ct < 33; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
         d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
             d[k + 1] = w->dw_w[33 * k + o0];
@@ -3491,7 +7592,7 @@ void skips_x12(const float *restrict in, const float *restrict skip, float *rest
     enum {
         S2_W = 330,   /* stage 2's packed weights */
     };
-    Dw_x12_S1_8c1p(in, scratch, packed);
+    Dw_x12_S1_1c8p(in, scratch, packed);
     Pw_x12_S2_4x4(scratch, out, packed + S2_W, skip);
 }
 
@@ -3516,10 +7617,10 @@ static void Run_x12(const float *in, const float *skip, float *out, const float 
  * packed weights 132 floats, scratch 0 floats
  *
  * stage 1: depthwise 3x1 -> 5x6x33
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 33: 4 full tiles +
- *       a generated 1-channel tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 33: 33 tiles
  *   borders: 3 row classes x 1 column class, padding resolved at generation time (about 86 lines
  *       of C)
  *   order: one pass, pixels outer (scalar code)
@@ -3527,70 +7628,133 @@ static void Run_x12(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][1][33], dw_b [33]
  */
-/* scalar/spatial.c.in: layer x13, stage 1 (depthwise 3x1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_x13_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer x13, stage 1 (depthwise 3x1): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_x13_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0..5: kernel rows 1..2, cols 0 */
     {
         const int vy = 0;
-        for (int vx = 0; vx < 6; ++vx) {
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 198 * vy + 33 * vx + 8 * ct;
-                const int ob = 198 * vy + 33 * vx + 8 * ct;
-                const float *restrict vw = w + 32 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 198]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 33; ++ct) {
+                const float *restrict vw = w + 4 * ct;
+                const int ib = 198 * vy + 33 * vx + ct;
+                const int ob = 198 * vy + 33 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 33), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 66), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 99), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 132), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 165), vk0);
                 }
-            }
-            {
-                const int ib = 198 * vy + 33 * vx + 32;
-                const int ob = 198 * vy + 33 * vx + 32;
-                const float *restrict vw = w + 128;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[2] * in[ib]; /* tap 1,0 */
-                vacc[0] += vw[3] * in[ib + 198]; /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 198), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 231), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 264), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 297), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 330), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 363), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 33) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 66) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 99) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 132) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    *(out + ob + 165) = vo;
                 }
             }
         }
     }
     /* rows 1..3 x cols 0..5: kernel rows 0..2, cols 0 (interior) */
     for (int vy = 1; vy < 4; ++vy) {
-        for (int vx = 0; vx < 6; ++vx) {
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 198 * vy + 33 * vx + 8 * ct;
-                const int ob = 198 * vy + 33 * vx + 8 * ct;
-                const float *restrict vw = w + 32 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 198]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 198]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 33; ++ct) {
+                const float *restrict vw = w + 4 * ct;
+                const int ib = 198 * vy + 33 * vx + ct;
+                const int ob = 198 * vy + 33 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 198), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 165), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 132), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 99), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 66), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 33), vk0);
                 }
-            }
-            {
-                const int ib = 198 * vy + 33 * vx + 32;
-                const int ob = 198 * vy + 33 * vx + 32;
-                const float *restrict vw = w + 128;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 198]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib]; /* tap 1,0 */
-                vacc[0] += vw[3] * in[ib + 198]; /* tap 2,0 */
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 33), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 66), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 99), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 132), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 165), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 198), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 231), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 264), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 297), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 330), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 363), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 33) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 66) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 99) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 132) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    *(out + ob + 165) = vo;
                 }
             }
         }
@@ -3598,31 +7762,59 @@ static void Dw_x13_8c1p(const float *restrict in, float *restrict out, const flo
     /* rows 4 x cols 0..5: kernel rows 0..1, cols 0 */
     {
         const int vy = 4;
-        for (int vx = 0; vx < 6; ++vx) {
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 198 * vy + 33 * vx + 8 * ct;
-                const int ob = 198 * vy + 33 * vx + 8 * ct;
-                const float *restrict vw = w + 32 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 198]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 33; ++ct) {
+                const float *restrict vw = w + 4 * ct;
+                const int ib = 198 * vy + 33 * vx + ct;
+                const int ob = 198 * vy + 33 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 198), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 165), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 132), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 99), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 66), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 33), vk0);
                 }
-            }
-            {
-                const int ib = 198 * vy + 33 * vx + 32;
-                const int ob = 198 * vy + 33 * vx + 32;
-                const float *restrict vw = w + 128;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib - 198]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib]; /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 33), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 66), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 99), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 132), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 165), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 33) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 66) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 99) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 132) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    *(out + ob + 165) = vo;
                 }
             }
         }
@@ -3632,17 +7824,9 @@ static void Dw_x13_8c1p(const float *restrict in, float *restrict out, const flo
 /* layer.c.in: layer x13: the weights of its stage in the order the kernels read them (once, at load time) */
 void skips_x13_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 4; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 32 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
-        for (int k = 0; k < 3; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[33 * k + o0 + j];
-        }
-    }
-    {   /* 1-channel tiles from channel 32 */
-        float *restrict d = packed + 128;
-        const int o0 = 32;
+    for (int ct = 0; ct < 33; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 4 * ct;
+        const int o0 = ct;
         d[0] = w->dw_b[o0];
         for (int k = 0; k < 3; ++k) {
             d[k + 1] = w->dw_w[33 * k + o0];
@@ -3653,7 +7837,7 @@ void skips_x13_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer x13: runs its stage */
 void skips_x13(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_x13_8c1p(in, out, packed);
+    Dw_x13_1c8p(in, out, packed);
     (void)scratch;
 }
 
@@ -3697,94 +7881,167 @@ static void Pw_x14_4x4(const float *restrict in, float *restrict out, const floa
             const float *restrict vw = w + 132 * n;
             const int ib = 33 * p;
             const int ob = 33 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = 0.0f;
-                vacc1[j] = 0.0f;
-                vacc2[j] = 0.0f;
-                vacc3[j] = 0.0f;
-            }
+            float vacc0x0 = 0.0f;
+            float vacc0x1 = 0.0f;
+            float vacc0x2 = 0.0f;
+            float vacc0x3 = 0.0f;
+            float vacc1x0 = 0.0f;
+            float vacc1x1 = 0.0f;
+            float vacc1x2 = 0.0f;
+            float vacc1x3 = 0.0f;
+            float vacc2x0 = 0.0f;
+            float vacc2x1 = 0.0f;
+            float vacc2x2 = 0.0f;
+            float vacc2x3 = 0.0f;
+            float vacc3x0 = 0.0f;
+            float vacc3x1 = 0.0f;
+            float vacc3x2 = 0.0f;
+            float vacc3x3 = 0.0f;
             for (int s = 0; s < 33; ++s) {
                 const float *restrict vk = vw + 4 * s;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 33];
                 const float vi2 = in[ib + s + 66];
                 const float vi3 = in[ib + s + 99];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                v += res[ob + j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                v += res[ob];
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                v += res[ob + j + 33];
-                out[ob + j + 33] = v;
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                v += res[ob + j + 66];
-                out[ob + j + 66] = v;
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                v += res[ob + j + 99];
-                out[ob + j + 99] = v;
+            {
+                float v = vacc0x3;
+                v += res[ob + 3];
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v += res[ob + 33];
+                out[ob + 33] = v;
+            }
+            {
+                float v = vacc1x1;
+                v += res[ob + 34];
+                out[ob + 34] = v;
+            }
+            {
+                float v = vacc1x2;
+                v += res[ob + 35];
+                out[ob + 35] = v;
+            }
+            {
+                float v = vacc1x3;
+                v += res[ob + 36];
+                out[ob + 36] = v;
+            }
+            {
+                float v = vacc2x0;
+                v += res[ob + 66];
+                out[ob + 66] = v;
+            }
+            {
+                float v = vacc2x1;
+                v += res[ob + 67];
+                out[ob + 67] = v;
+            }
+            {
+                float v = vacc2x2;
+                v += res[ob + 68];
+                out[ob + 68] = v;
+            }
+            {
+                float v = vacc2x3;
+                v += res[ob + 69];
+                out[ob + 69] = v;
+            }
+            {
+                float v = vacc3x0;
+                v += res[ob + 99];
+                out[ob + 99] = v;
+            }
+            {
+                float v = vacc3x1;
+                v += res[ob + 100];
+                out[ob + 100] = v;
+            }
+            {
+                float v = vacc3x2;
+                v += res[ob + 101];
+                out[ob + 101] = v;
+            }
+            {
+                float v = vacc3x3;
+                v += res[ob + 102];
+                out[ob + 102] = v;
             }
         }
         {   /* 1-channel tail */
             const float *restrict vw = w + 1056;
             const int ib = 33 * p;
             const int ob = 33 * p + 32;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            {
-                vacc0[0] = 0.0f;
-                vacc1[0] = 0.0f;
-                vacc2[0] = 0.0f;
-                vacc3[0] = 0.0f;
-            }
+            float vacc0x0 = 0.0f;
+            float vacc1x0 = 0.0f;
+            float vacc2x0 = 0.0f;
+            float vacc3x0 = 0.0f;
             for (int s = 0; s < 33; ++s) {
                 const float *restrict vk = vw + s;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 33];
                 const float vi2 = in[ib + s + 66];
                 const float vi3 = in[ib + s + 99];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 v += res[ob];
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 v += res[ob + 33];
                 out[ob + 33] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 v += res[ob + 66];
                 out[ob + 66] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 v += res[ob + 99];
                 out[ob + 99] = v;
             }
@@ -3795,58 +8052,93 @@ static void Pw_x14_4x4(const float *restrict in, float *restrict out, const floa
             const float *restrict vw = w + 132 * n;
             const int ib = 924;
             const int ob = 4 * n + 924;
-            float vacc0[4];
-            float vacc1[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = 0.0f;
-                vacc1[j] = 0.0f;
-            }
+            float vacc0x0 = 0.0f;
+            float vacc0x1 = 0.0f;
+            float vacc0x2 = 0.0f;
+            float vacc0x3 = 0.0f;
+            float vacc1x0 = 0.0f;
+            float vacc1x1 = 0.0f;
+            float vacc1x2 = 0.0f;
+            float vacc1x3 = 0.0f;
             for (int s = 0; s < 33; ++s) {
                 const float *restrict vk = vw + 4 * s;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 33];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                v += res[ob + j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                v += res[ob];
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                v += res[ob + j + 33];
-                out[ob + j + 33] = v;
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                v += res[ob + 3];
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v += res[ob + 33];
+                out[ob + 33] = v;
+            }
+            {
+                float v = vacc1x1;
+                v += res[ob + 34];
+                out[ob + 34] = v;
+            }
+            {
+                float v = vacc1x2;
+                v += res[ob + 35];
+                out[ob + 35] = v;
+            }
+            {
+                float v = vacc1x3;
+                v += res[ob + 36];
+                out[ob + 36] = v;
             }
         }
         {   /* 1-channel tail */
             const float *restrict vw = w + 1056;
             const int ib = 924;
             const int ob = 956;
-            float vacc0[1];
-            float vacc1[1];
-            {
-                vacc0[0] = 0.0f;
-                vacc1[0] = 0.0f;
-            }
+            float vacc0x0 = 0.0f;
+            float vacc1x0 = 0.0f;
             for (int s = 0; s < 33; ++s) {
                 const float *restrict vk = vw + s;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 33];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 v += res[ob];
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 v += res[ob + 33];
                 out[ob + 33] = v;
             }
@@ -3921,48 +8213,128 @@ static void Pw_x15_4x4(const float *restrict in, float *restrict out, const floa
             const float *restrict vw = w + 136 * n;
             const int ib = 33 * p;
             const int ob = 8 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 33; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 33];
                 const float vi2 = in[ib + s + 66];
                 const float vi3 = in[ib + s + 99];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
+            {
+                float v = vacc0x1;
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 8] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
+            {
+                float v = vacc0x2;
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 16] = v;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
+            {
+                float v = vacc0x3;
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 24] = v;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 8] = v;
+            }
+            {
+                float v = vacc1x1;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 9] = v;
+            }
+            {
+                float v = vacc1x2;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 10] = v;
+            }
+            {
+                float v = vacc1x3;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 11] = v;
+            }
+            {
+                float v = vacc2x0;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 16] = v;
+            }
+            {
+                float v = vacc2x1;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 17] = v;
+            }
+            {
+                float v = vacc2x2;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 18] = v;
+            }
+            {
+                float v = vacc2x3;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 19] = v;
+            }
+            {
+                float v = vacc3x0;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 24] = v;
+            }
+            {
+                float v = vacc3x1;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 25] = v;
+            }
+            {
+                float v = vacc3x2;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 26] = v;
+            }
+            {
+                float v = vacc3x3;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 27] = v;
             }
         }
     }
@@ -3971,30 +8343,70 @@ static void Pw_x15_4x4(const float *restrict in, float *restrict out, const floa
             const float *restrict vw = w + 136 * n;
             const int ib = 924;
             const int ob = 4 * n + 224;
-            float vacc0[4];
-            float vacc1[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
             for (int s = 0; s < 33; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 33];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
+            {
+                float v = vacc0x1;
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 8] = v;
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 8] = v;
+            }
+            {
+                float v = vacc1x1;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 9] = v;
+            }
+            {
+                float v = vacc1x2;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 10] = v;
+            }
+            {
+                float v = vacc1x3;
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 11] = v;
             }
         }
     }

@@ -14,75 +14,1460 @@
  * packed weights 448 floats, scratch 0 floats
  *
  * stage 1: convolution 3x3 -> 20x18x16
- *   tile: 8 output channels x 1 pixel a step (scalar code); 2 panels of 8 a group
+ *   tile: 4 output channels x 4 pixels a step (scalar code); 4 panels of 4 a group
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 123
  *       lines of C)
  *
  * weights (sg_weights, TFLite layouts):
  *   conv_w [16][3][3][3], conv_b [16]
  */
-/* scalar/conv.c.in: layer stem, stage 1 (convolution 3x3, 3 -> 16): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Conv_stem_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0, const int y1)
+/* simd/conv.c.in: layer stem, stage 1 (convolution 3x3, 3 -> 16): tile 4c4p, 4 channels x 4 pixels */
+static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0, const int y1)
 {
     /* rows 0..18 x cols 0..16: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = y0; vy < (y1 < 19 ? y1 : 19); ++vy) {
-        for (int vx = 0; vx < 17; ++vx) {
+        for (int vx = 0; vx < 16; vx += 4) {
             {
-                for (int n = 0; n < 2; ++n) {
-                    const float *restrict vw = w + 224 * n;
+                for (int n = 0; n < 4; ++n) {
+                    const float *restrict vw = w + 112 * n;
                     const int ib = 216 * vy + 6 * vx;
-                    const int ob = 288 * vy + 16 * vx + 8 * n;
-                    float acc[8];
-                    for (int j = 0; j < 8; ++j) acc[j] = vw[j];
-                    for (int s = 0; s < 3; ++s) {   /* tap 0,0 */
-                        const float x = in[ib + s];
-                        const float *restrict vk = vw + 8 * s + 8;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    const int ob = 288 * vy + 16 * vx + 4 * n;
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    float vacc0x2 = *(vw + 2);
+                    float vacc0x3 = *(vw + 3);
+                    float vacc1x0 = *(vw);
+                    float vacc1x1 = *(vw + 1);
+                    float vacc1x2 = *(vw + 2);
+                    float vacc1x3 = *(vw + 3);
+                    float vacc2x0 = *(vw);
+                    float vacc2x1 = *(vw + 1);
+                    float vacc2x2 = *(vw + 2);
+                    float vacc2x3 = *(vw + 3);
+                    float vacc3x0 = *(vw);
+                    float vacc3x1 = *(vw + 1);
+                    float vacc3x2 = *(vw + 2);
+                    float vacc3x3 = *(vw + 3);
+                    /* tap 0,0 */
+                    {
+                        const float vk0 = *(vw + 4);
+                        const float vk1 = *(vw + 5);
+                        const float vk2 = *(vw + 6);
+                        const float vk3 = *(vw + 7);
+                        {
+                            const float vi = in[ib];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 6];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 12];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 18];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 0,1 */
-                        const float x = in[ib + s + 3];
-                        const float *restrict vk = vw + 8 * s + 32;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 8);
+                        const float vk1 = *(vw + 9);
+                        const float vk2 = *(vw + 10);
+                        const float vk3 = *(vw + 11);
+                        {
+                            const float vi = in[ib + 1];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 7];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 13];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 19];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 0,2 */
-                        const float x = in[ib + s + 6];
-                        const float *restrict vk = vw + 8 * s + 56;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 12);
+                        const float vk1 = *(vw + 13);
+                        const float vk2 = *(vw + 14);
+                        const float vk3 = *(vw + 15);
+                        {
+                            const float vi = in[ib + 2];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 8];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 14];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 20];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 1,0 */
-                        const float x = in[ib + s + 108];
-                        const float *restrict vk = vw + 8 * s + 80;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    /* tap 0,1 */
+                    {
+                        const float vk0 = *(vw + 16);
+                        const float vk1 = *(vw + 17);
+                        const float vk2 = *(vw + 18);
+                        const float vk3 = *(vw + 19);
+                        {
+                            const float vi = in[ib + 3];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 9];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 15];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 21];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 1,1 */
-                        const float x = in[ib + s + 111];
-                        const float *restrict vk = vw + 8 * s + 104;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 20);
+                        const float vk1 = *(vw + 21);
+                        const float vk2 = *(vw + 22);
+                        const float vk3 = *(vw + 23);
+                        {
+                            const float vi = in[ib + 4];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 10];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 16];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 22];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 1,2 */
-                        const float x = in[ib + s + 114];
-                        const float *restrict vk = vw + 8 * s + 128;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 24);
+                        const float vk1 = *(vw + 25);
+                        const float vk2 = *(vw + 26);
+                        const float vk3 = *(vw + 27);
+                        {
+                            const float vi = in[ib + 5];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 11];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 17];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 23];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 2,0 */
-                        const float x = in[ib + s + 216];
-                        const float *restrict vk = vw + 8 * s + 152;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    /* tap 0,2 */
+                    {
+                        const float vk0 = *(vw + 28);
+                        const float vk1 = *(vw + 29);
+                        const float vk2 = *(vw + 30);
+                        const float vk3 = *(vw + 31);
+                        {
+                            const float vi = in[ib + 6];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 12];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 18];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 24];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 2,1 */
-                        const float x = in[ib + s + 219];
-                        const float *restrict vk = vw + 8 * s + 176;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 32);
+                        const float vk1 = *(vw + 33);
+                        const float vk2 = *(vw + 34);
+                        const float vk3 = *(vw + 35);
+                        {
+                            const float vi = in[ib + 7];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 13];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 19];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 25];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 2,2 */
-                        const float x = in[ib + s + 222];
-                        const float *restrict vk = vw + 8 * s + 200;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 36);
+                        const float vk1 = *(vw + 37);
+                        const float vk2 = *(vw + 38);
+                        const float vk3 = *(vw + 39);
+                        {
+                            const float vi = in[ib + 8];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 14];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 20];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 26];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int j = 0; j < 8; ++j) {
-                        float v = acc[j];
-                        v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                        out[ob + j] = v;
+                    /* tap 1,0 */
+                    {
+                        const float vk0 = *(vw + 40);
+                        const float vk1 = *(vw + 41);
+                        const float vk2 = *(vw + 42);
+                        const float vk3 = *(vw + 43);
+                        {
+                            const float vi = in[ib + 108];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 114];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 120];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 126];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 44);
+                        const float vk1 = *(vw + 45);
+                        const float vk2 = *(vw + 46);
+                        const float vk3 = *(vw + 47);
+                        {
+                            const float vi = in[ib + 109];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 115];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 121];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 127];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 48);
+                        const float vk1 = *(vw + 49);
+                        const float vk2 = *(vw + 50);
+                        const float vk3 = *(vw + 51);
+                        {
+                            const float vi = in[ib + 110];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 116];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 122];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 128];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    /* tap 1,1 */
+                    {
+                        const float vk0 = *(vw + 52);
+                        const float vk1 = *(vw + 53);
+                        const float vk2 = *(vw + 54);
+                        const float vk3 = *(vw + 55);
+                        {
+                            const float vi = in[ib + 111];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 117];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 123];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 129];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 56);
+                        const float vk1 = *(vw + 57);
+                        const float vk2 = *(vw + 58);
+                        const float vk3 = *(vw + 59);
+                        {
+                            const float vi = in[ib + 112];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 118];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 124];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 130];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 60);
+                        const float vk1 = *(vw + 61);
+                        const float vk2 = *(vw + 62);
+                        const float vk3 = *(vw + 63);
+                        {
+                            const float vi = in[ib + 113];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 119];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 125];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 131];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    /* tap 1,2 */
+                    {
+                        const float vk0 = *(vw + 64);
+                        const float vk1 = *(vw + 65);
+                        const float vk2 = *(vw + 66);
+                        const float vk3 = *(vw + 67);
+                        {
+                            const float vi = in[ib + 114];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 120];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 126];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 132];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 68);
+                        const float vk1 = *(vw + 69);
+                        const float vk2 = *(vw + 70);
+                        const float vk3 = *(vw + 71);
+                        {
+                            const float vi = in[ib + 115];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 121];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 127];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 133];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 72);
+                        const float vk1 = *(vw + 73);
+                        const float vk2 = *(vw + 74);
+                        const float vk3 = *(vw + 75);
+                        {
+                            const float vi = in[ib + 116];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 122];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 128];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 134];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    /* tap 2,0 */
+                    {
+                        const float vk0 = *(vw + 76);
+                        const float vk1 = *(vw + 77);
+                        const float vk2 = *(vw + 78);
+                        const float vk3 = *(vw + 79);
+                        {
+                            const float vi = in[ib + 216];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 222];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 228];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 234];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 80);
+                        const float vk1 = *(vw + 81);
+                        const float vk2 = *(vw + 82);
+                        const float vk3 = *(vw + 83);
+                        {
+                            const float vi = in[ib + 217];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 223];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 229];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 235];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 84);
+                        const float vk1 = *(vw + 85);
+                        const float vk2 = *(vw + 86);
+                        const float vk3 = *(vw + 87);
+                        {
+                            const float vi = in[ib + 218];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 224];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 230];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 236];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    /* tap 2,1 */
+                    {
+                        const float vk0 = *(vw + 88);
+                        const float vk1 = *(vw + 89);
+                        const float vk2 = *(vw + 90);
+                        const float vk3 = *(vw + 91);
+                        {
+                            const float vi = in[ib + 219];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 225];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 231];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 237];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 92);
+                        const float vk1 = *(vw + 93);
+                        const float vk2 = *(vw + 94);
+                        const float vk3 = *(vw + 95);
+                        {
+                            const float vi = in[ib + 220];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 226];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 232];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 238];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 96);
+                        const float vk1 = *(vw + 97);
+                        const float vk2 = *(vw + 98);
+                        const float vk3 = *(vw + 99);
+                        {
+                            const float vi = in[ib + 221];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 227];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 233];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 239];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    /* tap 2,2 */
+                    {
+                        const float vk0 = *(vw + 100);
+                        const float vk1 = *(vw + 101);
+                        const float vk2 = *(vw + 102);
+                        const float vk3 = *(vw + 103);
+                        {
+                            const float vi = in[ib + 222];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 228];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 234];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 240];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 104);
+                        const float vk1 = *(vw + 105);
+                        const float vk2 = *(vw + 106);
+                        const float vk3 = *(vw + 107);
+                        {
+                            const float vi = in[ib + 223];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 229];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 235];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 241];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 108);
+                        const float vk1 = *(vw + 109);
+                        const float vk2 = *(vw + 110);
+                        const float vk3 = *(vw + 111);
+                        {
+                            const float vi = in[ib + 224];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 230];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 236];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 242];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        float vo = vacc0x0;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 1) = vo;
+                    }
+                    {
+                        float vo = vacc0x2;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 2) = vo;
+                    }
+                    {
+                        float vo = vacc0x3;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 3) = vo;
+                    }
+                    {
+                        float vo = vacc1x0;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 16) = vo;
+                    }
+                    {
+                        float vo = vacc1x1;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 17) = vo;
+                    }
+                    {
+                        float vo = vacc1x2;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 18) = vo;
+                    }
+                    {
+                        float vo = vacc1x3;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 19) = vo;
+                    }
+                    {
+                        float vo = vacc2x0;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 32) = vo;
+                    }
+                    {
+                        float vo = vacc2x1;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 33) = vo;
+                    }
+                    {
+                        float vo = vacc2x2;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 34) = vo;
+                    }
+                    {
+                        float vo = vacc2x3;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 35) = vo;
+                    }
+                    {
+                        float vo = vacc3x0;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 48) = vo;
+                    }
+                    {
+                        float vo = vacc3x1;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 49) = vo;
+                    }
+                    {
+                        float vo = vacc3x2;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 50) = vo;
+                    }
+                    {
+                        float vo = vacc3x3;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 51) = vo;
+                    }
+                }
+            }
+        }
+        {
+            const int vx = 16;
+            {
+                for (int n = 0; n < 4; ++n) {
+                    const float *restrict vw = w + 112 * n;
+                    const int ib = 216 * vy + 6 * vx;
+                    const int ob = 288 * vy + 16 * vx + 4 * n;
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    float vacc0x2 = *(vw + 2);
+                    float vacc0x3 = *(vw + 3);
+                    /* tap 0,0 */
+                    {
+                        const float vk0 = *(vw + 4);
+                        const float vk1 = *(vw + 5);
+                        const float vk2 = *(vw + 6);
+                        const float vk3 = *(vw + 7);
+                        {
+                            const float vi = in[ib];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 8);
+                        const float vk1 = *(vw + 9);
+                        const float vk2 = *(vw + 10);
+                        const float vk3 = *(vw + 11);
+                        {
+                            const float vi = in[ib + 1];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 12);
+                        const float vk1 = *(vw + 13);
+                        const float vk2 = *(vw + 14);
+                        const float vk3 = *(vw + 15);
+                        {
+                            const float vi = in[ib + 2];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 0,1 */
+                    {
+                        const float vk0 = *(vw + 16);
+                        const float vk1 = *(vw + 17);
+                        const float vk2 = *(vw + 18);
+                        const float vk3 = *(vw + 19);
+                        {
+                            const float vi = in[ib + 3];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 20);
+                        const float vk1 = *(vw + 21);
+                        const float vk2 = *(vw + 22);
+                        const float vk3 = *(vw + 23);
+                        {
+                            const float vi = in[ib + 4];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 24);
+                        const float vk1 = *(vw + 25);
+                        const float vk2 = *(vw + 26);
+                        const float vk3 = *(vw + 27);
+                        {
+                            const float vi = in[ib + 5];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 0,2 */
+                    {
+                        const float vk0 = *(vw + 28);
+                        const float vk1 = *(vw + 29);
+                        const float vk2 = *(vw + 30);
+                        const float vk3 = *(vw + 31);
+                        {
+                            const float vi = in[ib + 6];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 32);
+                        const float vk1 = *(vw + 33);
+                        const float vk2 = *(vw + 34);
+                        const float vk3 = *(vw + 35);
+                        {
+                            const float vi = in[ib + 7];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 36);
+                        const float vk1 = *(vw + 37);
+                        const float vk2 = *(vw + 38);
+                        const float vk3 = *(vw + 39);
+                        {
+                            const float vi = in[ib + 8];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 1,0 */
+                    {
+                        const float vk0 = *(vw + 40);
+                        const float vk1 = *(vw + 41);
+                        const float vk2 = *(vw + 42);
+                        const float vk3 = *(vw + 43);
+                        {
+                            const float vi = in[ib + 108];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 44);
+                        const float vk1 = *(vw + 45);
+                        const float vk2 = *(vw + 46);
+                        const float vk3 = *(vw + 47);
+                        {
+                            const float vi = in[ib + 109];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 48);
+                        const float vk1 = *(vw + 49);
+                        const float vk2 = *(vw + 50);
+                        const float vk3 = *(vw + 51);
+                        {
+                            const float vi = in[ib + 110];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 1,1 */
+                    {
+                        const float vk0 = *(vw + 52);
+                        const float vk1 = *(vw + 53);
+                        const float vk2 = *(vw + 54);
+                        const float vk3 = *(vw + 55);
+                        {
+                            const float vi = in[ib + 111];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 56);
+                        const float vk1 = *(vw + 57);
+                        const float vk2 = *(vw + 58);
+                        const float vk3 = *(vw + 59);
+                        {
+                            const float vi = in[ib + 112];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 60);
+                        const float vk1 = *(vw + 61);
+                        const float vk2 = *(vw + 62);
+                        const float vk3 = *(vw + 63);
+                        {
+                            const float vi = in[ib + 113];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 1,2 */
+                    {
+                        const float vk0 = *(vw + 64);
+                        const float vk1 = *(vw + 65);
+                        const float vk2 = *(vw + 66);
+                        const float vk3 = *(vw + 67);
+                        {
+                            const float vi = in[ib + 114];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 68);
+                        const float vk1 = *(vw + 69);
+                        const float vk2 = *(vw + 70);
+                        const float vk3 = *(vw + 71);
+                        {
+                            const float vi = in[ib + 115];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 72);
+                        const float vk1 = *(vw + 73);
+                        const float vk2 = *(vw + 74);
+                        const float vk3 = *(vw + 75);
+                        {
+                            const float vi = in[ib + 116];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 2,0 */
+                    {
+                        const float vk0 = *(vw + 76);
+                        const float vk1 = *(vw + 77);
+                        const float vk2 = *(vw + 78);
+                        const float vk3 = *(vw + 79);
+                        {
+                            const float vi = in[ib + 216];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 80);
+                        const float vk1 = *(vw + 81);
+                        const float vk2 = *(vw + 82);
+                        const float vk3 = *(vw + 83);
+                        {
+                            const float vi = in[ib + 217];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 84);
+                        const float vk1 = *(vw + 85);
+                        const float vk2 = *(vw + 86);
+                        const float vk3 = *(vw + 87);
+                        {
+                            const float vi = in[ib + 218];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 2,1 */
+                    {
+                        const float vk0 = *(vw + 88);
+                        const float vk1 = *(vw + 89);
+                        const float vk2 = *(vw + 90);
+                        const float vk3 = *(vw + 91);
+                        {
+                            const float vi = in[ib + 219];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 92);
+                        const float vk1 = *(vw + 93);
+                        const float vk2 = *(vw + 94);
+                        const float vk3 = *(vw + 95);
+                        {
+                            const float vi = in[ib + 220];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 96);
+                        const float vk1 = *(vw + 97);
+                        const float vk2 = *(vw + 98);
+                        const float vk3 = *(vw + 99);
+                        {
+                            const float vi = in[ib + 221];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 2,2 */
+                    {
+                        const float vk0 = *(vw + 100);
+                        const float vk1 = *(vw + 101);
+                        const float vk2 = *(vw + 102);
+                        const float vk3 = *(vw + 103);
+                        {
+                            const float vi = in[ib + 222];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 104);
+                        const float vk1 = *(vw + 105);
+                        const float vk2 = *(vw + 106);
+                        const float vk3 = *(vw + 107);
+                        {
+                            const float vi = in[ib + 223];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 108);
+                        const float vk1 = *(vw + 109);
+                        const float vk2 = *(vw + 110);
+                        const float vk3 = *(vw + 111);
+                        {
+                            const float vi = in[ib + 224];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        float vo = vacc0x0;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 1) = vo;
+                    }
+                    {
+                        float vo = vacc0x2;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 2) = vo;
+                    }
+                    {
+                        float vo = vacc0x3;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 3) = vo;
                     }
                 }
             }
@@ -93,46 +1478,277 @@ static void Conv_stem_8c1p(const float *restrict in, float *restrict out, const 
         {
             const int vx = 17;
             {
-                for (int n = 0; n < 2; ++n) {
-                    const float *restrict vw = w + 224 * n;
+                for (int n = 0; n < 4; ++n) {
+                    const float *restrict vw = w + 112 * n;
                     const int ib = 216 * vy + 6 * vx;
-                    const int ob = 288 * vy + 16 * vx + 8 * n;
-                    float acc[8];
-                    for (int j = 0; j < 8; ++j) acc[j] = vw[j];
-                    for (int s = 0; s < 3; ++s) {   /* tap 0,0 */
-                        const float x = in[ib + s];
-                        const float *restrict vk = vw + 8 * s + 8;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    const int ob = 288 * vy + 16 * vx + 4 * n;
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    float vacc0x2 = *(vw + 2);
+                    float vacc0x3 = *(vw + 3);
+                    /* tap 0,0 */
+                    {
+                        const float vk0 = *(vw + 4);
+                        const float vk1 = *(vw + 5);
+                        const float vk2 = *(vw + 6);
+                        const float vk3 = *(vw + 7);
+                        {
+                            const float vi = in[ib];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 0,1 */
-                        const float x = in[ib + s + 3];
-                        const float *restrict vk = vw + 8 * s + 32;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 8);
+                        const float vk1 = *(vw + 9);
+                        const float vk2 = *(vw + 10);
+                        const float vk3 = *(vw + 11);
+                        {
+                            const float vi = in[ib + 1];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 1,0 */
-                        const float x = in[ib + s + 108];
-                        const float *restrict vk = vw + 8 * s + 80;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 12);
+                        const float vk1 = *(vw + 13);
+                        const float vk2 = *(vw + 14);
+                        const float vk3 = *(vw + 15);
+                        {
+                            const float vi = in[ib + 2];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 1,1 */
-                        const float x = in[ib + s + 111];
-                        const float *restrict vk = vw + 8 * s + 104;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    /* tap 0,1 */
+                    {
+                        const float vk0 = *(vw + 16);
+                        const float vk1 = *(vw + 17);
+                        const float vk2 = *(vw + 18);
+                        const float vk3 = *(vw + 19);
+                        {
+                            const float vi = in[ib + 3];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 2,0 */
-                        const float x = in[ib + s + 216];
-                        const float *restrict vk = vw + 8 * s + 152;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 20);
+                        const float vk1 = *(vw + 21);
+                        const float vk2 = *(vw + 22);
+                        const float vk3 = *(vw + 23);
+                        {
+                            const float vi = in[ib + 4];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 2,1 */
-                        const float x = in[ib + s + 219];
-                        const float *restrict vk = vw + 8 * s + 176;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 24);
+                        const float vk1 = *(vw + 25);
+                        const float vk2 = *(vw + 26);
+                        const float vk3 = *(vw + 27);
+                        {
+                            const float vi = in[ib + 5];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int j = 0; j < 8; ++j) {
-                        float v = acc[j];
-                        v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                        out[ob + j] = v;
+                    /* tap 1,0 */
+                    {
+                        const float vk0 = *(vw + 40);
+                        const float vk1 = *(vw + 41);
+                        const float vk2 = *(vw + 42);
+                        const float vk3 = *(vw + 43);
+                        {
+                            const float vi = in[ib + 108];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 44);
+                        const float vk1 = *(vw + 45);
+                        const float vk2 = *(vw + 46);
+                        const float vk3 = *(vw + 47);
+                        {
+                            const float vi = in[ib + 109];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 48);
+                        const float vk1 = *(vw + 49);
+                        const float vk2 = *(vw + 50);
+                        const float vk3 = *(vw + 51);
+                        {
+                            const float vi = in[ib + 110];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 1,1 */
+                    {
+                        const float vk0 = *(vw + 52);
+                        const float vk1 = *(vw + 53);
+                        const float vk2 = *(vw + 54);
+                        const float vk3 = *(vw + 55);
+                        {
+                            const float vi = in[ib + 111];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 56);
+                        const float vk1 = *(vw + 57);
+                        const float vk2 = *(vw + 58);
+                        const float vk3 = *(vw + 59);
+                        {
+                            const float vi = in[ib + 112];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 60);
+                        const float vk1 = *(vw + 61);
+                        const float vk2 = *(vw + 62);
+                        const float vk3 = *(vw + 63);
+                        {
+                            const float vi = in[ib + 113];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 2,0 */
+                    {
+                        const float vk0 = *(vw + 76);
+                        const float vk1 = *(vw + 77);
+                        const float vk2 = *(vw + 78);
+                        const float vk3 = *(vw + 79);
+                        {
+                            const float vi = in[ib + 216];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 80);
+                        const float vk1 = *(vw + 81);
+                        const float vk2 = *(vw + 82);
+                        const float vk3 = *(vw + 83);
+                        {
+                            const float vi = in[ib + 217];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 84);
+                        const float vk1 = *(vw + 85);
+                        const float vk2 = *(vw + 86);
+                        const float vk3 = *(vw + 87);
+                        {
+                            const float vi = in[ib + 218];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 2,1 */
+                    {
+                        const float vk0 = *(vw + 88);
+                        const float vk1 = *(vw + 89);
+                        const float vk2 = *(vw + 90);
+                        const float vk3 = *(vw + 91);
+                        {
+                            const float vi = in[ib + 219];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 92);
+                        const float vk1 = *(vw + 93);
+                        const float vk2 = *(vw + 94);
+                        const float vk3 = *(vw + 95);
+                        {
+                            const float vi = in[ib + 220];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 96);
+                        const float vk1 = *(vw + 97);
+                        const float vk2 = *(vw + 98);
+                        const float vk3 = *(vw + 99);
+                        {
+                            const float vi = in[ib + 221];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        float vo = vacc0x0;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 1) = vo;
+                    }
+                    {
+                        float vo = vacc0x2;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 2) = vo;
+                    }
+                    {
+                        float vo = vacc0x3;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 3) = vo;
                     }
                 }
             }
@@ -140,48 +1756,1019 @@ static void Conv_stem_8c1p(const float *restrict in, float *restrict out, const 
     }
     /* rows 19 x cols 0..16: kernel rows 0..1, cols 0..2 */
     for (int vy = y0 > 19 ? y0 : 19; vy < (y1 < 20 ? y1 : 20); ++vy) {
-        for (int vx = 0; vx < 17; ++vx) {
+        for (int vx = 0; vx < 16; vx += 4) {
             {
-                for (int n = 0; n < 2; ++n) {
-                    const float *restrict vw = w + 224 * n;
+                for (int n = 0; n < 4; ++n) {
+                    const float *restrict vw = w + 112 * n;
                     const int ib = 216 * vy + 6 * vx;
-                    const int ob = 288 * vy + 16 * vx + 8 * n;
-                    float acc[8];
-                    for (int j = 0; j < 8; ++j) acc[j] = vw[j];
-                    for (int s = 0; s < 3; ++s) {   /* tap 0,0 */
-                        const float x = in[ib + s];
-                        const float *restrict vk = vw + 8 * s + 8;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    const int ob = 288 * vy + 16 * vx + 4 * n;
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    float vacc0x2 = *(vw + 2);
+                    float vacc0x3 = *(vw + 3);
+                    float vacc1x0 = *(vw);
+                    float vacc1x1 = *(vw + 1);
+                    float vacc1x2 = *(vw + 2);
+                    float vacc1x3 = *(vw + 3);
+                    float vacc2x0 = *(vw);
+                    float vacc2x1 = *(vw + 1);
+                    float vacc2x2 = *(vw + 2);
+                    float vacc2x3 = *(vw + 3);
+                    float vacc3x0 = *(vw);
+                    float vacc3x1 = *(vw + 1);
+                    float vacc3x2 = *(vw + 2);
+                    float vacc3x3 = *(vw + 3);
+                    /* tap 0,0 */
+                    {
+                        const float vk0 = *(vw + 4);
+                        const float vk1 = *(vw + 5);
+                        const float vk2 = *(vw + 6);
+                        const float vk3 = *(vw + 7);
+                        {
+                            const float vi = in[ib];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 6];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 12];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 18];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 0,1 */
-                        const float x = in[ib + s + 3];
-                        const float *restrict vk = vw + 8 * s + 32;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 8);
+                        const float vk1 = *(vw + 9);
+                        const float vk2 = *(vw + 10);
+                        const float vk3 = *(vw + 11);
+                        {
+                            const float vi = in[ib + 1];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 7];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 13];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 19];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 0,2 */
-                        const float x = in[ib + s + 6];
-                        const float *restrict vk = vw + 8 * s + 56;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 12);
+                        const float vk1 = *(vw + 13);
+                        const float vk2 = *(vw + 14);
+                        const float vk3 = *(vw + 15);
+                        {
+                            const float vi = in[ib + 2];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 8];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 14];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 20];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 1,0 */
-                        const float x = in[ib + s + 108];
-                        const float *restrict vk = vw + 8 * s + 80;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    /* tap 0,1 */
+                    {
+                        const float vk0 = *(vw + 16);
+                        const float vk1 = *(vw + 17);
+                        const float vk2 = *(vw + 18);
+                        const float vk3 = *(vw + 19);
+                        {
+                            const float vi = in[ib + 3];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 9];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 15];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 21];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 1,1 */
-                        const float x = in[ib + s + 111];
-                        const float *restrict vk = vw + 8 * s + 104;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 20);
+                        const float vk1 = *(vw + 21);
+                        const float vk2 = *(vw + 22);
+                        const float vk3 = *(vw + 23);
+                        {
+                            const float vi = in[ib + 4];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 10];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 16];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 22];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 1,2 */
-                        const float x = in[ib + s + 114];
-                        const float *restrict vk = vw + 8 * s + 128;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 24);
+                        const float vk1 = *(vw + 25);
+                        const float vk2 = *(vw + 26);
+                        const float vk3 = *(vw + 27);
+                        {
+                            const float vi = in[ib + 5];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 11];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 17];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 23];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
                     }
-                    for (int j = 0; j < 8; ++j) {
-                        float v = acc[j];
-                        v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                        out[ob + j] = v;
+                    /* tap 0,2 */
+                    {
+                        const float vk0 = *(vw + 28);
+                        const float vk1 = *(vw + 29);
+                        const float vk2 = *(vw + 30);
+                        const float vk3 = *(vw + 31);
+                        {
+                            const float vi = in[ib + 6];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 12];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 18];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 24];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 32);
+                        const float vk1 = *(vw + 33);
+                        const float vk2 = *(vw + 34);
+                        const float vk3 = *(vw + 35);
+                        {
+                            const float vi = in[ib + 7];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 13];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 19];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 25];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 36);
+                        const float vk1 = *(vw + 37);
+                        const float vk2 = *(vw + 38);
+                        const float vk3 = *(vw + 39);
+                        {
+                            const float vi = in[ib + 8];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 14];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 20];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 26];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    /* tap 1,0 */
+                    {
+                        const float vk0 = *(vw + 40);
+                        const float vk1 = *(vw + 41);
+                        const float vk2 = *(vw + 42);
+                        const float vk3 = *(vw + 43);
+                        {
+                            const float vi = in[ib + 108];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 114];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 120];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 126];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 44);
+                        const float vk1 = *(vw + 45);
+                        const float vk2 = *(vw + 46);
+                        const float vk3 = *(vw + 47);
+                        {
+                            const float vi = in[ib + 109];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 115];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 121];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 127];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 48);
+                        const float vk1 = *(vw + 49);
+                        const float vk2 = *(vw + 50);
+                        const float vk3 = *(vw + 51);
+                        {
+                            const float vi = in[ib + 110];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 116];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 122];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 128];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    /* tap 1,1 */
+                    {
+                        const float vk0 = *(vw + 52);
+                        const float vk1 = *(vw + 53);
+                        const float vk2 = *(vw + 54);
+                        const float vk3 = *(vw + 55);
+                        {
+                            const float vi = in[ib + 111];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 117];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 123];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 129];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 56);
+                        const float vk1 = *(vw + 57);
+                        const float vk2 = *(vw + 58);
+                        const float vk3 = *(vw + 59);
+                        {
+                            const float vi = in[ib + 112];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 118];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 124];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 130];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 60);
+                        const float vk1 = *(vw + 61);
+                        const float vk2 = *(vw + 62);
+                        const float vk3 = *(vw + 63);
+                        {
+                            const float vi = in[ib + 113];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 119];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 125];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 131];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    /* tap 1,2 */
+                    {
+                        const float vk0 = *(vw + 64);
+                        const float vk1 = *(vw + 65);
+                        const float vk2 = *(vw + 66);
+                        const float vk3 = *(vw + 67);
+                        {
+                            const float vi = in[ib + 114];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 120];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 126];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 132];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 68);
+                        const float vk1 = *(vw + 69);
+                        const float vk2 = *(vw + 70);
+                        const float vk3 = *(vw + 71);
+                        {
+                            const float vi = in[ib + 115];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 121];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 127];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 133];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 72);
+                        const float vk1 = *(vw + 73);
+                        const float vk2 = *(vw + 74);
+                        const float vk3 = *(vw + 75);
+                        {
+                            const float vi = in[ib + 116];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 122];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 128];
+                            vacc2x0 = SG_MADD(vacc2x0, vi, vk0);
+                            vacc2x1 = SG_MADD(vacc2x1, vi, vk1);
+                            vacc2x2 = SG_MADD(vacc2x2, vi, vk2);
+                            vacc2x3 = SG_MADD(vacc2x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 134];
+                            vacc3x0 = SG_MADD(vacc3x0, vi, vk0);
+                            vacc3x1 = SG_MADD(vacc3x1, vi, vk1);
+                            vacc3x2 = SG_MADD(vacc3x2, vi, vk2);
+                            vacc3x3 = SG_MADD(vacc3x3, vi, vk3);
+                        }
+                    }
+                    {
+                        float vo = vacc0x0;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 1) = vo;
+                    }
+                    {
+                        float vo = vacc0x2;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 2) = vo;
+                    }
+                    {
+                        float vo = vacc0x3;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 3) = vo;
+                    }
+                    {
+                        float vo = vacc1x0;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 16) = vo;
+                    }
+                    {
+                        float vo = vacc1x1;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 17) = vo;
+                    }
+                    {
+                        float vo = vacc1x2;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 18) = vo;
+                    }
+                    {
+                        float vo = vacc1x3;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 19) = vo;
+                    }
+                    {
+                        float vo = vacc2x0;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 32) = vo;
+                    }
+                    {
+                        float vo = vacc2x1;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 33) = vo;
+                    }
+                    {
+                        float vo = vacc2x2;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 34) = vo;
+                    }
+                    {
+                        float vo = vacc2x3;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 35) = vo;
+                    }
+                    {
+                        float vo = vacc3x0;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 48) = vo;
+                    }
+                    {
+                        float vo = vacc3x1;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 49) = vo;
+                    }
+                    {
+                        float vo = vacc3x2;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 50) = vo;
+                    }
+                    {
+                        float vo = vacc3x3;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 51) = vo;
+                    }
+                }
+            }
+        }
+        {
+            const int vx = 16;
+            {
+                for (int n = 0; n < 4; ++n) {
+                    const float *restrict vw = w + 112 * n;
+                    const int ib = 216 * vy + 6 * vx;
+                    const int ob = 288 * vy + 16 * vx + 4 * n;
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    float vacc0x2 = *(vw + 2);
+                    float vacc0x3 = *(vw + 3);
+                    /* tap 0,0 */
+                    {
+                        const float vk0 = *(vw + 4);
+                        const float vk1 = *(vw + 5);
+                        const float vk2 = *(vw + 6);
+                        const float vk3 = *(vw + 7);
+                        {
+                            const float vi = in[ib];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 8);
+                        const float vk1 = *(vw + 9);
+                        const float vk2 = *(vw + 10);
+                        const float vk3 = *(vw + 11);
+                        {
+                            const float vi = in[ib + 1];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 12);
+                        const float vk1 = *(vw + 13);
+                        const float vk2 = *(vw + 14);
+                        const float vk3 = *(vw + 15);
+                        {
+                            const float vi = in[ib + 2];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 0,1 */
+                    {
+                        const float vk0 = *(vw + 16);
+                        const float vk1 = *(vw + 17);
+                        const float vk2 = *(vw + 18);
+                        const float vk3 = *(vw + 19);
+                        {
+                            const float vi = in[ib + 3];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 20);
+                        const float vk1 = *(vw + 21);
+                        const float vk2 = *(vw + 22);
+                        const float vk3 = *(vw + 23);
+                        {
+                            const float vi = in[ib + 4];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 24);
+                        const float vk1 = *(vw + 25);
+                        const float vk2 = *(vw + 26);
+                        const float vk3 = *(vw + 27);
+                        {
+                            const float vi = in[ib + 5];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 0,2 */
+                    {
+                        const float vk0 = *(vw + 28);
+                        const float vk1 = *(vw + 29);
+                        const float vk2 = *(vw + 30);
+                        const float vk3 = *(vw + 31);
+                        {
+                            const float vi = in[ib + 6];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 32);
+                        const float vk1 = *(vw + 33);
+                        const float vk2 = *(vw + 34);
+                        const float vk3 = *(vw + 35);
+                        {
+                            const float vi = in[ib + 7];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 36);
+                        const float vk1 = *(vw + 37);
+                        const float vk2 = *(vw + 38);
+                        const float vk3 = *(vw + 39);
+                        {
+                            const float vi = in[ib + 8];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 1,0 */
+                    {
+                        const float vk0 = *(vw + 40);
+                        const float vk1 = *(vw + 41);
+                        const float vk2 = *(vw + 42);
+                        const float vk3 = *(vw + 43);
+                        {
+                            const float vi = in[ib + 108];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 44);
+                        const float vk1 = *(vw + 45);
+                        const float vk2 = *(vw + 46);
+                        const float vk3 = *(vw + 47);
+                        {
+                            const float vi = in[ib + 109];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 48);
+                        const float vk1 = *(vw + 49);
+                        const float vk2 = *(vw + 50);
+                        const float vk3 = *(vw + 51);
+                        {
+                            const float vi = in[ib + 110];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 1,1 */
+                    {
+                        const float vk0 = *(vw + 52);
+                        const float vk1 = *(vw + 53);
+                        const float vk2 = *(vw + 54);
+                        const float vk3 = *(vw + 55);
+                        {
+                            const float vi = in[ib + 111];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 56);
+                        const float vk1 = *(vw + 57);
+                        const float vk2 = *(vw + 58);
+                        const float vk3 = *(vw + 59);
+                        {
+                            const float vi = in[ib + 112];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 60);
+                        const float vk1 = *(vw + 61);
+                        const float vk2 = *(vw + 62);
+                        const float vk3 = *(vw + 63);
+                        {
+                            const float vi = in[ib + 113];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 1,2 */
+                    {
+                        const float vk0 = *(vw + 64);
+                        const float vk1 = *(vw + 65);
+                        const float vk2 = *(vw + 66);
+                        const float vk3 = *(vw + 67);
+                        {
+                            const float vi = in[ib + 114];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 68);
+                        const float vk1 = *(vw + 69);
+                        const float vk2 = *(vw + 70);
+                        const float vk3 = *(vw + 71);
+                        {
+                            const float vi = in[ib + 115];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 72);
+                        const float vk1 = *(vw + 73);
+                        const float vk2 = *(vw + 74);
+                        const float vk3 = *(vw + 75);
+                        {
+                            const float vi = in[ib + 116];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        float vo = vacc0x0;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 1) = vo;
+                    }
+                    {
+                        float vo = vacc0x2;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 2) = vo;
+                    }
+                    {
+                        float vo = vacc0x3;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 3) = vo;
                     }
                 }
             }
@@ -192,36 +2779,197 @@ static void Conv_stem_8c1p(const float *restrict in, float *restrict out, const 
         {
             const int vx = 17;
             {
-                for (int n = 0; n < 2; ++n) {
-                    const float *restrict vw = w + 224 * n;
+                for (int n = 0; n < 4; ++n) {
+                    const float *restrict vw = w + 112 * n;
                     const int ib = 216 * vy + 6 * vx;
-                    const int ob = 288 * vy + 16 * vx + 8 * n;
-                    float acc[8];
-                    for (int j = 0; j < 8; ++j) acc[j] = vw[j];
-                    for (int s = 0; s < 3; ++s) {   /* tap 0,0 */
-                        const float x = in[ib + s];
-                        const float *restrict vk = vw + 8 * s + 8;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    const int ob = 288 * vy + 16 * vx + 4 * n;
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    float vacc0x2 = *(vw + 2);
+                    float vacc0x3 = *(vw + 3);
+                    /* tap 0,0 */
+                    {
+                        const float vk0 = *(vw + 4);
+                        const float vk1 = *(vw + 5);
+                        const float vk2 = *(vw + 6);
+                        const float vk3 = *(vw + 7);
+                        {
+                            const float vi = in[ib];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 0,1 */
-                        const float x = in[ib + s + 3];
-                        const float *restrict vk = vw + 8 * s + 32;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 8);
+                        const float vk1 = *(vw + 9);
+                        const float vk2 = *(vw + 10);
+                        const float vk3 = *(vw + 11);
+                        {
+                            const float vi = in[ib + 1];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 1,0 */
-                        const float x = in[ib + s + 108];
-                        const float *restrict vk = vw + 8 * s + 80;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 12);
+                        const float vk1 = *(vw + 13);
+                        const float vk2 = *(vw + 14);
+                        const float vk3 = *(vw + 15);
+                        {
+                            const float vi = in[ib + 2];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 1,1 */
-                        const float x = in[ib + s + 111];
-                        const float *restrict vk = vw + 8 * s + 104;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    /* tap 0,1 */
+                    {
+                        const float vk0 = *(vw + 16);
+                        const float vk1 = *(vw + 17);
+                        const float vk2 = *(vw + 18);
+                        const float vk3 = *(vw + 19);
+                        {
+                            const float vi = in[ib + 3];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int j = 0; j < 8; ++j) {
-                        float v = acc[j];
-                        v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                        out[ob + j] = v;
+                    {
+                        const float vk0 = *(vw + 20);
+                        const float vk1 = *(vw + 21);
+                        const float vk2 = *(vw + 22);
+                        const float vk3 = *(vw + 23);
+                        {
+                            const float vi = in[ib + 4];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 24);
+                        const float vk1 = *(vw + 25);
+                        const float vk2 = *(vw + 26);
+                        const float vk3 = *(vw + 27);
+                        {
+                            const float vi = in[ib + 5];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 1,0 */
+                    {
+                        const float vk0 = *(vw + 40);
+                        const float vk1 = *(vw + 41);
+                        const float vk2 = *(vw + 42);
+                        const float vk3 = *(vw + 43);
+                        {
+                            const float vi = in[ib + 108];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 44);
+                        const float vk1 = *(vw + 45);
+                        const float vk2 = *(vw + 46);
+                        const float vk3 = *(vw + 47);
+                        {
+                            const float vi = in[ib + 109];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 48);
+                        const float vk1 = *(vw + 49);
+                        const float vk2 = *(vw + 50);
+                        const float vk3 = *(vw + 51);
+                        {
+                            const float vi = in[ib + 110];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 1,1 */
+                    {
+                        const float vk0 = *(vw + 52);
+                        const float vk1 = *(vw + 53);
+                        const float vk2 = *(vw + 54);
+                        const float vk3 = *(vw + 55);
+                        {
+                            const float vi = in[ib + 111];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 56);
+                        const float vk1 = *(vw + 57);
+                        const float vk2 = *(vw + 58);
+                        const float vk3 = *(vw + 59);
+                        {
+                            const float vi = in[ib + 112];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 60);
+                        const float vk1 = *(vw + 61);
+                        const float vk2 = *(vw + 62);
+                        const float vk3 = *(vw + 63);
+                        {
+                            const float vi = in[ib + 113];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        float vo = vacc0x0;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 1) = vo;
+                    }
+                    {
+                        float vo = vacc0x2;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 2) = vo;
+                    }
+                    {
+                        float vo = vacc0x3;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                        *(out + ob + 3) = vo;
                     }
                 }
             }
@@ -233,12 +2981,12 @@ static void Conv_stem_8c1p(const float *restrict in, float *restrict out, const 
 void threads_stem_pack(const sg_weights *w, float *packed)
 {
     {
-        for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 224 * n;
-            const int o0 = 8 * n;
-            for (int j = 0; j < 8; ++j) d[j] = w->conv_b[o0 + j];
+        for (int n = 0; n < 4; ++n) {
+            float *restrict d = packed + 112 * n;
+            const int o0 = 4 * n;
+            for (int j = 0; j < 4; ++j) d[j] = w->conv_b[o0 + j];
             for (int t = 0; t < 27; ++t) {   /* tap (i, j) and input channel s: t = (i * kw + j) * cin_g + s */
-                for (int j = 0; j < 8; ++j) d[8 * t + j + 8] = w->conv_w[27 * o0 + 27 * j + t];
+                for (int j = 0; j < 4; ++j) d[4 * t + j + 4] = w->conv_w[27 * o0 + 27 * j + t];
             }
         }
     }
@@ -247,7 +2995,7 @@ void threads_stem_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer stem: its bands (20) that start in output rows y0 .. y1 - 1, in order: a task's share (a band's outputs come from the same instructions whichever task runs it) */
 static void Bands_stem(const float *restrict in, float *restrict out, const float *restrict packed, const int y0, const int y1)
 {
-    Conv_stem_8c1p(in, out, packed, y0, y1);
+    Conv_stem_4c4p(in, out, packed, y0, y1);
 }
 
 /* layer.c.in: layer stem: runs its stage */
@@ -305,10 +3053,10 @@ static void Run_stem(const float *in, const float *skip, float *out, const float
  * packed weights 416 floats, scratch 0 floats
  *
  * stage 1: depthwise 5x5 -> 20x18x16
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 16: 2 full tiles,
- *       no tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
  *   borders: 5 row classes x 5 column classes, padding resolved at generation time (about 661
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -316,33 +3064,59 @@ static void Run_stem(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][16], dw_b [16]
  */
-/* scalar/spatial.c.in: layer d0, stage 1 (depthwise 5x5), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_d0_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res, const int y0)
+/* simd/spatial.c.in: layer d0, stage 1 (depthwise 5x5), band of 1 row (row class 1): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_d0_R1N1_1c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res, const int y0)
 {
     /* rows y0 x cols 0: kernel rows 2..4, cols 2..4 */
     {
         const int vy = y0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 288 * vy + 16 * vx + 8 * ct;
-                const int ob = 288 * (vy - y0) + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 16]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 32]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 288]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 304]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 320]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 576]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 592]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 608]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 288 * vy + 16 * vx + ct;
+                const int ob = 288 * (vy - y0) + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 320), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 576), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 592), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 608), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo + *(res + ob));
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -352,28 +3126,63 @@ static void Dw_d0_R1N1_8c1p(const float *restrict in, float *restrict out, const
         const int vy = y0;
         {
             const int vx = 1;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 288 * vy + 16 * vx + 8 * ct;
-                const int ob = 288 * (vy - y0) + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 16]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 16]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 32]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 272]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 288]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 304]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 320]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 560]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 576]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 592]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 608]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 288 * vy + 16 * vx + ct;
+                const int ob = 288 * (vy - y0) + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 320), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 560), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 576), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 592), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 608), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo + *(res + ob));
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -381,32 +3190,403 @@ static void Dw_d0_R1N1_8c1p(const float *restrict in, float *restrict out, const
     /* rows y0 x cols 2..15: kernel rows 2..4, cols 0..4 */
     {
         const int vy = y0;
-        for (int vx = 2; vx < 16; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 288 * vy + 16 * vx + 8 * ct;
-                const int ob = 288 * (vy - y0) + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 32]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 16]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 16]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 32]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 256]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 272]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 288]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 304]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 320]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 544]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 560]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 576]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 592]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 608]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+        {
+            const int vx = 2;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 288 * vy + 16 * vx + ct;
+                const int ob = 288 * (vy - y0) + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 16), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 32), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 48), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 64), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 80), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 80), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 96), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 96), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 112), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 112), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 128), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 80), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 112), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 128), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 272), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 288), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 304), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 320), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 336), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 352), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 368), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 288), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 304), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 320), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 336), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 352), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 368), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 384), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 304), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 320), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 336), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 352), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 368), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 384), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 400), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 320), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 336), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 352), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 368), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 384), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 400), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 416), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 320), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 336), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 352), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 368), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 384), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 400), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 416), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 432), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 544), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 560), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 576), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 592), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 608), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 624), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 640), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 656), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 560), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 576), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 592), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 608), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 624), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 640), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 656), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 672), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 576), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 592), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 608), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 624), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 640), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 656), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 672), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 688), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 592), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 608), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 624), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 640), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 656), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 672), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 688), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 704), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 608), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 624), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 640), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 656), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 672), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 688), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 704), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 720), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo + *(res + ob));
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo + *(res + ob + 16));
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo + *(res + ob + 32));
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo + *(res + ob + 48));
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo + *(res + ob + 64));
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo + *(res + ob + 80));
+                    *(out + ob + 80) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = (vo + *(res + ob + 96));
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    vo = (vo + *(res + ob + 112));
+                    *(out + ob + 112) = vo;
+                }
+            }
+        }
+        {
+            const int vx = 10;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 288 * vy + 16 * vx + ct;
+                const int ob = 288 * (vy - y0) + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 16), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 32), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 48), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 80), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 112), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 272), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 288), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 304), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 320), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 336), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 288), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 304), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 320), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 336), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 352), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 304), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 320), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 336), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 352), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 368), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 320), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 336), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 352), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 368), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 384), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 320), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 336), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 352), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 368), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 384), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 400), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 544), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 560), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 576), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 592), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 608), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 624), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 560), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 576), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 592), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 608), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 624), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 640), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 576), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 592), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 608), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 624), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 640), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 656), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 592), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 608), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 624), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 640), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 656), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 672), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 608), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 624), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 640), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 656), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 672), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 688), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo + *(res + ob));
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo + *(res + ob + 16));
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo + *(res + ob + 32));
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo + *(res + ob + 48));
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo + *(res + ob + 64));
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo + *(res + ob + 80));
+                    *(out + ob + 80) = vo;
                 }
             }
         }
@@ -416,28 +3596,63 @@ static void Dw_d0_R1N1_8c1p(const float *restrict in, float *restrict out, const
         const int vy = y0;
         {
             const int vx = 16;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 288 * vy + 16 * vx + 8 * ct;
-                const int ob = 288 * (vy - y0) + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 32]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 16]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 16]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 256]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 272]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 288]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 304]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 544]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 560]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 576]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 592]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 288 * vy + 16 * vx + ct;
+                const int ob = 288 * (vy - y0) + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 544), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 560), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 576), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 592), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo + *(res + ob));
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -447,61 +3662,122 @@ static void Dw_d0_R1N1_8c1p(const float *restrict in, float *restrict out, const
         const int vy = y0;
         {
             const int vx = 17;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 288 * vy + 16 * vx + 8 * ct;
-                const int ob = 288 * (vy - y0) + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 32]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 16]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 256]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 272]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 288]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 544]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 560]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 576]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 288 * vy + 16 * vx + ct;
+                const int ob = 288 * (vy - y0) + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 544), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 560), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 576), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo + *(res + ob));
+                    *(out + ob) = vo;
                 }
             }
         }
     }
 }
 
-/* scalar/spatial.c.in: layer d0, stage 1 (depthwise 5x5), band of 1 row (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_d0_R2N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res, const int y0)
+/* simd/spatial.c.in: layer d0, stage 1 (depthwise 5x5), band of 1 row (row class 2): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_d0_R2N1_1c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res, const int y0)
 {
     /* rows y0 x cols 0: kernel rows 1..4, cols 2..4 */
     {
         const int vy = y0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 288 * vy + 16 * vx + 8 * ct;
-                const int ob = 288 * (vy - y0) + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 288]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 272]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 256]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 16]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 32]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 288]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 304]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 320]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 576]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 592]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 608]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 288 * vy + 16 * vx + ct;
+                const int ob = 288 * (vy - y0) + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 320), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 576), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 592), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 608), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo + *(res + ob));
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -511,32 +3787,79 @@ static void Dw_d0_R2N1_8c1p(const float *restrict in, float *restrict out, const
         const int vy = y0;
         {
             const int vx = 1;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 288 * vy + 16 * vx + 8 * ct;
-                const int ob = 288 * (vy - y0) + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 304]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 288]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 272]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 256]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 16]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 16]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 32]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 272]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 288]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 304]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 320]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 560]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 576]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 592]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 608]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 288 * vy + 16 * vx + ct;
+                const int ob = 288 * (vy - y0) + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 304), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 320), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 560), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 576), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 592), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 608), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo + *(res + ob));
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -544,37 +3867,503 @@ static void Dw_d0_R2N1_8c1p(const float *restrict in, float *restrict out, const
     /* rows y0 x cols 2..15: kernel rows 1..4, cols 0..4 */
     {
         const int vy = y0;
-        for (int vx = 2; vx < 16; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 288 * vy + 16 * vx + 8 * ct;
-                const int ob = 288 * (vy - y0) + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 320]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 304]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 288]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 272]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 256]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 32]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 16]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 16]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 32]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 256]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 272]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 288]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 304]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 320]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 544]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 560]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 576]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 592]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 608]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+        {
+            const int vx = 2;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 288 * vy + 16 * vx + ct;
+                const int ob = 288 * (vy - y0) + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 320), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 304), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 288), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 272), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 256), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 240), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 224), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 208), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 304), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 288), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 272), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 256), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 240), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 224), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 208), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 192), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 272), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 256), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 240), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 224), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 208), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 192), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 176), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 256), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 240), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 224), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 208), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 192), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 176), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 160), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 240), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 224), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 208), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 192), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 176), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 160), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 144), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 16), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 32), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 48), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 64), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 80), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 80), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 96), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 96), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 112), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 112), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 128), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 80), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 112), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 128), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 272), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 288), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 304), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 320), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 336), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 352), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 368), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 288), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 304), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 320), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 336), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 352), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 368), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 384), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 304), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 320), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 336), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 352), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 368), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 384), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 400), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 320), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 336), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 352), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 368), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 384), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 400), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 416), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 320), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 336), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 352), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 368), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 384), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 400), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 416), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 432), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 544), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 560), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 576), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 592), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 608), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 624), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 640), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 656), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 560), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 576), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 592), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 608), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 624), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 640), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 656), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 672), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 576), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 592), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 608), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 624), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 640), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 656), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 672), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 688), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 592), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 608), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 624), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 640), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 656), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 672), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 688), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 704), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 608), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 624), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 640), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 656), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 672), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 688), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 704), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 720), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo + *(res + ob));
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo + *(res + ob + 16));
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo + *(res + ob + 32));
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo + *(res + ob + 48));
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo + *(res + ob + 64));
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo + *(res + ob + 80));
+                    *(out + ob + 80) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = (vo + *(res + ob + 96));
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    vo = (vo + *(res + ob + 112));
+                    *(out + ob + 112) = vo;
+                }
+            }
+        }
+        {
+            const int vx = 10;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 288 * vy + 16 * vx + ct;
+                const int ob = 288 * (vy - y0) + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 320), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 304), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 288), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 272), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 256), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 240), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 304), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 288), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 272), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 256), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 240), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 224), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 272), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 256), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 240), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 224), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 208), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 256), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 240), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 224), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 208), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 192), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 240), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 224), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 208), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 192), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 176), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 16), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 32), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 48), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 80), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 112), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 272), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 288), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 304), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 320), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 336), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 288), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 304), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 320), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 336), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 352), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 304), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 320), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 336), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 352), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 368), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 320), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 336), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 352), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 368), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 384), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 320), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 336), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 352), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 368), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 384), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 400), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 544), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 560), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 576), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 592), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 608), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 624), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 560), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 576), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 592), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 608), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 624), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 640), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 576), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 592), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 608), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 624), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 640), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 656), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 592), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 608), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 624), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 640), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 656), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 672), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 608), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 624), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 640), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 656), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 672), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 688), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo + *(res + ob));
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo + *(res + ob + 16));
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo + *(res + ob + 32));
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo + *(res + ob + 48));
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo + *(res + ob + 64));
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo + *(res + ob + 80));
+                    *(out + ob + 80) = vo;
                 }
             }
         }
@@ -584,32 +4373,79 @@ static void Dw_d0_R2N1_8c1p(const float *restrict in, float *restrict out, const
         const int vy = y0;
         {
             const int vx = 16;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 288 * vy + 16 * vx + 8 * ct;
-                const int ob = 288 * (vy - y0) + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 320]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 304]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 288]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 272]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 32]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 16]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 16]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 256]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 272]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 288]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 304]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 544]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 560]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 576]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 592]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 288 * vy + 16 * vx + ct;
+                const int ob = 288 * (vy - y0) + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 320), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 304), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 544), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 560), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 576), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 592), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo + *(res + ob));
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -619,67 +4455,146 @@ static void Dw_d0_R2N1_8c1p(const float *restrict in, float *restrict out, const
         const int vy = y0;
         {
             const int vx = 17;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 288 * vy + 16 * vx + 8 * ct;
-                const int ob = 288 * (vy - y0) + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 320]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 304]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 288]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 32]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 16]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 256]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 272]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 288]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 544]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 560]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 576]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 288 * vy + 16 * vx + ct;
+                const int ob = 288 * (vy - y0) + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 320), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 304), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 544), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 560), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 576), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo + *(res + ob));
+                    *(out + ob) = vo;
                 }
             }
         }
     }
 }
 
-/* scalar/spatial.c.in: layer d0, stage 1 (depthwise 5x5), band of 1 row (row class 3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_d0_R3N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res, const int y0)
+/* simd/spatial.c.in: layer d0, stage 1 (depthwise 5x5), band of 1 row (row class 3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_d0_R3N1_1c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res, const int y0)
 {
     /* rows y0 x cols 0: kernel rows 0..4, cols 2..4 */
     {
         const int vy = y0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 288 * vy + 16 * vx + 8 * ct;
-                const int ob = 288 * (vy - y0) + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 576]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 560]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 544]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 288]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 272]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 256]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 16]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 32]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 288]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 304]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 320]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 576]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 592]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 608]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 288 * vy + 16 * vx + ct;
+                const int ob = 288 * (vy - y0) + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 576), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 560), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 544), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 320), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 576), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 592), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 608), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo + *(res + ob));
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -689,36 +4604,95 @@ static void Dw_d0_R3N1_8c1p(const float *restrict in, float *restrict out, const
         const int vy = y0;
         {
             const int vx = 1;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 288 * vy + 16 * vx + 8 * ct;
-                const int ob = 288 * (vy - y0) + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 592]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 576]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 560]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 544]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 304]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 288]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 272]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 256]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 16]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 16]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 32]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 272]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 288]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 304]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 320]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 560]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 576]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 592]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 608]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 288 * vy + 16 * vx + ct;
+                const int ob = 288 * (vy - y0) + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 592), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 576), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 560), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 544), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 304), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 320), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 560), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 576), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 592), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 608), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo + *(res + ob));
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -726,42 +4700,603 @@ static void Dw_d0_R3N1_8c1p(const float *restrict in, float *restrict out, const
     /* rows y0 x cols 2..15: kernel rows 0..4, cols 0..4 (interior) */
     {
         const int vy = y0;
-        for (int vx = 2; vx < 16; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 288 * vy + 16 * vx + 8 * ct;
-                const int ob = 288 * (vy - y0) + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 608]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 592]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 576]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 560]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 544]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 320]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 304]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 288]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 272]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 256]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 32]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 16]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 16]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 32]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 256]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 272]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 288]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 304]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 320]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 544]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 560]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 576]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 592]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 608]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+        {
+            const int vx = 2;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 288 * vy + 16 * vx + ct;
+                const int ob = 288 * (vy - y0) + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 608), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 592), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 576), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 560), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 544), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 528), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 512), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 496), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 592), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 576), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 560), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 544), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 528), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 512), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 496), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 480), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 576), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 560), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 544), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 528), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 512), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 496), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 480), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 464), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 560), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 544), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 528), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 512), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 496), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 480), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 464), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 448), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 544), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 528), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 512), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 496), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 480), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 464), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 448), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 432), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 320), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 304), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 288), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 272), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 256), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 240), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 224), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 208), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 304), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 288), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 272), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 256), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 240), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 224), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 208), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 192), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 272), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 256), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 240), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 224), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 208), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 192), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 176), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 256), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 240), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 224), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 208), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 192), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 176), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 160), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 240), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 224), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 208), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 192), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 176), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 160), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 144), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 16), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 32), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 48), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 64), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 80), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 80), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 96), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 96), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 112), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 112), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 128), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 80), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 112), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 128), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 272), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 288), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 304), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 320), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 336), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 352), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 368), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 288), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 304), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 320), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 336), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 352), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 368), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 384), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 304), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 320), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 336), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 352), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 368), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 384), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 400), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 320), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 336), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 352), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 368), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 384), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 400), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 416), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 320), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 336), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 352), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 368), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 384), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 400), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 416), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 432), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 544), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 560), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 576), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 592), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 608), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 624), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 640), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 656), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 560), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 576), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 592), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 608), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 624), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 640), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 656), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 672), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 576), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 592), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 608), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 624), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 640), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 656), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 672), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 688), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 592), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 608), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 624), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 640), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 656), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 672), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 688), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 704), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 608), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 624), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 640), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 656), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 672), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 688), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 704), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 720), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo + *(res + ob));
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo + *(res + ob + 16));
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo + *(res + ob + 32));
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo + *(res + ob + 48));
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo + *(res + ob + 64));
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo + *(res + ob + 80));
+                    *(out + ob + 80) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = (vo + *(res + ob + 96));
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    vo = (vo + *(res + ob + 112));
+                    *(out + ob + 112) = vo;
+                }
+            }
+        }
+        {
+            const int vx = 10;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 288 * vy + 16 * vx + ct;
+                const int ob = 288 * (vy - y0) + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 608), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 592), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 576), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 560), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 544), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 528), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 592), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 576), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 560), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 544), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 528), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 512), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 576), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 560), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 544), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 528), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 512), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 496), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 560), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 544), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 528), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 512), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 496), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 480), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 544), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 528), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 512), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 496), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 480), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 464), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 320), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 304), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 288), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 272), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 256), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 240), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 304), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 288), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 272), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 256), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 240), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 224), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 272), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 256), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 240), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 224), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 208), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 256), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 240), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 224), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 208), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 192), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 240), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 224), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 208), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 192), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 176), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 16), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 32), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 48), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 80), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 112), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 272), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 288), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 304), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 320), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 336), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 288), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 304), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 320), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 336), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 352), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 304), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 320), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 336), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 352), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 368), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 320), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 336), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 352), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 368), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 384), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 320), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 336), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 352), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 368), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 384), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 400), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 544), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 560), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 576), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 592), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 608), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 624), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 560), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 576), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 592), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 608), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 624), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 640), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 576), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 592), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 608), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 624), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 640), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 656), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 592), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 608), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 624), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 640), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 656), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 672), vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = *(vw + 25);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 608), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 624), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 640), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 656), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 672), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 688), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo + *(res + ob));
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo + *(res + ob + 16));
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo + *(res + ob + 32));
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo + *(res + ob + 48));
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo + *(res + ob + 64));
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo + *(res + ob + 80));
+                    *(out + ob + 80) = vo;
                 }
             }
         }
@@ -771,36 +5306,95 @@ static void Dw_d0_R3N1_8c1p(const float *restrict in, float *restrict out, const
         const int vy = y0;
         {
             const int vx = 16;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 288 * vy + 16 * vx + 8 * ct;
-                const int ob = 288 * (vy - y0) + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 608]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 592]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 576]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 560]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 320]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 304]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 288]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 272]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 32]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 16]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 16]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 256]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 272]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 288]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 304]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 544]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 560]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 576]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 592]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 288 * vy + 16 * vx + ct;
+                const int ob = 288 * (vy - y0) + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 608), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 592), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 576), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 560), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 320), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 304), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 544), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 560), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 576), vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = *(vw + 24);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 592), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo + *(res + ob));
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -810,67 +5404,146 @@ static void Dw_d0_R3N1_8c1p(const float *restrict in, float *restrict out, const
         const int vy = y0;
         {
             const int vx = 17;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 288 * vy + 16 * vx + 8 * ct;
-                const int ob = 288 * (vy - y0) + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 608]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 592]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 576]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 320]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 304]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 288]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 32]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 16]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 256]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 272]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 288]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 544]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 560]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 576]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 288 * vy + 16 * vx + ct;
+                const int ob = 288 * (vy - y0) + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 608), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 592), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 576), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 320), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 304), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = *(vw + 21);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 544), vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = *(vw + 22);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 560), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 576), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo + *(res + ob));
+                    *(out + ob) = vo;
                 }
             }
         }
     }
 }
 
-/* scalar/spatial.c.in: layer d0, stage 1 (depthwise 5x5), band of 1 row (row class 4): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_d0_R4N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res, const int y0)
+/* simd/spatial.c.in: layer d0, stage 1 (depthwise 5x5), band of 1 row (row class 4): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_d0_R4N1_1c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res, const int y0)
 {
     /* rows y0 x cols 0: kernel rows 0..3, cols 2..4 */
     {
         const int vy = y0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 288 * vy + 16 * vx + 8 * ct;
-                const int ob = 288 * (vy - y0) + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 576]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 560]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 544]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 288]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 272]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 256]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 16]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 32]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 288]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 304]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 320]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 288 * vy + 16 * vx + ct;
+                const int ob = 288 * (vy - y0) + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 576), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 560), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 544), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 320), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo + *(res + ob));
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -880,32 +5553,79 @@ static void Dw_d0_R4N1_8c1p(const float *restrict in, float *restrict out, const
         const int vy = y0;
         {
             const int vx = 1;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 288 * vy + 16 * vx + 8 * ct;
-                const int ob = 288 * (vy - y0) + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 592]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 576]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 560]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 544]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 304]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 288]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 272]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 256]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 16]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 16]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 32]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 272]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 288]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 304]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 320]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 288 * vy + 16 * vx + ct;
+                const int ob = 288 * (vy - y0) + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 592), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 576), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 560), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 544), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 304), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 320), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo + *(res + ob));
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -913,37 +5633,503 @@ static void Dw_d0_R4N1_8c1p(const float *restrict in, float *restrict out, const
     /* rows y0 x cols 2..15: kernel rows 0..3, cols 0..4 */
     {
         const int vy = y0;
-        for (int vx = 2; vx < 16; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 288 * vy + 16 * vx + 8 * ct;
-                const int ob = 288 * (vy - y0) + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 608]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 592]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 576]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 560]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 544]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 320]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 304]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 288]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 272]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 256]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 32]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 16]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 16]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 32]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 256]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 272]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 288]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 304]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 320]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+        {
+            const int vx = 2;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 288 * vy + 16 * vx + ct;
+                const int ob = 288 * (vy - y0) + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 608), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 592), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 576), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 560), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 544), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 528), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 512), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 496), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 592), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 576), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 560), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 544), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 528), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 512), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 496), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 480), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 576), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 560), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 544), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 528), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 512), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 496), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 480), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 464), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 560), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 544), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 528), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 512), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 496), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 480), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 464), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 448), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 544), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 528), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 512), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 496), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 480), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 464), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 448), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 432), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 320), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 304), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 288), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 272), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 256), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 240), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 224), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 208), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 304), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 288), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 272), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 256), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 240), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 224), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 208), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 192), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 272), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 256), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 240), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 224), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 208), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 192), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 176), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 256), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 240), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 224), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 208), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 192), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 176), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 160), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 240), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 224), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 208), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 192), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 176), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 160), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 144), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 16), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 32), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 48), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 64), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 80), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 80), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 96), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 96), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 112), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 112), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 128), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 80), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 112), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 128), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 272), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 288), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 304), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 320), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 336), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 352), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 368), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 288), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 304), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 320), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 336), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 352), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 368), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 384), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 304), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 320), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 336), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 352), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 368), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 384), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 400), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 320), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 336), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 352), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 368), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 384), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 400), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 416), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 320), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 336), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 352), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 368), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 384), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 400), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 416), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 432), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo + *(res + ob));
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo + *(res + ob + 16));
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo + *(res + ob + 32));
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo + *(res + ob + 48));
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo + *(res + ob + 64));
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo + *(res + ob + 80));
+                    *(out + ob + 80) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = (vo + *(res + ob + 96));
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    vo = (vo + *(res + ob + 112));
+                    *(out + ob + 112) = vo;
+                }
+            }
+        }
+        {
+            const int vx = 10;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 288 * vy + 16 * vx + ct;
+                const int ob = 288 * (vy - y0) + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 608), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 592), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 576), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 560), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 544), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 528), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 592), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 576), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 560), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 544), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 528), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 512), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 576), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 560), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 544), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 528), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 512), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 496), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 560), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 544), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 528), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 512), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 496), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 480), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 544), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 528), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 512), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 496), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 480), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 464), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 320), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 304), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 288), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 272), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 256), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 240), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 304), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 288), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 272), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 256), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 240), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 224), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 272), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 256), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 240), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 224), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 208), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 256), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 240), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 224), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 208), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 192), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 240), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 224), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 208), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 192), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 176), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 16), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 32), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 48), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 80), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 112), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 272), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 288), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 304), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 320), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 336), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 288), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 304), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 320), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 336), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 352), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 304), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 320), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 336), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 352), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 368), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 320), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 336), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 352), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 368), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 384), vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = *(vw + 20);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 320), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 336), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 352), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 368), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 384), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 400), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo + *(res + ob));
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo + *(res + ob + 16));
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo + *(res + ob + 32));
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo + *(res + ob + 48));
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo + *(res + ob + 64));
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo + *(res + ob + 80));
+                    *(out + ob + 80) = vo;
                 }
             }
         }
@@ -953,32 +6139,79 @@ static void Dw_d0_R4N1_8c1p(const float *restrict in, float *restrict out, const
         const int vy = y0;
         {
             const int vx = 16;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 288 * vy + 16 * vx + 8 * ct;
-                const int ob = 288 * (vy - y0) + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 608]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 592]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 576]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 560]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 320]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 304]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 288]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 272]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 32]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 16]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 16]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 256]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 272]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 288]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 304]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 288 * vy + 16 * vx + ct;
+                const int ob = 288 * (vy - y0) + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 608), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 592), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 576), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 560), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 320), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 304), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = *(vw + 19);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo + *(res + ob));
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -988,61 +6221,122 @@ static void Dw_d0_R4N1_8c1p(const float *restrict in, float *restrict out, const
         const int vy = y0;
         {
             const int vx = 17;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 288 * vy + 16 * vx + 8 * ct;
-                const int ob = 288 * (vy - y0) + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 608]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 592]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 576]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 320]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 304]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 288]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 32]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 16]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 256]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 272]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 288]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 288 * vy + 16 * vx + ct;
+                const int ob = 288 * (vy - y0) + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 608), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 592), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 576), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 320), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 304), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = *(vw + 16);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = *(vw + 17);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo + *(res + ob));
+                    *(out + ob) = vo;
                 }
             }
         }
     }
 }
 
-/* scalar/spatial.c.in: layer d0, stage 1 (depthwise 5x5), band of 1 row (row class 5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_d0_R5N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res, const int y0)
+/* simd/spatial.c.in: layer d0, stage 1 (depthwise 5x5), band of 1 row (row class 5): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_d0_R5N1_1c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res, const int y0)
 {
     /* rows y0 x cols 0: kernel rows 0..2, cols 2..4 */
     {
         const int vy = y0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 288 * vy + 16 * vx + 8 * ct;
-                const int ob = 288 * (vy - y0) + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 576]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 560]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 544]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 288]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 272]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 256]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 16]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 32]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 288 * vy + 16 * vx + ct;
+                const int ob = 288 * (vy - y0) + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 576), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 560), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 544), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo + *(res + ob));
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1052,28 +6346,63 @@ static void Dw_d0_R5N1_8c1p(const float *restrict in, float *restrict out, const
         const int vy = y0;
         {
             const int vx = 1;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 288 * vy + 16 * vx + 8 * ct;
-                const int ob = 288 * (vy - y0) + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 592]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 576]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 560]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 544]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 304]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 288]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 272]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 256]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 16]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 16]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 32]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 288 * vy + 16 * vx + ct;
+                const int ob = 288 * (vy - y0) + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 592), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 576), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 560), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 544), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 304), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo + *(res + ob));
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1081,32 +6410,403 @@ static void Dw_d0_R5N1_8c1p(const float *restrict in, float *restrict out, const
     /* rows y0 x cols 2..15: kernel rows 0..2, cols 0..4 */
     {
         const int vy = y0;
-        for (int vx = 2; vx < 16; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 288 * vy + 16 * vx + 8 * ct;
-                const int ob = 288 * (vy - y0) + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 608]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 592]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 576]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 560]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 544]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 320]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 304]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 288]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 272]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 256]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 32]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 16]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 16]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 32]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+        {
+            const int vx = 2;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 288 * vy + 16 * vx + ct;
+                const int ob = 288 * (vy - y0) + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 608), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 592), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 576), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 560), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 544), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 528), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 512), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 496), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 592), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 576), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 560), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 544), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 528), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 512), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 496), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 480), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 576), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 560), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 544), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 528), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 512), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 496), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 480), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 464), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 560), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 544), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 528), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 512), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 496), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 480), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 464), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 448), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 544), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 528), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 512), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 496), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 480), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 464), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 448), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 432), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 320), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 304), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 288), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 272), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 256), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 240), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 224), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 208), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 304), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 288), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 272), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 256), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 240), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 224), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 208), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 192), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 272), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 256), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 240), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 224), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 208), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 192), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 176), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 256), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 240), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 224), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 208), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 192), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 176), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 160), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 240), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 224), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 208), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 192), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 176), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 160), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 144), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 16), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 32), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 48), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 64), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 80), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 80), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 96), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 96), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 112), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 112), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 128), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 80), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 112), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 128), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 144), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo + *(res + ob));
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo + *(res + ob + 16));
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo + *(res + ob + 32));
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo + *(res + ob + 48));
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo + *(res + ob + 64));
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo + *(res + ob + 80));
+                    *(out + ob + 80) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = (vo + *(res + ob + 96));
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    vo = (vo + *(res + ob + 112));
+                    *(out + ob + 112) = vo;
+                }
+            }
+        }
+        {
+            const int vx = 10;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 288 * vy + 16 * vx + ct;
+                const int ob = 288 * (vy - y0) + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 608), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 592), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 576), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 560), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 544), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 528), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 592), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 576), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 560), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 544), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 528), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 512), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 576), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 560), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 544), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 528), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 512), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 496), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 560), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 544), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 528), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 512), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 496), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 480), vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 544), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 528), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 512), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 496), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 480), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 464), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 320), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 304), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 288), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 272), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 256), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 240), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 304), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 288), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 272), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 256), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 240), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 224), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 272), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 256), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 240), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 224), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 208), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 256), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 240), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 224), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 208), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 192), vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = *(vw + 10);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 240), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 224), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 208), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 192), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 176), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 16), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 32), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 48), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = *(vw + 15);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 80), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 112), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo + *(res + ob));
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo + *(res + ob + 16));
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo + *(res + ob + 32));
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo + *(res + ob + 48));
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo + *(res + ob + 64));
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo + *(res + ob + 80));
+                    *(out + ob + 80) = vo;
                 }
             }
         }
@@ -1116,28 +6816,63 @@ static void Dw_d0_R5N1_8c1p(const float *restrict in, float *restrict out, const
         const int vy = y0;
         {
             const int vx = 16;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 288 * vy + 16 * vx + 8 * ct;
-                const int ob = 288 * (vy - y0) + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 608]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 592]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 576]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 560]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 320]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 304]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 288]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 272]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 32]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 16]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 16]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 288 * vy + 16 * vx + ct;
+                const int ob = 288 * (vy - y0) + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 608), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 592), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 576), vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 560), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 320), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 304), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = *(vw + 14);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo + *(res + ob));
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1147,25 +6882,51 @@ static void Dw_d0_R5N1_8c1p(const float *restrict in, float *restrict out, const
         const int vy = y0;
         {
             const int vx = 17;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 288 * vy + 16 * vx + 8 * ct;
-                const int ob = 288 * (vy - y0) + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 208 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 608]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 592]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 576]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 320]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 304]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 288]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 32]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 16]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 288 * vy + 16 * vx + ct;
+                const int ob = 288 * (vy - y0) + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 608), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 592), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 576), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 320), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 304), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 12);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo + *(res + ob));
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1175,12 +6936,12 @@ static void Dw_d0_R5N1_8c1p(const float *restrict in, float *restrict out, const
 /* layer.c.in: layer d0: the weights of its stage in the order the kernels read them (once, at load time) */
 void threads_d0_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 208 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 16; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 26 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
+            d[k + 1] = w->dw_w[16 * k + o0];
         }
     }
 }
@@ -1192,24 +6953,24 @@ static void Bands_d0(const float *restrict in, float *restrict out, const float 
         OUT_ROW = 288,   /* floats of an output row */
     };
     if (y0 <= 0 && 0 < y1) {
-        Dw_d0_R1N1_8c1p(in, out, packed, in, 0);
+        Dw_d0_R1N1_1c8p(in, out, packed, in, 0);
     }
     if (y0 <= 1 && 1 < y1) {
-        Dw_d0_R2N1_8c1p(in, out + 1 * OUT_ROW, packed, in + 1 * OUT_ROW, 1);
+        Dw_d0_R2N1_1c8p(in, out + 1 * OUT_ROW, packed, in + 1 * OUT_ROW, 1);
     }
     {   /* bands of 1 rows from row 2 */
         const int k0 = y0 > 2 ? y0 - 2 : 0;
         const int k1 = y1 > 2 ? y1 - 2 : 0;
         for (int k = k0; k < (k1 < 16 ? k1 : 16); ++k) {
             const int y = k + 2;
-            Dw_d0_R3N1_8c1p(in, out + y * OUT_ROW, packed, in + y * OUT_ROW, y);
+            Dw_d0_R3N1_1c8p(in, out + y * OUT_ROW, packed, in + y * OUT_ROW, y);
         }
     }
     if (y0 <= 18 && 18 < y1) {
-        Dw_d0_R4N1_8c1p(in, out + 18 * OUT_ROW, packed, in + 18 * OUT_ROW, 18);
+        Dw_d0_R4N1_1c8p(in, out + 18 * OUT_ROW, packed, in + 18 * OUT_ROW, 18);
     }
     if (y0 <= 19 && 19 < y1) {
-        Dw_d0_R5N1_8c1p(in, out + 19 * OUT_ROW, packed, in + 19 * OUT_ROW, 19);
+        Dw_d0_R5N1_1c8p(in, out + 19 * OUT_ROW, packed, in + 19 * OUT_ROW, 19);
     }
 }
 
@@ -1269,10 +7030,10 @@ static void Run_d0(const float *in, const float *skip, float *out, const float *
  * packed weights 568 floats, scratch 1152 floats
  *
  * stage 1: depthwise 3x3 -> 20x18x16
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 16: 2 full tiles,
- *       no tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -1289,27 +7050,38 @@ static void Run_d0(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][16], dw_b [16]
  *   pw_w [24][16], pw_b [24]
  */
-/* scalar/spatial.c.in: layer s1, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_s1_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer s1, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_s1_R1N1_1c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = y0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 288 * vy + 16 * vx + 8 * ct;
-                const int ob = 288 * (vy - y0) + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 288]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 304]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 288 * vy + 16 * vx + ct;
+                const int ob = 288 * (vy - y0) + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1317,22 +7089,116 @@ static void Dw_s1_R1N1_8c1p(const float *restrict in, float *restrict out, const
     /* rows y0 x cols 1..16: kernel rows 1..2, cols 0..2 */
     {
         const int vy = y0;
-        for (int vx = 1; vx < 17; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 288 * vy + 16 * vx + 8 * ct;
-                const int ob = 288 * (vy - y0) + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 272]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 288]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 304]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        for (int vx = 1; vx < 17; vx += 8) {
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 288 * vy + 16 * vx + ct;
+                const int ob = 288 * (vy - y0) + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 80), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 96), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 96), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 112), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 112), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 128), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 288), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 304), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 320), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 336), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 352), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 368), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 384), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 304), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 320), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 336), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 352), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 368), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 384), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 400), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 320), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 336), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 352), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 368), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 384), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 400), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 416), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    *(out + ob + 80) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    *(out + ob + 112) = vo;
                 }
             }
         }
@@ -1342,48 +7208,76 @@ static void Dw_s1_R1N1_8c1p(const float *restrict in, float *restrict out, const
         const int vy = y0;
         {
             const int vx = 17;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 288 * vy + 16 * vx + 8 * ct;
-                const int ob = 288 * (vy - y0) + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 272]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 288]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 288 * vy + 16 * vx + ct;
+                const int ob = 288 * (vy - y0) + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
     }
 }
 
-/* scalar/spatial.c.in: layer s1, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_s1_R2N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer s1, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_s1_R2N1_1c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     /* rows y0 x cols 0: kernel rows 0..2, cols 1..2 */
     {
         const int vy = y0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 288 * vy + 16 * vx + 8 * ct;
-                const int ob = 288 * (vy - y0) + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 288]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 272]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 288]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 304]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 288 * vy + 16 * vx + ct;
+                const int ob = 288 * (vy - y0) + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1391,25 +7285,149 @@ static void Dw_s1_R2N1_8c1p(const float *restrict in, float *restrict out, const
     /* rows y0 x cols 1..16: kernel rows 0..2, cols 0..2 (interior) */
     {
         const int vy = y0;
-        for (int vx = 1; vx < 17; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 288 * vy + 16 * vx + 8 * ct;
-                const int ob = 288 * (vy - y0) + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 304]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 288]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 272]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 272]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 288]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 304]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        for (int vx = 1; vx < 17; vx += 8) {
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 288 * vy + 16 * vx + ct;
+                const int ob = 288 * (vy - y0) + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 304), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 288), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 272), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 256), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 240), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 224), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 208), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 192), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 272), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 256), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 240), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 224), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 208), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 192), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 176), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 256), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 240), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 224), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 208), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 192), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 176), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 160), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 80), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 96), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 96), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 112), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 112), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 128), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 288), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 304), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 320), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 336), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 352), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 368), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 384), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 304), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 320), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 336), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 352), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 368), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 384), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 400), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 320), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 336), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 352), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 368), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 384), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 400), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 416), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    *(out + ob + 80) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    *(out + ob + 112) = vo;
                 }
             }
         }
@@ -1419,48 +7437,76 @@ static void Dw_s1_R2N1_8c1p(const float *restrict in, float *restrict out, const
         const int vy = y0;
         {
             const int vx = 17;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 288 * vy + 16 * vx + 8 * ct;
-                const int ob = 288 * (vy - y0) + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 304]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 288]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 272]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 288]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 288 * vy + 16 * vx + ct;
+                const int ob = 288 * (vy - y0) + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 304), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
     }
 }
 
-/* scalar/spatial.c.in: layer s1, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_s1_R3N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer s1, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_s1_R3N1_1c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
     {
         const int vy = y0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 288 * vy + 16 * vx + 8 * ct;
-                const int ob = 288 * (vy - y0) + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 288]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 272]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 288 * vy + 16 * vx + ct;
+                const int ob = 288 * (vy - y0) + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1468,22 +7514,116 @@ static void Dw_s1_R3N1_8c1p(const float *restrict in, float *restrict out, const
     /* rows y0 x cols 1..16: kernel rows 0..1, cols 0..2 */
     {
         const int vy = y0;
-        for (int vx = 1; vx < 17; ++vx) {
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 288 * vy + 16 * vx + 8 * ct;
-                const int ob = 288 * (vy - y0) + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 304]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 288]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 272]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        for (int vx = 1; vx < 17; vx += 8) {
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 288 * vy + 16 * vx + ct;
+                const int ob = 288 * (vy - y0) + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 304), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 288), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 272), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 256), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 240), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 224), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 208), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 192), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 272), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 256), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 240), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 224), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 208), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 192), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 176), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 256), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 240), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 224), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 208), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 192), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 176), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 160), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 80), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 96), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 96), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 112), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 112), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 128), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 64) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    *(out + ob + 80) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    *(out + ob + 112) = vo;
                 }
             }
         }
@@ -1493,19 +7633,30 @@ static void Dw_s1_R3N1_8c1p(const float *restrict in, float *restrict out, const
         const int vy = y0;
         {
             const int vx = 17;
-            for (int ct = 0; ct < 2; ++ct) {
-                const int ib = 288 * vy + 16 * vx + 8 * ct;
-                const int ob = 288 * (vy - y0) + 16 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 304]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 288]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 16; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 288 * vy + 16 * vx + ct;
+                const int ob = 288 * (vy - y0) + 16 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 304), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1520,44 +7671,112 @@ static void Pw_s1_P18_4x4(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w + 68 * n;
             const int ib = 16 * p;
             const int ob = 24 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 16];
                 const float vi2 = in[ib + s + 32];
                 const float vi3 = in[ib + s + 48];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 24] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                out[ob + j + 48] = v;
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                out[ob + j + 72] = v;
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                out[ob + 24] = v;
+            }
+            {
+                float v = vacc1x1;
+                out[ob + 25] = v;
+            }
+            {
+                float v = vacc1x2;
+                out[ob + 26] = v;
+            }
+            {
+                float v = vacc1x3;
+                out[ob + 27] = v;
+            }
+            {
+                float v = vacc2x0;
+                out[ob + 48] = v;
+            }
+            {
+                float v = vacc2x1;
+                out[ob + 49] = v;
+            }
+            {
+                float v = vacc2x2;
+                out[ob + 50] = v;
+            }
+            {
+                float v = vacc2x3;
+                out[ob + 51] = v;
+            }
+            {
+                float v = vacc3x0;
+                out[ob + 72] = v;
+            }
+            {
+                float v = vacc3x1;
+                out[ob + 73] = v;
+            }
+            {
+                float v = vacc3x2;
+                out[ob + 74] = v;
+            }
+            {
+                float v = vacc3x3;
+                out[ob + 75] = v;
             }
         }
     }
@@ -1566,28 +7785,62 @@ static void Pw_s1_P18_4x4(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w + 68 * n;
             const int ib = 256;
             const int ob = 4 * n + 384;
-            float vacc0[4];
-            float vacc1[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 16];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 24] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                out[ob + 24] = v;
+            }
+            {
+                float v = vacc1x1;
+                out[ob + 25] = v;
+            }
+            {
+                float v = vacc1x2;
+                out[ob + 26] = v;
+            }
+            {
+                float v = vacc1x3;
+                out[ob + 27] = v;
             }
         }
     }
@@ -1596,12 +7849,12 @@ static void Pw_s1_P18_4x4(const float *restrict in, float *restrict out, const f
 /* layer.c.in: layer s1: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void threads_s1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 16; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
+            d[k + 1] = w->dw_w[16 * k + o0];
         }
     }
     {
@@ -1624,7 +7877,7 @@ static void Bands_s1(const float *restrict in, float *restrict out, const float 
         S2_W = 160,      /* stage 2's packed weights */
     };
     if (y0 <= 0 && 0 < y1) {
-        Dw_s1_R1N1_8c1p(in, scratch, packed, 0);
+        Dw_s1_R1N1_1c8p(in, scratch, packed, 0);
         Pw_s1_P18_4x4(scratch, out, packed + S2_W);
     }
     {   /* bands of 1 rows from row 1 */
@@ -1632,12 +7885,12 @@ static void Bands_s1(const float *restrict in, float *restrict out, const float 
         const int k1 = y1 > 1 ? y1 - 1 : 0;
         for (int k = k0; k < (k1 < 18 ? k1 : 18); ++k) {
             const int y = k + 1;
-            Dw_s1_R2N1_8c1p(in, scratch, packed, y);
+            Dw_s1_R2N1_1c8p(in, scratch, packed, y);
             Pw_s1_P18_4x4(scratch, out + y * OUT_ROW, packed + S2_W);
         }
     }
     if (y0 <= 19 && 19 < y1) {
-        Dw_s1_R3N1_8c1p(in, scratch, packed, 19);
+        Dw_s1_R3N1_1c8p(in, scratch, packed, 19);
         Pw_s1_P18_4x4(scratch, out + 19 * OUT_ROW, packed + S2_W);
     }
 }
@@ -1697,22 +7950,40 @@ static void Run_s1(const float *in, const float *skip, float *out, const float *
  * packed weights 0 floats, scratch 0 floats
  *
  * stage 1: maximum pool 3x3 -> 18x16x24
- *   tile: 8 channels a step (scalar code)
- *   borders: 1 row class x 1 column class, padding resolved at generation time (about 21 lines of
+ *   tile: 16 channels a step (scalar code)
+ *   borders: 1 row class x 1 column class, padding resolved at generation time (about 42 lines of
  *       C)
  *
  * weights (sg_weights, TFLite layouts):
  *   none
  */
-/* scalar/pool.c.in: layer mp, stage 1 (maximum pool 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Pool_mp_8c1p(const float *restrict in, float *restrict out, const int y0, const int y1)
+/* scalar/pool.c.in: layer mp, stage 1 (maximum pool 3x3): tile 16c1p, 16 channels x 1 pixel (scalar code) */
+static void Pool_mp_16c1p(const float *restrict in, float *restrict out, const int y0, const int y1)
 {
     /* rows 0..17 x cols 0..15: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = y0; vy < (y1 < 18 ? y1 : 18); ++vy) {
         for (int vx = 0; vx < 16; ++vx) {
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 432 * vy + 24 * vx + 8 * ct;
-                const int ob = 384 * vy + 24 * vx + 8 * ct;
+            {
+                const int ib = 432 * vy + 24 * vx;
+                const int ob = 384 * vy + 24 * vx;
+                float acc[16];
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j]; /* cell 0,0 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 24] > acc[j] ? in[ib + j + 24] : acc[j]; /* cell 0,1 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 48] > acc[j] ? in[ib + j + 48] : acc[j]; /* cell 0,2 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 432] > acc[j] ? in[ib + j + 432] : acc[j]; /* cell 1,0 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 456] > acc[j] ? in[ib + j + 456] : acc[j]; /* cell 1,1 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 480] > acc[j] ? in[ib + j + 480] : acc[j]; /* cell 1,2 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 864] > acc[j] ? in[ib + j + 864] : acc[j]; /* cell 2,0 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 888] > acc[j] ? in[ib + j + 888] : acc[j]; /* cell 2,1 */
+                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 912] > acc[j] ? in[ib + j + 912] : acc[j]; /* cell 2,2 */
+                for (int j = 0; j < 16; ++j) {
+                    float v = acc[j];
+                    out[ob + j] = v;
+                }
+            }
+            {
+                const int ib = 432 * vy + 24 * vx + 16;
+                const int ob = 384 * vy + 24 * vx + 16;
                 float acc[8];
                 for (int j = 0; j < 8; ++j) acc[j] = in[ib + j]; /* cell 0,0 */
                 for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 24] > acc[j] ? in[ib + j + 24] : acc[j]; /* cell 0,1 */
@@ -1743,7 +8014,7 @@ void threads_mp_pack(const sg_weights *w, float *packed)
 static void Bands_mp(const float *restrict in, float *restrict out, const float *restrict packed, const int y0, const int y1)
 {
     (void)packed;
-    Pool_mp_8c1p(in, out, y0, y1);
+    Pool_mp_16c1p(in, out, y0, y1);
 }
 
 /* layer.c.in: layer mp: runs its stage */
@@ -1818,52 +8089,144 @@ static void Pw_p1_P16_4x4(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w + 100 * n;
             const int ib = 24 * p;
             const int ob = 24 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 24; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 24];
                 const float vi2 = in[ib + s + 48];
                 const float vi3 = in[ib + s + 72];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                v += res[ob + j];
+            {
+                float v = vacc0x0;
+                v += res[ob];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                v += res[ob + j + 24];
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 24] = v;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                v += res[ob + j + 48];
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 48] = v;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                v += res[ob + j + 72];
+            {
+                float v = vacc0x3;
+                v += res[ob + 3];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j + 72] = v;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v += res[ob + 24];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 24] = v;
+            }
+            {
+                float v = vacc1x1;
+                v += res[ob + 25];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 25] = v;
+            }
+            {
+                float v = vacc1x2;
+                v += res[ob + 26];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 26] = v;
+            }
+            {
+                float v = vacc1x3;
+                v += res[ob + 27];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 27] = v;
+            }
+            {
+                float v = vacc2x0;
+                v += res[ob + 48];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 48] = v;
+            }
+            {
+                float v = vacc2x1;
+                v += res[ob + 49];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 49] = v;
+            }
+            {
+                float v = vacc2x2;
+                v += res[ob + 50];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 50] = v;
+            }
+            {
+                float v = vacc2x3;
+                v += res[ob + 51];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 51] = v;
+            }
+            {
+                float v = vacc3x0;
+                v += res[ob + 72];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 72] = v;
+            }
+            {
+                float v = vacc3x1;
+                v += res[ob + 73];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 73] = v;
+            }
+            {
+                float v = vacc3x2;
+                v += res[ob + 74];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 74] = v;
+            }
+            {
+                float v = vacc3x3;
+                v += res[ob + 75];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 75] = v;
             }
         }
     }
@@ -1972,48 +8335,128 @@ static void Pw_p2_P16_4x4(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w + 100 * n;
             const int ib = 24 * p;
             const int ob = 24 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 24; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 24];
                 const float vi2 = in[ib + s + 48];
                 const float vi3 = in[ib + s + 72];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                v += res[ob + j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                v += res[ob];
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                v += res[ob + j + 24];
-                out[ob + j + 24] = v;
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                v += res[ob + j + 48];
-                out[ob + j + 48] = v;
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                v += res[ob + j + 72];
-                out[ob + j + 72] = v;
+            {
+                float v = vacc0x3;
+                v += res[ob + 3];
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v += res[ob + 24];
+                out[ob + 24] = v;
+            }
+            {
+                float v = vacc1x1;
+                v += res[ob + 25];
+                out[ob + 25] = v;
+            }
+            {
+                float v = vacc1x2;
+                v += res[ob + 26];
+                out[ob + 26] = v;
+            }
+            {
+                float v = vacc1x3;
+                v += res[ob + 27];
+                out[ob + 27] = v;
+            }
+            {
+                float v = vacc2x0;
+                v += res[ob + 48];
+                out[ob + 48] = v;
+            }
+            {
+                float v = vacc2x1;
+                v += res[ob + 49];
+                out[ob + 49] = v;
+            }
+            {
+                float v = vacc2x2;
+                v += res[ob + 50];
+                out[ob + 50] = v;
+            }
+            {
+                float v = vacc2x3;
+                v += res[ob + 51];
+                out[ob + 51] = v;
+            }
+            {
+                float v = vacc3x0;
+                v += res[ob + 72];
+                out[ob + 72] = v;
+            }
+            {
+                float v = vacc3x1;
+                v += res[ob + 73];
+                out[ob + 73] = v;
+            }
+            {
+                float v = vacc3x2;
+                v += res[ob + 74];
+                out[ob + 74] = v;
+            }
+            {
+                float v = vacc3x3;
+                v += res[ob + 75];
+                out[ob + 75] = v;
             }
         }
     }
@@ -2107,11 +8550,11 @@ static void Run_p2(const float *in, const float *skip, float *out, const float *
  * packed weights 840 floats, scratch 1536 floats
  *
  * stage 1: depthwise 3x3 -> 18x16x24
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 24: 3 full tiles,
- *       no tail
- *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 24: 24 tiles
+ *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *   fused (to share its bands between threads): bands of 1 output row (2 KiB of depthwise output,
@@ -2127,28 +8570,40 @@ static void Run_p2(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][24], dw_b [24]
  *   pw_w [24][24], pw_b [24]
  */
-/* scalar/spatial.c.in: layer s2, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_s2_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer s2, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_s2_R1N1_1c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = y0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 384 * vy + 24 * vx + 8 * ct;
-                const int ob = 384 * (vy - y0) + 24 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 24]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 384]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 408]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 384 * vy + 24 * vx + ct;
+                const int ob = 384 * (vy - y0) + 24 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 384), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 408), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -2156,23 +8611,237 @@ static void Dw_s2_R1N1_8c1p(const float *restrict in, float *restrict out, const
     /* rows y0 x cols 1..14: kernel rows 1..2, cols 0..2 */
     {
         const int vy = y0;
-        for (int vx = 1; vx < 15; ++vx) {
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 384 * vy + 24 * vx + 8 * ct;
-                const int ob = 384 * (vy - y0) + 24 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 24]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 24]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 360]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 384]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 408]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 384 * vy + 24 * vx + ct;
+                const int ob = 384 * (vy - y0) + 24 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 72), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 120), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 72), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 120), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 144), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 168), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 72), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 120), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 144), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 168), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 192), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 360), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 384), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 408), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 432), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 456), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 480), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 504), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 528), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 384), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 408), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 432), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 456), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 480), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 504), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 528), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 552), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 408), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 432), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 456), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 480), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 504), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 528), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 552), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 576), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 24) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 72) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 120) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 144) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 168) = vo;
+                }
+            }
+        }
+        {
+            const int vx = 9;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 384 * vy + 24 * vx + ct;
+                const int ob = 384 * (vy - y0) + 24 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 72), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 72), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 120), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 72), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 120), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 360), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 384), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 408), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 432), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 456), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 480), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 384), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 408), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 432), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 456), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 480), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 504), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 408), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 432), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 456), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 480), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 504), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 528), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 24) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 72) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 120) = vo;
                 }
             }
         }
@@ -2182,50 +8851,80 @@ static void Dw_s2_R1N1_8c1p(const float *restrict in, float *restrict out, const
         const int vy = y0;
         {
             const int vx = 15;
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 384 * vy + 24 * vx + 8 * ct;
-                const int ob = 384 * (vy - y0) + 24 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 24]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 360]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 384]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 384 * vy + 24 * vx + ct;
+                const int ob = 384 * (vy - y0) + 24 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 360), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 384), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
     }
 }
 
-/* scalar/spatial.c.in: layer s2, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_s2_R2N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer s2, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_s2_R2N1_1c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     /* rows y0 x cols 0: kernel rows 0..2, cols 1..2 */
     {
         const int vy = y0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 384 * vy + 24 * vx + 8 * ct;
-                const int ob = 384 * (vy - y0) + 24 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 384]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 360]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 24]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 384]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 408]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 384 * vy + 24 * vx + ct;
+                const int ob = 384 * (vy - y0) + 24 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 384), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 360), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 384), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 408), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -2233,26 +8932,297 @@ static void Dw_s2_R2N1_8c1p(const float *restrict in, float *restrict out, const
     /* rows y0 x cols 1..14: kernel rows 0..2, cols 0..2 (interior) */
     {
         const int vy = y0;
-        for (int vx = 1; vx < 15; ++vx) {
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 384 * vy + 24 * vx + 8 * ct;
-                const int ob = 384 * (vy - y0) + 24 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 408]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 384]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 360]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 24]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 24]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 360]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 384]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 408]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 384 * vy + 24 * vx + ct;
+                const int ob = 384 * (vy - y0) + 24 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 408), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 384), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 360), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 336), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 312), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 288), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 264), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 240), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 384), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 360), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 336), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 312), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 288), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 264), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 240), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 216), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 360), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 336), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 312), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 288), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 264), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 240), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 216), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 192), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 72), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 120), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 72), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 120), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 144), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 168), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 72), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 120), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 144), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 168), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 192), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 360), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 384), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 408), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 432), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 456), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 480), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 504), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 528), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 384), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 408), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 432), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 456), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 480), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 504), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 528), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 552), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 408), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 432), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 456), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 480), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 504), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 528), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 552), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 576), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 24) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 72) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 120) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 144) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 168) = vo;
+                }
+            }
+        }
+        {
+            const int vx = 9;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 384 * vy + 24 * vx + ct;
+                const int ob = 384 * (vy - y0) + 24 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 408), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 384), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 360), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 336), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 312), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 288), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 384), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 360), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 336), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 312), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 288), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 264), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 360), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 336), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 312), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 288), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 264), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 240), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 72), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 72), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 120), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 72), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 120), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 360), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 384), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 408), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 432), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 456), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 480), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 384), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 408), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 432), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 456), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 480), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 504), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 408), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 432), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 456), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 480), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 504), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 528), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 24) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 72) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 120) = vo;
                 }
             }
         }
@@ -2262,50 +9232,80 @@ static void Dw_s2_R2N1_8c1p(const float *restrict in, float *restrict out, const
         const int vy = y0;
         {
             const int vx = 15;
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 384 * vy + 24 * vx + 8 * ct;
-                const int ob = 384 * (vy - y0) + 24 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 408]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 384]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 24]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 360]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 384]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 384 * vy + 24 * vx + ct;
+                const int ob = 384 * (vy - y0) + 24 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 408), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 384), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 360), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 384), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
     }
 }
 
-/* scalar/spatial.c.in: layer s2, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_s2_R3N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer s2, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_s2_R3N1_1c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
     {
         const int vy = y0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 384 * vy + 24 * vx + 8 * ct;
-                const int ob = 384 * (vy - y0) + 24 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 384]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 360]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 24]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 384 * vy + 24 * vx + ct;
+                const int ob = 384 * (vy - y0) + 24 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 384), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 360), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -2313,23 +9313,237 @@ static void Dw_s2_R3N1_8c1p(const float *restrict in, float *restrict out, const
     /* rows y0 x cols 1..14: kernel rows 0..1, cols 0..2 */
     {
         const int vy = y0;
-        for (int vx = 1; vx < 15; ++vx) {
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 384 * vy + 24 * vx + 8 * ct;
-                const int ob = 384 * (vy - y0) + 24 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 408]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 384]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 360]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 24]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 24]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 384 * vy + 24 * vx + ct;
+                const int ob = 384 * (vy - y0) + 24 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 408), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 384), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 360), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 336), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 312), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 288), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 264), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 240), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 384), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 360), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 336), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 312), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 288), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 264), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 240), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 216), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 360), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 336), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 312), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 288), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 264), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 240), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 216), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 192), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 72), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 120), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 144), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 72), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 120), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 144), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 168), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 72), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 120), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 144), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 168), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 192), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 24) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 72) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 120) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 144) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 168) = vo;
+                }
+            }
+        }
+        {
+            const int vx = 9;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 384 * vy + 24 * vx + ct;
+                const int ob = 384 * (vy - y0) + 24 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 408), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 384), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 360), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 336), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 312), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 288), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 384), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 360), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 336), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 312), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 288), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 264), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 360), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 336), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 312), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 288), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 264), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 240), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 72), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 72), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 120), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 72), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 120), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 144), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 24) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 72) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob + 120) = vo;
                 }
             }
         }
@@ -2339,20 +9553,32 @@ static void Dw_s2_R3N1_8c1p(const float *restrict in, float *restrict out, const
         const int vy = y0;
         {
             const int vx = 15;
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 384 * vy + 24 * vx + 8 * ct;
-                const int ob = 384 * (vy - y0) + 24 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 408]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 384]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 24]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 384 * vy + 24 * vx + ct;
+                const int ob = 384 * (vy - y0) + 24 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 408), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 384), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -2367,48 +9593,128 @@ static void Pw_s2_P16_4x4(const float *restrict in, float *restrict out, const f
             const float *restrict vw = w + 100 * n;
             const int ib = 24 * p;
             const int ob = 24 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 24; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 24];
                 const float vi2 = in[ib + s + 48];
                 const float vi3 = in[ib + s + 72];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                v += res[ob + j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                v += res[ob];
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                v += res[ob + j + 24];
-                out[ob + j + 24] = v;
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                v += res[ob + j + 48];
-                out[ob + j + 48] = v;
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                v += res[ob + j + 72];
-                out[ob + j + 72] = v;
+            {
+                float v = vacc0x3;
+                v += res[ob + 3];
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v += res[ob + 24];
+                out[ob + 24] = v;
+            }
+            {
+                float v = vacc1x1;
+                v += res[ob + 25];
+                out[ob + 25] = v;
+            }
+            {
+                float v = vacc1x2;
+                v += res[ob + 26];
+                out[ob + 26] = v;
+            }
+            {
+                float v = vacc1x3;
+                v += res[ob + 27];
+                out[ob + 27] = v;
+            }
+            {
+                float v = vacc2x0;
+                v += res[ob + 48];
+                out[ob + 48] = v;
+            }
+            {
+                float v = vacc2x1;
+                v += res[ob + 49];
+                out[ob + 49] = v;
+            }
+            {
+                float v = vacc2x2;
+                v += res[ob + 50];
+                out[ob + 50] = v;
+            }
+            {
+                float v = vacc2x3;
+                v += res[ob + 51];
+                out[ob + 51] = v;
+            }
+            {
+                float v = vacc3x0;
+                v += res[ob + 72];
+                out[ob + 72] = v;
+            }
+            {
+                float v = vacc3x1;
+                v += res[ob + 73];
+                out[ob + 73] = v;
+            }
+            {
+                float v = vacc3x2;
+                v += res[ob + 74];
+                out[ob + 74] = v;
+            }
+            {
+                float v = vacc3x3;
+                v += res[ob + 75];
+                out[ob + 75] = v;
             }
         }
     }
@@ -2417,12 +9723,12 @@ static void Pw_s2_P16_4x4(const float *restrict in, float *restrict out, const f
 /* layer.c.in: layer s2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void threads_s2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 3; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 24; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[24 * k + o0 + j];
+            d[k + 1] = w->dw_w[24 * k + o0];
         }
     }
     {
@@ -2445,7 +9751,7 @@ static void Bands_s2(const float *restrict in, float *restrict out, const float 
         S2_W = 240,      /* stage 2's packed weights */
     };
     if (y0 <= 0 && 0 < y1) {
-        Dw_s2_R1N1_8c1p(in, scratch, packed, 0);
+        Dw_s2_R1N1_1c8p(in, scratch, packed, 0);
         Pw_s2_P16_4x4(scratch, out, packed + S2_W, in);
     }
     {   /* bands of 1 rows from row 1 */
@@ -2453,12 +9759,12 @@ static void Bands_s2(const float *restrict in, float *restrict out, const float 
         const int k1 = y1 > 1 ? y1 - 1 : 0;
         for (int k = k0; k < (k1 < 16 ? k1 : 16); ++k) {
             const int y = k + 1;
-            Dw_s2_R2N1_8c1p(in, scratch, packed, y);
+            Dw_s2_R2N1_1c8p(in, scratch, packed, y);
             Pw_s2_P16_4x4(scratch, out + y * OUT_ROW, packed + S2_W, in + y * OUT_ROW);
         }
     }
     if (y0 <= 17 && 17 < y1) {
-        Dw_s2_R3N1_8c1p(in, scratch, packed, 17);
+        Dw_s2_R3N1_1c8p(in, scratch, packed, 17);
         Pw_s2_P16_4x4(scratch, out + 17 * OUT_ROW, packed + S2_W, in + 17 * OUT_ROW);
     }
 }
@@ -2518,11 +9824,11 @@ static void Run_s2(const float *in, const float *skip, float *out, const float *
  * packed weights 1040 floats, scratch 768 floats
  *
  * stage 1: depthwise 3x3 -> 9x8x24
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 24: 3 full tiles,
- *       no tail
- *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 73
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 24: 24 tiles
+ *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 146
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *   fused (to share its bands between threads): bands of 1 output row (1 KiB of depthwise output,
@@ -2538,31 +9844,142 @@ static void Run_s2(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][24], dw_b [24]
  *   pw_w [32][24], pw_b [32]
  */
-/* scalar/spatial.c.in: layer s3, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_s3_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer s3, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_s3_R1N1_1c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     /* rows y0 x cols 0..6: kernel rows 0..2, cols 0..2 (interior) */
     {
         const int vy = y0;
-        for (int vx = 0; vx < 7; ++vx) {
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 768 * vy + 48 * vx + 8 * ct;
-                const int ob = 192 * (vy - y0) + 24 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 24]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 48]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 384]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 408]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 432]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 768]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 792]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 816]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 768 * vy + 48 * vx + ct;
+                const int ob = 192 * (vy - y0) + 24 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 144), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 192), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 240), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 288), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 72), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 120), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 168), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 216), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 264), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 312), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 96), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 192), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 240), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 288), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 336), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 384), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 432), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 480), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 528), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 576), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 624), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 672), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 408), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 456), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 504), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 552), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 600), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 648), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 696), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 432), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 480), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 528), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 576), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 624), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 672), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 720), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 768), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 816), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 864), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 912), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 960), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 1008), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1056), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 792), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 840), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 888), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 936), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 984), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 1032), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1080), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 816), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 864), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 912), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 960), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1008), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 1056), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1104), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 24) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 72) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    *(out + ob + 120) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    *(out + ob + 144) = vo;
                 }
             }
         }
@@ -2572,49 +9989,150 @@ static void Dw_s3_R1N1_8c1p(const float *restrict in, float *restrict out, const
         const int vy = y0;
         {
             const int vx = 7;
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 768 * vy + 48 * vx + 8 * ct;
-                const int ob = 192 * (vy - y0) + 24 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 24]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 384]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 408]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 768]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 792]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 768 * vy + 48 * vx + ct;
+                const int ob = 192 * (vy - y0) + 24 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 384), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 408), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 768), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 792), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
     }
 }
 
-/* scalar/spatial.c.in: layer s3, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_s3_R2N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer s3, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_s3_R2N1_1c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     /* rows y0 x cols 0..6: kernel rows 0..1, cols 0..2 */
     {
         const int vy = y0;
-        for (int vx = 0; vx < 7; ++vx) {
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 768 * vy + 48 * vx + 8 * ct;
-                const int ob = 192 * (vy - y0) + 24 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 24]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 48]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 384]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 408]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 432]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 768 * vy + 48 * vx + ct;
+                const int ob = 192 * (vy - y0) + 24 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 144), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 192), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 240), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 288), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 72), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 120), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 168), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 216), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 264), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 312), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 96), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 192), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 240), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 288), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 336), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 384), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 432), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 480), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 528), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 576), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 624), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 672), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 408), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 456), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 504), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 552), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 600), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 648), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 696), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 432), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 480), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 528), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 576), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 624), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 672), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 720), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 24) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 72) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 96) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    *(out + ob + 120) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    *(out + ob + 144) = vo;
                 }
             }
         }
@@ -2624,19 +10142,30 @@ static void Dw_s3_R2N1_8c1p(const float *restrict in, float *restrict out, const
         const int vy = y0;
         {
             const int vx = 7;
-            for (int ct = 0; ct < 3; ++ct) {
-                const int ib = 768 * vy + 48 * vx + 8 * ct;
-                const int ob = 192 * (vy - y0) + 24 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 24]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 384]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 408]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 768 * vy + 48 * vx + ct;
+                const int ob = 192 * (vy - y0) + 24 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 384), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 408), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -2651,44 +10180,112 @@ static void Pw_s3_P8_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 100 * n;
             const int ib = 24 * p;
             const int ob = 32 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 24; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 24];
                 const float vi2 = in[ib + s + 48];
                 const float vi3 = in[ib + s + 72];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 32] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                out[ob + j + 64] = v;
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                out[ob + j + 96] = v;
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                out[ob + 32] = v;
+            }
+            {
+                float v = vacc1x1;
+                out[ob + 33] = v;
+            }
+            {
+                float v = vacc1x2;
+                out[ob + 34] = v;
+            }
+            {
+                float v = vacc1x3;
+                out[ob + 35] = v;
+            }
+            {
+                float v = vacc2x0;
+                out[ob + 64] = v;
+            }
+            {
+                float v = vacc2x1;
+                out[ob + 65] = v;
+            }
+            {
+                float v = vacc2x2;
+                out[ob + 66] = v;
+            }
+            {
+                float v = vacc2x3;
+                out[ob + 67] = v;
+            }
+            {
+                float v = vacc3x0;
+                out[ob + 96] = v;
+            }
+            {
+                float v = vacc3x1;
+                out[ob + 97] = v;
+            }
+            {
+                float v = vacc3x2;
+                out[ob + 98] = v;
+            }
+            {
+                float v = vacc3x3;
+                out[ob + 99] = v;
             }
         }
     }
@@ -2697,12 +10294,12 @@ static void Pw_s3_P8_4x4(const float *restrict in, float *restrict out, const fl
 /* layer.c.in: layer s3: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void threads_s3_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 3; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 24; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[24 * k + o0 + j];
+            d[k + 1] = w->dw_w[24 * k + o0];
         }
     }
     {
@@ -2729,12 +10326,12 @@ static void Bands_s3(const float *restrict in, float *restrict out, const float 
         const int k1 = y1 > 0 ? y1 : 0;
         for (int k = k0; k < (k1 < 8 ? k1 : 8); ++k) {
             const int y = k;
-            Dw_s3_R1N1_8c1p(in, scratch, packed, y);
+            Dw_s3_R1N1_1c8p(in, scratch, packed, y);
             Pw_s3_P8_4x4(scratch, out + y * OUT_ROW, packed + S2_W);
         }
     }
     if (y0 <= 8 && 8 < y1) {
-        Dw_s3_R2N1_8c1p(in, scratch, packed, 8);
+        Dw_s3_R2N1_1c8p(in, scratch, packed, 8);
         Pw_s3_P8_4x4(scratch, out + 8 * OUT_ROW, packed + S2_W);
     }
 }
@@ -2794,10 +10391,10 @@ static void Run_s3(const float *in, const float *skip, float *out, const float *
  * packed weights 2432 floats, scratch 512 floats
  *
  * stage 1: depthwise 3x3 -> 5x4x32
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 32: 4 full tiles,
- *       no tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 32: 32 tiles
  *   borders: 3 row classes x 2 column classes, padding resolved at generation time (about 107
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -2814,28 +10411,68 @@ static void Run_s3(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][32], dw_b [32]
  *   pw_w [64][32], pw_b [64]
  */
-/* scalar/spatial.c.in: layer s4, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_s4_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer s4, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_s4_R1N1_1c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     /* rows y0 x cols 0..2: kernel rows 1..2, cols 0..2 */
     {
         const int vy = y0;
-        for (int vx = 0; vx < 3; ++vx) {
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 512 * vy + 64 * vx + 8 * ct;
-                const int ob = 128 * (vy - y0) + 32 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 32]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 64]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 256]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 288]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 320]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 32; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 512 * vy + 64 * vx + ct;
+                const int ob = 128 * (vy - y0) + 32 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 64), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 128), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 96), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 160), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 128), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 192), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 320), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 384), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 352), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 416), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 320), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 384), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 448), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 64) = vo;
                 }
             }
         }
@@ -2845,50 +10482,116 @@ static void Dw_s4_R1N1_8c1p(const float *restrict in, float *restrict out, const
         const int vy = y0;
         {
             const int vx = 3;
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 512 * vy + 64 * vx + 8 * ct;
-                const int ob = 128 * (vy - y0) + 32 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 32]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 256]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 288]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 32; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 512 * vy + 64 * vx + ct;
+                const int ob = 128 * (vy - y0) + 32 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
     }
 }
 
-/* scalar/spatial.c.in: layer s4, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_s4_R2N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer s4, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_s4_R2N1_1c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     /* rows y0 x cols 0..2: kernel rows 0..2, cols 0..2 (interior) */
     {
         const int vy = y0;
-        for (int vx = 0; vx < 3; ++vx) {
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 512 * vy + 64 * vx + 8 * ct;
-                const int ob = 128 * (vy - y0) + 32 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 256]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 224]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 192]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 32]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 64]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 256]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 288]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 320]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 32; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 512 * vy + 64 * vx + ct;
+                const int ob = 128 * (vy - y0) + 32 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 192), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 128), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 224), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 160), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 96), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 128), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 64), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 64), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 128), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 96), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 160), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 128), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 192), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 320), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 384), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 352), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 416), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 320), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 384), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 448), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 64) = vo;
                 }
             }
         }
@@ -2898,49 +10601,106 @@ static void Dw_s4_R2N1_8c1p(const float *restrict in, float *restrict out, const
         const int vy = y0;
         {
             const int vx = 3;
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 512 * vy + 64 * vx + 8 * ct;
-                const int ob = 128 * (vy - y0) + 32 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 256]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 224]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 32]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 256]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 288]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 32; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 512 * vy + 64 * vx + ct;
+                const int ob = 128 * (vy - y0) + 32 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 224), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
     }
 }
 
-/* scalar/spatial.c.in: layer s4, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_s4_R3N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer s4, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_s4_R3N1_1c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     /* rows y0 x cols 0..2: kernel rows 0..1, cols 0..2 */
     {
         const int vy = y0;
-        for (int vx = 0; vx < 3; ++vx) {
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 512 * vy + 64 * vx + 8 * ct;
-                const int ob = 128 * (vy - y0) + 32 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 256]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 224]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 192]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 32]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 64]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 32; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 512 * vy + 64 * vx + ct;
+                const int ob = 128 * (vy - y0) + 32 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 192), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 128), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 224), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 160), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 96), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 128), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 64), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 64), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 128), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 96), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 160), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 128), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 192), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 64) = vo;
                 }
             }
         }
@@ -2950,19 +10710,30 @@ static void Dw_s4_R3N1_8c1p(const float *restrict in, float *restrict out, const
         const int vy = y0;
         {
             const int vx = 3;
-            for (int ct = 0; ct < 4; ++ct) {
-                const int ib = 512 * vy + 64 * vx + 8 * ct;
-                const int ob = 128 * (vy - y0) + 32 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 256]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 224]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 32]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 32; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 512 * vy + 64 * vx + ct;
+                const int ob = 128 * (vy - y0) + 32 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 224), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -2978,44 +10749,112 @@ static void Pw_s4_P4_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 132 * n;
             const int ib = 32 * p;
             const int ob = 64 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 32; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 32];
                 const float vi2 = in[ib + s + 64];
                 const float vi3 = in[ib + s + 96];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 64] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                out[ob + j + 128] = v;
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                out[ob + j + 192] = v;
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                out[ob + 64] = v;
+            }
+            {
+                float v = vacc1x1;
+                out[ob + 65] = v;
+            }
+            {
+                float v = vacc1x2;
+                out[ob + 66] = v;
+            }
+            {
+                float v = vacc1x3;
+                out[ob + 67] = v;
+            }
+            {
+                float v = vacc2x0;
+                out[ob + 128] = v;
+            }
+            {
+                float v = vacc2x1;
+                out[ob + 129] = v;
+            }
+            {
+                float v = vacc2x2;
+                out[ob + 130] = v;
+            }
+            {
+                float v = vacc2x3;
+                out[ob + 131] = v;
+            }
+            {
+                float v = vacc3x0;
+                out[ob + 192] = v;
+            }
+            {
+                float v = vacc3x1;
+                out[ob + 193] = v;
+            }
+            {
+                float v = vacc3x2;
+                out[ob + 194] = v;
+            }
+            {
+                float v = vacc3x3;
+                out[ob + 195] = v;
             }
         }
     }
@@ -3024,12 +10863,12 @@ static void Pw_s4_P4_4x4(const float *restrict in, float *restrict out, const fl
 /* layer.c.in: layer s4: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void threads_s4_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 4; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 32; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[32 * k + o0 + j];
+            d[k + 1] = w->dw_w[32 * k + o0];
         }
     }
     {
@@ -3052,7 +10891,7 @@ static void Bands_s4(const float *restrict in, float *restrict out, const float 
         S2_W = 320,      /* stage 2's packed weights */
     };
     if (y0 <= 0 && 0 < y1) {
-        Dw_s4_R1N1_8c1p(in, scratch, packed, 0);
+        Dw_s4_R1N1_1c8p(in, scratch, packed, 0);
         Pw_s4_P4_4x4(scratch, out, packed + S2_W);
     }
     {   /* bands of 1 rows from row 1 */
@@ -3060,12 +10899,12 @@ static void Bands_s4(const float *restrict in, float *restrict out, const float 
         const int k1 = y1 > 1 ? y1 - 1 : 0;
         for (int k = k0; k < (k1 < 3 ? k1 : 3); ++k) {
             const int y = k + 1;
-            Dw_s4_R2N1_8c1p(in, scratch, packed, y);
+            Dw_s4_R2N1_1c8p(in, scratch, packed, y);
             Pw_s4_P4_4x4(scratch, out + y * OUT_ROW, packed + S2_W);
         }
     }
     if (y0 <= 4 && 4 < y1) {
-        Dw_s4_R3N1_8c1p(in, scratch, packed, 4);
+        Dw_s4_R3N1_1c8p(in, scratch, packed, 4);
         Pw_s4_P4_4x4(scratch, out + 4 * OUT_ROW, packed + S2_W);
     }
 }
@@ -3125,10 +10964,10 @@ static void Run_s4(const float *in, const float *skip, float *out, const float *
  * packed weights 8960 floats, scratch 512 floats
  *
  * stage 1: depthwise 3x3 -> 3x2x64
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 64: 8 full tiles,
- *       no tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 64: 64 tiles
  *   borders: 3 row classes x 2 column classes, padding resolved at generation time (about 107
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -3145,29 +10984,46 @@ static void Run_s4(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][64], dw_b [64]
  *   pw_w [128][64], pw_b [128]
  */
-/* scalar/spatial.c.in: layer s5, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_s5_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer s5, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_s5_R1N1_1c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     /* rows y0 x cols 0: kernel rows 1..2, cols 0..2 */
     {
         const int vy = y0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 8; ++ct) {
-                const int ib = 512 * vy + 128 * vx + 8 * ct;
-                const int ob = 128 * (vy - y0) + 64 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 64]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 128]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 256]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 320]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 384]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 64; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 512 * vy + 128 * vx + ct;
+                const int ob = 128 * (vy - y0) + 64 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 320), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 384), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3177,51 +11033,88 @@ static void Dw_s5_R1N1_8c1p(const float *restrict in, float *restrict out, const
         const int vy = y0;
         {
             const int vx = 1;
-            for (int ct = 0; ct < 8; ++ct) {
-                const int ib = 512 * vy + 128 * vx + 8 * ct;
-                const int ob = 128 * (vy - y0) + 64 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 64]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 256]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 320]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 64; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 512 * vy + 128 * vx + ct;
+                const int ob = 128 * (vy - y0) + 64 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 320), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
     }
 }
 
-/* scalar/spatial.c.in: layer s5, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_s5_R2N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer s5, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_s5_R2N1_1c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     /* rows y0 x cols 0: kernel rows 0..2, cols 0..2 (interior) */
     {
         const int vy = y0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 8; ++ct) {
-                const int ib = 512 * vy + 128 * vx + 8 * ct;
-                const int ob = 128 * (vy - y0) + 64 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 256]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 192]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 128]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 64]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 128]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 256]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 320]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 384]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 64; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 512 * vy + 128 * vx + ct;
+                const int ob = 128 * (vy - y0) + 64 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 320), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 384), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3231,50 +11124,84 @@ static void Dw_s5_R2N1_8c1p(const float *restrict in, float *restrict out, const
         const int vy = y0;
         {
             const int vx = 1;
-            for (int ct = 0; ct < 8; ++ct) {
-                const int ib = 512 * vy + 128 * vx + 8 * ct;
-                const int ob = 128 * (vy - y0) + 64 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 256]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 192]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 64]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 256]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 320]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 64; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 512 * vy + 128 * vx + ct;
+                const int ob = 128 * (vy - y0) + 64 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 320), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
     }
 }
 
-/* scalar/spatial.c.in: layer s5, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_s5_R3N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer s5, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_s5_R3N1_1c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     /* rows y0 x cols 0: kernel rows 0..1, cols 0..2 */
     {
         const int vy = y0;
         {
             const int vx = 0;
-            for (int ct = 0; ct < 8; ++ct) {
-                const int ib = 512 * vy + 128 * vx + 8 * ct;
-                const int ob = 128 * (vy - y0) + 64 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 256]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 192]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 128]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 64]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 128]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 64; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 512 * vy + 128 * vx + ct;
+                const int ob = 128 * (vy - y0) + 64 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3284,19 +11211,30 @@ static void Dw_s5_R3N1_8c1p(const float *restrict in, float *restrict out, const
         const int vy = y0;
         {
             const int vx = 1;
-            for (int ct = 0; ct < 8; ++ct) {
-                const int ib = 512 * vy + 128 * vx + 8 * ct;
-                const int ob = 128 * (vy - y0) + 64 * vx + 8 * ct;
-                const float *restrict vw = w + 80 * ct;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 256]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 192]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 64]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 64; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 512 * vy + 128 * vx + ct;
+                const int ob = 128 * (vy - y0) + 64 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -3312,28 +11250,62 @@ static void Pw_s5_P2_2x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 260 * n;
             const int ib = 64 * p;
             const int ob = 128 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
             for (int s = 0; s < 64; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 64];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 128] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                out[ob + 128] = v;
+            }
+            {
+                float v = vacc1x1;
+                out[ob + 129] = v;
+            }
+            {
+                float v = vacc1x2;
+                out[ob + 130] = v;
+            }
+            {
+                float v = vacc1x3;
+                out[ob + 131] = v;
             }
         }
     }
@@ -3342,12 +11314,12 @@ static void Pw_s5_P2_2x4(const float *restrict in, float *restrict out, const fl
 /* layer.c.in: layer s5: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void threads_s5_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 8; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 64; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[64 * k + o0 + j];
+            d[k + 1] = w->dw_w[64 * k + o0];
         }
     }
     {
@@ -3370,15 +11342,15 @@ static void Bands_s5(const float *restrict in, float *restrict out, const float 
         S2_W = 640,      /* stage 2's packed weights */
     };
     if (y0 <= 0 && 0 < y1) {
-        Dw_s5_R1N1_8c1p(in, scratch, packed, 0);
+        Dw_s5_R1N1_1c8p(in, scratch, packed, 0);
         Pw_s5_P2_2x4(scratch, out, packed + S2_W);
     }
     if (y0 <= 1 && 1 < y1) {
-        Dw_s5_R2N1_8c1p(in, scratch, packed, 1);
+        Dw_s5_R2N1_1c8p(in, scratch, packed, 1);
         Pw_s5_P2_2x4(scratch, out + 1 * OUT_ROW, packed + S2_W);
     }
     if (y0 <= 2 && 2 < y1) {
-        Dw_s5_R3N1_8c1p(in, scratch, packed, 2);
+        Dw_s5_R3N1_1c8p(in, scratch, packed, 2);
         Pw_s5_P2_2x4(scratch, out + 2 * OUT_ROW, packed + S2_W);
     }
 }
@@ -3455,30 +11427,70 @@ static void Pw_p3_P2_2x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w + 516 * n;
             const int ib = 128 * p;
             const int ob = 128 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
             for (int s = 0; s < 128; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 128];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
+            {
+                float v = vacc0x0;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
+            {
+                float v = vacc0x1;
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j + 128] = v;
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 128] = v;
+            }
+            {
+                float v = vacc1x1;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 129] = v;
+            }
+            {
+                float v = vacc1x2;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 130] = v;
+            }
+            {
+                float v = vacc1x3;
+                v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                out[ob + 131] = v;
             }
         }
     }
@@ -3647,40 +11659,60 @@ static void Pw_fc_1x4(const float *restrict in, float *restrict out, const float
             const float *restrict vw = w + 516 * n;
             const int ib = 128 * p;
             const int ob = 10 * p + 4 * n;
-            float vacc0[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
             for (int s = 0; s < 128; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
+            }
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
             }
         }
         {   /* 2-channel tail */
             const float *restrict vw = w + 1032;
             const int ib = 128 * p;
             const int ob = 10 * p + 8;
-            float vacc0[2];
-            for (int j = 0; j < 2; ++j) {
-                vacc0[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
             for (int s = 0; s < 128; ++s) {
                 const float *restrict vk = vw + 2 * s + 2;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 2; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
             }
-            for (int j = 0; j < 2; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
+            }
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
         }
     }

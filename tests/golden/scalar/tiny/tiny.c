@@ -14,10 +14,10 @@
  * packed weights 10 floats, scratch 0 floats
  *
  * stage 1: depthwise 3x3 -> 1x1x1
- *   tile: 1 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 1: 1 full tile, no
- *       tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 1: 1 tiles
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: one pass, pixels outer (scalar code)
@@ -25,8 +25,8 @@
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][1], dw_b [1]
  */
-/* scalar/spatial.c.in: layer dw1, stage 1 (depthwise 3x3): tile 1c1p, 1 channels x 1 pixel (scalar code) */
-static void Dw_dw1_1c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer dw1, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_dw1_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
     {
@@ -34,15 +34,17 @@ static void Dw_dw1_1c1p(const float *restrict in, float *restrict out, const flo
         {
             const int vx = 0;
             {
+                const float *restrict vw = w;
                 const int ib = vy + vx;
                 const int ob = vy + vx;
-                const float *restrict vw = w;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                float vacc0x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -65,7 +67,7 @@ void tiny_dw1_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer dw1: runs its stage */
 void tiny_dw1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_dw1_1c1p(in, out, packed);
+    Dw_dw1_1c8p(in, out, packed);
     (void)scratch;
 }
 
@@ -108,19 +110,15 @@ static void Pw_pw1_1x1(const float *restrict in, float *restrict out, const floa
             const float *restrict vw = w;
             const int ib = p;
             const int ob = p;
-            float vacc0[1];
-            {
-                vacc0[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
             {
                 const float *restrict vk = vw + 1;
                 const float vi0 = in[ib];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 out[ob] = v;
             }
         }
@@ -172,10 +170,10 @@ static void Run_pw1(const float *in, const float *skip, float *out, const float 
  * packed weights 12 floats, scratch 1 floats
  *
  * stage 1: depthwise 3x3 -> 1x1x1
- *   tile: 1 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 1: 1 full tile, no
- *       tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 1: 1 tiles
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: one pass, pixels outer (scalar code)
@@ -191,8 +189,8 @@ static void Run_pw1(const float *in, const float *skip, float *out, const float 
  *   dw_w [3][3][1], dw_b [1]
  *   pw_w [1][1], pw_b [1]
  */
-/* scalar/spatial.c.in: layer sep1, stage 1 (depthwise 3x3): tile 1c1p, 1 channels x 1 pixel (scalar code) */
-static void Dw_sep1_S1_1c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer sep1, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_sep1_S1_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
     {
@@ -200,15 +198,17 @@ static void Dw_sep1_S1_1c1p(const float *restrict in, float *restrict out, const
         {
             const int vx = 0;
             {
+                const float *restrict vw = w;
                 const int ib = vy + vx;
                 const int ob = vy + vx;
-                const float *restrict vw = w;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                float vacc0x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -224,19 +224,15 @@ static void Pw_sep1_S2_1x1(const float *restrict in, float *restrict out, const 
             const float *restrict vw = w;
             const int ib = p;
             const int ob = p;
-            float vacc0[1];
-            {
-                vacc0[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
             {
                 const float *restrict vk = vw + 1;
                 const float vi0 = in[ib];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 out[ob] = v;
             }
         }
@@ -272,7 +268,7 @@ void tiny_sep1(const float *restrict in, float *restrict out, const float *restr
     enum {
         S2_W = 10,   /* stage 2's packed weights */
     };
-    Dw_sep1_S1_1c1p(in, scratch, packed);
+    Dw_sep1_S1_1c8p(in, scratch, packed);
     Pw_sep1_S2_1x1(scratch, out, packed + S2_W);
 }
 
@@ -298,10 +294,10 @@ static void Run_sep1(const float *in, const float *skip, float *out, const float
  * packed weights 10 floats, scratch 0 floats
  *
  * stage 1: transposed depthwise 3x3 -> 1x1x1
- *   tile: 1 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 1: 1 full tile, no
- *       tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 1: 1 tiles
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: one pass, pixels outer (scalar code)
@@ -309,8 +305,8 @@ static void Run_sep1(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][1], dw_b [1]
  */
-/* scalar/spatial.c.in: layer dec1, stage 1 (transposed depthwise 3x3): tile 1c1p, 1 channels x 1 pixel (scalar code) */
-static void Up_dec1_1c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer dec1, stage 1 (transposed depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Up_dec1_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
     {
@@ -318,15 +314,17 @@ static void Up_dec1_1c1p(const float *restrict in, float *restrict out, const fl
         {
             const int vx = 0;
             {
+                const float *restrict vw = w;
                 const int ib = vy + vx;
                 const int ob = vy + vx;
-                const float *restrict vw = w;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                float vacc0x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -349,7 +347,7 @@ void tiny_dec1_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer dec1: runs its stage */
 void tiny_dec1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_dec1_1c1p(in, out, packed);
+    Up_dec1_1c8p(in, out, packed);
     (void)scratch;
 }
 
@@ -378,10 +376,10 @@ static void Run_dec1(const float *in, const float *skip, float *out, const float
  * packed weights 22 floats, scratch 2 floats
  *
  * stage 1: depthwise 3x3 -> 1x1x1
- *   tile: 1 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 1: 1 full tile, no
- *       tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 1: 1 tiles
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: one pass, pixels outer (scalar code)
@@ -393,10 +391,10 @@ static void Run_dec1(const float *in, const float *skip, float *out, const float
  *       panel; pixel tiles outer, then channel panels (scalar code)
  *
  * stage 3: transposed depthwise 3x3 -> 1x1x1
- *   tile: 1 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 1: 1 full tile, no
- *       tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 1: 1 tiles
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: one pass, pixels outer (scalar code)
@@ -406,8 +404,8 @@ static void Run_dec1(const float *in, const float *skip, float *out, const float
  *   pw_w [1][1], pw_b [1]
  *   up_w [3][3][1], up_b [1]
  */
-/* scalar/spatial.c.in: layer bot1, stage 1 (depthwise 3x3): tile 1c1p, 1 channels x 1 pixel (scalar code) */
-static void Dw_bot1_S1_1c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer bot1, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_bot1_S1_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
     {
@@ -415,15 +413,17 @@ static void Dw_bot1_S1_1c1p(const float *restrict in, float *restrict out, const
         {
             const int vx = 0;
             {
+                const float *restrict vw = w;
                 const int ib = 2 * vy + 2 * vx;
                 const int ob = vy + vx;
-                const float *restrict vw = w;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                float vacc0x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -439,27 +439,23 @@ static void Pw_bot1_S2_1x1(const float *restrict in, float *restrict out, const 
             const float *restrict vw = w;
             const int ib = p;
             const int ob = p;
-            float vacc0[1];
-            {
-                vacc0[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
             {
                 const float *restrict vk = vw + 1;
                 const float vi0 = in[ib];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 out[ob] = v;
             }
         }
     }
 }
 
-/* scalar/spatial.c.in: layer bot1, stage 3 (transposed depthwise 3x3): tile 1c1p, 1 channels x 1 pixel (scalar code) */
-static void Up_bot1_S3_1c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer bot1, stage 3 (transposed depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Up_bot1_S3_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
     {
@@ -467,15 +463,17 @@ static void Up_bot1_S3_1c1p(const float *restrict in, float *restrict out, const
         {
             const int vx = 0;
             {
+                const float *restrict vw = w;
                 const int ib = vy + vx;
                 const int ob = 2 * vy + 2 * vx;
-                const float *restrict vw = w;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                float vacc0x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -521,9 +519,9 @@ void tiny_bot1(const float *restrict in, float *restrict out, const float *restr
         S2_W = 10,    /* stage 2's packed weights */
         S3_W = 12,    /* stage 3's packed weights */
     };
-    Dw_bot1_S1_1c1p(in, scratch, packed);
+    Dw_bot1_S1_1c8p(in, scratch, packed);
     Pw_bot1_S2_1x1(scratch, scratch + S2_OUT, packed + S2_W);
-    Up_bot1_S3_1c1p(scratch + S2_OUT, out, packed + S3_W);
+    Up_bot1_S3_1c8p(scratch + S2_OUT, out, packed + S3_W);
 }
 
 /* layer.c.in: layer bot1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
@@ -548,10 +546,10 @@ static void Run_bot1(const float *in, const float *skip, float *out, const float
  * packed weights 30 floats, scratch 0 floats
  *
  * stage 1: depthwise 3x3 -> 1x9x3
- *   tile: 3 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 3: 1 full tile, no
- *       tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 3: 3 tiles
  *   borders: 1 row class x 3 column classes, padding resolved at generation time (about 43 lines
  *       of C)
  *   order: one pass, pixels outer (scalar code)
@@ -559,25 +557,30 @@ static void Run_bot1(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][3], dw_b [3]
  */
-/* scalar/spatial.c.in: layer dwrow, stage 1 (depthwise 3x3): tile 3c1p, 3 channels x 1 pixel (scalar code) */
-static void Dw_dwrow_3c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer dwrow, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_dwrow_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 1, cols 1..2 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            {
-                const int ib = 102 * vy + 6 * vx;
-                const int ob = 27 * vy + 3 * vx;
-                const float *restrict vw = w;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 3]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 3; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 102 * vy + 6 * vx + ct;
+                const int ob = 27 * vy + 3 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -585,19 +588,76 @@ static void Dw_dwrow_3c1p(const float *restrict in, float *restrict out, const f
     /* rows 0 x cols 1..7: kernel rows 1, cols 0..2 */
     {
         const int vy = 0;
-        for (int vx = 1; vx < 8; ++vx) {
-            {
-                const int ib = 102 * vy + 6 * vx;
-                const int ob = 27 * vy + 3 * vx;
-                const float *restrict vw = w;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 3]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 3]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 3; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 102 * vy + 6 * vx + ct;
+                const int ob = 27 * vy + 3 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 9), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 15), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 21), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 27), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 33), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 6), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 12), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 18), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 24), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 30), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 36), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 15), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 21), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 27), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 33), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 39), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 3) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 6) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 9) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 12) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    *(out + ob + 15) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    *(out + ob + 18) = vo;
                 }
             }
         }
@@ -607,17 +667,22 @@ static void Dw_dwrow_3c1p(const float *restrict in, float *restrict out, const f
         const int vy = 0;
         {
             const int vx = 8;
-            {
-                const int ib = 102 * vy + 6 * vx;
-                const int ob = 27 * vy + 3 * vx;
-                const float *restrict vw = w;
-                float vacc[3];
-                for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 3]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 3; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 102 * vy + 6 * vx + ct;
+                const int ob = 27 * vy + 3 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -627,12 +692,12 @@ static void Dw_dwrow_3c1p(const float *restrict in, float *restrict out, const f
 /* layer.c.in: layer dwrow: the weights of its stage in the order the kernels read them (once, at load time) */
 void tiny_dwrow_pack(const sg_weights *w, float *packed)
 {
-    {   /* 3-channel tiles from channel 0 */
-        float *restrict d = packed;
-        const int o0 = 0;
-        for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 3; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 3; ++j) d[3 * k + j + 3] = w->dw_w[3 * k + o0 + j];
+            d[k + 1] = w->dw_w[3 * k + o0];
         }
     }
 }
@@ -640,7 +705,7 @@ void tiny_dwrow_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer dwrow: runs its stage */
 void tiny_dwrow(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_dwrow_3c1p(in, out, packed);
+    Dw_dwrow_1c8p(in, out, packed);
     (void)scratch;
 }
 
@@ -666,10 +731,10 @@ static void Run_dwrow(const float *in, const float *skip, float *out, const floa
  * packed weights 130 floats, scratch 0 floats
  *
  * stage 1: depthwise 5x5 -> 6x1x5
- *   tile: 5 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 5: 1 full tile, no
- *       tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 5: 5 tiles
  *   borders: 3 row classes x 1 column class, padding resolved at generation time (about 48 lines
  *       of C)
  *   order: one pass, pixels outer (scalar code)
@@ -677,27 +742,38 @@ static void Run_dwrow(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][5], dw_b [5]
  */
-/* scalar/spatial.c.in: layer dwcol, stage 1 (depthwise 5x5): tile 5c1p, 5 channels x 1 pixel (scalar code) */
-static void Dw_dwcol_5c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer dwcol, stage 1 (depthwise 5x5): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_dwcol_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 1..4, cols 2 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            {
-                const int ib = 15 * vy + 15 * vx;
-                const int ob = 5 * vy + 5 * vx;
-                const float *restrict vw = w;
-                float vacc[5];
-                for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 65] * in[ib + j + 5]; /* tap 2,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 90] * in[ib + j + 10]; /* tap 3,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 115] * in[ib + j + 15]; /* tap 4,2 */
-                for (int j = 0; j < 5; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 5; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 15 * vy + 15 * vx + ct;
+                const int ob = 5 * vy + 5 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 5), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 10), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 15), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -706,20 +782,34 @@ static void Dw_dwcol_5c1p(const float *restrict in, float *restrict out, const f
     for (int vy = 1; vy < 5; ++vy) {
         {
             const int vx = 0;
-            {
-                const int ib = 15 * vy + 15 * vx;
-                const int ob = 5 * vy + 5 * vx;
-                const float *restrict vw = w;
-                float vacc[5];
-                for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j - 5]; /* tap 0,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 65] * in[ib + j + 5]; /* tap 2,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 90] * in[ib + j + 10]; /* tap 3,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 115] * in[ib + j + 15]; /* tap 4,2 */
-                for (int j = 0; j < 5; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 5; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 15 * vy + 15 * vx + ct;
+                const int ob = 5 * vy + 5 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 5), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 5), vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = *(vw + 18);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 10), vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 15), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -729,18 +819,26 @@ static void Dw_dwcol_5c1p(const float *restrict in, float *restrict out, const f
         const int vy = 5;
         {
             const int vx = 0;
-            {
-                const int ib = 15 * vy + 15 * vx;
-                const int ob = 5 * vy + 5 * vx;
-                const float *restrict vw = w;
-                float vacc[5];
-                for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j - 5]; /* tap 0,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 65] * in[ib + j + 5]; /* tap 2,2 */
-                for (int j = 0; j < 5; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 5; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 15 * vy + 15 * vx + ct;
+                const int ob = 5 * vy + 5 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 5), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 13);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 5), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -750,12 +848,12 @@ static void Dw_dwcol_5c1p(const float *restrict in, float *restrict out, const f
 /* layer.c.in: layer dwcol: the weights of its stage in the order the kernels read them (once, at load time) */
 void tiny_dwcol_pack(const sg_weights *w, float *packed)
 {
-    {   /* 5-channel tiles from channel 0 */
-        float *restrict d = packed;
-        const int o0 = 0;
-        for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 5; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 26 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 5; ++j) d[5 * k + j + 5] = w->dw_w[5 * k + o0 + j];
+            d[k + 1] = w->dw_w[5 * k + o0];
         }
     }
 }
@@ -763,7 +861,7 @@ void tiny_dwcol_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer dwcol: runs its stage */
 void tiny_dwcol(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_dwcol_5c1p(in, out, packed);
+    Dw_dwcol_1c8p(in, out, packed);
     (void)scratch;
 }
 
@@ -790,10 +888,10 @@ static void Run_dwcol(const float *in, const float *skip, float *out, const floa
  * packed weights 89 floats, scratch 128 floats
  *
  * stage 1: depthwise 3x3 -> 1x16x8
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 8: 1 full tile, no
- *       tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 8: 8 tiles
  *   borders: 1 row class x 3 column classes, padding resolved at generation time (about 43 lines
  *       of C)
  *   order: one pass, pixels outer (scalar code)
@@ -809,25 +907,30 @@ static void Run_dwcol(const float *in, const float *skip, float *out, const floa
  *   dw_w [3][3][8], dw_b [8]
  *   pw_w [1][8], pw_b [1]
  */
-/* scalar/spatial.c.in: layer seprow, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_seprow_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer seprow, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_seprow_S1_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 1, cols 1..2 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            {
-                const int ib = 128 * vy + 8 * vx;
-                const int ob = 128 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 128 * vy + 8 * vx + ct;
+                const int ob = 128 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -835,19 +938,149 @@ static void Dw_seprow_S1_8c1p(const float *restrict in, float *restrict out, con
     /* rows 0 x cols 1..14: kernel rows 1, cols 0..2 */
     {
         const int vy = 0;
-        for (int vx = 1; vx < 15; ++vx) {
-            {
-                const int ib = 128 * vy + 8 * vx;
-                const int ob = 128 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 128 * vy + 8 * vx + ct;
+                const int ob = 128 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                float vacc6x0 = *(vw);
+                float vacc7x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 16), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 24), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 32), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 40), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 48), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 24), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 32), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 40), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 48), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 56), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 40), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 48), vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 56), vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 64), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 8) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 24) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    *(out + ob + 40) = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    *(out + ob + 48) = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    *(out + ob + 56) = vo;
+                }
+            }
+        }
+        {
+            const int vx = 9;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 128 * vy + 8 * vx + ct;
+                const int ob = 128 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                float vacc2x0 = *(vw);
+                float vacc3x0 = *(vw);
+                float vacc4x0 = *(vw);
+                float vacc5x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 16), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 24), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 32), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 24), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 32), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 40), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 40), vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 48), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 8) = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    *(out + ob + 16) = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    *(out + ob + 24) = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    *(out + ob + 32) = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    *(out + ob + 40) = vo;
                 }
             }
         }
@@ -857,17 +1090,22 @@ static void Dw_seprow_S1_8c1p(const float *restrict in, float *restrict out, con
         const int vy = 0;
         {
             const int vx = 15;
-            {
-                const int ib = 128 * vy + 8 * vx;
-                const int ob = 128 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 128 * vy + 8 * vx + ct;
+                const int ob = 128 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -882,43 +1120,36 @@ static void Pw_seprow_S2_4x1(const float *restrict in, float *restrict out, cons
             const float *restrict vw = w;
             const int ib = 8 * p;
             const int ob = p;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
             for (int s = 0; s < 8; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 8];
                 const float vi2 = in[ib + s + 16];
                 const float vi3 = in[ib + s + 24];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 out[ob + 1] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 out[ob + 2] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 out[ob + 3] = v;
             }
         }
@@ -928,12 +1159,12 @@ static void Pw_seprow_S2_4x1(const float *restrict in, float *restrict out, cons
 /* layer.c.in: layer seprow: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void tiny_seprow_pack(const sg_weights *w, float *packed)
 {
-    {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed;
-        const int o0 = 0;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 8; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[8 * k + o0 + j];
+            d[k + 1] = w->dw_w[8 * k + o0];
         }
     }
     {
@@ -954,7 +1185,7 @@ void tiny_seprow(const float *restrict in, float *restrict out, const float *res
     enum {
         S2_W = 80,   /* stage 2's packed weights */
     };
-    Dw_seprow_S1_8c1p(in, scratch, packed);
+    Dw_seprow_S1_1c8p(in, scratch, packed);
     Pw_seprow_S2_4x1(scratch, out, packed + S2_W);
 }
 
@@ -982,10 +1213,10 @@ static void Run_seprow(const float *in, const float *skip, float *out, const flo
  * packed weights 85 floats, scratch 32 floats
  *
  * stage 1: depthwise 3x3 -> 8x1x4
- *   tile: 1 input channel x multiplier 4 = 4 accumulators per tile (8 accumulators: with the
- *       current weight and input they fit the 16-32 FP registers of scalar FPUs (Cortex-M4F/M7:
- *       32 single-precision registers), and compilers vectorize the 8-wide tap statements where
- *       SIMD exists); C = 1: 1 full tile, no tail
+ *   tile: 1 channel (x multiplier 4 = 4 accumulators) x 4 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 1: 1 tiles
  *   borders: 3 row classes x 1 column class, padding resolved at generation time (about 64 lines
  *       of C)
  *   order: one pass, pixels outer (scalar code)
@@ -1001,8 +1232,8 @@ static void Run_seprow(const float *in, const float *skip, float *out, const flo
  *   dw_w [3][3][4], dw_b [4]
  *   pw_w [9][4], pw_b [9]
  */
-/* scalar/spatial.c.in: layer sepcol, stage 1 (depthwise 3x3): tile 4c1p, 4 channels x 1 pixel (scalar code) */
-static void Dw_sepcol_S1_4c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer sepcol, stage 1 (depthwise 3x3): tile 4c4p, 4 channels x 4 pixels */
+static void Dw_sepcol_S1_4c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 1..2, cols 1 */
     {
@@ -1010,22 +1241,48 @@ static void Dw_sepcol_S1_4c1p(const float *restrict in, float *restrict out, con
         {
             const int vx = 0;
             {
+                const float *restrict vw = w;
                 const int ib = 2 * vy + 2 * vx;
                 const int ob = 4 * vy + 4 * vx;
-                const float *restrict vw = w;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
+                float vacc0x0 = *(vw);
+                float vacc0x1 = *(vw + 1);
+                float vacc0x2 = *(vw + 2);
+                float vacc0x3 = *(vw + 3);
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 20] * vi;
+                    const float vk0 = *(vw + 20);
+                    const float vk1 = *(vw + 21);
+                    const float vk2 = *(vw + 22);
+                    const float vk3 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib], vk2);
+                    vacc0x3 = SG_MADD(vacc0x3, in[ib], vk3);
                 }
                 {   /* tap 2,1 */
-                    const float vi = in[ib + 1];
-                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 32] * vi;
+                    const float vk0 = *(vw + 32);
+                    const float vk1 = *(vw + 33);
+                    const float vk2 = *(vw + 34);
+                    const float vk3 = *(vw + 35);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 1], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib + 1], vk2);
+                    vacc0x3 = SG_MADD(vacc0x3, in[ib + 1], vk3);
                 }
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc0x1;
+                    *(out + ob + 1) = vo;
+                }
+                {
+                    float vo = vacc0x2;
+                    *(out + ob + 2) = vo;
+                }
+                {
+                    float vo = vacc0x3;
+                    *(out + ob + 3) = vo;
                 }
             }
         }
@@ -1035,26 +1292,58 @@ static void Dw_sepcol_S1_4c1p(const float *restrict in, float *restrict out, con
         {
             const int vx = 0;
             {
+                const float *restrict vw = w;
                 const int ib = 2 * vy + 2 * vx;
                 const int ob = 4 * vy + 4 * vx;
-                const float *restrict vw = w;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
+                float vacc0x0 = *(vw);
+                float vacc0x1 = *(vw + 1);
+                float vacc0x2 = *(vw + 2);
+                float vacc0x3 = *(vw + 3);
                 {   /* tap 0,1 */
-                    const float vi = in[ib - 1];
-                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 8] * vi;
+                    const float vk0 = *(vw + 8);
+                    const float vk1 = *(vw + 9);
+                    const float vk2 = *(vw + 10);
+                    const float vk3 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 1], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib - 1], vk2);
+                    vacc0x3 = SG_MADD(vacc0x3, in[ib - 1], vk3);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 20] * vi;
+                    const float vk0 = *(vw + 20);
+                    const float vk1 = *(vw + 21);
+                    const float vk2 = *(vw + 22);
+                    const float vk3 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib], vk2);
+                    vacc0x3 = SG_MADD(vacc0x3, in[ib], vk3);
                 }
                 {   /* tap 2,1 */
-                    const float vi = in[ib + 1];
-                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 32] * vi;
+                    const float vk0 = *(vw + 32);
+                    const float vk1 = *(vw + 33);
+                    const float vk2 = *(vw + 34);
+                    const float vk3 = *(vw + 35);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib + 1], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib + 1], vk2);
+                    vacc0x3 = SG_MADD(vacc0x3, in[ib + 1], vk3);
                 }
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc0x1;
+                    *(out + ob + 1) = vo;
+                }
+                {
+                    float vo = vacc0x2;
+                    *(out + ob + 2) = vo;
+                }
+                {
+                    float vo = vacc0x3;
+                    *(out + ob + 3) = vo;
                 }
             }
         }
@@ -1065,22 +1354,48 @@ static void Dw_sepcol_S1_4c1p(const float *restrict in, float *restrict out, con
         {
             const int vx = 0;
             {
+                const float *restrict vw = w;
                 const int ib = 2 * vy + 2 * vx;
                 const int ob = 4 * vy + 4 * vx;
-                const float *restrict vw = w;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
+                float vacc0x0 = *(vw);
+                float vacc0x1 = *(vw + 1);
+                float vacc0x2 = *(vw + 2);
+                float vacc0x3 = *(vw + 3);
                 {   /* tap 0,1 */
-                    const float vi = in[ib - 1];
-                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 8] * vi;
+                    const float vk0 = *(vw + 8);
+                    const float vk1 = *(vw + 9);
+                    const float vk2 = *(vw + 10);
+                    const float vk3 = *(vw + 11);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib - 1], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib - 1], vk2);
+                    vacc0x3 = SG_MADD(vacc0x3, in[ib - 1], vk3);
                 }
                 {   /* tap 1,1 */
-                    const float vi = in[ib];
-                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 20] * vi;
+                    const float vk0 = *(vw + 20);
+                    const float vk1 = *(vw + 21);
+                    const float vk2 = *(vw + 22);
+                    const float vk3 = *(vw + 23);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
+                    vacc0x2 = SG_MADD(vacc0x2, in[ib], vk2);
+                    vacc0x3 = SG_MADD(vacc0x3, in[ib], vk3);
                 }
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc0x1;
+                    *(out + ob + 1) = vo;
+                }
+                {
+                    float vo = vacc0x2;
+                    *(out + ob + 2) = vo;
+                }
+                {
+                    float vo = vacc0x3;
+                    *(out + ob + 3) = vo;
                 }
             }
         }
@@ -1095,87 +1410,148 @@ static void Pw_sepcol_S2_4x4(const float *restrict in, float *restrict out, cons
             const float *restrict vw = w + 20 * n;
             const int ib = 4 * p;
             const int ob = 9 * p + 4 * n;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 4; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 4];
                 const float vi2 = in[ib + s + 8];
                 const float vi3 = in[ib + s + 12];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 9] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                out[ob + j + 18] = v;
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                out[ob + j + 27] = v;
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                out[ob + 9] = v;
+            }
+            {
+                float v = vacc1x1;
+                out[ob + 10] = v;
+            }
+            {
+                float v = vacc1x2;
+                out[ob + 11] = v;
+            }
+            {
+                float v = vacc1x3;
+                out[ob + 12] = v;
+            }
+            {
+                float v = vacc2x0;
+                out[ob + 18] = v;
+            }
+            {
+                float v = vacc2x1;
+                out[ob + 19] = v;
+            }
+            {
+                float v = vacc2x2;
+                out[ob + 20] = v;
+            }
+            {
+                float v = vacc2x3;
+                out[ob + 21] = v;
+            }
+            {
+                float v = vacc3x0;
+                out[ob + 27] = v;
+            }
+            {
+                float v = vacc3x1;
+                out[ob + 28] = v;
+            }
+            {
+                float v = vacc3x2;
+                out[ob + 29] = v;
+            }
+            {
+                float v = vacc3x3;
+                out[ob + 30] = v;
             }
         }
         {   /* 1-channel tail */
             const float *restrict vw = w + 40;
             const int ib = 4 * p;
             const int ob = 9 * p + 8;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
             for (int s = 0; s < 4; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 4];
                 const float vi2 = in[ib + s + 8];
                 const float vi3 = in[ib + s + 12];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 out[ob + 9] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 out[ob + 18] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 out[ob + 27] = v;
             }
         }
@@ -1221,7 +1597,7 @@ void tiny_sepcol(const float *restrict in, float *restrict out, const float *res
     enum {
         S2_W = 40,   /* stage 2's packed weights */
     };
-    Dw_sepcol_S1_4c1p(in, scratch, packed);
+    Dw_sepcol_S1_4c4p(in, scratch, packed);
     Pw_sepcol_S2_4x4(scratch, out, packed + S2_W);
 }
 
@@ -1250,10 +1626,10 @@ static void Run_sepcol(const float *in, const float *skip, float *out, const flo
  * packed weights 100 floats, scratch 8 floats
  *
  * stage 1: depthwise 3x3 -> 1x1x4
- *   tile: 4 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 4: 1 full tile, no
- *       tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 4: 4 tiles
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 14 lines of
  *       C)
  *   order: one pass, pixels outer (scalar code)
@@ -1265,10 +1641,10 @@ static void Run_sepcol(const float *in, const float *skip, float *out, const flo
  *       panel; pixel tiles outer, then channel panels (scalar code)
  *
  * stage 3: transposed depthwise 3x3 -> 2x1x4
- *   tile: 4 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 4: 1 full tile, no
- *       tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 4: 4 tiles
  *   borders: 2 row classes x 1 column class, padding resolved at generation time (about 26 lines
  *       of C)
  *   order: one pass, pixels outer (scalar code)
@@ -1278,25 +1654,30 @@ static void Run_sepcol(const float *in, const float *skip, float *out, const flo
  *   pw_w [4][4], pw_b [4]
  *   up_w [3][3][4], up_b [4]
  */
-/* scalar/spatial.c.in: layer botcol, stage 1 (depthwise 3x3): tile 4c1p, 4 channels x 1 pixel (scalar code) */
-static void Dw_botcol_S1_4c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer botcol, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_botcol_S1_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 0..1, cols 1 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            {
-                const int ib = 8 * vy + 8 * vx;
-                const int ob = 4 * vy + 4 * vx;
-                const float *restrict vw = w;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j + 4]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 4; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 8 * vy + 8 * vx + ct;
+                const int ob = 4 * vy + 4 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 4), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1312,44 +1693,63 @@ static void Pw_botcol_S2_1x4(const float *restrict in, float *restrict out, cons
             const float *restrict vw = w;
             const int ib = 4 * p;
             const int ob = 4 * p;
-            float vacc0[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
             for (int s = 0; s < 4; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
+            }
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
             }
         }
     }
 }
 
-/* scalar/spatial.c.in: layer botcol, stage 3 (transposed depthwise 3x3): tile 4c1p, 4 channels x 1 pixel (scalar code) */
-static void Up_botcol_S3_4c1p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/spatial.c.in: layer botcol, stage 3 (transposed depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Up_botcol_S3_1c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     /* rows 0 x cols 0: kernel rows 0, cols 1 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            {
-                const int ib = 4 * vy + 4 * vx;
-                const int ob = 8 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 4; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 4 * vy + 4 * vx + ct;
+                const int ob = 8 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo + *(res + ob));
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1359,17 +1759,19 @@ static void Up_botcol_S3_4c1p(const float *restrict in, float *restrict out, con
         const int vy = 0;
         {
             const int vx = 0;
-            {
-                const int ib = 4 * vy + 4 * vx;
-                const int ob = 8 * vy + 8 * vx + 4;
-                const float *restrict vw = w;
-                float vacc[4];
-                for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) {
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 4; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 4 * vy + 4 * vx + ct;
+                const int ob = 8 * vy + 8 * vx + ct + 4;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo + *(res + ob));
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1379,12 +1781,12 @@ static void Up_botcol_S3_4c1p(const float *restrict in, float *restrict out, con
 /* layer.c.in: layer botcol: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void tiny_botcol_pack(const sg_weights *w, float *packed)
 {
-    {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed;
-        const int o0 = 0;
-        for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 4; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[4 * k + o0 + j];
+            d[k + 1] = w->dw_w[4 * k + o0];
         }
     }
     {
@@ -1397,12 +1799,12 @@ void tiny_botcol_pack(const sg_weights *w, float *packed)
             }
         }
     }
-    {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 60;
-        const int o0 = 0;
-        for (int j = 0; j < 4; ++j) d[j] = w->up_b[o0 + j];
+    for (int ct = 0; ct < 4; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct + 60;
+        const int o0 = ct;
+        d[0] = w->up_b[o0];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->up_w[4 * k + o0 + j];
+            d[k + 1] = w->up_w[4 * k + o0];
         }
     }
 }
@@ -1415,9 +1817,9 @@ void tiny_botcol(const float *restrict in, float *restrict out, const float *res
         S2_W = 40,    /* stage 2's packed weights */
         S3_W = 60,    /* stage 3's packed weights */
     };
-    Dw_botcol_S1_4c1p(in, scratch, packed);
+    Dw_botcol_S1_1c8p(in, scratch, packed);
     Pw_botcol_S2_1x4(scratch, scratch + S2_OUT, packed + S2_W);
-    Up_botcol_S3_4c1p(scratch + S2_OUT, out, packed + S3_W, in);
+    Up_botcol_S3_1c8p(scratch + S2_OUT, out, packed + S3_W, in);
 }
 
 /* layer.c.in: layer botcol: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
@@ -1442,10 +1844,10 @@ static void Run_botcol(const float *in, const float *skip, float *out, const flo
  * packed weights 70 floats, scratch 0 floats
  *
  * stage 1: transposed depthwise 3x3 -> 2x4x7
- *   tile: 7 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 7: 1 full tile, no
- *       tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 7: 7 tiles
  *   borders: 2 row classes x 3 column classes, padding resolved at generation time (about 80
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -1453,24 +1855,26 @@ static void Run_botcol(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][7], dw_b [7]
  */
-/* scalar/spatial.c.in: layer decrow, stage 1 (transposed depthwise 3x3): tile 7c1p, 7 channels x 1 pixel (scalar code) */
-static void Up_decrow_7c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer decrow, stage 1 (transposed depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Up_decrow_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            {
-                const int ib = 14 * vy + 7 * vx;
-                const int ob = 56 * vy + 14 * vx;
-                const float *restrict vw = w;
-                float vacc[7];
-                for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 7; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 14 * vy + 7 * vx + ct;
+                const int ob = 56 * vy + 14 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1480,17 +1884,22 @@ static void Up_decrow_7c1p(const float *restrict in, float *restrict out, const 
         const int vy = 0;
         {
             const int vx = 1;
-            {
-                const int ib = 14 * vy + 7 * vx;
-                const int ob = 56 * vy + 14 * vx;
-                const float *restrict vw = w;
-                float vacc[7];
-                for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * in[ib + j - 7]; /* tap 0,2 */
-                for (int j = 0; j < 7; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 7; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 14 * vy + 7 * vx + ct;
+                const int ob = 56 * vy + 14 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1498,17 +1907,26 @@ static void Up_decrow_7c1p(const float *restrict in, float *restrict out, const 
     /* rows 0 x cols 1..3 step 2: kernel rows 0, cols 1 */
     {
         const int vy = 0;
-        for (int vx = 0; vx < 2; ++vx) {
-            {
-                const int ib = 14 * vy + 7 * vx;
-                const int ob = 56 * vy + 14 * vx + 7;
-                const float *restrict vw = w;
-                float vacc[7];
-                for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 7; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 14 * vy + 7 * vx + ct;
+                const int ob = 56 * vy + 14 * vx + ct + 7;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 14) = vo;
                 }
             }
         }
@@ -1518,16 +1936,18 @@ static void Up_decrow_7c1p(const float *restrict in, float *restrict out, const 
         const int vy = 0;
         {
             const int vx = 0;
-            {
-                const int ib = 14 * vy + 7 * vx;
-                const int ob = 56 * vy + 14 * vx + 28;
-                const float *restrict vw = w;
-                float vacc[7];
-                for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 7; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 14 * vy + 7 * vx + ct;
+                const int ob = 56 * vy + 14 * vx + ct + 28;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1537,17 +1957,22 @@ static void Up_decrow_7c1p(const float *restrict in, float *restrict out, const 
         const int vy = 0;
         {
             const int vx = 1;
-            {
-                const int ib = 14 * vy + 7 * vx;
-                const int ob = 56 * vy + 14 * vx + 28;
-                const float *restrict vw = w;
-                float vacc[7];
-                for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * in[ib + j - 7]; /* tap 1,2 */
-                for (int j = 0; j < 7; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 7; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 14 * vy + 7 * vx + ct;
+                const int ob = 56 * vy + 14 * vx + ct + 28;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1555,17 +1980,26 @@ static void Up_decrow_7c1p(const float *restrict in, float *restrict out, const 
     /* rows 1 x cols 1..3 step 2: kernel rows 1, cols 1 */
     {
         const int vy = 0;
-        for (int vx = 0; vx < 2; ++vx) {
-            {
-                const int ib = 14 * vy + 7 * vx;
-                const int ob = 56 * vy + 14 * vx + 35;
-                const float *restrict vw = w;
-                float vacc[7];
-                for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 7; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 14 * vy + 7 * vx + ct;
+                const int ob = 56 * vy + 14 * vx + ct + 35;
+                float vacc0x0 = *(vw);
+                float vacc1x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    *(out + ob + 14) = vo;
                 }
             }
         }
@@ -1575,12 +2009,12 @@ static void Up_decrow_7c1p(const float *restrict in, float *restrict out, const 
 /* layer.c.in: layer decrow: the weights of its stage in the order the kernels read them (once, at load time) */
 void tiny_decrow_pack(const sg_weights *w, float *packed)
 {
-    {   /* 7-channel tiles from channel 0 */
-        float *restrict d = packed;
-        const int o0 = 0;
-        for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 7; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 7; ++j) d[7 * k + j + 7] = w->dw_w[7 * k + o0 + j];
+            d[k + 1] = w->dw_w[7 * k + o0];
         }
     }
 }
@@ -1588,7 +2022,7 @@ void tiny_decrow_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer decrow: runs its stage */
 void tiny_decrow(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_decrow_7c1p(in, out, packed);
+    Up_decrow_1c8p(in, out, packed);
     (void)scratch;
 }
 
@@ -1614,53 +2048,49 @@ static void Run_decrow(const float *in, const float *skip, float *out, const flo
  * packed weights 90 floats, scratch 0 floats
  *
  * stage 1: depthwise 3x3 -> 1x1x9
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 9: 1 full tile + a
- *       generated 1-channel tail
- *   borders: 1 row class x 1 column class, padding resolved at generation time (about 32 lines of
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 9: 9 tiles
+ *   borders: 1 row class x 1 column class, padding resolved at generation time (about 16 lines of
  *       C)
  *   order: one pass, pixels outer (scalar code)
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][9], dw_b [9]
  */
-/* scalar/spatial.c.in: layer dw2s3, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_dw2s3_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer dw2s3, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_dw2s3_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 0..1, cols 0..1 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            {
-                const int ib = 54 * vy + 27 * vx;
-                const int ob = 9 * vy + 9 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 9]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 18]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 27]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 54 * vy + 27 * vx + ct;
+                const int ob = 9 * vy + 9 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
                 }
-            }
-            {
-                const int ib = 54 * vy + 27 * vx + 8;
-                const int ob = 9 * vy + 9 * vx + 8;
-                const float *restrict vw = w + 80;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib]; /* tap 0,0 */
-                vacc[0] += vw[2] * in[ib + 9]; /* tap 0,1 */
-                vacc[0] += vw[4] * in[ib + 18]; /* tap 1,0 */
-                vacc[0] += vw[5] * in[ib + 27]; /* tap 1,1 */
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 27), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1670,17 +2100,9 @@ static void Dw_dw2s3_8c1p(const float *restrict in, float *restrict out, const f
 /* layer.c.in: layer dw2s3: the weights of its stage in the order the kernels read them (once, at load time) */
 void tiny_dw2s3_pack(const sg_weights *w, float *packed)
 {
-    {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed;
-        const int o0 = 0;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
-        for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[9 * k + o0 + j];
-        }
-    }
-    {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 80;
-        const int o0 = 8;
+    for (int ct = 0; ct < 9; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
         d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
             d[k + 1] = w->dw_w[9 * k + o0];
@@ -1691,7 +2113,7 @@ void tiny_dw2s3_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer dw2s3: runs its stage */
 void tiny_dw2s3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_dw2s3_8c1p(in, out, packed);
+    Dw_dw2s3_1c8p(in, out, packed);
     (void)scratch;
 }
 
@@ -1733,46 +2155,39 @@ static void Pw_pwrow_4x1(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w;
             const int ib = p;
             const int ob = p;
-            float vacc0[1];
-            float vacc1[1];
-            float vacc2[1];
-            float vacc3[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-                vacc2[0] = vw[0];
-                vacc3[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
+            float vacc2x0 = vw[0];
+            float vacc3x0 = vw[0];
             {
                 const float *restrict vk = vw + 1;
                 const float vi0 = in[ib];
                 const float vi1 = in[ib + 1];
                 const float vi2 = in[ib + 2];
                 const float vi3 = in[ib + 3];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                    vacc2[0] += vi2 * vk[0];
-                    vacc3[0] += vi3 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 v += res[ob];
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 v += res[ob + 1];
                 out[ob + 1] = v;
             }
             {
-                float v = vacc2[0];
+                float v = vacc2x0;
                 v += res[ob + 2];
                 out[ob + 2] = v;
             }
             {
-                float v = vacc3[0];
+                float v = vacc3x0;
                 v += res[ob + 3];
                 out[ob + 3] = v;
             }
@@ -1783,28 +2198,23 @@ static void Pw_pwrow_4x1(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w;
             const int ib = 12;
             const int ob = 12;
-            float vacc0[1];
-            float vacc1[1];
-            {
-                vacc0[0] = vw[0];
-                vacc1[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
+            float vacc1x0 = vw[0];
             {
                 const float *restrict vk = vw + 1;
                 const float vi0 = in[ib];
                 const float vi1 = in[ib + 1];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                    vacc1[0] += vi1 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 v += res[ob];
                 out[ob] = v;
             }
             {
-                float v = vacc1[0];
+                float v = vacc1x0;
                 v += res[ob + 1];
                 out[ob + 1] = v;
             }
@@ -1856,10 +2266,10 @@ static void Run_pwrow(const float *in, const float *skip, float *out, const floa
  * packed weights 2 floats, scratch 0 floats
  *
  * stage 1: depthwise 1x1 -> 1x1x1
- *   tile: 1 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 1: 1 full tile, no
- *       tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 1: 1 tiles
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: one pass, pixels outer (scalar code)
@@ -1867,8 +2277,8 @@ static void Run_pwrow(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [1][1][1], dw_b [1]
  */
-/* scalar/spatial.c.in: layer c1, stage 1 (depthwise 1x1): tile 1c1p, 1 channels x 1 pixel (scalar code) */
-static void Dw_c1_1c1p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/spatial.c.in: layer c1, stage 1 (depthwise 1x1): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_c1_1c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     /* rows 0 x cols 0: kernel rows 0, cols 0 (interior) */
     {
@@ -1876,16 +2286,18 @@ static void Dw_c1_1c1p(const float *restrict in, float *restrict out, const floa
         {
             const int vx = 0;
             {
+                const float *restrict vw = w;
                 const int ib = vy + vx;
                 const int ob = vy + vx;
-                const float *restrict vw = w;
-                float vacc[1];
-                vacc[0] = vw[0];
-                vacc[0] += vw[1] * in[ib]; /* tap 0,0 */
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    v += res[ob];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    vo = (vo + *(res + ob));
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -1908,7 +2320,7 @@ void tiny_c1_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer c1: runs its stage */
 void tiny_c1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_c1_1c1p(in, out, packed, in);
+    Dw_c1_1c8p(in, out, packed, in);
     (void)scratch;
 }
 
@@ -1951,19 +2363,15 @@ static void Pw_c2_1x1(const float *restrict in, float *restrict out, const float
             const float *restrict vw = w;
             const int ib = p;
             const int ob = p;
-            float vacc0[1];
-            {
-                vacc0[0] = vw[0];
-            }
+            float vacc0x0 = vw[0];
             {
                 const float *restrict vk = vw + 1;
                 const float vi0 = in[ib];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 v += res[ob];
                 out[ob] = v;
             }
@@ -2017,10 +2425,10 @@ static void Run_c2(const float *in, const float *skip, float *out, const float *
  * packed weights 3 floats, scratch 2 floats
  *
  * stage 1: depthwise 1x1 -> 1x1x1
- *   tile: 1 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 1: 1 full tile, no
- *       tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 1: 1 tiles
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: one pass, pixels outer (scalar code)
@@ -2032,10 +2440,10 @@ static void Run_c2(const float *in, const float *skip, float *out, const float *
  *       panel; pixel tiles outer, then channel panels (scalar code)
  *
  * stage 3: transposed depthwise 1x1 -> 1x1x1
- *   tile: 1 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 1: 1 full tile, no
- *       tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 1: 1 tiles
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: one pass, pixels outer (scalar code)
@@ -2046,8 +2454,8 @@ static void Run_c2(const float *in, const float *skip, float *out, const float *
  *   up_w [1][1][1], up_b [1]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-/* scalar/spatial.c.in: layer c3, stage 1 (depthwise 1x1): tile 1c1p, 1 channels x 1 pixel (scalar code) */
-static void Dw_c3_S1_1c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer c3, stage 1 (depthwise 1x1): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_c3_S1_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 0, cols 0 (interior) */
     {
@@ -2055,15 +2463,17 @@ static void Dw_c3_S1_1c1p(const float *restrict in, float *restrict out, const f
         {
             const int vx = 0;
             {
+                const float *restrict vw = w;
                 const int ib = vy + vx;
                 const int ob = vy + vx;
-                const float *restrict vw = w;
-                float vacc[1];
-                vacc[0] = 0.0f;
-                vacc[0] += vw[0] * in[ib]; /* tap 0,0 */
+                float vacc0x0 = 0.0f;
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -2079,27 +2489,23 @@ static void Pw_c3_S2_1x1(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w;
             const int ib = p;
             const int ob = p;
-            float vacc0[1];
-            {
-                vacc0[0] = 0.0f;
-            }
+            float vacc0x0 = 0.0f;
             {
                 const float *restrict vk = vw;
                 const float vi0 = in[ib];
-                {
-                    vacc0[0] += vi0 * vk[0];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
             }
             {
-                float v = vacc0[0];
+                float v = vacc0x0;
                 out[ob] = v;
             }
         }
     }
 }
 
-/* scalar/spatial.c.in: layer c3, stage 3 (transposed depthwise 1x1): tile 1c1p, 1 channels x 1 pixel (scalar code) */
-static void Up_c3_S3_1c1p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/spatial.c.in: layer c3, stage 3 (transposed depthwise 1x1): tile 1c8p, 1 channels x 8 pixels */
+static void Up_c3_S3_1c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     /* rows 0 x cols 0: kernel rows 0, cols 0 (interior) */
     {
@@ -2107,16 +2513,18 @@ static void Up_c3_S3_1c1p(const float *restrict in, float *restrict out, const f
         {
             const int vx = 0;
             {
+                const float *restrict vw = w;
                 const int ib = vy + vx;
                 const int ob = vy + vx;
-                const float *restrict vw = w;
-                float vacc[1];
-                vacc[0] = 0.0f;
-                vacc[0] += vw[0] * in[ib]; /* tap 0,0 */
+                float vacc0x0 = 0.0f;
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
                 {
-                    float v = vacc[0];
-                    v += res[ob];
-                    out[ob] = v;
+                    float vo = vacc0x0;
+                    vo = (vo + *(res + ob));
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -2159,9 +2567,9 @@ void tiny_c3(const float *restrict in, const float *restrict skip, float *restri
         S2_W = 1,     /* stage 2's packed weights */
         S3_W = 2,     /* stage 3's packed weights */
     };
-    Dw_c3_S1_1c1p(in, scratch, packed);
+    Dw_c3_S1_1c8p(in, scratch, packed);
     Pw_c3_S2_1x1(scratch, scratch + S2_OUT, packed + S2_W);
-    Up_c3_S3_1c1p(scratch + S2_OUT, out, packed + S3_W, skip);
+    Up_c3_S3_1c8p(scratch + S2_OUT, out, packed + S3_W, skip);
 }
 
 /* layer.c.in: layer c3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */

@@ -14,75 +14,621 @@
  * packed weights 224 floats, scratch 0 floats
  *
  * stage 1: convolution 3x3 -> 3x3x8
- *   tile: 8 output channels x 1 pixel a step (scalar code); 1 panel of 8 a group
+ *   tile: 4 output channels x 4 pixels a step (scalar code); 2 panels of 4 a group
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 123
  *       lines of C)
  *
  * weights (sg_weights, TFLite layouts):
  *   conv_w [8][3][3][3], conv_b [8]
  */
-/* scalar/conv.c.in: layer c1, stage 1 (convolution 3x3, 3 -> 8): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Conv_c1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/conv.c.in: layer c1, stage 1 (convolution 3x3, 3 -> 8): tile 4c4p, 4 channels x 4 pixels */
+static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0..1 x cols 0..1: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 2; ++vy) {
-        for (int vx = 0; vx < 2; ++vx) {
+        {
+            const int vx = 0;
             {
-                {
-                    const float *restrict vw = w;
+                for (int n = 0; n < 2; ++n) {
+                    const float *restrict vw = w + 112 * n;
                     const int ib = 36 * vy + 6 * vx;
-                    const int ob = 24 * vy + 8 * vx;
-                    float acc[8];
-                    for (int j = 0; j < 8; ++j) acc[j] = vw[j];
-                    for (int s = 0; s < 3; ++s) {   /* tap 0,0 */
-                        const float x = in[ib + s];
-                        const float *restrict vk = vw + 8 * s + 8;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    const int ob = 24 * vy + 8 * vx + 4 * n;
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    float vacc0x2 = *(vw + 2);
+                    float vacc0x3 = *(vw + 3);
+                    float vacc1x0 = *(vw);
+                    float vacc1x1 = *(vw + 1);
+                    float vacc1x2 = *(vw + 2);
+                    float vacc1x3 = *(vw + 3);
+                    /* tap 0,0 */
+                    {
+                        const float vk0 = *(vw + 4);
+                        const float vk1 = *(vw + 5);
+                        const float vk2 = *(vw + 6);
+                        const float vk3 = *(vw + 7);
+                        {
+                            const float vi = in[ib];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 6];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 0,1 */
-                        const float x = in[ib + s + 3];
-                        const float *restrict vk = vw + 8 * s + 32;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 8);
+                        const float vk1 = *(vw + 9);
+                        const float vk2 = *(vw + 10);
+                        const float vk3 = *(vw + 11);
+                        {
+                            const float vi = in[ib + 1];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 7];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 0,2 */
-                        const float x = in[ib + s + 6];
-                        const float *restrict vk = vw + 8 * s + 56;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 12);
+                        const float vk1 = *(vw + 13);
+                        const float vk2 = *(vw + 14);
+                        const float vk3 = *(vw + 15);
+                        {
+                            const float vi = in[ib + 2];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 8];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 1,0 */
-                        const float x = in[ib + s + 18];
-                        const float *restrict vk = vw + 8 * s + 80;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    /* tap 0,1 */
+                    {
+                        const float vk0 = *(vw + 16);
+                        const float vk1 = *(vw + 17);
+                        const float vk2 = *(vw + 18);
+                        const float vk3 = *(vw + 19);
+                        {
+                            const float vi = in[ib + 3];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 9];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 1,1 */
-                        const float x = in[ib + s + 21];
-                        const float *restrict vk = vw + 8 * s + 104;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 20);
+                        const float vk1 = *(vw + 21);
+                        const float vk2 = *(vw + 22);
+                        const float vk3 = *(vw + 23);
+                        {
+                            const float vi = in[ib + 4];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 10];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 1,2 */
-                        const float x = in[ib + s + 24];
-                        const float *restrict vk = vw + 8 * s + 128;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 24);
+                        const float vk1 = *(vw + 25);
+                        const float vk2 = *(vw + 26);
+                        const float vk3 = *(vw + 27);
+                        {
+                            const float vi = in[ib + 5];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 11];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 2,0 */
-                        const float x = in[ib + s + 36];
-                        const float *restrict vk = vw + 8 * s + 152;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    /* tap 0,2 */
+                    {
+                        const float vk0 = *(vw + 28);
+                        const float vk1 = *(vw + 29);
+                        const float vk2 = *(vw + 30);
+                        const float vk3 = *(vw + 31);
+                        {
+                            const float vi = in[ib + 6];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 12];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 2,1 */
-                        const float x = in[ib + s + 39];
-                        const float *restrict vk = vw + 8 * s + 176;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 32);
+                        const float vk1 = *(vw + 33);
+                        const float vk2 = *(vw + 34);
+                        const float vk3 = *(vw + 35);
+                        {
+                            const float vi = in[ib + 7];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 13];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 2,2 */
-                        const float x = in[ib + s + 42];
-                        const float *restrict vk = vw + 8 * s + 200;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 36);
+                        const float vk1 = *(vw + 37);
+                        const float vk2 = *(vw + 38);
+                        const float vk3 = *(vw + 39);
+                        {
+                            const float vi = in[ib + 8];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 14];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
                     }
-                    for (int j = 0; j < 8; ++j) {
-                        float v = acc[j];
-                        v = v < 0.0f ? 0.0f : v;
-                        out[ob + j] = v;
+                    /* tap 1,0 */
+                    {
+                        const float vk0 = *(vw + 40);
+                        const float vk1 = *(vw + 41);
+                        const float vk2 = *(vw + 42);
+                        const float vk3 = *(vw + 43);
+                        {
+                            const float vi = in[ib + 18];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 24];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 44);
+                        const float vk1 = *(vw + 45);
+                        const float vk2 = *(vw + 46);
+                        const float vk3 = *(vw + 47);
+                        {
+                            const float vi = in[ib + 19];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 25];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 48);
+                        const float vk1 = *(vw + 49);
+                        const float vk2 = *(vw + 50);
+                        const float vk3 = *(vw + 51);
+                        {
+                            const float vi = in[ib + 20];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 26];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                    }
+                    /* tap 1,1 */
+                    {
+                        const float vk0 = *(vw + 52);
+                        const float vk1 = *(vw + 53);
+                        const float vk2 = *(vw + 54);
+                        const float vk3 = *(vw + 55);
+                        {
+                            const float vi = in[ib + 21];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 27];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 56);
+                        const float vk1 = *(vw + 57);
+                        const float vk2 = *(vw + 58);
+                        const float vk3 = *(vw + 59);
+                        {
+                            const float vi = in[ib + 22];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 28];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 60);
+                        const float vk1 = *(vw + 61);
+                        const float vk2 = *(vw + 62);
+                        const float vk3 = *(vw + 63);
+                        {
+                            const float vi = in[ib + 23];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 29];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                    }
+                    /* tap 1,2 */
+                    {
+                        const float vk0 = *(vw + 64);
+                        const float vk1 = *(vw + 65);
+                        const float vk2 = *(vw + 66);
+                        const float vk3 = *(vw + 67);
+                        {
+                            const float vi = in[ib + 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 30];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 68);
+                        const float vk1 = *(vw + 69);
+                        const float vk2 = *(vw + 70);
+                        const float vk3 = *(vw + 71);
+                        {
+                            const float vi = in[ib + 25];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 31];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 72);
+                        const float vk1 = *(vw + 73);
+                        const float vk2 = *(vw + 74);
+                        const float vk3 = *(vw + 75);
+                        {
+                            const float vi = in[ib + 26];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 32];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                    }
+                    /* tap 2,0 */
+                    {
+                        const float vk0 = *(vw + 76);
+                        const float vk1 = *(vw + 77);
+                        const float vk2 = *(vw + 78);
+                        const float vk3 = *(vw + 79);
+                        {
+                            const float vi = in[ib + 36];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 42];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 80);
+                        const float vk1 = *(vw + 81);
+                        const float vk2 = *(vw + 82);
+                        const float vk3 = *(vw + 83);
+                        {
+                            const float vi = in[ib + 37];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 43];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 84);
+                        const float vk1 = *(vw + 85);
+                        const float vk2 = *(vw + 86);
+                        const float vk3 = *(vw + 87);
+                        {
+                            const float vi = in[ib + 38];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 44];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                    }
+                    /* tap 2,1 */
+                    {
+                        const float vk0 = *(vw + 88);
+                        const float vk1 = *(vw + 89);
+                        const float vk2 = *(vw + 90);
+                        const float vk3 = *(vw + 91);
+                        {
+                            const float vi = in[ib + 39];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 45];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 92);
+                        const float vk1 = *(vw + 93);
+                        const float vk2 = *(vw + 94);
+                        const float vk3 = *(vw + 95);
+                        {
+                            const float vi = in[ib + 40];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 46];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 96);
+                        const float vk1 = *(vw + 97);
+                        const float vk2 = *(vw + 98);
+                        const float vk3 = *(vw + 99);
+                        {
+                            const float vi = in[ib + 41];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 47];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                    }
+                    /* tap 2,2 */
+                    {
+                        const float vk0 = *(vw + 100);
+                        const float vk1 = *(vw + 101);
+                        const float vk2 = *(vw + 102);
+                        const float vk3 = *(vw + 103);
+                        {
+                            const float vi = in[ib + 42];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 48];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 104);
+                        const float vk1 = *(vw + 105);
+                        const float vk2 = *(vw + 106);
+                        const float vk3 = *(vw + 107);
+                        {
+                            const float vi = in[ib + 43];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 49];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 108);
+                        const float vk1 = *(vw + 109);
+                        const float vk2 = *(vw + 110);
+                        const float vk3 = *(vw + 111);
+                        {
+                            const float vi = in[ib + 44];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 50];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                    }
+                    {
+                        float vo = vacc0x0;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        *(out + ob + 1) = vo;
+                    }
+                    {
+                        float vo = vacc0x2;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        *(out + ob + 2) = vo;
+                    }
+                    {
+                        float vo = vacc0x3;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        *(out + ob + 3) = vo;
+                    }
+                    {
+                        float vo = vacc1x0;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        *(out + ob + 8) = vo;
+                    }
+                    {
+                        float vo = vacc1x1;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        *(out + ob + 9) = vo;
+                    }
+                    {
+                        float vo = vacc1x2;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        *(out + ob + 10) = vo;
+                    }
+                    {
+                        float vo = vacc1x3;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        *(out + ob + 11) = vo;
                     }
                 }
             }
@@ -93,46 +639,273 @@ static void Conv_c1_8c1p(const float *restrict in, float *restrict out, const fl
         {
             const int vx = 2;
             {
-                {
-                    const float *restrict vw = w;
+                for (int n = 0; n < 2; ++n) {
+                    const float *restrict vw = w + 112 * n;
                     const int ib = 36 * vy + 6 * vx;
-                    const int ob = 24 * vy + 8 * vx;
-                    float acc[8];
-                    for (int j = 0; j < 8; ++j) acc[j] = vw[j];
-                    for (int s = 0; s < 3; ++s) {   /* tap 0,0 */
-                        const float x = in[ib + s];
-                        const float *restrict vk = vw + 8 * s + 8;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    const int ob = 24 * vy + 8 * vx + 4 * n;
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    float vacc0x2 = *(vw + 2);
+                    float vacc0x3 = *(vw + 3);
+                    /* tap 0,0 */
+                    {
+                        const float vk0 = *(vw + 4);
+                        const float vk1 = *(vw + 5);
+                        const float vk2 = *(vw + 6);
+                        const float vk3 = *(vw + 7);
+                        {
+                            const float vi = in[ib];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 0,1 */
-                        const float x = in[ib + s + 3];
-                        const float *restrict vk = vw + 8 * s + 32;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 8);
+                        const float vk1 = *(vw + 9);
+                        const float vk2 = *(vw + 10);
+                        const float vk3 = *(vw + 11);
+                        {
+                            const float vi = in[ib + 1];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 1,0 */
-                        const float x = in[ib + s + 18];
-                        const float *restrict vk = vw + 8 * s + 80;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 12);
+                        const float vk1 = *(vw + 13);
+                        const float vk2 = *(vw + 14);
+                        const float vk3 = *(vw + 15);
+                        {
+                            const float vi = in[ib + 2];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 1,1 */
-                        const float x = in[ib + s + 21];
-                        const float *restrict vk = vw + 8 * s + 104;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    /* tap 0,1 */
+                    {
+                        const float vk0 = *(vw + 16);
+                        const float vk1 = *(vw + 17);
+                        const float vk2 = *(vw + 18);
+                        const float vk3 = *(vw + 19);
+                        {
+                            const float vi = in[ib + 3];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 2,0 */
-                        const float x = in[ib + s + 36];
-                        const float *restrict vk = vw + 8 * s + 152;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 20);
+                        const float vk1 = *(vw + 21);
+                        const float vk2 = *(vw + 22);
+                        const float vk3 = *(vw + 23);
+                        {
+                            const float vi = in[ib + 4];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 2,1 */
-                        const float x = in[ib + s + 39];
-                        const float *restrict vk = vw + 8 * s + 176;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 24);
+                        const float vk1 = *(vw + 25);
+                        const float vk2 = *(vw + 26);
+                        const float vk3 = *(vw + 27);
+                        {
+                            const float vi = in[ib + 5];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int j = 0; j < 8; ++j) {
-                        float v = acc[j];
-                        v = v < 0.0f ? 0.0f : v;
-                        out[ob + j] = v;
+                    /* tap 1,0 */
+                    {
+                        const float vk0 = *(vw + 40);
+                        const float vk1 = *(vw + 41);
+                        const float vk2 = *(vw + 42);
+                        const float vk3 = *(vw + 43);
+                        {
+                            const float vi = in[ib + 18];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 44);
+                        const float vk1 = *(vw + 45);
+                        const float vk2 = *(vw + 46);
+                        const float vk3 = *(vw + 47);
+                        {
+                            const float vi = in[ib + 19];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 48);
+                        const float vk1 = *(vw + 49);
+                        const float vk2 = *(vw + 50);
+                        const float vk3 = *(vw + 51);
+                        {
+                            const float vi = in[ib + 20];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 1,1 */
+                    {
+                        const float vk0 = *(vw + 52);
+                        const float vk1 = *(vw + 53);
+                        const float vk2 = *(vw + 54);
+                        const float vk3 = *(vw + 55);
+                        {
+                            const float vi = in[ib + 21];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 56);
+                        const float vk1 = *(vw + 57);
+                        const float vk2 = *(vw + 58);
+                        const float vk3 = *(vw + 59);
+                        {
+                            const float vi = in[ib + 22];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 60);
+                        const float vk1 = *(vw + 61);
+                        const float vk2 = *(vw + 62);
+                        const float vk3 = *(vw + 63);
+                        {
+                            const float vi = in[ib + 23];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 2,0 */
+                    {
+                        const float vk0 = *(vw + 76);
+                        const float vk1 = *(vw + 77);
+                        const float vk2 = *(vw + 78);
+                        const float vk3 = *(vw + 79);
+                        {
+                            const float vi = in[ib + 36];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 80);
+                        const float vk1 = *(vw + 81);
+                        const float vk2 = *(vw + 82);
+                        const float vk3 = *(vw + 83);
+                        {
+                            const float vi = in[ib + 37];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 84);
+                        const float vk1 = *(vw + 85);
+                        const float vk2 = *(vw + 86);
+                        const float vk3 = *(vw + 87);
+                        {
+                            const float vi = in[ib + 38];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 2,1 */
+                    {
+                        const float vk0 = *(vw + 88);
+                        const float vk1 = *(vw + 89);
+                        const float vk2 = *(vw + 90);
+                        const float vk3 = *(vw + 91);
+                        {
+                            const float vi = in[ib + 39];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 92);
+                        const float vk1 = *(vw + 93);
+                        const float vk2 = *(vw + 94);
+                        const float vk3 = *(vw + 95);
+                        {
+                            const float vi = in[ib + 40];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 96);
+                        const float vk1 = *(vw + 97);
+                        const float vk2 = *(vw + 98);
+                        const float vk3 = *(vw + 99);
+                        {
+                            const float vi = in[ib + 41];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        float vo = vacc0x0;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        *(out + ob + 1) = vo;
+                    }
+                    {
+                        float vo = vacc0x2;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        *(out + ob + 2) = vo;
+                    }
+                    {
+                        float vo = vacc0x3;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        *(out + ob + 3) = vo;
                     }
                 }
             }
@@ -141,48 +914,426 @@ static void Conv_c1_8c1p(const float *restrict in, float *restrict out, const fl
     /* rows 2 x cols 0..1: kernel rows 0..1, cols 0..2 */
     {
         const int vy = 2;
-        for (int vx = 0; vx < 2; ++vx) {
+        {
+            const int vx = 0;
             {
-                {
-                    const float *restrict vw = w;
+                for (int n = 0; n < 2; ++n) {
+                    const float *restrict vw = w + 112 * n;
                     const int ib = 36 * vy + 6 * vx;
-                    const int ob = 24 * vy + 8 * vx;
-                    float acc[8];
-                    for (int j = 0; j < 8; ++j) acc[j] = vw[j];
-                    for (int s = 0; s < 3; ++s) {   /* tap 0,0 */
-                        const float x = in[ib + s];
-                        const float *restrict vk = vw + 8 * s + 8;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    const int ob = 24 * vy + 8 * vx + 4 * n;
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    float vacc0x2 = *(vw + 2);
+                    float vacc0x3 = *(vw + 3);
+                    float vacc1x0 = *(vw);
+                    float vacc1x1 = *(vw + 1);
+                    float vacc1x2 = *(vw + 2);
+                    float vacc1x3 = *(vw + 3);
+                    /* tap 0,0 */
+                    {
+                        const float vk0 = *(vw + 4);
+                        const float vk1 = *(vw + 5);
+                        const float vk2 = *(vw + 6);
+                        const float vk3 = *(vw + 7);
+                        {
+                            const float vi = in[ib];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 6];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 0,1 */
-                        const float x = in[ib + s + 3];
-                        const float *restrict vk = vw + 8 * s + 32;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 8);
+                        const float vk1 = *(vw + 9);
+                        const float vk2 = *(vw + 10);
+                        const float vk3 = *(vw + 11);
+                        {
+                            const float vi = in[ib + 1];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 7];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 0,2 */
-                        const float x = in[ib + s + 6];
-                        const float *restrict vk = vw + 8 * s + 56;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 12);
+                        const float vk1 = *(vw + 13);
+                        const float vk2 = *(vw + 14);
+                        const float vk3 = *(vw + 15);
+                        {
+                            const float vi = in[ib + 2];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 8];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 1,0 */
-                        const float x = in[ib + s + 18];
-                        const float *restrict vk = vw + 8 * s + 80;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    /* tap 0,1 */
+                    {
+                        const float vk0 = *(vw + 16);
+                        const float vk1 = *(vw + 17);
+                        const float vk2 = *(vw + 18);
+                        const float vk3 = *(vw + 19);
+                        {
+                            const float vi = in[ib + 3];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 9];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 1,1 */
-                        const float x = in[ib + s + 21];
-                        const float *restrict vk = vw + 8 * s + 104;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 20);
+                        const float vk1 = *(vw + 21);
+                        const float vk2 = *(vw + 22);
+                        const float vk3 = *(vw + 23);
+                        {
+                            const float vi = in[ib + 4];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 10];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 1,2 */
-                        const float x = in[ib + s + 24];
-                        const float *restrict vk = vw + 8 * s + 128;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 24);
+                        const float vk1 = *(vw + 25);
+                        const float vk2 = *(vw + 26);
+                        const float vk3 = *(vw + 27);
+                        {
+                            const float vi = in[ib + 5];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 11];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
                     }
-                    for (int j = 0; j < 8; ++j) {
-                        float v = acc[j];
-                        v = v < 0.0f ? 0.0f : v;
-                        out[ob + j] = v;
+                    /* tap 0,2 */
+                    {
+                        const float vk0 = *(vw + 28);
+                        const float vk1 = *(vw + 29);
+                        const float vk2 = *(vw + 30);
+                        const float vk3 = *(vw + 31);
+                        {
+                            const float vi = in[ib + 6];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 12];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 32);
+                        const float vk1 = *(vw + 33);
+                        const float vk2 = *(vw + 34);
+                        const float vk3 = *(vw + 35);
+                        {
+                            const float vi = in[ib + 7];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 13];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 36);
+                        const float vk1 = *(vw + 37);
+                        const float vk2 = *(vw + 38);
+                        const float vk3 = *(vw + 39);
+                        {
+                            const float vi = in[ib + 8];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 14];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                    }
+                    /* tap 1,0 */
+                    {
+                        const float vk0 = *(vw + 40);
+                        const float vk1 = *(vw + 41);
+                        const float vk2 = *(vw + 42);
+                        const float vk3 = *(vw + 43);
+                        {
+                            const float vi = in[ib + 18];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 24];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 44);
+                        const float vk1 = *(vw + 45);
+                        const float vk2 = *(vw + 46);
+                        const float vk3 = *(vw + 47);
+                        {
+                            const float vi = in[ib + 19];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 25];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 48);
+                        const float vk1 = *(vw + 49);
+                        const float vk2 = *(vw + 50);
+                        const float vk3 = *(vw + 51);
+                        {
+                            const float vi = in[ib + 20];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 26];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                    }
+                    /* tap 1,1 */
+                    {
+                        const float vk0 = *(vw + 52);
+                        const float vk1 = *(vw + 53);
+                        const float vk2 = *(vw + 54);
+                        const float vk3 = *(vw + 55);
+                        {
+                            const float vi = in[ib + 21];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 27];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 56);
+                        const float vk1 = *(vw + 57);
+                        const float vk2 = *(vw + 58);
+                        const float vk3 = *(vw + 59);
+                        {
+                            const float vi = in[ib + 22];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 28];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 60);
+                        const float vk1 = *(vw + 61);
+                        const float vk2 = *(vw + 62);
+                        const float vk3 = *(vw + 63);
+                        {
+                            const float vi = in[ib + 23];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 29];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                    }
+                    /* tap 1,2 */
+                    {
+                        const float vk0 = *(vw + 64);
+                        const float vk1 = *(vw + 65);
+                        const float vk2 = *(vw + 66);
+                        const float vk3 = *(vw + 67);
+                        {
+                            const float vi = in[ib + 24];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 30];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 68);
+                        const float vk1 = *(vw + 69);
+                        const float vk2 = *(vw + 70);
+                        const float vk3 = *(vw + 71);
+                        {
+                            const float vi = in[ib + 25];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 31];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 72);
+                        const float vk1 = *(vw + 73);
+                        const float vk2 = *(vw + 74);
+                        const float vk3 = *(vw + 75);
+                        {
+                            const float vi = in[ib + 26];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                        {
+                            const float vi = in[ib + 32];
+                            vacc1x0 = SG_MADD(vacc1x0, vi, vk0);
+                            vacc1x1 = SG_MADD(vacc1x1, vi, vk1);
+                            vacc1x2 = SG_MADD(vacc1x2, vi, vk2);
+                            vacc1x3 = SG_MADD(vacc1x3, vi, vk3);
+                        }
+                    }
+                    {
+                        float vo = vacc0x0;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        *(out + ob + 1) = vo;
+                    }
+                    {
+                        float vo = vacc0x2;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        *(out + ob + 2) = vo;
+                    }
+                    {
+                        float vo = vacc0x3;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        *(out + ob + 3) = vo;
+                    }
+                    {
+                        float vo = vacc1x0;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        *(out + ob + 8) = vo;
+                    }
+                    {
+                        float vo = vacc1x1;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        *(out + ob + 9) = vo;
+                    }
+                    {
+                        float vo = vacc1x2;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        *(out + ob + 10) = vo;
+                    }
+                    {
+                        float vo = vacc1x3;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        *(out + ob + 11) = vo;
                     }
                 }
             }
@@ -194,36 +1345,193 @@ static void Conv_c1_8c1p(const float *restrict in, float *restrict out, const fl
         {
             const int vx = 2;
             {
-                {
-                    const float *restrict vw = w;
+                for (int n = 0; n < 2; ++n) {
+                    const float *restrict vw = w + 112 * n;
                     const int ib = 36 * vy + 6 * vx;
-                    const int ob = 24 * vy + 8 * vx;
-                    float acc[8];
-                    for (int j = 0; j < 8; ++j) acc[j] = vw[j];
-                    for (int s = 0; s < 3; ++s) {   /* tap 0,0 */
-                        const float x = in[ib + s];
-                        const float *restrict vk = vw + 8 * s + 8;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    const int ob = 24 * vy + 8 * vx + 4 * n;
+                    float vacc0x0 = *(vw);
+                    float vacc0x1 = *(vw + 1);
+                    float vacc0x2 = *(vw + 2);
+                    float vacc0x3 = *(vw + 3);
+                    /* tap 0,0 */
+                    {
+                        const float vk0 = *(vw + 4);
+                        const float vk1 = *(vw + 5);
+                        const float vk2 = *(vw + 6);
+                        const float vk3 = *(vw + 7);
+                        {
+                            const float vi = in[ib];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 0,1 */
-                        const float x = in[ib + s + 3];
-                        const float *restrict vk = vw + 8 * s + 32;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 8);
+                        const float vk1 = *(vw + 9);
+                        const float vk2 = *(vw + 10);
+                        const float vk3 = *(vw + 11);
+                        {
+                            const float vi = in[ib + 1];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 1,0 */
-                        const float x = in[ib + s + 18];
-                        const float *restrict vk = vw + 8 * s + 80;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    {
+                        const float vk0 = *(vw + 12);
+                        const float vk1 = *(vw + 13);
+                        const float vk2 = *(vw + 14);
+                        const float vk3 = *(vw + 15);
+                        {
+                            const float vi = in[ib + 2];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int s = 0; s < 3; ++s) {   /* tap 1,1 */
-                        const float x = in[ib + s + 21];
-                        const float *restrict vk = vw + 8 * s + 104;
-                        for (int j = 0; j < 8; ++j) acc[j] += x * vk[j];
+                    /* tap 0,1 */
+                    {
+                        const float vk0 = *(vw + 16);
+                        const float vk1 = *(vw + 17);
+                        const float vk2 = *(vw + 18);
+                        const float vk3 = *(vw + 19);
+                        {
+                            const float vi = in[ib + 3];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
                     }
-                    for (int j = 0; j < 8; ++j) {
-                        float v = acc[j];
-                        v = v < 0.0f ? 0.0f : v;
-                        out[ob + j] = v;
+                    {
+                        const float vk0 = *(vw + 20);
+                        const float vk1 = *(vw + 21);
+                        const float vk2 = *(vw + 22);
+                        const float vk3 = *(vw + 23);
+                        {
+                            const float vi = in[ib + 4];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 24);
+                        const float vk1 = *(vw + 25);
+                        const float vk2 = *(vw + 26);
+                        const float vk3 = *(vw + 27);
+                        {
+                            const float vi = in[ib + 5];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 1,0 */
+                    {
+                        const float vk0 = *(vw + 40);
+                        const float vk1 = *(vw + 41);
+                        const float vk2 = *(vw + 42);
+                        const float vk3 = *(vw + 43);
+                        {
+                            const float vi = in[ib + 18];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 44);
+                        const float vk1 = *(vw + 45);
+                        const float vk2 = *(vw + 46);
+                        const float vk3 = *(vw + 47);
+                        {
+                            const float vi = in[ib + 19];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 48);
+                        const float vk1 = *(vw + 49);
+                        const float vk2 = *(vw + 50);
+                        const float vk3 = *(vw + 51);
+                        {
+                            const float vi = in[ib + 20];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    /* tap 1,1 */
+                    {
+                        const float vk0 = *(vw + 52);
+                        const float vk1 = *(vw + 53);
+                        const float vk2 = *(vw + 54);
+                        const float vk3 = *(vw + 55);
+                        {
+                            const float vi = in[ib + 21];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 56);
+                        const float vk1 = *(vw + 57);
+                        const float vk2 = *(vw + 58);
+                        const float vk3 = *(vw + 59);
+                        {
+                            const float vi = in[ib + 22];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        const float vk0 = *(vw + 60);
+                        const float vk1 = *(vw + 61);
+                        const float vk2 = *(vw + 62);
+                        const float vk3 = *(vw + 63);
+                        {
+                            const float vi = in[ib + 23];
+                            vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
+                            vacc0x1 = SG_MADD(vacc0x1, vi, vk1);
+                            vacc0x2 = SG_MADD(vacc0x2, vi, vk2);
+                            vacc0x3 = SG_MADD(vacc0x3, vi, vk3);
+                        }
+                    }
+                    {
+                        float vo = vacc0x0;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        *(out + ob) = vo;
+                    }
+                    {
+                        float vo = vacc0x1;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        *(out + ob + 1) = vo;
+                    }
+                    {
+                        float vo = vacc0x2;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        *(out + ob + 2) = vo;
+                    }
+                    {
+                        float vo = vacc0x3;
+                        vo = (vo < 0.0f ? 0.0f : vo);
+                        *(out + ob + 3) = vo;
                     }
                 }
             }
@@ -235,12 +1543,12 @@ static void Conv_c1_8c1p(const float *restrict in, float *restrict out, const fl
 void wnet_c1_pack(const sg_weights *w, float *packed)
 {
     {
-        {
-            float *restrict d = packed;
-            const int o0 = 0;
-            for (int j = 0; j < 8; ++j) d[j] = w->conv_b[o0 + j];
+        for (int n = 0; n < 2; ++n) {
+            float *restrict d = packed + 112 * n;
+            const int o0 = 4 * n;
+            for (int j = 0; j < 4; ++j) d[j] = w->conv_b[o0 + j];
             for (int t = 0; t < 27; ++t) {   /* tap (i, j) and input channel s: t = (i * kw + j) * cin_g + s */
-                for (int j = 0; j < 8; ++j) d[8 * t + j + 8] = w->conv_w[27 * o0 + 27 * j + t];
+                for (int j = 0; j < 4; ++j) d[4 * t + j + 4] = w->conv_w[27 * o0 + 27 * j + t];
             }
         }
     }
@@ -249,7 +1557,7 @@ void wnet_c1_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer c1: runs its stage */
 void wnet_c1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Conv_c1_8c1p(in, out, packed);
+    Conv_c1_4c4p(in, out, packed);
     (void)scratch;
 }
 
@@ -276,10 +1584,10 @@ static void Run_c1(const float *in, const float *skip, float *out, const float *
  * packed weights 116 floats, scratch 72 floats
  *
  * stage 1: depthwise 3x3 -> 3x3x8
- *   tile: 8 channels per tile (8 accumulators: with the current weight and input they fit the
- *       16-32 FP registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and
- *       compilers vectorize the 8-wide tap statements where SIMD exists); C = 8: 1 full tile, no
- *       tail
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
+ *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
+ *       accumulators + the weight and the input within the 32 single-precision registers the plan
+ *       assumes (Cortex-M4F/M7: s0-s31)); C = 8: 8 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -295,27 +1603,38 @@ static void Run_c1(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][8], dw_b [8]
  *   pw_w [4][8], pw_b [4]
  */
-/* scalar/spatial.c.in: layer s2, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Dw_s2_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s2, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_s2_S1_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            {
-                const int ib = 24 * vy + 8 * vx;
-                const int ob = 24 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 24]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 32]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 24 * vy + 8 * vx + ct;
+                const int ob = 24 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -325,21 +1644,38 @@ static void Dw_s2_S1_8c1p(const float *restrict in, float *restrict out, const f
         const int vy = 0;
         {
             const int vx = 1;
-            {
-                const int ib = 24 * vy + 8 * vx;
-                const int ob = 24 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 16]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 24]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 32]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 24 * vy + 8 * vx + ct;
+                const int ob = 24 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -349,19 +1685,30 @@ static void Dw_s2_S1_8c1p(const float *restrict in, float *restrict out, const f
         const int vy = 0;
         {
             const int vx = 2;
-            {
-                const int ib = 24 * vy + 8 * vx;
-                const int ob = 24 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 16]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 24]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 24 * vy + 8 * vx + ct;
+                const int ob = 24 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -371,21 +1718,38 @@ static void Dw_s2_S1_8c1p(const float *restrict in, float *restrict out, const f
         const int vy = 1;
         {
             const int vx = 0;
-            {
-                const int ib = 24 * vy + 8 * vx;
-                const int ob = 24 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 24]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 16]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 24]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 32]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 24 * vy + 8 * vx + ct;
+                const int ob = 24 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -395,24 +1759,50 @@ static void Dw_s2_S1_8c1p(const float *restrict in, float *restrict out, const f
         const int vy = 1;
         {
             const int vx = 1;
-            {
-                const int ib = 24 * vy + 8 * vx;
-                const int ob = 24 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 32]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 24]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 16]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 16]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 24]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 32]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 24 * vy + 8 * vx + ct;
+                const int ob = 24 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = *(vw + 9);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -422,21 +1812,38 @@ static void Dw_s2_S1_8c1p(const float *restrict in, float *restrict out, const f
         const int vy = 1;
         {
             const int vx = 2;
-            {
-                const int ib = 24 * vy + 8 * vx;
-                const int ob = 24 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 32]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 24]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 16]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 24]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 24 * vy + 8 * vx + ct;
+                const int ob = 24 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = *(vw + 7);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = *(vw + 8);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -446,19 +1853,30 @@ static void Dw_s2_S1_8c1p(const float *restrict in, float *restrict out, const f
         const int vy = 2;
         {
             const int vx = 0;
-            {
-                const int ib = 24 * vy + 8 * vx;
-                const int ob = 24 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 24]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 16]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 24 * vy + 8 * vx + ct;
+                const int ob = 24 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -468,21 +1886,38 @@ static void Dw_s2_S1_8c1p(const float *restrict in, float *restrict out, const f
         const int vy = 2;
         {
             const int vx = 1;
-            {
-                const int ib = 24 * vy + 8 * vx;
-                const int ob = 24 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 32]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 24]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 16]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 24 * vy + 8 * vx + ct;
+                const int ob = 24 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = *(vw + 3);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = *(vw + 6);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -492,19 +1927,30 @@ static void Dw_s2_S1_8c1p(const float *restrict in, float *restrict out, const f
         const int vy = 2;
         {
             const int vx = 2;
-            {
-                const int ib = 24 * vy + 8 * vx;
-                const int ob = 24 * vy + 8 * vx;
-                const float *restrict vw = w;
-                float vacc[8];
-                for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 32]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 24]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) {
-                    float v = vacc[j];
-                    out[ob + j] = v;
+            for (int ct = 0; ct < 8; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 24 * vy + 8 * vx + ct;
+                const int ob = 24 * vy + 8 * vx + ct;
+                float vacc0x0 = *(vw);
+                {   /* tap 0,0 */
+                    const float vk0 = *(vw + 1);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = *(vw + 2);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = *(vw + 4);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = *(vw + 5);
+                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    *(out + ob) = vo;
                 }
             }
         }
@@ -519,44 +1965,112 @@ static void Pw_s2_S2_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w;
             const int ib = 8 * p;
             const int ob = 4 * p;
-            float vacc0[4];
-            float vacc1[4];
-            float vacc2[4];
-            float vacc3[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            float vacc2x0 = vw[0];
+            float vacc2x1 = vw[1];
+            float vacc2x2 = vw[2];
+            float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 8; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 8];
                 const float vi2 = in[ib + s + 16];
                 const float vi3 = in[ib + s + 24];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+                vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc1[j];
-                out[ob + j + 4] = v;
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc2[j];
-                out[ob + j + 8] = v;
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc3[j];
-                out[ob + j + 12] = v;
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                out[ob + 4] = v;
+            }
+            {
+                float v = vacc1x1;
+                out[ob + 5] = v;
+            }
+            {
+                float v = vacc1x2;
+                out[ob + 6] = v;
+            }
+            {
+                float v = vacc1x3;
+                out[ob + 7] = v;
+            }
+            {
+                float v = vacc2x0;
+                out[ob + 8] = v;
+            }
+            {
+                float v = vacc2x1;
+                out[ob + 9] = v;
+            }
+            {
+                float v = vacc2x2;
+                out[ob + 10] = v;
+            }
+            {
+                float v = vacc2x3;
+                out[ob + 11] = v;
+            }
+            {
+                float v = vacc3x0;
+                out[ob + 12] = v;
+            }
+            {
+                float v = vacc3x1;
+                out[ob + 13] = v;
+            }
+            {
+                float v = vacc3x2;
+                out[ob + 14] = v;
+            }
+            {
+                float v = vacc3x3;
+                out[ob + 15] = v;
             }
         }
     }
@@ -565,20 +2079,37 @@ static void Pw_s2_S2_4x4(const float *restrict in, float *restrict out, const fl
             const float *restrict vw = w;
             const int ib = 64;
             const int ob = 32;
-            float vacc0[4];
-            for (int j = 0; j < 4; ++j) {
-                vacc0[j] = vw[j];
-            }
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
             for (int s = 0; s < 8; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 4; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
             }
-            for (int j = 0; j < 4; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
+            }
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                out[ob + 3] = v;
             }
         }
     }
@@ -587,12 +2118,12 @@ static void Pw_s2_S2_4x4(const float *restrict in, float *restrict out, const fl
 /* layer.c.in: layer s2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void wnet_s2_pack(const sg_weights *w, float *packed)
 {
-    {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed;
-        const int o0 = 0;
-        for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
+    for (int ct = 0; ct < 8; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[8 * k + o0 + j];
+            d[k + 1] = w->dw_w[8 * k + o0];
         }
     }
     {
@@ -613,7 +2144,7 @@ void wnet_s2(const float *restrict in, float *restrict out, const float *restric
     enum {
         S2_W = 80,   /* stage 2's packed weights */
     };
-    Dw_s2_S1_8c1p(in, scratch, packed);
+    Dw_s2_S1_1c8p(in, scratch, packed);
     Pw_s2_S2_4x4(scratch, out, packed + S2_W);
 }
 
@@ -657,20 +2188,23 @@ static void Pw_f3_1x2(const float *restrict in, float *restrict out, const float
             const float *restrict vw = w;
             const int ib = 36 * p;
             const int ob = 2 * p;
-            float vacc0[2];
-            for (int j = 0; j < 2; ++j) {
-                vacc0[j] = 0.0f;
-            }
+            float vacc0x0 = 0.0f;
+            float vacc0x1 = 0.0f;
             for (int s = 0; s < 36; ++s) {
                 const float *restrict vk = vw + 2 * s;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 2; ++j) {
-                    vacc0[j] += vi0 * vk[j];
-                }
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
             }
-            for (int j = 0; j < 2; ++j) {
-                float v = vacc0[j];
-                out[ob + j] = v;
+            {
+                float v = vacc0x0;
+                out[ob] = v;
+            }
+            {
+                float v = vacc0x1;
+                out[ob + 1] = v;
             }
         }
     }

@@ -291,6 +291,12 @@ static void Par_dw_none(const float *in, const float *skip, float *out, const fl
     (void)skip;
     no_taps_dw_none_par(in, out, packed, scratch, par);
 }
+static void Par_dw_none_m5(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    no_taps_dw_none_m5_par(in, out, packed, scratch, par);
+}
 static void Par_conv_rows(const float *in, const float *skip, float *out, const float *packed, float *scratch,
                      const sg_par *par)
 {
@@ -309,6 +315,7 @@ static const Run_par_fn Run_par[NO_TAPS_LAYER_COUNT] = {
     Par_deconv_none,
     Par_deconv_gaps,
     Par_dw_none,
+    Par_dw_none_m5,
     Par_conv_rows,
     Par_conv_none,
 };
@@ -343,7 +350,7 @@ static void Par_check(const char *what, void (*run)(void *ctx, const sg_par *par
 }
 
 /* The split layers: 1 when layer i shares its bands between tasks. */
-static const int Layer_split[NO_TAPS_LAYER_COUNT] = { 0, 0, 0, 0, 0 };
+static const int Layer_split[NO_TAPS_LAYER_COUNT] = { 0, 0, 0, 0, 0, 0 };
 
 /* Par_check's run of one layer: its N_L_par, the scratch refilled with garbage. */
 struct Layer_run { int i; const float *in, *skip, *packed; float *scratch; size_t scratch_floats; };
@@ -450,12 +457,15 @@ START_TEST(Test_table)
     ck_assert_int_eq(no_taps_layers[2].packed_floats, NO_TAPS_DW_NONE_PACKED_FLOATS);
     ck_assert_int_eq(no_taps_layers[2].scratch_floats, NO_TAPS_DW_NONE_SCRATCH_FLOATS);
     ck_assert_int_eq(no_taps_layers[2].out_c, NO_TAPS_DW_NONE_OUT_C);
-    ck_assert_int_eq(no_taps_layers[3].packed_floats, NO_TAPS_CONV_ROWS_PACKED_FLOATS);
-    ck_assert_int_eq(no_taps_layers[3].scratch_floats, NO_TAPS_CONV_ROWS_SCRATCH_FLOATS);
-    ck_assert_int_eq(no_taps_layers[3].out_c, NO_TAPS_CONV_ROWS_OUT_C);
-    ck_assert_int_eq(no_taps_layers[4].packed_floats, NO_TAPS_CONV_NONE_PACKED_FLOATS);
-    ck_assert_int_eq(no_taps_layers[4].scratch_floats, NO_TAPS_CONV_NONE_SCRATCH_FLOATS);
-    ck_assert_int_eq(no_taps_layers[4].out_c, NO_TAPS_CONV_NONE_OUT_C);
+    ck_assert_int_eq(no_taps_layers[3].packed_floats, NO_TAPS_DW_NONE_M5_PACKED_FLOATS);
+    ck_assert_int_eq(no_taps_layers[3].scratch_floats, NO_TAPS_DW_NONE_M5_SCRATCH_FLOATS);
+    ck_assert_int_eq(no_taps_layers[3].out_c, NO_TAPS_DW_NONE_M5_OUT_C);
+    ck_assert_int_eq(no_taps_layers[4].packed_floats, NO_TAPS_CONV_ROWS_PACKED_FLOATS);
+    ck_assert_int_eq(no_taps_layers[4].scratch_floats, NO_TAPS_CONV_ROWS_SCRATCH_FLOATS);
+    ck_assert_int_eq(no_taps_layers[4].out_c, NO_TAPS_CONV_ROWS_OUT_C);
+    ck_assert_int_eq(no_taps_layers[5].packed_floats, NO_TAPS_CONV_NONE_PACKED_FLOATS);
+    ck_assert_int_eq(no_taps_layers[5].scratch_floats, NO_TAPS_CONV_NONE_SCRATCH_FLOATS);
+    ck_assert_int_eq(no_taps_layers[5].out_c, NO_TAPS_CONV_NONE_OUT_C);
 }
 END_TEST
 
